@@ -1,0 +1,37 @@
+/* config.h: the relay's configuration, in Alertmanager's alertmanager.yml schema.
+ *
+ * Loading runs parse (YAML with positions) -> validate (types, ranges,
+ * references; errors carry file:line:column) -> build (immutable runtime
+ * structures: route tree, receivers, time intervals). A loaded config is never
+ * modified; a reload builds a new one and swaps it. */
+#ifndef TOCSIN_CONFIG_H
+#define TOCSIN_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "receiver.h"
+#include "route.h"
+#include "timeinterval.h"
+
+struct config;	/* opaque, immutable once loaded */
+
+/* Loads a file; relative paths inside it (templates, *_file) are resolved
+ * against the file's directory. Caller frees with config_free. */
+struct config *config_load_file(const char *path, struct terr *err);
+/* Loads YAML text; `name` is used in error positions and `dir` resolves
+ * relative paths. */
+struct config *config_load_buffer(const char *name, const char *dir,
+	    const char *yaml, size_t len, struct terr *err);
+void	config_free(struct config *cfg);
+
+const struct route *config_route(const struct config *cfg);
+size_t	config_receiver_count(const struct config *cfg);
+const struct receiver *config_receiver_at(const struct config *cfg, size_t i);
+const struct receiver *config_receiver(const struct config *cfg, const char *name);
+/* Template globs, already resolved against the config's directory. */
+size_t	config_template_count(const struct config *cfg);
+const char *config_template_at(const struct config *cfg, size_t i);
+const struct time_interval *config_time_interval(const struct config *cfg, const char *name);
+
+#endif

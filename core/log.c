@@ -1,0 +1,171 @@
+/* log.c: logfmt / JSON line formatting and the process-wide log settings. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "log.h"
+
+static struct {
+	enum log_level	 level;
+	enum log_format	 format;
+	log_sink_fn	 sink;
+	void		*sink_arg;
+} logcfg = { LOGL_INFO, LOGF_LOGFMT, NULL, NULL };
+
+static const char *level_names[] = { "debug", "info", "warn", "error" };
+
+void
+log_setup(enum log_level level, enum log_format format)
+{
+	logcfg.level = level;
+	logcfg.format = format;
+}
+
+void
+log_set_sink(log_sink_fn fn, void *arg)
+{
+	logcfg.sink = fn;
+	logcfg.sink_arg = arg;
+}
+
+int
+log_parse_level(const char *s, enum log_level *out)
+{
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		if (strcmp(s, level_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+log_parse_format(const char *s, enum log_format *out)
+{
+	if (strcmp(s, "logfmt") == 0)
+		*out = LOGF_LOGFMT;
+	else if (strcmp(s, "json") == 0)
+		*out = LOGF_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+int
+log_enabled(enum log_level level)
+{
+	return level >= logcfg.level;
+}
+
+/* logfmt quotes a value when it is empty or holds a space, '=', '"' or a
+ * control character, as go-logfmt does. */
+static int
+logfmt_needs_quotes(const char *v)
+{
+	if (*v == '\0')
+		return 1;
+	for (; *v; v++)
+		if ((unsigned char)*v <= ' ' || *v == '=' || *v == '"' || *v == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int
+add_escaped(struct buf *b, const char *v)
+{
+	int r = 0;
+
+	for (; *v && r == 0; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		switch (c) {
+		case '"':  r = buf_adds(b, "\\\""); break;
+		case '\\': r = buf_adds(b, "\\\\"); break;
+		case '\n': r = buf_adds(b, "\\n"); break;
+		case '\r': r = buf_adds(b, "\\r"); break;
+		case '\t': r = buf_adds(b, "\\t"); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				r = buf_printf(b, "\\u%04x", c);
+			else
+				r = buf_addc(b, (char)c);
+		}
+	}
+	return r;
+}
+
+static int
+add_field(struct buf *b, const char *key, const char *value)
+{
+	int r;
+
+	if (value == NULL)
+		value = "";
+	if (logcfg.format == LOGF_JSON) {
+		r = buf_adds(b, b->len > 1 ? ",\"" : "\"");
+		r |= add_escaped(b, key);
+		r |= buf_adds(b, "\":\"");
+		r |= add_escaped(b, value);
+		r |= buf_addc(b, '"');
+		return r;
+	}
+	r = b->len ? buf_addc(b, ' ') : 0;
+	r |= buf_printf(b, "%s=", key);
+	if (!logfmt_needs_quotes(value))
+		return r | buf_adds(b, value);
+	r |= buf_addc(b, '"');
+	r |= add_escaped(b, value);
+	return r | buf_addc(b, '"');
+}
+
+void
+log_kv(enum log_level level, const char *file, int line, const char *msg, ...)
+{
+	char		 ts[64], caller[160];
+	const char	*base, *k, *v;
+	struct timespec	 now;
+	struct tm	 tm;
+	struct buf	 b;
+	va_list		 ap;
+	int		 r;
+
+	if (!log_enabled(level))
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long)(now.tv_nsec / 1000000) % 1000);
+	base = strrchr(file, '/');
+	snprintf(caller, sizeof(caller), "%s:%d", base ? base + 1 : file, line);
+
+	buf_init(&b, 64 * 1024);
+	r = logcfg.format == LOGF_JSON ? buf_addc(&b, '{') : 0;
+	r |= add_field(&b, "ts", ts);
+	r |= add_field(&b, "caller", caller);
+	r |= add_field(&b, "level", level_names[level]);
+	r |= add_field(&b, "msg", msg);
+	va_start(ap, msg);
+	while (r == 0 && (k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		r |= add_field(&b, k, v);
+	}
+	va_end(ap);
+	if (logcfg.format == LOGF_JSON)
+		r |= buf_addc(&b, '}');
+	/* A line too long for the cap is still worth a truncated line. */
+	(void)r;
+	if (logcfg.sink)
+		logcfg.sink(buf_str(&b), logcfg.sink_arg);
+	else {
+		flockfile(stderr);
+		fputs(buf_str(&b), stderr);
+		fputc('\n', stderr);
+		funlockfile(stderr);
+		fflush(stderr);
+	}
+	buf_free(&b);
+}

@@ -1,0 +1,47 @@
+/* log.h: structured logging in Alertmanager's style (logfmt or JSON lines).
+ *
+ *   ts=2026-11-23T13:49:41.313Z caller=intake.c:88 level=info msg="..." key=value
+ *
+ * The level, format and sink are process-wide and set once in main() before
+ * any thread starts; they are the one deliberate global besides the signal
+ * flag, because threading a logger through every call would obscure the code
+ * more than it protects. Values are passed as strings; never pass secrets. */
+#ifndef TOCSIN_LOG_H
+#define TOCSIN_LOG_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+enum log_level {
+	LOGL_DEBUG,
+	LOGL_INFO,
+	LOGL_WARN,
+	LOGL_ERROR,
+};
+
+enum log_format {
+	LOGF_LOGFMT,
+	LOGF_JSON,
+};
+
+/* Where formatted lines go (without the trailing newline). Default: stderr. */
+typedef void (*log_sink_fn)(const char *line, void *arg);
+
+void	log_setup(enum log_level level, enum log_format format);
+/* Replaces the sink (tests capture lines this way); NULL restores stderr. */
+void	log_set_sink(log_sink_fn fn, void *arg);
+int	log_parse_level(const char *s, enum log_level *out);
+int	log_parse_format(const char *s, enum log_format *out);
+int	log_enabled(enum log_level level);
+
+/* Emits msg followed by key/value string pairs, terminated by NULL. A NULL
+ * value is written as an empty string. */
+void	log_kv(enum log_level level, const char *file, int line, const char *msg, ...);
+
+#define log_debug(...) log_kv(LOGL_DEBUG, __FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
+#define log_info(...) log_kv(LOGL_INFO, __FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
+#define log_warn(...) log_kv(LOGL_WARN, __FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
+#define log_error(...) log_kv(LOGL_ERROR, __FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
+
+#endif

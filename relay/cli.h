@@ -1,0 +1,13 @@
+/* cli.h: tocsin-relay's subcommands. Each takes its own argv (argv[0] is the
+ * subcommand's name) and returns the process exit status. */
+#ifndef TOCSIN_RELAY_CLI_H
+#define TOCSIN_RELAY_CLI_H
+
+/* tocsin-relay [flags]: the daemon. */
+int	cmd_serve(int argc, char **argv);
+/* tocsin-relay check-config FILE...: like `amtool check-config`. */
+int	cmd_check_config(int argc, char **argv);
+/* tocsin-relay config routes [test] ...: like `amtool config routes [test]`. */
+int	cmd_config_routes(int argc, char **argv);
+
+#endif
