@@ -9,5 +9,7 @@ int	cmd_serve(int argc, char **argv);
 int	cmd_check_config(int argc, char **argv);
 /* tocsin-relay config routes [test] ...: like `amtool config routes [test]`. */
 int	cmd_config_routes(int argc, char **argv);
+/* tocsin-relay template render ...: like `amtool template render`. */
+int	cmd_template_render(int argc, char **argv);
 
 #endif
