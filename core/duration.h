@@ -1,0 +1,19 @@
+/* duration.h: Prometheus/Alertmanager durations (model.Duration): "1d2h30m",
+ * units y w d h m s ms, each at most once and in that order; "0" is zero. */
+#ifndef TOCSIN_DURATION_H
+#define TOCSIN_DURATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Parses s into milliseconds. Errors read like Alertmanager's:
+ * `not a valid duration string: "5x"`, `empty duration string`,
+ * `duration out of range` (beyond Go's time.Duration, about 292 years). */
+int	duration_parse(const char *s, int64_t *ms, struct terr *err) WARN_UNUSED;
+/* Formats like model.Duration.String(): "1d2h30m", "0s", "1w", "1y". Needs at
+ * most 64 bytes. */
+void	duration_format(int64_t ms, char *out, size_t len);
+
+#endif

@@ -1,0 +1,349 @@
+/* yamldoc.c: builds a positioned node tree from libyaml's event stream.
+ *
+ * The tree is built with an explicit stack rather than recursion so that a
+ * deeply nested hostile document fails with an error instead of overflowing
+ * the C stack. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "yamldoc.h"
+
+#define YDOC_MAX_DEPTH	256
+/* Nodes a full walk may visit, counting alias targets once per reference. */
+#define YDOC_MAX_WEIGHT	((size_t)1 << 20)
+
+struct anchor {
+	char		*name;
+	struct ynode	*node;
+};
+
+struct ydoc {
+	struct ynode	 *root;
+	struct ynode	**nodes;	/* every node, for freeing */
+	size_t		  nnodes, anodes;
+	struct anchor	 *anchors;
+	size_t		  nanchors, aanchors;
+};
+
+/* Per open collection while parsing. */
+struct frame {
+	struct ynode	*node;
+	char		*anchor;	/* registered when the collection closes */
+	size_t		 achild;
+	size_t		 weight;
+};
+
+struct builder {
+	struct ydoc	*doc;
+	struct frame	 stack[YDOC_MAX_DEPTH];
+	size_t		 depth;
+};
+
+static int
+push_ptr(void **v, size_t *n, size_t *alloc, size_t elem, const void *item)
+{
+	void	*nv;
+	size_t	 na;
+
+	if (*n == *alloc) {
+		na = *alloc ? *alloc * 2 : 16;
+		if ((nv = reallocarray(*v, na, elem)) == NULL)
+			return -1;
+		*v = nv;
+		*alloc = na;
+	}
+	memcpy((char *)*v + *n * elem, item, elem);
+	(*n)++;
+	return 0;
+}
+
+static struct ynode *
+node_new(struct builder *b, enum ynode_kind kind, const yaml_mark_t *mark,
+    const char *tag)
+{
+	struct ydoc	*doc = b->doc;
+	struct ynode	*n;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return NULL;
+	n->kind = kind;
+	n->line = (int)mark->line + 1;
+	n->col = (int)mark->column + 1;
+	if (tag != NULL && strcmp(tag, "!") != 0 && (n->tag = strdup(tag)) == NULL) {
+		free(n);
+		return NULL;
+	}
+	if (push_ptr((void **)&doc->nodes, &doc->nnodes, &doc->anodes,
+	    sizeof(n), &n) == -1) {
+		free(n->tag);
+		free(n);
+		return NULL;
+	}
+	n->weight = 1;
+	return n;
+}
+
+static int
+add_anchor(struct ydoc *doc, const char *name, struct ynode *node)
+{
+	struct anchor	 a;
+
+	if ((a.name = strdup(name)) == NULL)
+		return -1;
+	a.node = node;
+	if (push_ptr((void **)&doc->anchors, &doc->nanchors, &doc->aanchors,
+	    sizeof(a), &a) == -1) {
+		free(a.name);
+		return -1;
+	}
+	return 0;
+}
+
+static struct ynode *
+find_anchor(struct ydoc *doc, const char *name)
+{
+	size_t	 i;
+
+	/* Latest definition wins, as YAML redefinition allows. */
+	for (i = doc->nanchors; i-- > 0;)
+		if (strcmp(doc->anchors[i].name, name) == 0)
+			return doc->anchors[i].node;
+	return NULL;
+}
+
+/* Attaches a finished node to the open collection (or makes it the root). */
+static int
+attach(struct builder *b, struct ynode *n, size_t weight, const yaml_mark_t *m,
+    struct terr *err)
+{
+	struct frame	*f;
+	struct ynode	**nc;
+	size_t		 na;
+
+	if (b->depth == 0) {
+		if (b->doc->root == NULL)
+			b->doc->root = n;
+		return 0;
+	}
+	f = &b->stack[b->depth - 1];
+	if (f->node->n == f->achild) {
+		na = f->achild ? f->achild * 2 : 8;
+		if ((nc = reallocarray(f->node->child, na, sizeof(*nc))) == NULL)
+			return terr_set(err, "%zu:%zu: out of memory",
+			    m->line + 1, m->column + 1);
+		f->node->child = nc;
+		f->achild = na;
+	}
+	f->node->child[f->node->n++] = n;
+	f->weight += weight;
+	if (f->weight > YDOC_MAX_WEIGHT)
+		return terr_set(err, "%zu:%zu: document too large after alias expansion",
+		    m->line + 1, m->column + 1);
+	return 0;
+}
+
+static int
+on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
+{
+	const yaml_mark_t *m = &ev->start_mark;
+	struct ynode	*n;
+	struct frame	*f;
+	size_t		 w;
+	const char	*anchor = NULL, *tag = NULL;
+
+	switch (ev->type) {
+	case YAML_DOCUMENT_END_EVENT:
+	case YAML_STREAM_END_EVENT:
+		*done = 1;
+		return 0;
+	case YAML_ALIAS_EVENT:
+		n = find_anchor(b->doc, (const char *)ev->data.alias.anchor);
+		if (n == NULL)
+			return terr_set(err, "%zu:%zu: unknown anchor '%s' referenced",
+			    m->line + 1, m->column + 1, ev->data.alias.anchor);
+		return attach(b, n, n->weight, m, err);
+	case YAML_SCALAR_EVENT:
+		anchor = (const char *)ev->data.scalar.anchor;
+		tag = (const char *)ev->data.scalar.tag;
+		if ((n = node_new(b, YN_SCALAR, m, tag)) == NULL)
+			goto oom;
+		if ((n->value = malloc(ev->data.scalar.length + 1)) == NULL)
+			goto oom;
+		memcpy(n->value, ev->data.scalar.value, ev->data.scalar.length);
+		n->value[ev->data.scalar.length] = '\0';
+		n->len = ev->data.scalar.length;
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (anchor != NULL && add_anchor(b->doc, anchor, n) == -1)
+			goto oom;
+		return attach(b, n, 1, m, err);
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (b->depth == YDOC_MAX_DEPTH)
+			return terr_set(err, "%zu:%zu: nesting deeper than %d levels",
+			    m->line + 1, m->column + 1, YDOC_MAX_DEPTH);
+		if (ev->type == YAML_SEQUENCE_START_EVENT) {
+			anchor = (const char *)ev->data.sequence_start.anchor;
+			tag = (const char *)ev->data.sequence_start.tag;
+			n = node_new(b, YN_SEQ, m, tag);
+		} else {
+			anchor = (const char *)ev->data.mapping_start.anchor;
+			tag = (const char *)ev->data.mapping_start.tag;
+			n = node_new(b, YN_MAP, m, tag);
+		}
+		if (n == NULL)
+			goto oom;
+		f = &b->stack[b->depth++];
+		memset(f, 0, sizeof(*f));
+		f->node = n;
+		f->weight = 1;
+		if (anchor != NULL && (f->anchor = strdup(anchor)) == NULL)
+			goto oom;
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		f = &b->stack[--b->depth];
+		n = f->node;
+		w = f->weight;
+		n->weight = w;
+		/* Registered only now, so an alias cannot point into its own
+		 * unfinished anchor and make the tree cyclic. */
+		if (f->anchor != NULL) {
+			int r = add_anchor(b->doc, f->anchor, n);
+
+			free(f->anchor);
+			f->anchor = NULL;
+			if (r == -1)
+				goto oom;
+		}
+		return attach(b, n, w, m, err);
+	default:
+		return 0;
+	}
+oom:
+	return terr_set(err, "%zu:%zu: out of memory", m->line + 1, m->column + 1);
+}
+
+struct ydoc *
+ydoc_parse(const char *text, size_t len, struct terr *err)
+{
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	struct builder	 b;
+	int		 done = 0, ok = 0;
+
+	memset(&b, 0, sizeof(b));
+	if ((b.doc = calloc(1, sizeof(*b.doc))) == NULL) {
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		terr_set(err, "out of memory");
+		free(b.doc);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			const yaml_mark_t *pm = parser.problem_mark.line ||
+			    parser.problem_mark.column ? &parser.problem_mark :
+			    &parser.context_mark;
+
+			terr_set(err, "%zu:%zu: %s%s%s", pm->line + 1, pm->column + 1,
+			    parser.problem ? parser.problem : "invalid YAML",
+			    parser.context ? " " : "",
+			    parser.context ? parser.context : "");
+			goto out;
+		}
+		if (on_event(&b, &ev, &done, err) == -1) {
+			yaml_event_delete(&ev);
+			goto out;
+		}
+		yaml_event_delete(&ev);
+	}
+	ok = 1;
+out:
+	while (b.depth > 0)
+		free(b.stack[--b.depth].anchor);
+	yaml_parser_delete(&parser);
+	if (!ok) {
+		ydoc_free(b.doc);
+		return NULL;
+	}
+	return b.doc;
+}
+
+void
+ydoc_free(struct ydoc *doc)
+{
+	size_t	 i;
+
+	if (doc == NULL)
+		return;
+	for (i = 0; i < doc->nnodes; i++) {
+		free(doc->nodes[i]->tag);
+		free(doc->nodes[i]->value);
+		free(doc->nodes[i]->child);
+		free(doc->nodes[i]);
+	}
+	free(doc->nodes);
+	for (i = 0; i < doc->nanchors; i++)
+		free(doc->anchors[i].name);
+	free(doc->anchors);
+	free(doc);
+}
+
+const struct ynode *
+ydoc_root(const struct ydoc *doc)
+{
+	return doc->root;
+}
+
+bool
+ynode_is_null(const struct ynode *n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+	size_t	 i;
+
+	if (n == NULL)
+		return true;
+	if (n->kind != YN_SCALAR)
+		return false;
+	if (n->tag != NULL)
+		return strcmp(n->tag, "tag:yaml.org,2002:null") == 0;
+	if (!n->plain)
+		return false;
+	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (strcmp(n->value, nulls[i]) == 0)
+			return true;
+	return false;
+}
+
+const char *
+ynode_kind_name(const struct ynode *n)
+{
+	switch (n->kind) {
+	case YN_SCALAR:
+		return "scalar";
+	case YN_SEQ:
+		return "sequence";
+	default:
+		return "mapping";
+	}
+}
+
+const struct ynode *
+ynode_map_get(const struct ynode *map, const char *key)
+{
+	size_t	 i;
+
+	if (map == NULL || map->kind != YN_MAP)
+		return NULL;
+	for (i = 0; i + 1 < map->n; i += 2)
+		if (map->child[i]->kind == YN_SCALAR &&
+		    strcmp(map->child[i]->value, key) == 0)
+			return map->child[i + 1];
+	return NULL;
+}

@@ -1,0 +1,54 @@
+/* yamldoc.h: a YAML document as a tree of nodes with 1-based line/column
+ * positions, built with libyaml, so that config validation can point at the
+ * offending node.
+ *
+ * Only the first document of a stream is read (like Go's yaml.Unmarshal).
+ * Aliases point at their anchored node (shared, not copied); a document whose
+ * alias expansion would exceed a fixed node budget is rejected, so a "billion
+ * laughs" file cannot make a tree walk explode. */
+#ifndef TOCSIN_YAMLDOC_H
+#define TOCSIN_YAMLDOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+enum ynode_kind {
+	YN_SCALAR,
+	YN_SEQ,
+	YN_MAP,
+};
+
+struct ynode {
+	enum ynode_kind	 kind;
+	int		 line;		/* 1-based */
+	int		 col;		/* 1-based */
+	char		*tag;		/* explicit tag ("!!str") or NULL */
+	/* YN_SCALAR */
+	char		*value;		/* NUL-terminated; may contain NULs up to len */
+	size_t		 len;
+	bool		 plain;		/* unquoted, so subject to null/bool/int resolution */
+	/* YN_SEQ: items child[0..n); YN_MAP: key child[2i], value child[2i+1] */
+	struct ynode	**child;
+	size_t		 n;
+	size_t		 weight;	/* nodes in the expanded subtree (internal) */
+};
+
+struct ydoc;
+
+/* Parses text. On error returns NULL with err set to "LINE:COL: message"
+ * (without a file name; the caller prefixes it). Caller frees with ydoc_free. */
+struct ydoc *ydoc_parse(const char *text, size_t len, struct terr *err);
+void	ydoc_free(struct ydoc *doc);
+/* The root node, or NULL for an empty document. Owned by doc. */
+const struct ynode *ydoc_root(const struct ydoc *doc);
+
+/* YAML 1.1 null: a plain "", "~", "null", "Null", "NULL" scalar (or !!null). */
+bool	ynode_is_null(const struct ynode *n);
+/* "scalar", "sequence" or "mapping", for messages. */
+const char *ynode_kind_name(const struct ynode *n);
+/* The value of key in a mapping, or NULL. */
+const struct ynode *ynode_map_get(const struct ynode *map, const char *key);
+
+#endif
