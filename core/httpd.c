@@ -1,0 +1,547 @@
+/* httpd.c: libmicrohttpd behind a tiny router. Everything that can be decided
+ * from the headers (auth, route, method, declared size) is answered before the
+ * body is read, so bad requests cost no memory. */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "httpd.h"
+#include "log.h"
+
+struct hroute {
+	char		*method;
+	char		*path;
+	size_t		 plen;
+	bool		 prefix;
+	char		*label;
+	httpd_handler	 fn;
+	void		*arg;
+};
+
+struct httpd {
+	struct httpd_params	 p;
+	struct hroute		*routes;
+	size_t			 nroutes;
+	struct MHD_Daemon	*mhd;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 addr[INET6_ADDRSTRLEN + 16];
+	struct metric		*m_requests;
+	struct metric		*m_duration;
+};
+
+struct httpd_req {
+	struct httpd		*h;
+	struct MHD_Connection	*conn;
+	const struct hroute	*route;
+	const char		*method;
+	const char		*path;
+	struct timespec		 start;
+	struct buf		 body;
+	bool			 too_large;
+	/* the answer */
+	unsigned		 status;
+	char			*ctype;
+	char			*resp;
+	size_t			 resplen;
+	char			 allow[64];
+	bool			 www_auth;
+};
+
+static const double duration_buckets[] = {
+	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+};
+
+static void
+mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	char	 line[512];
+	size_t	 n;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	log_debug("HTTP server", "err", line);
+}
+
+/* Splits "host:port" (host may be "[v6]" or empty) and resolves it. */
+static int
+parse_listen(struct httpd *h, const char *listen, struct terr *err)
+{
+	struct addrinfo	 hints, *res = NULL;
+	const char	*colon, *orig = listen;
+	char		 host[256], port[16];
+	size_t		 hl;
+	int		 rc;
+
+	if ((colon = strrchr(listen, ':')) == NULL || colon[1] == '\0')
+		return terr_set(err, "listen address %s: missing port", listen);
+	hl = (size_t)(colon - listen);
+	if (hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']') {
+		listen++;
+		hl -= 2;
+	}
+	if (hl >= sizeof(host) || strlen(colon + 1) >= sizeof(port))
+		return terr_set(err, "listen address too long");
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	snprintf(port, sizeof(port), "%s", colon + 1);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(hl ? host : NULL, port, &hints, &res)) != 0)
+		return terr_set(err, "listen address %s: %s", orig, gai_strerror(rc));
+	memcpy(&h->ss, res->ai_addr, res->ai_addrlen);
+	h->sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+struct httpd *
+httpd_new(const struct httpd_params *p, struct terr *err)
+{
+	static const char *const rl[] = { "handler", "code", NULL };
+	static const char *const dl[] = { "handler", NULL };
+	struct httpd	*h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	h->p = *p;
+	if (h->p.threads == 0)
+		h->p.threads = 4;
+	if (h->p.timeout == 0)
+		h->p.timeout = 10;
+	if (h->p.conn_limit == 0)
+		h->p.conn_limit = 256;
+	if (h->p.per_ip_limit == 0)
+		h->p.per_ip_limit = 64;
+	if (parse_listen(h, p->listen ? p->listen : "127.0.0.1:9096", err) == -1)
+		goto fail;
+	if (p->metrics) {
+		h->m_requests = metrics_counter(p->metrics, "tocsin_http_requests_total",
+		    "Total number of HTTP requests by handler and status code.", rl);
+		h->m_duration = metrics_histogram(p->metrics, "tocsin_http_request_duration_seconds",
+		    "Histogram of latencies for HTTP requests.", dl, duration_buckets,
+		    sizeof(duration_buckets) / sizeof(*duration_buckets));
+		if (h->m_requests == NULL || h->m_duration == NULL) {
+			terr_set(err, "cannot register HTTP metrics");
+			goto fail;
+		}
+	}
+	return h;
+ fail:
+	free(h);
+	return NULL;
+}
+
+int
+httpd_handle(struct httpd *h, const char *method, const char *path, bool prefix,
+    const char *label, httpd_handler fn, void *arg)
+{
+	struct hroute	*nr, *r;
+
+	if (h->mhd)
+		return -1;
+	if ((nr = realloc(h->routes, (h->nroutes + 1) * sizeof(*nr))) == NULL)
+		return -1;
+	h->routes = nr;
+	r = &nr[h->nroutes];
+	memset(r, 0, sizeof(*r));
+	r->method = strdup(method);
+	r->path = strdup(path);
+	r->label = strdup(label ? label : path);
+	if (r->method == NULL || r->path == NULL || r->label == NULL) {
+		free(r->method);
+		free(r->path);
+		free(r->label);
+		return -1;
+	}
+	r->plen = strlen(path);
+	r->prefix = prefix;
+	r->fn = fn;
+	r->arg = arg;
+	h->nroutes++;
+	return 0;
+}
+
+static bool
+path_matches(const struct hroute *r, const char *path)
+{
+	if (r->prefix)
+		return strncmp(path, r->path, r->plen) == 0;
+	return strcmp(path, r->path) == 0;
+}
+
+/* Finds the route; on a method mismatch fills allow and returns NULL. */
+static const struct hroute *
+route_find(const struct httpd *h, const char *method, const char *path, char *allow,
+    size_t len, bool *known_path)
+{
+	const struct hroute *r;
+	size_t		 i;
+	bool		 get = false, head = false;
+
+	*known_path = false;
+	allow[0] = '\0';
+	for (i = 0; i < h->nroutes; i++) {
+		r = &h->routes[i];
+		if (!path_matches(r, path))
+			continue;
+		*known_path = true;
+		if (strcmp(r->method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+			return r;
+		get |= strcmp(r->method, "GET") == 0;
+		head |= strcmp(r->method, "HEAD") == 0;
+		if (strstr(allow, r->method) == NULL && strlen(allow) + strlen(r->method) + 3 < len)
+			snprintf(allow + strlen(allow), len - strlen(allow), "%s%s",
+			    allow[0] ? ", " : "", r->method);
+	}
+	if (get && !head && strlen(allow) + 7 < len)
+		snprintf(allow + strlen(allow), len - strlen(allow), ", HEAD");
+	return NULL;
+}
+
+int
+httpd_reply(struct httpd_req *r, unsigned status, const char *content_type,
+    const char *body, size_t len)
+{
+	if (r->status)
+		return 0;
+	r->ctype = strdup(content_type ? content_type : "text/plain; charset=utf-8");
+	r->resp = malloc(len + 1);
+	if (r->ctype == NULL || r->resp == NULL) {
+		free(r->ctype);
+		free(r->resp);
+		r->ctype = r->resp = NULL;
+		return -1;
+	}
+	memcpy(r->resp, body, len);
+	r->resp[len] = '\0';
+	r->resplen = len;
+	r->status = status;
+	return 0;
+}
+
+int
+httpd_reply_text(struct httpd_req *r, unsigned status, const char *fmt, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+	int		 rc;
+
+	buf_init(&b, 1 << 20);
+	va_start(ap, fmt);
+	rc = buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		rc = buf_addc(&b, '\n');
+	if (rc == 0)
+		rc = httpd_reply(r, status, "text/plain; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+const char *
+httpd_req_method(const struct httpd_req *r)
+{
+	return r->method;
+}
+
+const char *
+httpd_req_path(const struct httpd_req *r)
+{
+	return r->path;
+}
+
+const char *
+httpd_req_rest(const struct httpd_req *r)
+{
+	if (r->route == NULL || !r->route->prefix)
+		return "";
+	return r->path + r->route->plen;
+}
+
+const char *
+httpd_req_header(const struct httpd_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+httpd_req_body(const struct httpd_req *r, size_t *len)
+{
+	*len = r->body.len;
+	return buf_str(&r->body);
+}
+
+static enum MHD_Result
+send_answer(struct httpd_req *r)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 ret;
+
+	if (r->status == 0) {
+		log_error("Handler gave no answer", "path", r->path);
+		if (httpd_reply_text(r, 500, "internal error") == -1)
+			return MHD_NO;
+	}
+	resp = MHD_create_response_from_buffer(r->resplen, r->resp, MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
+	if (r->allow[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->www_auth)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic");
+	ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Client certificates are requested by GnuTLS when a CA is configured; the
+ * policy (required or optional, verified or not) is enforced here. */
+static bool
+client_cert_ok(const struct httpd *h, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	gnutls_session_t s;
+	unsigned	 npeers = 0, status = 0;
+	enum web_client_auth ca = webconfig_tls_client_auth(h->p.web);
+
+	if (ca == WEB_NO_CLIENT_CERT || ca == WEB_REQUEST_CLIENT_CERT)
+		return true;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL)
+		return false;
+	s = (gnutls_session_t)ci->tls_session;
+	if (gnutls_certificate_get_peers(s, &npeers) == NULL)
+		npeers = 0;
+	if (npeers == 0)
+		return ca == WEB_VERIFY_CLIENT_CERT_IF_GIVEN;
+	if (ca == WEB_REQUIRE_ANY_CLIENT_CERT)
+		return true;
+	return gnutls_certificate_verify_peers2(s, &status) == 0 && status == 0;
+}
+
+static bool
+auth_ok(struct httpd *h, struct MHD_Connection *conn)
+{
+	char	*user, *pass = NULL;
+	bool	 ok;
+
+	if (!webconfig_has_users(h->p.web))
+		return true;
+	if ((user = MHD_basic_auth_get_username_password(conn, &pass)) == NULL)
+		return false;
+	ok = pass != NULL && webconfig_check_user(h->p.web, user, pass);
+	if (pass) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	MHD_free(user);
+	return ok;
+}
+
+/* Decides what can be decided from the request line and headers. Returns
+ * true when the answer is already set. */
+static bool
+early_answer(struct httpd_req *r, const char *version)
+{
+	struct httpd	*h = r->h;
+	const char	*cl;
+	char		*end;
+	unsigned long long n;
+	bool		 known;
+
+	if (webconfig_has_users(h->p.web) && !auth_ok(h, r->conn)) {
+		r->www_auth = true;
+		httpd_reply_text(r, 401, "Unauthorized");
+		return true;
+	}
+	r->route = route_find(h, r->method, r->path, r->allow, sizeof(r->allow), &known);
+	if (r->route == NULL) {
+		if (known)
+			httpd_reply_text(r, 405, "method %s not allowed", r->method);
+		else
+			httpd_reply_text(r, 404, "not found");
+		return true;
+	}
+	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl) {
+		errno = 0;
+		n = strtoull(cl, &end, 10);
+		if (errno == 0 && *end == '\0' && n > h->p.max_body) {
+			httpd_reply_text(r, 413, "request body larger than %zu bytes", h->p.max_body);
+			return true;
+		}
+	}
+	return false;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct httpd	*h = cls;
+	struct httpd_req *r = *con_cls;
+
+	if (r == NULL) {
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		r->h = h;
+		r->conn = conn;
+		r->method = method;
+		r->path = url;
+		clock_gettime(CLOCK_MONOTONIC, &r->start);
+		buf_init(&r->body, h->p.max_body ? h->p.max_body : 1);
+		if (webconfig_tls_enabled(h->p.web) && !client_cert_ok(h, conn)) {
+			log_debug("Client certificate rejected", "path", url);
+			return MHD_NO;
+		}
+		if (early_answer(r, version))
+			return send_answer(r);
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		/* Past the cap keep draining (chunked bodies have no length to
+		 * refuse up front) but store nothing more. */
+		if (!r->too_large && buf_add(&r->body, upload, *upload_size) == -1) {
+			r->too_large = true;
+			buf_free(&r->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->status)
+		return MHD_YES;
+	if (r->too_large)
+		httpd_reply_text(r, 413, "request body larger than %zu bytes", h->p.max_body);
+	else
+		r->route->fn(r, r->route->arg);
+	return send_answer(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct httpd	*h = cls;
+	struct httpd_req *r = *con_cls;
+	struct timespec	 now;
+	const char	*label;
+	char		 code[8], dur[32];
+	double		 secs;
+
+	if (r == NULL)
+		return;
+	*con_cls = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - r->start.tv_sec) + (now.tv_nsec - r->start.tv_nsec) / 1e9;
+	label = r->route ? r->route->label : "other";
+	if (r->status) {
+		snprintf(code, sizeof(code), "%u", r->status);
+		if (h->m_requests) {
+			(void)metric_add(h->m_requests, (const char *const[]){ label, code }, 1);
+			(void)metric_observe(h->m_duration, (const char *const[]){ label }, secs);
+		}
+		/* The path only: query strings may carry tokens, headers credentials. */
+		if (log_enabled(LOGL_DEBUG)) {
+			snprintf(dur, sizeof(dur), "%.6f", secs);
+			log_debug("HTTP request", "method", r->method, "path", r->path,
+			    "handler", label, "code", code, "duration_seconds", dur);
+		}
+	}
+	buf_free(&r->body);
+	free(r->ctype);
+	free(r->resp);
+	free(r);
+}
+
+int
+httpd_start(struct httpd *h, struct terr *err)
+{
+	const union MHD_DaemonInfo *di;
+	unsigned int	 flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem opts[16];
+	size_t		 n = 0;
+	char		 host[INET6_ADDRSTRLEN];
+	const void	*a;
+	unsigned	 port;
+
+#define OPT(o, v, p) opts[n++] = (struct MHD_OptionItem){ (o), (intptr_t)(v), (p) }
+	OPT(MHD_OPTION_THREAD_POOL_SIZE, h->p.threads, NULL);
+	OPT(MHD_OPTION_CONNECTION_TIMEOUT, h->p.timeout, NULL);
+	OPT(MHD_OPTION_CONNECTION_LIMIT, h->p.conn_limit, NULL);
+	OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->p.per_ip_limit, NULL);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
+	OPT(MHD_OPTION_SOCK_ADDR, 0, &h->ss);
+	OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL);
+	if (h->ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (webconfig_tls_enabled(h->p.web)) {
+		flags |= MHD_USE_TLS;
+		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)webconfig_tls_cert(h->p.web));
+		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)webconfig_tls_key(h->p.web));
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)webconfig_tls_priorities(h->p.web));
+		if (webconfig_tls_client_ca(h->p.web))
+			OPT(MHD_OPTION_HTTPS_MEM_TRUST, 0, (void *)webconfig_tls_client_ca(h->p.web));
+	}
+	OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (h->mhd == NULL)
+		return terr_set(err, "cannot listen on %s (address in use, not local, or TLS setup failed)",
+		    h->p.listen ? h->p.listen : "127.0.0.1:9096");
+	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	port = di ? di->port : 0;
+	if (h->ss.ss_family == AF_INET6)
+		a = &((struct sockaddr_in6 *)&h->ss)->sin6_addr;
+	else
+		a = &((struct sockaddr_in *)&h->ss)->sin_addr;
+	inet_ntop(h->ss.ss_family, a, host, sizeof(host));
+	snprintf(h->addr, sizeof(h->addr), h->ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+	    host, port);
+	return 0;
+}
+
+const char *
+httpd_address(const struct httpd *h)
+{
+	return h->addr;
+}
+
+void
+httpd_free(struct httpd *h)
+{
+	size_t	 i;
+
+	if (h == NULL)
+		return;
+	if (h->mhd)
+		MHD_stop_daemon(h->mhd);
+	for (i = 0; i < h->nroutes; i++) {
+		free(h->routes[i].method);
+		free(h->routes[i].path);
+		free(h->routes[i].label);
+	}
+	free(h->routes);
+	free(h);
+}

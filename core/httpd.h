@@ -1,0 +1,66 @@
+/* httpd.h: the HTTP server both daemons share: libmicrohttpd with a thread
+ * pool, a method + path router, capped request bodies, exporter-toolkit style
+ * TLS and basic auth, and per-request metrics.
+ *
+ * Handlers see the whole body at once (bodies never exceed the cap) and
+ * answer with httpd_reply*(); a handler that does not answer yields a 500. */
+#ifndef TOCSIN_HTTPD_H
+#define TOCSIN_HTTPD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "metrics.h"
+#include "webconfig.h"
+
+struct httpd;		/* opaque server */
+struct httpd_req;	/* opaque request, valid during the handler call */
+
+typedef void (*httpd_handler)(struct httpd_req *req, void *arg);
+
+struct httpd_params {
+	const char	*listen;	/* "host:port", "[v6]:port" or ":port" */
+	size_t		 max_body;	/* bytes; larger bodies get 413 */
+	unsigned	 threads;	/* thread pool size; 0 means 4 */
+	unsigned	 timeout;	/* idle connection timeout, seconds; 0 means 10 */
+	unsigned	 conn_limit;	/* 0 means 256 */
+	unsigned	 per_ip_limit;	/* 0 means 64 */
+	struct webconfig *web;		/* TLS and auth; NULL for plain HTTP. Borrowed */
+	struct metrics	*metrics;	/* NULL for none. Borrowed */
+};
+
+/* Allocates a server (not yet listening). The borrowed objects must outlive
+ * it. Caller frees with httpd_free. */
+struct httpd *httpd_new(const struct httpd_params *p, struct terr *err);
+/* Registers a handler before httpd_start. With prefix, path matches every
+ * path that starts with it. label names the handler in metrics and logs.
+ * A GET handler also answers HEAD. Unknown paths get 404, known paths with
+ * another method 405 with an Allow header. */
+int	httpd_handle(struct httpd *h, const char *method, const char *path, bool prefix,
+	    const char *label, httpd_handler fn, void *arg) WARN_UNUSED;
+/* Binds and starts serving on the pool's threads. */
+int	httpd_start(struct httpd *h, struct terr *err) WARN_UNUSED;
+/* The bound address ("127.0.0.1:9096"; the real port when 0 was asked). */
+const char *httpd_address(const struct httpd *h);
+/* Stops (waiting for running handlers) and frees. */
+void	httpd_free(struct httpd *h);
+
+const char *httpd_req_method(const struct httpd_req *r);
+/* The path without the query string. */
+const char *httpd_req_path(const struct httpd_req *r);
+/* For a prefix route: the rest of the path after the prefix. */
+const char *httpd_req_rest(const struct httpd_req *r);
+/* A request header (case-insensitive name) or NULL. */
+const char *httpd_req_header(const struct httpd_req *r, const char *name);
+/* The body (NUL-terminated; may contain NULs) and its length. */
+const char *httpd_req_body(const struct httpd_req *r, size_t *len);
+
+/* Sets the answer (copied). The first answer wins. */
+int	httpd_reply(struct httpd_req *r, unsigned status, const char *content_type,
+	    const char *body, size_t len);
+/* A text/plain answer: the formatted line plus "\n". */
+int	httpd_reply_text(struct httpd_req *r, unsigned status, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
+
+#endif
