@@ -180,8 +180,8 @@ check_map(struct wparse *p, const struct ynode *n, const char *where, const char
 		return 0;
 	if (n->kind != YN_MAP)
 		return perr(p, n, "%s: expected a mapping, got a %s", where, ynode_kind_name(n));
-	for (i = 0; i < n->n; i++) {
-		k = n->child[2 * i];
+	for (i = 0; i + 1 < n->n; i += 2) {
+		k = n->child[i];
 		if (k->kind != YN_SCALAR)
 			return perr(p, k, "%s: keys must be strings", where);
 		for (j = 0; known[j]; j++)
@@ -189,8 +189,8 @@ check_map(struct wparse *p, const struct ynode *n, const char *where, const char
 				break;
 		if (known[j] == NULL)
 			return perr(p, k, "field %s not found in %s", k->value, where);
-		for (j = 0; j < i; j++)
-			if (strcmp(n->child[2 * j]->value, k->value) == 0)
+		for (j = 0; j < i; j += 2)
+			if (strcmp(n->child[j]->value, k->value) == 0)
 				return perr(p, k, "%s: duplicate key %s", where, k->value);
 	}
 	return 0;
@@ -209,9 +209,9 @@ parse_tls(struct wparse *p, const struct ynode *n)
 
 	if (check_map(p, n, "tls_server_config", known) == -1)
 		return -1;
-	for (i = 0; n->kind == YN_MAP && i < n->n && rc == 0; i++) {
-		k = n->child[2 * i];
-		v = n->child[2 * i + 1];
+	for (i = 0; n->kind == YN_MAP && i + 1 < n->n && rc == 0; i += 2) {
+		k = n->child[i];
+		v = n->child[i + 1];
 		if (strcmp(k->value, "cert") == 0)
 			rc = scalar(p, v, k->value, &p->cert_text);
 		else if (strcmp(k->value, "key") == 0)
@@ -262,6 +262,7 @@ static int
 parse_users(struct wparse *p, struct webconfig *wc, const struct ynode *n)
 {
 	const struct ynode *k, *v;
+	struct web_user	*u;
 	size_t		 i;
 
 	if (n->kind == YN_SCALAR && ynode_is_null(n))
@@ -271,9 +272,9 @@ parse_users(struct wparse *p, struct webconfig *wc, const struct ynode *n)
 		    ynode_kind_name(n));
 	if ((wc->users = calloc(n->n + 1, sizeof(*wc->users))) == NULL)
 		return terr_set(p->err, "out of memory");
-	for (i = 0; i < n->n; i++) {
-		k = n->child[2 * i];
-		v = n->child[2 * i + 1];
+	for (i = 0; i + 1 < n->n; i += 2) {
+		k = n->child[i];
+		v = n->child[i + 1];
 		if (k->kind != YN_SCALAR || v->kind != YN_SCALAR)
 			return perr(p, k, "basic_auth_users: expected user: bcrypt-hash pairs");
 		if (ynode_map_get(n, k->value) != v)
@@ -283,11 +284,14 @@ parse_users(struct wparse *p, struct webconfig *wc, const struct ynode *n)
 		    strncmp(v->value, "$2y$", 4) != 0)
 			return perr(p, v, "basic_auth_users: the password of user %s is not a bcrypt hash",
 			    k->value);
-		wc->users[i].name = strdup(k->value);
-		wc->users[i].hash = strdup(v->value);
-		wc->nusers++;
-		if (wc->users[i].name == NULL || wc->users[i].hash == NULL)
+		u = &wc->users[wc->nusers];
+		if ((u->name = strdup(k->value)) == NULL)
 			return terr_set(p->err, "out of memory");
+		if ((u->hash = strdup(v->value)) == NULL) {
+			free(u->name);
+			return terr_set(p->err, "out of memory");
+		}
+		wc->nusers++;
 	}
 	return 0;
 }
@@ -408,6 +412,7 @@ webconfig_load_buffer(const char *name, const char *dir, const char *yaml, size_
 	struct webconfig *wc = NULL;
 	struct ydoc	*doc = NULL;
 	const struct ynode *root, *n;
+	struct terr	 yerr;
 
 	memset(&p, 0, sizeof(p));
 	p.name = name;
@@ -416,8 +421,8 @@ webconfig_load_buffer(const char *name, const char *dir, const char *yaml, size_
 	p.min_version = 0x0303;
 	p.max_version = 0x0304;
 	p.prefer_server = true;
-	if ((doc = ydoc_parse(yaml, len, err)) == NULL) {
-		terr_prefix(err, "%s", name);
+	if ((doc = ydoc_parse(yaml, len, &yerr)) == NULL) {
+		terr_set(err, "%s:%s", name, yerr.msg);
 		goto fail;
 	}
 	if ((wc = calloc(1, sizeof(*wc))) == NULL) {
