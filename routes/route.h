@@ -41,12 +41,18 @@ size_t	route_match(const struct route *root, const struct kv *labels,
 /* The effective receiver (own or inherited). */
 const char *route_receiver(const struct route *r);
 bool	route_continue(const struct route *r);
+/* The route's own matchers (match, match_re and matchers together), sorted
+ * as Alertmanager sorts them. */
+const struct matchers *route_matchers(const struct route *r);
 size_t	route_mute_intervals(const struct route *r, const char *const **names);
 size_t	route_active_intervals(const struct route *r, const char *const **names);
 
-/* Prints like `amtool config routes`: "Routing tree:\n.\n└── default-route ..." */
+/* Prints like `amtool config routes`: "Routing tree:\n.\n└── default-route ..."
+ * followed by an empty line. Returns -1 when writing fails. */
 int	route_print_tree(const struct route *root, FILE *out);
-/* Prints like `amtool config routes test --tree`: only the matching paths. */
+/* Prints like `amtool config routes test --tree`: "Matching routes:\n.\n",
+ * only the matching paths (the receiver shown on the final nodes), then two
+ * empty lines. Like amtool, the root's own matchers are not checked here. */
 int	route_print_matching_tree(const struct route *root, const struct kv *labels, FILE *out);
 
 #endif

@@ -1,0 +1,1205 @@
+/* matcher.c: Alertmanager label matchers: parsing (pkg/labels), printing, and
+ * RE2-compatible regexes on top of PCRE2. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "matcher.h"
+
+struct matcher {
+	enum matcher_type	 type;
+	char			*name;
+	char			*value;
+	pcre2_code		*re;
+	pcre2_match_context	*mctx;
+};
+
+/* PCRE2 backtracks where RE2 does not; a pathological regex must fail a
+ * match (as "no match") rather than hang the relay. */
+#define MATCH_LIMIT		1000000
+/* Go's parser refuses regexps nesting deeper than this. */
+#define RE_MAX_DEPTH		1000
+#define RE_MAX_REPEAT		1000
+
+/* Go's utf8.DecodeRune: returns the length of the sequence at s (at most n
+ * bytes) and stores the rune, or 1 and U+FFFD for an invalid byte. */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *r)
+{
+	unsigned char	c = s[0];
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		len, i;
+	uint32_t	v;
+
+	*r = 0xfffd;
+	if (c < 0x80) {
+		*r = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 1;
+	if (n < len)
+		return 1;
+	for (i = 1; i < len; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 1;
+		lo = 0x80;
+		hi = 0xbf;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	*r = v;
+	return len;
+}
+
+static bool
+utf8_valid(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n = strlen(s), l;
+	uint32_t		 r;
+
+	while (n > 0) {
+		l = utf8_decode(p, n, &r);
+		if (r == 0xfffd && l == 1)
+			return false;
+		p += l;
+		n -= l;
+	}
+	return true;
+}
+
+/*
+ * RE2 -> PCRE2.
+ *
+ * Alertmanager compiles with Go's regexp (RE2 syntax). PCRE2 accepts a
+ * superset with some different meanings, so the pattern is parsed the way
+ * Go's regexp/syntax parses it: anything Go rejects is rejected with Go's
+ * message, and the accepted pattern is re-emitted in a form PCRE2 reads the
+ * same way (literals as \x{..}, Go's \s and \v, octal escapes, literal '{').
+ */
+
+struct re2 {
+	const char	*full;	/* the whole anchored expression, for messages */
+	const char	*p;	/* parse position */
+	struct buf	*out;
+	struct terr	*err;
+	int		 oom;
+};
+
+static int
+re2_error(struct re2 *x, const char *code, const char *expr, size_t len)
+{
+	return terr_set(x->err, "error parsing regexp: %s: `%.*s`", code,
+	    (int)len, expr);
+}
+
+static int
+re2_emit(struct re2 *x, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static int
+re2_emit(struct re2 *x, const char *fmt, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, fmt);
+	rc = buf_vprintf(x->out, fmt, ap);
+	va_end(ap);
+	if (rc == -1) {
+		x->oom = 1;
+		return terr_set(x->err, "regexp too large");
+	}
+	return 0;
+}
+
+static int
+is_alnum(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+static int
+unhex(uint32_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Reads one rune at x->p (the caller knows it is not at the end). */
+static uint32_t
+re2_next(struct re2 *x)
+{
+	uint32_t	r;
+	size_t		n = strlen(x->p);
+
+	if (n == 0)
+		return 0xfffd;	/* Go's DecodeRune of "" */
+	x->p += utf8_decode((const unsigned char *)x->p, n, &r);
+	return r;
+}
+
+/* Go's parseEscape: a single-character escape at x->p ("\..."). */
+static int
+re2_escape(struct re2 *x, uint32_t *out)
+{
+	const char	*start = x->p;
+	uint32_t	 c, r = 0;
+	int		 i, nhex, a, b;
+
+	x->p++;
+	if (*x->p == '\0')
+		return re2_error(x, "trailing backslash at end of expression", "", 0);
+	c = re2_next(x);
+	switch (c) {
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+		/* A single non-zero digit would be a backreference. */
+		if (*x->p < '0' || *x->p > '7')
+			break;
+		/* FALLTHROUGH */
+	case '0':
+		r = c - '0';
+		for (i = 1; i < 3 && *x->p >= '0' && *x->p <= '7'; i++)
+			r = r * 8 + (uint32_t)(*x->p++ - '0');
+		*out = r;
+		return 0;
+	case 'x':
+		if (*x->p == '\0')
+			break;
+		c = re2_next(x);
+		if (c == '{') {
+			nhex = 0;
+			for (;;) {
+				if (*x->p == '\0')
+					goto bad;
+				c = re2_next(x);
+				if (c == '}')
+					break;
+				if ((a = unhex(c)) < 0)
+					goto bad;
+				r = r * 16 + (uint32_t)a;
+				if (r > 0x10ffff)
+					goto bad;
+				nhex++;
+			}
+			if (nhex == 0)
+				break;
+			*out = r;
+			return 0;
+		}
+		a = unhex(c);
+		c = re2_next(x);
+		b = unhex(c);
+		if (a < 0 || b < 0)
+			break;
+		*out = (uint32_t)(a * 16 + b);
+		return 0;
+	case 'a':
+		*out = '\a';
+		return 0;
+	case 'f':
+		*out = '\f';
+		return 0;
+	case 'n':
+		*out = '\n';
+		return 0;
+	case 'r':
+		*out = '\r';
+		return 0;
+	case 't':
+		*out = '\t';
+		return 0;
+	case 'v':
+		*out = '\v';
+		return 0;
+	default:
+		if (c < 0x80 && !is_alnum(c)) {
+			*out = c;
+			return 0;
+		}
+		break;
+	}
+bad:
+	return re2_error(x, "invalid escape sequence", start, (size_t)(x->p - start));
+}
+
+static const char *const posix_classes[] = {
+	"alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
+	"print", "punct", "space", "upper", "word", "xdigit", NULL,
+};
+
+/* Unicode general categories Go knows; scripts are checked by shape and
+ * left to PCRE2, which knows the same script names. */
+static const char *const unicode_categories[] = {
+	"Any", "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu",
+	"M", "Mc", "Me", "Mn", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf",
+	"Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs", NULL,
+};
+
+static bool
+unicode_name_ok(const char *name, size_t len)
+{
+	size_t	i;
+	int	k;
+
+	for (k = 0; unicode_categories[k]; k++)
+		if (strlen(unicode_categories[k]) == len &&
+		    memcmp(unicode_categories[k], name, len) == 0)
+			return true;
+	/* Script names: Latin, Old_Italic, Nko is "Nko", ... */
+	if (len < 2 || name[0] < 'A' || name[0] > 'Z')
+		return false;
+	for (i = 1; i < len; i++) {
+		if (name[i] == '_') {
+			if (i + 1 >= len || name[i + 1] < 'A' || name[i + 1] > 'Z')
+				return false;
+			continue;
+		}
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z')))
+			return false;
+	}
+	return true;
+}
+
+/* Go's parseUnicodeClass at x->p ("\p..." or "\P..."); emits the PCRE2
+ * form. Returns 1 if handled, 0 if not a \p escape, -1 on error. */
+static int
+re2_unicode_class(struct re2 *x)
+{
+	const char	*start = x->p, *name, *end;
+	char		 sign;
+	size_t		 len;
+	bool		 neg;
+
+	if (x->p[0] != '\\' || (x->p[1] != 'p' && x->p[1] != 'P'))
+		return 0;
+	sign = x->p[1];
+	x->p += 2;
+	if (*x->p == '\0')
+		return re2_error(x, "invalid character class range", start, 2);
+	if (*x->p != '{') {
+		name = x->p;
+		re2_next(x);
+		len = (size_t)(x->p - name);
+	} else {
+		end = strchr(x->p, '}');
+		if (end == NULL)
+			return re2_error(x, "invalid character class range", start,
+			    strlen(start));
+		name = x->p + 1;
+		len = (size_t)(end - name);
+		x->p = end + 1;
+	}
+	neg = sign == 'P';
+	if (len > 0 && name[0] == '^') {
+		neg = !neg;
+		name++;
+		len--;
+	}
+	if (!unicode_name_ok(name, len))
+		return re2_error(x, "invalid character class range", start,
+		    (size_t)(x->p - start));
+	if (re2_emit(x, "\\%c{%.*s}", neg ? 'P' : 'p', (int)len, name) == -1)
+		return -1;
+	return 1;
+}
+
+/* Go's \d \s \w and negations. Go's \s is [\t\n\f\r ] while PCRE2's also
+ * has \v, so \s and \S are spelled out. Returns 1 if handled. */
+static int
+re2_perl_class(struct re2 *x, bool in_class)
+{
+	char	c;
+
+	if (x->p[0] != '\\')
+		return 0;
+	c = x->p[1];
+	switch (c) {
+	case 'd': case 'D': case 'w': case 'W':
+		x->p += 2;
+		return re2_emit(x, "\\%c", c) == -1 ? -1 : 1;
+	case 's':
+		x->p += 2;
+		return re2_emit(x, in_class ? "\\t\\n\\f\\r\\x{20}" :
+		    "[\\t\\n\\f\\r\\x{20}]") == -1 ? -1 : 1;
+	case 'S':
+		x->p += 2;
+		return re2_emit(x, in_class ? "\\S\\x{0b}" :
+		    "[^\\t\\n\\f\\r\\x{20}]") == -1 ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Go's parseClassChar. */
+static int
+re2_class_char(struct re2 *x, const char *whole, uint32_t *r)
+{
+	if (*x->p == '\0')
+		return re2_error(x, "missing closing ]", whole, strlen(whole));
+	if (*x->p == '\\')
+		return re2_escape(x, r);
+	*r = re2_next(x);
+	return 0;
+}
+
+/* Go's parseClass at x->p ('['). */
+static int
+re2_class(struct re2 *x)
+{
+	const char	*whole = x->p, *rng, *end;
+	uint32_t	 lo, hi;
+	bool		 first = true;
+	size_t		 len;
+	int		 k, rc;
+
+	x->p++;
+	if (re2_emit(x, "[") == -1)
+		return -1;
+	if (*x->p == '^') {
+		x->p++;
+		if (re2_emit(x, "^") == -1)
+			return -1;
+	}
+	while (*x->p == '\0' || *x->p != ']' || first) {
+		first = false;
+		if (x->p[0] == '[' && x->p[1] == ':' && x->p[2] != '\0' &&
+		    (end = strstr(x->p + 2, ":]")) != NULL) {
+			len = (size_t)(end + 2 - x->p);
+			for (k = 0; posix_classes[k]; k++) {
+				size_t l = strlen(posix_classes[k]);
+				const char *nm = x->p + 2;
+
+				if (*nm == '^')
+					nm++;
+				if ((size_t)(end - nm) == l &&
+				    memcmp(nm, posix_classes[k], l) == 0)
+					break;
+			}
+			if (posix_classes[k] == NULL)
+				return re2_error(x, "invalid character class range",
+				    x->p, len);
+			if (re2_emit(x, "%.*s", (int)len, x->p) == -1)
+				return -1;
+			x->p += len;
+			continue;
+		}
+		if ((rc = re2_unicode_class(x)) != 0) {
+			if (rc == -1)
+				return -1;
+			continue;
+		}
+		if ((rc = re2_perl_class(x, true)) != 0) {
+			if (rc == -1)
+				return -1;
+			continue;
+		}
+		rng = x->p;
+		if (re2_class_char(x, whole, &lo) == -1)
+			return -1;
+		hi = lo;
+		if (x->p[0] == '-' && x->p[1] != '\0' && x->p[1] != ']') {
+			x->p++;
+			if (re2_class_char(x, whole, &hi) == -1)
+				return -1;
+			if (hi < lo)
+				return re2_error(x, "invalid character class range",
+				    rng, (size_t)(x->p - rng));
+		}
+		if (lo == hi)
+			rc = re2_emit(x, "\\x{%x}", lo);
+		else
+			rc = re2_emit(x, "\\x{%x}-\\x{%x}", lo, hi);
+		if (rc == -1)
+			return -1;
+	}
+	x->p++;
+	return re2_emit(x, "]");
+}
+
+/* Go's parseInt for repeat counts: no leading zeros; -1 when too big. */
+static bool
+re2_int(const char **pp, int *v)
+{
+	const char	*p = *pp, *s = p;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	if (p[0] == '0' && p[1] >= '0' && p[1] <= '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	*v = (p - s >= 8) ? -1 : atoi(s);
+	*pp = p;
+	return true;
+}
+
+/* Go's parseRepeat: "{n}", "{n,}", "{n,m}". */
+static bool
+re2_repeat(const char *p, int *min, int *max, const char **after)
+{
+	if (*p++ != '{')
+		return false;
+	if (!re2_int(&p, min))
+		return false;
+	if (*p == ',') {
+		p++;
+		if (*p == '}')
+			*max = -1;
+		else if (!re2_int(&p, max))
+			return false;
+		else if (*max < 0)
+			*min = -1;	/* Go flags "too big" through min */
+	} else
+		*max = *min;
+	if (*p++ != '}')
+		return false;
+	*after = p;
+	return true;
+}
+
+/* Perl-style group after "(?": flags, "(?flags:", "(?P<name>". */
+static int
+re2_group(struct re2 *x, bool *capture, bool *opens)
+{
+	const char	*start = x->p, *t = x->p + 2, *end, *c;
+	bool		 neg = false, saw = false;
+
+	*capture = false;
+	if (t[0] == 'P' && t[1] == '<') {
+		end = strchr(t, '>');
+		if (end == NULL)
+			return re2_error(x, "invalid named capture", start,
+			    strlen(start));
+		if (end == t + 2)
+			return re2_error(x, "invalid named capture", start,
+			    (size_t)(end + 1 - start));
+		for (c = t + 2; c < end; c++)
+			if (!is_alnum((unsigned char)*c) && *c != '_')
+				return re2_error(x, "invalid named capture",
+				    start, (size_t)(end + 1 - start));
+		/* Names do not affect matching, and PCRE2 refuses some
+		 * names Go accepts (leading digits), so drop them. */
+		x->p = end + 1;
+		*capture = true;
+		*opens = true;
+		return re2_emit(x, "(");
+	}
+	x->p = t;
+	while (*x->p) {
+		const char	*at = x->p;
+		uint32_t	 r = re2_next(x);
+
+		switch (r) {
+		case 'i': case 'm': case 's': case 'U':
+			saw = true;
+			continue;
+		case '-':
+			if (neg)
+				break;
+			neg = true;
+			saw = false;
+			continue;
+		case ':': case ')':
+			if (neg && !saw)
+				break;
+			*opens = r == ':';
+			/* Same letters and scoping in PCRE2. */
+			return re2_emit(x, "(?%.*s%c", (int)(at - t), t, (int)r);
+		default:
+			break;
+		}
+		break;
+	}
+	return re2_error(x, "invalid or unsupported Perl syntax", start,
+	    (size_t)(x->p - start));
+}
+
+/* Translates the anchored expression; the output is a PCRE2 pattern. */
+static int
+re2_translate(const char *full, struct buf *out, struct terr *err)
+{
+	struct re2	 x = { full, full, out, err, 0 };
+	/* state of the last item: 0 nothing to repeat (start, '(' or '|'),
+	 * 1 an item, 2 a repetition operator (stacking one is an error) */
+	int		 last = 0, depth = 0, rc, min, max;
+	const char	*last_rep = NULL, *before, *after;
+	uint32_t	 r;
+	bool		 capture, opens = false;
+
+	if (!utf8_valid(full))
+		return re2_error(&x, "invalid UTF-8", full, strlen(full));
+	while (*x.p) {
+		switch (*x.p) {
+		case '(':
+			if (x.p[1] == '?') {
+				if (re2_group(&x, &capture, &opens) == -1)
+					return -1;
+				if (!opens) {
+					/* (?i): no item, but it ends a repeat run */
+					if (last == 2)
+						last = 1;
+					continue;
+				}
+			} else {
+				x.p++;
+				if (re2_emit(&x, "(") == -1)
+					return -1;
+			}
+			if (++depth > RE_MAX_DEPTH)
+				return re2_error(&x, "expression nests too deeply",
+				    full, strlen(full));
+			last = 0;
+			continue;
+		case ')':
+			if (depth == 0)
+				return re2_error(&x, "unexpected )", full, strlen(full));
+			depth--;
+			x.p++;
+			if (re2_emit(&x, ")") == -1)
+				return -1;
+			last = 1;
+			continue;
+		case '|':
+			x.p++;
+			if (re2_emit(&x, "|") == -1)
+				return -1;
+			last = 0;
+			continue;
+		case '^': case '$': case '.':
+			if (re2_emit(&x, "%c", *x.p) == -1)
+				return -1;
+			x.p++;
+			last = 1;
+			continue;
+		case '[':
+			if (re2_class(&x) == -1)
+				return -1;
+			last = 1;
+			continue;
+		case '*': case '+': case '?':
+			before = x.p;
+			after = x.p + 1;
+			goto repeat;
+		case '{':
+			before = x.p;
+			if (!re2_repeat(x.p, &min, &max, &after)) {
+				/* Not a repeat: a literal brace. */
+				x.p++;
+				if (re2_emit(&x, "\\{") == -1)
+					return -1;
+				last = 1;
+				continue;
+			}
+			if (min < 0 || min > RE_MAX_REPEAT || max > RE_MAX_REPEAT ||
+			    (max >= 0 && min > max))
+				return re2_error(&x, "invalid repeat count", before,
+				    (size_t)(after - before));
+			goto repeat;
+		case '\\':
+			if (x.p[1] == 'A' || x.p[1] == 'b' || x.p[1] == 'B' ||
+			    x.p[1] == 'z') {
+				if (re2_emit(&x, "\\%c", x.p[1]) == -1)
+					return -1;
+				x.p += 2;
+				last = 1;
+				continue;
+			}
+			if (x.p[1] == 'C')
+				return re2_error(&x, "invalid escape sequence", x.p, 2);
+			if (x.p[1] == 'Q') {
+				/* Literal text up to \E or the end. */
+				x.p += 2;
+				while (*x.p && !(x.p[0] == '\\' && x.p[1] == 'E')) {
+					if (x.p[0] == '\\' && x.p[1] == '\\')
+						x.p++;
+					r = re2_next(&x);
+					if (re2_emit(&x, "\\x{%x}", r) == -1)
+						return -1;
+					last = 1;
+				}
+				if (*x.p)
+					x.p += 2;
+				continue;
+			}
+			if ((rc = re2_unicode_class(&x)) == 0)
+				rc = re2_perl_class(&x, false);
+			if (rc == -1)
+				return -1;
+			if (rc == 0) {
+				if (re2_escape(&x, &r) == -1)
+					return -1;
+				if (re2_emit(&x, "\\x{%x}", r) == -1)
+					return -1;
+			}
+			last = 1;
+			continue;
+		default:
+			/* Every literal goes out as \x{..}: no PCRE2 meaning
+			 * can sneak in. */
+			r = re2_next(&x);
+			if (re2_emit(&x, "\\x{%x}", r) == -1)
+				return -1;
+			last = 1;
+			continue;
+		}
+repeat:
+		/* Go (like Perl) refuses stacked repetitions such as a** or
+		 * the possessive a++; a trailing '?' only makes it lazy. */
+		if (*after == '?')
+			after++;
+		if (last == 2)
+			return re2_error(&x, "invalid nested repetition operator",
+			    last_rep, (size_t)(after - last_rep));
+		if (last == 0)
+			return re2_error(&x, "missing argument to repetition operator",
+			    before, (size_t)(after - before));
+		if (re2_emit(&x, "%.*s", (int)(after - before), before) == -1)
+			return -1;
+		last_rep = before;
+		x.p = after;
+		last = 2;
+		continue;
+	}
+	if (depth != 0)
+		return re2_error(&x, "missing closing )", full, strlen(full));
+	return 0;
+}
+
+static pcre2_code *
+re_compile(const char *anchored, struct terr *err)
+{
+	struct buf		 pat;
+	pcre2_compile_context	*cctx = NULL;
+	pcre2_code		*re = NULL;
+	PCRE2_UCHAR		 msg[256];
+	PCRE2_SIZE		 off;
+	int			 code;
+
+	buf_init(&pat, 0);
+	if (re2_translate(anchored, &pat, err) == -1)
+		goto out;
+	if ((cctx = pcre2_compile_context_create(NULL)) == NULL) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	/* Go's '$' is the end of text (or, with (?m), before any "\n") and
+	 * Go's multi-line '^' also matches after a final newline. */
+	pcre2_set_newline(cctx, PCRE2_NEWLINE_LF);
+	pcre2_set_parens_nest_limit(cctx, RE_MAX_DEPTH + 2);
+	re = pcre2_compile((PCRE2_SPTR)buf_str(&pat), PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY |
+	    PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_BACKSLASH_C, &code, &off, cctx);
+	if (re == NULL) {
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		terr_set(err, "error parsing regexp: %s: `%s`", (char *)msg,
+		    anchored);
+	}
+out:
+	pcre2_compile_context_free(cctx);
+	buf_free(&pat);
+	return re;
+}
+
+static struct matcher *
+matcher_build(enum matcher_type type, const char *name, const char *value,
+    const char *compile, struct terr *err)
+{
+	struct matcher	*m;
+	char		*anchored = NULL;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		goto nomem;
+	m->type = type;
+	if ((m->name = strdup(name)) == NULL ||
+	    (m->value = strdup(value)) == NULL)
+		goto nomem;
+	if (type == MATCH_RE || type == MATCH_NRE) {
+		if (asprintf(&anchored, "^(?:%s)$", compile) == -1) {
+			anchored = NULL;
+			goto nomem;
+		}
+		if ((m->re = re_compile(anchored, err)) == NULL)
+			goto fail;
+		if ((m->mctx = pcre2_match_context_create(NULL)) == NULL)
+			goto nomem;
+		pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
+	}
+	free(anchored);
+	return m;
+nomem:
+	terr_set(err, "out of memory");
+fail:
+	free(anchored);
+	matcher_free(m);
+	return NULL;
+}
+
+struct matcher *
+matcher_new(enum matcher_type type, const char *name, const char *value,
+    struct terr *err)
+{
+	return matcher_build(type, name, value, value, err);
+}
+
+struct matcher *
+matcher_new_legacy_re(const char *name, const char *value, struct terr *err)
+{
+	struct matcher	*m;
+	char		*anchored;
+
+	if (asprintf(&anchored, "^(?:%s)$", value) == -1) {
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	/* Compiling the anchored text anchors it twice, which matches the
+	 * same strings and reports errors against "^(?:VALUE)$". */
+	m = matcher_build(MATCH_RE, name, anchored, value, err);
+	free(anchored);
+	return m;
+}
+
+void
+matcher_free(struct matcher *m)
+{
+	if (m == NULL)
+		return;
+	free(m->name);
+	free(m->value);
+	pcre2_code_free(m->re);
+	pcre2_match_context_free(m->mctx);
+	free(m);
+}
+
+/* Go's regexp `\s`. */
+static bool
+is_go_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+static bool
+is_name_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    c == ':';
+}
+
+/*
+ * labels.ParseMatcher. Its regexp
+ *   ^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*((?s).*?)\s*$
+ * splits into name, operator and a raw value with surrounding whitespace
+ * removed; the raw value is then unescaped.
+ */
+static struct matcher *
+parse_one(const char *s, size_t len, struct terr *err)
+{
+	const char		*p = s, *end = s + len, *name, *raw, *rend;
+	size_t			 nlen, i, rlen;
+	enum matcher_type	 type;
+	struct buf		 val;
+	struct matcher		*m = NULL;
+	char			*nm = NULL;
+	bool			 quoted = false, escaped = false;
+	uint32_t		 r;
+	size_t			 l;
+
+	buf_init(&val, 0);
+	while (p < end && is_go_space(*p))
+		p++;
+	name = p;
+	if (p == end || !is_name_start(*p))
+		goto badformat;
+	while (p < end && (is_name_start(*p) || (*p >= '0' && *p <= '9')))
+		p++;
+	nlen = (size_t)(p - name);
+	while (p < end && is_go_space(*p))
+		p++;
+	if (end - p >= 2 && p[0] == '=' && p[1] == '~') {
+		type = MATCH_RE;
+		p += 2;
+	} else if (p < end && p[0] == '=') {
+		type = MATCH_EQ;
+		p += 1;
+	} else if (end - p >= 2 && p[0] == '!' && p[1] == '=') {
+		type = MATCH_NE;
+		p += 2;
+	} else if (end - p >= 2 && p[0] == '!' && p[1] == '~') {
+		type = MATCH_NRE;
+		p += 2;
+	} else
+		goto badformat;
+	while (p < end && is_go_space(*p))
+		p++;
+	rend = end;
+	while (rend > p && is_go_space(rend[-1]))
+		rend--;
+	raw = p;
+	rlen = (size_t)(rend - raw);
+
+	/* The message quotes the raw value including its opening quote. */
+	i = 0;
+	if (rlen > 0 && raw[0] == '"') {
+		quoted = true;
+		i = 1;
+	}
+	for (l = i; l < rlen; ) {
+		size_t n = utf8_decode((const unsigned char *)raw + l, rlen - l, &r);
+
+		if (r == 0xfffd && n == 1) {
+			terr_set(err, "matcher value not valid UTF-8: %.*s",
+			    (int)rlen, raw);
+			goto fail;
+		}
+		l += n;
+	}
+	for (; i < rlen; i++) {
+		char c = raw[i];
+
+		if (escaped) {
+			escaped = false;
+			if (c == 'n')
+				c = '\n';
+			else if (c != '"' && c != '\\' && buf_addc(&val, '\\') == -1)
+				goto nomem;
+			if (buf_addc(&val, c) == -1)
+				goto nomem;
+			continue;
+		}
+		if (c == '\\') {
+			if (i < rlen - 1) {
+				escaped = true;
+				continue;
+			}
+			if (buf_addc(&val, '\\') == -1)
+				goto nomem;
+		} else if (c == '"') {
+			if (!quoted || i < rlen - 1)
+				goto badquote;
+			quoted = false;
+		} else if (buf_addc(&val, c) == -1)
+			goto nomem;
+	}
+	if (quoted)
+		goto badquote;
+	if ((nm = strndup(name, nlen)) == NULL)
+		goto nomem;
+	m = matcher_new(type, nm, buf_str(&val), err);
+	goto out;
+
+badformat:
+	terr_set(err, "bad matcher format: %.*s", (int)len, s);
+	goto fail;
+badquote:
+	terr_set(err, "matcher value contains unescaped double quote: %.*s",
+	    (int)rlen, raw);
+	goto fail;
+nomem:
+	terr_set(err, "out of memory");
+fail:
+out:
+	free(nm);
+	buf_free(&val);
+	return m;
+}
+
+struct matcher *
+matcher_parse(const char *s, struct terr *err)
+{
+	return parse_one(s, strlen(s), err);
+}
+
+void
+matchers_init(struct matchers *ms)
+{
+	ms->v = NULL;
+	ms->n = 0;
+}
+
+void
+matchers_free(struct matchers *ms)
+{
+	size_t	i;
+
+	for (i = 0; i < ms->n; i++)
+		matcher_free(ms->v[i]);
+	free(ms->v);
+	matchers_init(ms);
+}
+
+int
+matchers_add(struct matchers *ms, struct matcher *m)
+{
+	struct matcher	**v;
+
+	if ((v = reallocarray(ms->v, ms->n + 1, sizeof(*v))) == NULL) {
+		matcher_free(m);
+		return -1;
+	}
+	v[ms->n++] = m;
+	ms->v = v;
+	return 0;
+}
+
+/*
+ * labels.ParseMatchers. Go walks the string rune by rune, so an invalid
+ * UTF-8 byte becomes U+FFFD in the tokens; the quote tracking is Go's to the
+ * letter, including a comma inside quotes leaving a pending backslash
+ * escape pending.
+ */
+int
+matchers_parse(struct matchers *ms, const char *s, struct terr *err)
+{
+	struct matchers	 got;
+	struct buf	 tok;
+	const char	*p, *end, *t, *te;
+	size_t		 len, n, i;
+	bool		 inq = false, esc = false;
+	uint32_t	 r;
+	struct matcher	*m;
+	int		 rc = -1;
+
+	matchers_init(&got);
+	buf_init(&tok, 0);
+	len = strlen(s);
+	p = s;
+	end = s + len;
+	if (p < end && *p == '{')
+		p++;
+	if (end > p && end[-1] == '}')
+		end--;
+	while (p < end) {
+		n = utf8_decode((const unsigned char *)p, (size_t)(end - p), &r);
+		switch (r) {
+		case ',':
+			if (!inq) {
+				m = parse_one(buf_str(&tok), tok.len, err);
+				if (m == NULL)
+					goto out;
+				if (matchers_add(&got, m) == -1)
+					goto nomem;
+				buf_reset(&tok);
+				p += n;
+				continue;
+			}
+			break;
+		case '"':
+			if (!esc)
+				inq = !inq;
+			else
+				esc = false;
+			break;
+		case '\\':
+			esc = !esc;
+			break;
+		default:
+			esc = false;
+			break;
+		}
+		if (r == 0xfffd && n == 1) {
+			if (buf_add(&tok, "\xef\xbf\xbd", 3) == -1)
+				goto nomem;
+		} else if (buf_add(&tok, p, n) == -1)
+			goto nomem;
+		p += n;
+	}
+	/* The last token is trimmed (Go's TrimSpace: Unicode white space)
+	 * and dropped when empty. */
+	t = buf_str(&tok);
+	te = t + tok.len;
+	for (;;) {
+		if (t < te && (*t == ' ' || (*t >= '\t' && *t <= '\r')))
+			t++;
+		else if (te - t >= 2 && (unsigned char)t[0] == 0xc2 &&
+		    ((unsigned char)t[1] == 0x85 || (unsigned char)t[1] == 0xa0))
+			t += 2;
+		else
+			break;
+	}
+	for (;;) {
+		if (te > t && (te[-1] == ' ' || (te[-1] >= '\t' && te[-1] <= '\r')))
+			te--;
+		else if (te - t >= 2 && (unsigned char)te[-2] == 0xc2 &&
+		    ((unsigned char)te[-1] == 0x85 || (unsigned char)te[-1] == 0xa0))
+			te -= 2;
+		else
+			break;
+	}
+	if (te > t) {
+		if ((m = parse_one(t, (size_t)(te - t), err)) == NULL)
+			goto out;
+		if (matchers_add(&got, m) == -1)
+			goto nomem;
+	}
+	for (i = 0; i < got.n; i++) {
+		if (matchers_add(ms, got.v[i]) == -1) {
+			/* undo: ms keeps what it had */
+			got.v[i] = NULL;
+			while (i-- > 0) {
+				ms->n--;
+				got.v[i] = ms->v[ms->n];
+			}
+			goto nomem;
+		}
+		got.v[i] = NULL;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	terr_set(err, "out of memory");
+out:
+	matchers_free(&got);
+	buf_free(&tok);
+	return rc;
+}
+
+static int
+matcher_cmp(const void *a, const void *b)
+{
+	const struct matcher	*x = *(struct matcher *const *)a;
+	const struct matcher	*y = *(struct matcher *const *)b;
+	int			 c;
+
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return c;
+	if ((c = strcmp(x->value, y->value)) != 0)
+		return c;
+	return (int)x->type - (int)y->type;
+}
+
+void
+matchers_sort(struct matchers *ms)
+{
+	if (ms->n > 1)
+		qsort(ms->v, ms->n, sizeof(*ms->v), matcher_cmp);
+}
+
+bool
+matcher_matches(const struct matcher *m, const char *value)
+{
+	pcre2_match_data	*md;
+	int			 rc;
+
+	switch (m->type) {
+	case MATCH_EQ:
+		return strcmp(value, m->value) == 0;
+	case MATCH_NE:
+		return strcmp(value, m->value) != 0;
+	case MATCH_RE:
+	case MATCH_NRE:
+		break;
+	}
+	/* Match data per call keeps a shared matcher thread-safe. */
+	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
+		rc = -1;
+	else
+		rc = pcre2_match(m->re, (PCRE2_SPTR)value, strlen(value), 0, 0,
+		    md, m->mctx);
+	pcre2_match_data_free(md);
+	return (rc >= 0) == (m->type == MATCH_RE);
+}
+
+bool
+matchers_match(const struct matchers *ms, const struct kv *labels)
+{
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < ms->n; i++) {
+		v = kv_get(labels, ms->v[i]->name);
+		if (!matcher_matches(ms->v[i], v ? v : ""))
+			return false;
+	}
+	return true;
+}
+
+static const char *const type_str[] = { "=", "!=", "=~", "!~" };
+
+int
+matcher_format(const struct matcher *m, struct buf *out)
+{
+	const char	*p;
+
+	if (buf_printf(out, "%s%s\"", m->name, type_str[m->type]) == -1)
+		return -1;
+	for (p = m->value; *p; p++) {
+		switch (*p) {
+		case '\\':
+			if (buf_adds(out, "\\\\") == -1)
+				return -1;
+			break;
+		case '\n':
+			if (buf_adds(out, "\\n") == -1)
+				return -1;
+			break;
+		case '"':
+			if (buf_adds(out, "\\\"") == -1)
+				return -1;
+			break;
+		default:
+			if (buf_addc(out, *p) == -1)
+				return -1;
+		}
+	}
+	return buf_addc(out, '"');
+}
+
+int
+matchers_format(const struct matchers *ms, struct buf *out)
+{
+	size_t	i;
+
+	if (buf_addc(out, '{') == -1)
+		return -1;
+	for (i = 0; i < ms->n; i++) {
+		if (i > 0 && buf_addc(out, ',') == -1)
+			return -1;
+		if (matcher_format(ms->v[i], out) == -1)
+			return -1;
+	}
+	return buf_addc(out, '}');
+}
+
+const char *
+matcher_name(const struct matcher *m)
+{
+	return m->name;
+}
+
+enum matcher_type
+matcher_type(const struct matcher *m)
+{
+	return m->type;
+}
+
+const char *
+matcher_value(const struct matcher *m)
+{
+	return m->value;
+}
