@@ -288,6 +288,28 @@ unicode_name_ok(const char *name, size_t len)
 	return true;
 }
 
+/* PCRE2 knows more names than Go (Xan, binary properties) but not fewer,
+ * except that Go's script list is a subset; a name that fits Go's shape
+ * and that PCRE2 can resolve is taken. */
+static bool
+pcre2_knows_property(const char *name, size_t len)
+{
+	char		 pat[64];
+	pcre2_code	*re;
+	PCRE2_SIZE	 off;
+	int		 code;
+
+	if (len >= sizeof(pat) - 6 || (len == 3 && name[0] == 'X'))
+		return false;
+	snprintf(pat, sizeof(pat), "\\p{%.*s}", (int)len, name);
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+	    &code, &off, NULL);
+	if (re == NULL)
+		return false;
+	pcre2_code_free(re);
+	return true;
+}
+
 /* Go's parseUnicodeClass at x->p ("\p..." or "\P..."); emits the PCRE2
  * form. Returns 1 if handled, 0 if not a \p escape, -1 on error. */
 static int
@@ -323,7 +345,7 @@ re2_unicode_class(struct re2 *x)
 		name++;
 		len--;
 	}
-	if (!unicode_name_ok(name, len))
+	if (!unicode_name_ok(name, len) || !pcre2_knows_property(name, len))
 		return re2_error(x, "invalid character class range", start,
 		    (size_t)(x->p - start));
 	if (re2_emit(x, "\\%c{%.*s}", neg ? 'P' : 'p', (int)len, name) == -1)
@@ -541,6 +563,23 @@ re2_group(struct re2 *x, bool *capture, bool *opens)
 	    (size_t)(x->p - start));
 }
 
+/* Go's repeatIsValid: along any path of nested counted repeats the counts
+ * multiply to at most 1000; a {0} repeat ends the path. Products are capped
+ * so they cannot overflow. */
+static long
+rep_product(long inner, int min, int max)
+{
+	long	f;
+
+	if (max == 0)
+		return 0;
+	f = max < 0 ? min : max;
+	if (f == 0)
+		f = 1;
+	f *= inner;
+	return f > RE_MAX_REPEAT + 1 ? RE_MAX_REPEAT + 1 : f;
+}
+
 /* Translates the anchored expression; the output is a PCRE2 pattern. */
 static int
 re2_translate(const char *full, struct buf *out, struct terr *err)
@@ -551,11 +590,17 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 	int		 last = 0, depth = 0, rc, min, max;
 	const char	*last_rep = NULL, *before, *after;
 	uint32_t	 r;
-	bool		 capture, opens = false;
+	bool		 capture, opens = false, counted;
+	/* the largest repeat product inside each open group, and that of
+	 * the last item */
+	long		 gmax[RE_MAX_DEPTH + 2], item = 0;
 
 	if (!utf8_valid(full))
 		return re2_error(&x, "invalid UTF-8", full, strlen(full));
+	gmax[0] = 0;
 	while (*x.p) {
+		if (last != 0 && item > gmax[depth])
+			gmax[depth] = item;
 		switch (*x.p) {
 		case '(':
 			if (x.p[1] == '?') {
@@ -575,15 +620,16 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 			if (++depth > RE_MAX_DEPTH)
 				return re2_error(&x, "expression nests too deeply",
 				    full, strlen(full));
+			gmax[depth] = 0;
 			last = 0;
 			continue;
 		case ')':
 			if (depth == 0)
 				return re2_error(&x, "unexpected )", full, strlen(full));
-			depth--;
 			x.p++;
 			if (re2_emit(&x, ")") == -1)
 				return -1;
+			item = gmax[depth--];
 			last = 1;
 			continue;
 		case '|':
@@ -592,20 +638,34 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 				return -1;
 			last = 0;
 			continue;
-		case '^': case '$': case '.':
-			if (re2_emit(&x, "%c", *x.p) == -1)
+		case '^': case '$':
+			/* Go may repeat an empty-width assertion (^*); PCRE2
+			 * only a group. */
+			if (re2_emit(&x, "(?:%c)", *x.p) == -1)
 				return -1;
 			x.p++;
+			item = 1;
+			last = 1;
+			continue;
+		case '.':
+			x.p++;
+			if (re2_emit(&x, ".") == -1)
+				return -1;
+			item = 1;
 			last = 1;
 			continue;
 		case '[':
 			if (re2_class(&x) == -1)
 				return -1;
+			item = 1;
 			last = 1;
 			continue;
 		case '*': case '+': case '?':
 			before = x.p;
 			after = x.p + 1;
+			min = 0;
+			max = -1;
+			counted = false;
 			goto repeat;
 		case '{':
 			before = x.p;
@@ -614,6 +674,7 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 				x.p++;
 				if (re2_emit(&x, "\\{") == -1)
 					return -1;
+				item = 1;
 				last = 1;
 				continue;
 			}
@@ -621,11 +682,13 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 			    (max >= 0 && min > max))
 				return re2_error(&x, "invalid repeat count", before,
 				    (size_t)(after - before));
+			counted = true;
 			goto repeat;
 		case '\\':
+			item = 1;
 			if (x.p[1] == 'A' || x.p[1] == 'b' || x.p[1] == 'B' ||
 			    x.p[1] == 'z') {
-				if (re2_emit(&x, "\\%c", x.p[1]) == -1)
+				if (re2_emit(&x, "(?:\\%c)", x.p[1]) == -1)
 					return -1;
 				x.p += 2;
 				last = 1;
@@ -666,6 +729,7 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 			r = re2_next(&x);
 			if (re2_emit(&x, "\\x{%x}", r) == -1)
 				return -1;
+			item = 1;
 			last = 1;
 			continue;
 		}
@@ -680,6 +744,12 @@ repeat:
 		if (last == 0)
 			return re2_error(&x, "missing argument to repetition operator",
 			    before, (size_t)(after - before));
+		if (counted) {
+			item = rep_product(item, min, max);
+			if ((min >= 2 || max >= 2) && item > RE_MAX_REPEAT)
+				return re2_error(&x, "invalid repeat count", before,
+				    (size_t)(after - before));
+		}
 		if (re2_emit(&x, "%.*s", (int)(after - before), before) == -1)
 			return -1;
 		last_rep = before;
