@@ -486,13 +486,14 @@ httpd_start(struct httpd *h, struct terr *err)
 	unsigned	 port;
 
 #define OPT(o, v, p) opts[n++] = (struct MHD_OptionItem){ (o), (intptr_t)(v), (p) }
+	/* The logger first, or MHD logs the options before it to stderr. */
+	OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL);
 	OPT(MHD_OPTION_THREAD_POOL_SIZE, h->p.threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, h->p.timeout, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, h->p.conn_limit, NULL);
 	OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->p.per_ip_limit, NULL);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &h->ss);
-	OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL);
 	if (h->ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (webconfig_tls_enabled(h->p.web)) {

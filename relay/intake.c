@@ -1,0 +1,462 @@
+/* intake.c: webhook payload -> route -> regroup per receiver -> integrations,
+ * all before the answer, so Alertmanager's 200 means "written". */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "alert.h"
+#include "intake.h"
+#include "log.h"
+#include "payload.h"
+#include "receiver.h"
+#include "route.h"
+#include "timeinterval.h"
+
+/* A config with the number of requests still using it (plus one while it is
+ * the current one), so a reload never frees it under a running request. */
+struct cfgref {
+	struct config	*cfg;
+	unsigned	 refs;
+};
+
+struct intake {
+	pthread_mutex_t	 mu;
+	struct cfgref	*cur;
+	struct filesink	*files;
+	struct metric	*m_alerts;
+	struct metric	*m_notifications;
+	struct metric	*m_not_implemented;
+	struct metric	*m_failed;
+};
+
+/* The notification for one receiver: indices of the payload's alerts. */
+struct target {
+	const struct receiver	*rcv;
+	size_t			*idx;
+	size_t			 n;
+};
+
+struct intake *
+intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
+{
+	static const char *const sl[] = { "status", NULL };
+	static const char *const ri[] = { "receiver", "integration", NULL };
+	static const char *const il[] = { "integration", NULL };
+	struct intake	*in;
+
+	if ((in = calloc(1, sizeof(*in))) == NULL) {
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&in->mu, NULL);
+	in->files = files;
+	in->m_alerts = metrics_counter(metrics, "tocsin_alerts_received_total",
+	    "Total number of alerts received in webhook payloads, by status.", sl);
+	in->m_notifications = metrics_counter(metrics, "tocsin_notifications_total",
+	    "Total number of notifications delivered, by receiver and integration.", ri);
+	in->m_failed = metrics_counter(metrics, "tocsin_notifications_failed_total",
+	    "Total number of notifications that could not be delivered, by receiver and integration.", ri);
+	in->m_not_implemented = metrics_counter(metrics, "tocsin_notifications_not_implemented_total",
+	    "Total number of notifications for integrations that cannot deliver yet.", il);
+	if (in->m_alerts == NULL || in->m_notifications == NULL || in->m_failed == NULL ||
+	    in->m_not_implemented == NULL) {
+		terr_set(err, "cannot register intake metrics");
+		intake_free(in);
+		return NULL;
+	}
+	return in;
+}
+
+void
+intake_free(struct intake *in)
+{
+	if (in == NULL)
+		return;
+	if (in->cur) {
+		config_free(in->cur->cfg);
+		free(in->cur);
+	}
+	pthread_mutex_destroy(&in->mu);
+	free(in);
+}
+
+static struct cfgref *
+cfg_acquire(struct intake *in)
+{
+	struct cfgref	*r;
+
+	pthread_mutex_lock(&in->mu);
+	if ((r = in->cur) != NULL)
+		r->refs++;
+	pthread_mutex_unlock(&in->mu);
+	return r;
+}
+
+static void
+cfg_release(struct intake *in, struct cfgref *r)
+{
+	bool	 last;
+
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&in->mu);
+	last = --r->refs == 0;
+	pthread_mutex_unlock(&in->mu);
+	if (last) {
+		config_free(r->cfg);
+		free(r);
+	}
+}
+
+int
+intake_set_config(struct intake *in, struct config *cfg)
+{
+	struct cfgref	*r, *old;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return -1;
+	r->cfg = cfg;
+	r->refs = 1;
+	pthread_mutex_lock(&in->mu);
+	old = in->cur;
+	in->cur = r;
+	pthread_mutex_unlock(&in->mu);
+	cfg_release(in, old);
+	return 0;
+}
+
+bool
+intake_ready(struct intake *in)
+{
+	bool	 ready;
+
+	pthread_mutex_lock(&in->mu);
+	ready = in->cur != NULL;
+	pthread_mutex_unlock(&in->mu);
+	return ready;
+}
+
+/* Alertmanager accepts what its own webhook sends; we accept a missing type
+ * too (curl, scripts) and refuse anything that says it is not JSON. */
+static bool
+content_type_ok(const char *ct)
+{
+	size_t	 n = strlen("application/json");
+
+	if (ct == NULL || *ct == '\0')
+		return true;
+	if (strncasecmp(ct, "application/json", n) != 0)
+		return false;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* True when any of the named intervals contains now. */
+static bool
+in_intervals(const struct config *cfg, const char *const *names, size_t n, int64_t now)
+{
+	const struct time_interval *ti;
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((ti = config_time_interval(cfg, names[i])) && time_interval_contains(ti, now))
+			return true;
+	return false;
+}
+
+/* Alertmanager does not notify a route that is muted now or outside its
+ * active intervals. */
+static bool
+route_silent_now(const struct config *cfg, const struct route *r, int64_t now)
+{
+	const char *const *names;
+	size_t	 n;
+
+	if ((n = route_mute_intervals(r, &names)) > 0 && in_intervals(cfg, names, n, now))
+		return true;
+	if ((n = route_active_intervals(r, &names)) > 0 && !in_intervals(cfg, names, n, now))
+		return true;
+	return false;
+}
+
+static int
+target_add(struct target **ts, size_t *nts, const struct receiver *rcv, size_t alert)
+{
+	struct target	*t = NULL, *nt;
+	size_t		*ni, i;
+
+	for (i = 0; i < *nts; i++)
+		if ((*ts)[i].rcv == rcv) {
+			t = &(*ts)[i];
+			break;
+		}
+	if (t == NULL) {
+		if ((nt = realloc(*ts, (*nts + 1) * sizeof(*nt))) == NULL)
+			return -1;
+		*ts = nt;
+		t = &nt[(*nts)++];
+		memset(t, 0, sizeof(*t));
+		t->rcv = rcv;
+	}
+	/* An alert that reaches a receiver through two routes is sent once. */
+	if (t->n > 0 && t->idx[t->n - 1] == alert)
+		return 0;
+	if ((ni = realloc(t->idx, (t->n + 1) * sizeof(*ni))) == NULL)
+		return -1;
+	t->idx = ni;
+	t->idx[t->n++] = alert;
+	return 0;
+}
+
+static void
+targets_free(struct target *ts, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(ts[i].idx);
+	free(ts);
+}
+
+/* Routes every alert; fills the receivers in the order routing reaches them. */
+static int
+route_alerts(const struct config *cfg, const struct notification *n, struct target **ts,
+    size_t *nts, struct terr *err)
+{
+	const struct route *small[16], **m = small;
+	const struct receiver *rcv;
+	size_t		 i, j, cnt, max = 16;
+	int64_t		 now = (int64_t)time(NULL);
+	int		 rc = -1;
+
+	for (i = 0; i < n->nalerts; i++) {
+		while ((cnt = route_match(config_route(cfg), &n->alerts[i].labels, m, max)) > max) {
+			if (m != small)
+				free(m);
+			max = cnt;
+			if ((m = calloc(max, sizeof(*m))) == NULL) {
+				terr_set(err, "out of memory");
+				return -1;
+			}
+		}
+		for (j = 0; j < cnt; j++) {
+			if (route_silent_now(cfg, m[j], now)) {
+				log_debug("Route muted or inactive now; not notifying",
+				    "receiver", route_receiver(m[j]));
+				continue;
+			}
+			if ((rcv = config_receiver(cfg, route_receiver(m[j]))) == NULL) {
+				terr_set(err, "route names unknown receiver");
+				goto out;
+			}
+			if (target_add(ts, nts, rcv, i) == -1) {
+				terr_set(err, "out of memory");
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+ out:
+	if (m != small)
+		free(m);
+	return rc;
+}
+
+static void
+count(struct metric *m, const char *a, const char *b)
+{
+	(void)metric_add(m, (const char *const[]){ a, b }, 1);
+}
+
+/* Writes one notification to every file_config of its receiver. With
+ * send_resolved false only the firing alerts go out, and nothing when none
+ * fire, as Alertmanager's notifiers do. */
+static int
+write_files(struct intake *in, const struct receiver *rcv, const struct notification *n,
+    struct terr *err)
+{
+	struct notification *firing = NULL;
+	const struct notification *send;
+	size_t		*idx = NULL, nf = 0, i, k;
+	char		*json = NULL, *line = NULL;
+	size_t		 len;
+	int		 rc = -1;
+
+	for (k = 0; k < rcv->nfile; k++) {
+		send = n;
+		if (!rcv->file[k].send_resolved) {
+			if (firing == NULL && idx == NULL) {
+				if ((idx = calloc(n->nalerts + 1, sizeof(*idx))) == NULL)
+					goto oom;
+				for (i = 0; i < n->nalerts; i++)
+					if (n->alerts[i].status == ALERT_FIRING)
+						idx[nf++] = i;
+				if (nf > 0 && nf < n->nalerts &&
+				    (firing = notification_subset(n, idx, nf, n->receiver)) == NULL)
+					goto oom;
+			}
+			if (nf == 0) {
+				log_debug("Resolved notification not sent (send_resolved is false)",
+				    "receiver", rcv->name, "integration", "file");
+				continue;
+			}
+			if (firing)
+				send = firing;
+		}
+		free(json);
+		json = NULL;
+		if ((json = payload_to_json(send, err)) == NULL)
+			goto fail;
+		len = strlen(json);
+		free(line);
+		if ((line = malloc(len + 2)) == NULL)
+			goto oom;
+		memcpy(line, json, len);
+		line[len] = '\n';
+		line[len + 1] = '\0';
+		if (filesink_append(in->files, rcv->file[k].path, line, len + 1, err) == -1)
+			goto fail;
+		count(in->m_notifications, rcv->name, "file");
+		log_debug("Notification written", "receiver", rcv->name, "integration", "file",
+		    "path", rcv->file[k].path);
+	}
+	rc = 0;
+	goto out;
+ oom:
+	terr_set(err, "out of memory");
+ fail:
+	count(in->m_failed, rcv->name, "file");
+ out:
+	notification_free(firing);
+	free(idx);
+	free(json);
+	free(line);
+	return rc;
+}
+
+/* Integrations whose senders do not exist yet: counted and logged, never a
+ * reason to refuse the notification. */
+static void
+skip_unimplemented(struct intake *in, const struct receiver *rcv)
+{
+	static const char *names[] = { "telegram", "slack", "email", "webhook" };
+	size_t	 n[4] = { rcv->ntelegram, rcv->nslack, rcv->nemail, rcv->nwebhook };
+	size_t	 i, j;
+
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < n[i]; j++) {
+			(void)metric_add(in->m_not_implemented, (const char *const[]){ names[i] }, 1);
+			log_debug("Integration not implemented yet; notification not sent",
+			    "receiver", rcv->name, "integration", names[i]);
+		}
+}
+
+static int
+deliver(struct intake *in, const struct notification *src, const struct target *t,
+    struct terr *err)
+{
+	struct notification *n;
+	int	 rc;
+
+	if ((n = notification_subset(src, t->idx, t->n, t->rcv->name)) == NULL)
+		return terr_set(err, "out of memory");
+	rc = write_files(in, t->rcv, n, err);
+	if (rc == 0)
+		skip_unimplemented(in, t->rcv);
+	notification_free(n);
+	return rc;
+}
+
+/* The name from the URL as it may be echoed: printable ASCII, quotes and
+ * backslashes replaced, at most 64 bytes, so an answer stays one line. */
+static const char *
+printable(const char *s, char *out, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] && i + 1 < len && i < 64; i++)
+		out[i] = (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\') ? s[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
+/* The shared part of both handlers. receiver is NULL to route through the
+ * tree, or the name from the path. */
+static void
+handle(struct httpd_req *req, struct intake *in, const char *receiver)
+{
+	struct cfgref	*ref;
+	struct notification *n = NULL;
+	struct target	*ts = NULL;
+	size_t		 nts = 0, i, len;
+	const struct receiver *rcv;
+	const char	*body;
+	struct terr	 err;
+	char		 shown[68];
+
+	if ((ref = cfg_acquire(in)) == NULL) {
+		httpd_reply_text(req, 503, "no configuration loaded");
+		return;
+	}
+	if (receiver && (rcv = config_receiver(ref->cfg, receiver)) == NULL) {
+		httpd_reply_text(req, 404, "unknown receiver \"%s\"", printable(receiver, shown,
+		    sizeof(shown)));
+		goto out;
+	}
+	if (!content_type_ok(httpd_req_header(req, "Content-Type"))) {
+		httpd_reply_text(req, 415, "unsupported Content-Type, want application/json");
+		goto out;
+	}
+	body = httpd_req_body(req, &len);
+	if ((n = payload_parse(body, len, &err)) == NULL) {
+		httpd_reply_text(req, 400, "%s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < n->nalerts; i++)
+		(void)metric_add(in->m_alerts,
+		    (const char *const[]){ alert_status_str(n->alerts[i].status) }, 1);
+	if (receiver) {
+		for (i = 0; i < n->nalerts; i++)
+			if (target_add(&ts, &nts, rcv, i) == -1) {
+				httpd_reply_text(req, 500, "out of memory");
+				goto out;
+			}
+	} else if (route_alerts(ref->cfg, n, &ts, &nts, &err) == -1) {
+		httpd_reply_text(req, 500, "%s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < nts; i++)
+		if (deliver(in, n, &ts[i], &err) == -1) {
+			/* 503 so Alertmanager retries; a retry may repeat the
+			 * receivers written before the failure (at least once). */
+			log_error("Notification not stored", "receiver", ts[i].rcv->name,
+			    "err", err.msg);
+			httpd_reply_text(req, 503, "receiver %s: %s", ts[i].rcv->name, err.msg);
+			goto out;
+		}
+	httpd_reply_text(req, 200, "OK");
+ out:
+	targets_free(ts, nts);
+	notification_free(n);
+	cfg_release(in, ref);
+}
+
+void
+intake_handle_webhook(struct httpd_req *req, void *arg)
+{
+	handle(req, arg, NULL);
+}
+
+void
+intake_handle_receiver(struct httpd_req *req, void *arg)
+{
+	const char	*name = httpd_req_rest(req);
+
+	if (*name == '\0') {
+		httpd_reply_text(req, 404, "unknown receiver");
+		return;
+	}
+	handle(req, arg, name);
+}

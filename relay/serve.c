@@ -1,0 +1,369 @@
+/* serve.c: `tocsin-relay [flags]`, the daemon: flags, config, wiring of the
+ * HTTP server to the intake, signals (stop, reload) and an orderly tear-down. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "cli.h"
+#include "config.h"
+#include "filesink.h"
+#include "flags.h"
+#include "httpd.h"
+#include "intake.h"
+#include "log.h"
+#include "metrics.h"
+#include "webconfig.h"
+
+/* Generated from etc/default.yml by relay/CMakeLists.txt. */
+extern const char tocsin_default_config[];
+extern const size_t tocsin_default_config_len;
+
+#define DEFAULT_MAX_BODY ((size_t)4 << 20)
+#define EMBEDDED_NAME "<embedded etc/default.yml>"
+
+struct serve {
+	const char	*config_file;	/* NULL: the embedded default */
+	struct intake	*intake;
+	struct metrics	*metrics;
+	struct metric	*m_reload_ok;
+	struct metric	*m_reload_ts;
+	pthread_mutex_t	 reload_mu;	/* one reload at a time (SIGHUP, /-/reload) */
+};
+
+static struct config *
+load_config(const struct serve *s, struct terr *err)
+{
+	if (s->config_file)
+		return config_load_file(s->config_file, err);
+	return config_load_buffer(EMBEDDED_NAME, ".", tocsin_default_config,
+	    tocsin_default_config_len, err);
+}
+
+/* Re-reads the config; on failure the running one stays. */
+static int
+reload(struct serve *s, struct terr *err)
+{
+	struct config	*cfg;
+	int		 rc = -1;
+
+	pthread_mutex_lock(&s->reload_mu);
+	log_info("Loading configuration file", "file",
+	    s->config_file ? s->config_file : EMBEDDED_NAME);
+	if ((cfg = load_config(s, err)) == NULL) {
+		log_error("Loading configuration file failed", "file",
+		    s->config_file ? s->config_file : EMBEDDED_NAME, "err", err->msg);
+		(void)metric_set(s->m_reload_ok, NULL, 0);
+		goto out;
+	}
+	if (intake_set_config(s->intake, cfg) == -1) {
+		config_free(cfg);
+		terr_set(err, "out of memory");
+		(void)metric_set(s->m_reload_ok, NULL, 0);
+		goto out;
+	}
+	(void)metric_set(s->m_reload_ok, NULL, 1);
+	(void)metric_set(s->m_reload_ts, NULL, (double)time(NULL));
+	log_info("Completed loading of configuration file", "file",
+	    s->config_file ? s->config_file : EMBEDDED_NAME);
+	rc = 0;
+ out:
+	pthread_mutex_unlock(&s->reload_mu);
+	return rc;
+}
+
+static void
+handle_healthy(struct httpd_req *req, void *arg)
+{
+	httpd_reply_text(req, 200, "OK");
+}
+
+static void
+handle_ready(struct httpd_req *req, void *arg)
+{
+	struct serve	*s = arg;
+
+	if (intake_ready(s->intake))
+		httpd_reply_text(req, 200, "OK");
+	else
+		httpd_reply_text(req, 503, "Service Unavailable");
+}
+
+static void
+handle_reload(struct httpd_req *req, void *arg)
+{
+	struct terr	 err;
+
+	if (reload(arg, &err) == -1)
+		httpd_reply_text(req, 500, "failed to reload config: %s", err.msg);
+	else
+		httpd_reply_text(req, 200, "OK");
+}
+
+static void
+handle_metrics(struct httpd_req *req, void *arg)
+{
+	struct serve	*s = arg;
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	if (metrics_write(s->metrics, &b) == -1)
+		httpd_reply_text(req, 500, "cannot write metrics");
+	else
+		httpd_reply(req, 200, METRICS_CONTENT_TYPE, buf_str(&b), b.len);
+	buf_free(&b);
+}
+
+/* The durable store arrives later; today the directory must exist (it is
+ * created when missing) and be writable, so a bad path fails at start-up. */
+static int
+check_storage(const char *path, struct terr *err)
+{
+	char	 tmp[PATH_MAX];
+	char	*p;
+
+	if (strlen(path) >= sizeof(tmp))
+		return terr_set(err, "storage path too long");
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0750) == -1 && errno != EEXIST)
+			return terr_set(err, "create storage path %s: %s", tmp, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(tmp, 0750) == -1 && errno != EEXIST)
+		return terr_set(err, "create storage path %s: %s", tmp, strerror(errno));
+	if (access(tmp, W_OK | X_OK) == -1)
+		return terr_set(err, "storage path %s is not writable: %s", tmp, strerror(errno));
+	return 0;
+}
+
+static int
+parse_size(const char *s, size_t *out, struct terr *err)
+{
+	unsigned long long v;
+	char	*end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > (1ULL << 30))
+		return terr_set(err, "--web.max-body-bytes: want a byte count from 1 to 1073741824, got %s", s);
+	*out = (size_t)v;
+	return 0;
+}
+
+static void
+usage(const struct flag *flags)
+{
+	flags_usage("tocsin-relay [<flags>]\n"
+	    "       tocsin-relay check-config <file>...\n"
+	    "       tocsin-relay config routes [test] [<flags>] [<label=value>...]\n"
+	    "       tocsin-relay template render [<flags>]\n\n"
+	    "Receives Alertmanager webhook notifications and relays them to receivers", flags);
+}
+
+static int
+register_metrics(struct serve *s, struct terr *err)
+{
+	struct metric	*info;
+
+	info = metrics_gauge(s->metrics, "tocsin_build_info",
+	    "A metric with a constant '1' value labeled by version.",
+	    (const char *const[]){ "version", NULL });
+	s->m_reload_ok = metrics_gauge(s->metrics, "tocsin_config_last_reload_successful",
+	    "Whether the last configuration reload attempt was successful.", NULL);
+	s->m_reload_ts = metrics_gauge(s->metrics,
+	    "tocsin_config_last_reload_success_timestamp_seconds",
+	    "Timestamp of the last successful configuration reload.", NULL);
+	if (info == NULL || s->m_reload_ok == NULL || s->m_reload_ts == NULL ||
+	    metric_set(info, (const char *const[]){ TOCSIN_VERSION }, 1) == -1)
+		return terr_set(err, "cannot register metrics");
+	return 0;
+}
+
+static int
+register_routes(struct httpd *h, struct serve *s)
+{
+	if (httpd_handle(h, "POST", "/webhook", false, "/webhook", intake_handle_webhook,
+	    s->intake) == -1 ||
+	    httpd_handle(h, "POST", "/webhook/", true, "/webhook/{receiver}",
+	    intake_handle_receiver, s->intake) == -1 ||
+	    httpd_handle(h, "GET", "/-/healthy", false, NULL, handle_healthy, s) == -1 ||
+	    httpd_handle(h, "GET", "/-/ready", false, NULL, handle_ready, s) == -1 ||
+	    httpd_handle(h, "POST", "/-/reload", false, NULL, handle_reload, s) == -1 ||
+	    httpd_handle(h, "GET", "/metrics", false, NULL, handle_metrics, s) == -1)
+		return -1;
+	return 0;
+}
+
+/* Signals are blocked in every thread and taken synchronously here, so no
+ * handler runs at an arbitrary point and no flag needs polling. */
+static void
+wait_for_stop(struct serve *s, const sigset_t *set)
+{
+	struct terr	 err;
+	int		 sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			(void)reload(s, &err);
+			continue;
+		}
+		log_info(sig == SIGINT ? "Received SIGINT, exiting gracefully..." :
+		    "Received SIGTERM, exiting gracefully...");
+		return;
+	}
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	const char	*config_file = NULL, *listen = "127.0.0.1:9096", *storage = "data/";
+	const char	*web_file = NULL, *level = "info", *format = "logfmt";
+	const char	*max_body_s = NULL;
+	bool		 help = false, version = false;
+	const struct flag flags[] = {
+		{ "config.file", FLAG_STRING, &config_file,
+		  "tocsin configuration file name (default: the embedded etc/default.yml).", "FILE" },
+		{ "web.listen-address", FLAG_STRING, &listen,
+		  "Address to listen on for the webhook, metrics and health endpoints.", "127.0.0.1:9096" },
+		{ "web.config.file", FLAG_STRING, &web_file,
+		  "Path to a web configuration file enabling TLS or basic authentication.", "FILE" },
+		{ "web.max-body-bytes", FLAG_STRING, &max_body_s,
+		  "Largest accepted request body (default 4194304).", "BYTES" },
+		{ "storage.path", FLAG_STRING, &storage, "Base path for data storage.", "data/" },
+		{ "log.level", FLAG_STRING, &level,
+		  "Only log messages with the given severity or above. One of: [debug, info, warn, error]",
+		  "info" },
+		{ "log.format", FLAG_STRING, &format,
+		  "Output format of log messages. One of: [logfmt, json]", "logfmt" },
+		{ "help", FLAG_BOOL, &help, "Show help.", NULL },
+		{ "version", FLAG_BOOL, &version, "Show application version.", NULL },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	struct serve	 s;
+	struct flag_list pos = { NULL, 0 };
+	struct httpd_params hp;
+	struct httpd	*h = NULL;
+	struct webconfig *web = NULL;
+	struct filesink	*files = NULL;
+	struct terr	 err;
+	enum log_level	 ll;
+	enum log_format	 lf;
+	size_t		 max_body = DEFAULT_MAX_BODY;
+	sigset_t	 set;
+	int		 rc = 1;
+
+	memset(&s, 0, sizeof(s));
+	pthread_mutex_init(&s.reload_mu, NULL);
+	if (flags_parse(flags, argc, argv, &pos, &err) == -1) {
+		fprintf(stderr, "tocsin-relay: error: %s, try --help\n", err.msg);
+		goto out;
+	}
+	if (help) {
+		usage(flags);
+		rc = 0;
+		goto out;
+	}
+	if (version) {
+		printf("tocsin-relay, version %s\n", TOCSIN_VERSION);
+		rc = 0;
+		goto out;
+	}
+	if (pos.n > 0) {
+		fprintf(stderr, "tocsin-relay: error: unexpected %s, try --help\n", pos.v[0]);
+		goto out;
+	}
+	if (log_parse_level(level, &ll) == -1 || log_parse_format(format, &lf) == -1) {
+		fprintf(stderr, "tocsin-relay: error: invalid --log.level or --log.format\n");
+		goto out;
+	}
+	if (max_body_s && parse_size(max_body_s, &max_body, &err) == -1) {
+		fprintf(stderr, "tocsin-relay: error: %s\n", err.msg);
+		goto out;
+	}
+	log_setup(ll, lf);
+	log_info("Starting tocsin-relay", "version", TOCSIN_VERSION);
+	s.config_file = config_file;
+	if (config_file == NULL)
+		log_info("No --config.file given; using the embedded default configuration",
+		    "source", EMBEDDED_NAME);
+
+	if (check_storage(storage, &err) == -1) {
+		log_error("Invalid storage path", "err", err.msg);
+		goto out;
+	}
+	if (web_file && (web = webconfig_load_file(web_file, &err)) == NULL) {
+		log_error("Invalid web config", "err", err.msg);
+		goto out;
+	}
+	if ((s.metrics = metrics_new(0)) == NULL || (files = filesink_new()) == NULL) {
+		log_error("Out of memory");
+		goto out;
+	}
+	if (register_metrics(&s, &err) == -1 ||
+	    (s.intake = intake_new(s.metrics, files, &err)) == NULL) {
+		log_error("Cannot set up", "err", err.msg);
+		goto out;
+	}
+	if (reload(&s, &err) == -1)
+		goto out;
+
+	memset(&hp, 0, sizeof(hp));
+	hp.listen = listen;
+	hp.max_body = max_body;
+	hp.web = web;
+	hp.metrics = s.metrics;
+	if ((h = httpd_new(&hp, &err)) == NULL) {
+		log_error("Cannot set up the HTTP server", "err", err.msg);
+		goto out;
+	}
+	if (register_routes(h, &s) == -1) {
+		log_error("Out of memory");
+		goto out;
+	}
+
+	/* Block before the server starts its threads: they inherit the mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (httpd_start(h, &err) == -1) {
+		log_error("Cannot start the HTTP server", "err", err.msg);
+		goto out;
+	}
+	log_info("Listening", "address", httpd_address(h),
+	    "tls", webconfig_tls_enabled(web) ? "true" : "false",
+	    "config", config_file ? config_file : EMBEDDED_NAME);
+	(void)sd_notify(0, "READY=1");
+	wait_for_stop(&s, &set);
+	(void)sd_notify(0, "STOPPING=1");
+	rc = 0;
+ out:
+	/* The server first: it waits for running handlers, which use the rest. */
+	httpd_free(h);
+	intake_free(s.intake);
+	filesink_free(files);
+	metrics_free(s.metrics);
+	webconfig_free(web);
+	pthread_mutex_destroy(&s.reload_mu);
+	free(pos.v);
+	return rc;
+}
