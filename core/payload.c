@@ -18,7 +18,9 @@
 #define QUOTE_MAX	40
 /* Room for QUOTE_MAX bytes escaped at 6 bytes each, quotes and "...". */
 #define QUOTE_BUF	(QUOTE_MAX * 6 + 8)
-#define PATH_BUF	(QUOTE_BUF + 64)
+#define PATH_BUF	64
+/* A path plus one quoted map member. */
+#define MPATH_BUF	(PATH_BUF + QUOTE_BUF + 4)
 
 /* Decodes one UTF-8 sequence like Go's utf8.DecodeRune: overlong forms,
  * surrogates and values past U+10FFFF are invalid. Returns the sequence
@@ -229,7 +231,8 @@ path_key(char *out, const char *parent, const char *key)
 	snprintf(out, PATH_BUF, "%s%s%s", parent, *parent ? "." : "", key);
 }
 
-/* Map members read best as .name; anything else as ["escaped"]. */
+/* Map members read best as .name; anything else as ["escaped"]. out has
+ * MPATH_BUF bytes, parent at most PATH_BUF. */
 static void
 path_member(char *out, const char *parent, const char *name)
 {
@@ -240,9 +243,9 @@ path_member(char *out, const char *parent, const char *name)
 		ident = *p == '_' || (*p >= 'a' && *p <= 'z') ||
 		    (*p >= 'A' && *p <= 'Z') || (p > name && *p >= '0' && *p <= '9');
 	if (ident)
-		snprintf(out, PATH_BUF, "%s.%s", parent, name);
+		snprintf(out, MPATH_BUF, "%s.%s", parent, name);
 	else
-		snprintf(out, PATH_BUF, "%s[%s]", parent, quote(q, name));
+		snprintf(out, MPATH_BUF, "%s[%s]", parent, quote(q, name));
 }
 
 /* The member key of obj, or NULL when it is absent or null (Go's
@@ -291,7 +294,7 @@ static int
 get_status(const json_t *obj, const char *parent, enum alert_status *st,
     struct terr *err)
 {
-	const char	*s;
+	const char	*s = NULL;
 	char		 path[PATH_BUF], q[QUOTE_BUF];
 
 	if (get_string(obj, parent, "status", NULL, &s, err) == -1)
@@ -317,7 +320,7 @@ get_kv(const json_t *obj, const char *parent, const char *key, struct kv *kv,
 {
 	json_t		*v = member(obj, key), *val;
 	const char	*name;
-	char		 path[PATH_BUF], mpath[PATH_BUF];
+	char		 path[PATH_BUF], mpath[MPATH_BUF];
 
 	if (v == NULL)
 		return 0;
@@ -341,7 +344,7 @@ static int
 get_time(const json_t *obj, const char *parent, const char *key,
     struct tstamp *t, struct terr *err)
 {
-	const char	*s;
+	const char	*s = NULL;
 	char		 path[PATH_BUF], q[QUOTE_BUF];
 
 	tstamp_zero(t);
@@ -359,7 +362,7 @@ get_time(const json_t *obj, const char *parent, const char *key,
 static int
 parse_alert(const json_t *v, size_t i, struct alert *a, struct terr *err)
 {
-	const char	*s;
+	const char	*s = NULL;
 	char		 path[PATH_BUF], fp[17];
 
 	snprintf(path, sizeof(path), "alerts[%zu]", i);
@@ -407,7 +410,7 @@ static int
 parse_root(const json_t *root, struct notification *n, struct terr *err)
 {
 	const json_t	*alerts, *v;
-	const char	*s;
+	const char	*s = NULL;
 	char		 q[QUOTE_BUF];
 	size_t		 i;
 

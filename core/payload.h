@@ -26,8 +26,10 @@
  *    required and must be a non-empty array (Alertmanager never sends an
  *    empty one, so an empty one means a broken sender);
  *  - a field of the wrong type is an error naming its path, e.g.
- *    `alerts[1].labels.severity: expected a string, got number`; null counts
- *    as absent, as Go's encoding/json treats it;
+ *    `alerts[1].labels.severity: expected a string, got number`; a null
+ *    field counts as absent, as Go's encoding/json treats it, but a null
+ *    label or annotation value is a type error;
+ *  - a NUL byte anywhere is an error (jansson would stop reading there);
  *  - absent strings are "", absent label sets empty, absent times the zero
  *    time, absent truncatedAlerts 0 (it must be a non-negative integer);
  *  - an absent or empty "fingerprint" is computed from the labels the way
