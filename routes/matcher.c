@@ -1028,10 +1028,8 @@ matchers_add(struct matchers *ms, struct matcher *m)
 {
 	struct matcher	**v;
 
-	if ((v = reallocarray(ms->v, ms->n + 1, sizeof(*v))) == NULL) {
-		matcher_free(m);
+	if ((v = reallocarray(ms->v, ms->n + 1, sizeof(*v))) == NULL)
 		return -1;
-	}
 	v[ms->n++] = m;
 	ms->v = v;
 	return 0;
@@ -1047,6 +1045,7 @@ int
 matchers_parse(struct matchers *ms, const char *s, struct terr *err)
 {
 	struct matchers	 got;
+	struct matcher	**v;
 	struct buf	 tok;
 	const char	*p, *end, *t, *te;
 	size_t		 len, n, i;
@@ -1072,8 +1071,10 @@ matchers_parse(struct matchers *ms, const char *s, struct terr *err)
 				m = parse_one(buf_str(&tok), tok.len, err);
 				if (m == NULL)
 					goto out;
-				if (matchers_add(&got, m) == -1)
+				if (matchers_add(&got, m) == -1) {
+					matcher_free(m);
 					goto nomem;
+				}
 				buf_reset(&tok);
 				p += n;
 				continue;
@@ -1124,20 +1125,20 @@ matchers_parse(struct matchers *ms, const char *s, struct terr *err)
 	if (te > t) {
 		if ((m = parse_one(t, (size_t)(te - t), err)) == NULL)
 			goto out;
-		if (matchers_add(&got, m) == -1)
-			goto nomem;
-	}
-	for (i = 0; i < got.n; i++) {
-		if (matchers_add(ms, got.v[i]) == -1) {
-			/* undo: ms keeps what it had */
-			got.v[i] = NULL;
-			while (i-- > 0) {
-				ms->n--;
-				got.v[i] = ms->v[ms->n];
-			}
+		if (matchers_add(&got, m) == -1) {
+			matcher_free(m);
 			goto nomem;
 		}
-		got.v[i] = NULL;
+	}
+	if (got.n > 0) {
+		/* One allocation, so that ms is either unchanged or complete. */
+		v = reallocarray(ms->v, ms->n + got.n, sizeof(*v));
+		if (v == NULL)
+			goto nomem;
+		ms->v = v;
+		for (i = 0; i < got.n; i++)
+			ms->v[ms->n++] = got.v[i];
+		got.n = 0;
 	}
 	rc = 0;
 	goto out;

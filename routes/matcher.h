@@ -61,7 +61,8 @@ void	matchers_free(struct matchers *ms);
  * ("bad matcher format: a!b", "matcher value contains unescaped double
  * quote: \"b", "error parsing regexp: ..."). */
 int	matchers_parse(struct matchers *ms, const char *s, struct terr *err) WARN_UNUSED;
-/* Takes ownership of m. */
+/* Takes ownership of m on success; on failure (no memory) the caller
+ * still owns m. */
 int	matchers_add(struct matchers *ms, struct matcher *m) WARN_UNUSED;
 
 /* Alertmanager semantics: a missing label matches as the empty string. */
