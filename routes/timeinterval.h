@@ -17,12 +17,19 @@
 struct time_interval;	/* opaque: one named interval (a list of entries) */
 struct ti_entry;	/* one entry of that list */
 
+/* NULL when memory runs out. Caller frees with time_interval_free. */
 struct time_interval *time_interval_new(const char *name);
 void	time_interval_free(struct time_interval *ti);
 const char *time_interval_name(const struct time_interval *ti);
+/* The entry is owned by ti (freed with it); NULL when memory runs out. */
 struct ti_entry *time_interval_add_entry(struct time_interval *ti);
 
-/* Each returns -1 with an Alertmanager-like message on bad syntax. */
+/* Each returns -1 on bad syntax with "<field>: <Alertmanager's message>",
+ * e.g. "weekdays: start day cannot be before end day" or "days_of_month:
+ * strconv.Atoi: parsing \"x\": invalid syntax"; the text after the field is
+ * exactly what Alertmanager 0.25 reports, and the caller adds the position.
+ * A rejected value leaves the entry unchanged. Names are case-insensitive;
+ * an entry's field may be given several times (any range matches). */
 int	ti_entry_add_times(struct ti_entry *e, const char *start, const char *end, struct terr *err) WARN_UNUSED;
 int	ti_entry_add_weekdays(struct ti_entry *e, const char *range, struct terr *err) WARN_UNUSED;
 int	ti_entry_add_days_of_month(struct ti_entry *e, const char *range, struct terr *err) WARN_UNUSED;
@@ -31,7 +38,10 @@ int	ti_entry_add_years(struct ti_entry *e, const char *range, struct terr *err) 
 /* Takes ownership of zone (NULL means UTC, Alertmanager's default). */
 void	ti_entry_set_location(struct ti_entry *e, struct tz *zone);
 
-/* True when the instant (Unix seconds) falls inside any entry. */
+/* True when the instant (Unix seconds) falls inside any entry; an interval
+ * without entries contains nothing, an entry without fields everything.
+ * Days of month count calendar days even across DST (Alertmanager 0.25
+ * lost a day in a month entering DST; later versions fixed that). */
 bool	time_interval_contains(const struct time_interval *ti, int64_t unix_sec);
 
 #endif
