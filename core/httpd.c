@@ -19,6 +19,10 @@
 #include "httpd.h"
 #include "log.h"
 
+/* How much of an oversized chunked body is read (and dropped) so the client
+ * still gets its 413 before the connection is cut. */
+#define DRAIN_MAX ((size_t)64 << 20)
+
 struct hroute {
 	char		*method;
 	char		*path;
@@ -50,6 +54,7 @@ struct httpd_req {
 	struct timespec		 start;
 	struct buf		 body;
 	bool			 too_large;
+	size_t			 drained;	/* bytes read past the cap */
 	/* the answer */
 	unsigned		 status;
 	char			*ctype;
@@ -420,11 +425,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* Past the cap keep draining (chunked bodies have no length to
-		 * refuse up front) but store nothing more. */
+		/* A chunked body has no length to refuse up front, and MHD
+		 * 0.9 cannot answer in the middle of an upload: drain the rest
+		 * without storing it and answer 413 at its end. A sender that
+		 * goes on for more than DRAIN_MAX is cut off. */
 		if (!r->too_large && buf_add(&r->body, upload, *upload_size) == -1) {
 			r->too_large = true;
 			buf_free(&r->body);
+		}
+		if (r->too_large && (r->drained += *upload_size) > DRAIN_MAX) {
+			log_debug("Request body far over the limit; closing", "path", r->path);
+			return MHD_NO;
 		}
 		*upload_size = 0;
 		return MHD_YES;
