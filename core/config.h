@@ -8,6 +8,7 @@
 #define TOCSIN_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "receiver.h"
@@ -33,5 +34,16 @@ const struct receiver *config_receiver(const struct config *cfg, const char *nam
 size_t	config_template_count(const struct config *cfg);
 const char *config_template_at(const struct config *cfg, size_t i);
 const struct time_interval *config_time_interval(const struct config *cfg, const char *name);
+size_t	config_time_interval_count(const struct config *cfg);
+const struct time_interval *config_time_interval_at(const struct config *cfg, size_t i);
+/* inhibit_rules are validated and counted, never applied (Alertmanager has
+ * applied them before it notifies tocsin). */
+size_t	config_inhibit_rule_count(const struct config *cfg);
+/* global.resolve_timeout (default 5m). */
+int64_t	config_resolve_timeout_ms(const struct config *cfg);
+/* Checks the template globs as Alertmanager does when it loads templates:
+ * today only that each is a valid pattern ("syntax error in pattern"), which
+ * is not a config load error in Alertmanager either. */
+int	config_check_templates(const struct config *cfg, struct terr *err);
 
 #endif

@@ -12,6 +12,7 @@ tls_clear(struct tls_config *t)
 	free(t->key_file);
 	free(t->server_name);
 	free(t->min_version);
+	free(t->max_version);
 }
 
 /* Secrets are wiped before the memory goes back to the allocator, so that a
@@ -25,8 +26,8 @@ secret_free(char *s)
 	free(s);
 }
 
-static void
-http_clear(struct http_config *h)
+void
+http_config_clear(struct http_config *h)
 {
 	free(h->basic_auth_username);
 	secret_free(h->basic_auth_password);
@@ -41,7 +42,7 @@ http_clear(struct http_config *h)
 static void
 telegram_clear(struct telegram_config *c)
 {
-	http_clear(&c->http);
+	http_config_clear(&c->http);
 	free(c->api_url);
 	secret_free(c->bot_token);
 	free(c->bot_token_file);
@@ -55,7 +56,7 @@ slack_clear(struct slack_config *c)
 {
 	size_t	 i;
 
-	http_clear(&c->http);
+	http_config_clear(&c->http);
 	secret_free(c->api_url);
 	free(c->api_url_file);
 	free(c->channel);
@@ -138,7 +139,7 @@ receiver_clear(struct receiver *r)
 		email_clear(&r->email[i]);
 	free(r->email);
 	for (i = 0; i < r->nwebhook; i++) {
-		http_clear(&r->webhook[i].http);
+		http_config_clear(&r->webhook[i].http);
 		secret_free(r->webhook[i].url);
 	}
 	free(r->webhook);

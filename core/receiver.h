@@ -24,6 +24,7 @@ struct tls_config {
 	char	*server_name;
 	bool	 insecure_skip_verify;
 	char	*min_version;		/* "TLS10".."TLS13" or NULL */
+	char	*max_version;		/* "TLS10".."TLS13" or NULL */
 };
 
 /* prometheus/common's HTTPClientConfig (the parts Alertmanager's notifiers
@@ -160,5 +161,7 @@ struct receiver {
 /* Frees everything a receiver owns (not the struct itself). The config
  * loader uses it; nobody else needs to. */
 void	receiver_clear(struct receiver *r);
+/* Frees what an http_config owns (not the struct itself). */
+void	http_config_clear(struct http_config *h);
 
 #endif

@@ -1,0 +1,1317 @@
+/* config.c: loads alertmanager.yml (top level, global, templates, route,
+ * inhibit_rules) and cross-checks references; receivers and time intervals
+ * live in config_receivers.c and config_timeintervals.c.
+ *
+ * Validation follows Alertmanager 0.25's config.Load, but stops at the first
+ * problem with the position of the node that caused it. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "config.h"
+#include "config_int.h"
+#include "duration.h"
+
+/* Config files are small; this only stops a mistaken path (a log file, a
+ * device) from being read whole into memory. */
+#define CONFIG_MAX_SIZE ((size_t)16 << 20)
+
+struct config {
+	struct route		 *route;
+	struct receiver		 *receivers;
+	size_t			  nreceivers;
+	char			**templates;
+	size_t			  ntemplates;
+	struct time_interval	**intervals;
+	size_t			  nintervals;
+	size_t			  ninhibit;
+	int64_t			  resolve_timeout_ms;
+};
+
+/* ---- helpers shared with config_receivers.c and config_timeintervals.c ---- */
+
+int
+cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
+{
+	char	 msg[TERR_MAX];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n != NULL)
+		return terr_set(ld->err, "%s:%d:%d: %s", ld->name, n->line, n->col, msg);
+	return terr_set(ld->err, "%s: %s", ld->name, msg);
+}
+
+static const char *
+kind_article(const struct ynode *n)
+{
+	switch (n->kind) {
+	case YN_SCALAR:
+		return "a scalar";
+	case YN_SEQ:
+		return "a list";
+	default:
+		return "a mapping";
+	}
+}
+
+int
+cfg_map(struct cfg_load *ld, const struct ynode *n, const char *what)
+{
+	size_t	 i, j;
+
+	if (ynode_is_null(n))
+		return 0;
+	if (n->kind != YN_MAP)
+		return cfg_fail(ld, n, "%s must be a mapping, not %s", what,
+		    kind_article(n));
+	for (i = 0; i + 1 < n->n; i += 2) {
+		const struct ynode *k = n->child[i];
+
+		if (k->kind != YN_SCALAR)
+			return cfg_fail(ld, k, "%s has %s as a key; keys must be field names",
+			    what, kind_article(k));
+		for (j = 0; j < i; j += 2)
+			if (strcmp(n->child[j]->value, k->value) == 0)
+				return cfg_fail(ld, k, "field %s is set twice in %s "
+				    "(first at line %d)", k->value, what, n->child[j]->line);
+	}
+	return 0;
+}
+
+int
+cfg_seq(struct cfg_load *ld, const struct ynode *n, const char *what)
+{
+	if (ynode_is_null(n) || n->kind == YN_SEQ)
+		return 0;
+	return cfg_fail(ld, n, "%s must be a list, not %s", what, kind_article(n));
+}
+
+int
+cfg_unknown(struct cfg_load *ld, const struct ynode *key, const char *what)
+{
+	return cfg_fail(ld, key, "unknown field %s in %s", key->value, what);
+}
+
+static int
+scalar(struct cfg_load *ld, const char *field, const struct ynode *n, const char *want)
+{
+	if (n->kind == YN_SCALAR)
+		return 0;
+	return cfg_fail(ld, n, "%s must be %s, not %s", field, want, kind_article(n));
+}
+
+int
+cfg_str(struct cfg_load *ld, const char *field, const struct ynode *n, char **out)
+{
+	char	*s;
+
+	if (scalar(ld, field, n, "a string") == -1)
+		return -1;
+	if (ynode_is_null(n))
+		s = NULL;
+	else if ((s = strdup(n->value)) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+int
+cfg_bool(struct cfg_load *ld, const char *field, const struct ynode *n, bool *out)
+{
+	/* YAML 1.1's booleans, which Go's yaml.v2 accepts for bool fields. */
+	static const char *const yes[] = { "y", "Y", "yes", "Yes", "YES", "true",
+	    "True", "TRUE", "on", "On", "ON" };
+	static const char *const no[] = { "n", "N", "no", "No", "NO", "false",
+	    "False", "FALSE", "off", "Off", "OFF" };
+	size_t	 i;
+
+	if (scalar(ld, field, n, "true or false") == -1)
+		return -1;
+	if (ynode_is_null(n)) {
+		*out = false;
+		return 0;
+	}
+	if (n->plain && n->tag == NULL) {
+		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+			if (strcmp(n->value, yes[i]) == 0) {
+				*out = true;
+				return 0;
+			}
+		for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+			if (strcmp(n->value, no[i]) == 0) {
+				*out = false;
+				return 0;
+			}
+	}
+	return cfg_fail(ld, n, "%s must be true or false, not %s\"%.64s\"", field,
+	    n->plain ? "" : "the string ", n->value);
+}
+
+int
+cfg_int64(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (scalar(ld, field, n, "an integer") == -1)
+		return -1;
+	if (ynode_is_null(n)) {
+		*out = 0;
+		return 0;
+	}
+	if (!n->plain || n->tag != NULL || n->len == 0 || n->len != strlen(n->value))
+		goto bad;
+	errno = 0;
+	v = strtoll(n->value, &end, 10);
+	if (*end != '\0' || n->value[0] == ' ')
+		goto bad;
+	if (errno == ERANGE)
+		return cfg_fail(ld, n, "%s is out of range: %.64s", field, n->value);
+	*out = v;
+	return 0;
+bad:
+	return cfg_fail(ld, n, "%s must be an integer, not \"%.64s\"", field, n->value);
+}
+
+int
+cfg_uint64(struct cfg_load *ld, const char *field, const struct ynode *n, uint64_t *out)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	if (scalar(ld, field, n, "a non-negative integer") == -1)
+		return -1;
+	if (ynode_is_null(n)) {
+		*out = 0;
+		return 0;
+	}
+	if (!n->plain || n->tag != NULL || n->len == 0 || n->value[0] < '0' ||
+	    n->value[0] > '9')
+		goto bad;
+	errno = 0;
+	v = strtoull(n->value, &end, 10);
+	if (*end != '\0')
+		goto bad;
+	if (errno == ERANGE)
+		return cfg_fail(ld, n, "%s is out of range: %.64s", field, n->value);
+	*out = v;
+	return 0;
+bad:
+	return cfg_fail(ld, n, "%s must be a non-negative integer, not \"%.64s\"",
+	    field, n->value);
+}
+
+int
+cfg_duration(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *ms)
+{
+	struct terr	 e;
+
+	if (scalar(ld, field, n, "a duration") == -1)
+		return -1;
+	if (duration_parse(ynode_is_null(n) ? "" : n->value, ms, &e) == -1)
+		return cfg_fail(ld, n, "%s: %s", field, e.msg);
+	return 0;
+}
+
+/* Go's url.Parse accepts almost anything; what Alertmanager then insists on
+ * is an http or https scheme and a host. */
+int
+cfg_url(struct cfg_load *ld, const char *field, const struct ynode *n, bool secret,
+    char **out)
+{
+	const char	*s, *colon, *host, *end;
+	size_t		 i;
+
+	if (scalar(ld, field, n, "a URL") == -1)
+		return -1;
+	if (ynode_is_null(n)) {
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	s = n->value;
+	if (strlen(s) != n->len)
+		return cfg_fail(ld, n, "%s is not a valid URL", field);
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return cfg_fail(ld, n, "%s is not a valid URL: it contains a "
+			    "control character", field);
+	colon = strchr(s, ':');
+	if (colon == NULL || (strncmp(s, "http:", 5) != 0 && strncmp(s, "https:", 6) != 0)) {
+		if (secret)
+			return cfg_fail(ld, n, "%s must be an http or https URL", field);
+		return cfg_fail(ld, n, "%s: unsupported scheme \"%.*s\" for URL", field,
+		    colon != NULL && colon - s < 32 ? (int)(colon - s) : 0, s);
+	}
+	if (strncmp(colon, "://", 3) != 0)
+		return cfg_fail(ld, n, "%s: missing host for URL", field);
+	host = colon + 3;
+	end = host + strcspn(host, "/?#");
+	/* Userinfo is not the host. */
+	for (i = (size_t)(end - host); i > 0; i--)
+		if (host[i - 1] == '@') {
+			host += i;
+			break;
+		}
+	if (host == end)
+		return cfg_fail(ld, n, "%s: missing host for URL", field);
+	return cfg_str(ld, field, n, out);
+}
+
+static char *
+join_dir(const char *dir, const char *p)
+{
+	char	*out;
+
+	if (p[0] == '/' || dir == NULL || dir[0] == '\0')
+		return strdup(p);
+	if (asprintf(&out, "%s/%s", dir, p) == -1)
+		return NULL;
+	return out;
+}
+
+int
+cfg_path(struct cfg_load *ld, const char *field, const struct ynode *n, char **out)
+{
+	char	*p;
+
+	if (scalar(ld, field, n, "a file name") == -1)
+		return -1;
+	if (ynode_is_null(n) || n->value[0] == '\0') {
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	if ((p = join_dir(ld->dir, n->value)) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	free(*out);
+	*out = p;
+	return 0;
+}
+
+int
+cfg_str_list(struct cfg_load *ld, const char *field, const struct ynode *n,
+    char ***out, size_t *nout)
+{
+	char	**v = NULL;
+	size_t	  i, k = 0;
+
+	if (cfg_seq(ld, n, field) == -1)
+		return -1;
+	if (ynode_is_null(n))
+		return 0;
+	if (n->n > 0 && (v = calloc(n->n, sizeof(*v))) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	for (i = 0; i < n->n; i++) {
+		if (n->child[i]->kind != YN_SCALAR) {
+			cfg_fail(ld, n->child[i], "%s must be a list of strings, not "
+			    "contain %s", field, kind_article(n->child[i]));
+			goto fail;
+		}
+		if ((v[k] = strdup(n->child[i]->value)) == NULL) {
+			cfg_fail(ld, n->child[i], "out of memory");
+			goto fail;
+		}
+		k++;
+	}
+	for (i = 0; i < *nout; i++)
+		free((*out)[i]);
+	free(*out);
+	*out = v;
+	*nout = k;
+	return 0;
+fail:
+	for (i = 0; i < k; i++)
+		free(v[i]);
+	free(v);
+	return -1;
+}
+
+int
+cfg_read_secret(struct cfg_load *ld, const char *field, const struct ynode *n,
+    const char *path, char **out)
+{
+	FILE		*f;
+	struct buf	 b;
+	char		 chunk[4096], *s, *start, *end;
+	size_t		 r;
+	int		 saved;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		saved = errno;
+		return cfg_fail(ld, n, "cannot read %s \"%s\": %s", field, path,
+		    strerror(saved));
+	}
+	buf_init(&b, 1 << 20);
+	while ((r = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, r) == -1) {
+			fclose(f);
+			explicit_bzero(chunk, sizeof(chunk));
+			if (b.data != NULL)
+				explicit_bzero(b.data, b.len);
+			buf_free(&b);
+			return cfg_fail(ld, n, "%s \"%s\" is larger than 1 MiB", field, path);
+		}
+	saved = ferror(f) ? errno : 0;
+	fclose(f);
+	explicit_bzero(chunk, sizeof(chunk));
+	if (saved != 0) {
+		if (b.data != NULL)
+			explicit_bzero(b.data, b.len);
+		buf_free(&b);
+		return cfg_fail(ld, n, "cannot read %s \"%s\": %s", field, path,
+		    strerror(saved));
+	}
+	if ((s = buf_steal(&b)) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	/* strings.TrimSpace, as Alertmanager applies to secret files. */
+	start = s;
+	while (*start == ' ' || *start == '\t' || *start == '\n' || *start == '\r' ||
+	    *start == '\v' || *start == '\f')
+		start++;
+	end = start + strlen(start);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+	    end[-1] == '\r' || end[-1] == '\v' || end[-1] == '\f'))
+		end--;
+	*end = '\0';
+	memmove(s, start, (size_t)(end - start) + 1);
+	if (*out != NULL) {
+		explicit_bzero(*out, strlen(*out));
+		free(*out);
+	}
+	*out = s;
+	return 0;
+}
+
+bool
+cfg_label_name_ok(const char *s)
+{
+	size_t	 i;
+
+	if (s[0] == '\0' || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* ---- global ---- */
+
+static void
+global_clear(struct cfg_global *g)
+{
+	http_config_clear(&g->http);
+	free(g->smtp_from);
+	free(g->smtp_hello);
+	free(g->smtp_smarthost);
+	free(g->smtp_auth_username);
+	if (g->smtp_auth_password != NULL)
+		explicit_bzero(g->smtp_auth_password, strlen(g->smtp_auth_password));
+	free(g->smtp_auth_password);
+	free(g->smtp_auth_password_file);
+	if (g->smtp_auth_secret != NULL)
+		explicit_bzero(g->smtp_auth_secret, strlen(g->smtp_auth_secret));
+	free(g->smtp_auth_secret);
+	free(g->smtp_auth_identity);
+	if (g->slack_api_url != NULL)
+		explicit_bzero(g->slack_api_url, strlen(g->slack_api_url));
+	free(g->slack_api_url);
+	free(g->slack_api_url_file);
+	free(g->telegram_api_url);
+	if (g->telegram_bot_token != NULL)
+		explicit_bzero(g->telegram_bot_token, strlen(g->telegram_bot_token));
+	free(g->telegram_bot_token);
+	free(g->telegram_bot_token_file);
+	memset(g, 0, sizeof(*g));
+}
+
+static int
+global_defaults(struct cfg_global *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->resolve_timeout_ms = 5 * 60 * 1000;
+	cfg_http_defaults(&g->http);
+	g->smtp_require_tls = true;
+	if ((g->smtp_hello = strdup("localhost")) == NULL ||
+	    (g->telegram_api_url = strdup("https://api.telegram.org")) == NULL)
+		return -1;
+	return 0;
+}
+
+/* "host:port" as Go's net.SplitHostPort checks it, with a non-empty port. */
+int
+cfg_hostport(struct cfg_load *ld, const char *field, const struct ynode *n,
+    char **hostport, char **host, char **port)
+{
+	const char	*s, *colon, *h, *p;
+	size_t		 hl;
+
+	if (scalar(ld, field, n, "host:port") == -1)
+		return -1;
+	if (ynode_is_null(n) || n->value[0] == '\0')
+		return 0;
+	s = n->value;
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (rb == NULL)
+			return cfg_fail(ld, n, "%s \"%s\": missing ']' in address", field, s);
+		if (rb[1] != ':')
+			return cfg_fail(ld, n, "%s \"%s\": missing port in address", field, s);
+		h = s + 1;
+		hl = (size_t)(rb - h);
+		p = rb + 2;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return cfg_fail(ld, n, "%s \"%s\": missing port in address", field, s);
+		if (memchr(s, ':', (size_t)(colon - s)) != NULL)
+			return cfg_fail(ld, n, "%s \"%s\": too many colons in address", field, s);
+		h = s;
+		hl = (size_t)(colon - s);
+		p = colon + 1;
+	}
+	if (strchr(p, ':') != NULL || strchr(p, '[') != NULL || strchr(p, ']') != NULL)
+		return cfg_fail(ld, n, "%s \"%s\": too many colons in address", field, s);
+	if (*p == '\0')
+		return cfg_fail(ld, n, "%s \"%s\": port cannot be empty", field, s);
+	free(*hostport);
+	free(*host);
+	free(*port);
+	*hostport = strdup(s);
+	*host = strndup(h, hl);
+	*port = strdup(p);
+	if (*hostport == NULL || *host == NULL || *port == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	return 0;
+}
+
+static int
+parse_global(struct cfg_load *ld, const struct ynode *n)
+{
+	struct cfg_global *g = &ld->global;
+	const struct ynode *k, *v, *pwfile = NULL, *slackfile = NULL, *tgfile = NULL;
+	const struct ynode *slackurl = NULL, *tgtoken = NULL;
+	char		*ignored = NULL, *sh_host = NULL, *sh_port = NULL;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, "global") == -1)
+		return -1;
+	for (i = 0; ynode_is_null(n) == false && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "resolve_timeout") == 0)
+			rc = cfg_duration(ld, key, v, &g->resolve_timeout_ms);
+		else if (strcmp(key, "http_config") == 0)
+			rc = cfg_http_config(ld, v, &g->http);
+		else if (strcmp(key, "smtp_from") == 0)
+			rc = cfg_str(ld, key, v, &g->smtp_from);
+		else if (strcmp(key, "smtp_hello") == 0)
+			rc = cfg_str(ld, key, v, &g->smtp_hello);
+		else if (strcmp(key, "smtp_smarthost") == 0) {
+			rc = cfg_hostport(ld, key, v, &g->smtp_smarthost, &sh_host, &sh_port);
+			free(sh_host);
+			free(sh_port);
+			sh_host = sh_port = NULL;
+		} else if (strcmp(key, "smtp_auth_username") == 0)
+			rc = cfg_str(ld, key, v, &g->smtp_auth_username);
+		else if (strcmp(key, "smtp_auth_password") == 0)
+			rc = cfg_str(ld, key, v, &g->smtp_auth_password);
+		else if (strcmp(key, "smtp_auth_password_file") == 0) {
+			pwfile = v;
+			rc = cfg_path(ld, key, v, &g->smtp_auth_password_file);
+		} else if (strcmp(key, "smtp_auth_secret") == 0)
+			rc = cfg_str(ld, key, v, &g->smtp_auth_secret);
+		else if (strcmp(key, "smtp_auth_identity") == 0)
+			rc = cfg_str(ld, key, v, &g->smtp_auth_identity);
+		else if (strcmp(key, "smtp_require_tls") == 0)
+			rc = cfg_bool(ld, key, v, &g->smtp_require_tls);
+		else if (strcmp(key, "slack_api_url") == 0) {
+			slackurl = v;
+			rc = cfg_url(ld, key, v, true, &g->slack_api_url);
+		} else if (strcmp(key, "slack_api_url_file") == 0) {
+			slackfile = v;
+			rc = cfg_path(ld, key, v, &g->slack_api_url_file);
+		} else if (strcmp(key, "telegram_api_url") == 0)
+			rc = cfg_url(ld, key, v, false, &g->telegram_api_url);
+		else if (strcmp(key, "telegram_bot_token") == 0) {
+			tgtoken = v;
+			rc = cfg_str(ld, key, v, &g->telegram_bot_token);
+		} else if (strcmp(key, "telegram_bot_token_file") == 0) {
+			tgfile = v;
+			rc = cfg_path(ld, key, v, &g->telegram_bot_token_file);
+		} else if (strcmp(key, "pagerduty_url") == 0 ||
+		    strcmp(key, "opsgenie_api_url") == 0 ||
+		    strcmp(key, "wechat_api_url") == 0 ||
+		    strcmp(key, "victorops_api_url") == 0 ||
+		    strcmp(key, "webex_api_url") == 0) {
+			/* Settings of integrations tocsin lacks: valid, unused. */
+			rc = cfg_url(ld, key, v, false, &ignored);
+		} else if (strcmp(key, "opsgenie_api_key") == 0 ||
+		    strcmp(key, "opsgenie_api_key_file") == 0 ||
+		    strcmp(key, "wechat_api_secret") == 0 ||
+		    strcmp(key, "wechat_api_corp_id") == 0 ||
+		    strcmp(key, "victorops_api_key") == 0 ||
+		    strcmp(key, "victorops_api_key_file") == 0)
+			rc = cfg_str(ld, key, v, &ignored);
+		else
+			rc = cfg_unknown(ld, k, "global");
+		free(ignored);
+		ignored = NULL;
+	}
+	if (rc == -1)
+		return -1;
+	if (ynode_is_null(n))
+		return 0;
+	if (g->slack_api_url != NULL && g->slack_api_url_file != NULL)
+		return cfg_fail(ld, slackfile, "at most one of slack_api_url & "
+		    "slack_api_url_file must be configured");
+	if (g->smtp_auth_password != NULL && g->smtp_auth_password[0] != '\0' &&
+	    g->smtp_auth_password_file != NULL)
+		return cfg_fail(ld, pwfile, "at most one of smtp_auth_password & "
+		    "smtp_auth_password_file must be configured");
+	if (g->telegram_bot_token != NULL && g->telegram_bot_token[0] != '\0' &&
+	    g->telegram_bot_token_file != NULL)
+		return cfg_fail(ld, tgfile, "at most one of telegram_bot_token & "
+		    "telegram_bot_token_file must be configured");
+	(void)slackurl;
+	(void)tgtoken;
+	/* Secrets from files are read once, here, so that a missing file is a
+	 * load error with a position rather than a failed delivery later. */
+	if (g->smtp_auth_password_file != NULL &&
+	    cfg_read_secret(ld, "smtp_auth_password_file", pwfile,
+	    g->smtp_auth_password_file, &g->smtp_auth_password) == -1)
+		return -1;
+	if (g->slack_api_url_file != NULL &&
+	    cfg_read_secret(ld, "slack_api_url_file", slackfile,
+	    g->slack_api_url_file, &g->slack_api_url) == -1)
+		return -1;
+	if (g->telegram_bot_token_file != NULL &&
+	    cfg_read_secret(ld, "telegram_bot_token_file", tgfile,
+	    g->telegram_bot_token_file, &g->telegram_bot_token) == -1)
+		return -1;
+	return 0;
+}
+
+/* ---- route ---- */
+
+struct route_refs {
+	const struct ynode	*node;		/* the receiver value, for positions */
+	const char		*receiver;
+};
+
+/* Checks for the receiver and time interval references, collected while
+ * building, once every receiver and interval is known. */
+struct refs {
+	const struct ynode	**recv;		/* receiver value nodes */
+	size_t			  nrecv, arecv;
+	const struct ynode	**ti;		/* interval name nodes */
+	size_t			  nti, ati;
+};
+
+static int
+refs_add(const struct ynode ***v, size_t *n, size_t *a, const struct ynode *x)
+{
+	const struct ynode **nv;
+
+	if (*n == *a) {
+		*a = *a ? *a * 2 : 16;
+		if ((nv = reallocarray(*v, *a, sizeof(*nv))) == NULL)
+			return -1;
+		*v = nv;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+static int
+add_match(struct cfg_load *ld, struct route *r, const struct ynode *n, bool re,
+    const char *field)
+{
+	struct matchers	 ms;
+	struct matcher	*m;
+	struct terr	 e;
+	size_t		 i;
+
+	if (cfg_map(ld, n, field) == -1)
+		return -1;
+	if (ynode_is_null(n))
+		return 0;
+	matchers_init(&ms);
+	for (i = 0; i < n->n; i += 2) {
+		const struct ynode *k = n->child[i], *v = n->child[i + 1];
+
+		if (!cfg_label_name_ok(k->value)) {
+			matchers_free(&ms);
+			return cfg_fail(ld, k, "invalid label name \"%s\" in %s",
+			    k->value, field);
+		}
+		if (v->kind != YN_SCALAR) {
+			matchers_free(&ms);
+			return cfg_fail(ld, v, "%s.%s must be a string, not %s", field,
+			    k->value, kind_article(v));
+		}
+		if (re)
+			m = matcher_new_legacy_re(k->value,
+			    ynode_is_null(v) ? "" : v->value, &e);
+		else
+			m = matcher_new(MATCH_EQ, k->value,
+			    ynode_is_null(v) ? "" : v->value, &e);
+		if (m == NULL) {
+			matchers_free(&ms);
+			return cfg_fail(ld, v, "invalid regular expression for \"%s\" "
+			    "in %s: %s", k->value, field, e.msg);
+		}
+		if (matchers_add(&ms, m) == -1) {
+			matcher_free(m);
+			matchers_free(&ms);
+			return cfg_fail(ld, v, "out of memory");
+		}
+	}
+	if (route_add_matchers(r, &ms) == -1) {
+		matchers_free(&ms);
+		return cfg_fail(ld, n, "out of memory");
+	}
+	return 0;
+}
+
+static int
+add_matchers(struct cfg_load *ld, struct route *r, const struct ynode *n)
+{
+	struct matchers	 ms;
+	struct terr	 e;
+	size_t		 i;
+
+	if (cfg_seq(ld, n, "matchers") == -1)
+		return -1;
+	if (ynode_is_null(n))
+		return 0;
+	matchers_init(&ms);
+	for (i = 0; i < n->n; i++) {
+		const struct ynode *v = n->child[i];
+
+		if (v->kind != YN_SCALAR) {
+			matchers_free(&ms);
+			return cfg_fail(ld, v, "matchers must be a list of strings, not "
+			    "contain %s", kind_article(v));
+		}
+		if (matchers_parse(&ms, v->value, &e) == -1) {
+			matchers_free(&ms);
+			return cfg_fail(ld, v, "invalid matcher: %s", e.msg);
+		}
+	}
+	if (route_add_matchers(r, &ms) == -1) {
+		matchers_free(&ms);
+		return cfg_fail(ld, n, "out of memory");
+	}
+	return 0;
+}
+
+static int
+check_group_by(struct cfg_load *ld, const struct ynode *n)
+{
+	size_t	 i, j;
+	bool	 all = false, named = false;
+
+	if (cfg_seq(ld, n, "group_by") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n; i++) {
+		const struct ynode *v = n->child[i];
+
+		if (v->kind != YN_SCALAR)
+			return cfg_fail(ld, v, "group_by must be a list of label names, "
+			    "not contain %s", kind_article(v));
+		if (strcmp(v->value, "...") == 0) {
+			all = true;
+			continue;
+		}
+		named = true;
+		if (!cfg_label_name_ok(v->value))
+			return cfg_fail(ld, v, "invalid label name \"%s\" in group_by list",
+			    v->value);
+		for (j = 0; j < i; j++)
+			if (strcmp(n->child[j]->value, v->value) == 0)
+				return cfg_fail(ld, v, "duplicated label \"%s\" in group_by",
+				    v->value);
+	}
+	if (all && named)
+		return cfg_fail(ld, n, "cannot have wildcard group_by (`...`) and other "
+		    "labels at the same time");
+	return 0;
+}
+
+static int
+add_intervals(struct cfg_load *ld, struct route *r, const struct ynode *n,
+    bool mute, struct refs *refs)
+{
+	const char	*field = mute ? "mute_time_intervals" : "active_time_intervals";
+	size_t		 i;
+	int		 rc;
+
+	if (cfg_seq(ld, n, field) == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n; i++) {
+		const struct ynode *v = n->child[i];
+
+		if (v->kind != YN_SCALAR)
+			return cfg_fail(ld, v, "%s must be a list of names, not contain %s",
+			    field, kind_article(v));
+		rc = mute ? route_add_mute_interval(r, v->value) :
+		    route_add_active_interval(r, v->value);
+		if (rc == -1 || refs_add(&refs->ti, &refs->nti, &refs->ati, v) == -1)
+			return cfg_fail(ld, v, "out of memory");
+	}
+	return 0;
+}
+
+static int
+parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool root,
+    struct refs *refs)
+{
+	const struct ynode *k, *v, *recv = NULL, *matchnode = NULL, *intervals = NULL;
+	const char	*what = root ? "the root route" : "route";
+	char		*s = NULL;
+	int64_t		 ms;
+	bool		 cont = false;
+	size_t		 i, j;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, what) == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "receiver") == 0) {
+			if ((rc = cfg_str(ld, key, v, &s)) == 0) {
+				recv = v;
+				if (route_set_receiver(r, s) == -1)
+					rc = cfg_fail(ld, v, "out of memory");
+				else if (s != NULL && s[0] != '\0' &&
+				    refs_add(&refs->recv, &refs->nrecv, &refs->arecv, v) == -1)
+					rc = cfg_fail(ld, v, "out of memory");
+			}
+		} else if (strcmp(key, "group_by") == 0)
+			rc = check_group_by(ld, v);
+		else if (strcmp(key, "match") == 0) {
+			matchnode = ynode_is_null(v) || v->kind != YN_MAP || v->n > 0 ?
+			    (matchnode ? matchnode : k) : matchnode;
+			rc = add_match(ld, r, v, false, key);
+		} else if (strcmp(key, "match_re") == 0) {
+			matchnode = ynode_is_null(v) || v->kind != YN_MAP || v->n > 0 ?
+			    (matchnode ? matchnode : k) : matchnode;
+			rc = add_match(ld, r, v, true, key);
+		} else if (strcmp(key, "matchers") == 0) {
+			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0 && !matchnode)
+				matchnode = k;
+			rc = add_matchers(ld, r, v);
+		} else if (strcmp(key, "mute_time_intervals") == 0) {
+			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0)
+				intervals = k;
+			rc = add_intervals(ld, r, v, true, refs);
+		} else if (strcmp(key, "active_time_intervals") == 0) {
+			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0)
+				intervals = k;
+			rc = add_intervals(ld, r, v, false, refs);
+		} else if (strcmp(key, "continue") == 0) {
+			if ((rc = cfg_bool(ld, key, v, &cont)) == 0) {
+				route_set_continue(r, cont);
+				if (root && cont)
+					rc = cfg_fail(ld, v, "cannot have continue in root route");
+			}
+		} else if (strcmp(key, "group_wait") == 0)
+			rc = cfg_duration(ld, key, v, &ms);
+		else if (strcmp(key, "group_interval") == 0 ||
+		    strcmp(key, "repeat_interval") == 0) {
+			if ((rc = cfg_duration(ld, key, v, &ms)) == 0 && ms == 0)
+				rc = cfg_fail(ld, v, "%s cannot be zero", key);
+		} else if (strcmp(key, "routes") == 0) {
+			if ((rc = cfg_seq(ld, v, "routes")) == -1)
+				break;
+			for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
+				struct route *child = route_add_child(r);
+
+				if (child == NULL)
+					rc = cfg_fail(ld, v->child[j], "out of memory");
+				else
+					rc = parse_route(ld, v->child[j], child, false, refs);
+			}
+		} else
+			rc = cfg_unknown(ld, k, what);
+	}
+	free(s);
+	if (rc == -1)
+		return -1;
+	if (root) {
+		if (recv == NULL || ynode_is_null(recv) || recv->value[0] == '\0')
+			return cfg_fail(ld, recv != NULL ? recv : n,
+			    "root route must specify a default receiver");
+		if (matchnode != NULL)
+			return cfg_fail(ld, matchnode, "root route must not have any matchers");
+		if (intervals != NULL)
+			return cfg_fail(ld, intervals, "root route must not have any "
+			    "mute or active time intervals");
+	}
+	return 0;
+}
+
+/* ---- inhibit_rules: validated (their matchers must parse), then dropped,
+ * because Alertmanager has applied them before it notifies tocsin. ---- */
+
+static int
+check_inhibit_rule(struct cfg_load *ld, const struct ynode *n)
+{
+	struct route	*scratch;
+	char		**names = NULL;
+	size_t		  i, j, nnames = 0;
+	int		  rc = 0;
+
+	if (cfg_map(ld, n, "inhibit rule") == -1)
+		return -1;
+	if ((scratch = route_new()) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const struct ynode *k = n->child[i], *v = n->child[i + 1];
+		const char *key = k->value;
+
+		if (strcmp(key, "source_match") == 0 || strcmp(key, "target_match") == 0)
+			rc = add_match(ld, scratch, v, false, key);
+		else if (strcmp(key, "source_match_re") == 0 ||
+		    strcmp(key, "target_match_re") == 0)
+			rc = add_match(ld, scratch, v, true, key);
+		else if (strcmp(key, "source_matchers") == 0 ||
+		    strcmp(key, "target_matchers") == 0)
+			rc = add_matchers(ld, scratch, v);
+		else if (strcmp(key, "equal") == 0) {
+			if ((rc = cfg_str_list(ld, key, v, &names, &nnames)) == 0)
+				for (j = 0; j < nnames && rc == 0; j++)
+					if (!cfg_label_name_ok(names[j]))
+						rc = cfg_fail(ld, v->child[j], "invalid label "
+						    "name \"%s\" in equal", names[j]);
+		} else
+			rc = cfg_unknown(ld, k, "inhibit rule");
+	}
+	for (j = 0; j < nnames; j++)
+		free(names[j]);
+	free(names);
+	route_free(scratch);
+	return rc;
+}
+
+/* ---- top level ---- */
+
+/* One bracket expression element as Go's path/filepath getEsc reads it. */
+static int
+glob_esc(const char **pp)
+{
+	const char	*p = *pp;
+
+	if (*p == '\0' || *p == '-' || *p == ']')
+		return -1;
+	if (*p == '\\' && *++p == '\0')
+		return -1;
+	p++;
+	/* A multi-byte character is taken whole. */
+	while (((unsigned char)*p & 0xc0) == 0x80)
+		p++;
+	if (*p == '\0')
+		return -1;
+	*pp = p;
+	return 0;
+}
+
+/* True when Go's filepath.Match would accept pattern (on Unix). */
+static bool
+glob_pattern_ok(const char *p)
+{
+	int	 nrange;
+
+	while (*p != '\0') {
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return false;
+			p++;
+		} else if (*p == '[') {
+			p++;
+			if (*p == '^')
+				p++;
+			for (nrange = 0;; nrange++) {
+				if (*p == ']' && nrange > 0) {
+					p++;
+					break;
+				}
+				if (glob_esc(&p) == -1)
+					return false;
+				if (*p == '-') {
+					p++;
+					if (glob_esc(&p) == -1)
+						return false;
+				}
+			}
+		} else
+			p++;
+	}
+	return true;
+}
+
+int
+config_check_templates(const struct config *cfg, struct terr *err)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->ntemplates; i++)
+		if (!glob_pattern_ok(cfg->templates[i]))
+			return terr_set(err, "syntax error in pattern");
+	return 0;
+}
+
+static int
+parse_templates(struct cfg_load *ld, struct config *cfg, const struct ynode *n)
+{
+	char	**v = NULL, *p;
+	size_t	  nv = 0, i;
+
+	if (cfg_str_list(ld, "templates", n, &v, &nv) == -1)
+		return -1;
+	for (i = 0; i < nv; i++) {
+		if (v[i][0] != '\0' && (p = join_dir(ld->dir, v[i])) != NULL) {
+			free(v[i]);
+			v[i] = p;
+		} else if (v[i][0] != '\0') {
+			cfg_fail(ld, n->child[i], "out of memory");
+			goto fail;
+		}
+	}
+	cfg->templates = v;
+	cfg->ntemplates = nv;
+	return 0;
+fail:
+	for (i = 0; i < nv; i++)
+		free(v[i]);
+	free(v);
+	return -1;
+}
+
+static int
+parse_receivers(struct cfg_load *ld, struct config *cfg, const struct ynode *n)
+{
+	size_t	 i, j;
+
+	if (cfg_seq(ld, n, "receivers") == -1)
+		return -1;
+	if (ynode_is_null(n) || n->n == 0)
+		return 0;
+	if ((cfg->receivers = calloc(n->n, sizeof(*cfg->receivers))) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	for (i = 0; i < n->n; i++) {
+		struct receiver *r = &cfg->receivers[i];
+
+		cfg->nreceivers++;
+		if (cfg_receiver(ld, n->child[i], r) == -1)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (strcmp(cfg->receivers[j].name, r->name) == 0)
+				return cfg_fail(ld, n->child[i], "notification config "
+				    "name \"%s\" is not unique", r->name);
+	}
+	return 0;
+}
+
+static int
+parse_intervals(struct cfg_load *ld, struct config *cfg, const struct ynode *n,
+    const char *field)
+{
+	struct time_interval	**nv;
+	size_t			  i, j;
+
+	if (cfg_seq(ld, n, field) == -1)
+		return -1;
+	if (ynode_is_null(n) || n->n == 0)
+		return 0;
+	nv = reallocarray(cfg->intervals, cfg->nintervals + n->n, sizeof(*nv));
+	if (nv == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	cfg->intervals = nv;
+	for (i = 0; i < n->n; i++) {
+		struct time_interval *ti;
+		const char *name;
+
+		if ((ti = cfg_time_interval(ld, n->child[i], field)) == NULL)
+			return -1;
+		cfg->intervals[cfg->nintervals++] = ti;
+		name = time_interval_name(ti);
+		for (j = 0; j + 1 < cfg->nintervals; j++)
+			if (strcmp(time_interval_name(cfg->intervals[j]), name) == 0)
+				return cfg_fail(ld, n->child[i], "%s \"%s\" is not unique",
+				    strcmp(field, "mute_time_intervals") == 0 ?
+				    "mute time interval" : "time interval", name);
+	}
+	return 0;
+}
+
+static int
+check_refs(struct cfg_load *ld, const struct config *cfg, const struct refs *refs)
+{
+	size_t	 i;
+
+	for (i = 0; i < refs->nrecv; i++)
+		if (config_receiver(cfg, refs->recv[i]->value) == NULL)
+			return cfg_fail(ld, refs->recv[i], "undefined receiver \"%s\" "
+			    "used in route", refs->recv[i]->value);
+	for (i = 0; i < refs->nti; i++)
+		if (config_time_interval(cfg, refs->ti[i]->value) == NULL)
+			return cfg_fail(ld, refs->ti[i], "undefined time interval \"%s\" "
+			    "used in route", refs->ti[i]->value);
+	return 0;
+}
+
+static int
+load_root(struct cfg_load *ld, struct config *cfg, const struct ynode *root)
+{
+	struct refs	 refs;
+	const struct ynode *routenode = NULL;
+	size_t		 i, j;
+	int		 rc = 0;
+
+	memset(&refs, 0, sizeof(refs));
+	if (root == NULL || ynode_is_null(root))
+		return cfg_fail(ld, NULL, "no route provided in config");
+	if (cfg_map(ld, root, "the configuration") == -1)
+		return -1;
+	/* Receivers inherit from global wherever it appears in the file. */
+	if (parse_global(ld, ynode_map_get(root, "global")) == -1)
+		return -1;
+	cfg->resolve_timeout_ms = ld->global.resolve_timeout_ms;
+	for (i = 0; i < root->n && rc == 0; i += 2) {
+		const struct ynode *k = root->child[i], *v = root->child[i + 1];
+		const char *key = k->value;
+
+		if (strcmp(key, "global") == 0)
+			continue;
+		else if (strcmp(key, "templates") == 0)
+			rc = parse_templates(ld, cfg, v);
+		else if (strcmp(key, "receivers") == 0)
+			rc = parse_receivers(ld, cfg, v);
+		else if (strcmp(key, "time_intervals") == 0 ||
+		    strcmp(key, "mute_time_intervals") == 0)
+			rc = parse_intervals(ld, cfg, v, key);
+		else if (strcmp(key, "route") == 0) {
+			if (ynode_is_null(v))
+				continue;
+			routenode = v;
+			if ((cfg->route = route_new()) == NULL)
+				rc = cfg_fail(ld, v, "out of memory");
+			else
+				rc = parse_route(ld, v, cfg->route, true, &refs);
+		} else if (strcmp(key, "inhibit_rules") == 0) {
+			if ((rc = cfg_seq(ld, v, key)) == 0 && !ynode_is_null(v))
+				for (j = 0; j < v->n && rc == 0; j++) {
+					rc = check_inhibit_rule(ld, v->child[j]);
+					cfg->ninhibit++;
+				}
+		} else
+			rc = cfg_unknown(ld, k, "the configuration");
+	}
+	if (rc == 0 && routenode == NULL)
+		rc = cfg_fail(ld, NULL, "no route provided in config");
+	if (rc == 0)
+		rc = check_refs(ld, cfg, &refs);
+	free(refs.recv);
+	free(refs.ti);
+	return rc;
+}
+
+struct config *
+config_load_buffer(const char *name, const char *dir, const char *yaml, size_t len,
+    struct terr *err)
+{
+	struct cfg_load	 ld;
+	struct config	*cfg = NULL;
+	struct ydoc	*doc = NULL;
+	struct terr	 e;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.name = name;
+	ld.dir = dir;
+	ld.err = err;
+	if ((doc = ydoc_parse(yaml, len, &e)) == NULL) {
+		terr_set(err, "%s:%s", name, e.msg);
+		goto fail;
+	}
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL || global_defaults(&ld.global) == -1) {
+		terr_set(err, "%s: out of memory", name);
+		goto fail;
+	}
+	if (load_root(&ld, cfg, ydoc_root(doc)) == -1)
+		goto fail;
+	global_clear(&ld.global);
+	ydoc_free(doc);
+	return cfg;
+fail:
+	global_clear(&ld.global);
+	ydoc_free(doc);
+	config_free(cfg);
+	return NULL;
+}
+
+struct config *
+config_load_file(const char *path, struct terr *err)
+{
+	struct config	*cfg = NULL;
+	struct buf	 b;
+	struct stat	 st;
+	FILE		*f;
+	char		 chunk[8192], *dir = NULL, *slash;
+	size_t		 r;
+
+	buf_init(&b, CONFIG_MAX_SIZE);
+	if ((f = fopen(path, "re")) == NULL) {
+		terr_set(err, "open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		terr_set(err, "read %s: is a directory", path);
+		goto out;
+	}
+	while ((r = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, r) == -1) {
+			terr_set(err, "read %s: larger than %zu bytes", path,
+			    (size_t)CONFIG_MAX_SIZE);
+			goto out;
+		}
+	if (ferror(f)) {
+		terr_set(err, "read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((dir = strdup(path)) == NULL) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	cfg = config_load_buffer(path, dir, buf_str(&b), b.len, err);
+out:
+	fclose(f);
+	free(dir);
+	buf_free(&b);
+	return cfg;
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t	 i;
+
+	if (cfg == NULL)
+		return;
+	route_free(cfg->route);
+	for (i = 0; i < cfg->nreceivers; i++)
+		receiver_clear(&cfg->receivers[i]);
+	free(cfg->receivers);
+	for (i = 0; i < cfg->ntemplates; i++)
+		free(cfg->templates[i]);
+	free(cfg->templates);
+	for (i = 0; i < cfg->nintervals; i++)
+		time_interval_free(cfg->intervals[i]);
+	free(cfg->intervals);
+	free(cfg);
+}
+
+const struct route *
+config_route(const struct config *cfg)
+{
+	return cfg->route;
+}
+
+size_t
+config_receiver_count(const struct config *cfg)
+{
+	return cfg->nreceivers;
+}
+
+const struct receiver *
+config_receiver_at(const struct config *cfg, size_t i)
+{
+	return i < cfg->nreceivers ? &cfg->receivers[i] : NULL;
+}
+
+const struct receiver *
+config_receiver(const struct config *cfg, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->nreceivers; i++)
+		if (cfg->receivers[i].name != NULL &&
+		    strcmp(cfg->receivers[i].name, name) == 0)
+			return &cfg->receivers[i];
+	return NULL;
+}
+
+size_t
+config_template_count(const struct config *cfg)
+{
+	return cfg->ntemplates;
+}
+
+const char *
+config_template_at(const struct config *cfg, size_t i)
+{
+	return i < cfg->ntemplates ? cfg->templates[i] : NULL;
+}
+
+const struct time_interval *
+config_time_interval(const struct config *cfg, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->nintervals; i++)
+		if (strcmp(time_interval_name(cfg->intervals[i]), name) == 0)
+			return cfg->intervals[i];
+	return NULL;
+}
+
+size_t
+config_time_interval_count(const struct config *cfg)
+{
+	return cfg->nintervals;
+}
+
+const struct time_interval *
+config_time_interval_at(const struct config *cfg, size_t i)
+{
+	return i < cfg->nintervals ? cfg->intervals[i] : NULL;
+}
+
+size_t
+config_inhibit_rule_count(const struct config *cfg)
+{
+	return cfg->ninhibit;
+}
+
+int64_t
+config_resolve_timeout_ms(const struct config *cfg)
+{
+	return cfg->resolve_timeout_ms;
+}

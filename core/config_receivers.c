@@ -1,0 +1,1032 @@
+/* config_receivers.c: the receivers section: http_config/tls_config and the
+ * telegram, slack, email, webhook (Alertmanager) and file (tocsin) configs,
+ * with Alertmanager's defaults, global inheritance and validation. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+
+static const char *const unsupported[] = {
+	"discord_configs", "pagerduty_configs", "opsgenie_configs",
+	"wechat_configs", "pushover_configs", "victorops_configs", "sns_configs",
+	"webex_configs", "msteams_configs", "msteamsv2_configs", "jira_configs",
+	"rocketchat_configs", "incidentio_configs", "mattermost_configs",
+};
+
+#define SUPPORTED "telegram_configs, slack_configs, email_configs, " \
+	"webhook_configs, file_configs"
+
+/* ---- tls_config / http_config ---- */
+
+static int
+tls_version(struct cfg_load *ld, const char *field, const struct ynode *v, char **out)
+{
+	if (cfg_str(ld, field, v, out) == -1)
+		return -1;
+	if (*out == NULL || strcmp(*out, "TLS10") == 0 || strcmp(*out, "TLS11") == 0 ||
+	    strcmp(*out, "TLS12") == 0 || strcmp(*out, "TLS13") == 0)
+		return 0;
+	return cfg_fail(ld, v, "unknown TLS version: %.32s", *out);
+}
+
+static int
+tls_config(struct cfg_load *ld, const struct ynode *n, struct tls_config *t)
+{
+	const struct ynode *k, *v;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, "tls_config") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "ca_file") == 0)
+			rc = cfg_path(ld, key, v, &t->ca_file);
+		else if (strcmp(key, "cert_file") == 0)
+			rc = cfg_path(ld, key, v, &t->cert_file);
+		else if (strcmp(key, "key_file") == 0)
+			rc = cfg_path(ld, key, v, &t->key_file);
+		else if (strcmp(key, "server_name") == 0)
+			rc = cfg_str(ld, key, v, &t->server_name);
+		else if (strcmp(key, "insecure_skip_verify") == 0)
+			rc = cfg_bool(ld, key, v, &t->insecure_skip_verify);
+		else if (strcmp(key, "min_version") == 0)
+			rc = tls_version(ld, key, v, &t->min_version);
+		else if (strcmp(key, "max_version") == 0)
+			rc = tls_version(ld, key, v, &t->max_version);
+		else
+			rc = cfg_unknown(ld, k, "tls_config");
+	}
+	if (rc == -1)
+		return -1;
+	/* Alertmanager finds these when it first connects; a config check is
+	 * the better moment. */
+	if (t->cert_file != NULL && t->key_file == NULL)
+		return cfg_fail(ld, n, "client cert file \"%s\" specified without "
+		    "client key file", t->cert_file);
+	if (t->key_file != NULL && t->cert_file == NULL)
+		return cfg_fail(ld, n, "client key file \"%s\" specified without "
+		    "client cert file", t->key_file);
+	return 0;
+}
+
+void
+cfg_http_defaults(struct http_config *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->follow_redirects = true;
+	h->enable_http2 = true;
+}
+
+static int
+basic_auth(struct cfg_load *ld, const struct ynode *n, struct http_config *h,
+    const struct ynode **pwfile)
+{
+	const struct ynode *k, *v;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, "basic_auth") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		k = n->child[i];
+		v = n->child[i + 1];
+		if (strcmp(k->value, "username") == 0)
+			rc = cfg_str(ld, k->value, v, &h->basic_auth_username);
+		else if (strcmp(k->value, "password") == 0)
+			rc = cfg_str(ld, k->value, v, &h->basic_auth_password);
+		else if (strcmp(k->value, "password_file") == 0) {
+			*pwfile = v;
+			rc = cfg_path(ld, k->value, v, &h->basic_auth_password_file);
+		} else
+			rc = cfg_unknown(ld, k, "basic_auth");
+	}
+	if (rc == 0 && h->basic_auth_username == NULL &&
+	    (h->basic_auth_username = strdup("")) == NULL)
+		rc = cfg_fail(ld, n, "out of memory");
+	return rc;
+}
+
+static int
+authorization(struct cfg_load *ld, const struct ynode *n, struct http_config *h,
+    const struct ynode **credfile)
+{
+	const struct ynode *k, *v;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, "authorization") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		k = n->child[i];
+		v = n->child[i + 1];
+		if (strcmp(k->value, "type") == 0)
+			rc = cfg_str(ld, k->value, v, &h->authorization_type);
+		else if (strcmp(k->value, "credentials") == 0)
+			rc = cfg_str(ld, k->value, v, &h->authorization_credentials);
+		else if (strcmp(k->value, "credentials_file") == 0) {
+			*credfile = v;
+			rc = cfg_path(ld, k->value, v, &h->authorization_credentials_file);
+		} else
+			rc = cfg_unknown(ld, k, "authorization");
+	}
+	return rc;
+}
+
+static bool
+empty(const char *s)
+{
+	return s == NULL || s[0] == '\0';
+}
+
+int
+cfg_http_config(struct cfg_load *ld, const struct ynode *n, struct http_config *h)
+{
+	const struct ynode *k, *v, *pwfile = NULL, *credfile = NULL, *authnode = NULL;
+	const struct ynode *basicnode = NULL, *bearer = NULL, *bearerfile = NULL;
+	char		*token = NULL, *tokenfile = NULL;
+	size_t		 i;
+	int		 rc = 0;
+
+	http_config_clear(h);
+	cfg_http_defaults(h);
+	if (cfg_map(ld, n, "http_config") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "basic_auth") == 0) {
+			basicnode = ynode_is_null(v) ? NULL : k;
+			rc = basic_auth(ld, v, h, &pwfile);
+		} else if (strcmp(key, "authorization") == 0) {
+			authnode = ynode_is_null(v) ? NULL : k;
+			rc = authorization(ld, v, h, &credfile);
+		} else if (strcmp(key, "bearer_token") == 0) {
+			bearer = v;
+			rc = cfg_str(ld, key, v, &token);
+		} else if (strcmp(key, "bearer_token_file") == 0) {
+			bearerfile = v;
+			rc = cfg_path(ld, key, v, &tokenfile);
+		} else if (strcmp(key, "oauth2") == 0)
+			rc = cfg_fail(ld, k, "http_config: oauth2 is not supported by tocsin");
+		else if (strcmp(key, "proxy_url") == 0)
+			rc = cfg_url(ld, key, v, true, &h->proxy_url);
+		else if (strcmp(key, "tls_config") == 0)
+			rc = tls_config(ld, v, &h->tls);
+		else if (strcmp(key, "follow_redirects") == 0)
+			rc = cfg_bool(ld, key, v, &h->follow_redirects);
+		else if (strcmp(key, "enable_http2") == 0)
+			rc = cfg_bool(ld, key, v, &h->enable_http2);
+		else
+			rc = cfg_unknown(ld, k, "http_config");
+	}
+	if (rc == -1)
+		goto out;
+	/* prometheus/common's HTTPClientConfig.Validate, in its order. */
+	if (!empty(token) && tokenfile != NULL) {
+		rc = cfg_fail(ld, bearerfile, "at most one of bearer_token & "
+		    "bearer_token_file must be configured");
+		goto out;
+	}
+	if (basicnode != NULL && (!empty(token) || tokenfile != NULL)) {
+		rc = cfg_fail(ld, empty(token) ? bearerfile : bearer, "at most one of "
+		    "basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+		goto out;
+	}
+	if (basicnode != NULL && !empty(h->basic_auth_password) &&
+	    h->basic_auth_password_file != NULL) {
+		rc = cfg_fail(ld, pwfile, "at most one of basic_auth password & "
+		    "password_file must be configured");
+		goto out;
+	}
+	if (authnode != NULL) {
+		if (!empty(token) || tokenfile != NULL) {
+			rc = cfg_fail(ld, authnode, "authorization is not compatible "
+			    "with bearer_token & bearer_token_file");
+			goto out;
+		}
+		if (!empty(h->authorization_credentials) &&
+		    h->authorization_credentials_file != NULL) {
+			rc = cfg_fail(ld, credfile, "at most one of authorization "
+			    "credentials & credentials_file must be configured");
+			goto out;
+		}
+		if (empty(h->authorization_type)) {
+			free(h->authorization_type);
+			if ((h->authorization_type = strdup("Bearer")) == NULL) {
+				rc = cfg_fail(ld, authnode, "out of memory");
+				goto out;
+			}
+		}
+		if (strcasecmp(h->authorization_type, "basic") == 0) {
+			rc = cfg_fail(ld, authnode, "authorization type cannot be set "
+			    "to \"basic\", use \"basic_auth\" instead");
+			goto out;
+		}
+		if (basicnode != NULL) {
+			rc = cfg_fail(ld, authnode, "at most one of basic_auth, oauth2 "
+			    "& authorization must be configured");
+			goto out;
+		}
+	} else if (!empty(token) || tokenfile != NULL) {
+		/* bearer_token is the legacy spelling of authorization. */
+		if ((h->authorization_type = strdup("Bearer")) == NULL) {
+			rc = cfg_fail(ld, n, "out of memory");
+			goto out;
+		}
+		if (!empty(token)) {
+			h->authorization_credentials = token;
+			token = NULL;
+		} else {
+			h->authorization_credentials_file = tokenfile;
+			tokenfile = NULL;
+			credfile = bearerfile;
+		}
+	}
+	if (h->basic_auth_password_file != NULL &&
+	    (rc = cfg_read_secret(ld, "password_file", pwfile,
+	    h->basic_auth_password_file, &h->basic_auth_password)) == -1)
+		goto out;
+	if (h->authorization_credentials_file != NULL &&
+	    (rc = cfg_read_secret(ld, credfile == bearerfile ? "bearer_token_file" :
+	    "credentials_file", credfile, h->authorization_credentials_file,
+	    &h->authorization_credentials)) == -1)
+		goto out;
+out:
+	if (token != NULL) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	free(tokenfile);
+	return rc;
+}
+
+static int
+dup_str(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src == NULL)
+		return 0;
+	return (*dst = strdup(src)) == NULL ? -1 : 0;
+}
+
+int
+cfg_http_copy(struct http_config *dst, const struct http_config *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->follow_redirects = src->follow_redirects;
+	dst->enable_http2 = src->enable_http2;
+	dst->tls.insecure_skip_verify = src->tls.insecure_skip_verify;
+	if (dup_str(&dst->basic_auth_username, src->basic_auth_username) == -1 ||
+	    dup_str(&dst->basic_auth_password, src->basic_auth_password) == -1 ||
+	    dup_str(&dst->basic_auth_password_file, src->basic_auth_password_file) == -1 ||
+	    dup_str(&dst->authorization_type, src->authorization_type) == -1 ||
+	    dup_str(&dst->authorization_credentials, src->authorization_credentials) == -1 ||
+	    dup_str(&dst->authorization_credentials_file,
+	    src->authorization_credentials_file) == -1 ||
+	    dup_str(&dst->proxy_url, src->proxy_url) == -1 ||
+	    dup_str(&dst->tls.ca_file, src->tls.ca_file) == -1 ||
+	    dup_str(&dst->tls.cert_file, src->tls.cert_file) == -1 ||
+	    dup_str(&dst->tls.key_file, src->tls.key_file) == -1 ||
+	    dup_str(&dst->tls.server_name, src->tls.server_name) == -1 ||
+	    dup_str(&dst->tls.min_version, src->tls.min_version) == -1 ||
+	    dup_str(&dst->tls.max_version, src->tls.max_version) == -1) {
+		http_config_clear(dst);
+		return -1;
+	}
+	return 0;
+}
+
+/* Receivers without their own http_config use the global one. */
+static int
+http_inherit(struct cfg_load *ld, const struct ynode *n, bool own, struct http_config *h)
+{
+	if (own)
+		return 0;
+	http_config_clear(h);
+	if (cfg_http_copy(h, &ld->global.http) == -1)
+		return cfg_fail(ld, n, "out of memory");
+	return 0;
+}
+
+static int
+set_default(struct cfg_load *ld, const struct ynode *n, char **field, const char *def)
+{
+	if (*field != NULL)
+		return 0;
+	if ((*field = strdup(def)) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	return 0;
+}
+
+/* Grows an array of configs by one zeroed element. */
+static void *
+grow(void **v, size_t *n, size_t elem)
+{
+	void	*nv;
+
+	if ((nv = reallocarray(*v, *n + 1, elem)) == NULL)
+		return NULL;
+	*v = nv;
+	memset((char *)nv + *n * elem, 0, elem);
+	(*n)++;
+	return (char *)nv + (*n - 1) * elem;
+}
+
+/* ---- telegram_configs ---- */
+
+static int
+read_chat_id(struct cfg_load *ld, const struct ynode *n, const char *path, int64_t *out)
+{
+	char		*s = NULL, *end;
+	long long	 v;
+	int		 rc = 0;
+
+	if (cfg_read_secret(ld, "chat_id_file", n, path, &s) == -1)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (s[0] == '\0' || *end != '\0' || errno == ERANGE || v == 0)
+		rc = cfg_fail(ld, n, "chat_id_file \"%s\" does not hold a chat id "
+		    "(a non-zero integer)", path);
+	else
+		*out = v;
+	free(s);
+	return rc;
+}
+
+static int
+telegram_config(struct cfg_load *ld, const struct ynode *n, struct telegram_config *c)
+{
+	const struct ynode *k, *v, *tokfile = NULL, *chatfile = NULL, *pm = NULL;
+	bool		 own_http = false;
+	size_t		 i;
+	int		 rc = 0;
+
+	c->send_resolved = true;
+	cfg_http_defaults(&c->http);
+	if (cfg_map(ld, n, "telegram_config") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "send_resolved") == 0)
+			rc = cfg_bool(ld, key, v, &c->send_resolved);
+		else if (strcmp(key, "http_config") == 0) {
+			own_http = !ynode_is_null(v);
+			rc = cfg_http_config(ld, v, &c->http);
+		} else if (strcmp(key, "api_url") == 0)
+			rc = cfg_url(ld, key, v, false, &c->api_url);
+		else if (strcmp(key, "bot_token") == 0)
+			rc = cfg_str(ld, key, v, &c->bot_token);
+		else if (strcmp(key, "bot_token_file") == 0) {
+			tokfile = v;
+			rc = cfg_path(ld, key, v, &c->bot_token_file);
+		} else if (strcmp(key, "chat_id") == 0)
+			rc = cfg_int64(ld, key, v, &c->chat_id);
+		else if (strcmp(key, "chat_id_file") == 0) {
+			chatfile = v;
+			rc = cfg_path(ld, key, v, &c->chat_id_file);
+		} else if (strcmp(key, "message_thread_id") == 0)
+			rc = cfg_int64(ld, key, v, &c->message_thread_id);
+		else if (strcmp(key, "message") == 0)
+			rc = cfg_str(ld, key, v, &c->message);
+		else if (strcmp(key, "disable_notifications") == 0)
+			rc = cfg_bool(ld, key, v, &c->disable_notifications);
+		else if (strcmp(key, "parse_mode") == 0) {
+			pm = v;
+			rc = cfg_str(ld, key, v, &c->parse_mode);
+		} else
+			rc = cfg_unknown(ld, k, "telegram_config");
+	}
+	if (rc == -1)
+		return -1;
+	if (!empty(c->bot_token) && c->bot_token_file != NULL)
+		return cfg_fail(ld, tokfile, "at most one of bot_token & bot_token_file "
+		    "must be configured");
+	if (c->chat_id == 0 && c->chat_id_file == NULL)
+		return cfg_fail(ld, n, "missing chat_id or chat_id_file on telegram_config");
+	if (c->chat_id != 0 && c->chat_id_file != NULL)
+		return cfg_fail(ld, chatfile, "at most one of chat_id & chat_id_file "
+		    "must be configured");
+	if (c->parse_mode != NULL && strcmp(c->parse_mode, "") != 0 &&
+	    strcmp(c->parse_mode, "Markdown") != 0 &&
+	    strcmp(c->parse_mode, "MarkdownV2") != 0 &&
+	    strcmp(c->parse_mode, "HTML") != 0)
+		return cfg_fail(ld, pm, "unknown parse_mode on telegram_config, must be "
+		    "Markdown, MarkdownV2, HTML or empty string");
+	if (set_default(ld, n, &c->parse_mode, "HTML") == -1 ||
+	    set_default(ld, n, &c->message,
+	    "{{ template \"telegram.default.message\" . }}") == -1 ||
+	    set_default(ld, n, &c->api_url, ld->global.telegram_api_url) == -1 ||
+	    http_inherit(ld, n, own_http, &c->http) == -1)
+		return -1;
+	if (c->bot_token_file != NULL) {
+		if (cfg_read_secret(ld, "bot_token_file", tokfile, c->bot_token_file,
+		    &c->bot_token) == -1)
+			return -1;
+	} else if (empty(c->bot_token)) {
+		if (empty(ld->global.telegram_bot_token))
+			return cfg_fail(ld, n, "missing bot_token or bot_token_file on "
+			    "telegram_config");
+		free(c->bot_token);
+		if ((c->bot_token = strdup(ld->global.telegram_bot_token)) == NULL ||
+		    dup_str(&c->bot_token_file, ld->global.telegram_bot_token_file) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	if (c->chat_id_file != NULL &&
+	    read_chat_id(ld, chatfile, c->chat_id_file, &c->chat_id) == -1)
+		return -1;
+	return 0;
+}
+
+/* ---- slack_configs ---- */
+
+static int
+slack_field(struct cfg_load *ld, const struct ynode *n, struct slack_field *f)
+{
+	const struct ynode *k, *v;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, "slack field") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		k = n->child[i];
+		v = n->child[i + 1];
+		if (strcmp(k->value, "title") == 0)
+			rc = cfg_str(ld, k->value, v, &f->title);
+		else if (strcmp(k->value, "value") == 0)
+			rc = cfg_str(ld, k->value, v, &f->value);
+		else if (strcmp(k->value, "short") == 0) {
+			f->has_short = !ynode_is_null(v);
+			rc = cfg_bool(ld, k->value, v, &f->is_short);
+		} else
+			rc = cfg_unknown(ld, k, "slack field");
+	}
+	if (rc == -1)
+		return -1;
+	if (empty(f->title))
+		return cfg_fail(ld, n, "missing title in Slack field configuration");
+	if (empty(f->value))
+		return cfg_fail(ld, n, "missing value in Slack field configuration");
+	return 0;
+}
+
+static int
+slack_confirm(struct cfg_load *ld, const struct ynode *n, struct slack_confirm **out)
+{
+	const struct ynode *k, *v;
+	struct slack_confirm *c;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, "confirm") == -1)
+		return -1;
+	if (ynode_is_null(n))
+		return 0;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	*out = c;
+	for (i = 0; i < n->n && rc == 0; i += 2) {
+		k = n->child[i];
+		v = n->child[i + 1];
+		if (strcmp(k->value, "text") == 0)
+			rc = cfg_str(ld, k->value, v, &c->text);
+		else if (strcmp(k->value, "title") == 0)
+			rc = cfg_str(ld, k->value, v, &c->title);
+		else if (strcmp(k->value, "ok_text") == 0)
+			rc = cfg_str(ld, k->value, v, &c->ok_text);
+		else if (strcmp(k->value, "dismiss_text") == 0)
+			rc = cfg_str(ld, k->value, v, &c->dismiss_text);
+		else
+			rc = cfg_unknown(ld, k, "confirm");
+	}
+	if (rc == 0 && empty(c->text))
+		rc = cfg_fail(ld, n, "missing text in Slack confirmation configuration");
+	return rc;
+}
+
+static int
+slack_action(struct cfg_load *ld, const struct ynode *n, struct slack_action *a)
+{
+	const struct ynode *k, *v;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, "slack action") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "type") == 0)
+			rc = cfg_str(ld, key, v, &a->type);
+		else if (strcmp(key, "text") == 0)
+			rc = cfg_str(ld, key, v, &a->text);
+		else if (strcmp(key, "url") == 0)
+			rc = cfg_str(ld, key, v, &a->url);
+		else if (strcmp(key, "style") == 0)
+			rc = cfg_str(ld, key, v, &a->style);
+		else if (strcmp(key, "name") == 0)
+			rc = cfg_str(ld, key, v, &a->name);
+		else if (strcmp(key, "value") == 0)
+			rc = cfg_str(ld, key, v, &a->value);
+		else if (strcmp(key, "confirm") == 0)
+			rc = slack_confirm(ld, v, &a->confirm);
+		else
+			rc = cfg_unknown(ld, k, "slack action");
+	}
+	if (rc == -1)
+		return -1;
+	if (empty(a->type))
+		return cfg_fail(ld, n, "missing type in Slack action configuration");
+	if (empty(a->text))
+		return cfg_fail(ld, n, "missing text in Slack action configuration");
+	if (!empty(a->url)) {
+		/* A link button carries no message-action fields. */
+		free(a->name);
+		free(a->value);
+		a->name = a->value = NULL;
+		if (a->confirm != NULL) {
+			free(a->confirm->text);
+			free(a->confirm->title);
+			free(a->confirm->ok_text);
+			free(a->confirm->dismiss_text);
+			free(a->confirm);
+			a->confirm = NULL;
+		}
+	} else if (empty(a->name))
+		return cfg_fail(ld, n, "missing name or url in Slack action configuration");
+	return 0;
+}
+
+static int
+slack_config(struct cfg_load *ld, const struct ynode *n, struct slack_config *c)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off;
+		const char	*def;
+	} strs[] = {
+		{ "channel", offsetof(struct slack_config, channel), NULL },
+		{ "username", offsetof(struct slack_config, username),
+		    "{{ template \"slack.default.username\" . }}" },
+		{ "color", offsetof(struct slack_config, color),
+		    "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}" },
+		{ "title", offsetof(struct slack_config, title),
+		    "{{ template \"slack.default.title\" . }}" },
+		{ "title_link", offsetof(struct slack_config, title_link),
+		    "{{ template \"slack.default.titlelink\" . }}" },
+		{ "pretext", offsetof(struct slack_config, pretext),
+		    "{{ template \"slack.default.pretext\" . }}" },
+		{ "text", offsetof(struct slack_config, text),
+		    "{{ template \"slack.default.text\" . }}" },
+		{ "footer", offsetof(struct slack_config, footer),
+		    "{{ template \"slack.default.footer\" . }}" },
+		{ "fallback", offsetof(struct slack_config, fallback),
+		    "{{ template \"slack.default.fallback\" . }}" },
+		{ "callback_id", offsetof(struct slack_config, callback_id),
+		    "{{ template \"slack.default.callbackid\" . }}" },
+		{ "icon_emoji", offsetof(struct slack_config, icon_emoji),
+		    "{{ template \"slack.default.iconemoji\" . }}" },
+		{ "icon_url", offsetof(struct slack_config, icon_url),
+		    "{{ template \"slack.default.iconurl\" . }}" },
+		{ "image_url", offsetof(struct slack_config, image_url), NULL },
+		{ "thumb_url", offsetof(struct slack_config, thumb_url), NULL },
+	};
+	const struct ynode *k, *v, *urlfile = NULL, *urlnode = NULL;
+	bool		 own_http = false, matched;
+	size_t		 i, j;
+	int		 rc = 0;
+
+	cfg_http_defaults(&c->http);
+	if (cfg_map(ld, n, "slack_config") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		matched = false;
+		for (j = 0; j < sizeof(strs) / sizeof(strs[0]); j++)
+			if (strcmp(key, strs[j].key) == 0) {
+				rc = cfg_str(ld, key, v, (char **)((char *)c + strs[j].off));
+				matched = true;
+				break;
+			}
+		if (matched)
+			continue;
+		if (strcmp(key, "send_resolved") == 0)
+			rc = cfg_bool(ld, key, v, &c->send_resolved);
+		else if (strcmp(key, "http_config") == 0) {
+			own_http = !ynode_is_null(v);
+			rc = cfg_http_config(ld, v, &c->http);
+		} else if (strcmp(key, "api_url") == 0) {
+			urlnode = ynode_is_null(v) ? NULL : v;
+			rc = cfg_url(ld, key, v, true, &c->api_url);
+		} else if (strcmp(key, "api_url_file") == 0) {
+			urlfile = v;
+			rc = cfg_path(ld, key, v, &c->api_url_file);
+		} else if (strcmp(key, "short_fields") == 0)
+			rc = cfg_bool(ld, key, v, &c->short_fields);
+		else if (strcmp(key, "link_names") == 0)
+			rc = cfg_bool(ld, key, v, &c->link_names);
+		else if (strcmp(key, "mrkdwn_in") == 0)
+			rc = cfg_str_list(ld, key, v, &c->mrkdwn_in, &c->nmrkdwn_in);
+		else if (strcmp(key, "fields") == 0) {
+			if ((rc = cfg_seq(ld, v, key)) == -1)
+				break;
+			for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
+				struct slack_field *f = grow((void **)&c->fields,
+				    &c->nfields, sizeof(*f));
+
+				rc = f == NULL ? cfg_fail(ld, v, "out of memory") :
+				    slack_field(ld, v->child[j], f);
+			}
+		} else if (strcmp(key, "actions") == 0) {
+			if ((rc = cfg_seq(ld, v, key)) == -1)
+				break;
+			for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
+				struct slack_action *a = grow((void **)&c->actions,
+				    &c->nactions, sizeof(*a));
+
+				rc = a == NULL ? cfg_fail(ld, v, "out of memory") :
+				    slack_action(ld, v->child[j], a);
+			}
+		} else
+			rc = cfg_unknown(ld, k, "slack_config");
+	}
+	if (rc == -1)
+		return -1;
+	if (urlnode != NULL && c->api_url_file != NULL)
+		return cfg_fail(ld, urlfile, "at most one of api_url & api_url_file "
+		    "must be configured");
+	for (j = 0; j < sizeof(strs) / sizeof(strs[0]); j++)
+		if (strs[j].def != NULL && set_default(ld, n,
+		    (char **)((char *)c + strs[j].off), strs[j].def) == -1)
+			return -1;
+	if (http_inherit(ld, n, own_http, &c->http) == -1)
+		return -1;
+	if (c->api_url_file != NULL)
+		return cfg_read_secret(ld, "api_url_file", urlfile, c->api_url_file,
+		    &c->api_url);
+	if (c->api_url == NULL) {
+		if (ld->global.slack_api_url == NULL)
+			return cfg_fail(ld, n, "no global Slack API URL set either "
+			    "inline or in a file");
+		if (dup_str(&c->api_url, ld->global.slack_api_url) == -1 ||
+		    dup_str(&c->api_url_file, ld->global.slack_api_url_file) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	return 0;
+}
+
+/* ---- email_configs ---- */
+
+/* Go's textproto.CanonicalMIMEHeaderKey: "content-type" -> "Content-Type";
+ * keys with bytes outside a header token are returned unchanged. */
+static char *
+canonical_header(const char *s)
+{
+	char	*out;
+	size_t	 i;
+	bool	 upper = true;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", s[i]))
+			return strdup(s);
+	if ((out = strdup(s)) == NULL)
+		return NULL;
+	for (i = 0; out[i] != '\0'; i++) {
+		out[i] = upper ? (char)toupper((unsigned char)out[i]) :
+		    (char)tolower((unsigned char)out[i]);
+		upper = out[i] == '-';
+	}
+	return out;
+}
+
+static int
+email_headers(struct cfg_load *ld, const struct ynode *n, struct kv *h)
+{
+	size_t	 i;
+	char	*name;
+
+	if (cfg_map(ld, n, "headers") == -1)
+		return -1;
+	kv_free(h);
+	kv_init(h);
+	for (i = 0; !ynode_is_null(n) && i < n->n; i += 2) {
+		const struct ynode *k = n->child[i], *v = n->child[i + 1];
+
+		if (v->kind != YN_SCALAR)
+			return cfg_fail(ld, v, "header %s must be a string, not a %s",
+			    k->value, ynode_kind_name(v));
+		if ((name = canonical_header(k->value)) == NULL)
+			return cfg_fail(ld, k, "out of memory");
+		if (kv_get(h, name) != NULL) {
+			cfg_fail(ld, k, "duplicate header \"%s\" in email config", name);
+			free(name);
+			return -1;
+		}
+		if (kv_set(h, name, ynode_is_null(v) ? "" : v->value) == -1) {
+			free(name);
+			return cfg_fail(ld, k, "out of memory");
+		}
+		free(name);
+	}
+	return 0;
+}
+
+static int
+email_config(struct cfg_load *ld, const struct ynode *n, struct email_config *c)
+{
+	const struct cfg_global *g = &ld->global;
+	const struct ynode *k, *v, *pwfile = NULL;
+	bool		 tls_set = false;
+	size_t		 i;
+	int		 rc = 0;
+
+	kv_init(&c->headers);
+	if (cfg_map(ld, n, "email_config") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "send_resolved") == 0)
+			rc = cfg_bool(ld, key, v, &c->send_resolved);
+		else if (strcmp(key, "to") == 0)
+			rc = cfg_str(ld, key, v, &c->to);
+		else if (strcmp(key, "from") == 0)
+			rc = cfg_str(ld, key, v, &c->from);
+		else if (strcmp(key, "hello") == 0)
+			rc = cfg_str(ld, key, v, &c->hello);
+		else if (strcmp(key, "smarthost") == 0)
+			rc = cfg_hostport(ld, key, v, &c->smarthost, &c->smarthost_host,
+			    &c->smarthost_port);
+		else if (strcmp(key, "auth_username") == 0)
+			rc = cfg_str(ld, key, v, &c->auth_username);
+		else if (strcmp(key, "auth_password") == 0)
+			rc = cfg_str(ld, key, v, &c->auth_password);
+		else if (strcmp(key, "auth_password_file") == 0) {
+			pwfile = v;
+			rc = cfg_path(ld, key, v, &c->auth_password_file);
+		} else if (strcmp(key, "auth_secret") == 0)
+			rc = cfg_str(ld, key, v, &c->auth_secret);
+		else if (strcmp(key, "auth_identity") == 0)
+			rc = cfg_str(ld, key, v, &c->auth_identity);
+		else if (strcmp(key, "headers") == 0)
+			rc = email_headers(ld, v, &c->headers);
+		else if (strcmp(key, "html") == 0)
+			rc = cfg_str(ld, key, v, &c->html);
+		else if (strcmp(key, "text") == 0)
+			rc = cfg_str(ld, key, v, &c->text);
+		else if (strcmp(key, "require_tls") == 0) {
+			tls_set = !ynode_is_null(v);
+			rc = cfg_bool(ld, key, v, &c->require_tls);
+		} else if (strcmp(key, "tls_config") == 0)
+			rc = tls_config(ld, v, &c->tls);
+		else
+			rc = cfg_unknown(ld, k, "email_config");
+	}
+	if (rc == -1)
+		return -1;
+	if (empty(c->to))
+		return cfg_fail(ld, n, "missing to address in email config");
+	if (set_default(ld, n, &c->html,
+	    "{{ template \"email.default.html\" . }}") == -1)
+		return -1;
+	/* Global inheritance, as config.Config.UnmarshalYAML does it. */
+	if (c->smarthost == NULL) {
+		if (empty(g->smtp_smarthost))
+			return cfg_fail(ld, n, "no global SMTP smarthost set");
+		const char *colon = strrchr(g->smtp_smarthost, ':');
+		const char *h = g->smtp_smarthost;
+		size_t hl = (size_t)(colon - h);
+
+		if (h[0] == '[') {
+			h++;
+			hl -= 2;
+		}
+		if (dup_str(&c->smarthost, g->smtp_smarthost) == -1 ||
+		    (c->smarthost_host = strndup(h, hl)) == NULL ||
+		    dup_str(&c->smarthost_port, colon + 1) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	if (empty(c->from)) {
+		if (empty(g->smtp_from))
+			return cfg_fail(ld, n, "no global SMTP from set");
+		free(c->from);
+		if (dup_str(&c->from, g->smtp_from) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	if (empty(c->hello)) {
+		free(c->hello);
+		if (dup_str(&c->hello, g->smtp_hello) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	if (empty(c->auth_username)) {
+		free(c->auth_username);
+		if (dup_str(&c->auth_username, g->smtp_auth_username) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	if (c->auth_password_file != NULL) {
+		if (cfg_read_secret(ld, "auth_password_file", pwfile,
+		    c->auth_password_file, &c->auth_password) == -1)
+			return -1;
+	} else if (empty(c->auth_password)) {
+		free(c->auth_password);
+		if (dup_str(&c->auth_password, g->smtp_auth_password) == -1 ||
+		    dup_str(&c->auth_password_file, g->smtp_auth_password_file) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	if (empty(c->auth_secret)) {
+		free(c->auth_secret);
+		if (dup_str(&c->auth_secret, g->smtp_auth_secret) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	if (empty(c->auth_identity)) {
+		free(c->auth_identity);
+		if (dup_str(&c->auth_identity, g->smtp_auth_identity) == -1)
+			return cfg_fail(ld, n, "out of memory");
+	}
+	if (!tls_set)
+		c->require_tls = g->smtp_require_tls;
+	/* The email notifier's header defaults. */
+	if ((kv_get(&c->headers, "Subject") == NULL && kv_set(&c->headers, "Subject",
+	    "{{ template \"email.default.subject\" . }}") == -1) ||
+	    (kv_get(&c->headers, "To") == NULL &&
+	    kv_set(&c->headers, "To", c->to) == -1) ||
+	    (kv_get(&c->headers, "From") == NULL &&
+	    kv_set(&c->headers, "From", c->from) == -1))
+		return cfg_fail(ld, n, "out of memory");
+	return 0;
+}
+
+/* ---- webhook_configs ---- */
+
+static int
+webhook_config(struct cfg_load *ld, const struct ynode *n, struct webhook_config *c)
+{
+	const struct ynode *k, *v;
+	bool		 own_http = false;
+	size_t		 i;
+	int		 rc = 0;
+
+	c->send_resolved = true;
+	cfg_http_defaults(&c->http);
+	if (cfg_map(ld, n, "webhook_config") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "send_resolved") == 0)
+			rc = cfg_bool(ld, key, v, &c->send_resolved);
+		else if (strcmp(key, "http_config") == 0) {
+			own_http = !ynode_is_null(v);
+			rc = cfg_http_config(ld, v, &c->http);
+		} else if (strcmp(key, "url") == 0)
+			rc = cfg_url(ld, key, v, true, &c->url);
+		else if (strcmp(key, "max_alerts") == 0)
+			rc = cfg_uint64(ld, key, v, &c->max_alerts);
+		else
+			rc = cfg_unknown(ld, k, "webhook_config");
+	}
+	if (rc == -1)
+		return -1;
+	if (c->url == NULL)
+		return cfg_fail(ld, n, "missing URL in webhook config");
+	return http_inherit(ld, n, own_http, &c->http);
+}
+
+/* ---- file_configs (tocsin) ---- */
+
+static int
+file_config(struct cfg_load *ld, const struct ynode *n, struct file_config *c)
+{
+	const struct ynode *k, *v, *pathnode = NULL;
+	size_t		 i;
+	int		 rc = 0;
+
+	c->send_resolved = true;
+	if (cfg_map(ld, n, "file_config") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+		k = n->child[i];
+		v = n->child[i + 1];
+		if (strcmp(k->value, "send_resolved") == 0)
+			rc = cfg_bool(ld, k->value, v, &c->send_resolved);
+		else if (strcmp(k->value, "path") == 0) {
+			pathnode = v;
+			rc = cfg_str(ld, k->value, v, &c->path);
+		} else
+			rc = cfg_unknown(ld, k, "file_config");
+	}
+	if (rc == -1)
+		return -1;
+	if (empty(c->path))
+		return cfg_fail(ld, n, "missing path in file_config");
+	if (strcmp(c->path, "-") != 0) {
+		char *p = NULL;
+
+		if (cfg_path(ld, "path", pathnode, &p) == -1)
+			return -1;
+		free(c->path);
+		c->path = p;
+	}
+	return 0;
+}
+
+/* ---- receivers entry ---- */
+
+int
+cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
+{
+	const struct ynode *k, *v;
+	size_t		 i, j;
+	int		 rc = 0;
+
+	if (cfg_map(ld, n, "receiver") == -1)
+		return -1;
+	if ((v = ynode_map_get(n, "name")) != NULL &&
+	    cfg_str(ld, "name", v, &r->name) == -1)
+		return -1;
+	if (empty(r->name))
+		return cfg_fail(ld, n, "missing name in receiver");
+	for (i = 0; i < n->n && rc == 0; i += 2) {
+		const char *key;
+
+		k = n->child[i];
+		v = n->child[i + 1];
+		key = k->value;
+		if (strcmp(key, "name") == 0)
+			continue;
+		if (strcmp(key, "telegram_configs") != 0 &&
+		    strcmp(key, "slack_configs") != 0 &&
+		    strcmp(key, "email_configs") != 0 &&
+		    strcmp(key, "webhook_configs") != 0 &&
+		    strcmp(key, "file_configs") != 0) {
+			for (j = 0; j < sizeof(unsupported) / sizeof(unsupported[0]); j++)
+				if (strcmp(key, unsupported[j]) == 0)
+					return cfg_fail(ld, k, "receiver \"%s\": %s are not "
+					    "supported by tocsin (supported: " SUPPORTED ")",
+					    r->name, key);
+			return cfg_fail(ld, k, "receiver \"%s\": unknown field %s",
+			    r->name, key);
+		}
+		if (cfg_seq(ld, v, key) == -1)
+			return -1;
+		for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
+			const struct ynode *e = v->child[j];
+			void *c;
+
+			if (strcmp(key, "telegram_configs") == 0) {
+				if ((c = grow((void **)&r->telegram, &r->ntelegram,
+				    sizeof(*r->telegram))) != NULL)
+					rc = telegram_config(ld, e, c);
+			} else if (strcmp(key, "slack_configs") == 0) {
+				if ((c = grow((void **)&r->slack, &r->nslack,
+				    sizeof(*r->slack))) != NULL)
+					rc = slack_config(ld, e, c);
+			} else if (strcmp(key, "email_configs") == 0) {
+				if ((c = grow((void **)&r->email, &r->nemail,
+				    sizeof(*r->email))) != NULL)
+					rc = email_config(ld, e, c);
+			} else if (strcmp(key, "webhook_configs") == 0) {
+				if ((c = grow((void **)&r->webhook, &r->nwebhook,
+				    sizeof(*r->webhook))) != NULL)
+					rc = webhook_config(ld, e, c);
+			} else {
+				if ((c = grow((void **)&r->file, &r->nfile,
+				    sizeof(*r->file))) != NULL)
+					rc = file_config(ld, e, c);
+			}
+			if (c == NULL)
+				return cfg_fail(ld, e, "out of memory");
+			if (rc == -1)
+				return -1;
+		}
+	}
+	return rc;
+}

@@ -1,0 +1,666 @@
+/* test_config.c: alertmanager.yml loading: exact error messages with
+ * positions, Alertmanager's defaults and global inheritance, *_file secrets,
+ * and the route tree the loader builds. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+#define NAME "alertmanager.yml"
+
+/* Minimal valid tail: a root route and one receiver. */
+#define ROOT "route:\n  receiver: default\n"
+
+struct fixture {
+	char	 dir[64];
+	char	 err[TERR_MAX];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_config.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char	 cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static void
+write_file(struct fixture *f, const char *name, const char *content)
+{
+	char	 path[256];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fputs(content, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static struct config *
+load(struct fixture *f, const char *yaml)
+{
+	struct terr	 err;
+	struct config	*cfg;
+
+	err.msg[0] = '\0';
+	cfg = config_load_buffer(NAME, f->dir, yaml, strlen(yaml), &err);
+	if (cfg == NULL)
+		fail_msg("unexpected load error: %s", err.msg);
+	return cfg;
+}
+
+/* Loads yaml expecting failure; returns the message. */
+static const char *
+load_err(struct fixture *f, const char *yaml)
+{
+	struct terr	 err;
+	struct config	*cfg;
+
+	err.msg[0] = '\0';
+	cfg = config_load_buffer(NAME, f->dir, yaml, strlen(yaml), &err);
+	if (cfg != NULL) {
+		config_free(cfg);
+		fail_msg("config loaded but should not have:\n%s", yaml);
+	}
+	snprintf(f->err, sizeof(f->err), "%s", err.msg);
+	return f->err;
+}
+
+static void
+test_minimal_config_loads_with_defaults(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg = load(f, ROOT "receivers:\n- name: default\n");
+
+	assert_non_null(config_route(cfg));
+	assert_string_equal(route_receiver(config_route(cfg)), "default");
+	assert_int_equal(config_receiver_count(cfg), 1);
+	assert_string_equal(config_receiver_at(cfg, 0)->name, "default");
+	assert_null(config_receiver(cfg, "nope"));
+	assert_int_equal(config_template_count(cfg), 0);
+	assert_int_equal(config_inhibit_rule_count(cfg), 0);
+	assert_int_equal(config_resolve_timeout_ms(cfg), 5 * 60 * 1000);
+	config_free(cfg);
+}
+
+static void
+test_unknown_keys_are_errors_with_position(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\nfoo: 1\n"),
+	    NAME ":5:1: unknown field foo in the configuration");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n  recevier: x\n"
+	    "receivers:\n- name: default\n"),
+	    NAME ":3:3: unknown field recevier in the root route");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http://x/\n    sendresolved: true\n"),
+	    NAME ":7:5: unknown field sendresolved in webhook_config");
+	assert_string_equal(load_err(f, "global:\n  smtp_frm: a@b\n" ROOT
+	    "receivers:\n- name: default\n"),
+	    NAME ":2:3: unknown field smtp_frm in global");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  emails: []\n"),
+	    NAME ":5:3: receiver \"default\": unknown field emails");
+}
+
+static void
+test_duplicate_keys_are_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n  receiver: x\n"
+	    "receivers:\n- name: default\n"),
+	    NAME ":3:3: field receiver is set twice in the root route (first at line 2)");
+}
+
+static void
+test_wrong_types_are_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_err(f, ROOT "receivers:\n  name: default\n"),
+	    NAME ":4:3: receivers must be a list, not a mapping");
+	assert_string_equal(load_err(f, "route:\n- receiver: default\n"),
+	    NAME ":2:1: the root route must be a mapping, not a list");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http://x/\n    send_resolved: maybe\n"),
+	    NAME ":7:20: send_resolved must be true or false, not \"maybe\"");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http://x/\n    send_resolved: \"true\"\n"),
+	    NAME ":7:20: send_resolved must be true or false, not the string \"true\"");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: t\n    chat_id: abc\n"),
+	    NAME ":7:14: chat_id must be an integer, not \"abc\"");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  email_configs:\n  - to: [a, b]\n"),
+	    NAME ":6:9: to must be a string, not a list");
+	assert_string_equal(load_err(f, "global:\n  http_config: []\n" ROOT
+	    "receivers:\n- name: default\n"),
+	    NAME ":2:16: http_config must be a mapping, not a list");
+}
+
+static void
+test_bad_durations(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n  group_wait: 5x\n"
+	    "receivers:\n- name: default\n"),
+	    NAME ":3:15: group_wait: not a valid duration string: \"5x\"");
+	assert_string_equal(load_err(f, "global:\n  resolve_timeout: 1h1h\n" ROOT
+	    "receivers:\n- name: default\n"),
+	    NAME ":2:20: resolve_timeout: not a valid duration string: \"1h1h\"");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
+	    "  repeat_interval: 0s\nreceivers:\n- name: default\n"),
+	    NAME ":3:20: repeat_interval cannot be zero");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
+	    "  group_interval: ''\nreceivers:\n- name: default\n"),
+	    NAME ":3:19: group_interval: empty duration string");
+}
+
+static void
+test_receiver_references(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n  routes:\n"
+	    "  - receiver: nope\nreceivers:\n- name: default\n"),
+	    NAME ":4:15: undefined receiver \"nope\" used in route");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "- name: default\n"),
+	    NAME ":5:3: notification config name \"default\" is not unique");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n- {}\n"),
+	    NAME ":5:3: missing name in receiver");
+	assert_string_equal(load_err(f, "route:\n  group_by: [a]\n"
+	    "receivers:\n- name: default\n"),
+	    NAME ":2:3: root route must specify a default receiver");
+	assert_string_equal(load_err(f, "receivers:\n- name: default\n"),
+	    NAME ": no route provided in config");
+	assert_string_equal(load_err(f, ""), NAME ": no route provided in config");
+}
+
+static void
+test_unsupported_receiver_type_names_it(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
+	    "receivers:\n- name: ok\n- name: default\n  webhook_configs: []\n"
+	    "  pagerduty_configs:\n  - routing_key: x\n"),
+	    NAME ":7:3: receiver \"default\": pagerduty_configs are not supported by "
+	    "tocsin (supported: telegram_configs, slack_configs, email_configs, "
+	    "webhook_configs, file_configs)");
+}
+
+static void
+test_root_route_rules(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n  continue: true\n"
+	    "receivers:\n- name: default\n"),
+	    NAME ":3:13: cannot have continue in root route");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
+	    "  matchers: [a=b]\nreceivers:\n- name: default\n"),
+	    NAME ":3:3: root route must not have any matchers");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
+	    "  match:\n    a: b\nreceivers:\n- name: default\n"),
+	    NAME ":3:3: root route must not have any matchers");
+}
+
+static void
+test_matchers_and_regexes(void **state)
+{
+	struct fixture *f = *state;
+	const char *e;
+
+	e = load_err(f, "route:\n  receiver: default\n  routes:\n"
+	    "  - match_re:\n      job: 'a(b'\nreceivers:\n- name: default\n");
+	assert_true(strncmp(e, NAME ":5:12: invalid regular expression for \"job\" "
+	    "in match_re: ", strlen(NAME ":5:12: invalid regular expression for "
+	    "\"job\" in match_re: ")) == 0);
+	e = load_err(f, "route:\n  receiver: default\n  routes:\n"
+	    "  - matchers: ['job=~\"a(b\"']\nreceivers:\n- name: default\n");
+	assert_string_equal(e, NAME ":4:16: invalid matcher: error parsing regexp: "
+	    "missing closing ): `^(?:a(b)$`");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n  routes:\n"
+	    "  - match:\n      1job: x\nreceivers:\n- name: default\n"),
+	    NAME ":5:7: invalid label name \"1job\" in match");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
+	    "  group_by: [a, '...']\nreceivers:\n- name: default\n"),
+	    NAME ":3:13: cannot have wildcard group_by (`...`) and other labels at "
+	    "the same time");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
+	    "  group_by: [a-b]\nreceivers:\n- name: default\n"),
+	    NAME ":3:14: invalid label name \"a-b\" in group_by list");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "inhibit_rules:\n- source_matchers: ['a=~\"(\"']\n"),
+	    load_err(f, ROOT "receivers:\n- name: default\n"
+	    "inhibit_rules:\n- source_matchers: ['a=~\"(\"']\n"));
+	assert_true(strncmp(f->err, NAME ":6:21: invalid matcher: ",
+	    strlen(NAME ":6:21: invalid matcher: ")) == 0);
+}
+
+static void
+test_route_tree_routes_labels(void **state)
+{
+	struct fixture *f = *state;
+	const struct route *out[8];
+	struct kv	 labels;
+	struct config	*cfg;
+	size_t		 n;
+
+	cfg = load(f, "route:\n  receiver: default\n  group_by: [alertname]\n"
+	    "  group_wait: 30s\n  routes:\n"
+	    "  - matchers: ['severity=\"critical\"']\n    receiver: pager\n"
+	    "    continue: true\n"
+	    "  - match_re:\n      severity: 'warn.*|critical'\n    receiver: chat\n"
+	    "  - match:\n      team: db\n    receiver: db\n"
+	    "receivers:\n- name: default\n- name: pager\n- name: chat\n- name: db\n"
+	    "inhibit_rules:\n- source_match: {severity: critical}\n"
+	    "  target_match_re: {severity: 'warn.*'}\n  equal: [alertname]\n");
+	assert_int_equal(config_inhibit_rule_count(cfg), 1);
+	kv_init(&labels);
+	assert_int_equal(kv_set(&labels, "severity", "critical"), 0);
+	n = route_match(config_route(cfg), &labels, out, 8);
+	assert_int_equal(n, 2);
+	assert_string_equal(route_receiver(out[0]), "pager");
+	assert_string_equal(route_receiver(out[1]), "chat");
+	assert_int_equal(kv_set(&labels, "severity", "warning"), 0);
+	n = route_match(config_route(cfg), &labels, out, 8);
+	assert_int_equal(n, 1);
+	assert_string_equal(route_receiver(out[0]), "chat");
+	assert_int_equal(kv_set(&labels, "severity", "info"), 0);
+	assert_int_equal(kv_set(&labels, "team", "db"), 0);
+	n = route_match(config_route(cfg), &labels, out, 8);
+	assert_int_equal(n, 1);
+	assert_string_equal(route_receiver(out[0]), "db");
+	assert_int_equal(kv_set(&labels, "team", "web"), 0);
+	n = route_match(config_route(cfg), &labels, out, 8);
+	assert_int_equal(n, 1);
+	assert_string_equal(route_receiver(out[0]), "default");
+	kv_free(&labels);
+	config_free(cfg);
+}
+
+static void
+test_telegram_defaults_and_global_api_url(void **state)
+{
+	struct fixture *f = *state;
+	const struct telegram_config *t;
+	struct config *cfg;
+
+	cfg = load(f, ROOT "receivers:\n- name: default\n  telegram_configs:\n"
+	    "  - bot_token: '123:abc'\n    chat_id: -1001234\n"
+	    "  - bot_token: t2\n    chat_id: 7\n    parse_mode: ''\n"
+	    "    send_resolved: false\n    message_thread_id: 42\n"
+	    "    api_url: https://tg.example/\n");
+	assert_int_equal(config_receiver_at(cfg, 0)->ntelegram, 2);
+	t = &config_receiver_at(cfg, 0)->telegram[0];
+	assert_true(t->send_resolved);
+	assert_string_equal(t->api_url, "https://api.telegram.org");
+	assert_string_equal(t->bot_token, "123:abc");
+	assert_int_equal(t->chat_id, -1001234);
+	assert_string_equal(t->parse_mode, "HTML");
+	assert_string_equal(t->message, "{{ template \"telegram.default.message\" . }}");
+	assert_false(t->disable_notifications);
+	assert_true(t->http.follow_redirects);
+	assert_true(t->http.enable_http2);
+	t = &config_receiver_at(cfg, 0)->telegram[1];
+	assert_false(t->send_resolved);
+	assert_string_equal(t->parse_mode, "");
+	assert_int_equal(t->message_thread_id, 42);
+	assert_string_equal(t->api_url, "https://tg.example/");
+	config_free(cfg);
+
+	cfg = load(f, "global:\n  telegram_api_url: http://127.0.0.1:8080\n" ROOT
+	    "receivers:\n- name: default\n  telegram_configs:\n"
+	    "  - bot_token: x\n    chat_id: 1\n");
+	assert_string_equal(config_receiver_at(cfg, 0)->telegram[0].api_url,
+	    "http://127.0.0.1:8080");
+	config_free(cfg);
+
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
+	    "    parse_mode: html\n"),
+	    NAME ":8:17: unknown parse_mode on telegram_config, must be Markdown, "
+	    "MarkdownV2, HTML or empty string");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n"),
+	    NAME ":6:5: missing chat_id or chat_id_file on telegram_config");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - chat_id: 5\n"),
+	    NAME ":6:5: missing bot_token or bot_token_file on telegram_config");
+}
+
+static void
+test_secret_files_are_read_and_never_echoed(void **state)
+{
+	struct fixture *f = *state;
+	const struct telegram_config *t;
+	struct config *cfg;
+	const char *e;
+
+	write_file(f, "token", "  123:SECRETTOKEN\n");
+	write_file(f, "chat", "-42\n");
+	write_file(f, "badchat", "SECRETCHAT\n");
+	cfg = load(f, ROOT "receivers:\n- name: default\n  telegram_configs:\n"
+	    "  - bot_token_file: token\n    chat_id_file: chat\n");
+	t = &config_receiver_at(cfg, 0)->telegram[0];
+	assert_string_equal(t->bot_token, "123:SECRETTOKEN");
+	assert_int_equal(t->chat_id, -42);
+	config_free(cfg);
+
+	e = load_err(f, ROOT "receivers:\n- name: default\n  telegram_configs:\n"
+	    "  - bot_token_file: missing\n    chat_id: 1\n");
+	assert_true(strstr(e, NAME ":6:21: cannot read bot_token_file \"") == e);
+	assert_non_null(strstr(e, "/missing\": No such file or directory"));
+
+	e = load_err(f, ROOT "receivers:\n- name: default\n  telegram_configs:\n"
+	    "  - bot_token_file: token\n    chat_id_file: badchat\n");
+	assert_true(strstr(e, NAME ":7:19: chat_id_file \"") == e);
+	assert_null(strstr(e, "SECRETCHAT"));
+
+	e = load_err(f, ROOT "receivers:\n- name: default\n  slack_configs:\n"
+	    "  - api_url: ftp://hooks.example/SECRETHOOK\n");
+	assert_string_equal(e, NAME ":6:14: api_url must be an http or https URL");
+
+	e = load_err(f, ROOT "receivers:\n- name: default\n  telegram_configs:\n"
+	    "  - bot_token: SECRETINLINE\n    bot_token_file: token\n    chat_id: 1\n");
+	assert_string_equal(e, NAME ":7:21: at most one of bot_token & bot_token_file "
+	    "must be configured");
+}
+
+static void
+test_email_inherits_global_smtp(void **state)
+{
+	struct fixture *f = *state;
+	const struct email_config *e;
+	struct config *cfg;
+
+	write_file(f, "smtp-pass", "hunter2\n");
+	cfg = load(f, "global:\n  smtp_smarthost: 'mail.example:587'\n"
+	    "  smtp_from: am@example\n  smtp_auth_username: am\n"
+	    "  smtp_auth_password_file: smtp-pass\n  smtp_require_tls: false\n" ROOT
+	    "receivers:\n- name: default\n  email_configs:\n  - to: ops@example\n"
+	    "  - to: dev@example\n    from: dev-am@example\n    smarthost: '[::1]:25'\n"
+	    "    require_tls: true\n    hello: mx.example\n"
+	    "    headers:\n      subject: custom\n      x-team: dev\n");
+	e = &config_receiver_at(cfg, 0)->email[0];
+	assert_false(e->send_resolved);
+	assert_string_equal(e->smarthost, "mail.example:587");
+	assert_string_equal(e->smarthost_host, "mail.example");
+	assert_string_equal(e->smarthost_port, "587");
+	assert_string_equal(e->from, "am@example");
+	assert_string_equal(e->hello, "localhost");
+	assert_string_equal(e->auth_username, "am");
+	assert_string_equal(e->auth_password, "hunter2");
+	assert_false(e->require_tls);
+	assert_string_equal(e->html, "{{ template \"email.default.html\" . }}");
+	assert_null(e->text);
+	assert_int_equal(e->headers.n, 3);
+	assert_string_equal(kv_get(&e->headers, "Subject"),
+	    "{{ template \"email.default.subject\" . }}");
+	assert_string_equal(kv_get(&e->headers, "To"), "ops@example");
+	assert_string_equal(kv_get(&e->headers, "From"), "am@example");
+	e = &config_receiver_at(cfg, 0)->email[1];
+	assert_string_equal(e->smarthost_host, "::1");
+	assert_string_equal(e->smarthost_port, "25");
+	assert_string_equal(e->from, "dev-am@example");
+	assert_string_equal(e->hello, "mx.example");
+	assert_true(e->require_tls);
+	assert_string_equal(kv_get(&e->headers, "Subject"), "custom");
+	assert_string_equal(kv_get(&e->headers, "X-Team"), "dev");
+	assert_string_equal(kv_get(&e->headers, "From"), "dev-am@example");
+	config_free(cfg);
+
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  email_configs:\n  - to: a@b\n"),
+	    NAME ":6:5: no global SMTP smarthost set");
+	assert_string_equal(load_err(f, "global:\n  smtp_smarthost: mail:25\n" ROOT
+	    "receivers:\n- name: default\n  email_configs:\n  - to: a@b\n"),
+	    NAME ":8:5: no global SMTP from set");
+	assert_string_equal(load_err(f, "global:\n  smtp_smarthost: mail\n" ROOT
+	    "receivers:\n- name: default\n"),
+	    NAME ":2:19: smtp_smarthost \"mail\": missing port in address");
+	assert_string_equal(load_err(f, "global:\n  smtp_smarthost: mail:25\n"
+	    "  smtp_from: a@b\n" ROOT "receivers:\n- name: default\n"
+	    "  email_configs:\n  - to: a@b\n    headers: {To: x, to: y}\n"),
+	    NAME ":10:22: duplicate header \"To\" in email config");
+}
+
+static void
+test_slack_and_webhook_defaults_and_http_config(void **state)
+{
+	struct fixture *f = *state;
+	const struct slack_config *s;
+	const struct webhook_config *w;
+	struct config *cfg;
+
+	write_file(f, "hook", "https://hooks.slack.example/T/B/X\n");
+	cfg = load(f, "global:\n  slack_api_url_file: hook\n"
+	    "  http_config:\n    proxy_url: http://proxy:3128\n"
+	    "    basic_auth: {username: u, password: p}\n" ROOT
+	    "receivers:\n- name: default\n  slack_configs:\n  - channel: '#ops'\n"
+	    "    fields:\n    - {title: a, value: b, short: true}\n"
+	    "    actions:\n    - {type: button, text: Open, url: 'http://x/'}\n"
+	    "  webhook_configs:\n  - url: http://hook.example/a\n    max_alerts: 10\n"
+	    "  - url: https://hook.example/b\n    http_config:\n"
+	    "      bearer_token: tok\n      tls_config: {insecure_skip_verify: true}\n");
+	s = &config_receiver_at(cfg, 0)->slack[0];
+	assert_false(s->send_resolved);
+	assert_string_equal(s->api_url, "https://hooks.slack.example/T/B/X");
+	assert_string_equal(s->channel, "#ops");
+	assert_string_equal(s->color,
+	    "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}");
+	assert_string_equal(s->title, "{{ template \"slack.default.title\" . }}");
+	assert_string_equal(s->text, "{{ template \"slack.default.text\" . }}");
+	assert_null(s->image_url);
+	assert_int_equal(s->nfields, 1);
+	assert_true(s->fields[0].has_short && s->fields[0].is_short);
+	assert_int_equal(s->nactions, 1);
+	assert_string_equal(s->actions[0].url, "http://x/");
+	assert_string_equal(s->http.proxy_url, "http://proxy:3128");
+	assert_string_equal(s->http.basic_auth_password, "p");
+	w = &config_receiver_at(cfg, 0)->webhook[0];
+	assert_true(w->send_resolved);
+	assert_string_equal(w->url, "http://hook.example/a");
+	assert_int_equal(w->max_alerts, 10);
+	assert_string_equal(w->http.basic_auth_username, "u");
+	w = &config_receiver_at(cfg, 0)->webhook[1];
+	assert_null(w->http.proxy_url);
+	assert_string_equal(w->http.authorization_type, "Bearer");
+	assert_string_equal(w->http.authorization_credentials, "tok");
+	assert_true(w->http.tls.insecure_skip_verify);
+	config_free(cfg);
+
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  slack_configs:\n  - channel: x\n"),
+	    NAME ":6:5: no global Slack API URL set either inline or in a file");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: example.com/hook\n"),
+	    NAME ":6:10: url must be an http or https URL");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http:///hook\n"),
+	    NAME ":6:10: url: missing host for URL");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - max_alerts: 1\n"),
+	    NAME ":6:5: missing URL in webhook config");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http://x/\n    http_config:\n"
+	    "      bearer_token: a\n      basic_auth: {username: u}\n"),
+	    NAME ":8:21: at most one of basic_auth, oauth2, bearer_token & "
+	    "bearer_token_file must be configured");
+	assert_string_equal(load_err(f, "global:\n  telegram_api_url: ftp://x\n" ROOT
+	    "receivers:\n- name: default\n"),
+	    NAME ":2:21: telegram_api_url: unsupported scheme \"ftp\" for URL");
+}
+
+static void
+test_file_configs_resolve_paths(void **state)
+{
+	struct fixture *f = *state;
+	const struct receiver *r;
+	struct config *cfg;
+	char	 want[256];
+
+	cfg = load(f, ROOT "receivers:\n- name: default\n  file_configs:\n"
+	    "  - path: out/alerts.jsonl\n  - path: '-'\n    send_resolved: false\n"
+	    "  - path: /var/log/a.jsonl\n");
+	r = config_receiver_at(cfg, 0);
+	assert_int_equal(r->nfile, 3);
+	snprintf(want, sizeof(want), "%s/out/alerts.jsonl", f->dir);
+	assert_string_equal(r->file[0].path, want);
+	assert_true(r->file[0].send_resolved);
+	assert_string_equal(r->file[1].path, "-");
+	assert_false(r->file[1].send_resolved);
+	assert_string_equal(r->file[2].path, "/var/log/a.jsonl");
+	config_free(cfg);
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  file_configs:\n  - send_resolved: true\n"),
+	    NAME ":6:5: missing path in file_config");
+}
+
+static void
+test_templates_resolve_against_config_dir(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+	struct terr err;
+	char	 want[256];
+
+	cfg = load(f, ROOT "receivers:\n- name: default\ntemplates:\n"
+	    "- 'tmpl/*.tmpl'\n- /etc/am/x.tmpl\n");
+	assert_int_equal(config_template_count(cfg), 2);
+	snprintf(want, sizeof(want), "%s/tmpl/*.tmpl", f->dir);
+	assert_string_equal(config_template_at(cfg, 0), want);
+	assert_string_equal(config_template_at(cfg, 1), "/etc/am/x.tmpl");
+	assert_int_equal(config_check_templates(cfg, &err), 0);
+	config_free(cfg);
+	cfg = load(f, ROOT "receivers:\n- name: default\ntemplates: ['x/[a-]']\n");
+	assert_int_equal(config_check_templates(cfg, &err), -1);
+	assert_string_equal(err.msg, "syntax error in pattern");
+	config_free(cfg);
+}
+
+static void
+test_time_intervals(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+	const struct route *out[4];
+	struct kv labels;
+
+	cfg = load(f, "route:\n  receiver: default\n  routes:\n"
+	    "  - receiver: default\n    mute_time_intervals: [offhours]\n"
+	    "    active_time_intervals: [legacy]\n"
+	    "receivers:\n- name: default\n"
+	    "time_intervals:\n- name: offhours\n  time_intervals:\n"
+	    "  - times:\n    - start_time: '17:00'\n      end_time: '24:00'\n"
+	    "    weekdays: ['monday:friday']\n    location: UTC\n"
+	    "  - weekdays: [saturday, sunday]\n    months: ['january:march']\n"
+	    "    days_of_month: ['1:7', '-1']\n    years: ['2020:2030']\n"
+	    "mute_time_intervals:\n- name: legacy\n  time_intervals: [{}]\n");
+	assert_int_equal(config_time_interval_count(cfg), 2);
+	assert_non_null(config_time_interval(cfg, "offhours"));
+	assert_non_null(config_time_interval(cfg, "legacy"));
+	/* 2026-11-23 (a Monday) 18:00 UTC is in offhours; 12:00 is not. */
+	assert_true(time_interval_contains(config_time_interval(cfg, "offhours"),
+	    INT64_C(1795461600)));
+	assert_false(time_interval_contains(config_time_interval(cfg, "offhours"),
+	    INT64_C(1795442400)));
+	kv_init(&labels);
+	assert_int_equal(route_match(config_route(cfg), &labels, out, 4), 1);
+	assert_string_equal(route_receiver(out[0]), "default");
+	config_free(cfg);
+
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n  routes:\n"
+	    "  - mute_time_intervals: [nope]\nreceivers:\n- name: default\n"),
+	    NAME ":4:27: undefined time interval \"nope\" used in route");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "time_intervals:\n- name: a\n- name: a\n"),
+	    NAME ":7:3: time interval \"a\" is not unique");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "time_intervals:\n- name: a\n  time_intervals:\n  - weekdays: [funday]\n"
+	    "    location: Mars/Base\n"),
+	    load_err(f, ROOT "receivers:\n- name: default\n"
+	    "time_intervals:\n- name: a\n  time_intervals:\n  - weekdays: [funday]\n"
+	    "    location: Mars/Base\n"));
+	assert_string_equal(f->err, NAME ":8:16: weekdays: funday is not a valid weekday");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "time_intervals:\n- name: a\n  time_intervals:\n  - hours: [1]\n"),
+	    NAME ":8:5: unknown field hours in time interval");
+}
+
+static void
+test_yaml_syntax_errors_have_positions(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_err(f, "route:\n  receiver: [\n"),
+	    NAME ":3:1: did not find expected node content while parsing a flow node");
+	assert_string_equal(load_err(f, "a: &x [*x]\n"),
+	    NAME ":1:8: unknown anchor 'x' referenced");
+}
+
+static void
+test_load_file_reports_missing_file(void **state)
+{
+	struct terr	 err;
+
+	assert_null(config_load_file("/nonexistent/alertmanager.yml", &err));
+	assert_string_equal(err.msg, "open /nonexistent/alertmanager.yml: "
+	    "No such file or directory");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_minimal_config_loads_with_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_keys_are_errors_with_position, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_keys_are_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_types_are_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_durations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_receiver_references, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsupported_receiver_type_names_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_route_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_matchers_and_regexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_route_tree_routes_labels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_telegram_defaults_and_global_api_url, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secret_files_are_read_and_never_echoed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_email_inherits_global_smtp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slack_and_webhook_defaults_and_http_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_configs_resolve_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_templates_resolve_against_config_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_intervals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_yaml_syntax_errors_have_positions, setup, teardown),
+		cmocka_unit_test(test_load_file_reports_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
