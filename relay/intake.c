@@ -452,11 +452,5 @@ intake_handle_webhook(struct httpd_req *req, void *arg)
 void
 intake_handle_receiver(struct httpd_req *req, void *arg)
 {
-	const char	*name = httpd_req_rest(req);
-
-	if (*name == '\0') {
-		httpd_reply_text(req, 404, "unknown receiver");
-		return;
-	}
-	handle(req, arg, name);
+	handle(req, arg, httpd_req_rest(req));
 }
