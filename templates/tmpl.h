@@ -1,0 +1,66 @@
+/* tmpl.h: Go text/template (and html/template escaping) with Alertmanager's
+ * data model and function library, compiled once and rendered many times. */
+#ifndef TOCSIN_TMPL_H
+#define TOCSIN_TMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/alert.h"
+#include "core/buf.h"
+#include "core/err.h"
+
+enum tmpl_kind {
+	TMPL_TEXT,
+	TMPL_HTML,
+};
+
+struct tmpl_set;	/* opaque; immutable once loaded, shareable by threads */
+
+/* An empty set. Caller frees with tmpl_set_free. NULL when memory runs out. */
+struct tmpl_set *tmpl_set_new(void);
+void	tmpl_set_free(struct tmpl_set *set);
+
+/* Parses text as a template file called name (its top level becomes template
+ * `name`, its defines become named templates, later definitions replace
+ * earlier ones as in Go). Errors read "template: name:line: ...". */
+int	tmpl_set_add_text(struct tmpl_set *set, const char *name,
+	    const char *text, struct terr *err) WARN_UNUSED;
+/* Reads one file and adds it under its base name. */
+int	tmpl_set_add_file(struct tmpl_set *set, const char *path,
+	    struct terr *err) WARN_UNUSED;
+/* Adds every file matching pattern, in sorted order; no match is not an
+ * error (Alertmanager allows globs that match nothing yet). */
+int	tmpl_set_add_glob(struct tmpl_set *set, const char *pattern,
+	    struct terr *err) WARN_UNUSED;
+
+/* Whether the set defines a template called name. */
+int	tmpl_set_has(const struct tmpl_set *set, const char *name);
+
+/* Options that make a render reproducible (tests) or differ per call. */
+struct tmpl_opts {
+	int64_t		 now_sec;	/* 0: the real clock; used by now/since */
+	int32_t		 now_nsec;
+	const char	*local_tz;	/* zone of .Local; NULL: "Local" */
+};
+
+/* Renders the named template (tmpl_render) or parses and renders an ad-hoc
+ * text against the set like amtool/Alertmanager's ExecuteTextString
+ * (tmpl_render_text; "" renders ""), appending to out. On failure out holds
+ * what was written before the error and err the reason. opts may be NULL. */
+int	tmpl_render(const struct tmpl_set *set, const char *name,
+	    const struct notification *data, enum tmpl_kind kind,
+	    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
+	    WARN_UNUSED;
+int	tmpl_render_text(const struct tmpl_set *set, const char *text,
+	    const struct notification *data, enum tmpl_kind kind,
+	    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
+	    WARN_UNUSED;
+
+/* Loads amtool's --template.data JSON (Go's template.Data: keys matched
+ * case-insensitively like encoding/json, absent fields zero). Caller frees
+ * with notification_free. NULL with err set on bad input. */
+struct notification *tmpl_data_parse(const char *json, size_t len,
+	    struct terr *err);
+
+#endif

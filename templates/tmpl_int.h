@@ -1,0 +1,204 @@
+/* tmpl_int.h: the template engine's internals shared by its files: parse
+ * trees, run-time values, the per-render arena and the function table. */
+#ifndef TOCSIN_TMPL_INT_H
+#define TOCSIN_TMPL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tmpl.h"
+
+/* ---- parse trees (immutable after parsing) ---- */
+
+enum nkind {
+	N_LIST, N_TEXT, N_ACTION, N_IF, N_RANGE, N_WITH, N_TEMPLATE,
+	N_BREAK, N_CONTINUE,
+	N_PIPE, N_CMD,
+	N_FIELD, N_VAR, N_IDENT, N_DOT, N_NIL, N_BOOL, N_NUM, N_STR, N_CHAIN,
+};
+
+struct node {
+	enum nkind	 k;
+	int		 line, col;
+	char		*src;		/* the source text of an operand, for errors */
+	struct node	**kids;		/* list items, pipe commands, command args */
+	size_t		 nkids;
+	char		*s;		/* text, string literal, ident, template name */
+	size_t		 slen;
+	char		**ids;		/* field chain (field/var/chain) */
+	size_t		 nids;
+	char		**decl;		/* pipe's declared/assigned variables */
+	size_t		 ndecl;
+	bool		 assign;	/* pipe uses = rather than := */
+	struct node	*pipe, *list, *elist, *base;
+	bool		 b;
+	bool		 is_int, is_float;
+	int64_t		 i;
+	double		 f;
+};
+
+struct tdef {
+	char		*name;
+	char		*file;		/* parse name, for errors */
+	struct node	*root;
+};
+
+struct tmpl_set {
+	const struct tmpl_set *parent;	/* looked up after this set's defs */
+	struct tdef	*defs;
+	size_t		 ndefs;
+	struct node	**trees;	/* every tree parsed, for freeing */
+	size_t		 ntrees;
+};
+
+/* Parses text into a tree, registering defines in set (which then owns
+ * them). *root is the top level, owned by set too. */
+int	tmpl_parse(struct tmpl_set *set, const char *name, const char *text,
+	    struct node **root, struct terr *err);
+void	tmpl_node_free(struct node *n);
+const struct tdef *tmpl_set_find(const struct tmpl_set *set, const char *name);
+int	tmpl_set_define(struct tmpl_set *set, const char *name, const char *file,
+	    struct node *root, bool keep_nonempty);
+
+/* ---- values ---- */
+
+enum vtype {
+	V_NIL, V_BOOL, V_INT, V_FLOAT, V_STR, V_HTML, V_KV, V_PAIRS, V_PAIR,
+	V_ALERT, V_ALERTS, V_STRS, V_TIME, V_DUR, V_DATA, V_MAP, V_LIST,
+	V_MONTH, V_WEEKDAY,
+};
+
+struct val;
+
+struct vmap {
+	char		**k;
+	struct val	*v;
+	size_t		 n;
+};
+
+struct vlist {
+	struct val	*v;
+	size_t		 n;
+};
+
+struct val {
+	enum vtype	 t;
+	bool		 named;	/* V_ALERTS: template.Alerts (has methods) vs []Alert */
+	union {
+		bool			 b;
+		int64_t			 i;
+		double			 f;
+		const char		*s;
+		const struct kv		*kv;
+		const struct kv_pair	*pair;
+		struct {
+			const struct kv_pair	*v;
+			size_t			 n;
+		}			 pairs;
+		const struct alert	*alert;
+		struct {
+			const struct alert	**v;
+			size_t			 n;
+		}			 alerts;
+		struct {
+			const char		**v;
+			size_t			 n;
+		}			 strs;
+		struct tstamp		 tm;
+		const struct notification *data;
+		struct vmap		*map;
+		struct vlist		*list;
+	} u;
+};
+
+/* A render's scratch memory: everything a render allocates, freed at once. */
+struct arena {
+	struct ablk	*head;
+	size_t		 total, cap;
+};
+
+void	*arena_alloc(struct arena *a, size_t n);
+char	*arena_strndup(struct arena *a, const char *s, size_t n);
+char	*arena_strdup(struct arena *a, const char *s);
+void	 arena_free(struct arena *a);
+
+/* Go's name for a value's type, for error messages ("template.KV"). */
+const char *val_type_name(const struct val *v);
+bool	val_truth(const struct val *v);
+/* Appends fmt.Sprint(v). -1 when out's cap is reached. */
+int	val_print(struct buf *out, const struct val *v);
+/* Go's %v of a float64. */
+void	fmt_float_v(char *out, size_t len, double f);
+bool	val_is_stringish(const struct val *v);
+
+/* ---- time (Go's time package, as much as templates reach) ---- */
+
+void	gtime_civil(const struct tstamp *t, int64_t *year, int *mon, int *day,
+	    int *hour, int *min, int *sec, int *wday, int *yday);
+/* Appends t.Format(layout). */
+int	gtime_format(struct buf *out, const struct tstamp *t, const char *layout);
+/* Appends t.String(). */
+int	gtime_string(struct buf *out, const struct tstamp *t);
+/* Appends time.Duration(ns).String(). */
+int	gduration_string(struct buf *out, int64_t ns);
+/* time.Parse(layout, value); zone names other than UTC give a bare offset. */
+int	gtime_parse(const char *layout, const char *value, struct tstamp *t,
+	    struct terr *err);
+/* Re-expresses t in the zone named (tz.h), "UTC" or "Local". */
+int	gtime_in_zone(struct tstamp *t, const char *zone, struct terr *err);
+
+/* ---- execution ---- */
+
+struct exec;
+
+typedef int (*tfunc_fn)(struct exec *x, struct val *args, size_t n,
+    struct val *out);
+
+struct tfunc {
+	const char	*name;
+	tfunc_fn	 fn;
+	int		 minargs, maxargs;	/* maxargs -1: variadic */
+};
+
+const struct tfunc *tmpl_func_find(const char *name);
+/* Whether name (len bytes) is a function known to the parser. */
+int	tmpl_func_find_name(const char *name, size_t len);
+
+struct tvar {
+	const char	*name;
+	struct val	 v;
+};
+
+struct exec {
+	const struct tmpl_set	*set;
+	struct buf		*out;
+	struct arena		 ar;
+	struct tvar		*vars;
+	size_t			 nvars, avars;
+	int			 depth;
+	enum tmpl_kind		 kind;
+	const char		*tname;		/* template being executed */
+	const struct node	*at;		/* node being evaluated, for errors */
+	struct terr		*err;
+	int64_t			 now_sec;
+	int32_t			 now_nsec;
+	const char		*local_tz;
+};
+
+/* Sets an execution error in Go's wording: "template: NAME:L:C: executing
+ * "NAME" at <SRC>: msg". Returns -1. */
+int	xerr(struct exec *x, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Go's printf family over values. */
+int	tmpl_sprintf(struct exec *x, struct buf *out, const char *fmt,
+	    const struct val *args, size_t n);
+/* Escapes like html/template's HTMLEscapeString / JSEscapeString /
+ * URLQueryEscaper. */
+int	esc_html(struct buf *out, const char *s);
+int	esc_js(struct buf *out, const char *s);
+int	esc_urlquery(struct buf *out, const char *s);
+
+/* The string form of a value as fmt.Sprint gives it, in the arena. */
+const char *val_to_str(struct exec *x, const struct val *v);
+
+#endif

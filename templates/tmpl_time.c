@@ -1,0 +1,413 @@
+/* tmpl_time.c: the parts of Go's time package that templates reach: layout
+ * formatting (t.Format), t.String() and Duration.String(). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmpl_int.h"
+
+static const char *mon_long[] = { "January", "February", "March", "April",
+    "May", "June", "July", "August", "September", "October", "November",
+    "December" };
+static const char *day_long[] = { "Sunday", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday" };
+
+void
+gtime_civil(const struct tstamp *t, int64_t *year, int *mon, int *day,
+    int *hour, int *min, int *sec, int *wday, int *yday)
+{
+	int64_t		local = t->sec + t->off, days, secs, z, era, y;
+	unsigned	doe, yoe, doy, mp, m, d;
+
+	days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	secs = local - days * 86400;
+	/* civil_from_days (Howard Hinnant) */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = (int64_t)yoe + era * 400 + (m <= 2);
+	*year = y;
+	*mon = (int)m;
+	*day = (int)d;
+	*hour = (int)(secs / 3600);
+	*min = (int)(secs % 3600 / 60);
+	*sec = (int)(secs % 60);
+	/* 1970-01-01 was a Thursday */
+	*wday = (int)(((days % 7) + 11) % 7);
+	{
+		static const int cum[] = { 0, 31, 59, 90, 120, 151, 181, 212,
+		    243, 273, 304, 334 };
+		bool leap = (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+
+		*yday = cum[m - 1] + (int)d + (leap && m > 2);
+	}
+}
+
+enum std {
+	S_NONE, S_LONGMONTH, S_MONTH, S_NUMMONTH, S_ZEROMONTH, S_LONGWEEKDAY,
+	S_WEEKDAY, S_DAY, S_UNDERDAY, S_ZERODAY, S_UNDERYEARDAY, S_ZEROYEARDAY,
+	S_HOUR, S_HOUR12, S_ZEROHOUR12, S_MINUTE, S_ZEROMINUTE, S_SECOND,
+	S_ZEROSECOND, S_LONGYEAR, S_YEAR, S_PM, S_pm, S_TZ,
+	S_ISO8601TZ, S_ISO8601SECONDSTZ, S_ISO8601SHORTTZ, S_ISO8601COLONTZ,
+	S_ISO8601COLONSECONDSTZ,
+	S_NUMTZ, S_NUMSECONDSTZ, S_NUMSHORTTZ, S_NUMCOLONTZ, S_NUMCOLONSECONDSTZ,
+	S_FRACSECOND0, S_FRACSECOND9,
+};
+
+static bool
+starts_lower(const char *s)
+{
+	return *s >= 'a' && *s <= 'z';
+}
+
+static bool
+has(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Finds the next layout element at or after s: returns its start, kind and
+ * length (and for fractions the digit count), or NULL for none. */
+static const char *
+next_std(const char *s, enum std *k, size_t *len, int *ndig)
+{
+	static const enum std zx[] = { S_ZEROMONTH, S_ZERODAY, S_ZEROHOUR12,
+	    S_ZEROMINUTE, S_ZEROSECOND, S_YEAR };
+
+	for (; *s; s++) {
+		switch (*s) {
+		case 'J':
+			if (has(s, "Jan")) {
+				if (has(s, "January")) {
+					*k = S_LONGMONTH, *len = 7;
+					return s;
+				}
+				if (!starts_lower(s + 3)) {
+					*k = S_MONTH, *len = 3;
+					return s;
+				}
+			}
+			break;
+		case 'M':
+			if (has(s, "Mon")) {
+				if (has(s, "Monday")) {
+					*k = S_LONGWEEKDAY, *len = 6;
+					return s;
+				}
+				if (!starts_lower(s + 3)) {
+					*k = S_WEEKDAY, *len = 3;
+					return s;
+				}
+			}
+			if (has(s, "MST")) {
+				*k = S_TZ, *len = 3;
+				return s;
+			}
+			break;
+		case '0':
+			if (s[1] >= '1' && s[1] <= '6') {
+				*k = zx[s[1] - '1'], *len = 2;
+				return s;
+			}
+			if (s[1] == '0' && s[2] == '2') {
+				*k = S_ZEROYEARDAY, *len = 3;
+				return s;
+			}
+			break;
+		case '1':
+			if (s[1] == '5') {
+				*k = S_HOUR, *len = 2;
+				return s;
+			}
+			*k = S_NUMMONTH, *len = 1;
+			return s;
+		case '2':
+			if (has(s, "2006")) {
+				*k = S_LONGYEAR, *len = 4;
+				return s;
+			}
+			*k = S_DAY, *len = 1;
+			return s;
+		case '_':
+			if (s[1] == '2') {
+				if (has(s + 1, "2006")) {
+					/* "_2006" is "_" then the year */
+					*k = S_LONGYEAR, *len = 4;
+					return s + 1;
+				}
+				*k = S_UNDERDAY, *len = 2;
+				return s;
+			}
+			if (s[1] == '_' && s[2] == '2') {
+				*k = S_UNDERYEARDAY, *len = 3;
+				return s;
+			}
+			break;
+		case '3':
+			*k = S_HOUR12, *len = 1;
+			return s;
+		case '4':
+			*k = S_MINUTE, *len = 1;
+			return s;
+		case '5':
+			*k = S_SECOND, *len = 1;
+			return s;
+		case 'P':
+			if (s[1] == 'M') {
+				*k = S_PM, *len = 2;
+				return s;
+			}
+			break;
+		case 'p':
+			if (s[1] == 'm') {
+				*k = S_pm, *len = 2;
+				return s;
+			}
+			break;
+		case '-':
+			if (has(s, "-070000")) { *k = S_NUMSECONDSTZ, *len = 7; return s; }
+			if (has(s, "-07:00:00")) { *k = S_NUMCOLONSECONDSTZ, *len = 9; return s; }
+			if (has(s, "-0700")) { *k = S_NUMTZ, *len = 5; return s; }
+			if (has(s, "-07:00")) { *k = S_NUMCOLONTZ, *len = 6; return s; }
+			if (has(s, "-07")) { *k = S_NUMSHORTTZ, *len = 3; return s; }
+			break;
+		case 'Z':
+			if (has(s, "Z070000")) { *k = S_ISO8601SECONDSTZ, *len = 7; return s; }
+			if (has(s, "Z07:00:00")) { *k = S_ISO8601COLONSECONDSTZ, *len = 9; return s; }
+			if (has(s, "Z0700")) { *k = S_ISO8601TZ, *len = 5; return s; }
+			if (has(s, "Z07:00")) { *k = S_ISO8601COLONTZ, *len = 6; return s; }
+			if (has(s, "Z07")) { *k = S_ISO8601SHORTTZ, *len = 3; return s; }
+			break;
+		case '.':
+		case ',':
+			if (s[1] == '0' || s[1] == '9') {
+				char	c = s[1];
+				size_t	j = 1;
+
+				while (s[j] == c)
+					j++;
+				if (!(s[j] >= '0' && s[j] <= '9')) {
+					*k = c == '0' ? S_FRACSECOND0 : S_FRACSECOND9;
+					*len = j;
+					*ndig = (int)j - 1;
+					return s;
+				}
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int
+add_int(struct buf *b, int64_t v, int width)
+{
+	if (v < 0)
+		return buf_printf(b, "-%0*lld", width, (long long)-v);
+	return buf_printf(b, "%0*lld", width, (long long)v);
+}
+
+static int
+add_frac(struct buf *b, int32_t nsec, int ndig, bool trim, char sep)
+{
+	char	d[10];
+	int	n = ndig > 9 ? 9 : ndig;
+
+	snprintf(d, sizeof(d), "%09d", nsec);
+	if (trim) {
+		while (n > 0 && d[n - 1] == '0')
+			n--;
+		if (n == 0)
+			return 0;
+	}
+	if (buf_addc(b, sep) == -1)
+		return -1;
+	return buf_add(b, d, n);
+}
+
+static int
+add_zone(struct buf *b, int32_t off, enum std k)
+{
+	int	z = off < 0 ? -off : off;
+	bool	iso = k >= S_ISO8601TZ && k <= S_ISO8601COLONSECONDSTZ;
+
+	if (iso && off == 0)
+		return buf_addc(b, 'Z');
+	if (buf_addc(b, off < 0 ? '-' : '+') == -1 ||
+	    buf_printf(b, "%02d", z / 3600) == -1)
+		return -1;
+	switch (k) {
+	case S_ISO8601TZ: case S_NUMTZ:
+		return buf_printf(b, "%02d", z / 60 % 60);
+	case S_ISO8601COLONTZ: case S_NUMCOLONTZ:
+		return buf_printf(b, ":%02d", z / 60 % 60);
+	case S_ISO8601SECONDSTZ: case S_NUMSECONDSTZ:
+		return buf_printf(b, "%02d%02d", z / 60 % 60, z % 60);
+	case S_ISO8601COLONSECONDSTZ: case S_NUMCOLONSECONDSTZ:
+		return buf_printf(b, ":%02d:%02d", z / 60 % 60, z % 60);
+	default:
+		return 0;
+	}
+}
+
+int
+gtime_format(struct buf *out, const struct tstamp *t, const char *layout)
+{
+	int64_t		 year;
+	int		 mon, day, hour, min, sec, wday, yday, ndig = 0, r = 0;
+	const char	*s = layout, *at;
+	enum std	 k;
+	size_t		 len;
+
+	gtime_civil(t, &year, &mon, &day, &hour, &min, &sec, &wday, &yday);
+	while ((at = next_std(s, &k, &len, &ndig)) != NULL) {
+		if (buf_add(out, s, at - s) == -1)
+			return -1;
+		s = at + len;
+		switch (k) {
+		case S_LONGMONTH: r = buf_adds(out, mon_long[mon - 1]); break;
+		case S_MONTH: r = buf_add(out, mon_long[mon - 1], 3); break;
+		case S_NUMMONTH: r = buf_printf(out, "%d", mon); break;
+		case S_ZEROMONTH: r = buf_printf(out, "%02d", mon); break;
+		case S_LONGWEEKDAY: r = buf_adds(out, day_long[wday]); break;
+		case S_WEEKDAY: r = buf_add(out, day_long[wday], 3); break;
+		case S_DAY: r = buf_printf(out, "%d", day); break;
+		case S_UNDERDAY: r = buf_printf(out, "%2d", day); break;
+		case S_ZERODAY: r = buf_printf(out, "%02d", day); break;
+		case S_UNDERYEARDAY: r = buf_printf(out, "%3d", yday); break;
+		case S_ZEROYEARDAY: r = buf_printf(out, "%03d", yday); break;
+		case S_HOUR: r = buf_printf(out, "%02d", hour); break;
+		case S_HOUR12:
+			r = buf_printf(out, "%d", hour % 12 ? hour % 12 : 12);
+			break;
+		case S_ZEROHOUR12:
+			r = buf_printf(out, "%02d", hour % 12 ? hour % 12 : 12);
+			break;
+		case S_MINUTE: r = buf_printf(out, "%d", min); break;
+		case S_ZEROMINUTE: r = buf_printf(out, "%02d", min); break;
+		case S_SECOND: r = buf_printf(out, "%d", sec); break;
+		case S_ZEROSECOND: r = buf_printf(out, "%02d", sec); break;
+		case S_LONGYEAR: r = add_int(out, year, 4); break;
+		case S_YEAR: r = buf_printf(out, "%02d", (int)(((year % 100) + 100) % 100)); break;
+		case S_PM: r = buf_adds(out, hour >= 12 ? "PM" : "AM"); break;
+		case S_pm: r = buf_adds(out, hour >= 12 ? "pm" : "am"); break;
+		case S_TZ:
+			if (t->zone[0] != '\0')
+				r = buf_adds(out, t->zone);
+			else {
+				int z = (t->off < 0 ? -t->off : t->off) / 60;
+
+				r = buf_printf(out, "%c%02d%02d",
+				    t->off < 0 ? '-' : '+', z / 60, z % 60);
+			}
+			break;
+		case S_FRACSECOND0:
+			r = add_frac(out, t->nsec, ndig, false, *at);
+			break;
+		case S_FRACSECOND9:
+			r = add_frac(out, t->nsec, ndig, true, *at);
+			break;
+		case S_NONE:
+			break;
+		default:
+			r = add_zone(out, t->off, k);
+			break;
+		}
+		if (r == -1)
+			return -1;
+	}
+	return buf_adds(out, s);
+}
+
+int
+gtime_string(struct buf *out, const struct tstamp *t)
+{
+	return gtime_format(out, t, "2006-01-02 15:04:05.999999999 -0700 MST");
+}
+
+/* Go's fmtFrac: the fraction of v/10^prec without trailing zeros. */
+static void
+dur_frac(char *buf, int *w, uint64_t *v, int prec)
+{
+	bool print = false;
+
+	for (int i = 0; i < prec; i++) {
+		int digit = (int)(*v % 10);
+
+		print = print || digit != 0;
+		if (print)
+			buf[--(*w)] = (char)('0' + digit);
+		*v /= 10;
+	}
+	if (print)
+		buf[--(*w)] = '.';
+}
+
+static void
+dur_int(char *buf, int *w, uint64_t v)
+{
+	if (v == 0) {
+		buf[--(*w)] = '0';
+		return;
+	}
+	while (v > 0) {
+		buf[--(*w)] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+int
+gduration_string(struct buf *out, int64_t d)
+{
+	char		buf[40];
+	int		w = sizeof(buf);
+	uint64_t	u = (uint64_t)d;
+	bool		neg = d < 0;
+
+	if (neg)
+		u = -u;
+	if (u < 1000000000ULL) {
+		int prec;
+
+		if (u == 0)
+			return buf_adds(out, "0s");
+		buf[--w] = 's';
+		if (u < 1000ULL) {
+			prec = 0;
+			buf[--w] = 'n';
+		} else if (u < 1000000ULL) {
+			prec = 3;
+			buf[--w] = (char)0xb5;
+			buf[--w] = (char)0xc2;
+		} else {
+			prec = 6;
+			buf[--w] = 'm';
+		}
+		dur_frac(buf, &w, &u, prec);
+		dur_int(buf, &w, u);
+	} else {
+		buf[--w] = 's';
+		dur_frac(buf, &w, &u, 9);
+		dur_int(buf, &w, u % 60);
+		u /= 60;
+		if (u > 0) {
+			buf[--w] = 'm';
+			dur_int(buf, &w, u % 60);
+			u /= 60;
+			if (u > 0) {
+				buf[--w] = 'h';
+				dur_int(buf, &w, u);
+			}
+		}
+	}
+	if (neg)
+		buf[--w] = '-';
+	return buf_add(out, buf + w, sizeof(buf) - w);
+}
