@@ -19,9 +19,15 @@ static const char *fixtures[] = {
 	"ssh-login-resolved.json",
 };
 
-/* Captured from Alertmanager 0.25 (go1.19) with labels full of characters
- * that Go's encoding/json escapes; kept raw, trailing newline included. */
-#define ESCAPES_BODY TOCSIN_SOURCE_DIR "/tests/fuzz/corpus/payload/am025-escapes.json"
+/* Captured from Alertmanager 0.25 (go1.19) and kept raw, trailing newline
+ * included: labels full of characters that Go's encoding/json escapes, and
+ * a resolved alert whose startsAt kept its +01:00 offset. */
+#define CAPTURED(name) TOCSIN_SOURCE_DIR "/tests/fuzz/corpus/payload/" name
+#define ESCAPES_BODY CAPTURED("am025-escapes.json")
+static const char *captured[] = {
+	CAPTURED("am025-escapes.json"),
+	CAPTURED("am025-resolved-offset.json"),
+};
 
 static char *
 slurp(const char *path, size_t *len)
@@ -225,19 +231,21 @@ test_payload_roundtrip_is_byte_identical_to_alertmanager(void **state)
 		notification_free(n);
 	}
 
-	/* The escapes body is raw from the wire: Go's encoder ends it with a
-	 * newline, ours does not. */
-	body = slurp(ESCAPES_BODY, &len);
-	assert_int_equal(body[len - 1], '\n');
-	body[len - 1] = '\0';
-	n = payload_parse(body, len - 1, &err);
-	assert_non_null(n);
-	got = payload_to_json(n, &err);
-	assert_non_null(got);
-	assert_string_equal(got, body);
-	free(got);
-	free(body);
-	notification_free(n);
+	/* Captured bodies are raw from the wire: Go's encoder ends them with
+	 * a newline, ours does not. */
+	for (size_t i = 0; i < sizeof(captured) / sizeof(captured[0]); i++) {
+		body = slurp(captured[i], &len);
+		assert_int_equal(body[len - 1], '\n');
+		body[len - 1] = '\0';
+		n = payload_parse(body, len - 1, &err);
+		assert_non_null(n);
+		got = payload_to_json(n, &err);
+		assert_non_null(got);
+		assert_string_equal(got, body);
+		free(got);
+		free(body);
+		notification_free(n);
+	}
 }
 
 static void
@@ -259,16 +267,18 @@ test_fingerprint_recomputes_fixture_fingerprints(void **state)
 		notification_free(n);
 		free(body);
 	}
-	body = slurp(ESCAPES_BODY, &len);
-	n = payload_parse(body, len, &err);
-	assert_non_null(n);
-	for (size_t j = 0; j < n->nalerts; j++, checked++) {
-		fingerprint_labels(&n->alerts[j].labels, fp);
-		assert_string_equal(fp, n->alerts[j].fingerprint);
+	for (size_t i = 0; i < sizeof(captured) / sizeof(captured[0]); i++) {
+		body = slurp(captured[i], &len);
+		n = payload_parse(body, len, &err);
+		assert_non_null(n);
+		for (size_t j = 0; j < n->nalerts; j++, checked++) {
+			fingerprint_labels(&n->alerts[j].labels, fp);
+			assert_string_equal(fp, n->alerts[j].fingerprint);
+		}
+		notification_free(n);
+		free(body);
 	}
-	notification_free(n);
-	free(body);
-	assert_int_equal(checked, 6);
+	assert_int_equal(checked, 7);
 }
 
 static void
