@@ -4,6 +4,7 @@
  *
  * Validation follows Alertmanager 0.25's config.Load, but stops at the first
  * problem with the position of the node that caused it. */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -157,58 +158,117 @@ cfg_bool(struct cfg_load *ld, const char *field, const struct ynode *n, bool *ou
 	    n->plain ? "" : "the string ", n->value);
 }
 
+/* How Go's yaml.v2 resolves a plain scalar meant for an integer field:
+ * underscores dropped, Go's base prefixes (0x, 0o, 0b, leading 0), and a
+ * float is truncated toward zero when it fits. Returns 0, -1 for "not a
+ * number" and -2 for out of range. */
+static int
+yaml_int(const char *in, bool is_unsigned, int64_t *sv, uint64_t *uv)
+{
+	char		 s[128], *p, *end;
+	size_t		 i, k = 0;
+	bool		 neg = false;
+	int		 base = 10;
+	unsigned long long u;
+	double		 d;
+
+	for (i = 0; in[i] != '\0'; i++)
+		if (in[i] != '_') {
+			if (k + 1 >= sizeof(s))
+				return -1;
+			s[k++] = in[i];
+		}
+	s[k] = '\0';
+	p = s;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (*p == '\0')
+		return -1;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		base = 16, p += 2;
+	else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+		base = 8, p += 2;
+	else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+		base = 2, p += 2;
+	else if (p[0] == '0' && p[1] != '\0' && p[1] != '.' && p[1] != 'e' &&
+	    p[1] != 'E')
+		base = 8, p += 1;
+	if (*p != '\0' && isalnum((unsigned char)*p)) {
+		errno = 0;
+		u = strtoull(p, &end, base);
+		if (*end == '\0') {
+			if (errno == ERANGE)
+				return -2;
+			if (is_unsigned) {
+				if (neg && u != 0)
+					return -1;
+				*uv = u;
+				return 0;
+			}
+			if (u > (unsigned long long)INT64_MAX + (neg ? 1 : 0))
+				return -2;
+			*sv = neg ? (int64_t)(0 - u) : (int64_t)u;
+			return 0;
+		}
+	}
+	if (base != 10 || strspn(s, "+-0123456789.eE") != strlen(s) ||
+	    strpbrk(s, "0123456789") == NULL)
+		return -1;
+	errno = 0;
+	d = strtod(s, &end);
+	if (*end != '\0')
+		return -1;
+	if (is_unsigned) {
+		if (d < 0 || d >= 18446744073709551616.0)
+			return -2;
+		*uv = (uint64_t)d;
+	} else {
+		if (d >= 9223372036854775808.0 || d < -9223372036854775808.0)
+			return -2;
+		*sv = (int64_t)d;
+	}
+	return 0;
+}
+
+static int
+int_field(struct cfg_load *ld, const char *field, const struct ynode *n,
+    bool is_unsigned, int64_t *sv, uint64_t *uv)
+{
+	const char	*want = is_unsigned ? "a non-negative integer" : "an integer";
+	int		 r;
+
+	if (scalar(ld, field, n, want) == -1)
+		return -1;
+	if (ynode_is_null(n)) {
+		*sv = 0;
+		*uv = 0;
+		return 0;
+	}
+	if (!n->plain || n->tag != NULL || n->len != strlen(n->value))
+		return cfg_fail(ld, n, "%s must be %s, not the string \"%.64s\"", field,
+		    want, n->value);
+	if ((r = yaml_int(n->value, is_unsigned, sv, uv)) == -2)
+		return cfg_fail(ld, n, "%s is out of range: %.64s", field, n->value);
+	if (r == -1)
+		return cfg_fail(ld, n, "%s must be %s, not \"%.64s\"", field, want,
+		    n->value);
+	return 0;
+}
+
 int
 cfg_int64(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *out)
 {
-	char		*end;
-	long long	 v;
+	uint64_t	 unused;
 
-	if (scalar(ld, field, n, "an integer") == -1)
-		return -1;
-	if (ynode_is_null(n)) {
-		*out = 0;
-		return 0;
-	}
-	if (!n->plain || n->tag != NULL || n->len == 0 || n->len != strlen(n->value))
-		goto bad;
-	errno = 0;
-	v = strtoll(n->value, &end, 10);
-	if (*end != '\0' || n->value[0] == ' ')
-		goto bad;
-	if (errno == ERANGE)
-		return cfg_fail(ld, n, "%s is out of range: %.64s", field, n->value);
-	*out = v;
-	return 0;
-bad:
-	return cfg_fail(ld, n, "%s must be an integer, not \"%.64s\"", field, n->value);
+	return int_field(ld, field, n, false, out, &unused);
 }
 
 int
 cfg_uint64(struct cfg_load *ld, const char *field, const struct ynode *n, uint64_t *out)
 {
-	char			*end;
-	unsigned long long	 v;
+	int64_t		 unused;
 
-	if (scalar(ld, field, n, "a non-negative integer") == -1)
-		return -1;
-	if (ynode_is_null(n)) {
-		*out = 0;
-		return 0;
-	}
-	if (!n->plain || n->tag != NULL || n->len == 0 || n->value[0] < '0' ||
-	    n->value[0] > '9')
-		goto bad;
-	errno = 0;
-	v = strtoull(n->value, &end, 10);
-	if (*end != '\0')
-		goto bad;
-	if (errno == ERANGE)
-		return cfg_fail(ld, n, "%s is out of range: %.64s", field, n->value);
-	*out = v;
-	return 0;
-bad:
-	return cfg_fail(ld, n, "%s must be a non-negative integer, not \"%.64s\"",
-	    field, n->value);
+	return int_field(ld, field, n, true, &unused, out);
 }
 
 int
@@ -218,19 +278,98 @@ cfg_duration(struct cfg_load *ld, const char *field, const struct ynode *n, int6
 
 	if (scalar(ld, field, n, "a duration") == -1)
 		return -1;
+	/* Go's decoder leaves a null duration at zero (unset for pointers). */
+	if (ynode_is_null(n) && n->tag == NULL) {
+		*ms = 0;
+		return 0;
+	}
 	if (duration_parse(ynode_is_null(n) ? "" : n->value, ms, &e) == -1)
 		return cfg_fail(ld, n, "%s: %s", field, e.msg);
 	return 0;
 }
 
-/* Go's url.Parse accepts almost anything; what Alertmanager then insists on
- * is an http or https scheme and a host. */
+/* What Go's url.Parse rejects in an http(s) URL, then what Alertmanager's
+ * config.URL adds (an http or https scheme and a host). Returns NULL when
+ * the URL is fine, else the reason; `bad` gets an offending fragment. */
+static const char *
+url_problem(const char *s, char *bad, size_t badlen)
+{
+	const char	*p, *auth, *aend, *host, *hend, *colon, *q;
+	size_t		 i;
+
+	bad[0] = '\0';
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return "invalid control character in URL";
+	for (p = s; isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.'; p++)
+		;
+	if (*p != ':' || p == s || !isalpha((unsigned char)s[0])) {
+		if (s[0] == ':')
+			return "missing protocol scheme";
+		return "unsupported scheme";
+	}
+	snprintf(bad, badlen, "%.*s", (int)(p - s) < 32 ? (int)(p - s) : 32, s);
+	for (i = 0; bad[i] != '\0'; i++)
+		bad[i] = (char)tolower((unsigned char)bad[i]);
+	if (strcmp(bad, "http") != 0 && strcmp(bad, "https") != 0)
+		return "unsupported scheme";
+	bad[0] = '\0';
+	if (strncmp(p, "://", 3) != 0)
+		return "missing host for URL";
+	auth = p + 3;
+	aend = auth + strcspn(auth, "/?#");
+	host = auth;
+	for (q = auth; q < aend; q++)
+		if (*q == '@')
+			host = q + 1;
+	for (q = auth; q < host - 1; q++)
+		if (!isalnum((unsigned char)*q) && strchr("-._:~!$&'()*+,;=%@", *q) == NULL)
+			return "net/url: invalid userinfo";
+	hend = aend;
+	if (*host == '[') {
+		const char *rb = memchr(host, ']', (size_t)(aend - host));
+
+		if (rb == NULL)
+			return "missing ']' in host";
+		colon = rb + 1 < aend ? rb + 1 : NULL;
+		if (colon != NULL && *colon != ':')
+			return "invalid port after host";
+		hend = rb + 1;
+	} else {
+		colon = NULL;
+		for (q = host; q < aend; q++)
+			if (*q == ':')
+				colon = q;
+		if (colon != NULL)
+			hend = colon;
+		for (q = host; q < hend; q++) {
+			if ((unsigned char)*q >= 0x80 || isalnum((unsigned char)*q) ||
+			    strchr("!$&'()*+,;=-._~", *q) != NULL)
+				continue;
+			if (*q == '%' && q + 2 < hend && isxdigit((unsigned char)q[1]) &&
+			    isxdigit((unsigned char)q[2])) {
+				q += 2;
+				continue;
+			}
+			snprintf(bad, badlen, "%c", *q);
+			return "invalid character in host name";
+		}
+	}
+	if (colon != NULL)
+		for (q = colon + 1; q < aend; q++)
+			if (!isdigit((unsigned char)*q))
+				return "invalid port after host";
+	if (hend == host)
+		return "missing host for URL";
+	return NULL;
+}
+
 int
 cfg_url(struct cfg_load *ld, const char *field, const struct ynode *n, bool secret,
     char **out)
 {
-	const char	*s, *colon, *host, *end;
-	size_t		 i;
+	const char	*why;
+	char		 bad[40];
 
 	if (scalar(ld, field, n, "a URL") == -1)
 		return -1;
@@ -239,33 +378,24 @@ cfg_url(struct cfg_load *ld, const char *field, const struct ynode *n, bool secr
 		*out = NULL;
 		return 0;
 	}
-	s = n->value;
-	if (strlen(s) != n->len)
+	if (strlen(n->value) != n->len)
 		return cfg_fail(ld, n, "%s is not a valid URL", field);
-	for (i = 0; s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return cfg_fail(ld, n, "%s is not a valid URL: it contains a "
-			    "control character", field);
-	colon = strchr(s, ':');
-	if (colon == NULL || (strncmp(s, "http:", 5) != 0 && strncmp(s, "https:", 6) != 0)) {
-		if (secret)
-			return cfg_fail(ld, n, "%s must be an http or https URL", field);
-		return cfg_fail(ld, n, "%s: unsupported scheme \"%.*s\" for URL", field,
-		    colon != NULL && colon - s < 32 ? (int)(colon - s) : 0, s);
-	}
-	if (strncmp(colon, "://", 3) != 0)
-		return cfg_fail(ld, n, "%s: missing host for URL", field);
-	host = colon + 3;
-	end = host + strcspn(host, "/?#");
-	/* Userinfo is not the host. */
-	for (i = (size_t)(end - host); i > 0; i--)
-		if (host[i - 1] == '@') {
-			host += i;
-			break;
-		}
-	if (host == end)
-		return cfg_fail(ld, n, "%s: missing host for URL", field);
-	return cfg_str(ld, field, n, out);
+	if ((why = url_problem(n->value, bad, sizeof(bad))) == NULL)
+		return cfg_str(ld, field, n, out);
+	/* A secret URL (a Slack webhook, a URL with credentials) is never
+	 * echoed, not even in part. */
+	if (secret && strcmp(why, "unsupported scheme") == 0)
+		return cfg_fail(ld, n, "%s must be an http or https URL", field);
+	if (secret)
+		return cfg_fail(ld, n, "%s is not a valid URL: %s", field, why);
+	if (strcmp(why, "unsupported scheme") == 0)
+		return cfg_fail(ld, n, "%s: unsupported scheme \"%s\" for URL", field, bad);
+	if (bad[0] != '\0')
+		return cfg_fail(ld, n, "%s: %s \"%s\" in \"%.200s\"", field, why, bad,
+		    n->value);
+	if (strcmp(why, "missing host for URL") == 0)
+		return cfg_fail(ld, n, "%s: %s", field, why);
+	return cfg_fail(ld, n, "%s: %s in \"%.200s\"", field, why, n->value);
 }
 
 static char *
@@ -812,12 +942,14 @@ parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool ro
 		} else if (strcmp(key, "group_by") == 0)
 			rc = check_group_by(ld, v);
 		else if (strcmp(key, "match") == 0) {
-			matchnode = ynode_is_null(v) || v->kind != YN_MAP || v->n > 0 ?
-			    (matchnode ? matchnode : k) : matchnode;
+			if (!ynode_is_null(v) && v->kind == YN_MAP && v->n > 0 &&
+			    matchnode == NULL)
+				matchnode = k;
 			rc = add_match(ld, r, v, false, key);
 		} else if (strcmp(key, "match_re") == 0) {
-			matchnode = ynode_is_null(v) || v->kind != YN_MAP || v->n > 0 ?
-			    (matchnode ? matchnode : k) : matchnode;
+			if (!ynode_is_null(v) && v->kind == YN_MAP && v->n > 0 &&
+			    matchnode == NULL)
+				matchnode = k;
 			rc = add_match(ld, r, v, true, key);
 		} else if (strcmp(key, "matchers") == 0) {
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0 && !matchnode)
@@ -841,7 +973,8 @@ parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool ro
 			rc = cfg_duration(ld, key, v, &ms);
 		else if (strcmp(key, "group_interval") == 0 ||
 		    strcmp(key, "repeat_interval") == 0) {
-			if ((rc = cfg_duration(ld, key, v, &ms)) == 0 && ms == 0)
+			if ((rc = cfg_duration(ld, key, v, &ms)) == 0 && ms == 0 &&
+			    !ynode_is_null(v))
 				rc = cfg_fail(ld, v, "%s cannot be zero", key);
 		} else if (strcmp(key, "routes") == 0) {
 			if ((rc = cfg_seq(ld, v, "routes")) == -1)

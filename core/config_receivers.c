@@ -139,6 +139,24 @@ authorization(struct cfg_load *ld, const struct ynode *n, struct http_config *h,
 	return rc;
 }
 
+/* prometheus/common takes any URL Go can parse (socks5://, http://...),
+ * and a proxy URL may carry credentials, so it is never echoed. */
+static int
+proxy_url(struct cfg_load *ld, const char *field, const struct ynode *v, char **out)
+{
+	size_t	 i;
+
+	if (cfg_str(ld, field, v, out) == -1)
+		return -1;
+	for (i = 0; *out != NULL && (*out)[i] != '\0'; i++)
+		if ((unsigned char)(*out)[i] < 0x20 || (*out)[i] == 0x7f)
+			return cfg_fail(ld, v, "%s is not a valid URL: invalid control "
+			    "character in URL", field);
+	if (*out != NULL && (*out)[0] != '\0' && strstr(*out, "://") == NULL)
+		return cfg_fail(ld, v, "%s is not a valid URL: it has no scheme", field);
+	return 0;
+}
+
 static bool
 empty(const char *s)
 {
@@ -179,7 +197,7 @@ cfg_http_config(struct cfg_load *ld, const struct ynode *n, struct http_config *
 		} else if (strcmp(key, "oauth2") == 0)
 			rc = cfg_fail(ld, k, "http_config: oauth2 is not supported by tocsin");
 		else if (strcmp(key, "proxy_url") == 0)
-			rc = cfg_url(ld, key, v, true, &h->proxy_url);
+			rc = proxy_url(ld, key, v, &h->proxy_url);
 		else if (strcmp(key, "tls_config") == 0)
 			rc = tls_config(ld, v, &h->tls);
 		else if (strcmp(key, "follow_redirects") == 0)

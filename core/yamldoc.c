@@ -145,6 +145,102 @@ attach(struct builder *b, struct ynode *n, size_t weight, const yaml_mark_t *m,
 	return 0;
 }
 
+static bool
+is_merge_key(const struct ynode *k)
+{
+	if (k->kind != YN_SCALAR || strcmp(k->value, "<<") != 0)
+		return false;
+	return k->tag == NULL ? k->plain :
+	    strcmp(k->tag, "tag:yaml.org,2002:merge") == 0;
+}
+
+static bool
+has_key(struct ynode **child, size_t n, const struct ynode *k)
+{
+	size_t	 i;
+
+	if (k->kind != YN_SCALAR)
+		return false;
+	for (i = 0; i < n; i += 2)
+		if (child[i]->kind == YN_SCALAR && strcmp(child[i]->value, k->value) == 0)
+			return true;
+	return false;
+}
+
+static int
+merge_from(struct ynode ***out, size_t *nout, const struct ynode *src)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < src->n; i += 2) {
+		if (has_key(*out, *nout, src->child[i]))
+			continue;
+		(*out)[(*nout)++] = src->child[i];
+		(*out)[(*nout)++] = src->child[i + 1];
+	}
+	return 0;
+}
+
+/* Applies YAML merge keys ("<<: *base", "<<: [*a, *b]") the way Go's
+ * yaml.v2 does: the mapping's own keys win, then earlier merged maps. */
+static int
+apply_merges(struct ynode *map, const yaml_mark_t *m, struct terr *err)
+{
+	struct ynode	**out;
+	size_t		  i, j, cap = 0, nout = 0;
+	bool		  any = false;
+
+	for (i = 0; i + 1 < map->n; i += 2) {
+		const struct ynode *v = map->child[i + 1];
+
+		if (!is_merge_key(map->child[i])) {
+			cap += 2;
+			continue;
+		}
+		any = true;
+		if (v->kind == YN_MAP)
+			cap += v->n;
+		else if (v->kind == YN_SEQ) {
+			for (j = 0; j < v->n; j++) {
+				if (v->child[j]->kind != YN_MAP)
+					return terr_set(err, "%d:%d: map merge requires map or "
+					    "sequence of maps as the value", v->line, v->col);
+				cap += v->child[j]->n;
+			}
+		} else
+			return terr_set(err, "%d:%d: map merge requires map or sequence "
+			    "of maps as the value", v->line, v->col);
+	}
+	if (!any)
+		return 0;
+	if ((out = calloc(cap + 1, sizeof(*out))) == NULL)
+		return terr_set(err, "%zu:%zu: out of memory", m->line + 1,
+		    m->column + 1);
+	for (i = 0; i + 1 < map->n; i += 2)
+		if (!is_merge_key(map->child[i])) {
+			out[nout++] = map->child[i];
+			out[nout++] = map->child[i + 1];
+		}
+	for (i = 0; i + 1 < map->n; i += 2) {
+		const struct ynode *v = map->child[i + 1];
+
+		if (!is_merge_key(map->child[i]))
+			continue;
+		if (v->kind == YN_MAP)
+			merge_from(&out, &nout, v);
+		else
+			for (j = 0; j < v->n; j++)
+				merge_from(&out, &nout, v->child[j]);
+	}
+	free(map->child);
+	map->child = out;
+	map->n = nout;
+	map->weight = 1;
+	for (i = 0; i < nout; i++)
+		map->weight += out[i]->weight;
+	return 0;
+}
+
 static int
 on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 {
@@ -207,6 +303,15 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 		f = &b->stack[--b->depth];
 		n = f->node;
 		w = f->weight;
+		if (n->kind == YN_MAP) {
+			if (apply_merges(n, m, err) == -1) {
+				free(f->anchor);
+				f->anchor = NULL;
+				return -1;
+			}
+			if (n->weight > 1)
+				w = n->weight;
+		}
 		n->weight = w;
 		/* Registered only now, so an alias cannot point into its own
 		 * unfinished anchor and make the tree cyclic. */

@@ -506,7 +506,7 @@ test_slack_and_webhook_defaults_and_http_config(void **state)
 	    NAME ":6:10: url must be an http or https URL");
 	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
 	    "  webhook_configs:\n  - url: http:///hook\n"),
-	    NAME ":6:10: url: missing host for URL");
+	    NAME ":6:10: url is not a valid URL: missing host for URL");
 	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
 	    "  webhook_configs:\n  - max_alerts: 1\n"),
 	    NAME ":6:5: missing URL in webhook config");
