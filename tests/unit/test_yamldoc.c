@@ -1,0 +1,125 @@
+/* test_yamldoc.c: the positioned YAML tree: positions, nulls, aliases and
+ * merge keys, and the limits that keep hostile documents cheap. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "yamldoc.h"
+
+static struct ydoc *
+parse(const char *s)
+{
+	struct terr	 err;
+	struct ydoc	*doc;
+
+	if ((doc = ydoc_parse(s, strlen(s), &err)) == NULL)
+		fail_msg("%s", err.msg);
+	return doc;
+}
+
+static void
+test_positions_are_one_based(void **state)
+{
+	struct ydoc *doc = parse("a: 1\nb:\n  - x\n  - {c: 'd'}\n");
+	const struct ynode *root = ydoc_root(doc), *b, *c;
+
+	assert_int_equal(root->kind, YN_MAP);
+	assert_int_equal(root->n, 4);
+	assert_int_equal(root->child[0]->line, 1);
+	assert_int_equal(root->child[0]->col, 1);
+	assert_int_equal(root->child[1]->col, 4);
+	b = ynode_map_get(root, "b");
+	assert_int_equal(b->kind, YN_SEQ);
+	assert_int_equal(b->line, 3);
+	assert_int_equal(b->col, 3);
+	assert_int_equal(b->child[0]->col, 5);
+	c = ynode_map_get(b->child[1], "c");
+	assert_string_equal(c->value, "d");
+	assert_false(c->plain);
+	assert_int_equal(c->line, 4);
+	assert_int_equal(c->col, 9);
+	assert_null(ynode_map_get(root, "zz"));
+	ydoc_free(doc);
+}
+
+static void
+test_nulls_follow_yaml_1_1(void **state)
+{
+	struct ydoc *doc = parse("a:\nb: ~\nc: null\nd: ''\ne: NULL\nf: !!null x\ng: nil\n");
+	const struct ynode *r = ydoc_root(doc);
+
+	assert_true(ynode_is_null(ynode_map_get(r, "a")));
+	assert_true(ynode_is_null(ynode_map_get(r, "b")));
+	assert_true(ynode_is_null(ynode_map_get(r, "c")));
+	assert_false(ynode_is_null(ynode_map_get(r, "d")));
+	assert_true(ynode_is_null(ynode_map_get(r, "e")));
+	assert_true(ynode_is_null(ynode_map_get(r, "f")));
+	assert_false(ynode_is_null(ynode_map_get(r, "g")));
+	ydoc_free(doc);
+	doc = parse("");
+	assert_null(ydoc_root(doc));
+	ydoc_free(doc);
+}
+
+static void
+test_aliases_share_and_merge_keys_merge(void **state)
+{
+	struct ydoc *doc = parse("base: &b {x: 1, y: 2}\nuse: *b\n"
+	    "m:\n  <<: *b\n  y: 3\n  z: 4\n");
+	const struct ynode *r = ydoc_root(doc), *m;
+
+	assert_ptr_equal(ynode_map_get(r, "base"), ynode_map_get(r, "use"));
+	m = ynode_map_get(r, "m");
+	assert_int_equal(m->n, 6);
+	assert_string_equal(ynode_map_get(m, "x")->value, "1");
+	assert_string_equal(ynode_map_get(m, "y")->value, "3");
+	assert_string_equal(ynode_map_get(m, "z")->value, "4");
+	assert_null(ynode_map_get(m, "<<"));
+	ydoc_free(doc);
+}
+
+static void
+test_errors_and_limits(void **state)
+{
+	struct terr	 err;
+	char		*deep;
+	size_t		 i;
+	const char	*bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+	    "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+
+	assert_null(ydoc_parse("a: [1, 2\n", 9, &err));
+	assert_string_equal(err.msg, "2:1: did not find expected ',' or ']' "
+	    "while parsing a flow sequence");
+	assert_null(ydoc_parse("a: *nope\n", 9, &err));
+	assert_string_equal(err.msg, "1:4: unknown anchor 'nope' referenced");
+	assert_null(ydoc_parse(bomb, strlen(bomb), &err));
+	assert_string_equal(err.msg, "6:35: document too large after alias expansion");
+	deep = malloc(1001);
+	assert_non_null(deep);
+	for (i = 0; i < 1000; i++)
+		deep[i] = '[';
+	deep[1000] = '\0';
+	assert_null(ydoc_parse(deep, 1000, &err));
+	assert_string_equal(err.msg, "1:257: nesting deeper than 256 levels");
+	free(deep);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_positions_are_one_based),
+		cmocka_unit_test(test_nulls_follow_yaml_1_1),
+		cmocka_unit_test(test_aliases_share_and_merge_keys_merge),
+		cmocka_unit_test(test_errors_and_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
