@@ -457,7 +457,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct httpd_req *r = *con_cls;
 	struct timespec	 now;
 	const char	*label;
-	char		 code[8], dur[32];
+	char		 code[16], dur[32];
 	double		 secs;
 
 	if (r == NULL)

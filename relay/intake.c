@@ -226,7 +226,7 @@ route_alerts(const struct config *cfg, const struct notification *n, struct targ
     size_t *nts, struct terr *err)
 {
 	const struct route *small[16], **m = small;
-	const struct receiver *rcv;
+	const struct receiver *rcv = NULL;
 	size_t		 i, j, cnt, max = 16;
 	int64_t		 now = (int64_t)time(NULL);
 	int		 rc = -1;
@@ -391,7 +391,7 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 	struct notification *n = NULL;
 	struct target	*ts = NULL;
 	size_t		 nts = 0, i, len;
-	const struct receiver *rcv;
+	const struct receiver *rcv = NULL;
 	const char	*body;
 	struct terr	 err;
 	char		 shown[68];
