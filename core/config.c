@@ -867,22 +867,23 @@ check_group_by(struct cfg_load *ld, const struct ynode *n)
 		if (v->kind != YN_SCALAR)
 			return cfg_fail(ld, v, "group_by must be a list of label names, "
 			    "not contain %s", kind_article(v));
-		if (strcmp(v->value, "...") == 0) {
+		if (strcmp(v->value, "...") == 0)
 			all = true;
-			continue;
-		}
-		named = true;
-		if (!cfg_label_name_ok(v->value))
+		else if (!cfg_label_name_ok(v->value))
 			return cfg_fail(ld, v, "invalid label name \"%s\" in group_by list",
 			    v->value);
-		for (j = 0; j < i; j++)
-			if (strcmp(n->child[j]->value, v->value) == 0)
-				return cfg_fail(ld, v, "duplicated label \"%s\" in group_by",
-				    v->value);
+		else
+			named = true;
 	}
+	/* Alertmanager's order: the wildcard conflict before duplicates. */
 	if (all && named)
 		return cfg_fail(ld, n, "cannot have wildcard group_by (`...`) and other "
 		    "labels at the same time");
+	for (i = 0; !ynode_is_null(n) && i < n->n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(n->child[j]->value, n->child[i]->value) == 0)
+				return cfg_fail(ld, n->child[i], "duplicated label \"%s\" "
+				    "in group_by", n->child[i]->value);
 	return 0;
 }
 
