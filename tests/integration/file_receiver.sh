@@ -105,4 +105,51 @@ expect_eq "new config routes" "$(sed -n 2p "$TMP/want-pager.jsonl" | sed 's/"rec
 expect_eq "pager no longer written" 4 "$(wc -l <"$TMP/pager.jsonl")"
 
 relay_stop
+
+# Time intervals: a route muted now, or outside its active intervals, does
+# not notify, as Alertmanager would not; the third route is active now.
+rm -f "$TMP/pager.jsonl" "$TMP/tickets.jsonl" "$TMP/other.jsonl"
+cat >"$TMP/intervals.yml" <<EOF
+route:
+  receiver: other
+  routes:
+    - matchers: ['severity="critical"']
+      receiver: pager
+      mute_time_intervals: [always]
+      continue: true
+    - matchers: ['severity="critical"']
+      receiver: tickets
+      active_time_intervals: [long-ago]
+      continue: true
+    - matchers: ['severity="critical"']
+      receiver: other
+      active_time_intervals: [always]
+time_intervals:
+  - name: always
+    time_intervals:
+      - times:
+          - start_time: "00:00"
+            end_time: "24:00"
+  - name: long-ago
+    time_intervals:
+      - years: ['1999']
+receivers:
+  - name: pager
+    file_configs:
+      - path: $TMP/pager.jsonl
+  - name: tickets
+    file_configs:
+      - path: $TMP/tickets.jsonl
+  - name: other
+    file_configs:
+      - path: $TMP/other.jsonl
+EOF
+relay_start --config.file="$TMP/intervals.yml"
+post /webhook "$FIX/ssh-login-firing.json"
+expect_eq "muted route not written" no "$([ -e "$TMP/pager.jsonl" ] && echo yes || echo no)"
+expect_eq "inactive route not written" no "$([ -e "$TMP/tickets.jsonl" ] && echo yes || echo no)"
+expect_eq "active route written" \
+    "$(sed -n 2p "$TMP/want-pager.jsonl" | sed 's/"receiver":"pager"/"receiver":"other"/')" \
+    "$(cat "$TMP/other.jsonl" 2>/dev/null)"
+relay_stop
 finish
