@@ -81,4 +81,30 @@ expect_eq "413s counted" 'tocsin_http_requests_total{code="413",handler="/webhoo
     "$(grep '^tocsin_http_requests_total{code="413"' <<<"$HTTP_BODY")"
 relay_stop
 expect_eq "nothing written to stdout" "" "$(cat "$RELAY_OUT")"
+
+# Bad flags stop the start-up with exit status 1 and say why.
+# refuse NAME WANT_LINE_FRAGMENT FLAGS...
+refuse() {
+	local name=$1 want=$2 rc=0
+	shift 2
+	"$TOCSIN_RELAY" "$@" >"$TMP/refuse.out" 2>"$TMP/refuse.err" || rc=$?
+	expect_eq "$name: exit status" 1 "$rc"
+	expect_eq "$name: message" 1 "$(grep -cF -- "$want" "$TMP/refuse.err" || true)"
+}
+touch "$TMP/a-file"
+refuse "storage path under a file" \
+    "err=\"create storage path $TMP/a-file/x: Not a directory\"" \
+    --storage.path="$TMP/a-file/x" --web.listen-address=127.0.0.1:0
+refuse "bad body cap" \
+    "tocsin-relay: error: --web.max-body-bytes: want a byte count from 1 to 1073741824, got 4MiB" \
+    --web.max-body-bytes=4MiB
+refuse "unknown flag" "tocsin-relay: error: unknown long flag '--web.listen', try --help" \
+    --web.listen=:9096
+refuse "missing config file" \
+    'msg="Loading configuration file failed" file=/nonexistent/relay.yml err="open /nonexistent/relay.yml: No such file or directory"' \
+    --config.file=/nonexistent/relay.yml --storage.path="$TMP/data"
+refuse "listen address without port" 'err="listen address localhost: missing port"' \
+    --web.listen-address=localhost --storage.path="$TMP/data"
+refuse "bad log level" "tocsin-relay: error: invalid --log.level or --log.format" \
+    --log.level=verbose
 finish
