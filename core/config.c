@@ -473,6 +473,7 @@ cfg_read_secret(struct cfg_load *ld, const char *field, const struct ynode *n,
 {
 	FILE		*f;
 	struct buf	 b;
+	struct stat	 st;
 	char		 chunk[4096], *s, *start, *end;
 	size_t		 r;
 	int		 saved;
@@ -481,6 +482,12 @@ cfg_read_secret(struct cfg_load *ld, const char *field, const struct ynode *n,
 		saved = errno;
 		return cfg_fail(ld, n, "cannot read %s \"%s\": %s", field, path,
 		    strerror(saved));
+	}
+	/* A FIFO or a terminal would block the load, a device never ends. */
+	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return cfg_fail(ld, n, "cannot read %s \"%s\": not a regular file",
+		    field, path);
 	}
 	buf_init(&b, 1 << 20);
 	while ((r = fread(chunk, 1, sizeof(chunk), f)) > 0)
