@@ -19,6 +19,26 @@ check(int ok, const char *what)
 	}
 }
 
+/* Structural check only: lead bytes followed by the right number of
+ * continuation bytes. */
+static int
+valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : *p >= 0xc2 && *p <= 0xdf ? 1 :
+		    *p >= 0xe0 && *p <= 0xef ? 2 : *p >= 0xf0 && *p <= 0xf4 ? 3 : -1;
+
+		if (n < 0)
+			return 0;
+		for (p++; n > 0; n--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
 static int
 same_time(const struct tstamp *a, const struct tstamp *b)
 {
@@ -67,9 +87,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if ((n = payload_parse((const char *)data, size, &err)) == NULL) {
 		check(err.msg[0] != '\0', "error without a message");
+		/* A message that filled the buffer was cut, maybe mid-rune. */
+		check(strlen(err.msg) < sizeof(err.msg) - 1, "error truncated");
 		for (const unsigned char *p = (const unsigned char *)err.msg;
 		    *p; p++)
 			check(*p >= 0x20 && *p != 0x7f, "control byte in error");
+		check(valid_utf8(err.msg), "invalid UTF-8 in error");
 		return 0;
 	}
 	json = payload_to_json(n, &err);
