@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -54,6 +55,23 @@ filesink_free(struct filesink *fs)
 	free(fs);
 }
 
+static int
+sync_dir(const char *path, struct terr *err)
+{
+	char	*copy, *dir;
+	int	 fd, rc = 0;
+
+	if ((copy = strdup(path)) == NULL)
+		return terr_set(err, "out of memory");
+	dir = dirname(copy);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 || fsync(fd) == -1)
+		rc = terr_set(err, "fsync directory %s: %s", dir, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
 /* Finds or opens path. Files are never closed before filesink_free, so the
  * returned pointer stays valid without holding the list lock. */
 static struct sinkfile *
@@ -80,6 +98,11 @@ sink_get(struct filesink *fs, const char *path, struct terr *err)
 		goto fail;
 	}
 	f->regular = fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode);
+	/* A new file's name is only durable once its directory is synced. */
+	if (f->regular && sync_dir(path, err) == -1) {
+		close(f->fd);
+		goto fail;
+	}
 	if ((nf = realloc(fs->files, (fs->nfiles + 1) * sizeof(*nf))) == NULL) {
 		terr_set(err, "out of memory");
 		if (f->fd != STDOUT_FILENO)
