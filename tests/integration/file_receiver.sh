@@ -152,4 +152,34 @@ expect_eq "active route written" \
     "$(sed -n 2p "$TMP/want-pager.jsonl" | sed 's/"receiver":"pager"/"receiver":"other"/')" \
     "$(cat "$TMP/other.jsonl" 2>/dev/null)"
 relay_stop
+
+# A file that cannot be written answers 503 so Alertmanager retries; an
+# integration without a sender yet is counted and does not fail the request.
+cat >"$TMP/failing.yml" <<EOF
+route:
+  receiver: gone
+  routes:
+    - matchers: ['severity="warning"']
+      receiver: hook
+receivers:
+  - name: gone
+    file_configs:
+      - path: $TMP/no-such-dir/out.jsonl
+  - name: hook
+    webhook_configs:
+      - url: http://127.0.0.1:9/hook
+EOF
+relay_start --config.file="$TMP/failing.yml"
+http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook"
+expect_eq "unwritable file: status" 503 "$HTTP_CODE"
+expect_eq "unwritable file: body" \
+    "receiver gone: open $TMP/no-such-dir/out.jsonl: No such file or directory" "$HTTP_BODY"
+http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook/hook"
+expect_eq "not yet implemented integration" "200 OK" "$HTTP_CODE $HTTP_BODY"
+http "$RELAY_URL/metrics"
+expect_eq "failure and not-implemented counters" \
+'tocsin_notifications_failed_total{integration="file",receiver="gone"} 1
+tocsin_notifications_not_implemented_total{integration="webhook"} 1' \
+    "$(grep -e '^tocsin_notifications_failed_total' -e '^tocsin_notifications_not_implemented_total' <<<"$HTTP_BODY")"
+relay_stop
 finish
