@@ -9,10 +9,12 @@ main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "check-config") == 0)
 		return cmd_check_config(argc - 1, argv + 1);
-	/* "config routes ...": the subcommand's argv[0] is its second word,
-	 * as amtool's nesting reads. */
+	/* "config routes ..." and "template render ...": the subcommand's
+	 * argv[0] is its second word, as amtool's nesting reads. */
 	if (argc > 2 && strcmp(argv[1], "config") == 0 && strcmp(argv[2], "routes") == 0)
 		return cmd_config_routes(argc - 2, argv + 2);
+	if (argc > 2 && strcmp(argv[1], "template") == 0 && strcmp(argv[2], "render") == 0)
+		return cmd_template_render(argc - 2, argv + 2);
 	/* Everything else, --help and --version included, is the daemon's. */
 	return cmd_serve(argc, argv);
 }
