@@ -40,12 +40,28 @@ struct config {
 int
 cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
 {
-	char	 msg[TERR_MAX];
+	char	 raw[TERR_MAX], msg[TERR_MAX];
+	size_t	 i, o = 0;
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Messages quote config values; control bytes in them must not turn
+	 * one error into several log lines or drive a terminal. */
+	for (i = 0; raw[i] != '\0' && o + 5 < sizeof(msg); i++) {
+		unsigned char c = (unsigned char)raw[i];
+
+		if (c == '\n')
+			o += (size_t)snprintf(msg + o, sizeof(msg) - o, "\\n");
+		else if (c == '\t')
+			o += (size_t)snprintf(msg + o, sizeof(msg) - o, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(msg + o, sizeof(msg) - o, "\\x%02x", c);
+		else
+			msg[o++] = (char)c;
+	}
+	msg[o] = '\0';
 	if (n != NULL)
 		return terr_set(ld->err, "%s:%d:%d: %s", ld->name, n->line, n->col, msg);
 	return terr_set(ld->err, "%s: %s", ld->name, msg);

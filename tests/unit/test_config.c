@@ -247,6 +247,11 @@ test_matchers_and_regexes(void **state)
 	    "  - matchers: ['job=~\"a(b\"']\nreceivers:\n- name: default\n");
 	assert_string_equal(e, NAME ":4:16: invalid matcher: error parsing regexp: "
 	    "missing closing ): `^(?:a(b)$`");
+	/* A control byte from the config is escaped, never copied raw. */
+	e = load_err(f, "route:\n  receiver: default\n  routes:\n"
+	    "  - match_re:\n      job: \"a(\\nb\"\nreceivers:\n- name: default\n");
+	assert_null(strchr(e, '\n'));
+	assert_non_null(strstr(e, "`^(?:a(\\nb)$`"));
 	assert_string_equal(load_err(f, "route:\n  receiver: default\n  routes:\n"
 	    "  - match:\n      1job: x\nreceivers:\n- name: default\n"),
 	    NAME ":5:7: invalid label name \"1job\" in match");
