@@ -53,6 +53,10 @@ cmd_check_config(int argc, char **argv)
 			fprintf(stderr, "tocsin-relay: error: path '%s' does not exist\n",
 			    files[i]);
 			return 1;
+		} else if (S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "tocsin-relay: error: '%s' is a directory\n",
+			    files[i]);
+			return 1;
 		}
 	if (n == 0) {
 		if (isatty(STDIN_FILENO)) {

@@ -80,19 +80,22 @@ else
 	agree=$((agree + 1))
 fi
 
-# A path that does not exist is refused before anything is checked.
-comparisons=$((comparisons + 1))
-"$AMTOOL" check-config minimal.yml no-such.yml >"$TMP/am.out" 2>"$TMP/am.err"
-am_rc=$?
-"$TOCSIN_RELAY" check-config minimal.yml no-such.yml >"$TMP/ts.out" 2>"$TMP/ts.err"
-ts_rc=$?
-if [ "$am_rc" != "$ts_rc" ] || ! cmp -s "$TMP/am.out" "$TMP/ts.out" ||
-    [ "$(sed 's/^amtool:/tocsin-relay:/' "$TMP/am.err")" != "$(cat "$TMP/ts.err")" ]; then
-	differ "missing file: exit $am_rc vs $ts_rc"
-	cat "$TMP/am.err" "$TMP/ts.err" >&2
-else
-	agree=$((agree + 1))
-fi
+# A path that does not exist, or a directory, is refused before anything
+# is checked.
+for bad in no-such.yml secrets; do
+	comparisons=$((comparisons + 1))
+	"$AMTOOL" check-config minimal.yml "$bad" >"$TMP/am.out" 2>"$TMP/am.err"
+	am_rc=$?
+	"$TOCSIN_RELAY" check-config minimal.yml "$bad" >"$TMP/ts.out" 2>"$TMP/ts.err"
+	ts_rc=$?
+	if [ "$am_rc" != "$ts_rc" ] || ! cmp -s "$TMP/am.out" "$TMP/ts.out" ||
+	    [ "$(sed 's/^amtool:/tocsin-relay:/' "$TMP/am.err")" != "$(cat "$TMP/ts.err")" ]; then
+		differ "argument $bad: exit $am_rc vs $ts_rc"
+		cat "$TMP/am.err" "$TMP/ts.err" >&2
+	else
+		agree=$((agree + 1))
+	fi
+done
 
 # tocsin-only extensions.
 cd "$CONFIGS/tocsin-only/valid" || exit 1
