@@ -40,6 +40,7 @@ struct httpd {
 	struct MHD_Daemon	*mhd;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
+	bool			 any;		/* all interfaces: dual stack */
 	char			 addr[INET6_ADDRSTRLEN + 16];
 	struct metric		*m_requests;
 	struct metric		*m_duration;
@@ -104,11 +105,17 @@ parse_listen(struct httpd *h, const char *listen, struct terr *err)
 	host[hl] = '\0';
 	snprintf(port, sizeof(port), "%s", colon + 1);
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
+	/* No host means every interface, IPv4 and IPv6, as Go's ":port". */
+	hints.ai_family = hl ? AF_UNSPEC : AF_INET6;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(hl ? host : NULL, port, &hints, &res)) != 0)
+	if ((rc = getaddrinfo(hl ? host : NULL, port, &hints, &res)) != 0 && hl == 0) {
+		hints.ai_family = AF_INET;
+		rc = getaddrinfo(NULL, port, &hints, &res);
+	}
+	if (rc != 0)
 		return terr_set(err, "listen address %s: %s", orig, gai_strerror(rc));
+	h->any = hl == 0;
 	memcpy(&h->ss, res->ai_addr, res->ai_addrlen);
 	h->sslen = res->ai_addrlen;
 	freeaddrinfo(res);
@@ -506,7 +513,7 @@ httpd_start(struct httpd *h, struct terr *err)
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &h->ss);
 	if (h->ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
+		flags |= h->any ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	if (webconfig_tls_enabled(h->p.web)) {
 		flags |= MHD_USE_TLS;
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)webconfig_tls_cert(h->p.web));
