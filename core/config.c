@@ -158,7 +158,8 @@ cfg_bool(struct cfg_load *ld, const char *field, const struct ynode *n, bool *ou
 		*out = false;
 		return 0;
 	}
-	if (n->plain && n->tag == NULL) {
+	if ((n->plain && n->tag == NULL) ||
+	    (n->tag != NULL && strcmp(n->tag, "tag:yaml.org,2002:bool") == 0)) {
 		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 			if (strcmp(n->value, yes[i]) == 0) {
 				*out = true;
@@ -260,7 +261,10 @@ int_field(struct cfg_load *ld, const char *field, const struct ynode *n,
 		*uv = 0;
 		return 0;
 	}
-	if (!n->plain || n->tag != NULL || n->len != strlen(n->value))
+	if ((!n->plain && n->tag == NULL) || (n->tag != NULL &&
+	    strcmp(n->tag, "tag:yaml.org,2002:int") != 0 &&
+	    strcmp(n->tag, "tag:yaml.org,2002:float") != 0) ||
+	    n->len != strlen(n->value))
 		return cfg_fail(ld, n, "%s must be %s, not the string \"%.64s\"", field,
 		    want, n->value);
 	if ((r = yaml_int(n->value, is_unsigned, sv, uv)) == -2)
@@ -362,10 +366,17 @@ url_problem(const char *s, char *bad, size_t badlen)
 			if ((unsigned char)*q >= 0x80 || isalnum((unsigned char)*q) ||
 			    strchr("!$&'()*+,;=-._~", *q) != NULL)
 				continue;
+			/* Only non-ASCII bytes (and %25) may be escaped in a host. */
 			if (*q == '%' && q + 2 < hend && isxdigit((unsigned char)q[1]) &&
-			    isxdigit((unsigned char)q[2])) {
+			    isxdigit((unsigned char)q[2]) &&
+			    (strchr("89abcdefABCDEF", q[1]) != NULL ||
+			    strncmp(q, "%25", 3) == 0)) {
 				q += 2;
 				continue;
+			}
+			if (*q == '%') {
+				snprintf(bad, badlen, "%.3s", q);
+				return "invalid URL escape";
 			}
 			snprintf(bad, badlen, "%c", *q);
 			return "invalid character in host name";
