@@ -307,6 +307,8 @@ send_answer(struct httpd_req *r)
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 ret;
+	const struct kv		*hs;
+	size_t			 i;
 
 	if (r->status == 0) {
 		log_error("Handler gave no answer", "path", r->path);
@@ -321,6 +323,11 @@ send_answer(struct httpd_req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->www_auth)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic");
+	if (r->h->p.web) {
+		hs = webconfig_headers(r->h->p.web);
+		for (i = 0; i < hs->n; i++)
+			MHD_add_response_header(resp, hs->v[i].name, hs->v[i].value);
+	}
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "buf.h"
 #include "webconfig.h"
 #include "yamldoc.h"
@@ -33,6 +34,7 @@ struct web_user {
 struct webconfig {
 	struct web_user	*users;
 	size_t		 nusers;
+	struct kv	 headers;	/* added to every response */
 
 	bool		 tls;
 	char		*cert;		/* PEM */
@@ -42,6 +44,7 @@ struct webconfig {
 	char		*priorities;
 
 	pthread_mutex_t	 mu;		/* guards the cache */
+	pthread_mutex_t	 bcrypt_mu;	/* one bcrypt at a time, as exporter-toolkit */
 	unsigned char	 cache[AUTH_CACHE_SIZE][DIGEST_LEN];
 	bool		 cached[AUTH_CACHE_SIZE];
 	size_t		 next;
@@ -241,8 +244,60 @@ parse_tls(struct wparse *p, const struct ynode *n)
 	return rc;
 }
 
+/* exporter-toolkit lets only these security headers be set, some of them
+ * only to fixed values. */
+static const struct {
+	const char	*name;
+	const char	*values[3];	/* NULL-terminated; none: any value */
+} extra_headers[] = {
+	{ "Strict-Transport-Security", { NULL } },
+	{ "X-Content-Type-Options", { "nosniff", NULL } },
+	{ "X-Frame-Options", { "deny", "sameorigin", NULL } },
+	{ "X-XSS-Protection", { NULL } },
+	{ "Content-Security-Policy", { NULL } },
+};
+
 static int
-parse_http(struct wparse *p, const struct ynode *n)
+parse_headers(struct wparse *p, struct webconfig *wc, const struct ynode *n)
+{
+	const struct ynode *k, *v;
+	size_t		 i, j, h;
+	char		 want[64];
+
+	if (n->kind == YN_SCALAR && ynode_is_null(n))
+		return 0;
+	if (n->kind != YN_MAP)
+		return perr(p, n, "headers: expected a mapping, got a %s", ynode_kind_name(n));
+	for (i = 0; i + 1 < n->n; i += 2) {
+		k = n->child[i];
+		v = n->child[i + 1];
+		if (k->kind != YN_SCALAR || v->kind != YN_SCALAR || strlen(v->value) != v->len ||
+		    strpbrk(v->value, "\r\n"))
+			return perr(p, k, "headers: expected name: value pairs of one line");
+		for (h = 0; h < sizeof(extra_headers) / sizeof(*extra_headers); h++)
+			if (strcmp(extra_headers[h].name, k->value) == 0)
+				break;
+		if (h == sizeof(extra_headers) / sizeof(*extra_headers))
+			return perr(p, k, "HTTP header \"%s\" can not be configured", k->value);
+		for (j = 0; extra_headers[h].values[j]; j++)
+			if (strcmp(extra_headers[h].values[j], v->value) == 0)
+				break;
+		if (j > 0 && extra_headers[h].values[j] == NULL) {
+			want[0] = '\0';
+			for (j = 0; extra_headers[h].values[j]; j++)
+				snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s\"%s\"",
+				    j ? " " : "", extra_headers[h].values[j]);
+			return perr(p, v, "invalid value for %s. Expected one of: [%s], but got: \"%s\"",
+			    k->value, want, v->value);
+		}
+		if (kv_set(&wc->headers, k->value, v->value) == -1)
+			return terr_set(p->err, "out of memory");
+	}
+	return 0;
+}
+
+static int
+parse_http(struct wparse *p, struct webconfig *wc, const struct ynode *n)
 {
 	static const char *const known[] = { "http2", "headers", NULL };
 	const struct ynode *v;
@@ -253,8 +308,8 @@ parse_http(struct wparse *p, const struct ynode *n)
 	/* HTTP/2 is accepted and has no effect: the server speaks HTTP/1.1. */
 	if ((v = ynode_map_get(n, "http2")) && boolean(p, v, "http2", &b) == -1)
 		return -1;
-	if ((v = ynode_map_get(n, "headers")) && !ynode_is_null(v))
-		return perr(p, v, "headers is not supported");
+	if ((v = ynode_map_get(n, "headers")) && parse_headers(p, wc, v) == -1)
+		return -1;
 	return 0;
 }
 
@@ -430,6 +485,8 @@ webconfig_load_buffer(const char *name, const char *dir, const char *yaml, size_
 		goto fail;
 	}
 	pthread_mutex_init(&wc->mu, NULL);
+	pthread_mutex_init(&wc->bcrypt_mu, NULL);
+	kv_init(&wc->headers);
 	if ((root = ydoc_root(doc)) != NULL) {
 		if (check_map(&p, root, "the web config", known) == -1)
 			goto fail;
@@ -439,7 +496,7 @@ webconfig_load_buffer(const char *name, const char *dir, const char *yaml, size_
 		}
 		if ((n = ynode_map_get(root, "tls_server_config")) && parse_tls(&p, n) == -1)
 			goto fail;
-		if ((n = ynode_map_get(root, "http_server_config")) && parse_http(&p, n) == -1)
+		if ((n = ynode_map_get(root, "http_server_config")) && parse_http(&p, wc, n) == -1)
 			goto fail;
 		if ((n = ynode_map_get(root, "basic_auth_users")) && parse_users(&p, wc, n) == -1)
 			goto fail;
@@ -489,6 +546,7 @@ webconfig_free(struct webconfig *wc)
 		free(wc->users[i].hash);
 	}
 	free(wc->users);
+	kv_free(&wc->headers);
 	free(wc->cert);
 	if (wc->key)
 		explicit_bzero(wc->key, strlen(wc->key));
@@ -496,6 +554,7 @@ webconfig_free(struct webconfig *wc)
 	free(wc->client_ca);
 	free(wc->priorities);
 	pthread_mutex_destroy(&wc->mu);
+	pthread_mutex_destroy(&wc->bcrypt_mu);
 	free(wc);
 }
 
@@ -567,7 +626,10 @@ webconfig_check_user(struct webconfig *wc, const char *user, const char *passwor
 	/* struct crypt_data is large; keep it off the server threads' stacks. */
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return false;
+	/* Serialised so that a flood of bad credentials costs one core only. */
+	pthread_mutex_lock(&wc->bcrypt_mu);
 	out = crypt_rn(password, hash, cd, sizeof(*cd));
+	pthread_mutex_unlock(&wc->bcrypt_mu);
 	n = strlen(hash);
 	ok = out != NULL && out[0] != '*' && strlen(out) == n && ct_equal(out, hash, n) && known;
 	explicit_bzero(cd, sizeof(*cd));
@@ -580,6 +642,12 @@ webconfig_check_user(struct webconfig *wc, const char *user, const char *passwor
 		pthread_mutex_unlock(&wc->mu);
 	}
 	return ok;
+}
+
+const struct kv *
+webconfig_headers(const struct webconfig *wc)
+{
+	return &wc->headers;
 }
 
 bool

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "alert.h"
 #include "err.h"
 
 struct webconfig;	/* opaque; immutable after loading except its auth cache */
@@ -37,6 +38,10 @@ bool	webconfig_has_users(const struct webconfig *wc);
  * cached (as exporter-toolkit does), so a busy client does not cost one
  * bcrypt per request. Thread-safe. */
 bool	webconfig_check_user(struct webconfig *wc, const char *user, const char *password);
+
+/* http_server_config.headers (only the security headers exporter-toolkit
+ * allows), to add to every response. Owned by wc. */
+const struct kv *webconfig_headers(const struct webconfig *wc);
 
 /* TLS: enabled when any TLS field is set (exporter-toolkit's IsEnabled). The
  * PEM strings are owned by wc; client_ca is NULL when not configured. */

@@ -203,7 +203,8 @@ test_httpd_body_cap_answers_413(void **state)
 static void
 test_httpd_basic_auth_guards_every_path(void **state)
 {
-	static const char yaml[] = "basic_auth_users:\n  alice: " HASH "\n";
+	static const char yaml[] = "basic_auth_users:\n  alice: " HASH "\n"
+	    "http_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n";
 	struct webconfig *wc;
 	struct httpd	*h;
 	struct resp	 r;
@@ -216,6 +217,7 @@ test_httpd_basic_auth_guards_every_path(void **state)
 	assert_int_equal(r.code, 401);
 	assert_string_equal(buf_str(&r.body), "Unauthorized\n");
 	assert_non_null(strstr(buf_str(&r.headers), "\r\nWWW-Authenticate: Basic\r\n"));
+	assert_non_null(strstr(buf_str(&r.headers), "\r\nX-Content-Type-Options: nosniff\r\n"));
 	resp_free(&r);
 	request(base, "GET", "/echo", NULL, NULL, "alice:wrong", &r);
 	assert_int_equal(r.code, 401);
@@ -226,6 +228,7 @@ test_httpd_basic_auth_guards_every_path(void **state)
 	request(base, "GET", "/echo", NULL, NULL, "alice:s3cret", &r);
 	assert_int_equal(r.code, 200);
 	assert_string_equal(buf_str(&r.body), "GET /echo\n");
+	assert_non_null(strstr(buf_str(&r.headers), "\r\nX-Content-Type-Options: nosniff\r\n"));
 	resp_free(&r);
 	request(base, "GET", "/nope", NULL, NULL, "alice:s3cret", &r);
 	assert_int_equal(r.code, 404);

@@ -119,6 +119,29 @@ test_webconfig_bcrypt_accepts_right_password_only(void **state)
 	webconfig_free(wc);
 }
 
+static void
+test_webconfig_security_headers_like_exporter_toolkit(void **state)
+{
+	struct webconfig *wc;
+	const struct kv	*h;
+	struct terr	 err;
+
+	assert_non_null(wc = load("http_server_config:\n  headers:\n"
+	    "    X-Frame-Options: deny\n    Strict-Transport-Security: max-age=31536000\n", &err));
+	h = webconfig_headers(wc);
+	assert_int_equal(h->n, 2);
+	assert_string_equal(h->v[0].name, "Strict-Transport-Security");
+	assert_string_equal(h->v[0].value, "max-age=31536000");
+	assert_string_equal(h->v[1].name, "X-Frame-Options");
+	assert_string_equal(h->v[1].value, "deny");
+	webconfig_free(wc);
+	expect_error("http_server_config:\n  headers:\n    Server: tocsin\n",
+	    "web.yml:3:5: HTTP header \"Server\" can not be configured");
+	expect_error("http_server_config:\n  headers:\n    X-Frame-Options: allow\n",
+	    "web.yml:3:22: invalid value for X-Frame-Options. Expected one of: "
+	    "[\"deny\" \"sameorigin\"], but got: \"allow\"");
+}
+
 static char tmpdir[64];
 
 static void
@@ -197,6 +220,7 @@ main(void)
 		cmocka_unit_test(test_webconfig_empty_file_means_no_auth_no_tls),
 		cmocka_unit_test(test_webconfig_unknown_keys_are_errors_with_positions),
 		cmocka_unit_test(test_webconfig_bcrypt_accepts_right_password_only),
+		cmocka_unit_test(test_webconfig_security_headers_like_exporter_toolkit),
 		cmocka_unit_test(test_webconfig_tls_files_are_relative_to_the_config),
 	};
 
