@@ -604,7 +604,8 @@ call_func(struct exec *x, const struct val *dot, const struct node *ident,
 	if (eval_args(x, dot, cmd, final, args, &nargs) == -1)
 		return -1;
 	save = x->at;
-	x->at = ident;
+	/* Go names the whole command in call errors */
+	x->at = cmd ? cmd : ident;
 	if ((int)nargs < f->minargs || (f->maxargs >= 0 && (int)nargs > f->maxargs)) {
 		if (f->maxargs < 0)
 			return xerr(x, "wrong number of args for %s: want at "
@@ -763,16 +764,18 @@ eval_pipe(struct exec *x, const struct val *dot, const struct node *pipe,
 }
 
 static int
-print_value(struct exec *x, const struct val *v)
+print_value(struct exec *x, const struct val *v, const struct node *pipe)
 {
-	if (x->kind == TMPL_HTML && v->t != V_HTML) {
-		const char	*s;
+	if (x->kind == TMPL_HTML) {
+		const struct node	*last = pipe->kids[pipe->nkids - 1];
+		const char		*fn = NULL;
 
-		if (v->t == V_NIL)
-			return 0;
-		if ((s = val_to_str(x, v)) == NULL)
-			return oom(x);
-		if (esc_html(x->out, s) == -1)
+		/* a trailing html/urlquery stands in for the context escaper */
+		if (last->nkids > 0 && last->kids[0]->k == N_IDENT &&
+		    (strcmp(last->kids[0]->s, "html") == 0 ||
+		    strcmp(last->kids[0]->s, "urlquery") == 0))
+			fn = last->kids[0]->s;
+		if (html_value(x, v, fn) == -1)
 			return xerr(x, "output too large");
 		return 0;
 	}
@@ -924,6 +927,11 @@ walk(struct exec *x, const struct val *dot, const struct node *n)
 				return r;
 		return F_OK;
 	case N_TEXT:
+		if (x->kind == TMPL_HTML) {
+			if (html_text(x, n->s, n->slen) == -1)
+				return xerr(x, "output too large");
+			return F_OK;
+		}
 		if (buf_add(x->out, n->s, n->slen) == -1)
 			return xerr(x, "output too large");
 		return F_OK;
@@ -931,7 +939,7 @@ walk(struct exec *x, const struct val *dot, const struct node *n)
 		if (eval_pipe(x, dot, n->pipe, &v) == -1)
 			return F_ERR;
 		if (n->pipe->ndecl == 0)
-			return print_value(x, &v) == -1 ? F_ERR : F_OK;
+			return print_value(x, &v, n->pipe) == -1 ? F_ERR : F_OK;
 		return F_OK;
 	case N_IF:
 	case N_WITH:

@@ -1,5 +1,6 @@
 /* tmpl_funcs.c: text/template's built-in functions and Alertmanager's
  * function library, with Go's argument rules and error texts. */
+#include <ctype.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -269,8 +270,12 @@ fn_index(struct exec *x, struct val *a, size_t n, struct val *out)
 
 				cur.t = V_INT;
 				cur.u.i = byte;
-			} else
-				seq_at(&cur, (size_t)i, &cur);
+			} else {
+				struct val elem;
+
+				seq_at(&cur, (size_t)i, &elem);
+				cur = elem;
+			}
 			break;
 		}
 		case V_NIL:
@@ -558,6 +563,22 @@ bad:
 	return 1;
 }
 
+/* Go's unicode.IsPrint for the code points that matter in practice: C1
+ * controls, non-ASCII spaces, format characters and separators are not. */
+static bool
+go_is_print(long cp)
+{
+	if (cp < 0xa1)
+		return cp >= 0x20 && cp < 0x7f;
+	if (cp == 0xad || (cp >= 0x2000 && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202f) || (cp >= 0x205f && cp <= 0x206f) ||
+	    cp == 0x3000 || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	    cp == 0x1680 || cp == 0x180e || (cp >= 0xe000 && cp <= 0xf8ff) ||
+	    cp >= 0xf0000)
+		return false;
+	return true;
+}
+
 int
 esc_js(struct buf *out, const char *str)
 {
@@ -585,7 +606,7 @@ esc_js(struct buf *out, const char *str)
 			}
 		} else if (cp == 0xfffd && n == 1)
 			r = buf_printf(out, "\\u%04lX", cp);
-		else if (!iswprint((wint_t)cp) && cp < 0x10000)
+		else if (!go_is_print(cp))
 			r = buf_printf(out, "\\u%04lX", cp);
 		else
 			r = buf_add(out, s, n);
@@ -668,7 +689,7 @@ map_case(struct exec *x, const char *s, int mode, struct val *out)
 	struct buf		 b;
 	locale_t		 loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	const unsigned char	*p = (const unsigned char *)s;
-	bool			 inword = false;
+	bool			 inword = false, prev_letter = false;
 
 	buf_init(&b, 0);
 	while (*p) {
@@ -684,18 +705,25 @@ map_case(struct exec *x, const char *s, int mode, struct val *out)
 			inword = false;
 			continue;
 		}
-		letter = loc ? (iswalnum_l((wint_t)cp, loc) || cp == '\'' ||
-		    cp == 0x2019) : (cp < 0x80 && (cp == '\'' ||
-		    (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-		    (cp >= '0' && cp <= '9')));
-		if (mode == 0 || (mode == 2 && !inword))
+		/* a word (for title) runs over letters, digits, '_' and the
+		 * joiners ' . : between letters; its first cased letter is
+		 * upper-cased, the rest lower-cased, like x/text/cases.Title */
+		letter = loc ? (iswalpha_l((wint_t)cp, loc) != 0) :
+		    ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
+		if (mode == 2 && !letter && !(cp >= '0' && cp <= '9') &&
+		    cp != '_' && !((cp == '\'' || cp == '.' || cp == ':' ||
+		    cp == 0x2019) && prev_letter && p[n] != '\0' &&
+		    (isalpha(p[n]) || p[n] >= 0x80)))
+			inword = false;
+		prev_letter = letter;
+		if (mode == 0 || (mode == 2 && !inword && letter))
 			m = loc ? (long)towupper_l((wint_t)cp, loc) :
 			    (cp >= 'a' && cp <= 'z' ? cp - 32 : cp);
 		else
 			m = loc ? (long)towlower_l((wint_t)cp, loc) :
 			    (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
-		if (mode == 2)
-			inword = letter;
+		if (mode == 2 && letter)
+			inword = true;
 		if (m == cp) {
 			if (buf_add(&b, p, n) == -1)
 				goto fail;

@@ -170,6 +170,14 @@ struct tvar {
 	struct val	 v;
 };
 
+/* The HTML context of an HTML render (tmpl_html.c). */
+struct hctx {
+	int	 state, attr, url;
+	char	 delim;
+	char	 elem[16];
+	char	 attrname[32];
+};
+
 struct exec {
 	const struct tmpl_set	*set;
 	struct buf		*out;
@@ -184,7 +192,13 @@ struct exec {
 	int64_t			 now_sec;
 	int32_t			 now_nsec;
 	const char		*local_tz;
+	struct hctx		 h;
 };
+
+/* HTML renders: template text through the context machine, values escaped
+ * for their context (last: the pipeline's final function name or NULL). */
+int	html_text(struct exec *x, const char *s, size_t len);
+int	html_value(struct exec *x, const struct val *v, const char *last);
 
 /* Sets an execution error in Go's wording: "template: NAME:L:C: executing
  * "NAME" at <SRC>: msg". Returns -1. */

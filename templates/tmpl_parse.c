@@ -792,6 +792,24 @@ fail:
 	return NULL;
 }
 
+/* A command's text as Go prints it in errors: its operands joined by one
+ * space. */
+static int
+cmd_src(struct node *cmd)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (size_t i = 0; i < cmd->nkids; i++)
+		if ((i && buf_addc(&b, ' ') == -1) ||
+		    buf_adds(&b, cmd->kids[i]->src ? cmd->kids[i]->src : "") == -1) {
+			buf_free(&b);
+			return -1;
+		}
+	cmd->src = buf_steal(&b);
+	return cmd->src ? 0 : -1;
+}
+
 static struct node *
 command(struct parser *p)
 {
@@ -810,6 +828,10 @@ command(struct parser *p)
 			unlex(p);
 			if (cmd->nkids == 0) {
 				perr(p, "empty command");
+				goto fail;
+			}
+			if (cmd_src(cmd) == -1) {
+				perr(p, "out of memory");
 				goto fail;
 			}
 			return cmd;
