@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,18 @@ struct hroute {
 	void		*arg;
 };
 
+/* A web config with the number of its users: requests in flight, plus one
+ * while it is current, plus one for the TLS setup of the running daemon. */
+struct webref {
+	struct webconfig	*wc;
+	unsigned		 refs;
+};
+
 struct httpd {
-	struct httpd_params	 p;
+	struct httpd_params	 p;		/* p.web: the TLS settings, fixed */
+	pthread_mutex_t		 mu;		/* guards cur and refs */
+	struct webref		*cur;		/* auth and headers, swapped on reload */
+	struct webref		*tls;
 	struct hroute		*routes;
 	size_t			 nroutes;
 	struct MHD_Daemon	*mhd;
@@ -48,6 +59,7 @@ struct httpd {
 
 struct httpd_req {
 	struct httpd		*h;
+	struct webref		*web;		/* NULL: no web config */
 	struct MHD_Connection	*conn;
 	const struct hroute	*route;
 	const char		*method;
@@ -122,6 +134,51 @@ parse_listen(struct httpd *h, const char *listen, struct terr *err)
 	return 0;
 }
 
+static struct webref *
+web_acquire(struct httpd *h)
+{
+	struct webref	*w;
+
+	pthread_mutex_lock(&h->mu);
+	if ((w = h->cur) != NULL)
+		w->refs++;
+	pthread_mutex_unlock(&h->mu);
+	return w;
+}
+
+static void
+web_release(struct httpd *h, struct webref *w)
+{
+	bool	 last;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&h->mu);
+	last = --w->refs == 0;
+	pthread_mutex_unlock(&h->mu);
+	if (last) {
+		webconfig_free(w->wc);
+		free(w);
+	}
+}
+
+int
+httpd_set_webconfig(struct httpd *h, struct webconfig *wc)
+{
+	struct webref	*w, *old;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return -1;
+	w->wc = wc;
+	w->refs = 1;
+	pthread_mutex_lock(&h->mu);
+	old = h->cur;
+	h->cur = w;
+	pthread_mutex_unlock(&h->mu);
+	web_release(h, old);
+	return 0;
+}
+
 struct httpd *
 httpd_new(const struct httpd_params *p, struct terr *err)
 {
@@ -131,9 +188,20 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		terr_set(err, "out of memory");
+		webconfig_free(p->web);
 		return NULL;
 	}
+	pthread_mutex_init(&h->mu, NULL);
 	h->p = *p;
+	if (p->web) {
+		if (httpd_set_webconfig(h, p->web) == -1) {
+			webconfig_free(p->web);
+			terr_set(err, "out of memory");
+			goto fail;
+		}
+		h->tls = h->cur;
+		h->tls->refs++;
+	}
 	if (h->p.threads == 0)
 		h->p.threads = 4;
 	if (h->p.timeout == 0)
@@ -157,7 +225,7 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 	}
 	return h;
  fail:
-	free(h);
+	httpd_free(h);
 	return NULL;
 }
 
@@ -323,8 +391,8 @@ send_answer(struct httpd_req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->www_auth)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic");
-	if (r->h->p.web) {
-		hs = webconfig_headers(r->h->p.web);
+	if (r->web) {
+		hs = webconfig_headers(r->web->wc);
 		for (i = 0; i < hs->n; i++)
 			MHD_add_response_header(resp, hs->v[i].name, hs->v[i].value);
 	}
@@ -359,16 +427,14 @@ client_cert_ok(const struct httpd *h, struct MHD_Connection *conn)
 }
 
 static bool
-auth_ok(struct httpd *h, struct MHD_Connection *conn)
+auth_ok(struct webconfig *wc, struct MHD_Connection *conn)
 {
 	char	*user, *pass = NULL;
 	bool	 ok;
 
-	if (!webconfig_has_users(h->p.web))
-		return true;
 	if ((user = MHD_basic_auth_get_username_password(conn, &pass)) == NULL)
 		return false;
-	ok = pass != NULL && webconfig_check_user(h->p.web, user, pass);
+	ok = pass != NULL && webconfig_check_user(wc, user, pass);
 	if (pass) {
 		explicit_bzero(pass, strlen(pass));
 		MHD_free(pass);
@@ -388,7 +454,7 @@ early_answer(struct httpd_req *r, const char *version)
 	unsigned long long n;
 	bool		 known;
 
-	if (webconfig_has_users(h->p.web) && !auth_ok(h, r->conn)) {
+	if (r->web && webconfig_has_users(r->web->wc) && !auth_ok(r->web->wc, r->conn)) {
 		r->www_auth = true;
 		httpd_reply_text(r, 401, "Unauthorized");
 		return true;
@@ -430,6 +496,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		r->path = url;
 		clock_gettime(CLOCK_MONOTONIC, &r->start);
 		buf_init(&r->body, h->p.max_body ? h->p.max_body : 1);
+		r->web = web_acquire(h);
 		if (webconfig_tls_enabled(h->p.web) && !client_cert_ok(h, conn)) {
 			log_debug("Client certificate rejected", "path", url);
 			return MHD_NO;
@@ -493,6 +560,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			    "handler", label, "code", code, "duration_seconds", dur);
 		}
 	}
+	web_release(h, r->web);
 	buf_free(&r->body);
 	free(r->ctype);
 	free(r->resp);
@@ -569,5 +637,8 @@ httpd_free(struct httpd *h)
 		free(h->routes[i].label);
 	}
 	free(h->routes);
+	web_release(h, h->cur);
+	web_release(h, h->tls);
+	pthread_mutex_destroy(&h->mu);
 	free(h);
 }

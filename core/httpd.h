@@ -26,12 +26,13 @@ struct httpd_params {
 	unsigned	 timeout;	/* idle connection timeout, seconds; 0 means 10 */
 	unsigned	 conn_limit;	/* 0 means 256 */
 	unsigned	 per_ip_limit;	/* 0 means 64 */
-	struct webconfig *web;		/* TLS and auth; NULL for plain HTTP. Borrowed */
+	struct webconfig *web;		/* TLS and auth; NULL for plain HTTP. Owned by
+					 * the server from httpd_new on (even when it fails) */
 	struct metrics	*metrics;	/* NULL for none. Borrowed */
 };
 
-/* Allocates a server (not yet listening). The borrowed objects must outlive
- * it. Caller frees with httpd_free. */
+/* Allocates a server (not yet listening). p->metrics must outlive it.
+ * Caller frees with httpd_free. */
 struct httpd *httpd_new(const struct httpd_params *p, struct terr *err);
 /* Registers a handler before httpd_start. With prefix, path matches every
  * path that starts with it. label names the handler in metrics and logs.
@@ -41,6 +42,11 @@ int	httpd_handle(struct httpd *h, const char *method, const char *path, bool pre
 	    const char *label, httpd_handler fn, void *arg) WARN_UNUSED;
 /* Binds and starts serving on the pool's threads. */
 int	httpd_start(struct httpd *h, struct terr *err) WARN_UNUSED;
+/* Replaces the basic auth users and headers for requests that start from now
+ * on (the TLS settings stay those the server started with) and takes
+ * ownership of wc; the previous config is freed when its last request ends.
+ * Returns -1 (and does not take wc) only when memory runs out. */
+int	httpd_set_webconfig(struct httpd *h, struct webconfig *wc) WARN_UNUSED;
 /* The bound address ("127.0.0.1:9096"; the real port when 0 was asked). */
 const char *httpd_address(const struct httpd *h);
 /* Stops (waiting for running handlers) and frees. */

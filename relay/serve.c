@@ -34,6 +34,8 @@ extern const size_t tocsin_default_config_len;
 
 struct serve {
 	const char	*config_file;	/* NULL: the embedded default */
+	const char	*web_file;	/* NULL: no TLS, no auth */
+	struct httpd	*h;		/* NULL until the server exists */
 	struct intake	*intake;
 	struct metrics	*metrics;
 	struct metric	*m_reload_ok;
@@ -50,6 +52,31 @@ load_config(const struct serve *s, struct terr *err)
 	    tocsin_default_config_len, err);
 }
 
+/* Re-reads the web config as exporter-toolkit does on every request: new
+ * users and headers apply at once, TLS settings at the next start. A bad
+ * file keeps the running one. */
+static void
+reload_web(struct serve *s)
+{
+	struct webconfig *wc;
+	struct terr	 err;
+
+	if (s->web_file == NULL || s->h == NULL)
+		return;
+	if ((wc = webconfig_load_file(s->web_file, &err)) == NULL) {
+		log_error("Loading web config failed; keeping the running one", "file",
+		    s->web_file, "err", err.msg);
+		return;
+	}
+	if (webconfig_tls_enabled(wc))
+		log_info("Web config reloaded; TLS settings apply at the next start",
+		    "file", s->web_file);
+	if (httpd_set_webconfig(s->h, wc) == -1) {
+		log_error("Out of memory");
+		webconfig_free(wc);
+	}
+}
+
 /* Re-reads the config; on failure the running one stays. */
 static int
 reload(struct serve *s, struct terr *err)
@@ -58,6 +85,7 @@ reload(struct serve *s, struct terr *err)
 	int		 rc = -1;
 
 	pthread_mutex_lock(&s->reload_mu);
+	reload_web(s);
 	log_info("Loading configuration file", "file",
 	    s->config_file ? s->config_file : EMBEDDED_NAME);
 	if ((cfg = load_config(s, err)) == NULL) {
@@ -235,7 +263,7 @@ cmd_serve(int argc, char **argv)
 	const char	*config_file = NULL, *listen = "127.0.0.1:9096", *storage = "data/";
 	const char	*web_file = NULL, *level = "info", *format = "logfmt";
 	const char	*max_body_s = NULL;
-	bool		 help = false, version = false;
+	bool		 help = false, version = false, tls = false;
 	const struct flag flags[] = {
 		{ "config.file", FLAG_STRING, &config_file,
 		  "tocsin configuration file name (default: the embedded etc/default.yml).", "FILE" },
@@ -327,8 +355,11 @@ cmd_serve(int argc, char **argv)
 	hp.listen = listen;
 	hp.max_body = max_body;
 	hp.web = web;
+	tls = webconfig_tls_enabled(web);
 	hp.metrics = s.metrics;
-	if ((h = httpd_new(&hp, &err)) == NULL) {
+	h = httpd_new(&hp, &err);
+	web = NULL;	/* the server owns it now */
+	if (h == NULL) {
 		log_error("Cannot set up the HTTP server", "err", err.msg);
 		goto out;
 	}
@@ -345,12 +376,14 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	s.web_file = web_file;
+	s.h = h;
 	if (httpd_start(h, &err) == -1) {
 		log_error("Cannot start the HTTP server", "err", err.msg);
 		goto out;
 	}
 	log_info("Listening", "address", httpd_address(h),
-	    "tls", webconfig_tls_enabled(web) ? "true" : "false",
+	    "tls", tls ? "true" : "false",
 	    "config", config_file ? config_file : EMBEDDED_NAME);
 	(void)sd_notify(0, "READY=1");
 	wait_for_stop(&s, &set);
@@ -358,6 +391,7 @@ cmd_serve(int argc, char **argv)
 	rc = 0;
  out:
 	/* The server first: it waits for running handlers, which use the rest. */
+	s.h = NULL;
 	httpd_free(h);
 	intake_free(s.intake);
 	filesink_free(files);

@@ -10,6 +10,8 @@ J='Content-Type: application/json'
 # crypt.crypt(pw, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)).
 HASH='$2b$10$Izv0MZsLNOawWZU5ctJVme2Xr.6Spmi2OEyNn/UEJ.K69pKR2Gjca'
 PW='correct horse'
+HASH2='$2b$10$h/ocMyKHVekT77IRKb6bY.KnqMZpvnzdxA9CmaUBMLkE193xfpvGi'
+PW2='battery staple'
 
 # --- basic auth over plain HTTP ---------------------------------------------
 cat >"$TMP/web-auth.yml" <<EOF
@@ -41,9 +43,32 @@ http -u "alertmanager:$PW" -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing
 expect_eq "webhook with credentials" "200 OK" "$HTTP_CODE $HTTP_BODY"
 http -u "alertmanager:$PW" "$RELAY_URL/no/such/path"
 expect_eq "authenticated unknown path" 404 "$HTTP_CODE"
+
+# SIGHUP re-reads the web config: a broken one keeps the running users, a
+# good one replaces them (exporter-toolkit reads it on every request).
+printf 'basic_auth_users: [\n' >"$TMP/web-auth.yml"
+kill -HUP "$RELAY_PID"
+wait_for_line 'msg="Loading web config failed; keeping the running one"' 10 "$RELAY_ERR" ||
+    fail "no web config reload failure logged"
+http -u "alertmanager:$PW" "$RELAY_URL/-/healthy"
+expect_eq "users kept after a broken web config" 200 "$HTTP_CODE"
+cat >"$TMP/web-auth.yml" <<EOF
+basic_auth_users:
+  alertmanager: '$HASH2'
+EOF
+kill -HUP "$RELAY_PID"
+for i in $(seq 100); do
+	http -u "alertmanager:$PW2" "$RELAY_URL/-/healthy"
+	[ "$HTTP_CODE" = 200 ] && break
+	sleep 0.1
+done
+expect_eq "new password after reload" 200 "$HTTP_CODE"
+http -u "alertmanager:$PW" "$RELAY_URL/-/healthy"
+expect_eq "old password refused after reload" 401 "$HTTP_CODE"
 relay_stop
 expect_eq "one notification written" 1 "$(wc -l <"$RELAY_OUT")"
-expect_eq "no password in the log" 0 "$(grep -c -e 'correct horse' -e 'Authorization' "$RELAY_ERR" || true)"
+expect_eq "no password in the log" 0 \
+    "$(grep -c -e 'correct horse' -e 'battery staple' -e 'Authorization' "$RELAY_ERR" || true)"
 
 # A web config with an unknown key stops the start-up with its position.
 printf 'basic_auth_users:\n  a: "%s"\ntls_server_confg: {}\n' "$HASH" >"$TMP/web-bad.yml"

@@ -205,6 +205,7 @@ test_httpd_basic_auth_guards_every_path(void **state)
 {
 	static const char yaml[] = "basic_auth_users:\n  alice: " HASH "\n"
 	    "http_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n";
+	static const char yaml2[] = "basic_auth_users:\n  bob: " HASH "\n";
 	struct webconfig *wc;
 	struct httpd	*h;
 	struct resp	 r;
@@ -233,8 +234,19 @@ test_httpd_basic_auth_guards_every_path(void **state)
 	request(base, "GET", "/nope", NULL, NULL, "alice:s3cret", &r);
 	assert_int_equal(r.code, 404);
 	resp_free(&r);
+
+	/* A swapped web config applies to the next request. */
+	assert_non_null(wc = webconfig_load_buffer("web.yml", ".", yaml2, strlen(yaml2), &err));
+	assert_int_equal(httpd_set_webconfig(h, wc), 0);
+	request(base, "GET", "/echo", NULL, NULL, "alice:s3cret", &r);
+	assert_int_equal(r.code, 401);
+	assert_null(strstr(buf_str(&r.headers), "X-Content-Type-Options"));
+	resp_free(&r);
+	request(base, "GET", "/echo", NULL, NULL, "bob:s3cret", &r);
+	assert_int_equal(r.code, 200);
+	resp_free(&r);
+	/* The server owns both configs. */
 	httpd_free(h);
-	webconfig_free(wc);
 }
 
 static void
