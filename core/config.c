@@ -425,15 +425,65 @@ cfg_url(struct cfg_load *ld, const char *field, const struct ynode *n, bool secr
 	return cfg_fail(ld, n, "%s: %s in \"%.200s\"", field, why, n->value);
 }
 
+/* Go's path.Clean, in place: what filepath.Join hands back, so that paths
+ * in messages read as Alertmanager prints them. */
+static void
+clean_path(char *s)
+{
+	char	*out = s, *r = s;
+	size_t	 dotdot = 0;	/* out offset below which ".." cannot back up */
+	bool	 rooted = s[0] == '/';
+
+	if (*s == '\0') {
+		strcpy(s, ".");
+		return;
+	}
+	if (rooted) {
+		out++;
+		r++;
+		dotdot = 1;
+	}
+	while (*r != '\0') {
+		if (*r == '/')
+			r++;
+		else if (r[0] == '.' && (r[1] == '/' || r[1] == '\0'))
+			r++;
+		else if (r[0] == '.' && r[1] == '.' && (r[2] == '/' || r[2] == '\0')) {
+			r += 2;
+			if ((size_t)(out - s) > dotdot) {
+				out--;
+				while ((size_t)(out - s) > dotdot && *out != '/')
+					out--;
+			} else if (!rooted) {
+				if (out != s)
+					*out++ = '/';
+				*out++ = '.';
+				*out++ = '.';
+				dotdot = (size_t)(out - s);
+			}
+		} else {
+			if ((rooted && (size_t)(out - s) != 1) || (!rooted && out != s))
+				*out++ = '/';
+			while (*r != '\0' && *r != '/')
+				*out++ = *r++;
+		}
+	}
+	if (out == s)
+		*out++ = '.';
+	*out = '\0';
+}
+
 static char *
 join_dir(const char *dir, const char *p)
 {
 	char	*out;
 
 	if (p[0] == '/' || dir == NULL || dir[0] == '\0')
-		return strdup(p);
-	if (asprintf(&out, "%s/%s", dir, p) == -1)
-		return NULL;
+		out = strdup(p);
+	else if (asprintf(&out, "%s/%s", dir, p) == -1)
+		out = NULL;
+	if (out != NULL)
+		clean_path(out);
 	return out;
 }
 

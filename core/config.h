@@ -41,9 +41,10 @@ const struct time_interval *config_time_interval_at(const struct config *cfg, si
 size_t	config_inhibit_rule_count(const struct config *cfg);
 /* global.resolve_timeout (default 5m). */
 int64_t	config_resolve_timeout_ms(const struct config *cfg);
-/* Checks the template globs as Alertmanager does when it loads templates:
- * today only that each is a valid pattern ("syntax error in pattern"), which
- * is not a config load error in Alertmanager either. */
+/* Checks that each template glob is a valid pattern as Go's filepath.Glob
+ * sees it ("syntax error in pattern"). Like Alertmanager, loading a config
+ * does not check this; whoever loads the templates (check-config, the
+ * daemon) calls it before parsing the matched files. */
 int	config_check_templates(const struct config *cfg, struct terr *err);
 
 #endif

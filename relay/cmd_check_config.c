@@ -6,6 +6,27 @@
 
 #include "cli.h"
 #include "config.h"
+#include "tmpl.h"
+
+/* Loads the template files like Alertmanager's template.FromGlobs: a bad
+ * pattern or a file that does not parse fails; a glob matching nothing is
+ * fine. */
+static int
+check_templates(const struct config *cfg, struct terr *err)
+{
+	struct tmpl_set	*set;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (config_check_templates(cfg, err) == -1)
+		return -1;
+	if ((set = tmpl_set_new()) == NULL)
+		return terr_set(err, "out of memory");
+	for (i = 0; i < config_template_count(cfg) && rc == 0; i++)
+		rc = tmpl_set_add_glob(set, config_template_at(cfg, i), err);
+	tmpl_set_free(set);
+	return rc;
+}
 
 /* One file; returns how many checks failed (0, 1 or 2 like amtool, which
  * counts a failed template load separately from the config). */
@@ -28,7 +49,7 @@ check_one(const char *path)
 	printf(" - %zu receivers\n", config_receiver_count(cfg));
 	printf(" - %zu templates\n", config_template_count(cfg));
 	if (config_template_count(cfg) > 0) {
-		if (config_check_templates(cfg, &err) == -1) {
+		if (check_templates(cfg, &err) == -1) {
 			printf("  FAILED: %s\n", err.msg);
 			failed++;
 		} else

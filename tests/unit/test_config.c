@@ -559,7 +559,7 @@ test_templates_resolve_against_config_dir(void **state)
 	char	 want[256];
 
 	cfg = load(f, ROOT "receivers:\n- name: default\ntemplates:\n"
-	    "- 'tmpl/*.tmpl'\n- /etc/am/x.tmpl\n");
+	    "- './x/../tmpl//*.tmpl'\n- /etc/am/x.tmpl\n");
 	assert_int_equal(config_template_count(cfg), 2);
 	snprintf(want, sizeof(want), "%s/tmpl/*.tmpl", f->dir);
 	assert_string_equal(config_template_at(cfg, 0), want);
