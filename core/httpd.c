@@ -23,6 +23,8 @@
 /* How much of an oversized chunked body is read (and dropped) so the client
  * still gets its 413 before the connection is cut. */
 #define DRAIN_MAX ((size_t)64 << 20)
+/* How long a stop waits for requests in flight: 250 ticks of 20 ms. */
+#define STOP_GRACE_TICKS 250
 
 struct hroute {
 	char		*method;
@@ -46,6 +48,7 @@ struct httpd {
 	pthread_mutex_t		 mu;		/* guards cur and refs */
 	struct webref		*cur;		/* auth and headers, swapped on reload */
 	struct webref		*tls;
+	unsigned		 active;	/* requests being handled; under mu */
 	struct hroute		*routes;
 	size_t			 nroutes;
 	struct MHD_Daemon	*mhd;
@@ -497,6 +500,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		clock_gettime(CLOCK_MONOTONIC, &r->start);
 		buf_init(&r->body, h->p.max_body ? h->p.max_body : 1);
 		r->web = web_acquire(h);
+		pthread_mutex_lock(&h->mu);
+		h->active++;
+		pthread_mutex_unlock(&h->mu);
 		if (webconfig_tls_enabled(h->p.web) && !client_cert_ok(h, conn)) {
 			log_debug("Client certificate rejected", "path", url);
 			return MHD_NO;
@@ -561,6 +567,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		}
 	}
 	web_release(h, r->web);
+	pthread_mutex_lock(&h->mu);
+	h->active--;
+	pthread_mutex_unlock(&h->mu);
 	buf_free(&r->body);
 	free(r->ctype);
 	free(r->resp);
@@ -571,7 +580,8 @@ int
 httpd_start(struct httpd *h, struct terr *err)
 {
 	const union MHD_DaemonInfo *di;
-	unsigned int	 flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	unsigned int	 flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	    MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	struct MHD_OptionItem opts[16];
 	size_t		 n = 0;
 	char		 host[INET6_ADDRSTRLEN];
@@ -622,6 +632,26 @@ httpd_address(const struct httpd *h)
 	return h->addr;
 }
 
+/* Stops accepting, then gives requests in flight up to STOP_GRACE to finish
+ * so that a notification already written also gets its 200. */
+static void
+drain(struct httpd *h)
+{
+	struct timespec	 tick = { 0, 20 * 1000 * 1000 };
+	unsigned	 active;
+	int		 i;
+
+	MHD_quiesce_daemon(h->mhd);
+	for (i = 0; i < STOP_GRACE_TICKS; i++) {
+		pthread_mutex_lock(&h->mu);
+		active = h->active;
+		pthread_mutex_unlock(&h->mu);
+		if (active == 0)
+			break;
+		nanosleep(&tick, NULL);
+	}
+}
+
 void
 httpd_free(struct httpd *h)
 {
@@ -629,8 +659,10 @@ httpd_free(struct httpd *h)
 
 	if (h == NULL)
 		return;
-	if (h->mhd)
+	if (h->mhd) {
+		drain(h);
 		MHD_stop_daemon(h->mhd);
+	}
 	for (i = 0; i < h->nroutes; i++) {
 		free(h->routes[i].method);
 		free(h->routes[i].path);

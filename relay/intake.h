@@ -3,6 +3,11 @@
  * the tree. Every resulting notification is handed to the receiver's
  * integrations (today the file_configs writer) before the 200 goes out.
  *
+ * Answers: 200 "OK" once written; 400 with payload_parse's reason; 404 for
+ * an unknown receiver; 415 when a Content-Type is given and is not
+ * application/json (a missing one is accepted, for curl and scripts); 503
+ * when a file cannot be written, so Alertmanager retries.
+ *
  * The intake also holds the running config: a reload swaps it while
  * requests in flight keep the one they started with. */
 #ifndef TOCSIN_RELAY_INTAKE_H
