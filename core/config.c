@@ -881,6 +881,10 @@ add_match(struct cfg_load *ld, struct route *r, const struct ynode *n, bool re,
 			return cfg_fail(ld, v, "%s.%s must be a string, not %s", field,
 			    k->value, kind_article(v));
 		}
+		if (re && ynode_is_null(v)) {
+			matchers_free(&ms);
+			return cfg_fail(ld, v, "invalid regexp value for \"%s\"", k->value);
+		}
 		if (re)
 			m = matcher_new_legacy_re(k->value,
 			    ynode_is_null(v) ? "" : v->value, &e);

@@ -139,8 +139,9 @@ authorization(struct cfg_load *ld, const struct ynode *n, struct http_config *h,
 	return rc;
 }
 
-/* prometheus/common takes any URL Go can parse (socks5://, http://...),
- * and a proxy URL may carry credentials, so it is never echoed. */
+/* prometheus/common takes any URL Go can parse (socks5://, http://, even a
+ * bare "proxy"), and a proxy URL may carry credentials, so it is never
+ * echoed. */
 static int
 proxy_url(struct cfg_load *ld, const char *field, const struct ynode *v, char **out)
 {
@@ -152,8 +153,6 @@ proxy_url(struct cfg_load *ld, const char *field, const struct ynode *v, char **
 		if ((unsigned char)(*out)[i] < 0x20 || (*out)[i] == 0x7f)
 			return cfg_fail(ld, v, "%s is not a valid URL: invalid control "
 			    "character in URL", field);
-	if (*out != NULL && (*out)[0] != '\0' && strstr(*out, "://") == NULL)
-		return cfg_fail(ld, v, "%s is not a valid URL: it has no scheme", field);
 	return 0;
 }
 

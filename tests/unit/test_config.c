@@ -247,6 +247,9 @@ test_matchers_and_regexes(void **state)
 	    "  - matchers: ['job=~\"a(b\"']\nreceivers:\n- name: default\n");
 	assert_string_equal(e, NAME ":4:16: invalid matcher: error parsing regexp: "
 	    "missing closing ): `^(?:a(b)$`");
+	assert_string_equal(load_err(f, "route:\n  receiver: default\n  routes:\n"
+	    "  - match_re:\n      job:\nreceivers:\n- name: default\n"),
+	    NAME ":5:11: invalid regexp value for \"job\"");
 	/* A control byte from the config is escaped, never copied raw. */
 	e = load_err(f, "route:\n  receiver: default\n  routes:\n"
 	    "  - match_re:\n      job: \"a(\\nb\"\nreceivers:\n- name: default\n");
