@@ -1,0 +1,708 @@
+#!/usr/bin/env python3
+# fake_telegram.py: a fake Telegram Bot API (sendMessage) for the tests. It
+# parses HTML, MarkdownV2 and Markdown the way Telegram's server (TDLib's
+# MessageEntity.cpp) does and answers with Telegram's own error texts.
+
+import json
+import os
+import sys
+import time
+from urllib.parse import parse_qsl
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fakelib  # noqa: E402
+
+MAX_LEN = 4096
+
+
+class ParseError(Exception):
+	pass
+
+
+def _at(b, i):
+	# TDLib reads a NUL-terminated string: past the end is byte 0.
+	return b[i] if i < len(b) else 0
+
+
+def _is_space(c):
+	return c in (0x20, 0x09, 0x0d, 0x0a, 0x00, 0x0b)
+
+
+def _is_alpha(c):
+	return 0x41 <= c <= 0x5a or 0x61 <= c <= 0x7a
+
+
+def _is_digit(c):
+	return 0x30 <= c <= 0x39
+
+
+def _is_hex(c):
+	return _is_digit(c) or 0x41 <= c <= 0x46 or 0x61 <= c <= 0x66
+
+
+def _utf16_units(c):
+	# Counted on UTF-8 lead bytes: 4-byte sequences are surrogate pairs.
+	if c & 0xc0 == 0x80:
+		return 0
+	return 2 if c >= 0xf0 else 1
+
+
+def _decode_entity(b, pos):
+	"""Returns (code point, next position) or (0, pos) when the '&' is not a
+	supported entity; Telegram then keeps the '&' as text."""
+	end = pos + 1
+	res = 0
+	if _at(b, pos + 1) == ord("#"):
+		end += 1
+		if _at(b, pos + 2) == ord("x"):
+			end += 1
+			while _is_hex(_at(b, end)):
+				res = res * 16 + int(chr(b[end]), 16)
+				end += 1
+		else:
+			while _is_digit(_at(b, end)):
+				res = res * 10 + b[end] - 0x30
+				end += 1
+		if res == 0 or res >= 0x10ffff or end - pos >= 10:
+			return 0, pos
+	else:
+		while _is_alpha(_at(b, end)):
+			end += 1
+		name = bytes(b[pos + 1:end])
+		res = {b"lt": 0x3c, b"gt": 0x3e, b"amp": 0x26,
+		       b"quot": 0x22}.get(name, 0)
+		if res == 0:
+			return 0, pos
+	if _at(b, end) == ord(";"):
+		end += 1
+	return res, end
+
+
+HTML_TAGS = {"a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins",
+	     "tg-spoiler", "tg-emoji", "span", "pre", "code", "blockquote"}
+TAG_ENTITY = {"i": "italic", "em": "italic", "b": "bold", "strong": "bold",
+	      "s": "strikethrough", "strike": "strikethrough",
+	      "del": "strikethrough", "u": "underline", "ins": "underline",
+	      "tg-spoiler": "spoiler", "span": "spoiler", "blockquote": "blockquote",
+	      "pre": "pre", "code": "code", "a": "text_link",
+	      "tg-emoji": "custom_emoji"}
+
+
+def parse_html(b):
+	"""b: UTF-8 bytes. Returns (text bytes, entities) or raises ParseError
+	with TDLib's message."""
+	out = bytearray()
+	ents = []
+	u16 = 0
+	need_recheck = False
+	stack = []  # [tag, argument, utf16 offset, output byte offset]
+	i = 0
+	n = len(b)
+	while i < n:
+		c = b[i]
+		if c == 0x26:
+			code, nxt = _decode_entity(b, i)
+			if code:
+				u16 += 2 if code > 0xffff else 1
+				if 0xd800 <= code <= 0xdfff:
+					need_recheck = True
+				out += chr(code).encode("utf-8", "surrogatepass")
+				i = nxt
+				continue
+		if c != 0x3c:
+			u16 += _utf16_units(c)
+			out.append(c)
+			i += 1
+			continue
+		begin = i
+		i += 1
+		if _at(b, i) != ord("/"):
+			while not _is_space(_at(b, i)) and _at(b, i) != ord(">"):
+				i += 1
+			if _at(b, i) == 0:
+				raise ParseError("Unclosed start tag at byte offset %d" % begin)
+			tag = bytes(b[begin + 1:i]).decode("utf-8", "replace").lower()
+			if tag not in HTML_TAGS:
+				raise ParseError('Unsupported start tag "%s" at byte offset %d'
+						 % (tag, begin))
+			arg = ""
+			while _at(b, i) != ord(">"):
+				while _at(b, i) != 0 and _is_space(_at(b, i)):
+					i += 1
+				if _at(b, i) == ord(">"):
+					break
+				abegin = i
+				while not _is_space(_at(b, i)) and _at(b, i) != ord("="):
+					i += 1
+				aname = bytes(b[abegin:i])
+				if not aname:
+					raise ParseError('Empty attribute name in the tag "%s" at '
+							 'byte offset %d' % (tag, begin))
+				while _at(b, i) != 0 and _is_space(_at(b, i)):
+					i += 1
+				if _at(b, i) != ord("="):
+					raise ParseError('Expected equal sign in declaration of an '
+							 'attribute of the tag "%s" at byte offset %d'
+							 % (tag, begin))
+				i += 1
+				while _at(b, i) != 0 and _is_space(_at(b, i)):
+					i += 1
+				if _at(b, i) == 0:
+					raise ParseError('Unclosed start tag "%s" at byte offset %d'
+							 % (tag, begin))
+				q = _at(b, i)
+				if q not in (ord("'"), ord('"')):
+					tbegin = i
+					while _is_alpha(_at(b, i)) or _is_digit(_at(b, i)) or \
+					    _at(b, i) in (ord("."), ord("-")):
+						i += 1
+					val = bytes(b[tbegin:i]).decode().lower()
+					if not _is_space(_at(b, i)) and _at(b, i) != ord(">"):
+						raise ParseError("Unexpected end of name token at byte "
+								 "offset %d" % tbegin)
+				else:
+					i += 1
+					vb = bytearray()
+					while _at(b, i) != q and _at(b, i) != 0:
+						if b[i] == 0x26:
+							code, nxt = _decode_entity(b, i)
+							if code:
+								vb += chr(code).encode("utf-8", "surrogatepass")
+								i = nxt
+								continue
+						vb.append(b[i])
+						i += 1
+					if _at(b, i) == q:
+						i += 1
+					val = vb.decode("utf-8", "replace")
+				if _at(b, i) == 0:
+					raise ParseError("Unclosed start tag at byte offset %d" % begin)
+				if tag == "a" and aname == b"href":
+					arg = val
+				elif tag == "code" and aname == b"class" and \
+				    val.startswith("language-"):
+					arg = val[9:]
+				elif tag == "span" and aname == b"class" and val.startswith("tg-"):
+					arg = val[3:]
+				elif tag == "tg-emoji" and aname == b"emoji-id":
+					arg = val
+			if tag == "span" and arg != "spoiler":
+				raise ParseError('Tag "span" must have class "tg-spoiler" at byte '
+						 'offset %d' % begin)
+			stack.append([tag, arg, u16, len(out)])
+			i += 1
+		else:
+			if not stack:
+				raise ParseError("Unexpected end tag at byte offset %d" % begin)
+			while not _is_space(_at(b, i)) and _at(b, i) != ord(">"):
+				i += 1
+			end_tag = bytes(b[begin + 2:i]).decode("utf-8", "replace").lower()
+			while _is_space(_at(b, i)) and _at(b, i) != 0:
+				i += 1
+			if _at(b, i) != ord(">"):
+				raise ParseError("Unclosed end tag at byte offset %d" % begin)
+			tag, arg, off, bpos = stack[-1]
+			if end_tag and end_tag != tag:
+				raise ParseError('Unmatched end tag at byte offset %d, expected '
+						 '"</%s>", found "</%s>"' % (begin, tag, end_tag))
+			if u16 > off:
+				e = {"type": TAG_ENTITY[tag], "offset": off, "length": u16 - off}
+				if tag == "a":
+					e["url"] = arg or out[bpos:].decode("utf-8", "replace")
+				elif tag == "tg-emoji":
+					if not arg.isdigit() or int(arg) == 0:
+						raise ParseError("Invalid custom emoji identifier specified")
+					e["custom_emoji_id"] = arg
+				elif tag == "code" and arg:
+					if ents and ents[-1]["type"] == "pre" and \
+					    ents[-1]["offset"] == off and ents[-1]["length"] == u16 - off:
+						ents[-1]["language"] = arg
+						e = None
+				if e is not None:
+					ents.append(e)
+			stack.pop()
+			i += 1
+	if stack:
+		raise ParseError("Can't find end tag corresponding to start tag %s"
+				 % stack[-1][0])
+	if need_recheck:
+		try:
+			bytes(out).decode("utf-8")
+		except UnicodeDecodeError:
+			raise ParseError("Text contains invalid Unicode characters after "
+					 "decoding HTML entities, check for unmatched surrogate "
+					 "code units")
+	return bytes(out), ents
+
+
+MDV2_TYPE_NAME = {"bold": "Bold", "italic": "Italic", "underline": "Underline",
+		  "strikethrough": "Strikethrough", "spoiler": "Spoiler",
+		  "code": "Code", "pre": "Pre", "text_link": "TextUrl",
+		  "custom_emoji": "CustomEmoji", "blockquote": "BlockQuote"}
+
+
+def parse_markdown_v2(b):
+	"""MarkdownV2 as TDLib parses it: reserved characters outside entities,
+	nesting, unclosed entities, links. Returns (text bytes, entities)."""
+	out = bytearray()
+	ents = []
+	u16 = 0
+	stack = []  # [type, argument, utf16 offset, byte offset, output offset]
+	quote = False
+	n = len(b)
+	i = 0
+
+	def reserved(ch):
+		return ParseError("Character '%s' is reserved and must be escaped with "
+				  "the preceding '\\'" % chr(ch))
+
+	while i < n:
+		c = b[i]
+		if c == 0x5c and 0 < _at(b, i + 1) <= 126:
+			i += 1
+			u16 += 1
+			out.append(b[i])
+			i += 1
+			continue
+		res = b"_*[]()~`>#+-=|{}.!\n"
+		if stack and stack[-1][0] in ("code", "pre"):
+			res = b"`"
+		if c not in res:
+			u16 += _utf16_units(c)
+			out.append(c)
+			i += 1
+			continue
+		is_end = False
+		if stack:
+			t = stack[-1][0]
+			if quote and c == 0x0a and (i + 1 == n or b[i + 1] != ord(">")):
+				is_end = True
+			elif t == "bold":
+				is_end = c == ord("*")
+			elif t == "italic":
+				is_end = c == ord("_") and _at(b, i + 1) != ord("_")
+			elif t == "code":
+				is_end = c == ord("`")
+			elif t == "pre":
+				is_end = c == ord("`") and _at(b, i + 1) == ord("`") and \
+				    _at(b, i + 2) == ord("`")
+			elif t in ("text_link", "custom_emoji"):
+				is_end = c == ord("]")
+			elif t == "underline":
+				is_end = c == ord("_") and _at(b, i + 1) == ord("_")
+			elif t == "strikethrough":
+				is_end = c == ord("~")
+			elif t == "spoiler":
+				is_end = c == ord("|") and _at(b, i + 1) == ord("|")
+		if not is_end:
+			t = None
+			arg = ""
+			byte_off = i
+			if c == ord("_"):
+				if _at(b, i + 1) == ord("_"):
+					t = "underline"
+					i += 1
+				else:
+					t = "italic"
+			elif c == ord("*"):
+				t = "bold"
+			elif c == ord("~"):
+				t = "strikethrough"
+			elif c == ord("|"):
+				if _at(b, i + 1) != ord("|"):
+					raise reserved(c)
+				i += 1
+				t = "spoiler"
+			elif c == ord("["):
+				t = "text_link"
+			elif c == ord("`"):
+				if _at(b, i + 1) == ord("`") and _at(b, i + 2) == ord("`"):
+					i += 3
+					t = "pre"
+					lend = i
+					while not _is_space(_at(b, lend)) and _at(b, lend) != ord("`"):
+						lend += 1
+					if i != lend and lend < n and b[lend] != ord("`"):
+						arg = bytes(b[i:lend]).decode("utf-8", "replace")
+						i = lend
+					if _at(b, i) in (0x0a, 0x0d):
+						if _at(b, i + 1) in (0x0a, 0x0d) and b[i] != _at(b, i + 1):
+							i += 2
+						else:
+							i += 1
+					i -= 1
+				else:
+					t = "code"
+			elif c == ord("!"):
+				if _at(b, i + 1) != ord("["):
+					raise reserved(c)
+				i += 1
+				t = "custom_emoji"
+			elif c == 0x0a:
+				u16 += 1
+				out.append(0x0a)
+				if i + 1 < n and b[i + 1] == ord(">"):
+					i += 1
+					if not quote:
+						t = "blockquote"
+						quote = True
+			elif c == ord(">"):
+				if i != 0:
+					raise reserved(c)
+				t = "blockquote"
+				quote = True
+			else:
+				raise reserved(c)
+			if t is not None:
+				stack.append([t, arg, u16, byte_off, len(out)])
+			i += 1
+			continue
+		t, arg, off, byte_off, opos = stack[-1]
+		if c == 0x0a and t != "blockquote":
+			raise ParseError("Can't find end of %s entity at byte offset %d"
+					 % (MDV2_TYPE_NAME[t], byte_off))
+		e = {"type": t, "offset": off, "length": u16 - off}
+		if t in ("underline", "spoiler"):
+			i += 1
+		elif t == "pre":
+			i += 2
+			if arg:
+				e["language"] = arg
+		elif t == "text_link":
+			if _at(b, i + 1) != ord("("):
+				e["url"] = out[opos:].decode("utf-8", "replace")
+			else:
+				i += 2
+				ubegin = i
+				url = bytearray()
+				while i < n and b[i] != ord(")"):
+					if b[i] == 0x5c and 0 < _at(b, i + 1) <= 126:
+						url.append(b[i + 1])
+						i += 2
+						continue
+					url.append(b[i])
+					i += 1
+				if _at(b, i) != ord(")"):
+					raise ParseError("Can't find end of a URL at byte offset %d"
+							 % ubegin)
+				e["url"] = url.decode("utf-8", "replace")
+		elif t == "custom_emoji":
+			if _at(b, i + 1) != ord("("):
+				raise ParseError("Custom emoji entity must contain a tg://emoji URL")
+			i += 2
+			ubegin = i
+			while i < n and b[i] != ord(")"):
+				i += 1
+			if _at(b, i) != ord(")"):
+				raise ParseError("Can't find end of a custom emoji URL at byte "
+						 "offset %d" % ubegin)
+		elif t == "blockquote":
+			quote = False
+			out.append(b[i])
+			u16 += 1
+		if u16 != off:
+			ents.append(e)
+		stack.pop()
+		i += 1
+	if quote and stack and stack[-1][0] == "blockquote":
+		t, arg, off, byte_off, opos = stack.pop()
+		if u16 != off:
+			ents.append({"type": "blockquote", "offset": off, "length": u16 - off})
+	if stack:
+		raise ParseError("Can't find end of %s entity at byte offset %d"
+				 % (MDV2_TYPE_NAME[stack[-1][0]], stack[-1][3]))
+	return bytes(out), ents
+
+
+def parse_markdown(b):
+	"""Legacy Markdown: _italic_ *bold* `code` ```pre``` [text](url)."""
+	out = bytearray()
+	ents = []
+	u16 = 0
+	n = len(b)
+	i = 0
+	while i < n:
+		c = b[i]
+		if c == 0x5c and _at(b, i + 1) in b"_*`[":
+			i += 1
+			out.append(b[i])
+			u16 += 1
+			i += 1
+			continue
+		if c not in b"_*`[":
+			u16 += _utf16_units(c)
+			out.append(c)
+			i += 1
+			continue
+		begin = i
+		endc = ord("]") if c == ord("[") else c
+		pre = False
+		lang = ""
+		i += 1
+		if c == ord("`") and _at(b, i) == ord("`") and _at(b, i + 1) == ord("`"):
+			i += 2
+			pre = True
+			lend = i
+			while not _is_space(_at(b, lend)) and _at(b, lend) != ord("`"):
+				lend += 1
+			if i != lend and lend < n and b[lend] != ord("`"):
+				lang = bytes(b[i:lend]).decode("utf-8", "replace")
+				i = lend
+			if _at(b, i) in (0x0a, 0x0d):
+				if _at(b, i + 1) in (0x0a, 0x0d) and b[i] != _at(b, i + 1):
+					i += 2
+				else:
+					i += 1
+		off = u16
+		while i < n and (b[i] != endc or
+				 (pre and not (_at(b, i + 1) == ord("`") and
+					       _at(b, i + 2) == ord("`")))):
+			u16 += _utf16_units(b[i])
+			out.append(b[i])
+			i += 1
+		if i == n:
+			raise ParseError("Can't find end of the entity starting at byte "
+					 "offset %d" % begin)
+		if off != u16:
+			e = {"offset": off, "length": u16 - off}
+			if c == ord("_"):
+				e["type"] = "italic"
+			elif c == ord("*"):
+				e["type"] = "bold"
+			elif c == ord("["):
+				e["type"] = "text_link"
+				if _at(b, i + 1) == ord("("):
+					i += 2
+					url = bytearray()
+					while i < n and b[i] != ord(")"):
+						url.append(b[i])
+						i += 1
+					e["url"] = url.decode("utf-8", "replace")
+				else:
+					e["url"] = bytes(b[begin + 1:i]).decode("utf-8", "replace")
+			else:
+				e["type"] = "pre" if pre else "code"
+				if lang:
+					e["language"] = lang
+			ents.append(e)
+		if pre:
+			i += 2
+		i += 1
+	return bytes(out), ents
+
+
+def utf16_len(s):
+	return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def tg_json(obj):
+	# Telegram's encoder (TDLib's JsonBuilder): compact, non-ASCII as \uXXXX.
+	return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def tg_error(code, description, parameters=None):
+	body = {"ok": False, "error_code": code, "description": description}
+	if parameters:
+		body["parameters"] = parameters
+	return fakelib.Response(code, tg_json(body), "application/json")
+
+
+BAD = "Bad Request: "
+TRUE = ("true", "1", "True")
+
+
+class FakeTelegram(fakelib.FakeService):
+	name = "telegram"
+
+	def default_config(self):
+		return {
+			"tokens": ["123456:TEST-token"],
+			"chats": {
+				"42": {"type": "private"},
+				"-1001": {"type": "supergroup"},
+			},
+			"rate_limits_enabled": True,
+			# rate per second and burst, per private chat, per group
+			# (negative ids: 20 per minute) and per bot token.
+			"rate_private": {"rate": 1, "burst": 3},
+			"rate_group": {"rate": 20 / 60, "burst": 20},
+			"rate_bot": {"rate": 30, "burst": 30},
+		}
+
+	def reset_state(self):
+		self.next_id = {}
+
+	def forced_response(self, f, req):
+		if f.get("close"):
+			return fakelib.Response(0, close=True)
+		st = int(f["status"])
+		if "body" in f:
+			return fakelib.Response(st, f["body"], f.get("content_type",
+				"application/json"), [[k, str(v)] for k, v in
+				f.get("headers", {}).items()])
+		if st == 429:
+			ra = int(f.get("retry_after", 1))
+			return tg_error(429, "Too Many Requests: retry after %d" % ra,
+					{"retry_after": ra})
+		desc = f.get("description", {
+			400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+			404: "Not Found", 500: "Internal Server Error",
+			502: "Bad Gateway"}.get(st, "Error"))
+		return tg_error(st, desc, f.get("parameters"))
+
+	def _params(self, req):
+		"""Telegram takes parameters from the query string and from a
+		JSON, urlencoded or multipart body; values may be strings."""
+		params = dict(parse_qsl(req.query, keep_blank_values=True))
+		ct = req.content_type()
+		if req.body and ct == "application/json":
+			try:
+				obj = json.loads(req.body.decode("utf-8"))
+			except (UnicodeDecodeError, ValueError):
+				raise ValueError("Bad Request: can't parse JSON object")
+			if not isinstance(obj, dict):
+				raise ValueError("Bad Request: can't parse JSON object")
+			params.update(obj)
+		elif req.body and ct == "application/x-www-form-urlencoded":
+			try:
+				pairs = parse_qsl(req.body.decode("ascii"), keep_blank_values=True,
+						  encoding="utf-8", errors="strict")
+			except (UnicodeDecodeError, ValueError):
+				raise ValueError("Bad Request: strings must be encoded in UTF-8")
+			params.update(pairs)
+		return params
+
+	def _chat(self, chat_id):
+		chats = self.config["chats"]
+		if isinstance(chat_id, bool) or chat_id is None or chat_id == "":
+			return None, None
+		if isinstance(chat_id, int):
+			key = str(chat_id)
+		elif isinstance(chat_id, str):
+			key = chat_id.strip()
+			if not key.startswith("@"):
+				try:
+					key = str(int(key))
+				except ValueError:
+					return key, None
+		else:
+			return str(chat_id), None
+		if key in chats:
+			return key, chats[key]
+		return key, None
+
+	def handle(self, req):
+		parts = req.path.split("/")
+		if len(parts) != 3 or not parts[1].startswith("bot"):
+			return tg_error(404, "Not Found")
+		token, method = parts[1][3:], parts[2]
+		if token not in self.config["tokens"]:
+			return tg_error(401, "Unauthorized")
+		if method.lower() != "sendmessage":
+			return tg_error(404, "Not Found: method not found")
+		try:
+			p = self._params(req)
+		except ValueError as e:
+			return tg_error(400, str(e))
+
+		chat_id = p.get("chat_id")
+		if chat_id is None or chat_id == "":
+			return tg_error(400, BAD + "chat_id is empty")
+		text = p.get("text")
+		if text is None or text == "":
+			return tg_error(400, BAD + "message text is empty")
+		if not isinstance(text, str):
+			text = json.dumps(text)
+		mode = p.get("parse_mode") or ""
+		if not isinstance(mode, str) or mode.lower() not in (
+		    "", "html", "markdown", "markdownv2"):
+			return tg_error(400, BAD + "unsupported parse_mode")
+		key, chat = self._chat(chat_id)
+		if chat is None:
+			return tg_error(400, BAD + "chat not found")
+		if "migrate_to_chat_id" in chat:
+			return tg_error(400, BAD + "group chat was upgraded to a supergroup chat",
+					{"migrate_to_chat_id": chat["migrate_to_chat_id"]})
+		kind = chat.get("type", "private")
+		if chat.get("blocked"):
+			desc = chat.get("forbidden") or (
+				"Forbidden: bot was blocked by the user" if kind == "private"
+				else "Forbidden: bot was kicked from the %s chat" % (
+					"group" if kind == "group" else kind))
+			return tg_error(403, desc)
+		thread = p.get("message_thread_id")
+		if thread not in (None, "", 0, "0"):
+			try:
+				thread = int(thread)
+			except (TypeError, ValueError):
+				return tg_error(400, BAD + "invalid message thread identifier specified")
+			if "threads" in chat and thread not in chat["threads"]:
+				return tg_error(400, BAD + "message thread not found")
+		else:
+			thread = None
+
+		try:
+			raw = text.encode("utf-8")
+		except UnicodeEncodeError:
+			return tg_error(400, BAD + "strings must be encoded in UTF-8")
+		try:
+			m = mode.lower()
+			if m == "html":
+				out, ents = parse_html(raw)
+			elif m == "markdownv2":
+				out, ents = parse_markdown_v2(raw)
+			elif m == "markdown":
+				out, ents = parse_markdown(raw)
+			else:
+				out, ents = raw, []
+		except ParseError as e:
+			return tg_error(400, BAD + "can't parse entities: " + str(e))
+		plain = out.decode("utf-8", "surrogatepass")
+		# Telegram trims surrounding white space before it measures.
+		stripped = plain.strip(" \t\r\n")
+		if stripped == "":
+			return tg_error(400, BAD + "message text is empty")
+		if utf16_len(stripped) > MAX_LEN:
+			return tg_error(400, BAD + "message is too long")
+
+		chat_numeric = chat.get("id", key)
+		group = kind != "private" or str(chat_numeric).startswith("-")
+		rl = self.config["rate_group" if group else "rate_private"]
+		wait = self.limit(("chat", token, key), rl["rate"], rl["burst"])
+		if not wait:
+			rb = self.config["rate_bot"]
+			wait = self.limit(("bot", token), rb["rate"], rb["burst"])
+		if wait:
+			return tg_error(429, "Too Many Requests: retry after %d" % wait,
+					{"retry_after": wait})
+
+		self.next_id[key] = self.next_id.get(key, 0) + 1
+		cobj = {"id": int(chat_numeric), "type": kind}
+		if kind == "private":
+			cobj["first_name"] = chat.get("first_name", "Test")
+		else:
+			cobj["title"] = chat.get("title", "Test %s" % kind)
+		if key.startswith("@"):
+			cobj["username"] = key[1:]
+		bot_id = token.split(":")[0]
+		msg = {
+			"message_id": self.next_id[key],
+			"from": {"id": int(bot_id) if bot_id.isdigit() else 1,
+				 "is_bot": True, "first_name": "Fake Bot",
+				 "username": "fake_bot"},
+			"chat": cobj,
+			"date": int(time.time()),
+			"text": stripped,
+		}
+		if thread is not None:
+			msg["message_thread_id"] = thread
+			msg["is_topic_message"] = True
+		if ents:
+			msg["entities"] = sorted(ents, key=lambda e: (e["offset"],
+								    -e["length"]))
+		return fakelib.Response(200, tg_json({"ok": True, "result": msg}),
+					"application/json")
+
+
+if __name__ == "__main__":
+	sys.exit(fakelib.main(FakeTelegram))
