@@ -105,6 +105,7 @@ struct re2 {
 	struct buf	*out;
 	struct terr	*err;
 	int		 oom;
+	struct buf	 pending;	/* flag groups held back, see re2_translate */
 };
 
 static int
@@ -506,12 +507,13 @@ re2_repeat(const char *p, int *min, int *max, const char **after)
 	return true;
 }
 
-/* Perl-style group after "(?": flags, "(?flags:", "(?P<name>". */
+/* Perl-style group after "(?": flags, "(?flags:", "(?P<name>". *ungreedy
+ * is the U flag in force and is updated for what the group sets. */
 static int
-re2_group(struct re2 *x, bool *capture, bool *opens)
+re2_group(struct re2 *x, bool *capture, bool *opens, bool *ungreedy)
 {
 	const char	*start = x->p, *t = x->p + 2, *end, *c;
-	bool		 neg = false, saw = false;
+	bool		 neg = false, saw = false, u = *ungreedy;
 
 	*capture = false;
 	if (t[0] == 'P' && t[1] == '<') {
@@ -539,7 +541,11 @@ re2_group(struct re2 *x, bool *capture, bool *opens)
 		uint32_t	 r = re2_next(x);
 
 		switch (r) {
-		case 'i': case 'm': case 's': case 'U':
+		case 'U':
+			/* U after '-' clears, whatever came before */
+			u = !neg;
+			/* FALLTHROUGH */
+		case 'i': case 'm': case 's':
 			saw = true;
 			continue;
 		case '-':
@@ -552,6 +558,7 @@ re2_group(struct re2 *x, bool *capture, bool *opens)
 			if (neg && !saw)
 				break;
 			*opens = r == ':';
+			*ungreedy = u;
 			/* Same letters and scoping in PCRE2. */
 			return re2_emit(x, "(?%.*s%c", (int)(at - t), t, (int)r);
 		default:
@@ -580,85 +587,128 @@ rep_product(long inner, int min, int max)
 	return f > RE_MAX_REPEAT + 1 ? RE_MAX_REPEAT + 1 : f;
 }
 
-/* Translates the anchored expression; the output is a PCRE2 pattern. */
+/* Emits flag groups held back in x->pending. */
+static int
+re2_flush(struct re2 *x)
+{
+	if (x->pending.len == 0)
+		return 0;
+	if (buf_add(x->out, x->pending.data, x->pending.len) == -1)
+		return terr_set(x->err, "regexp too large");
+	buf_reset(&x->pending);
+	return 0;
+}
+
+/*
+ * Translates the anchored expression; the output is a PCRE2 pattern.
+ *
+ * One Go quirk needs care: a flag group such as (?i) is no item, so in
+ * "X(?i)*" Go repeats X (and the repeat's greediness follows the flags after
+ * the group). PCRE2 refuses a quantifier there, so flag groups that follow
+ * an item are held back in x->pending until something other than a repeat
+ * comes, and such a repeat is emitted as (?:X)Q with its greediness spelled
+ * out for the flags PCRE2 has in force at that point.
+ */
 static int
 re2_translate(const char *full, struct buf *out, struct terr *err)
 {
-	struct re2	 x = { full, full, out, err, 0 };
+	struct re2	 x = { full, full, out, err, 0, { 0 } };
 	/* state of the last item: 0 nothing to repeat (start, '(' or '|'),
 	 * 1 an item, 2 a repetition operator (stacking one is an error) */
-	int		 last = 0, depth = 0, rc, min, max;
-	const char	*last_rep = NULL, *before, *after;
+	int		 last = 0, depth = 0, rc, min, max, ret = -1, prev_last;
+	const char	*last_rep = NULL, *before, *after, *qend;
 	uint32_t	 r;
-	bool		 capture, opens = false, counted;
-	/* the largest repeat product inside each open group, and that of
-	 * the last item */
-	long		 gmax[RE_MAX_DEPTH + 2], item = 0;
+	bool		 capture, opens = false, counted, lazy, u, pcre_u = false;
+	/* per open group: the largest repeat product inside it, where it
+	 * starts in the output, and Go's U flag; and for the last item */
+	long		 gmax[RE_MAX_DEPTH + 2], item = 0, prev_item;
+	size_t		 gstart[RE_MAX_DEPTH + 2], item_start = 0, prev_start;
+	bool		 ug[RE_MAX_DEPTH + 2];
+	struct buf	 tmp, *real;
+	char		*xs = NULL;
 
-	if (!utf8_valid(full))
-		return re2_error(&x, "invalid UTF-8", full, strlen(full));
+	buf_init(&x.pending, 0);
+	buf_init(&tmp, 0);
+	if (!utf8_valid(full)) {
+		re2_error(&x, "invalid UTF-8", full, strlen(full));
+		goto out;
+	}
 	gmax[0] = 0;
+	ug[0] = false;
 	while (*x.p) {
 		if (last != 0 && item > gmax[depth])
 			gmax[depth] = item;
 		switch (*x.p) {
 		case '(':
 			if (x.p[1] == '?') {
-				if (re2_group(&x, &capture, &opens) == -1)
-					return -1;
+				/* Emitted into tmp until we know whether it
+				 * is a flag group to hold back. */
+				u = ug[depth];
+				real = x.out;
+				x.out = &tmp;
+				buf_reset(&tmp);
+				rc = re2_group(&x, &capture, &opens, &u);
+				x.out = real;
+				if (rc == -1)
+					goto out;
 				if (!opens) {
-					/* (?i): no item, but it ends a repeat run */
-					if (last == 2)
-						last = 1;
+					if (last != 0) {
+						if (x.pending.len == 0)
+							pcre_u = ug[depth];
+						if (buf_add(&x.pending, tmp.data, tmp.len) == -1)
+							goto oom;
+						/* it ends a repeat run */
+						if (last == 2)
+							last = 1;
+					} else if (buf_add(x.out, tmp.data, tmp.len) == -1)
+						goto oom;
+					ug[depth] = u;
 					continue;
 				}
+				if (re2_flush(&x) == -1)
+					goto out;
+				gstart[depth + 1] = x.out->len;
+				if (buf_add(x.out, tmp.data, tmp.len) == -1)
+					goto oom;
 			} else {
+				if (re2_flush(&x) == -1)
+					goto out;
+				u = ug[depth];
+				gstart[depth + 1] = x.out->len;
 				x.p++;
 				if (re2_emit(&x, "(") == -1)
-					return -1;
+					goto out;
 			}
-			if (++depth > RE_MAX_DEPTH)
-				return re2_error(&x, "expression nests too deeply",
-				    full, strlen(full));
+			if (++depth > RE_MAX_DEPTH) {
+				re2_error(&x, "expression nests too deeply", full,
+				    strlen(full));
+				goto out;
+			}
 			gmax[depth] = 0;
+			ug[depth] = u;
 			last = 0;
 			continue;
 		case ')':
-			if (depth == 0)
-				return re2_error(&x, "unexpected )", full, strlen(full));
+			if (depth == 0) {
+				re2_error(&x, "unexpected )", full, strlen(full));
+				goto out;
+			}
+			if (re2_flush(&x) == -1)
+				goto out;
 			x.p++;
 			if (re2_emit(&x, ")") == -1)
-				return -1;
+				goto out;
+			item_start = gstart[depth];
 			item = gmax[depth--];
 			last = 1;
 			continue;
 		case '|':
+			if (re2_flush(&x) == -1)
+				goto out;
 			x.p++;
 			if (re2_emit(&x, "|") == -1)
-				return -1;
+				goto out;
 			last = 0;
-			continue;
-		case '^': case '$':
-			/* Go may repeat an empty-width assertion (^*); PCRE2
-			 * only a group. */
-			if (re2_emit(&x, "(?:%c)", *x.p) == -1)
-				return -1;
-			x.p++;
-			item = 1;
-			last = 1;
-			continue;
-		case '.':
-			x.p++;
-			if (re2_emit(&x, ".") == -1)
-				return -1;
-			item = 1;
-			last = 1;
-			continue;
-		case '[':
-			if (re2_class(&x) == -1)
-				return -1;
-			item = 1;
-			last = 1;
 			continue;
 		case '*': case '+': case '?':
 			before = x.p;
@@ -669,97 +719,163 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 			goto repeat;
 		case '{':
 			before = x.p;
-			if (!re2_repeat(x.p, &min, &max, &after)) {
-				/* Not a repeat: a literal brace. */
-				x.p++;
-				if (re2_emit(&x, "\\{") == -1)
-					return -1;
-				item = 1;
-				last = 1;
-				continue;
+			if (re2_repeat(x.p, &min, &max, &after)) {
+				if (min < 0 || min > RE_MAX_REPEAT ||
+				    max > RE_MAX_REPEAT || (max >= 0 && min > max)) {
+					re2_error(&x, "invalid repeat count", before,
+					    (size_t)(after - before));
+					goto out;
+				}
+				counted = true;
+				goto repeat;
 			}
-			if (min < 0 || min > RE_MAX_REPEAT || max > RE_MAX_REPEAT ||
-			    (max >= 0 && min > max))
-				return re2_error(&x, "invalid repeat count", before,
-				    (size_t)(after - before));
-			counted = true;
-			goto repeat;
+			break;
+		default:
+			break;
+		}
+
+		/* An item. */
+		if (re2_flush(&x) == -1)
+			goto out;
+		prev_last = last;
+		prev_start = item_start;
+		prev_item = item;
+		item_start = x.out->len;
+		item = 1;
+		last = 1;
+		switch (*x.p) {
+		case '^': case '$':
+			/* Go may repeat an empty-width assertion (^*); PCRE2
+			 * only a group. */
+			rc = re2_emit(&x, "(?:%c)", *x.p);
+			x.p++;
+			break;
+		case '.':
+			rc = re2_emit(&x, ".");
+			x.p++;
+			break;
+		case '[':
+			rc = re2_class(&x);
+			break;
+		case '{':
+			/* Not a repeat: a literal brace. */
+			rc = re2_emit(&x, "\\{");
+			x.p++;
+			break;
 		case '\\':
-			item = 1;
 			if (x.p[1] == 'A' || x.p[1] == 'b' || x.p[1] == 'B' ||
 			    x.p[1] == 'z') {
-				if (re2_emit(&x, "(?:\\%c)", x.p[1]) == -1)
-					return -1;
+				rc = re2_emit(&x, "(?:\\%c)", x.p[1]);
 				x.p += 2;
-				last = 1;
-				continue;
+				break;
 			}
-			if (x.p[1] == 'C')
-				return re2_error(&x, "invalid escape sequence", x.p, 2);
+			if (x.p[1] == 'C') {
+				re2_error(&x, "invalid escape sequence", x.p, 2);
+				goto out;
+			}
 			if (x.p[1] == 'Q') {
-				/* Literal text up to \E or the end. */
+				/* Literal text up to \E or the end; a repeat
+				 * after it takes the last character. */
 				x.p += 2;
-				while (*x.p && !(x.p[0] == '\\' && x.p[1] == 'E')) {
+				/* \Q\E alone is no item at all */
+				last = prev_last;
+				item_start = prev_start;
+				item = prev_item;
+				rc = 0;
+				while (rc == 0 && *x.p &&
+				    !(x.p[0] == '\\' && x.p[1] == 'E')) {
 					if (x.p[0] == '\\' && x.p[1] == '\\')
 						x.p++;
 					r = re2_next(&x);
-					if (re2_emit(&x, "\\x{%x}", r) == -1)
-						return -1;
+					item_start = x.out->len;
+					rc = re2_emit(&x, "\\x{%x}", r);
+					item = 1;
 					last = 1;
 				}
 				if (*x.p)
 					x.p += 2;
-				continue;
+				break;
 			}
 			if ((rc = re2_unicode_class(&x)) == 0)
 				rc = re2_perl_class(&x, false);
-			if (rc == -1)
-				return -1;
 			if (rc == 0) {
 				if (re2_escape(&x, &r) == -1)
-					return -1;
-				if (re2_emit(&x, "\\x{%x}", r) == -1)
-					return -1;
+					goto out;
+				rc = re2_emit(&x, "\\x{%x}", r);
 			}
-			last = 1;
-			continue;
+			break;
 		default:
 			/* Every literal goes out as \x{..}: no PCRE2 meaning
 			 * can sneak in. */
 			r = re2_next(&x);
-			if (re2_emit(&x, "\\x{%x}", r) == -1)
-				return -1;
-			item = 1;
-			last = 1;
-			continue;
+			rc = re2_emit(&x, "\\x{%x}", r);
+			break;
 		}
+		if (rc == -1)
+			goto out;
+		continue;
+
 repeat:
 		/* Go (like Perl) refuses stacked repetitions such as a** or
 		 * the possessive a++; a trailing '?' only makes it lazy. */
-		if (*after == '?')
+		qend = after;
+		lazy = *after == '?';
+		if (lazy)
 			after++;
-		if (last == 2)
-			return re2_error(&x, "invalid nested repetition operator",
+		if (last == 2) {
+			re2_error(&x, "invalid nested repetition operator",
 			    last_rep, (size_t)(after - last_rep));
-		if (last == 0)
-			return re2_error(&x, "missing argument to repetition operator",
+			goto out;
+		}
+		if (last == 0) {
+			re2_error(&x, "missing argument to repetition operator",
 			    before, (size_t)(after - before));
+			goto out;
+		}
 		if (counted) {
 			item = rep_product(item, min, max);
-			if ((min >= 2 || max >= 2) && item > RE_MAX_REPEAT)
-				return re2_error(&x, "invalid repeat count", before,
+			if ((min >= 2 || max >= 2) && item > RE_MAX_REPEAT) {
+				re2_error(&x, "invalid repeat count", before,
 				    (size_t)(after - before));
+				goto out;
+			}
 		}
-		if (re2_emit(&x, "%.*s", (int)(after - before), before) == -1)
-			return -1;
+		if (x.pending.len == 0)
+			rc = re2_emit(&x, "%.*s", (int)(after - before), before);
+		else {
+			/* X(?flags)Q: repeat X, greedy as Go decides. */
+			if ((xs = strndup(x.out->data + item_start,
+			    x.out->len - item_start)) == NULL)
+				goto oom;
+			x.out->len = item_start;
+			x.out->data[item_start] = '\0';
+			rc = re2_emit(&x, "(?:%s)%.*s%s", xs,
+			    (int)(qend - before), before,
+			    (ug[depth] != lazy) != pcre_u ? "?" : "");
+			free(xs);
+			xs = NULL;
+		}
+		if (rc == -1)
+			goto out;
 		last_rep = before;
 		x.p = after;
 		last = 2;
 		continue;
 	}
-	if (depth != 0)
-		return re2_error(&x, "missing closing )", full, strlen(full));
-	return 0;
+	if (depth != 0) {
+		re2_error(&x, "missing closing )", full, strlen(full));
+		goto out;
+	}
+	if (re2_flush(&x) == -1)
+		goto out;
+	ret = 0;
+	goto out;
+oom:
+	terr_set(err, "regexp too large");
+out:
+	buf_free(&x.pending);
+	buf_free(&tmp);
+	return ret;
 }
 
 static pcre2_code *

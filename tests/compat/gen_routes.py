@@ -151,9 +151,145 @@ def label_args(rng, extra, paths):
     return args
 
 
+# Matcher strings with Alertmanager's syntax corners: every one is loaded by
+# both programs (a `matchers:` entry), valid or not.
+SYNTAX = [
+    'a=b', 'a==b', 'a!b', '  a  =~  "x"  ', 'a="b', 'a=b"', 'a="b"c"', '{a=b,c=d}',
+    '{a=b,}', '{}', '{,}', '1a=b', 'a.b=c', 'a:b=c', 'a="x\\\\"', 'a=x\\', 'a=b,',
+    ',a=b', 'a=b,,c=d', '{a=b', 'a=b}', '{{a=b}}', '', 'a= ', 'a=', 'a="x,y"',
+    'a="x\\",y"', '{a="b", c!="d", e=~"f", g!~"h"}', 'z=a,a=z,a=y,a!=y,a=~y,a!~y',
+    'a=ü', 'a="é\\u0001"', 'a="tab\there"', ' a = " spaced " ', '{a=b, c}',
+    '{a=b, c ,d=e}', 'a=!~b', 'a="', 'x="a\\"b\\\\c\\nd"', 'a=\t b \t', 'a=\u00a0b',
+    'a="\\q"', 'a=""', 'a=" "', '_=1', ':=1', 'a =~ ', 'a!~', '{a=b}}', 'a=}',
+]
+REGEX_SYNTAX = [
+    '(', '(?=x)', '(?!x)', '(?<=x)', '(?<!x)', '(?>x)', '(a)\\1', '(?P=n)', '(?P<n>x)',
+    '(?P<1n>x)', '(?P<>x)', '(?P<n-x>x)', '(?P<n', '(?<n>x)', '(?#c)', '(?x)a', '(?i-)a',
+    '(?-i)a', '(?)a', '(?i)a', '(?ims-U:a)', 'x++', 'x*+', 'x?+', 'x{2}{3}', 'x{2}?',
+    'x{2}?*', 'x**', '*x', 'x|*', '(*UTF)x', '^*x', '\\b+', 'x{1001}', 'x{1000}', 'x{2,1}',
+    'x{,3}', 'x{01}', 'x{1,1001}', 'x{99999999999}', 'x{', 'x{a}', 'x}', ']', '[]a]',
+    '[^]a]', '[a-]', '[-a]', '[z-a]', '[a-\\d]', '[\\d-z]', '[[:alpha:]]', '[[:foo:]]',
+    '[[:^alpha:]]', '[[a]', '[\\b]', '\\C', '\\e', '\\Z', '\\z', '\\h', '\\R', '\\K',
+    '\\G', '\\N', '\\X', '\\g1', '\\k<n>', '\\x41', '\\x4', '\\x{41}', '\\x{}', '\\x{110000}',
+    '\\101', '\\0', '\\08', '\\18', '\\pL', '\\p{Greek}', '\\p{^Greek}', '\\PL', '\\p{Foo}',
+    '\\p{L&}', '\\p{Xan}', '\\p{greek}', '\\p', '\\p{', '\\Qa.b\\E+', '\\Qa.b', 'a\\',
+    '\\_', '\\ü', 'a)|(b', '(a{500}){3}', '[a', 'a[', '(?s:.)', '(?U)a+', '$', '^',
+    '\\A\\z', '\\b\\B', '\\w\\W\\d\\D\\s\\S', '[\\w\\W\\d\\D\\s\\S]', '[\\pL\\p{Greek}]',
+    '[\\Q]', '[\\x41-\\x5a]', '[\\n]', '[\\v]', '\\v', '(?i)(?i)*', 'a**?', 'a{2}{,3}',
+    '((((a))))', '(|a)', 'a||b', '()', '(?:)', '[[.a.]]', '[[=a=]]', '\\8', '\\pN+',
+]
+REGEX_ATOMS = [
+    'a', 'b', 'x', 'ü', '日', ' ', '-', ',', '.', '[a-c]', '[^a]', '[[:alpha:]]', '[\\d\\s]',
+    '\\w', '\\s', '\\S', '\\d', '\\pL', '\\p{Greek}', '\\PL', '\\.', '\\\\', '\\x41',
+    '\\x{e9}', '\\101', '\\n', '\\t', '\\v', '\\f', '^', '$', '\\b', '\\B', '\\A', '\\z',
+    '(?i)', '(?s)', '(?m)', '(?U)', 'A', 'É', '[é-ü]', '[\\n-\\r]', '\\Qa.\\E',
+]
+REGEX_QUANT = ['', '', '', '*', '+', '?', '{2}', '{1,3}', '{2,}', '*?', '+?', '??', '{0}', '{0,1}?']
+REGEX_VALUE_CHARS = ['a', 'b', 'c', 'x', 'ü', 'Ü', '日', ' ', '\n', '.', '-', 'A', 'É', 'é',
+                     '1', '_', ',', '\t', '\v', '\r', 'α', 'Ω', '\\']
+
+
+def rand_regex(rng, depth=0):
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        r = rng.random()
+        if r < 0.15 and depth < 2:
+            inner = rand_regex(rng, depth + 1)
+            if rng.random() < 0.4:
+                inner += "|" + rand_regex(rng, depth + 1)
+            atom = rng.choice(["(", "(?:", "(?i:", "(?P<g>", "(?s:"]) + inner + ")"
+        else:
+            atom = rng.choice(REGEX_ATOMS)
+        parts.append(atom + rng.choice(REGEX_QUANT))
+    if rng.random() < 0.2:
+        parts.insert(rng.randrange(len(parts) + 1), "|")
+    return "".join(parts)
+
+
+def rand_value(rng):
+    return "".join(rng.choice(REGEX_VALUE_CHARS) for _ in range(rng.randint(0, 5)))
+
+
+def yaml_dump(path, cfg):
+    with open(path, "w", encoding="utf-8") as f:
+        # JSON is YAML. Characters stay as they are, except NEL, which YAML
+        # would read as a line break.
+        f.write(json.dumps(cfg, indent=1, ensure_ascii=False).replace("\u0085", "\\u0085"))
+
+
 def run(argv):
     p = subprocess.run(argv, capture_output=True)
-    return p.stdout, p.returncode
+    return p.stdout, p.returncode, p.stderr
+
+
+class Compare:
+    def __init__(self, relay, amtool):
+        self.relay, self.amtool = relay, amtool
+        self.total = self.same = 0
+
+    def check(self, argv, messages=False):
+        """Runs argv with both programs; stdout and exit status must be
+        identical. With messages, when amtool fails, its error message
+        (which names the bad matcher or regexp) must appear in ours."""
+        self.total += 1
+        got = run([self.relay] + argv)
+        want = run([self.amtool] + argv)
+        ok = got[:2] == want[:2]
+        if ok and messages and want[1] != 0:
+            msg = want[2].decode("utf-8", "replace")
+            msg = [line for line in msg.splitlines() if line.startswith("amtool: error: ")]
+            if msg and msg[0].isprintable():
+                ok = msg[0][len("amtool: error: "):] in got[2].decode("utf-8", "replace")
+        if ok:
+            self.same += 1
+        elif self.total - self.same <= 25:
+            print(f"DIFF: {json.dumps(argv)}")
+            print(f"  amtool (exit {want[1]}): {want[0]!r} {want[2][-300:]!r}")
+            print(f"  tocsin (exit {got[1]}): {got[0]!r} {got[2][-300:]!r}")
+        return want
+
+
+def syntax_phase(cmp, rng, out):
+    """Matcher strings, one config each: accepted or rejected alike, printed
+    alike, rejected with Alertmanager's message."""
+    strings = SYNTAX + ['a=~"' + r.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                        for r in REGEX_SYNTAX]
+    strings += [rand_matcher(rng, []) for _ in range(30)]
+    for i, m in enumerate(strings):
+        path = os.path.join(out, f"syntax{i}.yml")
+        yaml_dump(path, config([{"matchers": [m], "receiver": "hit"}], ["default", "hit"]))
+        cmp.check(["config", "routes", "--config.file=" + path], messages=True)
+
+
+def regex_phase(cmp, rng, out):
+    """Random regexes: the same ones must be valid, and each must match the
+    same values. Valid ones become sibling routes with continue, so one
+    `routes test` answers for all of them at once."""
+    valid = []
+    for i in range(120):
+        r = rand_regex(rng)
+        path = os.path.join(out, f"regex{i}.yml")
+        yaml_dump(path, config([{"match_re": {"v": r}, "receiver": "hit"}], ["default", "hit"]))
+        if cmp.check(["config", "routes", "--config.file=" + path], messages=True)[1] == 0:
+            valid.append(r)
+    routes, recv = [], ["default"]
+    for i, r in enumerate(valid):
+        # matchers: and match_re: anchor differently on paper; both must agree.
+        if i % 2:
+            routes.append({"matchers": ['v=~"' + r.replace("\\", "\\\\").replace('"', '\\"') + '"'],
+                           "receiver": f"m{i}", "continue": True})
+        else:
+            routes.append({"match_re": {"v": r}, "receiver": f"m{i}", "continue": True})
+        recv.append(f"m{i}")
+    path = os.path.join(out, "regexes.yml")
+    yaml_dump(path, config(routes, recv))
+    cmp.check(["config", "routes", "--config.file=" + path])
+    values = [rand_value(rng) for _ in range(60)]
+    # Values built to match: a few random regexes' literal parts.
+    values += ["a", "ab", "x" * 3, "ü日", "A\nb", "", "Éé", "aaa", "-,", " \t"]
+    for v in values:
+        cmp.check(["config", "routes", "test", "--config.file=" + path,
+                   "v=" + go_quote_matcher_value(v)])
 
 
 def main():
@@ -172,13 +308,10 @@ def main():
     extra = ["critical-1", "warning", "prod", "PROD", "Prod", "ax", "xb", "bx", "123", "a b c",
              "b", "a", "ab", "DiskFull", "MemHigh", "\U0001F600", "emoji!", "ÜNÏCØDÉ",
              "日本語", " ", "cx", "ccc", "line", "new\nline\nline", "a,b", "ctl\u0001"]
-    total = same = 0
+    cmp = Compare(relay, amtool)
     for name, cfg, paths in configs:
         path = os.path.join(out, name + ".yml")
-        with open(path, "w", encoding="utf-8") as f:
-            # JSON is YAML. Characters stay as they are, except NEL,
-            # which YAML would read as a line break.
-            f.write(json.dumps(cfg, indent=1, ensure_ascii=False).replace("\u0085", "\\u0085"))
+        yaml_dump(path, cfg)
         checks = [["config", "routes", "--config.file=" + path]]
         for _ in range(140):
             args = label_args(rng, extra, paths)
@@ -187,26 +320,18 @@ def main():
                 checks.append(["config", "routes", "test", "--tree", "--config.file=" + path] + args)
         for _ in range(6):
             args = label_args(rng, extra, paths)
-            a_out, _ = run([amtool, "config", "routes", "test", "--config.file=" + path] + args)
+            a_out = run([amtool, "config", "routes", "test", "--config.file=" + path] + args)[0]
             expect = a_out.decode("utf-8", "replace").split("\n")[0]
             if rng.random() < 0.5:
                 expect = expect + ",nope"
             checks.append(["config", "routes", "test", "--verify.receivers=" + expect,
                            "--config.file=" + path] + args)
         for argv in checks:
-            total += 1
-            got = run([relay] + argv)
-            want = run([amtool] + argv)
-            if got == want:
-                same += 1
-                continue
-            if total - same > 25:
-                continue
-            print(f"DIFF: {json.dumps(argv)}")
-            print(f"  amtool (exit {want[1]}): {want[0]!r}")
-            print(f"  tocsin (exit {got[1]}): {got[0]!r}")
-    print(f"routes_amtool: {total} comparisons, {same} identical")
-    return 0 if total == same and total > 0 else 1
+            cmp.check(argv)
+    syntax_phase(cmp, rng, out)
+    regex_phase(cmp, rng, out)
+    print(f"routes_amtool: {cmp.total} comparisons, {cmp.same} identical")
+    return 0 if cmp.total == cmp.same and cmp.total > 0 else 1
 
 
 if __name__ == "__main__":
