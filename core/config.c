@@ -9,6 +9,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,28 +81,67 @@ kind_article(const struct ynode *n)
 	}
 }
 
+struct keyref {
+	const struct ynode	*key;
+	size_t			 idx;
+};
+
+static int
+keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int	 c = strcmp(x->key->value, y->key->value);
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
 int
 cfg_map(struct cfg_load *ld, const struct ynode *n, const char *what)
 {
-	size_t	 i, j;
+	struct keyref	*refs;
+	size_t		 i, nk, dup = SIZE_MAX, first = 0;
 
 	if (ynode_is_null(n))
 		return 0;
 	if (n->kind != YN_MAP)
 		return cfg_fail(ld, n, "%s must be a mapping, not %s", what,
 		    kind_article(n));
-	for (i = 0; i + 1 < n->n; i += 2) {
-		const struct ynode *k = n->child[i];
-
-		if (k->kind != YN_SCALAR)
-			return cfg_fail(ld, k, "%s has %s as a key; keys must be field names",
-			    what, kind_article(k));
-		for (j = 0; j < i; j += 2)
-			if (strcmp(n->child[j]->value, k->value) == 0)
-				return cfg_fail(ld, k, "field %s is set twice in %s "
-				    "(first at line %d)", k->value, what, n->child[j]->line);
+	nk = n->n / 2;
+	for (i = 0; i < nk; i++)
+		if (n->child[2 * i]->kind != YN_SCALAR)
+			return cfg_fail(ld, n->child[2 * i], "%s has %s as a key; keys "
+			    "must be field names", what, kind_article(n->child[2 * i]));
+	if (nk < 2)
+		return 0;
+	/* Sorting keeps a huge mapping from costing n^2 comparisons; the
+	 * duplicate reported is the earliest repeated key in the file. */
+	if ((refs = calloc(nk, sizeof(*refs))) == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	for (i = 0; i < nk; i++) {
+		refs[i].key = n->child[2 * i];
+		refs[i].idx = i;
 	}
-	return 0;
+	qsort(refs, nk, sizeof(*refs), keyref_cmp);
+	for (i = 1; i < nk; i++)
+		if (strcmp(refs[i].key->value, refs[i - 1].key->value) == 0 &&
+		    refs[i].idx < dup) {
+			dup = refs[i].idx;
+			first = refs[i - 1].idx;
+		}
+	free(refs);
+	if (dup == SIZE_MAX)
+		return 0;
+	/* The earliest occurrence of that key, for the message. */
+	for (i = 0; i < first; i++)
+		if (strcmp(n->child[2 * i]->value, n->child[2 * dup]->value) == 0) {
+			first = i;
+			break;
+		}
+	return cfg_fail(ld, n->child[2 * dup], "field %s is set twice in %s "
+	    "(first at line %d)", n->child[2 * dup]->value, what,
+	    n->child[2 * first]->line);
 }
 
 int
