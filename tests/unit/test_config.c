@@ -404,6 +404,39 @@ test_secret_files_are_read_and_never_echoed(void **state)
 }
 
 static void
+test_secret_urls_are_never_echoed(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad[] = {
+		"  webhook_configs:\n  - url: ftp://SECRET@hooks.example/\n",
+		"  webhook_configs:\n  - url: 'http://hooks example/SECRET'\n",
+		"  webhook_configs:\n  - url: 'http://a:SECRET/'\n",
+		"  webhook_configs:\n  - url: \"http://a/\\tSECRET\"\n",
+		"  webhook_configs:\n  - url: http://a/\n    http_config:\n"
+		    "      proxy_url: \"http://u:SECRET@p/\\n\"\n",
+		"  slack_configs:\n  - api_url: 'https://hooks%20SECRET/'\n",
+		"  slack_configs:\n  - api_url: SECRET\n",
+		"  webhook_configs:\n  - url: http://a/\n    http_config:\n"
+		    "      basic_auth: {username: u, password: SECRET, password_file: x}\n",
+		"  webhook_configs:\n  - url: http://a/\n    http_config:\n"
+		    "      authorization: {credentials: SECRET, credentials_file: x}\n",
+	};
+	char	 yaml[512];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *e;
+
+		snprintf(yaml, sizeof(yaml), ROOT "receivers:\n- name: default\n%s",
+		    bad[i]);
+		e = load_err(f, yaml);
+		if (strstr(e, "SECRET") != NULL)
+			fail_msg("secret echoed: %s", e);
+		assert_true(strncmp(e, NAME ":", strlen(NAME ":")) == 0);
+	}
+}
+
+static void
 test_email_inherits_global_smtp(void **state)
 {
 	struct fixture *f = *state;
@@ -661,6 +694,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_route_tree_routes_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_telegram_defaults_and_global_api_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_files_are_read_and_never_echoed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secret_urls_are_never_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_email_inherits_global_smtp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slack_and_webhook_defaults_and_http_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_configs_resolve_paths, setup, teardown),
