@@ -54,7 +54,7 @@ val_to_str(struct exec *x, const struct val *v)
 	struct buf	 b;
 	char		*s;
 
-	if (v->t == V_STR || v->t == V_HTML)
+	if (v->t == V_STR || v->t == V_HTML || v->t == V_URL)
 		return v->u.s;
 	buf_init(&b, 0);
 	if (val_print(&b, v) == -1) {

@@ -152,7 +152,7 @@ fn_len(struct exec *x, struct val *a, size_t n, struct val *out)
 {
 	out->t = V_INT;
 	switch (a[0].t) {
-	case V_STR: case V_HTML: out->u.i = (int64_t)strlen(a[0].u.s); break;
+	case V_STR: case V_HTML: case V_URL: out->u.i = (int64_t)strlen(a[0].u.s); break;
 	case V_KV: out->u.i = a[0].u.kv ? (int64_t)a[0].u.kv->n : 0; break;
 	case V_PAIRS: out->u.i = (int64_t)a[0].u.pairs.n; break;
 	case V_ALERTS: out->u.i = (int64_t)a[0].u.alerts.n; break;
@@ -366,7 +366,7 @@ basic_kind(const struct val *v)
 	case V_BOOL: return K_BOOL;
 	case V_INT: case V_DUR: case V_MONTH: case V_WEEKDAY: return K_INT;
 	case V_FLOAT: return K_FLOAT;
-	case V_STR: case V_HTML: return K_STRING;
+	case V_STR: case V_HTML: case V_URL: return K_STRING;
 	case V_NIL: return K_INVALID;
 	default: return K_OTHER;
 	}
@@ -1016,6 +1016,21 @@ fn_stringslice(struct exec *x, struct val *a, size_t n, struct val *out)
 
 static const struct tfunc funcs[] = {
 	{ "and", NULL, 1, -1 },
+	{ "append", fn_append, 1, -1 },
+	{ "base64decode", fn_base64decode, 1, 1 },
+	{ "base64encode", fn_base64encode, 1, 1 },
+	{ "date", fn_date, 2, 2 },
+	{ "dict", fn_dict, 0, -1 },
+	{ "humanizeDuration", fn_humanizeduration, 1, 1 },
+	{ "list", fn_list, 0, -1 },
+	{ "mustToDate", fn_musttodate, 2, 2 },
+	{ "now", fn_now, 0, 0 },
+	{ "safeUrl", fn_safeurl, 1, 1 },
+	{ "since", fn_since, 1, 1 },
+	{ "toDate", fn_todate, 2, 2 },
+	{ "toJson", fn_tojson, 1, 1 },
+	{ "tz", fn_tz, 2, 2 },
+	{ "urlUnescape", fn_urlunescape, 1, 1 },
 	{ "call", fn_call, 1, -1 },
 	{ "eq", fn_eq, 1, -1 },
 	{ "ge", fn_ge, 2, 2 },

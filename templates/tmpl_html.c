@@ -302,7 +302,7 @@ html_value(struct exec *x, const struct val *v, const char *last)
 			if (h->url == U_QUERY) {
 				r = is_uq ? buf_adds(&tmp, s) : url_proc(&tmp, s, false);
 			} else {
-				if (h->url == U_NONE && !safe_url(s))
+				if (h->url == U_NONE && v->t != V_URL && !safe_url(s))
 					s = "#ZgotmplZ";
 				r = is_uq ? buf_adds(&tmp, s) : url_proc(&tmp, s, true);
 			}

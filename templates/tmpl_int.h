@@ -66,7 +66,7 @@ int	tmpl_set_define(struct tmpl_set *set, const char *name, const char *file,
 enum vtype {
 	V_NIL, V_BOOL, V_INT, V_FLOAT, V_STR, V_HTML, V_KV, V_PAIRS, V_PAIR,
 	V_ALERT, V_ALERTS, V_STRS, V_TIME, V_DUR, V_DATA, V_MAP, V_LIST,
-	V_MONTH, V_WEEKDAY,
+	V_MONTH, V_WEEKDAY, V_URL,
 };
 
 struct val;
@@ -160,6 +160,23 @@ struct tfunc {
 	tfunc_fn	 fn;
 	int		 minargs, maxargs;	/* maxargs -1: variadic */
 };
+
+/* Alertmanager's functions after 0.25 (tmpl_amfuncs.c). */
+int	fn_safeurl(struct exec *, struct val *, size_t, struct val *);
+int	fn_urlunescape(struct exec *, struct val *, size_t, struct val *);
+int	fn_date(struct exec *, struct val *, size_t, struct val *);
+int	fn_tz(struct exec *, struct val *, size_t, struct val *);
+int	fn_now(struct exec *, struct val *, size_t, struct val *);
+int	fn_since(struct exec *, struct val *, size_t, struct val *);
+int	fn_todate(struct exec *, struct val *, size_t, struct val *);
+int	fn_musttodate(struct exec *, struct val *, size_t, struct val *);
+int	fn_humanizeduration(struct exec *, struct val *, size_t, struct val *);
+int	fn_list(struct exec *, struct val *, size_t, struct val *);
+int	fn_append(struct exec *, struct val *, size_t, struct val *);
+int	fn_dict(struct exec *, struct val *, size_t, struct val *);
+int	fn_tojson(struct exec *, struct val *, size_t, struct val *);
+int	fn_base64encode(struct exec *, struct val *, size_t, struct val *);
+int	fn_base64decode(struct exec *, struct val *, size_t, struct val *);
 
 const struct tfunc *tmpl_func_find(const char *name);
 /* Whether name (len bytes) is a function known to the parser. */

@@ -262,6 +262,7 @@ fmt_one(struct exec *x, struct buf *b, const struct spec *sp, char verb,
 		return r;
 	case V_STR:
 	case V_HTML:
+	case V_URL:
 		s = v->u.s;
 		switch (verb) {
 		case 's': case 'v': {

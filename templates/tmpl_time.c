@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "core/tz.h"
 #include "tmpl_int.h"
 
 static const char *mon_long[] = { "January", "February", "March", "April",
@@ -410,4 +412,279 @@ gduration_string(struct buf *out, int64_t d)
 	if (neg)
 		buf[--w] = '-';
 	return buf_add(out, buf + w, sizeof(buf) - w);
+}
+
+int
+gtime_in_zone(struct tstamp *t, const char *zone, struct terr *err)
+{
+	struct tz	*tz;
+	const char	*abbrev = NULL;
+	int32_t		 off = 0;
+
+	if ((tz = tz_load(zone[0] ? zone : "UTC", err)) == NULL)
+		return -1;
+	tz_lookup(tz, t->sec, &off, &abbrev);
+	t->off = off;
+	snprintf(t->zone, sizeof(t->zone), "%s", abbrev ? abbrev : "");
+	tz_free(tz);
+	return 0;
+}
+
+static int
+parse_num(const char **s, int min, int max, int64_t *out)
+{
+	int	n = 0;
+	int64_t	v = 0;
+
+	while (**s >= '0' && **s <= '9' && n < max) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	if (n < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_name(const char **s, const char *const *names, int n, size_t len)
+{
+	for (int i = 0; i < n; i++) {
+		size_t l = len ? len : strlen(names[i]);
+
+		if (strncasecmp(*s, names[i], l) == 0) {
+			*s += l;
+			return i;
+		}
+	}
+	return -1;
+}
+
+static int
+parse_frac(const char **s, int32_t *nsec)
+{
+	int32_t	v = 0;
+	int	n = 0;
+
+	if (**s != '.' && **s != ',')
+		return -1;
+	(*s)++;
+	if (!(**s >= '0' && **s <= '9'))
+		return -1;
+	while (**s >= '0' && **s <= '9') {
+		if (n < 9) {
+			v = v * 10 + (**s - '0');
+			n++;
+		}
+		(*s)++;
+	}
+	while (n++ < 9)
+		v *= 10;
+	*nsec = v;
+	return 0;
+}
+
+int
+gtime_parse(const char *layout, const char *value, struct tstamp *t,
+    struct terr *err)
+{
+	const char	*s = value, *l = layout, *at;
+	enum std	 k;
+	size_t		 len;
+	int		 ndig = 0;
+	int64_t		 year = 1, mon = 1, day = 1, hour = 0, min = 0, sec = 0, v;
+	int32_t		 nsec = 0, off = 0;
+	bool		 pm = false, pmset = false, haveoff = false;
+	char		 zone[16] = "UTC";
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	while ((at = next_std(l, &k, &len, &ndig)) != NULL) {
+		size_t lit = (size_t)(at - l);
+
+		if (strncmp(s, l, lit) != 0)
+			goto bad;
+		s += lit;
+		l = at + len;
+		switch (k) {
+		case S_LONGYEAR:
+			if (parse_num(&s, 4, 4, &year) == -1)
+				goto bad;
+			break;
+		case S_YEAR:
+			if (parse_num(&s, 2, 2, &v) == -1)
+				goto bad;
+			year = v >= 69 ? 1900 + v : 2000 + v;
+			break;
+		case S_LONGMONTH:
+			if ((mon = parse_name(&s, mon_long, 12, 0) + 1) == 0)
+				goto bad;
+			break;
+		case S_MONTH:
+			if ((mon = parse_name(&s, mon_long, 12, 3) + 1) == 0)
+				goto bad;
+			break;
+		case S_NUMMONTH: case S_ZEROMONTH:
+			if (parse_num(&s, k == S_ZEROMONTH ? 2 : 1, 2, &mon) == -1 ||
+			    mon < 1 || mon > 12)
+				goto bad;
+			break;
+		case S_LONGWEEKDAY:
+			if (parse_name(&s, day_long, 7, 0) < 0)
+				goto bad;
+			break;
+		case S_WEEKDAY:
+			if (parse_name(&s, day_long, 7, 3) < 0)
+				goto bad;
+			break;
+		case S_DAY: case S_UNDERDAY: case S_ZERODAY:
+			if (k == S_UNDERDAY && *s == ' ')
+				s++;
+			if (parse_num(&s, k == S_ZERODAY ? 2 : 1, 2, &day) == -1)
+				goto bad;
+			break;
+		case S_UNDERYEARDAY: case S_ZEROYEARDAY:
+			while (k == S_UNDERYEARDAY && *s == ' ')
+				s++;
+			if (parse_num(&s, k == S_ZEROYEARDAY ? 3 : 1, 3, &v) == -1)
+				goto bad;
+			break;
+		case S_HOUR:
+			if (parse_num(&s, 2, 2, &hour) == -1 || hour > 23)
+				goto bad;
+			break;
+		case S_HOUR12: case S_ZEROHOUR12:
+			if (parse_num(&s, k == S_ZEROHOUR12 ? 2 : 1, 2, &hour) == -1 ||
+			    hour > 12)
+				goto bad;
+			break;
+		case S_MINUTE: case S_ZEROMINUTE:
+			if (parse_num(&s, k == S_ZEROMINUTE ? 2 : 1, 2, &min) == -1 ||
+			    min > 59)
+				goto bad;
+			break;
+		case S_SECOND: case S_ZEROSECOND:
+			if (parse_num(&s, k == S_ZEROSECOND ? 2 : 1, 2, &sec) == -1 ||
+			    sec > 59)
+				goto bad;
+			/* Go accepts a fraction after seconds the layout lacks */
+			if ((*s == '.' || *s == ',') && s[1] >= '0' && s[1] <= '9') {
+				enum std	 k2;
+				size_t		 l2;
+				int		 d2;
+				const char	*nx = next_std(l, &k2, &l2, &d2);
+
+				if (!(nx == l && (k2 == S_FRACSECOND0 ||
+				    k2 == S_FRACSECOND9)) &&
+				    parse_frac(&s, &nsec) == -1)
+					goto bad;
+			}
+			break;
+		case S_PM: case S_pm:
+			if (strncasecmp(s, "PM", 2) == 0)
+				pm = true;
+			else if (strncasecmp(s, "AM", 2) != 0)
+				goto bad;
+			pmset = true;
+			s += 2;
+			break;
+		case S_TZ: {
+			size_t n = 0;
+
+			if (strncmp(s, "UTC", 3) == 0) {
+				s += 3;
+				break;
+			}
+			while (s[n] >= 'A' && s[n] <= 'Z' && n < 5)
+				n++;
+			if (n < 3)
+				goto bad;
+			snprintf(zone, sizeof(zone), "%.*s", (int)n, s);
+			s += n;
+			break;
+		}
+		case S_FRACSECOND0:
+			if (parse_frac(&s, &nsec) == -1)
+				goto bad;
+			break;
+		case S_FRACSECOND9:
+			if ((*s == '.' || *s == ',') && parse_frac(&s, &nsec) == -1)
+				goto bad;
+			break;
+		case S_NONE:
+			break;
+		default: {
+			/* numeric zones, with Z for UTC in the ISO forms */
+			int64_t	 hh = 0, mm = 0, ss = 0;
+			int	 sign;
+			bool	 iso = k >= S_ISO8601TZ && k <= S_ISO8601COLONSECONDSTZ;
+			bool	 colon = k == S_ISO8601COLONTZ || k == S_NUMCOLONTZ ||
+				    k == S_ISO8601COLONSECONDSTZ ||
+				    k == S_NUMCOLONSECONDSTZ;
+			bool	 secs = k == S_ISO8601SECONDSTZ || k == S_NUMSECONDSTZ ||
+				    k == S_ISO8601COLONSECONDSTZ ||
+				    k == S_NUMCOLONSECONDSTZ;
+			bool	 shrt = k == S_ISO8601SHORTTZ || k == S_NUMSHORTTZ;
+
+			if (iso && *s == 'Z') {
+				s++;
+				haveoff = true;
+				off = 0;
+				break;
+			}
+			if (*s != '+' && *s != '-')
+				goto bad;
+			sign = *s++ == '-' ? -1 : 1;
+			if (parse_num(&s, 2, 2, &hh) == -1)
+				goto bad;
+			if (!shrt) {
+				if (colon && *s++ != ':')
+					goto bad;
+				if (parse_num(&s, 2, 2, &mm) == -1)
+					goto bad;
+				if (secs && ((colon && *s++ != ':') ||
+				    parse_num(&s, 2, 2, &ss) == -1))
+					goto bad;
+			}
+			off = (int32_t)(sign * (hh * 3600 + mm * 60 + ss));
+			haveoff = true;
+			break;
+		}
+		}
+	}
+	if (strcmp(s, l) != 0)
+		goto bad;
+	if (pmset) {
+		if (hour > 12)
+			goto bad;
+		if (pm && hour < 12)
+			hour += 12;
+		else if (!pm && hour == 12)
+			hour = 0;
+	}
+	if (day < 1 || day > mdays[mon - 1] || (mon == 2 && day == 29 &&
+	    !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))))
+		return terr_set(err, "parsing time \"%s\": day out of range", value);
+	{
+		/* days_from_civil */
+		int64_t		y = year - (mon <= 2);
+		int64_t		era = (y >= 0 ? y : y - 399) / 400;
+		unsigned	yoe = (unsigned)(y - era * 400);
+		unsigned	doy = (unsigned)((153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + day - 1);
+		unsigned	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		int64_t		days = era * 146097 + (int64_t)doe - 719468;
+
+		t->sec = days * 86400 + hour * 3600 + min * 60 + sec - off;
+	}
+	t->nsec = nsec;
+	t->off = off;
+	if (haveoff && off != 0)
+		t->zone[0] = '\0';
+	else
+		snprintf(t->zone, sizeof(t->zone), "%s", zone);
+	return 0;
+bad:
+	return terr_set(err, "parsing time \"%s\" as \"%s\": cannot parse \"%s\"",
+	    value, layout, s);
 }

@@ -85,6 +85,7 @@ val_type_name(const struct val *v)
 	case V_FLOAT: return "float64";
 	case V_STR: return "string";
 	case V_HTML: return "template.HTML";
+	case V_URL: return "template.URL";
 	case V_KV: return "template.KV";
 	case V_PAIRS: return "template.Pairs";
 	case V_PAIR: return "template.Pair";
@@ -105,7 +106,7 @@ val_type_name(const struct val *v)
 bool
 val_is_stringish(const struct val *v)
 {
-	return v->t == V_STR || v->t == V_HTML;
+	return v->t == V_STR || v->t == V_HTML || v->t == V_URL;
 }
 
 bool
@@ -116,7 +117,7 @@ val_truth(const struct val *v)
 	case V_BOOL: return v->u.b;
 	case V_INT: case V_DUR: case V_MONTH: case V_WEEKDAY: return v->u.i != 0;
 	case V_FLOAT: return v->u.f != 0;
-	case V_STR: case V_HTML: return v->u.s[0] != '\0';
+	case V_STR: case V_HTML: case V_URL: return v->u.s[0] != '\0';
 	case V_KV: return v->u.kv != NULL && v->u.kv->n > 0;
 	case V_PAIRS: return v->u.pairs.n > 0;
 	case V_ALERTS: return v->u.alerts.n > 0;
@@ -266,6 +267,7 @@ print_val(struct buf *out, const struct val *v, int depth)
 		return buf_adds(out, num);
 	case V_STR:
 	case V_HTML:
+	case V_URL:
 		return buf_adds(out, v->u.s);
 	case V_KV:
 		return print_kv_map(out, v->u.kv);

@@ -1,0 +1,289 @@
+/* test_template.c: the template engine's parser errors, evaluator edge
+ * cases and the Alertmanager functions newer than the 0.25 oracle (pinned to
+ * their documented Go behaviour, since amtool 0.25 cannot check them). */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tmpl.h"
+
+static const char data_json[] =
+    "{\"receiver\":\"team-x\",\"status\":\"firing\",\"alerts\":["
+    "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Disk\",\"zone\":\"b\","
+    "\"instance\":\"n1\"},\"annotations\":{\"summary\":\"full <90%>\"},"
+    "\"startsAt\":\"2026-11-23T13:49:41.5Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
+    "\"generatorURL\":\"http://prom/g?x=1&y=2\",\"fingerprint\":\"f1\"},"
+    "{\"status\":\"resolved\",\"labels\":{\"alertname\":\"Disk\",\"instance\":\"n2\"},"
+    "\"annotations\":{},\"startsAt\":\"2026-11-23T12:00:00+01:00\","
+    "\"endsAt\":\"2026-11-23T13:00:00Z\",\"generatorURL\":\"\",\"fingerprint\":\"f2\"}],"
+    "\"groupLabels\":{\"alertname\":\"Disk\"},\"commonLabels\":{\"alertname\":\"Disk\"},"
+    "\"commonAnnotations\":{},\"externalURL\":\"http://am:9093\"}";
+
+/* 2026-11-23T14:00:00Z, so since/now are reproducible */
+static const struct tmpl_opts fixed_now = { 1795442400, 0, "UTC" };
+
+static char *
+render_kind(const char *text, enum tmpl_kind kind, struct terr *err, int *rc)
+{
+	struct tmpl_set		*set = tmpl_set_new();
+	struct notification	*n;
+	struct buf		 out;
+	struct terr		 e;
+	char			*s;
+
+	assert_non_null(set);
+	n = tmpl_data_parse(data_json, strlen(data_json), &e);
+	assert_non_null(n);
+	buf_init(&out, 0);
+	*rc = tmpl_render_text(set, text, n, kind, &fixed_now, &out, err);
+	s = buf_steal(&out);
+	notification_free(n);
+	tmpl_set_free(set);
+	return s;
+}
+
+static void
+expect(const char *text, const char *want)
+{
+	struct terr	 err;
+	int		 rc;
+	char		*got = render_kind(text, TMPL_TEXT, &err, &rc);
+
+	if (rc != 0)
+		fail_msg("%s: %s", text, err.msg);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+expect_html(const char *text, const char *want)
+{
+	struct terr	 err;
+	int		 rc;
+	char		*got = render_kind(text, TMPL_HTML, &err, &rc);
+
+	if (rc != 0)
+		fail_msg("%s: %s", text, err.msg);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+expect_err(const char *text, const char *want)
+{
+	struct terr	 err;
+	int		 rc;
+	char		*got = render_kind(text, TMPL_TEXT, &err, &rc);
+
+	assert_int_equal(rc, -1);
+	assert_string_equal(err.msg, want);
+	free(got);
+}
+
+static void
+test_parse_errors_name_line_like_go(void **state)
+{
+	expect_err("{{ if }}", "template: :1: missing value for if");
+	expect_err("a\n{{ range .Alerts }}", "template: :2: unexpected EOF");
+	expect_err("{{ end }}", "template: :1: unexpected {{end}}");
+	expect_err("{{ nope }}", "template: :1: function \"nope\" not defined");
+	expect_err("{{ $x }}", "template: :1: undefined variable \"$x\"");
+	expect_err("{{ \"abc }}", "template: :1: unterminated quoted string");
+	expect_err("{{ break }}", "template: :1: {{break}} outside {{range}}");
+	expect_err("{{/* open", "template: :1: unclosed comment");
+}
+
+static void
+test_parse_errors_carry_file_name(void **state)
+{
+	struct tmpl_set	*set = tmpl_set_new();
+	struct terr	 err;
+
+	assert_int_equal(tmpl_set_add_text(set, "mine.tmpl",
+	    "{{ define \"a\" }}ok{{ end }}\n\n{{ if }}", &err), -1);
+	assert_string_equal(err.msg, "template: mine.tmpl:3: missing value for if");
+	tmpl_set_free(set);
+}
+
+static void
+test_exec_errors_name_position_and_operand(void **state)
+{
+	expect_err("{{ .Nope }}", "template: :1:3: executing \"\" at <.Nope>: "
+	    "can't evaluate field Nope in type template.Data");
+	expect_err("x\n  {{ .Alerts.Firing.Firing }}", "template: :2:12: executing "
+	    "\"\" at <.Alerts.Firing.Firing>: can't evaluate field Firing in "
+	    "type []template.Alert");
+	expect_err("{{ index .Alerts 5 }}", "template: :1:3: executing \"\" at "
+	    "<index .Alerts 5>: error calling index: index out of range: 5");
+	expect_err("{{ eq 1 \"a\" }}", "template: :1:3: executing \"\" at "
+	    "<eq 1 \"a\">: error calling eq: incompatible types for comparison");
+	expect_err("{{ len 3 }}", "template: :1:3: executing \"\" at <len 3>: "
+	    "error calling len: len of type int");
+}
+
+static void
+test_kv_methods_sort_alertname_first(void **state)
+{
+	expect("{{ range .Alerts }}{{ .Labels.SortedPairs.Names }}{{ end }}",
+	    "[alertname instance zone][alertname instance]");
+	expect("{{ (index .Alerts 0).Labels.Remove (stringSlice \"zone\") }}",
+	    "map[alertname:Disk instance:n1]");
+	expect("{{ .CommonLabels.nope }}|{{ index .CommonLabels \"x\" }}|", "||");
+	expect("{{ range $k, $v := (index .Alerts 0).Labels }}{{ $k }}={{ $v }},{{ end }}",
+	    "alertname=Disk,instance=n1,zone=b,");
+}
+
+static void
+test_alerts_firing_resolved_and_printing(void **state)
+{
+	expect("{{ len .Alerts.Firing }}/{{ len .Alerts.Resolved }}", "1/1");
+	expect("{{ range .Alerts.Resolved }}{{ .StartsAt }}|{{ .EndsAt }}{{ end }}",
+	    "2026-11-23 12:00:00 +0100 +0100|2026-11-23 13:00:00 +0000 UTC");
+	expect("{{ (index .Alerts 0).StartsAt.Format \"Mon Jan _2 15:04:05.000 MST 2006\" }}",
+	    "Mon Nov 23 13:49:41.500 UTC 2026");
+	expect("{{ (index .Alerts 0).EndsAt.IsZero }} {{ (index .Alerts 1).StartsAt.UTC }}",
+	    "true 2026-11-23 11:00:00 +0000 UTC");
+}
+
+static void
+test_control_flow_break_continue_and_scopes(void **state)
+{
+	expect("{{ range $i, $s := stringSlice \"a\" \"b\" \"c\" }}{{ if eq $i 1 }}"
+	    "{{ continue }}{{ end }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ $s }}{{ end }}",
+	    "a");
+	expect("{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}", "2");
+	expect("{{ with .CommonLabels.nope }}y{{ else }}n{{ end }}", "n");
+	expect("{{ if and 0 (index .Alerts 99) }}y{{ else }}short-circuit{{ end }}",
+	    "short-circuit");
+	expect("  {{- \"a\" -}}  \n {{/* c */}} b", "a b");
+}
+
+static void
+test_printf_and_literals_like_fmt(void **state)
+{
+	expect("{{ printf \"%5.1f|%-4d|%q|%x|%v\" 3.14159 7 \"a\\\"b\" \"hi\" 1e21 }}",
+	    "  3.1|7   |\"a\\\"b\"|6869|1e+21");
+	expect("{{ printf \"%d %s\" 1 }}|{{ printf \"x\" 2 }}",
+	    "1 %!s(MISSING)|x%!(EXTRA int=2)");
+	expect("{{ 0x1F }} {{ 'a' }} {{ 1.0 }} {{ 1e6 }} {{ 123456.0 }}",
+	    "31 97 1 1e+06 123456");
+}
+
+static void
+test_defines_override_and_block(void **state)
+{
+	expect("{{ define \"x\" }}X{{ . }}{{ end }}{{ template \"x\" 1 }}", "X1");
+	expect("{{ block \"b\" .Receiver }}[{{ . }}]{{ end }}", "[team-x]");
+}
+
+static void
+test_html_escapes_by_context(void **state)
+{
+	expect_html("<a href=\"{{ (index .Alerts 0).GeneratorURL }}\" "
+	    "title=\"{{ (index .Alerts 0).Annotations.summary }}\">"
+	    "{{ (index .Alerts 0).Annotations.summary }}</a><!-- gone -->",
+	    "<a href=\"http://prom/g?x=1&amp;y=2\" title=\"full &lt;90%&gt;\">"
+	    "full &lt;90%&gt;</a>");
+	expect_html("<a href=\"{{ \"javascript:x\" }}\">{{ \"<b>\" | safeHtml }}"
+	    "{{ \"a+b\" }}</a><a href=\"{{ safeUrl \"javascript:y\" }}\"></a>",
+	    "<a href=\"#ZgotmplZ\"><b>a&#43;b</a><a href=\"javascript:y\"></a>");
+}
+
+static void
+test_newer_functions_time(void **state)
+{
+	expect("{{ date \"2006-01-02 15:04\" (index .Alerts 0).StartsAt }}",
+	    "2026-11-23 13:49");
+	expect("{{ tz \"Europe/Berlin\" (index .Alerts 0).StartsAt }}",
+	    "2026-11-23 14:49:41.5 +0100 CET");
+	expect("{{ since (index .Alerts 0).StartsAt }}", "10m18.5s");
+	expect("{{ toDate \"2006-01-02\" \"2026-03-04\" }}|{{ toDate \"2006\" \"bad\" }}",
+	    "2026-03-04 00:00:00 +0000 UTC|0001-01-01 00:00:00 +0000 UTC");
+	expect_err("{{ mustToDate \"2006-01-02\" \"x\" }}", "template: :1:3: "
+	    "executing \"\" at <mustToDate \"2006-01-02\" \"x\">: error calling "
+	    "mustToDate: parsing time \"x\" as \"2006-01-02\": cannot parse \"x\"");
+	expect("{{ humanizeDuration 90061 }} {{ humanizeDuration 1.5 }} "
+	    "{{ humanizeDuration 0.0012 }} {{ humanizeDuration \"0\" }}",
+	    "1d 1h 1m 1s 1.5s 1.2ms 0s");
+	expect_err("{{ tz \"No/Where\" (index .Alerts 0).StartsAt }}",
+	    "template: :1:3: executing \"\" at <tz \"No/Where\" (index .Alerts 0).StartsAt>: "
+	    "error calling tz: unknown time zone No/Where");
+}
+
+static void
+test_newer_functions_data_and_strings(void **state)
+{
+	expect("{{ toJson .GroupLabels }}", "{\"alertname\":\"Disk\"}");
+	expect("{{ toJson (dict \"b\" (list 1 2.5 \"<&>\" nil true) \"a\" 1e-7) }}",
+	    "{\"a\":1e-7,\"b\":[1,2.5,\"\\u003c\\u0026\\u003e\",null,true]}");
+	expect("{{ $d := dict \"k\" \"v\" }}{{ $d.k }}{{ index $d \"k\" }}{{ $d.missing }}",
+	    "vv<no value>");
+	expect("{{ append (list 1) 2 \"x\" }}|{{ list }}", "[1 2 x]|[]");
+	expect_err("{{ dict \"a\" }}", "template: :1:3: executing \"\" at "
+	    "<dict \"a\">: error calling dict: dict requires an even number of arguments");
+	expect("{{ trimSpace \"  x y \\n\" }}|{{ urlUnescape \"a+b%2Fc\" }}|"
+	    "{{ base64encode \"hi?>\" }}|{{ base64decode \"aGk_Pg==\" }}",
+	    "x y|a b/c|aGk_Pg==|hi?>");
+}
+
+static void
+test_render_named_and_immutable_set(void **state)
+{
+	struct tmpl_set		*set = tmpl_set_new();
+	struct notification	*n;
+	struct buf		 out;
+	struct terr		 err;
+
+	n = tmpl_data_parse(data_json, strlen(data_json), &err);
+	assert_non_null(n);
+	assert_int_equal(tmpl_set_add_text(set, "a.tmpl",
+	    "{{ define \"t\" }}{{ .Receiver }}{{ end }}", &err), 0);
+	buf_init(&out, 0);
+	/* a define inside an ad-hoc text does not leak into the set */
+	assert_int_equal(tmpl_render_text(set, "{{ define \"u\" }}u{{ end }}"
+	    "{{ template \"u\" }}", n, TMPL_TEXT, NULL, &out, &err), 0);
+	assert_false(tmpl_set_has(set, "u"));
+	assert_int_equal(tmpl_render(set, "t", n, TMPL_TEXT, NULL, &out, &err), 0);
+	assert_string_equal(buf_str(&out), "uteam-x");
+	assert_int_equal(tmpl_render(set, "nope", n, TMPL_TEXT, NULL, &out, &err), -1);
+	buf_free(&out);
+	notification_free(n);
+	tmpl_set_free(set);
+}
+
+static void
+test_data_parse_rejects_bad_types(void **state)
+{
+	struct terr err;
+
+	assert_null(tmpl_data_parse("{\"receiver\":1}", 14, &err));
+	assert_string_equal(err.msg, "json: cannot unmarshal number into Go "
+	    "struct field Data.receiver of type string");
+	assert_null(tmpl_data_parse("[1]", 3, &err));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_errors_name_line_like_go),
+		cmocka_unit_test(test_parse_errors_carry_file_name),
+		cmocka_unit_test(test_exec_errors_name_position_and_operand),
+		cmocka_unit_test(test_kv_methods_sort_alertname_first),
+		cmocka_unit_test(test_alerts_firing_resolved_and_printing),
+		cmocka_unit_test(test_control_flow_break_continue_and_scopes),
+		cmocka_unit_test(test_printf_and_literals_like_fmt),
+		cmocka_unit_test(test_defines_override_and_block),
+		cmocka_unit_test(test_html_escapes_by_context),
+		cmocka_unit_test(test_newer_functions_time),
+		cmocka_unit_test(test_newer_functions_data_and_strings),
+		cmocka_unit_test(test_render_named_and_immutable_set),
+		cmocka_unit_test(test_data_parse_rejects_bad_types),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
