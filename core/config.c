@@ -833,6 +833,11 @@ parse_global(struct cfg_load *ld, const struct ynode *n)
 		return -1;
 	if (ynode_is_null(n))
 		return 0;
+	/* An explicit null leaves Alertmanager without a URL and its notifier
+	 * without a target; the documented default is the useful reading. */
+	if (g->telegram_api_url == NULL &&
+	    (g->telegram_api_url = strdup("https://api.telegram.org")) == NULL)
+		return cfg_fail(ld, n, "out of memory");
 	if (g->slack_api_url != NULL && g->slack_api_url_file != NULL)
 		return cfg_fail(ld, slackfile, "at most one of slack_api_url & "
 		    "slack_api_url_file must be configured");

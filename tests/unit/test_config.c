@@ -352,6 +352,13 @@ test_telegram_defaults_and_global_api_url(void **state)
 	    "http://127.0.0.1:8080");
 	config_free(cfg);
 
+	cfg = load(f, "global:\n  telegram_api_url:\n" ROOT
+	    "receivers:\n- name: default\n  telegram_configs:\n"
+	    "  - bot_token: x\n    chat_id: 1\n");
+	assert_string_equal(config_receiver_at(cfg, 0)->telegram[0].api_url,
+	    "https://api.telegram.org");
+	config_free(cfg);
+
 	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
 	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
 	    "    parse_mode: html\n"),
