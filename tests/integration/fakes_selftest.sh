@@ -113,15 +113,16 @@ tg "html span without class" 400 \
     '{"chat_id":42,"text":"<span>x</span>","parse_mode":"HTML"}'
 tg "html empty after tags" 400 "$(e400 'message text is empty')" \
     '{"chat_id":42,"text":"<b> </b>\n","parse_mode":"HTML"}'
-# Entities decoded, unknown named entities kept literally, tags stripped.
+# Entities decoded, unknown named entities kept literally (as Telegram does),
+# tags stripped; entity offsets in UTF-16 units (the emoji counts two).
 tg "html accepted" 200 '{"ok":true,"result":{"message_id":1,
   "from":{"id":123456,"is_bot":true,"first_name":"Fake Bot","username":"fake_bot"},
   "chat":{"id":42,"type":"private","first_name":"Test"},
-  "text":"Load > 90% & <rising> \"x\" A&nbsp;",
-  "entities":[{"type":"bold","offset":0,"length":4},
-              {"type":"text_link","offset":5,"length":1,"url":"https://x/?a=1&b=2"},
-              {"type":"code","offset":22,"length":3}]}}' \
-    '{"chat_id":42,"text":"<b>Load</b> <a href=\"https://x/?a=1&amp;b=2\">&gt;</a> 90% &amp; &lt;rising&gt; <code>&quot;x&quot;</code> &#65;&nbsp;","parse_mode":"HTML"}'
+  "text":"🔥 Load > 90% & <rising> \"x\" A&nbsp;",
+  "entities":[{"type":"bold","offset":3,"length":4},
+              {"type":"text_link","offset":8,"length":1,"url":"https://x/?a=1&b=2"},
+              {"type":"code","offset":25,"length":3}]}}' \
+    '{"chat_id":42,"text":"🔥 <b>Load</b> <a href=\"https://x/?a=1&amp;b=2\">&gt;</a> 90% &amp; &lt;rising&gt; <code>&quot;x&quot;</code> &#65;&nbsp;","parse_mode":"HTML"}'
 
 # Length: 4096 UTF-16 code units after parsing.
 long() { python3 -c "import json,sys; print(json.dumps({'chat_id':42,'parse_mode':'HTML','text':sys.argv[1]*int(sys.argv[2])+sys.argv[3]}))" "$@"; }
