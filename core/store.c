@@ -1,0 +1,404 @@
+/* store.c: the backend-independent half of the store: the group-commit thread
+ * that turns concurrent write requests into shared transactions, and dispatch
+ * of everything else to the backend's ops table. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store.h"
+
+struct store {
+	const struct store_ops	*ops;
+	void			*be;
+	store_clock_fn		 clock;
+	void			*clock_arg;
+
+	pthread_mutex_t		 mu;		/* guards everything below */
+	pthread_cond_t		 work;		/* committer: requests arrived */
+	pthread_cond_t		 done;		/* callers: a round finished */
+	struct store_job	*head, *tail;	/* waiting requests, in arrival order */
+	size_t			 nqueued;
+	bool			 stopping;
+	struct store_stats	 stats;
+	pthread_t		 thread;
+
+	/* Held by the committer around apply, so that set_max_size never runs
+	 * in the middle of a transaction on the backend's write connection. */
+	pthread_mutex_t		 wmu;
+};
+
+const char *
+store_state_str(enum store_state st)
+{
+	switch (st) {
+	case STORE_PENDING:
+		return "pending";
+	case STORE_DELIVERED:
+		return "delivered";
+	case STORE_DEAD:
+		return "dead";
+	}
+	return "unknown";
+}
+
+static int64_t
+real_clock(void *arg)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+store_now(struct store *s)
+{
+	return s->clock(s->clock_arg);
+}
+
+/* One round: everything that waits now becomes one transaction. When that
+ * transaction fails and it carried several requests, each is retried alone,
+ * so that one oversized batch cannot fail its neighbours; a full disk fails
+ * them all anyway. */
+static void
+commit_round(struct store *s, struct store_job **jobs, size_t n)
+{
+	struct terr	 err;
+	size_t		 i;
+	int64_t		 now;
+	int		 rc;
+
+	now = store_now(s);
+	pthread_mutex_lock(&s->wmu);
+	rc = s->ops->apply(s->be, jobs, n, now, &err);
+	pthread_mutex_unlock(&s->wmu);
+	if (rc == 0) {
+		pthread_mutex_lock(&s->mu);
+		s->stats.transactions++;
+		s->stats.requests += n;
+		pthread_mutex_unlock(&s->mu);
+		for (i = 0; i < n; i++)
+			jobs[i]->txrc = 0;
+		return;
+	}
+	if (n == 1) {
+		jobs[0]->txrc = -1;
+		jobs[0]->err = err;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		commit_round(s, &jobs[i], 1);
+}
+
+static void *
+committer(void *arg)
+{
+	struct store		 *s = arg;
+	struct store_job	**jobs = NULL, **nj, *one[1], **batch;
+	size_t			  n, cap = 0, i;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->head == NULL && !s->stopping)
+			pthread_cond_wait(&s->work, &s->mu);
+		if (s->head == NULL)
+			break;
+		n = s->nqueued;
+		if (n > cap && (nj = realloc(jobs, n * sizeof(*jobs))) != NULL) {
+			jobs = nj;
+			cap = n;
+		}
+		if (n <= cap)
+			batch = jobs;
+		else {
+			/* Out of memory: one request at a time still works. */
+			batch = one;
+			n = 1;
+		}
+		for (i = 0; i < n; i++) {
+			batch[i] = s->head;
+			s->head = s->head->next;
+		}
+		if (s->head == NULL)
+			s->tail = NULL;
+		s->nqueued -= n;
+		pthread_mutex_unlock(&s->mu);
+		commit_round(s, batch, n);
+		pthread_mutex_lock(&s->mu);
+		/* After this a caller may return and its job vanish. */
+		for (i = 0; i < n; i++)
+			batch[i]->done = true;
+		pthread_cond_broadcast(&s->done);
+	}
+	pthread_mutex_unlock(&s->mu);
+	free(jobs);
+	return NULL;
+}
+
+/* Queues job, waits until its transaction is over, and turns the outcome into
+ * 0 / -1. */
+static int
+submit(struct store *s, struct store_job *job, struct terr *err)
+{
+	job->next = NULL;
+	job->done = false;
+	job->rc = 0;
+	job->txrc = 0;
+	job->err.msg[0] = '\0';
+	pthread_mutex_lock(&s->mu);
+	if (s->tail != NULL)
+		s->tail->next = job;
+	else
+		s->head = job;
+	s->tail = job;
+	s->nqueued++;
+	pthread_cond_signal(&s->work);
+	while (!job->done)
+		pthread_cond_wait(&s->done, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	if (job->txrc == -1 || job->rc == -1) {
+		if (err != NULL)
+			*err = job->err;
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const struct store_params *p, struct terr *err)
+{
+	struct store	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		terr_set(err, "store: out of memory");
+		return NULL;
+	}
+	s->ops = p->ops != NULL ? p->ops : &store_sqlite_ops;
+	s->clock = p->clock != NULL ? p->clock : real_clock;
+	s->clock_arg = p->clock_arg;
+	if (s->ops->open(p, &s->be, err) == -1) {
+		free(s);
+		return NULL;
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->wmu, NULL);
+	pthread_cond_init(&s->work, NULL);
+	pthread_cond_init(&s->done, NULL);
+	if (pthread_create(&s->thread, NULL, committer, s) != 0) {
+		terr_set(err, "store: cannot start the committer thread");
+		s->ops->close(s->be);
+		pthread_cond_destroy(&s->done);
+		pthread_cond_destroy(&s->work);
+		pthread_mutex_destroy(&s->wmu);
+		pthread_mutex_destroy(&s->mu);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	s->ops->close(s->be);
+	pthread_cond_destroy(&s->done);
+	pthread_cond_destroy(&s->work);
+	pthread_mutex_destroy(&s->wmu);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+int
+store_enqueue(struct store *s, const struct store_msg *msgs, size_t n,
+    int64_t window_ms, struct store_ack *acks, struct terr *err)
+{
+	struct store_job job;
+
+	if (n == 0)
+		return 0;
+	memset(&job, 0, sizeof(job));
+	job.kind = STORE_JOB_ENQUEUE;
+	job.msgs = msgs;
+	job.nmsgs = n;
+	job.window_ms = window_ms;
+	job.acks = acks;
+	return submit(s, &job, err);
+}
+
+static int
+submit_id(struct store *s, enum store_job_kind kind, int64_t id, int64_t when,
+    const char *why, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = kind;
+	job.id = id;
+	job.when = when;
+	job.why = why;
+	return submit(s, &job, err);
+}
+
+int
+store_mark_delivered(struct store *s, int64_t id, struct terr *err)
+{
+	return submit_id(s, STORE_JOB_DELIVERED, id, 0, NULL, err);
+}
+
+int
+store_mark_retry(struct store *s, int64_t id, int64_t next_attempt,
+    const char *why, struct terr *err)
+{
+	return submit_id(s, STORE_JOB_RETRY, id, next_attempt, why, err);
+}
+
+int
+store_mark_dead(struct store *s, int64_t id, const char *why, struct terr *err)
+{
+	return submit_id(s, STORE_JOB_DEAD, id, 0, why, err);
+}
+
+int
+store_retry(struct store *s, int64_t id, struct terr *err)
+{
+	return submit_id(s, STORE_JOB_REQUEUE, id, 0, NULL, err);
+}
+
+int
+store_drop(struct store *s, int64_t id, struct terr *err)
+{
+	return submit_id(s, STORE_JOB_DROP, id, 0, NULL, err);
+}
+
+int
+store_prune(struct store *s, int64_t retention_ms, int64_t *deleted,
+    struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = STORE_JOB_PRUNE;
+	job.when = store_now(s) - retention_ms;
+	if (submit(s, &job, err) == -1)
+		return -1;
+	if (deleted != NULL)
+		*deleted = job.count;
+	return 0;
+}
+
+int
+store_due(struct store *s, struct store_head **out, size_t *n, struct terr *err)
+{
+	return s->ops->due(s->be, store_now(s), out, n, err);
+}
+
+int
+store_next_due(struct store *s, int64_t *when, struct terr *err)
+{
+	return s->ops->next_due(s->be, when, err);
+}
+
+void
+store_heads_free(struct store_head *h, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(h[i].dest);
+	free(h);
+}
+
+int
+store_head(struct store *s, const char *dest, struct store_entry **out,
+    struct terr *err)
+{
+	return s->ops->head(s->be, dest, out, err);
+}
+
+int
+store_get(struct store *s, int64_t id, struct store_entry **out,
+    struct terr *err)
+{
+	return s->ops->get(s->be, id, out, err);
+}
+
+static void
+entry_clear(struct store_entry *e)
+{
+	free(e->receiver);
+	free(e->integration);
+	free(e->dest);
+	free(e->dedup_key);
+	free(e->payload);
+	free(e->last_error);
+}
+
+void
+store_entry_free(struct store_entry *e)
+{
+	if (e == NULL)
+		return;
+	entry_clear(e);
+	free(e);
+}
+
+void
+store_entries_free(struct store_entry *e, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		entry_clear(&e[i]);
+	free(e);
+}
+
+int
+store_count(struct store *s, int64_t counts[STORE_NSTATES], struct terr *err)
+{
+	return s->ops->count(s->be, counts, err);
+}
+
+int
+store_list(struct store *s, unsigned states, struct store_entry **out,
+    size_t *n, struct terr *err)
+{
+	return s->ops->list(s->be, states, out, n, err);
+}
+
+int
+store_set_max_size(struct store *s, int64_t max_bytes, struct terr *err)
+{
+	int	 rc;
+
+	pthread_mutex_lock(&s->wmu);
+	rc = s->ops->set_max_size(s->be, max_bytes, err);
+	pthread_mutex_unlock(&s->wmu);
+	return rc;
+}
+
+void
+store_stats(struct store *s, struct store_stats *st)
+{
+	pthread_mutex_lock(&s->mu);
+	*st = s->stats;
+	pthread_mutex_unlock(&s->mu);
+}
+
+size_t
+store_queued(struct store *s)
+{
+	size_t	 n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->nqueued;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}

@@ -1,0 +1,252 @@
+/* store.h: the durable message queue between intake and dispatcher, behind an
+ * ops table so that a shared database can replace the embedded SQLite one.
+ *
+ * Durability contract (why the functions below look the way they do):
+ *  - store_enqueue returns only after the batch is committed and fsynced, so
+ *    the intake may answer 200 the moment it returns; a storage failure fails
+ *    the whole batch (nothing of it is stored) and the intake answers 503, so
+ *    Alertmanager retries and nothing accepted is ever lost.
+ *  - Each fsync is expensive, so writers never commit on their own: one
+ *    committer thread takes every request waiting at that moment and runs them
+ *    as one transaction (group commit). N concurrent requests cost one fsync.
+ *  - Delivery is at-least-once: a message leaves the pending state only when
+ *    the dispatcher marks it after the upstream answered. A crash between the
+ *    upstream's answer and that mark re-sends the message once after restart,
+ *    so there is at most one duplicate per message in flight at a crash.
+ *  - On open everything pending is simply still pending: there is no
+ *    "in flight" state to recover.
+ *  - Per destination messages go out strictly by id (acceptance order); a
+ *    head waiting for its retry time holds back the ones behind it.
+ *  - Error messages name ids, states and the database's own message, never
+ *    payload bytes: a rendered message can carry sensitive data.
+ */
+#ifndef TOCSIN_STORE_H
+#define TOCSIN_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct store;	/* opaque */
+
+enum store_state {
+	STORE_PENDING,
+	STORE_DELIVERED,
+	STORE_DEAD,
+};
+#define STORE_NSTATES 3
+
+/* "pending", "delivered", "dead". */
+const char *store_state_str(enum store_state s);
+
+/* Milliseconds since the Unix epoch. Tests inject their own clock. */
+typedef int64_t (*store_clock_fn)(void *arg);
+
+struct store_ops;
+
+struct store_params {
+	const char		*path;		/* directory (--storage.path); created if missing */
+	store_clock_fn		 clock;		/* NULL: the real clock */
+	void			*clock_arg;
+	const struct store_ops	*ops;		/* NULL: store_sqlite_ops */
+};
+
+/* One message to enqueue; every pointer is borrowed for the call. */
+struct store_msg {
+	const char	*receiver;
+	const char	*integration;	/* e.g. "telegram/0" */
+	const char	*dest;		/* destination key, e.g. "telegram:<bot id>:<chat>"; opaque */
+	const char	*dedup_key;	/* NULL or "": never a duplicate */
+	const void	*payload;	/* the rendered message; opaque */
+	size_t		 payload_len;
+};
+
+enum store_verdict {
+	STORE_ACCEPTED,		/* stored, will be delivered */
+	STORE_DUPLICATE,	/* same dedup key accepted within the window: not stored */
+};
+
+struct store_ack {
+	enum store_verdict verdict;
+	int64_t		 id;	/* the new message, or the earlier one it duplicates */
+};
+
+/* A stored message as read back. */
+struct store_entry {
+	int64_t		 id;
+	int64_t		 created;	/* unix ms */
+	char		*receiver;
+	char		*integration;
+	char		*dest;
+	char		*dedup_key;	/* "" when none */
+	void		*payload;	/* NULL from store_list (see there) */
+	size_t		 payload_len;
+	enum store_state state;
+	int		 attempts;
+	int64_t		 next_attempt;	/* unix ms */
+	char		*last_error;	/* "" when none */
+	int64_t		 done_at;	/* delivered or dead time, 0 while pending */
+};
+
+/* A destination with pending messages, and its oldest one. */
+struct store_head {
+	char		*dest;
+	int64_t		 id;
+	int64_t		 next_attempt;
+};
+
+struct store_stats {
+	uint64_t	transactions;	/* write transactions committed */
+	uint64_t	requests;	/* write requests those carried */
+};
+
+/* Opens (creating if needed) the store under p->path, migrating its schema,
+ * and starts the committer thread. Caller frees with store_close. */
+struct store *store_open(const struct store_params *p, struct terr *err);
+/* Finishes every request already waiting, stops the committer and closes. */
+void	store_close(struct store *s);
+
+/* The store's clock (the injected one in tests), for callers that compute
+ * retry times. */
+int64_t	store_now(struct store *s);
+
+/*
+ * Stores msgs[0..n-1] in one transaction and returns once it is committed and
+ * fsynced. A message whose dedup key was accepted within the last window_ms
+ * (or earlier in the same batch) is answered STORE_DUPLICATE and not stored.
+ * acks[i] (caller's array of n) says what happened to msgs[i]. On a storage
+ * failure returns -1 with the cause in err, and none of the batch is stored.
+ * Safe from any thread; concurrent calls share commits.
+ */
+int	store_enqueue(struct store *s, const struct store_msg *msgs, size_t n,
+	    int64_t window_ms, struct store_ack *acks, struct terr *err) WARN_UNUSED;
+
+/* Dispatcher side. */
+
+/* Destinations whose oldest pending message is due (next_attempt <= now),
+ * oldest head first. *out is an array of *n heads the caller frees with
+ * store_heads_free. */
+int	store_due(struct store *s, struct store_head **out, size_t *n,
+	    struct terr *err) WARN_UNUSED;
+/* The earliest next_attempt over all heads (due or not) into *when, or -1
+ * when nothing is pending: how long the dispatcher may sleep. */
+int	store_next_due(struct store *s, int64_t *when, struct terr *err) WARN_UNUSED;
+void	store_heads_free(struct store_head *h, size_t n);
+/* The oldest pending message of dest, due or not (the caller compares
+ * next_attempt with store_now), or *out = NULL when dest has none. Caller
+ * frees with store_entry_free. */
+int	store_head(struct store *s, const char *dest, struct store_entry **out,
+	    struct terr *err) WARN_UNUSED;
+/* Message id in any state, with payload; *out = NULL when absent. */
+int	store_get(struct store *s, int64_t id, struct store_entry **out,
+	    struct terr *err) WARN_UNUSED;
+void	store_entry_free(struct store_entry *e);
+
+/* State changes; each is durable when it returns. Marking a message that is
+ * not pending (dropped, or already marked) fails with a message naming the
+ * id and its state. */
+int	store_mark_delivered(struct store *s, int64_t id, struct terr *err) WARN_UNUSED;
+/* attempts + 1, next_attempt as given (unix ms), last_error = why. */
+int	store_mark_retry(struct store *s, int64_t id, int64_t next_attempt,
+	    const char *why, struct terr *err) WARN_UNUSED;
+/* attempts + 1, dead now, last_error = why. */
+int	store_mark_dead(struct store *s, int64_t id, const char *why,
+	    struct terr *err) WARN_UNUSED;
+
+/* Message counts by state, for metrics. */
+int	store_count(struct store *s, int64_t counts[STORE_NSTATES],
+	    struct terr *err) WARN_UNUSED;
+/* Deletes delivered and dead messages that reached that state more than
+ * retention_ms ago; *deleted (may be NULL) gets how many. */
+int	store_prune(struct store *s, int64_t retention_ms, int64_t *deleted,
+	    struct terr *err) WARN_UNUSED;
+
+/* Operator side (the queue CLI). */
+
+/* Messages whose state bit (1 << state) is set in states, by id, without
+ * payloads (payload NULL, payload_len its size). *out is an array of *n the
+ * caller frees with store_entries_free. */
+int	store_list(struct store *s, unsigned states, struct store_entry **out,
+	    size_t *n, struct terr *err) WARN_UNUSED;
+void	store_entries_free(struct store_entry *e, size_t n);
+/* A dead message back to pending, due now, attempts reset; it keeps its id
+ * and so its place in its destination's order. */
+int	store_retry(struct store *s, int64_t id, struct terr *err) WARN_UNUSED;
+/* Deletes a message in any state. */
+int	store_drop(struct store *s, int64_t id, struct terr *err) WARN_UNUSED;
+
+/* Caps the database at max_bytes (0: no cap), rounded down to whole pages but
+ * never below the current size. A write that would grow past it fails as a
+ * full disk does. */
+int	store_set_max_size(struct store *s, int64_t max_bytes, struct terr *err) WARN_UNUSED;
+
+/* Committer statistics (tests assert group commit with them). */
+void	store_stats(struct store *s, struct store_stats *st);
+/* Requests waiting for the committer right now. */
+size_t	store_queued(struct store *s);
+
+/*
+ * Backend interface. store.c owns the committer thread and calls write ops
+ * from it only, one at a time; read ops may be called from any thread and the
+ * backend serialises them itself.
+ */
+enum store_job_kind {
+	STORE_JOB_ENQUEUE,
+	STORE_JOB_DELIVERED,
+	STORE_JOB_RETRY,
+	STORE_JOB_DEAD,
+	STORE_JOB_REQUEUE,	/* dead -> pending (store_retry) */
+	STORE_JOB_DROP,
+	STORE_JOB_PRUNE,
+};
+
+struct store_job {
+	enum store_job_kind	 kind;
+	/* ENQUEUE */
+	const struct store_msg	*msgs;
+	size_t			 nmsgs;
+	int64_t			 window_ms;
+	struct store_ack	*acks;
+	/* state changes */
+	int64_t			 id;
+	int64_t			 when;		/* RETRY: next attempt; PRUNE: cutoff */
+	const char		*why;
+	/* results of a committed transaction */
+	int			 rc;		/* -1: this job was refused (err says why) */
+	int64_t			 count;		/* PRUNE: rows deleted */
+	struct terr		 err;
+	/* store.c's bookkeeping */
+	struct store_job	*next;
+	bool			 done;
+	int			 txrc;		/* -1: the transaction failed */
+};
+
+struct store_ops {
+	const char *name;
+	int	(*open)(const struct store_params *p, void **be, struct terr *err);
+	void	(*close)(void *be);
+	/* Runs jobs[0..n-1] in one transaction at time now. Returns 0 once it
+	 * is committed durably (a job's own refusal, such as an unknown id, is in
+	 * its rc/err and does not abort the others), or -1 when nothing of it
+	 * was stored. */
+	int	(*apply)(void *be, struct store_job **jobs, size_t n, int64_t now,
+		    struct terr *err);
+	int	(*due)(void *be, int64_t now, struct store_head **out, size_t *n,
+		    struct terr *err);
+	int	(*next_due)(void *be, int64_t *when, struct terr *err);
+	int	(*head)(void *be, const char *dest, struct store_entry **out,
+		    struct terr *err);
+	int	(*get)(void *be, int64_t id, struct store_entry **out,
+		    struct terr *err);
+	int	(*count)(void *be, int64_t counts[STORE_NSTATES], struct terr *err);
+	int	(*list)(void *be, unsigned states, struct store_entry **out,
+		    size_t *n, struct terr *err);
+	int	(*set_max_size)(void *be, int64_t max_bytes, struct terr *err);
+};
+
+/* The embedded backend: SQLite in WAL mode under the directory. */
+extern const struct store_ops store_sqlite_ops;
+
+#endif

@@ -1,0 +1,794 @@
+/* store_sqlite.c: the embedded store backend: one SQLite database in WAL mode
+ * with synchronous=FULL under --storage.path, one writer connection used by
+ * the committer thread only and one reader connection for everything else. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define DB_NAME		"queue.db"
+#define BUSY_MS		5000	/* the queue CLI may write while the relay runs */
+#define NO_PAGE_LIMIT	4294967294LL	/* SQLite's largest max_page_count */
+
+/*
+ * Schema migrations: entry i takes user_version i to i + 1. Append, never
+ * edit: a database in the field has run the old entries.
+ *
+ * AUTOINCREMENT so that ids are never reused after prune or drop: ids are the
+ * FIFO order and what the operator types into `queue retry ID`.
+ */
+static const char *const migrations[] = {
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  created INTEGER NOT NULL,"
+	"  receiver TEXT NOT NULL,"
+	"  integration TEXT NOT NULL,"
+	"  dest TEXT NOT NULL,"
+	"  dedup_key TEXT,"
+	"  payload BLOB NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (state IN ('pending', 'delivered', 'dead')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  last_error TEXT,"
+	"  done_at INTEGER"
+	");"
+	"CREATE INDEX messages_pending ON messages (dest, id) WHERE state = 'pending';"
+	"CREATE INDEX messages_dedup ON messages (dedup_key, created)"
+	"  WHERE dedup_key IS NOT NULL;"
+	"CREATE INDEX messages_done ON messages (done_at) WHERE state <> 'pending';",
+};
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+#define COLS "id, created, receiver, integration, dest, dedup_key, state," \
+	" attempts, next_attempt, last_error, done_at"
+
+/* The heads of all destinations: each one's oldest pending message. */
+#define HEADS "SELECT m.dest, m.id, m.next_attempt FROM messages m JOIN" \
+	" (SELECT MIN(id) AS hid FROM messages WHERE state = 'pending'" \
+	" GROUP BY dest) h ON m.id = h.hid"
+
+enum wstmt {
+	W_DEDUP,
+	W_INSERT,
+	W_STATE,
+	W_DELIVERED,
+	W_RETRY,
+	W_DEAD,
+	W_REQUEUE,
+	W_DROP,
+	W_PRUNE,
+	W_NSTMT,
+};
+
+static const char *const wsql[W_NSTMT] = {
+	[W_DEDUP] = "SELECT id FROM messages WHERE dedup_key = ?1 AND created > ?2"
+	    " ORDER BY id LIMIT 1",
+	[W_INSERT] = "INSERT INTO messages (created, receiver, integration, dest,"
+	    " dedup_key, payload, next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1)",
+	[W_STATE] = "SELECT state FROM messages WHERE id = ?1",
+	[W_DELIVERED] = "UPDATE messages SET state = 'delivered', done_at = ?2"
+	    " WHERE id = ?1 AND state = 'pending'",
+	[W_RETRY] = "UPDATE messages SET attempts = attempts + 1,"
+	    " next_attempt = ?2, last_error = ?3 WHERE id = ?1 AND state = 'pending'",
+	[W_DEAD] = "UPDATE messages SET state = 'dead', attempts = attempts + 1,"
+	    " done_at = ?2, last_error = ?3 WHERE id = ?1 AND state = 'pending'",
+	[W_REQUEUE] = "UPDATE messages SET state = 'pending', attempts = 0,"
+	    " next_attempt = ?2, done_at = NULL WHERE id = ?1 AND state = 'dead'",
+	[W_DROP] = "DELETE FROM messages WHERE id = ?1",
+	[W_PRUNE] = "DELETE FROM messages WHERE state <> 'pending' AND done_at < ?1",
+};
+
+struct sqlbe {
+	sqlite3		*w;		/* the committer's connection */
+	sqlite3_stmt	*ws[W_NSTMT];
+	sqlite3		*r;		/* readers', under rmu */
+	pthread_mutex_t	 rmu;
+};
+
+static const char *
+code_name(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return "SQLITE_FULL";
+	case SQLITE_IOERR:
+		return "SQLITE_IOERR";
+	case SQLITE_BUSY:
+		return "SQLITE_BUSY";
+	case SQLITE_LOCKED:
+		return "SQLITE_LOCKED";
+	case SQLITE_NOMEM:
+		return "SQLITE_NOMEM";
+	case SQLITE_READONLY:
+		return "SQLITE_READONLY";
+	case SQLITE_CORRUPT:
+		return "SQLITE_CORRUPT";
+	case SQLITE_NOTADB:
+		return "SQLITE_NOTADB";
+	case SQLITE_CANTOPEN:
+		return "SQLITE_CANTOPEN";
+	case SQLITE_CONSTRAINT:
+		return "SQLITE_CONSTRAINT";
+	case SQLITE_PERM:
+		return "SQLITE_PERM";
+	default:
+		return "SQLITE_ERROR";
+	}
+}
+
+/* "store: <what>: <SQLite's message> (SQLITE_X)". Never quotes data. */
+static int
+dberr(struct terr *err, sqlite3 *db, int rc, const char *what)
+{
+	return terr_set(err, "store: %s: %s (%s)", what,
+	    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc), code_name(rc));
+}
+
+static int
+exec(sqlite3 *db, const char *sql, const char *what, struct terr *err)
+{
+	int	 rc;
+
+	if ((rc = sqlite3_exec(db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return dberr(err, db, rc, what);
+	return 0;
+}
+
+static void
+rollback(sqlite3 *db)
+{
+	/* SQLITE_FULL and SQLITE_IOERR may already have rolled back. */
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+sync_dir(const char *path, struct terr *err)
+{
+	int	 fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return terr_set(err, "store: %s: %s", path, strerror(errno));
+	if (fsync(fd) == -1 && errno != EINVAL)
+		rc = terr_set(err, "store: fsync %s: %s", path, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+static int
+open_db(const char *file, sqlite3 **db, struct terr *err)
+{
+	int	 rc;
+
+	rc = sqlite3_open_v2(file, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_FULLMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		terr_set(err, "store: cannot open %s: %s (%s)", file,
+		    *db != NULL ? sqlite3_errmsg(*db) : sqlite3_errstr(rc),
+		    code_name(rc));
+		sqlite3_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	sqlite3_extended_result_codes(*db, 1);
+	sqlite3_busy_timeout(*db, BUSY_MS);
+	return 0;
+}
+
+static int
+pragma_int(sqlite3 *db, const char *sql, int64_t *out, struct terr *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return dberr(err, db, rc, sql);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		dberr(err, db, rc, sql);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int
+migrate(sqlite3 *db, struct terr *err)
+{
+	char	 sql[64];
+	int64_t	 v;
+	int	 i;
+
+	if (pragma_int(db, "PRAGMA user_version", &v, err) == -1)
+		return -1;
+	if (v > NMIGRATIONS)
+		return terr_set(err, "store: database schema version %" PRId64
+		    " is newer than this program knows (%d)", v, NMIGRATIONS);
+	for (i = (int)v; i < NMIGRATIONS; i++) {
+		if (exec(db, "BEGIN IMMEDIATE", "migrate", err) == -1)
+			return -1;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i + 1);
+		if (exec(db, migrations[i], "migrate", err) == -1 ||
+		    exec(db, sql, "migrate", err) == -1 ||
+		    exec(db, "COMMIT", "migrate", err) == -1) {
+			rollback(db);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+be_close(void *arg)
+{
+	struct sqlbe	*be = arg;
+	int		 i;
+
+	if (be == NULL)
+		return;
+	for (i = 0; i < W_NSTMT; i++)
+		sqlite3_finalize(be->ws[i]);
+	sqlite3_close(be->w);
+	sqlite3_close(be->r);
+	pthread_mutex_destroy(&be->rmu);
+	free(be);
+}
+
+static int
+be_open(const struct store_params *p, void **out, struct terr *err)
+{
+	struct sqlbe	*be = NULL;
+	struct stat	 sb;
+	char		*file = NULL;
+	int		 i, rc;
+
+	if (p->path == NULL || *p->path == '\0')
+		return terr_set(err, "store: no storage path");
+	if (mkdir(p->path, 0700) == -1 && errno != EEXIST)
+		return terr_set(err, "store: cannot create %s: %s", p->path,
+		    strerror(errno));
+	if (stat(p->path, &sb) == -1)
+		return terr_set(err, "store: %s: %s", p->path, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return terr_set(err, "store: %s is not a directory", p->path);
+	if (asprintf(&file, "%s/%s", p->path, DB_NAME) == -1)
+		return terr_set(err, "store: out of memory");
+	if ((be = calloc(1, sizeof(*be))) == NULL) {
+		terr_set(err, "store: out of memory");
+		goto fail;
+	}
+	pthread_mutex_init(&be->rmu, NULL);
+	if (open_db(file, &be->w, err) == -1)
+		goto fail;
+	/* WAL: readers never block the committer nor the other way round.
+	 * synchronous=FULL: every commit fsyncs the WAL before it returns,
+	 * which is the promise behind the 200. */
+	if (exec(be->w, "PRAGMA journal_mode = WAL", "set WAL mode", err) == -1 ||
+	    exec(be->w, "PRAGMA synchronous = FULL", "set synchronous", err) == -1 ||
+	    migrate(be->w, err) == -1)
+		goto fail;
+	/* The database file may just have been created: make its name as
+	 * durable as its contents. */
+	if (sync_dir(p->path, err) == -1)
+		goto fail;
+	for (i = 0; i < W_NSTMT; i++) {
+		rc = sqlite3_prepare_v3(be->w, wsql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &be->ws[i], NULL);
+		if (rc != SQLITE_OK) {
+			dberr(err, be->w, rc, "prepare");
+			goto fail;
+		}
+	}
+	if (open_db(file, &be->r, err) == -1 ||
+	    exec(be->r, "PRAGMA query_only = 1", "set query_only", err) == -1)
+		goto fail;
+	free(file);
+	*out = be;
+	return 0;
+fail:
+	be_close(be);
+	free(file);
+	return -1;
+}
+
+/* Runs a write statement to completion; ws are reset before use. */
+static int
+step_done(struct sqlbe *be, sqlite3_stmt *st, const char *what, struct terr *err)
+{
+	int	 rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dberr(err, be->w, rc, what);
+	return 0;
+}
+
+static int
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int
+run_enqueue(struct sqlbe *be, struct store_job *job, int64_t now,
+    struct terr *err)
+{
+	sqlite3_stmt	*dd = be->ws[W_DEDUP], *ins = be->ws[W_INSERT];
+	const struct store_msg *m;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < job->nmsgs; i++) {
+		m = &job->msgs[i];
+		if (m->dedup_key != NULL && *m->dedup_key != '\0' &&
+		    job->window_ms > 0) {
+			sqlite3_reset(dd);
+			bind_text(dd, 1, m->dedup_key);
+			sqlite3_bind_int64(dd, 2, now - job->window_ms);
+			rc = sqlite3_step(dd);
+			if (rc == SQLITE_ROW) {
+				job->acks[i].verdict = STORE_DUPLICATE;
+				job->acks[i].id = sqlite3_column_int64(dd, 0);
+				sqlite3_reset(dd);
+				continue;
+			}
+			sqlite3_reset(dd);
+			if (rc != SQLITE_DONE)
+				return dberr(err, be->w, rc, "dedup lookup failed");
+		}
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, now);
+		bind_text(ins, 2, m->receiver != NULL ? m->receiver : "");
+		bind_text(ins, 3, m->integration != NULL ? m->integration : "");
+		bind_text(ins, 4, m->dest != NULL ? m->dest : "");
+		bind_text(ins, 5, m->dedup_key != NULL && *m->dedup_key != '\0' ?
+		    m->dedup_key : NULL);
+		if (m->payload_len == 0)
+			sqlite3_bind_zeroblob(ins, 6, 0);
+		else
+			sqlite3_bind_blob64(ins, 6, m->payload, m->payload_len,
+			    SQLITE_STATIC);
+		if (step_done(be, ins, "insert failed", err) == -1)
+			return -1;
+		job->acks[i].verdict = STORE_ACCEPTED;
+		job->acks[i].id = sqlite3_last_insert_rowid(be->w);
+	}
+	return 0;
+}
+
+/* Explains why an update by id changed nothing: the job is refused, the
+ * transaction goes on. */
+static int
+refuse(struct sqlbe *be, struct store_job *job, const char *want,
+    struct terr *err)
+{
+	sqlite3_stmt	*st = be->ws[W_STATE];
+	int		 rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, job->id);
+	rc = sqlite3_step(st);
+	job->rc = -1;
+	if (rc == SQLITE_ROW)
+		terr_set(&job->err, "store: message %" PRId64 " is %s, not %s",
+		    job->id, (const char *)sqlite3_column_text(st, 0), want);
+	else if (rc == SQLITE_DONE)
+		terr_set(&job->err, "store: no message %" PRId64, job->id);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dberr(err, be->w, rc, "state lookup failed");
+	return 0;
+}
+
+static int
+run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
+{
+	sqlite3_stmt	*st;
+	const char	*want = "pending";
+
+	job->rc = 0;
+	job->count = 0;
+	job->err.msg[0] = '\0';
+	switch (job->kind) {
+	case STORE_JOB_ENQUEUE:
+		return run_enqueue(be, job, now, err);
+	case STORE_JOB_DELIVERED:
+		st = be->ws[W_DELIVERED];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, now);
+		break;
+	case STORE_JOB_RETRY:
+		st = be->ws[W_RETRY];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, job->when);
+		bind_text(st, 3, job->why);
+		break;
+	case STORE_JOB_DEAD:
+		st = be->ws[W_DEAD];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, now);
+		bind_text(st, 3, job->why);
+		break;
+	case STORE_JOB_REQUEUE:
+		st = be->ws[W_REQUEUE];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, now);
+		want = "dead";
+		break;
+	case STORE_JOB_DROP:
+		st = be->ws[W_DROP];
+		sqlite3_reset(st);
+		break;
+	case STORE_JOB_PRUNE:
+		st = be->ws[W_PRUNE];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, job->when);
+		if (step_done(be, st, "prune failed", err) == -1)
+			return -1;
+		job->count = sqlite3_changes64(be->w);
+		return 0;
+	default:
+		return terr_set(err, "store: unknown request %d", (int)job->kind);
+	}
+	sqlite3_bind_int64(st, 1, job->id);
+	if (step_done(be, st, "update failed", err) == -1)
+		return -1;
+	if (sqlite3_changes64(be->w) == 0)
+		return refuse(be, job, want, err);
+	return 0;
+}
+
+static int
+be_apply(void *arg, struct store_job **jobs, size_t n, int64_t now,
+    struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	size_t		 i;
+	int		 rc;
+
+	/* IMMEDIATE takes the write lock up front, so a concurrent writer
+	 * (the queue CLI) makes us wait in busy_timeout rather than fail at
+	 * the first insert. */
+	if ((rc = sqlite3_exec(be->w, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
+	    SQLITE_OK)
+		return dberr(err, be->w, rc, "cannot begin a transaction");
+	for (i = 0; i < n; i++) {
+		if (run_job(be, jobs[i], now, err) == -1) {
+			rollback(be->w);
+			return -1;
+		}
+	}
+	if ((rc = sqlite3_exec(be->w, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
+		dberr(err, be->w, rc, "cannot commit");
+		rollback(be->w);
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return strdup(s != NULL ? (const char *)s : "");
+}
+
+static enum store_state
+parse_state(const char *s)
+{
+	if (s != NULL && strcmp(s, "delivered") == 0)
+		return STORE_DELIVERED;
+	if (s != NULL && strcmp(s, "dead") == 0)
+		return STORE_DEAD;
+	return STORE_PENDING;
+}
+
+/* Fills e from a row of COLS followed by the payload (with_payload) or its
+ * length. Returns -1 when memory runs out (e is then half filled and must be
+ * freed by the caller). */
+static int
+row_entry(sqlite3_stmt *st, struct store_entry *e, int with_payload)
+{
+	const void	*blob;
+
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(st, 0);
+	e->created = sqlite3_column_int64(st, 1);
+	e->receiver = col_strdup(st, 2);
+	e->integration = col_strdup(st, 3);
+	e->dest = col_strdup(st, 4);
+	e->dedup_key = col_strdup(st, 5);
+	e->state = parse_state((const char *)sqlite3_column_text(st, 6));
+	e->attempts = sqlite3_column_int(st, 7);
+	e->next_attempt = sqlite3_column_int64(st, 8);
+	e->last_error = col_strdup(st, 9);
+	e->done_at = sqlite3_column_int64(st, 10);
+	if (with_payload) {
+		blob = sqlite3_column_blob(st, 11);
+		e->payload_len = (size_t)sqlite3_column_bytes(st, 11);
+		/* One spare NUL so that text payloads can be used as strings. */
+		if ((e->payload = malloc(e->payload_len + 1)) == NULL)
+			return -1;
+		if (e->payload_len > 0)
+			memcpy(e->payload, blob, e->payload_len);
+		((char *)e->payload)[e->payload_len] = '\0';
+	} else
+		e->payload_len = (size_t)sqlite3_column_int64(st, 11);
+	if (e->receiver == NULL || e->integration == NULL || e->dest == NULL ||
+	    e->dedup_key == NULL || e->last_error == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+read_one(struct sqlbe *be, const char *sql, const char *text, int64_t id,
+    struct store_entry **out, struct terr *err)
+{
+	sqlite3_stmt	*st = NULL;
+	struct store_entry *e = NULL;
+	int		 rc, ret = -1;
+
+	*out = NULL;
+	pthread_mutex_lock(&be->rmu);
+	if ((rc = sqlite3_prepare_v2(be->r, sql, -1, &st, NULL)) != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	if (text != NULL)
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		ret = 0;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	if ((e = calloc(1, sizeof(*e))) == NULL || row_entry(st, e, 1) == -1) {
+		terr_set(err, "store: out of memory");
+		goto out;
+	}
+	*out = e;
+	e = NULL;
+	ret = 0;
+out:
+	store_entry_free(e);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
+be_head(void *arg, const char *dest, struct store_entry **out, struct terr *err)
+{
+	return read_one(arg, "SELECT " COLS ", payload FROM messages"
+	    " WHERE dest = ?1 AND state = 'pending' ORDER BY id LIMIT 1",
+	    dest, 0, out, err);
+}
+
+static int
+be_get(void *arg, int64_t id, struct store_entry **out, struct terr *err)
+{
+	return read_one(arg, "SELECT " COLS ", payload FROM messages"
+	    " WHERE id = ?1", NULL, id, out, err);
+}
+
+static int
+be_due(void *arg, int64_t now, struct store_head **out, size_t *n,
+    struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	sqlite3_stmt	*st = NULL;
+	struct store_head *h = NULL, *nh;
+	size_t		 len = 0, cap = 0, i;
+	int		 rc, ret = -1;
+
+	*out = NULL;
+	*n = 0;
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, HEADS " WHERE m.next_attempt <= ?1"
+	    " ORDER BY m.id", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((nh = realloc(h, cap * sizeof(*h))) == NULL) {
+				terr_set(err, "store: out of memory");
+				goto out;
+			}
+			h = nh;
+		}
+		h[len].id = sqlite3_column_int64(st, 1);
+		h[len].next_attempt = sqlite3_column_int64(st, 2);
+		if ((h[len].dest = col_strdup(st, 0)) == NULL) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+		len++;
+	}
+	if (rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	*out = h;
+	*n = len;
+	h = NULL;
+	ret = 0;
+out:
+	if (h != NULL) {
+		for (i = 0; i < len; i++)
+			free(h[i].dest);
+		free(h);
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
+be_next_due(void *arg, int64_t *when, struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	sqlite3_stmt	*st = NULL;
+	int		 rc, ret = -1;
+
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, "SELECT MIN(next_attempt) FROM (" HEADS ")",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK || (rc = sqlite3_step(st)) != SQLITE_ROW) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		*when = -1;
+	else
+		*when = sqlite3_column_int64(st, 0);
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
+be_count(void *arg, int64_t counts[STORE_NSTATES], struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	sqlite3_stmt	*st = NULL;
+	int		 rc, ret = -1;
+
+	memset(counts, 0, STORE_NSTATES * sizeof(counts[0]));
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, "SELECT state, COUNT(*) FROM messages"
+	    " GROUP BY state", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		counts[parse_state((const char *)sqlite3_column_text(st, 0))] =
+		    sqlite3_column_int64(st, 1);
+	if (rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
+be_list(void *arg, unsigned states, struct store_entry **out, size_t *n,
+    struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	sqlite3_stmt	*st = NULL;
+	struct store_entry *e = NULL, *ne;
+	size_t		 len = 0, cap = 0;
+	int		 rc, ret = -1, i;
+
+	*out = NULL;
+	*n = 0;
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, "SELECT " COLS ", length(payload)"
+	    " FROM messages WHERE state IN (?1, ?2, ?3) ORDER BY id", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	for (i = 0; i < STORE_NSTATES; i++) {
+		if (states & (1u << i))
+			bind_text(st, i + 1, store_state_str((enum store_state)i));
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((ne = realloc(e, cap * sizeof(*e))) == NULL) {
+				terr_set(err, "store: out of memory");
+				goto out;
+			}
+			e = ne;
+		}
+		/* Counted before filling, so that a half-filled entry is
+		 * freed with the rest. */
+		if (row_entry(st, &e[len++], 0) == -1) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	*out = e;
+	*n = len;
+	e = NULL;
+	ret = 0;
+out:
+	if (e != NULL)
+		store_entries_free(e, len);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
+be_set_max_size(void *arg, int64_t max_bytes, struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	char		 sql[64];
+	int64_t		 psize, pages;
+
+	if (max_bytes < 0)
+		return terr_set(err, "store: negative size limit");
+	if (pragma_int(be->w, "PRAGMA page_size", &psize, err) == -1)
+		return -1;
+	pages = max_bytes == 0 ? NO_PAGE_LIMIT : max_bytes / psize;
+	if (pages < 1)
+		pages = 1;	/* SQLite raises it to the current size */
+	if (pages > NO_PAGE_LIMIT)
+		pages = NO_PAGE_LIMIT;
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64, pages);
+	return pragma_int(be->w, sql, &pages, err);
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = be_open,
+	.close = be_close,
+	.apply = be_apply,
+	.due = be_due,
+	.next_due = be_next_due,
+	.head = be_head,
+	.get = be_get,
+	.count = be_count,
+	.list = be_list,
+	.set_max_size = be_set_max_size,
+};
