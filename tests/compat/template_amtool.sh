@@ -2,12 +2,14 @@
 # template_amtool.sh: renders Alertmanager's own default.tmpl/email.tmpl
 # defines and our construct/function corpus against every payload with
 # amtool and with `tocsin-relay template render`, and compares the bytes.
-# Expected output comes from amtool at test time, never from files.
+# tocsin's own templates/tocsin.tmpl is checked the same way. Expected output
+# comes from amtool at test time, never from files.
 set -u
 
 : "${TOCSIN_RELAY:?}" "${TOCSIN_SOURCE_DIR:?}" "${TOCSIN_FIXTURES:?}" "${TOCSIN_TEST_TMP:?}"
 AMDIR=/usr/share/prometheus/alertmanager
 CORPUS=$TOCSIN_SOURCE_DIR/tests/compat/templates
+OURS=$TOCSIN_SOURCE_DIR/templates/tocsin.tmpl
 tmp=$TOCSIN_TEST_TMP
 mkdir -p "$tmp"
 rm -rf "$tmp/texts" "$tmp/data" "$tmp/out"
@@ -43,6 +45,13 @@ for name in $(grep -o '{{ define "[^"]*"' $AMDIR/email.tmpl | cut -d'"' -f2); do
 	add_text html "{{ template \"$name\" . }}"
 	add_text text "{{ template \"$name\" . }}"
 done
+# tocsin's own default templates, rendered by both from the same file.
+for name in $(grep -o '{{ define "[^"]*"' "$OURS" | cut -d'"' -f2); do
+	case $name in
+	tocsin.email.html) add_text html "{{ template \"$name\" . }}" ;;
+	*) add_text text "{{ template \"$name\" . }}" ;;
+	esac
+done
 split_corpus() {	# file type
 	awk -v dir="$tmp/texts" -v type="$2" -v start="$n" '
 		function flush() {
@@ -73,10 +82,12 @@ for t in "$tmp"/texts/[0-9]*; do
 		total=$((total + 1))
 		o=$tmp/out/$(basename "$t")-$(basename "$d" .json)
 		amtool template render --template.glob="$AMDIR/*.tmpl" \
+		    --template.glob="$OURS" \
 		    --template.type="$type" --template.data="$d" \
 		    --template.text="$text" >"$o.amtool" 2>"$o.amtool.err"
 		ra=$?
 		"$TOCSIN_RELAY" template render --template.glob="$AMDIR/*.tmpl" \
+		    --template.glob="$OURS" \
 		    --template.type="$type" --template.data="$d" \
 		    --template.text="$text" >"$o.tocsin" 2>"$o.tocsin.err"
 		rt=$?

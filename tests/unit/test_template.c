@@ -255,6 +255,40 @@ test_render_named_and_immutable_set(void **state)
 	tmpl_set_free(set);
 }
 
+/* tocsin's default Telegram message: marker, status, what, where and since
+ * on the first line; values HTML-escaped for Telegram. */
+static void
+test_default_telegram_template(void **state)
+{
+	struct tmpl_set		*set = tmpl_set_new();
+	struct notification	*n;
+	struct buf		 out;
+	struct terr		 err;
+
+	n = tmpl_data_parse(data_json, strlen(data_json), &err);
+	assert_non_null(n);
+	if (tmpl_set_add_file(set, TOCSIN_SOURCE_DIR "/templates/tocsin.tmpl",
+	    &err) == -1)
+		fail_msg("%s", err.msg);
+	buf_init(&out, 0);
+	assert_int_equal(tmpl_render(set, "tocsin.telegram.message", n,
+	    TMPL_TEXT, NULL, &out, &err), 0);
+	assert_string_equal(buf_str(&out),
+	    "\xe2\x9a\xaa <b>FIRING</b> Disk on n1 \xc2\xb7 since 13:49 UTC\n"
+	    "full &lt;90%&gt;\n"
+	    "<a href=\"http://prom/g?x=1&amp;y=2\">source</a>\n\n"
+	    "\xe2\x9c\x85 <b>RESOLVED</b> Disk on n2 \xc2\xb7 resolved 13:00 UTC");
+	buf_reset(&out);
+	assert_int_equal(tmpl_render(set, "tocsin.slack.text", n, TMPL_TEXT,
+	    NULL, &out, &err), 0);
+	assert_string_equal(buf_str(&out),
+	    "\xe2\x9a\xaa *Disk* on `n1`: full &lt;90%&gt; "
+	    "<http://prom/g?x=1&y=2|source>\n\xe2\x9c\x85 *Disk* on `n2`\n");
+	buf_free(&out);
+	notification_free(n);
+	tmpl_set_free(set);
+}
+
 static void
 test_data_parse_rejects_bad_types(void **state)
 {
@@ -282,6 +316,7 @@ main(void)
 		cmocka_unit_test(test_newer_functions_time),
 		cmocka_unit_test(test_newer_functions_data_and_strings),
 		cmocka_unit_test(test_render_named_and_immutable_set),
+		cmocka_unit_test(test_default_telegram_template),
 		cmocka_unit_test(test_data_parse_rejects_bad_types),
 	};
 
