@@ -13,6 +13,8 @@ struct store {
 	void			*be;
 	store_clock_fn		 clock;
 	void			*clock_arg;
+	void			(*on_enqueue)(void *);
+	void			*on_enqueue_arg;
 
 	pthread_mutex_t		 mu;		/* guards everything below */
 	pthread_cond_t		 work;		/* committer: requests arrived */
@@ -65,9 +67,10 @@ static void
 commit_round(struct store *s, struct store_job **jobs, size_t n)
 {
 	struct terr	 err;
-	size_t		 i;
+	size_t		 i, k;
 	int64_t		 now;
 	int		 rc;
+	bool		 stored = false;
 
 	now = store_now(s);
 	pthread_mutex_lock(&s->wmu);
@@ -78,8 +81,16 @@ commit_round(struct store *s, struct store_job **jobs, size_t n)
 		s->stats.transactions++;
 		s->stats.requests += n;
 		pthread_mutex_unlock(&s->mu);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			jobs[i]->txrc = 0;
+			if (jobs[i]->kind != STORE_JOB_ENQUEUE)
+				continue;
+			for (k = 0; k < jobs[i]->nmsgs; k++)
+				if (jobs[i]->acks[k].verdict == STORE_ACCEPTED)
+					stored = true;
+		}
+		if (stored && s->on_enqueue != NULL)
+			s->on_enqueue(s->on_enqueue_arg);
 		return;
 	}
 	if (n == 1) {
@@ -177,6 +188,8 @@ store_open(const struct store_params *p, struct terr *err)
 	s->ops = p->ops != NULL ? p->ops : &store_sqlite_ops;
 	s->clock = p->clock != NULL ? p->clock : real_clock;
 	s->clock_arg = p->clock_arg;
+	s->on_enqueue = p->on_enqueue;
+	s->on_enqueue_arg = p->on_enqueue_arg;
 	if (s->ops->open(p, &s->be, err) == -1) {
 		free(s);
 		return NULL;

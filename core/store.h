@@ -51,6 +51,12 @@ struct store_params {
 	store_clock_fn		 clock;		/* NULL: the real clock */
 	void			*clock_arg;
 	const struct store_ops	*ops;		/* NULL: store_sqlite_ops */
+	/* Called from the committer thread after a commit that stored at least
+	 * one new message, so that the dispatcher can sleep until there is
+	 * work. It must not call the store's write functions (the committer
+	 * would wait for itself). NULL: none. */
+	void			(*on_enqueue)(void *arg);
+	void			*on_enqueue_arg;
 };
 
 /* One message to enqueue; every pointer is borrowed for the call. */

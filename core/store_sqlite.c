@@ -73,7 +73,7 @@ enum wstmt {
 
 static const char *const wsql[W_NSTMT] = {
 	[W_DEDUP] = "SELECT id FROM messages WHERE dedup_key = ?1 AND created > ?2"
-	    " ORDER BY id LIMIT 1",
+	    " LIMIT 1",
 	[W_INSERT] = "INSERT INTO messages (created, receiver, integration, dest,"
 	    " dedup_key, payload, next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1)",
 	[W_STATE] = "SELECT state FROM messages WHERE id = ?1",
@@ -205,30 +205,62 @@ pragma_int(sqlite3 *db, const char *sql, int64_t *out, struct terr *err)
 	return 0;
 }
 
+/* One migration per transaction, the version read inside it: another
+ * process opening the same directory at the same time migrates or waits,
+ * never runs a step twice. */
 static int
 migrate(sqlite3 *db, struct terr *err)
 {
 	char	 sql[64];
 	int64_t	 v;
-	int	 i;
 
-	if (pragma_int(db, "PRAGMA user_version", &v, err) == -1)
-		return -1;
-	if (v > NMIGRATIONS)
-		return terr_set(err, "store: database schema version %" PRId64
-		    " is newer than this program knows (%d)", v, NMIGRATIONS);
-	for (i = (int)v; i < NMIGRATIONS; i++) {
+	for (;;) {
 		if (exec(db, "BEGIN IMMEDIATE", "migrate", err) == -1)
 			return -1;
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i + 1);
-		if (exec(db, migrations[i], "migrate", err) == -1 ||
-		    exec(db, sql, "migrate", err) == -1 ||
-		    exec(db, "COMMIT", "migrate", err) == -1) {
-			rollback(db);
-			return -1;
+		if (pragma_int(db, "PRAGMA user_version", &v, err) == -1)
+			goto fail;
+		if (v > NMIGRATIONS) {
+			terr_set(err, "store: database schema version %" PRId64
+			    " is newer than this program knows (%d)", v,
+			    NMIGRATIONS);
+			goto fail;
 		}
+		if (v == NMIGRATIONS)
+			return exec(db, "COMMIT", "migrate", err);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    (int)v + 1);
+		if (exec(db, migrations[v], "migrate", err) == -1 ||
+		    exec(db, sql, "migrate", err) == -1 ||
+		    exec(db, "COMMIT", "migrate", err) == -1)
+			goto fail;
 	}
-	return 0;
+fail:
+	rollback(db);
+	return -1;
+}
+
+/* journal_mode answers with the mode it got, which is not WAL where the
+ * file system cannot share memory between processes. */
+static int
+set_wal(sqlite3 *db, struct terr *err)
+{
+	sqlite3_stmt	*st;
+	const char	*mode;
+	int		 rc, ret = -1;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(err, db, rc, "set WAL mode");
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		dberr(err, db, rc, "set WAL mode");
+	else if ((mode = (const char *)sqlite3_column_text(st, 0)) == NULL ||
+	    strcmp(mode, "wal") != 0)
+		terr_set(err, "store: the database cannot use WAL mode (got %s)",
+		    mode != NULL ? mode : "nothing");
+	else
+		ret = 0;
+	sqlite3_finalize(st);
+	return ret;
 }
 
 static void
@@ -276,7 +308,7 @@ be_open(const struct store_params *p, void **out, struct terr *err)
 	/* WAL: readers never block the committer nor the other way round.
 	 * synchronous=FULL: every commit fsyncs the WAL before it returns,
 	 * which is the promise behind the 200. */
-	if (exec(be->w, "PRAGMA journal_mode = WAL", "set WAL mode", err) == -1 ||
+	if (set_wal(be->w, err) == -1 ||
 	    exec(be->w, "PRAGMA synchronous = FULL", "set synchronous", err) == -1 ||
 	    migrate(be->w, err) == -1)
 		goto fail;

@@ -29,7 +29,14 @@ struct fixture {
 	char		 dir[64];
 	int64_t		 now;
 	struct store	*s;
+	int		 wakeups;	/* on_enqueue calls */
 };
+
+static void
+count_wakeup(void *arg)
+{
+	((struct fixture *)arg)->wakeups++;
+}
 
 static int64_t
 fake_clock(void *arg)
@@ -48,6 +55,8 @@ reopen(struct fixture *f, const struct store_ops *ops)
 	p.clock = fake_clock;
 	p.clock_arg = f;
 	p.ops = ops;
+	p.on_enqueue = count_wakeup;
+	p.on_enqueue_arg = f;
 	f->s = store_open(&p, &err);
 	if (f->s == NULL)
 		fail_msg("store_open: %s", err.msg);
@@ -256,11 +265,14 @@ test_store_dedup_within_and_after_window(void **state)
 	ack = put(s, "tg:1:A", "k1", "first", 300000);
 	assert_int_equal(ack.verdict, STORE_ACCEPTED);
 	assert_int_equal(ack.id, 1);
+	assert_int_equal(f->wakeups, 1);
 
 	f->now = T0 + 299999;
 	ack = put(s, "tg:1:A", "k1", "again", 300000);
 	assert_int_equal(ack.verdict, STORE_DUPLICATE);
 	assert_int_equal(ack.id, 1);
+	/* Nothing new stored: the dispatcher is not woken. */
+	assert_int_equal(f->wakeups, 1);
 
 	/* Within one batch: the second k2 duplicates the first. No key, no
 	 * dedup. */
@@ -278,9 +290,11 @@ test_store_dedup_within_and_after_window(void **state)
 	assert_int_equal(ack.verdict, STORE_ACCEPTED);
 	assert_int_equal(ack.id, 4);
 	assert_counts(s, 4, 0, 0);
+	assert_int_equal(f->wakeups, 3);
 
 	/* Delivered messages still count: the window is about acceptance. */
 	deliver(s, 1);
+	assert_int_equal(f->wakeups, 3);
 	f->now = T0 + 299999;
 	ack = put(s, "tg:1:A", "k1", "again", 300000);
 	assert_int_equal(ack.verdict, STORE_DUPLICATE);
