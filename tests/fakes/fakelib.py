@@ -304,6 +304,17 @@ def main(service_class, argv=None):
 
 	signal.signal(signal.SIGTERM, stop)
 	signal.signal(signal.SIGINT, stop)
+
+	# A test killed with SIGKILL runs no trap: leave with the parent
+	# rather than linger on a port forever.
+	parent = os.getppid()
+
+	def orphan_watch():
+		while os.getppid() == parent:
+			time.sleep(0.5)
+		srv.shutdown()
+
+	threading.Thread(target=orphan_watch, daemon=True).start()
 	srv.serve_forever(poll_interval=0.1)
 	srv.server_close()
 	return 0

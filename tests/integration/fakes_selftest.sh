@@ -299,4 +299,72 @@ expect_eq "slack: receive times are monotonic" true \
 http -X POST -H "$J" --data-binary '{"bogus": 1}' "$SL/_fake/config"
 expect_eq "slack: unknown config key refused" 400 "$HTTP_CODE"
 
+# ------------------------------------------------- real Alertmanager -> fakes
+# The requests Alertmanager 0.25 itself sends are accepted, and its telegram
+# client understands the fake's errors (telebot maps the exact description).
+ctl "$TG" /_fake/reset '{}'
+ctl "$TG" /_fake/config '{"rate_limits_enabled": false}'
+ctl "$SL" /_fake/reset '{}'
+ctl "$SL" /_fake/config '{"rate_limits_enabled": false}'
+cat >"$TMP/am.yml" <<EOF
+route:
+  receiver: both
+  group_wait: 0s
+  group_interval: 1s
+  routes:
+    - matchers: [alertname="Lost"]
+      receiver: lost
+receivers:
+  - name: both
+    telegram_configs:
+      - api_url: $TG
+        bot_token: $TOKEN
+        chat_id: 42
+        parse_mode: HTML
+    slack_configs:
+      - api_url: $HOOK
+        channel: '#alerts'
+  - name: lost
+    telegram_configs:
+      - api_url: $TG
+        bot_token: $TOKEN
+        chat_id: 41
+EOF
+rm -rf "$TMP/am-data"
+AM_PORT=$(free_port)
+prometheus-alertmanager --config.file="$TMP/am.yml" --storage.path="$TMP/am-data" \
+    --web.listen-address="127.0.0.1:$AM_PORT" --web.external-url=http://am.example:9093 \
+    --cluster.listen-address= >"$TMP/am.log" 2>&1 &
+CLEANUP_PIDS+=($!)
+for ((i = 0; i < 100; i++)); do
+	curl -sf -o /dev/null "http://127.0.0.1:$AM_PORT/-/ready" && break
+	sleep 0.1
+done
+http -X POST -H "$J" "http://127.0.0.1:$AM_PORT/api/v2/alerts" --data-binary \
+    '[{"labels":{"alertname":"DiskFull","severity":"critical","instance":"a<b>&c"},"annotations":{"summary":"disk <full> & more"}},
+      {"labels":{"alertname":"Lost"}}]'
+expect_eq "alertmanager accepted the alerts" 200 "$HTTP_CODE"
+for ((i = 0; i < 200; i++)); do
+	http "$SL/_fake/requests"
+	ns=$(printf '%s' "$HTTP_BODY" | jq length)
+	http "$TG/_fake/requests"
+	nt=$(printf '%s' "$HTTP_BODY" | jq 'map(select(.status == 200)) | length')
+	[ "$ns" -ge 1 ] && [ "$nt" -ge 1 ] && grep -q 'chat not found (400)' "$TMP/am.log" && break
+	sleep 0.1
+done
+expect_eq "alertmanager -> telegram" \
+    '200 {"chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","text":"\n\nAlerts Firing:\nLabels:\n - alertname = DiskFull\n - instance = a\u0026lt;b\u0026gt;\u0026amp;c\n - severity = critical\nAnnotations:\n - summary = disk \u0026lt;full\u0026gt; \u0026amp; more\nSource: \n\n\n\n"}' \
+    "$(printf '%s' "$HTTP_BODY" | jq -j 'map(select(.status == 200))[0] | "\(.status) \(.body)"')"
+expect_eq "alertmanager -> telegram: text as Telegram parsed it" \
+    '"Alerts Firing:\nLabels:\n - alertname = DiskFull\n - instance = a<b>&c\n - severity = critical\nAnnotations:\n - summary = disk <full> & more\nSource:"' \
+    "$(printf '%s' "$HTTP_BODY" | jq -r 'map(select(.status == 200))[0].response' | jq .result.text)"
+expect_eq "alertmanager -> telegram: unknown chat refused" 400 \
+    "$(printf '%s' "$HTTP_BODY" | jq 'map(select(.status != 200))[0].status')"
+grep -q 'integration=telegram\[0\] msg="Notify attempt failed, will retry later" attempts=1 err="telegram: chat not found (400)"' "$TMP/am.log" ||
+    expect_eq "alertmanager logs the fake's Telegram error" "telegram: chat not found (400)" "$(grep telegram "$TMP/am.log")"
+http "$SL/_fake/requests"
+expect_eq "alertmanager -> slack" \
+    '200 ok {"channel":"#alerts","username":"Alertmanager","attachments":[{"title":"[FIRING:1]  (DiskFull a\u003cb\u003e\u0026c critical)","title_link":"http://am.example:9093/#/alerts?receiver=both","text":"","fallback":"[FIRING:1]  (DiskFull a\u003cb\u003e\u0026c critical) | http://am.example:9093/#/alerts?receiver=both","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' \
+    "$(printf '%s' "$HTTP_BODY" | jq -j '.[0] | "\(.status) \(.response) \(.body)"')"
+
 finish
