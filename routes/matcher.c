@@ -21,6 +21,7 @@ struct matcher {
 /* PCRE2 backtracks where RE2 does not; a pathological regex must fail a
  * match (as "no match") rather than hang the relay. */
 #define MATCH_LIMIT		1000000
+#define DFA_WORKSPACE		1000
 /* Go's parser refuses regexps nesting deeper than this. */
 #define RE_MAX_DEPTH		1000
 #define RE_MAX_REPEAT		1000
@@ -507,13 +508,16 @@ re2_repeat(const char *p, int *min, int *max, const char **after)
 	return true;
 }
 
-/* Perl-style group after "(?": flags, "(?flags:", "(?P<name>". *ungreedy
- * is the U flag in force and is updated for what the group sets. */
+/* Perl-style group after "(?": flags, "(?flags:", "(?P<name>". *flags
+ * holds the U and m flags in force and is updated for what the group sets. */
+#define RE_UNGREEDY	1u
+#define RE_MULTILINE	2u
 static int
-re2_group(struct re2 *x, bool *capture, bool *opens, bool *ungreedy)
+re2_group(struct re2 *x, bool *capture, bool *opens, unsigned *flags)
 {
 	const char	*start = x->p, *t = x->p + 2, *end, *c;
-	bool		 neg = false, saw = false, u = *ungreedy;
+	bool		 neg = false, saw = false;
+	unsigned	 f = *flags, bit;
 
 	*capture = false;
 	if (t[0] == 'P' && t[1] == '<') {
@@ -541,11 +545,13 @@ re2_group(struct re2 *x, bool *capture, bool *opens, bool *ungreedy)
 		uint32_t	 r = re2_next(x);
 
 		switch (r) {
-		case 'U':
-			/* U after '-' clears, whatever came before */
-			u = !neg;
-			/* FALLTHROUGH */
-		case 'i': case 'm': case 's':
+		case 'U': case 'm':
+			/* after '-' a flag clears, whatever came before */
+			bit = r == 'U' ? RE_UNGREEDY : RE_MULTILINE;
+			f = neg ? f & ~bit : f | bit;
+			saw = true;
+			continue;
+		case 'i': case 's':
 			saw = true;
 			continue;
 		case '-':
@@ -558,7 +564,7 @@ re2_group(struct re2 *x, bool *capture, bool *opens, bool *ungreedy)
 			if (neg && !saw)
 				break;
 			*opens = r == ':';
-			*ungreedy = u;
+			*flags = f;
 			/* Same letters and scoping in PCRE2. */
 			return re2_emit(x, "(?%.*s%c", (int)(at - t), t, (int)r);
 		default:
@@ -618,12 +624,13 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 	int		 last = 0, depth = 0, rc, min, max, ret = -1, prev_last;
 	const char	*last_rep = NULL, *before, *after, *qend;
 	uint32_t	 r;
-	bool		 capture, opens = false, counted, lazy, u, pcre_u = false;
+	bool		 capture, opens = false, counted, lazy, pcre_u = false;
+	unsigned	 u;
 	/* per open group: the largest repeat product inside it, where it
 	 * starts in the output, and Go's U flag; and for the last item */
 	long		 gmax[RE_MAX_DEPTH + 2], item = 0, prev_item;
 	size_t		 gstart[RE_MAX_DEPTH + 2], item_start = 0, prev_start;
-	bool		 ug[RE_MAX_DEPTH + 2];
+	unsigned	 ug[RE_MAX_DEPTH + 2];
 	struct buf	 tmp, *real;
 	char		*xs = NULL;
 
@@ -634,7 +641,7 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 		goto out;
 	}
 	gmax[0] = 0;
-	ug[0] = false;
+	ug[0] = 0;
 	while (*x.p) {
 		if (last != 0 && item > gmax[depth])
 			gmax[depth] = item;
@@ -654,7 +661,7 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 				if (!opens) {
 					if (last != 0) {
 						if (x.pending.len == 0)
-							pcre_u = ug[depth];
+							pcre_u = ug[depth] & RE_UNGREEDY;
 						if (buf_add(&x.pending, tmp.data, tmp.len) == -1)
 							goto oom;
 						/* it ends a repeat run */
@@ -745,9 +752,13 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 		last = 1;
 		switch (*x.p) {
 		case '^': case '$':
-			/* Go may repeat an empty-width assertion (^*); PCRE2
-			 * only a group. */
-			rc = re2_emit(&x, "(?:%c)", *x.p);
+			/* Spelled out for the m flag Go has in force (PCRE2's
+			 * DFA matcher ignores DOLLAR_ENDONLY), and grouped
+			 * because Go may repeat an assertion (^*). */
+			if (ug[depth] & RE_MULTILINE)
+				rc = re2_emit(&x, "(?m:%c)", *x.p);
+			else
+				rc = re2_emit(&x, "(?:%s)", *x.p == '^' ? "\\A" : "\\z");
 			x.p++;
 			break;
 		case '.':
@@ -851,7 +862,8 @@ repeat:
 			x.out->data[item_start] = '\0';
 			rc = re2_emit(&x, "(?:%s)%.*s%s", xs,
 			    (int)(qend - before), before,
-			    (ug[depth] != lazy) != pcre_u ? "?" : "");
+			    (((ug[depth] & RE_UNGREEDY) != 0) != lazy) != pcre_u ?
+			    "?" : "");
 			free(xs);
 			xs = NULL;
 		}
@@ -895,13 +907,13 @@ re_compile(const char *anchored, struct terr *err)
 		terr_set(err, "out of memory");
 		goto out;
 	}
-	/* Go's '$' is the end of text (or, with (?m), before any "\n") and
-	 * Go's multi-line '^' also matches after a final newline. */
+	/* Go's multi-line '^' also matches after a final newline; '^' and
+	 * '$' outside (?m) are translated to \A and \z. */
 	pcre2_set_newline(cctx, PCRE2_NEWLINE_LF);
 	pcre2_set_parens_nest_limit(cctx, RE_MAX_DEPTH + 2);
 	re = pcre2_compile((PCRE2_SPTR)buf_str(&pat), PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY |
-	    PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_BACKSLASH_C, &code, &off, cctx);
+	    PCRE2_UTF | PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_BACKSLASH_C, &code,
+	    &off, cctx);
 	if (re == NULL) {
 		pcre2_get_error_message(code, msg, sizeof(msg));
 		terr_set(err, "error parsing regexp: %s: `%s`", (char *)msg,
@@ -1290,8 +1302,12 @@ matchers_sort(struct matchers *ms)
 bool
 matcher_matches(const struct matcher *m, const char *value)
 {
-	pcre2_match_data	*md;
-	int			 rc;
+	pcre2_match_data	*md = NULL;
+	struct buf		 fixed;
+	const unsigned char	*p;
+	size_t			 n, l;
+	uint32_t		 r;
+	int			 rc = -1, ws[DFA_WORKSPACE];
 
 	switch (m->type) {
 	case MATCH_EQ:
@@ -1302,13 +1318,36 @@ matcher_matches(const struct matcher *m, const char *value)
 	case MATCH_NRE:
 		break;
 	}
-	/* Match data per call keeps a shared matcher thread-safe. */
+	/* Go reads each invalid byte as U+FFFD (so '.' matches it); PCRE2
+	 * refuses invalid UTF-8, so hand it what Go sees. */
+	buf_init(&fixed, 0);
+	if (!utf8_valid(value)) {
+		p = (const unsigned char *)value;
+		for (n = strlen(value); n > 0; p += l, n -= l) {
+			l = utf8_decode(p, n, &r);
+			if (buf_add(&fixed, r == 0xfffd && l == 1 ?
+			    (const unsigned char *)"\xef\xbf\xbd" : p,
+			    r == 0xfffd && l == 1 ? 3 : l) == -1)
+				goto out;
+		}
+		value = buf_str(&fixed);
+	}
+	/* Match data per call keeps a shared matcher thread-safe. RE2
+	 * never backtracks; PCRE2's DFA matcher does not either, so a
+	 * pattern that is pathological for backtracking still gets the
+	 * right answer. Only when the DFA runs out of workspace does the
+	 * backtracking matcher (with a limit) decide. */
 	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
-		rc = -1;
-	else
-		rc = pcre2_match(m->re, (PCRE2_SPTR)value, strlen(value), 0, 0,
-		    md, m->mctx);
+		goto out;
+	n = strlen(value);
+	rc = pcre2_dfa_match(m->re, (PCRE2_SPTR)value, n, 0, PCRE2_NO_UTF_CHECK,
+	    md, m->mctx, ws, DFA_WORKSPACE);
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
+		rc = pcre2_match(m->re, (PCRE2_SPTR)value, n, 0,
+		    PCRE2_NO_UTF_CHECK, md, m->mctx);
+out:
 	pcre2_match_data_free(md);
+	buf_free(&fixed);
 	return (rc >= 0) == (m->type == MATCH_RE);
 }
 

@@ -65,7 +65,10 @@ int	matchers_parse(struct matchers *ms, const char *s, struct terr *err) WARN_UN
  * still owns m. */
 int	matchers_add(struct matchers *ms, struct matcher *m) WARN_UNUSED;
 
-/* Alertmanager semantics: a missing label matches as the empty string. */
+/* Alertmanager semantics: a missing label matches as the empty string.
+ * Regexes decide like Go's regexp: an invalid UTF-8 byte in the value reads
+ * as U+FFFD, and no pattern makes matching give a wrong answer or hang
+ * (PCRE2's non-backtracking DFA matcher decides). */
 bool	matcher_matches(const struct matcher *m, const char *value);
 bool	matchers_match(const struct matchers *ms, const struct kv *labels);
 

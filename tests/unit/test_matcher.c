@@ -226,6 +226,15 @@ test_matcher_regex_semantics_follow_go(void **state)
 	/* '$' is the end of the text, never before a final newline. */
 	assert_false(re_matches("b", "b\n"));
 	assert_true(re_matches("(?m)b$\\n", "b\n"));
+	/* (?m): '^' and '$' at line ends, also after a final newline. */
+	assert_true(re_matches("(?m)^x$\\n^y$", "x\ny"));
+	assert_true(re_matches("(?m)x\\n^", "x\n"));
+	assert_false(re_matches("x$\\n", "x\n"));
+	assert_true(re_matches("(?m:x$)\\n$", "x\n"));
+	/* A repeat after a flag group repeats the item before it. */
+	assert_true(re_matches("ab(?i)*", "abbb"));
+	assert_true(re_matches("a{2}(?m)?", "aa"));
+	assert_false(re_matches("ab(?i)*", "abB"));
 	/* Go's \s has no \v; \v is the VT character, not a class. */
 	assert_false(re_matches("\\s", "\v"));
 	assert_true(re_matches("\\s", "\f"));
@@ -242,10 +251,16 @@ test_matcher_regex_semantics_follow_go(void **state)
 	assert_true(re_matches("\\p{Greek}+", "αβγ"));
 	assert_true(re_matches("x{,3}", "x{,3}"));
 	assert_true(re_matches("^*x", "x"));
-	/* Invalid UTF-8 in a value does not crash and matches no '.'. */
-	assert_false(re_matches(".", "\xff"));
+	/* Go reads an invalid byte in a value as U+FFFD. */
+	assert_true(re_matches(".", "\xff"));
+	assert_true(re_matches("a\\x{fffd}b.", "a\xff" "b\xc3"));
+	assert_false(re_matches("..", "\xff"));
 	assert_true(re_matches(".*", ""));
-	/* A catastrophic pattern fails the match instead of hanging. */
+	/* Patterns that make a backtracking matcher give up (PCRE2 hits its
+	 * match limit on the first alternative) are still decided like
+	 * RE2 decides them. */
+	assert_true(re_matches("(a|a)*c|.*b",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
 	assert_false(re_matches("(a*)*b",
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac"));
 }
