@@ -777,6 +777,196 @@ test_store_full_database_fails_whole_batch_then_recovers(void **state)
 	free(big);
 }
 
+/* A VFS shim that makes fsync fail on demand, installed as SQLite's default
+ * for one test, so the store's own open path is what it exercises. */
+struct ffile {
+	sqlite3_file	 base;
+	sqlite3_file	*real;	/* follows this struct in the same block */
+};
+
+static sqlite3_vfs	*real_vfs;
+static volatile int	 fail_sync;
+
+#define REAL(f) (((struct ffile *)(f))->real)
+
+static int
+f_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+
+static int
+f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
+
+static int
+f_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+}
+
+static int
+f_truncate(sqlite3_file *f, sqlite3_int64 sz)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), sz);
+}
+
+static int
+f_sync(sqlite3_file *f, int flags)
+{
+	if (fail_sync)
+		return SQLITE_IOERR_FSYNC;
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+
+static int
+f_size(sqlite3_file *f, sqlite3_int64 *sz)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), sz);
+}
+
+static int
+f_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+
+static int
+f_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+
+static int
+f_reserved(sqlite3_file *f, int *r)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), r);
+}
+
+static int
+f_fcntl(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+
+static int
+f_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+
+static int
+f_devchar(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+
+static int
+f_shmmap(sqlite3_file *f, int pg, int sz, int ext, void volatile **p)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, ext, p);
+}
+
+static int
+f_shmlock(sqlite3_file *f, int off, int n, int flags)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
+}
+
+static void
+f_shmbarrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+
+static int
+f_shmunmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static int
+f_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **p)
+{
+	return REAL(f)->pMethods->xFetch(REAL(f), o, n, p);
+}
+
+static int
+f_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p)
+{
+	return REAL(f)->pMethods->xUnfetch(REAL(f), o, p);
+}
+
+static const sqlite3_io_methods faulty_io = {
+	3, f_close, f_read, f_write, f_truncate, f_sync, f_size, f_lock,
+	f_unlock, f_reserved, f_fcntl, f_sector, f_devchar, f_shmmap,
+	f_shmlock, f_shmbarrier, f_shmunmap, f_fetch, f_unfetch,
+};
+
+static int
+f_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+    int *out)
+{
+	struct ffile	*ff = (struct ffile *)f;
+	int		 rc;
+
+	ff->real = (sqlite3_file *)(ff + 1);
+	ff->base.pMethods = NULL;
+	rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out);
+	if (ff->real->pMethods != NULL)
+		ff->base.pMethods = &faulty_io;
+	return rc;
+}
+
+static void
+test_store_fsync_failure_fails_batch_and_store_recovers(void **state)
+{
+	struct fixture		*f = *state;
+	static sqlite3_vfs	 faulty;
+	struct store_msg	 m[2];
+	struct store_ack	 acks[2];
+	struct terr		 err;
+	struct store		*s;
+
+	real_vfs = sqlite3_vfs_find(NULL);
+	assert_non_null(real_vfs);
+	faulty = *real_vfs;
+	faulty.zName = "faulty";
+	faulty.szOsFile = (int)sizeof(struct ffile) + real_vfs->szOsFile;
+	faulty.xOpen = f_open;
+	faulty.pNext = NULL;
+	assert_int_equal(sqlite3_vfs_register(&faulty, 1), SQLITE_OK);
+
+	s = reopen(f, NULL);
+	put(s, "tg:1:A", NULL, "A1", 0);
+	fail_sync = 1;
+	m[0] = msg("tg:1:B", "k1", "B1");
+	m[1] = msg("tg:1:B", "k2", "B2");
+	assert_int_equal(store_enqueue(s, m, 2, 300000, acks, &err), -1);
+	fail_sync = 0;
+	assert_string_equal(err.msg, "store: cannot commit: disk I/O error (SQLITE_IOERR)");
+	assert_counts(s, 1, 0, 0);
+	assert_head(s, "tg:1:B", 0, NULL);
+
+	/* The same batch succeeds once the disk does; the failed attempt
+	 * recorded no dedup keys. */
+	assert_int_equal(store_enqueue(s, m, 2, 300000, acks, &err), 0);
+	assert_int_equal(acks[0].verdict, STORE_ACCEPTED);
+	assert_int_equal(acks[1].verdict, STORE_ACCEPTED);
+	assert_counts(s, 3, 0, 0);
+	assert_head(s, "tg:1:B", acks[0].id, "B1");
+	assert_head(s, "tg:1:A", 1, "A1");
+
+	store_close(s);
+	f->s = NULL;
+	assert_int_equal(sqlite3_vfs_unregister(&faulty), SQLITE_OK);
+	assert_int_equal(sqlite3_vfs_register(real_vfs, 1), SQLITE_OK);
+	s = reopen(f, NULL);
+	assert_counts(s, 3, 0, 0);
+}
+
 static void
 test_store_open_refuses_a_file_as_directory(void **state)
 {
@@ -806,6 +996,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_group_commit_16_threads_share_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_crash_keeps_every_acknowledged_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_full_database_fails_whole_batch_then_recovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_fsync_failure_fails_batch_and_store_recovers, setup, teardown),
 		cmocka_unit_test(test_store_open_refuses_a_file_as_directory),
 	};
 
