@@ -777,6 +777,111 @@ test_store_full_database_fails_whole_batch_then_recovers(void **state)
 	free(big);
 }
 
+/* The queue CLI opens the directory while the relay has it open: both see
+ * each other's commits and their writes wait for each other. */
+static void
+test_store_two_handles_share_one_directory(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*relay = reopen(f, NULL), *cli;
+	struct store_params	 p;
+	struct store_entry	*e;
+	struct terr		 err;
+
+	memset(&p, 0, sizeof(p));
+	p.path = f->dir;
+	p.clock = fake_clock;
+	p.clock_arg = f;
+	cli = store_open(&p, &err);
+	assert_non_null(cli);
+	put(relay, "tg:1:A", NULL, "A1", 0);
+	put(relay, "tg:1:A", NULL, "A2", 0);
+	assert_int_equal(store_mark_dead(relay, 1, "HTTP 403", &err), 0);
+	assert_int_equal(store_retry(cli, 1, &err), 0);
+	assert_head(relay, "tg:1:A", 1, "A1");
+	assert_int_equal(store_drop(cli, 2, &err), 0);
+	assert_int_equal(store_get(relay, 2, &e, &err), 0);
+	assert_null(e);
+	assert_int_equal(put(cli, "tg:1:A", NULL, "A3", 0).id, 3);
+	assert_int_equal(put(relay, "tg:1:A", NULL, "A4", 0).id, 4);
+	assert_counts(relay, 3, 0, 0);
+	store_close(cli);
+}
+
+/* Producers and a dispatcher at once: every message is delivered exactly
+ * once and in order per destination. */
+#define SOAK_PRODUCERS	4
+#define SOAK_EACH	50
+
+struct soak {
+	struct store	*s;
+	int		 which;
+	int		 failures;
+};
+
+static void *
+soak_producer(void *arg)
+{
+	struct soak	*sk = arg;
+	char		 dest[16], payload[16];
+	struct store_msg m;
+	struct store_ack ack;
+	int		 i;
+
+	snprintf(dest, sizeof(dest), "d%d", sk->which);
+	for (i = 0; i < SOAK_EACH; i++) {
+		snprintf(payload, sizeof(payload), "%d", i);
+		m = msg(dest, NULL, payload);
+		if (store_enqueue(sk->s, &m, 1, 0, &ack, NULL) == -1)
+			sk->failures++;
+	}
+	return NULL;
+}
+
+static void
+test_store_concurrent_producers_and_dispatcher(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s = reopen(f, NULL);
+	struct soak		 sk[SOAK_PRODUCERS];
+	pthread_t		 th[SOAK_PRODUCERS];
+	struct store_head	*h;
+	struct store_entry	*e;
+	struct terr		 err;
+	int			 next[SOAK_PRODUCERS] = { 0 }, delivered = 0, d, i;
+	size_t			 n, j;
+
+	for (i = 0; i < SOAK_PRODUCERS; i++) {
+		sk[i].s = s;
+		sk[i].which = i;
+		sk[i].failures = 0;
+		assert_int_equal(pthread_create(&th[i], NULL, soak_producer, &sk[i]), 0);
+	}
+	while (delivered < SOAK_PRODUCERS * SOAK_EACH) {
+		assert_int_equal(store_due(s, &h, &n, &err), 0);
+		for (j = 0; j < n; j++) {
+			assert_int_equal(sscanf(h[j].dest, "d%d", &d), 1);
+			assert_int_equal(store_head(s, h[j].dest, &e, &err), 0);
+			assert_non_null(e);
+			assert_int_equal(e->id, h[j].id);
+			assert_int_equal(atoi(e->payload), next[d]);
+			next[d]++;
+			deliver(s, e->id);
+			store_entry_free(e);
+			delivered++;
+		}
+		store_heads_free(h, n);
+		if (n == 0)
+			sched_yield();
+	}
+	for (i = 0; i < SOAK_PRODUCERS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(sk[i].failures, 0);
+		assert_int_equal(next[i], SOAK_EACH);
+	}
+	assert_counts(s, 0, SOAK_PRODUCERS * SOAK_EACH, 0);
+}
+
 /* A VFS shim that makes fsync fail on demand, installed as SQLite's default
  * for one test, so the store's own open path is what it exercises. */
 struct ffile {
@@ -996,6 +1101,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_group_commit_16_threads_share_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_crash_keeps_every_acknowledged_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_full_database_fails_whole_batch_then_recovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_two_handles_share_one_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_concurrent_producers_and_dispatcher, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_fsync_failure_fails_batch_and_store_recovers, setup, teardown),
 		cmocka_unit_test(test_store_open_refuses_a_file_as_directory),
 	};
