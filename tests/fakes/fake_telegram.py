@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fakelib  # noqa: E402
 
-MAX_LEN = 4096
+MAX_LEN = 4096		# UTF-16 code units after parsing
+MAX_RAW = 1 << 15	# bytes before parsing (Client::get_formatted_text)
 
 
 class ParseError(Exception):
@@ -508,7 +509,6 @@ def tg_error(code, description, parameters=None):
 
 
 BAD = "Bad Request: "
-TRUE = ("true", "1", "True")
 
 
 class FakeTelegram(fakelib.FakeService):
@@ -551,8 +551,9 @@ class FakeTelegram(fakelib.FakeService):
 		return tg_error(st, desc, f.get("parameters"))
 
 	def _params(self, req):
-		"""Telegram takes parameters from the query string and from a
-		JSON, urlencoded or multipart body; values may be strings."""
+		"""Parameters from the query string and a JSON or urlencoded body.
+		Like the Bot API, every value is a string: JSON strings decoded,
+		anything else kept as its JSON text (42, true)."""
 		params = dict(parse_qsl(req.query, keep_blank_values=True))
 		ct = req.content_type()
 		if req.body and ct == "application/json":
@@ -562,7 +563,9 @@ class FakeTelegram(fakelib.FakeService):
 				raise ValueError("Bad Request: can't parse JSON object")
 			if not isinstance(obj, dict):
 				raise ValueError("Bad Request: can't parse JSON object")
-			params.update(obj)
+			for k, v in obj.items():
+				params[k] = v if isinstance(v, str) else \
+				    json.dumps(v, separators=(",", ":"))
 		elif req.body and ct == "application/x-www-form-urlencoded":
 			try:
 				pairs = parse_qsl(req.body.decode("ascii"), keep_blank_values=True,
@@ -573,23 +576,14 @@ class FakeTelegram(fakelib.FakeService):
 		return params
 
 	def _chat(self, chat_id):
-		chats = self.config["chats"]
-		if isinstance(chat_id, bool) or chat_id is None or chat_id == "":
-			return None, None
-		if isinstance(chat_id, int):
-			key = str(chat_id)
-		elif isinstance(chat_id, str):
-			key = chat_id.strip()
-			if not key.startswith("@"):
-				try:
-					key = str(int(key))
-				except ValueError:
-					return key, None
-		else:
-			return str(chat_id), None
-		if key in chats:
-			return key, chats[key]
-		return key, None
+		"""Returns (config key, chat config or None)."""
+		key = chat_id.strip()
+		if not key.startswith("@"):
+			try:
+				key = str(int(key))
+			except ValueError:
+				return key, None
+		return key, self.config["chats"].get(key)
 
 	def handle(self, req):
 		parts = req.path.split("/")
@@ -605,48 +599,22 @@ class FakeTelegram(fakelib.FakeService):
 		except ValueError as e:
 			return tg_error(400, str(e))
 
-		chat_id = p.get("chat_id")
-		if chat_id is None or chat_id == "":
-			return tg_error(400, BAD + "chat_id is empty")
+		# The Bot API's order: the text and its entities are checked
+		# before the chat (Client::process_send_message_query), the
+		# parsed length and emptiness only when TDLib sends.
 		text = p.get("text")
 		if text is None or text == "":
 			return tg_error(400, BAD + "message text is empty")
-		if not isinstance(text, str):
-			text = json.dumps(text)
-		mode = p.get("parse_mode") or ""
-		if not isinstance(mode, str) or mode.lower() not in (
-		    "", "html", "markdown", "markdownv2"):
-			return tg_error(400, BAD + "unsupported parse_mode")
-		key, chat = self._chat(chat_id)
-		if chat is None:
-			return tg_error(400, BAD + "chat not found")
-		if "migrate_to_chat_id" in chat:
-			return tg_error(400, BAD + "group chat was upgraded to a supergroup chat",
-					{"migrate_to_chat_id": chat["migrate_to_chat_id"]})
-		kind = chat.get("type", "private")
-		if chat.get("blocked"):
-			desc = chat.get("forbidden") or (
-				"Forbidden: bot was blocked by the user" if kind == "private"
-				else "Forbidden: bot was kicked from the %s chat" % (
-					"group" if kind == "group" else kind))
-			return tg_error(403, desc)
-		thread = p.get("message_thread_id")
-		if thread not in (None, "", 0, "0"):
-			try:
-				thread = int(thread)
-			except (TypeError, ValueError):
-				return tg_error(400, BAD + "invalid message thread identifier specified")
-			if "threads" in chat and thread not in chat["threads"]:
-				return tg_error(400, BAD + "message thread not found")
-		else:
-			thread = None
-
 		try:
 			raw = text.encode("utf-8")
 		except UnicodeEncodeError:
 			return tg_error(400, BAD + "strings must be encoded in UTF-8")
+		if len(raw) > MAX_RAW:
+			return tg_error(400, BAD + "text is too long")
+		m = (p.get("parse_mode") or "").lower()
+		if m not in ("", "none", "html", "markdown", "markdownv2"):
+			return tg_error(400, BAD + "unsupported parse_mode")
 		try:
-			m = mode.lower()
 			if m == "html":
 				out, ents = parse_html(raw)
 			elif m == "markdownv2":
@@ -657,6 +625,33 @@ class FakeTelegram(fakelib.FakeService):
 				out, ents = raw, []
 		except ParseError as e:
 			return tg_error(400, BAD + "can't parse entities: " + str(e))
+
+		chat_id = p.get("chat_id")
+		if chat_id is None or chat_id.strip() == "":
+			return tg_error(400, BAD + "chat_id is empty")
+		key, chat = self._chat(chat_id)
+		if chat is None:
+			return tg_error(400, BAD + "chat not found")
+		if "migrate_to_chat_id" in chat:
+			return tg_error(400, BAD + "group chat was upgraded to a supergroup chat",
+					{"migrate_to_chat_id": chat["migrate_to_chat_id"]})
+		kind = chat.get("type", "private")
+		if chat.get("blocked"):
+			desc = chat.get("forbidden") or (
+				"Forbidden: bot was blocked by the user" if kind == "private"
+				else "Forbidden: bot was kicked from the %s chat" % kind)
+			return tg_error(403, desc)
+		thread = p.get("message_thread_id")
+		if thread not in (None, "", "0"):
+			try:
+				thread = int(thread)
+			except ValueError:
+				return tg_error(400, BAD + "invalid message thread identifier specified")
+			if "threads" in chat and thread not in chat["threads"]:
+				return tg_error(400, BAD + "message thread not found")
+		else:
+			thread = None
+
 		plain = out.decode("utf-8", "surrogatepass")
 		# Telegram trims surrounding white space before it measures.
 		stripped = plain.strip(" \t\r\n")

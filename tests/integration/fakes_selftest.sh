@@ -94,6 +94,10 @@ tg "bad parse_mode" 400 "$(e400 'unsupported parse_mode')" \
 # HTML, with TDLib's messages and byte offsets.
 tg "html unclosed b" 400 "$(perr "Can't find end tag corresponding to start tag b")" \
     '{"chat_id":42,"text":"<b>Disk full","parse_mode":"HTML"}'
+# As in the Bot API, the text is checked before the chat.
+tg "entities before chat" 400 "$(perr "Can't find end tag corresponding to start tag b")" \
+    '{"chat_id":41,"text":"<b>Disk full","parse_mode":"HTML"}'
+tg "empty text before chat" 400 "$(e400 'message text is empty')" '{"chat_id":41,"text":""}'
 tg "html unsupported tag" 400 "$(perr 'Unsupported start tag \"foo\" at byte offset 12')" \
     '{"chat_id":42,"text":"Disk almost <foo> full","parse_mode":"HTML"}'
 # The offset counts bytes: "é" is two.
@@ -133,6 +137,9 @@ http -X POST -H "$J" --data-binary "$(long a 4095 '&lt;')" "$SEND"
 expect_eq "telegram: &lt; counts as one character" 200 "$HTTP_CODE"
 http -X POST -H "$J" --data-binary "$(long a 4095 '<b>b</b>')" "$SEND"
 expect_eq "telegram: tags do not count" 200 "$HTTP_CODE"
+tg "over 32768 bytes before parsing" 400 "$(e400 'text is too long')" "$(long '<b></b>' 4682 '')"
+http -X POST -H "$J" --data-binary "$(long '<b></b>' 4681 '')" "$SEND"
+expect_eq "telegram: 32767 bytes of tags are no text" "400 $(e400 'message text is empty')" "$HTTP_CODE $HTTP_BODY"
 tg "4096 + entity fail" 400 "$(e400 'message is too long')" "$(long a 4096 '&amp;')"
 http -X POST -H "$J" --data-binary "$(long a 4094 '🔥')" "$SEND"
 expect_eq "telegram: an emoji counts as two units (4096)" 200 "$HTTP_CODE"
