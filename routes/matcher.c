@@ -101,11 +101,9 @@ utf8_valid(const char *s)
  */
 
 struct re2 {
-	const char	*full;	/* the whole anchored expression, for messages */
 	const char	*p;	/* parse position */
 	struct buf	*out;
 	struct terr	*err;
-	int		 oom;
 	struct buf	 pending;	/* flag groups held back, see re2_translate */
 };
 
@@ -128,10 +126,8 @@ re2_emit(struct re2 *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	rc = buf_vprintf(x->out, fmt, ap);
 	va_end(ap);
-	if (rc == -1) {
-		x->oom = 1;
+	if (rc == -1)
 		return terr_set(x->err, "regexp too large");
-	}
 	return 0;
 }
 
@@ -274,7 +270,7 @@ unicode_name_ok(const char *name, size_t len)
 		if (strlen(unicode_categories[k]) == len &&
 		    memcmp(unicode_categories[k], name, len) == 0)
 			return true;
-	/* Script names: Latin, Old_Italic, Nko is "Nko", ... */
+	/* Script names have this shape: Latin, Old_Italic, Nko. */
 	if (len < 2 || name[0] < 'A' || name[0] > 'Z')
 		return false;
 	for (i = 1; i < len; i++) {
@@ -290,9 +286,10 @@ unicode_name_ok(const char *name, size_t len)
 	return true;
 }
 
-/* PCRE2 knows more names than Go (Xan, binary properties) but not fewer,
- * except that Go's script list is a subset; a name that fits Go's shape
- * and that PCRE2 can resolve is taken. */
+/* Go knows general categories and scripts. PCRE2 knows those and more
+ * (Xan and friends, binary properties, script abbreviations), so a name must
+ * have Go's shape and resolve in PCRE2; PCRE2-only names of that shape
+ * (binary properties such as Alphabetic) still get through. */
 static bool
 pcre2_knows_property(const char *name, size_t len)
 {
@@ -618,7 +615,7 @@ re2_flush(struct re2 *x)
 static int
 re2_translate(const char *full, struct buf *out, struct terr *err)
 {
-	struct re2	 x = { full, full, out, err, 0, { 0 } };
+	struct re2	 x = { full, out, err, { 0 } };
 	/* state of the last item: 0 nothing to repeat (start, '(' or '|'),
 	 * 1 an item, 2 a repetition operator (stacking one is an error) */
 	int		 last = 0, depth = 0, rc, min, max, ret = -1, prev_last;
