@@ -87,10 +87,11 @@ struct store_entry {
 	char		*integration;
 	char		*dest;
 	char		*dedup_key;	/* "" when none */
-	void		*payload;	/* NULL from store_list (see there) */
+	void		*payload;	/* NULL from store_list (see there); else
+					 * followed by a NUL not in payload_len */
 	size_t		 payload_len;
 	enum store_state state;
-	int		 attempts;
+	int		 attempts;	/* failed delivery attempts */
 	int64_t		 next_attempt;	/* unix ms */
 	char		*last_error;	/* "" when none */
 	int64_t		 done_at;	/* delivered or dead time, 0 while pending */

@@ -122,6 +122,8 @@ code_name(int rc)
 		return "SQLITE_CONSTRAINT";
 	case SQLITE_PERM:
 		return "SQLITE_PERM";
+	case SQLITE_TOOBIG:
+		return "SQLITE_TOOBIG";
 	default:
 		return "SQLITE_ERROR";
 	}
