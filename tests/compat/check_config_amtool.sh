@@ -97,6 +97,19 @@ for bad in no-such.yml secrets; do
 	fi
 done
 
+# No file arguments: both read the config from standard input.
+comparisons=$((comparisons + 1))
+"$AMTOOL" check-config <routes-tree.yml >"$TMP/am.out" 2>"$TMP/am.err"
+am_rc=$?
+"$TOCSIN_RELAY" check-config <routes-tree.yml >"$TMP/ts.out" 2>"$TMP/ts.err"
+ts_rc=$?
+if [ "$am_rc" != "$ts_rc" ] || ! cmp -s "$TMP/am.out" "$TMP/ts.out"; then
+	differ "standard input: exit $am_rc vs $ts_rc"
+	diff -u "$TMP/am.out" "$TMP/ts.out" >&2
+else
+	agree=$((agree + 1))
+fi
+
 # tocsin-only extensions.
 cd "$CONFIGS/tocsin-only/valid" || exit 1
 for f in *.yml; do
