@@ -185,6 +185,15 @@ test_matcher_rejects_pcre_only_constructs(void **state)
 	    "ERR error parsing regexp: invalid nested repetition operator: `{2}{3}`");
 	check("a=~\"\\\\p{Xan}\"",
 	    "ERR error parsing regexp: invalid character class range: `\\p{Xan}`");
+	/* Go 1.19 knows Unicode 13 scripts by full name only. */
+	check("a=~\"\\\\p{Alphabetic}\"",
+	    "ERR error parsing regexp: invalid character class range: `\\p{Alphabetic}`");
+	check("a=~\"\\\\p{Grek}\"",
+	    "ERR error parsing regexp: invalid character class range: `\\p{Grek}`");
+	check("a=~\"\\\\p{Vithkuqi}\"",
+	    "ERR error parsing regexp: invalid character class range: `\\p{Vithkuqi}`");
+	check("a=~\"\\\\p{Yezidi}\\\\p{SignWriting}\\\\p{^Old_Italic}\"",
+	    "{a=~\"\\\\p{Yezidi}\\\\p{SignWriting}\\\\p{^Old_Italic}\"}");
 	/* What RE2 has is accepted. */
 	check("a=~\"(?P<1n>x)(?i)y(?s-m:.)\\\\pL\\\\p{Greek}[[:^alpha:]\\\\d]\\\\x{41}\\\\101\"",
 	    "{a=~\"(?P<1n>x)(?i)y(?s-m:.)\\\\pL\\\\p{Greek}[[:^alpha:]\\\\d]\\\\x{41}\\\\101\"}");
