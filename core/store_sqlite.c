@@ -273,10 +273,12 @@ be_close(void *arg)
 
 	if (be == NULL)
 		return;
+	/* The writer closes last, so that it is the one that checkpoints the
+	 * WAL into the database. */
+	sqlite3_close(be->r);
 	for (i = 0; i < W_NSTMT; i++)
 		sqlite3_finalize(be->ws[i]);
 	sqlite3_close(be->w);
-	sqlite3_close(be->r);
 	pthread_mutex_destroy(&be->rmu);
 	free(be);
 }
