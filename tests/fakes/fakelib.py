@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 
 class Response:
@@ -28,6 +28,7 @@ class Response:
 		self.content_type = content_type
 		self.headers = headers or []
 		self.close = close
+		self.delay = 0.0
 
 
 class Bucket:
@@ -64,7 +65,9 @@ class FakeService:
 		self.lock = threading.Lock()
 		self.offset = 0.0
 		self.frozen = None
-		self.config = self.default_config()
+		# record_requests false keeps only counts (for benchmarks).
+		self.config = {"record_requests": True}
+		self.config.update(self.default_config())
 		if config:
 			self.merge_config(config)
 		self.reset()
@@ -91,6 +94,8 @@ class FakeService:
 
 	def reset(self):
 		self.records = []
+		self.count = 0
+		self.by_status = {}
 		self.forced = []
 		self.buckets = {}
 		self.offset = 0.0
@@ -119,9 +124,10 @@ class FakeService:
 		if not isinstance(items, list):
 			raise ValueError("force must be a list")
 		for it in items:
-			if not isinstance(it, dict) or "status" not in it and \
-			    not it.get("close"):
-				raise ValueError("each forced response needs status or close")
+			if not isinstance(it, dict) or not ("status" in it or
+			    it.get("close") or "delay" in it):
+				raise ValueError("each forced response needs status, "
+						 "close or delay")
 			n = int(it.get("count", 1))
 			for _ in range(n):
 				self.forced.append(dict(it))
@@ -209,8 +215,11 @@ class Handler(BaseHTTPRequestHandler):
 				record = None
 			else:
 				resp = self._service(svc, req)
+				svc.count += 1
+				st = str(0 if resp.close else resp.status)
+				svc.by_status[st] = svc.by_status.get(st, 0) + 1
 				record = {
-					"seq": len(svc.records) + 1,
+					"seq": svc.count,
 					"method": req.method,
 					"path": req.raw_path,
 					"headers": [[k, v] for k, v in req.headers],
@@ -220,30 +229,49 @@ class Handler(BaseHTTPRequestHandler):
 					"response": resp.body.decode("utf-8", "replace"),
 					"received_ms": int(received * 1000),
 				}
-				svc.records.append(record)
+				if svc.config.get("record_requests", True):
+					svc.records.append(record)
+		# Delays run outside the lock: a slow answer to one client must
+		# not hold up the others.
+		if resp.delay > 0:
+			time.sleep(resp.delay)
 		if resp.close:
 			self.close_connection = True
 			return
-		self.send_response(resp.status)
-		self.send_header("Content-Type", resp.content_type)
-		self.send_header("Content-Length", str(len(resp.body)))
-		for k, v in resp.headers:
-			self.send_header(k, v)
-		self.end_headers()
-		if self.command != "HEAD":
-			self.wfile.write(resp.body)
+		try:
+			self.send_response(resp.status)
+			self.send_header("Content-Type", resp.content_type)
+			self.send_header("Content-Length", str(len(resp.body)))
+			for k, v in resp.headers:
+				self.send_header(k, v)
+			self.end_headers()
+			if self.command != "HEAD":
+				self.wfile.write(resp.body)
+		except (BrokenPipeError, ConnectionResetError):
+			# The client gave up (its timeout); nothing to answer.
+			self.close_connection = True
 
 	def _service(self, svc, req):
 		forced = svc.take_forced()
-		if forced is not None:
-			return svc.forced_response(forced, req)
-		return svc.handle(req)
+		if forced is None:
+			return svc.handle(req)
+		if "status" in forced or forced.get("close"):
+			resp = svc.forced_response(forced, req)
+		else:
+			resp = svc.handle(req)
+		resp.delay = float(forced.get("delay", 0))
+		return resp
 
 	def _control(self, svc, req):
 		p, m = req.path, req.method
 		try:
 			if p == "/_fake/requests" and m == "GET":
-				return _json_response(200, svc.records)
+				since = int(dict(parse_qsl(req.query)).get("since", 0))
+				return _json_response(200, [r for r in svc.records
+							    if r["seq"] > since])
+			if p == "/_fake/count" and m == "GET":
+				return _json_response(200, {"requests": svc.count,
+					"by_status": svc.by_status})
 			if p == "/_fake/config" and m == "GET":
 				return _json_response(200, {"config": svc.config,
 					"forced_pending": len(svc.forced)})

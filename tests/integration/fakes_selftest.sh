@@ -224,6 +224,17 @@ expect_eq "telegram: forced close gives no answer" 000 "$HTTP_CODE"
 http -X POST -H "$J" --data-binary '{"chat_id":42,"text":"f"}' "$SEND"
 expect_eq "telegram: normal after the outage" 200 "$HTTP_CODE"
 
+# A slow upstream: the answer comes after the client's timeout.
+ctl "$TG" /_fake/config '{"force": [{"delay": 2}]}'
+http --max-time 0.5 -X POST -H "$J" --data-binary '{"chat_id":42,"text":"slow"}' "$SEND"
+expect_eq "telegram: delayed answer times the client out" 000 "$HTTP_CODE"
+http "$TG/_fake/count"
+expect_eq "telegram: counts by status" '{"by_status":{"0":1,"200":2,"429":1,"500":2},"requests":6}' \
+    "$(printf '%s' "$HTTP_BODY" | jq -cS .)"
+http "$TG/_fake/requests?since=5"
+expect_eq "telegram: requests since 5" '[6,"slow"]' \
+    "$(printf '%s' "$HTTP_BODY" | jq -c 'map([.seq, (.body | fromjson | .text)])[]')"
+
 # The record: every request, secrets included, exact bytes, status sent.
 printf '{"chat_id":42,"text":"caf\xc3\xa9 <b>x</b>\\n","parse_mode":"HTML"}' >"$TMP/tg-body"
 ctl "$TG" /_fake/reset '{}'
@@ -294,6 +305,12 @@ ctl "$SL" /_fake/reset '{}'
 printf '%s' "$AMPAYLOAD" >"$TMP/sl-body"
 http -X POST -H "$J" --data-binary "@$TMP/sl-body" "$HOOK"
 http -X POST -H "$J" --data-binary '{"text":' "$HOOK"
+ctl "$SL" /_fake/config '{"record_requests": false}'
+http -X POST -H "$J" --data-binary '{"text":"not kept"}' "$HOOK"
+ctl "$SL" /_fake/config '{"record_requests": true}'
+http "$SL/_fake/count"
+expect_eq "slack: counted though not recorded" '{"by_status":{"200":2,"400":1},"requests":3}' \
+    "$(printf '%s' "$HTTP_BODY" | jq -cS .)"
 http "$SL/_fake/requests"
 rec=$HTTP_BODY
 expect_eq "slack: records" "POST /services/T000/B000/XXXXXXXX 200 ok|POST /services/T000/B000/XXXXXXXX 400 invalid_payload" \
