@@ -1116,7 +1116,11 @@ parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool ro
 			for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
 				struct route *child = route_add_child(r);
 
-				if (child == NULL)
+				/* Alertmanager crashes on a null route; an empty one
+				 * would silently catch every alert. */
+				if (ynode_is_null(v->child[j]))
+					rc = cfg_fail(ld, v->child[j], "empty entry in routes");
+				else if (child == NULL)
 					rc = cfg_fail(ld, v->child[j], "out of memory");
 				else
 					rc = parse_route(ld, v->child[j], child, false, refs);

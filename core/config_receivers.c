@@ -1018,6 +1018,10 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 			const struct ynode *e = v->child[j];
 			void *c;
 
+			if (ynode_is_null(e))
+				return cfg_fail(ld, e, "receiver \"%s\": empty entry in %s",
+				    r->name, key);
+
 			if (strcmp(key, "telegram_configs") == 0) {
 				if ((c = grow((void **)&r->telegram, &r->ntelegram,
 				    sizeof(*r->telegram))) != NULL)
