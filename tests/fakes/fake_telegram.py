@@ -496,6 +496,19 @@ def utf16_len(s):
 	return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
+def shift_entities(ents, lead, total):
+	"""Moves entities to the trimmed text: lead units cut at the front,
+	total units left; entities left empty disappear."""
+	out = []
+	for e in ents:
+		start = max(0, e["offset"] - lead)
+		end = min(total, e["offset"] + e["length"] - lead)
+		if end > start:
+			e = dict(e, offset=start, length=end - start)
+			out.append(e)
+	return out
+
+
 def tg_json(obj):
 	# Telegram's encoder (TDLib's JsonBuilder): compact, non-ASCII as \uXXXX.
 	return json.dumps(obj, separators=(",", ":")).encode()
@@ -659,6 +672,8 @@ class FakeTelegram(fakelib.FakeService):
 			return tg_error(400, BAD + "message text is empty")
 		if utf16_len(stripped) > MAX_LEN:
 			return tg_error(400, BAD + "message is too long")
+		ents = shift_entities(ents, utf16_len(plain) - utf16_len(
+			plain.lstrip(" \t\r\n")), utf16_len(stripped))
 
 		chat_numeric = chat.get("id", key)
 		group = kind != "private" or str(chat_numeric).startswith("-")

@@ -128,6 +128,12 @@ tg "html accepted" 200 '{"ok":true,"result":{"message_id":1,
               {"type":"code","offset":25,"length":3}]}}' \
     '{"chat_id":42,"text":"🔥 <b>Load</b> <a href=\"https://x/?a=1&amp;b=2\">&gt;</a> 90% &amp; &lt;rising&gt; <code>&quot;x&quot;</code> &#65;&nbsp;","parse_mode":"HTML"}'
 
+tg "entities follow the trimmed text" 200 '{"ok":true,"result":{"message_id":2,
+  "from":{"id":123456,"is_bot":true,"first_name":"Fake Bot","username":"fake_bot"},
+  "chat":{"id":42,"type":"private","first_name":"Test"},"text":"x y",
+  "entities":[{"type":"bold","offset":0,"length":1},{"type":"italic","offset":2,"length":1}]}}' \
+    '{"chat_id":42,"text":"\n <b> x</b> <i>y\n</i>\n","parse_mode":"HTML"}'
+
 # Length: 4096 UTF-16 code units after parsing.
 long() { python3 -c "import json,sys; print(json.dumps({'chat_id':42,'parse_mode':'HTML','text':sys.argv[1]*int(sys.argv[2])+sys.argv[3]}))" "$@"; }
 http -X POST -H "$J" --data-binary "$(long a 4096 '')" "$SEND"
@@ -153,7 +159,7 @@ tg "mdv2 reserved dash" 400 "$(perr "Character '-' is reserved and must be escap
     '{"chat_id":42,"text":"a - b","parse_mode":"MarkdownV2"}'
 tg "mdv2 unclosed bold" 400 "$(perr "Can't find end of Bold entity at byte offset 2")" \
     '{"chat_id":42,"text":"a *b","parse_mode":"MarkdownV2"}'
-tg "mdv2 accepted" 200 '{"ok":true,"result":{"message_id":6,
+tg "mdv2 accepted" 200 '{"ok":true,"result":{"message_id":7,
   "from":{"id":123456,"is_bot":true,"first_name":"Fake Bot","username":"fake_bot"},
   "chat":{"id":42,"type":"private","first_name":"Test"},"text":"bold 91.5% link",
   "entities":[{"type":"bold","offset":0,"length":4},{"type":"text_link","offset":11,"length":4,"url":"https://x.y/"}]}}' \
