@@ -1,0 +1,119 @@
+/* ratelimit.c: token buckets with an injected clock (see ratelimit.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ratelimit.h"
+
+struct bucket {
+	char	*key;
+	double	 tokens;
+	int64_t	 last;		/* clock value tokens was computed at */
+};
+
+struct ratelimit {
+	rl_clock_fn	 clock;
+	void		*arg;
+	struct bucket	*b;
+	size_t		 n, alloc;
+};
+
+struct ratelimit *
+ratelimit_new(rl_clock_fn clock, void *arg)
+{
+	struct ratelimit *rl;
+
+	if ((rl = calloc(1, sizeof(*rl))) == NULL)
+		return NULL;
+	rl->clock = clock;
+	rl->arg = arg;
+	return rl;
+}
+
+void
+ratelimit_free(struct ratelimit *rl)
+{
+	if (rl == NULL)
+		return;
+	for (size_t i = 0; i < rl->n; i++)
+		free(rl->b[i].key);
+	free(rl->b);
+	free(rl);
+}
+
+/* The bucket for key, created full when new; NULL when memory runs out.
+ * A linear scan: a relay talks to tens of destinations, not thousands. */
+static struct bucket *
+bucket_get(struct ratelimit *rl, const char *key, double burst, int64_t now)
+{
+	struct bucket	*nb;
+
+	for (size_t i = 0; i < rl->n; i++)
+		if (strcmp(rl->b[i].key, key) == 0)
+			return &rl->b[i];
+	if (rl->n == rl->alloc) {
+		size_t na = rl->alloc ? rl->alloc * 2 : 16;
+
+		if ((nb = reallocarray(rl->b, na, sizeof(*nb))) == NULL)
+			return NULL;
+		rl->b = nb;
+		rl->alloc = na;
+	}
+	nb = &rl->b[rl->n];
+	if ((nb->key = strdup(key)) == NULL)
+		return NULL;
+	nb->tokens = burst;
+	nb->last = now;
+	rl->n++;
+	return nb;
+}
+
+static double
+burst_of(const struct rl_rate *r)
+{
+	return r->burst < 1 ? 1 : r->burst;
+}
+
+int64_t
+ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n)
+{
+	struct bucket	*bk[16];
+	int64_t		 now = rl->clock(rl->arg), wait = 0;
+
+	if (n > 16)
+		n = 16;
+	for (size_t i = 0; i < n; i++) {
+		const struct rl_rate *r = &w[i].rate;
+		double	 burst = burst_of(r);
+
+		bk[i] = NULL;
+		if (r->per_sec <= 0)
+			continue;
+		if ((bk[i] = bucket_get(rl, w[i].key, burst, now)) == NULL)
+			return -1;
+		if (now > bk[i]->last) {
+			bk[i]->tokens += (double)(now - bk[i]->last) *
+			    r->per_sec / 1000.0;
+			if (bk[i]->tokens > burst)
+				bk[i]->tokens = burst;
+			bk[i]->last = now;
+		}
+		if (bk[i]->tokens < 1.0) {
+			/* Round up so that the caller never wakes a
+			 * millisecond early and finds the bucket still short. */
+			int64_t need = (int64_t)ceil((1.0 - bk[i]->tokens) *
+			    1000.0 / r->per_sec - 1e-9);
+
+			if (need < 1)
+				need = 1;
+			if (need > wait)
+				wait = need;
+		}
+	}
+	if (wait > 0)
+		return wait;
+	for (size_t i = 0; i < n; i++)
+		if (bk[i] != NULL)
+			bk[i]->tokens -= 1.0;
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* ratelimit.h: token buckets keyed by destination (a chat, a webhook) and by
+ * account (a bot), so that a message leaves only when every limit that
+ * applies to it has room. The clock is injected so tests need no sleeping. */
+#ifndef TOCSIN_RATELIMIT_H
+#define TOCSIN_RATELIMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Milliseconds on any monotonic-enough scale. */
+typedef int64_t (*rl_clock_fn)(void *arg);
+
+struct rl_rate {
+	double	per_sec;	/* refill rate; <= 0: unlimited */
+	double	burst;		/* bucket size (at least 1) */
+};
+
+/* One bucket a message must take a token from. */
+struct rl_want {
+	char		key[160];	/* e.g. "tg-chat:<bot id>:<chat>"; never a secret */
+	struct rl_rate	rate;
+};
+
+struct ratelimit;
+
+/* A limiter reading clock(arg). Caller frees with ratelimit_free. NULL when
+ * memory runs out. Not thread-safe: the dispatcher thread alone uses it. */
+struct ratelimit *ratelimit_new(rl_clock_fn clock, void *arg);
+void	ratelimit_free(struct ratelimit *rl);
+
+/*
+ * Takes one token from each of w[0..n-1] when all of them have one and
+ * returns 0; otherwise takes none and returns how many milliseconds until
+ * all of them will (at least 1). A new key starts with a full bucket.
+ * Returns -1 only when memory runs out.
+ */
+int64_t	ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n);
+
+#endif

@@ -1,0 +1,123 @@
+/* test_ratelimit.c: token buckets on an injected clock: bursts, refill, the
+ * wait reported, and that a refused take consumes nothing. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ratelimit.h"
+
+static int64_t
+fake_clock(void *arg)
+{
+	return *(int64_t *)arg;
+}
+
+static struct rl_want
+want(const char *key, double per_sec, double burst)
+{
+	struct rl_want w;
+
+	memset(&w, 0, sizeof(w));
+	strcpy(w.key, key);
+	w.rate.per_sec = per_sec;
+	w.rate.burst = burst;
+	return w;
+}
+
+/* 1/s per chat: the first goes, the second waits exactly 1000 ms. */
+static void
+test_one_per_second(void **state)
+{
+	int64_t			 now = 5000;
+	struct ratelimit	*rl = ratelimit_new(fake_clock, &now);
+	struct rl_want		 w = want("chat:1", 1, 1);
+
+	(void)state;
+	assert_int_equal(ratelimit_take(rl, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rl, &w, 1), 1000);
+	now += 400;
+	assert_int_equal(ratelimit_take(rl, &w, 1), 600);
+	now += 599;
+	assert_int_equal(ratelimit_take(rl, &w, 1), 1);
+	now += 1;
+	assert_int_equal(ratelimit_take(rl, &w, 1), 0);
+	/* Another key has its own bucket. */
+	w = want("chat:2", 1, 1);
+	assert_int_equal(ratelimit_take(rl, &w, 1), 0);
+	ratelimit_free(rl);
+}
+
+/* 20/min per group: a burst of 20, then one every 3 s. */
+static void
+test_group_burst(void **state)
+{
+	int64_t			 now = 0;
+	struct ratelimit	*rl = ratelimit_new(fake_clock, &now);
+	struct rl_want		 w = want("group:-100", 20.0 / 60.0, 20);
+
+	(void)state;
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(ratelimit_take(rl, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rl, &w, 1), 3000);
+	now = 3000;
+	assert_int_equal(ratelimit_take(rl, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rl, &w, 1), 3000);
+	ratelimit_free(rl);
+}
+
+/* Chat and bot together: a refusal by one takes nothing from the other, and
+ * the wait is the longer of the two. */
+static void
+test_all_or_nothing(void **state)
+{
+	int64_t			 now = 0;
+	struct ratelimit	*rl = ratelimit_new(fake_clock, &now);
+	struct rl_want		 a[2] = { want("chat:1", 1, 1), want("bot:9", 30, 30) };
+	struct rl_want		 b[2] = { want("chat:2", 1, 1), want("bot:9", 30, 30) };
+	struct rl_want		 bot = want("bot:9", 30, 30);
+
+	(void)state;
+	assert_int_equal(ratelimit_take(rl, a, 2), 0);
+	/* chat:1 is empty: refused, and the bot bucket keeps its 29 tokens. */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(ratelimit_take(rl, a, 2), 1000);
+	for (int i = 0; i < 28; i++)
+		assert_int_equal(ratelimit_take(rl, &bot, 1), 0);
+	assert_int_equal(ratelimit_take(rl, b, 2), 0);
+	/* Bot now empty: one token every 33.3 ms, rounded up. */
+	assert_int_equal(ratelimit_take(rl, &bot, 1), 34);
+	now = 1000;
+	/* chat:1 is full again, the bot has refilled 30 in a second. */
+	assert_int_equal(ratelimit_take(rl, a, 2), 0);
+	ratelimit_free(rl);
+}
+
+/* A zero rate means no limit. */
+static void
+test_unlimited(void **state)
+{
+	int64_t			 now = 0;
+	struct ratelimit	*rl = ratelimit_new(fake_clock, &now);
+	struct rl_want		 w = want("x", 0, 0);
+
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(ratelimit_take(rl, &w, 1), 0);
+	ratelimit_free(rl);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_per_second),
+		cmocka_unit_test(test_group_burst),
+		cmocka_unit_test(test_all_or_nothing),
+		cmocka_unit_test(test_unlimited),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
