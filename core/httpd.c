@@ -449,7 +449,7 @@ auth_ok(struct webconfig *wc, struct MHD_Connection *conn)
 /* Decides what can be decided from the request line and headers. Returns
  * true when the answer is already set. */
 static bool
-early_answer(struct httpd_req *r, const char *version)
+early_answer(struct httpd_req *r)
 {
 	struct httpd	*h = r->h;
 	const char	*cl;
@@ -507,7 +507,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			log_debug("Client certificate rejected", "path", url);
 			return MHD_NO;
 		}
-		if (early_answer(r, version))
+		if (early_answer(r))
 			return send_answer(r);
 		return MHD_YES;
 	}

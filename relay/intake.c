@@ -311,6 +311,7 @@ write_files(struct intake *in, const struct receiver *rcv, const struct notifica
 			goto fail;
 		len = strlen(json);
 		free(line);
+		line = NULL;
 		if ((line = malloc(len + 2)) == NULL)
 			goto oom;
 		memcpy(line, json, len);
