@@ -41,8 +41,13 @@ int	tmpl_set_has(const struct tmpl_set *set, const char *name);
 struct tmpl_opts {
 	int64_t		 now_sec;	/* 0: the real clock; used by now/since */
 	int32_t		 now_nsec;
-	const char	*local_tz;	/* zone of .Local; NULL: "Local" */
+	const char	*local_tz;	/* zone of now; NULL: "Local" */
+	uint64_t	 max_steps;	/* 0: TMPL_MAX_STEPS */
 };
+
+/* Every render stops with an error after this many evaluation steps, so a
+ * template that recurses exponentially cannot hang the relay. */
+#define TMPL_MAX_STEPS UINT64_C(20000000)
 
 /* Renders the named template (tmpl_render) or parses and renders an ad-hoc
  * text against the set like amtool/Alertmanager's ExecuteTextString

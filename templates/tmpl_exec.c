@@ -1,5 +1,6 @@
 /* tmpl_exec.c: the evaluator: walks parse trees over Alertmanager's data
  * model with text/template's semantics (missingkey=zero, Go's error texts). */
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -733,6 +734,9 @@ eval_pipe(struct exec *x, const struct val *dot, const struct node *pipe,
 	bool		 have = false;
 
 	memset(&v, 0, sizeof(v));
+	if (++x->steps > x->max_steps)
+		return xerr(x, "template execution exceeded %llu steps",
+		    (unsigned long long)x->max_steps);
 	if (++x->depth > MAX_EXEC_DEPTH) {
 		x->depth--;
 		return xerr(x, "exceeded maximum template depth (%d)",
@@ -920,6 +924,9 @@ walk(struct exec *x, const struct val *dot, const struct node *n)
 	size_t		 mark;
 	int		 r;
 
+	if (++x->steps > x->max_steps)
+		return xerr(x, "template execution exceeded %llu steps",
+		    (unsigned long long)x->max_steps);
 	switch (n->k) {
 	case N_LIST:
 		for (size_t i = 0; i < n->nkids; i++)
@@ -994,6 +1001,7 @@ run(const struct tmpl_set *set, const struct tdef *d,
 		x.now_nsec = (int32_t)ts.tv_nsec;
 	}
 	x.local_tz = opts && opts->local_tz ? opts->local_tz : "Local";
+	x.max_steps = opts && opts->max_steps ? opts->max_steps : TMPL_MAX_STEPS;
 	if (data) {
 		dot.t = V_DATA;
 		dot.u.data = data;
@@ -1004,6 +1012,8 @@ run(const struct tmpl_set *set, const struct tdef *d,
 		r = walk(&x, &dot, d->root) == F_ERR ? -1 : 0;
 	free(x.vars);
 	arena_free(&x.ar);
+	if (x.loc != NULL)
+		freelocale((locale_t)x.loc);
 	return r;
 }
 

@@ -687,7 +687,7 @@ static int
 map_case(struct exec *x, const char *s, int mode, struct val *out)
 {
 	struct buf		 b;
-	locale_t		 loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t		 loc;
 	const unsigned char	*p = (const unsigned char *)s;
 	bool			 inword = false, prev_letter = false;
 
@@ -708,6 +708,15 @@ map_case(struct exec *x, const char *s, int mode, struct val *out)
 		/* a word (for title) runs over letters, digits, '_' and the
 		 * joiners ' . : between letters; its first cased letter is
 		 * upper-cased, the rest lower-cased, like x/text/cases.Title */
+		/* ASCII needs no locale; loading one maps files, so it
+		 * happens once per render and only for non-ASCII text */
+		loc = NULL;
+		if (cp >= 0x80) {
+			if (x->loc == NULL)
+				x->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8",
+				    (locale_t)0);
+			loc = (locale_t)x->loc;
+		}
 		letter = loc ? (iswalpha_l((wint_t)cp, loc) != 0) :
 		    ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
 		if (mode == 2 && !letter && !(cp >= '0' && cp <= '9') &&
@@ -746,12 +755,8 @@ map_case(struct exec *x, const char *s, int mode, struct val *out)
 		}
 		p += n;
 	}
-	if (loc)
-		freelocale(loc);
 	return set_buf(x, out, &b, V_STR);
 fail:
-	if (loc)
-		freelocale(loc);
 	buf_free(&b);
 	return xerr(x, "output too large");
 }

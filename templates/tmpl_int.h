@@ -210,6 +210,8 @@ struct exec {
 	int32_t			 now_nsec;
 	const char		*local_tz;
 	struct hctx		 h;
+	uint64_t		 steps, max_steps;
+	void			*loc;	/* C.UTF-8 locale_t for case mapping, lazily */
 };
 
 /* HTML renders: template text through the context machine, values escaped

@@ -24,7 +24,9 @@ static const char data_json[] =
     "\"commonAnnotations\":{},\"externalURL\":\"http://am:9093\"}";
 
 /* 2026-11-23T14:00:00Z, so since/now are reproducible */
-static const struct tmpl_opts fixed_now = { 1795442400, 0, "UTC" };
+static const struct tmpl_opts fixed_now = {
+	.now_sec = 1795442400, .now_nsec = 0, .local_tz = "UTC",
+};
 
 static char *
 render_kind(const char *text, enum tmpl_kind kind, struct terr *err, int *rc)
@@ -289,6 +291,28 @@ test_default_telegram_template(void **state)
 	tmpl_set_free(set);
 }
 
+/* Exponential recursion ends in an error, not a hang. */
+static void
+test_runaway_templates_are_stopped(void **state)
+{
+	struct tmpl_opts	 opts = { .now_sec = 1, .max_steps = 1000 };
+	struct tmpl_set		*set = tmpl_set_new();
+	struct buf		 out;
+	struct terr		 err;
+	const char		*text = "{{ define \"a\" }}{{ template \"a\" . }}"
+				    "{{ template \"a\" . }}{{ end }}{{ template \"a\" . }}";
+
+	buf_init(&out, 0);
+	assert_int_equal(tmpl_render_text(set, text, NULL, TMPL_TEXT, &opts,
+	    &out, &err), -1);
+	assert_non_null(strstr(err.msg, "template execution exceeded 1000 steps"));
+	assert_int_equal(tmpl_render_text(set, text, NULL, TMPL_TEXT, NULL,
+	    &out, &err), -1);
+	assert_non_null(strstr(err.msg, "exceeded maximum template depth (1000)"));
+	buf_free(&out);
+	tmpl_set_free(set);
+}
+
 static void
 test_data_parse_rejects_bad_types(void **state)
 {
@@ -317,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_newer_functions_data_and_strings),
 		cmocka_unit_test(test_render_named_and_immutable_set),
 		cmocka_unit_test(test_default_telegram_template),
+		cmocka_unit_test(test_runaway_templates_are_stopped),
 		cmocka_unit_test(test_data_parse_rejects_bad_types),
 	};
 
