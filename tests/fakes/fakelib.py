@@ -10,6 +10,7 @@ import json
 import math
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -181,6 +182,12 @@ class Handler(BaseHTTPRequestHandler):
 	protocol_version = "HTTP/1.1"
 	server_version = "fake"
 	sys_version = ""
+
+	def setup(self):
+		super().setup()
+		# Headers and body go out in two writes; without this, Nagle and
+		# delayed ACKs hold every keep-alive answer back by 40 ms.
+		self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 	def log_message(self, fmt, *args):
 		if self.server.verbose:
