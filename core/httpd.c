@@ -373,6 +373,33 @@ httpd_req_body(const struct httpd_req *r, size_t *len)
 	return buf_str(&r->body);
 }
 
+/* Counts and logs a request when its answer is queued, so that the metrics
+ * a client reads next already include the answer it just got. */
+static void
+account(struct httpd_req *r)
+{
+	struct httpd	*h = r->h;
+	struct timespec	 now;
+	const char	*label;
+	char		 code[16], dur[32];
+	double		 secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - r->start.tv_sec) + (now.tv_nsec - r->start.tv_nsec) / 1e9;
+	label = r->route ? r->route->label : "other";
+	snprintf(code, sizeof(code), "%u", r->status);
+	if (h->m_requests) {
+		(void)metric_add(h->m_requests, (const char *const[]){ label, code }, 1);
+		(void)metric_observe(h->m_duration, (const char *const[]){ label }, secs);
+	}
+	/* The path only: query strings may carry tokens, headers credentials. */
+	if (log_enabled(LOGL_DEBUG)) {
+		snprintf(dur, sizeof(dur), "%.6f", secs);
+		log_debug("HTTP request", "method", r->method, "path", r->path,
+		    "handler", label, "code", code, "duration_seconds", dur);
+	}
+}
+
 static enum MHD_Result
 send_answer(struct httpd_req *r)
 {
@@ -401,6 +428,8 @@ send_answer(struct httpd_req *r)
 	}
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
+	if (ret == MHD_YES)
+		account(r);
 	return ret;
 }
 
@@ -542,30 +571,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct httpd	*h = cls;
 	struct httpd_req *r = *con_cls;
-	struct timespec	 now;
-	const char	*label;
-	char		 code[16], dur[32];
-	double		 secs;
 
 	if (r == NULL)
 		return;
 	*con_cls = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	secs = (double)(now.tv_sec - r->start.tv_sec) + (now.tv_nsec - r->start.tv_nsec) / 1e9;
-	label = r->route ? r->route->label : "other";
-	if (r->status) {
-		snprintf(code, sizeof(code), "%u", r->status);
-		if (h->m_requests) {
-			(void)metric_add(h->m_requests, (const char *const[]){ label, code }, 1);
-			(void)metric_observe(h->m_duration, (const char *const[]){ label }, secs);
-		}
-		/* The path only: query strings may carry tokens, headers credentials. */
-		if (log_enabled(LOGL_DEBUG)) {
-			snprintf(dur, sizeof(dur), "%.6f", secs);
-			log_debug("HTTP request", "method", r->method, "path", r->path,
-			    "handler", label, "code", code, "duration_seconds", dur);
-		}
-	}
 	web_release(h, r->web);
 	pthread_mutex_lock(&h->mu);
 	h->active--;
