@@ -604,6 +604,13 @@ class FakeTelegram(fakelib.FakeService):
 			return tg_error(404, "Not Found")
 		token, method = parts[1][3:], parts[2]
 		if token not in self.config["tokens"]:
+			# Malformed tokens are refused by the front end
+			# (ClientManager::send), others by Telegram itself.
+			uid = token.split(":")[0]
+			if not token or token[0] == "0" or len(token) > 80 or \
+			    ":" not in token or not uid.isdigit() or \
+			    not 0 < int(uid) < 1 << 54:
+				return tg_error(401, "Unauthorized: invalid token specified")
 			return tg_error(401, "Unauthorized")
 		if method.lower() != "sendmessage":
 			return tg_error(404, "Not Found: method not found")

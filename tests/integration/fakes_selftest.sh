@@ -75,6 +75,8 @@ perr() {
 
 tg "unknown token" 401 '{"ok":false,"error_code":401,"description":"Unauthorized"}' \
     '{"chat_id":42,"text":"x"}' "$TG/bot123456:WRONG/sendMessage"
+tg "malformed token" 401 '{"ok":false,"error_code":401,"description":"Unauthorized: invalid token specified"}' \
+    '{"chat_id":42,"text":"x"}' "$TG/botnocolon/sendMessage"
 tg "unknown method" 404 '{"ok":false,"error_code":404,"description":"Not Found: method not found"}' \
     '{"chat_id":42,"text":"x"}' "$TG/bot$TOKEN/sendPhotoX"
 tg "no chat_id" 400 "$(e400 'chat_id is empty')" '{"text":"x"}'
