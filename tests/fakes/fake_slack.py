@@ -8,6 +8,7 @@ import os
 import sys
 from urllib.parse import parse_qsl
 
+sys.dont_write_bytecode = True	# keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fakelib  # noqa: E402
 
