@@ -35,6 +35,7 @@ struct webconfig {
 	struct web_user	*users;
 	size_t		 nusers;
 	struct kv	 headers;	/* added to every response */
+	char		*dummy;		/* bcrypt hash at the users' highest cost */
 
 	bool		 tls;
 	char		*cert;		/* PEM */
@@ -313,6 +314,37 @@ parse_http(struct wparse *p, struct webconfig *wc, const struct ynode *n)
 	return 0;
 }
 
+/* An unknown user is checked against a hash of the same cost as the known
+ * ones, so the answer time does not tell which names exist (exporter-toolkit
+ * uses a fixed cost 10 hash; users with cost 12 would stand out). */
+static int
+make_dummy(struct wparse *p, struct webconfig *wc)
+{
+	struct crypt_data *cd;
+	char		 salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	unsigned long	 cost, max = 0;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < wc->nusers; i++) {
+		cost = strtoul(wc->users[i].hash + 4, NULL, 10);
+		if (cost > max)
+			max = cost;
+	}
+	if (max == 0 || max == 10)
+		return 0;
+	if (max < 4 || max > 31)
+		return perr(p, NULL, "basic_auth_users: bcrypt cost %lu out of range", max);
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return terr_set(p->err, "out of memory");
+	if (crypt_gensalt_rn("$2b$", max, NULL, 0, salt, sizeof(salt)) == NULL ||
+	    crypt_rn("tocsin-no-such-user", salt, cd, sizeof(*cd)) == NULL ||
+	    (wc->dummy = strdup(cd->output)) == NULL)
+		rc = terr_set(p->err, "cannot make a bcrypt hash");
+	free(cd);
+	return rc;
+}
+
 static int
 parse_users(struct wparse *p, struct webconfig *wc, const struct ynode *n)
 {
@@ -348,7 +380,7 @@ parse_users(struct wparse *p, struct webconfig *wc, const struct ynode *n)
 		}
 		wc->nusers++;
 	}
-	return 0;
+	return make_dummy(p, wc);
 }
 
 /* Joins a relative path with the config's directory, like config.JoinDir. */
@@ -546,6 +578,7 @@ webconfig_free(struct webconfig *wc)
 		free(wc->users[i].hash);
 	}
 	free(wc->users);
+	free(wc->dummy);
 	kv_free(&wc->headers);
 	free(wc->cert);
 	if (wc->key)
@@ -601,7 +634,7 @@ webconfig_check_user(struct webconfig *wc, const char *user, const char *passwor
 {
 	struct crypt_data *cd;
 	unsigned char	 key[DIGEST_LEN];
-	const char	*hash = DUMMY_HASH;
+	const char	*hash = wc->dummy ? wc->dummy : DUMMY_HASH;
 	char		*out;
 	bool		 known = false, ok = false, have_key;
 	size_t		 i, n;
