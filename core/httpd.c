@@ -65,6 +65,7 @@ struct httpd_req {
 	struct webref		*web;		/* NULL: no web config */
 	struct MHD_Connection	*conn;
 	const struct hroute	*route;
+	const struct hroute	*same_path;	/* for a 405: the path's route */
 	const char		*method;
 	const char		*path;
 	struct timespec		 start;
@@ -270,22 +271,24 @@ path_matches(const struct hroute *r, const char *path)
 	return strcmp(path, r->path) == 0;
 }
 
-/* Finds the route; on a method mismatch fills allow and returns NULL. */
+/* Finds the route; on a method mismatch fills allow, points *same_path at a
+ * route for that path (to name it in metrics) and returns NULL. */
 static const struct hroute *
 route_find(const struct httpd *h, const char *method, const char *path, char *allow,
-    size_t len, bool *known_path)
+    size_t len, const struct hroute **same_path)
 {
 	const struct hroute *r;
 	size_t		 i;
 	bool		 get = false, head = false;
 
-	*known_path = false;
+	*same_path = NULL;
 	allow[0] = '\0';
 	for (i = 0; i < h->nroutes; i++) {
 		r = &h->routes[i];
 		if (!path_matches(r, path))
 			continue;
-		*known_path = true;
+		if (*same_path == NULL)
+			*same_path = r;
 		if (strcmp(r->method, method) == 0 ||
 		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
 			return r;
@@ -386,7 +389,7 @@ account(struct httpd_req *r)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	secs = (double)(now.tv_sec - r->start.tv_sec) + (now.tv_nsec - r->start.tv_nsec) / 1e9;
-	label = r->route ? r->route->label : "other";
+	label = r->route ? r->route->label : r->same_path ? r->same_path->label : "other";
 	snprintf(code, sizeof(code), "%u", r->status);
 	if (h->m_requests) {
 		(void)metric_add(h->m_requests, (const char *const[]){ label, code }, 1);
@@ -484,16 +487,15 @@ early_answer(struct httpd_req *r)
 	const char	*cl;
 	char		*end;
 	unsigned long long n;
-	bool		 known;
 
 	if (r->web && webconfig_has_users(r->web->wc) && !auth_ok(r->web->wc, r->conn)) {
 		r->www_auth = true;
 		httpd_reply_text(r, 401, "Unauthorized");
 		return true;
 	}
-	r->route = route_find(h, r->method, r->path, r->allow, sizeof(r->allow), &known);
+	r->route = route_find(h, r->method, r->path, r->allow, sizeof(r->allow), &r->same_path);
 	if (r->route == NULL) {
-		if (known)
+		if (r->same_path)
 			httpd_reply_text(r, 405, "method %s not allowed", r->method);
 		else
 			httpd_reply_text(r, 404, "not found");

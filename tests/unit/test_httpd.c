@@ -171,7 +171,8 @@ test_httpd_routes_methods_and_paths(void **state)
 	    "tocsin_http_requests_total{code=\"200\",handler=\"/p/{x}\"} 2\n"
 	    "tocsin_http_requests_total{code=\"201\",handler=\"/body\"} 2\n"
 	    "tocsin_http_requests_total{code=\"404\",handler=\"other\"} 2\n"
-	    "tocsin_http_requests_total{code=\"405\",handler=\"other\"} 2\n"
+	    "tocsin_http_requests_total{code=\"405\",handler=\"/echo\"} 1\n"
+	    "tocsin_http_requests_total{code=\"405\",handler=\"/p/{x}\"} 1\n"
 	    "tocsin_http_requests_total{code=\"500\",handler=\"/silent\"} 1\n"));
 	assert_non_null(strstr(buf_str(&text),
 	    "tocsin_http_request_duration_seconds_count{handler=\"/body\"} 2\n"));
