@@ -182,4 +182,19 @@ expect_eq "failure and not-implemented counters" \
 tocsin_notifications_not_implemented_total{integration="webhook"} 1' \
     "$(grep -e '^tocsin_notifications_failed_total' -e '^tocsin_notifications_not_implemented_total' <<<"$HTTP_BODY")"
 relay_stop
+
+# Without --config.file the embedded etc/default.yml writes every
+# notification to stdout, and the start-up log says so.
+relay_start
+post /webhook "$FIX/ssh-login-firing.json"
+relay_stop
+expect_eq "default config writes to stdout" \
+    "$(sed -n 2p "$TMP/want-pager.jsonl" | sed 's/"receiver":"pager"/"receiver":"stdout"/')" \
+    "$(cat "$RELAY_OUT")"
+expect_eq "start-up log names the embedded config" 1 "$(grep -cF \
+    'msg="No --config.file given; using the embedded default configuration" source="<embedded etc/default.yml>"' \
+    "$RELAY_ERR")"
+expect_eq "start-up log says where it listens" 1 "$(grep -cF \
+    "msg=Listening address=127.0.0.1:$RELAY_PORT tls=false config=\"<embedded etc/default.yml>\"" \
+    "$RELAY_ERR")"
 finish
