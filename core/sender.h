@@ -1,10 +1,18 @@
 /* sender.h: what every delivery channel (Telegram, Slack, e-mail, webhook)
  * reports about one attempt, so that the dispatcher alone decides between
- * retry and give-up and no channel carries its own retry logic. */
+ * retry and give-up and no channel carries its own retry logic; and the one
+ * interface every channel implements: render at intake, send one attempt at
+ * delivery. */
 #ifndef TOCSIN_SENDER_H
 #define TOCSIN_SENDER_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "alert.h"
+#include "err.h"
+#include "ratelimit.h"
+#include "receiver.h"
 
 enum send_status {
 	SEND_OK,
@@ -21,5 +29,121 @@ struct send_result {
 	/* One line for logs and the dead-letter report; never a secret. */
 	char		 reason[256];
 };
+
+/* Fills r and returns nothing; reason is printf-formatted. */
+void	send_result_set(struct send_result *r, enum send_status st,
+	    int64_t retry_after_ms, const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/* One rendered message to store: its destination key (never a secret: it is
+ * stored and logged) and the payload the sender's send understands. */
+struct sender_part {
+	char	*dest;
+	char	*payload;
+	size_t	 len;
+};
+
+struct sender_parts {
+	struct sender_part	*v;
+	size_t			 n;
+};
+
+/* Appends a part, taking ownership of payload (freed on failure too). */
+int	sender_parts_add(struct sender_parts *p, const char *dest,
+	    char *payload, size_t len, struct terr *err) WARN_UNUSED;
+/* Frees every part and empties p. */
+void	sender_parts_free(struct sender_parts *p);
+
+/* Rates per destination kind; sender_limits_default gives the issue's
+ * defaults (Telegram 1/s per chat, 20/min per group chat, 30/s per bot,
+ * Slack and webhook 1/s per URL). A rate of 0 turns a limit off. */
+struct sender_limits {
+	struct rl_rate	tg_chat;
+	struct rl_rate	tg_group;
+	struct rl_rate	tg_bot;
+	struct rl_rate	slack_url;
+	struct rl_rate	webhook_url;
+};
+void	sender_limits_default(struct sender_limits *l);
+
+/*
+ * A small persistent string map for what a sender learns while delivering
+ * and must remember across restarts (Telegram's migrate_to_chat_id). Stored
+ * as "key<TAB>value" lines in <dir>/sender-memo.tsv, rewritten atomically
+ * (temporary file, fsync, rename) on every change. Thread-safe.
+ */
+struct sender_memo;
+
+/* Loads the map from dir (NULL: memory only). Caller frees with
+ * sender_memo_free. */
+struct sender_memo *sender_memo_open(const char *dir, struct terr *err);
+void	sender_memo_free(struct sender_memo *m);
+/* Copies the value of key into out; 1 when found, 0 when not. */
+int	sender_memo_get(struct sender_memo *m, const char *key, char *out,
+	    size_t len);
+/* Sets key (no TAB or newline in key or value) and persists the map. */
+int	sender_memo_put(struct sender_memo *m, const char *key,
+	    const char *value, struct terr *err) WARN_UNUSED;
+
+struct tmpl_set;
+struct tmpl_opts;
+
+/* Intake side of a render. */
+struct sender_render_ctx {
+	const struct tmpl_set	*tmpl;	/* default + configured templates */
+	const struct tmpl_opts	*opts;	/* NULL: real clock */
+};
+
+/* Delivery side of a send. */
+struct sender_send_ctx {
+	const char		*receiver;
+	const char		*integration;	/* "telegram/0" */
+	struct sender_memo	*memo;		/* may be NULL */
+	long			 timeout_ms;	/* 0: the HTTP client's default */
+};
+
+struct sender_ops {
+	const char *name;	/* integration kind: "telegram", "slack", "webhook" */
+	/* Renders notification n for one integration config into zero or
+	 * more parts (zero: nothing to send, e.g. only resolved alerts and
+	 * send_resolved false). */
+	int	(*render)(const void *cfg, const struct notification *n,
+		    const struct sender_render_ctx *ctx, struct sender_parts *out,
+		    struct terr *err);
+	/* One attempt for one stored payload; blocking, so it runs on a
+	 * dispatcher worker thread (a blocking sender such as SMTP fits the
+	 * same way). Fills res; never fails otherwise. */
+	void	(*send)(const void *cfg, const struct sender_send_ctx *ctx,
+		    const char *dest, const void *payload, size_t len,
+		    struct send_result *res);
+	/* The rate-limit buckets a message to dest must take a token from;
+	 * returns how many of w[0..max-1] it filled. */
+	size_t	(*limits)(const char *dest, const struct sender_limits *lim,
+		    struct rl_want *w, size_t max);
+};
+
+extern const struct sender_ops sender_telegram_ops;
+extern const struct sender_ops sender_slack_ops;
+extern const struct sender_ops sender_webhook_ops;
+
+/* The ops of an integration kind ("telegram"), or NULL. */
+const struct sender_ops *sender_ops_by_name(const char *kind);
+
+/* Finds integration "kind/index" (e.g. "slack/1") of r: its ops and typed
+ * config (borrowed from r). -1 when r has no such integration or no sender
+ * implements that kind. */
+int	sender_lookup(const struct receiver *r, const char *integration,
+	    const struct sender_ops **ops, const void **cfg);
+
+/* The alerts a sender delivers: all of n when send_resolved, else only the
+ * firing ones, with the group's common labels recomputed as Alertmanager
+ * does. *out is NULL when nothing remains; otherwise a notification the
+ * caller frees with notification_free. -1 when memory runs out. */
+int	sender_filter_resolved(const struct notification *n, bool send_resolved,
+	    struct notification **out, struct terr *err) WARN_UNUSED;
+
+/* A short stable hex digest (16 characters) of a secret URL, for destination
+ * keys: two configs with the same URL share a destination, and the URL
+ * itself never reaches the store's dest column or a log line. */
+void	sender_url_digest(const char *url, char out[17]);
 
 #endif

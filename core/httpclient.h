@@ -1,0 +1,59 @@
+/* httpclient.h: one HTTP request for the HTTP senders, with the safety rules
+ * every sender needs in one place: HTTPS verified by default, no redirects,
+ * connect and total timeouts, a response size cap, Alertmanager's
+ * http_config (basic auth, bearer, proxy, TLS) and URLs redacted in every
+ * error, because Telegram and Slack carry their secrets in the path. */
+#ifndef TOCSIN_HTTPCLIENT_H
+#define TOCSIN_HTTPCLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "receiver.h"
+
+#define HTTP_DEFAULT_CONNECT_TIMEOUT_MS	10000
+#define HTTP_DEFAULT_TIMEOUT_MS		30000
+#define HTTP_DEFAULT_MAX_RESPONSE	((size_t)1 << 20)
+
+struct http_request {
+	const char			*url;		/* SECRET: never logged */
+	const char			*content_type;	/* "application/json" */
+	const void			*body;		/* POSTed */
+	size_t				 body_len;
+	const struct http_config	*cfg;		/* NULL: none */
+	long				 connect_timeout_ms; /* 0: default */
+	long				 timeout_ms;	/* 0: default */
+	size_t				 max_response;	/* 0: default */
+};
+
+struct http_response {
+	long		 status;	/* HTTP status */
+	struct buf	 body;		/* capped at max_response */
+	int64_t		 retry_after_ms; /* Retry-After in seconds * 1000; -1 when absent */
+};
+
+/* Initialises r (empty). */
+void	http_response_init(struct http_response *r);
+/* Frees what r holds. */
+void	http_response_free(struct http_response *r);
+
+/*
+ * POSTs req and blocks until the response (any status) arrived; returns 0
+ * with resp filled. Returns -1 with err naming the method, the redacted URL
+ * and the cause when no response came (DNS, connect, TLS, timeout, a body
+ * over the cap). Safe from several threads at once (one handle per call).
+ */
+int	http_post(const struct http_request *req, struct http_response *resp,
+	    struct terr *err) WARN_UNUSED;
+
+/* Writes the URL with its secrets removed into out: scheme, host and port
+ * kept, user info dropped, the path replaced by "/<redacted>" (when it has
+ * more than "/"), query and fragment dropped. */
+void	http_redact_url(const char *url, char *out, size_t len);
+
+/* Call once from main() before threads start (curl_global_init). */
+int	http_global_init(struct terr *err) WARN_UNUSED;
+
+#endif

@@ -1,0 +1,337 @@
+/* sender.c: the sender registry (integration name -> ops and config), the
+ * helpers every sender shares, and the persistent memo (see sender.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+
+#include "buf.h"
+#include "sender.h"
+
+void
+send_result_set(struct send_result *r, enum send_status st,
+    int64_t retry_after_ms, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->status = st;
+	r->retry_after_ms = retry_after_ms;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+int
+sender_parts_add(struct sender_parts *p, const char *dest, char *payload,
+    size_t len, struct terr *err)
+{
+	struct sender_part *nv;
+
+	if ((nv = reallocarray(p->v, p->n + 1, sizeof(*nv))) == NULL) {
+		free(payload);
+		return terr_set(err, "out of memory");
+	}
+	p->v = nv;
+	if ((nv[p->n].dest = strdup(dest)) == NULL) {
+		free(payload);
+		return terr_set(err, "out of memory");
+	}
+	nv[p->n].payload = payload;
+	nv[p->n].len = len;
+	p->n++;
+	return 0;
+}
+
+void
+sender_parts_free(struct sender_parts *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].dest);
+		free(p->v[i].payload);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+void
+sender_limits_default(struct sender_limits *l)
+{
+	l->tg_chat = (struct rl_rate){ 1.0, 1 };
+	l->tg_group = (struct rl_rate){ 20.0 / 60.0, 20 };
+	l->tg_bot = (struct rl_rate){ 30.0, 30 };
+	l->slack_url = (struct rl_rate){ 1.0, 1 };
+	l->webhook_url = (struct rl_rate){ 1.0, 1 };
+}
+
+const struct sender_ops *
+sender_ops_by_name(const char *kind)
+{
+	static const struct sender_ops *all[] = {
+		&sender_telegram_ops,
+		&sender_slack_ops,
+		&sender_webhook_ops,
+	};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(all[i]->name, kind) == 0)
+			return all[i];
+	return NULL;
+}
+
+int
+sender_lookup(const struct receiver *r, const char *integration,
+    const struct sender_ops **ops, const void **cfg)
+{
+	const char	*slash;
+	char		 kind[32], *end;
+	unsigned long	 idx;
+	size_t		 kl;
+
+	if (r == NULL || (slash = strchr(integration, '/')) == NULL)
+		return -1;
+	kl = (size_t)(slash - integration);
+	if (kl == 0 || kl >= sizeof(kind) || slash[1] == '\0')
+		return -1;
+	memcpy(kind, integration, kl);
+	kind[kl] = '\0';
+	errno = 0;
+	idx = strtoul(slash + 1, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	if ((*ops = sender_ops_by_name(kind)) == NULL)
+		return -1;
+	if (strcmp(kind, "telegram") == 0 && idx < r->ntelegram)
+		*cfg = &r->telegram[idx];
+	else if (strcmp(kind, "slack") == 0 && idx < r->nslack)
+		*cfg = &r->slack[idx];
+	else if (strcmp(kind, "webhook") == 0 && idx < r->nwebhook)
+		*cfg = &r->webhook[idx];
+	else
+		return -1;
+	return 0;
+}
+
+int
+sender_filter_resolved(const struct notification *n, bool send_resolved,
+    struct notification **out, struct terr *err)
+{
+	size_t	*idx, k = 0;
+
+	*out = NULL;
+	if ((idx = calloc(n->nalerts + 1, sizeof(*idx))) == NULL)
+		return terr_set(err, "out of memory");
+	for (size_t i = 0; i < n->nalerts; i++)
+		if (send_resolved || n->alerts[i].status != ALERT_RESOLVED)
+			idx[k++] = i;
+	/* As Alertmanager's RetryStage: nothing left, nothing sent. */
+	if (k > 0 && (*out = notification_subset(n, idx, k, n->receiver)) == NULL) {
+		free(idx);
+		return terr_set(err, "out of memory");
+	}
+	free(idx);
+	return 0;
+}
+
+void
+sender_url_digest(const char *url, char out[17])
+{
+	unsigned char	 d[32];
+	static const char hex[] = "0123456789abcdef";
+
+	memset(d, 0, sizeof(d));
+	(void)gnutls_hash_fast(GNUTLS_DIG_SHA256, url, strlen(url), d);
+	for (int i = 0; i < 8; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 0xf];
+	}
+	out[16] = '\0';
+}
+
+/* ---- memo ---- */
+
+struct memo_ent {
+	char	*key;
+	char	*value;
+};
+
+struct sender_memo {
+	pthread_mutex_t	 mu;
+	char		*path;	/* NULL: memory only */
+	struct memo_ent	*v;
+	size_t		 n;
+};
+
+static int
+memo_set(struct sender_memo *m, const char *key, const char *value)
+{
+	struct memo_ent	*nv;
+	char		*nval;
+
+	if ((nval = strdup(value)) == NULL)
+		return -1;
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].key, key) == 0) {
+			free(m->v[i].value);
+			m->v[i].value = nval;
+			return 0;
+		}
+	if ((nv = reallocarray(m->v, m->n + 1, sizeof(*nv))) == NULL) {
+		free(nval);
+		return -1;
+	}
+	m->v = nv;
+	if ((nv[m->n].key = strdup(key)) == NULL) {
+		free(nval);
+		return -1;
+	}
+	nv[m->n].value = nval;
+	m->n++;
+	return 0;
+}
+
+struct sender_memo *
+sender_memo_open(const char *dir, struct terr *err)
+{
+	struct sender_memo	*m;
+	FILE			*f;
+	char			*line = NULL;
+	size_t			 cap = 0;
+	ssize_t			 len;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&m->mu, NULL);
+	if (dir == NULL)
+		return m;
+	if (asprintf(&m->path, "%s/sender-memo.tsv", dir) == -1) {
+		m->path = NULL;
+		terr_set(err, "out of memory");
+		goto fail;
+	}
+	if ((f = fopen(m->path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return m;
+		terr_set(err, "%s: %s", m->path, strerror(errno));
+		goto fail;
+	}
+	while ((len = getline(&line, &cap, f)) != -1) {
+		char *tab;
+
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if ((tab = strchr(line, '\t')) == NULL)
+			continue;
+		*tab = '\0';
+		if (memo_set(m, line, tab + 1) == -1) {
+			fclose(f);
+			free(line);
+			terr_set(err, "out of memory");
+			goto fail;
+		}
+	}
+	free(line);
+	fclose(f);
+	return m;
+fail:
+	sender_memo_free(m);
+	return NULL;
+}
+
+void
+sender_memo_free(struct sender_memo *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].key);
+		free(m->v[i].value);
+	}
+	free(m->v);
+	free(m->path);
+	pthread_mutex_destroy(&m->mu);
+	free(m);
+}
+
+int
+sender_memo_get(struct sender_memo *m, const char *key, char *out, size_t len)
+{
+	int found = 0;
+
+	if (m == NULL)
+		return 0;
+	pthread_mutex_lock(&m->mu);
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].key, key) == 0) {
+			snprintf(out, len, "%s", m->v[i].value);
+			found = 1;
+			break;
+		}
+	pthread_mutex_unlock(&m->mu);
+	return found;
+}
+
+/* Writes the whole map to a temporary file and renames it over the old one,
+ * so a crash leaves either the old or the new map, never half of one. */
+static int
+memo_save(struct sender_memo *m, struct terr *err)
+{
+	struct buf	 b;
+	char		*tmp = NULL;
+	int		 fd = -1, rc = -1;
+
+	buf_init(&b, 0);
+	for (size_t i = 0; i < m->n; i++)
+		if (buf_printf(&b, "%s\t%s\n", m->v[i].key, m->v[i].value) == -1) {
+			terr_set(err, "out of memory");
+			goto out;
+		}
+	if (asprintf(&tmp, "%s.tmp", m->path) == -1) {
+		tmp = NULL;
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+	    write(fd, b.data ? b.data : "", b.len) != (ssize_t)b.len ||
+	    fsync(fd) == -1) {
+		terr_set(err, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (rename(tmp, m->path) == -1) {
+		terr_set(err, "%s: %s", m->path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	free(tmp);
+	buf_free(&b);
+	return rc;
+}
+
+int
+sender_memo_put(struct sender_memo *m, const char *key, const char *value,
+    struct terr *err)
+{
+	int rc = 0;
+
+	if (strpbrk(key, "\t\n") != NULL || strpbrk(value, "\t\n") != NULL)
+		return terr_set(err, "memo keys and values are single words");
+	pthread_mutex_lock(&m->mu);
+	if (memo_set(m, key, value) == -1)
+		rc = terr_set(err, "out of memory");
+	else if (m->path != NULL)
+		rc = memo_save(m, err);
+	pthread_mutex_unlock(&m->mu);
+	return rc;
+}

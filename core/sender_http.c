@@ -1,0 +1,54 @@
+/* sender_http.c: POST and classify for the JSON-over-HTTP senders (see
+ * sender_http.h). */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sender_http.h"
+
+/* The first line of an error body, printable ASCII only, for the reason. */
+static void
+snippet(const struct http_response *r, char *out, size_t len)
+{
+	const char	*s = buf_str(&r->body);
+	size_t		 i, o = 0;
+
+	for (i = 0; s[i] != '\0' && s[i] != '\n' && o + 1 < len && i < 120; i++)
+		out[o++] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	out[o] = '\0';
+}
+
+void
+sender_http_post(const char *what, const char *url,
+    const struct http_config *cfg, const struct sender_send_ctx *ctx,
+    const void *body, size_t len, struct http_response *resp,
+    struct send_result *res)
+{
+	struct http_request	req;
+	struct terr		err;
+	char			sn[128];
+
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	req.content_type = "application/json";
+	req.body = body;
+	req.body_len = len;
+	req.cfg = cfg;
+	req.timeout_ms = ctx != NULL ? ctx->timeout_ms : 0;
+	if (http_post(&req, resp, &err) == -1) {
+		send_result_set(res, SEND_TEMPFAIL, -1, "%s: %s", what, err.msg);
+		return;
+	}
+	snippet(resp, sn, sizeof(sn));
+	if (resp->status >= 200 && resp->status < 300)
+		send_result_set(res, SEND_OK, -1, "%s: %ld", what, resp->status);
+	else if (resp->status == 429)
+		send_result_set(res, SEND_TEMPFAIL, resp->retry_after_ms,
+		    "%s: 429 %s", what, sn);
+	else if (resp->status >= 500 || resp->status == 408)
+		send_result_set(res, SEND_TEMPFAIL, -1, "%s: %ld %s", what,
+		    resp->status, sn);
+	else
+		send_result_set(res, resp->status >= 400 ? SEND_PERMFAIL :
+		    SEND_TEMPFAIL, -1, "%s: %ld %s", what, resp->status, sn);
+}

@@ -1,0 +1,21 @@
+/* sender_http.h: the POST-and-classify step shared by the Slack and webhook
+ * senders, so status classification lives in one place. */
+#ifndef TOCSIN_SENDER_HTTP_H
+#define TOCSIN_SENDER_HTTP_H
+
+#include "httpclient.h"
+#include "sender.h"
+
+/*
+ * POSTs body as JSON to url and classifies the answer: no answer (network,
+ * timeout) and 5xx TEMPFAIL; 429 TEMPFAIL with Retry-After; other 4xx
+ * PERMFAIL; 2xx OK. resp (initialised by the caller) keeps the answer for a
+ * sender that reads the body (Slack's error strings). reason starts with
+ * `what` ("slack", "webhook").
+ */
+void	sender_http_post(const char *what, const char *url,
+	    const struct http_config *cfg, const struct sender_send_ctx *ctx,
+	    const void *body, size_t len, struct http_response *resp,
+	    struct send_result *res);
+
+#endif

@@ -1,0 +1,261 @@
+/* sender_slack.c: Slack incoming webhooks with the attachment JSON
+ * Alertmanager's slack notifier builds, and Slack's error strings
+ * classified. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "httpclient.h"
+#include "jsonw.h"
+#include "sender.h"
+#include "sender_http.h"
+#include "templates/tmpl.h"
+
+/* Renders template t (NULL as "") into a fresh buffer. */
+static int
+tt(const struct sender_render_ctx *ctx, const struct notification *n,
+    const char *t, struct buf *out, struct terr *err)
+{
+	buf_reset(out);
+	return tmpl_render_text(ctx->tmpl, t ? t : "", n, TMPL_TEXT, ctx->opts,
+	    out, err);
+}
+
+/* ,"key":"rendered" -- always, or only when not empty (Go's omitempty). */
+static int
+field(struct buf *b, const struct sender_render_ctx *ctx,
+    const struct notification *n, const char *key, const char *t,
+    bool omitempty, bool first, struct terr *err)
+{
+	struct buf	v;
+	int		rc = -1;
+
+	buf_init(&v, 0);
+	if (tt(ctx, n, t, &v, err) == -1)
+		goto out;
+	if (omitempty && v.len == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (buf_printf(b, "%s\"%s\":", first ? "" : ",", key) == -1 ||
+	    jsonw_str(b, buf_str(&v), v.len) == -1) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&v);
+	return rc;
+}
+
+static int
+slack_json(const struct slack_config *c, const struct notification *n,
+    const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
+{
+	struct buf	v;
+	int		rc = -1;
+
+	buf_init(&v, 0);
+	/* type request: channel, username, icon_emoji, icon_url (omitempty),
+	 * link_names (omitempty), attachments. */
+	if (buf_addc(b, '{') == -1)
+		goto oom;
+	if (field(b, ctx, n, "channel", c->channel, true, true, err) == -1)
+		goto out;
+	if (field(b, ctx, n, "username", c->username, true, b->len == 1, err) == -1 ||
+	    field(b, ctx, n, "icon_emoji", c->icon_emoji, true, b->len == 1, err) == -1 ||
+	    field(b, ctx, n, "icon_url", c->icon_url, true, b->len == 1, err) == -1)
+		goto out;
+	if (c->link_names && buf_printf(b, "%s\"link_names\":true",
+	    b->len == 1 ? "" : ",") == -1)
+		goto oom;
+	if (buf_printf(b, "%s\"attachments\":[{", b->len == 1 ? "" : ",") == -1)
+		goto oom;
+	/* type attachment, in its field order. */
+	if (field(b, ctx, n, "title", c->title, true, true, err) == -1)
+		goto out;
+	{
+		bool f = b->data[b->len - 1] == '{';
+
+		if (field(b, ctx, n, "title_link", c->title_link, true, f, err) == -1)
+			goto out;
+		f = b->data[b->len - 1] == '{';
+		if (field(b, ctx, n, "pretext", c->pretext, true, f, err) == -1)
+			goto out;
+		f = b->data[b->len - 1] == '{';
+		if (field(b, ctx, n, "text", c->text, false, f, err) == -1)
+			goto out;
+	}
+	if (field(b, ctx, n, "fallback", c->fallback, false, false, err) == -1 ||
+	    field(b, ctx, n, "callback_id", c->callback_id, false, false, err) == -1)
+		goto out;
+	if (c->nfields > 0) {
+		if (buf_adds(b, ",\"fields\":[") == -1)
+			goto oom;
+		for (size_t i = 0; i < c->nfields; i++) {
+			const struct slack_field *f = &c->fields[i];
+			bool short_ = f->has_short ? f->is_short : c->short_fields;
+
+			if (buf_adds(b, i ? ",{" : "{") == -1)
+				goto oom;
+			if (field(b, ctx, n, "title", f->title, false, true, err) == -1 ||
+			    field(b, ctx, n, "value", f->value, false, false, err) == -1)
+				goto out;
+			if (buf_printf(b, ",\"short\":%s}", short_ ? "true" : "false") == -1)
+				goto oom;
+		}
+		if (buf_addc(b, ']') == -1)
+			goto oom;
+	}
+	if (c->nactions > 0) {
+		if (buf_adds(b, ",\"actions\":[") == -1)
+			goto oom;
+		for (size_t i = 0; i < c->nactions; i++) {
+			const struct slack_action *a = &c->actions[i];
+			size_t open;
+
+			if (buf_adds(b, i ? ",{" : "{") == -1)
+				goto oom;
+			open = b->len;
+			if (field(b, ctx, n, "type", a->type, true, true, err) == -1 ||
+			    field(b, ctx, n, "text", a->text, true, b->len == open, err) == -1 ||
+			    field(b, ctx, n, "url", a->url, true, b->len == open, err) == -1 ||
+			    field(b, ctx, n, "style", a->style, true, b->len == open, err) == -1 ||
+			    field(b, ctx, n, "name", a->name, true, b->len == open, err) == -1 ||
+			    field(b, ctx, n, "value", a->value, true, b->len == open, err) == -1)
+				goto out;
+			if (a->confirm != NULL) {
+				if (buf_printf(b, "%s\"confirm\":{", b->len == open ? "" : ",") == -1)
+					goto oom;
+				if (field(b, ctx, n, "text", a->confirm->text, false, true, err) == -1 ||
+				    field(b, ctx, n, "title", a->confirm->title, true, false, err) == -1 ||
+				    field(b, ctx, n, "ok_text", a->confirm->ok_text, true, false, err) == -1 ||
+				    field(b, ctx, n, "dismiss_text", a->confirm->dismiss_text, true, false, err) == -1)
+					goto out;
+				if (buf_addc(b, '}') == -1)
+					goto oom;
+			}
+			if (buf_addc(b, '}') == -1)
+				goto oom;
+		}
+		if (buf_addc(b, ']') == -1)
+			goto oom;
+	}
+	if (field(b, ctx, n, "image_url", c->image_url, true, false, err) == -1 ||
+	    field(b, ctx, n, "thumb_url", c->thumb_url, true, false, err) == -1 ||
+	    field(b, ctx, n, "footer", c->footer, false, false, err) == -1 ||
+	    field(b, ctx, n, "color", c->color, true, false, err) == -1)
+		goto out;
+	if (buf_adds(b, ",\"mrkdwn_in\":[") == -1)
+		goto oom;
+	if (c->nmrkdwn_in == 0) {
+		if (buf_adds(b, "\"fallback\",\"pretext\",\"text\"") == -1)
+			goto oom;
+	} else
+		for (size_t i = 0; i < c->nmrkdwn_in; i++)
+			if ((i && buf_addc(b, ',') == -1) ||
+			    jsonw_cstr(b, c->mrkdwn_in[i]) == -1)
+				goto oom;
+	/* Go's json.Encoder ends the body with a newline. */
+	if (buf_adds(b, "]}]}\n") == -1)
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	terr_set(err, "out of memory");
+out:
+	buf_free(&v);
+	if (rc == -1)
+		terr_prefix(err, "slack");
+	return rc;
+}
+
+static int
+slack_render(const void *vcfg, const struct notification *n0,
+    const struct sender_render_ctx *ctx, struct sender_parts *out,
+    struct terr *err)
+{
+	const struct slack_config *c = vcfg;
+	struct notification	*n = NULL;
+	struct buf		 b;
+	char			*p, dest[32], dg[17];
+	int			 rc = -1;
+
+	buf_init(&b, 0);
+	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
+		return -1;
+	if (n == NULL)
+		return 0;
+	if (slack_json(c, n, ctx, &b, err) == -1)
+		goto out;
+	if ((p = buf_steal(&b)) == NULL) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	sender_url_digest(c->api_url ? c->api_url : "", dg);
+	snprintf(dest, sizeof(dest), "slack:%s", dg);
+	rc = sender_parts_add(out, dest, p, strlen(p), err);
+out:
+	buf_free(&b);
+	notification_free(n);
+	return rc;
+}
+
+static void
+slack_send(const void *vcfg, const struct sender_send_ctx *ctx,
+    const char *dest, const void *payload, size_t len, struct send_result *res)
+{
+	const struct slack_config	*c = vcfg;
+	struct http_response		 resp;
+	static const char		*perm[] = {
+		"invalid_payload", "no_text", "channel_not_found",
+		"invalid_token", "action_prohibited", "channel_is_archived",
+		"no_service", "posting_to_general_channel_denied",
+		"too_many_attachments", "user_not_found",
+	};
+	const char			*body;
+
+	(void)dest;
+	http_response_init(&resp);
+	sender_http_post("slack", c->api_url, &c->http, ctx, payload, len,
+	    &resp, res);
+	body = buf_str(&resp.body);
+	if (res->status == SEND_OK && resp.status == 200 &&
+	    strcmp(body, "ok") != 0 && resp.body.len > 0) {
+		/* Slack answers 200 with an error word in some cases. */
+		send_result_set(res, SEND_PERMFAIL, -1, "slack: 200 %.100s", body);
+	}
+	if (resp.status != 0 && res->status != SEND_OK) {
+		if (strcmp(body, "rate_limited") == 0)
+			res->status = SEND_TEMPFAIL;
+		else if (strcmp(body, "rollup_error") == 0) {
+			res->status = SEND_TEMPFAIL;
+			res->retry_after_ms = -1;
+		} else
+			for (size_t i = 0; i < sizeof(perm) / sizeof(perm[0]); i++)
+				if (strcmp(body, perm[i]) == 0) {
+					res->status = SEND_PERMFAIL;
+					res->retry_after_ms = -1;
+				}
+	}
+	http_response_free(&resp);
+}
+
+static size_t
+slack_limits(const char *dest, const struct sender_limits *lim,
+    struct rl_want *w, size_t max)
+{
+	if (max < 1)
+		return 0;
+	snprintf(w[0].key, sizeof(w[0].key), "%s", dest);
+	w[0].rate = lim->slack_url;
+	return 1;
+}
+
+const struct sender_ops sender_slack_ops = {
+	.name = "slack",
+	.render = slack_render,
+	.send = slack_send,
+	.limits = slack_limits,
+};

@@ -1,0 +1,350 @@
+/* sender_telegram.c: Telegram Bot API sendMessage, with the request body
+ * Alertmanager's telegram notifier sends, messages over Telegram's length
+ * limit split into numbered parts, and the Bot API's answers classified
+ * (parse-error fallback to plain text, chat migration followed). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "httpclient.h"
+#include "jsonw.h"
+#include "sender.h"
+#include "tgtext.h"
+#include "templates/tmpl.h"
+
+#define TG_DEFAULT_API	"https://api.telegram.org"
+
+/* The fields of one sendMessage call. */
+struct tg_msg {
+	char	 chat_id[64];
+	bool	 silent;
+	int64_t	 thread_id;
+	char	 parse_mode[16];
+	char	*text;		/* borrowed */
+};
+
+/*
+ * The body as Alertmanager's client (telebot) builds it: a JSON object of
+ * string values with keys sorted, disable_notification and message_thread_id
+ * only when set, disable_web_page_preview always "true", Go's escaping.
+ */
+static int
+tg_body(struct buf *b, const struct tg_msg *m)
+{
+	if (buf_adds(b, "{\"chat_id\":") == -1 || jsonw_cstr(b, m->chat_id) == -1)
+		return -1;
+	if (m->silent && buf_adds(b, ",\"disable_notification\":\"true\"") == -1)
+		return -1;
+	if (buf_adds(b, ",\"disable_web_page_preview\":\"true\"") == -1)
+		return -1;
+	if (m->thread_id != 0 && buf_printf(b,
+	    ",\"message_thread_id\":\"%" PRId64 "\"", m->thread_id) == -1)
+		return -1;
+	if (m->parse_mode[0] != '\0' && (buf_adds(b, ",\"parse_mode\":") == -1 ||
+	    jsonw_cstr(b, m->parse_mode) == -1))
+		return -1;
+	if (buf_adds(b, ",\"text\":") == -1 || jsonw_cstr(b, m->text) == -1)
+		return -1;
+	return buf_addc(b, '}');
+}
+
+/* "<bot id>": the part of the token before ':', the bot's public user id. */
+static void
+bot_id(const char *token, char *out, size_t len)
+{
+	size_t n = token ? strcspn(token, ":") : 0;
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, token ? token : "", n);
+	out[n] = '\0';
+}
+
+static int
+tg_render(const void *vcfg, const struct notification *n0,
+    const struct sender_render_ctx *ctx, struct sender_parts *out,
+    struct terr *err)
+{
+	const struct telegram_config *c = vcfg;
+	struct notification	*n = NULL;
+	struct buf		 text, body;
+	struct tgtext_parts	 tp = { 0 };
+	struct tg_msg		 m;
+	char			 bot[32], dest[128];
+	bool			 html;
+	int			 rc = -1;
+
+	buf_init(&text, 0);
+	buf_init(&body, 0);
+	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
+		return -1;
+	if (n == NULL)
+		return 0;
+	html = c->parse_mode != NULL && strcmp(c->parse_mode, "HTML") == 0;
+	/* As Alertmanager: HTML escaping of template values in HTML mode. */
+	if (tmpl_render_text(ctx->tmpl, c->message ? c->message : "", n,
+	    html ? TMPL_HTML : TMPL_TEXT, ctx->opts, &text, err) == -1) {
+		terr_prefix(err, "telegram message template");
+		goto out;
+	}
+	if (tgtext_split(buf_str(&text), text.len, html, TGTEXT_MAX_UNITS,
+	    &tp) == -1) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	memset(&m, 0, sizeof(m));
+	snprintf(m.chat_id, sizeof(m.chat_id), "%" PRId64, c->chat_id);
+	m.silent = c->disable_notifications;
+	m.thread_id = c->message_thread_id;
+	snprintf(m.parse_mode, sizeof(m.parse_mode), "%s",
+	    c->parse_mode ? c->parse_mode : "");
+	bot_id(c->bot_token, bot, sizeof(bot));
+	snprintf(dest, sizeof(dest), "telegram:%s:%" PRId64, bot, c->chat_id);
+	for (size_t i = 0; i < tp.n; i++) {
+		char *p;
+
+		buf_reset(&body);
+		m.text = tp.v[i];
+		if (tg_body(&body, &m) == -1) {
+			terr_set(err, "out of memory");
+			goto out;
+		}
+		if ((p = buf_steal(&body)) == NULL) {
+			terr_set(err, "out of memory");
+			goto out;
+		}
+		if (sender_parts_add(out, dest, p, strlen(p), err) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	tgtext_parts_free(&tp);
+	buf_free(&text);
+	buf_free(&body);
+	notification_free(n);
+	return rc;
+}
+
+/* Reads our own stored body back; -1 when it is not one (a corrupt row). */
+static int
+tg_parse_payload(const void *payload, size_t len, struct tg_msg *m,
+    char **text)
+{
+	json_t		*root, *v;
+	const char	*s;
+
+	memset(m, 0, sizeof(*m));
+	*text = NULL;
+	if ((root = json_loadb(payload, len, 0, NULL)) == NULL)
+		return -1;
+	if ((s = json_string_value(json_object_get(root, "chat_id"))) != NULL)
+		snprintf(m->chat_id, sizeof(m->chat_id), "%s", s);
+	v = json_object_get(root, "disable_notification");
+	m->silent = v != NULL && strcmp(json_string_value(v) ?
+	    json_string_value(v) : "", "true") == 0;
+	if ((s = json_string_value(json_object_get(root, "message_thread_id"))) != NULL)
+		m->thread_id = strtoll(s, NULL, 10);
+	if ((s = json_string_value(json_object_get(root, "parse_mode"))) != NULL)
+		snprintf(m->parse_mode, sizeof(m->parse_mode), "%s", s);
+	if ((s = json_string_value(json_object_get(root, "text"))) != NULL)
+		*text = strdup(s);
+	json_decref(root);
+	if (*text == NULL)
+		return -1;
+	m->text = *text;
+	return 0;
+}
+
+/* What the Bot API answered. */
+struct tg_answer {
+	long	 status;
+	char	 description[200];
+	int64_t	 retry_after;		/* seconds, -1 absent */
+	int64_t	 migrate_to;		/* 0 absent */
+};
+
+static void
+tg_read_answer(const struct http_response *r, struct tg_answer *a)
+{
+	json_t		*root, *params;
+	const char	*d;
+
+	a->status = r->status;
+	a->description[0] = '\0';
+	a->retry_after = -1;
+	a->migrate_to = 0;
+	if ((root = json_loadb(buf_str(&r->body), r->body.len, 0, NULL)) == NULL)
+		return;
+	if ((d = json_string_value(json_object_get(root, "description"))) != NULL)
+		snprintf(a->description, sizeof(a->description), "%s", d);
+	if ((params = json_object_get(root, "parameters")) != NULL) {
+		json_t *v;
+
+		if (json_is_integer(v = json_object_get(params, "retry_after")))
+			a->retry_after = json_integer_value(v);
+		if (json_is_integer(v = json_object_get(params, "migrate_to_chat_id")))
+			a->migrate_to = json_integer_value(v);
+	}
+	json_decref(root);
+}
+
+static void
+memo_key(const struct sender_send_ctx *ctx, char *out, size_t len)
+{
+	snprintf(out, len, "telegram-chat:%s/%s", ctx->receiver, ctx->integration);
+}
+
+static void
+tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
+    const void *payload, size_t len, struct send_result *res)
+{
+	const struct telegram_config *c = vcfg;
+	struct tg_msg		 m;
+	struct tg_answer	 a;
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct buf		 url, body;
+	struct terr		 err;
+	char			*text = NULL, *plain = NULL, key[300];
+	const char		*api;
+	size_t			 alen;
+	bool			 fell_back = false;
+
+	(void)dest;
+	http_response_init(&resp);
+	buf_init(&url, 0);
+	buf_init(&body, 0);
+	if (tg_parse_payload(payload, len, &m, &text) == -1) {
+		send_result_set(res, SEND_PERMFAIL, -1,
+		    "telegram: stored message is not a sendMessage body");
+		goto out;
+	}
+	memo_key(ctx, key, sizeof(key));
+	(void)sender_memo_get(ctx->memo, key, m.chat_id, sizeof(m.chat_id));
+	api = c->api_url && c->api_url[0] ? c->api_url : TG_DEFAULT_API;
+	alen = strlen(api);
+	while (alen > 0 && api[alen - 1] == '/')
+		alen--;
+	if (buf_add(&url, api, alen) == -1 || buf_printf(&url, "/bot%s/sendMessage",
+	    c->bot_token ? c->bot_token : "") == -1) {
+		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
+		goto out;
+	}
+	/* At most a migration and a fallback (and one spare) per attempt. */
+	for (int round = 0; round < 4; round++) {
+		buf_reset(&body);
+		if (tg_body(&body, &m) == -1) {
+			send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
+			goto out;
+		}
+		memset(&req, 0, sizeof(req));
+		req.url = buf_str(&url);
+		req.content_type = "application/json";
+		req.body = body.data;
+		req.body_len = body.len;
+		req.cfg = &c->http;
+		req.timeout_ms = ctx->timeout_ms;
+		if (http_post(&req, &resp, &err) == -1) {
+			send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %s", err.msg);
+			goto out;
+		}
+		tg_read_answer(&resp, &a);
+		if (a.status >= 200 && a.status < 300) {
+			send_result_set(res, SEND_OK, -1, "telegram: %ld%s", a.status,
+			    fell_back ? " (sent as plain text)" : "");
+			goto out;
+		}
+		if (a.status == 400 && a.migrate_to != 0) {
+			/* The group became a supergroup: follow it, and
+			 * remember it for this receiver's later messages. */
+			snprintf(m.chat_id, sizeof(m.chat_id), "%" PRId64, a.migrate_to);
+			if (ctx->memo != NULL &&
+			    sender_memo_put(ctx->memo, key, m.chat_id, &err) == -1) {
+				send_result_set(res, SEND_TEMPFAIL, -1,
+				    "telegram: cannot remember migrated chat: %s", err.msg);
+				goto out;
+			}
+			continue;
+		}
+		if (a.status == 400 && !fell_back &&
+		    strstr(a.description, "can't parse entities") != NULL) {
+			/* Same text as plain text, at once, in this attempt. */
+			if (strcmp(m.parse_mode, "HTML") == 0) {
+				free(plain);
+				if ((plain = tgtext_html_to_plain(m.text)) == NULL) {
+					send_result_set(res, SEND_TEMPFAIL, -1,
+					    "telegram: out of memory");
+					goto out;
+				}
+				m.text = plain;
+			}
+			m.parse_mode[0] = '\0';
+			fell_back = true;
+			continue;
+		}
+		break;
+	}
+	if (a.status == 429) {
+		int64_t ra = a.retry_after >= 0 ? a.retry_after * 1000 :
+		    resp.retry_after_ms;
+
+		send_result_set(res, SEND_TEMPFAIL, ra, "telegram: 429 %s",
+		    a.description);
+	} else if (a.status >= 500 || a.status == 408)
+		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %ld %s",
+		    a.status, a.description);
+	else if (a.status >= 400)
+		/* 400 (chat not found, bad request), 401, 403, 404: sending
+		 * the same request again cannot succeed. */
+		send_result_set(res, SEND_PERMFAIL, -1, "telegram: %ld %s",
+		    a.status, a.description);
+	else
+		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: unexpected status %ld",
+		    a.status);
+out:
+	free(text);
+	free(plain);
+	buf_free(&url);
+	buf_free(&body);
+	http_response_free(&resp);
+}
+
+static size_t
+tg_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
+    size_t max)
+{
+	const char	*chat;
+	char		 bot[64];
+	size_t		 n = 0, bl;
+
+	/* dest is "telegram:<bot>:<chat>". */
+	if (max < 3 || strncmp(dest, "telegram:", 9) != 0 ||
+	    (chat = strchr(dest + 9, ':')) == NULL)
+		return 0;
+	bl = (size_t)(chat - (dest + 9));
+	if (bl >= sizeof(bot))
+		bl = sizeof(bot) - 1;
+	memcpy(bot, dest + 9, bl);
+	bot[bl] = '\0';
+	chat++;
+	snprintf(w[n].key, sizeof(w[n].key), "tg-chat:%s:%s", bot, chat);
+	w[n++].rate = lim->tg_chat;
+	if (chat[0] == '-') {
+		snprintf(w[n].key, sizeof(w[n].key), "tg-group:%s:%s", bot, chat);
+		w[n++].rate = lim->tg_group;
+	}
+	snprintf(w[n].key, sizeof(w[n].key), "tg-bot:%s", bot);
+	w[n++].rate = lim->tg_bot;
+	return n;
+}
+
+const struct sender_ops sender_telegram_ops = {
+	.name = "telegram",
+	.render = tg_render,
+	.send = tg_send,
+	.limits = tg_limits,
+};

@@ -1,0 +1,99 @@
+/* sender_webhook.c: Alertmanager's webhook notifier: the v4 payload, cut to
+ * max_alerts with truncatedAlerts counting the rest. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httpclient.h"
+#include "payload.h"
+#include "sender.h"
+#include "sender_http.h"
+
+static int
+wh_render(const void *vcfg, const struct notification *n0,
+    const struct sender_render_ctx *ctx, struct sender_parts *out,
+    struct terr *err)
+{
+	const struct webhook_config *c = vcfg;
+	struct notification	*n = NULL;
+	char			*json = NULL, *p = NULL, dest[32], dg[17];
+	size_t			 len;
+	int			 rc = -1;
+
+	(void)ctx;
+	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
+		return -1;
+	if (n == NULL)
+		return 0;
+	if (c->max_alerts != 0 && n->nalerts > c->max_alerts) {
+		/* As Alertmanager: the data is built from the first
+		 * max_alerts alerts, and the rest are counted. */
+		struct notification	*t;
+		size_t			*idx, k = (size_t)c->max_alerts;
+
+		if ((idx = calloc(k, sizeof(*idx))) == NULL) {
+			terr_set(err, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < k; i++)
+			idx[i] = i;
+		t = notification_subset(n, idx, k, n->receiver);
+		free(idx);
+		if (t == NULL) {
+			terr_set(err, "out of memory");
+			goto out;
+		}
+		t->truncated_alerts = (int64_t)(n->nalerts - k);
+		notification_free(n);
+		n = t;
+	}
+	if ((json = payload_to_json(n, err)) == NULL)
+		goto out;
+	/* Go's json.Encoder ends the body with a newline. */
+	len = strlen(json);
+	if ((p = malloc(len + 2)) == NULL) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	memcpy(p, json, len);
+	p[len] = '\n';
+	p[len + 1] = '\0';
+	sender_url_digest(c->url ? c->url : "", dg);
+	snprintf(dest, sizeof(dest), "webhook:%s", dg);
+	rc = sender_parts_add(out, dest, p, len + 1, err);
+out:
+	free(json);
+	notification_free(n);
+	return rc;
+}
+
+static void
+wh_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
+    const void *payload, size_t len, struct send_result *res)
+{
+	const struct webhook_config	*c = vcfg;
+	struct http_response		 resp;
+
+	(void)dest;
+	http_response_init(&resp);
+	sender_http_post("webhook", c->url, &c->http, ctx, payload, len, &resp, res);
+	http_response_free(&resp);
+}
+
+static size_t
+wh_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
+    size_t max)
+{
+	if (max < 1)
+		return 0;
+	snprintf(w[0].key, sizeof(w[0].key), "%s", dest);
+	w[0].rate = lim->webhook_url;
+	return 1;
+}
+
+const struct sender_ops sender_webhook_ops = {
+	.name = "webhook",
+	.render = wh_render,
+	.send = wh_send,
+	.limits = wh_limits,
+};

@@ -1,0 +1,278 @@
+/* tgtext.c: Telegram text length, splitting and plain-text fallback (see
+ * tgtext.h). The tokenizer follows what Telegram's HTML parser accepts: a
+ * tag is "<...>", an entity is &lt; &gt; &amp; &quot; or a numeric one (the
+ * ';' optional), any other '&' is a literal character. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "tgtext.h"
+
+enum tok_kind { TOK_CHAR, TOK_NL, TOK_OPEN, TOK_CLOSE, TOK_ENTITY };
+
+struct tok {
+	enum tok_kind	 kind;
+	size_t		 len;	/* bytes */
+	size_t		 units;	/* UTF-16 units shown */
+	unsigned long	 cp;	/* TOK_ENTITY: the character */
+};
+
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t l = 1;
+
+	if (s[0] >= 0xf0)
+		l = 4;
+	else if (s[0] >= 0xe0)
+		l = 3;
+	else if (s[0] >= 0xc0)
+		l = 2;
+	if (l > n)
+		return 1;
+	for (size_t i = 1; i < l; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 1;
+	return l;
+}
+
+static int
+entity(const char *s, size_t n, struct tok *t)
+{
+	static const struct { const char *name; unsigned long cp; } named[] = {
+		{ "lt", '<' }, { "gt", '>' }, { "amp", '&' }, { "quot", '"' },
+	};
+	size_t	 i = 1;
+
+	if (n > 2 && s[1] == '#') {
+		unsigned long	 cp = 0;
+		int		 hex = 0, digits = 0;
+
+		i = 2;
+		if (i < n && (s[i] == 'x' || s[i] == 'X')) {
+			hex = 1;
+			i++;
+		}
+		for (; i < n && digits < 8; i++, digits++) {
+			char c = s[i];
+
+			if (c >= '0' && c <= '9')
+				cp = cp * (hex ? 16 : 10) + (unsigned long)(c - '0');
+			else if (hex && c >= 'a' && c <= 'f')
+				cp = cp * 16 + (unsigned long)(c - 'a' + 10);
+			else if (hex && c >= 'A' && c <= 'F')
+				cp = cp * 16 + (unsigned long)(c - 'A' + 10);
+			else
+				break;
+		}
+		if (digits == 0)
+			return 0;
+		if (i < n && s[i] == ';')
+			i++;
+		t->kind = TOK_ENTITY;
+		t->len = i;
+		t->cp = cp;
+		t->units = cp > 0xffff ? 2 : 1;
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+		size_t nl = strlen(named[k].name);
+
+		if (n > nl && strncmp(s + 1, named[k].name, nl) == 0) {
+			i = 1 + nl;
+			if (i < n && s[i] == ';')
+				i++;
+			t->kind = TOK_ENTITY;
+			t->len = i;
+			t->cp = named[k].cp;
+			t->units = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+next_tok(const char *s, size_t n, bool html, struct tok *t)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	t->cp = 0;
+	if (html && s[0] == '<') {
+		const char *gt = memchr(s, '>', n);
+
+		if (gt != NULL) {
+			t->kind = n > 1 && s[1] == '/' ? TOK_CLOSE : TOK_OPEN;
+			t->len = (size_t)(gt - s) + 1;
+			t->units = 0;
+			return;
+		}
+	}
+	if (html && s[0] == '&' && entity(s, n, t))
+		return;
+	t->kind = s[0] == '\n' ? TOK_NL : TOK_CHAR;
+	t->len = utf8_seq(u, n);
+	t->units = t->len == 4 ? 2 : 1;
+}
+
+size_t
+tgtext_units(const char *text, size_t len, bool html)
+{
+	size_t		 units = 0;
+	struct tok	 t;
+
+	for (size_t i = 0; i < len; i += t.len) {
+		next_tok(text + i, len - i, html, &t);
+		units += t.units;
+	}
+	return units;
+}
+
+void
+tgtext_parts_free(struct tgtext_parts *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+static int
+push(struct tgtext_parts *p, const char *s, size_t len)
+{
+	char **nv;
+
+	if ((nv = reallocarray(p->v, p->n + 1, sizeof(*nv))) == NULL)
+		return -1;
+	p->v = nv;
+	if ((nv[p->n] = strndup(s, len)) == NULL)
+		return -1;
+	p->n++;
+	return 0;
+}
+
+/* Room kept in each part for the "(i/n)\n" prefix. */
+#define PREFIX_ROOM 16
+
+int
+tgtext_split(const char *text, size_t len, bool html, size_t max,
+    struct tgtext_parts *out)
+{
+	struct tgtext_parts	 raw = { 0 };
+	struct tok		 t;
+	size_t			 start = 0, i, units, budget;
+	int			 depth, start_depth = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	if (tgtext_units(text, len, html) <= max)
+		return push(out, text, len);
+	budget = max > PREFIX_ROOM + 1 ? max - PREFIX_ROOM : 1;
+	while (start < len) {
+		/* Best cut so far of each kind: byte offset (0: none) and the
+		 * element depth there. */
+		size_t	 cut_nl = 0, cut_safe = 0, cut_any = 0, cut;
+		int	 d_any = 0;
+
+		units = 0;
+		depth = start_depth;
+		for (i = start; i < len; i += t.len) {
+			next_tok(text + i, len - i, html, &t);
+			if (units + t.units > budget && i > start)
+				break;
+			units += t.units;
+			if (t.kind == TOK_OPEN)
+				depth++;
+			else if (t.kind == TOK_CLOSE && depth > 0)
+				depth--;
+			if (depth == 0 && t.kind == TOK_NL)
+				cut_nl = i + t.len;
+			if (depth == 0)
+				cut_safe = i + t.len;
+			cut_any = i + t.len;
+			d_any = depth;
+		}
+		if (i >= len)
+			cut = len;
+		else if (cut_nl > start)
+			cut = cut_nl;
+		else if (cut_safe > start)
+			cut = cut_safe;
+		else
+			cut = cut_any;
+		if (push(&raw, text + start, cut - start) == -1)
+			goto fail;
+		start_depth = cut == cut_any ? d_any : 0;
+		start = cut;
+	}
+	for (i = 0; i < raw.n; i++) {
+		char *s;
+
+		if (asprintf(&s, "(%zu/%zu)\n%s", i + 1, raw.n, raw.v[i]) == -1)
+			goto fail;
+		if (push(out, s, strlen(s)) == -1) {
+			free(s);
+			goto fail;
+		}
+		free(s);
+	}
+	tgtext_parts_free(&raw);
+	return 0;
+fail:
+	tgtext_parts_free(&raw);
+	tgtext_parts_free(out);
+	return -1;
+}
+
+char *
+tgtext_html_to_plain(const char *html)
+{
+	struct buf	 b;
+	struct tok	 t;
+	size_t		 len = strlen(html);
+
+	buf_init(&b, 0);
+	for (size_t i = 0; i < len; i += t.len) {
+		int rc = 0;
+
+		next_tok(html + i, len - i, true, &t);
+		if (t.kind == TOK_OPEN || t.kind == TOK_CLOSE)
+			continue;
+		if (t.kind == TOK_ENTITY) {
+			unsigned long	 c = t.cp;
+			char		 u[4];
+			size_t		 ul;
+
+			if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+				c = 0xfffd;
+			if (c < 0x80) {
+				u[0] = (char)c;
+				ul = 1;
+			} else if (c < 0x800) {
+				u[0] = (char)(0xc0 | (c >> 6));
+				u[1] = (char)(0x80 | (c & 0x3f));
+				ul = 2;
+			} else if (c < 0x10000) {
+				u[0] = (char)(0xe0 | (c >> 12));
+				u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+				u[2] = (char)(0x80 | (c & 0x3f));
+				ul = 3;
+			} else {
+				u[0] = (char)(0xf0 | (c >> 18));
+				u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+				u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+				u[3] = (char)(0x80 | (c & 0x3f));
+				ul = 4;
+			}
+			rc = buf_add(&b, u, ul);
+		} else
+			rc = buf_add(&b, html + i, t.len);
+		if (rc == -1) {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	return buf_steal(&b);
+}
