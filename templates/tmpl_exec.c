@@ -664,6 +664,10 @@ eval_command(struct exec *x, const struct val *dot, const struct node *cmd,
 	default:
 		break;
 	}
+	if (first->k == N_NIL) {
+		x->at = first;
+		return xerr(x, "nil is not a command");
+	}
 	if (lit_kind(first) && (cmd->nkids > 1 || final)) {
 		x->at = first;
 		return xerr(x, "can't give argument to non-function %s",

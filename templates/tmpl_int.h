@@ -57,6 +57,9 @@ struct tmpl_set {
 int	tmpl_parse(struct tmpl_set *set, const char *name, const char *text,
 	    struct node **root, struct terr *err);
 void	tmpl_node_free(struct node *n);
+/* Go's IsEmptyTree: only whitespace text (an empty definition never
+ * replaces a non-empty one). */
+bool	tmpl_tree_is_empty(const struct node *n);
 const struct tdef *tmpl_set_find(const struct tmpl_set *set, const char *name);
 int	tmpl_set_define(struct tmpl_set *set, const char *name, const char *file,
 	    struct node *root, bool keep_nonempty);

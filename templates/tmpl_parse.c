@@ -2,6 +2,7 @@
  * the trees that tmpl_exec.c walks. Mirrors text/template/parse's grammar. */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -531,6 +532,11 @@ number_node(struct parser *p)
 	n->src = txt;
 	t = txt[0] == '-' || txt[0] == '+' ? txt + 1 : txt;
 	hex = t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
+	/* underscores only between digits (or after a base prefix) */
+	for (const char *u = strchr(t, '_'); u != NULL; u = strchr(u + 1, '_'))
+		if (u == t || !isalnum((unsigned char)u[-1]) ||
+		    !isalnum((unsigned char)u[1]))
+			goto bad;
 	if (strchr(txt, '_') != NULL || (t[0] == '0' && (t[1] == 'b' ||
 	    t[1] == 'B' || t[1] == 'o' || t[1] == 'O'))) {
 		/* rare forms: digits with underscores, binary, octal */
@@ -568,6 +574,11 @@ number_node(struct parser *p)
 		n->f = (double)n->i;
 		return n;
 	}
+	if (t[0] == '0' && t[1] && !hex && strspn(t, "0123456789") == strlen(t) &&
+	    strspn(t, "01234567") != strlen(t)) {
+		perr(p, "integer overflow: \"%s\"", txt);
+		goto fail;
+	}
 	if (t[0] == '0' && t[1] && !hex && strspn(t, "01234567") == strlen(t)) {
 		n->i = strtoll(txt, &end, 8);
 		n->is_int = n->is_float = true;
@@ -576,7 +587,8 @@ number_node(struct parser *p)
 	}
 	errno = 0;
 	n->f = strtod(txt, &end);
-	if (*end || errno)
+	/* subnormals are fine (Go parses 5e-324); overflow is not */
+	if (*end || (errno && (n->f == 0 || isinf(n->f))))
 		goto bad;
 	n->is_float = true;
 	if (n->f == (double)(int64_t)n->f && n->f < 9.2e18 && n->f > -9.2e18) {
@@ -673,6 +685,19 @@ term(struct parser *p)
 			return NULL;
 		}
 		free(q);
+		{
+			/* exactly one character */
+			size_t	 ulen = vl == 0 ? 0 : ((unsigned char)v[0] < 0x80 ||
+				    (unsigned char)v[0] < 0xc0) ? 1 :
+				    (unsigned char)v[0] >= 0xf0 ? 4 :
+				    (unsigned char)v[0] >= 0xe0 ? 3 : 2;
+
+			if (vl == 0 || ulen != vl) {
+				free(v);
+				return perr(p, "malformed character constant: %.*s",
+				    (int)p->tlen, p->src + p->tpos), NULL;
+			}
+		}
 		if ((n = node_new(p, N_NUM, p->tpos)) == NULL) {
 			free(v);
 			goto oom;
@@ -1086,15 +1111,15 @@ string_arg(struct parser *p, const char *ctx, char **name)
 	return unquote(p, p->src + p->tpos, p->tlen, name, &l);
 }
 
-static bool
-tree_is_empty(const struct node *n)
+bool
+tmpl_tree_is_empty(const struct node *n)
 {
 	if (n == NULL)
 		return true;
 	switch (n->k) {
 	case N_LIST:
 		for (size_t i = 0; i < n->nkids; i++)
-			if (!tree_is_empty(n->kids[i]))
+			if (!tmpl_tree_is_empty(n->kids[i]))
 				return false;
 		return true;
 	case N_TEXT:
@@ -1211,7 +1236,7 @@ parse_list(struct parser *p, struct node **out, int *stop)
 				goto fail;
 			}
 			if (tmpl_set_define(p->set, name, p->name, body,
-			    tree_is_empty(body)) == -1) {
+			    tmpl_tree_is_empty(body)) == -1) {
 				free(name);
 				tmpl_node_free(body);
 				goto oom;
@@ -1253,7 +1278,7 @@ parse_list(struct parser *p, struct node **out, int *stop)
 					goto fail;
 				}
 				if (tmpl_set_define(p->set, item->s, p->name,
-				    body, tree_is_empty(body)) == -1) {
+				    body, tmpl_tree_is_empty(body)) == -1) {
 					tmpl_node_free(body);
 					goto oom;
 				}

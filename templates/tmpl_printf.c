@@ -9,6 +9,7 @@
 
 struct spec {
 	bool	minus, plus, sharp, zero, space;
+	bool	gosyntax;	/* %#v */
 	int	width, prec;	/* -1: not given */
 };
 
@@ -39,7 +40,8 @@ pad(struct buf *b, const struct spec *sp, const char *s, size_t len, bool num)
 				return -1;
 		return 0;
 	}
-	if (sp->zero && num) {
+	/* fmt pads strings with zeros too */
+	if (sp->zero) {
 		if (len > 0 && (s[0] == '-' || s[0] == '+' || s[0] == ' ')) {
 			if (buf_addc(b, s[0]) == -1)
 				return -1;
@@ -268,6 +270,19 @@ fmt_one(struct exec *x, struct buf *b, const struct spec *sp, char verb,
 		case 's': case 'v': {
 			size_t len = strlen(s);
 
+			if (verb == 'v' && sp->sharp) {
+				struct buf q;
+
+				buf_init(&q, 0);
+				if (quote(&q, s) == -1) {
+					buf_free(&q);
+					return -1;
+				}
+				r = pad(b, sp, buf_str(&q), q.len, false);
+				buf_free(&q);
+				return r;
+			}
+
 			if (sp->prec >= 0) {
 				size_t	i = 0;
 				int	runes = 0;
@@ -334,15 +349,40 @@ fmt_one(struct exec *x, struct buf *b, const struct spec *sp, char verb,
 	return pad(b, sp, s, strlen(s), false);
 }
 
+/* An explicit argument index, "[n]", as fmt accepts before '*' and verbs. */
+static int
+arg_index(const char **f, size_t *argi, size_t n, bool *reordered)
+{
+	const char	*p = *f;
+	size_t		 v = 0;
+
+	if (*p != '[')
+		return 0;
+	*reordered = true;
+	for (p++; *p >= '0' && *p <= '9' && v < 1000; p++)
+		v = v * 10 + (size_t)(*p - '0');
+	if (*p != ']' || v < 1 || v > n) {
+		const char *e = strchr(*f, ']');
+
+		*f = e ? e + 1 : *f + strlen(*f);
+		return -1;
+	}
+	*argi = v - 1;
+	*f = p + 1;
+	return 0;
+}
+
 int
 tmpl_sprintf(struct exec *x, struct buf *b, const char *f,
     const struct val *args, size_t n)
 {
-	size_t argi = 0;
+	size_t	argi = 0;
+	bool	reordered = false;
 
 	while (*f) {
 		struct spec	sp;
 		char		verb;
+		bool		badindex = false;
 
 		if (*f != '%') {
 			if (buf_addc(b, *f++) == -1)
@@ -366,6 +406,8 @@ tmpl_sprintf(struct exec *x, struct buf *b, const char *f,
 			else
 				break;
 		}
+		if (arg_index(&f, &argi, n, &reordered) == -1)
+			badindex = true;
 		if (*f == '*') {
 			f++;
 			if (argi < n && args[argi].t == V_INT) {
@@ -398,6 +440,8 @@ tmpl_sprintf(struct exec *x, struct buf *b, const char *f,
 				while (*f >= '0' && *f <= '9' && sp.prec < 1000000)
 					sp.prec = sp.prec * 10 + (*f++ - '0');
 		}
+		if (arg_index(&f, &argi, n, &reordered) == -1)
+			badindex = true;
 		if (sp.width > 100000 || sp.prec > 100000)
 			return xerr(x, "error calling printf: width or precision too large");
 		if (*f == '\0') {
@@ -411,6 +455,11 @@ tmpl_sprintf(struct exec *x, struct buf *b, const char *f,
 				goto big;
 			continue;
 		}
+		if (badindex) {
+			if (buf_printf(b, "%%!%c(BADINDEX)", verb) == -1)
+				goto big;
+			continue;
+		}
 		if (argi >= n) {
 			if (buf_printf(b, "%%!%c(MISSING)", verb) == -1)
 				goto big;
@@ -419,7 +468,7 @@ tmpl_sprintf(struct exec *x, struct buf *b, const char *f,
 		if (fmt_one(x, b, &sp, verb, &args[argi++]) == -1)
 			goto big;
 	}
-	if (argi < n) {
+	if (argi < n && !reordered) {
 		if (buf_adds(b, "%!(EXTRA ") == -1)
 			goto big;
 		for (size_t i = argi; i < n; i++) {

@@ -110,7 +110,7 @@ tmpl_set_add_text(struct tmpl_set *set, const char *name, const char *text,
 
 	if (tmpl_parse(set, name, text, &root, err) == -1)
 		return -1;
-	if (tmpl_set_define(set, name, name, root, false) == -1)
+	if (tmpl_set_define(set, name, name, root, tmpl_tree_is_empty(root)) == -1)
 		return terr_set(err, "out of memory");
 	return 0;
 }
