@@ -1,6 +1,7 @@
 /* fuzz_matcher.c: libFuzzer target for the matcher parser. Each input is
- * parsed as a matcher list and as one CLI label; what parses must print,
- * parse back to the same matchers, and match label sets without crashing. */
+ * parsed as a matcher list, as one CLI label and as a bare regex; what
+ * parses must print, parse back to the same matchers, and match label sets
+ * without crashing. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if ((m = matcher_parse(s, &err)) != NULL)
 		matcher_free(m);
+	/* The input as a regex straight into the RE2 -> PCRE2 translator. */
+	if ((m = matcher_new_legacy_re("a", s, &err)) != NULL) {
+		(void)matcher_matches(m, s);
+		(void)matcher_matches(m, "");
+		(void)matcher_matches(m, "a\nb\xff\xc3");
+		matcher_free(m);
+	} else
+		check(strncmp(err.msg, "error parsing regexp: ", 22) == 0 ||
+		    strcmp(err.msg, "regexp too large") == 0 ||
+		    strcmp(err.msg, "out of memory") == 0,
+		    "regex error without Go's prefix");
 
 	matchers_init(&ms);
 	matchers_init(&again);
