@@ -1,0 +1,36 @@
+/* deliver.h: the intake side of delivery: render one routed notification
+ * for every integration of its receiver and store the messages durably, so
+ * the answer to Alertmanager can follow. */
+#ifndef TOCSIN_DELIVER_H
+#define TOCSIN_DELIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "err.h"
+#include "receiver.h"
+#include "sender.h"
+#include "store.h"
+
+struct deliver_result {
+	size_t	accepted;	/* messages stored */
+	size_t	duplicates;	/* messages suppressed by the dedup window */
+};
+
+/*
+ * Renders n for each telegram, slack and webhook integration of r (named
+ * "telegram/0", "slack/1", ... in config order) and stores every message in
+ * one store_enqueue batch (durable when this returns 0). Each message's dedup
+ * key is dedup_key(r->name, integration, n), with "/<part>" appended for the
+ * second and later parts of a split message. A template error or a storage
+ * failure returns -1 and nothing is stored (the intake answers 503 for a
+ * storage failure). res may be NULL. E-mail and file integrations are not
+ * handled here.
+ */
+int	deliver_enqueue(struct store *s, const struct receiver *r,
+	    const struct notification *n, const struct sender_render_ctx *ctx,
+	    int64_t dedup_window_ms, struct deliver_result *res,
+	    struct terr *err) WARN_UNUSED;
+
+#endif

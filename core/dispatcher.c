@@ -1,0 +1,448 @@
+/* dispatcher.c: store -> rate limiter -> sender -> store (see dispatcher.h).
+ *
+ * One dispatcher thread picks due destinations and hands each at most one
+ * job; workers run the blocking send and mark the result. A destination is
+ * "busy" from hand-off until its mark is committed, which is what keeps one
+ * message in flight and the order strict: its next head is read only after
+ * the previous one left the pending state or got a later retry time. */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dispatcher.h"
+#include "log.h"
+
+#define DISPATCHER_MAX_WORKERS	64
+#define IDLE_WAKE_MS		60000	/* re-check even when nothing is due */
+
+struct job {
+	struct store_entry	*e;
+	const struct sender_ops	*ops;
+	const void		*cfg;
+	struct job		*next;
+};
+
+struct dispatcher {
+	struct dispatcher_params p;
+	struct sender_limits	 limits;
+	struct sender_memo	*memo;
+	struct ratelimit	*rl;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv_main;	/* dispatcher thread waits here */
+	pthread_cond_t		 cv_work;	/* workers wait here */
+	bool			 stopping;
+	bool			 woken;
+	struct job		*head, *tail;	/* handed off, not started */
+	char			**busy;		/* destinations with a job */
+	size_t			 nbusy;
+	struct dispatcher_stats	 st;
+	pthread_t		 main;
+	pthread_t		*workers;
+	int			 nworkers;
+};
+
+static int64_t
+rl_clock(void *arg)
+{
+	return store_now(arg);
+}
+
+static bool
+is_busy(struct dispatcher *d, const char *dest)
+{
+	for (size_t i = 0; i < d->nbusy; i++)
+		if (strcmp(d->busy[i], dest) == 0)
+			return true;
+	return false;
+}
+
+static void
+unbusy(struct dispatcher *d, const char *dest)
+{
+	for (size_t i = 0; i < d->nbusy; i++)
+		if (strcmp(d->busy[i], dest) == 0) {
+			free(d->busy[i]);
+			d->busy[i] = d->busy[--d->nbusy];
+			return;
+		}
+}
+
+static void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	store_entry_free(j->e);
+	free(j);
+}
+
+static void
+log_result(const char *msg, enum log_level lvl, const struct store_entry *e,
+    const char *why)
+{
+	char id[32];
+
+	snprintf(id, sizeof(id), "%" PRId64, e->id);
+	log_kv(lvl, __FILE__, __LINE__, msg, "id", id, "receiver", e->receiver,
+	    "integration", e->integration, "dest", e->dest, "reason", why,
+	    (const char *)NULL);
+}
+
+static void
+go_dead(struct dispatcher *d, const struct store_entry *e, const char *why)
+{
+	struct terr err;
+
+	if (store_mark_dead(d->p.store, e->id, why, &err) == -1) {
+		log_error("cannot mark message dead", "err", err.msg);
+		return;
+	}
+	log_result("message dead", LOGL_ERROR, e, why);
+	pthread_mutex_lock(&d->mu);
+	d->st.dead++;
+	pthread_mutex_unlock(&d->mu);
+	if (d->p.on_dead != NULL)
+		d->p.on_dead(d->p.on_dead_arg, e, why);
+}
+
+/* Marks the outcome of one attempt. */
+static void
+settle(struct dispatcher *d, const struct store_entry *e,
+    const struct send_result *r)
+{
+	struct terr	 err;
+	int64_t		 now = store_now(d->p.store), next;
+	char		 why[300];
+
+	switch (r->status) {
+	case SEND_OK:
+		if (store_mark_delivered(d->p.store, e->id, &err) == -1) {
+			log_error("cannot mark message delivered", "err", err.msg);
+			return;
+		}
+		log_result("message delivered", LOGL_DEBUG, e, r->reason);
+		pthread_mutex_lock(&d->mu);
+		d->st.delivered++;
+		pthread_mutex_unlock(&d->mu);
+		return;
+	case SEND_PERMFAIL:
+		go_dead(d, e, r->reason);
+		return;
+	case SEND_TEMPFAIL:
+		break;
+	}
+	if (r->retry_after_ms >= 0)
+		/* The service said when: exactly then, no jitter. */
+		next = now + r->retry_after_ms;
+	else
+		next = now + backoff_delay(&d->p.backoff, e->attempts + 1);
+	if (!backoff_within_budget(&d->p.backoff, e->created, next)) {
+		snprintf(why, sizeof(why), "retry budget exhausted: %s", r->reason);
+		go_dead(d, e, why);
+		return;
+	}
+	if (store_mark_retry(d->p.store, e->id, next, r->reason, &err) == -1) {
+		log_error("cannot mark message for retry", "err", err.msg);
+		return;
+	}
+	log_result("message will be retried", LOGL_WARN, e, r->reason);
+	pthread_mutex_lock(&d->mu);
+	if (r->retry_after_ms >= 0)
+		d->st.waits++;
+	else
+		d->st.retries++;
+	pthread_mutex_unlock(&d->mu);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct dispatcher	*d = arg;
+	struct job		*j;
+
+	for (;;) {
+		struct send_result	 r;
+		struct sender_send_ctx	 ctx;
+
+		pthread_mutex_lock(&d->mu);
+		while (d->head == NULL && !d->stopping)
+			pthread_cond_wait(&d->cv_work, &d->mu);
+		if (d->stopping) {
+			pthread_mutex_unlock(&d->mu);
+			return NULL;
+		}
+		j = d->head;
+		d->head = j->next;
+		if (d->head == NULL)
+			d->tail = NULL;
+		pthread_mutex_unlock(&d->mu);
+
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.receiver = j->e->receiver;
+		ctx.integration = j->e->integration;
+		ctx.memo = d->memo;
+		ctx.timeout_ms = d->p.send_timeout_ms;
+		memset(&r, 0, sizeof(r));
+		r.status = SEND_TEMPFAIL;
+		r.retry_after_ms = -1;
+		j->ops->send(j->cfg, &ctx, j->e->dest, j->e->payload,
+		    j->e->payload_len, &r);
+		settle(d, j->e, &r);
+
+		pthread_mutex_lock(&d->mu);
+		unbusy(d, j->e->dest);
+		d->woken = true;
+		pthread_cond_signal(&d->cv_main);
+		pthread_mutex_unlock(&d->mu);
+		job_free(j);
+	}
+}
+
+/* Looks at one due destination: hands its head to a worker, or says how
+ * long its rate limit holds it (into *wait_ms). */
+static void
+consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
+{
+	struct store_entry	*e = NULL;
+	const struct receiver	*rcv;
+	const struct sender_ops	*ops;
+	const void		*cfg;
+	struct rl_want		 w[8];
+	struct terr		 err;
+	struct job		*j;
+	size_t			 nw;
+	int64_t			 wait;
+
+	if (store_head(d->p.store, h->dest, &e, &err) == -1) {
+		log_error("cannot read queue head", "dest", h->dest, "err", err.msg);
+		return;
+	}
+	if (e == NULL || e->next_attempt > store_now(d->p.store)) {
+		store_entry_free(e);
+		return;
+	}
+	rcv = config_receiver(d->p.cfg, e->receiver);
+	if (rcv == NULL || sender_lookup(rcv, e->integration, &ops, &cfg) == -1) {
+		/* The configuration no longer has it: nobody to send to. */
+		go_dead(d, e, "receiver or integration no longer configured");
+		store_entry_free(e);
+		dispatcher_wake(d);	/* its next message may be due */
+		return;
+	}
+	nw = ops->limits(e->dest, &d->limits, w, sizeof(w) / sizeof(w[0]));
+	if ((wait = ratelimit_take(d->rl, w, nw)) != 0) {
+		if (wait > 0 && wait < *wait_ms)
+			*wait_ms = wait;
+		if (wait > 0) {
+			pthread_mutex_lock(&d->mu);
+			d->st.ratelimited++;
+			pthread_mutex_unlock(&d->mu);
+		}
+		store_entry_free(e);
+		return;
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		store_entry_free(e);
+		return;
+	}
+	j->e = e;
+	j->ops = ops;
+	j->cfg = cfg;
+	pthread_mutex_lock(&d->mu);
+	{
+		char **nb = reallocarray(d->busy, d->nbusy + 1, sizeof(*nb));
+		char *dest = strdup(e->dest);
+
+		if (nb == NULL || dest == NULL) {
+			if (nb != NULL)
+				d->busy = nb;
+			free(dest);
+			pthread_mutex_unlock(&d->mu);
+			job_free(j);
+			return;
+		}
+		d->busy = nb;
+		d->busy[d->nbusy++] = dest;
+	}
+	if (d->tail != NULL)
+		d->tail->next = j;
+	else
+		d->head = j;
+	d->tail = j;
+	pthread_cond_signal(&d->cv_work);
+	pthread_mutex_unlock(&d->mu);
+}
+
+static void *
+dispatcher_main(void *arg)
+{
+	struct dispatcher	*d = arg;
+
+	for (;;) {
+		struct store_head	*heads = NULL;
+		size_t			 n = 0;
+		struct terr		 err;
+		int64_t			 wait_ms = IDLE_WAKE_MS, when, now;
+		struct timespec		 ts;
+
+		pthread_mutex_lock(&d->mu);
+		if (d->stopping) {
+			pthread_mutex_unlock(&d->mu);
+			return NULL;
+		}
+		d->woken = false;
+		pthread_mutex_unlock(&d->mu);
+
+		if (store_due(d->p.store, &heads, &n, &err) == -1) {
+			log_error("cannot read due messages", "err", err.msg);
+			wait_ms = 1000;
+		}
+		for (size_t i = 0; i < n; i++) {
+			bool busy;
+
+			pthread_mutex_lock(&d->mu);
+			busy = is_busy(d, heads[i].dest) || d->stopping;
+			pthread_mutex_unlock(&d->mu);
+			if (!busy)
+				consider(d, &heads[i], &wait_ms);
+		}
+		store_heads_free(heads, n);
+		now = store_now(d->p.store);
+		if (store_next_due(d->p.store, &when, &err) == 0 && when >= 0 &&
+		    when > now && when - now < wait_ms)
+			wait_ms = when - now;
+
+		pthread_mutex_lock(&d->mu);
+		if (!d->woken && !d->stopping) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += wait_ms / 1000;
+			ts.tv_nsec += (wait_ms % 1000) * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			while (!d->woken && !d->stopping &&
+			    pthread_cond_timedwait(&d->cv_main, &d->mu, &ts) == 0)
+				;
+		}
+		pthread_mutex_unlock(&d->mu);
+	}
+}
+
+struct dispatcher *
+dispatcher_start(const struct dispatcher_params *p, struct terr *err)
+{
+	struct dispatcher	*d;
+
+	if (p->store == NULL || p->cfg == NULL) {
+		terr_set(err, "dispatcher needs a store and a configuration");
+		return NULL;
+	}
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	d->p = *p;
+	if (p->limits != NULL)
+		d->limits = *p->limits;
+	else
+		sender_limits_default(&d->limits);
+	d->nworkers = p->workers > 0 ? p->workers : 4;
+	if (d->nworkers > DISPATCHER_MAX_WORKERS)
+		d->nworkers = DISPATCHER_MAX_WORKERS;
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv_main, NULL);
+	pthread_cond_init(&d->cv_work, NULL);
+	if ((d->memo = sender_memo_open(p->memo_dir, err)) == NULL)
+		goto fail;
+	if ((d->rl = ratelimit_new(rl_clock, p->store)) == NULL ||
+	    (d->workers = calloc((size_t)d->nworkers, sizeof(*d->workers))) == NULL) {
+		terr_set(err, "out of memory");
+		goto fail;
+	}
+	for (int i = 0; i < d->nworkers; i++)
+		if (pthread_create(&d->workers[i], NULL, worker_main, d) != 0) {
+			pthread_mutex_lock(&d->mu);
+			d->stopping = true;
+			pthread_cond_broadcast(&d->cv_work);
+			pthread_mutex_unlock(&d->mu);
+			for (int k = 0; k < i; k++)
+				pthread_join(d->workers[k], NULL);
+			terr_set(err, "cannot start dispatcher workers");
+			goto fail;
+		}
+	if (pthread_create(&d->main, NULL, dispatcher_main, d) != 0) {
+		pthread_mutex_lock(&d->mu);
+		d->stopping = true;
+		pthread_cond_broadcast(&d->cv_work);
+		pthread_mutex_unlock(&d->mu);
+		for (int k = 0; k < d->nworkers; k++)
+			pthread_join(d->workers[k], NULL);
+		terr_set(err, "cannot start the dispatcher");
+		goto fail;
+	}
+	return d;
+fail:
+	sender_memo_free(d->memo);
+	ratelimit_free(d->rl);
+	free(d->workers);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv_main);
+	pthread_cond_destroy(&d->cv_work);
+	free(d);
+	return NULL;
+}
+
+void
+dispatcher_wake(struct dispatcher *d)
+{
+	if (d == NULL)
+		return;
+	pthread_mutex_lock(&d->mu);
+	d->woken = true;
+	pthread_cond_signal(&d->cv_main);
+	pthread_mutex_unlock(&d->mu);
+}
+
+void
+dispatcher_stop(struct dispatcher *d)
+{
+	struct job *j;
+
+	if (d == NULL)
+		return;
+	pthread_mutex_lock(&d->mu);
+	d->stopping = true;
+	pthread_cond_broadcast(&d->cv_main);
+	pthread_cond_broadcast(&d->cv_work);
+	pthread_mutex_unlock(&d->mu);
+	pthread_join(d->main, NULL);
+	/* Workers finish the send they are in, mark it, then exit. */
+	for (int i = 0; i < d->nworkers; i++)
+		pthread_join(d->workers[i], NULL);
+	while ((j = d->head) != NULL) {
+		d->head = j->next;
+		job_free(j);
+	}
+	for (size_t i = 0; i < d->nbusy; i++)
+		free(d->busy[i]);
+	free(d->busy);
+	free(d->workers);
+	ratelimit_free(d->rl);
+	sender_memo_free(d->memo);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv_main);
+	pthread_cond_destroy(&d->cv_work);
+	free(d);
+}
+
+void
+dispatcher_get_stats(struct dispatcher *d, struct dispatcher_stats *st)
+{
+	pthread_mutex_lock(&d->mu);
+	*st = d->st;
+	pthread_mutex_unlock(&d->mu);
+}

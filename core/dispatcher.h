@@ -1,0 +1,55 @@
+/* dispatcher.h: moves stored messages to their services. Per destination
+ * strictly in order with exactly one message in flight, under the
+ * destination's rate limits; different destinations in parallel on a pool of
+ * worker threads (each send is one blocking attempt). Decides retry, wait or
+ * give-up from each sender's result, so no sender carries retry logic. */
+#ifndef TOCSIN_DISPATCHER_H
+#define TOCSIN_DISPATCHER_H
+
+#include <stdint.h>
+
+#include "backoff.h"
+#include "config.h"
+#include "err.h"
+#include "ratelimit.h"
+#include "sender.h"
+#include "store.h"
+
+struct dispatcher;
+
+struct dispatcher_params {
+	struct store		*store;		/* borrowed; outlives the dispatcher */
+	const struct config	*cfg;		/* receivers; borrowed, likewise */
+	const char		*memo_dir;	/* --storage.path for sender_memo; NULL: memory only */
+	int			 workers;	/* parallel sends; 0: 4 */
+	struct backoff		 backoff;	/* zeroes: defaults */
+	const struct sender_limits *limits;	/* NULL: sender_limits_default */
+	long			 send_timeout_ms; /* per attempt; 0: HTTP client default */
+	/* Called (from a worker) for every message that went dead, after it
+	 * was marked; NULL: none. For the dead-letter report. */
+	void			(*on_dead)(void *arg, const struct store_entry *e,
+				    const char *why);
+	void			*on_dead_arg;
+};
+
+struct dispatcher_stats {
+	uint64_t	delivered;
+	uint64_t	retries;	/* transient failures backed off */
+	uint64_t	waits;		/* retry_after / Retry-After honoured */
+	uint64_t	dead;
+	uint64_t	ratelimited;	/* sends held back by a rate limit */
+};
+
+/* Starts the dispatcher thread and its workers; everything pending in the
+ * store is resumed at once. Caller stops and frees with dispatcher_stop. */
+struct dispatcher *dispatcher_start(const struct dispatcher_params *p,
+	    struct terr *err);
+/* Stops taking new work, waits for the sends in flight to finish and be
+ * marked, and frees d. Messages not yet started stay pending in the store. */
+void	dispatcher_stop(struct dispatcher *d);
+/* Wakes the dispatcher to look for due work now. Any thread; the store's
+ * on_enqueue hook should call it (d may be NULL: ignored). */
+void	dispatcher_wake(struct dispatcher *d);
+void	dispatcher_get_stats(struct dispatcher *d, struct dispatcher_stats *st);
+
+#endif

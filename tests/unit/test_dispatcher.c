@@ -1,0 +1,394 @@
+/* test_dispatcher.c: store -> dispatcher -> senders -> fakes, end to end in
+ * one process: everything accepted is delivered in order per destination,
+ * transient failures retried, retry_after honoured (checked on the fake's own
+ * clock), permanent failures dead and reported, and no secret in any log
+ * line. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "deliver.h"
+#include "dispatcher.h"
+#include "log.h"
+#include "payload.h"
+#include "templates/tmpl.h"
+#include "fake_client.h"
+
+#define TOKEN	"123456:TEST-token"
+#define HOOK	"/services/T000/B000/XXXXXXXX"
+
+struct env {
+	struct fake		 tg, sl;
+	struct tmpl_set		*tmpl;
+	struct notification	*firing;
+	char			 dir[64];
+	struct store		*store;
+	struct dispatcher	*disp;		/* read by the on_enqueue hook */
+	pthread_mutex_t		 mu;
+	char			**lines;	/* captured log lines */
+	size_t			 nlines;
+	int			 ndead;
+	char			 dead_why[256];
+};
+
+static void
+sink(const char *line, void *arg)
+{
+	struct env *e = arg;
+
+	pthread_mutex_lock(&e->mu);
+	e->lines = realloc(e->lines, (e->nlines + 1) * sizeof(*e->lines));
+	e->lines[e->nlines++] = strdup(line);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static void
+on_enqueue(void *arg)
+{
+	struct env *e = arg;
+
+	dispatcher_wake(__atomic_load_n(&e->disp, __ATOMIC_ACQUIRE));
+}
+
+static void
+on_dead(void *arg, const struct store_entry *se, const char *why)
+{
+	struct env *e = arg;
+
+	(void)se;
+	pthread_mutex_lock(&e->mu);
+	e->ndead++;
+	snprintf(e->dead_why, sizeof(e->dead_why), "%s", why);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static int
+setup(void **state)
+{
+	struct env	*e = calloc(1, sizeof(*e));
+	struct terr	 err;
+	FILE		*f;
+	char		 body[8192];
+	size_t		 len;
+
+	assert_non_null(e);
+	pthread_mutex_init(&e->mu, NULL);
+	assert_int_equal(fake_start(&e->tg, "fake_telegram.py",
+	    "{\"rate_limits_enabled\": false}"), 0);
+	assert_int_equal(fake_start(&e->sl, "fake_slack.py",
+	    "{\"rate_limits_enabled\": false}"), 0);
+	e->tmpl = tmpl_set_new();
+	assert_int_equal(tmpl_set_add_file(e->tmpl,
+	    "/usr/share/prometheus/alertmanager/default.tmpl", &err), 0);
+	f = fopen(TOCSIN_FIXTURES_DIR "/ssh-login-firing.json", "rb");
+	assert_non_null(f);
+	len = fread(body, 1, sizeof(body), f);
+	fclose(f);
+	e->firing = payload_parse(body, len, &err);
+	assert_non_null(e->firing);
+	log_setup(LOGL_DEBUG, LOGF_LOGFMT);
+	log_set_sink(sink, e);
+	*state = e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env *e = *state;
+
+	log_set_sink(NULL, NULL);
+	fake_stop(&e->tg);
+	fake_stop(&e->sl);
+	tmpl_set_free(e->tmpl);
+	notification_free(e->firing);
+	for (size_t i = 0; i < e->nlines; i++)
+		free(e->lines[i]);
+	free(e->lines);
+	pthread_mutex_destroy(&e->mu);
+	free(e);
+	return 0;
+}
+
+static struct config *
+load(struct env *e, const char *chat)
+{
+	char		 yaml[2048];
+	struct terr	 err;
+	struct config	*cfg;
+
+	snprintf(yaml, sizeof(yaml),
+	    "route:\n  receiver: r\nreceivers:\n- name: r\n"
+	    "  telegram_configs:\n  - bot_token: '" TOKEN "'\n    chat_id: %s\n"
+	    "    api_url: %s\n    message: '{{ .GroupLabels.n }}'\n"
+	    "  slack_configs:\n  - api_url: %s" HOOK "\n    text: '{{ .GroupLabels.n }}'\n"
+	    "    send_resolved: true\n",
+	    chat, e->tg.base, e->sl.base);
+	cfg = config_load_buffer("d.yml", "/tmp", yaml, strlen(yaml), &err);
+	if (cfg == NULL)
+		fail_msg("config: %s", err.msg);
+	return cfg;
+}
+
+/* Opens a fresh store and starts a dispatcher with fast backoff. */
+static void
+start(struct env *e, const struct config *cfg, bool limits_on)
+{
+	struct store_params		 sp;
+	struct dispatcher_params	 dp;
+	struct sender_limits		 lim;
+	struct terr			 err;
+	char				*r;
+
+	r = fake_call(&e->tg, "/_fake/reset", "{}");
+	free(r);
+	r = fake_call(&e->sl, "/_fake/reset", "{}");
+	free(r);
+	snprintf(e->dir, sizeof(e->dir), "/tmp/tocsin-disp-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	memset(&sp, 0, sizeof(sp));
+	sp.path = e->dir;
+	sp.on_enqueue = on_enqueue;
+	sp.on_enqueue_arg = e;
+	e->store = store_open(&sp, &err);
+	if (e->store == NULL)
+		fail_msg("store: %s", err.msg);
+	sender_limits_default(&lim);
+	if (!limits_on)
+		memset(&lim, 0, sizeof(lim));
+	memset(&dp, 0, sizeof(dp));
+	dp.store = e->store;
+	dp.cfg = cfg;
+	dp.memo_dir = e->dir;
+	dp.workers = 2;
+	dp.backoff.base_ms = 20;
+	dp.backoff.cap_ms = 100;
+	dp.limits = &lim;
+	dp.send_timeout_ms = 5000;
+	dp.on_dead = on_dead;
+	dp.on_dead_arg = e;
+	e->ndead = 0;
+	__atomic_store_n(&e->disp, dispatcher_start(&dp, &err), __ATOMIC_RELEASE);
+	if (e->disp == NULL)
+		fail_msg("dispatcher: %s", err.msg);
+}
+
+static void
+stop(struct env *e)
+{
+	struct dispatcher	*d = e->disp;
+	char			 cmd[128];
+
+	__atomic_store_n(&e->disp, NULL, __ATOMIC_RELEASE);
+	dispatcher_stop(d);
+	store_close(e->store);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Enqueues notification number i (group label n = "m<i>"). */
+static void
+enqueue(struct env *e, const struct config *cfg, int i)
+{
+	struct notification	*n = notification_subset(e->firing,
+	    (size_t[]){ 0 }, 1, "r");
+	struct sender_render_ctx ctx = { e->tmpl, NULL };
+	struct deliver_result	 res;
+	struct terr		 err;
+	char			 v[16];
+
+	snprintf(v, sizeof(v), "m%d", i);
+	assert_int_equal(kv_set(&n->group_labels, "n", v), 0);
+	free(n->group_key);
+	n->group_key = strdup(v);
+	if (deliver_enqueue(e->store, config_receiver(cfg, "r"), n, &ctx,
+	    300000, &res, &err) == -1)
+		fail_msg("enqueue: %s", err.msg);
+	assert_int_equal(res.accepted, 2);
+	notification_free(n);
+}
+
+/* Waits (bounded) until nothing is pending. */
+static void
+drain(struct env *e)
+{
+	int64_t		counts[STORE_NSTATES];
+	struct terr	err;
+
+	for (int i = 0; i < 400; i++) {
+		struct timespec ts = { 0, 50 * 1000000 };
+
+		assert_int_equal(store_count(e->store, counts, &err), 0);
+		if (counts[STORE_PENDING] == 0)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	fail_msg("still %lld pending", (long long)counts[STORE_PENDING]);
+}
+
+/* The texts the fake accepted (status 200), in order, joined by ','. */
+static void
+accepted(struct fake *f, bool telegram, char *out, size_t len)
+{
+	json_t *reqs = fake_requests(f);
+
+	out[0] = '\0';
+	for (size_t i = 0; i < json_array_size(reqs); i++) {
+		json_t		*b;
+		const char	*t;
+
+		if (fake_req_int(reqs, i, "status") != 200)
+			continue;
+		b = json_loads(fake_req_str(reqs, i, "body"), 0, NULL);
+		if (telegram)
+			t = json_string_value(json_object_get(b, "text"));
+		else
+			t = json_string_value(json_object_get(json_array_get(
+			    json_object_get(b, "attachments"), 0), "text"));
+		snprintf(out + strlen(out), len - strlen(out), "%s%s",
+		    out[0] ? "," : "", t ? t : "?");
+		json_decref(b);
+	}
+	json_decref(reqs);
+}
+
+static void
+no_secrets_logged(struct env *e)
+{
+	pthread_mutex_lock(&e->mu);
+	for (size_t i = 0; i < e->nlines; i++) {
+		if (strstr(e->lines[i], "TEST-token") != NULL ||
+		    strstr(e->lines[i], "XXXXXXXX") != NULL)
+			fail_msg("secret in log line: %s", e->lines[i]);
+	}
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* Upstream failing (500s, dropped connections) then up: everything is
+ * delivered, in acceptance order per destination. */
+static void
+test_down_then_up_in_order(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "42");
+	struct dispatcher_stats	 st;
+	char			*r, got[256];
+
+	start(e, cfg, false);
+	r = fake_call(&e->tg, "/_fake/config",
+	    "{\"force\": [{\"status\": 500, \"count\": 3}, {\"close\": true}]}");
+	free(r);
+	r = fake_call(&e->sl, "/_fake/config", "{\"force\": [{\"status\": 500, \"count\": 2}]}");
+	free(r);
+	for (int i = 1; i <= 5; i++)
+		enqueue(e, cfg, i);
+	drain(e);
+	accepted(&e->tg, true, got, sizeof(got));
+	assert_string_equal(got, "m1,m2,m3,m4,m5");
+	accepted(&e->sl, false, got, sizeof(got));
+	assert_string_equal(got, "m1,m2,m3,m4,m5");
+	dispatcher_get_stats(e->disp, &st);
+	assert_int_equal(st.delivered, 10);
+	assert_int_equal(st.retries, 6);
+	assert_int_equal(st.dead, 0);
+	stop(e);
+	config_free(cfg);
+	no_secrets_logged(e);
+}
+
+/* 429 with retry_after 1: the next request to that chat comes no earlier
+ * than 1 s later on the fake's clock, and is not a failure. */
+static void
+test_retry_after_honoured(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "42");
+	struct dispatcher_stats	 st;
+	json_t			*reqs;
+	char			*r;
+
+	start(e, cfg, false);
+	r = fake_call(&e->tg, "/_fake/config",
+	    "{\"force\": [{\"status\": 429, \"retry_after\": 1}]}");
+	free(r);
+	r = fake_call(&e->sl, "/_fake/config",
+	    "{\"force\": [{\"status\": 429, \"headers\": {\"Retry-After\": \"1\"}, \"body\": \"rate_limited\"}]}");
+	free(r);
+	enqueue(e, cfg, 1);
+	drain(e);
+	reqs = fake_requests(&e->tg);
+	assert_int_equal(json_array_size(reqs), 2);
+	assert_int_equal(fake_req_int(reqs, 0, "status"), 429);
+	assert_int_equal(fake_req_int(reqs, 1, "status"), 200);
+	assert_true(fake_req_int(reqs, 1, "received_ms") -
+	    fake_req_int(reqs, 0, "received_ms") >= 1000);
+	json_decref(reqs);
+	reqs = fake_requests(&e->sl);
+	assert_int_equal(json_array_size(reqs), 2);
+	assert_int_equal(fake_req_int(reqs, 0, "status"), 429);
+	assert_true(fake_req_int(reqs, 1, "received_ms") -
+	    fake_req_int(reqs, 0, "received_ms") >= 1000);
+	json_decref(reqs);
+	dispatcher_get_stats(e->disp, &st);
+	assert_int_equal(st.waits, 2);
+	assert_int_equal(st.retries, 0);
+	assert_int_equal(st.delivered, 2);
+	stop(e);
+	config_free(cfg);
+	no_secrets_logged(e);
+}
+
+/* Permanent errors: unknown chat (400 chat not found) and a gone Slack
+ * webhook (404 no_service) go dead at once, reported and logged; the messages
+ * behind them still go out. */
+static void
+test_permanent_dead(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "41");
+	struct dispatcher_stats	 st;
+	int64_t			 counts[STORE_NSTATES];
+	struct terr		 err;
+	char			*r;
+	bool			 logged = false;
+
+	start(e, cfg, true);
+	r = fake_call(&e->sl, "/_fake/config", "{\"force\": [{\"status\": 404, \"body\": \"no_service\"}]}");
+	free(r);
+	enqueue(e, cfg, 1);
+	enqueue(e, cfg, 2);
+	drain(e);
+	assert_int_equal(store_count(e->store, counts, &err), 0);
+	assert_int_equal(counts[STORE_DEAD], 3);	/* 2 telegram, 1 slack */
+	assert_int_equal(counts[STORE_DELIVERED], 1);
+	dispatcher_get_stats(e->disp, &st);
+	assert_int_equal(st.dead, 3);
+	pthread_mutex_lock(&e->mu);
+	assert_int_equal(e->ndead, 3);
+	for (size_t i = 0; i < e->nlines; i++)
+		if (strstr(e->lines[i], "msg=\"message dead\"") != NULL &&
+		    strstr(e->lines[i], "reason=\"telegram: 400 Bad Request: chat not found\"") != NULL)
+			logged = true;
+	pthread_mutex_unlock(&e->mu);
+	assert_true(logged);
+	stop(e);
+	config_free(cfg);
+	no_secrets_logged(e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_down_then_up_in_order),
+		cmocka_unit_test(test_retry_after_honoured),
+		cmocka_unit_test(test_permanent_dead),
+	};
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
