@@ -49,6 +49,25 @@ out:
 	return rc;
 }
 
+/* Go's notify.TruncateInRunes: over n runes, keep n-1 and add U+2026. */
+static int
+truncate_runes(struct buf *v, size_t n)
+{
+	size_t	 runes = 0, i, cut = 0;
+
+	for (i = 0; i < v->len; i++)
+		if (((unsigned char)v->data[i] & 0xc0) != 0x80) {
+			if (runes == n - 1)
+				cut = i;
+			runes++;
+		}
+	if (runes <= n)
+		return 0;
+	v->len = cut;
+	v->data[cut] = '\0';
+	return buf_adds(v, "\xe2\x80\xa6");
+}
+
 static int
 slack_json(const struct slack_config *c, const struct notification *n,
     const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
@@ -72,9 +91,15 @@ slack_json(const struct slack_config *c, const struct notification *n,
 		goto oom;
 	if (buf_printf(b, "%s\"attachments\":[{", b->len == 1 ? "" : ",") == -1)
 		goto oom;
-	/* type attachment, in its field order. */
-	if (field(b, ctx, n, "title", c->title, true, true, err) == -1)
+	/* type attachment, in its field order. The title is cut to 1024
+	 * runes, the last one an ellipsis, as Alertmanager does. */
+	if (tt(ctx, n, c->title, &v, err) == -1)
 		goto out;
+	if (truncate_runes(&v, 1024) == -1)
+		goto oom;
+	if (v.len > 0 && (buf_adds(b, "\"title\":") == -1 ||
+	    jsonw_str(b, buf_str(&v), v.len) == -1))
+		goto oom;
 	{
 		bool f = b->data[b->len - 1] == '{';
 
@@ -128,10 +153,13 @@ slack_json(const struct slack_config *c, const struct notification *n,
 			if (a->confirm != NULL) {
 				if (buf_printf(b, "%s\"confirm\":{", b->len == open ? "" : ",") == -1)
 					goto oom;
-				if (field(b, ctx, n, "text", a->confirm->text, false, true, err) == -1 ||
-				    field(b, ctx, n, "title", a->confirm->title, true, false, err) == -1 ||
-				    field(b, ctx, n, "ok_text", a->confirm->ok_text, true, false, err) == -1 ||
-				    field(b, ctx, n, "dismiss_text", a->confirm->dismiss_text, true, false, err) == -1)
+				size_t copen = b->len;
+
+				/* Every confirm field is omitempty. */
+				if (field(b, ctx, n, "text", a->confirm->text, true, true, err) == -1 ||
+				    field(b, ctx, n, "title", a->confirm->title, true, b->len == copen, err) == -1 ||
+				    field(b, ctx, n, "ok_text", a->confirm->ok_text, true, b->len == copen, err) == -1 ||
+				    field(b, ctx, n, "dismiss_text", a->confirm->dismiss_text, true, b->len == copen, err) == -1)
 					goto out;
 				if (buf_addc(b, '}') == -1)
 					goto oom;
@@ -221,10 +249,13 @@ slack_send(const void *vcfg, const struct sender_send_ctx *ctx,
 	sender_http_post("slack", c->api_url, &c->http, ctx, payload, len,
 	    &resp, res);
 	body = buf_str(&resp.body);
-	if (res->status == SEND_OK && resp.status == 200 &&
-	    strcmp(body, "ok") != 0 && resp.body.len > 0) {
-		/* Slack answers 200 with an error word in some cases. */
-		send_result_set(res, SEND_PERMFAIL, -1, "slack: 200 %.100s", body);
+	if (res->status == SEND_OK && strcmp(body, "ok") != 0 &&
+	    !(body[0] == '{' && strstr(body, "\"ok\":true") != NULL)) {
+		/* Slack answers 2xx with an error in the body in some cases
+		 * (text for webhooks, {"ok":false} for the Web API); as in
+		 * Alertmanager that is not retried. */
+		send_result_set(res, SEND_PERMFAIL, -1, "slack: %ld %.100s",
+		    resp.status, body);
 	}
 	if (resp.status != 0 && res->status != SEND_OK) {
 		if (strcmp(body, "rate_limited") == 0)

@@ -23,7 +23,7 @@ struct fake {
 
 /* Starts tests/fakes/<script> with --port 0; config_json (may be NULL) is
  * passed with --config. Returns 0 when it listens. */
-static int
+static inline int
 fake_start(struct fake *f, const char *script, const char *config_json)
 {
 	char	 portfile[200], cfgfile[200], path[300], port[16] = "";
@@ -70,7 +70,7 @@ fake_start(struct fake *f, const char *script, const char *config_json)
 	return 0;
 }
 
-static void
+static inline void
 fake_stop(struct fake *f)
 {
 	char cmd[200];
@@ -85,7 +85,7 @@ fake_stop(struct fake *f)
 		return;
 }
 
-static size_t
+static inline size_t
 fake_collect(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct { char *p; size_t n; } *acc = arg;
@@ -102,7 +102,7 @@ fake_collect(char *data, size_t size, size_t nmemb, void *arg)
 
 /* GET (body NULL) or POST a control call; returns the response body
  * (caller frees) or NULL. */
-static char *
+static inline char *
 fake_call(struct fake *f, const char *path, const char *body)
 {
 	struct { char *p; size_t n; } acc = { NULL, 0 };
@@ -127,7 +127,7 @@ fake_call(struct fake *f, const char *path, const char *body)
 }
 
 /* The recorded requests as a JSON array (caller json_decref's). */
-static json_t *
+static inline json_t *
 fake_requests(struct fake *f)
 {
 	char	*s = fake_call(f, "/_fake/requests", NULL);
@@ -138,13 +138,13 @@ fake_requests(struct fake *f)
 }
 
 /* Field of request i as a string ("body", "path", ...). */
-static const char *
+static inline const char *
 fake_req_str(json_t *reqs, size_t i, const char *key)
 {
 	return json_string_value(json_object_get(json_array_get(reqs, i), key));
 }
 
-static long long
+static inline long long
 fake_req_int(json_t *reqs, size_t i, const char *key)
 {
 	return json_integer_value(json_object_get(json_array_get(reqs, i), key));

@@ -1,0 +1,317 @@
+/* test_sender_slack.c: the Slack and webhook senders against the fake Slack
+ * (which records any POST): Alertmanager's attachment JSON and v4 webhook
+ * body byte for byte, max_alerts truncation, send_resolved, and Slack's error
+ * strings classified. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "payload.h"
+#include "sender.h"
+#include "templates/tmpl.h"
+#include "fake_client.h"
+
+#define HOOK "/services/T000/B000/XXXXXXXX"
+
+struct env {
+	struct fake		 fake;
+	struct tmpl_set		*tmpl;
+	struct tmpl_opts	 opts;
+};
+
+static struct notification *
+fixture(const char *name)
+{
+	char		 path[512], body[16384];
+	FILE		*f;
+	size_t		 len;
+	struct terr	 err;
+	struct notification *n;
+
+	snprintf(path, sizeof(path), "%s/%s", TOCSIN_FIXTURES_DIR, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	len = fread(body, 1, sizeof(body), f);
+	fclose(f);
+	n = payload_parse(body, len, &err);
+	if (n == NULL)
+		fail_msg("%s: %s", name, err.msg);
+	return n;
+}
+
+static int
+setup(void **state)
+{
+	struct env	*e = calloc(1, sizeof(*e));
+	struct terr	 err;
+
+	assert_non_null(e);
+	assert_int_equal(fake_start(&e->fake, "fake_slack.py",
+	    "{\"rate_limits_enabled\": false}"), 0);
+	e->tmpl = tmpl_set_new();
+	assert_int_equal(tmpl_set_add_file(e->tmpl,
+	    "/usr/share/prometheus/alertmanager/default.tmpl", &err), 0);
+	e->opts.now_sec = 1795441781;
+	e->opts.local_tz = "UTC";
+	*state = e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env *e = *state;
+
+	fake_stop(&e->fake);
+	tmpl_set_free(e->tmpl);
+	free(e);
+	return 0;
+}
+
+static int
+reset(void **state)
+{
+	struct env	*e = *state;
+	char		*r = fake_call(&e->fake, "/_fake/reset", "{}");
+
+	assert_non_null(r);
+	free(r);
+	return 0;
+}
+
+static struct config *
+load(struct env *e, const char *kind, const char *url_path, const char *extra)
+{
+	char		 yaml[4096];
+	struct terr	 err;
+	struct config	*cfg;
+
+	snprintf(yaml, sizeof(yaml),
+	    "global:\n  resolve_timeout: 5m\nroute:\n  receiver: r\nreceivers:\n- name: r\n"
+	    "  %s_configs:\n  - %s: %s%s\n%s",
+	    kind, strcmp(kind, "slack") == 0 ? "api_url" : "url",
+	    e->fake.base, url_path, extra ? extra : "");
+	cfg = config_load_buffer("s.yml", "/tmp", yaml, strlen(yaml), &err);
+	if (cfg == NULL)
+		fail_msg("config: %s", err.msg);
+	return cfg;
+}
+
+/* Renders with ops for the first integration of kind and sends each part;
+ * returns the number of parts. */
+static size_t
+run(struct env *e, const struct sender_ops *ops, const void *cfg,
+    const struct notification *n, struct sender_parts *parts,
+    struct send_result *r)
+{
+	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
+	struct sender_send_ctx		 sctx = { "r", "x/0", NULL, 5000 };
+	struct terr			 err;
+
+	memset(parts, 0, sizeof(*parts));
+	if (ops->render(cfg, n, &rctx, parts, &err) == -1)
+		fail_msg("render: %s", err.msg);
+	for (size_t i = 0; i < parts->n; i++) {
+		ops->send(cfg, &sctx, parts->v[i].dest, parts->v[i].payload,
+		    parts->v[i].len, r);
+		assert_null(strstr(r->reason, "XXXXXXXX"));
+		assert_null(strstr(r->reason, "secret"));
+	}
+	return parts->n;
+}
+
+/* Default slack_config on the fixture: the exact body, and the fake took it. */
+static void
+test_slack_fixture_exact(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "slack", HOOK,
+	    "    channel: '#alerts'\n    send_resolved: true\n");
+	const struct receiver	*rc = config_receiver(cfg, "r");
+	struct notification	*n = fixture("ssh-login-firing.json");
+	struct sender_parts	 parts;
+	struct send_result	 r;
+	json_t			*reqs;
+	const char		*want =
+	    "{\"channel\":\"#alerts\",\"username\":\"Alertmanager\","
+	    "\"attachments\":[{\"title\":\"[FIRING:1] SSHLoginFromNonLAN (homelab:9100 critical 203.0.113.7)\","
+	    "\"title_link\":\"http://alertmanager.lan:9093/#/alerts?receiver=tocsin\","
+	    "\"text\":\"\",\"fallback\":\"[FIRING:1] SSHLoginFromNonLAN (homelab:9100 critical 203.0.113.7) | http://alertmanager.lan:9093/#/alerts?receiver=tocsin\","
+	    "\"callback_id\":\"\",\"footer\":\"\",\"color\":\"danger\","
+	    "\"mrkdwn_in\":[\"fallback\",\"pretext\",\"text\"]}]}\n";
+
+	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r), 1);
+	assert_string_equal(parts.v[0].payload, want);
+	assert_int_equal(strncmp(parts.v[0].dest, "slack:", 6), 0);
+	assert_int_equal(strlen(parts.v[0].dest), 6 + 16);
+	assert_int_equal(r.status, SEND_OK);
+	reqs = fake_requests(&e->fake);
+	assert_int_equal(json_array_size(reqs), 1);
+	assert_string_equal(fake_req_str(reqs, 0, "path"), HOOK);
+	assert_string_equal(fake_req_str(reqs, 0, "body"), want);
+	json_decref(reqs);
+	sender_parts_free(&parts);
+	notification_free(n);
+	config_free(cfg);
+}
+
+/* Fields (short falling back to short_fields), actions, omitted empties. */
+static void
+test_slack_fields_actions(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "slack", HOOK,
+	    "    title: 'T'\n    title_link: ''\n    text: '{{ .CommonLabels.severity }}'\n"
+	    "    fallback: ''\n    footer: 'f'\n    color: ''\n    username: ''\n"
+	    "    icon_emoji: ':fire:'\n    link_names: true\n    short_fields: true\n"
+	    "    mrkdwn_in: [text]\n"
+	    "    fields:\n    - title: a\n      value: '1'\n    - title: b\n      value: '2'\n      short: false\n"
+	    "    actions:\n    - type: button\n      text: Runbook\n      url: 'http://rb/x'\n"
+	    "    - type: button\n      text: Ack\n      name: ack\n      value: v\n"
+	    "      confirm:\n        text: Sure?\n        ok_text: Yes\n");
+	const struct receiver	*rc = config_receiver(cfg, "r");
+	struct notification	*n = fixture("ssh-login-firing.json");
+	struct sender_parts	 parts;
+	struct send_result	 r;
+
+	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r), 1);
+	assert_string_equal(parts.v[0].payload,
+	    "{\"icon_emoji\":\":fire:\",\"link_names\":true,"
+	    "\"attachments\":[{\"title\":\"T\",\"text\":\"critical\",\"fallback\":\"\","
+	    "\"callback_id\":\"\",\"fields\":[{\"title\":\"a\",\"value\":\"1\",\"short\":true},"
+	    "{\"title\":\"b\",\"value\":\"2\",\"short\":false}],"
+	    "\"actions\":[{\"type\":\"button\",\"text\":\"Runbook\",\"url\":\"http://rb/x\"},"
+	    "{\"type\":\"button\",\"text\":\"Ack\",\"name\":\"ack\",\"value\":\"v\","
+	    "\"confirm\":{\"text\":\"Sure?\",\"ok_text\":\"Yes\"}}],"
+	    "\"footer\":\"f\",\"mrkdwn_in\":[\"text\"]}]}\n");
+	assert_int_equal(r.status, SEND_OK);
+	sender_parts_free(&parts);
+	notification_free(n);
+	config_free(cfg);
+}
+
+/* Slack's answers: error words permanent, rate_limited waits Retry-After,
+ * rollup_error and 5xx transient. send_resolved false drops resolved. */
+static void
+test_slack_classification(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "slack", "/services/T000/B001/secret", NULL);
+	const struct receiver	*rc = config_receiver(cfg, "r");
+	struct notification	*n = fixture("ssh-login-firing.json");
+	struct notification	*res = fixture("ssh-login-resolved.json");
+	struct sender_parts	 parts;
+	struct send_result	 r;
+	char			*s;
+
+	/* Unknown webhook: 403 invalid_token. */
+	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	assert_int_equal(r.status, SEND_PERMFAIL);
+	assert_string_equal(r.reason, "slack: 403 invalid_token");
+	sender_parts_free(&parts);
+	config_free(cfg);
+
+	cfg = load(e, "slack", HOOK, NULL);
+	rc = config_receiver(cfg, "r");
+	s = fake_call(&e->fake, "/_fake/config",
+	    "{\"force\": [{\"status\": 429, \"retry_after\": 3}, {\"status\": 500},"
+	    " {\"status\": 404, \"body\": \"channel_not_found\"},"
+	    " {\"status\": 200, \"body\": \"invalid_payload\"}]}");
+	free(s);
+	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	assert_int_equal(r.status, SEND_TEMPFAIL);
+	assert_int_equal(r.retry_after_ms, 3000);
+	assert_string_equal(r.reason, "slack: 429 rate_limited");
+	sender_parts_free(&parts);
+	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	assert_int_equal(r.status, SEND_TEMPFAIL);
+	assert_int_equal(r.retry_after_ms, -1);
+	assert_string_equal(r.reason, "slack: 500 rollup_error");
+	sender_parts_free(&parts);
+	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	assert_int_equal(r.status, SEND_PERMFAIL);
+	assert_string_equal(r.reason, "slack: 404 channel_not_found");
+	sender_parts_free(&parts);
+	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	assert_int_equal(r.status, SEND_PERMFAIL);
+	assert_string_equal(r.reason, "slack: 200 invalid_payload");
+	sender_parts_free(&parts);
+	/* Slack's default send_resolved is false. */
+	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], res, &parts, &r), 0);
+	sender_parts_free(&parts);
+	notification_free(n);
+	notification_free(res);
+	config_free(cfg);
+}
+
+/* Webhook: the v4 payload as Alertmanager sends it (Go encoder newline),
+ * cut to max_alerts with truncatedAlerts, basic auth sent. */
+static void
+test_webhook(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "webhook", HOOK,
+	    "    max_alerts: 1\n    http_config:\n      basic_auth:\n"
+	    "        username: u\n        password: p\n");
+	const struct receiver	*rc = config_receiver(cfg, "r");
+	struct notification	*n = fixture("llm-error-rate-mixed-severity.json");
+	struct notification	*want_n;
+	struct sender_parts	 parts;
+	struct send_result	 r;
+	struct terr		 err;
+	char			*want, *got;
+	json_t			*reqs, *hdrs;
+	bool			 auth = false;
+
+	assert_int_equal(run(e, &sender_webhook_ops, &rc->webhook[0], n, &parts, &r), 1);
+	/* Expected: the first alert's notification with truncatedAlerts 1. */
+	want_n = notification_subset(n, (size_t[]){ 0 }, 1, n->receiver);
+	want_n->truncated_alerts = 1;
+	want = payload_to_json(want_n, &err);
+	assert_non_null(want);
+	assert_int_equal(parts.v[0].len, strlen(want) + 1);
+	assert_memory_equal(parts.v[0].payload, want, strlen(want));
+	assert_int_equal(parts.v[0].payload[strlen(want)], '\n');
+	assert_non_null(strstr(want, "\"truncatedAlerts\":1"));
+	/* The fake Slack records the request and refuses it as no Slack
+	 * payload: 400 is permanent for a webhook. */
+	assert_int_equal(r.status, SEND_PERMFAIL);
+	assert_string_equal(r.reason, "webhook: 400 no_text");
+	reqs = fake_requests(&e->fake);
+	got = strdup(fake_req_str(reqs, 0, "body"));
+	assert_string_equal(fake_req_str(reqs, 0, "path"), HOOK);
+	hdrs = json_object_get(json_array_get(reqs, 0), "headers");
+	for (size_t i = 0; i < json_array_size(hdrs); i++) {
+		json_t *h = json_array_get(hdrs, i);
+
+		if (strcasecmp(json_string_value(json_array_get(h, 0)), "Authorization") == 0)
+			auth = strcmp(json_string_value(json_array_get(h, 1)),
+			    "Basic dTpw") == 0;
+	}
+	assert_true(auth);
+	assert_memory_equal(got, parts.v[0].payload, parts.v[0].len);
+	free(got);
+	json_decref(reqs);
+	free(want);
+	notification_free(want_n);
+	sender_parts_free(&parts);
+	notification_free(n);
+	config_free(cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_slack_fixture_exact, reset),
+		cmocka_unit_test_setup(test_slack_fields_actions, reset),
+		cmocka_unit_test_setup(test_slack_classification, reset),
+		cmocka_unit_test_setup(test_webhook, reset),
+	};
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
