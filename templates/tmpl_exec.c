@@ -778,6 +778,18 @@ print_value(struct exec *x, const struct val *v, const struct node *pipe)
 		const struct node	*last = pipe->kids[pipe->nkids - 1];
 		const char		*fn = NULL;
 
+		/* html/template only allows them as the last command */
+		for (size_t i = 0; i + 1 < pipe->nkids; i++) {
+			const struct node *c = pipe->kids[i];
+
+			if (c->nkids > 0 && c->kids[0]->k == N_IDENT &&
+			    (strcmp(c->kids[0]->s, "html") == 0 ||
+			    strcmp(c->kids[0]->s, "urlquery") == 0)) {
+				x->at = c;
+				return xerr(x, "predefined escaper \"%s\" "
+				    "disallowed in template", c->kids[0]->s);
+			}
+		}
 		/* a trailing html/urlquery stands in for the context escaper */
 		if (last->nkids > 0 && last->kids[0]->k == N_IDENT &&
 		    (strcmp(last->kids[0]->s, "html") == 0 ||

@@ -40,6 +40,20 @@ hspace(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
+/* Follows JS string literals so values inside quotes are escaped as string
+ * content and values outside as whole JS values. */
+static void
+js_track(struct hctx *h, const char *s, size_t i)
+{
+	char c = s[i];
+
+	if (h->jsq) {
+		if (c == h->jsq && (i == 0 || s[i - 1] != '\\'))
+			h->jsq = 0;
+	} else if (c == '"' || c == '\'' || c == '`')
+		h->jsq = c;
+}
+
 /* Feeds template text through the context machine, writing it out minus
  * HTML comments. */
 int
@@ -76,6 +90,14 @@ html_text(struct exec *x, const char *s, size_t len)
 					return -1;
 				i = j;
 				h->state = H_TAG;
+				continue;
+			}
+			/* html/template escapes a '<' that opens no tag */
+			if (c == '<' && !(len - i >= 9 &&
+			    strncasecmp(s + i, "<!DOCTYPE", 9) == 0)) {
+				if (buf_adds(x->out, "&lt;") == -1)
+					return -1;
+				i++;
 				continue;
 			}
 			break;
@@ -129,6 +151,7 @@ html_text(struct exec *x, const char *s, size_t len)
 				break;
 			h->state = H_ATTR;
 			h->url = U_NONE;
+			h->jsq = 0;
 			if (c == '"' || c == '\'') {
 				h->delim = c;
 				break;
@@ -143,6 +166,8 @@ html_text(struct exec *x, const char *s, size_t len)
 					continue;
 				break;
 			}
+			if (h->attr == A_JS)
+				js_track(h, s, i);
 			if (h->attr == A_URL) {
 				if (c == '?' || c == '#')
 					h->url = U_QUERY;
@@ -155,8 +180,17 @@ html_text(struct exec *x, const char *s, size_t len)
 			if (c == '<' && s[i + 1] == '/' && i + 2 + strlen(h->elem) <= len &&
 			    strncasecmp(s + i + 2, h->elem, strlen(h->elem)) == 0) {
 				h->state = H_TEXT;
+				h->jsq = 0;
 				continue;
 			}
+			if (h->state == H_RCDATA && c == '<') {
+				if (buf_adds(x->out, "&lt;") == -1)
+					return -1;
+				i++;
+				continue;
+			}
+			if (h->state == H_RAWTEXT && strcmp(h->elem, "script") == 0)
+				js_track(h, s, i);
 			break;
 		}
 		if (buf_addc(x->out, c) == -1)
@@ -261,6 +295,81 @@ safe_url(const char *s)
 	    (colon - s == 6 && strncasecmp(s, "mailto", 6) == 0);
 }
 
+/* html/template's jsStrEscaper: content of a JS string literal. */
+static int
+js_str(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char	c = (unsigned char)*s;
+		int		r;
+
+		switch (c) {
+		case '\0': r = buf_adds(b, "\\u0000"); break;
+		case '\t': r = buf_adds(b, "\\t"); break;
+		case '\n': r = buf_adds(b, "\\n"); break;
+		case '\v': r = buf_adds(b, "\\u000b"); break;
+		case '\f': r = buf_adds(b, "\\f"); break;
+		case '\r': r = buf_adds(b, "\\r"); break;
+		case '"': r = buf_adds(b, "\\u0022"); break;
+		case '&': r = buf_adds(b, "\\u0026"); break;
+		case '\'': r = buf_adds(b, "\\u0027"); break;
+		case '+': r = buf_adds(b, "\\u002b"); break;
+		case '/': r = buf_adds(b, "\\/"); break;
+		case '<': r = buf_adds(b, "\\u003c"); break;
+		case '>': r = buf_adds(b, "\\u003e"); break;
+		case '\\': r = buf_adds(b, "\\\\"); break;
+		default:
+			if (c < 0x20)
+				r = buf_printf(b, "\\u%04x", c);
+			else if (c == 0xe2 && (unsigned char)s[1] == 0x80 &&
+			    ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)) {
+				r = buf_printf(b, "\\u%s", s[2] == (char)0xa8 ?
+				    "2028" : "2029");
+				s += 2;
+			} else
+				r = buf_addc(b, (char)c);
+		}
+		if (r == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* html/template's jsValEscaper: a whole JS value, as JSON; strings quoted,
+ * anything else padded with spaces so it cannot merge with its neighbours. */
+static int
+js_val(struct buf *b, const struct val *v, const char *s)
+{
+	if (val_is_stringish(v)) {
+		if (buf_addc(b, '"') == -1)
+			return -1;
+		for (; *s; s++) {
+			unsigned char	c = (unsigned char)*s;
+			int		r;
+
+			switch (c) {
+			case '"': r = buf_adds(b, "\\\""); break;
+			case '\\': r = buf_adds(b, "\\\\"); break;
+			case '\n': r = buf_adds(b, "\\n"); break;
+			case '\r': r = buf_adds(b, "\\r"); break;
+			case '\t': r = buf_adds(b, "\\t"); break;
+			case '<': r = buf_adds(b, "\\u003c"); break;
+			case '>': r = buf_adds(b, "\\u003e"); break;
+			case '&': r = buf_adds(b, "\\u0026"); break;
+			default:
+				r = c < 0x20 ? buf_printf(b, "\\u%04x", c) :
+				    buf_addc(b, (char)c);
+			}
+			if (r == -1)
+				return -1;
+		}
+		return buf_addc(b, '"');
+	}
+	if (v->t == V_BOOL || v->t == V_INT || v->t == V_FLOAT)
+		return buf_printf(b, " %s ", s);
+	return buf_printf(b, " %s ", "null");
+}
+
 /* Prints a value escaped for the current context. last is the name of the
  * pipeline's last function when it is a predefined escaper ("html",
  * "urlquery"), which then stands in for the equivalent context escaper. */
@@ -311,7 +420,12 @@ html_value(struct exec *x, const struct val *v, const char *last)
 				    h->delim == ' ');
 			break;
 		}
-		if (is_html)
+		if (h->attr == A_JS) {
+			r = h->jsq ? js_str(&tmp, s) : js_val(&tmp, v, s);
+			if (r == 0)
+				r = esc_html_ctx(x->out, buf_str(&tmp), false,
+				    h->delim == ' ');
+		} else if (is_html)
 			r = buf_adds(x->out, s);
 		else if (safe) {
 			r = strip_tags(&tmp, s);
@@ -333,8 +447,15 @@ html_value(struct exec *x, const struct val *v, const char *last)
 		r = buf_adds(x->out, ok ? s : "ZgotmplZ");
 		break;
 	}
+	case H_RAWTEXT:
+		if (strcmp(h->elem, "script") == 0) {
+			r = h->jsq ? js_str(x->out, s) : js_val(x->out, v, s);
+			break;
+		}
+		r = esc_html_ctx(x->out, s, safe, false);
+		break;
 	default:
-		/* script/style bodies and unquoted starts: escape as text */
+		/* style bodies and other starts: escape as text */
 		r = esc_html_ctx(x->out, s, safe, false);
 		break;
 	}

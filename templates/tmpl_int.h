@@ -193,6 +193,7 @@ struct tvar {
 /* The HTML context of an HTML render (tmpl_html.c). */
 struct hctx {
 	int	 state, attr, url;
+	char	 jsq;	/* quote of the JS string literal we are in, or 0 */
 	char	 delim;
 	char	 elem[16];
 	char	 attrname[32];
