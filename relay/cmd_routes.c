@@ -89,7 +89,7 @@ out:
 int
 cmd_config_routes(int argc, char **argv)
 {
-	const char	*file = NULL, *expect = NULL, *sub = "show";
+	const char	*file = NULL, *expect = NULL, *sub = "show", *base;
 	bool		 tree = false, help = false;
 	struct flag_list pos = { NULL, 0 };
 	struct config	*cfg = NULL;
@@ -140,8 +140,16 @@ cmd_config_routes(int argc, char **argv)
 		    "a running Alertmanager)");
 		goto out;
 	}
+	/* kingpin's ExistingFile checks, with its messages. */
 	if (stat(file, &st) == -1) {
 		snprintf(err.msg, sizeof(err.msg), "path '%s' does not exist", file);
+		rc = fail(err.msg);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		base = strrchr(file, '/');
+		snprintf(err.msg, sizeof(err.msg), "'%s' is a directory",
+		    base && base[1] ? base + 1 : file);
 		rc = fail(err.msg);
 		goto out;
 	}
