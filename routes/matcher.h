@@ -67,8 +67,10 @@ int	matchers_add(struct matchers *ms, struct matcher *m) WARN_UNUSED;
 
 /* Alertmanager semantics: a missing label matches as the empty string.
  * Regexes decide like Go's regexp: an invalid UTF-8 byte in the value reads
- * as U+FFFD, and no pattern makes matching give a wrong answer or hang
- * (PCRE2's non-backtracking DFA matcher decides). */
+ * as U+FFFD, and PCRE2's DFA matcher decides, which (like RE2) does not
+ * backtrack, so patterns that defeat backtracking still get the right
+ * answer; only if its workspace runs out does a bounded backtracking match
+ * decide (failing as "no match" past its limit). */
 bool	matcher_matches(const struct matcher *m, const char *value);
 bool	matchers_match(const struct matchers *ms, const struct kv *labels);
 
