@@ -134,29 +134,13 @@ load(struct env *e, const char *chat)
 	return cfg;
 }
 
-/* Opens a fresh store and starts a dispatcher with fast backoff. */
 static void
-start(struct env *e, const struct config *cfg, bool limits_on)
+start_dispatcher(struct env *e, const struct config *cfg, bool limits_on)
 {
-	struct store_params		 sp;
 	struct dispatcher_params	 dp;
 	struct sender_limits		 lim;
 	struct terr			 err;
-	char				*r;
 
-	r = fake_call(&e->tg, "/_fake/reset", "{}");
-	free(r);
-	r = fake_call(&e->sl, "/_fake/reset", "{}");
-	free(r);
-	snprintf(e->dir, sizeof(e->dir), "/tmp/tocsin-disp-XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	memset(&sp, 0, sizeof(sp));
-	sp.path = e->dir;
-	sp.on_enqueue = on_enqueue;
-	sp.on_enqueue_arg = e;
-	e->store = store_open(&sp, &err);
-	if (e->store == NULL)
-		fail_msg("store: %s", err.msg);
 	sender_limits_default(&lim);
 	if (!limits_on)
 		memset(&lim, 0, sizeof(lim));
@@ -175,6 +159,38 @@ start(struct env *e, const struct config *cfg, bool limits_on)
 	__atomic_store_n(&e->disp, dispatcher_start(&dp, &err), __ATOMIC_RELEASE);
 	if (e->disp == NULL)
 		fail_msg("dispatcher: %s", err.msg);
+}
+
+/* Opens a fresh store and (unless held) starts a dispatcher with fast
+ * backoff. */
+static void
+start_held(struct env *e, const struct config *cfg, bool limits_on, bool hold)
+{
+	struct store_params		 sp;
+	struct terr			 err;
+	char				*r;
+
+	r = fake_call(&e->tg, "/_fake/reset", "{}");
+	free(r);
+	r = fake_call(&e->sl, "/_fake/reset", "{}");
+	free(r);
+	snprintf(e->dir, sizeof(e->dir), "/tmp/tocsin-disp-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	memset(&sp, 0, sizeof(sp));
+	sp.path = e->dir;
+	sp.on_enqueue = on_enqueue;
+	sp.on_enqueue_arg = e;
+	e->store = store_open(&sp, &err);
+	if (e->store == NULL)
+		fail_msg("store: %s", err.msg);
+	if (!hold)
+		start_dispatcher(e, cfg, limits_on);
+}
+
+static void
+start(struct env *e, const struct config *cfg, bool limits_on)
+{
+	start_held(e, cfg, limits_on, false);
 }
 
 static void
@@ -380,6 +396,63 @@ test_permanent_dead(void **state)
 	no_secrets_logged(e);
 }
 
+/* Default limits: 1/s per Telegram chat and per Slack webhook, seen as the
+ * gaps between requests on the fake's clock (the fake's own limits off). */
+static void
+test_rate_limits(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "42");
+	struct fake		*fk[2] = { &e->tg, &e->sl };
+	char			 got[128];
+
+	start(e, cfg, true);
+	for (int i = 1; i <= 3; i++)
+		enqueue(e, cfg, i);
+	drain(e);
+	for (int k = 0; k < 2; k++) {
+		json_t *reqs = fake_requests(fk[k]);
+
+		assert_int_equal(json_array_size(reqs), 3);
+		for (size_t i = 1; i < 3; i++)
+			assert_true(fake_req_int(reqs, i, "received_ms") -
+			    fake_req_int(reqs, i - 1, "received_ms") >= 1000);
+		json_decref(reqs);
+	}
+	accepted(&e->tg, true, got, sizeof(got));
+	assert_string_equal(got, "m1,m2,m3");
+	stop(e);
+	config_free(cfg);
+}
+
+/* Messages stored while no dispatcher runs (a restart) go out when one
+ * starts; a stop leaves nothing half-marked. */
+static void
+test_resume_on_start(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "42");
+	int64_t			 counts[STORE_NSTATES];
+	struct terr		 err;
+	char			 got[128];
+
+	start_held(e, cfg, false, true);
+	for (int i = 1; i <= 4; i++)
+		enqueue(e, cfg, i);
+	assert_int_equal(store_count(e->store, counts, &err), 0);
+	assert_int_equal(counts[STORE_PENDING], 8);
+	start_dispatcher(e, cfg, false);
+	drain(e);
+	accepted(&e->tg, true, got, sizeof(got));
+	assert_string_equal(got, "m1,m2,m3,m4");
+	accepted(&e->sl, false, got, sizeof(got));
+	assert_string_equal(got, "m1,m2,m3,m4");
+	assert_int_equal(store_count(e->store, counts, &err), 0);
+	assert_int_equal(counts[STORE_DELIVERED], 8);
+	stop(e);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -387,6 +460,8 @@ main(void)
 		cmocka_unit_test(test_down_then_up_in_order),
 		cmocka_unit_test(test_retry_after_honoured),
 		cmocka_unit_test(test_permanent_dead),
+		cmocka_unit_test(test_rate_limits),
+		cmocka_unit_test(test_resume_on_start),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
