@@ -3,9 +3,12 @@
 # runs `config routes [test]` with both tocsin-relay and amtool, and reports
 # every difference in stdout or exit status.
 #
-#   gen_routes.py DIR RELAY AMTOOL
+#   gen_routes.py DIR RELAY AMTOOL [CONFIGS]
 #
+# CONFIGS is a directory of hand-written configs (tests/compat/configs) that
+# both programs load; their trees are compared too.
 # Everything is generated from a fixed seed, so a failure reproduces.
+import glob
 import json
 import os
 import random
@@ -328,6 +331,11 @@ def main():
                            "--config.file=" + path] + args)
         for argv in checks:
             cmp.check(argv)
+    if len(sys.argv) > 4:
+        for path in sorted(glob.glob(os.path.join(sys.argv[4], "*.yml"))):
+            cmp.check(["config", "routes", "--config.file=" + path])
+            for args in ([], ["severity=critical"], ["severity=warning", "team=db"]):
+                cmp.check(["config", "routes", "test", "--tree", "--config.file=" + path] + args)
     syntax_phase(cmp, rng, out)
     regex_phase(cmp, rng, out)
     print(f"routes_amtool: {cmp.total} comparisons, {cmp.same} identical")

@@ -22,4 +22,4 @@ if [[ ! -x $TOCSIN_RELAY ]]; then
 fi
 
 exec python3 "$TOCSIN_SOURCE_DIR/tests/compat/gen_routes.py" "$TMP/routes" \
-    "$TOCSIN_RELAY" "$AMTOOL"
+    "$TOCSIN_RELAY" "$AMTOOL" "$TOCSIN_SOURCE_DIR/tests/compat/configs"
