@@ -20,6 +20,8 @@
 
 struct job {
 	struct store_entry	*e;
+	struct rl_want		 w[8];		/* the buckets it was charged to */
+	size_t			 nw;
 	const struct sender_ops	*ops;
 	const void		*cfg;
 	struct job		*next;
@@ -190,6 +192,7 @@ worker_main(void *arg)
 		r.retry_after_ms = -1;
 		j->ops->send(j->cfg, &ctx, j->e->dest, j->e->payload,
 		    j->e->payload_len, &r);
+		ratelimit_done(d->rl, j->w, j->nw);
 		settle(d, j->e, &r);
 
 		pthread_mutex_lock(&d->mu);
@@ -249,6 +252,8 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 		return;
 	}
 	j->e = e;
+	memcpy(j->w, w, nw * sizeof(w[0]));
+	j->nw = nw;
 	j->ops = ops;
 	j->cfg = cfg;
 	pthread_mutex_lock(&d->mu);

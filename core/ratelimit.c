@@ -1,5 +1,6 @@
 /* ratelimit.c: token buckets with an injected clock (see ratelimit.h). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ struct bucket {
 };
 
 struct ratelimit {
+	pthread_mutex_t	 mu;
 	rl_clock_fn	 clock;
 	void		*arg;
 	struct bucket	*b;
@@ -25,6 +27,7 @@ ratelimit_new(rl_clock_fn clock, void *arg)
 
 	if ((rl = calloc(1, sizeof(*rl))) == NULL)
 		return NULL;
+	pthread_mutex_init(&rl->mu, NULL);
 	rl->clock = clock;
 	rl->arg = arg;
 	return rl;
@@ -38,6 +41,7 @@ ratelimit_free(struct ratelimit *rl)
 	for (size_t i = 0; i < rl->n; i++)
 		free(rl->b[i].key);
 	free(rl->b);
+	pthread_mutex_destroy(&rl->mu);
 	free(rl);
 }
 
@@ -74,8 +78,8 @@ burst_of(const struct rl_rate *r)
 	return r->burst < 1 ? 1 : r->burst;
 }
 
-int64_t
-ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n)
+static int64_t
+take_locked(struct ratelimit *rl, const struct rl_want *w, size_t n)
 {
 	struct bucket	*bk[16];
 	int64_t		 now = rl->clock(rl->arg), wait = 0;
@@ -116,4 +120,32 @@ ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n)
 		if (bk[i] != NULL)
 			bk[i]->tokens -= 1.0;
 	return 0;
+}
+
+int64_t
+ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n)
+{
+	int64_t rc;
+
+	pthread_mutex_lock(&rl->mu);
+	rc = take_locked(rl, w, n);
+	pthread_mutex_unlock(&rl->mu);
+	return rc;
+}
+
+void
+ratelimit_done(struct ratelimit *rl, const struct rl_want *w, size_t n)
+{
+	int64_t now = rl->clock(rl->arg);
+
+	pthread_mutex_lock(&rl->mu);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < rl->n && !w[i].shared; k++)
+			if (strcmp(rl->b[k].key, w[i].key) == 0) {
+				/* What accrued while in flight is dropped. */
+				if (now > rl->b[k].last)
+					rl->b[k].last = now;
+				break;
+			}
+	pthread_mutex_unlock(&rl->mu);
 }

@@ -4,6 +4,7 @@
 #ifndef TOCSIN_RATELIMIT_H
 #define TOCSIN_RATELIMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,12 +20,13 @@ struct rl_rate {
 struct rl_want {
 	char		key[160];	/* e.g. "tg-chat:<bot id>:<chat>"; never a secret */
 	struct rl_rate	rate;
+	bool		shared;		/* used by many destinations at once (a bot) */
 };
 
 struct ratelimit;
 
 /* A limiter reading clock(arg). Caller frees with ratelimit_free. NULL when
- * memory runs out. Not thread-safe: the dispatcher thread alone uses it. */
+ * memory runs out. Thread-safe. */
 struct ratelimit *ratelimit_new(rl_clock_fn clock, void *arg);
 void	ratelimit_free(struct ratelimit *rl);
 
@@ -35,5 +37,16 @@ void	ratelimit_free(struct ratelimit *rl);
  * Returns -1 only when memory runs out.
  */
 int64_t	ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n);
+
+/*
+ * Called when the request a take was for has been answered: the buckets of
+ * w[0..n-1] start refilling only now. The service counts a request when it
+ * arrives, which is some time after the take; restarting the refill at the
+ * answer makes the next request of that destination arrive at least a full
+ * interval after this one did, however slow this one was to get there.
+ * Shared buckets are left alone: other destinations' requests keep using
+ * them meanwhile.
+ */
+void	ratelimit_done(struct ratelimit *rl, const struct rl_want *w, size_t n);
 
 #endif

@@ -279,6 +279,7 @@ slack_limits(const char *dest, const struct sender_limits *lim,
 {
 	if (max < 1)
 		return 0;
+	memset(w, 0, sizeof(*w));
 	snprintf(w[0].key, sizeof(w[0].key), "%s", dest);
 	w[0].rate = lim->slack_url;
 	return 1;

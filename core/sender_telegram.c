@@ -331,6 +331,7 @@ tg_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
 	memcpy(bot, dest + 9, bl);
 	bot[bl] = '\0';
 	chat++;
+	memset(w, 0, 3 * sizeof(*w));
 	snprintf(w[n].key, sizeof(w[n].key), "tg-chat:%s:%s", bot, chat);
 	w[n++].rate = lim->tg_chat;
 	if (chat[0] == '-') {
@@ -338,6 +339,7 @@ tg_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
 		w[n++].rate = lim->tg_group;
 	}
 	snprintf(w[n].key, sizeof(w[n].key), "tg-bot:%s", bot);
+	w[n].shared = true;
 	w[n++].rate = lim->tg_bot;
 	return n;
 }

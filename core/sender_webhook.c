@@ -86,6 +86,7 @@ wh_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
 {
 	if (max < 1)
 		return 0;
+	memset(w, 0, sizeof(*w));
 	snprintf(w[0].key, sizeof(w[0].key), "%s", dest);
 	w[0].rate = lim->webhook_url;
 	return 1;

@@ -109,6 +109,30 @@ test_unlimited(void **state)
 	ratelimit_free(rl);
 }
 
+/* ratelimit_done restarts the refill of a destination's bucket at the
+ * answer, and leaves shared buckets alone. */
+static void
+test_done_restarts_refill(void **state)
+{
+	int64_t			 now = 0;
+	struct ratelimit	*rl = ratelimit_new(fake_clock, &now);
+	struct rl_want		 w[2] = { want("chat:1", 1, 1), want("bot:9", 1, 1) };
+	struct rl_want		 other = want("bot:9", 1, 1);
+
+	(void)state;
+	w[1].shared = true;
+	assert_int_equal(ratelimit_take(rl, w, 2), 0);
+	now = 700;		/* the answer came 700 ms later */
+	ratelimit_done(rl, w, 2);
+	now = 1000;
+	/* The chat refills from 700; the bot from 0. */
+	assert_int_equal(ratelimit_take(rl, w, 2), 700);
+	assert_int_equal(ratelimit_take(rl, &other, 1), 0);
+	now = 1700;
+	assert_int_equal(ratelimit_take(rl, w, 1), 0);
+	ratelimit_free(rl);
+}
+
 int
 main(void)
 {
@@ -117,6 +141,7 @@ main(void)
 		cmocka_unit_test(test_group_burst),
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_unlimited),
+		cmocka_unit_test(test_done_restarts_refill),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
