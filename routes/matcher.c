@@ -247,9 +247,29 @@ bad:
 	return re2_error(x, "invalid escape sequence", start, (size_t)(x->p - start));
 }
 
-static const char *const posix_classes[] = {
-	"alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
-	"print", "punct", "space", "upper", "word", "xdigit", NULL,
+/* Go's POSIX classes and their ASCII ranges. The ranges are emitted
+ * instead of PCRE2's [:name:] because under (?i) Go folds a class like any
+ * other (so (?i)[[:upper:]] takes U+212A KELVIN SIGN), which PCRE2 does for
+ * ranges but not for its POSIX classes. */
+static const struct {
+	const char	*name;
+	const char	*ranges;
+} posix_classes[] = {
+	{ "alnum", "\\x{30}-\\x{39}\\x{41}-\\x{5a}\\x{61}-\\x{7a}" },
+	{ "alpha", "\\x{41}-\\x{5a}\\x{61}-\\x{7a}" },
+	{ "ascii", "\\x{0}-\\x{7f}" },
+	{ "blank", "\\x{9}\\x{20}" },
+	{ "cntrl", "\\x{0}-\\x{1f}\\x{7f}" },
+	{ "digit", "\\x{30}-\\x{39}" },
+	{ "graph", "\\x{21}-\\x{7e}" },
+	{ "lower", "\\x{61}-\\x{7a}" },
+	{ "print", "\\x{20}-\\x{7e}" },
+	{ "punct", "\\x{21}-\\x{2f}\\x{3a}-\\x{40}\\x{5b}-\\x{60}\\x{7b}-\\x{7e}" },
+	{ "space", "\\x{9}-\\x{d}\\x{20}" },
+	{ "upper", "\\x{41}-\\x{5a}" },
+	{ "word", "\\x{30}-\\x{39}\\x{41}-\\x{5a}\\x{5f}\\x{61}-\\x{7a}" },
+	{ "xdigit", "\\x{30}-\\x{39}\\x{41}-\\x{46}\\x{61}-\\x{66}" },
+	{ NULL, NULL },
 };
 
 /* The names Go's regexp knows after \p: "Any", the Unicode general
@@ -409,20 +429,26 @@ re2_class(struct re2 *x)
 		if (x->p[0] == '[' && x->p[1] == ':' && x->p[2] != '\0' &&
 		    (end = strstr(x->p + 2, ":]")) != NULL) {
 			len = (size_t)(end + 2 - x->p);
-			for (k = 0; posix_classes[k]; k++) {
-				size_t l = strlen(posix_classes[k]);
+			for (k = 0; posix_classes[k].name; k++) {
+				size_t l = strlen(posix_classes[k].name);
 				const char *nm = x->p + 2;
 
 				if (*nm == '^')
 					nm++;
 				if ((size_t)(end - nm) == l &&
-				    memcmp(nm, posix_classes[k], l) == 0)
+				    memcmp(nm, posix_classes[k].name, l) == 0)
 					break;
 			}
-			if (posix_classes[k] == NULL)
+			if (posix_classes[k].name == NULL)
 				return re2_error(x, "invalid character class range",
 				    x->p, len);
-			if (re2_emit(x, "%.*s", (int)len, x->p) == -1)
+			/* A negated one stays PCRE2's (folding differs only
+			 * for U+212A and U+017F there). */
+			if (x->p[2] == '^')
+				rc = re2_emit(x, "%.*s", (int)len, x->p);
+			else
+				rc = re2_emit(x, "%s", posix_classes[k].ranges);
+			if (rc == -1)
 				return -1;
 			x->p += len;
 			continue;

@@ -257,6 +257,12 @@ test_matcher_regex_semantics_follow_go(void **state)
 	assert_true(re_matches(".", "ü"));
 	assert_false(re_matches("..", "ü"));
 	assert_true(re_matches("(?i)ü", "Ü"));
+	/* Under (?i) Go folds POSIX classes like ranges: K is KELVIN SIGN. */
+	assert_true(re_matches("(?i)[[:upper:]]", "\u212a"));
+	assert_false(re_matches("(?i)[^[:lower:]]", "\u212a"));
+	assert_false(re_matches("[[:upper:]]", "\u212a"));
+	assert_true(re_matches("[[:punct:]]+", "!/:@[`{~"));
+	assert_false(re_matches("[[:space:]]", "\u00a0"));
 	assert_true(re_matches("\\p{Greek}+", "αβγ"));
 	assert_true(re_matches("x{,3}", "x{,3}"));
 	assert_true(re_matches("^*x", "x"));
