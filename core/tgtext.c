@@ -155,57 +155,106 @@ push(struct tgtext_parts *p, const char *s, size_t len)
 
 /* Room kept in each part for the "(i/n)\n" prefix. */
 #define PREFIX_ROOM 16
+#define MAX_NEST 16
 
+/* The elements open at some point: offsets and lengths of their start tags. */
+struct open_tags {
+	size_t	off[MAX_NEST];
+	size_t	len[MAX_NEST];
+	int	n;
+};
+
+/* A place to cut and the elements open there. */
+struct cut {
+	size_t			at;	/* 0: none */
+	struct open_tags	open;
+};
+
+/* "</name>" for the start tag at s ("<name attr...>"). */
+static int
+close_tag(struct buf *b, const char *s, size_t len)
+{
+	size_t n = 1;
+
+	while (n < len && s[n] != ' ' && s[n] != '>' && s[n] != '\t' &&
+	    s[n] != '\n')
+		n++;
+	return buf_printf(b, "</%.*s>", (int)(n - 1), s + 1);
+}
+
+/*
+ * Cuts come, by preference: after the last line break that fits (inside an
+ * element or not), between characters outside any element, between any
+ * characters. A cut inside elements closes them at the end of the part and
+ * opens them again at the start of the next, so each part is valid markup on
+ * its own (tags count no units, so this costs no room).
+ */
 int
 tgtext_split(const char *text, size_t len, bool html, size_t max,
     struct tgtext_parts *out)
 {
 	struct tgtext_parts	 raw = { 0 };
+	struct open_tags	 carried = { .n = 0 }, cur;
 	struct tok		 t;
+	struct buf		 part;
 	size_t			 start = 0, i, units, budget;
-	int			 depth, start_depth = 0;
 
 	out->v = NULL;
 	out->n = 0;
+	buf_init(&part, 0);
 	if (tgtext_units(text, len, html) <= max)
 		return push(out, text, len);
 	budget = max > PREFIX_ROOM + 1 ? max - PREFIX_ROOM : 1;
 	while (start < len) {
-		/* Best cut so far of each kind: byte offset (0: none) and the
-		 * element depth there. */
-		size_t	 cut_nl = 0, cut_safe = 0, cut_any = 0, cut;
-		int	 d_any = 0;
+		struct cut	 nl0 = { 0 }, nl = { 0 }, safe0 = { 0 }, any = { 0 };
+		const struct cut *c;
 
 		units = 0;
-		depth = start_depth;
+		cur = carried;
 		for (i = start; i < len; i += t.len) {
 			next_tok(text + i, len - i, html, &t);
 			if (units + t.units > budget && i > start)
 				break;
 			units += t.units;
-			if (t.kind == TOK_OPEN)
-				depth++;
-			else if (t.kind == TOK_CLOSE && depth > 0)
-				depth--;
-			if (depth == 0 && t.kind == TOK_NL)
-				cut_nl = i + t.len;
-			if (depth == 0)
-				cut_safe = i + t.len;
-			cut_any = i + t.len;
-			d_any = depth;
+			if (t.kind == TOK_OPEN && cur.n < MAX_NEST) {
+				cur.off[cur.n] = i;
+				cur.len[cur.n++] = t.len;
+			} else if (t.kind == TOK_CLOSE && cur.n > 0)
+				cur.n--;
+			if (t.kind == TOK_NL) {
+				struct cut *k = cur.n == 0 ? &nl0 : &nl;
+
+				k->at = i + t.len;
+				k->open = cur;
+			}
+			if (cur.n == 0) {
+				safe0.at = i + t.len;
+				safe0.open = cur;
+			}
+			any.at = i + t.len;
+			any.open = cur;
 		}
 		if (i >= len)
-			cut = len;
-		else if (cut_nl > start)
-			cut = cut_nl;
-		else if (cut_safe > start)
-			cut = cut_safe;
+			c = &any;
+		else if (nl0.at > start || nl.at > start)
+			c = nl0.at > nl.at ? &nl0 : &nl;
+		else if (safe0.at > start)
+			c = &safe0;
 		else
-			cut = cut_any;
-		if (push(&raw, text + start, cut - start) == -1)
+			c = &any;
+		buf_reset(&part);
+		for (int k = 0; k < carried.n; k++)
+			if (buf_add(&part, text + carried.off[k], carried.len[k]) == -1)
+				goto fail;
+		if (buf_add(&part, text + start, c->at - start) == -1)
 			goto fail;
-		start_depth = cut == cut_any ? d_any : 0;
-		start = cut;
+		for (int k = c->open.n - 1; k >= 0; k--)
+			if (close_tag(&part, text + c->open.off[k], c->open.len[k]) == -1)
+				goto fail;
+		if (push(&raw, buf_str(&part), part.len) == -1)
+			goto fail;
+		carried = c->open;
+		start = c->at;
 	}
 	for (i = 0; i < raw.n; i++) {
 		char *s;
@@ -218,9 +267,11 @@ tgtext_split(const char *text, size_t len, bool html, size_t max,
 		}
 		free(s);
 	}
+	buf_free(&part);
 	tgtext_parts_free(&raw);
 	return 0;
 fail:
+	buf_free(&part);
 	tgtext_parts_free(&raw);
 	tgtext_parts_free(out);
 	return -1;

@@ -22,9 +22,10 @@ size_t	tgtext_units(const char *text, size_t len, bool html);
 /*
  * Splits text into parts of at most max units each. Text that fits is one
  * part, unchanged. Otherwise each part starts with "(i/n)\n" and the cuts
- * fall, in order of preference, after a line break outside any element,
- * between characters outside any element, or between characters; never
- * inside a tag, an entity or a UTF-8 sequence. Returns -1 when memory runs
+ * fall, in order of preference, after the last line break that fits,
+ * between characters outside any element, or between characters; never inside a tag, an entity or a UTF-8 sequence.
+ * Elements open at a cut are closed at the end of the part and opened again
+ * (same start tag) at the start of the next. Returns -1 when memory runs
  * out; the caller frees with tgtext_parts_free.
  */
 int	tgtext_split(const char *text, size_t len, bool html, size_t max,

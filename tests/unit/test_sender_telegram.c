@@ -326,6 +326,54 @@ test_split_no_newline(void **state)
 	buf_free(&text);
 }
 
+/* A <pre> block longer than the limit is cut at a line break inside it; the
+ * element is closed and opened again, so each part parses on its own. */
+static void
+test_split_inside_element(void **state)
+{
+	struct env		*e = *state;
+	struct buf		 text;
+	struct tgtext_parts	 tp;
+	struct config		*cfg;
+	struct sender_parts	 parts;
+	struct send_result	 r;
+	struct notification	*n;
+	json_t			*reqs;
+
+	buf_init(&text, 0);
+	assert_int_equal(buf_adds(&text, "head\n<pre language=\"x\"><b>"), 0);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(buf_printf(&text, "%059d\n", i), 0);
+	assert_int_equal(buf_adds(&text, "</b></pre>\ntail"), 0);
+	assert_int_equal(tgtext_split(buf_str(&text), text.len, true, 4096, &tp), 0);
+	assert_int_equal(tp.n, 2);
+	/* 5 + 67 lines of 60 fit in 4080. */
+	assert_int_equal(strncmp(tp.v[0], "(1/2)\nhead\n<pre language=\"x\"><b>0", 33), 0);
+	assert_string_equal(tp.v[0] + strlen(tp.v[0]) - 22, "00000000066\n</b></pre>");
+	assert_int_equal(strncmp(tp.v[1], "(2/2)\n<pre language=\"x\"><b>0000", 31), 0);
+	assert_string_equal(tp.v[1] + strlen(tp.v[1]) - 16, "\n</b></pre>\ntail");
+	tgtext_parts_free(&tp);
+
+	/* The fake (TDLib's parser) accepts both parts as HTML. */
+	cfg = tg_config(e, "42", "    message: '{{ .CommonAnnotations.long | safeHtml }}'\n");
+	n = notification_subset(e->firing, (size_t[]){ 0 }, 1, "tocsin");
+	assert_int_equal(kv_set(&n->alerts[0].annotations, "long", buf_str(&text)), 0);
+	render(e, tg_of(cfg), n, &parts);
+	notification_free(n);
+	buf_free(&text);
+	assert_int_equal(parts.n, 2);
+	for (size_t i = 0; i < parts.n; i++) {
+		send1(tg_of(cfg), NULL, &parts.v[i], &r);
+		assert_int_equal(r.status, SEND_OK);
+		assert_string_equal(r.reason, "telegram: 200");
+	}
+	reqs = fake_requests(&e->fake);
+	assert_int_equal(json_array_size(reqs), 2);
+	json_decref(reqs);
+	sender_parts_free(&parts);
+	config_free(cfg);
+}
+
 /* migrate_to_chat_id: re-sent to the new chat in the same attempt, and the
  * new id remembered (on disk) for the next message. */
 static void
@@ -434,6 +482,7 @@ main(void)
 		cmocka_unit_test_setup(test_parse_error_fallback, reset),
 		cmocka_unit_test_setup(test_long_message_split, reset),
 		cmocka_unit_test(test_split_no_newline),
+		cmocka_unit_test_setup(test_split_inside_element, reset),
 		cmocka_unit_test_setup(test_migrate, reset),
 		cmocka_unit_test_setup(test_classification, reset),
 	};
