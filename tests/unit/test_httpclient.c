@@ -4,7 +4,13 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "httpclient.h"
@@ -57,12 +63,115 @@ test_error_is_redacted(void **state)
 	http_response_free(&resp);
 }
 
+/* A one-shot HTTPS server (python3) with a self-signed certificate for
+ * "localhost", answering 200 "ok" with a Retry-After header. */
+static const char server_py[] =
+    "import http.server, ssl, sys\n"
+    "class H(http.server.BaseHTTPRequestHandler):\n"
+    "    def do_POST(self):\n"
+    "        n = int(self.headers.get('Content-Length', 0)); self.rfile.read(n)\n"
+    "        ua = self.headers.get('User-Agent', '')\n"
+    "        auth = self.headers.get('Authorization', '')\n"
+    "        body = (ua + '|' + auth).encode()\n"
+    "        self.send_response(200); self.send_header('Retry-After', '12')\n"
+    "        self.send_header('Content-Length', str(len(body))); self.end_headers()\n"
+    "        self.wfile.write(body)\n"
+    "    def log_message(self, *a): pass\n"
+    "s = http.server.HTTPServer(('127.0.0.1', 0), H)\n"
+    "c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+    "c.load_cert_chain(sys.argv[1] + '/cert.pem', sys.argv[1] + '/key.pem')\n"
+    "s.socket = c.wrap_socket(s.socket, server_side=True)\n"
+    "open(sys.argv[1] + '/port.tmp', 'w').write(str(s.server_address[1]))\n"
+    "import os; os.rename(sys.argv[1] + '/port.tmp', sys.argv[1] + '/port')\n"
+    "s.serve_forever()\n";
+
+static void
+test_https_verified(void **state)
+{
+	char			 dir[] = "/tmp/tocsin-https-XXXXXX", cmd[512];
+	char			 url[128], ca[128], py[128], port[16] = "";
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct http_config	 hc;
+	struct terr		 err;
+	FILE			*f;
+	pid_t			 pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes "
+	    "-keyout %s/key.pem -out %s/cert.pem -days 1 -subj /CN=localhost "
+	    "-addext subjectAltName=DNS:localhost >/dev/null 2>&1", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(py, sizeof(py), "%s/server.py", dir);
+	f = fopen(py, "w");
+	assert_non_null(f);
+	fputs(server_py, f);
+	fclose(f);
+	if ((pid = fork()) == 0) {
+		execlp("python3", "python3", py, dir, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(cmd, sizeof(cmd), "%s/port", dir);
+	for (int i = 0; i < 200 && port[0] == '\0'; i++) {
+		struct timespec ts = { 0, 50000000 };
+
+		if ((f = fopen(cmd, "r")) != NULL) {
+			if (fgets(port, sizeof(port), f) == NULL)
+				port[0] = '\0';
+			fclose(f);
+		}
+		nanosleep(&ts, NULL);
+	}
+	assert_true(port[0] != '\0');
+	snprintf(url, sizeof(url), "https://localhost:%s/hook/SECRET", port);
+	snprintf(ca, sizeof(ca), "%s/cert.pem", dir);
+
+	memset(&req, 0, sizeof(req));
+	memset(&hc, 0, sizeof(hc));
+	req.url = url;
+	req.body = "{}";
+	req.body_len = 2;
+	http_response_init(&resp);
+	/* Self-signed: refused by default. */
+	assert_int_equal(http_post(&req, &resp, &err), -1);
+	assert_null(strstr(err.msg, "SECRET"));
+	assert_non_null(strstr(err.msg, "https://localhost:"));
+	/* With the CA: accepted; headers as sent. */
+	hc.tls.ca_file = ca;
+	hc.authorization_type = "Bearer";
+	hc.authorization_credentials = "tok";
+	req.cfg = &hc;
+	assert_int_equal(http_post(&req, &resp, &err), 0);
+	assert_int_equal(resp.status, 200);
+	assert_int_equal(resp.retry_after_ms, 12000);
+	assert_string_equal(buf_str(&resp.body), "tocsin/" TOCSIN_VERSION "|Bearer tok");
+	/* insecure_skip_verify without the CA. */
+	hc.tls.ca_file = NULL;
+	hc.tls.insecure_skip_verify = true;
+	hc.authorization_credentials = NULL;
+	hc.basic_auth_username = "u";
+	hc.basic_auth_password = "p";
+	assert_int_equal(http_post(&req, &resp, &err), 0);
+	assert_string_equal(buf_str(&resp.body), "tocsin/" TOCSIN_VERSION "|Basic dTpw");
+	/* Response size cap. */
+	req.max_response = 4;
+	assert_int_equal(http_post(&req, &resp, &err), -1);
+	assert_non_null(strstr(err.msg, "response larger than 4 bytes"));
+	http_response_free(&resp);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_error_is_redacted),
+		cmocka_unit_test(test_https_verified),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
