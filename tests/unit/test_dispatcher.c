@@ -441,6 +441,23 @@ test_resume_on_start(void **state)
 		enqueue(e, cfg, i);
 	assert_int_equal(store_count(e->store, counts, &err), 0);
 	assert_int_equal(counts[STORE_PENDING], 8);
+	/* The same notification again (an Alertmanager retry) is suppressed
+	 * for both integrations. */
+	{
+		struct notification	*n = notification_subset(e->firing,
+		    (size_t[]){ 0 }, 1, "r");
+		struct sender_render_ctx ctx = { e->tmpl, NULL };
+		struct deliver_result	 res;
+
+		assert_int_equal(kv_set(&n->group_labels, "n", "m2"), 0);
+		free(n->group_key);
+		n->group_key = strdup("m2");
+		assert_int_equal(deliver_enqueue(e->store, config_receiver(cfg, "r"),
+		    n, &ctx, 300000, &res, &err), 0);
+		assert_int_equal(res.accepted, 0);
+		assert_int_equal(res.duplicates, 2);
+		notification_free(n);
+	}
 	start_dispatcher(e, cfg, false);
 	drain(e);
 	accepted(&e->tg, true, got, sizeof(got));
