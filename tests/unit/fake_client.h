@@ -21,11 +21,13 @@ struct fake {
 	char	dir[128];
 };
 
-/* Starts tests/fakes/<script> with --port 0; config_json (may be NULL) is
- * passed with --config. Returns 0 when it listens. */
+/* Starts tests/fakes/<script> on port (0: any free one); config_json (may
+ * be NULL) is passed with --config. Returns 0 when it listens. */
 static inline int
-fake_start(struct fake *f, const char *script, const char *config_json)
+fake_start_port(struct fake *f, const char *script, const char *config_json,
+    int portno)
 {
+	char	 portarg[16];
 	char	 portfile[200], cfgfile[200], path[300], port[16] = "";
 	FILE	*fp;
 
@@ -43,12 +45,13 @@ fake_start(struct fake *f, const char *script, const char *config_json)
 	}
 	if ((f->pid = fork()) == -1)
 		return -1;
+	snprintf(portarg, sizeof(portarg), "%d", portno);
 	if (f->pid == 0) {
 		if (config_json != NULL)
-			execlp("python3", "python3", path, "--port", "0",
+			execlp("python3", "python3", path, "--port", portarg,
 			    "--port-file", portfile, "--config", cfgfile, (char *)NULL);
 		else
-			execlp("python3", "python3", path, "--port", "0",
+			execlp("python3", "python3", path, "--port", portarg,
 			    "--port-file", portfile, (char *)NULL);
 		_exit(127);
 	}
@@ -68,6 +71,12 @@ fake_start(struct fake *f, const char *script, const char *config_json)
 		return -1;
 	snprintf(f->base, sizeof(f->base), "http://127.0.0.1:%s", port);
 	return 0;
+}
+
+static inline int
+fake_start(struct fake *f, const char *script, const char *config_json)
+{
+	return fake_start_port(f, script, config_json, 0);
 }
 
 static inline void

@@ -470,6 +470,47 @@ test_resume_on_start(void **state)
 	config_free(cfg);
 }
 
+/* Telegram not running at all (connection refused), then started on the
+ * same port: every message arrives, in order. */
+static void
+test_upstream_not_started(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "42");
+	int			 port = atoi(strrchr(e->tg.base, ':') + 1);
+	int64_t			 counts[STORE_NSTATES];
+	struct dispatcher_stats	 st;
+	struct terr		 err;
+	char			 got[128];
+
+	start(e, cfg, false);
+	fake_stop(&e->tg);
+	for (int i = 1; i <= 3; i++)
+		enqueue(e, cfg, i);
+	/* Wait until Telegram's head failed a few times and Slack's
+	 * messages (another destination) went out meanwhile. */
+	for (int i = 0; i < 400; i++) {
+		struct timespec ts = { 0, 20 * 1000000 };
+
+		dispatcher_get_stats(e->disp, &st);
+		assert_int_equal(store_count(e->store, counts, &err), 0);
+		if (st.retries >= 3 && counts[STORE_PENDING] == 3)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	assert_true(st.retries >= 3);
+	assert_int_equal(counts[STORE_PENDING], 3);
+	assert_int_equal(st.delivered, 3);
+	assert_int_equal(fake_start_port(&e->tg, "fake_telegram.py",
+	    "{\"rate_limits_enabled\": false}", port), 0);
+	drain(e);
+	accepted(&e->tg, true, got, sizeof(got));
+	assert_string_equal(got, "m1,m2,m3");
+	stop(e);
+	config_free(cfg);
+	no_secrets_logged(e);
+}
+
 int
 main(void)
 {
@@ -479,6 +520,7 @@ main(void)
 		cmocka_unit_test(test_permanent_dead),
 		cmocka_unit_test(test_rate_limits),
 		cmocka_unit_test(test_resume_on_start),
+		cmocka_unit_test(test_upstream_not_started),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
