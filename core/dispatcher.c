@@ -227,6 +227,18 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 		store_entry_free(e);
 		return;
 	}
+	{
+		char kind[32];
+
+		snprintf(kind, sizeof(kind), "%.*s",
+		    (int)strcspn(e->integration, "/"), e->integration);
+		if (sender_ops_by_name(kind) == NULL) {
+			/* A channel this dispatcher has no sender for (yet):
+			 * left pending for the one that has, not dead. */
+			store_entry_free(e);
+			return;
+		}
+	}
 	rcv = config_receiver(d->p.cfg, e->receiver);
 	if (rcv == NULL || sender_lookup(rcv, e->integration, &ops, &cfg) == -1) {
 		/* The configuration no longer has it: nobody to send to. */

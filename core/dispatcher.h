@@ -41,7 +41,10 @@ struct dispatcher_stats {
 };
 
 /* Starts the dispatcher thread and its workers; everything pending in the
- * store is resumed at once. Caller stops and frees with dispatcher_stop. */
+ * store is resumed at once. A message whose receiver or integration is no
+ * longer configured goes dead; one of a kind no sender implements
+ * (sender_ops_by_name) stays pending. Caller stops and frees with
+ * dispatcher_stop. */
 struct dispatcher *dispatcher_start(const struct dispatcher_params *p,
 	    struct terr *err);
 /* Stops taking new work, waits for the sends in flight to finish and be
