@@ -2,6 +2,7 @@
  * time (date, tz, now, since, toDate, mustToDate, humanizeDuration), data
  * (dict, list, append, toJson), URLs (safeUrl, urlUnescape) and base64. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,14 @@ fn_since(struct exec *x, struct val *a, size_t n, struct val *out)
 	if (want_time(x, &a[0], &t) == -1)
 		return -1;
 	out->t = V_DUR;
-	out->u.i = (x->now_sec - t.sec) * 1000000000LL + (x->now_nsec - t.nsec);
+	/* time.Sub saturates at the Duration range */
+	if (x->now_sec - t.sec > INT64_MAX / 1000000000LL - 1)
+		out->u.i = INT64_MAX;
+	else if (x->now_sec - t.sec < INT64_MIN / 1000000000LL + 1)
+		out->u.i = INT64_MIN;
+	else
+		out->u.i = (x->now_sec - t.sec) * 1000000000LL +
+		    (x->now_nsec - t.nsec);
 	return 0;
 }
 
@@ -227,7 +235,8 @@ fn_humanizeduration(struct exec *x, struct val *a, size_t n, struct val *out)
 
 		if (v < 0)
 			v = -v;
-		d = (int64_t)v;
+		/* Go's int64() of an out-of-range float is MinInt64 on amd64 */
+		d = v < 9.2e18 ? (int64_t)v : INT64_MIN;
 		if (d / 86400 != 0)
 			r = buf_printf(&b, "%s%lldd %lldh %lldm %llds", sign,
 			    (long long)(d / 86400), (long long)(d / 3600 % 24),

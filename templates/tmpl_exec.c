@@ -40,6 +40,10 @@ xerr(struct exec *x, const char *fmt, ...)
 	else
 		terr_set(x->err, "template: %s: executing \"%s\": %s",
 		    d ? d->file : x->tname, x->tname, msg);
+	/* errors are log lines: quoted template text must not break them */
+	for (char *c = x->err->msg; *c; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = ' ';
 	return -1;
 }
 
@@ -257,7 +261,9 @@ time_method(struct exec *x, const struct tstamp *t, const char *name,
 	else if (strcmp(name, "UnixMicro") == 0)
 		out->u.i = t->sec * 1000000 + t->nsec / 1000;
 	else if (strcmp(name, "UnixNano") == 0)
-		out->u.i = t->sec * 1000000000 + t->nsec;
+		/* wraps like Go when out of int64 range (the zero time) */
+		out->u.i = (int64_t)((uint64_t)t->sec * 1000000000ULL +
+		    (uint64_t)t->nsec);
 	else if (strcmp(name, "IsZero") == 0) {
 		out->t = V_BOOL;
 		out->u.b = tstamp_is_zero(t);

@@ -67,6 +67,10 @@ perr(struct parser *p, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	linecol(p, p->tpos, &line, &col);
+	/* errors are log lines: quoted template text must not break them */
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = ' ';
 	return terr_set(p->err, "template: %s:%d: %s", p->name, line, msg);
 }
 
@@ -591,7 +595,7 @@ number_node(struct parser *p)
 	if (*end || (errno && (n->f == 0 || isinf(n->f))))
 		goto bad;
 	n->is_float = true;
-	if (n->f == (double)(int64_t)n->f && n->f < 9.2e18 && n->f > -9.2e18) {
+	if (n->f < 9.2e18 && n->f > -9.2e18 && n->f == (double)(int64_t)n->f) {
 		n->is_int = true;
 		n->i = (int64_t)n->f;
 	}
