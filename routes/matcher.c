@@ -100,6 +100,11 @@ utf8_valid(const char *s)
  * same way (literals as \x{..}, Go's \s and \v, octal escapes, literal '{').
  */
 
+/* Go flags the translation has to follow. */
+#define RE_UNGREEDY	1u	/* U */
+#define RE_MULTILINE	2u	/* m */
+#define RE_FOLD		4u	/* i */
+
 struct re2 {
 	const char	*p;	/* parse position */
 	struct buf	*out;
@@ -368,16 +373,120 @@ re2_unicode_class(struct re2 *x)
 	return 1;
 }
 
-/* Go's \d \s \w and negations. Go's \s is [\t\n\f\r ] while PCRE2's also
- * has \v, so \s and \S are spelled out. Returns 1 if handled. */
-static int
-re2_perl_class(struct re2 *x, bool in_class)
+/* Whether ASCII c belongs to Go's POSIX class posix_classes[k]. */
+static bool
+posix_member(int k, int c)
 {
+	const char	*n = posix_classes[k].name;
+	bool		 lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z';
+	bool		 digit = c >= '0' && c <= '9';
+
+	if (strcmp(n, "alnum") == 0)
+		return lower || upper || digit;
+	if (strcmp(n, "alpha") == 0)
+		return lower || upper;
+	if (strcmp(n, "ascii") == 0)
+		return c < 0x80;
+	if (strcmp(n, "blank") == 0)
+		return c == ' ' || c == '\t';
+	if (strcmp(n, "cntrl") == 0)
+		return c < 0x20 || c == 0x7f;
+	if (strcmp(n, "digit") == 0)
+		return digit;
+	if (strcmp(n, "graph") == 0)
+		return c >= 0x21 && c <= 0x7e;
+	if (strcmp(n, "lower") == 0)
+		return lower;
+	if (strcmp(n, "print") == 0)
+		return c >= 0x20 && c <= 0x7e;
+	if (strcmp(n, "punct") == 0)
+		return c >= 0x21 && c <= 0x7e && !lower && !upper && !digit;
+	if (strcmp(n, "space") == 0)
+		return (c >= '\t' && c <= '\r') || c == ' ';
+	if (strcmp(n, "upper") == 0)
+		return upper;
+	if (strcmp(n, "word") == 0)
+		return lower || upper || digit || c == '_';
+	return digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * Emits, as class members, an ASCII set or its complement the way Go builds
+ * them under (?i): the set is first closed under case folding (which for
+ * ASCII letters also brings in U+212A KELVIN SIGN for k and U+017F LONG S
+ * for s) and only then negated. PCRE2 would negate first, and it does not
+ * fold \w or POSIX classes at all.
+ */
+static int
+re2_ascii_set(struct re2 *x, bool set[128], bool negate, bool fold)
+{
+	bool		in[128];
+	uint32_t	extra[2], lo, c;
+	int		n = 0, i, rc = 0;
+
+	memcpy(in, set, sizeof(in));
+	if (fold)
+		for (c = 'A'; c <= 'Z'; c++)
+			if (set[c] || set[c + 32])
+				in[c] = in[c + 32] = true;
+	/* in ascending order */
+	if (fold && in['s'])
+		extra[n++] = 0x17f;
+	if (fold && in['k'])
+		extra[n++] = 0x212a;
+	if (!negate) {
+		for (c = 0; c < 128 && rc == 0; c++)
+			if (in[c])
+				rc = re2_emit(x, "\\x{%x}", c);
+		for (i = 0; i < n && rc == 0; i++)
+			rc = re2_emit(x, "\\x{%x}", extra[i]);
+		return rc;
+	}
+	for (c = 0; c < 128 && rc == 0; c++) {
+		if (in[c])
+			continue;
+		lo = c;
+		while (c + 1 < 128 && !in[c + 1])
+			c++;
+		rc = re2_emit(x, "\\x{%x}-\\x{%x}", lo, c);
+	}
+	lo = 0x80;
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = re2_emit(x, "\\x{%x}-\\x{%x}", lo, extra[i] - 1);
+		lo = extra[i] + 1;
+	}
+	if (rc == 0)
+		rc = re2_emit(x, "\\x{%x}-\\x{10ffff}", lo);
+	return rc;
+}
+
+/* Go's \d \s \w and negations. Go's \s is [\t\n\f\r ] while PCRE2's also
+ * has \v, so \s and \S are spelled out, and so are \w and \W under (?i),
+ * where Go folds them. Returns 1 if handled. */
+static int
+re2_perl_class(struct re2 *x, bool in_class, unsigned flags)
+{
+	bool	set[128];
 	char	c;
+	int	i, rc;
 
 	if (x->p[0] != '\\')
 		return 0;
 	c = x->p[1];
+	switch (c) {
+	case 'w': case 'W':
+		if (!(flags & RE_FOLD))
+			break;
+		x->p += 2;
+		for (i = 0; i < 128; i++)
+			set[i] = is_alnum((uint32_t)i) || i == '_';
+		if (!in_class && re2_emit(x, "[") == -1)
+			return -1;
+		rc = re2_ascii_set(x, set, c == 'W', true);
+		if (rc == 0 && !in_class)
+			rc = re2_emit(x, "]");
+		return rc == -1 ? -1 : 1;
+	}
 	switch (c) {
 	case 'd': case 'D': case 'w': case 'W':
 		x->p += 2;
@@ -408,11 +517,11 @@ re2_class_char(struct re2 *x, const char *whole, uint32_t *r)
 
 /* Go's parseClass at x->p ('['). */
 static int
-re2_class(struct re2 *x)
+re2_class(struct re2 *x, unsigned flags)
 {
 	const char	*whole = x->p, *rng, *end;
-	uint32_t	 lo, hi;
-	bool		 first = true;
+	uint32_t	 lo, hi, c;
+	bool		 first = true, set[128];
 	size_t		 len;
 	int		 k, rc;
 
@@ -442,11 +551,12 @@ re2_class(struct re2 *x)
 			if (posix_classes[k].name == NULL)
 				return re2_error(x, "invalid character class range",
 				    x->p, len);
-			/* A negated one stays PCRE2's (folding differs only
-			 * for U+212A and U+017F there). */
-			if (x->p[2] == '^')
-				rc = re2_emit(x, "%.*s", (int)len, x->p);
-			else
+			if (x->p[2] == '^') {
+				for (c = 0; c < 128; c++)
+					set[c] = posix_member(k, (int)c);
+				rc = re2_ascii_set(x, set, true,
+				    (flags & RE_FOLD) != 0);
+			} else
 				rc = re2_emit(x, "%s", posix_classes[k].ranges);
 			if (rc == -1)
 				return -1;
@@ -458,7 +568,7 @@ re2_class(struct re2 *x)
 				return -1;
 			continue;
 		}
-		if ((rc = re2_perl_class(x, true)) != 0) {
+		if ((rc = re2_perl_class(x, true, flags)) != 0) {
 			if (rc == -1)
 				return -1;
 			continue;
@@ -529,8 +639,7 @@ re2_repeat(const char *p, int *min, int *max, const char **after)
 
 /* Perl-style group after "(?": flags, "(?flags:", "(?P<name>". *flags
  * holds the U and m flags in force and is updated for what the group sets. */
-#define RE_UNGREEDY	1u
-#define RE_MULTILINE	2u
+
 static int
 re2_group(struct re2 *x, bool *capture, bool *opens, unsigned *flags)
 {
@@ -564,13 +673,14 @@ re2_group(struct re2 *x, bool *capture, bool *opens, unsigned *flags)
 		uint32_t	 r = re2_next(x);
 
 		switch (r) {
-		case 'U': case 'm':
+		case 'U': case 'm': case 'i':
 			/* after '-' a flag clears, whatever came before */
-			bit = r == 'U' ? RE_UNGREEDY : RE_MULTILINE;
+			bit = r == 'U' ? RE_UNGREEDY : r == 'm' ? RE_MULTILINE :
+			    RE_FOLD;
 			f = neg ? f & ~bit : f | bit;
 			saw = true;
 			continue;
-		case 'i': case 's':
+		case 's':
 			saw = true;
 			continue;
 		case '-':
@@ -785,7 +895,7 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 			x.p++;
 			break;
 		case '[':
-			rc = re2_class(&x);
+			rc = re2_class(&x, ug[depth]);
 			break;
 		case '{':
 			/* Not a repeat: a literal brace. */
@@ -827,7 +937,7 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 				break;
 			}
 			if ((rc = re2_unicode_class(&x)) == 0)
-				rc = re2_perl_class(&x, false);
+				rc = re2_perl_class(&x, false, ug[depth]);
 			if (rc == 0) {
 				if (re2_escape(&x, &r) == -1)
 					goto out;

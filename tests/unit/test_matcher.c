@@ -261,6 +261,12 @@ test_matcher_regex_semantics_follow_go(void **state)
 	assert_true(re_matches("(?i)[[:upper:]]", "\u212a"));
 	assert_false(re_matches("(?i)[^[:lower:]]", "\u212a"));
 	assert_false(re_matches("[[:upper:]]", "\u212a"));
+	/* ... and negates after folding; \w and \W fold too. */
+	assert_false(re_matches("(?i)[[:^alpha:]]", "\u212a"));
+	assert_true(re_matches("[[:^alpha:]]", "\u212a"));
+	assert_true(re_matches("(?i)\\w", "\u017f"));
+	assert_false(re_matches("(?i)\\W", "\u017f"));
+	assert_true(re_matches("\\W", "\u017f"));
 	assert_true(re_matches("[[:punct:]]+", "!/:@[`{~"));
 	assert_false(re_matches("[[:space:]]", "\u00a0"));
 	assert_true(re_matches("\\p{Greek}+", "αβγ"));
