@@ -16,7 +16,10 @@
 #include "log.h"
 
 #define DISPATCHER_MAX_WORKERS	64
-#define IDLE_WAKE_MS		60000	/* re-check even when nothing is due */
+/* Re-scan at least this often: store_next_due reports the earliest head,
+ * which may be one in flight or held back, and so hide a later one. */
+#define IDLE_WAKE_MS		1000
+#define MAX_RETRY_TIMES		256
 
 struct job {
 	struct store_entry	*e;
@@ -41,6 +44,10 @@ struct dispatcher {
 	char			**busy;		/* destinations with a job */
 	size_t			 nbusy;
 	struct dispatcher_stats	 st;
+	/* Retry times set by workers since the last scan, so the dispatcher
+	 * wakes for them exactly. */
+	int64_t			 retry_at[MAX_RETRY_TIMES];
+	size_t			 nretry_at;
 	pthread_t		 main;
 	pthread_t		*workers;
 	int			 nworkers;
@@ -152,6 +159,8 @@ settle(struct dispatcher *d, const struct store_entry *e,
 	}
 	log_result("message will be retried", LOGL_WARN, e, r->reason);
 	pthread_mutex_lock(&d->mu);
+	if (d->nretry_at < MAX_RETRY_TIMES)
+		d->retry_at[d->nretry_at++] = next;
 	if (r->retry_after_ms >= 0)
 		d->st.waits++;
 	else
@@ -300,9 +309,10 @@ dispatcher_main(void *arg)
 
 	for (;;) {
 		struct store_head	*heads = NULL;
-		size_t			 n = 0;
+		size_t			 n = 0, k;
 		struct terr		 err;
-		int64_t			 wait_ms = IDLE_WAKE_MS, when, now;
+		int64_t			 wait_ms = IDLE_WAKE_MS, when, now, now0;
+		int64_t			 wake_at = INT64_MAX;
 		struct timespec		 ts;
 
 		pthread_mutex_lock(&d->mu);
@@ -312,6 +322,8 @@ dispatcher_main(void *arg)
 		}
 		d->woken = false;
 		pthread_mutex_unlock(&d->mu);
+		/* Anything due by now0 is seen by the scan below. */
+		now0 = store_now(d->p.store);
 
 		if (store_due(d->p.store, &heads, &n, &err) == -1) {
 			log_error("cannot read due messages", "err", err.msg);
@@ -327,13 +339,26 @@ dispatcher_main(void *arg)
 				consider(d, &heads[i], &wait_ms);
 		}
 		store_heads_free(heads, n);
+		if (store_next_due(d->p.store, &when, &err) == 0 && when > now0)
+			wake_at = when;
+		pthread_mutex_lock(&d->mu);
+		for (k = 0; k < d->nretry_at; ) {
+			if (d->retry_at[k] <= now0)
+				d->retry_at[k] = d->retry_at[--d->nretry_at];
+			else {
+				if (d->retry_at[k] < wake_at)
+					wake_at = d->retry_at[k];
+				k++;
+			}
+		}
+		pthread_mutex_unlock(&d->mu);
 		now = store_now(d->p.store);
-		if (store_next_due(d->p.store, &when, &err) == 0 && when >= 0 &&
-		    when > now && when - now < wait_ms)
-			wait_ms = when - now;
+		if (wake_at != INT64_MAX && wake_at - now < wait_ms)
+			/* Due after the scan began: scan again at once. */
+			wait_ms = wake_at > now ? wake_at - now : 0;
 
 		pthread_mutex_lock(&d->mu);
-		if (!d->woken && !d->stopping) {
+		if (!d->woken && !d->stopping && wait_ms > 0) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += wait_ms / 1000;
 			ts.tv_nsec += (wait_ms % 1000) * 1000000;
