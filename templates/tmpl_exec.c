@@ -2,6 +2,7 @@
  * model with text/template's semantics (missingkey=zero, Go's error texts). */
 #include <locale.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,8 +246,62 @@ time_method(struct exec *x, const struct tstamp *t, const char *name,
 		buf_free(&b);
 		return out->u.s ? 0 : oom(x);
 	}
+	if (strcmp(name, "Add") == 0 || strcmp(name, "Sub") == 0 ||
+	    strcmp(name, "Before") == 0 || strcmp(name, "After") == 0 ||
+	    strcmp(name, "Equal") == 0) {
+		bool	add = strcmp(name, "Add") == 0;
+		int64_t	ns;
+
+		if (need_args(x, name, nargs, 1) == -1)
+			return -1;
+		if (add ? (args[0].t != V_DUR && args[0].t != V_INT) :
+		    args[0].t != V_TIME)
+			return xerr(x, "wrong type for value; expected %s; got %s",
+			    add ? "time.Duration" : "time.Time",
+			    val_type_name(&args[0]));
+		if (add) {
+			int64_t s = args[0].u.i / 1000000000LL;
+
+			ns = t->nsec + args[0].u.i % 1000000000LL;
+			out->t = V_TIME;
+			out->u.tm = *t;
+			out->u.tm.sec += s + (ns < 0 ? -1 : ns >= 1000000000LL);
+			out->u.tm.nsec = (int32_t)((ns + 1000000000LL) % 1000000000LL);
+			return 0;
+		}
+		{
+			const struct tstamp *u = &args[0].u.tm;
+			int c = t->sec != u->sec ? (t->sec < u->sec ? -1 : 1) :
+			    t->nsec != u->nsec ? (t->nsec < u->nsec ? -1 : 1) : 0;
+
+			if (strcmp(name, "Sub") == 0) {
+				out->t = V_DUR;
+				if (t->sec - u->sec > INT64_MAX / 1000000000LL - 1)
+					out->u.i = INT64_MAX;
+				else if (t->sec - u->sec < INT64_MIN / 1000000000LL + 1)
+					out->u.i = INT64_MIN;
+				else
+					out->u.i = (t->sec - u->sec) * 1000000000LL +
+					    (t->nsec - u->nsec);
+				return 0;
+			}
+			out->t = V_BOOL;
+			out->u.b = name[0] == 'B' ? c < 0 : name[0] == 'A' ? c > 0 :
+			    c == 0;
+			return 0;
+		}
+	}
 	if (nargs > 0)
 		goto noargs;
+	if (strcmp(name, "Local") == 0) {
+		struct terr e;
+
+		out->t = V_TIME;
+		out->u.tm = *t;
+		if (gtime_in_zone(&out->u.tm, x->local_tz, &e) == -1)
+			return xerr(x, "%s", e.msg);
+		return 0;
+	}
 	if (strcmp(name, "UTC") == 0) {
 		out->t = V_TIME;
 		out->u.tm = *t;
