@@ -186,6 +186,42 @@ test_fixture_exact_body(void **state)
 	config_free(cfg);
 }
 
+/* HTML-special characters in labels: the body is the one a real
+ * Alertmanager 0.25 sent for the same alert (pinned in
+ * tests/integration/fakes_selftest.sh): values HTML-escaped by the template,
+ * then &, <, > escaped again by Go's JSON encoder. */
+static void
+test_matches_real_alertmanager(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = tg_config(e, "42", "    parse_mode: HTML\n");
+	static const char	 in[] =
+	    "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"both\","
+	    "\"groupKey\":\"{}:{}\",\"alerts\":[{\"status\":\"firing\","
+	    "\"labels\":{\"alertname\":\"DiskFull\",\"severity\":\"critical\","
+	    "\"instance\":\"a<b>&c\"},\"annotations\":{\"summary\":"
+	    "\"disk <full> & more\"},\"startsAt\":\"2026-11-23T13:49:41Z\"}]}";
+	struct terr		 err;
+	struct notification	*n = payload_parse(in, strlen(in), &err);
+	struct sender_parts	 parts;
+	struct send_result	 r;
+
+	assert_non_null(n);
+	render(e, tg_of(cfg), n, &parts);
+	assert_int_equal(parts.n, 1);
+	assert_string_equal(parts.v[0].payload,
+	    "{\"chat_id\":\"42\",\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\","
+	    "\"text\":\"\\n\\nAlerts Firing:\\nLabels:\\n - alertname = DiskFull\\n"
+	    " - instance = a\\u0026lt;b\\u0026gt;\\u0026amp;c\\n - severity = critical\\n"
+	    "Annotations:\\n - summary = disk \\u0026lt;full\\u0026gt; \\u0026amp; more\\n"
+	    "Source: \\n\\n\\n\\n\"}");
+	send1(tg_of(cfg), NULL, &parts.v[0], &r);
+	assert_int_equal(r.status, SEND_OK);
+	sender_parts_free(&parts);
+	notification_free(n);
+	config_free(cfg);
+}
+
 /* disable_notifications, message_thread_id and a custom message; resolved
  * alerts with send_resolved false give no message at all. */
 static void
@@ -478,6 +514,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_fixture_exact_body, reset),
+		cmocka_unit_test_setup(test_matches_real_alertmanager, reset),
 		cmocka_unit_test_setup(test_options_and_send_resolved, reset),
 		cmocka_unit_test_setup(test_parse_error_fallback, reset),
 		cmocka_unit_test_setup(test_long_message_split, reset),
