@@ -158,6 +158,42 @@ test_slack_fixture_exact(void **state)
 	config_free(cfg);
 }
 
+/* HTML-special label values: the body a real Alertmanager 0.25 sent for the
+ * same alert (pinned in tests/integration/fakes_selftest.sh), plus the
+ * newline Go's json.Encoder ends it with. */
+static void
+test_slack_matches_real_alertmanager(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "slack", HOOK, "    channel: '#alerts'\n");
+	const struct receiver	*rc = config_receiver(cfg, "r");
+	static const char	 in[] =
+	    "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"both\","
+	    "\"groupKey\":\"{}:{}\",\"externalURL\":\"http://am.example:9093\","
+	    "\"alerts\":[{\"status\":\"firing\","
+	    "\"labels\":{\"alertname\":\"DiskFull\",\"severity\":\"critical\","
+	    "\"instance\":\"a<b>&c\"},\"annotations\":{\"summary\":"
+	    "\"disk <full> & more\"},\"startsAt\":\"2026-11-23T13:49:41Z\"}]}";
+	struct terr		 err;
+	struct notification	*n = payload_parse(in, strlen(in), &err);
+	struct sender_parts	 parts;
+	struct send_result	 r;
+
+	assert_non_null(n);
+	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r), 1);
+	assert_string_equal(parts.v[0].payload,
+	    "{\"channel\":\"#alerts\",\"username\":\"Alertmanager\",\"attachments\":[{"
+	    "\"title\":\"[FIRING:1]  (DiskFull a\\u003cb\\u003e\\u0026c critical)\","
+	    "\"title_link\":\"http://am.example:9093/#/alerts?receiver=both\",\"text\":\"\","
+	    "\"fallback\":\"[FIRING:1]  (DiskFull a\\u003cb\\u003e\\u0026c critical) | "
+	    "http://am.example:9093/#/alerts?receiver=both\",\"callback_id\":\"\",\"footer\":\"\","
+	    "\"color\":\"danger\",\"mrkdwn_in\":[\"fallback\",\"pretext\",\"text\"]}]}\n");
+	assert_int_equal(r.status, SEND_OK);
+	sender_parts_free(&parts);
+	notification_free(n);
+	config_free(cfg);
+}
+
 /* Fields (short falling back to short_fields), actions, omitted empties. */
 static void
 test_slack_fields_actions(void **state)
@@ -307,6 +343,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_slack_fixture_exact, reset),
+		cmocka_unit_test_setup(test_slack_matches_real_alertmanager, reset),
 		cmocka_unit_test_setup(test_slack_fields_actions, reset),
 		cmocka_unit_test_setup(test_slack_classification, reset),
 		cmocka_unit_test_setup(test_webhook, reset),
