@@ -44,6 +44,9 @@ struct dispatcher {
 	char			**busy;		/* destinations with a job */
 	size_t			 nbusy;
 	struct dispatcher_stats	 st;
+	struct metric		*m_deliveries;
+	struct metric		*m_latency;
+	struct metric		*m_ratelimited;
 	/* Retry times set by workers since the last scan, so the dispatcher
 	 * wakes for them exactly. */
 	int64_t			 retry_at[MAX_RETRY_TIMES];
@@ -88,6 +91,23 @@ job_free(struct job *j)
 	free(j);
 }
 
+/* "telegram" of "telegram/0": metrics are per kind where the index would
+ * only multiply series. */
+static void
+kind_of(const char *integration, char *out, size_t len)
+{
+	snprintf(out, len, "%.*s", (int)strcspn(integration, "/"), integration);
+}
+
+static void
+count(struct dispatcher *d, const struct store_entry *e, const char *result)
+{
+	const char *v[3] = { e->receiver, e->integration, result };
+
+	if (d->m_deliveries != NULL)
+		(void)metric_add(d->m_deliveries, v, 1);
+}
+
 static void
 log_result(const char *msg, enum log_level lvl, const struct store_entry *e,
     const char *why)
@@ -110,6 +130,7 @@ go_dead(struct dispatcher *d, const struct store_entry *e, const char *why)
 		return;
 	}
 	log_result("message dead", LOGL_ERROR, e, why);
+	count(d, e, "dead");
 	pthread_mutex_lock(&d->mu);
 	d->st.dead++;
 	pthread_mutex_unlock(&d->mu);
@@ -133,6 +154,15 @@ settle(struct dispatcher *d, const struct store_entry *e,
 			return;
 		}
 		log_result("message delivered", LOGL_DEBUG, e, r->reason);
+		count(d, e, "delivered");
+		if (d->m_latency != NULL) {
+			char		 kind[32];
+			const char	*v[1] = { kind };
+
+			kind_of(e->integration, kind, sizeof(kind));
+			(void)metric_observe(d->m_latency, v,
+			    (double)(now - e->created) / 1000.0);
+		}
 		pthread_mutex_lock(&d->mu);
 		d->st.delivered++;
 		pthread_mutex_unlock(&d->mu);
@@ -158,6 +188,7 @@ settle(struct dispatcher *d, const struct store_entry *e,
 		return;
 	}
 	log_result("message will be retried", LOGL_WARN, e, r->reason);
+	count(d, e, r->retry_after_ms >= 0 ? "wait" : "retry");
 	pthread_mutex_lock(&d->mu);
 	if (d->nretry_at < MAX_RETRY_TIMES)
 		d->retry_at[d->nretry_at++] = next;
@@ -264,6 +295,13 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 			pthread_mutex_lock(&d->mu);
 			d->st.ratelimited++;
 			pthread_mutex_unlock(&d->mu);
+			if (d->m_ratelimited != NULL) {
+				char		 kind[32];
+				const char	*v[1] = { kind };
+
+				kind_of(e->integration, kind, sizeof(kind));
+				(void)metric_add(d->m_ratelimited, v, 1);
+			}
 		}
 		store_entry_free(e);
 		return;
@@ -400,6 +438,27 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 	pthread_cond_init(&d->cv_work, NULL);
 	if ((d->memo = sender_memo_open(p->memo_dir, err)) == NULL)
 		goto fail;
+	if (p->metrics != NULL) {
+		static const char *const l3[] = { "receiver", "integration", "result", NULL };
+		static const char *const l1[] = { "integration", NULL };
+		static const double lat[] = { 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+		    60, 300, 900, 3600 };
+
+		d->m_deliveries = metrics_counter(p->metrics, "tocsin_deliveries_total",
+		    "Delivery attempts by receiver, integration and result.", l3);
+		d->m_latency = metrics_histogram(p->metrics,
+		    "tocsin_delivery_latency_seconds",
+		    "Time from acceptance to delivery.", l1, lat,
+		    sizeof(lat) / sizeof(lat[0]));
+		d->m_ratelimited = metrics_counter(p->metrics,
+		    "tocsin_ratelimit_waits_total",
+		    "Sends held back by a rate limit.", l1);
+		if (d->m_deliveries == NULL || d->m_latency == NULL ||
+		    d->m_ratelimited == NULL) {
+			terr_set(err, "cannot register delivery metrics");
+			goto fail;
+		}
+	}
 	if ((d->rl = ratelimit_new(rl_clock, p->store)) == NULL ||
 	    (d->workers = calloc((size_t)d->nworkers, sizeof(*d->workers))) == NULL) {
 		terr_set(err, "out of memory");

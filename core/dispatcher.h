@@ -11,6 +11,7 @@
 #include "backoff.h"
 #include "config.h"
 #include "err.h"
+#include "metrics.h"
 #include "ratelimit.h"
 #include "sender.h"
 #include "store.h"
@@ -30,6 +31,14 @@ struct dispatcher_params {
 	void			(*on_dead)(void *arg, const struct store_entry *e,
 				    const char *why);
 	void			*on_dead_arg;
+	/* NULL: none. Registers and updates, per receiver and integration:
+	 *   tocsin_deliveries_total{receiver,integration,result}
+	 *     result "delivered", "retry" (backed off), "wait" (the
+	 *     service's retry_after), "dead"
+	 *   tocsin_delivery_latency_seconds{integration} (acceptance to
+	 *     delivery)
+	 *   tocsin_ratelimit_waits_total{integration} (sends held back) */
+	struct metrics		*metrics;
 };
 
 struct dispatcher_stats {

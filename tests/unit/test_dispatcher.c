@@ -28,6 +28,7 @@ struct env {
 	char			 dir[64];
 	struct store		*store;
 	struct dispatcher	*disp;		/* read by the on_enqueue hook */
+	struct metrics		*metrics;
 	pthread_mutex_t		 mu;
 	char			**lines;	/* captured log lines */
 	size_t			 nlines;
@@ -155,6 +156,8 @@ start_dispatcher(struct env *e, const struct config *cfg, bool limits_on)
 	dp.send_timeout_ms = 5000;
 	dp.on_dead = on_dead;
 	dp.on_dead_arg = e;
+	e->metrics = metrics_new(0);
+	dp.metrics = e->metrics;
 	e->ndead = 0;
 	__atomic_store_n(&e->disp, dispatcher_start(&dp, &err), __ATOMIC_RELEASE);
 	if (e->disp == NULL)
@@ -201,6 +204,8 @@ stop(struct env *e)
 
 	__atomic_store_n(&e->disp, NULL, __ATOMIC_RELEASE);
 	dispatcher_stop(d);
+	metrics_free(e->metrics);
+	e->metrics = NULL;
 	store_close(e->store);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
 	assert_int_equal(system(cmd), 0);
@@ -391,6 +396,22 @@ test_permanent_dead(void **state)
 			logged = true;
 	pthread_mutex_unlock(&e->mu);
 	assert_true(logged);
+	{
+		struct buf	 out;
+		const char	*want[] = {
+			"tocsin_deliveries_total{integration=\"slack/0\",receiver=\"r\",result=\"dead\"} 1\n",
+			"tocsin_deliveries_total{integration=\"slack/0\",receiver=\"r\",result=\"delivered\"} 1\n",
+			"tocsin_deliveries_total{integration=\"telegram/0\",receiver=\"r\",result=\"dead\"} 2\n",
+			"tocsin_delivery_latency_seconds_count{integration=\"slack\"} 1\n",
+		};
+
+		buf_init(&out, 0);
+		assert_int_equal(metrics_write(e->metrics, &out), 0);
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			if (strstr(buf_str(&out), want[i]) == NULL)
+				fail_msg("missing %s in\n%s", want[i], buf_str(&out));
+		buf_free(&out);
+	}
 	stop(e);
 	config_free(cfg);
 	no_secrets_logged(e);
