@@ -40,6 +40,11 @@ struct dispatcher {
 	pthread_cond_t		 cv_work;	/* workers wait here */
 	bool			 stopping;
 	bool			 woken;
+	/* Held for reading from a config lookup until its job is queued;
+	 * a config swap holds it for writing, so no job with the old config
+	 * can appear while it waits for the busy ones to finish. */
+	pthread_rwlock_t	 cfg_lock;
+	pthread_cond_t		 cv_idle;	/* signalled when nbusy drops */
 	struct job		*head, *tail;	/* handed off, not started */
 	char			**busy;		/* destinations with a job */
 	size_t			 nbusy;
@@ -239,6 +244,7 @@ worker_main(void *arg)
 		unbusy(d, j->e->dest);
 		d->woken = true;
 		pthread_cond_signal(&d->cv_main);
+		pthread_cond_broadcast(&d->cv_idle);
 		pthread_mutex_unlock(&d->mu);
 		job_free(j);
 	}
@@ -279,10 +285,12 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 			return;
 		}
 	}
+	pthread_rwlock_rdlock(&d->cfg_lock);
 	rcv = config_receiver(d->p.cfg, e->receiver);
 	if (rcv == NULL || sender_lookup(rcv, e->integration, &ops, &cfg) == -1) {
 		/* The configuration no longer has it: nobody to send to. */
 		go_dead(d, e, "receiver or integration no longer configured");
+		pthread_rwlock_unlock(&d->cfg_lock);
 		store_entry_free(e);
 		dispatcher_wake(d);	/* its next message may be due */
 		return;
@@ -303,10 +311,12 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 				(void)metric_add(d->m_ratelimited, v, 1);
 			}
 		}
+		pthread_rwlock_unlock(&d->cfg_lock);
 		store_entry_free(e);
 		return;
 	}
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		pthread_rwlock_unlock(&d->cfg_lock);
 		store_entry_free(e);
 		return;
 	}
@@ -325,6 +335,7 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 				d->busy = nb;
 			free(dest);
 			pthread_mutex_unlock(&d->mu);
+			pthread_rwlock_unlock(&d->cfg_lock);
 			job_free(j);
 			return;
 		}
@@ -338,6 +349,7 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 	d->tail = j;
 	pthread_cond_signal(&d->cv_work);
 	pthread_mutex_unlock(&d->mu);
+	pthread_rwlock_unlock(&d->cfg_lock);
 }
 
 static void *
@@ -436,6 +448,8 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv_main, NULL);
 	pthread_cond_init(&d->cv_work, NULL);
+	pthread_cond_init(&d->cv_idle, NULL);
+	pthread_rwlock_init(&d->cfg_lock, NULL);
 	if ((d->memo = sender_memo_open(p->memo_dir, err)) == NULL)
 		goto fail;
 	if (p->metrics != NULL) {
@@ -493,6 +507,8 @@ fail:
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->cv_main);
 	pthread_cond_destroy(&d->cv_work);
+	pthread_cond_destroy(&d->cv_idle);
+	pthread_rwlock_destroy(&d->cfg_lock);
 	free(d);
 	return NULL;
 }
@@ -519,6 +535,7 @@ dispatcher_stop(struct dispatcher *d)
 	d->stopping = true;
 	pthread_cond_broadcast(&d->cv_main);
 	pthread_cond_broadcast(&d->cv_work);
+	pthread_cond_broadcast(&d->cv_idle);
 	pthread_mutex_unlock(&d->mu);
 	pthread_join(d->main, NULL);
 	/* Workers finish the send they are in, mark it, then exit. */
@@ -537,6 +554,8 @@ dispatcher_stop(struct dispatcher *d)
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->cv_main);
 	pthread_cond_destroy(&d->cv_work);
+	pthread_cond_destroy(&d->cv_idle);
+	pthread_rwlock_destroy(&d->cfg_lock);
 	free(d);
 }
 
@@ -546,4 +565,20 @@ dispatcher_get_stats(struct dispatcher *d, struct dispatcher_stats *st)
 	pthread_mutex_lock(&d->mu);
 	*st = d->st;
 	pthread_mutex_unlock(&d->mu);
+}
+
+void
+dispatcher_set_config(struct dispatcher *d, const struct config *cfg)
+{
+	pthread_rwlock_wrlock(&d->cfg_lock);
+	pthread_mutex_lock(&d->mu);
+	/* Jobs queued but not started hold the old config too: nbusy counts
+	 * them until their workers have marked them. */
+	while (d->nbusy > 0 && !d->stopping)
+		pthread_cond_wait(&d->cv_idle, &d->mu);
+	d->p.cfg = cfg;
+	d->woken = true;
+	pthread_cond_signal(&d->cv_main);
+	pthread_mutex_unlock(&d->mu);
+	pthread_rwlock_unlock(&d->cfg_lock);
 }

@@ -63,5 +63,9 @@ void	dispatcher_stop(struct dispatcher *d);
  * on_enqueue hook should call it (d may be NULL: ignored). */
 void	dispatcher_wake(struct dispatcher *d);
 void	dispatcher_get_stats(struct dispatcher *d, struct dispatcher_stats *st);
+/* Switches to a reloaded configuration: waits until the sends in flight
+ * (which use the old one) are marked, then later sends use cfg. The caller
+ * may free the old configuration once this returns. */
+void	dispatcher_set_config(struct dispatcher *d, const struct config *cfg);
 
 #endif

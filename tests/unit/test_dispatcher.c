@@ -532,6 +532,55 @@ test_upstream_not_started(void **state)
 	no_secrets_logged(e);
 }
 
+/* A reloaded configuration applies to later sends; a receiver it no longer
+ * has makes its messages dead rather than stuck. */
+static void
+test_set_config(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "42"), *cfg2;
+	int64_t			 counts[STORE_NSTATES];
+	struct terr		 err;
+	static const char	 yaml[] =
+	    "route:\n  receiver: other\nreceivers:\n- name: other\n";
+
+	struct dispatcher_stats	 st;
+	char			*r;
+
+	start(e, cfg, false);
+	enqueue(e, cfg, 1);
+	drain(e);
+	/* m2 keeps failing, so it is pending (and in flight now and then)
+	 * while the configuration changes. */
+	r = fake_call(&e->tg, "/_fake/config", "{\"force\": [{\"status\": 500, \"count\": 1000}]}");
+	free(r);
+	r = fake_call(&e->sl, "/_fake/config", "{\"force\": [{\"status\": 500, \"count\": 1000}]}");
+	free(r);
+	enqueue(e, cfg, 2);
+	for (int i = 0; i < 400; i++) {
+		struct timespec ts = { 0, 20 * 1000000 };
+
+		dispatcher_get_stats(e->disp, &st);
+		if (st.retries >= 4)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	assert_true(st.retries >= 4);
+	cfg2 = config_load_buffer("o.yml", "/tmp", yaml, strlen(yaml), &err);
+	assert_non_null(cfg2);
+	dispatcher_set_config(e->disp, cfg2);
+	config_free(cfg);
+	drain(e);
+	assert_int_equal(store_count(e->store, counts, &err), 0);
+	assert_int_equal(counts[STORE_DELIVERED], 2);
+	assert_int_equal(counts[STORE_DEAD], 2);
+	pthread_mutex_lock(&e->mu);
+	assert_string_equal(e->dead_why, "receiver or integration no longer configured");
+	pthread_mutex_unlock(&e->mu);
+	stop(e);
+	config_free(cfg2);
+}
+
 int
 main(void)
 {
@@ -542,6 +591,7 @@ main(void)
 		cmocka_unit_test(test_rate_limits),
 		cmocka_unit_test(test_resume_on_start),
 		cmocka_unit_test(test_upstream_not_started),
+		cmocka_unit_test(test_set_config),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
