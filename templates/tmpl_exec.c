@@ -882,10 +882,14 @@ walk_range(struct exec *x, const struct val *dot, const struct node *n)
 	case V_KV: count = v.u.kv ? v.u.kv->n : 0; break;
 	case V_MAP: count = v.u.map ? v.u.map->n : 0; break;
 	case V_NIL: count = 0; break;
-	default:
-		x->at = n->pipe;
+	default: {
+		/* Go reports the last operand it evaluated */
+		const struct node *last = n->pipe->kids[n->pipe->nkids - 1];
+
+		x->at = last->nkids ? last->kids[0] : n->pipe;
 		x->nvars = mark;
 		return xerr(x, "range can't iterate over %s", val_to_str(x, &v));
+	}
 	}
 	for (size_t i = 0; i < count; i++) {
 		size_t imark = x->nvars;

@@ -1012,6 +1012,28 @@ fail:
 	return NULL;
 }
 
+/* {{template "name" pipeline}} as Go prints the node in errors. */
+static int
+template_src(struct node *n)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (buf_printf(&b, "{{template \"%s\"", n->s) == -1)
+		goto fail;
+	for (size_t i = 0; n->pipe && i < n->pipe->nkids; i++)
+		if (buf_adds(&b, i ? " | " : " ") == -1 ||
+		    buf_adds(&b, n->pipe->kids[i]->src ? n->pipe->kids[i]->src : "") == -1)
+			goto fail;
+	if (buf_adds(&b, "}}") == -1)
+		goto fail;
+	n->src = buf_steal(&b);
+	return n->src ? 0 : -1;
+fail:
+	buf_free(&b);
+	return -1;
+}
+
 /* Returns the keyword that ended a list: 'e' end, 'l' else, 0 EOF. */
 static int
 parse_control(struct parser *p, enum nkind k, const char *ctx, struct node **out)
@@ -1256,6 +1278,8 @@ parse_list(struct parser *p, struct node **out, int *stop)
 				goto oom;
 			if (string_arg(p, ctx, &item->s) == -1)
 				goto fail;
+			/* Go places the node at its name */
+			linecol(p, p->tpos, &item->line, &item->col);
 			if (lex(p) == -1)
 				goto fail;
 			if (p->t != T_RIGHT) {
@@ -1266,6 +1290,8 @@ parse_list(struct parser *p, struct node **out, int *stop)
 				perr(p, "missing value for block clause");
 				goto fail;
 			}
+			if (template_src(item) == -1)
+				goto oom;
 			if (block) {
 				struct node	*body;
 				int		 st;

@@ -94,7 +94,7 @@ val_type_name(const struct val *v)
 	case V_STRS: return "[]string";
 	case V_TIME: return "time.Time";
 	case V_DUR: return "time.Duration";
-	case V_DATA: return "*template.Data";
+	case V_DATA: return "template.Data";
 	case V_MAP: return "map[string]interface {}";
 	case V_LIST: return "[]interface {}";
 	case V_MONTH: return "time.Month";

@@ -74,6 +74,8 @@ split_corpus "$CORPUS/html.tmpl" html
 
 total=0
 same=0
+errors=0
+errsame=0
 for t in "$tmp"/texts/[0-9]*; do
 	type=$(head -n 1 "$t")
 	text=$(tail -n +2 "$t"; printf x)
@@ -94,8 +96,14 @@ for t in "$tmp"/texts/[0-9]*; do
 		if [ $ra -eq 0 ] && [ $rt -eq 0 ] && cmp -s "$o.amtool" "$o.tocsin"; then
 			same=$((same + 1))
 		elif [ $ra -ne 0 ] && [ $rt -ne 0 ] && cmp -s "$o.amtool" "$o.tocsin"; then
-			# both failed with the same partial output
+			# both failed with the same partial output; the error
+			# texts are counted, not required to match
 			same=$((same + 1))
+			errors=$((errors + 1))
+			if [ "$(sed 's/^amtool: error: //' "$o.amtool.err")" = \
+			    "$(sed 's/^tocsin-relay: error: //' "$o.tocsin.err")" ]; then
+				errsame=$((errsame + 1))
+			fi
 		else
 			echo "DIFFERENT: $type text $(basename "$t") on $(basename "$d") (exit amtool=$ra tocsin=$rt)"
 			echo "  text: $(head -c 200 <<<"$text")"
@@ -104,5 +112,5 @@ for t in "$tmp"/texts/[0-9]*; do
 		fi
 	done
 done
-echo "template_amtool: $total comparisons, $same identical"
+echo "template_amtool: $total comparisons, $same identical ($errors both errors, $errsame with the same message)"
 [ "$total" -gt 0 ] && [ "$same" -eq "$total" ]
