@@ -581,6 +581,49 @@ test_set_config(void **state)
 	config_free(cfg2);
 }
 
+/* Stopping while a send is in flight waits for its answer and marks it. */
+static void
+test_stop_finishes_in_flight(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "42");
+	struct dispatcher	*d;
+	int64_t			 counts[STORE_NSTATES];
+	struct terr		 err;
+	char			*r, cmd[128];
+	size_t			 n = 0;
+
+	start(e, cfg, false);
+	r = fake_call(&e->tg, "/_fake/config", "{\"force\": [{\"delay\": 1.5}]}");
+	free(r);
+	enqueue(e, cfg, 1);
+	/* The fakes record a request when it arrives (Telegram's before its
+	 * delay): both sends are then in a worker's hands. */
+	for (int i = 0; i < 400 && n < 2; i++) {
+		struct timespec	 ts = { 0, 10 * 1000000 };
+		json_t		*a = fake_requests(&e->tg), *b = fake_requests(&e->sl);
+
+		n = json_array_size(a) + json_array_size(b);
+		json_decref(a);
+		json_decref(b);
+		if (n < 2)
+			nanosleep(&ts, NULL);
+	}
+	assert_int_equal(n, 2);
+	d = e->disp;
+	__atomic_store_n(&e->disp, NULL, __ATOMIC_RELEASE);
+	dispatcher_stop(d);
+	assert_int_equal(store_count(e->store, counts, &err), 0);
+	assert_int_equal(counts[STORE_PENDING], 0);
+	assert_int_equal(counts[STORE_DELIVERED], 2);
+	metrics_free(e->metrics);
+	e->metrics = NULL;
+	store_close(e->store);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
+	assert_int_equal(system(cmd), 0);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -592,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_resume_on_start),
 		cmocka_unit_test(test_upstream_not_started),
 		cmocka_unit_test(test_set_config),
+		cmocka_unit_test(test_stop_finishes_in_flight),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
