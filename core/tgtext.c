@@ -100,9 +100,15 @@ next_tok(const char *s, size_t n, bool html, struct tok *t)
 
 	t->cp = 0;
 	if (html && s[0] == '<') {
-		const char *gt = memchr(s, '>', n);
+		const char	*gt = memchr(s, '>', n), *lt;
+		size_t		 o = n > 1 && s[1] == '/' ? 2 : 1;
 
-		if (gt != NULL) {
+		/* A tag starts with a name and holds no other '<'; anything
+		 * else is text (which Telegram refuses, and the plain-text
+		 * fallback then shows as is). */
+		lt = gt != NULL ? memchr(s + 1, '<', (size_t)(gt - s) - 1) : NULL;
+		if (gt != NULL && lt == NULL && o < n &&
+		    ((s[o] >= 'a' && s[o] <= 'z') || (s[o] >= 'A' && s[o] <= 'Z'))) {
 			t->kind = n > 1 && s[1] == '/' ? TOK_CLOSE : TOK_OPEN;
 			t->len = (size_t)(gt - s) + 1;
 			t->units = 0;

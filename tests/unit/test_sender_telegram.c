@@ -341,6 +341,20 @@ test_long_message_split(void **state)
 	config_free(cfg);
 }
 
+/* What counts: tags nothing, entities one, a '<' that starts no tag one,
+ * astral characters two. */
+static void
+test_units(void **state)
+{
+	(void)state;
+	assert_int_equal(tgtext_units("<b>ab</b>", 9, true), 2);
+	assert_int_equal(tgtext_units("<b>ab</b>", 9, false), 9);
+	assert_int_equal(tgtext_units("&lt;&amp;&#128293;&#x41;&nbsp;", 30, true), 1 + 1 + 2 + 1 + 6);
+	assert_int_equal(tgtext_units("a < b > c", 9, true), 9);
+	assert_int_equal(tgtext_units("a <b < c>", 9, true), 9);
+	assert_int_equal(tgtext_units("\xf0\x9f\x94\xa5\xc3\xa9", 6, true), 3);
+}
+
 /* A long line without breaks is cut between characters, never inside an
  * entity or a UTF-8 sequence. */
 static void
@@ -518,6 +532,7 @@ main(void)
 		cmocka_unit_test_setup(test_options_and_send_resolved, reset),
 		cmocka_unit_test_setup(test_parse_error_fallback, reset),
 		cmocka_unit_test_setup(test_long_message_split, reset),
+		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_split_no_newline),
 		cmocka_unit_test_setup(test_split_inside_element, reset),
 		cmocka_unit_test_setup(test_migrate, reset),
