@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "dispatcher.h"
+#include "httpclient.h"
 #include "log.h"
 
 #define DISPATCHER_MAX_WORKERS	64
@@ -34,6 +35,7 @@ struct dispatcher {
 	struct dispatcher_params p;
 	struct sender_limits	 limits;
 	struct sender_memo	*memo;
+	struct http_share	*http;
 	struct ratelimit	*rl;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv_main;	/* dispatcher thread waits here */
@@ -232,6 +234,7 @@ worker_main(void *arg)
 		ctx.integration = j->e->integration;
 		ctx.memo = d->memo;
 		ctx.timeout_ms = d->p.send_timeout_ms;
+		ctx.http = d->http;
 		memset(&r, 0, sizeof(r));
 		r.status = SEND_TEMPFAIL;
 		r.retry_after_ms = -1;
@@ -474,6 +477,7 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 		}
 	}
 	if ((d->rl = ratelimit_new(rl_clock, p->store)) == NULL ||
+	    (d->http = http_share_new()) == NULL ||
 	    (d->workers = calloc((size_t)d->nworkers, sizeof(*d->workers))) == NULL) {
 		terr_set(err, "out of memory");
 		goto fail;
@@ -501,6 +505,7 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 	}
 	return d;
 fail:
+	http_share_free(d->http);
 	sender_memo_free(d->memo);
 	ratelimit_free(d->rl);
 	free(d->workers);
@@ -550,6 +555,7 @@ dispatcher_stop(struct dispatcher *d)
 	free(d->busy);
 	free(d->workers);
 	ratelimit_free(d->rl);
+	http_share_free(d->http);
 	sender_memo_free(d->memo);
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->cv_main);

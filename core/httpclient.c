@@ -1,6 +1,7 @@
 /* httpclient.c: blocking libcurl requests with tocsin's safety defaults
  * (see httpclient.h). */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,63 @@
 #include <curl/curl.h>
 
 #include "httpclient.h"
+
+struct http_share {
+	CURLSH		*sh;
+	pthread_mutex_t	 mu[CURL_LOCK_DATA_LAST];
+};
+
+static void
+share_lock(CURL *c, curl_lock_data data, curl_lock_access access, void *arg)
+{
+	struct http_share *hs = arg;
+
+	(void)c;
+	(void)access;
+	pthread_mutex_lock(&hs->mu[data]);
+}
+
+static void
+share_unlock(CURL *c, curl_lock_data data, void *arg)
+{
+	struct http_share *hs = arg;
+
+	(void)c;
+	pthread_mutex_unlock(&hs->mu[data]);
+}
+
+struct http_share *
+http_share_new(void)
+{
+	struct http_share *hs;
+
+	if ((hs = calloc(1, sizeof(*hs))) == NULL)
+		return NULL;
+	if ((hs->sh = curl_share_init()) == NULL) {
+		free(hs);
+		return NULL;
+	}
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&hs->mu[i], NULL);
+	curl_share_setopt(hs->sh, CURLSHOPT_LOCKFUNC, share_lock);
+	curl_share_setopt(hs->sh, CURLSHOPT_UNLOCKFUNC, share_unlock);
+	curl_share_setopt(hs->sh, CURLSHOPT_USERDATA, hs);
+	curl_share_setopt(hs->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	curl_share_setopt(hs->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(hs->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	return hs;
+}
+
+void
+http_share_free(struct http_share *hs)
+{
+	if (hs == NULL)
+		return;
+	curl_share_cleanup(hs->sh);
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&hs->mu[i]);
+	free(hs);
+}
 
 void
 http_response_init(struct http_response *r)
@@ -183,6 +241,8 @@ http_post(const struct http_request *req, struct http_response *resp,
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+	if (req->share != NULL)
+		curl_easy_setopt(c, CURLOPT_SHARE, req->share->sh);
 	if (hc != NULL) {
 		const struct tls_config *t = &hc->tls;
 

@@ -17,6 +17,16 @@
 #define HTTP_DEFAULT_TIMEOUT_MS		30000
 #define HTTP_DEFAULT_MAX_RESPONSE	((size_t)1 << 20)
 
+/* Connections (and DNS answers) kept alive between requests, so a busy
+ * destination does not pay a TCP and TLS handshake per message. Thread-safe;
+ * libcurl only reuses a connection whose TLS settings match. */
+struct http_share;
+
+/* Caller frees with http_share_free after the last request using it. NULL
+ * when memory runs out. */
+struct http_share *http_share_new(void);
+void	http_share_free(struct http_share *sh);
+
 struct http_request {
 	const char			*url;		/* SECRET: never logged */
 	const char			*content_type;	/* "application/json" */
@@ -26,6 +36,7 @@ struct http_request {
 	long				 connect_timeout_ms; /* 0: default */
 	long				 timeout_ms;	/* 0: default */
 	size_t				 max_response;	/* 0: default */
+	struct http_share		*share;		/* NULL: a fresh connection */
 };
 
 struct http_response {

@@ -86,6 +86,7 @@ int	sender_memo_put(struct sender_memo *m, const char *key,
 
 struct tmpl_set;
 struct tmpl_opts;
+struct http_share;
 
 /* Intake side of a render. */
 struct sender_render_ctx {
@@ -99,6 +100,7 @@ struct sender_send_ctx {
 	const char		*integration;	/* "telegram/0" */
 	struct sender_memo	*memo;		/* may be NULL */
 	long			 timeout_ms;	/* 0: the HTTP client's default */
+	struct http_share	*http;		/* kept-alive connections; may be NULL */
 };
 
 struct sender_ops {

@@ -35,6 +35,7 @@ sender_http_post(const char *what, const char *url,
 	req.body_len = len;
 	req.cfg = cfg;
 	req.timeout_ms = ctx != NULL ? ctx->timeout_ms : 0;
+	req.share = ctx != NULL ? ctx->http : NULL;
 	if (http_post(&req, resp, &err) == -1) {
 		send_result_set(res, SEND_TEMPFAIL, -1, "%s: %s", what, err.msg);
 		return;

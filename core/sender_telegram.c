@@ -248,6 +248,7 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 		req.body_len = body.len;
 		req.cfg = &c->http;
 		req.timeout_ms = ctx->timeout_ms;
+		req.share = ctx->http;
 		if (http_post(&req, &resp, &err) == -1) {
 			send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %s", err.msg);
 			goto out;
