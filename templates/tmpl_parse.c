@@ -31,6 +31,10 @@ struct parser {
 	/* variables in scope, for "undefined variable" errors */
 	char		**vars;
 	size_t		 nvars, avars;
+	/* names given a non-empty body in this text, for Go's rule that one
+	 * text may not define a template twice */
+	char		**defined;
+	size_t		 ndefined;
 	int		 range_depth;
 	struct terr	*err;
 	int		 depth;
@@ -1158,6 +1162,35 @@ tmpl_tree_is_empty(const struct node *n)
 	}
 }
 
+static bool
+defined_here(const struct parser *p, const char *name)
+{
+	for (size_t i = 0; i < p->ndefined; i++)
+		if (strcmp(p->defined[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Registers a define's body in the set (which takes it in every case). */
+static int
+define(struct parser *p, const char *name, struct node *body)
+{
+	bool empty = tmpl_tree_is_empty(body);
+
+	if (!empty && defined_here(p, name)) {
+		tmpl_node_free(body);
+		return perr(p, "template: multiple definition of template \"%s\"",
+		    name);
+	}
+	if (!empty && add_str(&p->defined, &p->ndefined, name, strlen(name)) == -1) {
+		tmpl_node_free(body);
+		return perr(p, "out of memory");
+	}
+	if (tmpl_set_define(p->set, name, p->name, body, empty) == -1)
+		return perr(p, "out of memory");
+	return 0;
+}
+
 /* Parses items until {{end}}, {{else}} or EOF; *stop says which. */
 static int
 parse_list(struct parser *p, struct node **out, int *stop)
@@ -1261,11 +1294,9 @@ parse_list(struct parser *p, struct node **out, int *stop)
 				    "unexpected EOF");
 				goto fail;
 			}
-			if (tmpl_set_define(p->set, name, p->name, body,
-			    tmpl_tree_is_empty(body)) == -1) {
+			if (define(p, name, body) == -1) {
 				free(name);
-				tmpl_node_free(body);
-				goto oom;
+				goto fail;
 			}
 			free(name);
 			continue;
@@ -1307,11 +1338,8 @@ parse_list(struct parser *p, struct node **out, int *stop)
 					perr(p, "unexpected EOF");
 					goto fail;
 				}
-				if (tmpl_set_define(p->set, item->s, p->name,
-				    body, tmpl_tree_is_empty(body)) == -1) {
-					tmpl_node_free(body);
-					goto oom;
-				}
+				if (define(p, item->s, body) == -1)
+					goto fail;
 			}
 			goto add;
 		}
@@ -1366,9 +1394,18 @@ tmpl_parse(struct tmpl_set *set, const char *name, const char *text,
 		perr(&p, "unexpected {{%s}}", stop == 'e' ? "end" : "else");
 		goto out;
 	}
+	if (!tmpl_tree_is_empty(*root) && defined_here(&p, name)) {
+		tmpl_node_free(*root);
+		*root = NULL;
+		perr(&p, "template: multiple definition of template \"%s\"", name);
+		goto out;
+	}
 	r = 0;
 out:
 	var_pop(&p, 0);
 	free(p.vars);
+	for (size_t i = 0; i < p.ndefined; i++)
+		free(p.defined[i]);
+	free(p.defined);
 	return r;
 }
