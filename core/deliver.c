@@ -6,6 +6,7 @@
 
 #include "dedup.h"
 #include "deliver.h"
+#include "log.h"
 
 struct pending {
 	char	integration[32];
@@ -17,7 +18,7 @@ static int
 render_one(const struct receiver *r, const char *kind, size_t idx,
     const void *cfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct sender_parts *parts,
-    struct pending **pend, struct terr *err)
+    struct pending **pend, size_t *failed, struct terr *err)
 {
 	const struct sender_ops	*ops = sender_ops_by_name(kind);
 	char			 integ[32], key[DEDUP_KEY_LEN + 1];
@@ -25,8 +26,18 @@ render_one(const struct receiver *r, const char *kind, size_t idx,
 	struct pending		*np;
 
 	snprintf(integ, sizeof(integ), "%s/%zu", kind, idx);
-	if (ops->render(cfg, n, ctx, parts, err) == -1)
-		return terr_prefix(err, "receiver %s, %s", r->name, integ);
+	if (ops->render(cfg, n, ctx, parts, err) == -1) {
+		/* Drop what it may have added before failing. */
+		while (parts->n > before) {
+			parts->n--;
+			free(parts->v[parts->n].dest);
+			free(parts->v[parts->n].payload);
+		}
+		log_error("Notification not rendered", "receiver", r->name,
+		    "integration", integ, "err", err->msg);
+		(*failed)++;
+		return 0;
+	}
 	if (parts->n == before)
 		return 0;
 	if (dedup_key(r->name, integ, n, key, err) == -1)
@@ -54,22 +65,25 @@ deliver_enqueue(struct store *s, const struct receiver *r,
 	struct pending		*pend = NULL;
 	struct store_msg	*msgs = NULL;
 	struct store_ack	*acks = NULL;
+	size_t			 failed = 0;
 	int			 rc = -1;
 
 	if (res != NULL)
-		res->accepted = res->duplicates = 0;
+		res->accepted = res->duplicates = res->render_failed = 0;
 	for (size_t i = 0; i < r->ntelegram; i++)
 		if (render_one(r, "telegram", i, &r->telegram[i], n, ctx, &parts,
-		    &pend, err) == -1)
+		    &pend, &failed, err) == -1)
 			goto out;
 	for (size_t i = 0; i < r->nslack; i++)
 		if (render_one(r, "slack", i, &r->slack[i], n, ctx, &parts,
-		    &pend, err) == -1)
+		    &pend, &failed, err) == -1)
 			goto out;
 	for (size_t i = 0; i < r->nwebhook; i++)
 		if (render_one(r, "webhook", i, &r->webhook[i], n, ctx, &parts,
-		    &pend, err) == -1)
+		    &pend, &failed, err) == -1)
 			goto out;
+	if (res != NULL)
+		res->render_failed = failed;
 	if (parts.n == 0) {
 		rc = 0;
 		goto out;

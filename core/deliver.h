@@ -16,6 +16,7 @@
 struct deliver_result {
 	size_t	accepted;	/* messages stored */
 	size_t	duplicates;	/* messages suppressed by the dedup window */
+	size_t	render_failed;	/* integrations whose templates failed */
 };
 
 /*
@@ -23,10 +24,12 @@ struct deliver_result {
  * "telegram/0", "slack/1", ... in config order) and stores every message in
  * one store_enqueue batch (durable when this returns 0). Each message's dedup
  * key is dedup_key(r->name, integration, n), with "/<part>" appended for the
- * second and later parts of a split message. A template error or a storage
- * failure returns -1 and nothing is stored (the intake answers 503 for a
- * storage failure). res may be NULL. E-mail and file integrations are not
- * handled here.
+ * second and later parts of a split message. An integration whose template
+ * fails is logged (error level, with the template's message), counted in
+ * res->render_failed and skipped: retrying cannot fix a template, so the
+ * others still go out. A storage failure (or memory running out) returns -1
+ * and nothing is stored: the intake answers 503. res may be NULL. E-mail
+ * and file integrations are not handled here.
  */
 int	deliver_enqueue(struct store *s, const struct receiver *r,
 	    const struct notification *n, const struct sender_render_ctx *ctx,

@@ -626,6 +626,46 @@ test_stop_finishes_in_flight(void **state)
 	config_free(cfg);
 }
 
+/* A template that fails skips its integration (logged, counted); the
+ * others are stored. */
+static void
+test_render_failure_skips(void **state)
+{
+	struct env		*e = *state;
+	char			 yaml[1024];
+	struct terr		 err;
+	struct config		*cfg;
+	struct notification	*n = notification_subset(e->firing, (size_t[]){ 0 }, 1, "r");
+	struct sender_render_ctx ctx = { e->tmpl, NULL };
+	struct deliver_result	 res;
+	bool			 logged = false;
+
+	snprintf(yaml, sizeof(yaml),
+	    "route:\n  receiver: r\nreceivers:\n- name: r\n"
+	    "  telegram_configs:\n  - bot_token: '" TOKEN "'\n    chat_id: 42\n"
+	    "    api_url: %s\n    message: '{{ .NoSuchField }}'\n"
+	    "  slack_configs:\n  - api_url: %s" HOOK "\n", e->tg.base, e->sl.base);
+	cfg = config_load_buffer("f.yml", "/tmp", yaml, strlen(yaml), &err);
+	assert_non_null(cfg);
+	start_held(e, cfg, false, true);
+	assert_int_equal(deliver_enqueue(e->store, config_receiver(cfg, "r"), n,
+	    &ctx, 300000, &res, &err), 0);
+	assert_int_equal(res.accepted, 1);
+	assert_int_equal(res.render_failed, 1);
+	pthread_mutex_lock(&e->mu);
+	for (size_t i = 0; i < e->nlines; i++)
+		if (strstr(e->lines[i], "msg=\"Notification not rendered\"") != NULL &&
+		    strstr(e->lines[i], "integration=telegram/0") != NULL)
+			logged = true;
+	pthread_mutex_unlock(&e->mu);
+	assert_true(logged);
+	notification_free(n);
+	store_close(e->store);
+	snprintf(yaml, sizeof(yaml), "rm -rf '%s'", e->dir);
+	assert_int_equal(system(yaml), 0);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -638,6 +678,7 @@ main(void)
 		cmocka_unit_test(test_upstream_not_started),
 		cmocka_unit_test(test_set_config),
 		cmocka_unit_test(test_stop_finishes_in_flight),
+		cmocka_unit_test(test_render_failure_skips),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
