@@ -1,0 +1,534 @@
+/* check.c: one watchdog check's state machine. Pure: no clock reads, no I/O,
+ * no allocation after check_new(), so every event is deterministic in tests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "duration.h"
+
+struct check {
+	char			*name;
+	struct check_conf	 conf;		/* conf.name points to name */
+	enum check_state	 state;
+	int			 paused;
+
+	/* The period runs from anchor_mono: the last success, or start-up and
+	 * resume, which is what gives a restarted check its full period. */
+	int64_t			 anchor_mono;
+
+	int64_t			 last_success_wall;
+	int64_t			 last_success_mono;
+	int			 have_success_mono;	/* set in this process */
+	int64_t			 last_start_wall;
+	int64_t			 last_start_mono;
+	int			 have_start_mono;
+	int64_t			 last_duration;
+
+	int64_t			 down_since_wall;
+	int64_t			 down_since_mono;
+	int			 have_down_mono;
+	int64_t			 last_notified_wall;
+	int64_t			 next_reminder_mono;
+	unsigned		 reminders;
+
+	char			*message;	/* CHECK_MSG_MAX + 1 bytes */
+	char			 reason[CHECK_REASON_MAX + 1];
+};
+
+int
+check_name_valid(const char *name, struct terr *err)
+{
+	size_t	i, dots = 0;
+
+	if (name == NULL || name[0] == '\0')
+		return terr_set(err, "check name is empty");
+	for (i = 0; name[i] != '\0'; i++) {
+		char ch = name[i];
+
+		if (i >= CHECK_NAME_MAX)
+			return terr_set(err, "check name longer than %d bytes",
+			    CHECK_NAME_MAX);
+		if (ch == '.')
+			dots++;
+		else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+			return terr_set(err, "check name \"%.*s\": only letters, "
+			    "digits, '.', '_' and '-' are allowed", CHECK_NAME_MAX,
+			    name);
+	}
+	/* "." and ".." are removed from URL paths by clients and proxies, so
+	 * /ping/.. could never reach the check. */
+	if (dots == i)
+		return terr_set(err, "check name \"%s\" cannot be only dots", name);
+	return 0;
+}
+
+struct check *
+check_new(const struct check_conf *conf, struct terr *err)
+{
+	struct check	*c = NULL;
+
+	if (check_name_valid(conf->name, err) == -1)
+		return NULL;
+	if (conf->kind != CHECK_HEARTBEAT && conf->kind != CHECK_PING &&
+	    conf->kind != CHECK_FRESHNESS) {
+		terr_set(err, "check %s: unknown kind", conf->name);
+		return NULL;
+	}
+	if (conf->period_ms <= 0 || conf->period_ms > CHECK_DURATION_MAX) {
+		terr_set(err, "check %s: period must be positive and at most "
+		    "10 years", conf->name);
+		return NULL;
+	}
+	if (conf->grace_ms < 0 || conf->grace_ms > CHECK_DURATION_MAX) {
+		terr_set(err, "check %s: grace must be between 0 and 10 years",
+		    conf->name);
+		return NULL;
+	}
+	if (conf->repeat_ms < 0 || conf->repeat_ms > CHECK_DURATION_MAX) {
+		terr_set(err, "check %s: repeat_interval must be between 0 and "
+		    "10 years", conf->name);
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->name = strdup(conf->name)) == NULL ||
+	    (c->message = calloc(1, CHECK_MSG_MAX + 1)) == NULL) {
+		terr_set(err, "check %s: out of memory", conf->name);
+		check_free(c);
+		return NULL;
+	}
+	c->conf = *conf;
+	c->conf.name = c->name;
+	c->state = CHECK_NEW;
+	c->paused = conf->paused != 0;
+	c->last_duration = -1;
+	c->next_reminder_mono = CHECK_NEVER;
+	return c;
+}
+
+void
+check_free(struct check *c)
+{
+	if (c == NULL)
+		return;
+	free(c->message);
+	free(c->name);
+	free(c);
+}
+
+/* Copies at most max bytes of s (stopping at a NUL) into dst, cutting before
+ * a UTF-8 continuation byte so a truncated text stays valid UTF-8 if it was. */
+static void
+copy_text(char *dst, size_t max, const char *s, size_t len)
+{
+	const char	*nul;
+
+	if ((nul = memchr(s, '\0', len)) != NULL)
+		len = (size_t)(nul - s);
+	if (len > max) {
+		len = max;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static void
+set_reason(struct check *c, const char *reason)
+{
+	copy_text(c->reason, CHECK_REASON_MAX, reason, strlen(reason));
+}
+
+void
+check_restore(struct check *c, const struct check_record *rec,
+    const struct wd_time *now)
+{
+	int64_t	due, delay;
+
+	c->paused = rec->paused != 0;
+	c->last_success_wall = rec->last_success_wall_ms;
+	c->have_success_mono = 0;
+	c->last_start_wall = rec->last_start_wall_ms;
+	c->have_start_mono = 0;
+	c->last_duration = -1;
+	c->down_since_wall = 0;
+	c->have_down_mono = 0;
+	c->last_notified_wall = rec->last_notified_wall_ms;
+	c->next_reminder_mono = CHECK_NEVER;
+	c->reminders = 0;
+	c->reason[0] = '\0';
+	copy_text(c->message, CHECK_MSG_MAX, rec->last_message ? rec->last_message : "",
+	    rec->last_message ? strlen(rec->last_message) : 0);
+	c->anchor_mono = now->mono_ms;
+
+	switch (rec->state) {
+	case CHECK_NEW:
+		c->state = CHECK_NEW;
+		break;
+	case CHECK_UP:
+	case CHECK_LATE:
+		/* However long ago the last success was, the watchdog could
+		 * not hear pings while it was not running: a full period +
+		 * grace from now, never an alarm at start-up. */
+		c->state = CHECK_UP;
+		break;
+	case CHECK_DOWN:
+		/* Still down, already notified: no second DOWN. */
+		c->state = CHECK_DOWN;
+		c->down_since_wall = rec->down_since_wall_ms;
+		set_reason(c, rec->reason ? rec->reason : "");
+		if (c->conf.repeat_ms > 0) {
+			/* Continue the reminder schedule from the last one
+			 * sent. The wall clock is all that survives a restart;
+			 * clamping to one interval keeps a clock that went
+			 * backwards from silencing reminders for long. */
+			due = (rec->last_notified_wall_ms != 0 ?
+			    rec->last_notified_wall_ms : rec->down_since_wall_ms) +
+			    c->conf.repeat_ms;
+			delay = due - now->wall_ms;
+			if (delay < 0)
+				delay = 0;
+			if (delay > c->conf.repeat_ms)
+				delay = c->conf.repeat_ms;
+			c->next_reminder_mono = now->mono_ms + delay;
+		}
+		break;
+	}
+}
+
+void
+check_snapshot(const struct check *c, struct check_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->name = c->name;
+	rec->state = c->state;
+	rec->paused = c->paused;
+	rec->last_success_wall_ms = c->last_success_wall;
+	rec->last_start_wall_ms = c->last_start_wall;
+	rec->down_since_wall_ms = c->state == CHECK_DOWN ? c->down_since_wall : 0;
+	rec->last_notified_wall_ms = c->last_notified_wall;
+	rec->last_message = c->message;
+	rec->reason = c->state == CHECK_DOWN ? c->reason : "";
+}
+
+/* How long it has been down: the monotonic clock when the outage began in
+ * this process, the wall clock across a restart (never negative). */
+static int64_t
+down_for(const struct check *c, const struct wd_time *now)
+{
+	int64_t	d;
+
+	if (c->have_down_mono)
+		d = now->mono_ms - c->down_since_mono;
+	else
+		d = now->wall_ms - c->down_since_wall;
+	return d < 0 ? 0 : d;
+}
+
+static void
+fill(const struct check *c, enum check_notif_kind kind,
+    const struct wd_time *now, struct check_notif *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	out->name = c->name;
+	out->check_kind = c->conf.kind;
+	out->state = c->state;
+	out->at_wall_ms = now->wall_ms;
+	out->last_success_wall_ms = c->last_success_wall;
+	out->last_message = c->message;
+	out->reason = c->reason;
+}
+
+static int
+go_down(struct check *c, const struct wd_time *now, const char *reason,
+    struct check_notif *out)
+{
+	c->state = CHECK_DOWN;
+	c->down_since_wall = now->wall_ms;
+	c->down_since_mono = now->mono_ms;
+	c->have_down_mono = 1;
+	c->last_notified_wall = now->wall_ms;
+	c->reminders = 0;
+	c->next_reminder_mono = c->conf.repeat_ms > 0 ?
+	    now->mono_ms + c->conf.repeat_ms : CHECK_NEVER;
+	set_reason(c, reason);
+	fill(c, CHECK_NOTIF_DOWN, now, out);
+	out->since_wall_ms = c->down_since_wall;
+	return CHECK_EV_NOTIFY | CHECK_EV_PERSIST;
+}
+
+static const char *
+signal_word(enum check_kind k)
+{
+	switch (k) {
+	case CHECK_HEARTBEAT:
+		return "heartbeat";
+	case CHECK_FRESHNESS:
+		return "fresh value";
+	case CHECK_PING:
+		break;
+	}
+	return "ping";
+}
+
+static int
+timed_out(struct check *c, const struct wd_time *now, struct check_notif *out)
+{
+	char	reason[128], dur[64];
+	int64_t	ago;
+
+	if (c->last_success_wall == 0 && !c->have_success_mono) {
+		snprintf(reason, sizeof(reason), "no %s since start-up",
+		    signal_word(c->conf.kind));
+	} else {
+		ago = c->have_success_mono ? now->mono_ms - c->last_success_mono :
+		    now->wall_ms - c->last_success_wall;
+		if (ago < 0)
+			ago = 0;
+		/* Whole seconds: milliseconds in an alarm are noise. */
+		duration_format(ago - ago % 1000, dur, sizeof(dur));
+		snprintf(reason, sizeof(reason), "no %s for %s",
+		    signal_word(c->conf.kind), dur);
+	}
+	return go_down(c, now, reason, out);
+}
+
+int
+check_signal(struct check *c, enum check_signal_kind sig,
+    const struct wd_time *now, const char *body, size_t bodylen,
+    const char *reason, struct check_notif *out)
+{
+	int	ev = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (body != NULL) {
+		copy_text(c->message, CHECK_MSG_MAX, body, bodylen);
+		ev |= CHECK_EV_PERSIST;
+	}
+
+	switch (sig) {
+	case CHECK_SIG_START:
+		/* Healthchecks semantics: a start measures run time and does
+		 * not reset lateness, so a job that starts but never finishes
+		 * still goes down when its period + grace run out. */
+		c->last_start_wall = now->wall_ms;
+		c->last_start_mono = now->mono_ms;
+		c->have_start_mono = 1;
+		return ev | CHECK_EV_PERSIST;
+	case CHECK_SIG_SUCCESS:
+		c->last_success_wall = now->wall_ms;
+		c->last_success_mono = now->mono_ms;
+		c->have_success_mono = 1;
+		if (c->have_start_mono) {
+			c->last_duration = now->mono_ms - c->last_start_mono;
+			c->have_start_mono = 0;
+		}
+		ev |= CHECK_EV_PERSIST;
+		if (c->paused)
+			return ev;
+		c->anchor_mono = now->mono_ms;
+		if (c->state == CHECK_DOWN) {
+			int64_t d = down_for(c, now);
+
+			c->state = CHECK_UP;
+			c->next_reminder_mono = CHECK_NEVER;
+			c->down_since_wall = 0;
+			c->have_down_mono = 0;
+			/* out->reason still says why it was down; the check
+			 * itself no longer exposes it (see check_snapshot). */
+			fill(c, CHECK_NOTIF_RECOVERED, now, out);
+			out->since_wall_ms = now->wall_ms;
+			out->down_ms = d;
+			return ev | CHECK_EV_NOTIFY;
+		}
+		c->state = CHECK_UP;
+		c->reason[0] = '\0';
+		return ev;
+	case CHECK_SIG_FAIL:
+		if (c->paused || c->state == CHECK_DOWN)
+			return ev;
+		return ev | go_down(c, now,
+		    reason != NULL && reason[0] != '\0' ? reason : "failure reported",
+		    out);
+	}
+	return ev;
+}
+
+int
+check_tick(struct check *c, const struct wd_time *now, struct check_notif *out)
+{
+	int64_t	late_at, down_at;
+
+	memset(out, 0, sizeof(*out));
+	if (c->paused)
+		return 0;
+	late_at = c->anchor_mono + c->conf.period_ms;
+	down_at = late_at + c->conf.grace_ms;
+
+	switch (c->state) {
+	case CHECK_NEW:
+		return 0;
+	case CHECK_UP:
+	case CHECK_LATE:
+		/* Inclusive edges, as Healthchecks: late at exactly period,
+		 * down at exactly period + grace. A long sleep goes straight
+		 * from up to down with one notification. */
+		if (now->mono_ms >= down_at)
+			return timed_out(c, now, out);
+		if (c->state == CHECK_UP && now->mono_ms >= late_at) {
+			c->state = CHECK_LATE;
+			return CHECK_EV_PERSIST;
+		}
+		return 0;
+	case CHECK_DOWN:
+		if (now->mono_ms < c->next_reminder_mono)
+			return 0;
+		c->reminders++;
+		c->last_notified_wall = now->wall_ms;
+		c->next_reminder_mono += c->conf.repeat_ms;
+		/* After a long stall, one reminder, then on schedule again
+		 * from now rather than a burst of catch-up messages. */
+		if (c->next_reminder_mono <= now->mono_ms)
+			c->next_reminder_mono = now->mono_ms + c->conf.repeat_ms;
+		fill(c, CHECK_NOTIF_REMINDER, now, out);
+		out->since_wall_ms = c->down_since_wall;
+		out->down_ms = down_for(c, now);
+		out->reminder = c->reminders;
+		return CHECK_EV_NOTIFY | CHECK_EV_PERSIST;
+	}
+	return 0;
+}
+
+int64_t
+check_deadline(const struct check *c)
+{
+	if (c->paused)
+		return CHECK_NEVER;
+	switch (c->state) {
+	case CHECK_NEW:
+		return CHECK_NEVER;
+	case CHECK_UP:
+		return c->anchor_mono + c->conf.period_ms;
+	case CHECK_LATE:
+		return c->anchor_mono + c->conf.period_ms + c->conf.grace_ms;
+	case CHECK_DOWN:
+		return c->next_reminder_mono;
+	}
+	return CHECK_NEVER;
+}
+
+int
+check_pause(struct check *c, const struct wd_time *now)
+{
+	if (c->paused)
+		return 0;
+	c->paused = 1;
+	return CHECK_EV_PERSIST;
+}
+
+int
+check_resume(struct check *c, const struct wd_time *now)
+{
+	if (!c->paused)
+		return 0;
+	c->paused = 0;
+	c->anchor_mono = now->mono_ms;
+	if (c->state == CHECK_LATE)
+		c->state = CHECK_UP;
+	if (c->state == CHECK_DOWN && c->conf.repeat_ms > 0)
+		c->next_reminder_mono = now->mono_ms + c->conf.repeat_ms;
+	return CHECK_EV_PERSIST;
+}
+
+const char *
+check_name(const struct check *c)
+{
+	return c->name;
+}
+
+const struct check_conf *
+check_conf(const struct check *c)
+{
+	return &c->conf;
+}
+
+enum check_state
+check_get_state(const struct check *c)
+{
+	return c->state;
+}
+
+int
+check_paused(const struct check *c)
+{
+	return c->paused;
+}
+
+int64_t
+check_last_duration(const struct check *c)
+{
+	return c->last_duration;
+}
+
+static const char *const state_names[] = { "new", "up", "late", "down" };
+static const char *const kind_names[] = { "heartbeat", "ping", "freshness" };
+static const char *const notif_names[] = { "none", "down", "reminder", "recovered" };
+
+const char *
+check_state_name(enum check_state s)
+{
+	return (unsigned)s < 4 ? state_names[s] : "unknown";
+}
+
+int
+check_state_parse(const char *s, enum check_state *out)
+{
+	unsigned	i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, state_names[i]) == 0) {
+			*out = (enum check_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+check_kind_name(enum check_kind k)
+{
+	return (unsigned)k < 3 ? kind_names[k] : "unknown";
+}
+
+int
+check_kind_parse(const char *s, enum check_kind *out)
+{
+	unsigned	i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*out = (enum check_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+check_notif_kind_name(enum check_notif_kind k)
+{
+	return (unsigned)k < 4 ? notif_names[k] : "unknown";
+}
+
+void
+wd_time_now(struct wd_time *now)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now->mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now->wall_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,161 @@
+/* check.h: one watchdog check's state machine (new, up, late, down), pure and
+ * clock-injected: callers pass the time in and get notifications back. */
+#ifndef TOCSIN_CHECK_H
+#define TOCSIN_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Longest kept ping body, in bytes (Healthchecks keeps 10 kB too). */
+#define CHECK_MSG_MAX	10240
+/* Longest check name: it is a URL path segment and a label value. */
+#define CHECK_NAME_MAX	128
+/* Longest kept reason ("Prometheus unreachable: ..."). */
+#define CHECK_REASON_MAX	512
+/* "No deadline": the check cannot change by itself. */
+#define CHECK_NEVER	INT64_MAX
+/* Longest period, grace or repeat_interval: ten years keeps all sums of
+ * monotonic instants far from overflow. */
+#define CHECK_DURATION_MAX	((int64_t)10 * 366 * 86400 * 1000)
+
+/* Both clocks at one instant. Deadlines use only mono_ms, so wall-clock jumps
+ * neither fire nor hide a check; wall_ms (Unix epoch milliseconds) is for
+ * display and persistence. */
+struct wd_time {
+	int64_t	mono_ms;
+	int64_t	wall_ms;
+};
+
+enum check_kind {
+	CHECK_HEARTBEAT,
+	CHECK_PING,
+	CHECK_FRESHNESS,
+};
+
+enum check_state {
+	CHECK_NEW,	/* never seen: silent, never goes down */
+	CHECK_UP,
+	CHECK_LATE,	/* period passed, within grace */
+	CHECK_DOWN,	/* notified */
+};
+
+enum check_signal_kind {
+	CHECK_SIG_SUCCESS,	/* ping, firing heartbeat, fresh value */
+	CHECK_SIG_START,	/* /ping/<name>/start */
+	CHECK_SIG_FAIL,		/* /fail, non-zero exit, stale freshness */
+};
+
+enum check_notif_kind {
+	CHECK_NOTIF_NONE,
+	CHECK_NOTIF_DOWN,
+	CHECK_NOTIF_REMINDER,
+	CHECK_NOTIF_RECOVERED,
+};
+
+struct check_conf {
+	const char	*name;		/* [A-Za-z0-9._-]+, not all dots */
+	enum check_kind	 kind;
+	int64_t		 period_ms;	/* > 0 */
+	int64_t		 grace_ms;	/* >= 0 */
+	int64_t		 repeat_ms;	/* 0: no reminders while down */
+	int		 paused;	/* initial value when nothing is persisted */
+};
+
+/* What to tell people. The strings are borrowed from the check and stay valid
+ * until the next call on it (the daemon renders and enqueues right away);
+ * that keeps the event functions free of allocation, so they cannot fail. */
+struct check_notif {
+	enum check_notif_kind	 kind;
+	const char		*name;
+	enum check_kind		 check_kind;
+	enum check_state	 state;		/* after the event */
+	int64_t			 at_wall_ms;	/* when it was emitted */
+	int64_t			 since_wall_ms;	/* DOWN/REMINDER: down since; RECOVERED: up since */
+	int64_t			 down_ms;	/* REMINDER: down so far; RECOVERED: total */
+	int64_t			 last_success_wall_ms;	/* 0: never */
+	unsigned		 reminder;	/* REMINDER: 1 for the first one */
+	const char		*last_message;	/* body of the last ping, "" if none */
+	const char		*reason;	/* "no ping for 1d2h", "exit status 3", ... */
+};
+
+/* The persisted part of a check. check_snapshot() fills one with strings
+ * borrowed from the check; checkstate_load() hands out owned ones. */
+struct check_record {
+	const char		*name;
+	enum check_state	 state;
+	int			 paused;
+	int64_t			 last_success_wall_ms;	/* 0: never */
+	int64_t			 last_start_wall_ms;	/* 0: never */
+	int64_t			 down_since_wall_ms;	/* 0 unless down */
+	int64_t			 last_notified_wall_ms;	/* last DOWN or REMINDER, 0: never */
+	const char		*last_message;
+	const char		*reason;		/* why it is down, "" otherwise */
+};
+
+/* Bits returned by the event functions. */
+#define CHECK_EV_NOTIFY		0x1	/* *out holds a notification */
+#define CHECK_EV_PERSIST	0x2	/* persisted fields changed: save a snapshot */
+
+struct check;
+
+/* 0 if name is a valid check name, else -1 with the reason. */
+int	check_name_valid(const char *name, struct terr *err) WARN_UNUSED;
+/* Validates conf and returns a check in state new; the caller frees it with
+ * check_free(). NULL with err set on bad configuration. */
+struct check *check_new(const struct check_conf *conf, struct terr *err);
+void	check_free(struct check *c);
+
+/* Applies persisted state after a restart (rec->name is not compared).
+ * up or late become up with a full period + grace from now; down stays down
+ * without a new DOWN, its reminders continuing from the last one sent (at
+ * most one repeat_interval from now, at once if overdue); new stays new. */
+void	check_restore(struct check *c, const struct check_record *rec,
+	    const struct wd_time *now);
+/* Fills rec with the persisted fields; its strings point into c and live
+ * until the next call on c. */
+void	check_snapshot(const struct check *c, struct check_record *rec);
+
+/* A signal arrived. body (may be NULL: keep the last message) is kept up to
+ * CHECK_MSG_MAX bytes, cut before the first NUL and at a UTF-8 character
+ * boundary. reason (may be NULL) says why a FAIL failed.
+ * reason is kept up to CHECK_REASON_MAX bytes.
+ * Returns CHECK_EV_* bits; *out is filled when CHECK_EV_NOTIFY is set (and
+ * zeroed otherwise). Never allocates, never fails. */
+int	check_signal(struct check *c, enum check_signal_kind sig,
+	    const struct wd_time *now, const char *body, size_t bodylen,
+	    const char *reason, struct check_notif *out);
+/* Time passed: late, down and reminders. Same return and *out as above.
+ * Ticking early or often is harmless. */
+int	check_tick(struct check *c, const struct wd_time *now,
+	    struct check_notif *out);
+/* The monotonic instant at which check_tick() next matters, CHECK_NEVER if
+ * none (new, paused, down without reminders). */
+int64_t	check_deadline(const struct check *c);
+
+/* Pausing stops all transitions and notifications; signals while paused
+ * still record the last message and times. Resuming gives up/late checks a
+ * full period + grace from now and down checks a full repeat_interval before
+ * the next reminder, as after a restart, so a resume never fires at once.
+ * Both return CHECK_EV_PERSIST when something changed, else 0. */
+int	check_pause(struct check *c, const struct wd_time *now);
+int	check_resume(struct check *c, const struct wd_time *now);
+
+const char *check_name(const struct check *c);
+const struct check_conf *check_conf(const struct check *c);
+enum check_state check_get_state(const struct check *c);
+int	check_paused(const struct check *c);
+/* Milliseconds the last start..success run took, -1 if unknown. */
+int64_t	check_last_duration(const struct check *c);
+
+const char *check_state_name(enum check_state s);	/* "new", "up", ... */
+int	check_state_parse(const char *s, enum check_state *out);
+const char *check_kind_name(enum check_kind k);	/* "heartbeat", ... */
+int	check_kind_parse(const char *s, enum check_kind *out);
+const char *check_notif_kind_name(enum check_notif_kind k);	/* "down", ... */
+
+/* Reads both clocks (CLOCK_MONOTONIC and CLOCK_REALTIME). */
+void	wd_time_now(struct wd_time *now);
+
+#endif

@@ -1,0 +1,35 @@
+/* checkstate.h: the watchdog's persisted check states, one SQLite row per
+ * check in <storage.path>/watchdog.db (separate from the relay's queue). */
+#ifndef TOCSIN_CHECKSTATE_H
+#define TOCSIN_CHECKSTATE_H
+
+#include <stddef.h>
+
+#include "check.h"
+#include "err.h"
+
+#define CHECKSTATE_FILE	"watchdog.db"
+
+struct checkstate;
+
+/* Opens (creating if needed) dir/watchdog.db; dir must exist. A file that is
+ * not a watchdog state database is an error naming the file. The caller
+ * closes the handle with checkstate_close(). */
+struct checkstate *checkstate_open(const char *dir, struct terr *err);
+void	checkstate_close(struct checkstate *cs);
+/* The database file's path (owned by cs). */
+const char *checkstate_path(const struct checkstate *cs);
+
+/* Inserts or replaces rec, committed and fsynced before it returns. */
+int	checkstate_save(struct checkstate *cs, const struct check_record *rec,
+	    struct terr *err) WARN_UNUSED;
+/* Removes the record of name (no error if there is none). */
+int	checkstate_delete(struct checkstate *cs, const char *name,
+	    struct terr *err) WARN_UNUSED;
+/* All records, sorted by name, into *recs (count *n); the caller frees them
+ * with checkstate_records_free(). A row with an unknown state is an error. */
+int	checkstate_load(struct checkstate *cs, struct check_record **recs,
+	    size_t *n, struct terr *err) WARN_UNUSED;
+void	checkstate_records_free(struct check_record *recs, size_t n);
+
+#endif
