@@ -60,9 +60,12 @@ void	tmpl_node_free(struct node *n);
 /* Go's IsEmptyTree: only whitespace text (an empty definition never
  * replaces a non-empty one). */
 bool	tmpl_tree_is_empty(const struct node *n);
+/* Looks name up in set, then in its parents. */
 const struct tdef *tmpl_set_find(const struct tmpl_set *set, const char *name);
+/* Adds or replaces a template; set takes root in every case. An empty body
+ * never replaces an existing definition (Go's rule). -1: out of memory. */
 int	tmpl_set_define(struct tmpl_set *set, const char *name, const char *file,
-	    struct node *root, bool keep_nonempty);
+	    struct node *root, bool empty);
 
 /* ---- values ---- */
 
