@@ -1,0 +1,635 @@
+/* test_check.c: the watchdog check state machine on an injected clock:
+ * every transition, grace edges, reminders, fail, start, pause, restarts and
+ * wall-clock jumps, with exact notifications. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "check.h"
+
+/* 2026-11-23T15:00:00Z: wall times only ever appear as offsets from it. */
+#define W0	INT64_C(1795273200000)
+#define MIN	INT64_C(60000)
+#define HOUR	(60 * MIN)
+
+static struct wd_time
+at(int64_t mono, int64_t wall)
+{
+	struct wd_time	t = { mono, wall };
+
+	return t;
+}
+
+/* Monotonic and wall clocks advancing together from (1000, W0). */
+static struct wd_time
+t_(int64_t mono)
+{
+	return at(mono, W0 + (mono - 1000));
+}
+
+static struct check *
+mk(const char *name, enum check_kind kind, int64_t period, int64_t grace,
+    int64_t repeat)
+{
+	struct check_conf	conf = { name, kind, period, grace, repeat, 0 };
+	struct terr		err = { "" };
+	struct check		*c;
+
+	c = check_new(&conf, &err);
+	assert_non_null(c);
+	return c;
+}
+
+static int
+sig(struct check *c, enum check_signal_kind s, int64_t mono, const char *body,
+    const char *reason, struct check_notif *n)
+{
+	struct wd_time	now = t_(mono);
+
+	return check_signal(c, s, &now, body, body ? strlen(body) : 0, reason, n);
+}
+
+static int
+tick(struct check *c, int64_t mono, struct check_notif *n)
+{
+	struct wd_time	now = t_(mono);
+
+	return check_tick(c, &now, n);
+}
+
+static void
+test_check_new_is_silent_forever(void **state)
+{
+	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 0);
+	struct check_notif	 n;
+
+	assert_int_equal(check_get_state(c), CHECK_NEW);
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	assert_int_equal(tick(c, 1000 + 1000 * HOUR, &n), 0);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_int_equal(check_get_state(c), CHECK_NEW);
+	check_free(c);
+}
+
+static void
+test_check_grace_edges_late_at_period_down_at_period_plus_grace(void **state)
+{
+	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 0);
+	struct check_notif	 n;
+
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == 61000);
+
+	assert_int_equal(tick(c, 60999, &n), 0);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_int_equal(tick(c, 61000, &n), CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_true(check_deadline(c) == 71000);
+	assert_int_equal(tick(c, 61001, &n), 0);
+
+	assert_int_equal(tick(c, 70999, &n), 0);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_int_equal(tick(c, 71000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_string_equal(n.name, "nightly");
+	assert_int_equal(n.check_kind, CHECK_PING);
+	assert_int_equal(n.state, CHECK_DOWN);
+	assert_true(n.at_wall_ms == W0 + 70000);
+	assert_true(n.since_wall_ms == W0 + 70000);
+	assert_true(n.last_success_wall_ms == W0);
+	assert_string_equal(n.reason, "no ping for 1m10s");
+	assert_string_equal(n.last_message, "");
+	assert_int_equal(check_get_state(c), CHECK_DOWN);
+	/* No repeat_interval: nothing more to wait for. */
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	assert_int_equal(tick(c, 71001, &n), 0);
+	assert_int_equal(tick(c, 1000 * HOUR, &n), 0);
+	check_free(c);
+}
+
+static void
+test_check_one_ms_past_grace_goes_down_once_from_up(void **state)
+{
+	struct check		*c = mk("hb", CHECK_HEARTBEAT, MIN, 10000, 0);
+	struct check_notif	 n;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	/* The daemon slept past both deadlines: one DOWN, no LATE step. */
+	assert_int_equal(tick(c, 71001, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_string_equal(n.reason, "no heartbeat for 1m10s");
+	assert_int_equal(tick(c, 71002, &n), 0);
+	check_free(c);
+}
+
+static void
+test_check_freshness_reason_and_zero_grace(void **state)
+{
+	struct check		*c = mk("ssh", CHECK_FRESHNESS, MIN, 0, 0);
+	struct check_notif	 n;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	assert_int_equal(tick(c, 60999, &n), 0);
+	assert_int_equal(tick(c, 61000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_string_equal(n.reason, "no fresh value for 1m");
+	check_free(c);
+}
+
+static void
+test_check_recovery_reports_down_duration_and_reason(void **state)
+{
+	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 0);
+	struct check_notif	 n;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	tick(c, 71000, &n);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 71000 + HOUR, "back", NULL, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_int_equal(n.state, CHECK_UP);
+	assert_true(n.down_ms == HOUR);
+	assert_true(n.since_wall_ms == W0 + 70000 + HOUR);
+	assert_true(n.last_success_wall_ms == W0 + 70000 + HOUR);
+	assert_string_equal(n.reason, "no ping for 1m10s");
+	assert_string_equal(n.last_message, "back");
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == 71000 + HOUR + MIN);
+	/* A second success is just a success. */
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 72000 + HOUR, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	/* A late check recovers silently: it was never reported. */
+	tick(c, 72000 + HOUR + MIN, &n);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 73000 + HOUR + MIN, NULL, NULL,
+	    &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	check_free(c);
+}
+
+static void
+test_check_reminders_every_repeat_interval_while_down(void **state)
+{
+	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 30000);
+	struct check_notif	 n;
+	int64_t			 d;
+	unsigned		 i;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	assert_int_equal(tick(c, 71000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_true(check_deadline(c) == 101000);
+	assert_int_equal(tick(c, 100999, &n), 0);
+	/* Sleeping exactly until each deadline: reminders 1..5 at down + k*30s. */
+	for (i = 1; i <= 5; i++) {
+		d = check_deadline(c);
+		assert_true(d == 71000 + (int64_t)i * 30000);
+		assert_int_equal(tick(c, d, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+		assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
+		assert_int_equal(n.reminder, i);
+		assert_true(n.down_ms == (int64_t)i * 30000);
+		assert_true(n.since_wall_ms == W0 + 70000);
+		assert_true(n.at_wall_ms == W0 + 70000 + (int64_t)i * 30000);
+		assert_string_equal(n.reason, "no ping for 1m10s");
+		assert_int_equal(tick(c, d + 29999, &n), 0);
+	}
+	/* Overslept three intervals: one reminder, then a full interval. */
+	assert_int_equal(tick(c, 71000 + 6 * 30000 + 95000, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.reminder, 6);
+	assert_true(check_deadline(c) == 71000 + 6 * 30000 + 95000 + 30000);
+	/* Recovery stops the reminders. */
+	sig(c, CHECK_SIG_SUCCESS, 400000, NULL, NULL, &n);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_true(n.down_ms == 400000 - 71000);
+	assert_true(check_deadline(c) == 400000 + MIN);
+	check_free(c);
+}
+
+static void
+test_check_fail_goes_straight_down_and_recovers(void **state)
+{
+	struct check		*c = mk("backup", CHECK_PING, HOUR, MIN, 0);
+	struct check_notif	 n;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 5000, "disk full", "exit status 3",
+	    &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_string_equal(n.reason, "exit status 3");
+	assert_string_equal(n.last_message, "disk full");
+	assert_true(n.since_wall_ms == W0 + 4000);
+	assert_int_equal(check_get_state(c), CHECK_DOWN);
+	/* Already down: no second DOWN, but the message is kept. */
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 6000, "still full", "exit status 3",
+	    &n), CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 7000, NULL, NULL, &n), 0);
+	/* Down by failure does not time out into anything else. */
+	assert_int_equal(tick(c, 10 * HOUR, &n), 0);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 65000, "ok", NULL, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_true(n.down_ms == 60000);
+	assert_string_equal(n.reason, "exit status 3");
+	assert_string_equal(n.last_message, "ok");
+	check_free(c);
+}
+
+static void
+test_check_fail_from_new_and_default_reason(void **state)
+{
+	struct check		*c = mk("ssh", CHECK_FRESHNESS, MIN, 0, 0);
+	struct check_notif	 n;
+
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 1000, NULL, NULL, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_string_equal(n.reason, "failure reported");
+	assert_true(n.last_success_wall_ms == 0);
+	sig(c, CHECK_SIG_SUCCESS, 2000, NULL, NULL, &n);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 3000, NULL,
+	    "Prometheus unreachable: connection refused", &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_string_equal(n.reason, "Prometheus unreachable: connection refused");
+	check_free(c);
+}
+
+static void
+test_check_start_records_run_time_without_resetting_lateness(void **state)
+{
+	struct check		*c = mk("backup", CHECK_PING, MIN, 10000, 0);
+	struct check_notif	 n;
+	struct check_record	 rec;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	assert_true(check_last_duration(c) == -1);
+	assert_int_equal(sig(c, CHECK_SIG_START, 50000, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == 61000);
+	check_snapshot(c, &rec);
+	assert_true(rec.last_start_wall_ms == W0 + 49000);
+	assert_int_equal(tick(c, 61000, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	sig(c, CHECK_SIG_SUCCESS, 65000, NULL, NULL, &n);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_last_duration(c) == 15000);
+	/* A start on a new check does not make it up. */
+	check_free(c);
+	c = mk("fresh", CHECK_PING, MIN, 0, 0);
+	sig(c, CHECK_SIG_START, 1000, NULL, NULL, &n);
+	assert_int_equal(check_get_state(c), CHECK_NEW);
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	check_free(c);
+}
+
+static void
+test_check_pause_stops_everything_resume_gives_full_period(void **state)
+{
+	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 30000);
+	struct check_notif	 n;
+	struct wd_time		 now;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	now = t_(2000);
+	assert_int_equal(check_pause(c, &now), CHECK_EV_PERSIST);
+	assert_int_equal(check_pause(c, &now), 0);
+	assert_true(check_paused(c));
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	assert_int_equal(tick(c, 100 * HOUR, &n), 0);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	/* Signals while paused are recorded but change nothing. */
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 3000, "boom", "exit status 1", &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 4000, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+
+	now = t_(500000);
+	assert_int_equal(check_resume(c, &now), CHECK_EV_PERSIST);
+	assert_int_equal(check_resume(c, &now), 0);
+	assert_true(check_deadline(c) == 560000);
+	assert_int_equal(tick(c, 500000, &n), 0);
+	assert_int_equal(tick(c, 569999, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_int_equal(tick(c, 570000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	/* The last success was while paused, at 4000. */
+	assert_string_equal(n.reason, "no ping for 9m26s");
+
+	/* Paused while down: no reminders; resume waits a full interval. */
+	now = t_(580000);
+	check_pause(c, &now);
+	assert_int_equal(tick(c, 600000, &n), 0);
+	assert_int_equal(tick(c, 10 * HOUR, &n), 0);
+	assert_int_equal(check_get_state(c), CHECK_DOWN);
+	now = t_(10 * HOUR);
+	check_resume(c, &now);
+	assert_int_equal(check_get_state(c), CHECK_DOWN);
+	assert_true(check_deadline(c) == 10 * HOUR + 30000);
+	assert_int_equal(tick(c, 10 * HOUR + 29999, &n), 0);
+	assert_int_equal(tick(c, 10 * HOUR + 30000, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
+	assert_int_equal(n.reminder, 1);
+	check_free(c);
+}
+
+static void
+test_check_paused_late_check_resumes_up(void **state)
+{
+	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 0);
+	struct check_notif	 n;
+	struct wd_time		 now;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	tick(c, 61000, &n);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	now = t_(62000);
+	check_pause(c, &now);
+	now = t_(HOUR);
+	check_resume(c, &now);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == HOUR + MIN);
+	assert_int_equal(tick(c, HOUR + MIN - 1, &n), 0);
+	check_free(c);
+}
+
+static void
+test_check_wall_clock_jumps_change_no_deadline(void **state)
+{
+	struct check		*c = mk("hb", CHECK_HEARTBEAT, MIN, 10000, 30000);
+	struct check_notif	 n;
+	struct wd_time		 now;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	/* Wall clock a day ahead, monotonic barely moved: nothing fires. */
+	now = at(2000, W0 + 24 * HOUR);
+	assert_int_equal(check_tick(c, &now, &n), 0);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == 61000);
+	/* Wall clock a day behind: the monotonic deadline still fires. */
+	now = at(61000, W0 - 24 * HOUR);
+	assert_int_equal(check_tick(c, &now, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_true(check_deadline(c) == 71000);
+	now = at(71000, W0 - 24 * HOUR);
+	assert_int_equal(check_tick(c, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	/* Elapsed time comes from the monotonic clock too. */
+	assert_string_equal(n.reason, "no heartbeat for 1m10s");
+	assert_true(check_deadline(c) == 101000);
+	now = at(80000, W0 + 48 * HOUR);
+	assert_int_equal(check_tick(c, &now, &n), 0);
+	assert_true(check_deadline(c) == 101000);
+	/* Recovery duration as well. */
+	now = at(131000, W0 - 99 * HOUR);
+	assert_int_equal(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL,
+	    &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_true(n.down_ms == 60000);
+	check_free(c);
+}
+
+static void
+test_check_restart_up_check_gets_full_period_and_grace(void **state)
+{
+	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 0);
+	struct check_notif	 n;
+	struct check_record	 rec = { "nightly", CHECK_UP, 0, W0 - 72 * HOUR, 0,
+	    0, 0, "last night's log", "" };
+	struct wd_time		 now = at(5000, W0);
+
+	check_restore(c, &rec, &now);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == 65000);
+	assert_int_equal(tick(c, 5000, &n), 0);
+	assert_int_equal(tick(c, 64999, &n), 0);
+	assert_int_equal(tick(c, 65000, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_int_equal(tick(c, 74999, &n), 0);
+	now = at(75000, W0 + 70000);
+	assert_int_equal(check_tick(c, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	/* Across the restart only the wall clock knows how long ago. */
+	assert_string_equal(n.reason, "no ping for 3d1m10s");
+	assert_string_equal(n.last_message, "last night's log");
+	assert_true(n.last_success_wall_ms == W0 - 72 * HOUR);
+	check_free(c);
+
+	/* A late check too, and a new one stays new. */
+	c = mk("nightly", CHECK_PING, MIN, 10000, 0);
+	rec.state = CHECK_LATE;
+	now = at(5000, W0);
+	check_restore(c, &rec, &now);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == 65000);
+	rec.state = CHECK_NEW;
+	check_restore(c, &rec, &now);
+	assert_int_equal(check_get_state(c), CHECK_NEW);
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	check_free(c);
+}
+
+static void
+test_check_restart_down_check_stays_down_without_duplicate(void **state)
+{
+	struct check		*c = mk("am", CHECK_HEARTBEAT, 5 * MIN, 2 * MIN, HOUR);
+	struct check_notif	 n;
+	struct check_record	 rec = { "am", CHECK_DOWN, 0, W0 - 3 * HOUR, 0,
+	    W0 - 2 * HOUR, W0 - 20 * MIN, "", "no heartbeat for 7m" }, snap;
+	struct wd_time		 now = at(5000, W0);
+
+	check_restore(c, &rec, &now);
+	assert_int_equal(check_get_state(c), CHECK_DOWN);
+	assert_int_equal(check_tick(c, &now, &n), 0);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	/* The reminder schedule continues: one hour after the last one. */
+	assert_true(check_deadline(c) == 5000 + 40 * MIN);
+	assert_int_equal(tick(c, 5000 + 40 * MIN - 1, &n), 0);
+	now = at(5000 + 40 * MIN, W0 + 40 * MIN);
+	assert_int_equal(check_tick(c, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
+	assert_int_equal(n.reminder, 1);
+	assert_true(n.since_wall_ms == W0 - 2 * HOUR);
+	assert_true(n.down_ms == 2 * HOUR + 40 * MIN);
+	assert_string_equal(n.reason, "no heartbeat for 7m");
+	check_snapshot(c, &snap);
+	assert_true(snap.last_notified_wall_ms == W0 + 40 * MIN);
+	assert_true(snap.down_since_wall_ms == W0 - 2 * HOUR);
+	assert_true(check_deadline(c) == 5000 + 100 * MIN);
+
+	now = at(5000 + 50 * MIN, W0 + 50 * MIN);
+	assert_int_equal(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL,
+	    &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_true(n.down_ms == 2 * HOUR + 50 * MIN);
+	check_snapshot(c, &snap);
+	assert_int_equal(snap.state, CHECK_UP);
+	assert_true(snap.down_since_wall_ms == 0);
+	assert_string_equal(snap.reason, "");
+	check_free(c);
+}
+
+static void
+test_check_restart_down_reminder_overdue_or_clock_behind(void **state)
+{
+	struct check		*c = mk("am", CHECK_HEARTBEAT, 5 * MIN, 2 * MIN, HOUR);
+	struct check_record	 rec = { "am", CHECK_DOWN, 0, 0, 0,
+	    W0 - 5 * HOUR, W0 - 3 * HOUR, "", "exit status 2" };
+	struct wd_time		 now = at(5000, W0);
+	struct check_notif	 n;
+
+	/* Overdue while the watchdog was stopped: remind at once. */
+	check_restore(c, &rec, &now);
+	assert_true(check_deadline(c) == 5000);
+	assert_int_equal(check_tick(c, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
+	/* The last notification is "in the future" (clock went back): at
+	 * most one interval of silence. */
+	rec.last_notified_wall_ms = W0 + 5 * HOUR;
+	check_restore(c, &rec, &now);
+	assert_true(check_deadline(c) == 5000 + HOUR);
+	/* Never notified (down_since only): from the outage's start. */
+	rec.last_notified_wall_ms = 0;
+	rec.down_since_wall_ms = W0 - 20 * MIN;
+	check_restore(c, &rec, &now);
+	assert_true(check_deadline(c) == 5000 + 40 * MIN);
+	/* Paused stays paused. */
+	rec.paused = 1;
+	check_restore(c, &rec, &now);
+	assert_true(check_paused(c));
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	check_free(c);
+
+	/* Without repeat_interval a restored down check has no deadline. */
+	c = mk("am", CHECK_HEARTBEAT, 5 * MIN, 2 * MIN, 0);
+	rec.paused = 0;
+	check_restore(c, &rec, &now);
+	assert_int_equal(check_get_state(c), CHECK_DOWN);
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	check_free(c);
+}
+
+static void
+test_check_body_kept_up_to_10kb_at_utf8_boundary(void **state)
+{
+	struct check		*c = mk("job", CHECK_PING, MIN, 0, 0);
+	struct check_notif	 n;
+	struct wd_time		 now = t_(1000);
+	char			*body;
+	size_t			 len = CHECK_MSG_MAX + 100;
+
+	body = malloc(len);
+	assert_non_null(body);
+	memset(body, 'a', len);
+	/* "é" straddles the limit: bytes 10239 and 10240. */
+	body[CHECK_MSG_MAX - 1] = (char)0xC3;
+	body[CHECK_MSG_MAX] = (char)0xA9;
+	check_signal(c, CHECK_SIG_FAIL, &now, body, len, "exit status 1", &n);
+	assert_int_equal(strlen(n.last_message), CHECK_MSG_MAX - 1);
+	assert_int_equal(n.last_message[CHECK_MSG_MAX - 2], 'a');
+	/* Exactly 10 kB of ASCII is kept whole. */
+	memset(body, 'b', len);
+	check_signal(c, CHECK_SIG_SUCCESS, &now, body, CHECK_MSG_MAX, NULL, &n);
+	tick(c, 1000 + MIN, &n);
+	assert_int_equal(strlen(n.last_message), CHECK_MSG_MAX);
+	/* Cut at a NUL; a NULL body keeps the previous message. */
+	check_signal(c, CHECK_SIG_SUCCESS, &now, "ok\0hidden", 9, NULL, &n);
+	check_signal(c, CHECK_SIG_START, &now, NULL, 0, NULL, &n);
+	tick(c, 1000 + MIN, &n);
+	assert_string_equal(n.last_message, "ok");
+	free(body);
+	check_free(c);
+}
+
+static void
+test_check_config_validation_errors(void **state)
+{
+	struct check_conf	conf = { "ok", CHECK_PING, MIN, 0, 0, 0 };
+	struct terr		err;
+
+	conf.name = "bad/name";
+	assert_null(check_new(&conf, &err));
+	assert_string_equal(err.msg, "check name \"bad/name\": only letters, "
+	    "digits, '.', '_' and '-' are allowed");
+	conf.name = "";
+	assert_null(check_new(&conf, &err));
+	assert_string_equal(err.msg, "check name is empty");
+	conf.name = "..";
+	assert_null(check_new(&conf, &err));
+	assert_string_equal(err.msg, "check name \"..\" cannot be only dots");
+	conf.name = "caf\xc3\xa9";
+	assert_null(check_new(&conf, &err));
+	conf.name = "a.b_c-D9";
+	conf.period_ms = 0;
+	assert_null(check_new(&conf, &err));
+	assert_string_equal(err.msg, "check a.b_c-D9: period must be positive "
+	    "and at most 10 years");
+	conf.period_ms = MIN;
+	conf.grace_ms = -1;
+	assert_null(check_new(&conf, &err));
+	assert_string_equal(err.msg, "check a.b_c-D9: grace must be between 0 "
+	    "and 10 years");
+	conf.grace_ms = 0;
+	conf.repeat_ms = CHECK_DURATION_MAX + 1;
+	assert_null(check_new(&conf, &err));
+	assert_string_equal(err.msg, "check a.b_c-D9: repeat_interval must be "
+	    "between 0 and 10 years");
+	assert_int_equal(check_name_valid("a.b_c-D9", &err), 0);
+	assert_int_equal(check_name_valid(".hidden", &err), 0);
+}
+
+static void
+test_check_names_of_enums(void **state)
+{
+	enum check_state	s;
+	enum check_kind		k;
+
+	assert_string_equal(check_state_name(CHECK_LATE), "late");
+	assert_int_equal(check_state_parse("down", &s), 0);
+	assert_int_equal(s, CHECK_DOWN);
+	assert_int_equal(check_state_parse("paused", &s), -1);
+	assert_string_equal(check_kind_name(CHECK_FRESHNESS), "freshness");
+	assert_int_equal(check_kind_parse("heartbeat", &k), 0);
+	assert_int_equal(k, CHECK_HEARTBEAT);
+	assert_int_equal(check_kind_parse("cron", &k), -1);
+	assert_string_equal(check_notif_kind_name(CHECK_NOTIF_RECOVERED), "recovered");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_new_is_silent_forever),
+		cmocka_unit_test(test_check_grace_edges_late_at_period_down_at_period_plus_grace),
+		cmocka_unit_test(test_check_one_ms_past_grace_goes_down_once_from_up),
+		cmocka_unit_test(test_check_freshness_reason_and_zero_grace),
+		cmocka_unit_test(test_check_recovery_reports_down_duration_and_reason),
+		cmocka_unit_test(test_check_reminders_every_repeat_interval_while_down),
+		cmocka_unit_test(test_check_fail_goes_straight_down_and_recovers),
+		cmocka_unit_test(test_check_fail_from_new_and_default_reason),
+		cmocka_unit_test(test_check_start_records_run_time_without_resetting_lateness),
+		cmocka_unit_test(test_check_pause_stops_everything_resume_gives_full_period),
+		cmocka_unit_test(test_check_paused_late_check_resumes_up),
+		cmocka_unit_test(test_check_wall_clock_jumps_change_no_deadline),
+		cmocka_unit_test(test_check_restart_up_check_gets_full_period_and_grace),
+		cmocka_unit_test(test_check_restart_down_check_stays_down_without_duplicate),
+		cmocka_unit_test(test_check_restart_down_reminder_overdue_or_clock_behind),
+		cmocka_unit_test(test_check_body_kept_up_to_10kb_at_utf8_boundary),
+		cmocka_unit_test(test_check_config_validation_errors),
+		cmocka_unit_test(test_check_names_of_enums),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
