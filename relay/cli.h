@@ -11,5 +11,8 @@ int	cmd_check_config(int argc, char **argv);
 int	cmd_config_routes(int argc, char **argv);
 /* tocsin-relay template render ...: like `amtool template render`. */
 int	cmd_template_render(int argc, char **argv);
+/* tocsin-relay queue --storage.path=DIR list|retry ID|drop ID: the durable
+ * queue's pending and dead messages. */
+int	cmd_queue(int argc, char **argv);
 
 #endif
