@@ -2,6 +2,7 @@
  * with Go's rule that a later definition replaces an earlier one. */
 #include <errno.h>
 #include <glob.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,11 +150,41 @@ out:
 	return r;
 }
 
+/* Go's filepath.Glob rejects what glibc would take literally: an unclosed
+ * character class or a trailing backslash. */
+static bool
+bad_pattern(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return true;
+		} else if (*p == '[') {
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				return true;
+			while (*p && *p != ']') {
+				if (*p == '\\' && *++p == '\0')
+					return true;
+				p++;
+			}
+			if (*p == '\0')
+				return true;
+		}
+	}
+	return false;
+}
+
 int
 tmpl_set_add_glob(struct tmpl_set *set, const char *pattern, struct terr *err)
 {
 	glob_t	 g;
 	int	 r;
+
+	if (bad_pattern(pattern))
+		return terr_set(err, "syntax error in pattern");
 
 	memset(&g, 0, sizeof(g));
 	r = glob(pattern, 0, NULL, &g);

@@ -313,6 +313,22 @@ test_runaway_templates_are_stopped(void **state)
 	tmpl_set_free(set);
 }
 
+/* Globs: no match is fine (Alertmanager allows it), a bad pattern is not. */
+static void
+test_globs_like_filepath_glob(void **state)
+{
+	struct tmpl_set	*set = tmpl_set_new();
+	struct terr	 err;
+
+	assert_int_equal(tmpl_set_add_glob(set, "/nonexistent/*.tmpl", &err), 0);
+	assert_int_equal(tmpl_set_add_glob(set, "/nonexistent/[", &err), -1);
+	assert_string_equal(err.msg, "syntax error in pattern");
+	assert_int_equal(tmpl_set_add_glob(set, TOCSIN_SOURCE_DIR
+	    "/templates/*.tmpl", &err), 0);
+	assert_true(tmpl_set_has(set, "tocsin.telegram.message"));
+	tmpl_set_free(set);
+}
+
 static void
 test_data_parse_rejects_bad_types(void **state)
 {
@@ -342,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_render_named_and_immutable_set),
 		cmocka_unit_test(test_default_telegram_template),
 		cmocka_unit_test(test_runaway_templates_are_stopped),
+		cmocka_unit_test(test_globs_like_filepath_glob),
 		cmocka_unit_test(test_data_parse_rejects_bad_types),
 	};
 
