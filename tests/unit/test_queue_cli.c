@@ -10,6 +10,8 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -360,6 +362,73 @@ test_queue_list_empty_store_prints_the_header(void **state)
 	assert_string_equal(f->out, "");
 }
 
+struct writer {
+	struct fixture	*f;
+	atomic_bool	 stop;
+	int		 stored;
+	int		 failed;
+};
+
+/* The relay's side: one committed enqueue after another. */
+static void *
+write_loop(void *arg)
+{
+	struct writer		*w = arg;
+	struct store_msg	 m;
+	struct store_ack	 ack;
+	struct terr		 err;
+
+	memset(&m, 0, sizeof(m));
+	m.receiver = "pager";
+	m.integration = "telegram/0";
+	m.dest = "telegram:123:SECRET-CHAT";
+	m.payload = "x";
+	m.payload_len = 1;
+	while (!atomic_load(&w->stop) || w->stored < 20) {
+		if (store_enqueue(w->f->s, &m, 1, 0, &ack, &err) == -1)
+			w->failed++;
+		else
+			w->stored++;
+	}
+	return NULL;
+}
+
+/* Both processes write the same database: the CLI waits for the relay's
+ * write lock instead of failing, and neither loses anything. */
+static void
+test_queue_retry_and_drop_while_the_relay_writes(void **state)
+{
+	struct fixture	*f = *state;
+	struct writer	 w;
+	pthread_t	 t;
+	int64_t		 counts[STORE_NSTATES];
+	struct terr	 err;
+	int		 rc1, rc2, rc3;
+
+	memset(&w, 0, sizeof(w));
+	w.f = f;
+	atomic_init(&w.stop, false);
+	assert_int_equal(pthread_create(&t, NULL, write_loop, &w), 0);
+	rc1 = run(f, "queue", "--storage.path", f->dir, "retry", "3", NULL);
+	assert_string_equal(f->out, "message 3: dead -> pending\n");
+	rc2 = run(f, "queue", "--storage.path", f->dir, "drop", "5", NULL);
+	assert_string_equal(f->out, "message 5 dropped\n");
+	rc3 = run(f, "queue", "--storage.path", f->dir, "--state=dead", "list", NULL);
+	atomic_store(&w.stop, true);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(rc1, 0);
+	assert_int_equal(rc2, 0);
+	assert_int_equal(rc3, 0);
+	assert_string_equal(f->out,
+	    "ID  STATE  RECEIVER  INTEGRATION  ATTEMPTS  CREATED  NEXT ATTEMPT  LAST ERROR  \n");
+	assert_int_equal(w.failed, 0);
+	assert_int_equal(store_count(f->s, counts, &err), 0);
+	/* 1, 2, 3 and everything the writer stored are pending; 4 delivered. */
+	assert_int_equal(counts[STORE_PENDING], 3 + w.stored);
+	assert_int_equal(counts[STORE_DELIVERED], 1);
+	assert_int_equal(counts[STORE_DEAD], 0);
+}
+
 struct errcase {
 	const char	*args[6];	/* after "queue"; "@" is the store's directory */
 	const char	*want;		/* stderr; "@" as above */
@@ -469,6 +538,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_queue_retry_moves_dead_to_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_drop_deletes_in_any_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_list_empty_store_prints_the_header, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_retry_and_drop_while_the_relay_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_errors_name_the_problem_and_exit_1, setup, teardown),
 	};
 
