@@ -321,7 +321,7 @@ expand_short(int argc, char **argv)
 int
 cmd_queue(int argc, char **argv)
 {
-	const char		*path = NULL, *state = NULL, *output = "simple";
+	const char		*path = NULL, *state = NULL, *output = NULL;
 	const char		*sub;
 	bool			 help = false;
 	struct flag_list	 pos = { NULL, 0 };
@@ -376,6 +376,8 @@ cmd_queue(int argc, char **argv)
 			rc = fail(err.msg);
 			goto out;
 		}
+		if (output == NULL)
+			output = "simple";
 		if (strcmp(output, "simple") != 0 && strcmp(output, "json") != 0) {
 			snprintf(err.msg, sizeof(err.msg), "invalid --output '%s' "
 			    "(simple or json)", output);
@@ -393,8 +395,9 @@ cmd_queue(int argc, char **argv)
 			rc = fail(err.msg);
 			goto out;
 		}
-		if (state != NULL) {
-			rc = fail("--state applies to list only");
+		if (state != NULL || output != NULL) {
+			rc = fail(state != NULL ? "--state applies to list only" :
+			    "--output applies to list only");
 			goto out;
 		}
 		if (parse_id(pos.v[1], &id) == -1) {

@@ -480,6 +480,8 @@ test_queue_errors_name_the_problem_and_exit_1(void **state)
 		  "invalid message id '99999999999999999999'" },
 		{ { "--storage.path=@", "retry", "--state=dead", "3" },
 		  "--state applies to list only" },
+		{ { "--storage.path=@", "drop", "3", "-o", "json" },
+		  "--output applies to list only" },
 		{ { "--storage.path=@", "retry", "42" }, "no message 42" },
 		{ { "--storage.path=@", "retry", "1" },
 		  "message 1 is pending, not dead" },
