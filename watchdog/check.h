@@ -77,7 +77,9 @@ struct check_notif {
 	int64_t			 last_success_wall_ms;	/* 0: never */
 	unsigned		 reminder;	/* REMINDER: 1 for the first one */
 	const char		*last_message;	/* body of the last ping, "" if none */
-	const char		*reason;	/* "no ping for 1d2h", "exit status 3", ... */
+	/* DOWN/REMINDER: why it is down ("no ping for 1d2h", "exit status 3",
+	 * "Prometheus unreachable: ..."); RECOVERED: why it was down. */
+	const char		*reason;
 };
 
 /* The persisted part of a check. check_snapshot() fills one with strings
@@ -108,6 +110,7 @@ struct check *check_new(const struct check_conf *conf, struct terr *err);
 void	check_free(struct check *c);
 
 /* Applies persisted state after a restart (rec->name is not compared).
+ * The reminder counter starts again at 1; the paused flag comes from rec.
  * up or late become up with a full period + grace from now; down stays down
  * without a new DOWN, its reminders continuing from the last one sent (at
  * most one repeat_interval from now, at once if overdue); new stays new. */
