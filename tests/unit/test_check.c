@@ -607,6 +607,47 @@ test_check_names_of_enums(void **state)
 	assert_string_equal(check_notif_kind_name(CHECK_NOTIF_RECOVERED), "recovered");
 }
 
+static void
+test_check_snapshot_follows_every_transition(void **state)
+{
+	struct check		*c = mk("job", CHECK_PING, MIN, 10000, 30000);
+	struct check_notif	 n;
+	struct check_record	 r;
+
+	check_snapshot(c, &r);
+	assert_string_equal(r.name, "job");
+	assert_int_equal(r.state, CHECK_NEW);
+	assert_true(r.last_success_wall_ms == 0);
+	assert_string_equal(r.last_message, "");
+	sig(c, CHECK_SIG_SUCCESS, 1000, "first", NULL, &n);
+	check_snapshot(c, &r);
+	assert_int_equal(r.state, CHECK_UP);
+	assert_true(r.last_success_wall_ms == W0);
+	assert_string_equal(r.last_message, "first");
+	/* One millisecond past the period. */
+	assert_int_equal(tick(c, 61001, &n), CHECK_EV_PERSIST);
+	check_snapshot(c, &r);
+	assert_int_equal(r.state, CHECK_LATE);
+	tick(c, 71000, &n);
+	check_snapshot(c, &r);
+	assert_int_equal(r.state, CHECK_DOWN);
+	assert_true(r.down_since_wall_ms == W0 + 70000);
+	assert_true(r.last_notified_wall_ms == W0 + 70000);
+	assert_string_equal(r.reason, "no ping for 1m10s");
+	tick(c, 101000, &n);
+	check_snapshot(c, &r);
+	assert_true(r.last_notified_wall_ms == W0 + 100000);
+	assert_true(r.down_since_wall_ms == W0 + 70000);
+	sig(c, CHECK_SIG_SUCCESS, 102000, NULL, NULL, &n);
+	check_snapshot(c, &r);
+	assert_int_equal(r.state, CHECK_UP);
+	assert_true(r.down_since_wall_ms == 0);
+	assert_string_equal(r.reason, "");
+	/* The last notification time survives for the record. */
+	assert_true(r.last_notified_wall_ms == W0 + 100000);
+	check_free(c);
+}
+
 int
 main(void)
 {
@@ -629,6 +670,7 @@ main(void)
 		cmocka_unit_test(test_check_body_kept_up_to_10kb_at_utf8_boundary),
 		cmocka_unit_test(test_check_config_validation_errors),
 		cmocka_unit_test(test_check_names_of_enums),
+		cmocka_unit_test(test_check_snapshot_follows_every_transition),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
