@@ -297,6 +297,29 @@ timed_out(struct check *c, const struct wd_time *now, struct check_notif *out)
 	return go_down(c, now, reason, out);
 }
 
+/* When a pending start (in this process) makes an up or late check go down:
+ * grace after the start, as Healthchecks marks a hung run down. */
+static int64_t
+start_down_at(const struct check *c)
+{
+	if (!c->have_start_mono || (c->state != CHECK_UP && c->state != CHECK_LATE))
+		return CHECK_NEVER;
+	return c->last_start_mono + c->conf.grace_ms;
+}
+
+static int
+run_too_long(struct check *c, const struct wd_time *now,
+    struct check_notif *out)
+{
+	char	reason[128], dur[64];
+	int64_t	ago = now->mono_ms - c->last_start_mono;
+
+	duration_format(ago - ago % 1000, dur, sizeof(dur));
+	snprintf(reason, sizeof(reason), "started %s ago, no success since", dur);
+	c->have_start_mono = 0;
+	return go_down(c, now, reason, out);
+}
+
 int
 check_signal(struct check *c, enum check_signal_kind sig,
     const struct wd_time *now, const char *body, size_t bodylen,
@@ -313,8 +336,8 @@ check_signal(struct check *c, enum check_signal_kind sig,
 	switch (sig) {
 	case CHECK_SIG_START:
 		/* Healthchecks semantics: a start measures run time and does
-		 * not reset lateness, so a job that starts but never finishes
-		 * still goes down when its period + grace run out. */
+		 * not reset lateness; a run that has not succeeded within
+		 * grace of its start goes down (see start_down_at). */
 		c->last_start_wall = now->wall_ms;
 		c->last_start_mono = now->mono_ms;
 		c->have_start_mono = 1;
@@ -349,6 +372,8 @@ check_signal(struct check *c, enum check_signal_kind sig,
 		c->reason[0] = '\0';
 		return ev;
 	case CHECK_SIG_FAIL:
+		/* The run ended, badly. */
+		c->have_start_mono = 0;
 		if (c->paused || c->state == CHECK_DOWN)
 			return ev;
 		return ev | go_down(c, now,
@@ -379,6 +404,8 @@ check_tick(struct check *c, const struct wd_time *now, struct check_notif *out)
 		 * from up to down with one notification. */
 		if (now->mono_ms >= down_at)
 			return timed_out(c, now, out);
+		if (now->mono_ms >= start_down_at(c))
+			return run_too_long(c, now, out);
 		if (c->state == CHECK_UP && now->mono_ms >= late_at) {
 			c->state = CHECK_LATE;
 			return CHECK_EV_PERSIST;
@@ -403,6 +430,12 @@ check_tick(struct check *c, const struct wd_time *now, struct check_notif *out)
 	return 0;
 }
 
+static int64_t
+min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
 int64_t
 check_deadline(const struct check *c)
 {
@@ -412,9 +445,11 @@ check_deadline(const struct check *c)
 	case CHECK_NEW:
 		return CHECK_NEVER;
 	case CHECK_UP:
-		return c->anchor_mono + c->conf.period_ms;
+		return min64(c->anchor_mono + c->conf.period_ms,
+		    start_down_at(c));
 	case CHECK_LATE:
-		return c->anchor_mono + c->conf.period_ms + c->conf.grace_ms;
+		return min64(c->anchor_mono + c->conf.period_ms +
+		    c->conf.grace_ms, start_down_at(c));
 	case CHECK_DOWN:
 		return c->next_reminder_mono;
 	}
@@ -437,6 +472,8 @@ check_resume(struct check *c, const struct wd_time *now)
 		return 0;
 	c->paused = 0;
 	c->anchor_mono = now->mono_ms;
+	/* A run started before or during the pause must not fire at once. */
+	c->have_start_mono = 0;
 	if (c->state == CHECK_LATE)
 		c->state = CHECK_UP;
 	if (c->state == CHECK_DOWN && c->conf.repeat_ms > 0)

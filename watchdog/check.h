@@ -137,6 +137,13 @@ int	check_tick(struct check *c, const struct wd_time *now,
  * none (new, paused, down without reminders). */
 int64_t	check_deadline(const struct check *c);
 
+/* A START never changes the state and does not reset lateness (as in
+ * Healthchecks); but an up or late check whose run started and has not
+ * succeeded within grace of the start goes down ("started 5m ago, no success
+ * since"), as Healthchecks marks a hung run down. A SUCCESS ends the run
+ * (check_last_duration), a FAIL ends it too. Starts are not persisted: after
+ * a restart only the full period + grace applies. */
+
 /* Pausing stops all transitions and notifications; signals while paused
  * still record the last message and times. Resuming gives up/late checks a
  * full period + grace from now and down checks a full repeat_interval before

@@ -272,24 +272,69 @@ test_check_start_records_run_time_without_resetting_lateness(void **state)
 
 	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	assert_true(check_last_duration(c) == -1);
-	assert_int_equal(sig(c, CHECK_SIG_START, 50000, NULL, NULL, &n),
+	assert_int_equal(sig(c, CHECK_SIG_START, 55000, NULL, NULL, &n),
 	    CHECK_EV_PERSIST);
 	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
 	assert_int_equal(check_get_state(c), CHECK_UP);
+	/* Lateness still counts from the last success. */
 	assert_true(check_deadline(c) == 61000);
 	check_snapshot(c, &rec);
-	assert_true(rec.last_start_wall_ms == W0 + 49000);
+	assert_true(rec.last_start_wall_ms == W0 + 54000);
 	assert_int_equal(tick(c, 61000, &n), CHECK_EV_PERSIST);
 	assert_int_equal(check_get_state(c), CHECK_LATE);
-	sig(c, CHECK_SIG_SUCCESS, 65000, NULL, NULL, &n);
+	/* Down at start + grace, before period + grace. */
+	assert_true(check_deadline(c) == 65000);
+	sig(c, CHECK_SIG_SUCCESS, 64999, NULL, NULL, &n);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
 	assert_int_equal(check_get_state(c), CHECK_UP);
-	assert_true(check_last_duration(c) == 15000);
+	assert_true(check_last_duration(c) == 9999);
+	assert_true(check_deadline(c) == 64999 + MIN);
 	/* A start on a new check does not make it up. */
 	check_free(c);
 	c = mk("fresh", CHECK_PING, MIN, 0, 0);
 	sig(c, CHECK_SIG_START, 1000, NULL, NULL, &n);
 	assert_int_equal(check_get_state(c), CHECK_NEW);
 	assert_true(check_deadline(c) == CHECK_NEVER);
+	check_free(c);
+}
+
+static void
+test_check_started_run_without_success_goes_down_after_grace(void **state)
+{
+	struct check		*c = mk("backup", CHECK_PING, HOUR, 10 * MIN, 0);
+	struct check_notif	 n;
+	struct wd_time		 now;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	sig(c, CHECK_SIG_START, 1000 + 30 * MIN, NULL, NULL, &n);
+	assert_true(check_deadline(c) == 1000 + 40 * MIN);
+	assert_int_equal(tick(c, 1000 + 40 * MIN - 1, &n), 0);
+	assert_int_equal(tick(c, 1000 + 40 * MIN, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_string_equal(n.reason, "started 10m ago, no success since");
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	sig(c, CHECK_SIG_SUCCESS, 1000 + 50 * MIN, NULL, NULL, &n);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_true(n.down_ms == 10 * MIN);
+	assert_true(check_deadline(c) == 1000 + 110 * MIN);
+
+	/* A FAIL ends the run: no second DOWN from the start afterwards. */
+	sig(c, CHECK_SIG_START, 1000 + 60 * MIN, NULL, NULL, &n);
+	sig(c, CHECK_SIG_FAIL, 1000 + 61 * MIN, NULL, "exit status 1", &n);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_int_equal(tick(c, 1000 + 71 * MIN, &n), 0);
+	sig(c, CHECK_SIG_SUCCESS, 1000 + 72 * MIN, NULL, NULL, &n);
+	assert_true(check_deadline(c) == 1000 + 132 * MIN);
+
+	/* A run started before a pause does not fire on resume. */
+	sig(c, CHECK_SIG_START, 1000 + 73 * MIN, NULL, NULL, &n);
+	now = t_(1000 + 74 * MIN);
+	check_pause(c, &now);
+	now = t_(1000 + 200 * MIN);
+	check_resume(c, &now);
+	assert_true(check_deadline(c) == 1000 + 260 * MIN);
+	assert_int_equal(tick(c, 1000 + 200 * MIN, &n), 0);
 	check_free(c);
 }
 
@@ -661,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_check_fail_goes_straight_down_and_recovers),
 		cmocka_unit_test(test_check_fail_from_new_and_default_reason),
 		cmocka_unit_test(test_check_start_records_run_time_without_resetting_lateness),
+		cmocka_unit_test(test_check_started_run_without_success_goes_down_after_grace),
 		cmocka_unit_test(test_check_pause_stops_everything_resume_gives_full_period),
 		cmocka_unit_test(test_check_paused_late_check_resumes_up),
 		cmocka_unit_test(test_check_wall_clock_jumps_change_no_deadline),
