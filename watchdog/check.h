@@ -148,6 +148,8 @@ int64_t	check_deadline(const struct check *c);
  * still record the last message and times. Resuming gives up/late checks a
  * full period + grace from now and down checks a full repeat_interval before
  * the next reminder, as after a restart, so a resume never fires at once.
+ * A check down when paused stays down until a success after the resume: the
+ * recovery is then notified like any other.
  * Both return CHECK_EV_PERSIST when something changed, else 0. */
 int	check_pause(struct check *c, const struct wd_time *now);
 int	check_resume(struct check *c, const struct wd_time *now);
