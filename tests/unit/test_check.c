@@ -377,6 +377,9 @@ test_check_pause_stops_everything_resume_gives_full_period(void **state)
 	/* Paused while down: no reminders; resume waits a full interval. */
 	now = t_(580000);
 	check_pause(c, &now);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 590000, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
 	assert_int_equal(tick(c, 600000, &n), 0);
 	assert_int_equal(tick(c, 10 * HOUR, &n), 0);
 	assert_int_equal(check_get_state(c), CHECK_DOWN);
@@ -389,6 +392,10 @@ test_check_pause_stops_everything_resume_gives_full_period(void **state)
 	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
 	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
 	assert_int_equal(n.reminder, 1);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 11 * HOUR, NULL, NULL, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_true(n.down_ms == 11 * HOUR - 570000);
 	check_free(c);
 }
 
