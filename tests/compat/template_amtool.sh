@@ -40,6 +40,8 @@ add_text() {	# type text
 }
 for name in $(grep -o '{{ define "[^"]*"' $AMDIR/default.tmpl | cut -d'"' -f2); do
 	add_text text "{{ template \"$name\" . }}"
+	# the same defines through html/template's escaping
+	add_text html "{{ template \"$name\" . }}"
 done
 for name in $(grep -o '{{ define "[^"]*"' $AMDIR/email.tmpl | cut -d'"' -f2); do
 	add_text html "{{ template \"$name\" . }}"
