@@ -204,20 +204,26 @@ static void
 on_monitor(const char *buf, int len, int writing, void *arg)
 {
 	struct session_state *st = arg;
+	int n;
 
+	/* The exchange runs from our "AUTH" to the server's first final
+	 * (2xx, 4xx, 5xx) answer; the lines in between are credentials. */
 	if (writing == SMTP_CB_WRITING) {
-		st->in_auth = len >= 5 && strncasecmp(buf, "AUTH ", 5) == 0;
+		if (len >= 5 && strncasecmp(buf, "AUTH ", 5) == 0)
+			st->in_auth = true;
 		return;
 	}
-	if (writing != SMTP_CB_READING || len < 4)
+	if (writing != SMTP_CB_READING || len < 4 || !st->in_auth ||
+	    buf[0] == '3')
 		return;
-	if (st->auth_code == 0 && (buf[0] == '4' || buf[0] == '5') &&
-	    (st->in_auth || strncmp(buf, "535", 3) == 0 ||
-	    strncmp(buf, "534", 3) == 0 || strncmp(buf, "454", 3) == 0)) {
-		st->auth_code = atoi(buf);
-		snprintf(st->auth_text, sizeof(st->auth_text), "%.*s",
-		    (int)strcspn(buf, "\r\n") < len ? (int)strcspn(buf, "\r\n") : len,
-		    buf);
+	st->in_auth = false;
+	if (st->auth_code == 0 && (buf[0] == '4' || buf[0] == '5')) {
+		/* buf is not NUL-terminated: stay within len. */
+		for (n = 0; n < len && buf[n] != '\r' && buf[n] != '\n'; n++)
+			;
+		st->auth_code = (buf[0] - '0') * 100 + (buf[1] - '0') * 10 +
+		    (buf[2] - '0');
+		snprintf(st->auth_text, sizeof(st->auth_text), "%.*s", n, buf);
 	}
 }
 

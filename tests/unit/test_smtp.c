@@ -257,6 +257,35 @@ test_smtp_implicit_tls_delivers(void **state)
 }
 
 static void
+test_smtp_implicit_tls_classifies_auth_and_recipients(void **state)
+{
+	struct server *s = *state;
+	struct cfgbuf b;
+	struct send_result res;
+	const char *raw = RAW_HEAD "Subject: x\r\n\r\nx\r\n";
+	char want[128];
+
+	config(&b, s, s->tls, "ops@example.org");
+	b.c.auth_password = "not-the-password";
+	assert_int_equal(deliver(&b, raw, SMTP_IMPLICIT_TLS_ALWAYS, &res), -1);
+	assert_int_equal(res.status, SEND_PERMFAIL);
+	assert_string_equal(res.reason, "authentication as alertuser failed: 535");
+	config(&b, s, s->tls, "busy@example.org");
+	assert_int_equal(deliver(&b, raw, SMTP_IMPLICIT_TLS_ALWAYS, &res), -1);
+	assert_int_equal(res.status, SEND_TEMPFAIL);
+	snprintf(want, sizeof(want), "localhost:%d refused: 451 (RCPT failed: 451)",
+	    s->tls);
+	assert_string_equal(res.reason, want);
+	config(&b, s, s->tls, "gone@example.org");
+	assert_int_equal(deliver(&b, raw, SMTP_IMPLICIT_TLS_ALWAYS, &res), -1);
+	assert_int_equal(res.status, SEND_PERMFAIL);
+	snprintf(want, sizeof(want), "localhost:%d refused: 550 (RCPT failed: 550)",
+	    s->tls);
+	assert_string_equal(res.reason, want);
+	expect_nothing_new(s);
+}
+
+static void
 test_smtp_implicit_tls_unknown_ca_fails(void **state)
 {
 	struct server *s = *state;
@@ -424,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_smtp_starttls_auth_delivers_exact_bytes),
 		cmocka_unit_test(test_smtp_leading_dots_survive_the_session),
 		cmocka_unit_test(test_smtp_implicit_tls_delivers),
+		cmocka_unit_test(test_smtp_implicit_tls_classifies_auth_and_recipients),
 		cmocka_unit_test(test_smtp_implicit_tls_unknown_ca_fails),
 		cmocka_unit_test(test_smtp_require_tls_without_starttls_is_tempfail),
 		cmocka_unit_test(test_smtp_plain_when_tls_not_required),
