@@ -559,6 +559,11 @@ mime_parse_addrs(const char *list, char ***addrs, size_t *naddrs,
 	*naddrs = 0;
 	if (list == NULL || strspn(list, " \t") == strlen(list))
 		return terr_set(err, "empty e-mail address list");
+	/* These go into MAIL FROM and RCPT TO: a line break there would
+	 * be an SMTP command of its own. */
+	if (strpbrk(list, "\r\n") != NULL)
+		return terr_set(err, "e-mail address list contains a line break "
+		    "(CR or LF), refused");
 	if (parse_list(list, &v, &n, err) == -1)
 		return -1;
 	if ((out = calloc(n + 1, sizeof(*out))) == NULL) {

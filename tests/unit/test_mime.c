@@ -340,6 +340,11 @@ test_mime_parse_addrs_for_envelope(void **state)
 	assert_string_equal(err.msg, "invalid e-mail address \"nobody\"");
 	assert_int_equal(mime_parse_addrs("A <a@b.org", &v, &n, &err), -1);
 	assert_string_equal(err.msg, "e-mail address without closing \">\"");
+	assert_int_equal(mime_parse_addrs("a@b.org>\r\nRCPT TO:<x@y.org", &v, &n,
+	    &err), -1);
+	assert_string_equal(err.msg,
+	    "e-mail address list contains a line break (CR or LF), refused");
+	assert_int_equal(mime_parse_addrs("Evil\n <x@y.org>", &v, &n, &err), -1);
 }
 
 int
