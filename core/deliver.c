@@ -78,6 +78,10 @@ deliver_enqueue(struct store *s, const struct receiver *r,
 		if (render_one(r, "slack", i, &r->slack[i], n, ctx, &parts,
 		    &pend, &failed, err) == -1)
 			goto out;
+	for (size_t i = 0; i < r->nemail; i++)
+		if (render_one(r, "email", i, &r->email[i], n, ctx, &parts,
+		    &pend, &failed, err) == -1)
+			goto out;
 	for (size_t i = 0; i < r->nwebhook; i++)
 		if (render_one(r, "webhook", i, &r->webhook[i], n, ctx, &parts,
 		    &pend, &failed, err) == -1)

@@ -20,16 +20,16 @@ struct deliver_result {
 };
 
 /*
- * Renders n for each telegram, slack and webhook integration of r (named
- * "telegram/0", "slack/1", ... in config order) and stores every message in
+ * Renders n for each telegram, slack, email and webhook integration of r
+ * (named "telegram/0", "email/0", ... in config order) and stores every message in
  * one store_enqueue batch (durable when this returns 0). Each message's dedup
  * key is dedup_key(r->name, integration, n), with "/<part>" appended for the
  * second and later parts of a split message. An integration whose template
  * fails is logged (error level, with the template's message), counted in
  * res->render_failed and skipped: retrying cannot fix a template, so the
  * others still go out. A storage failure (or memory running out) returns -1
- * and nothing is stored: the intake answers 503. res may be NULL. E-mail
- * and file integrations are not handled here.
+ * and nothing is stored: the intake answers 503. res may be NULL. File
+ * integrations are not handled here.
  */
 int	deliver_enqueue(struct store *s, const struct receiver *r,
 	    const struct notification *n, const struct sender_render_ctx *ctx,

@@ -78,6 +78,7 @@ sender_ops_by_name(const char *kind)
 		&sender_telegram_ops,
 		&sender_slack_ops,
 		&sender_webhook_ops,
+		&sender_email_ops,
 	};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -114,6 +115,8 @@ sender_lookup(const struct receiver *r, const char *integration,
 		*cfg = &r->slack[idx];
 	else if (strcmp(kind, "webhook") == 0 && idx < r->nwebhook)
 		*cfg = &r->webhook[idx];
+	else if (strcmp(kind, "email") == 0 && idx < r->nemail)
+		*cfg = &r->email[idx];
 	else
 		return -1;
 	return 0;

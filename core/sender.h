@@ -104,7 +104,7 @@ struct sender_send_ctx {
 };
 
 struct sender_ops {
-	const char *name;	/* integration kind: "telegram", "slack", "webhook" */
+	const char *name;	/* integration kind: "telegram", "slack", "email", "webhook" */
 	/* Renders notification n for one integration config into zero or
 	 * more parts (zero: nothing to send, e.g. only resolved alerts and
 	 * send_resolved false). */
@@ -126,6 +126,7 @@ struct sender_ops {
 extern const struct sender_ops sender_telegram_ops;
 extern const struct sender_ops sender_slack_ops;
 extern const struct sender_ops sender_webhook_ops;
+extern const struct sender_ops sender_email_ops;
 
 /* The ops of an integration kind ("telegram"), or NULL. */
 const struct sender_ops *sender_ops_by_name(const char *kind);

@@ -1,0 +1,283 @@
+/* sender_email.c: e-mail through an email_config's smarthost: the message
+ * Alertmanager's email notifier writes (templated From, To, headers, text and
+ * HTML parts) rendered once at intake, submitted by smtp_deliver at delivery. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "dedup.h"
+#include "mime.h"
+#include "sender.h"
+#include "smtp.h"
+#include "templates/tmpl.h"
+
+/*
+ * The stored payload: the envelope the SMTP session needs (the rendered From
+ * and To, which Alertmanager templates too), then the complete message:
+ *
+ *   "tocsin-email/1\n" from "\n" to "\n" "\n" message
+ *
+ * Neither envelope line can hold a line break: render refuses them.
+ */
+#define EMAIL_MAGIC	"tocsin-email/1\n"
+
+static int
+has_crlf(const char *s)
+{
+	return strpbrk(s, "\r\n") != NULL;
+}
+
+/* Renders one text template into a fresh string; NULL with err set. */
+static char *
+render_str(const struct sender_render_ctx *ctx, const char *text,
+    const struct notification *n, enum tmpl_kind kind, const char *what,
+    struct terr *err)
+{
+	struct buf	 b;
+	char		*s;
+
+	buf_init(&b, 0);
+	if (tmpl_render_text(ctx->tmpl, text ? text : "", n, kind, ctx->opts,
+	    &b, err) == -1) {
+		terr_prefix(err, "email %s template", what);
+		buf_free(&b);
+		return NULL;
+	}
+	if ((s = buf_steal(&b)) == NULL)
+		terr_set(err, "out of memory");
+	return s;
+}
+
+static int
+hexval(char c)
+{
+	return c >= 'a' ? c - 'a' + 10 : c - '0';
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A boundary seed that stays the same when the same message is rendered
+ * again (FNV-1a of the key), never 0, which would ask for a random one. */
+static uint64_t
+seed_of(const char *key)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (; *key != '\0'; key++) {
+		h ^= (unsigned char)*key;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h == 0 ? 1 : h;
+}
+
+static int
+email_render(const void *vcfg, const struct notification *n0,
+    const struct sender_render_ctx *ctx, struct sender_parts *out,
+    struct terr *err)
+{
+	const struct email_config *c = vcfg;
+	struct notification	*n = NULL;
+	struct kv		 hdr;
+	struct buf		 msg, dest;
+	struct mime_input	 in;
+	char			*from = NULL, *to = NULL, *text = NULL, *html = NULL;
+	char			**fromv = NULL, **tov = NULL, *p;
+	char			 key[DEDUP_KEY_LEN + 1];
+	unsigned char		 raw[DEDUP_KEY_LEN / 2];
+	size_t			 nfrom = 0, nto = 0;
+	int			 rc = -1;
+
+	kv_init(&hdr);
+	buf_init(&msg, 0);
+	buf_init(&dest, 0);
+	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
+		return -1;
+	if (n == NULL)
+		return 0;
+	if ((from = render_str(ctx, c->from, n, TMPL_TEXT, "from", err)) == NULL ||
+	    (to = render_str(ctx, c->to, n, TMPL_TEXT, "to", err)) == NULL)
+		goto out;
+	if (has_crlf(from) || has_crlf(to)) {
+		terr_set(err, "email from or to address contains a line break");
+		goto out;
+	}
+	if (mime_parse_addrs(from, &fromv, &nfrom, err) == -1) {
+		terr_prefix(err, "parsing from addresses");
+		goto out;
+	}
+	if (nfrom != 1) {
+		terr_set(err, "must be exactly one from address");
+		goto out;
+	}
+	if (mime_parse_addrs(to, &tov, &nto, err) == -1) {
+		terr_prefix(err, "parsing to addresses");
+		goto out;
+	}
+	/* Headers as text templates, in the config's order. */
+	for (size_t i = 0; i < c->headers.n; i++) {
+		char *v;
+
+		if ((v = render_str(ctx, c->headers.v[i].value, n, TMPL_TEXT,
+		    c->headers.v[i].name, err)) == NULL)
+			goto out;
+		if (kv_set(&hdr, c->headers.v[i].name, v) == -1) {
+			free(v);
+			terr_set(err, "out of memory");
+			goto out;
+		}
+		free(v);
+	}
+	/* As Alertmanager: a part only for a configured (non-empty) body
+	 * template; HTML with html/template's escaping. */
+	if (c->text != NULL && c->text[0] != '\0' &&
+	    (text = render_str(ctx, c->text, n, TMPL_TEXT, "text", err)) == NULL)
+		goto out;
+	if (c->html != NULL && c->html[0] != '\0' &&
+	    (html = render_str(ctx, c->html, n, TMPL_HTML, "html", err)) == NULL)
+		goto out;
+
+	/* Destination: the server and the sorted recipients, never a
+	 * credential; one message at a time per such pair. */
+	qsort(tov, nto, sizeof(*tov), cmp_str);
+	if (buf_printf(&dest, "email:%s:", c->smarthost ? c->smarthost : "") == -1)
+		goto oom;
+	for (size_t i = 0; i < nto; i++)
+		if (buf_printf(&dest, "%s%s", i > 0 ? "," : "", tov[i]) == -1)
+			goto oom;
+	/* The Message-ID key: the dedup key's inputs (receiver, group,
+	 * status, alerts) with the destination in place of the integration
+	 * name render cannot see, so a re-rendered notification (an
+	 * Alertmanager retry or HA peer) keeps its Message-ID. */
+	if (dedup_key(n0->receiver ? n0->receiver : "", buf_str(&dest), n0,
+	    key, err) == -1)
+		goto out;
+	memset(&in, 0, sizeof(in));
+	in.headers = &hdr;
+	in.text = text;
+	in.html = html;
+	in.date = ctx->opts != NULL && ctx->opts->now_sec != 0 ?
+	    ctx->opts->now_sec : (int64_t)time(NULL);
+	/* The key's 32 bytes, not its hex, keep the Message-ID short. */
+	for (size_t i = 0; i < sizeof(raw); i++)
+		raw[i] = (unsigned char)(hexval(key[2 * i]) << 4 |
+		    hexval(key[2 * i + 1]));
+	in.key = raw;
+	in.keylen = sizeof(raw);
+	in.boundary_seed = seed_of(key);
+	if (buf_printf(&msg, EMAIL_MAGIC "%s\n%s\n\n", from, to) == -1) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	if (mime_build(&in, &msg, err) == -1)
+		goto out;
+
+	if ((p = buf_steal(&msg)) == NULL)
+		goto oom;
+	rc = sender_parts_add(out, buf_str(&dest), p, strlen(p), err);
+	goto out;
+oom:
+	terr_set(err, "out of memory");
+out:
+	mime_addrs_free(fromv);
+	mime_addrs_free(tov);
+	kv_free(&hdr);
+	buf_free(&msg);
+	buf_free(&dest);
+	free(from);
+	free(to);
+	free(text);
+	free(html);
+	notification_free(n);
+	return rc;
+}
+
+/* Splits our stored payload; pointers into a copy the caller frees. */
+static char *
+email_parse_payload(const void *payload, size_t len, const char **from,
+    const char **to, const char **msg, size_t *msglen)
+{
+	char	*copy, *p, *nl;
+	size_t	 ml = strlen(EMAIL_MAGIC);
+
+	if (len < ml || memcmp(payload, EMAIL_MAGIC, ml) != 0)
+		return NULL;
+	if ((copy = malloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(copy, payload, len);
+	copy[len] = '\0';
+	p = copy + ml;
+	*from = p;
+	if ((nl = strchr(p, '\n')) == NULL)
+		goto bad;
+	*nl = '\0';
+	*to = p = nl + 1;
+	if ((nl = strchr(p, '\n')) == NULL || nl[1] != '\n')
+		goto bad;
+	*nl = '\0';
+	*msg = nl + 2;
+	*msglen = len - (size_t)(*msg - copy);
+	return copy;
+bad:
+	free(copy);
+	return NULL;
+}
+
+static void
+email_send(const void *vcfg, const struct sender_send_ctx *ctx,
+    const char *dest, const void *payload, size_t len, struct send_result *res)
+{
+	struct email_config	 c = *(const struct email_config *)vcfg;
+	struct smtp_message	 m;
+	const char		*from, *to, *data;
+	char			*copy, reason[sizeof(res->reason)];
+	size_t			 dlen;
+
+	(void)dest;
+	if ((copy = email_parse_payload(payload, len, &from, &to, &data,
+	    &dlen)) == NULL) {
+		send_result_set(res, SEND_PERMFAIL, -1,
+		    "email: stored message is not an e-mail payload");
+		return;
+	}
+	/* The envelope as rendered at intake; the rest (server, TLS,
+	 * credentials) from the current configuration. */
+	c.from = (char *)from;
+	c.to = (char *)to;
+	memset(&m, 0, sizeof(m));
+	m.data = data;
+	m.len = dlen;
+	m.implicit_tls = SMTP_IMPLICIT_TLS_AUTO;
+	m.timeout_s = ctx != NULL && ctx->timeout_ms > 0 ?
+	    (ctx->timeout_ms + 999) / 1000 : 0;
+	(void)smtp_deliver(&c, &m, res);
+	snprintf(reason, sizeof(reason), "%s", res->reason);
+	send_result_set(res, res->status, res->retry_after_ms, "email: %s",
+	    reason);
+	free(copy);
+}
+
+static size_t
+email_limits(const char *dest, const struct sender_limits *lim,
+    struct rl_want *w, size_t max)
+{
+	/* One message in flight per server and recipients is the only
+	 * throttle; mail servers have no published rate. */
+	(void)dest;
+	(void)lim;
+	(void)w;
+	(void)max;
+	return 0;
+}
+
+const struct sender_ops sender_email_ops = {
+	.name = "email",
+	.render = email_render,
+	.send = email_send,
+	.limits = email_limits,
+};

@@ -1,0 +1,420 @@
+/* test_sender_email.c: the e-mail sender against a real SMTP server
+ * (aiosmtpd, tests/smtp/smtp_server.py): the exact message a real payload
+ * renders to and the server records, a Message-ID that survives re-rendering,
+ * send_resolved, 451 -> TEMPFAIL and 550 -> PERMFAIL through the sender ops
+ * with no secret in the reason, and deliver_enqueue -> dispatcher -> server. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "dedup.h"
+#include "deliver.h"
+#include "dispatcher.h"
+#include "payload.h"
+#include "sender.h"
+#include "store.h"
+#include "templates/tmpl.h"
+
+#define PYTHON "/usr/bin/python3"	/* Debian's, which has aiosmtpd */
+#define USER "alertuser"
+#define PASSWORD "s3cret"
+
+/* A small template set, as a config's templates: would give it. */
+#define TEMPLATES \
+	"{{ define \"mail.subject\" }}[{{ .Status | toUpper }}] " \
+	"{{ .CommonAnnotations.summary }}{{ end }}" \
+	"{{ define \"mail.text\" }}{{ range .Alerts }}{{ .Labels.alertname }} on " \
+	"{{ .Labels.instance }}: {{ .Annotations.description }}\n{{ end }}{{ end }}" \
+	"{{ define \"mail.html\" }}<p title=\"{{ .GroupLabels.alertname }}\">" \
+	"{{ .CommonLabels.instance }} &amp; {{ \"<b>\" }}</p>{{ end }}"
+
+struct env {
+	pid_t			 pid;
+	char			 dir[64];
+	char			 ca[128];
+	int			 port;
+	int			 nmsg;		/* messages recorded so far */
+	struct tmpl_set		*tmpl;
+	struct tmpl_opts	 opts;
+	struct notification	*firing, *resolved;
+};
+
+static char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE	*f = fopen(path, "rb");
+	char	*data;
+	long	 len;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	data = calloc(1, (size_t)len + 1);
+	if (data != NULL && fread(data, 1, (size_t)len, f) != (size_t)len) {
+		free(data);
+		data = NULL;
+	}
+	fclose(f);
+	if (lenp != NULL)
+		*lenp = (size_t)len;
+	return data;
+}
+
+static struct notification *
+fixture(const char *name)
+{
+	char			 path[512];
+	struct terr		 err;
+	struct notification	*n;
+	char			*body;
+	size_t			 len;
+
+	snprintf(path, sizeof(path), "%s/%s", TOCSIN_FIXTURES_DIR, name);
+	body = slurp(path, &len);
+	assert_non_null(body);
+	n = payload_parse(body, len, &err);
+	if (n == NULL)
+		fail_msg("%s: %s", name, err.msg);
+	free(body);
+	return n;
+}
+
+static int
+setup(void **state)
+{
+	static struct env	 e;
+	struct terr		 err;
+	char			 ports[128];
+	json_t			*j;
+	int			 i;
+
+	snprintf(e.dir, sizeof(e.dir), "/tmp/tocsin-email-XXXXXX");
+	if (mkdtemp(e.dir) == NULL)
+		return -1;
+	snprintf(ports, sizeof(ports), "%s/ports.json", e.dir);
+	snprintf(e.ca, sizeof(e.ca), "%s/ca.pem", e.dir);
+	if ((e.pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		execl(PYTHON, PYTHON, TOCSIN_SOURCE_DIR "/tests/smtp/smtp_server.py",
+		    "--dir", e.dir, "--port-file", ports, "--user", USER,
+		    "--password", PASSWORD, "--tempfail", "busy@example.org",
+		    "--permfail", "gone@example.org", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 300 && access(ports, R_OK) != 0; i++)
+		usleep(100 * 1000);
+	if ((j = json_load_file(ports, 0, NULL)) == NULL) {
+		fprintf(stderr, "SMTP server did not start\n");
+		return -1;
+	}
+	e.port = (int)json_integer_value(json_object_get(j, "starttls"));
+	json_decref(j);
+	if ((e.tmpl = tmpl_set_new()) == NULL ||
+	    tmpl_set_add_text(e.tmpl, "mail.tmpl", TEMPLATES, &err) == -1) {
+		fprintf(stderr, "templates: %s\n", err.msg);
+		return -1;
+	}
+	e.opts.now_sec = 1795441781;	/* 2026-11-23T13:49:41Z */
+	e.opts.local_tz = "UTC";
+	e.firing = fixture("ssh-login-firing.json");
+	e.resolved = fixture("ssh-login-resolved.json");
+	*state = &e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env	*e = *state;
+	char		 cmd[128];
+
+	kill(e->pid, SIGTERM);
+	waitpid(e->pid, NULL, 0);
+	tmpl_set_free(e->tmpl);
+	notification_free(e->firing);
+	notification_free(e->resolved);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A config with one email integration to `to`; extra YAML lines under it. */
+static struct config *
+load(struct env *e, const char *to, const char *extra)
+{
+	char		 yaml[4096];
+	struct terr	 err;
+	struct config	*cfg;
+
+	snprintf(yaml, sizeof(yaml),
+	    "route:\n  receiver: mail\nreceivers:\n- name: mail\n  email_configs:\n"
+	    "  - to: '%s'\n    from: 'Tocsin Alerts <alerts@example.org>'\n"
+	    "    smarthost: 'localhost:%d'\n    hello: tocsin.test\n"
+	    "    auth_username: " USER "\n    auth_password: " PASSWORD "\n"
+	    "    tls_config:\n      ca_file: %s\n%s",
+	    to, e->port, e->ca, extra ? extra : "");
+	cfg = config_load_buffer("mail.yml", "/tmp", yaml, strlen(yaml), &err);
+	if (cfg == NULL)
+		fail_msg("config: %s", err.msg);
+	return cfg;
+}
+
+static const struct email_config *
+email_of(const struct config *cfg)
+{
+	const struct receiver	*r = config_receiver(cfg, "mail");
+	const struct sender_ops	*ops;
+	const void		*c;
+
+	assert_non_null(r);
+	assert_int_equal(sender_lookup(r, "email/0", &ops, &c), 0);
+	assert_ptr_equal(ops, &sender_email_ops);
+	assert_ptr_equal(c, &r->email[0]);
+	return c;
+}
+
+static void
+render(struct env *e, const struct email_config *c,
+    const struct notification *n, struct sender_parts *parts)
+{
+	struct sender_render_ctx	ctx = { e->tmpl, &e->opts };
+	struct terr			err;
+
+	memset(parts, 0, sizeof(*parts));
+	if (sender_email_ops.render(c, n, &ctx, parts, &err) == -1)
+		fail_msg("render: %s", err.msg);
+}
+
+static void
+send(const struct email_config *c, const struct sender_part *p,
+    struct send_result *res)
+{
+	struct sender_send_ctx ctx = { "mail", "email/0", NULL, 10000, NULL };
+
+	memset(res, 0, sizeof(*res));
+	sender_email_ops.send(c, &ctx, p->dest, p->payload, p->len, res);
+	print_message("send: status %d reason \"%s\"\n", (int)res->status,
+	    res->reason);
+	assert_null(strstr(res->reason, PASSWORD));
+}
+
+/* The next message the server recorded, and its envelope. */
+static void
+expect_recorded(struct env *e, const char *data, const char *envelope)
+{
+	char path[128], *got;
+
+	e->nmsg++;
+	snprintf(path, sizeof(path), "%s/%d.eml", e->dir, e->nmsg);
+	got = slurp(path, NULL);
+	assert_non_null(got);
+	assert_string_equal(got, data);
+	free(got);
+	snprintf(path, sizeof(path), "%s/%d.json", e->dir, e->nmsg);
+	got = slurp(path, NULL);
+	assert_non_null(got);
+	assert_string_equal(got, envelope);
+	free(got);
+}
+
+static void
+__attribute__((unused)) expect_nothing_new(struct env *e)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%d.eml", e->dir, e->nmsg + 1);
+	assert_int_not_equal(access(path, F_OK), 0);
+}
+
+/* Replaces every occurrence of from in s (in place, to is not longer). */
+static void
+replace_all(char *s, const char *from, const char *to)
+{
+	size_t	 fl = strlen(from), tl = strlen(to);
+	char	*p;
+
+	assert_true(tl <= fl && fl > 0);
+	while ((p = strstr(s, from)) != NULL) {
+		memcpy(p, to, tl);
+		memmove(p + tl, p + fl, strlen(p + fl) + 1);
+	}
+}
+
+/*
+ * The payload with its two port-dependent parts masked, after checking
+ * them: the Message-ID is the dedup key of (receiver, destination,
+ * notification), and the MIME boundary "=_tocsin_" and 32 hex digits,
+ * seeded by that key. Caller frees.
+ */
+static char *
+masked(const struct sender_part *p, const struct notification *n)
+{
+	char		 key[DEDUP_KEY_LEN + 1], boundary[64], *out, *b;
+	struct terr	 err;
+
+	assert_int_equal(dedup_key(n->receiver, p->dest, n, key, &err), 0);
+	out = strdup(p->payload);
+	assert_non_null(out);
+	assert_non_null(strstr(out, key));
+	replace_all(out, key, "MSGID");
+	b = strstr(out, "boundary=\"=_tocsin_");
+	assert_non_null(b);
+	b += strlen("boundary=\"");
+	assert_true(strlen(b) > 41 && b[41] == '"');
+	memcpy(boundary, b, 41);
+	boundary[41] = '\0';
+	assert_int_equal(strspn(boundary + 9, "0123456789abcdef"), 32);
+	replace_all(out, boundary, "BOUNDARY");
+	return out;
+}
+
+#define FIRING_ENVELOPE \
+	"tocsin-email/1\n" \
+	"Tocsin Alerts <alerts@example.org>\n" \
+	"Ops Team <ops@example.org>, oncall@example.org\n" \
+	"\n"
+
+#define FIRING_HEAD(date) \
+	"From: Tocsin Alerts <alerts@example.org>\r\n" \
+	"Subject: [FIRING] Shell login for root from 203.0.113.7\r\n" \
+	"To: Ops Team <ops@example.org>, oncall@example.org\r\n" \
+	"X-Alert-Group: SSHLoginFromNonLAN\r\n" \
+	"Message-Id: <MSGID@example.org>\r\n" \
+	"Date: " date "\r\n" \
+	"MIME-Version: 1.0\r\n" \
+	"Content-Type: multipart/alternative; boundary=\"BOUNDARY\"\r\n" \
+	"\r\n"
+
+#define FIRING_TEXT_PART \
+	"--BOUNDARY\r\n" \
+	"Content-Transfer-Encoding: quoted-printable\r\n" \
+	"Content-Type: text/plain; charset=UTF-8\r\n" \
+	"\r\n" \
+	"SSHLoginFromNonLAN on homelab:9100: A shell login succeeded from a non-LAN =\r\n" \
+	"address.\r\n" \
+	"\r\n"
+
+#define FIRING_HTML_PART \
+	"--BOUNDARY\r\n" \
+	"Content-Transfer-Encoding: quoted-printable\r\n" \
+	"Content-Type: text/html; charset=UTF-8\r\n" \
+	"\r\n" \
+	"<p title=3D\"SSHLoginFromNonLAN\">homelab:9100 &amp; &lt;b&gt;</p>\r\n" \
+	"--BOUNDARY--\r\n"
+
+#define MAIL_EXTRA \
+	"    headers:\n" \
+	"      x-alert-group: '{{ .GroupLabels.alertname }}'\n" \
+	"      Subject: '{{ template \"mail.subject\" . }}'\n"
+
+#define ENVELOPE(to) "{\"port\": \"starttls\", \"mail_from\": " \
+	"\"alerts@example.org\", \"rcpt_tos\": " to ", \"tls\": true, " \
+	"\"auth\": true, \"helo\": \"tocsin.test\"}"
+
+static void
+test_email_render_and_send_exact_bytes(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "Ops Team <ops@example.org>, "
+	    "oncall@example.org", MAIL_EXTRA
+	    "    text: '{{ template \"mail.text\" . }}'\n"
+	    "    html: '{{ template \"mail.html\" . }}'\n");
+	const struct email_config *c = email_of(cfg);
+	struct sender_parts	 parts;
+	struct send_result	 res;
+	char			 dest[128], *msg, *m;
+
+	render(e, c, e->firing, &parts);
+	assert_int_equal(parts.n, 1);
+	snprintf(dest, sizeof(dest), "email:localhost:%d:oncall@example.org,"
+	    "ops@example.org", e->port);
+	assert_string_equal(parts.v[0].dest, dest);
+	assert_int_equal(parts.v[0].len, strlen(parts.v[0].payload));
+	m = masked(&parts.v[0], e->firing);
+	assert_string_equal(m, FIRING_ENVELOPE
+	    FIRING_HEAD("Mon, 23 Nov 2026 13:49:41 +0000")
+	    FIRING_TEXT_PART FIRING_HTML_PART);
+	free(m);
+
+	send(c, &parts.v[0], &res);
+	assert_int_equal(res.status, SEND_OK);
+	assert_string_equal(res.reason, "email: 250 2.0.0 queued");
+	/* What the server got is the stored message, byte for byte. */
+	msg = strstr(parts.v[0].payload, "\n\n");
+	assert_non_null(msg);
+	expect_recorded(e, msg + 2,
+	    ENVELOPE("[\"ops@example.org\", \"oncall@example.org\"]"));
+	sender_parts_free(&parts);
+	config_free(cfg);
+}
+
+/* A retry of the same notification by Alertmanager renders again, later:
+ * a new Date, everything else (Message-ID, boundary) the same. */
+static void
+test_email_rerender_keeps_message_id(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "ops@example.org", MAIL_EXTRA
+	    "    text: '{{ template \"mail.text\" . }}'\n    html: ''\n");
+	const struct email_config *c = email_of(cfg);
+	struct sender_parts	 a, b;
+	char			*ma, *mb, *p;
+	int64_t			 now = e->opts.now_sec;
+
+	render(e, c, e->firing, &a);
+	e->opts.now_sec = now + 3600;
+	render(e, c, e->firing, &b);
+	e->opts.now_sec = now;
+	assert_int_equal(a.n, 1);
+	assert_int_equal(b.n, 1);
+	ma = strdup(a.v[0].payload);
+	mb = strdup(b.v[0].payload);
+	assert_non_null(p = strstr(ma, "Date: "));
+	memcpy(p, "Date: Mon, 23 Nov 2026 14:49:41 +0000", 37);
+	assert_string_equal(ma, mb);
+	free(ma);
+	free(mb);
+	/* html is empty here: only the text part, as in Alertmanager. */
+	ma = masked(&b.v[0], e->firing);
+	assert_string_equal(ma, "tocsin-email/1\n"
+	    "Tocsin Alerts <alerts@example.org>\nops@example.org\n\n"
+	    "From: Tocsin Alerts <alerts@example.org>\r\n"
+	    "Subject: [FIRING] Shell login for root from 203.0.113.7\r\n"
+	    "To: ops@example.org\r\n"
+	    "X-Alert-Group: SSHLoginFromNonLAN\r\n"
+	    "Message-Id: <MSGID@example.org>\r\n"
+	    "Date: Mon, 23 Nov 2026 14:49:41 +0000\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/alternative; boundary=\"BOUNDARY\"\r\n"
+	    "\r\n" FIRING_TEXT_PART "--BOUNDARY--\r\n");
+	free(ma);
+	sender_parts_free(&a);
+	sender_parts_free(&b);
+	config_free(cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_email_render_and_send_exact_bytes),
+		cmocka_unit_test(test_email_rerender_keeps_message_id),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
