@@ -1,9 +1,12 @@
 /* serve.c: `tocsin-relay [flags]`, the daemon: flags, config, wiring of the
  * HTTP server to the intake, signals (stop, reload) and an orderly tear-down. */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <netdb.h>
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -13,8 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "cli.h"
 #include "config.h"
 #include "filesink.h"
@@ -23,6 +24,7 @@
 #include "intake.h"
 #include "log.h"
 #include "metrics.h"
+#include "sdnotify.h"
 #include "webconfig.h"
 
 /* Generated from etc/default.yml by relay/CMakeLists.txt. */
@@ -36,6 +38,7 @@ struct serve {
 	const char	*config_file;	/* NULL: the embedded default */
 	const char	*web_file;	/* NULL: no TLS, no auth */
 	struct httpd	*h;		/* NULL until the server exists */
+	bool		 tls;		/* the listener speaks TLS */
 	struct intake	*intake;
 	struct metrics	*metrics;
 	struct metric	*m_reload_ok;
@@ -236,19 +239,161 @@ register_routes(struct httpd *h, struct serve *s)
 	return 0;
 }
 
+/* Longest wait for the self-check's answer, in milliseconds. */
+#define SELFCHECK_MAX_MS 5000
+
+/*
+ * Whether the HTTP worker pool still serves: a request to our own listener
+ * over loopback must be answered within timeout_ms. This is what the
+ * systemd watchdog has to vouch for: the main thread only waits for
+ * signals, so a ping sent merely because it runs would hide a pool whose
+ * threads are all stuck (a blocked write, a deadlock) while Alertmanager's
+ * requests time out. Any HTTP answer counts (a 401 under basic auth too):
+ * it proves a worker took the connection and ran. Under TLS a plaintext
+ * request gets no HTTP answer, so the worker closing the connection (or a
+ * TLS alert) counts instead. These requests show up in
+ * tocsin_http_requests_total{handler="/-/healthy"}, like any probe.
+ */
+static bool
+workers_alive(const struct serve *s, int timeout_ms)
+{
+	static const char req[] = "GET /-/healthy HTTP/1.0\r\n\r\n";
+	struct addrinfo	 hints, *res = NULL;
+	struct pollfd	 pfd;
+	const char	*addr, *colon;
+	char		 host[128], port[16], ans[16];
+	size_t		 hl, got = 0;
+	ssize_t		 n;
+	bool		 alive = false;
+	int		 fd = -1;
+
+	addr = httpd_address(s->h);
+	if ((colon = strrchr(addr, ':')) == NULL)
+		return false;
+	hl = (size_t)(colon - addr);
+	if (hl >= 2 && addr[0] == '[') {
+		addr++;
+		hl -= 2;
+	}
+	if (hl >= sizeof(host) || strlen(colon + 1) >= sizeof(port))
+		return false;
+	memcpy(host, addr, hl);
+	host[hl] = '\0';
+	snprintf(port, sizeof(port), "%s", colon + 1);
+	/* A wildcard listener is reached through loopback. */
+	if (hl == 0 || strcmp(host, "0.0.0.0") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	else if (strcmp(host, "::") == 0)
+		snprintf(host, sizeof(host), "::1");
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return false;
+	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, res->ai_addr, res->ai_addrlen) == -1 ||
+	    send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(req) - 1))
+		goto out;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	/* The answer may come in pieces; the first few bytes are enough. */
+	while (got < 5) {
+		if (poll(&pfd, 1, timeout_ms) != 1)
+			goto out;
+		if ((n = recv(fd, ans + got, sizeof(ans) - got, 0)) <= 0) {
+			alive = s->tls && (n == 0 || errno == ECONNRESET);
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	alive = s->tls || memcmp(ans, "HTTP/", 5) == 0;
+ out:
+	if (fd != -1)
+		close(fd);
+	freeaddrinfo(res);
+	return alive;
+}
+
+static uint64_t
+now_usec(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Pings systemd's watchdog when the workers answer; logs when they do not,
+ * so the restart that follows has a reason in the journal. */
+static void
+watchdog_tick(const struct serve *s, int check_ms)
+{
+	struct terr	 err;
+
+	if (!workers_alive(s, check_ms)) {
+		log_error("HTTP workers did not answer the self-check; not pinging the watchdog");
+		return;
+	}
+	if (sdnotify_watchdog(&err) == -1)
+		log_warn("Cannot notify systemd", "err", err.msg);
+}
+
+/* SIGHUP under systemd: RELOADING=1, the reload, then READY=1 whether it
+ * worked or not (a failed reload keeps the old configuration running). */
+static void
+reload_notified(struct serve *s)
+{
+	struct terr	 err, nerr;
+	int		 rc;
+
+	if (sdnotify_reloading(&nerr) == -1)
+		log_warn("Cannot notify systemd", "err", nerr.msg);
+	rc = reload(s, &err);
+	if (sdnotify_ready(&nerr) == -1 ||
+	    (rc == 0 ? sdnotify_status(&nerr, "Configuration reloaded") :
+	    sdnotify_status(&nerr, "Reload failed, running the previous configuration: %s",
+	    err.msg)) == -1)
+		log_warn("Cannot notify systemd", "err", nerr.msg);
+}
+
 /* Signals are blocked in every thread and taken synchronously here, so no
- * handler runs at an arbitrary point and no flag needs polling. */
+ * handler runs at an arbitrary point and no flag needs polling. With the
+ * systemd watchdog on, the wait wakes at half its interval to ping. */
 static void
 wait_for_stop(struct serve *s, const sigset_t *set)
 {
-	struct terr	 err;
-	int		 sig;
+	struct timespec	 ts;
+	uint64_t	 wd, interval = 0, next = 0, now, left;
+	int		 sig, check_ms = 0;
 
+	if ((wd = sdnotify_watchdog_usec()) > 0) {
+		interval = wd / 2;
+		/* A slow check plus the interval stays below the deadline. */
+		check_ms = (int)(wd / 4 / 1000 > SELFCHECK_MAX_MS ? SELFCHECK_MAX_MS :
+		    wd / 4 / 1000);
+		if (check_ms == 0)
+			check_ms = 1;
+		watchdog_tick(s, check_ms);
+		next = now_usec() + interval;
+	}
 	for (;;) {
-		if (sigwait(set, &sig) != 0)
+		if (interval == 0)
+			sig = sigwait(set, &sig) == 0 ? sig : -1;
+		else {
+			now = now_usec();
+			left = next > now ? next - now : 0;
+			ts.tv_sec = (time_t)(left / 1000000);
+			ts.tv_nsec = (long)(left % 1000000) * 1000;
+			sig = left > 0 ? sigtimedwait(set, NULL, &ts) : -1;
+			if (now_usec() >= next) {
+				watchdog_tick(s, check_ms);
+				next = now_usec() + interval;
+			}
+		}
+		if (sig <= 0)
 			continue;
 		if (sig == SIGHUP) {
-			(void)reload(s, &err);
+			reload_notified(s);
 			continue;
 		}
 		log_info(sig == SIGINT ? "Received SIGINT, exiting gracefully..." :
@@ -377,6 +522,7 @@ cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	s.web_file = web_file;
+	s.tls = tls;
 	s.h = h;
 	if (httpd_start(h, &err) == -1) {
 		log_error("Cannot start the HTTP server", "err", err.msg);
@@ -385,9 +531,13 @@ cmd_serve(int argc, char **argv)
 	log_info("Listening", "address", httpd_address(h),
 	    "tls", tls ? "true" : "false",
 	    "config", config_file ? config_file : EMBEDDED_NAME);
-	(void)sd_notify(0, "READY=1");
+	/* httpd_start has bound and its workers are running: the port answers. */
+	if (sdnotify_ready(&err) == -1 ||
+	    sdnotify_status(&err, "Listening on %s", httpd_address(h)) == -1)
+		log_warn("Cannot notify systemd", "err", err.msg);
 	wait_for_stop(&s, &set);
-	(void)sd_notify(0, "STOPPING=1");
+	if (sdnotify_stopping(&err) == -1)
+		log_warn("Cannot notify systemd", "err", err.msg);
 	rc = 0;
  out:
 	/* The server first: it waits for running handlers, which use the rest. */
