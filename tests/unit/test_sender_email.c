@@ -124,7 +124,11 @@ setup(void **state)
 	}
 	e.port = (int)json_integer_value(json_object_get(j, "starttls"));
 	json_decref(j);
-	if ((e.tmpl = tmpl_set_new()) == NULL ||
+	/* Alertmanager's defaults, which the config's defaults name. */
+	if ((e.tmpl = tmpl_set_new()) == NULL || tmpl_set_add_file(e.tmpl,
+	    "/usr/share/prometheus/alertmanager/default.tmpl", &err) == -1 ||
+	    tmpl_set_add_file(e.tmpl,
+	    "/usr/share/prometheus/alertmanager/email.tmpl", &err) == -1 ||
 	    tmpl_set_add_text(e.tmpl, "mail.tmpl", TEMPLATES, &err) == -1) {
 		fprintf(stderr, "templates: %s\n", err.msg);
 		return -1;
@@ -232,7 +236,7 @@ expect_recorded(struct env *e, const char *data, const char *envelope)
 }
 
 static void
-__attribute__((unused)) expect_nothing_new(struct env *e)
+expect_nothing_new(struct env *e)
 {
 	char path[128];
 
@@ -407,12 +411,237 @@ test_email_rerender_keeps_message_id(void **state)
 	config_free(cfg);
 }
 
+/* Alertmanager's email default: send_resolved false. */
+static void
+test_email_send_resolved(void **state)
+{
+	struct env		*e = *state;
+	struct config		*off = load(e, "ops@example.org", NULL);
+	struct config		*on = load(e, "ops@example.org",
+	    "    send_resolved: true\n    html: ''\n"
+	    "    text: '{{ .Status }} {{ len .Alerts.Resolved }}'\n");
+	struct sender_parts	 parts;
+	char			*m;
+
+	render(e, email_of(off), e->resolved, &parts);
+	assert_int_equal(parts.n, 0);
+	render(e, email_of(on), e->resolved, &parts);
+	assert_int_equal(parts.n, 1);
+	m = strstr(parts.v[0].payload, "\r\n\r\n--");
+	assert_non_null(m);
+	assert_non_null(strstr(m, "charset=UTF-8\r\n\r\nresolved 1\r\n--"));
+	sender_parts_free(&parts);
+	config_free(off);
+	config_free(on);
+}
+
+/* Renders a one-alert message to `to` and sends it once. */
+static void
+render_send(struct env *e, const char *to, struct send_result *res)
+{
+	struct config		*cfg = load(e, to, "    html: ''\n    text: x\n");
+	struct sender_parts	 parts;
+
+	render(e, email_of(cfg), e->firing, &parts);
+	assert_int_equal(parts.n, 1);
+	send(email_of(cfg), &parts.v[0], res);
+	sender_parts_free(&parts);
+	config_free(cfg);
+}
+
+static void
+test_email_451_is_tempfail(void **state)
+{
+	struct env		*e = *state;
+	struct send_result	 res;
+
+	render_send(e, "busy@example.org", &res);
+	assert_int_equal(res.status, SEND_TEMPFAIL);
+	assert_int_equal(res.retry_after_ms, -1);
+	assert_string_equal(res.reason, "email: recipients refused for now: "
+	    "busy@example.org (451 4.3.0 mailbox busy, try later)");
+	expect_nothing_new(e);
+}
+
+static void
+test_email_550_is_permfail(void **state)
+{
+	struct env		*e = *state;
+	struct send_result	 res;
+
+	render_send(e, "gone@example.org", &res);
+	assert_int_equal(res.status, SEND_PERMFAIL);
+	assert_string_equal(res.reason, "email: recipients refused: "
+	    "gone@example.org (550 5.1.1 no such user)");
+	expect_nothing_new(e);
+}
+
+/* A wrong password is refused for good, and the reason does not echo it. */
+static void
+test_email_wrong_password_not_in_reason(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "ops@example.org",
+	    "    html: ''\n    text: x\n");
+	struct email_config	 c = *email_of(cfg);
+	struct sender_parts	 parts;
+	struct send_result	 res;
+
+	render(e, &c, e->firing, &parts);
+	c.auth_password = "hunter2-wrong";
+	send(&c, &parts.v[0], &res);
+	assert_int_equal(res.status, SEND_PERMFAIL);
+	assert_string_equal(res.reason, "email: authentication as alertuser "
+	    "failed: 535 5.7.8 Authentication credentials invalid");
+	expect_nothing_new(e);
+	sender_parts_free(&parts);
+	config_free(cfg);
+}
+
+/* Templated addresses are checked at render, as Alertmanager checks them
+ * before MAIL FROM: one From address, no line break, a parsable To. */
+static void
+test_email_bad_addresses_fail_render(void **state)
+{
+	struct env			*e = *state;
+	struct sender_render_ctx	 ctx = { e->tmpl, &e->opts };
+	struct sender_parts		 parts = { 0 };
+	struct terr			 err;
+	struct config			*cfg = load(e, "ops@example.org",
+	    "    html: ''\n    text: x\n");
+	struct email_config		 c = *email_of(cfg);
+
+	c.from = "a@example.org, b@example.org";
+	assert_int_equal(sender_email_ops.render(&c, e->firing, &ctx, &parts,
+	    &err), -1);
+	assert_string_equal(err.msg, "must be exactly one from address");
+	c.from = "a@example.org";
+	c.to = "ops@example.org{{ \"\\r\\nBcc: x@example.org\" }}";
+	assert_int_equal(sender_email_ops.render(&c, e->firing, &ctx, &parts,
+	    &err), -1);
+	assert_string_equal(err.msg,
+	    "email from or to address contains a line break");
+	c.to = "{{ .Nope";
+	assert_int_equal(sender_email_ops.render(&c, e->firing, &ctx, &parts,
+	    &err), -1);
+	assert_int_equal(strncmp(err.msg, "email to template: ", 19), 0);
+	assert_int_equal(parts.n, 0);
+	config_free(cfg);
+}
+
+/* A stored payload that is not ours is dead, not retried for a day. */
+static void
+test_email_corrupt_payload_is_permfail(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "ops@example.org", NULL);
+	struct sender_part	 p = { "email:x", "From: x\r\n\r\nbody", 15 };
+	struct send_result	 res;
+
+	send(email_of(cfg), &p, &res);
+	assert_int_equal(res.status, SEND_PERMFAIL);
+	assert_string_equal(res.reason,
+	    "email: stored message is not an e-mail payload");
+	expect_nothing_new(e);
+	config_free(cfg);
+}
+
+static void
+on_enqueue(void *arg)
+{
+	dispatcher_wake(__atomic_load_n((struct dispatcher **)arg,
+	    __ATOMIC_ACQUIRE));
+}
+
+/* intake's path: deliver_enqueue stores the e-mail, the dispatcher sends
+ * it on a worker, the server records the stored message. */
+static void
+test_email_enqueue_dispatch_delivers(void **state)
+{
+	struct env			*e = *state;
+	struct config			*cfg = load(e, "ops@example.org",
+	    "    html: ''\n    text: '{{ template \"mail.text\" . }}'\n");
+	struct sender_render_ctx	 ctx = { e->tmpl, &e->opts };
+	struct dispatcher		*disp = NULL;
+	struct dispatcher_params	 dp;
+	struct store_params		 sp;
+	struct deliver_result		 res;
+	struct dispatcher_stats		 st;
+	struct sender_parts		 parts;
+	struct store			*st_;
+	struct terr			 err;
+	char				 dir[64], cmd[128], *msg;
+	int64_t				 counts[STORE_NSTATES];
+	int				 i;
+
+	snprintf(dir, sizeof(dir), "/tmp/tocsin-email-store-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	memset(&sp, 0, sizeof(sp));
+	sp.path = dir;
+	sp.on_enqueue = on_enqueue;
+	sp.on_enqueue_arg = &disp;
+	st_ = store_open(&sp, &err);
+	if (st_ == NULL)
+		fail_msg("store: %s", err.msg);
+	memset(&dp, 0, sizeof(dp));
+	dp.store = st_;
+	dp.cfg = cfg;
+	dp.workers = 1;
+	dp.send_timeout_ms = 10000;
+	__atomic_store_n(&disp, dispatcher_start(&dp, &err), __ATOMIC_RELEASE);
+	if (disp == NULL)
+		fail_msg("dispatcher: %s", err.msg);
+
+	assert_int_equal(deliver_enqueue(st_, config_receiver(cfg, "mail"),
+	    e->firing, &ctx, 300000, &res, &err), 0);
+	assert_int_equal(res.accepted, 1);
+	/* Alertmanager sends it again: a duplicate, not a second e-mail. */
+	assert_int_equal(deliver_enqueue(st_, config_receiver(cfg, "mail"),
+	    e->firing, &ctx, 300000, &res, &err), 0);
+	assert_int_equal(res.accepted, 0);
+	assert_int_equal(res.duplicates, 1);
+	for (i = 0; i < 200; i++) {
+		struct timespec ts = { 0, 50 * 1000000 };
+
+		assert_int_equal(store_count(st_, counts, &err), 0);
+		if (counts[STORE_PENDING] == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	assert_int_equal(counts[STORE_PENDING], 0);
+	dispatcher_get_stats(disp, &st);
+	assert_int_equal(st.delivered, 1);
+	assert_int_equal(st.dead, 0);
+
+	/* The stored message is what this render gives (same key, same
+	 * clock), and the server got exactly it. */
+	render(e, email_of(cfg), e->firing, &parts);
+	assert_int_equal(parts.n, 1);
+	msg = strstr(parts.v[0].payload, "\n\n");
+	assert_non_null(msg);
+	expect_recorded(e, msg + 2, ENVELOPE("[\"ops@example.org\"]"));
+	sender_parts_free(&parts);
+
+	dispatcher_stop(disp);
+	store_close(st_);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_email_render_and_send_exact_bytes),
 		cmocka_unit_test(test_email_rerender_keeps_message_id),
+		cmocka_unit_test(test_email_send_resolved),
+		cmocka_unit_test(test_email_451_is_tempfail),
+		cmocka_unit_test(test_email_550_is_permfail),
+		cmocka_unit_test(test_email_wrong_password_not_in_reason),
+		cmocka_unit_test(test_email_bad_addresses_fail_render),
+		cmocka_unit_test(test_email_corrupt_payload_is_permfail),
+		cmocka_unit_test(test_email_enqueue_dispatch_delivers),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
