@@ -377,9 +377,10 @@ wait_for_stop(struct serve *s, const sigset_t *set)
 		next = now_usec() + interval;
 	}
 	for (;;) {
-		if (interval == 0)
-			sig = sigwait(set, &sig) == 0 ? sig : -1;
-		else {
+		if (interval == 0) {
+			if (sigwait(set, &sig) != 0)
+				continue;
+		} else {
 			now = now_usec();
 			left = next > now ? next - now : 0;
 			ts.tv_sec = (time_t)(left / 1000000);

@@ -19,6 +19,8 @@ for unit in "$TOCSIN_SOURCE_DIR"/systemd/*.service; do
 	bin=
 	case $name in
 	tocsin-relay.service) bin=$TOCSIN_RELAY ;;
+	tocsin-watchdog.service)
+		bin=${TOCSIN_WATCHDOG:-${TOCSIN_BUILD_DIR:?}/watchdog/tocsin-watchdog} ;;
 	*) echo "FAIL: $name: no built program known for this unit" >&2
 	   failures=$((failures + 1)); continue ;;
 	esac
