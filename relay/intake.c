@@ -1,5 +1,6 @@
 /* intake.c: webhook payload -> route -> regroup per receiver -> integrations,
- * all before the answer, so Alertmanager's 200 means "written". */
+ * all before the answer, so Alertmanager's 200 means "written or durably
+ * queued". */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,28 +9,37 @@
 #include <time.h>
 
 #include "alert.h"
+#include "deliver.h"
 #include "intake.h"
 #include "log.h"
 #include "payload.h"
 #include "receiver.h"
 #include "route.h"
+#include "tmpl.h"
 #include "timeinterval.h"
 
-/* A config with the number of requests still using it (plus one while it is
- * the current one), so a reload never frees it under a running request. */
-struct cfgref {
+/* A config and its templates with the number of requests (and holders)
+ * still using it, plus one while it is the current one, so a reload never
+ * frees it under a running request or a send. */
+struct intake_gen {
 	struct config	*cfg;
+	struct tmpl_set	*tmpl;
 	unsigned	 refs;
 };
 
 struct intake {
 	pthread_mutex_t	 mu;
-	struct cfgref	*cur;
+	struct intake_gen	*cur;
 	struct filesink	*files;
+	struct store	*store;
+	int64_t		 dedup_window_ms;
 	struct metric	*m_alerts;
 	struct metric	*m_notifications;
 	struct metric	*m_not_implemented;
 	struct metric	*m_failed;
+	struct metric	*m_queued;
+	struct metric	*m_dedup;
+	struct metric	*m_render_failed;
 };
 
 /* The notification for one receiver: indices of the payload's alerts. */
@@ -45,6 +55,7 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 	static const char *const sl[] = { "status", NULL };
 	static const char *const ri[] = { "receiver", "integration", NULL };
 	static const char *const il[] = { "integration", NULL };
+	static const char *const rl[] = { "receiver", NULL };
 	struct intake	*in;
 
 	if ((in = calloc(1, sizeof(*in))) == NULL) {
@@ -61,8 +72,15 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 	    "Total number of notifications that could not be delivered, by receiver and integration.", ri);
 	in->m_not_implemented = metrics_counter(metrics, "tocsin_notifications_not_implemented_total",
 	    "Total number of notifications for integrations that cannot deliver yet.", il);
+	in->m_queued = metrics_counter(metrics, "tocsin_notifications_queued_total",
+	    "Total number of messages committed to the queue for sending, by receiver.", rl);
+	in->m_dedup = metrics_counter(metrics, "tocsin_notifications_deduplicated_total",
+	    "Total number of messages not queued again because the same notification was accepted within the dedup window, by receiver.", rl);
+	in->m_render_failed = metrics_counter(metrics, "tocsin_notifications_render_failed_total",
+	    "Total number of integrations skipped because their templates failed, by receiver.", rl);
 	if (in->m_alerts == NULL || in->m_notifications == NULL || in->m_failed == NULL ||
-	    in->m_not_implemented == NULL) {
+	    in->m_not_implemented == NULL || in->m_queued == NULL || in->m_dedup == NULL ||
+	    in->m_render_failed == NULL) {
 		terr_set(err, "cannot register intake metrics");
 		intake_free(in);
 		return NULL;
@@ -77,16 +95,17 @@ intake_free(struct intake *in)
 		return;
 	if (in->cur) {
 		config_free(in->cur->cfg);
+		tmpl_set_free(in->cur->tmpl);
 		free(in->cur);
 	}
 	pthread_mutex_destroy(&in->mu);
 	free(in);
 }
 
-static struct cfgref *
+static struct intake_gen *
 cfg_acquire(struct intake *in)
 {
-	struct cfgref	*r;
+	struct intake_gen	*r;
 
 	pthread_mutex_lock(&in->mu);
 	if ((r = in->cur) != NULL)
@@ -96,7 +115,7 @@ cfg_acquire(struct intake *in)
 }
 
 static void
-cfg_release(struct intake *in, struct cfgref *r)
+cfg_release(struct intake *in, struct intake_gen *r)
 {
 	bool	 last;
 
@@ -107,6 +126,7 @@ cfg_release(struct intake *in, struct cfgref *r)
 	pthread_mutex_unlock(&in->mu);
 	if (last) {
 		config_free(r->cfg);
+		tmpl_set_free(r->tmpl);
 		free(r);
 	}
 }
@@ -114,11 +134,18 @@ cfg_release(struct intake *in, struct cfgref *r)
 int
 intake_set_config(struct intake *in, struct config *cfg)
 {
-	struct cfgref	*r, *old;
+	return intake_set_generation(in, cfg, NULL);
+}
+
+int
+intake_set_generation(struct intake *in, struct config *cfg, struct tmpl_set *tmpl)
+{
+	struct intake_gen	*r, *old;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return -1;
 	r->cfg = cfg;
+	r->tmpl = tmpl;
 	r->refs = 1;
 	pthread_mutex_lock(&in->mu);
 	old = in->cur;
@@ -126,6 +153,31 @@ intake_set_config(struct intake *in, struct config *cfg)
 	pthread_mutex_unlock(&in->mu);
 	cfg_release(in, old);
 	return 0;
+}
+
+void
+intake_set_store(struct intake *in, struct store *st, int64_t dedup_window_ms)
+{
+	in->store = st;
+	in->dedup_window_ms = dedup_window_ms;
+}
+
+struct intake_gen *
+intake_hold(struct intake *in)
+{
+	return cfg_acquire(in);
+}
+
+void
+intake_release(struct intake *in, struct intake_gen *g)
+{
+	cfg_release(in, g);
+}
+
+const struct config *
+intake_gen_config(const struct intake_gen *g)
+{
+	return g->cfg;
 }
 
 bool
@@ -337,8 +389,9 @@ write_files(struct intake *in, const struct receiver *rcv, const struct notifica
 	return rc;
 }
 
-/* Integrations whose senders do not exist yet: counted and logged, never a
- * reason to refuse the notification. */
+/* Integrations whose senders do not exist yet (e-mail; all of them when
+ * there is no store): counted and logged, never a reason to refuse the
+ * notification. */
 static void
 skip_unimplemented(struct intake *in, const struct receiver *rcv)
 {
@@ -347,16 +400,41 @@ skip_unimplemented(struct intake *in, const struct receiver *rcv)
 	size_t	 i, j;
 
 	for (i = 0; i < 4; i++)
-		for (j = 0; j < n[i]; j++) {
+		for (j = 0; j < n[i] && (in->store == NULL || i == 2); j++) {
 			(void)metric_add(in->m_not_implemented, (const char *const[]){ names[i] }, 1);
 			log_debug("Integration not implemented yet; notification not sent",
 			    "receiver", rcv->name, "integration", names[i]);
 		}
 }
 
+/* Renders and commits the telegram, slack and webhook messages; returns
+ * once they are durable (a duplicate within the window counts as stored). */
 static int
-deliver(struct intake *in, const struct notification *src, const struct target *t,
-    struct terr *err)
+enqueue(struct intake *in, const struct intake_gen *g, const struct receiver *rcv,
+    const struct notification *n, struct terr *err)
+{
+	struct sender_render_ctx ctx = { .tmpl = g->tmpl, .opts = NULL };
+	struct deliver_result res;
+	const char *const rl[] = { rcv->name, NULL };
+
+	if (in->store == NULL || rcv->ntelegram + rcv->nslack + rcv->nwebhook == 0)
+		return 0;
+	if (deliver_enqueue(in->store, rcv, n, &ctx, in->dedup_window_ms, &res, err) == -1)
+		return -1;
+	if (res.accepted)
+		(void)metric_add(in->m_queued, rl, (double)res.accepted);
+	if (res.duplicates) {
+		(void)metric_add(in->m_dedup, rl, (double)res.duplicates);
+		log_debug("Duplicate notification not queued again", "receiver", rcv->name);
+	}
+	if (res.render_failed)
+		(void)metric_add(in->m_render_failed, rl, (double)res.render_failed);
+	return 0;
+}
+
+static int
+deliver(struct intake *in, const struct intake_gen *g, const struct notification *src,
+    const struct target *t, struct terr *err)
 {
 	struct notification *n;
 	int	 rc;
@@ -365,9 +443,24 @@ deliver(struct intake *in, const struct notification *src, const struct target *
 		return terr_set(err, "out of memory");
 	rc = write_files(in, t->rcv, n, err);
 	if (rc == 0)
+		rc = enqueue(in, g, t->rcv, n, err);
+	if (rc == 0)
 		skip_unimplemented(in, t->rcv);
 	notification_free(n);
 	return rc;
+}
+
+/* The reason as one line of an answer: a database's message may hold a
+ * newline. */
+static const char *
+one_line(char *s)
+{
+	char	*p;
+
+	for (p = s; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return s;
 }
 
 /* The name from the URL as it may be echoed: printable ASCII, quotes and
@@ -388,7 +481,7 @@ printable(const char *s, char *out, size_t len)
 static void
 handle(struct httpd_req *req, struct intake *in, const char *receiver)
 {
-	struct cfgref	*ref;
+	struct intake_gen	*ref;
 	struct notification *n = NULL;
 	struct target	*ts = NULL;
 	size_t		 nts = 0, i, len;
@@ -429,12 +522,14 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 		goto out;
 	}
 	for (i = 0; i < nts; i++)
-		if (deliver(in, n, &ts[i], &err) == -1) {
+		if (deliver(in, ref, n, &ts[i], &err) == -1) {
 			/* 503 so Alertmanager retries; a retry may repeat the
-			 * receivers written before the failure (at least once). */
+			 * files written before the failure (at least once), while
+			 * queued messages are caught by the dedup window. */
 			log_error("Notification not stored", "receiver", ts[i].rcv->name,
 			    "err", err.msg);
-			httpd_reply_text(req, 503, "receiver %s: %s", ts[i].rcv->name, err.msg);
+			httpd_reply_text(req, 503, "receiver %s: %s", ts[i].rcv->name,
+			    one_line(err.msg));
 			goto out;
 		}
 	httpd_reply_text(req, 200, "OK");

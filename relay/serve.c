@@ -1,5 +1,6 @@
 /* serve.c: `tocsin-relay [flags]`, the daemon: flags, config, wiring of the
- * HTTP server to the intake, signals (stop, reload) and an orderly tear-down. */
+ * HTTP server to the intake and the delivery runtime (runtime.c), signals
+ * (stop, reload) and an orderly tear-down. */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <netdb.h>
@@ -18,12 +19,14 @@
 
 #include "cli.h"
 #include "config.h"
+#include "duration.h"
 #include "filesink.h"
 #include "flags.h"
 #include "httpd.h"
 #include "intake.h"
 #include "log.h"
 #include "metrics.h"
+#include "runtime.h"
 #include "sdnotify.h"
 #include "webconfig.h"
 
@@ -39,7 +42,8 @@ struct serve {
 	const char	*web_file;	/* NULL: no TLS, no auth */
 	struct httpd	*h;		/* NULL until the server exists */
 	bool		 tls;		/* the listener speaks TLS */
-	struct intake	*intake;
+	struct runtime	*rt;		/* store, dispatcher, loaded generation */
+	struct intake	*intake;	/* the runtime's */
 	struct metrics	*metrics;
 	struct metric	*m_reload_ok;
 	struct metric	*m_reload_ts;
@@ -97,9 +101,9 @@ reload(struct serve *s, struct terr *err)
 		(void)metric_set(s->m_reload_ok, NULL, 0);
 		goto out;
 	}
-	if (intake_set_config(s->intake, cfg) == -1) {
-		config_free(cfg);
-		terr_set(err, "out of memory");
+	if (runtime_load(s->rt, cfg, err) == -1) {
+		log_error("Loading configuration file failed", "file",
+		    s->config_file ? s->config_file : EMBEDDED_NAME, "err", err->msg);
 		(void)metric_set(s->m_reload_ok, NULL, 0);
 		goto out;
 	}
@@ -147,6 +151,7 @@ handle_metrics(struct httpd_req *req, void *arg)
 	struct serve	*s = arg;
 	struct buf	 b;
 
+	runtime_refresh_metrics(s->rt);
 	buf_init(&b, 0);
 	if (metrics_write(s->metrics, &b) == -1)
 		httpd_reply_text(req, 500, "cannot write metrics");
@@ -155,43 +160,18 @@ handle_metrics(struct httpd_req *req, void *arg)
 	buf_free(&b);
 }
 
-/* The durable store arrives later; today the directory must exist (it is
- * created when missing) and be writable, so a bad path fails at start-up. */
 static int
-check_storage(const char *path, struct terr *err)
-{
-	char	 tmp[PATH_MAX];
-	char	*p;
-
-	if (strlen(path) >= sizeof(tmp))
-		return terr_set(err, "storage path too long");
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0750) == -1 && errno != EEXIST)
-			return terr_set(err, "create storage path %s: %s", tmp, strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(tmp, 0750) == -1 && errno != EEXIST)
-		return terr_set(err, "create storage path %s: %s", tmp, strerror(errno));
-	if (access(tmp, W_OK | X_OK) == -1)
-		return terr_set(err, "storage path %s is not writable: %s", tmp, strerror(errno));
-	return 0;
-}
-
-static int
-parse_size(const char *s, size_t *out, struct terr *err)
+parse_size(const char *flag, const char *s, unsigned long long max, unsigned long long *out,
+    struct terr *err)
 {
 	unsigned long long v;
 	char	*end;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > (1ULL << 30))
-		return terr_set(err, "--web.max-body-bytes: want a byte count from 1 to 1073741824, got %s", s);
-	*out = (size_t)v;
+	if (errno || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > max)
+		return terr_set(err, "--%s: want a byte count from 1 to %llu, got %s", flag, max, s);
+	*out = v;
 	return 0;
 }
 
@@ -408,7 +388,7 @@ cmd_serve(int argc, char **argv)
 {
 	const char	*config_file = NULL, *listen = "127.0.0.1:9096", *storage = "data/";
 	const char	*web_file = NULL, *level = "info", *format = "logfmt";
-	const char	*max_body_s = NULL;
+	const char	*max_body_s = NULL, *dedup_s = "5m", *max_store_s = NULL;
 	bool		 help = false, version = false, tls = false;
 	const struct flag flags[] = {
 		{ "config.file", FLAG_STRING, &config_file,
@@ -420,6 +400,11 @@ cmd_serve(int argc, char **argv)
 		{ "web.max-body-bytes", FLAG_STRING, &max_body_s,
 		  "Largest accepted request body (default 4194304).", "BYTES" },
 		{ "storage.path", FLAG_STRING, &storage, "Base path for data storage.", "data/" },
+		{ "storage.max-bytes", FLAG_STRING, &max_store_s,
+		  "Largest size of the delivery queue's database; beyond it intake answers 503 (default: no limit).",
+		  "BYTES" },
+		{ "dedup.window", FLAG_STRING, &dedup_s,
+		  "A notification identical to one accepted within this duration is not sent again.", "5m" },
 		{ "log.level", FLAG_STRING, &level,
 		  "Only log messages with the given severity or above. One of: [debug, info, warn, error]",
 		  "info" },
@@ -438,7 +423,9 @@ cmd_serve(int argc, char **argv)
 	struct terr	 err;
 	enum log_level	 ll;
 	enum log_format	 lf;
-	size_t		 max_body = DEFAULT_MAX_BODY;
+	unsigned long long max_body = DEFAULT_MAX_BODY, max_store = 0;
+	struct runtime_params rp;
+	int64_t		 dedup_ms = 0;
 	sigset_t	 set;
 	int		 rc = 1;
 
@@ -466,8 +453,14 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "tocsin-relay: error: invalid --log.level or --log.format\n");
 		goto out;
 	}
-	if (max_body_s && parse_size(max_body_s, &max_body, &err) == -1) {
+	if ((max_body_s && parse_size("web.max-body-bytes", max_body_s, 1ULL << 30, &max_body,
+	    &err) == -1) || (max_store_s && parse_size("storage.max-bytes", max_store_s,
+	    INT64_MAX, &max_store, &err) == -1)) {
 		fprintf(stderr, "tocsin-relay: error: %s\n", err.msg);
+		goto out;
+	}
+	if (duration_parse(dedup_s, &dedup_ms, &err) == -1) {
+		fprintf(stderr, "tocsin-relay: error: --dedup.window: %s\n", err.msg);
 		goto out;
 	}
 	log_setup(ll, lf);
@@ -477,10 +470,6 @@ cmd_serve(int argc, char **argv)
 		log_info("No --config.file given; using the embedded default configuration",
 		    "source", EMBEDDED_NAME);
 
-	if (check_storage(storage, &err) == -1) {
-		log_error("Invalid storage path", "err", err.msg);
-		goto out;
-	}
 	if (web_file && (web = webconfig_load_file(web_file, &err)) == NULL) {
 		log_error("Invalid web config", "err", err.msg);
 		goto out;
@@ -489,17 +478,27 @@ cmd_serve(int argc, char **argv)
 		log_error("Out of memory");
 		goto out;
 	}
-	if (register_metrics(&s, &err) == -1 ||
-	    (s.intake = intake_new(s.metrics, files, &err)) == NULL) {
+	memset(&rp, 0, sizeof(rp));
+	rp.storage_path = storage;
+	rp.dedup_window_ms = dedup_ms;
+	rp.max_bytes = (int64_t)max_store;
+	rp.metrics = s.metrics;
+	rp.files = files;
+	if (register_metrics(&s, &err) == -1) {
 		log_error("Cannot set up", "err", err.msg);
 		goto out;
 	}
+	if ((s.rt = runtime_open(&rp, &err)) == NULL) {
+		log_error("Cannot open the storage", "path", storage, "err", err.msg);
+		goto out;
+	}
+	s.intake = runtime_intake(s.rt);
 	if (reload(&s, &err) == -1)
 		goto out;
 
 	memset(&hp, 0, sizeof(hp));
 	hp.listen = listen;
-	hp.max_body = max_body;
+	hp.max_body = (size_t)max_body;
 	hp.web = web;
 	tls = webconfig_tls_enabled(web);
 	hp.metrics = s.metrics;
@@ -541,10 +540,11 @@ cmd_serve(int argc, char **argv)
 		log_warn("Cannot notify systemd", "err", err.msg);
 	rc = 0;
  out:
-	/* The server first: it waits for running handlers, which use the rest. */
+	/* The server first: it waits for running handlers, which use the rest;
+	 * then the dispatcher finishes its sends, then the store closes. */
 	s.h = NULL;
 	httpd_free(h);
-	intake_free(s.intake);
+	runtime_free(s.rt);
 	filesink_free(files);
 	metrics_free(s.metrics);
 	webconfig_free(web);
