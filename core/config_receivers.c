@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config_int.h"
+#include "routes/matcher.h"
 
 static const char *const unsupported[] = {
 	"discord_configs", "pagerduty_configs", "opsgenie_configs",
@@ -381,6 +382,36 @@ read_chat_id(struct cfg_load *ld, const struct ynode *n, const char *path, int64
 	return rc;
 }
 
+/* tocsin: silent_unless, a list of matcher strings as the route's matchers
+ * take them ('severity="critical"', '{a="b",c=~"d"}'), all of which must
+ * hold for a firing alert to make the phone ring. */
+static int
+silent_unless(struct cfg_load *ld, const struct ynode *v, struct matchers **out)
+{
+	struct terr	 e;
+	char		*s = NULL;
+	size_t		 i;
+
+	if (cfg_seq(ld, v, "silent_unless") == -1)
+		return -1;
+	if (ynode_is_null(v) || v->n == 0)
+		return 0;
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return cfg_fail(ld, v, "out of memory");
+	matchers_init(*out);
+	for (i = 0; i < v->n; i++) {
+		if (cfg_str(ld, "silent_unless", v->child[i], &s) == -1)
+			return -1;
+		if (matchers_parse(*out, s ? s : "", &e) == -1) {
+			free(s);
+			return cfg_fail(ld, v->child[i], "silent_unless: %s", e.msg);
+		}
+		free(s);
+		s = NULL;
+	}
+	return 0;
+}
+
 static int
 telegram_config(struct cfg_load *ld, const struct ynode *n, struct telegram_config *c)
 {
@@ -422,6 +453,8 @@ telegram_config(struct cfg_load *ld, const struct ynode *n, struct telegram_conf
 			rc = cfg_str(ld, key, v, &c->message);
 		else if (strcmp(key, "disable_notifications") == 0)
 			rc = cfg_bool(ld, key, v, &c->disable_notifications);
+		else if (strcmp(key, "silent_unless") == 0)
+			rc = silent_unless(ld, v, &c->silent_unless);
 		else if (strcmp(key, "parse_mode") == 0) {
 			pm = v;
 			rc = cfg_str(ld, key, v, &c->parse_mode);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "receiver.h"
+#include "routes/matcher.h"
 
 static void
 tls_clear(struct tls_config *t)
@@ -49,6 +50,10 @@ telegram_clear(struct telegram_config *c)
 	free(c->chat_id_file);
 	free(c->message);
 	free(c->parse_mode);
+	if (c->silent_unless != NULL) {
+		matchers_free(c->silent_unless);
+		free(c->silent_unless);
+	}
 }
 
 static void

@@ -42,6 +42,8 @@ struct http_config {
 	struct tls_config tls;
 };
 
+struct matchers;
+
 struct telegram_config {
 	bool	 send_resolved;			/* default true */
 	struct http_config http;
@@ -54,6 +56,10 @@ struct telegram_config {
 	char	*message;			/* template */
 	bool	 disable_notifications;
 	char	*parse_mode;			/* "HTML" (default), "Markdown", "MarkdownV2", "" */
+	/* tocsin: disable_notification unless a firing alert of the
+	 * notification matches every one of these (routes/matcher.h); NULL
+	 * when unset or empty. */
+	struct matchers *silent_unless;
 };
 
 struct slack_field {

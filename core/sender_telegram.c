@@ -14,6 +14,7 @@
 #include "jsonw.h"
 #include "sender.h"
 #include "tgtext.h"
+#include "routes/matcher.h"
 #include "templates/tmpl.h"
 
 #define TG_DEFAULT_API	"https://api.telegram.org"
@@ -64,6 +65,22 @@ bot_id(const char *token, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/* tocsin's silent_unless: the phone rings only when a firing alert of the
+ * notification matches every matcher; all others arrive silently. */
+static bool
+tg_silent(const struct telegram_config *c, const struct notification *n)
+{
+	if (c->disable_notifications)
+		return true;
+	if (c->silent_unless == NULL)
+		return false;
+	for (size_t i = 0; i < n->nalerts; i++)
+		if (n->alerts[i].status == ALERT_FIRING &&
+		    matchers_match(c->silent_unless, &n->alerts[i].labels))
+			return false;
+	return true;
+}
+
 static int
 tg_render(const void *vcfg, const struct notification *n0,
     const struct sender_render_ctx *ctx, struct sender_parts *out,
@@ -98,7 +115,7 @@ tg_render(const void *vcfg, const struct notification *n0,
 	}
 	memset(&m, 0, sizeof(m));
 	snprintf(m.chat_id, sizeof(m.chat_id), "%" PRId64, c->chat_id);
-	m.silent = c->disable_notifications;
+	m.silent = tg_silent(c, n);
 	m.thread_id = c->message_thread_id;
 	snprintf(m.parse_mode, sizeof(m.parse_mode), "%s",
 	    c->parse_mode ? c->parse_mode : "");

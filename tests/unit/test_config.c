@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "routes/matcher.h"
 
 #define NAME "alertmanager.yml"
 
@@ -372,6 +373,54 @@ test_telegram_defaults_and_global_api_url(void **state)
 	    NAME ":6:5: missing bot_token or bot_token_file on telegram_config");
 }
 
+/* tocsin's silent_unless: matcher strings as routes take them, all kept
+ * (several per string too), in order; an empty list means unset. */
+static void
+test_telegram_silent_unless(void **state)
+{
+	struct fixture			*f = *state;
+	struct config			*cfg;
+	const struct telegram_config	*t;
+	struct buf			 b;
+	const char			*want[] = { "severity=\"critical\"",
+	    "team=~\"ops|infra\"", "env!=\"test\"" };
+
+	cfg = load(f, ROOT "receivers:\n- name: default\n  telegram_configs:\n"
+	    "  - bot_token: x\n    chat_id: 1\n    silent_unless:\n"
+	    "    - severity=\"critical\"\n    - '{team=~\"ops|infra\",env!=\"test\"}'\n"
+	    "  - bot_token: x\n    chat_id: 2\n    silent_unless: []\n"
+	    "  - bot_token: x\n    chat_id: 3\n");
+	t = &config_receiver_at(cfg, 0)->telegram[0];
+	assert_non_null(t->silent_unless);
+	assert_int_equal(t->silent_unless->n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		buf_init(&b, 0);
+		assert_int_equal(matcher_format(t->silent_unless->v[i], &b), 0);
+		assert_string_equal(buf_str(&b), want[i]);
+		buf_free(&b);
+	}
+	assert_null(config_receiver_at(cfg, 0)->telegram[1].silent_unless);
+	assert_null(config_receiver_at(cfg, 0)->telegram[2].silent_unless);
+	config_free(cfg);
+
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
+	    "    silent_unless:\n    - a=\"b\"\n    - 'a=~\"(\"'\n"),
+	    NAME ":10:7: silent_unless: error parsing regexp: missing closing ): "
+	    "`^(?:()$`");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
+	    "    silent_unless: a=b\n"),
+	    NAME ":8:20: silent_unless must be a list, not a scalar");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
+	    "    silent_unless:\n    - a: b\n"),
+	    NAME ":9:7: silent_unless must be a string, not a mapping");
+	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
+	    "  slack_configs:\n  - api_url: http://x/\n    silent_unless: [a=b]\n"),
+	    NAME ":7:5: unknown field silent_unless in slack_config");
+}
+
 static void
 test_secret_files_are_read_and_never_echoed(void **state)
 {
@@ -700,6 +749,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_matchers_and_regexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_tree_routes_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_telegram_defaults_and_global_api_url, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_telegram_silent_unless, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_files_are_read_and_never_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_urls_are_never_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_email_inherits_global_smtp, setup, teardown),
