@@ -43,6 +43,9 @@ struct tmpl_opts {
 	int32_t		 now_nsec;
 	const char	*local_tz;	/* zone of now; NULL: "Local" */
 	uint64_t	 max_steps;	/* 0: TMPL_MAX_STEPS */
+	/* Incremented (atomically) each time tmpl_render_text_or_fallback
+	 * falls back; NULL: not counted. Backs a metric. */
+	uint64_t	*fallbacks;
 };
 
 /* Every render stops with an error after this many evaluation steps, so a
@@ -61,6 +64,17 @@ int	tmpl_render_text(const struct tmpl_set *set, const char *text,
 	    const struct notification *data, enum tmpl_kind kind,
 	    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
 	    WARN_UNUSED;
+
+/* For delivery: like tmpl_render_text, but a template that fails to execute
+ * does not lose the alert. The failure is logged (with `what`, e.g.
+ * "telegram message", and the receiver) and counted in opts->fallbacks, and
+ * out gets tocsin's fallback text instead: status, alert count and alertname,
+ * the reason, then one line per alert with its labels and summary, escaped
+ * for kind. Returns -1 only when memory runs out. */
+int	tmpl_render_text_or_fallback(const struct tmpl_set *set,
+	    const char *text, const struct notification *data,
+	    enum tmpl_kind kind, const struct tmpl_opts *opts, const char *what,
+	    struct buf *out) WARN_UNUSED;
 
 /* Loads amtool's --template.data JSON (Go's template.Data: keys matched
  * case-insensitively like encoding/json, absent fields zero). Caller frees
