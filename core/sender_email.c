@@ -76,6 +76,18 @@ seed_of(const char *key)
 	return h == 0 ? 1 : h;
 }
 
+/* "email:<smarthost>:<a>,<b>": recipients already sorted. */
+static int
+dest_key(struct buf *b, const char *smarthost, char **tov, size_t nto)
+{
+	if (buf_printf(b, "email:%s:", smarthost ? smarthost : "") == -1)
+		return -1;
+	for (size_t i = 0; i < nto; i++)
+		if (buf_printf(b, "%s%s", i > 0 ? "," : "", tov[i]) == -1)
+			return -1;
+	return 0;
+}
+
 static int
 email_render(const void *vcfg, const struct notification *n0,
     const struct sender_render_ctx *ctx, struct sender_parts *out,
@@ -145,11 +157,10 @@ email_render(const void *vcfg, const struct notification *n0,
 	/* Destination: the server and the sorted recipients, never a
 	 * credential; one message at a time per such pair. */
 	qsort(tov, nto, sizeof(*tov), cmp_str);
-	if (buf_printf(&dest, "email:%s:", c->smarthost ? c->smarthost : "") == -1)
-		goto oom;
-	for (size_t i = 0; i < nto; i++)
-		if (buf_printf(&dest, "%s%s", i > 0 ? "," : "", tov[i]) == -1)
-			goto oom;
+	if (dest_key(&dest, c->smarthost, tov, nto) == -1) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
 	/* The Message-ID key: the dedup key's inputs (receiver, group,
 	 * status, alerts) with the destination in place of the integration
 	 * name render cannot see, so a re-rendered notification (an
@@ -177,12 +188,11 @@ email_render(const void *vcfg, const struct notification *n0,
 	if (mime_build(&in, &msg, err) == -1)
 		goto out;
 
-	if ((p = buf_steal(&msg)) == NULL)
-		goto oom;
+	if ((p = buf_steal(&msg)) == NULL) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
 	rc = sender_parts_add(out, buf_str(&dest), p, strlen(p), err);
-	goto out;
-oom:
-	terr_set(err, "out of memory");
 out:
 	mime_addrs_free(fromv);
 	mime_addrs_free(tov);
