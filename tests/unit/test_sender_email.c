@@ -527,6 +527,16 @@ test_email_bad_addresses_fail_render(void **state)
 	assert_int_equal(strncmp(err.msg, "email to template: ", 19), 0);
 	assert_int_equal(parts.n, 0);
 	config_free(cfg);
+
+	/* A header template cannot smuggle in another header either. */
+	cfg = load(e, "ops@example.org", "    html: ''\n    text: x\n"
+	    "    headers:\n      Subject: '{{ \"x\\r\\nBcc: evil@example.org\" }}'\n");
+	assert_int_equal(sender_email_ops.render(email_of(cfg), e->firing, &ctx,
+	    &parts, &err), -1);
+	assert_string_equal(err.msg,
+	    "e-mail header Subject contains a line break (CR or LF), refused");
+	assert_int_equal(parts.n, 0);
+	config_free(cfg);
 }
 
 /* A stored payload that is not ours is dead, not retried for a day. */
