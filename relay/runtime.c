@@ -35,6 +35,7 @@ struct runtime {
 	struct metric		*m_queue;
 	char			*storage_path;
 	int64_t			 retention_ms;
+	int64_t			 backoff_max_ms;
 	pthread_t		 hk;
 	bool			 hk_running;
 	bool			 stopping;	/* under mu */
@@ -125,6 +126,7 @@ runtime_open(const struct runtime_params *p, struct terr *err)
 	pthread_mutex_init(&rt->mu, NULL);
 	pthread_cond_init(&rt->cv, NULL);
 	rt->metrics = p->metrics;
+	rt->backoff_max_ms = p->backoff_max_ms;
 	rt->retention_ms = p->retention_ms > 0 ? p->retention_ms : DEFAULT_RETENTION_MS;
 	rt->m_queue = metrics_gauge(p->metrics, "tocsin_queue_messages",
 	    "Messages in the delivery queue, by state.",
@@ -213,6 +215,10 @@ runtime_load(struct runtime *rt, struct config *cfg, struct terr *err)
 		dp.cfg = intake_gen_config(g);
 		dp.memo_dir = rt->storage_path;
 		dp.metrics = rt->metrics;
+		dp.backoff.cap_ms = rt->backoff_max_ms;
+		/* A cap below the first ceiling lowers that too. */
+		if (rt->backoff_max_ms > 0 && rt->backoff_max_ms < BACKOFF_DEFAULT_BASE_MS)
+			dp.backoff.base_ms = rt->backoff_max_ms;
 		if ((d = dispatcher_start(&dp, err)) == NULL) {
 			intake_release(rt->intake, g);
 			return -1;

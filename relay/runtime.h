@@ -20,6 +20,7 @@ struct runtime_params {
 	int64_t		 dedup_window_ms; /* --dedup.window */
 	int64_t		 retention_ms;	/* delivered and dead kept this long; 0: 120h */
 	int64_t		 max_bytes;	/* store size cap (store_set_max_size); 0: none */
+	int64_t		 backoff_max_ms; /* longest retry wait; 0: the dispatcher's default */
 	struct metrics	*metrics;	/* borrowed */
 	struct filesink	*files;		/* borrowed */
 };

@@ -389,6 +389,7 @@ cmd_serve(int argc, char **argv)
 	const char	*config_file = NULL, *listen = "127.0.0.1:9096", *storage = "data/";
 	const char	*web_file = NULL, *level = "info", *format = "logfmt";
 	const char	*max_body_s = NULL, *dedup_s = "5m", *max_store_s = NULL;
+	const char	*backoff_s = "5m";
 	bool		 help = false, version = false, tls = false;
 	const struct flag flags[] = {
 		{ "config.file", FLAG_STRING, &config_file,
@@ -405,6 +406,8 @@ cmd_serve(int argc, char **argv)
 		  "BYTES" },
 		{ "dedup.window", FLAG_STRING, &dedup_s,
 		  "A notification identical to one accepted within this duration is not sent again.", "5m" },
+		{ "delivery.backoff-max", FLAG_STRING, &backoff_s,
+		  "Longest wait between two attempts at a failing destination.", "5m" },
 		{ "log.level", FLAG_STRING, &level,
 		  "Only log messages with the given severity or above. One of: [debug, info, warn, error]",
 		  "info" },
@@ -425,7 +428,7 @@ cmd_serve(int argc, char **argv)
 	enum log_format	 lf;
 	unsigned long long max_body = DEFAULT_MAX_BODY, max_store = 0;
 	struct runtime_params rp;
-	int64_t		 dedup_ms = 0;
+	int64_t		 dedup_ms = 0, backoff_ms = 0;
 	sigset_t	 set;
 	int		 rc = 1;
 
@@ -463,6 +466,11 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "tocsin-relay: error: --dedup.window: %s\n", err.msg);
 		goto out;
 	}
+	if (duration_parse(backoff_s, &backoff_ms, &err) == -1 || backoff_ms == 0) {
+		fprintf(stderr, "tocsin-relay: error: --delivery.backoff-max: %s\n",
+		    backoff_ms == 0 ? "must not be zero" : err.msg);
+		goto out;
+	}
 	log_setup(ll, lf);
 	log_info("Starting tocsin-relay", "version", TOCSIN_VERSION);
 	s.config_file = config_file;
@@ -482,6 +490,7 @@ cmd_serve(int argc, char **argv)
 	rp.storage_path = storage;
 	rp.dedup_window_ms = dedup_ms;
 	rp.max_bytes = (int64_t)max_store;
+	rp.backoff_max_ms = backoff_ms;
 	rp.metrics = s.metrics;
 	rp.files = files;
 	if (register_metrics(&s, &err) == -1) {

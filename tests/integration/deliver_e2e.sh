@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# deliver_e2e.sh: relay -> fake Telegram and fake Slack through the store and
+# the dispatcher. Our own payloads (fixed times) pin the exact request bodies
+# and the routing by severity; the same payload posted twice, or by a second
+# Alertmanager, goes out once; a fake that is down at first gets the message
+# once it is back; a real Alertmanager 0.25 drives the same routing with one
+# message per notification.
+. "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
+
+FIX=$TOCSIN_FIXTURES
+J='Content-Type: application/json'
+AM=${ALERTMANAGER:-/usr/bin/prometheus-alertmanager}
+command -v amtool >/dev/null || fail "amtool is not installed"
+command -v jq >/dev/null || fail "jq is not installed"
+[ -x "$AM" ] || fail "$AM is not installed"
+rm -rf "$TMP/am" "$TMP/data"
+# The rendered "since 13:49 UTC" depends on the zone.
+export TZ=UTC
+
+# fake_start KIND [PORT]: starts tests/fakes/fake_KIND.py (killed on exit)
+# with rate limits off and sets FAKE_URL and FAKE_PID.
+fake_start() {
+	local kind=$1 port=${2:-0} pf=$TMP/$1.port i
+	rm -f "$pf"
+	echo '{"rate_limits_enabled": false}' >"$TMP/$kind.json"
+	python3 "$TOCSIN_SOURCE_DIR/tests/fakes/fake_$kind.py" --port "$port" \
+	    --port-file "$pf" --config "$TMP/$kind.json" 2>"$TMP/$kind.err" &
+	FAKE_PID=$!
+	CLEANUP_PIDS+=("$FAKE_PID")
+	for ((i = 0; i < 200; i++)); do [ -s "$pf" ] && break; sleep 0.05; done
+	[ -s "$pf" ] || { cat "$TMP/$kind.err" >&2; fail "fake $kind did not start"; }
+	FAKE_URL="http://127.0.0.1:$(cat "$pf")"
+}
+
+# bodies URL: the recorded request bodies, one per line.
+bodies() {
+	curl -fsS "$1/_fake/requests" | jq -r '.[].body'
+}
+count() {
+	curl -fsS "$1/_fake/requests" | jq length
+}
+# wait_count URL N: until the fake has recorded N requests (30 s at most).
+wait_count() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(count "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	cat "$RELAY_ERR" >&2
+	fail "$1 did not get $2 request(s), got $(count "$1")"
+}
+# metric NAME{LABELS}: its value from /metrics, or 0 when absent.
+metric() {
+	http "$RELAY_URL/metrics"
+	grep -F "$1 " <<<"$HTTP_BODY" | awk '{print $2}' | grep . || echo 0
+}
+# wait_idle: until nothing is pending in the queue.
+wait_idle() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
+		sleep 0.1
+	done
+	fail "queue did not drain"
+}
+post() {	# NAME FILE [PATH]
+	http -X POST -H "$J" --data-binary "@$2" "$RELAY_URL${3:-/webhook}"
+	expect_eq "POST $1" "200 OK" "$HTTP_CODE $HTTP_BODY"
+}
+
+fake_start telegram
+TG=$FAKE_URL
+TG_PID=$FAKE_PID
+TG_PORT=$(cat "$TMP/telegram.port")
+fake_start slack
+SL=$FAKE_URL
+
+cat >"$TMP/relay.yml" <<EOF
+route:
+  receiver: chat
+  group_by: [alertname]
+  routes:
+    - matchers: ['severity="critical"']
+      receiver: pager
+receivers:
+  - name: pager
+    telegram_configs:
+      - api_url: $TG
+        bot_token: 123456:TEST-token
+        chat_id: 42
+        send_resolved: true
+  - name: chat
+    slack_configs:
+      - api_url: $SL/services/T000/B000/XXXXXXXX
+        channel: '#ops'
+        send_resolved: true
+EOF
+relay_start --config.file="$TMP/relay.yml" --delivery.backoff-max=1s --log.level=debug
+
+# One payload, two severities: the critical alert to Telegram, the warning
+# one to Slack, each rendered with tocsin's default templates.
+post "mixed severity" "$FIX/llm-error-rate-mixed-severity.json"
+wait_count "$TG" 1
+wait_count "$SL" 1
+expect_eq "telegram body" \
+'{"chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","text":"🔴 \u003cb\u003eFIRING\u003c/b\u003e HighLLMErrorRate on local-llm · since 13:49 UTC\nHigh LLM error rate (31%)"}' \
+    "$(bodies "$TG")"
+expect_eq "slack body" \
+'{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] HighLLMErrorRate","title_link":"http://alertmanager.lan:9093/#/alerts?receiver=chat","text":"🟠 *HighLLMErrorRate*: High LLM error rate (12.5%)\n","fallback":"[FIRING:1] HighLLMErrorRate | http://alertmanager.lan:9093/#/alerts?receiver=chat","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' "$(bodies "$SL")"
+
+# The same payload again, and as a second Alertmanager of an HA pair sends
+# it (its own external URL, its own JSON layout): 200, and nothing new.
+post "same payload again" "$FIX/llm-error-rate-mixed-severity.json"
+jq --indent 3 '.externalURL = "http://alertmanager-2.lan:9093"' \
+    "$FIX/llm-error-rate-mixed-severity.json" >"$TMP/second-am.json"
+post "same notification from a second Alertmanager" "$TMP/second-am.json"
+expect_eq "duplicates counted" "2 2" \
+    "$(metric 'tocsin_notifications_deduplicated_total{receiver="pager"}') $(metric 'tocsin_notifications_deduplicated_total{receiver="chat"}')"
+wait_idle
+expect_eq "queued once per receiver" "1 1" \
+    "$(metric 'tocsin_notifications_queued_total{receiver="pager"}') $(metric 'tocsin_notifications_queued_total{receiver="chat"}')"
+expect_eq "duplicates not sent: telegram" 1 "$(count "$TG")"
+expect_eq "duplicates not sent: slack" 1 "$(count "$SL")"
+
+# Telegram down: the notification is accepted, retried, and delivered once
+# the service is back on the same address.
+kill "$TG_PID"
+wait "$TG_PID" 2>/dev/null || true
+post "telegram down" "$FIX/ssh-login-firing.json"
+for ((i = 0; i < 100; i++)); do
+	[ "$(metric 'tocsin_deliveries_total{integration="telegram/0",receiver="pager",result="retry"}')" != 0 ] && break
+	sleep 0.1
+done
+expect_eq "a failed attempt while down" yes \
+    "$([ "$(metric 'tocsin_deliveries_total{integration="telegram/0",receiver="pager",result="retry"}')" != 0 ] && echo yes || echo no)"
+fake_start telegram "$TG_PORT"
+TG=$FAKE_URL
+wait_count "$TG" 1
+expect_eq "delivered after the restart" \
+'{"chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","text":"🔴 \u003cb\u003eFIRING\u003c/b\u003e SSHLoginFromNonLAN on homelab:9100 · since 13:49 UTC\nShell login for root from 203.0.113.7\n\u003ci\u003eA shell login succeeded from a non-LAN address.\u003c/i\u003e"}' \
+    "$(bodies "$TG")"
+wait_idle
+expect_eq "nothing dead" 0 "$(metric 'tocsin_queue_messages{state="dead"}')"
+relay_stop
+
+# A real Alertmanager routes through the relay: one message per
+# notification, critical at Telegram, warning at Slack.
+curl -fsS -X POST "$TG/_fake/reset" >/dev/null
+curl -fsS -X POST "$SL/_fake/reset" >/dev/null
+relay_start --config.file="$TMP/relay.yml" --delivery.backoff-max=1s
+AM_PORT=$(free_port)
+AM_URL="http://127.0.0.1:$AM_PORT"
+cat >"$TMP/alertmanager.yml" <<EOF
+route:
+  receiver: tocsin
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: tocsin
+    webhook_configs:
+      - url: $RELAY_URL/webhook
+        send_resolved: true
+EOF
+"$AM" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" \
+    --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
+    --web.external-url=http://alertmanager.test:9093 \
+    >"$TMP/am.out" 2>"$TMP/am.err" &
+CLEANUP_PIDS+=($!)
+for i in $(seq 100); do
+	curl -fs "$AM_URL/-/ready" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+curl -fs "$AM_URL/-/ready" >/dev/null || { cat "$TMP/am.err" >&2; fail "Alertmanager did not start"; }
+amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull severity=critical \
+    instance=nas:9100 --annotation=summary='Disk <90%> full & rising'
+amtool alert add --alertmanager.url="$AM_URL" alertname=BackupLate severity=warning \
+    job=restic
+wait_count "$TG" 1
+wait_count "$SL" 1
+# Two more group intervals: a repeat would show up now.
+sleep 2.5
+wait_idle
+expect_eq "Alertmanager: telegram got the critical alert only" \
+    "1 1" "$(count "$TG") $(bodies "$TG" | jq -r .text | grep -c 'DiskFull on nas:9100')"
+expect_eq "Alertmanager: telegram text" \
+    "Disk &lt;90%&gt; full &amp; rising" "$(bodies "$TG" | jq -r .text | sed -n 2p)"
+expect_eq "Alertmanager: slack got the warning alert only" \
+    "1 [FIRING:1] BackupLate" \
+    "$(count "$SL") $(bodies "$SL" | jq -r '.attachments[0].title')"
+expect_eq "Alertmanager saw no failed notifications" 0 \
+    "$(grep -c 'Notify for alerts failed' "$TMP/am.err" || true)"
+relay_stop
+finish
