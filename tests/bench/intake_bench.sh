@@ -37,11 +37,13 @@ command -v python3 >/dev/null || die "python3 not found (used to pick free ports
 # programs up to date. Warnings are not errors here: this measures, it does
 # not gate.
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
+	mkdir -p "$build"
 	if [ ! -f "$build/CMakeCache.txt" ]; then
-		cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+		cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$build/bench-build.log" 2>&1 ||
+			{ tail -20 "$build/bench-build.log" >&2; die "cmake failed; log in $build/bench-build.log"; }
 	fi
-	cmake --build "$build" -j2 --target tocsin-relay bench_baseline_mhd >/dev/null ||
-		die "build failed in $build (run: cmake --build $build --target tocsin-relay bench_baseline_mhd)"
+	cmake --build "$build" -j2 --target tocsin-relay bench_baseline_mhd >"$build/bench-build.log" 2>&1 ||
+		{ tail -20 "$build/bench-build.log" >&2; die "build failed; log in $build/bench-build.log"; }
 fi
 relay=$build/relay/tocsin-relay
 baseline=$build/tests/bench_baseline_mhd
