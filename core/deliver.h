@@ -16,7 +16,7 @@
 struct deliver_result {
 	size_t	accepted;	/* messages stored */
 	size_t	duplicates;	/* messages suppressed by the dedup window */
-	size_t	render_failed;	/* integrations whose templates failed */
+	size_t	render_failed;	/* integrations that could not be rendered at all */
 };
 
 /*
@@ -24,10 +24,12 @@ struct deliver_result {
  * (named "telegram/0", "email/0", ... in config order) and stores every message in
  * one store_enqueue batch (durable when this returns 0). Each message's dedup
  * key is dedup_key(r->name, integration, n), with "/<part>" appended for the
- * second and later parts of a split message. An integration whose template
- * fails is logged (error level, with the template's message), counted in
- * res->render_failed and skipped: retrying cannot fix a template, so the
- * others still go out. A storage failure (or memory running out) returns -1
+ * second and later parts of a split message. A template that fails to
+ * execute gives its field the fallback text (tmpl_render_text_or_fallback),
+ * so the alert still goes out. An integration that cannot be rendered at all
+ * (an e-mail envelope that is not addresses) is logged, counted in
+ * res->render_failed and skipped: retrying cannot fix it, so the others
+ * still go out. A storage failure (or memory running out) returns -1
  * and nothing is stored: the intake answers 503. res may be NULL. File
  * integrations are not handled here.
  */

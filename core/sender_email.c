@@ -29,24 +29,39 @@ has_crlf(const char *s)
 	return strpbrk(s, "\r\n") != NULL;
 }
 
-/* Renders one text template into a fresh string; NULL with err set. */
+/* Renders one text template into a fresh string; NULL with err set. The
+ * envelope (from, to) must render or the e-mail cannot go anywhere; a failing
+ * header or body template gives the fallback text instead, so the alert
+ * still goes out (a header keeps only the fallback's first line). */
 static char *
 render_str(const struct sender_render_ctx *ctx, const char *text,
     const struct notification *n, enum tmpl_kind kind, const char *what,
-    struct terr *err)
+    bool envelope, struct terr *err)
 {
 	struct buf	 b;
-	char		*s;
+	char		*s, label[64];
+	int		 rc;
 
 	buf_init(&b, 0);
-	if (tmpl_render_text(ctx->tmpl, text ? text : "", n, kind, ctx->opts,
-	    &b, err) == -1) {
-		terr_prefix(err, "email %s template", what);
+	if (envelope) {
+		rc = tmpl_render_text(ctx->tmpl, text ? text : "", n, kind,
+		    ctx->opts, &b, err);
+		if (rc == -1)
+			terr_prefix(err, "email %s template", what);
+	} else {
+		snprintf(label, sizeof(label), "email %s", what);
+		if ((rc = tmpl_render_text_or_fallback(ctx->tmpl, text ? text : "",
+		    n, kind, ctx->opts, label, &b)) == -1)
+			terr_set(err, "out of memory");
+	}
+	if (rc == -1) {
 		buf_free(&b);
 		return NULL;
 	}
 	if ((s = buf_steal(&b)) == NULL)
 		terr_set(err, "out of memory");
+	else if (rc == 1 && kind == TMPL_TEXT && strcmp(what, "text") != 0)
+		s[strcspn(s, "\r\n")] = '\0';	/* a header's fallback */
 	return s;
 }
 
@@ -112,8 +127,8 @@ email_render(const void *vcfg, const struct notification *n0,
 		return -1;
 	if (n == NULL)
 		return 0;
-	if ((from = render_str(ctx, c->from, n, TMPL_TEXT, "from", err)) == NULL ||
-	    (to = render_str(ctx, c->to, n, TMPL_TEXT, "to", err)) == NULL)
+	if ((from = render_str(ctx, c->from, n, TMPL_TEXT, "from", true, err)) == NULL ||
+	    (to = render_str(ctx, c->to, n, TMPL_TEXT, "to", true, err)) == NULL)
 		goto out;
 	if (has_crlf(from) || has_crlf(to)) {
 		terr_set(err, "email from or to address contains a line break");
@@ -136,7 +151,7 @@ email_render(const void *vcfg, const struct notification *n0,
 		char *v;
 
 		if ((v = render_str(ctx, c->headers.v[i].value, n, TMPL_TEXT,
-		    c->headers.v[i].name, err)) == NULL)
+		    c->headers.v[i].name, false, err)) == NULL)
 			goto out;
 		if (kv_set(&hdr, c->headers.v[i].name, v) == -1) {
 			free(v);
@@ -148,10 +163,10 @@ email_render(const void *vcfg, const struct notification *n0,
 	/* As Alertmanager: a part only for a configured (non-empty) body
 	 * template; HTML with html/template's escaping. */
 	if (c->text != NULL && c->text[0] != '\0' &&
-	    (text = render_str(ctx, c->text, n, TMPL_TEXT, "text", err)) == NULL)
+	    (text = render_str(ctx, c->text, n, TMPL_TEXT, "text", false, err)) == NULL)
 		goto out;
 	if (c->html != NULL && c->html[0] != '\0' &&
-	    (html = render_str(ctx, c->html, n, TMPL_HTML, "html", err)) == NULL)
+	    (html = render_str(ctx, c->html, n, TMPL_HTML, "html", false, err)) == NULL)
 		goto out;
 
 	/* Destination: the server and the sorted recipients, never a

@@ -12,14 +12,17 @@
 #include "sender_http.h"
 #include "templates/tmpl.h"
 
-/* Renders template t (NULL as "") into a fresh buffer. */
+/* Renders template t (NULL as "") into a fresh buffer; a failing template
+ * gives the fallback text, so the alert still reaches the channel. */
 static int
 tt(const struct sender_render_ctx *ctx, const struct notification *n,
-    const char *t, struct buf *out, struct terr *err)
+    const char *what, const char *t, struct buf *out, struct terr *err)
 {
 	buf_reset(out);
-	return tmpl_render_text(ctx->tmpl, t ? t : "", n, TMPL_TEXT, ctx->opts,
-	    out, err);
+	if (tmpl_render_text_or_fallback(ctx->tmpl, t ? t : "", n, TMPL_TEXT,
+	    ctx->opts, what, out) == -1)
+		return terr_set(err, "out of memory");
+	return 0;
 }
 
 /* ,"key":"rendered" -- always, or only when not empty (Go's omitempty). */
@@ -32,7 +35,7 @@ field(struct buf *b, const struct sender_render_ctx *ctx,
 	int		rc = -1;
 
 	buf_init(&v, 0);
-	if (tt(ctx, n, t, &v, err) == -1)
+	if (tt(ctx, n, key, t, &v, err) == -1)
 		goto out;
 	if (omitempty && v.len == 0) {
 		rc = 0;
@@ -93,7 +96,7 @@ slack_json(const struct slack_config *c, const struct notification *n,
 		goto oom;
 	/* type attachment, in its field order. The title is cut to 1024
 	 * runes, the last one an ellipsis, as Alertmanager does. */
-	if (tt(ctx, n, c->title, &v, err) == -1)
+	if (tt(ctx, n, "title", c->title, &v, err) == -1)
 		goto out;
 	if (truncate_runes(&v, 1024) == -1)
 		goto oom;

@@ -103,9 +103,11 @@ tg_render(const void *vcfg, const struct notification *n0,
 		return 0;
 	html = c->parse_mode != NULL && strcmp(c->parse_mode, "HTML") == 0;
 	/* As Alertmanager: HTML escaping of template values in HTML mode. */
-	if (tmpl_render_text(ctx->tmpl, c->message ? c->message : "", n,
-	    html ? TMPL_HTML : TMPL_TEXT, ctx->opts, &text, err) == -1) {
-		terr_prefix(err, "telegram message template");
+	/* A failing template sends the fallback text: never drop the alert. */
+	if (tmpl_render_text_or_fallback(ctx->tmpl, c->message ? c->message : "",
+	    n, html ? TMPL_HTML : TMPL_TEXT, ctx->opts, "telegram message",
+	    &text) == -1) {
+		terr_set(err, "out of memory");
 		goto out;
 	}
 	if (tgtext_split(buf_str(&text), text.len, html, TGTEXT_MAX_UNITS,

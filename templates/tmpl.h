@@ -70,7 +70,8 @@ int	tmpl_render_text(const struct tmpl_set *set, const char *text,
  * "telegram message", and the receiver) and counted in opts->fallbacks, and
  * out gets tocsin's fallback text instead: status, alert count and alertname,
  * the reason, then one line per alert with its labels and summary, escaped
- * for kind. Returns -1 only when memory runs out. */
+ * for kind. Returns 0 when the template rendered, 1 when out holds the
+ * fallback, and -1 only when memory runs out. */
 int	tmpl_render_text_or_fallback(const struct tmpl_set *set,
 	    const char *text, const struct notification *data,
 	    enum tmpl_kind kind, const struct tmpl_opts *opts, const char *what,

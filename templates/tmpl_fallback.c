@@ -89,5 +89,5 @@ tmpl_render_text_or_fallback(const struct tmpl_set *set, const char *text,
 	out->len = start;
 	if (out->data)
 		out->data[start] = '\0';
-	return fallback_text(data, kind, what, err.msg, out);
+	return fallback_text(data, kind, what, err.msg, out) == -1 ? -1 : 1;
 }

@@ -626,10 +626,10 @@ test_stop_finishes_in_flight(void **state)
 	config_free(cfg);
 }
 
-/* A template that fails skips its integration (logged, counted); the
- * others are stored. */
+/* A template that fails does not lose the alert: its integration is stored
+ * with tocsin's fallback text (logged), the others as usual. */
 static void
-test_render_failure_skips(void **state)
+test_render_failure_sends_fallback(void **state)
 {
 	struct env		*e = *state;
 	char			 yaml[1024];
@@ -638,6 +638,8 @@ test_render_failure_skips(void **state)
 	struct notification	*n = notification_subset(e->firing, (size_t[]){ 0 }, 1, "r");
 	struct sender_render_ctx ctx = { e->tmpl, NULL };
 	struct deliver_result	 res;
+	struct store_entry	*list = NULL, *tg = NULL;
+	size_t			 nlist = 0;
 	bool			 logged = false;
 
 	snprintf(yaml, sizeof(yaml),
@@ -650,15 +652,27 @@ test_render_failure_skips(void **state)
 	start_held(e, cfg, false, true);
 	assert_int_equal(deliver_enqueue(e->store, config_receiver(cfg, "r"), n,
 	    &ctx, 300000, &res, &err), 0);
-	assert_int_equal(res.accepted, 1);
-	assert_int_equal(res.render_failed, 1);
+	assert_int_equal(res.accepted, 2);
+	assert_int_equal(res.render_failed, 0);
 	pthread_mutex_lock(&e->mu);
 	for (size_t i = 0; i < e->nlines; i++)
-		if (strstr(e->lines[i], "msg=\"Notification not rendered\"") != NULL &&
-		    strstr(e->lines[i], "integration=telegram/0") != NULL)
+		if (strstr(e->lines[i], "msg=\"Template rendering failed; sending the fallback text\"") != NULL &&
+		    strstr(e->lines[i], "template=\"telegram message\"") != NULL &&
+		    strstr(e->lines[i], "receiver=r") != NULL)
 			logged = true;
 	pthread_mutex_unlock(&e->mu);
 	assert_true(logged);
+	assert_int_equal(store_list(e->store, 1u << STORE_PENDING, &list, &nlist, &err), 0);
+	assert_int_equal(nlist, 2);
+	for (size_t i = 0; i < nlist; i++)
+		if (strcmp(list[i].integration, "telegram/0") == 0)
+			assert_int_equal(store_get(e->store, list[i].id, &tg, &err), 0);
+	assert_non_null(tg);
+	assert_non_null(memmem(tg->payload, tg->payload_len, "[FIRING:1] ", 11));
+	assert_non_null(memmem(tg->payload, tg->payload_len,
+	    "(tocsin: the telegram message template failed: template: ", 57));
+	store_entry_free(tg);
+	store_entries_free(list, nlist);
 	notification_free(n);
 	store_close(e->store);
 	snprintf(yaml, sizeof(yaml), "rm -rf '%s'", e->dir);
@@ -678,7 +692,7 @@ main(void)
 		cmocka_unit_test(test_upstream_not_started),
 		cmocka_unit_test(test_set_config),
 		cmocka_unit_test(test_stop_finishes_in_flight),
-		cmocka_unit_test(test_render_failure_skips),
+		cmocka_unit_test(test_render_failure_sends_fallback),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -70,7 +70,7 @@ test_fallback_carries_every_alert_and_the_reason(void **state)
 	log_set_sink(capture, NULL);
 	assert_int_equal(tmpl_render_text_or_fallback(set,
 	    "before {{ template \"broken\" . }}", n, TMPL_TEXT, &opts,
-	    "telegram message", &out), 0);
+	    "telegram message", &out), 1);
 	log_set_sink(NULL, NULL);
 	assert_string_equal(buf_str(&out),
 	    "[FIRING:2] HighLLMErrorRate\n"
@@ -102,7 +102,7 @@ test_fallback_escapes_html_bodies(void **state)
 	buf_init(&out, 0);
 	log_set_sink(capture, NULL);
 	assert_int_equal(tmpl_render_text_or_fallback(set,
-	    "{{ template \"broken\" . }}", n, TMPL_HTML, NULL, "email html", &out), 0);
+	    "{{ template \"broken\" . }}", n, TMPL_HTML, NULL, "email html", &out), 1);
 	log_set_sink(NULL, NULL);
 	assert_non_null(strstr(buf_str(&out), "[RESOLVED:1] SSHLoginFromNonLAN<br>\n"));
 	assert_non_null(strstr(buf_str(&out),
