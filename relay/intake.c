@@ -419,6 +419,8 @@ enqueue(struct intake *in, const struct intake_gen *g, const struct receiver *rc
 
 	if (in->store == NULL || rcv->ntelegram + rcv->nslack + rcv->nwebhook == 0)
 		return 0;
+	if (g->tmpl == NULL)
+		return terr_set(err, "no templates loaded");
 	if (deliver_enqueue(in->store, rcv, n, &ctx, in->dedup_window_ms, &res, err) == -1)
 		return -1;
 	if (res.accepted)
