@@ -223,7 +223,7 @@ fn_index(struct exec *x, struct val *a, size_t n, struct val *out)
 	struct val cur = a[0];
 
 	for (size_t k = 1; k < n; k++) {
-		int64_t i;
+		int64_t i = 0;	/* set by want_index on success */
 
 		switch (cur.t) {
 		case V_KV:
@@ -468,7 +468,7 @@ static int
 fn_le(struct exec *x, struct val *a, size_t n, struct val *out)
 {
 	struct val	e;
-	bool		lt;
+	bool		lt = false;
 
 	out->t = V_BOOL;
 	if (less(x, "le", a, &lt) == -1 || fn_eq(x, a, 2, &e) == -1)
