@@ -1357,14 +1357,19 @@ check_refs(struct cfg_load *ld, const struct config *cfg, const struct refs *ref
 static int
 load_root(struct cfg_load *ld, struct config *cfg, const struct ynode *root)
 {
+	/* An empty document, for a caller whose own keys may all be optional. */
+	static const struct ynode empty_root = { .kind = YN_SCALAR, .line = 1,
+	    .col = 1, .value = (char *)"", .plain = true };
 	struct refs	 refs;
 	const struct ynode *routenode = NULL;
 	size_t		 i, j;
 	int		 rc = 0;
 
 	memset(&refs, 0, sizeof(refs));
-	if (root == NULL || ynode_is_null(root))
+	if ((root == NULL || ynode_is_null(root)) && ld->extra == NULL)
 		return cfg_fail(ld, NULL, "no route provided in config");
+	if (root == NULL)
+		root = &empty_root;
 	if (cfg_map(ld, root, "the configuration") == -1)
 		return -1;
 	/* Receivers inherit from global wherever it appears in the file. */
@@ -1381,6 +1386,8 @@ load_root(struct cfg_load *ld, struct config *cfg, const struct ynode *root)
 			rc = parse_templates(ld, cfg, v);
 		else if (strcmp(key, "receivers") == 0)
 			rc = parse_receivers(ld, cfg, v);
+		else if (ld->extra != NULL && ld->extra->key != NULL)
+			rc = ld->extra->key(ld, k, v, ld->extra->arg);
 		else if (strcmp(key, "time_intervals") == 0 ||
 		    strcmp(key, "mute_time_intervals") == 0)
 			rc = parse_intervals(ld, cfg, v, key);
@@ -1401,10 +1408,12 @@ load_root(struct cfg_load *ld, struct config *cfg, const struct ynode *root)
 		} else
 			rc = cfg_unknown(ld, k, "the configuration");
 	}
-	if (rc == 0 && routenode == NULL)
+	if (rc == 0 && routenode == NULL && ld->extra == NULL)
 		rc = cfg_fail(ld, NULL, "no route provided in config");
 	if (rc == 0)
 		rc = check_refs(ld, cfg, &refs);
+	if (rc == 0 && ld->extra != NULL && ld->extra->finish != NULL)
+		rc = ld->extra->finish(ld, cfg, ld->extra->arg);
 	free(refs.recv);
 	free(refs.ti);
 	return rc;
@@ -1413,6 +1422,13 @@ load_root(struct cfg_load *ld, struct config *cfg, const struct ynode *root)
 struct config *
 config_load_buffer(const char *name, const char *dir, const char *yaml, size_t len,
     struct terr *err)
+{
+	return cfg_load_buffer_with(name, dir, yaml, len, NULL, err);
+}
+
+struct config *
+cfg_load_buffer_with(const char *name, const char *dir, const char *yaml,
+    size_t len, const struct cfg_extra *extra, struct terr *err)
 {
 	struct cfg_load	 ld;
 	struct config	*cfg = NULL;
@@ -1423,6 +1439,7 @@ config_load_buffer(const char *name, const char *dir, const char *yaml, size_t l
 	ld.name = name;
 	ld.dir = dir;
 	ld.err = err;
+	ld.extra = extra;
 	if ((doc = ydoc_parse(yaml, len, &e)) == NULL) {
 		terr_set(err, "%s:%s", name, e.msg);
 		goto fail;
@@ -1445,6 +1462,13 @@ fail:
 
 struct config *
 config_load_file(const char *path, struct terr *err)
+{
+	return cfg_load_file_with(path, NULL, err);
+}
+
+struct config *
+cfg_load_file_with(const char *path, const struct cfg_extra *extra,
+    struct terr *err)
 {
 	struct config	*cfg = NULL;
 	struct buf	 b;
@@ -1482,7 +1506,7 @@ config_load_file(const char *path, struct terr *err)
 		dir[1] = '\0';
 	else
 		*slash = '\0';
-	cfg = config_load_buffer(path, dir, buf_str(&b), b.len, err);
+	cfg = cfg_load_buffer_with(path, dir, buf_str(&b), b.len, extra, err);
 out:
 	fclose(f);
 	free(dir);

@@ -33,12 +33,36 @@ struct cfg_global {
 	char			*telegram_bot_token_file;
 };
 
+struct cfg_load;
+
+/* Another document in the same schema (the watchdog's config): global,
+ * templates and receivers are loaded as for the relay, every other top-level
+ * key goes to key() (which fails with cfg_unknown for what it does not know),
+ * "route" is not required, and finish() runs once everything is loaded,
+ * while the nodes are still alive, to cross-check references with positions.
+ * Both return 0 or -1 with ld->err set through cfg_fail. */
+struct cfg_extra {
+	int	(*key)(struct cfg_load *ld, const struct ynode *k,
+		    const struct ynode *v, void *arg);
+	int	(*finish)(struct cfg_load *ld, const struct config *cfg, void *arg);
+	void	*arg;
+};
+
 struct cfg_load {
 	const char		*name;		/* file name in positions */
 	const char		*dir;		/* base of relative paths */
 	struct terr		*err;
 	struct cfg_global	 global;
+	const struct cfg_extra	*extra;		/* NULL: alertmanager.yml */
 };
+
+/* config_load_buffer and config_load_file with extra (NULL: exactly them).
+ * The caller frees the result with config_free. */
+struct config *cfg_load_buffer_with(const char *name, const char *dir,
+	    const char *yaml, size_t len, const struct cfg_extra *extra,
+	    struct terr *err);
+struct config *cfg_load_file_with(const char *path, const struct cfg_extra *extra,
+	    struct terr *err);
 
 /* Formats "name:line:col: message" for node n (or "name: message"). */
 int	cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
