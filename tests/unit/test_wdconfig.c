@@ -330,6 +330,29 @@ test_wdconfig_errors_top_level(void **state)
 	    "watchdog.yml:2:20: resolve_timeout: not a valid duration string: \"5x\"");
 }
 
+/* The hook the watchdog uses leaves the relay's loader as it was: checks:
+ * is an unknown key there, and a route is still required. */
+static void
+test_wdconfig_relay_loader_unchanged(void **state)
+{
+	const char	*yaml = RECEIVERS "checks: []\n";
+	struct config	*cfg;
+	struct terr	 err;
+
+	(void)state;
+	cfg = config_load_buffer("alertmanager.yml", "/etc", yaml, strlen(yaml), &err);
+	assert_null(cfg);
+	assert_string_equal(err.msg, "alertmanager.yml:5:1: unknown field checks "
+	    "in the configuration");
+	cfg = config_load_buffer("alertmanager.yml", "/etc", RECEIVERS,
+	    strlen(RECEIVERS), &err);
+	assert_null(cfg);
+	assert_string_equal(err.msg, "alertmanager.yml: no route provided in config");
+	cfg = config_load_buffer("alertmanager.yml", "/etc", "", 0, &err);
+	assert_null(cfg);
+	assert_string_equal(err.msg, "alertmanager.yml: no route provided in config");
+}
+
 /* The shipped example loads, its credentials pointed at temporary files as
  * tests/compat/etc_examples.sh does for the relay's examples. */
 static void
@@ -421,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_wdconfig_errors_checks),
 		cmocka_unit_test(test_wdconfig_errors_freshness),
 		cmocka_unit_test(test_wdconfig_errors_top_level),
+		cmocka_unit_test(test_wdconfig_relay_loader_unchanged),
 		cmocka_unit_test(test_wdconfig_etc_example_loads),
 	};
 
