@@ -35,7 +35,7 @@ struct intake {
 	int64_t		 dedup_window_ms;
 	struct metric	*m_alerts;
 	struct metric	*m_notifications;
-	struct metric	*m_not_implemented;
+	struct metric	*m_fallbacks;
 	struct metric	*m_failed;
 	struct metric	*m_queued;
 	struct metric	*m_dedup;
@@ -54,7 +54,6 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 {
 	static const char *const sl[] = { "status", NULL };
 	static const char *const ri[] = { "receiver", "integration", NULL };
-	static const char *const il[] = { "integration", NULL };
 	static const char *const rl[] = { "receiver", NULL };
 	struct intake	*in;
 
@@ -70,8 +69,8 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 	    "Total number of notifications delivered, by receiver and integration.", ri);
 	in->m_failed = metrics_counter(metrics, "tocsin_notifications_failed_total",
 	    "Total number of notifications that could not be delivered, by receiver and integration.", ri);
-	in->m_not_implemented = metrics_counter(metrics, "tocsin_notifications_not_implemented_total",
-	    "Total number of notifications for integrations that cannot deliver yet.", il);
+	in->m_fallbacks = metrics_counter(metrics, "tocsin_template_fallbacks_total",
+	    "Total number of templated fields that failed to render and went out with the fallback text, by receiver.", rl);
 	in->m_queued = metrics_counter(metrics, "tocsin_notifications_queued_total",
 	    "Total number of messages committed to the queue for sending, by receiver.", rl);
 	in->m_dedup = metrics_counter(metrics, "tocsin_notifications_deduplicated_total",
@@ -79,7 +78,7 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 	in->m_render_failed = metrics_counter(metrics, "tocsin_notifications_render_failed_total",
 	    "Total number of integrations skipped because their templates failed, by receiver.", rl);
 	if (in->m_alerts == NULL || in->m_notifications == NULL || in->m_failed == NULL ||
-	    in->m_not_implemented == NULL || in->m_queued == NULL || in->m_dedup == NULL ||
+	    in->m_fallbacks == NULL || in->m_queued == NULL || in->m_dedup == NULL ||
 	    in->m_render_failed == NULL) {
 		terr_set(err, "cannot register intake metrics");
 		intake_free(in);
@@ -389,39 +388,32 @@ write_files(struct intake *in, const struct receiver *rcv, const struct notifica
 	return rc;
 }
 
-/* Integrations whose senders do not exist yet (e-mail; all of them when
- * there is no store): counted and logged, never a reason to refuse the
- * notification. */
-static void
-skip_unimplemented(struct intake *in, const struct receiver *rcv)
-{
-	static const char *names[] = { "telegram", "slack", "email", "webhook" };
-	size_t	 n[4] = { rcv->ntelegram, rcv->nslack, rcv->nemail, rcv->nwebhook };
-	size_t	 i, j;
-
-	for (i = 0; i < 4; i++)
-		for (j = 0; j < n[i] && (in->store == NULL || i == 2); j++) {
-			(void)metric_add(in->m_not_implemented, (const char *const[]){ names[i] }, 1);
-			log_debug("Integration not implemented yet; notification not sent",
-			    "receiver", rcv->name, "integration", names[i]);
-		}
-}
-
-/* Renders and commits the telegram, slack and webhook messages; returns
- * once they are durable (a duplicate within the window counts as stored). */
+/* Renders and commits the telegram, slack, email and webhook messages;
+ * returns once they are durable (a duplicate within the window counts as
+ * stored). Without an open queue it fails, so Alertmanager gets a 503 and
+ * retries: a 200 must never stand for a message that is not stored. */
 static int
 enqueue(struct intake *in, const struct intake_gen *g, const struct receiver *rcv,
     const struct notification *n, struct terr *err)
 {
-	struct sender_render_ctx ctx = { .tmpl = g->tmpl, .opts = NULL };
-	struct deliver_result res;
-	const char *const rl[] = { rcv->name, NULL };
+	uint64_t		 fallbacks = 0;
+	struct tmpl_opts	 opts = { .fallbacks = &fallbacks };
+	struct sender_render_ctx ctx = { .tmpl = g->tmpl, .opts = &opts };
+	struct deliver_result	 res;
+	const char *const	 rl[] = { rcv->name, NULL };
+	int			 rc;
 
-	if (in->store == NULL || rcv->ntelegram + rcv->nslack + rcv->nwebhook == 0)
+	if (rcv->ntelegram + rcv->nslack + rcv->nemail + rcv->nwebhook == 0)
 		return 0;
+	if (in->store == NULL)
+		return terr_set(err, "the delivery queue is not open");
 	if (g->tmpl == NULL)
 		return terr_set(err, "no templates loaded");
-	if (deliver_enqueue(in->store, rcv, n, &ctx, in->dedup_window_ms, &res, err) == -1)
+	rc = deliver_enqueue(in->store, rcv, n, &ctx, in->dedup_window_ms, &res, err);
+	/* Counted even when the batch failed: the log lines were written. */
+	if (fallbacks)
+		(void)metric_add(in->m_fallbacks, rl, (double)fallbacks);
+	if (rc == -1)
 		return -1;
 	if (res.accepted)
 		(void)metric_add(in->m_queued, rl, (double)res.accepted);
@@ -446,8 +438,6 @@ deliver(struct intake *in, const struct intake_gen *g, const struct notification
 	rc = write_files(in, t->rcv, n, err);
 	if (rc == 0)
 		rc = enqueue(in, g, t->rcv, n, err);
-	if (rc == 0)
-		skip_unimplemented(in, t->rcv);
 	notification_free(n);
 	return rc;
 }

@@ -2,8 +2,8 @@
  * through the tree and regroups per receiver; POST /webhook/<receiver> skips
  * the tree. Every resulting notification is handed to the receiver's
  * integrations before the 200 goes out: file_configs are written, telegram,
- * slack and webhook messages are rendered and committed to the store (the
- * dispatcher sends them later), e-mail is counted as not implemented.
+ * slack, email and webhook messages are rendered and committed to the store
+ * (the dispatcher sends them later).
  *
  * Answers: 200 "OK" once written and committed (also when the store found
  * the notification a duplicate); 400 with payload_parse's reason; 404 for
