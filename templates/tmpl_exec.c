@@ -676,7 +676,8 @@ call_func(struct exec *x, const struct val *dot, const struct node *ident,
 		    f->name, f->minargs, nargs);
 	}
 	memset(out, 0, sizeof(*out));
-	if (f->fn(x, args, nargs, out) == -1)
+	if ((cmd != NULL && cmd == x->deferred ? fn_eval_args(x, args, nargs,
+	    out) : f->fn(x, args, nargs, out)) == -1)
 		return -1;
 	x->at = save;
 	return 0;
@@ -830,6 +831,23 @@ eval_pipe(struct exec *x, const struct val *dot, const struct node *pipe,
 	}
 	*out = v;
 	return 0;
+}
+
+/* The command node of pipe's trailing html or urlquery in an HTML render
+ * (html/template merges it with the contextual escapers), or NULL. */
+static const struct node *
+trailing_escaper(const struct exec *x, const struct node *pipe)
+{
+	const struct node *last;
+
+	if (x->kind != TMPL_HTML || pipe->nkids == 0)
+		return NULL;
+	last = pipe->kids[pipe->nkids - 1];
+	if (last->nkids > 0 && last->kids[0]->k == N_IDENT &&
+	    (strcmp(last->kids[0]->s, "html") == 0 ||
+	    strcmp(last->kids[0]->s, "urlquery") == 0))
+		return last;
+	return NULL;
 }
 
 static int
@@ -1024,7 +1042,10 @@ walk(struct exec *x, const struct val *dot, const struct node *n)
 			return xerr(x, "output too large");
 		return F_OK;
 	case N_ACTION:
-		if (eval_pipe(x, dot, n->pipe, &v) == -1)
+		x->deferred = n->pipe->ndecl == 0 ? trailing_escaper(x, n->pipe) : NULL;
+		r = eval_pipe(x, dot, n->pipe, &v);
+		x->deferred = NULL;
+		if (r == -1)
 			return F_ERR;
 		if (n->pipe->ndecl == 0)
 			return print_value(x, &v, n->pipe) == -1 ? F_ERR : F_OK;

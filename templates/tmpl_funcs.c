@@ -655,6 +655,18 @@ escaper(struct exec *x, struct val *a, size_t n, struct val *out,
 	return set_buf(x, out, &b, V_STR);
 }
 
+int
+fn_eval_args(struct exec *x, struct val *a, size_t n, struct val *out)
+{
+	const char *s = args_str(x, a, n);
+
+	if (s == NULL)
+		return xerr(x, "out of memory");
+	out->t = V_STR;
+	out->u.s = s;
+	return 0;
+}
+
 static int
 fn_html(struct exec *x, struct val *a, size_t n, struct val *out)
 {

@@ -370,14 +370,39 @@ js_val(struct buf *b, const struct val *v, const char *s)
 	return buf_printf(b, " %s ", "null");
 }
 
-/* Prints a value escaped for the current context. last is the name of the
- * pipeline's last function when it is a predefined escaper ("html",
- * "urlquery"), which then stands in for the equivalent context escaper. */
+/* Whether html/template merges a trailing predefined escaper with one of
+ * this context's escapers (Go's equivEscapers: the attribute, HTML and RCDATA
+ * escapers are equivalent to html; the URL normaliser and URL escaper to
+ * urlquery). Unquoted attributes use the no-space escaper, which is not. */
+static bool
+escaper_merges(const struct hctx *h, bool is_html)
+{
+	switch (h->state) {
+	case H_TEXT:
+	case H_RCDATA:
+		return is_html;
+	case H_ATTR:
+		if (h->attr == A_JS)
+			return false;
+		if (h->attr == A_URL && !is_html)
+			return true;
+		return is_html && h->delim != ' ';
+	default:
+		return false;
+	}
+}
+
+/* Prints a value escaped for the current context. last names the action's
+ * trailing predefined escaper ("html", "urlquery") or is NULL; v is then the
+ * escaper's input, and the escaper runs where html/template puts it: in the
+ * slot of the contextual escaper it is equivalent to, or first, before the
+ * context's escapers, where none is. */
 int
 html_value(struct exec *x, const struct val *v, const char *last)
 {
 	struct hctx	*h = &x->h;
-	struct buf	 tmp;
+	struct buf	 tmp, pre;
+	struct val	 sv;
 	const char	*s;
 	bool		 safe = v->t == V_HTML;
 	bool		 is_html = last && strcmp(last, "html") == 0;
@@ -390,33 +415,51 @@ html_value(struct exec *x, const struct val *v, const char *last)
 	if ((s = val_to_str(x, v)) == NULL)
 		return -1;
 	buf_init(&tmp, 0);
+	buf_init(&pre, 0);
 	if (h->state == H_BEFOREVAL) {
 		/* a value right after "=" starts an unquoted attribute */
 		h->state = H_ATTR;
 		h->delim = ' ';
 		h->url = U_NONE;
 	}
+	if (last != NULL) {
+		safe = false;	/* the escaper's result is a plain string */
+		if (!escaper_merges(h, is_html)) {
+			if ((is_html ? esc_html(&pre, s) : esc_urlquery(&pre, s)) == -1)
+				goto out;
+			s = buf_str(&pre);
+			is_html = is_uq = false;
+		}
+		/* JS escapers look at the type: it is a string now, as in Go */
+		sv.t = V_STR;
+		sv.u.s = s;
+		v = &sv;
+	}
 	switch (h->state) {
 	case H_TEXT:
-		if (safe || is_html)
+		if (is_html)
+			r = esc_html(x->out, s);
+		else if (safe)
 			r = buf_adds(x->out, s);
 		else
 			r = esc_html_ctx(x->out, s, false, false);
 		break;
 	case H_RCDATA:
-		r = is_html ? buf_adds(x->out, s) : esc_html_ctx(x->out, s, safe, false);
+		r = is_html ? esc_html(x->out, s) : esc_html_ctx(x->out, s, safe, false);
 		break;
 	case H_ATTR:
 		if (h->attr == A_URL) {
 			if (h->url == U_QUERY) {
-				r = is_uq ? buf_adds(&tmp, s) : url_proc(&tmp, s, false);
+				r = is_uq ? esc_urlquery(&tmp, s) : url_proc(&tmp, s, false);
 			} else {
-				if (h->url == U_NONE && v->t != V_URL && !safe_url(s))
+				if (h->url == U_NONE && (last != NULL || v->t != V_URL) &&
+				    !safe_url(s))
 					s = "#ZgotmplZ";
-				r = is_uq ? buf_adds(&tmp, s) : url_proc(&tmp, s, true);
+				r = is_uq ? esc_urlquery(&tmp, s) : url_proc(&tmp, s, true);
 			}
 			if (r == 0)
-				r = esc_html_ctx(x->out, buf_str(&tmp), false,
+				r = is_html ? esc_html(x->out, buf_str(&tmp)) :
+				    esc_html_ctx(x->out, buf_str(&tmp), false,
 				    h->delim == ' ');
 			break;
 		}
@@ -426,7 +469,7 @@ html_value(struct exec *x, const struct val *v, const char *last)
 				r = esc_html_ctx(x->out, buf_str(&tmp), false,
 				    h->delim == ' ');
 		} else if (is_html)
-			r = buf_adds(x->out, s);
+			r = esc_html(x->out, s);
 		else if (safe) {
 			r = strip_tags(&tmp, s);
 			if (r == 0)
@@ -459,6 +502,8 @@ html_value(struct exec *x, const struct val *v, const char *last)
 		r = esc_html_ctx(x->out, s, safe, false);
 		break;
 	}
+out:
+	buf_free(&pre);
 	buf_free(&tmp);
 	return r;
 }

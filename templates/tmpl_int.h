@@ -219,10 +219,15 @@ struct exec {
 	struct hctx		 h;
 	uint64_t		 steps, max_steps;
 	void			*loc;	/* C.UTF-8 locale_t for case mapping, lazily */
+	/* An HTML action's trailing html/urlquery: evaluated as the text of
+	 * its arguments (Go's _eval_args_), and applied by html_value in the
+	 * slot of the contextual escaper it is equivalent to. */
+	const struct node	*deferred;
 };
 
 /* HTML renders: template text through the context machine, values escaped
- * for their context (last: the pipeline's final function name or NULL). */
+ * for their context (last: the pipeline's final function name when it is a
+ * predefined escaper, html or urlquery, which then was not applied to v). */
 int	html_text(struct exec *x, const char *s, size_t len);
 int	html_value(struct exec *x, const struct val *v, const char *last);
 
@@ -237,6 +242,9 @@ int	tmpl_sprintf(struct exec *x, struct buf *out, const char *fmt,
 int	esc_html(struct buf *out, const char *s);
 int	esc_js(struct buf *out, const char *s);
 int	esc_urlquery(struct buf *out, const char *s);
+
+/* text/template's evalArgs as a function: the text the arguments print as. */
+int	fn_eval_args(struct exec *x, struct val *a, size_t n, struct val *out);
 
 /* The string form of a value as fmt.Sprint gives it, in the arena. */
 const char *val_to_str(struct exec *x, const struct val *v);
