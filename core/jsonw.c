@@ -42,7 +42,13 @@ utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 }
 
 int
-jsonw_str(struct buf *b, const char *str, size_t n)
+jsonw_str(struct buf *b, const char *s, size_t len)
+{
+	return jsonw_str_flags(b, s, len, 0);
+}
+
+int
+jsonw_str_flags(struct buf *b, const char *str, size_t n, unsigned flags)
 {
 	const unsigned char	*s = (const unsigned char *)str;
 	static const char	 hex[] = "0123456789abcdef";
@@ -66,6 +72,10 @@ jsonw_str(struct buf *b, const char *str, size_t n)
 				rc = buf_adds(b, "\\r");
 			else if (c == '\t')
 				rc = buf_adds(b, "\\t");
+			else if ((flags & JSONW_SHORT_BF) && c == '\b')
+				rc = buf_adds(b, "\\b");
+			else if ((flags & JSONW_SHORT_BF) && c == '\f')
+				rc = buf_adds(b, "\\f");
 			else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
 				char e[6] = { '\\', 'u', '0', '0',
 				    hex[c >> 4], hex[c & 0xf] };

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "fingerprint.h"
+#include "jsonw.h"
 #include "payload.h"
 
 /* How many bytes of an input string an error message quotes. Small enough
@@ -499,47 +500,8 @@ fail:
 static int
 add_string(struct buf *b, const char *s)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)(s ? s : "");
-	size_t			 len = strlen((const char *)p), i = 0;
-	int			 r = buf_addc(b, '"');
-
-	while (r == 0 && i < len) {
-		unsigned char	c = p[i];
-		uint32_t	rune;
-		size_t		n;
-
-		if (c < 0x80) {
-			i++;
-			if (c == '"' || c == '\\')
-				r = buf_printf(b, "\\%c", c);
-			else if (c == '\n')
-				r = buf_adds(b, "\\n");
-			else if (c == '\r')
-				r = buf_adds(b, "\\r");
-			else if (c == '\t')
-				r = buf_adds(b, "\\t");
-			/* Go 1.19 (Alertmanager 0.25's) writes \b and \f as
-			 * \u0008 and \u000c too; 0x7f passes raw. */
-			else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-				r = buf_printf(b, "\\u00%c%c", hex[c >> 4],
-				    hex[c & 0xf]);
-			else
-				r = buf_addc(b, (char)c);
-			continue;
-		}
-		if ((n = utf8_decode(p + i, len - i, &rune)) == 0) {
-			r = buf_adds(b, "\\ufffd");
-			i++;
-		} else if (rune == 0x2028 || rune == 0x2029) {
-			r = buf_printf(b, "\\u%04x", rune);
-			i += n;
-		} else {
-			r = buf_add(b, p + i, n);
-			i += n;
-		}
-	}
-	return r == 0 ? buf_addc(b, '"') : -1;
+	/* Alertmanager 0.25 is built with Go 1.19: \b and \f as \u0008/\u000c. */
+	return jsonw_cstr(b, s);
 }
 
 static int

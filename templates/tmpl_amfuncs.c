@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonw.h"
 #include "tmpl_int.h"
 
 static int
@@ -350,61 +351,8 @@ fn_dict(struct exec *x, struct val *a, size_t n, struct val *out)
 static int
 json_str(struct buf *b, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
-	if (buf_addc(b, '"') == -1)
-		return -1;
-	while (*s) {
-		unsigned char	c = *s;
-		int		r = 0, n = 1;
-
-		if (c < 0x80) {
-			switch (c) {
-			case '"': r = buf_adds(b, "\\\""); break;
-			case '\\': r = buf_adds(b, "\\\\"); break;
-			case '\n': r = buf_adds(b, "\\n"); break;
-			case '\r': r = buf_adds(b, "\\r"); break;
-			case '\t': r = buf_adds(b, "\\t"); break;
-			case '\b': r = buf_adds(b, "\\b"); break;
-			case '\f': r = buf_adds(b, "\\f"); break;
-			case '<': r = buf_adds(b, "\\u003c"); break;
-			case '>': r = buf_adds(b, "\\u003e"); break;
-			case '&': r = buf_adds(b, "\\u0026"); break;
-			default:
-				r = c < 0x20 ? buf_printf(b, "\\u%04x", c) :
-				    buf_addc(b, (char)c);
-			}
-		} else {
-			int	k = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 :
-				    c >= 0xc2 ? 2 : 0;
-			long	cp = k == 4 ? c & 7 : k == 3 ? c & 15 : c & 31;
-			bool	ok = k > 0 && !(c >= 0xf8);
-
-			for (int i = 1; ok && i < k; i++) {
-				if ((s[i] & 0xc0) != 0x80)
-					ok = false;
-				else
-					cp = cp << 6 | (s[i] & 0x3f);
-			}
-			if (ok && ((k == 3 && (cp < 0x800 || (cp >= 0xd800 &&
-			    cp < 0xe000))) || (k == 4 && (cp < 0x10000 ||
-			    cp > 0x10ffff))))
-				ok = false;
-			if (!ok)
-				r = buf_adds(b, "\\ufffd");
-			else if (cp == 0x2028 || cp == 0x2029) {
-				r = buf_printf(b, "\\u%04lx", cp);
-				n = k;
-			} else {
-				r = buf_add(b, s, k);
-				n = k;
-			}
-		}
-		if (r == -1)
-			return -1;
-		s += n;
-	}
-	return buf_addc(b, '"');
+	/* toJson is Alertmanager 0.34's, built with a Go that writes \b, \f. */
+	return jsonw_str_flags(b, str, strlen(str), JSONW_SHORT_BF);
 }
 
 static int

@@ -220,6 +220,9 @@ static void
 test_newer_functions_data_and_strings(void **state)
 {
 	expect("{{ toJson .GroupLabels }}", "{\"alertname\":\"Disk\"}");
+	/* newer Go (Alertmanager 0.34's) writes \b and \f short */
+	expect("{{ toJson \"a\\bb\\fc\\x01\\u2028\" }}",
+	    "\"a\\bb\\fc\\u0001\\u2028\"");
 	expect("{{ toJson (dict \"b\" (list 1 2.5 \"<&>\" nil true) \"a\" 1e-7) }}",
 	    "{\"a\":1e-7,\"b\":[1,2.5,\"\\u003c\\u0026\\u003e\",null,true]}");
 	expect("{{ $d := dict \"k\" \"v\" }}{{ $d.k }}{{ index $d \"k\" }}{{ $d.missing }}",
