@@ -31,7 +31,6 @@ http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
 EOF
 CLEANUP_PIDS+=($!)
 
-AM_PORT=$(free_port)
 # The receiver is named like the relay's default one so that the relay's
 # regrouped notification carries the same receiver name.
 cat >"$TMP/am.yml" <<EOF
@@ -49,11 +48,7 @@ receivers:
       - url: http://127.0.0.1:$CAP_PORT/
         send_resolved: true
 EOF
-prometheus-alertmanager --config.file="$TMP/am.yml" --storage.path="$TMP/am" \
-    --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
-    --web.external-url="http://am.example:9093/<&>" --web.route-prefix=/ >"$TMP/am.log" 2>&1 &
-CLEANUP_PIDS+=($!)
-wait_for_line 'Listening on' 10 "$TMP/am.log" || { cat "$TMP/am.log" >&2; fail "Alertmanager did not start"; }
+am_start "$TMP/am.yml" --web.external-url="http://am.example:9093/<&>" --web.route-prefix=/
 
 # post_alerts JSON: POSTs alerts to Alertmanager's v2 API.
 post_alerts() {

@@ -4,9 +4,7 @@
 # receivers routed by severity, firing and then resolved.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
-AM=${ALERTMANAGER:-/usr/bin/prometheus-alertmanager}
 command -v amtool >/dev/null || fail "amtool is not installed"
-[ -x "$AM" ] || fail "$AM is not installed"
 rm -rf "$TMP/am" "$TMP"/*.jsonl
 
 cat >"$TMP/relay.yml" <<EOF
@@ -25,8 +23,6 @@ receivers:
 EOF
 relay_start --config.file="$TMP/relay.yml"
 
-AM_PORT=$(free_port)
-AM_URL="http://127.0.0.1:$AM_PORT"
 cat >"$TMP/alertmanager.yml" <<EOF
 route:
   receiver: tocsin
@@ -40,16 +36,7 @@ receivers:
       - url: $RELAY_URL/webhook
         send_resolved: true
 EOF
-"$AM" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" \
-    --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
-    --web.external-url=http://alertmanager.test:9093 --log.level=debug \
-    >"$TMP/am.out" 2>"$TMP/am.err" &
-CLEANUP_PIDS+=($!)
-for i in $(seq 100); do
-	curl -fs "$AM_URL/-/ready" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-curl -fs "$AM_URL/-/ready" >/dev/null || { cat "$TMP/am.err" >&2; fail "Alertmanager did not start"; }
+am_start "$TMP/alertmanager.yml" --web.external-url=http://alertmanager.test:9093 --log.level=debug
 
 amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull severity=critical \
     instance=nas:9100 --annotation=summary='Disk <90%> full & rising'

@@ -13,15 +13,8 @@ command -v jq >/dev/null || fail "jq is not installed"
 rm -rf "$TMP/data" "$TMP/payloads" "$TMP/codes"
 mkdir -p "$TMP/payloads" "$TMP/codes"
 
-pf=$TMP/telegram.port
-rm -f "$pf"
-echo '{"rate_limits_enabled": false}' >"$TMP/telegram.json"
-python3 "$TOCSIN_SOURCE_DIR/tests/fakes/fake_telegram.py" --port 0 --port-file "$pf" \
-    --config "$TMP/telegram.json" 2>"$TMP/telegram.err" &
-CLEANUP_PIDS+=($!)
-for ((i = 0; i < 200; i++)); do [ -s "$pf" ] && break; sleep 0.05; done
-[ -s "$pf" ] || { cat "$TMP/telegram.err" >&2; fail "fake telegram did not start"; }
-TG="http://127.0.0.1:$(cat "$pf")"
+fake_start telegram
+TG=$FAKE_URL
 curl -fsS -X POST -H "$J" --data-binary '{"force": [{"status": 500, "count": 1000000}]}' \
     "$TG/_fake/config" >/dev/null
 

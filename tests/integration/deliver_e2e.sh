@@ -9,28 +9,11 @@
 
 FIX=$TOCSIN_FIXTURES
 J='Content-Type: application/json'
-AM=${ALERTMANAGER:-/usr/bin/prometheus-alertmanager}
 command -v amtool >/dev/null || fail "amtool is not installed"
 command -v jq >/dev/null || fail "jq is not installed"
-[ -x "$AM" ] || fail "$AM is not installed"
 rm -rf "$TMP/am" "$TMP/data"
 # The rendered "since 13:49 UTC" depends on the zone.
 export TZ=UTC
-
-# fake_start KIND [PORT]: starts tests/fakes/fake_KIND.py (killed on exit)
-# with rate limits off and sets FAKE_URL and FAKE_PID.
-fake_start() {
-	local kind=$1 port=${2:-0} pf=$TMP/$1.port i
-	rm -f "$pf"
-	echo '{"rate_limits_enabled": false}' >"$TMP/$kind.json"
-	python3 "$TOCSIN_SOURCE_DIR/tests/fakes/fake_$kind.py" --port "$port" \
-	    --port-file "$pf" --config "$TMP/$kind.json" 2>"$TMP/$kind.err" &
-	FAKE_PID=$!
-	CLEANUP_PIDS+=("$FAKE_PID")
-	for ((i = 0; i < 200; i++)); do [ -s "$pf" ] && break; sleep 0.05; done
-	[ -s "$pf" ] || { cat "$TMP/$kind.err" >&2; fail "fake $kind did not start"; }
-	FAKE_URL="http://127.0.0.1:$(cat "$pf")"
-}
 
 # bodies URL: the recorded request bodies, one per line.
 bodies() {
@@ -148,8 +131,6 @@ relay_stop
 curl -fsS -X POST "$TG/_fake/reset" >/dev/null
 curl -fsS -X POST "$SL/_fake/reset" >/dev/null
 relay_start --config.file="$TMP/relay.yml" --delivery.backoff-max=1s
-AM_PORT=$(free_port)
-AM_URL="http://127.0.0.1:$AM_PORT"
 cat >"$TMP/alertmanager.yml" <<EOF
 route:
   receiver: tocsin
@@ -163,16 +144,7 @@ receivers:
       - url: $RELAY_URL/webhook
         send_resolved: true
 EOF
-"$AM" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" \
-    --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
-    --web.external-url=http://alertmanager.test:9093 \
-    >"$TMP/am.out" 2>"$TMP/am.err" &
-CLEANUP_PIDS+=($!)
-for i in $(seq 100); do
-	curl -fs "$AM_URL/-/ready" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-curl -fs "$AM_URL/-/ready" >/dev/null || { cat "$TMP/am.err" >&2; fail "Alertmanager did not start"; }
+am_start "$TMP/alertmanager.yml" --web.external-url=http://alertmanager.test:9093
 amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull severity=critical \
     instance=nas:9100 --annotation=summary='Disk <90%> full & rising'
 amtool alert add --alertmanager.url="$AM_URL" alertname=BackupLate severity=warning \

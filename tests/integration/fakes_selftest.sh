@@ -362,16 +362,7 @@ receivers:
         bot_token: $TOKEN
         chat_id: 41
 EOF
-rm -rf "$TMP/am-data"
-AM_PORT=$(free_port)
-prometheus-alertmanager --config.file="$TMP/am.yml" --storage.path="$TMP/am-data" \
-    --web.listen-address="127.0.0.1:$AM_PORT" --web.external-url=http://am.example:9093 \
-    --cluster.listen-address= >"$TMP/am.log" 2>&1 &
-CLEANUP_PIDS+=($!)
-for ((i = 0; i < 100; i++)); do
-	curl -sf -o /dev/null "http://127.0.0.1:$AM_PORT/-/ready" && break
-	sleep 0.1
-done
+am_start "$TMP/am.yml" --web.external-url=http://am.example:9093
 http -X POST -H "$J" "http://127.0.0.1:$AM_PORT/api/v2/alerts" --data-binary \
     '[{"labels":{"alertname":"DiskFull","severity":"critical","instance":"a<b>&c"},"annotations":{"summary":"disk <full> & more"}},
       {"labels":{"alertname":"Lost"}}]'
@@ -381,7 +372,7 @@ for ((i = 0; i < 200; i++)); do
 	ns=$(printf '%s' "$HTTP_BODY" | jq length)
 	http "$TG/_fake/requests"
 	nt=$(printf '%s' "$HTTP_BODY" | jq 'map(select(.status == 200)) | length')
-	[ "$ns" -ge 1 ] && [ "$nt" -ge 1 ] && grep -q 'chat not found (400)' "$TMP/am.log" && break
+	[ "$ns" -ge 1 ] && [ "$nt" -ge 1 ] && grep -q 'chat not found (400)' "$TMP/am.err" && break
 	sleep 0.1
 done
 expect_eq "alertmanager -> telegram" \
@@ -392,8 +383,8 @@ expect_eq "alertmanager -> telegram: text as Telegram parsed it" \
     "$(printf '%s' "$HTTP_BODY" | jq -r 'map(select(.status == 200))[0].response' | jq .result.text)"
 expect_eq "alertmanager -> telegram: unknown chat refused" 400 \
     "$(printf '%s' "$HTTP_BODY" | jq 'map(select(.status != 200))[0].status')"
-grep -q 'integration=telegram\[0\] msg="Notify attempt failed, will retry later" attempts=1 err="telegram: chat not found (400)"' "$TMP/am.log" ||
-    expect_eq "alertmanager logs the fake's Telegram error" "telegram: chat not found (400)" "$(grep telegram "$TMP/am.log")"
+grep -q 'integration=telegram\[0\] msg="Notify attempt failed, will retry later" attempts=1 err="telegram: chat not found (400)"' "$TMP/am.err" ||
+    expect_eq "alertmanager logs the fake's Telegram error" "telegram: chat not found (400)" "$(grep telegram "$TMP/am.err")"
 http "$SL/_fake/requests"
 expect_eq "alertmanager -> slack" \
     '200 ok {"channel":"#alerts","username":"Alertmanager","attachments":[{"title":"[FIRING:1]  (DiskFull a\u003cb\u003e\u0026c critical)","title_link":"http://am.example:9093/#/alerts?receiver=both","text":"","fallback":"[FIRING:1]  (DiskFull a\u003cb\u003e\u0026c critical) | http://am.example:9093/#/alerts?receiver=both","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' \

@@ -7,6 +7,11 @@
 # relay_stop              SIGTERM and wait; fails if the exit status is not 0.
 # http ARGS...            curl; sets HTTP_CODE and HTTP_BODY (and HTTP_HEADERS).
 # expect_eq WHAT WANT GOT prints both and fails when they differ.
+# fake_start KIND [PORT]  starts tests/fakes/fake_KIND.py with rate limits off;
+#                         sets FAKE_URL and FAKE_PID.
+# am_start CONFIG [FLAGS] starts the real Alertmanager on a free loopback port
+#                         (clustering off, data in $TMP/am) and waits until it
+#                         is ready; sets AM_URL and AM_PORT.
 # Processes started through these helpers are killed on exit.
 
 set -euo pipefail
@@ -92,6 +97,38 @@ http() {
 	HTTP_BODY=$(cat "$out")
 	HTTP_HEADERS=$(tr -d '\r' <"$out.h")
 	rm -f "$out" "$out.h"
+}
+
+fake_start() {
+	local kind=$1 port=${2:-0} pf=$TMP/$1.port i
+	rm -f "$pf"
+	echo '{"rate_limits_enabled": false}' >"$TMP/$kind.json"
+	python3 "$TOCSIN_SOURCE_DIR/tests/fakes/fake_$kind.py" --port "$port" \
+	    --port-file "$pf" --config "$TMP/$kind.json" 2>"$TMP/$kind.err" &
+	FAKE_PID=$!
+	CLEANUP_PIDS+=("$FAKE_PID")
+	for ((i = 0; i < 200; i++)); do [ -s "$pf" ] && break; sleep 0.05; done
+	[ -s "$pf" ] || { cat "$TMP/$kind.err" >&2; fail "fake $kind did not start"; }
+	FAKE_URL="http://127.0.0.1:$(cat "$pf")"
+}
+
+am_start() {
+	local config=$1 am=${ALERTMANAGER:-/usr/bin/prometheus-alertmanager} i
+	shift
+	[ -x "$am" ] || fail "$am is not installed (Debian package prometheus-alertmanager)"
+	rm -rf "$TMP/am"
+	AM_PORT=$(free_port)
+	AM_URL="http://127.0.0.1:$AM_PORT"
+	"$am" --config.file="$config" --storage.path="$TMP/am" \
+	    --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
+	    "$@" >"$TMP/am.out" 2>"$TMP/am.err" &
+	CLEANUP_PIDS+=($!)
+	for ((i = 0; i < 100; i++)); do
+		curl -fs "$AM_URL/-/ready" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	cat "$TMP/am.err" >&2
+	fail "Alertmanager did not start"
 }
 
 expect_eq() {
