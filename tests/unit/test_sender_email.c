@@ -25,12 +25,12 @@
 #include "dispatcher.h"
 #include "payload.h"
 #include "sender.h"
+#include "smtp_server.h"
 #include "store.h"
 #include "templates/tmpl.h"
 
-#define PYTHON "/usr/bin/python3"	/* Debian's, which has aiosmtpd */
-#define USER "alertuser"
-#define PASSWORD "s3cret"
+#define USER SMTP_USER
+#define PASSWORD SMTP_PASSWORD
 
 /* A small template set, as a config's templates: would give it. */
 #define TEMPLATES \
@@ -42,11 +42,7 @@
 	"{{ .CommonLabels.instance }} &amp; {{ \"<b>\" }}</p>{{ end }}"
 
 struct env {
-	pid_t			 pid;
-	char			 dir[64];
-	char			 ca[128];
-	int			 port;
-	int			 nmsg;		/* messages recorded so far */
+	struct smtp_server	 srv;
 	struct tmpl_set		*tmpl;
 	struct tmpl_opts	 opts;
 	struct notification	*firing, *resolved;
@@ -99,31 +95,9 @@ setup(void **state)
 {
 	static struct env	 e;
 	struct terr		 err;
-	char			 ports[128];
-	json_t			*j;
-	int			 i;
 
-	snprintf(e.dir, sizeof(e.dir), "/tmp/tocsin-email-XXXXXX");
-	if (mkdtemp(e.dir) == NULL)
+	if (smtp_server_start(&e.srv) == -1)
 		return -1;
-	snprintf(ports, sizeof(ports), "%s/ports.json", e.dir);
-	snprintf(e.ca, sizeof(e.ca), "%s/ca.pem", e.dir);
-	if ((e.pid = fork()) == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		execl(PYTHON, PYTHON, TOCSIN_SOURCE_DIR "/tests/smtp/smtp_server.py",
-		    "--dir", e.dir, "--port-file", ports, "--user", USER,
-		    "--password", PASSWORD, "--tempfail", "busy@example.org",
-		    "--permfail", "gone@example.org", (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 300 && access(ports, R_OK) != 0; i++)
-		usleep(100 * 1000);
-	if ((j = json_load_file(ports, 0, NULL)) == NULL) {
-		fprintf(stderr, "SMTP server did not start\n");
-		return -1;
-	}
-	e.port = (int)json_integer_value(json_object_get(j, "starttls"));
-	json_decref(j);
 	/* Alertmanager's defaults, which the config's defaults name. */
 	if ((e.tmpl = tmpl_set_new()) == NULL || tmpl_set_add_file(e.tmpl,
 	    "/usr/share/prometheus/alertmanager/default.tmpl", &err) == -1 ||
@@ -145,15 +119,11 @@ static int
 teardown(void **state)
 {
 	struct env	*e = *state;
-	char		 cmd[128];
 
-	kill(e->pid, SIGTERM);
-	waitpid(e->pid, NULL, 0);
 	tmpl_set_free(e->tmpl);
 	notification_free(e->firing);
 	notification_free(e->resolved);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return smtp_server_stop(&e->srv);
 }
 
 /* A config with one email integration to `to`; extra YAML lines under it. */
@@ -170,7 +140,7 @@ load(struct env *e, const char *to, const char *extra)
 	    "    smarthost: 'localhost:%d'\n    hello: tocsin.test\n"
 	    "    auth_username: " USER "\n    auth_password: " PASSWORD "\n"
 	    "    tls_config:\n      ca_file: %s\n%s",
-	    to, e->port, e->ca, extra ? extra : "");
+	    to, e->srv.starttls, e->srv.ca, extra ? extra : "");
 	cfg = config_load_buffer("mail.yml", "/tmp", yaml, strlen(yaml), &err);
 	if (cfg == NULL)
 		fail_msg("config: %s", err.msg);
@@ -222,13 +192,13 @@ expect_recorded(struct env *e, const char *data, const char *envelope)
 {
 	char path[128], *got;
 
-	e->nmsg++;
-	snprintf(path, sizeof(path), "%s/%d.eml", e->dir, e->nmsg);
+	e->srv.nmsg++;
+	snprintf(path, sizeof(path), "%s/%d.eml", e->srv.dir, e->srv.nmsg);
 	got = slurp(path, NULL);
 	assert_non_null(got);
 	assert_string_equal(got, data);
 	free(got);
-	snprintf(path, sizeof(path), "%s/%d.json", e->dir, e->nmsg);
+	snprintf(path, sizeof(path), "%s/%d.json", e->srv.dir, e->srv.nmsg);
 	got = slurp(path, NULL);
 	assert_non_null(got);
 	assert_string_equal(got, envelope);
@@ -240,7 +210,7 @@ expect_nothing_new(struct env *e)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/%d.eml", e->dir, e->nmsg + 1);
+	snprintf(path, sizeof(path), "%s/%d.eml", e->srv.dir, e->srv.nmsg + 1);
 	assert_int_not_equal(access(path, F_OK), 0);
 }
 
@@ -345,7 +315,7 @@ test_email_render_and_send_exact_bytes(void **state)
 	render(e, c, e->firing, &parts);
 	assert_int_equal(parts.n, 1);
 	snprintf(dest, sizeof(dest), "email:localhost:%d:oncall@example.org,"
-	    "ops@example.org", e->port);
+	    "ops@example.org", e->srv.starttls);
 	assert_string_equal(parts.v[0].dest, dest);
 	assert_int_equal(parts.v[0].len, strlen(parts.v[0].payload));
 	m = masked(&parts.v[0], e->firing);

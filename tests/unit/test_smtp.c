@@ -19,18 +19,10 @@
 
 #include "mime.h"
 #include "smtp.h"
+#include "smtp_server.h"
 
-#define PYTHON "/usr/bin/python3"	/* Debian's, which has aiosmtpd */
-#define USER "alertuser"
-#define PASSWORD "s3cret"
-
-struct server {
-	pid_t	 pid;
-	char	 dir[64];
-	int	 starttls, tls, plain, wrongname;
-	int	 nmsg;			/* messages recorded so far */
-	char	 ca[128];
-};
+#define USER SMTP_USER
+#define PASSWORD SMTP_PASSWORD
 
 static char *
 slurp(const char *path)
@@ -56,36 +48,10 @@ slurp(const char *path)
 static int
 server_start(void **state)
 {
-	static struct server s;
-	char ports[128];
-	json_t *j;
-	int i;
+	static struct smtp_server s;
 
-	snprintf(s.dir, sizeof(s.dir), "/tmp/tocsin-smtp-XXXXXX");
-	if (mkdtemp(s.dir) == NULL)
+	if (smtp_server_start(&s) == -1)
 		return -1;
-	snprintf(ports, sizeof(ports), "%s/ports.json", s.dir);
-	snprintf(s.ca, sizeof(s.ca), "%s/ca.pem", s.dir);
-	if ((s.pid = fork()) == 0) {
-		/* Never outlive a crashed test. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		execl(PYTHON, PYTHON, TOCSIN_SOURCE_DIR "/tests/smtp/smtp_server.py",
-		    "--dir", s.dir, "--port-file", ports, "--user", USER,
-		    "--password", PASSWORD, "--tempfail", "busy@example.org",
-		    "--permfail", "gone@example.org", (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 300 && access(ports, R_OK) != 0; i++)
-		usleep(100 * 1000);
-	if ((j = json_load_file(ports, 0, NULL)) == NULL) {
-		fprintf(stderr, "SMTP server did not start\n");
-		return -1;
-	}
-	s.starttls = (int)json_integer_value(json_object_get(j, "starttls"));
-	s.tls = (int)json_integer_value(json_object_get(j, "tls"));
-	s.plain = (int)json_integer_value(json_object_get(j, "plain"));
-	s.wrongname = (int)json_integer_value(json_object_get(j, "wrongname"));
-	json_decref(j);
 	*state = &s;
 	return 0;
 }
@@ -93,15 +59,7 @@ server_start(void **state)
 static int
 server_stop(void **state)
 {
-	struct server *s = *state;
-	char cmd[128];
-
-	if (s == NULL)
-		return 0;
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, NULL, 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return *state == NULL ? 0 : smtp_server_stop(*state);
 }
 
 /* An email_config as the config loader leaves it, pointing at one port. */
@@ -112,7 +70,7 @@ struct cfgbuf {
 };
 
 static void
-config(struct cfgbuf *b, struct server *s, int port, const char *to)
+config(struct cfgbuf *b, struct smtp_server *s, int port, const char *to)
 {
 	memset(b, 0, sizeof(*b));
 	snprintf(b->port, sizeof(b->port), "%d", port);
@@ -179,7 +137,7 @@ deliver(struct cfgbuf *b, const char *data, enum smtp_implicit_tls tls,
 
 /* The next message the server recorded: its bytes and its envelope. */
 static void
-expect_recorded(struct server *s, const char *data, const char *envelope)
+expect_recorded(struct smtp_server *s, const char *data, const char *envelope)
 {
 	char path[128], *got;
 
@@ -197,7 +155,7 @@ expect_recorded(struct server *s, const char *data, const char *envelope)
 }
 
 static void
-expect_nothing_new(struct server *s)
+expect_nothing_new(struct smtp_server *s)
 {
 	char path[128];
 
@@ -208,7 +166,7 @@ expect_nothing_new(struct server *s)
 static void
 test_smtp_starttls_auth_delivers_exact_bytes(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	char *msg = build("[FIRING:1] Plattenplatz knapp ⚠");
@@ -227,7 +185,7 @@ test_smtp_starttls_auth_delivers_exact_bytes(void **state)
 static void
 test_smtp_leading_dots_survive_the_session(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	const char *raw = RAW_HEAD "Subject: dots\r\n\r\n.leading\r\n..two\r\n.\r\nend\r\n";
@@ -242,7 +200,7 @@ test_smtp_leading_dots_survive_the_session(void **state)
 static void
 test_smtp_implicit_tls_delivers(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	char *msg = build("implicit");
@@ -259,7 +217,7 @@ test_smtp_implicit_tls_delivers(void **state)
 static void
 test_smtp_implicit_tls_classifies_auth_and_recipients(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	const char *raw = RAW_HEAD "Subject: x\r\n\r\nx\r\n";
@@ -288,7 +246,7 @@ test_smtp_implicit_tls_classifies_auth_and_recipients(void **state)
 static void
 test_smtp_implicit_tls_unknown_ca_fails(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 
@@ -305,7 +263,7 @@ test_smtp_implicit_tls_unknown_ca_fails(void **state)
 static void
 test_smtp_require_tls_without_starttls_is_tempfail(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	char want[128];
@@ -324,7 +282,7 @@ test_smtp_require_tls_without_starttls_is_tempfail(void **state)
 static void
 test_smtp_plain_when_tls_not_required(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	const char *raw = RAW_HEAD "Subject: clear\r\n\r\nx\r\n";
@@ -341,7 +299,7 @@ test_smtp_plain_when_tls_not_required(void **state)
 static void
 test_smtp_wrong_password_is_permfail(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 
@@ -359,7 +317,7 @@ test_smtp_wrong_password_is_permfail(void **state)
 static void
 test_smtp_451_recipient_is_tempfail(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 
@@ -375,7 +333,7 @@ test_smtp_451_recipient_is_tempfail(void **state)
 static void
 test_smtp_550_recipient_is_permfail_others_delivered(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	const char *raw = RAW_HEAD "Subject: partial\r\n\r\nx\r\n";
@@ -400,7 +358,7 @@ test_smtp_550_recipient_is_permfail_others_delivered(void **state)
 static void
 test_smtp_server_down_is_tempfail(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 
@@ -415,7 +373,7 @@ test_smtp_server_down_is_tempfail(void **state)
 static void
 test_smtp_certificate_for_another_name_fails(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	char want[128];
@@ -433,7 +391,7 @@ test_smtp_certificate_for_another_name_fails(void **state)
 static void
 test_smtp_server_name_from_tls_config_is_honoured(void **state)
 {
-	struct server *s = *state;
+	struct smtp_server *s = *state;
 	struct cfgbuf b;
 	struct send_result res;
 	const char *raw = RAW_HEAD "Subject: renamed\r\n\r\nx\r\n";
