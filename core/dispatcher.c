@@ -190,7 +190,10 @@ settle(struct dispatcher *d, const struct store_entry *e,
 		go_dead(d, e, why);
 		return;
 	}
-	if (store_mark_retry(d->p.store, e->id, next, r->reason, &err) == -1) {
+	/* A wait the service asked for is not a failed attempt. */
+	if ((r->retry_after_ms >= 0 ? store_mark_wait(d->p.store, e->id, next,
+	    r->reason, &err) : store_mark_retry(d->p.store, e->id, next,
+	    r->reason, &err)) == -1) {
 		log_error("cannot mark message for retry", "err", err.msg);
 		return;
 	}

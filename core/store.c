@@ -274,6 +274,13 @@ store_mark_retry(struct store *s, int64_t id, int64_t next_attempt,
 }
 
 int
+store_mark_wait(struct store *s, int64_t id, int64_t next_attempt,
+    const char *why, struct terr *err)
+{
+	return submit_id(s, STORE_JOB_WAIT, id, next_attempt, why, err);
+}
+
+int
 store_mark_dead(struct store *s, int64_t id, const char *why, struct terr *err)
 {
 	return submit_id(s, STORE_JOB_DEAD, id, 0, why, err);

@@ -158,6 +158,12 @@ int	store_mark_delivered(struct store *s, int64_t id, struct terr *err) WARN_UNU
 /* attempts + 1, next_attempt as given (unix ms), last_error = why. */
 int	store_mark_retry(struct store *s, int64_t id, int64_t next_attempt,
 	    const char *why, struct terr *err) WARN_UNUSED;
+/* The service asked for a wait (Telegram retry_after, HTTP Retry-After): the
+ * message is due again at next_attempt and last_error = why, but attempts is
+ * unchanged, because a rate limit is not a failure and must not lengthen the
+ * backoff of later real failures. */
+int	store_mark_wait(struct store *s, int64_t id, int64_t next_attempt,
+	    const char *why, struct terr *err) WARN_UNUSED;
 /* attempts + 1, dead now, last_error = why. */
 int	store_mark_dead(struct store *s, int64_t id, const char *why,
 	    struct terr *err) WARN_UNUSED;
@@ -203,6 +209,7 @@ enum store_job_kind {
 	STORE_JOB_ENQUEUE,
 	STORE_JOB_DELIVERED,
 	STORE_JOB_RETRY,
+	STORE_JOB_WAIT,
 	STORE_JOB_DEAD,
 	STORE_JOB_REQUEUE,	/* dead -> pending (store_retry) */
 	STORE_JOB_DROP,

@@ -64,6 +64,7 @@ enum wstmt {
 	W_STATE,
 	W_DELIVERED,
 	W_RETRY,
+	W_WAIT,
 	W_DEAD,
 	W_REQUEUE,
 	W_DROP,
@@ -81,6 +82,8 @@ static const char *const wsql[W_NSTMT] = {
 	    " WHERE id = ?1 AND state = 'pending'",
 	[W_RETRY] = "UPDATE messages SET attempts = attempts + 1,"
 	    " next_attempt = ?2, last_error = ?3 WHERE id = ?1 AND state = 'pending'",
+	[W_WAIT] = "UPDATE messages SET next_attempt = ?2, last_error = ?3"
+	    " WHERE id = ?1 AND state = 'pending'",
 	[W_DEAD] = "UPDATE messages SET state = 'dead', attempts = attempts + 1,"
 	    " done_at = ?2, last_error = ?3 WHERE id = ?1 AND state = 'pending'",
 	[W_REQUEUE] = "UPDATE messages SET state = 'pending', attempts = 0,"
@@ -450,7 +453,8 @@ run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 		sqlite3_bind_int64(st, 2, now);
 		break;
 	case STORE_JOB_RETRY:
-		st = be->ws[W_RETRY];
+	case STORE_JOB_WAIT:
+		st = be->ws[job->kind == STORE_JOB_RETRY ? W_RETRY : W_WAIT];
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 2, job->when);
 		bind_text(st, 3, job->why);

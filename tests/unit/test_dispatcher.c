@@ -331,6 +331,9 @@ test_retry_after_honoured(void **state)
 	struct env		*e = *state;
 	struct config		*cfg = load(e, "42");
 	struct dispatcher_stats	 st;
+	struct store_entry	*list = NULL;
+	size_t			 n = 0;
+	struct terr		 err;
 	json_t			*reqs;
 	char			*r;
 
@@ -360,6 +363,12 @@ test_retry_after_honoured(void **state)
 	assert_int_equal(st.waits, 2);
 	assert_int_equal(st.retries, 0);
 	assert_int_equal(st.delivered, 2);
+	/* Neither wait counted as a failed attempt. */
+	assert_int_equal(store_list(e->store, 1u << STORE_DELIVERED, &list, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].attempts, 0);
+	assert_int_equal(list[1].attempts, 0);
+	store_entries_free(list, n);
 	stop(e);
 	config_free(cfg);
 	no_secrets_logged(e);

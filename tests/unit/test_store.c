@@ -351,9 +351,18 @@ test_store_retry_holds_back_only_its_destination(void **state)
 	assert_int_equal(e->attempts, 2);
 	assert_string_equal(e->last_error, "HTTP 503");
 	store_entry_free(e);
+	/* A service-requested wait reschedules without counting an attempt. */
+	assert_int_equal(store_mark_wait(s, 1, T0 + 240000, "HTTP 429, retry after 60s", &err), 0);
+	assert_int_equal(store_get(s, 1, &e, &err), 0);
+	assert_int_equal(e->attempts, 2);
+	assert_int_equal(e->next_attempt, T0 + 240000);
+	assert_string_equal(e->last_error, "HTTP 429, retry after 60s");
+	store_entry_free(e);
 	deliver(s, 1);
 	assert_due(s, "tg:1:A:2");
 	assert_counts(s, 1, 2, 0);
+	assert_int_equal(store_mark_wait(s, 1, T0, "late", &err), -1);
+	assert_string_equal(err.msg, "store: message 1 is delivered, not pending");
 }
 
 static void
