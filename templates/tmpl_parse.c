@@ -165,6 +165,29 @@ left_trim_at(const struct parser *p, size_t off)
 	    is_space(p->src[off + 3]);
 }
 
+/* Scans a "..." string or '...' character literal starting at i: escapes
+ * skip the next byte, and a newline or the end of input leaves it open. */
+static int
+lex_quoted(struct parser *p, size_t i, char quote, enum tok t,
+    const char *unterminated)
+{
+	const char	*s = p->src;
+	size_t		 j = i + 1;
+
+	for (; j < p->len && s[j] != quote; j++) {
+		if (s[j] == '\\' && j + 1 < p->len)
+			j++;
+		else if (s[j] == '\n')
+			return perr(p, "%s", unterminated);
+	}
+	if (j >= p->len)
+		return perr(p, "%s", unterminated);
+	p->t = t;
+	p->tlen = j + 1 - i;
+	p->pos = j + 1;
+	return 0;
+}
+
 /* Scans the next token into p->t/tpos/tlen. */
 static int
 lex(struct parser *p)
@@ -294,22 +317,8 @@ lex(struct parser *p)
 			return 0;
 		}
 		return perr(p, "expected :=");
-	case '"': {
-		size_t j = i + 1;
-
-		for (; j < p->len && s[j] != '"'; j++) {
-			if (s[j] == '\\' && j + 1 < p->len)
-				j++;
-			else if (s[j] == '\n')
-				return perr(p, "unterminated quoted string");
-		}
-		if (j >= p->len)
-			return perr(p, "unterminated quoted string");
-		p->t = T_STR;
-		p->tlen = j + 1 - i;
-		p->pos = j + 1;
-		return 0;
-	}
+	case '"':
+		return lex_quoted(p, i, '"', T_STR, "unterminated quoted string");
 	case '`': {
 		const char *e = memchr(s + i + 1, '`', p->len - i - 1);
 
@@ -320,22 +329,9 @@ lex(struct parser *p)
 		p->pos = e - s + 1;
 		return 0;
 	}
-	case '\'': {
-		size_t j = i + 1;
-
-		for (; j < p->len && s[j] != '\''; j++) {
-			if (s[j] == '\\' && j + 1 < p->len)
-				j++;
-			else if (s[j] == '\n')
-				return perr(p, "unterminated character constant");
-		}
-		if (j >= p->len)
-			return perr(p, "unterminated character constant");
-		p->t = T_CHAR;
-		p->tlen = j + 1 - i;
-		p->pos = j + 1;
-		return 0;
-	}
+	case '\'':
+		return lex_quoted(p, i, '\'', T_CHAR,
+		    "unterminated character constant");
 	case '$': {
 		size_t j = i + 1;
 
