@@ -1,7 +1,6 @@
 /* intake.c: webhook payload -> route -> regroup per receiver -> integrations,
  * all before the answer, so Alertmanager's 200 means "written or durably
  * queued". */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,26 +11,16 @@
 #include "deliver.h"
 #include "intake.h"
 #include "log.h"
+#include "outbox.h"
 #include "payload.h"
 #include "receiver.h"
 #include "route.h"
 #include "tmpl.h"
 #include "timeinterval.h"
 
-/* A config and its templates with the number of requests (and holders)
- * still using it, plus one while it is the current one, so a reload never
- * frees it under a running request or a send. */
-struct intake_gen {
-	struct config	*cfg;
-	struct tmpl_set	*tmpl;
-	unsigned	 refs;
-};
-
 struct intake {
-	pthread_mutex_t	 mu;
-	struct intake_gen	*cur;
 	struct filesink	*files;
-	struct store	*store;
+	struct outbox	*ob;
 	int64_t		 dedup_window_ms;
 	struct metric	*m_alerts;
 	struct metric	*m_notifications;
@@ -61,7 +50,6 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 		terr_set(err, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&in->mu, NULL);
 	in->files = files;
 	in->m_alerts = metrics_counter(metrics, "tocsin_alerts_received_total",
 	    "Total number of alerts received in webhook payloads, by status.", sl);
@@ -90,104 +78,14 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 void
 intake_free(struct intake *in)
 {
-	if (in == NULL)
-		return;
-	if (in->cur) {
-		config_free(in->cur->cfg);
-		tmpl_set_free(in->cur->tmpl);
-		free(in->cur);
-	}
-	pthread_mutex_destroy(&in->mu);
 	free(in);
 }
 
-static struct intake_gen *
-cfg_acquire(struct intake *in)
-{
-	struct intake_gen	*r;
-
-	pthread_mutex_lock(&in->mu);
-	if ((r = in->cur) != NULL)
-		r->refs++;
-	pthread_mutex_unlock(&in->mu);
-	return r;
-}
-
-static void
-cfg_release(struct intake *in, struct intake_gen *r)
-{
-	bool	 last;
-
-	if (r == NULL)
-		return;
-	pthread_mutex_lock(&in->mu);
-	last = --r->refs == 0;
-	pthread_mutex_unlock(&in->mu);
-	if (last) {
-		config_free(r->cfg);
-		tmpl_set_free(r->tmpl);
-		free(r);
-	}
-}
-
-int
-intake_set_config(struct intake *in, struct config *cfg)
-{
-	return intake_set_generation(in, cfg, NULL);
-}
-
-int
-intake_set_generation(struct intake *in, struct config *cfg, struct tmpl_set *tmpl)
-{
-	struct intake_gen	*r, *old;
-
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return -1;
-	r->cfg = cfg;
-	r->tmpl = tmpl;
-	r->refs = 1;
-	pthread_mutex_lock(&in->mu);
-	old = in->cur;
-	in->cur = r;
-	pthread_mutex_unlock(&in->mu);
-	cfg_release(in, old);
-	return 0;
-}
-
 void
-intake_set_store(struct intake *in, struct store *st, int64_t dedup_window_ms)
+intake_set_outbox(struct intake *in, struct outbox *ob, int64_t dedup_window_ms)
 {
-	in->store = st;
+	in->ob = ob;
 	in->dedup_window_ms = dedup_window_ms;
-}
-
-struct intake_gen *
-intake_hold(struct intake *in)
-{
-	return cfg_acquire(in);
-}
-
-void
-intake_release(struct intake *in, struct intake_gen *g)
-{
-	cfg_release(in, g);
-}
-
-const struct config *
-intake_gen_config(const struct intake_gen *g)
-{
-	return g->cfg;
-}
-
-bool
-intake_ready(struct intake *in)
-{
-	bool	 ready;
-
-	pthread_mutex_lock(&in->mu);
-	ready = in->cur != NULL;
-	pthread_mutex_unlock(&in->mu);
-	return ready;
 }
 
 /* Alertmanager accepts what its own webhook sends; we accept a missing type
@@ -393,23 +291,24 @@ write_files(struct intake *in, const struct receiver *rcv, const struct notifica
  * stored). Without an open queue it fails, so Alertmanager gets a 503 and
  * retries: a 200 must never stand for a message that is not stored. */
 static int
-enqueue(struct intake *in, const struct intake_gen *g, const struct receiver *rcv,
+enqueue(struct intake *in, const struct outbox_gen *g, const struct receiver *rcv,
     const struct notification *n, struct terr *err)
 {
 	uint64_t		 fallbacks = 0;
 	struct tmpl_opts	 opts = { .fallbacks = &fallbacks };
-	struct sender_render_ctx ctx = { .tmpl = g->tmpl, .opts = &opts };
+	struct sender_render_ctx ctx = { .tmpl = outbox_gen_templates(g), .opts = &opts };
+	struct store		*st = in->ob ? outbox_store(in->ob) : NULL;
 	struct deliver_result	 res;
 	const char *const	 rl[] = { rcv->name, NULL };
 	int			 rc;
 
 	if (rcv->ntelegram + rcv->nslack + rcv->nemail + rcv->nwebhook == 0)
 		return 0;
-	if (in->store == NULL)
+	if (st == NULL)
 		return terr_set(err, "the delivery queue is not open");
-	if (g->tmpl == NULL)
+	if (ctx.tmpl == NULL)
 		return terr_set(err, "no templates loaded");
-	rc = deliver_enqueue(in->store, rcv, n, &ctx, in->dedup_window_ms, &res, err);
+	rc = deliver_enqueue(st, rcv, n, &ctx, in->dedup_window_ms, &res, err);
 	/* Counted even when the batch failed: the log lines were written. */
 	if (fallbacks)
 		(void)metric_add(in->m_fallbacks, rl, (double)fallbacks);
@@ -427,7 +326,7 @@ enqueue(struct intake *in, const struct intake_gen *g, const struct receiver *rc
 }
 
 static int
-deliver(struct intake *in, const struct intake_gen *g, const struct notification *src,
+deliver(struct intake *in, const struct outbox_gen *g, const struct notification *src,
     const struct target *t, struct terr *err)
 {
 	struct notification *n;
@@ -473,7 +372,8 @@ printable(const char *s, char *out, size_t len)
 static void
 handle(struct httpd_req *req, struct intake *in, const char *receiver)
 {
-	struct intake_gen	*ref;
+	struct outbox_gen	*ref;
+	const struct config	*cfg;
 	struct notification *n = NULL;
 	struct target	*ts = NULL;
 	size_t		 nts = 0, i, len;
@@ -482,11 +382,12 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 	struct terr	 err;
 	char		 shown[68];
 
-	if ((ref = cfg_acquire(in)) == NULL) {
+	if (in->ob == NULL || (ref = outbox_hold(in->ob)) == NULL) {
 		httpd_reply_text(req, 503, "no configuration loaded");
 		return;
 	}
-	if (receiver && (rcv = config_receiver(ref->cfg, receiver)) == NULL) {
+	cfg = outbox_gen_config(ref);
+	if (receiver && (rcv = config_receiver(cfg, receiver)) == NULL) {
 		httpd_reply_text(req, 404, "unknown receiver \"%s\"", printable(receiver, shown,
 		    sizeof(shown)));
 		goto out;
@@ -509,7 +410,7 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 				httpd_reply_text(req, 500, "out of memory");
 				goto out;
 			}
-	} else if (route_alerts(ref->cfg, n, &ts, &nts, &err) == -1) {
+	} else if (route_alerts(cfg, n, &ts, &nts, &err) == -1) {
 		httpd_reply_text(req, 500, "%s", err.msg);
 		goto out;
 	}
@@ -528,7 +429,7 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
  out:
 	targets_free(ts, nts);
 	notification_free(n);
-	cfg_release(in, ref);
+	outbox_release(in->ob, ref);
 }
 
 void

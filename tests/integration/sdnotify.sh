@@ -2,7 +2,8 @@
 # sdnotify.sh: the relay's messages to systemd, read from a NOTIFY_SOCKET the
 # test listens on: READY=1 once the port answers, WATCHDOG=1 while the HTTP
 # workers answer (and none while they are all stuck), RELOADING=1 with
-# MONOTONIC_USEC then READY=1 on SIGHUP, STOPPING=1 on SIGTERM.
+# MONOTONIC_USEC then READY=1 and a STATUS on SIGHUP and on POST /-/reload
+# alike, STOPPING=1 on SIGTERM.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 # The deadline systemd would enforce; the relay pings at half of it.
@@ -78,6 +79,17 @@ kill -HUP "$RELAY_PID"
 wait_count 'READY=1' 3
 cp "$TMP/good.yml" "$TMP/relay.yml"
 
+# POST /-/reload tells systemd the same, good config or bad.
+http -X POST "$RELAY_URL/-/reload"
+expect_eq "POST /-/reload" "200 OK" "$HTTP_CODE $HTTP_BODY"
+wait_count 'STATUS=Configuration reloaded' 2
+cp "$TMP/bad.yml" "$TMP/relay.yml"
+http -X POST "$RELAY_URL/-/reload"
+expect_eq "POST /-/reload, bad config" "500 failed to reload config: $TMP/relay.yml:2:1: did not find expected node content while parsing a flow node" \
+    "$HTTP_CODE $HTTP_BODY"
+wait_count 'READY=1' 5
+cp "$TMP/good.yml" "$TMP/relay.yml"
+
 # Every worker stuck in open() on a FIFO without a reader: the self-check
 # gets no answer, so pings stop; a reader frees them and pings resume.
 payload=$TOCSIN_FIXTURES/$(ls "$TOCSIN_FIXTURES" | grep '\.json$' | head -1)
@@ -114,6 +126,12 @@ PY
 )
 want="READY=1
 STATUS=Listening on 127.0.0.1:$RELAY_PORT
+RELOADING=1\\nMONOTONIC_USEC=N
+READY=1
+STATUS=Configuration reloaded
+RELOADING=1\\nMONOTONIC_USEC=N
+READY=1
+STATUS=Reload failed, running the previous configuration: $TMP/relay.yml:2:1: did not find expected node content while parsing a flow node
 RELOADING=1\\nMONOTONIC_USEC=N
 READY=1
 STATUS=Configuration reloaded

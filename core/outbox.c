@@ -1,0 +1,355 @@
+/* outbox.c: store, dispatcher, housekeeping and the loaded generation wired
+ * together (see outbox.h). */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dispatcher.h"
+#include "log.h"
+#include "outbox.h"
+#include "templates/tmpl.h"
+
+#define DEFAULT_RETENTION_MS	((int64_t)120 * 3600 * 1000)	/* Alertmanager's data retention */
+#define PRUNE_EVERY_SEC		600
+
+/* A config and its templates with the number of holders (requests in
+ * flight, the dispatcher), plus one while it is the current one, so a
+ * reload never frees it under a running request or a send. */
+struct outbox_gen {
+	const struct config	*cfg;
+	struct tmpl_set		*tmpl;
+	void			*owner;
+	void			(*owner_free)(void *);
+	unsigned		 refs;	/* under outbox.gen_mu */
+};
+
+struct outbox {
+	struct store		*store;
+	struct dispatcher	*d;		/* read by the committer: atomics */
+	struct outbox_gen	*cur;		/* under gen_mu */
+	struct outbox_gen	*held;		/* the generation the dispatcher uses */
+	pthread_mutex_t		 gen_mu;
+	struct metrics		*metrics;
+	struct metric		*m_queue;
+	char			*storage_path;
+	int64_t			 retention_ms;
+	int64_t			 backoff_max_ms;
+	pthread_t		 hk;
+	bool			 hk_running;
+	bool			 stopping;	/* under mu */
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+};
+
+static void
+gen_free(struct outbox_gen *g)
+{
+	tmpl_set_free(g->tmpl);
+	if (g->owner_free)
+		g->owner_free(g->owner);
+	free(g);
+}
+
+/* The store's committer calls this after every commit with new messages. */
+static void
+on_enqueue(void *arg)
+{
+	struct outbox	*ob = arg;
+
+	dispatcher_wake(__atomic_load_n(&ob->d, __ATOMIC_ACQUIRE));
+}
+
+static void
+prune(struct outbox *ob)
+{
+	struct terr	 err;
+	int64_t		 n = 0;
+
+	if (store_prune(ob->store, ob->retention_ms, &n, &err) == -1)
+		log_warn("Pruning the queue failed", "err", err.msg);
+	else if (n > 0)
+		log_debug("Pruned delivered and dead messages");
+}
+
+static void *
+housekeeping(void *arg)
+{
+	struct outbox	*ob = arg;
+	struct timespec	 ts;
+
+	pthread_mutex_lock(&ob->mu);
+	while (!ob->stopping) {
+		pthread_mutex_unlock(&ob->mu);
+		prune(ob);
+		pthread_mutex_lock(&ob->mu);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += PRUNE_EVERY_SEC;
+		while (!ob->stopping &&
+		    pthread_cond_timedwait(&ob->cv, &ob->mu, &ts) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&ob->mu);
+	return NULL;
+}
+
+/* Creates the directory and its parents when missing and checks that it is
+ * writable, so a bad path fails at start-up with a clear message. */
+static int
+check_storage(const char *path, struct terr *err)
+{
+	struct stat	 st;
+	char		 tmp[PATH_MAX];
+	char		*p;
+
+	if (strlen(path) >= sizeof(tmp))
+		return terr_set(err, "storage path too long");
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0750) == -1 && errno != EEXIST)
+			return terr_set(err, "create storage path %s: %s", tmp, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(tmp, 0750) == -1 && errno != EEXIST)
+		return terr_set(err, "create storage path %s: %s", tmp, strerror(errno));
+	if (stat(tmp, &st) == 0 && !S_ISDIR(st.st_mode))
+		return terr_set(err, "storage path %s is not a directory", tmp);
+	if (access(tmp, W_OK | X_OK) == -1)
+		return terr_set(err, "storage path %s is not writable: %s", tmp, strerror(errno));
+	return 0;
+}
+
+struct outbox *
+outbox_open(const struct outbox_params *p, struct terr *err)
+{
+	struct store_params sp;
+	struct outbox	*ob;
+
+	if ((ob = calloc(1, sizeof(*ob))) == NULL ||
+	    (ob->storage_path = strdup(p->storage_path)) == NULL) {
+		free(ob);
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&ob->mu, NULL);
+	pthread_mutex_init(&ob->gen_mu, NULL);
+	pthread_cond_init(&ob->cv, NULL);
+	ob->metrics = p->metrics;
+	ob->backoff_max_ms = p->backoff_max_ms;
+	ob->retention_ms = p->retention_ms > 0 ? p->retention_ms : DEFAULT_RETENTION_MS;
+	ob->m_queue = metrics_gauge(p->metrics, "tocsin_queue_messages",
+	    "Messages in the delivery queue, by state.",
+	    (const char *const[]){ "state", NULL });
+	if (ob->m_queue == NULL) {
+		terr_set(err, "cannot register queue metrics");
+		goto fail;
+	}
+	if (check_storage(p->storage_path, err) == -1)
+		goto fail;
+	memset(&sp, 0, sizeof(sp));
+	sp.path = p->storage_path;
+	sp.on_enqueue = on_enqueue;
+	sp.on_enqueue_arg = ob;
+	if ((ob->store = store_open(&sp, err)) == NULL)
+		goto fail;
+	if (p->max_bytes > 0 && store_set_max_size(ob->store, p->max_bytes, err) == -1)
+		goto fail;
+	if (pthread_create(&ob->hk, NULL, housekeeping, ob) != 0) {
+		terr_set(err, "cannot start the housekeeping thread");
+		goto fail;
+	}
+	ob->hk_running = true;
+	return ob;
+ fail:
+	outbox_free(ob);
+	return NULL;
+}
+
+struct store *
+outbox_store(struct outbox *ob)
+{
+	return ob->store;
+}
+
+struct outbox_gen *
+outbox_hold(struct outbox *ob)
+{
+	struct outbox_gen	*g;
+
+	pthread_mutex_lock(&ob->gen_mu);
+	if ((g = ob->cur) != NULL)
+		g->refs++;
+	pthread_mutex_unlock(&ob->gen_mu);
+	return g;
+}
+
+void
+outbox_release(struct outbox *ob, struct outbox_gen *g)
+{
+	bool	 last;
+
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&ob->gen_mu);
+	last = --g->refs == 0;
+	pthread_mutex_unlock(&ob->gen_mu);
+	if (last)
+		gen_free(g);
+}
+
+const struct config *
+outbox_gen_config(const struct outbox_gen *g)
+{
+	return g->cfg;
+}
+
+const struct tmpl_set *
+outbox_gen_templates(const struct outbox_gen *g)
+{
+	return g->tmpl;
+}
+
+void *
+outbox_gen_owner(const struct outbox_gen *g)
+{
+	return g->owner;
+}
+
+bool
+outbox_ready(struct outbox *ob)
+{
+	bool	 ready;
+
+	pthread_mutex_lock(&ob->gen_mu);
+	ready = ob->cur != NULL;
+	pthread_mutex_unlock(&ob->gen_mu);
+	return ready;
+}
+
+static struct dispatcher *
+start_dispatcher(struct outbox *ob, const struct config *cfg, struct terr *err)
+{
+	struct dispatcher_params dp;
+
+	memset(&dp, 0, sizeof(dp));
+	dp.store = ob->store;
+	dp.cfg = cfg;
+	dp.memo_dir = ob->storage_path;
+	dp.metrics = ob->metrics;
+	dp.backoff.cap_ms = ob->backoff_max_ms;
+	/* A cap below the first ceiling lowers that too. */
+	if (ob->backoff_max_ms > 0 && ob->backoff_max_ms < BACKOFF_DEFAULT_BASE_MS)
+		dp.backoff.base_ms = ob->backoff_max_ms;
+	return dispatcher_start(&dp, err);
+}
+
+int
+outbox_load(struct outbox *ob, const struct config *cfg, struct tmpl_set *tmpl,
+    void *owner, void (*owner_free)(void *), struct terr *err)
+{
+	struct outbox_gen	*g, *old;
+	struct dispatcher	*d;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL) {
+		tmpl_set_free(tmpl);
+		if (owner_free)
+			owner_free(owner);
+		return terr_set(err, "out of memory");
+	}
+	g->cfg = cfg;
+	g->tmpl = tmpl;
+	g->owner = owner;
+	g->owner_free = owner_free;
+	/* One reference for being current, one for the dispatcher. */
+	g->refs = 2;
+	if (ob->d == NULL) {
+		if ((d = start_dispatcher(ob, cfg, err)) == NULL) {
+			gen_free(g);
+			return -1;
+		}
+		__atomic_store_n(&ob->d, d, __ATOMIC_RELEASE);
+	} else
+		/* Returns once the sends using the old config are marked. */
+		dispatcher_set_config(ob->d, cfg);
+	pthread_mutex_lock(&ob->gen_mu);
+	old = ob->cur;
+	ob->cur = g;
+	pthread_mutex_unlock(&ob->gen_mu);
+	outbox_release(ob, old);
+	old = ob->held;
+	ob->held = g;
+	outbox_release(ob, old);
+	return 0;
+}
+
+void
+outbox_refresh_metrics(struct outbox *ob)
+{
+	int64_t		 counts[STORE_NSTATES];
+	struct terr	 err;
+	int		 i;
+
+	if (ob->store == NULL)
+		return;
+	if (store_count(ob->store, counts, &err) == -1) {
+		log_warn("Cannot count queued messages", "err", err.msg);
+		return;
+	}
+	for (i = 0; i < STORE_NSTATES; i++)
+		(void)metric_set(ob->m_queue,
+		    (const char *const[]){ store_state_str((enum store_state)i) },
+		    (double)counts[i]);
+}
+
+void
+outbox_stop(struct outbox *ob)
+{
+	struct dispatcher *d;
+
+	if (ob == NULL)
+		return;
+	if (ob->hk_running) {
+		pthread_mutex_lock(&ob->mu);
+		ob->stopping = true;
+		pthread_cond_signal(&ob->cv);
+		pthread_mutex_unlock(&ob->mu);
+		pthread_join(ob->hk, NULL);
+		ob->hk_running = false;
+	}
+	if ((d = ob->d) != NULL) {
+		__atomic_store_n(&ob->d, NULL, __ATOMIC_RELEASE);
+		dispatcher_stop(d);
+	}
+	if (ob->held) {
+		outbox_release(ob, ob->held);
+		ob->held = NULL;
+	}
+	if (ob->store) {
+		store_close(ob->store);
+		ob->store = NULL;
+	}
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	outbox_stop(ob);
+	outbox_release(ob, ob->cur);
+	pthread_cond_destroy(&ob->cv);
+	pthread_mutex_destroy(&ob->mu);
+	pthread_mutex_destroy(&ob->gen_mu);
+	free(ob->storage_path);
+	free(ob);
+}
