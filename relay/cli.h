@@ -14,5 +14,9 @@ int	cmd_template_render(int argc, char **argv);
 /* tocsin-relay queue --storage.path=DIR list|retry ID|drop ID: the durable
  * queue's pending and dead messages. */
 int	cmd_queue(int argc, char **argv);
+/* tocsin-relay send-test --config.file=FILE --receiver=NAME: a sample
+ * notification through every integration of one receiver, one result line
+ * each; 0 only when all of them delivered. */
+int	cmd_send_test(int argc, char **argv);
 
 #endif

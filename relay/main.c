@@ -11,6 +11,8 @@ main(int argc, char **argv)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "queue") == 0)
 		return cmd_queue(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "send-test") == 0)
+		return cmd_send_test(argc - 1, argv + 1);
 	/* "config routes ..." and "template render ...": the subcommand's
 	 * argv[0] is its second word, as amtool's nesting reads. */
 	if (argc > 2 && strcmp(argv[1], "config") == 0 && strcmp(argv[2], "routes") == 0)

@@ -97,7 +97,9 @@ usage(const struct flag *flags)
 	flags_usage("tocsin-relay [<flags>]\n"
 	    "       tocsin-relay check-config <file>...\n"
 	    "       tocsin-relay config routes [test] [<flags>] [<label=value>...]\n"
-	    "       tocsin-relay template render [<flags>]\n\n"
+	    "       tocsin-relay template render [<flags>]\n"
+	    "       tocsin-relay send-test --config.file=<file> --receiver=<name> [<label=value>...]\n"
+	    "       tocsin-relay queue --storage.path=<dir> list|retry <id>|drop <id>\n\n"
 	    "Receives Alertmanager webhook notifications and relays them to receivers", flags);
 }
 
