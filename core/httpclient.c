@@ -73,6 +73,7 @@ http_response_init(struct http_response *r)
 	r->status = 0;
 	buf_init(&r->body, 0);
 	r->retry_after_ms = -1;
+	r->fail = HTTP_FAIL_NONE;
 }
 
 void
@@ -190,6 +191,7 @@ http_post(const struct http_request *req, struct http_response *resp,
 	    HTTP_DEFAULT_MAX_RESPONSE);
 	resp->status = 0;
 	resp->retry_after_ms = -1;
+	resp->fail = HTTP_FAIL_NETWORK;
 	sink.b = &resp->body;
 	sink.over = 0;
 	ebuf[0] = '\0';
@@ -270,16 +272,21 @@ http_post(const struct http_request *req, struct http_response *resp,
 	}
 	cc = curl_easy_perform(c);
 	if (cc != CURLE_OK) {
-		if (sink.over)
+		if (sink.over) {
+			resp->fail = HTTP_FAIL_TOO_LARGE;
 			terr_set(err, "POST %s: response larger than %zu bytes",
 			    redacted, resp->body.cap);
-		else
+		} else {
+			if (cc == CURLE_OPERATION_TIMEDOUT)
+				resp->fail = HTTP_FAIL_TIMEOUT;
 			/* curl's messages name hosts and addresses, not paths. */
 			terr_set(err, "POST %s: %s", redacted,
 			    curl_easy_strerror(cc));
+		}
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	resp->fail = HTTP_FAIL_NONE;
 	rc = 0;
 	goto out;
 oom:

@@ -39,10 +39,20 @@ struct http_request {
 	struct http_share		*share;		/* NULL: a fresh connection */
 };
 
+/* Why no response came, for callers that answer differently to a slow
+ * peer than to an absent one (the watchdog's "no answer within 10s"). */
+enum http_fail {
+	HTTP_FAIL_NONE,		/* a response came (any status) */
+	HTTP_FAIL_NETWORK,	/* DNS, connect, TLS, a dropped connection, other */
+	HTTP_FAIL_TIMEOUT,	/* connect or total timeout expired */
+	HTTP_FAIL_TOO_LARGE,	/* the body went over max_response */
+};
+
 struct http_response {
 	long		 status;	/* HTTP status */
 	struct buf	 body;		/* capped at max_response */
 	int64_t		 retry_after_ms; /* Retry-After in seconds * 1000; -1 when absent */
+	enum http_fail	 fail;		/* set by http_post, HTTP_FAIL_NONE on 0 */
 };
 
 /* Initialises r (empty). */

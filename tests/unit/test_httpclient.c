@@ -1,5 +1,5 @@
 /* test_httpclient.c: URL redaction (secrets live in Telegram's and Slack's
- * paths) and that errors name only the redacted URL. */
+ * paths), that errors name only the redacted URL, and why no response came. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -11,6 +11,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "httpclient.h"
@@ -56,6 +59,7 @@ test_error_is_redacted(void **state)
 	assert_int_equal(http_post(&req, &resp, &err), -1);
 	assert_string_equal(err.msg,
 	    "POST http://127.0.0.1:1/<redacted>: Couldn't connect to server");
+	assert_int_equal(resp.fail, HTTP_FAIL_NETWORK);
 	/* Only http and https. */
 	req.url = "file:///etc/SECRET";
 	assert_int_equal(http_post(&req, &resp, &err), -1);
@@ -158,11 +162,53 @@ test_https_verified(void **state)
 	req.max_response = 4;
 	assert_int_equal(http_post(&req, &resp, &err), -1);
 	assert_non_null(strstr(err.msg, "response larger than 4 bytes"));
+	assert_int_equal(resp.fail, HTTP_FAIL_TOO_LARGE);
+	req.max_response = 0;
+	assert_int_equal(http_post(&req, &resp, &err), 0);
+	assert_int_equal(resp.fail, HTTP_FAIL_NONE);
 	http_response_free(&resp);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+/* A peer that completes the handshake (the kernel does, from the listen
+ * backlog) and never answers is a timeout, not a network failure. */
+static void
+test_timeout_classified(void **state)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct terr		 err;
+	char			 url[64], want[128];
+	int			 fd;
+
+	(void)state;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/x", ntohs(sin.sin_port));
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	req.body = "{}";
+	req.body_len = 2;
+	req.timeout_ms = 200;
+	http_response_init(&resp);
+	assert_int_equal(http_post(&req, &resp, &err), -1);
+	assert_int_equal(resp.fail, HTTP_FAIL_TIMEOUT);
+	snprintf(want, sizeof(want), "POST http://127.0.0.1:%d/<redacted>: "
+	    "Timeout was reached", ntohs(sin.sin_port));
+	assert_string_equal(err.msg, want);
+	http_response_free(&resp);
+	close(fd);
 }
 
 int
@@ -172,6 +218,7 @@ main(void)
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_error_is_redacted),
 		cmocka_unit_test(test_https_verified),
+		cmocka_unit_test(test_timeout_classified),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
