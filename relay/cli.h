@@ -18,5 +18,9 @@ int	cmd_queue(int argc, char **argv);
  * notification through every integration of one receiver, one result line
  * each; 0 only when all of them delivered. */
 int	cmd_send_test(int argc, char **argv);
+/* tocsin-relay --help-man: the manual page (man(7)) on stdout, from every
+ * command's flags; each command above writes its own section when given
+ * --help-man. */
+int	cmd_help_man(void);
 
 #endif

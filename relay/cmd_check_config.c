@@ -1,12 +1,18 @@
 /* cmd_check_config.c: `tocsin-relay check-config FILE...`, which prints what
  * `amtool check-config` prints, byte for byte, for the same verdicts. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
+#include "flags.h"
 #include "tmpl.h"
+
+#define CHECK_USAGE "tocsin-relay check-config [<check-files>...]\n\n" \
+	"Validates alertmanager.yml files and the templates they load, like " \
+	"amtool check-config; without files it reads standard input."
 
 /* Loads the template files like Alertmanager's template.FromGlobs: a bad
  * pattern or a file that does not parse fails; a glob matching nothing is
@@ -64,26 +70,48 @@ int
 cmd_check_config(int argc, char **argv)
 {
 	const char	*stdin_path[] = { "/dev/stdin" };
-	const char	*const *files = (const char *const *)argv + 1;
+	const char	*const *files;
+	bool		 help = false, help_man = false;
+	const struct flag flags[] = {
+		{ "help", FLAG_BOOL, &help, "Show help.", NULL },
+		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	struct flag_list pos = { NULL, 0 };
+	struct terr	 err;
 	struct stat	 st;
-	int		 i, n = argc - 1, failed = 0;
+	int		 i, n, failed = 0, rc = 1;
 
+	if (flags_parse(flags, argc, argv, &pos, &err) == -1) {
+		fprintf(stderr, "tocsin-relay: error: %s, try --help\n", err.msg);
+		return 1;
+	}
+	if (help || help_man) {
+		if (help_man)
+			flags_man_command(stdout, CHECK_USAGE, flags);
+		else
+			flags_usage(CHECK_USAGE, flags);
+		rc = 0;
+		goto out;
+	}
+	files = pos.v;
+	n = pos.n;
 	/* amtool's argument parser rejects missing files before checking any. */
 	for (i = 0; i < n; i++)
 		if (stat(files[i], &st) == -1) {
 			fprintf(stderr, "tocsin-relay: error: path '%s' does not exist\n",
 			    files[i]);
-			return 1;
+			goto out;
 		} else if (S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "tocsin-relay: error: '%s' is a directory\n",
 			    files[i]);
-			return 1;
+			goto out;
 		}
 	if (n == 0) {
 		if (isatty(STDIN_FILENO)) {
 			fprintf(stderr, "tocsin-relay: error: Failed to read from "
 			    "standard input\n");
-			return 1;
+			goto out;
 		}
 		files = stdin_path;
 		n = 1;
@@ -94,7 +122,10 @@ cmd_check_config(int argc, char **argv)
 	if (failed > 0) {
 		fprintf(stderr, "tocsin-relay: error: failed to validate %d file(s)\n\n",
 		    failed);
-		return 1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	free(pos.v);
+	return rc;
 }

@@ -17,7 +17,9 @@
 
 #define QUEUE_USAGE \
 	"tocsin-relay queue --storage.path=DIR [--state=pending|dead|delivered|all] " \
-	"[-o simple|json] list | retry ID | drop ID"
+	"[-o simple|json] list | retry ID | drop ID\n\n" \
+	"Lists the messages in the delivery queue under --storage.path, sends " \
+	"one again (retry) or removes it (drop)."
 
 /* Must match the embedded backend's file name: list, retry and drop refuse
  * to create a store, so a mistyped path is an error, not an empty queue. */
@@ -323,7 +325,7 @@ cmd_queue(int argc, char **argv)
 {
 	const char		*path = NULL, *state = NULL, *output = NULL;
 	const char		*sub;
-	bool			 help = false;
+	bool			 help = false, help_man = false;
 	struct flag_list	 pos = { NULL, 0 };
 	struct store_params	 p;
 	struct store		*s = NULL;
@@ -343,6 +345,7 @@ cmd_queue(int argc, char **argv)
 		{ "output", FLAG_STRING, &output,
 		  "Output format (-o): simple or json.", "FORMAT" },
 		{ "help", FLAG_BOOL, &help, "Show this help.", NULL },
+		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 
@@ -352,6 +355,11 @@ cmd_queue(int argc, char **argv)
 	}
 	if (flags_parse(flags, argc, av, &pos, &err) == -1) {
 		rc = fail(err.msg);
+		goto out;
+	}
+	if (help_man) {
+		flags_man_command(stdout, QUEUE_USAGE, flags);
+		rc = 0;
 		goto out;
 	}
 	if (help) {

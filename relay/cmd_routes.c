@@ -13,7 +13,9 @@
 
 #define ROUTES_USAGE \
 	"tocsin-relay config routes [show|test] --config.file=FILE [--tree] " \
-	"[--verify.receivers=R1,R2] [label=value...]"
+	"[--verify.receivers=R1,R2] [label=value...]\n\n" \
+	"Prints the routing tree of --config.file, or with test the receivers " \
+	"an alert with the given labels reaches, like amtool config routes."
 
 static int
 fail(const char *msg)
@@ -90,7 +92,7 @@ int
 cmd_config_routes(int argc, char **argv)
 {
 	const char	*file = NULL, *expect = NULL, *sub = "show", *base;
-	bool		 tree = false, help = false;
+	bool		 tree = false, help = false, help_man = false;
 	struct flag_list pos = { NULL, 0 };
 	struct config	*cfg = NULL;
 	struct kv	 labels;
@@ -103,12 +105,18 @@ cmd_config_routes(int argc, char **argv)
 		{ "verify.receivers", FLAG_STRING, &expect,
 		  "Checks if specified receivers matches resolved receivers.", "RECEIVERS" },
 		{ "help", FLAG_BOOL, &help, "Show this help.", NULL },
+		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 
 	kv_init(&labels);
 	if (flags_parse(flags, argc, argv, &pos, &err) == -1) {
 		rc = fail(err.msg);
+		goto out;
+	}
+	if (help_man) {
+		flags_man_command(stdout, ROUTES_USAGE, flags);
+		rc = 0;
 		goto out;
 	}
 	if (help) {

@@ -26,7 +26,10 @@
 
 #define SEND_TEST_USAGE \
 	"tocsin-relay send-test --config.file=FILE --receiver=NAME [--start=TIME] " \
-	"[--web.external-url=URL] [label=value...]"
+	"[--web.external-url=URL] [label=value...]\n\n" \
+	"Sends a sample notification (one firing alert with the given labels) " \
+	"through every integration of one receiver, now, and prints one result " \
+	"line each; exits 0 only when all of them delivered."
 
 /* A wait the service asks for (Telegram retry_after, HTTP Retry-After) is
  * waited out and the part sent again while the waits add up to at most
@@ -240,7 +243,7 @@ int
 cmd_send_test(int argc, char **argv)
 {
 	const char		*file = NULL, *name = NULL, *start = NULL, *ext = NULL;
-	bool			 help = false;
+	bool			 help = false, help_man = false;
 	struct flag_list	 pos = { NULL, 0 };
 	struct config		*cfg = NULL;
 	struct tmpl_set		*tmpl = NULL;
@@ -265,12 +268,18 @@ cmd_send_test(int argc, char **argv)
 		  "The Alertmanager URL the sample's links point at (default: http://<host name>:9093).",
 		  "URL" },
 		{ "help", FLAG_BOOL, &help, "Show this help.", NULL },
+		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 
 	kv_init(&labels);
 	if (flags_parse(flags, argc, argv, &pos, &err) == -1) {
 		rc = fail(err.msg);
+		goto out;
+	}
+	if (help_man) {
+		flags_man_command(stdout, SEND_TEST_USAGE, flags);
+		rc = 0;
 		goto out;
 	}
 	if (help) {

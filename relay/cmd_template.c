@@ -12,6 +12,9 @@
 #include "tmpl.h"
 
 #define DATA_MAX ((size_t)16 << 20)
+#define TEMPLATE_USAGE "tocsin-relay template render [<flags>]\n\n" \
+	"Renders --template.text with the templates that --template.glob " \
+	"loads, like amtool template render."
 
 static char *
 read_file(const char *path, size_t *len, struct terr *err)
@@ -118,7 +121,7 @@ cmd_template_render(int argc, char **argv)
 {
 	struct flag_list	 globs = { NULL, 0 }, pos = { NULL, 0 };
 	const char		*text = NULL, *type = NULL, *data_path = NULL;
-	bool			 help = false;
+	bool			 help = false, help_man = false;
 	const struct flag	 flags[] = {
 		{ "template.glob", FLAG_STRINGS, &globs,
 		  "Glob of paths that will be expanded and used for rendering.",
@@ -133,6 +136,7 @@ cmd_template_render(int argc, char **argv)
 		  "with which the --template.text will be rendered (JSON, "
 		  "Alertmanager's template.Data).", "TEMPLATE.DATA" },
 		{ "help", FLAG_BOOL, &help, "Show help.", NULL },
+		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	struct tmpl_set		*set = NULL;
@@ -147,8 +151,13 @@ cmd_template_render(int argc, char **argv)
 		fprintf(stderr, "tocsin-relay: error: %s\n", err.msg);
 		goto out;
 	}
+	if (help_man) {
+		flags_man_command(stdout, TEMPLATE_USAGE, flags);
+		rc = 0;
+		goto out;
+	}
 	if (help) {
-		flags_usage("tocsin-relay template render [<flags>]", flags);
+		flags_usage(TEMPLATE_USAGE, flags);
 		rc = 0;
 		goto out;
 	}

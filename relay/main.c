@@ -19,6 +19,8 @@ main(int argc, char **argv)
 		return cmd_config_routes(argc - 2, argv + 2);
 	if (argc > 2 && strcmp(argv[1], "template") == 0 && strcmp(argv[2], "render") == 0)
 		return cmd_template_render(argc - 2, argv + 2);
+	if (argc == 2 && strcmp(argv[1], "--help-man") == 0)
+		return cmd_help_man();
 	/* Everything else, --help and --version included, is the daemon's. */
 	return cmd_serve(argc, argv);
 }

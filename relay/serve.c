@@ -91,16 +91,22 @@ parse_size(const char *flag, const char *s, unsigned long long max, unsigned lon
 	return 0;
 }
 
+/* --help, or with man its section of --help-man's page. */
 static void
-usage(const struct flag *flags)
+usage(const struct flag *flags, bool man)
 {
-	flags_usage("tocsin-relay [<flags>]\n"
+	static const char text[] = "tocsin-relay [<flags>]\n"
 	    "       tocsin-relay check-config <file>...\n"
 	    "       tocsin-relay config routes [test] [<flags>] [<label=value>...]\n"
 	    "       tocsin-relay template render [<flags>]\n"
 	    "       tocsin-relay send-test --config.file=<file> --receiver=<name> [<label=value>...]\n"
 	    "       tocsin-relay queue --storage.path=<dir> list|retry <id>|drop <id>\n\n"
-	    "Receives Alertmanager webhook notifications and relays them to receivers", flags);
+	    "Receives Alertmanager webhook notifications and relays them to receivers";
+
+	if (man)
+		flags_man_command(stdout, text, flags);
+	else
+		flags_usage(text, flags);
 }
 
 static int
@@ -123,7 +129,7 @@ cmd_serve(int argc, char **argv)
 	const char	*web_file = NULL, *level = "info", *format = "logfmt";
 	const char	*max_body_s = NULL, *dedup_s = "5m", *max_store_s = NULL;
 	const char	*backoff_s = "5m";
-	bool		 help = false, version = false, tls = false;
+	bool		 help = false, help_man = false, version = false, tls = false;
 	const struct flag flags[] = {
 		{ "config.file", FLAG_STRING, &config_file,
 		  "tocsin configuration file name (default: the embedded etc/default.yml).", "FILE" },
@@ -148,6 +154,7 @@ cmd_serve(int argc, char **argv)
 		  "Output format of log messages. One of: [logfmt, json]", "logfmt" },
 		{ "help", FLAG_BOOL, &help, "Show help.", NULL },
 		{ "version", FLAG_BOOL, &version, "Show application version.", NULL },
+		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	struct serve	 s;
@@ -171,8 +178,8 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "tocsin-relay: error: %s, try --help\n", err.msg);
 		goto out;
 	}
-	if (help) {
-		usage(flags);
+	if (help || help_man) {
+		usage(flags, help_man);
 		rc = 0;
 		goto out;
 	}

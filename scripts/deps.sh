@@ -9,7 +9,7 @@ DEPS_BUILD=(build-essential cmake pkg-config
 	libpcre2-dev libsqlite3-dev libsystemd-dev libesmtp-dev libcrypt-dev
 	libgnutls28-dev libcmocka-dev libssl-dev)
 DEPS_TEST=(prometheus-alertmanager prometheus python3 python3-aiosmtpd
-	clang libclang-rt-14-dev curl openssl jq systemd)
+	clang libclang-rt-14-dev curl openssl jq systemd groff-base man-db dpkg-dev)
 
 deps_install() {
 	local want=("${DEPS_BUILD[@]}") missing=() sudo=""
