@@ -2,7 +2,8 @@
 # (--help-man), so they say what --help says. Included by the top-level
 # CMakeLists.txt after every program is defined.
 
-set(TOCSIN_MAN_DIR ${PROJECT_BINARY_DIR}/man)
+# build/man/man1, so that `man -M build/man tocsin-relay` reads them.
+set(TOCSIN_MAN_DIR ${PROJECT_BINARY_DIR}/man/man1)
 set(TOCSIN_MAN_PAGES)
 foreach(prog tocsin-relay tocsin-watchdog)
   if(TARGET ${prog})

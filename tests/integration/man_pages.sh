@@ -44,8 +44,8 @@ check_page() {
 	local prog=$1 name
 	name=$(basename "$prog")
 	"$prog" --help-man >"$TMP/$name.1" || fail "$name --help-man exited with $?"
-	cmp -s "$TMP/$name.1" "$BUILD/man/$name.1" ||
-	    expect_eq "$name: build/man/$name.1 is what --help-man prints" same differs
+	cmp -s "$TMP/$name.1" "$BUILD/man/man1/$name.1" ||
+	    expect_eq "$name: build/man/man1/$name.1 is what --help-man prints" same differs
 	groff -man -Tutf8 -ww -z "$TMP/$name.1" 2>"$TMP/groff.err" ||
 	    expect_eq "$name: groff exit status" 0 "$?"
 	expect_eq "$name: groff -man -ww warnings" "" "$(cat "$TMP/groff.err")"
