@@ -11,7 +11,19 @@
 #                         sets FAKE_URL and FAKE_PID.
 # am_start CONFIG [FLAGS] starts the real Alertmanager on a free loopback port
 #                         (clustering off, data in $TMP/am) and waits until it
-#                         is ready; sets AM_URL and AM_PORT.
+#                         is ready; sets AM_URL, AM_PORT and AM_PID.
+# am_stop                 stops it (SIGTERM, wait); am_restart starts it again
+#                         with the same config, flags, port and data.
+# prom_start CONFIG [FLAGS] starts the real Prometheus (rule files as the config
+#                         names them, relative to its directory) on a free
+#                         loopback port with its TSDB in $TMP/prom and waits
+#                         until it is ready; sets PROM_URL, PROM_PORT, PROM_PID.
+# prom_stop               stops it (SIGTERM, wait).
+# prom_query PROMQL       prints Prometheus's JSON answer to an instant query.
+# node_exporter_start DIR starts prometheus-node-exporter with only the textfile
+#                         collector reading DIR; sets NODE_URL, NODE_PORT,
+#                         NODE_PID.
+# wait_until SECS CMD...  runs CMD every 0.1s until it succeeds; 1 after SECS.
 # Processes started through these helpers are killed on exit.
 
 set -euo pipefail
@@ -112,23 +124,110 @@ fake_start() {
 	FAKE_URL="http://127.0.0.1:$(cat "$pf")"
 }
 
-am_start() {
-	local config=$1 am=${ALERTMANAGER:-/usr/bin/prometheus-alertmanager} i
+wait_until() {
+	local secs=$1 i
 	shift
-	[ -x "$am" ] || fail "$am is not installed (Debian package prometheus-alertmanager)"
-	rm -rf "$TMP/am"
-	AM_PORT=$(free_port)
-	AM_URL="http://127.0.0.1:$AM_PORT"
-	"$am" --config.file="$config" --storage.path="$TMP/am" \
-	    --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
-	    "$@" >"$TMP/am.out" 2>"$TMP/am.err" &
-	CLEANUP_PIDS+=($!)
-	for ((i = 0; i < 100; i++)); do
-		curl -fs "$AM_URL/-/ready" >/dev/null 2>&1 && return 0
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" && return 0
 		sleep 0.1
 	done
-	cat "$TMP/am.err" >&2
-	fail "Alertmanager did not start"
+	return 1
+}
+
+# server_up READY_URL LOG CMD...: runs CMD in the background with its
+# output in LOG until READY_URL answers 2xx (30s on a loaded machine); sets
+# SERVER_PID. Returns 1 if CMD exited first (a lost race for its port, a bad
+# config) or the deadline passed, with CMD stopped.
+server_up() {
+	local ready=$1 log=$2 i
+	shift 2
+	"$@" >"$log" 2>&1 &
+	SERVER_PID=$!
+	CLEANUP_PIDS+=("$SERVER_PID")
+	for ((i = 0; i < 300; i++)); do
+		curl -fs -o /dev/null "$ready" 2>/dev/null && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$SERVER_PID" 2>/dev/null || true
+	wait "$SERVER_PID" 2>/dev/null || true
+	return 1
+}
+
+# server_start NAME PORTVAR READY_PATH LOG CMD...: server_up on the port in
+# the variable PORTVAR (a restart: peers know that port) or, when it is empty,
+# on a free one that it sets; three tries, as another process may take a free
+# port first. CMD's arguments may use {PORT}.
+server_start() {
+	local name=$1 portvar=$2 path=$3 log=$4 fixed=${!2:-} try port a args
+	shift 4
+	for try in 1 2 3; do
+		port=${fixed:-$(free_port)}
+		args=()
+		for a in "$@"; do args+=("${a//\{PORT\}/$port}"); done
+		if server_up "http://127.0.0.1:$port$path" "$log" "${args[@]}"; then
+			printf -v "$portvar" '%s' "$port"
+			return 0
+		fi
+		grep -q 'address already in use' "$log" || break
+		sleep 0.5
+	done
+	cat "$log" >&2
+	fail "$name did not start"
+}
+
+AM_ARGS=()
+am_start() {
+	local am=${ALERTMANAGER:-/usr/bin/prometheus-alertmanager}
+	[ -x "$am" ] || fail "$am is not installed (Debian package prometheus-alertmanager)"
+	rm -rf "$TMP/am"
+	AM_PORT=
+	AM_ARGS=("$am" --config.file="$1" --storage.path="$TMP/am" \
+	    "--web.listen-address=127.0.0.1:{PORT}" --cluster.listen-address= "${@:2}")
+	am_restart
+}
+
+am_restart() {
+	server_start Alertmanager AM_PORT /-/ready "$TMP/am.err" "${AM_ARGS[@]}"
+	AM_PID=$SERVER_PID
+	AM_URL="http://127.0.0.1:$AM_PORT"
+}
+
+am_stop() {
+	kill -TERM "$AM_PID"
+	wait "$AM_PID" 2>/dev/null || true
+}
+
+prom_start() {
+	local prom=${PROMETHEUS:-/usr/bin/prometheus}
+	[ -x "$prom" ] || fail "$prom is not installed (Debian package prometheus)"
+	rm -rf "$TMP/prom"
+	PROM_PORT=
+	server_start Prometheus PROM_PORT /-/ready "$TMP/prom.err" "$prom" \
+	    --config.file="$1" --storage.tsdb.path="$TMP/prom" \
+	    "--web.listen-address=127.0.0.1:{PORT}" "${@:2}"
+	PROM_PID=$SERVER_PID
+	PROM_URL="http://127.0.0.1:$PROM_PORT"
+}
+
+prom_stop() {
+	kill -TERM "$PROM_PID"
+	wait "$PROM_PID" 2>/dev/null || true
+}
+
+prom_query() {
+	curl -fsS --data-urlencode "query=$1" "$PROM_URL/api/v1/query"
+}
+
+node_exporter_start() {
+	local ne=${NODE_EXPORTER:-/usr/bin/prometheus-node-exporter}
+	[ -x "$ne" ] || fail "$ne is not installed (Debian package prometheus-node-exporter)"
+	NODE_PORT=
+	server_start node_exporter NODE_PORT /metrics "$TMP/node_exporter.err" "$ne" \
+	    --collector.disable-defaults --collector.textfile \
+	    --collector.textfile.directory="$1" "--web.listen-address=127.0.0.1:{PORT}"
+	NODE_PID=$SERVER_PID
+	NODE_URL="http://127.0.0.1:$NODE_PORT"
 }
 
 expect_eq() {
