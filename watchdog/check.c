@@ -214,6 +214,29 @@ check_snapshot(const struct check *c, struct check_record *rec)
 	rec->reason = c->state == CHECK_DOWN ? c->reason : "";
 }
 
+void
+check_adopt(struct check *c, const struct check *from, const struct wd_time *now)
+{
+	char		*name = c->name, *message = c->message;
+	struct check_conf conf = c->conf;
+	int64_t		 base;
+
+	memcpy(c, from, sizeof(*c));
+	c->name = name;
+	c->conf = conf;
+	c->message = message;
+	memcpy(c->message, from->message, CHECK_MSG_MAX + 1);
+	if (c->state != CHECK_DOWN || conf.repeat_ms == from->conf.repeat_ms)
+		return;
+	if (conf.repeat_ms == 0) {
+		c->next_reminder_mono = CHECK_NEVER;
+		return;
+	}
+	base = from->conf.repeat_ms > 0 && from->next_reminder_mono != CHECK_NEVER ?
+	    from->next_reminder_mono - from->conf.repeat_ms : now->mono_ms;
+	c->next_reminder_mono = base + conf.repeat_ms;
+}
+
 /* How long it has been down: the monotonic clock when the outage began in
  * this process, the wall clock across a restart (never negative). */
 static int64_t
@@ -454,6 +477,14 @@ check_deadline(const struct check *c)
 		return c->next_reminder_mono;
 	}
 	return CHECK_NEVER;
+}
+
+int64_t
+check_late_at(const struct check *c)
+{
+	if (c->paused || (c->state != CHECK_UP && c->state != CHECK_LATE))
+		return CHECK_NEVER;
+	return c->anchor_mono + c->conf.period_ms;
 }
 
 int

@@ -119,6 +119,15 @@ void	check_restore(struct check *c, const struct check_record *rec,
 /* Fills rec with the persisted fields; its strings point into c and live
  * until the next call on c. */
 void	check_snapshot(const struct check *c, struct check_record *rec);
+/* On a reload: c (from the new config, state new) takes over the live
+ * state of from, the same check in the running config: state, times, the
+ * pending run, reminders, paused, last message and reason, so a reload
+ * neither resets nor fires a check. The new durations apply from now on:
+ * the period still counts from the last success, and a changed
+ * repeat_interval from the last reminder sent (now if reminders were off).
+ * The caller adopts only between checks of the same kind. */
+void	check_adopt(struct check *c, const struct check *from,
+	    const struct wd_time *now);
 
 /* A signal arrived. body (may be NULL: keep the last message) is kept up to
  * CHECK_MSG_MAX bytes, cut before the first NUL and at a UTF-8 character
@@ -136,6 +145,9 @@ int	check_tick(struct check *c, const struct wd_time *now,
 /* The monotonic instant at which check_tick() next matters, CHECK_NEVER if
  * none (new, paused, down without reminders). */
 int64_t	check_deadline(const struct check *c);
+/* The monotonic instant at which an up check becomes (or a late one
+ * became) late, CHECK_NEVER when not up or late, or paused. */
+int64_t	check_late_at(const struct check *c);
 
 /* A START never changes the state and does not reset lateness (as in
  * Healthchecks); but an up or late check whose run started and has not

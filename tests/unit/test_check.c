@@ -700,6 +700,59 @@ test_check_snapshot_follows_every_transition(void **state)
 	check_free(c);
 }
 
+/* A reload keeps the live state; new durations apply from the last success
+ * and the last reminder. */
+static void
+test_check_adopt_keeps_state_and_applies_new_durations(void **state)
+{
+	struct check		*old = mk("job", CHECK_PING, HOUR, 10 * MIN, HOUR);
+	struct check		*c;
+	struct check_notif	 n;
+	struct wd_time		 now;
+
+	assert_int_equal(sig(old, CHECK_SIG_SUCCESS, 1000, "ran", NULL, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_late_at(old), 1000 + HOUR);
+	/* Up: a shorter period counts from the success at 1000, not from now. */
+	c = mk("job", CHECK_PING, 30 * MIN, 5 * MIN, 2 * HOUR);
+	now = t_(1000 + 20 * MIN);
+	check_adopt(c, old, &now);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_int_equal(check_late_at(c), 1000 + 30 * MIN);
+	assert_int_equal(check_deadline(c), 1000 + 30 * MIN);
+	assert_int_equal(tick(c, 1000 + 35 * MIN, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_string_equal(n.reason, "no ping for 35m");
+	assert_string_equal(n.last_message, "ran");
+	assert_int_equal(check_late_at(c), CHECK_NEVER);
+	/* Down, reminder due at +2h from the DOWN; a reload to a 1h repeat
+	 * moves it to +1h from the DOWN, and to none with 0s. */
+	check_free(old);
+	old = c;
+	c = mk("job", CHECK_PING, 30 * MIN, 5 * MIN, HOUR);
+	now = t_(1000 + 40 * MIN);
+	check_adopt(c, old, &now);
+	assert_int_equal(check_get_state(c), CHECK_DOWN);
+	assert_int_equal(check_deadline(c), 1000 + 35 * MIN + HOUR);
+	check_free(old);
+	old = c;
+	c = mk("job", CHECK_PING, 30 * MIN, 5 * MIN, 0);
+	check_adopt(c, old, &now);
+	assert_int_equal(check_deadline(c), CHECK_NEVER);
+	/* Reminders back on: counted from now, as none was scheduled. */
+	check_free(old);
+	old = c;
+	c = mk("job", CHECK_PING, 30 * MIN, 5 * MIN, HOUR);
+	check_adopt(c, old, &now);
+	assert_int_equal(check_deadline(c), 1000 + 40 * MIN + HOUR);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 1000 + 50 * MIN, NULL, NULL, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_int_equal(n.down_ms, 15 * MIN);
+	assert_string_equal(n.reason, "no ping for 35m");
+	check_free(old);
+	check_free(c);
+}
+
 int
 main(void)
 {
@@ -724,6 +777,7 @@ main(void)
 		cmocka_unit_test(test_check_config_validation_errors),
 		cmocka_unit_test(test_check_names_of_enums),
 		cmocka_unit_test(test_check_snapshot_follows_every_transition),
+		cmocka_unit_test(test_check_adopt_keeps_state_and_applies_new_durations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
