@@ -4,8 +4,10 @@
 
 /* Generated from the .tmpl files by templates/CMakeLists.txt. */
 extern const char tmpl_text_tocsin[];
+extern const char tmpl_text_watchdog[];
 
 const struct tmpl_builtin tmpl_builtin_tocsin = { "tocsin.tmpl", tmpl_text_tocsin };
+const struct tmpl_builtin tmpl_builtin_watchdog = { "watchdog.tmpl", tmpl_text_watchdog };
 
 struct tmpl_set *
 tmpl_set_for_config(const struct config *cfg, const struct tmpl_builtin *const *builtins,

@@ -19,6 +19,9 @@ struct tmpl_builtin {
 
 /* templates/tocsin.tmpl: tocsin's default messages for every channel. */
 extern const struct tmpl_builtin tmpl_builtin_tocsin;
+/* templates/watchdog.tmpl: tocsin-watchdog's check notifications, over
+ * tocsin.tmpl's Alertmanager default names. */
+extern const struct tmpl_builtin tmpl_builtin_watchdog;
 
 /*
  * Compiles builtins[0..n-1] in order, then every template glob of cfg in
