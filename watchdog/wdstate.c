@@ -1,0 +1,528 @@
+/* wdstate.c: the live checks under one lock (see wdstate.h).
+ *
+ * Why one lock around signal, notification and persistence together: the
+ * order of a check's events must be the order of its messages in the queue
+ * (a DOWN must never be sent after the RECOVERED that follows it) and of its
+ * rows on disk. Pings are rare (a heartbeat a minute, cron jobs) and each
+ * costs one commit, so serialising them costs nothing that matters.
+ *
+ * Why notify before persisting: a crash between the two then repeats a
+ * DOWN after the restart (the check comes back up, then goes down again),
+ * where the other order would lose it: at least once, as for the relay. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "duration.h"
+#include "log.h"
+#include "registry.h"
+#include "tmpl.h"
+#include "tmpl_builtin.h"
+#include "wdnotify.h"
+#include "wdstate.h"
+
+struct wdstate {
+	struct wdstate_params	 p;
+	pthread_mutex_t		 mu;
+	struct outbox_gen	*gen;		/* held; its owner is the wdconfig */
+	struct metric		*m_notif;
+	struct metric		*m_failed;
+	struct metric		*m_fallbacks;
+};
+
+struct wdstate *
+wdstate_new(const struct wdstate_params *p, struct terr *err)
+{
+	static const char *const ce[] = { "check", "event", NULL };
+	static const char *const rl[] = { "receiver", NULL };
+	struct wdstate	*ws;
+
+	if ((ws = calloc(1, sizeof(*ws))) == NULL) {
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	ws->p = *p;
+	pthread_mutex_init(&ws->mu, NULL);
+	ws->m_notif = metrics_counter(p->metrics, "tocsin_watchdog_notifications_total",
+	    "Notifications committed to the queue, by check and event (down, reminder, recovered).",
+	    ce);
+	ws->m_failed = metrics_counter(p->metrics,
+	    "tocsin_watchdog_notifications_failed_total",
+	    "Notifications that could not be committed to the queue, by check and event.", ce);
+	ws->m_fallbacks = metrics_counter(p->metrics, "tocsin_template_fallbacks_total",
+	    "Total number of templated fields that failed to render and went out with the fallback text, by receiver.",
+	    rl);
+	if (ws->m_notif == NULL || ws->m_failed == NULL || ws->m_fallbacks == NULL) {
+		terr_set(err, "cannot register watchdog metrics");
+		wdstate_free(ws);
+		return NULL;
+	}
+	return ws;
+}
+
+void
+wdstate_free(struct wdstate *ws)
+{
+	if (ws == NULL)
+		return;
+	outbox_release(ws->p.ob, ws->gen);
+	pthread_mutex_destroy(&ws->mu);
+	free(ws);
+}
+
+static struct wdconfig *
+current(const struct wdstate *ws)
+{
+	return outbox_gen_owner(ws->gen);
+}
+
+static void
+changed(struct wdstate *ws)
+{
+	if (ws->p.on_change)
+		ws->p.on_change(ws->p.on_change_arg);
+}
+
+static int
+persist(struct wdstate *ws, const struct check *c, struct terr *err)
+{
+	struct check_record	 rec;
+
+	check_snapshot(c, &rec);
+	if (checkstate_save(ws->p.cs, &rec, err) == -1) {
+		log_error("Check state not stored", "check", check_name(c), "err", err->msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+log_event(const struct check_notif *cn, const char *receiver)
+{
+	char	 dur[64];
+
+	switch (cn->kind) {
+	case CHECK_NOTIF_DOWN:
+		log_warn("Check down", "check", cn->name, "reason", cn->reason,
+		    "receiver", receiver);
+		break;
+	case CHECK_NOTIF_REMINDER:
+		log_warn("Check still down", "check", cn->name, "reason", cn->reason,
+		    "receiver", receiver);
+		break;
+	case CHECK_NOTIF_RECOVERED:
+		duration_format(cn->down_ms - cn->down_ms % 1000, dur, sizeof(dur));
+		log_info("Check recovered", "check", cn->name, "down_for", dur,
+		    "receiver", receiver);
+		break;
+	case CHECK_NOTIF_NONE:
+		break;
+	}
+}
+
+static int
+notify(struct wdstate *ws, const struct check_notif *cn, struct terr *err)
+{
+	const struct wdconfig_check *wcc = wdconfig_check(current(ws), cn->name);
+	const struct receiver *r = wdconfig_receiver(current(ws), wcc->receiver);
+	const char	*const lv[] = { cn->name, check_notif_kind_name(cn->kind) };
+	struct store	*st = outbox_store(ws->p.ob);
+	uint64_t	 fallbacks = 0;
+	int		 rc;
+
+	log_event(cn, r->name);
+	if (st == NULL)
+		rc = terr_set(err, "the delivery queue is not open");
+	else
+		rc = wdnotify_send(st, r, outbox_gen_templates(ws->gen), cn, &fallbacks, err);
+	if (fallbacks)
+		(void)metric_add(ws->m_fallbacks, (const char *const[]){ r->name },
+		    (double)fallbacks);
+	if (rc == -1) {
+		log_error("Notification not stored", "check", cn->name, "err", err->msg);
+		(void)metric_add(ws->m_failed, lv, 1);
+		return -1;
+	}
+	(void)metric_add(ws->m_notif, lv, 1);
+	return 0;
+}
+
+/* What an event function returned: notify, then persist. */
+static int
+apply(struct wdstate *ws, struct check *c, int ev, const struct check_notif *cn,
+    struct terr *err)
+{
+	int	 rc = 0;
+
+	if ((ev & CHECK_EV_NOTIFY) && notify(ws, cn, err) == -1)
+		rc = -1;
+	if ((ev & (CHECK_EV_PERSIST | CHECK_EV_NOTIFY)) && persist(ws, c, rc == 0 ? err : NULL) == -1)
+		rc = -1;
+	return rc;
+}
+
+static void
+free_wdconfig(void *wc)
+{
+	wdconfig_free(wc);
+}
+
+/* A reload: each new check takes over the running one of its name. Under
+ * ws->mu. Failures to store are logged: the states live on in memory. */
+static void
+carry_over(struct wdstate *ws, struct registry *old, struct registry *reg,
+    const struct wd_time *now)
+{
+	struct check	*c, *o;
+	struct terr	 err;
+	size_t		 i;
+
+	for (i = 0; i < registry_count(reg); i++) {
+		c = registry_at(reg, i);
+		if ((o = registry_find(old, check_name(c))) == NULL)
+			continue;
+		if (check_conf(o)->kind == check_conf(c)->kind)
+			check_adopt(c, o, now);
+		else
+			/* Another kind under the same name is another check:
+			 * it starts new, and so does its stored state. */
+			(void)persist(ws, c, &err);
+	}
+	for (i = 0; i < registry_count(old); i++) {
+		o = registry_at(old, i);
+		if (registry_find(reg, check_name(o)) == NULL &&
+		    checkstate_delete(ws->p.cs, check_name(o), &err) == -1)
+			log_error("Check state not removed", "check", check_name(o),
+			    "err", err.msg);
+	}
+}
+
+int
+wdstate_load(struct wdstate *ws, struct wdconfig *wc, struct terr *err)
+{
+	static const struct tmpl_builtin *const builtins[] = {
+		&tmpl_builtin_tocsin, &tmpl_builtin_watchdog,
+	};
+	struct outbox_gen *g, *old;
+	struct tmpl_set	*tmpl;
+	struct wd_time	 now;
+
+	if ((tmpl = tmpl_set_for_config(wdconfig_config(wc), builtins, 2, err)) == NULL) {
+		wdconfig_free(wc);
+		return -1;
+	}
+	wd_time_now(&now);
+	/* Before the first load nothing else runs yet: no lock needed. */
+	if (ws->gen == NULL &&
+	    registry_restore(wdconfig_registry(wc), ws->p.cs, &now, err) == -1) {
+		tmpl_set_free(tmpl);
+		wdconfig_free(wc);
+		return -1;
+	}
+	if (outbox_load(ws->p.ob, wdconfig_config(wc), tmpl, wc, free_wdconfig, err) == -1)
+		return -1;
+	/* Loads are serialised by the caller (core/daemon), so this is the
+	 * generation just loaded. */
+	g = outbox_hold(ws->p.ob);
+	pthread_mutex_lock(&ws->mu);
+	old = ws->gen;
+	if (old != NULL) {
+		wd_time_now(&now);
+		carry_over(ws, wdconfig_registry(outbox_gen_owner(old)),
+		    wdconfig_registry(wc), &now);
+	}
+	ws->gen = g;
+	pthread_mutex_unlock(&ws->mu);
+	outbox_release(ws->p.ob, old);
+	changed(ws);
+	return 0;
+}
+
+bool
+wdstate_kind(struct wdstate *ws, const char *name, enum check_kind *kind)
+{
+	struct check	*c = NULL;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen != NULL &&
+	    (c = registry_find(wdconfig_registry(current(ws)), name)) != NULL)
+		*kind = check_conf(c)->kind;
+	pthread_mutex_unlock(&ws->mu);
+	return c != NULL;
+}
+
+enum wdstate_result
+wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
+    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
+    enum check_kind *actual, struct terr *err)
+{
+	enum wdstate_result	 res = WDSTATE_OK;
+	struct check_notif	 cn;
+	struct check		*c;
+	struct wd_time		 now;
+	int			 ev;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen == NULL ||
+	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL) {
+		res = WDSTATE_UNKNOWN;
+		goto out;
+	}
+	if (check_conf(c)->kind != want) {
+		*actual = check_conf(c)->kind;
+		res = WDSTATE_WRONG_KIND;
+		goto out;
+	}
+	wd_time_now(&now);
+	ev = check_signal(c, sig, &now, body, bodylen, reason, &cn);
+	if (apply(ws, c, ev, &cn, err) == -1)
+		res = WDSTATE_FAILED;
+ out:
+	pthread_mutex_unlock(&ws->mu);
+	if (res == WDSTATE_OK || res == WDSTATE_FAILED)
+		changed(ws);
+	return res;
+}
+
+enum wdstate_result
+wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err)
+{
+	enum wdstate_result	 res = WDSTATE_OK;
+	struct check		*c;
+	struct wd_time		 now;
+	int			 ev;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen == NULL ||
+	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL) {
+		res = WDSTATE_UNKNOWN;
+		goto out;
+	}
+	wd_time_now(&now);
+	ev = pause ? check_pause(c, &now) : check_resume(c, &now);
+	if (ev != 0) {
+		log_info(pause ? "Check paused" : "Check resumed", "check", name);
+		if (persist(ws, c, err) == -1)
+			res = WDSTATE_FAILED;
+	}
+ out:
+	pthread_mutex_unlock(&ws->mu);
+	if (res != WDSTATE_UNKNOWN)
+		changed(ws);
+	return res;
+}
+
+int64_t
+wdstate_tick(struct wdstate *ws)
+{
+	struct check_notif	 cn;
+	struct registry		*reg;
+	struct wd_time		 now;
+	struct terr		 err;
+	int64_t			 next;
+	size_t			 i;
+	int			 ev;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen == NULL) {
+		pthread_mutex_unlock(&ws->mu);
+		return CHECK_NEVER;
+	}
+	reg = wdconfig_registry(current(ws));
+	wd_time_now(&now);
+	for (i = 0; i < registry_count(reg); i++) {
+		ev = check_tick(registry_at(reg, i), &now, &cn);
+		(void)apply(ws, registry_at(reg, i), ev, &cn, &err);
+	}
+	next = registry_next_deadline(reg, NULL);
+	pthread_mutex_unlock(&ws->mu);
+	return next;
+}
+
+void
+wdstate_probes_free(struct wdstate_probe *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].fresh.prometheus_url);
+		free(p[i].fresh.query);
+	}
+	free(p);
+}
+
+int
+wdstate_probes(struct wdstate *ws, struct wdstate_probe **out, size_t *n, struct terr *err)
+{
+	const struct wdconfig_check *wcc;
+	struct wdstate_probe *v = NULL;
+	struct wdconfig	*wc;
+	size_t		 i, k = 0, cnt;
+
+	pthread_mutex_lock(&ws->mu);
+	wc = ws->gen ? current(ws) : NULL;
+	cnt = wc ? wdconfig_check_count(wc) : 0;
+	if (cnt > 0 && (v = calloc(cnt, sizeof(*v))) == NULL)
+		goto oom;
+	for (i = 0; i < cnt; i++) {
+		wcc = wdconfig_check_at(wc, i);
+		if (wcc->conf.kind != CHECK_FRESHNESS)
+			continue;
+		snprintf(v[k].name, sizeof(v[k].name), "%s", wcc->conf.name);
+		v[k].fresh = wcc->fresh;
+		v[k].fresh.prometheus_url = strdup(wcc->fresh.prometheus_url);
+		v[k].fresh.query = strdup(wcc->fresh.query);
+		k++;
+		if (v[k - 1].fresh.prometheus_url == NULL || v[k - 1].fresh.query == NULL)
+			goto oom;
+	}
+	pthread_mutex_unlock(&ws->mu);
+	*out = v;
+	*n = k;
+	return 0;
+ oom:
+	pthread_mutex_unlock(&ws->mu);
+	wdstate_probes_free(v, k);
+	return terr_set(err, "out of memory");
+}
+
+/* An RFC 3339 time (UTC, milliseconds), or JSON null for 0. */
+static json_t *
+jtime(int64_t wall_ms)
+{
+	struct tstamp	 t;
+	char		 s[48];
+
+	if (wall_ms == 0)
+		return json_null();
+	memset(&t, 0, sizeof(t));
+	t.sec = wall_ms / 1000;
+	t.nsec = (int32_t)(wall_ms % 1000) * 1000000;
+	snprintf(t.zone, sizeof(t.zone), "UTC");
+	tstamp_format_rfc3339(&t, s, sizeof(s));
+	return json_string(s);
+}
+
+/* A monotonic deadline as wall time, or null for none. */
+static json_t *
+jdeadline(int64_t mono, const struct wd_time *now)
+{
+	if (mono == CHECK_NEVER)
+		return json_null();
+	return jtime(now->wall_ms + (mono - now->mono_ms));
+}
+
+static json_t *
+check_json(const struct wdconfig_check *wcc, const struct check *c, const struct wd_time *now)
+{
+	struct check_record	 rec;
+	int64_t			 dur = check_last_duration(c);
+	json_t			*o;
+
+	check_snapshot(c, &rec);
+	o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+	    "name", rec.name,
+	    "kind", check_kind_name(wcc->conf.kind),
+	    "state", check_state_name(rec.state),
+	    "paused", rec.paused != 0,
+	    "receiver", wcc->receiver,
+	    "period_seconds", (double)wcc->conf.period_ms / 1000,
+	    "grace_seconds", (double)wcc->conf.grace_ms / 1000,
+	    "repeat_interval_seconds", (double)wcc->conf.repeat_ms / 1000,
+	    "last_ping", jtime(rec.last_success_wall_ms),
+	    "last_start", jtime(rec.last_start_wall_ms),
+	    "down_since", jtime(rec.down_since_wall_ms),
+	    "late_at", jdeadline(check_late_at(c), now),
+	    "next_deadline", jdeadline(check_deadline(c), now),
+	    "last_duration_seconds", dur >= 0 ? json_real((double)dur / 1000) : json_null(),
+	    "last_message", rec.last_message,
+	    "reason", rec.reason);
+	return o;
+}
+
+char *
+wdstate_checks_json(struct wdstate *ws)
+{
+	struct wdconfig	*wc;
+	struct wd_time	 now;
+	json_t		*root, *arr, *o;
+	char		*s = NULL;
+	size_t		 i;
+
+	if ((root = json_object()) == NULL || (arr = json_array()) == NULL ||
+	    json_object_set_new(root, "checks", arr) == -1) {
+		json_decref(root);
+		return NULL;
+	}
+	pthread_mutex_lock(&ws->mu);
+	wd_time_now(&now);
+	wc = ws->gen ? current(ws) : NULL;
+	for (i = 0; wc && i < wdconfig_check_count(wc); i++) {
+		o = check_json(wdconfig_check_at(wc, i),
+		    registry_at(wdconfig_registry(wc), i), &now);
+		if (o == NULL || json_array_append_new(arr, o) == -1)
+			goto out;
+	}
+	s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+ out:
+	pthread_mutex_unlock(&ws->mu);
+	json_decref(root);
+	return s;
+}
+
+int
+wdstate_write_metrics(struct wdstate *ws, struct buf *out)
+{
+	static const char *const cks[] = { "check", "kind", "state", NULL };
+	static const char *const ck[] = { "check", NULL };
+	struct metric	*m_state, *m_paused, *m_last, *m_late;
+	struct metrics	*m;
+	struct registry	*reg;
+	struct check	*c;
+	struct check_record rec;
+	struct wd_time	 now;
+	const char	*name, *kind;
+	int64_t		 late;
+	size_t		 i;
+	int		 s, rc = -1;
+
+	if ((m = metrics_new(0)) == NULL)
+		return -1;
+	m_state = metrics_gauge(m, "tocsin_watchdog_check_state",
+	    "1 for the state each check is in (new, up, late, down), 0 for the others.", cks);
+	m_paused = metrics_gauge(m, "tocsin_watchdog_check_paused",
+	    "Whether the check is paused.", ck);
+	m_last = metrics_gauge(m, "tocsin_watchdog_check_last_success_timestamp_seconds",
+	    "When the check last succeeded (ping, firing heartbeat, fresh value); 0: never.", ck);
+	m_late = metrics_gauge(m, "tocsin_watchdog_check_seconds_until_late",
+	    "Seconds until an up check is late; negative once it is. Only checks up or late and not paused.",
+	    ck);
+	if (m_state == NULL || m_paused == NULL || m_last == NULL || m_late == NULL)
+		goto out;
+	pthread_mutex_lock(&ws->mu);
+	wd_time_now(&now);
+	reg = ws->gen ? wdconfig_registry(current(ws)) : NULL;
+	for (i = 0; reg && i < registry_count(reg); i++) {
+		c = registry_at(reg, i);
+		check_snapshot(c, &rec);
+		name = check_name(c);
+		kind = check_kind_name(check_conf(c)->kind);
+		for (s = CHECK_NEW; s <= CHECK_DOWN; s++)
+			(void)metric_set(m_state, (const char *const[]){ name, kind,
+			    check_state_name((enum check_state)s) }, s == (int)rec.state);
+		(void)metric_set(m_paused, (const char *const[]){ name }, rec.paused != 0);
+		(void)metric_set(m_last, (const char *const[]){ name },
+		    (double)rec.last_success_wall_ms / 1000);
+		if ((late = check_late_at(c)) != CHECK_NEVER)
+			(void)metric_set(m_late, (const char *const[]){ name },
+			    (double)(late - now.mono_ms) / 1000);
+	}
+	pthread_mutex_unlock(&ws->mu);
+	rc = metrics_write(m, out);
+ out:
+	metrics_free(m);
+	return rc;
+}
