@@ -1,0 +1,256 @@
+/* wdapi.c: the watchdog's HTTP handlers (see wdapi.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "payload.h"
+#include "wdapi.h"
+
+/* A name from the URL as it may be echoed: check name characters only,
+ * others replaced, at most CHECK_NAME_MAX bytes, so an answer stays one
+ * line and quotes nothing odd. */
+static const char *
+shown(const char *s, char *out, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		out[i] = (s[i] >= 0x21 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\') ?
+		    s[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
+static void
+reply_unknown(struct httpd_req *req, const char *name)
+{
+	char	 b[CHECK_NAME_MAX + 1];
+
+	httpd_reply_text(req, 404, "unknown check \"%s\"", shown(name, b, sizeof(b)));
+}
+
+/* Where a check of each kind is fed, for the 409's hint. */
+static void
+reply_wrong_kind(struct httpd_req *req, const char *name, enum check_kind kind,
+    const char *asked)
+{
+	switch (kind) {
+	case CHECK_HEARTBEAT:
+		httpd_reply_text(req, 409, "check \"%s\" is a heartbeat check, not a %s "
+		    "check: Alertmanager posts to /heartbeat/%s", name, asked, name);
+		break;
+	case CHECK_PING:
+		httpd_reply_text(req, 409, "check \"%s\" is a ping check, not a %s "
+		    "check: ping /ping/%s", name, asked, name);
+		break;
+	case CHECK_FRESHNESS:
+		httpd_reply_text(req, 409, "check \"%s\" is a freshness check, not a %s "
+		    "check: it is fed by its Prometheus query", name, asked);
+		break;
+	}
+}
+
+/* The reason as one line of an answer. */
+static const char *
+one_line(char *s)
+{
+	char	*p;
+
+	for (p = s; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return s;
+}
+
+static void
+reply_signal(struct httpd_req *req, enum wdstate_result res, const char *name,
+    enum check_kind actual, const char *asked, struct terr *err)
+{
+	switch (res) {
+	case WDSTATE_OK:
+		httpd_reply_text(req, 200, "OK");
+		break;
+	case WDSTATE_UNKNOWN:
+		reply_unknown(req, name);
+		break;
+	case WDSTATE_WRONG_KIND:
+		reply_wrong_kind(req, name, actual, asked);
+		break;
+	case WDSTATE_FAILED:
+		httpd_reply_text(req, 503, "check \"%s\": %s", name, one_line(err->msg));
+		break;
+	}
+}
+
+/* Alertmanager sends application/json; a missing type is fine too (curl). */
+static int
+content_type_ok(const char *ct)
+{
+	size_t	 n = strlen("application/json");
+
+	if (ct == NULL || *ct == '\0')
+		return 1;
+	if (strncasecmp(ct, "application/json", n) != 0)
+		return 0;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+static void
+handle_heartbeat(struct httpd_req *req, void *arg)
+{
+	struct wdstate		*ws = arg;
+	const char		*name = httpd_req_rest(req), *body;
+	struct notification	*n;
+	enum check_kind		 kind;
+	enum wdstate_result	 res;
+	struct terr		 err;
+	size_t			 len, i, firing = 0;
+
+	if (strchr(name, '/') != NULL || !wdstate_kind(ws, name, &kind)) {
+		reply_unknown(req, name);
+		return;
+	}
+	if (kind != CHECK_HEARTBEAT) {
+		reply_wrong_kind(req, name, kind, "heartbeat");
+		return;
+	}
+	if (!content_type_ok(httpd_req_header(req, "Content-Type"))) {
+		httpd_reply_text(req, 415, "unsupported Content-Type, want application/json");
+		return;
+	}
+	body = httpd_req_body(req, &len);
+	if ((n = payload_parse(body, len, &err)) == NULL) {
+		httpd_reply_text(req, 400, "%s", err.msg);
+		return;
+	}
+	for (i = 0; i < n->nalerts; i++)
+		if (n->alerts[i].status == ALERT_FIRING)
+			firing++;
+	notification_free(n);
+	/* A resolved Watchdog alert means its rule stopped firing: that is
+	 * the silence the check is for, never a sign of life. 200 all the
+	 * same, so Alertmanager does not retry it. */
+	if (firing == 0) {
+		log_debug("Heartbeat without a firing alert not counted", "check", name);
+		httpd_reply_text(req, 200, "OK (no firing alert: not counted as a heartbeat)");
+		return;
+	}
+	res = wdstate_signal(ws, name, CHECK_HEARTBEAT, CHECK_SIG_SUCCESS, NULL, 0, NULL,
+	    &kind, &err);
+	reply_signal(req, res, name, kind, "heartbeat", &err);
+}
+
+static void
+handle_ping(struct httpd_req *req, void *arg)
+{
+	struct wdstate		*ws = arg;
+	const char		*rest = httpd_req_rest(req), *slash, *suffix, *body;
+	char			 name[CHECK_NAME_MAX + 2], reason[48], *end;
+	enum check_signal_kind	 sig = CHECK_SIG_SUCCESS;
+	const char		*why = NULL;
+	enum check_kind		 kind;
+	enum wdstate_result	 res;
+	struct terr		 err;
+	size_t			 len, nl;
+	long			 code;
+
+	slash = strchr(rest, '/');
+	nl = slash ? (size_t)(slash - rest) : strlen(rest);
+	if (nl >= sizeof(name) - 1) {
+		reply_unknown(req, rest);
+		return;
+	}
+	memcpy(name, rest, nl);
+	name[nl] = '\0';
+	suffix = slash ? slash + 1 : "";
+	if (*suffix == '\0')
+		sig = CHECK_SIG_SUCCESS;
+	else if (strcmp(suffix, "start") == 0)
+		sig = CHECK_SIG_START;
+	else if (strcmp(suffix, "fail") == 0) {
+		sig = CHECK_SIG_FAIL;
+		why = "failure reported (/fail)";
+	} else if (strspn(suffix, "0123456789") == strlen(suffix) && strlen(suffix) <= 9) {
+		code = strtol(suffix, &end, 10);
+		if (code > 255) {
+			httpd_reply_text(req, 400, "exit status must be 0-255, got %ld", code);
+			return;
+		}
+		if (code != 0) {
+			sig = CHECK_SIG_FAIL;
+			snprintf(reason, sizeof(reason), "exit status %ld", code);
+			why = reason;
+		}
+	} else {
+		httpd_reply_text(req, 404, "unknown ping endpoint: want /ping/<name>, "
+		    "/ping/<name>/start, /ping/<name>/fail or /ping/<name>/<0-255>");
+		return;
+	}
+	if (strcmp(httpd_req_method(req), "POST") == 0)
+		body = httpd_req_body(req, &len);
+	else {
+		/* Each ping replaces the last message, as Healthchecks shows
+		 * the last ping's body; a GET has none. */
+		body = "";
+		len = 0;
+	}
+	res = wdstate_signal(ws, name, CHECK_PING, sig, body, len, why, &kind, &err);
+	reply_signal(req, res, name, kind, "ping", &err);
+}
+
+static void
+handle_checks(struct httpd_req *req, void *arg)
+{
+	char	*json;
+
+	if ((json = wdstate_checks_json(arg)) == NULL) {
+		httpd_reply_text(req, 500, "out of memory");
+		return;
+	}
+	httpd_reply(req, 200, "application/json", json, strlen(json));
+	free(json);
+}
+
+/* POST /api/v1/checks/<name>/pause or /resume. */
+static void
+handle_check_action(struct httpd_req *req, void *arg)
+{
+	const char		*rest = httpd_req_rest(req), *slash;
+	char			 name[CHECK_NAME_MAX + 2];
+	enum wdstate_result	 res;
+	struct terr		 err;
+	size_t			 nl;
+	bool			 pause;
+
+	if ((slash = strchr(rest, '/')) == NULL ||
+	    (strcmp(slash, "/pause") != 0 && strcmp(slash, "/resume") != 0)) {
+		httpd_reply_text(req, 404, "want /api/v1/checks/<name>/pause or /resume");
+		return;
+	}
+	pause = strcmp(slash, "/pause") == 0;
+	nl = (size_t)(slash - rest);
+	if (nl >= sizeof(name) - 1) {
+		reply_unknown(req, rest);
+		return;
+	}
+	memcpy(name, rest, nl);
+	name[nl] = '\0';
+	res = wdstate_pause(arg, name, pause, &err);
+	reply_signal(req, res, name, CHECK_PING, "", &err);
+}
+
+int
+wdapi_register(struct httpd *h, struct wdstate *ws)
+{
+	if (httpd_handle(h, "POST", "/heartbeat/", true, "/heartbeat/{check}",
+	    handle_heartbeat, ws) == -1 ||
+	    httpd_handle(h, "GET", "/ping/", true, "/ping/{check}", handle_ping, ws) == -1 ||
+	    httpd_handle(h, "POST", "/ping/", true, "/ping/{check}", handle_ping, ws) == -1 ||
+	    httpd_handle(h, "GET", "/api/v1/checks", false, NULL, handle_checks, ws) == -1 ||
+	    httpd_handle(h, "POST", "/api/v1/checks/", true, "/api/v1/checks/{check}/{action}",
+	    handle_check_action, ws) == -1)
+		return -1;
+	return 0;
+}
