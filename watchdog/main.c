@@ -1,0 +1,14 @@
+/* main.c: tocsin-watchdog's entry point; picks the subcommand or runs the
+ * daemon. */
+#include <string.h>
+
+#include "wdcli.h"
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "check-config") == 0)
+		return wd_cmd_check_config(argc - 1, argv + 1);
+	/* Everything else, --help and --version included, is the daemon's. */
+	return wd_cmd_serve(argc, argv);
+}
