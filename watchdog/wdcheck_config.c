@@ -4,12 +4,19 @@
  * file failed. */
 #include <sys/stat.h>
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include "flags.h"
 #include "tmpl.h"
 #include "wdcli.h"
 #include "wdconfig.h"
+
+#define CHECK_USAGE "tocsin-watchdog check-config [<check-files>...]\n\n" \
+	"Validates tocsin-watchdog configuration files and the templates they " \
+	"load; without files it reads standard input."
 
 /* Loads the config's template files like the daemon (after its own), so a
  * file that does not parse fails here and not at start-up. */
@@ -67,25 +74,47 @@ int
 wd_cmd_check_config(int argc, char **argv)
 {
 	const char	*stdin_path[] = { "/dev/stdin" };
-	const char	*const *files = (const char *const *)argv + 1;
+	const char	*const *files;
+	bool		 help = false, help_man = false;
+	const struct flag flags[] = {
+		{ "help", FLAG_BOOL, &help, "Show help.", NULL },
+		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	struct flag_list pos = { NULL, 0 };
+	struct terr	 err;
 	struct stat	 st;
-	int		 i, n = argc - 1, failed = 0;
+	int		 i, n, failed = 0, rc = 1;
 
+	if (flags_parse(flags, argc, argv, &pos, &err) == -1) {
+		fprintf(stderr, "tocsin-watchdog: error: %s, try --help\n", err.msg);
+		return 1;
+	}
+	if (help || help_man) {
+		if (help_man)
+			flags_man_command(stdout, CHECK_USAGE, flags);
+		else
+			flags_usage(CHECK_USAGE, flags);
+		rc = 0;
+		goto out;
+	}
+	files = pos.v;
+	n = pos.n;
 	for (i = 0; i < n; i++)
 		if (stat(files[i], &st) == -1) {
 			fprintf(stderr, "tocsin-watchdog: error: path '%s' does not exist\n",
 			    files[i]);
-			return 1;
+			goto out;
 		} else if (S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "tocsin-watchdog: error: '%s' is a directory\n",
 			    files[i]);
-			return 1;
+			goto out;
 		}
 	if (n == 0) {
 		if (isatty(STDIN_FILENO)) {
 			fprintf(stderr, "tocsin-watchdog: error: Failed to read from "
 			    "standard input\n");
-			return 1;
+			goto out;
 		}
 		files = stdin_path;
 		n = 1;
@@ -96,7 +125,10 @@ wd_cmd_check_config(int argc, char **argv)
 	if (failed > 0) {
 		fprintf(stderr, "tocsin-watchdog: error: failed to validate %d file(s)\n\n",
 		    failed);
-		return 1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+ out:
+	free(pos.v);
+	return rc;
 }

@@ -94,13 +94,19 @@ parse_size(const char *flag, const char *v, unsigned long long max,
 	return 0;
 }
 
+/* --help, or with man its section of --help-man's page. */
 static void
-usage(const struct flag *flags)
+usage(const struct flag *flags, bool man)
 {
-	flags_usage("tocsin-watchdog --config.file=FILE [<flags>]\n"
+	static const char text[] = "tocsin-watchdog --config.file=<file> [<flags>]\n"
 	    "       tocsin-watchdog check-config <file>...\n\n"
-	    "A dead-man's switch for the monitoring itself: notifies when heartbeats,\n"
-	    "pings or fresh metrics stop, and again when they return", flags);
+	    "A dead-man's switch for the monitoring itself: notifies when heartbeats, "
+	    "pings or fresh metrics stop, and again when they return";
+
+	if (man)
+		flags_man_command(stdout, text, flags);
+	else
+		flags_usage(text, flags);
 }
 
 static int
@@ -119,7 +125,7 @@ wd_cmd_serve(int argc, char **argv)
 	const char	*config_file = NULL, *listen = "127.0.0.1:9097", *storage = "data/";
 	const char	*web_file = NULL, *level = "info", *format = "logfmt";
 	const char	*max_body_s = NULL;
-	bool		 help = false, version = false, tls;
+	bool		 help = false, help_man = false, version = false, tls;
 	const struct flag flags[] = {
 		{ "config.file", FLAG_STRING, &config_file,
 		  "tocsin-watchdog configuration file name (required).", "FILE" },
@@ -139,6 +145,7 @@ wd_cmd_serve(int argc, char **argv)
 		{ "log.format", FLAG_STRING, &format,
 		  "Output format of log messages. One of: [logfmt, json]", "logfmt" },
 		{ "help", FLAG_BOOL, &help, "Show help.", NULL },
+		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
 		{ "version", FLAG_BOOL, &version, "Show application version.", NULL },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
@@ -164,8 +171,8 @@ wd_cmd_serve(int argc, char **argv)
 		fprintf(stderr, "tocsin-watchdog: error: %s, try --help\n", err.msg);
 		goto out;
 	}
-	if (help) {
-		usage(flags);
+	if (help || help_man) {
+		usage(flags, help_man);
 		rc = 0;
 		goto out;
 	}
