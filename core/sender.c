@@ -144,6 +144,38 @@ sender_filter_resolved(const struct notification *n, bool send_resolved,
 }
 
 void
+sender_first_line(const char *s, size_t len, char *out, size_t outlen)
+{
+	const char	*end = s + len, *eol;
+	size_t		 n, cut;
+
+	out[0] = '\0';
+	/* Skip blank lines and leading white space. */
+	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		s++;
+	eol = memchr(s, '\n', (size_t)(end - s));
+	n = (size_t)((eol != NULL ? eol : end) - s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n >= outlen) {
+		/* Back to the start of a UTF-8 character, leaving room for
+		 * the marker. */
+		cut = outlen - 4;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(out, s, cut);
+		memcpy(out + cut, "...", 4);
+		n = cut;
+	} else {
+		memcpy(out, s, n);
+		out[n] = '\0';
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = ' ';
+}
+
+void
 sender_url_digest(const char *url, char out[17])
 {
 	unsigned char	 d[32];

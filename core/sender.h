@@ -121,6 +121,13 @@ struct sender_ops {
 	 * returns how many of w[0..max-1] it filled. */
 	size_t	(*limits)(const char *dest, const struct sender_limits *lim,
 		    struct rl_want *w, size_t max);
+	/* What a stored payload is about, as its recipient would see it
+	 * first (Telegram's first line, Slack's title, the e-mail's
+	 * Subject, a webhook's alert names), as one line of text into out
+	 * (sender_first_line); "" when the payload says nothing usable. For
+	 * the dead-letter report, which has only the stored message. */
+	void	(*describe)(const void *payload, size_t len, char *out,
+		    size_t outlen);
 };
 
 extern const struct sender_ops sender_telegram_ops;
@@ -143,6 +150,11 @@ int	sender_lookup(const struct receiver *r, const char *integration,
  * caller frees with notification_free. -1 when memory runs out. */
 int	sender_filter_resolved(const struct notification *n, bool send_resolved,
 	    struct notification **out, struct terr *err) WARN_UNUSED;
+
+/* The first line of s[0..len-1] that holds more than white space, trimmed,
+ * control characters as spaces, into out (outlen > 4): cut at a UTF-8
+ * character boundary and ended with "..." when it does not fit. */
+void	sender_first_line(const char *s, size_t len, char *out, size_t outlen);
 
 /* A short stable hex digest (16 characters) of a secret URL, for destination
  * keys: two configs with the same URL share a destination, and the URL

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -300,9 +301,52 @@ email_limits(const char *dest, const struct sender_limits *lim,
 	return 0;
 }
 
+/* The Subject header as stored, continuation lines unfolded (an RFC 2047
+ * encoded subject stays encoded). */
+static void
+email_describe(const void *payload, size_t len, char *out, size_t outlen)
+{
+	const char	*from, *to, *msg, *p, *v, *next;
+	char		*copy;
+	size_t		 msglen;
+	struct buf	 b;
+
+	out[0] = '\0';
+	if ((copy = email_parse_payload(payload, len, &from, &to, &msg,
+	    &msglen)) == NULL)
+		return;
+	buf_init(&b, 0);
+	/* The header ends at the first empty line. */
+	for (p = msg; *p != '\0' && *p != '\r' && *p != '\n'; p = next) {
+		next = p + strcspn(p, "\n");
+		next += *next != '\0';
+		if (strncasecmp(p, "Subject:", 8) != 0)
+			continue;
+		v = p + 8;
+		/* Continuation lines start with white space. */
+		while (*next == ' ' || *next == '\t') {
+			next += strcspn(next, "\n");
+			next += *next != '\0';
+		}
+		if (buf_add(&b, v, (size_t)(next - v)) == -1)
+			goto out;
+		break;
+	}
+	/* Unfolded: the line breaks between the pieces become spaces. */
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == '\r' || b.data[i] == '\n')
+			b.data[i] = ' ';
+	if (b.len > 0)
+		sender_first_line(buf_str(&b), b.len, out, outlen);
+ out:
+	buf_free(&b);
+	free(copy);
+}
+
 const struct sender_ops sender_email_ops = {
 	.name = "email",
 	.render = email_render,
 	.send = email_send,
 	.limits = email_limits,
+	.describe = email_describe,
 };

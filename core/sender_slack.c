@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "httpclient.h"
 #include "jsonw.h"
@@ -288,9 +290,50 @@ slack_limits(const char *dest, const struct sender_limits *lim,
 	return 1;
 }
 
+/* The first attachment's title (else its fallback, else the message's
+ * text), with Slack's three escapes undone. */
+static void
+slack_describe(const void *payload, size_t len, char *out, size_t outlen)
+{
+	static const char *const keys[] = { "title", "fallback", "text" };
+	json_t		*root, *att;
+	const char	*s = NULL;
+	char		*w;
+	size_t		 i;
+
+	out[0] = '\0';
+	if ((root = json_loadb(payload, len, 0, NULL)) == NULL)
+		return;
+	att = json_array_get(json_object_get(root, "attachments"), 0);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && (s == NULL || *s == '\0'); i++)
+		s = json_string_value(json_object_get(att, keys[i]));
+	if (s == NULL || *s == '\0')
+		s = json_string_value(json_object_get(root, "text"));
+	if (s != NULL) {
+		sender_first_line(s, strlen(s), out, outlen);
+		/* In place: each escape is longer than what it stands for. */
+		for (w = out, s = out; *s != '\0'; w++) {
+			if (strncmp(s, "&amp;", 5) == 0) {
+				*w = '&';
+				s += 5;
+			} else if (strncmp(s, "&lt;", 4) == 0) {
+				*w = '<';
+				s += 4;
+			} else if (strncmp(s, "&gt;", 4) == 0) {
+				*w = '>';
+				s += 4;
+			} else
+				*w = *s++;
+		}
+		*w = '\0';
+	}
+	json_decref(root);
+}
+
 const struct sender_ops sender_slack_ops = {
 	.name = "slack",
 	.render = slack_render,
 	.send = slack_send,
 	.limits = slack_limits,
+	.describe = slack_describe,
 };

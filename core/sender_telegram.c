@@ -364,9 +364,35 @@ tg_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
 	return n;
 }
 
+/* The text as the chat shows it: markup removed, and for a later part of a
+ * split message the "(i/n)" line skipped. */
+static void
+tg_describe(const void *payload, size_t len, char *out, size_t outlen)
+{
+	struct tg_msg	 m;
+	char		*text, *plain = NULL;
+	const char	*s;
+	size_t		 n;
+
+	out[0] = '\0';
+	if (tg_parse_payload(payload, len, &m, &text) == -1)
+		return;
+	s = text;
+	if (strcmp(m.parse_mode, "HTML") == 0 &&
+	    (plain = tgtext_html_to_plain(text)) != NULL)
+		s = plain;
+	n = strspn(s + (s[0] == '(' ? 1 : 0), "0123456789/");
+	if (s[0] == '(' && n > 0 && s[n + 1] == ')' && s[n + 2] == '\n')
+		s += n + 3;
+	sender_first_line(s, strlen(s), out, outlen);
+	free(plain);
+	free(text);
+}
+
 const struct sender_ops sender_telegram_ops = {
 	.name = "telegram",
 	.render = tg_render,
 	.send = tg_send,
 	.limits = tg_limits,
+	.describe = tg_describe,
 };

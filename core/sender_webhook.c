@@ -92,9 +92,43 @@ wh_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
 	return 1;
 }
 
+/* The alert names of the forwarded notification, each once, in order. */
+static void
+wh_describe(const void *payload, size_t len, char *out, size_t outlen)
+{
+	struct notification	*n;
+	struct terr		 err;
+	struct buf		 b;
+	const char		*name;
+	size_t			 i, k;
+
+	out[0] = '\0';
+	if ((n = payload_parse(payload, len, &err)) == NULL)
+		return;
+	buf_init(&b, 0);
+	for (i = 0; i < n->nalerts; i++) {
+		if ((name = kv_get(&n->alerts[i].labels, "alertname")) == NULL)
+			continue;
+		for (k = 0; k < i; k++)
+			if (kv_get(&n->alerts[k].labels, "alertname") != NULL &&
+			    strcmp(kv_get(&n->alerts[k].labels, "alertname"), name) == 0)
+				break;
+		if (k < i)
+			continue;
+		if ((b.len > 0 && buf_adds(&b, ", ") == -1) || buf_adds(&b, name) == -1)
+			goto out;
+	}
+	if (b.len > 0)
+		sender_first_line(buf_str(&b), b.len, out, outlen);
+ out:
+	buf_free(&b);
+	notification_free(n);
+}
+
 const struct sender_ops sender_webhook_ops = {
 	.name = "webhook",
 	.render = wh_render,
 	.send = wh_send,
 	.limits = wh_limits,
+	.describe = wh_describe,
 };
