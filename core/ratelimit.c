@@ -1,4 +1,6 @@
 /* ratelimit.c: token buckets with an injected clock (see ratelimit.h). */
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,6 +21,40 @@ struct ratelimit {
 	struct bucket	*b;
 	size_t		 n, alloc;
 };
+
+int
+rl_rate_parse(const char *s, struct rl_rate *out, struct terr *err)
+{
+	char	*end;
+	double	 n, per;
+
+	if (strcmp(s, "0") == 0) {
+		out->per_sec = 0;
+		out->burst = 1;
+		return 0;
+	}
+	/* strtod would take "inf", "nan", hex and leading space: digits only. */
+	if (s[strspn(s, "0123456789.")] != '/' || !isdigit((unsigned char)s[0]))
+		goto bad;
+	errno = 0;
+	n = strtod(s, &end);
+	if (errno != 0 || *end != '/' || !(n > 0) || n > 1e6)
+		goto bad;
+	if (strcmp(end, "/s") == 0)
+		per = 1;
+	else if (strcmp(end, "/m") == 0)
+		per = 60;
+	else if (strcmp(end, "/h") == 0)
+		per = 3600;
+	else
+		goto bad;
+	out->per_sec = n / per;
+	out->burst = n < 1 ? 1 : floor(n);
+	return 0;
+ bad:
+	return terr_set(err, "want a rate such as 1/s, 20/m or 100/h, or 0 for no "
+	    "limit, got \"%s\"", s);
+}
 
 struct ratelimit *
 ratelimit_new(rl_clock_fn clock, void *arg)

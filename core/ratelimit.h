@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 /* Milliseconds on any monotonic-enough scale. */
 typedef int64_t (*rl_clock_fn)(void *arg);
 
@@ -22,6 +24,15 @@ struct rl_want {
 	struct rl_rate	rate;
 	bool		shared;		/* used by many destinations at once (a bot) */
 };
+
+/*
+ * Parses a rate as an operator writes it: "N/s", "N/m" or "N/h" with N a
+ * positive number (20/m, 0.5/s), or "0" for no limit. The bucket holds N
+ * (at least 1): a service that allows N per period allows them at once, as
+ * Telegram's 20 per minute per group and 30 per second per bot do. -1 with
+ * err set (without the flag's name, which the caller adds).
+ */
+int	rl_rate_parse(const char *s, struct rl_rate *out, struct terr *err) WARN_UNUSED;
 
 struct ratelimit;
 
