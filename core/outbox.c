@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadletter.h"
 #include "dispatcher.h"
 #include "log.h"
 #include "outbox.h"
@@ -42,6 +43,9 @@ struct outbox {
 	char			*storage_path;
 	int64_t			 retention_ms;
 	int64_t			 backoff_max_ms;
+	int64_t			 retry_budget_ms;
+	struct sender_limits	 limits;
+	char			*dead_letter;	/* NULL: none */
 	pthread_t		 hk;
 	bool			 hk_running;
 	bool			 stopping;	/* under mu */
@@ -146,6 +150,16 @@ outbox_open(const struct outbox_params *p, struct terr *err)
 	pthread_cond_init(&ob->cv, NULL);
 	ob->metrics = p->metrics;
 	ob->backoff_max_ms = p->backoff_max_ms;
+	ob->retry_budget_ms = p->retry_budget_ms;
+	if (p->limits != NULL)
+		ob->limits = *p->limits;
+	else
+		sender_limits_default(&ob->limits);
+	if (p->dead_letter_receiver != NULL &&
+	    (ob->dead_letter = strdup(p->dead_letter_receiver)) == NULL) {
+		terr_set(err, "out of memory");
+		goto fail;
+	}
 	ob->retention_ms = p->retention_ms > 0 ? p->retention_ms : DEFAULT_RETENTION_MS;
 	ob->m_queue = metrics_gauge(p->metrics, "tocsin_queue_messages",
 	    "Messages in the delivery queue, by state.",
@@ -236,6 +250,54 @@ outbox_ready(struct outbox *ob)
 	return ready;
 }
 
+/*
+ * The dispatcher calls this (from a worker, or its own thread for a message
+ * whose receiver left the configuration) for every message it marked dead,
+ * after logging and counting it. The report renders with the newest
+ * generation, which outbox_load guarantees has the receiver. A report that
+ * cannot be stored is logged: the dead message itself stays in the queue
+ * for `queue list` either way.
+ */
+static void
+on_dead(void *arg, const struct store_entry *e, const char *why)
+{
+	struct outbox		*ob = arg;
+	struct outbox_gen	*g;
+	const struct receiver	*to;
+	struct sender_render_ctx ctx;
+	struct terr		 err;
+	char			 id[32];
+
+	if (ob->dead_letter == NULL)
+		return;
+	snprintf(id, sizeof(id), "%lld", (long long)e->id);
+	if (strcmp(e->receiver, ob->dead_letter) == 0) {
+		/* Reporting it to itself could only fail again, forever. */
+		log_error("Dead message of the dead-letter receiver; not reported",
+		    "id", id, "receiver", e->receiver, "integration", e->integration);
+		return;
+	}
+	if ((g = outbox_hold(ob)) == NULL)
+		return;
+	if ((to = config_receiver(g->cfg, ob->dead_letter)) == NULL) {
+		log_error("Dead-letter receiver not configured; dead message not reported",
+		    "id", id, "dead_letter_receiver", ob->dead_letter);
+		goto out;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.tmpl = g->tmpl;
+	if (deadletter_enqueue(ob->store, to, &ctx, e, why, store_now(ob->store),
+	    &err) == -1)
+		log_error("Cannot queue the dead-letter report", "id", id,
+		    "dead_letter_receiver", ob->dead_letter, "err", err.msg);
+	else
+		log_info("Dead message reported", "id", id, "receiver", e->receiver,
+		    "integration", e->integration, "dead_letter_receiver",
+		    ob->dead_letter);
+ out:
+	outbox_release(ob, g);
+}
+
 static struct dispatcher *
 start_dispatcher(struct outbox *ob, const struct config *cfg, struct terr *err)
 {
@@ -246,6 +308,10 @@ start_dispatcher(struct outbox *ob, const struct config *cfg, struct terr *err)
 	dp.cfg = cfg;
 	dp.memo_dir = ob->storage_path;
 	dp.metrics = ob->metrics;
+	dp.limits = &ob->limits;
+	dp.on_dead = on_dead;
+	dp.on_dead_arg = ob;
+	dp.backoff.budget_ms = ob->retry_budget_ms;
 	dp.backoff.cap_ms = ob->backoff_max_ms;
 	/* A cap below the first ceiling lowers that too. */
 	if (ob->backoff_max_ms > 0 && ob->backoff_max_ms < BACKOFF_DEFAULT_BASE_MS)
@@ -260,6 +326,14 @@ outbox_load(struct outbox *ob, const struct config *cfg, struct tmpl_set *tmpl,
 	struct outbox_gen	*g, *old;
 	struct dispatcher	*d;
 
+	if (ob->dead_letter != NULL && config_receiver(cfg, ob->dead_letter) == NULL) {
+		terr_set(err, "--dead-letter.receiver: no receiver named \"%s\" in the "
+		    "configuration", ob->dead_letter);
+		tmpl_set_free(tmpl);
+		if (owner_free)
+			owner_free(owner);
+		return -1;
+	}
 	if ((g = calloc(1, sizeof(*g))) == NULL) {
 		tmpl_set_free(tmpl);
 		if (owner_free)
@@ -350,6 +424,7 @@ outbox_free(struct outbox *ob)
 	pthread_cond_destroy(&ob->cv);
 	pthread_mutex_destroy(&ob->mu);
 	pthread_mutex_destroy(&ob->gen_mu);
+	free(ob->dead_letter);
 	free(ob->storage_path);
 	free(ob);
 }

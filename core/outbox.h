@@ -14,6 +14,7 @@
 #include "config.h"
 #include "err.h"
 #include "metrics.h"
+#include "sender.h"
 #include "store.h"
 
 struct tmpl_set;
@@ -28,6 +29,13 @@ struct outbox_params {
 	int64_t		 retention_ms;	/* delivered and dead kept this long; 0: 120h */
 	int64_t		 max_bytes;	/* store size cap (store_set_max_size); 0: none */
 	int64_t		 backoff_max_ms; /* longest retry wait; 0: the dispatcher's default */
+	int64_t		 retry_budget_ms; /* a failing message is given up this long
+					 * after acceptance; 0: 24h */
+	const struct sender_limits *limits; /* copied; NULL: sender_limits_default */
+	/* Every message that goes dead (but this receiver's own) is reported
+	 * to it (core/deadletter.h); each loaded config must have it. NULL:
+	 * dead messages are only logged and counted. Copied. */
+	const char	*dead_letter_receiver;
 	struct metrics	*metrics;	/* borrowed; registers tocsin_queue_messages{state} */
 };
 
@@ -46,8 +54,9 @@ struct store *outbox_store(struct outbox *ob);
  * owner, freed (tmpl_set_free, then owner_free(owner)) when its last holder
  * lets go: cfg must live as long as owner (the relay passes the config
  * itself, the watchdog the wdconfig that contains it). On failure (memory,
- * the dispatcher cannot start) tmpl and owner are freed too, and the running
- * generation stays.
+ * the dispatcher cannot start, no receiver named by dead_letter_receiver:
+ * `--dead-letter.receiver: no receiver named "x" in the configuration`)
+ * tmpl and owner are freed too, and the running generation stays.
  */
 int	outbox_load(struct outbox *ob, const struct config *cfg, struct tmpl_set *tmpl,
 	    void *owner, void (*owner_free)(void *), struct terr *err) WARN_UNUSED;

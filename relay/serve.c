@@ -17,6 +17,7 @@
 #include "intake.h"
 #include "log.h"
 #include "metrics.h"
+#include "policy.h"
 #include "runtime.h"
 #include "webconfig.h"
 
@@ -130,6 +131,8 @@ cmd_serve(int argc, char **argv)
 	const char	*max_body_s = NULL, *dedup_s = "5m", *max_store_s = NULL;
 	const char	*backoff_s = "5m";
 	bool		 help = false, help_man = false, version = false, tls = false;
+	struct policy_flags pol;
+	struct sender_limits limits;
 	const struct flag flags[] = {
 		{ "config.file", FLAG_STRING, &config_file,
 		  "tocsin configuration file name (default: the embedded etc/default.yml).", "FILE" },
@@ -143,10 +146,30 @@ cmd_serve(int argc, char **argv)
 		{ "storage.max-bytes", FLAG_STRING, &max_store_s,
 		  "Largest size of the delivery queue's database; beyond it intake answers 503 (default: no limit).",
 		  "BYTES" },
+		{ "storage.retention", FLAG_STRING, &pol.retention,
+		  "How long delivered and dead messages are kept.", POLICY_DEFAULT_RETENTION },
 		{ "dedup.window", FLAG_STRING, &dedup_s,
 		  "A notification identical to one accepted within this duration is not sent again.", "5m" },
 		{ "delivery.backoff-max", FLAG_STRING, &backoff_s,
 		  "Longest wait between two attempts at a failing destination.", "5m" },
+		{ "delivery.retry-budget", FLAG_STRING, &pol.retry_budget,
+		  "A message still failing this long after it was accepted is given up (dead).",
+		  POLICY_DEFAULT_RETRY_BUDGET },
+		{ "dead-letter.receiver", FLAG_STRING, &pol.dead_letter,
+		  "Receiver that gets a TocsinDeliveryFailed notification for every message given up (default: none).",
+		  "NAME" },
+		{ "ratelimit.telegram-chat", FLAG_STRING, &pol.rl_telegram_chat,
+		  "Messages per Telegram chat (N/s, N/m or N/h; 0: no limit).",
+		  POLICY_DEFAULT_TELEGRAM_CHAT },
+		{ "ratelimit.telegram-group", FLAG_STRING, &pol.rl_telegram_group,
+		  "Messages per Telegram group chat, on top of the chat limit.",
+		  POLICY_DEFAULT_TELEGRAM_GROUP },
+		{ "ratelimit.telegram-bot", FLAG_STRING, &pol.rl_telegram_bot,
+		  "Messages per Telegram bot, all chats together.", POLICY_DEFAULT_TELEGRAM_BOT },
+		{ "ratelimit.slack", FLAG_STRING, &pol.rl_slack,
+		  "Messages per Slack webhook URL.", POLICY_DEFAULT_SLACK },
+		{ "ratelimit.webhook", FLAG_STRING, &pol.rl_webhook,
+		  "Messages per webhook URL.", POLICY_DEFAULT_WEBHOOK },
 		{ "log.level", FLAG_STRING, &level,
 		  "Only log messages with the given severity or above. One of: [debug, info, warn, error]",
 		  "info" },
@@ -174,6 +197,8 @@ cmd_serve(int argc, char **argv)
 	int		 rc = 1;
 
 	memset(&s, 0, sizeof(s));
+	memset(&rp, 0, sizeof(rp));
+	policy_init(&pol);
 	if (flags_parse(flags, argc, argv, &pos, &err) == -1) {
 		fprintf(stderr, "tocsin-relay: error: %s, try --help\n", err.msg);
 		goto out;
@@ -211,6 +236,10 @@ cmd_serve(int argc, char **argv)
 		    backoff_ms == 0 ? "must not be zero" : err.msg);
 		goto out;
 	}
+	if (policy_apply(&pol, &rp.outbox, &limits, &err) == -1) {
+		fprintf(stderr, "tocsin-relay: error: %s\n", err.msg);
+		goto out;
+	}
 	log_setup(ll, lf);
 	daemon_block_signals();
 	log_info("Starting tocsin-relay", "version", TOCSIN_VERSION);
@@ -237,7 +266,6 @@ cmd_serve(int argc, char **argv)
 		log_error("Cannot set up", "err", err.msg);
 		goto out;
 	}
-	memset(&rp, 0, sizeof(rp));
 	rp.outbox.storage_path = storage;
 	rp.outbox.max_bytes = (int64_t)max_store;
 	rp.outbox.backoff_max_ms = backoff_ms;

@@ -128,6 +128,50 @@ test_outbox_held_generation_outlives_reload(void **state)
 	rm_dir(dir);
 }
 
+/* Every generation must have the dead-letter receiver: a start or reload
+ * without it is refused, naming the flag, and the running one stays. */
+static void
+test_outbox_dead_letter_receiver_must_exist(void **state)
+{
+	static const struct tmpl_builtin *const b[] = { &tmpl_builtin_tocsin };
+	char		 dir[] = "/tmp/tocsin-outbox-XXXXXX";
+	struct metrics	*m = metrics_new(0);
+	struct outbox_params p;
+	struct outbox	*ob;
+	struct outbox_gen *g;
+	struct owned	*o;
+	struct tmpl_set	*tmpl;
+	struct terr	 err;
+	int		 freed = 0;
+
+	assert_non_null(mkdtemp(dir));
+	memset(&p, 0, sizeof(p));
+	p.storage_path = dir;
+	p.metrics = m;
+	p.dead_letter_receiver = "ops";
+	if ((ob = outbox_open(&p, &err)) == NULL)
+		fail_msg("open: %s", err.msg);
+	o = owned_new("team", &freed);
+	assert_non_null(tmpl = tmpl_set_for_config(o->cfg, b, 1, &err));
+	assert_int_equal(outbox_load(ob, o->cfg, tmpl, o, owned_free, &err), -1);
+	assert_string_equal(err.msg, "--dead-letter.receiver: no receiver named \"ops\" "
+	    "in the configuration");
+	assert_int_equal(freed, 1);
+	assert_false(outbox_ready(ob));
+
+	load(ob, owned_new("ops", &freed));
+	o = owned_new("team", &freed);
+	assert_non_null(tmpl = tmpl_set_for_config(o->cfg, b, 1, &err));
+	assert_int_equal(outbox_load(ob, o->cfg, tmpl, o, owned_free, &err), -1);
+	assert_int_equal(freed, 2);
+	g = outbox_hold(ob);
+	assert_non_null(config_receiver(outbox_gen_config(g), "ops"));
+	outbox_release(ob, g);
+	outbox_free(ob);
+	metrics_free(m);
+	rm_dir(dir);
+}
+
 static void
 test_outbox_counts_queue_and_creates_storage(void **state)
 {
@@ -240,6 +284,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outbox_held_generation_outlives_reload),
 		cmocka_unit_test(test_outbox_counts_queue_and_creates_storage),
+		cmocka_unit_test(test_outbox_dead_letter_receiver_must_exist),
 		cmocka_unit_test(test_tmpl_set_for_config_user_files_replace_builtins),
 	};
 

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# rate_limits.sh: --ratelimit.slack applies. Four messages to one Slack
+# webhook, queued in one commit: with the default 1/s the fake Slack, which
+# enforces one request per second itself, answers every one with 200 and
+# sees them at least a second apart on its own clock (the relay held them
+# back); with --ratelimit.slack=0 the relay holds none back.
+. "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
+
+FIX=$TOCSIN_FIXTURES
+J='Content-Type: application/json'
+command -v jq >/dev/null || fail "jq is not installed"
+
+count() {
+	curl -fsS "$1/_fake/requests" | jq length
+}
+wait_count() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(count "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	cat "$RELAY_ERR" >&2
+	fail "$1 did not get $2 request(s), got $(count "$1")"
+}
+metric() {
+	http "$RELAY_URL/metrics"
+	grep -v '^#' <<<"$HTTP_BODY" | grep -F "$1 " | awk '{print $2}' | grep . || echo 0
+}
+statuses() {
+	curl -fsS "$1/_fake/requests" | jq -r '[.[].status | tostring] | join(" ")'
+}
+
+fake_start slack
+SL=$FAKE_URL
+
+# Four integrations with the same URL: one destination, four messages in
+# one batch, so all four wait behind the first.
+{
+	printf 'route:\n  receiver: chat\nreceivers:\n  - name: chat\n    slack_configs:\n'
+	for i in 0 1 2 3; do
+		printf '      - api_url: %s/services/T000/B000/XXXXXXXX\n        title: "%s"\n' "$SL" "$i"
+	done
+} >"$TMP/relay.yml"
+
+# Flag errors name the flag and stop the start.
+RC=0
+"$TOCSIN_RELAY" --config.file="$TMP/relay.yml" --ratelimit.slack=fast 2>"$TMP/err" || RC=$?
+expect_eq "bad rate" '1 tocsin-relay: error: --ratelimit.slack: want a rate such as 1/s, 20/m or 100/h, or 0 for no limit, got "fast"' \
+    "$RC $(cat "$TMP/err")"
+
+# The default: the fake's own 1/s limit (no burst) is never hit.
+curl -fsS -X POST "$SL/_fake/config" \
+    -d '{"rate_limits_enabled": true, "rate": {"rate": 1, "burst": 1}}' >/dev/null
+rm -rf "$TMP/data"
+relay_start --config.file="$TMP/relay.yml"
+http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook"
+expect_eq "POST" "200 OK" "$HTTP_CODE $HTTP_BODY"
+wait_count "$SL" 4
+expect_eq "default: no 429" "200 200 200 200" "$(statuses "$SL")"
+expect_eq "default: a second apart on the fake's clock" "true" \
+    "$(curl -fsS "$SL/_fake/requests" | jq '[.[].received_ms] | [range(1; length) as $i | .[$i] - .[$i - 1] >= 1000] | all')"
+expect_eq "default: sends held back" yes \
+    "$([ "$(metric 'tocsin_ratelimit_waits_total{integration="slack"}')" -gt 0 ] && echo yes || echo no)"
+relay_stop
+
+# 0: no limit. The fake's limit off too, so every request is answered; the
+# relay held none of them back.
+curl -fsS -X POST "$SL/_fake/reset" >/dev/null
+curl -fsS -X POST "$SL/_fake/config" -d '{"rate_limits_enabled": false}' >/dev/null
+rm -rf "$TMP/data"
+relay_start --config.file="$TMP/relay.yml" --ratelimit.slack=0
+http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook"
+expect_eq "POST" "200 OK" "$HTTP_CODE $HTTP_BODY"
+wait_count "$SL" 4
+expect_eq "unlimited: all answered" "200 200 200 200" "$(statuses "$SL")"
+expect_eq "unlimited: in order" "0 1 2 3" \
+    "$(curl -fsS "$SL/_fake/requests" | jq -r '[.[].body | fromjson | .attachments[0].title] | join(" ")')"
+expect_eq "unlimited: nothing held back" 0 \
+    "$(metric 'tocsin_ratelimit_waits_total{integration="slack"}')"
+relay_stop
+finish
