@@ -76,11 +76,14 @@ prune(struct outbox *ob)
 {
 	struct terr	 err;
 	int64_t		 n = 0;
+	char		 deleted[32];
 
-	if (store_prune(ob->store, ob->retention_ms, &n, &err) == -1)
+	if (store_prune(ob->store, ob->retention_ms, &n, &err) == -1) {
 		log_warn("Pruning the queue failed", "err", err.msg);
-	else if (n > 0)
-		log_debug("Pruned delivered and dead messages");
+		return;
+	}
+	snprintf(deleted, sizeof(deleted), "%lld", (long long)n);
+	log_debug("Pruned delivered and dead messages", "deleted", deleted);
 }
 
 static void *

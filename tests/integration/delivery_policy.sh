@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# rate_limits.sh: --ratelimit.slack applies. Four messages to one Slack
-# webhook, queued in one commit: with the default 1/s the fake Slack, which
-# enforces one request per second itself, answers every one with 200 and
-# sees them at least a second apart on its own clock (the relay held them
-# back); with --ratelimit.slack=0 the relay holds none back.
+# delivery_policy.sh: the policy flags apply. --ratelimit.slack: four
+# messages to one Slack webhook, queued in one commit: with the default 1/s
+# the fake Slack, which enforces one request per second itself, answers
+# every one with 200 and sees them at least a second apart on its own clock
+# (the relay held them back); with --ratelimit.slack=0 the relay holds none
+# back. --storage.retention: delivered messages are kept for it and pruned
+# after it.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 FIX=$TOCSIN_FIXTURES
@@ -78,4 +80,31 @@ expect_eq "unlimited: in order" "0 1 2 3" \
 expect_eq "unlimited: nothing held back" 0 \
     "$(metric 'tocsin_ratelimit_waits_total{integration="slack"}')"
 relay_stop
+
+# The four delivered messages are kept for the default 120h across a
+# restart; a restart with a retention of 1ms prunes them at once.
+queue() {
+	"$TOCSIN_RELAY" queue --storage.path="$TMP/data" --state=delivered -o json list |
+	    jq -s length
+}
+# prune_once: until the relay has pruned once (it does at start).
+prune_once() {
+	wait_for_line 'msg="Pruned delivered and dead messages"' 10 "$RELAY_ERR" ||
+	    fail "no pruning logged"
+}
+expect_eq "kept" 4 "$(queue)"
+relay_start --config.file="$TMP/relay.yml" --log.level=debug
+prune_once
+relay_stop
+expect_eq "kept after pruning with the default" \
+    "4 1" "$(queue) $(grep -c 'msg="Pruned delivered and dead messages" deleted=0' "$RELAY_ERR")"
+relay_start --config.file="$TMP/relay.yml" --log.level=debug --storage.retention=1ms
+prune_once
+relay_stop
+expect_eq "pruned after the retention" \
+    "0 1" "$(queue) $(grep -c 'msg="Pruned delivered and dead messages" deleted=4' "$RELAY_ERR")"
+RC=0
+"$TOCSIN_RELAY" --config.file="$TMP/relay.yml" --storage.retention=0 2>"$TMP/err" || RC=$?
+expect_eq "zero retention" "1 tocsin-relay: error: --storage.retention: must be longer than zero" \
+    "$RC $(cat "$TMP/err")"
 finish
