@@ -283,6 +283,17 @@ test_default_telegram_template(void **state)
 	    "full &lt;90%&gt;\n"
 	    "<a href=\"http://prom/g?x=1&amp;y=2\">source</a>\n\n"
 	    "\xe2\x9c\x85 <b>RESOLVED</b> Disk on n2 \xc2\xb7 resolved 13:00 UTC");
+	/* What the Telegram sender runs in parse_mode HTML (Alertmanager's
+	 * default): the same text through html/template's escaping, the link
+	 * still a link. */
+	buf_reset(&out);
+	assert_int_equal(tmpl_render_text(set, "{{ template \"telegram.default.message\" . }}",
+	    n, TMPL_HTML, NULL, &out, &err), 0);
+	assert_string_equal(buf_str(&out),
+	    "\xe2\x9a\xaa <b>FIRING</b> Disk on n1 \xc2\xb7 since 13:49 UTC\n"
+	    "full &lt;90%&gt;\n"
+	    "<a href=\"http://prom/g?x=1&amp;y=2\">source</a>\n\n"
+	    "\xe2\x9c\x85 <b>RESOLVED</b> Disk on n2 \xc2\xb7 resolved 13:00 UTC");
 	buf_reset(&out);
 	assert_int_equal(tmpl_render(set, "tocsin.slack.text", n, TMPL_TEXT,
 	    NULL, &out, &err), 0);
