@@ -177,6 +177,7 @@ outbox_open(const struct outbox_params *p, struct terr *err)
 	sp.path = p->storage_path;
 	sp.on_enqueue = on_enqueue;
 	sp.on_enqueue_arg = ob;
+	sp.metrics = p->metrics;
 	if ((ob->store = store_open(&sp, err)) == NULL)
 		goto fail;
 	if (p->max_bytes > 0 && store_set_max_size(ob->store, p->max_bytes, err) == -1)

@@ -24,6 +24,9 @@ struct store {
 	bool			 stopping;
 	struct store_stats	 stats;
 	pthread_t		 thread;
+	struct metric		*m_commits;	/* NULL without metrics */
+	struct metric		*m_requests;
+	struct metric		*m_duration;
 
 	/* Held by the committer around apply, so that set_max_size never runs
 	 * in the middle of a transaction on the backend's write connection. */
@@ -43,6 +46,13 @@ store_state_str(enum store_state st)
 	}
 	return "unknown";
 }
+
+/* Requests per commit: 1 is no grouping at all; the intake's concurrency
+ * (connections) bounds the useful top. */
+static const double request_buckets[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256 };
+static const double duration_buckets[] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+};
 
 static int64_t
 real_clock(void *arg)
@@ -67,12 +77,14 @@ static void
 commit_round(struct store *s, struct store_job **jobs, size_t n)
 {
 	struct terr	 err;
+	struct timespec	 t0, t1;
 	size_t		 i, k;
 	int64_t		 now;
 	int		 rc;
 	bool		 stored = false;
 
 	now = store_now(s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_mutex_lock(&s->wmu);
 	rc = s->ops->apply(s->be, jobs, n, now, &err);
 	pthread_mutex_unlock(&s->wmu);
@@ -81,6 +93,14 @@ commit_round(struct store *s, struct store_job **jobs, size_t n)
 		s->stats.transactions++;
 		s->stats.requests += n;
 		pthread_mutex_unlock(&s->mu);
+		if (s->m_commits != NULL) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			(void)metric_add(s->m_commits, NULL, 1);
+			(void)metric_observe(s->m_requests, NULL, (double)n);
+			(void)metric_observe(s->m_duration, NULL,
+			    (double)(t1.tv_sec - t0.tv_sec) +
+			    (t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
 		for (i = 0; i < n; i++) {
 			jobs[i]->txrc = 0;
 			if (jobs[i]->kind != STORE_JOB_ENQUEUE)
@@ -100,6 +120,16 @@ commit_round(struct store *s, struct store_job **jobs, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		commit_round(s, &jobs[i], 1);
+}
+
+static void
+finish_async(struct store_job *job)
+{
+	if (job->txrc == -1 || job->rc == -1)
+		job->on_done(job->on_done_arg, -1, &job->err);
+	else
+		job->on_done(job->on_done_arg, 0, NULL);
+	free(job);
 }
 
 static void *
@@ -136,10 +166,18 @@ committer(void *arg)
 		s->nqueued -= n;
 		pthread_mutex_unlock(&s->mu);
 		commit_round(s, batch, n);
-		pthread_mutex_lock(&s->mu);
-		/* After this a caller may return and its job vanish. */
+		/* Asynchronous requests are told and freed here; their slots
+		 * are cleared because the jobs are gone. */
 		for (i = 0; i < n; i++)
-			batch[i]->done = true;
+			if (batch[i]->on_done != NULL) {
+				finish_async(batch[i]);
+				batch[i] = NULL;
+			}
+		pthread_mutex_lock(&s->mu);
+		/* After this a waiting caller may return and its job vanish. */
+		for (i = 0; i < n; i++)
+			if (batch[i] != NULL)
+				batch[i]->done = true;
 		pthread_cond_broadcast(&s->done);
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -147,17 +185,15 @@ committer(void *arg)
 	return NULL;
 }
 
-/* Queues job, waits until its transaction is over, and turns the outcome into
- * 0 / -1. */
-static int
-submit(struct store *s, struct store_job *job, struct terr *err)
+/* Appends job to the committer's queue; s->mu held. */
+static void
+queue_job(struct store *s, struct store_job *job)
 {
 	job->next = NULL;
 	job->done = false;
 	job->rc = 0;
 	job->txrc = 0;
 	job->err.msg[0] = '\0';
-	pthread_mutex_lock(&s->mu);
 	if (s->tail != NULL)
 		s->tail->next = job;
 	else
@@ -165,6 +201,15 @@ submit(struct store *s, struct store_job *job, struct terr *err)
 	s->tail = job;
 	s->nqueued++;
 	pthread_cond_signal(&s->work);
+}
+
+/* Queues job, waits until its transaction is over, and turns the outcome into
+ * 0 / -1. */
+static int
+submit(struct store *s, struct store_job *job, struct terr *err)
+{
+	pthread_mutex_lock(&s->mu);
+	queue_job(s, job);
 	while (!job->done)
 		pthread_cond_wait(&s->done, &s->mu);
 	pthread_mutex_unlock(&s->mu);
@@ -190,6 +235,22 @@ store_open(const struct store_params *p, struct terr *err)
 	s->clock_arg = p->clock_arg;
 	s->on_enqueue = p->on_enqueue;
 	s->on_enqueue_arg = p->on_enqueue_arg;
+	if (p->metrics != NULL) {
+		s->m_commits = metrics_counter(p->metrics, "tocsin_store_commits_total",
+		    "Write transactions committed (and fsynced) by the store.", NULL);
+		s->m_requests = metrics_histogram(p->metrics, "tocsin_store_commit_requests",
+		    "Write requests (an intake batch, a delivery mark, ...) carried by one committed transaction.",
+		    NULL, request_buckets, sizeof(request_buckets) / sizeof(request_buckets[0]));
+		s->m_duration = metrics_histogram(p->metrics,
+		    "tocsin_store_commit_duration_seconds",
+		    "Time to run and commit one write transaction, fsync included.",
+		    NULL, duration_buckets, sizeof(duration_buckets) / sizeof(duration_buckets[0]));
+		if (s->m_commits == NULL || s->m_requests == NULL || s->m_duration == NULL) {
+			terr_set(err, "store: cannot register metrics");
+			free(s);
+			return NULL;
+		}
+	}
 	if (s->ops->open(p, &s->be, err) == -1) {
 		free(s);
 		return NULL;
@@ -244,6 +305,28 @@ store_enqueue(struct store *s, const struct store_msg *msgs, size_t n,
 	job.window_ms = window_ms;
 	job.acks = acks;
 	return submit(s, &job, err);
+}
+
+int
+store_enqueue_async(struct store *s, const struct store_msg *msgs, size_t n,
+    int64_t window_ms, struct store_ack *acks, store_done_fn done, void *arg,
+    struct terr *err)
+{
+	struct store_job *job;
+
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		return terr_set(err, "store: out of memory");
+	job->kind = STORE_JOB_ENQUEUE;
+	job->msgs = msgs;
+	job->nmsgs = n;
+	job->window_ms = window_ms;
+	job->acks = acks;
+	job->on_done = done;
+	job->on_done_arg = arg;
+	pthread_mutex_lock(&s->mu);
+	queue_job(s, job);
+	pthread_mutex_unlock(&s->mu);
+	return 0;
 }
 
 static int

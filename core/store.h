@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "metrics.h"
 
 struct store;	/* opaque */
 
@@ -57,6 +58,13 @@ struct store_params {
 	 * would wait for itself). NULL: none. */
 	void			(*on_enqueue)(void *arg);
 	void			*on_enqueue_arg;
+	/* NULL: none. Registers and updates
+	 *   tocsin_store_commits_total (write transactions committed)
+	 *   tocsin_store_commit_requests (histogram: write requests per
+	 *     transaction, the group commit's effect)
+	 *   tocsin_store_commit_duration_seconds (histogram: one
+	 *     transaction, fsync included) */
+	struct metrics		*metrics;
 };
 
 /* One message to enqueue; every pointer is borrowed for the call. */
@@ -129,6 +137,24 @@ int64_t	store_now(struct store *s);
  */
 int	store_enqueue(struct store *s, const struct store_msg *msgs, size_t n,
 	    int64_t window_ms, struct store_ack *acks, struct terr *err) WARN_UNUSED;
+
+/* The outcome of store_enqueue_async: rc 0 (acks filled) or -1 with err. */
+typedef void (*store_done_fn)(void *arg, int rc, const struct terr *err);
+
+/*
+ * store_enqueue without the wait, for callers that must not hold a thread
+ * while the commit is pending (the HTTP intake): queues the batch and
+ * returns; done(arg, ...) is called once, from the committer thread, after
+ * the transaction holding the batch is committed and fsynced, or has failed
+ * (nothing of the batch stored). msgs, the strings they point to and acks
+ * are borrowed until done is called. done runs while the next commit waits,
+ * so it should only hand the outcome over, and it must not call the store's
+ * blocking functions (the committer would wait for itself). Returns -1
+ * (done is then never called) only when memory runs out.
+ */
+int	store_enqueue_async(struct store *s, const struct store_msg *msgs,
+	    size_t n, int64_t window_ms, struct store_ack *acks,
+	    store_done_fn done, void *arg, struct terr *err) WARN_UNUSED;
 
 /* Dispatcher side. */
 
@@ -235,6 +261,8 @@ struct store_job {
 	struct store_job	*next;
 	bool			 done;
 	int			 txrc;		/* -1: the transaction failed */
+	store_done_fn		 on_done;	/* NULL: a caller waits */
+	void			*on_done_arg;
 };
 
 struct store_ops {

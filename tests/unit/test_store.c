@@ -1081,6 +1081,77 @@ test_store_fsync_failure_fails_batch_and_store_recovers(void **state)
 	assert_counts(s, 3, 0, 0);
 }
 
+/* store_enqueue_async: the callback comes once per request, after its
+ * commit, and store_close finishes requests still queued. */
+struct async_done {
+	pthread_mutex_t	 mu;
+	int		 calls;
+	int		 rcs[3];
+	int		 order[3];
+	int		 visible[3];	/* its row readable when told */
+};
+
+struct async_req {
+	struct async_done	*d;
+	struct store		*s;
+	struct store_ack	*ack;
+	int			 i;
+};
+
+static void
+async_cb(void *arg, int rc, const struct terr *err)
+{
+	struct async_req	*r = arg;
+	struct store_entry	*e = NULL;
+	struct terr		 rerr;
+
+	pthread_mutex_lock(&r->d->mu);
+	if (store_get(r->s, r->ack->id, &e, &rerr) == 0 && e != NULL)
+		r->d->visible[r->i] = 1;
+	store_entry_free(e);
+	r->d->rcs[r->i] = rc;
+	r->d->order[r->d->calls++] = r->i;
+	pthread_mutex_unlock(&r->d->mu);
+}
+
+static void
+test_store_async_enqueue_reports_after_commit_and_close_finishes_it(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s = reopen(f, NULL);
+	struct async_done	 d = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	struct async_req	 r[3];
+	struct store_msg	 m[3];
+	struct store_ack	 acks[3];
+	struct terr		 err;
+	char			 payload[3][8];
+	int			 i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(payload[i], sizeof(payload[i]), "A%d", i + 1);
+		m[i] = msg("tg:1:A", NULL, payload[i]);
+		r[i].d = &d;
+		r[i].s = s;
+		r[i].ack = &acks[i];
+		r[i].i = i;
+		assert_int_equal(store_enqueue_async(s, &m[i], 1, 0, &acks[i],
+		    async_cb, &r[i], &err), 0);
+	}
+	store_close(s);
+	f->s = NULL;
+	/* All three answered before close returned, in arrival order. */
+	assert_int_equal(d.calls, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(d.rcs[i], 0);
+		assert_int_equal(d.order[i], i);
+		assert_int_equal(d.visible[i], 1);
+		assert_int_equal(acks[i].verdict, STORE_ACCEPTED);
+	}
+	s = reopen(f, NULL);
+	assert_counts(s, 3, 0, 0);
+	assert_head(s, "tg:1:A", acks[0].id, "A1");
+}
+
 static void
 test_store_open_refuses_a_file_as_directory(void **state)
 {
@@ -1113,6 +1184,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_two_handles_share_one_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_concurrent_producers_and_dispatcher, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_fsync_failure_fails_batch_and_store_recovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_async_enqueue_reports_after_commit_and_close_finishes_it, setup, teardown),
 		cmocka_unit_test(test_store_open_refuses_a_file_as_directory),
 	};
 
