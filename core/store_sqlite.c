@@ -53,10 +53,24 @@ static const char *const migrations[] = {
 #define COLS "id, created, receiver, integration, dest, dedup_key, state," \
 	" attempts, next_attempt, last_error, done_at"
 
-/* The heads of all destinations: each one's oldest pending message. */
-#define HEADS "SELECT m.dest, m.id, m.next_attempt FROM messages m JOIN" \
-	" (SELECT MIN(id) AS hid FROM messages WHERE state = 'pending'" \
-	" GROUP BY dest) h ON m.id = h.hid"
+/*
+ * The heads of all destinations: each one's oldest pending message. The
+ * distinct destinations are walked through the messages_pending index one
+ * seek at a time (a skip scan), then each head is one more seek, so the cost
+ * grows with the number of destinations, not with the backlog. A GROUP BY
+ * over the index reads every pending row, and the dispatcher asks after
+ * commits: with a destination down and tens of thousands of messages
+ * waiting for it, that scan was the relay's largest CPU cost.
+ */
+#define HEADS "WITH RECURSIVE d(dest) AS (" \
+	" SELECT (SELECT dest FROM messages WHERE state = 'pending'" \
+	" ORDER BY dest LIMIT 1)" \
+	" UNION ALL SELECT (SELECT dest FROM messages WHERE state = 'pending'" \
+	" AND dest > d.dest ORDER BY dest LIMIT 1) FROM d" \
+	" WHERE d.dest IS NOT NULL)" \
+	" SELECT m.dest, m.id, m.next_attempt FROM d JOIN messages m ON m.id =" \
+	" (SELECT id FROM messages WHERE state = 'pending' AND dest = d.dest" \
+	" ORDER BY id LIMIT 1) WHERE d.dest IS NOT NULL"
 
 enum wstmt {
 	W_DEDUP,
@@ -646,7 +660,7 @@ be_due(void *arg, int64_t now, struct store_head **out, size_t *n,
 	*out = NULL;
 	*n = 0;
 	pthread_mutex_lock(&be->rmu);
-	rc = sqlite3_prepare_v2(be->r, HEADS " WHERE m.next_attempt <= ?1"
+	rc = sqlite3_prepare_v2(be->r, HEADS " AND m.next_attempt <= ?1"
 	    " ORDER BY m.id", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		dberr(err, be->r, rc, "read failed");
