@@ -20,6 +20,13 @@
 /* Re-scan at least this often: store_next_due reports the earliest head,
  * which may be one in flight or held back, and so hide a later one. */
 #define IDLE_WAKE_MS		1000
+/* New messages rescan no sooner than this after the previous scan began.
+ * The store wakes us after every commit, and under an intake burst commits
+ * come back to back: each scan would cost the committer CPU time while
+ * rarely finding anything (a new message usually queues behind a head that
+ * is in flight or waiting). A few milliseconds of delay before a message
+ * that is due goes out is invisible next to a send. */
+#define WAKE_DEBOUNCE_MS	10
 #define MAX_RETRY_TIMES		256
 
 struct job {
@@ -41,7 +48,8 @@ struct dispatcher {
 	pthread_cond_t		 cv_main;	/* dispatcher thread waits here */
 	pthread_cond_t		 cv_work;	/* workers wait here */
 	bool			 stopping;
-	bool			 woken;
+	bool			 woken;		/* scan now */
+	bool			 wake_new;	/* scan soon: dispatcher_wake */
 	/* Held for reading from a config lookup until its job is queued;
 	 * a config swap holds it for writing, so no job with the old config
 	 * can appear while it waits for the busy ones to finish. */
@@ -358,6 +366,16 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 	pthread_rwlock_unlock(&d->cfg_lock);
 }
 
+/* Milliseconds on the monotonic clock, for the waits between scans. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void *
 dispatcher_main(void *arg)
 {
@@ -368,7 +386,7 @@ dispatcher_main(void *arg)
 		size_t			 n = 0, k;
 		struct terr		 err;
 		int64_t			 wait_ms = IDLE_WAKE_MS, when, now, now0;
-		int64_t			 wake_at = INT64_MAX;
+		int64_t			 wake_at = INT64_MAX, scan_began, deadline, left;
 		struct timespec		 ts;
 
 		pthread_mutex_lock(&d->mu);
@@ -377,7 +395,9 @@ dispatcher_main(void *arg)
 			return NULL;
 		}
 		d->woken = false;
+		d->wake_new = false;
 		pthread_mutex_unlock(&d->mu);
+		scan_began = mono_ms();
 		/* Anything due by now0 is seen by the scan below. */
 		now0 = store_now(d->p.store);
 
@@ -414,17 +434,22 @@ dispatcher_main(void *arg)
 			wait_ms = wake_at > now ? wake_at - now : 0;
 
 		pthread_mutex_lock(&d->mu);
-		if (!d->woken && !d->stopping && wait_ms > 0) {
+		deadline = mono_ms() + wait_ms;
+		while (!d->woken && !d->stopping) {
+			/* A dispatcher_wake brings the deadline forward, but
+			 * never to before the debounce since the last scan. */
+			if (d->wake_new && scan_began + WAKE_DEBOUNCE_MS < deadline)
+				deadline = scan_began + WAKE_DEBOUNCE_MS;
+			if ((left = deadline - mono_ms()) <= 0)
+				break;
 			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += wait_ms / 1000;
-			ts.tv_nsec += (wait_ms % 1000) * 1000000;
+			ts.tv_sec += left / 1000;
+			ts.tv_nsec += (left % 1000) * 1000000;
 			if (ts.tv_nsec >= 1000000000) {
 				ts.tv_sec++;
 				ts.tv_nsec -= 1000000000;
 			}
-			while (!d->woken && !d->stopping &&
-			    pthread_cond_timedwait(&d->cv_main, &d->mu, &ts) == 0)
-				;
+			(void)pthread_cond_timedwait(&d->cv_main, &d->mu, &ts);
 		}
 		pthread_mutex_unlock(&d->mu);
 	}
@@ -527,8 +552,10 @@ dispatcher_wake(struct dispatcher *d)
 	if (d == NULL)
 		return;
 	pthread_mutex_lock(&d->mu);
-	d->woken = true;
-	pthread_cond_signal(&d->cv_main);
+	if (!d->wake_new) {
+		d->wake_new = true;
+		pthread_cond_signal(&d->cv_main);
+	}
 	pthread_mutex_unlock(&d->mu);
 }
 

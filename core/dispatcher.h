@@ -59,7 +59,9 @@ struct dispatcher *dispatcher_start(const struct dispatcher_params *p,
 /* Stops taking new work, waits for the sends in flight to finish and be
  * marked, and frees d. Messages not yet started stay pending in the store. */
 void	dispatcher_stop(struct dispatcher *d);
-/* Wakes the dispatcher to look for due work now. Any thread; the store's
+/* Wakes the dispatcher to look for due work: at once, or when a scan ran
+ * in the last few milliseconds (10), that long after it, so that a burst of
+ * commits costs one scan and not one each. Any thread; the store's
  * on_enqueue hook should call it (d may be NULL: ignored). */
 void	dispatcher_wake(struct dispatcher *d);
 void	dispatcher_get_stats(struct dispatcher *d, struct dispatcher_stats *st);
