@@ -49,6 +49,7 @@ struct httpd {
 	struct webref		*cur;		/* auth and headers, swapped on reload */
 	struct webref		*tls;
 	unsigned		 active;	/* requests being handled; under mu */
+	unsigned		 suspended;	/* of which suspended, not yet continued */
 	struct hroute		*routes;
 	size_t			 nroutes;
 	struct MHD_Daemon	*mhd;
@@ -79,6 +80,10 @@ struct httpd_req {
 	size_t			 resplen;
 	char			 allow[64];
 	bool			 www_auth;
+	/* httpd_suspend: what runs on resume; NULL once it ran */
+	httpd_resume_fn		 resume_fn;
+	void			*resume_arg;
+	bool			 resumed;	/* atomic: httpd_resume was called */
 };
 
 static const double duration_buckets[] = {
@@ -513,6 +518,43 @@ early_answer(struct httpd_req *r)
 	return false;
 }
 
+void
+httpd_suspend(struct httpd_req *r, httpd_resume_fn fn, void *arg)
+{
+	struct httpd	*h = r->h;
+
+	r->resume_fn = fn;
+	r->resume_arg = arg;
+	pthread_mutex_lock(&h->mu);
+	h->suspended++;
+	pthread_mutex_unlock(&h->mu);
+	MHD_suspend_connection(r->conn);
+}
+
+void
+httpd_resume(struct httpd_req *r)
+{
+	struct MHD_Connection *conn = r->conn;
+
+	/* From the resume on, the pool thread may run, answer and free r. */
+	__atomic_store_n(&r->resumed, true, __ATOMIC_RELEASE);
+	MHD_resume_connection(conn);
+}
+
+/* Runs the continuation of a resumed request, once. */
+static void
+run_resume(struct httpd_req *r)
+{
+	struct httpd	*h = r->h;
+	httpd_resume_fn	 fn = r->resume_fn;
+
+	r->resume_fn = NULL;
+	fn(r, r->resume_arg);
+	pthread_mutex_lock(&h->mu);
+	h->suspended--;
+	pthread_mutex_unlock(&h->mu);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -558,12 +600,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->resume_fn != NULL) {
+		/* Only a resume brings a suspended request back here. */
+		if (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE))
+			return MHD_YES;
+		run_resume(r);
+		return send_answer(r);
+	}
 	if (r->status)
 		return MHD_YES;
 	if (r->too_large)
 		httpd_reply_text(r, 413, "request body larger than %zu bytes", h->p.max_body);
 	else
 		r->route->fn(r, r->route->arg);
+	if (r->resume_fn != NULL)
+		return MHD_YES;	/* suspended by the handler: answered on resume */
 	return send_answer(r);
 }
 
@@ -576,6 +627,19 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (r == NULL)
 		return;
+	if (r->resume_fn != NULL) {
+		if (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE)) {
+			/* A resume is still owed to r: freeing it would leave
+			 * that to write into freed memory. httpd_free waits for
+			 * every resume, so only a bug gets here. */
+			log_error("Suspended request closed before its resume", "path", r->path);
+			*con_cls = NULL;
+			return;
+		}
+		/* Resumed, but the connection ended before the handler was
+		 * called again: the continuation still releases its state. */
+		run_resume(r);
+	}
 	*con_cls = NULL;
 	web_release(h, r->web);
 	pthread_mutex_lock(&h->mu);
@@ -592,7 +656,7 @@ httpd_start(struct httpd *h, struct terr *err)
 {
 	const union MHD_DaemonInfo *di;
 	unsigned int	 flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-	    MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	    MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_OptionItem opts[16];
 	size_t		 n = 0;
 	char		 host[INET6_ADDRSTRLEN];
@@ -644,20 +708,24 @@ httpd_address(const struct httpd *h)
 }
 
 /* Stops accepting, then gives requests in flight up to STOP_GRACE to finish
- * so that a notification already written also gets its 200. */
+ * so that a notification already written also gets its 200. Suspended
+ * requests are waited for without a limit: their resume will come (the
+ * store finishes every batch it took), and stopping the daemon under them
+ * would free what that resume touches. */
 static void
 drain(struct httpd *h)
 {
 	struct timespec	 tick = { 0, 20 * 1000 * 1000 };
-	unsigned	 active;
+	unsigned	 active, suspended;
 	int		 i;
 
 	MHD_quiesce_daemon(h->mhd);
-	for (i = 0; i < STOP_GRACE_TICKS; i++) {
+	for (i = 0;; i++) {
 		pthread_mutex_lock(&h->mu);
 		active = h->active;
+		suspended = h->suspended;
 		pthread_mutex_unlock(&h->mu);
-		if (active == 0)
+		if (active == 0 || (suspended == 0 && i >= STOP_GRACE_TICKS))
 			break;
 		nanosleep(&tick, NULL);
 	}

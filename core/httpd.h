@@ -3,7 +3,10 @@
  * TLS and basic auth, and per-request metrics.
  *
  * Handlers see the whole body at once (bodies never exceed the cap) and
- * answer with httpd_reply*(); a handler that does not answer yields a 500. */
+ * answer with httpd_reply*(); a handler that does not answer yields a 500.
+ * A handler whose answer waits for something slow that it does not do
+ * itself (the store's commit) suspends the request instead: the pool thread
+ * goes back to other connections and the answer follows on resume. */
 #ifndef TOCSIN_HTTPD_H
 #define TOCSIN_HTTPD_H
 
@@ -18,6 +21,8 @@ struct httpd;		/* opaque server */
 struct httpd_req;	/* opaque request, valid during the handler call */
 
 typedef void (*httpd_handler)(struct httpd_req *req, void *arg);
+/* What a suspended request runs when it is resumed. */
+typedef void (*httpd_resume_fn)(struct httpd_req *req, void *arg);
 
 struct httpd_params {
 	const char	*listen;	/* "host:port", "[v6]:port" or ":port" */
@@ -49,7 +54,10 @@ int	httpd_start(struct httpd *h, struct terr *err) WARN_UNUSED;
 int	httpd_set_webconfig(struct httpd *h, struct webconfig *wc) WARN_UNUSED;
 /* The bound address ("127.0.0.1:9096"; the real port when 0 was asked). */
 const char *httpd_address(const struct httpd *h);
-/* Stops (waiting for running handlers) and frees. */
+/* Stops and frees: stops accepting, waits for every suspended request to be
+ * resumed and answered (however long that takes: whoever suspended it owes
+ * the resume, and the state it resumes into must not be freed under it),
+ * gives running handlers a grace period, then stops the pool. */
 void	httpd_free(struct httpd *h);
 
 const char *httpd_req_method(const struct httpd_req *r);
@@ -68,5 +76,21 @@ int	httpd_reply(struct httpd_req *r, unsigned status, const char *content_type,
 /* A text/plain answer: the formatted line plus "\n". */
 int	httpd_reply_text(struct httpd_req *r, unsigned status, const char *fmt, ...)
 	    PRINTF_LIKE(3, 4);
+
+/*
+ * From a handler that has not answered: the request is parked without a
+ * thread (libmicrohttpd's suspend) when the handler returns. Exactly one
+ * httpd_resume(req) must follow, from any thread and at any time (even
+ * before the handler returns); then fn(req, arg) runs on a pool thread and
+ * answers as a handler does (no answer: 500). req and its body stay valid
+ * until fn returns. A client that went away in between is noticed only
+ * when the answer is written; fn still runs, so whatever arg holds is
+ * released there. fn is not called when the server is stopped without
+ * the request having been resumed, which httpd_free never does.
+ */
+void	httpd_suspend(struct httpd_req *r, httpd_resume_fn fn, void *arg);
+/* Any thread, once per httpd_suspend. r must not be used afterwards by the
+ * caller: it may be answered and freed before this returns. */
+void	httpd_resume(struct httpd_req *r);
 
 #endif
