@@ -1,4 +1,4 @@
-/* deliver.c: render a notification for each integration and store it (see
+/* deliver.c: render notifications for each integration and store them (see
  * deliver.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,31 +8,55 @@
 #include "deliver.h"
 #include "log.h"
 
+/* What a message needs besides its rendered part. */
 struct pending {
 	char	integration[32];
 	char	key[DEDUP_KEY_LEN + 16];
+	size_t	group;		/* the deliver_batch_add call it came from */
 };
+
+/* One deliver_batch_add call. */
+struct group {
+	const char	*receiver;	/* borrowed from the receiver */
+	size_t		 render_failed;
+};
+
+struct deliver_batch {
+	struct sender_parts	 parts;
+	struct pending		*pend;		/* one per part */
+	struct group		*groups;
+	size_t			 ngroups;
+	struct store_msg	*msgs;		/* built by batch_msgs */
+	struct store_ack	*acks;
+};
+
+/* Drops the parts past keep (a failed render or add). */
+static void
+parts_truncate(struct sender_parts *parts, size_t keep)
+{
+	while (parts->n > keep) {
+		parts->n--;
+		free(parts->v[parts->n].dest);
+		free(parts->v[parts->n].payload);
+	}
+}
 
 /* Renders one integration and appends its parts and their names. */
 static int
 render_one(const struct receiver *r, const char *kind, size_t idx,
     const void *cfg, const struct notification *n,
-    const struct sender_render_ctx *ctx, struct sender_parts *parts,
-    struct pending **pend, size_t *failed, struct terr *err)
+    const struct sender_render_ctx *ctx, struct deliver_batch *b,
+    size_t *failed, struct terr *err)
 {
 	const struct sender_ops	*ops = sender_ops_by_name(kind);
+	struct sender_parts	*parts = &b->parts;
 	char			 integ[32], key[DEDUP_KEY_LEN + 1];
 	size_t			 before = parts->n;
 	struct pending		*np;
 
 	snprintf(integ, sizeof(integ), "%s/%zu", kind, idx);
 	if (ops->render(cfg, n, ctx, parts, err) == -1) {
-		/* Drop what it may have added before failing. */
-		while (parts->n > before) {
-			parts->n--;
-			free(parts->v[parts->n].dest);
-			free(parts->v[parts->n].payload);
-		}
+		parts_truncate(parts, before);
 		log_error("Notification not rendered", "receiver", r->name,
 		    "integration", integ, "err", err->msg);
 		(*failed)++;
@@ -42,9 +66,9 @@ render_one(const struct receiver *r, const char *kind, size_t idx,
 		return 0;
 	if (dedup_key(r->name, integ, n, key, err) == -1)
 		return -1;
-	if ((np = reallocarray(*pend, parts->n, sizeof(*np))) == NULL)
+	if ((np = reallocarray(b->pend, parts->n, sizeof(*np))) == NULL)
 		return terr_set(err, "out of memory");
-	*pend = np;
+	b->pend = np;
 	for (size_t i = before; i < parts->n; i++) {
 		snprintf(np[i].integration, sizeof(np[i].integration), "%s", integ);
 		if (i == before)
@@ -52,8 +76,129 @@ render_one(const struct receiver *r, const char *kind, size_t idx,
 		else
 			snprintf(np[i].key, sizeof(np[i].key), "%s/%zu", key,
 			    i - before + 1);
+		np[i].group = b->ngroups;
 	}
 	return 0;
+}
+
+struct deliver_batch *
+deliver_batch_new(void)
+{
+	return calloc(1, sizeof(struct deliver_batch));
+}
+
+void
+deliver_batch_free(struct deliver_batch *b)
+{
+	if (b == NULL)
+		return;
+	sender_parts_free(&b->parts);
+	free(b->pend);
+	free(b->msgs);
+	free(b->acks);
+	free(b->groups);
+	free(b);
+}
+
+size_t
+deliver_batch_len(const struct deliver_batch *b)
+{
+	return b->parts.n;
+}
+
+int
+deliver_batch_add(struct deliver_batch *b, const struct receiver *r,
+    const struct notification *n, const struct sender_render_ctx *ctx,
+    struct terr *err)
+{
+	struct group	*ng;
+	size_t		 before = b->parts.n, failed = 0, i;
+
+	if ((ng = reallocarray(b->groups, b->ngroups + 1, sizeof(*ng))) == NULL)
+		return terr_set(err, "out of memory");
+	b->groups = ng;
+	for (i = 0; i < r->ntelegram; i++)
+		if (render_one(r, "telegram", i, &r->telegram[i], n, ctx, b,
+		    &failed, err) == -1)
+			goto fail;
+	for (i = 0; i < r->nslack; i++)
+		if (render_one(r, "slack", i, &r->slack[i], n, ctx, b,
+		    &failed, err) == -1)
+			goto fail;
+	for (i = 0; i < r->nemail; i++)
+		if (render_one(r, "email", i, &r->email[i], n, ctx, b,
+		    &failed, err) == -1)
+			goto fail;
+	for (i = 0; i < r->nwebhook; i++)
+		if (render_one(r, "webhook", i, &r->webhook[i], n, ctx, b,
+		    &failed, err) == -1)
+			goto fail;
+	ng[b->ngroups].receiver = r->name;
+	ng[b->ngroups].render_failed = failed;
+	b->ngroups++;
+	return 0;
+fail:
+	parts_truncate(&b->parts, before);
+	return -1;
+}
+
+/* The store's view of b: msgs and acks, one per part. */
+static int
+batch_msgs(struct deliver_batch *b, struct terr *err)
+{
+	size_t	 i, n = b->parts.n;
+
+	free(b->msgs);
+	free(b->acks);
+	b->msgs = calloc(n ? n : 1, sizeof(*b->msgs));
+	b->acks = calloc(n ? n : 1, sizeof(*b->acks));
+	if (b->msgs == NULL || b->acks == NULL)
+		return terr_set(err, "out of memory");
+	for (i = 0; i < n; i++) {
+		b->msgs[i].receiver = b->groups[b->pend[i].group].receiver;
+		b->msgs[i].integration = b->pend[i].integration;
+		b->msgs[i].dest = b->parts.v[i].dest;
+		b->msgs[i].dedup_key = b->pend[i].key;
+		b->msgs[i].payload = b->parts.v[i].payload;
+		b->msgs[i].payload_len = b->parts.v[i].len;
+	}
+	return 0;
+}
+
+int
+deliver_batch_store_async(struct store *s, struct deliver_batch *b,
+    int64_t dedup_window_ms, store_done_fn done, void *arg, struct terr *err)
+{
+	if (b->parts.n == 0) {
+		done(arg, 0, NULL);
+		return 0;
+	}
+	if (batch_msgs(b, err) == -1)
+		return -1;
+	return store_enqueue_async(s, b->msgs, b->parts.n, dedup_window_ms,
+	    b->acks, done, arg, err);
+}
+
+void
+deliver_batch_result(const struct deliver_batch *b, size_t g,
+    struct deliver_result *res)
+{
+	size_t	 i;
+
+	memset(res, 0, sizeof(*res));
+	if (g >= b->ngroups)
+		return;
+	res->render_failed = b->groups[g].render_failed;
+	if (b->acks == NULL)
+		return;
+	for (i = 0; i < b->parts.n; i++) {
+		if (b->pend[i].group != g)
+			continue;
+		if (b->acks[i].verdict == STORE_ACCEPTED)
+			res->accepted++;
+		else
+			res->duplicates++;
+	}
 }
 
 int
@@ -61,64 +206,25 @@ deliver_enqueue(struct store *s, const struct receiver *r,
     const struct notification *n, const struct sender_render_ctx *ctx,
     int64_t dedup_window_ms, struct deliver_result *res, struct terr *err)
 {
-	struct sender_parts	 parts = { 0 };
-	struct pending		*pend = NULL;
-	struct store_msg	*msgs = NULL;
-	struct store_ack	*acks = NULL;
-	size_t			 failed = 0;
+	struct deliver_batch	*b;
 	int			 rc = -1;
 
 	if (res != NULL)
-		res->accepted = res->duplicates = res->render_failed = 0;
-	for (size_t i = 0; i < r->ntelegram; i++)
-		if (render_one(r, "telegram", i, &r->telegram[i], n, ctx, &parts,
-		    &pend, &failed, err) == -1)
+		memset(res, 0, sizeof(*res));
+	if ((b = deliver_batch_new()) == NULL)
+		return terr_set(err, "out of memory");
+	if (deliver_batch_add(b, r, n, ctx, err) == -1)
+		goto out;
+	if (b->parts.n > 0) {
+		if (batch_msgs(b, err) == -1 ||
+		    store_enqueue(s, b->msgs, b->parts.n, dedup_window_ms,
+		    b->acks, err) == -1)
 			goto out;
-	for (size_t i = 0; i < r->nslack; i++)
-		if (render_one(r, "slack", i, &r->slack[i], n, ctx, &parts,
-		    &pend, &failed, err) == -1)
-			goto out;
-	for (size_t i = 0; i < r->nemail; i++)
-		if (render_one(r, "email", i, &r->email[i], n, ctx, &parts,
-		    &pend, &failed, err) == -1)
-			goto out;
-	for (size_t i = 0; i < r->nwebhook; i++)
-		if (render_one(r, "webhook", i, &r->webhook[i], n, ctx, &parts,
-		    &pend, &failed, err) == -1)
-			goto out;
+	}
 	if (res != NULL)
-		res->render_failed = failed;
-	if (parts.n == 0) {
-		rc = 0;
-		goto out;
-	}
-	if ((msgs = calloc(parts.n, sizeof(*msgs))) == NULL ||
-	    (acks = calloc(parts.n, sizeof(*acks))) == NULL) {
-		terr_set(err, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < parts.n; i++) {
-		msgs[i].receiver = r->name;
-		msgs[i].integration = pend[i].integration;
-		msgs[i].dest = parts.v[i].dest;
-		msgs[i].dedup_key = pend[i].key;
-		msgs[i].payload = parts.v[i].payload;
-		msgs[i].payload_len = parts.v[i].len;
-	}
-	if (store_enqueue(s, msgs, parts.n, dedup_window_ms, acks, err) == -1)
-		goto out;
-	if (res != NULL)
-		for (size_t i = 0; i < parts.n; i++) {
-			if (acks[i].verdict == STORE_ACCEPTED)
-				res->accepted++;
-			else
-				res->duplicates++;
-		}
+		deliver_batch_result(b, 0, res);
 	rc = 0;
 out:
-	free(msgs);
-	free(acks);
-	free(pend);
-	sender_parts_free(&parts);
+	deliver_batch_free(b);
 	return rc;
 }

@@ -1,5 +1,5 @@
-/* deliver.h: the intake side of delivery: render one routed notification
- * for every integration of its receiver and store the messages durably, so
+/* deliver.h: the intake side of delivery: render routed notifications for
+ * every integration of their receivers and store the messages durably, so
  * the answer to Alertmanager can follow. */
 #ifndef TOCSIN_DELIVER_H
 #define TOCSIN_DELIVER_H
@@ -37,5 +37,38 @@ int	deliver_enqueue(struct store *s, const struct receiver *r,
 	    const struct notification *n, const struct sender_render_ctx *ctx,
 	    int64_t dedup_window_ms, struct deliver_result *res,
 	    struct terr *err) WARN_UNUSED;
+
+/*
+ * The same in steps, for the intake: the notifications of one webhook
+ * request (one per receiver it routes to) are rendered into one batch and
+ * stored in one request to the store, all or nothing, without holding a
+ * thread while the commit is pending.
+ */
+struct deliver_batch;	/* opaque */
+
+/* An empty batch, or NULL when memory runs out. Caller frees with
+ * deliver_batch_free (after the store is done with it). */
+struct deliver_batch *deliver_batch_new(void);
+void	deliver_batch_free(struct deliver_batch *b);
+/* Renders n for r as deliver_enqueue does and appends the messages to b
+ * without storing them. Returns 0, or -1 when memory runs out (b is then as
+ * before the call). r must outlive b (its name is borrowed). */
+int	deliver_batch_add(struct deliver_batch *b, const struct receiver *r,
+	    const struct notification *n, const struct sender_render_ctx *ctx,
+	    struct terr *err) WARN_UNUSED;
+/* Messages in b so far. */
+size_t	deliver_batch_len(const struct deliver_batch *b);
+/* Stores every message of b in one store_enqueue_async request: done is
+ * called from the store's committer once they are durable (rc 0) or none of
+ * them is (rc -1, err). b is borrowed until then. An empty b calls done at
+ * once, from this thread. Returns -1 (done never called) when memory runs
+ * out. */
+int	deliver_batch_store_async(struct store *s, struct deliver_batch *b,
+	    int64_t dedup_window_ms, store_done_fn done, void *arg,
+	    struct terr *err) WARN_UNUSED;
+/* After done with rc 0: the outcome for the i-th deliver_batch_add call
+ * (0-based). */
+void	deliver_batch_result(const struct deliver_batch *b, size_t i,
+	    struct deliver_result *res);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "alert.h"
+#include "buf.h"
 #include "deliver.h"
 #include "intake.h"
 #include "log.h"
@@ -286,47 +287,65 @@ write_files(struct intake *in, const struct receiver *rcv, const struct notifica
 	return rc;
 }
 
-/* Renders and commits the telegram, slack, email and webhook messages;
- * returns once they are durable (a duplicate within the window counts as
- * stored). Without an open queue it fails, so Alertmanager gets a 503 and
- * retries: a 200 must never stand for a message that is not stored. */
+/* The messages of one request on their way into the store: rendered into
+ * one batch while the request runs, committed while it is suspended, and
+ * counted and answered when it resumes. */
+struct intake_wait {
+	struct intake		*in;
+	struct outbox_gen	*gen;		/* held until the answer */
+	struct deliver_batch	*batch;
+	const struct receiver	**rcvs;		/* per deliver_batch_add call */
+	size_t			 nrcvs;
+	struct httpd_req	*req;
+	int			 rc;		/* the store's outcome */
+	struct terr		 err;
+};
+
+static void
+wait_free(struct intake_wait *w)
+{
+	if (w == NULL)
+		return;
+	deliver_batch_free(w->batch);
+	free(w->rcvs);
+	free(w);
+}
+
+/* Renders the telegram, slack, email and webhook messages of n into the
+ * request's batch. Without an open queue it fails, so Alertmanager gets a
+ * 503 and retries: a 200 must never stand for a message that is not
+ * stored. */
 static int
-enqueue(struct intake *in, const struct outbox_gen *g, const struct receiver *rcv,
+render(struct intake *in, struct intake_wait *w, const struct receiver *rcv,
     const struct notification *n, struct terr *err)
 {
 	uint64_t		 fallbacks = 0;
 	struct tmpl_opts	 opts = { .fallbacks = &fallbacks };
-	struct sender_render_ctx ctx = { .tmpl = outbox_gen_templates(g), .opts = &opts };
-	struct store		*st = in->ob ? outbox_store(in->ob) : NULL;
-	struct deliver_result	 res;
+	struct sender_render_ctx ctx = { .tmpl = outbox_gen_templates(w->gen), .opts = &opts };
 	const char *const	 rl[] = { rcv->name, NULL };
+	const struct receiver	**nr;
 	int			 rc;
 
 	if (rcv->ntelegram + rcv->nslack + rcv->nemail + rcv->nwebhook == 0)
 		return 0;
-	if (st == NULL)
+	if (outbox_store(in->ob) == NULL)
 		return terr_set(err, "the delivery queue is not open");
 	if (ctx.tmpl == NULL)
 		return terr_set(err, "no templates loaded");
-	rc = deliver_enqueue(st, rcv, n, &ctx, in->dedup_window_ms, &res, err);
-	/* Counted even when the batch failed: the log lines were written. */
+	if ((nr = reallocarray(w->rcvs, w->nrcvs + 1, sizeof(*nr))) == NULL)
+		return terr_set(err, "out of memory");
+	w->rcvs = nr;
+	rc = deliver_batch_add(w->batch, rcv, n, &ctx, err);
+	/* Counted even when the batch fails later: the log lines were written. */
 	if (fallbacks)
 		(void)metric_add(in->m_fallbacks, rl, (double)fallbacks);
-	if (rc == -1)
-		return -1;
-	if (res.accepted)
-		(void)metric_add(in->m_queued, rl, (double)res.accepted);
-	if (res.duplicates) {
-		(void)metric_add(in->m_dedup, rl, (double)res.duplicates);
-		log_debug("Duplicate notification not queued again", "receiver", rcv->name);
-	}
-	if (res.render_failed)
-		(void)metric_add(in->m_render_failed, rl, (double)res.render_failed);
-	return 0;
+	if (rc == 0)
+		nr[w->nrcvs++] = rcv;
+	return rc;
 }
 
 static int
-deliver(struct intake *in, const struct outbox_gen *g, const struct notification *src,
+deliver(struct intake *in, struct intake_wait *w, const struct notification *src,
     const struct target *t, struct terr *err)
 {
 	struct notification *n;
@@ -336,7 +355,7 @@ deliver(struct intake *in, const struct outbox_gen *g, const struct notification
 		return terr_set(err, "out of memory");
 	rc = write_files(in, t->rcv, n, err);
 	if (rc == 0)
-		rc = enqueue(in, g, t->rcv, n, err);
+		rc = render(in, w, t->rcv, n, err);
 	notification_free(n);
 	return rc;
 }
@@ -367,12 +386,72 @@ printable(const char *s, char *out, size_t len)
 	return out;
 }
 
+/* Counts what the store did with a request's messages and answers it: 200
+ * once they are durable, 503 naming the receivers when none of them is.
+ * Runs on a server thread when the request resumes. */
+static void
+answer_stored(struct httpd_req *req, void *arg)
+{
+	struct intake_wait	*w = arg;
+	struct intake		*in = w->in;
+	struct deliver_result	 res;
+	struct buf		 names;
+	size_t			 i;
+
+	if (w->rc == -1) {
+		buf_init(&names, 4096);
+		for (i = 0; i < w->nrcvs; i++)
+			if (buf_printf(&names, "%s%s", i ? ", " : "", w->rcvs[i]->name) == -1)
+				break;	/* the cap: the first names say enough */
+		log_error("Notification not stored", w->nrcvs > 1 ? "receivers" : "receiver",
+		    buf_str(&names), "err", w->err.msg);
+		httpd_reply_text(req, 503, "%s %s: %s", w->nrcvs > 1 ? "receivers" : "receiver",
+		    buf_str(&names), one_line(w->err.msg));
+		buf_free(&names);
+		goto out;
+	}
+	for (i = 0; i < w->nrcvs; i++) {
+		const char *const rl[] = { w->rcvs[i]->name, NULL };
+
+		deliver_batch_result(w->batch, i, &res);
+		if (res.accepted)
+			(void)metric_add(in->m_queued, rl, (double)res.accepted);
+		if (res.duplicates) {
+			(void)metric_add(in->m_dedup, rl, (double)res.duplicates);
+			log_debug("Duplicate notification not queued again", "receiver",
+			    w->rcvs[i]->name);
+		}
+		if (res.render_failed)
+			(void)metric_add(in->m_render_failed, rl, (double)res.render_failed);
+	}
+	httpd_reply_text(req, 200, "OK");
+ out:
+	outbox_release(in->ob, w->gen);
+	wait_free(w);
+}
+
+/* The store's committer: the batch is durable or failed. Only hands the
+ * outcome over; the answer is written on a server thread. */
+static void
+stored(void *arg, int rc, const struct terr *err)
+{
+	struct intake_wait	*w = arg;
+
+	w->rc = rc;
+	if (rc == -1)
+		w->err = *err;
+	httpd_resume(w->req);
+}
+
 /* The shared part of both handlers. receiver is NULL to route through the
- * tree, or the name from the path. */
+ * tree, or the name from the path. Files are written here; queued messages
+ * are rendered here and committed while the request is suspended, so no
+ * server thread waits for the fsync. */
 static void
 handle(struct httpd_req *req, struct intake *in, const char *receiver)
 {
 	struct outbox_gen	*ref;
+	struct intake_wait	*w = NULL;
 	const struct config	*cfg;
 	struct notification *n = NULL;
 	struct target	*ts = NULL;
@@ -414,24 +493,51 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 		httpd_reply_text(req, 500, "%s", err.msg);
 		goto out;
 	}
+	if ((w = calloc(1, sizeof(*w))) == NULL ||
+	    (w->batch = deliver_batch_new()) == NULL) {
+		httpd_reply_text(req, 500, "out of memory");
+		goto out;
+	}
+	w->in = in;
+	w->gen = ref;
+	w->req = req;
 	for (i = 0; i < nts; i++)
-		if (deliver(in, ref, n, &ts[i], &err) == -1) {
+		if (deliver(in, w, n, &ts[i], &err) == -1) {
 			/* 503 so Alertmanager retries; a retry may repeat the
-			 * files written before the failure (at least once), while
-			 * queued messages are caught by the dedup window. */
+			 * files written before the failure (at least once);
+			 * nothing of the batch was queued yet. */
 			log_error("Notification not stored", "receiver", ts[i].rcv->name,
 			    "err", err.msg);
 			httpd_reply_text(req, 503, "receiver %s: %s", ts[i].rcv->name,
 			    one_line(err.msg));
 			goto out;
 		}
-	httpd_reply_text(req, 200, "OK");
+	if (deliver_batch_len(w->batch) == 0) {
+		/* Only files, or every rendering failed: nothing to wait for.
+		 * The counters still apply. */
+		w->rc = 0;
+		answer_stored(req, w);
+		w = NULL;
+		ref = NULL;
+		goto out;
+	}
+	httpd_suspend(req, answer_stored, w);
+	if (deliver_batch_store_async(outbox_store(in->ob), w->batch, in->dedup_window_ms,
+	    stored, w, &err) == -1) {
+		w->rc = -1;
+		w->err = err;
+		httpd_resume(req);
+	}
+	/* w and the generation are answer_stored's now. */
+	w = NULL;
+	ref = NULL;
  out:
+	wait_free(w);
 	targets_free(ts, nts);
 	notification_free(n);
-	outbox_release(in->ob, ref);
+	if (ref != NULL)
+		outbox_release(in->ob, ref);
 }
-
 void
 intake_handle_webhook(struct httpd_req *req, void *arg)
 {
