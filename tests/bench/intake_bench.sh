@@ -90,6 +90,11 @@ EOF
 metric_sum() {
 	awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.0f\n", s }' "$1"
 }
+# metric_delta BEFORE AFTER NAME: the growth of a series without labels,
+# fractions kept.
+metric_delta() {
+	awk -v n="$3" 'FNR == 1 { f++ } $1 == n { v[f] = $2 } END { printf "%.6f\n", v[2] - v[1] }' "$1" "$2"
+}
 # webhook_codes FILE: "code=count ..." of tocsin_http_requests_total for /webhook.
 webhook_codes() {
 	sed -n 's/^tocsin_http_requests_total{.*handler="\/webhook".*code="\([0-9]*\)".*} \(.*\)$/\1 \2/p;
@@ -206,7 +211,7 @@ END {
 }' "$tmp/results"
 
 # What the relay did with the requests, from its own counters: the mode that
-# was measured, and (if the store exposes it) how many commits they cost.
+# was measured, and how many store commits (fsyncs) they cost.
 echo
 for r in $(seq "$rounds"); do
 	b=$tmp/m-before-$r a=$tmp/m-after-$r
@@ -220,13 +225,10 @@ for r in $(seq "$rounds"); do
 		mode="NOTHING QUEUED (the run did not measure durable intake)"
 	fi
 	echo "relay round $r: mode $mode; /webhook answers: $(webhook_codes "$a"); queued +$queued, deduplicated +$dedup, failed +$failed"
-	txname=$(awk '$1 !~ /^#/ && $1 ~ /^tocsin_store_.*transactions/ { sub(/\{.*/, "", $1); print $1; exit }' "$a")
-	if [ -n "$txname" ]; then
-		tx=$(d "$txname")
-		reqs=$(( $(metric_sum "$a" tocsin_http_requests_total) - $(metric_sum "$b" tocsin_http_requests_total) ))
-		echo "relay round $r: $txname +$tx for $reqs HTTP requests"
+	commits=$(d tocsin_store_commits_total)
+	if [ "$commits" -gt 0 ]; then
+		awk -v r="$r" -v c="$commits" -v q="$(d tocsin_store_commit_requests_sum)" \
+		    -v t="$(metric_delta "$b" "$a" tocsin_store_commit_duration_seconds_sum)" \
+		    'BEGIN { printf "relay round %s: store commits +%d for %d write requests (%.1f per commit), %.2f ms per commit\n", r, c, q, q / c, t * 1000 / c }'
 	fi
 done
-if ! grep -q '^tocsin_store_.*transactions' "$tmp/m-after-1" 2>/dev/null; then
-	echo "store transactions: not exposed in /metrics (no tocsin_store_*transactions* series); skipped"
-fi
