@@ -23,6 +23,14 @@
 # node_exporter_start DIR starts prometheus-node-exporter with only the textfile
 #                         collector reading DIR; sets NODE_URL, NODE_PORT,
 #                         NODE_PID.
+# watchdog_start CONFIG [FLAGS] starts tocsin-watchdog on a free loopback port
+#                         with its state in $TMP/wd and its log in $WD_LOG, and
+#                         waits until /-/ready answers; sets WD_URL, WD_PORT,
+#                         WD_PID. watchdog_restart starts it again with the
+#                         same config, flags, port and state ($WD_LOG then
+#                         holds the new run's log).
+# watchdog_stop           SIGTERM and wait; fails if the exit status is not 0.
+# watchdog_kill           SIGKILL and wait: a crash.
 # wait_until SECS CMD...  runs CMD every 0.1s until it succeeds; 1 after SECS.
 # Processes started through these helpers are killed on exit.
 
@@ -228,6 +236,35 @@ node_exporter_start() {
 	    --collector.textfile.directory="$1" "--web.listen-address=127.0.0.1:{PORT}"
 	NODE_PID=$SERVER_PID
 	NODE_URL="http://127.0.0.1:$NODE_PORT"
+}
+
+WD_ARGS=()
+WD_LOG=$TMP/watchdog.log
+watchdog_start() {
+	: "${TOCSIN_WATCHDOG:?TOCSIN_WATCHDOG must point at the built tocsin-watchdog}"
+	rm -rf "$TMP/wd"
+	WD_PORT=
+	WD_ARGS=("$TOCSIN_WATCHDOG" --config.file="$1" --storage.path="$TMP/wd" \
+	    "--web.listen-address=127.0.0.1:{PORT}" "${@:2}")
+	watchdog_restart
+}
+
+watchdog_restart() {
+	server_start tocsin-watchdog WD_PORT /-/ready "$WD_LOG" "${WD_ARGS[@]}"
+	WD_PID=$SERVER_PID
+	WD_URL="http://127.0.0.1:$WD_PORT"
+}
+
+watchdog_stop() {
+	local rc=0
+	kill -TERM "$WD_PID"
+	wait "$WD_PID" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$WD_LOG" >&2; fail "tocsin-watchdog exited with status $rc"; }
+}
+
+watchdog_kill() {
+	kill -KILL "$WD_PID"
+	wait "$WD_PID" 2>/dev/null || true
 }
 
 expect_eq() {
