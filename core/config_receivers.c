@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgfield.h"
 #include "config_int.h"
 #include "routes/matcher.h"
 
@@ -19,273 +20,10 @@ static const char *const unsupported[] = {
 #define SUPPORTED "telegram_configs, slack_configs, email_configs, " \
 	"webhook_configs, file_configs"
 
-/* ---- tls_config / http_config ---- */
-
-static int
-tls_version(struct cfg_load *ld, const char *field, const struct ynode *v, char **out)
-{
-	if (cfg_str(ld, field, v, out) == -1)
-		return -1;
-	if (*out == NULL || strcmp(*out, "TLS10") == 0 || strcmp(*out, "TLS11") == 0 ||
-	    strcmp(*out, "TLS12") == 0 || strcmp(*out, "TLS13") == 0)
-		return 0;
-	return cfg_fail(ld, v, "unknown TLS version: %.32s", *out);
-}
-
-static int
-tls_config(struct cfg_load *ld, const struct ynode *n, struct tls_config *t)
-{
-	const struct ynode *k, *v;
-	size_t		 i;
-	int		 rc = 0;
-
-	if (cfg_map(ld, n, "tls_config") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		const char *key;
-
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		if (strcmp(key, "ca_file") == 0)
-			rc = cfg_path(ld, key, v, &t->ca_file);
-		else if (strcmp(key, "cert_file") == 0)
-			rc = cfg_path(ld, key, v, &t->cert_file);
-		else if (strcmp(key, "key_file") == 0)
-			rc = cfg_path(ld, key, v, &t->key_file);
-		else if (strcmp(key, "server_name") == 0)
-			rc = cfg_str(ld, key, v, &t->server_name);
-		else if (strcmp(key, "insecure_skip_verify") == 0)
-			rc = cfg_bool(ld, key, v, &t->insecure_skip_verify);
-		else if (strcmp(key, "min_version") == 0)
-			rc = tls_version(ld, key, v, &t->min_version);
-		else if (strcmp(key, "max_version") == 0)
-			rc = tls_version(ld, key, v, &t->max_version);
-		else
-			rc = cfg_unknown(ld, k, "tls_config");
-	}
-	if (rc == -1)
-		return -1;
-	/* Alertmanager finds these when it first connects; a config check is
-	 * the better moment. */
-	if (t->cert_file != NULL && t->key_file == NULL)
-		return cfg_fail(ld, n, "client cert file \"%s\" specified without "
-		    "client key file", t->cert_file);
-	if (t->key_file != NULL && t->cert_file == NULL)
-		return cfg_fail(ld, n, "client key file \"%s\" specified without "
-		    "client cert file", t->key_file);
-	return 0;
-}
-
-void
-cfg_http_defaults(struct http_config *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->follow_redirects = true;
-	h->enable_http2 = true;
-}
-
-static int
-basic_auth(struct cfg_load *ld, const struct ynode *n, struct http_config *h,
-    const struct ynode **pwfile)
-{
-	const struct ynode *k, *v;
-	size_t		 i;
-	int		 rc = 0;
-
-	if (cfg_map(ld, n, "basic_auth") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		k = n->child[i];
-		v = n->child[i + 1];
-		if (strcmp(k->value, "username") == 0)
-			rc = cfg_str(ld, k->value, v, &h->basic_auth_username);
-		else if (strcmp(k->value, "password") == 0)
-			rc = cfg_str(ld, k->value, v, &h->basic_auth_password);
-		else if (strcmp(k->value, "password_file") == 0) {
-			*pwfile = v;
-			rc = cfg_path(ld, k->value, v, &h->basic_auth_password_file);
-		} else
-			rc = cfg_unknown(ld, k, "basic_auth");
-	}
-	if (rc == 0 && h->basic_auth_username == NULL &&
-	    (h->basic_auth_username = strdup("")) == NULL)
-		rc = cfg_fail(ld, n, "out of memory");
-	return rc;
-}
-
-static int
-authorization(struct cfg_load *ld, const struct ynode *n, struct http_config *h,
-    const struct ynode **credfile)
-{
-	const struct ynode *k, *v;
-	size_t		 i;
-	int		 rc = 0;
-
-	if (cfg_map(ld, n, "authorization") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		k = n->child[i];
-		v = n->child[i + 1];
-		if (strcmp(k->value, "type") == 0)
-			rc = cfg_str(ld, k->value, v, &h->authorization_type);
-		else if (strcmp(k->value, "credentials") == 0)
-			rc = cfg_str(ld, k->value, v, &h->authorization_credentials);
-		else if (strcmp(k->value, "credentials_file") == 0) {
-			*credfile = v;
-			rc = cfg_path(ld, k->value, v, &h->authorization_credentials_file);
-		} else
-			rc = cfg_unknown(ld, k, "authorization");
-	}
-	return rc;
-}
-
-/* prometheus/common takes any URL Go can parse (socks5://, http://, even a
- * bare "proxy"), and a proxy URL may carry credentials, so it is never
- * echoed. */
-static int
-proxy_url(struct cfg_load *ld, const char *field, const struct ynode *v, char **out)
-{
-	size_t	 i;
-
-	if (cfg_str(ld, field, v, out) == -1)
-		return -1;
-	for (i = 0; *out != NULL && (*out)[i] != '\0'; i++)
-		if ((unsigned char)(*out)[i] < 0x20 || (*out)[i] == 0x7f)
-			return cfg_fail(ld, v, "%s is not a valid URL: invalid control "
-			    "character in URL", field);
-	return 0;
-}
-
 static bool
 empty(const char *s)
 {
 	return s == NULL || s[0] == '\0';
-}
-
-int
-cfg_http_config(struct cfg_load *ld, const struct ynode *n, struct http_config *h)
-{
-	const struct ynode *k, *v, *pwfile = NULL, *credfile = NULL, *authnode = NULL;
-	const struct ynode *basicnode = NULL, *bearer = NULL, *bearerfile = NULL;
-	char		*token = NULL, *tokenfile = NULL;
-	size_t		 i;
-	int		 rc = 0;
-
-	http_config_clear(h);
-	cfg_http_defaults(h);
-	if (cfg_map(ld, n, "http_config") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		const char *key;
-
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		if (strcmp(key, "basic_auth") == 0) {
-			basicnode = ynode_is_null(v) ? NULL : k;
-			rc = basic_auth(ld, v, h, &pwfile);
-		} else if (strcmp(key, "authorization") == 0) {
-			authnode = ynode_is_null(v) ? NULL : k;
-			rc = authorization(ld, v, h, &credfile);
-		} else if (strcmp(key, "bearer_token") == 0) {
-			bearer = v;
-			rc = cfg_str(ld, key, v, &token);
-		} else if (strcmp(key, "bearer_token_file") == 0) {
-			bearerfile = v;
-			rc = cfg_path(ld, key, v, &tokenfile);
-		} else if (strcmp(key, "oauth2") == 0)
-			rc = cfg_fail(ld, k, "http_config: oauth2 is not supported by tocsin");
-		else if (strcmp(key, "proxy_url") == 0)
-			rc = proxy_url(ld, key, v, &h->proxy_url);
-		else if (strcmp(key, "tls_config") == 0)
-			rc = tls_config(ld, v, &h->tls);
-		else if (strcmp(key, "follow_redirects") == 0)
-			rc = cfg_bool(ld, key, v, &h->follow_redirects);
-		else if (strcmp(key, "enable_http2") == 0)
-			rc = cfg_bool(ld, key, v, &h->enable_http2);
-		else
-			rc = cfg_unknown(ld, k, "http_config");
-	}
-	if (rc == -1)
-		goto out;
-	/* prometheus/common's HTTPClientConfig.Validate, in its order. */
-	if (!empty(token) && tokenfile != NULL) {
-		rc = cfg_fail(ld, bearerfile, "at most one of bearer_token & "
-		    "bearer_token_file must be configured");
-		goto out;
-	}
-	if (basicnode != NULL && (!empty(token) || tokenfile != NULL)) {
-		rc = cfg_fail(ld, empty(token) ? bearerfile : bearer, "at most one of "
-		    "basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
-		goto out;
-	}
-	if (basicnode != NULL && !empty(h->basic_auth_password) &&
-	    h->basic_auth_password_file != NULL) {
-		rc = cfg_fail(ld, pwfile, "at most one of basic_auth password & "
-		    "password_file must be configured");
-		goto out;
-	}
-	if (authnode != NULL) {
-		if (!empty(token) || tokenfile != NULL) {
-			rc = cfg_fail(ld, authnode, "authorization is not compatible "
-			    "with bearer_token & bearer_token_file");
-			goto out;
-		}
-		if (!empty(h->authorization_credentials) &&
-		    h->authorization_credentials_file != NULL) {
-			rc = cfg_fail(ld, credfile, "at most one of authorization "
-			    "credentials & credentials_file must be configured");
-			goto out;
-		}
-		if (empty(h->authorization_type)) {
-			free(h->authorization_type);
-			if ((h->authorization_type = strdup("Bearer")) == NULL) {
-				rc = cfg_fail(ld, authnode, "out of memory");
-				goto out;
-			}
-		}
-		if (strcasecmp(h->authorization_type, "basic") == 0) {
-			rc = cfg_fail(ld, authnode, "authorization type cannot be set "
-			    "to \"basic\", use \"basic_auth\" instead");
-			goto out;
-		}
-		if (basicnode != NULL) {
-			rc = cfg_fail(ld, authnode, "at most one of basic_auth, oauth2 "
-			    "& authorization must be configured");
-			goto out;
-		}
-	} else if (!empty(token) || tokenfile != NULL) {
-		/* bearer_token is the legacy spelling of authorization. */
-		if ((h->authorization_type = strdup("Bearer")) == NULL) {
-			rc = cfg_fail(ld, n, "out of memory");
-			goto out;
-		}
-		if (!empty(token)) {
-			h->authorization_credentials = token;
-			token = NULL;
-		} else {
-			h->authorization_credentials_file = tokenfile;
-			tokenfile = NULL;
-			credfile = bearerfile;
-		}
-	}
-	if (h->basic_auth_password_file != NULL &&
-	    (rc = cfg_read_secret(ld, "password_file", pwfile,
-	    h->basic_auth_password_file, &h->basic_auth_password)) == -1)
-		goto out;
-	if (h->authorization_credentials_file != NULL &&
-	    (rc = cfg_read_secret(ld, credfile == bearerfile ? "bearer_token_file" :
-	    "credentials_file", credfile, h->authorization_credentials_file,
-	    &h->authorization_credentials)) == -1)
-		goto out;
-out:
-	if (token != NULL) {
-		explicit_bzero(token, strlen(token));
-		free(token);
-	}
-	free(tokenfile);
-	return rc;
 }
 
 static int
@@ -295,6 +33,241 @@ dup_str(char **dst, const char *src)
 	if (src == NULL)
 		return 0;
 	return (*dst = strdup(src)) == NULL ? -1 : 0;
+}
+
+static int
+at_most_one(struct cfg_load *ld, const struct cf_walk *w, const char *a,
+    const char *b)
+{
+	return cfg_fail(ld, cf_value(w, b), "at most one of %s & %s must be "
+	    "configured", a, b);
+}
+
+/* ---- tls_config / http_config ---- */
+
+static int
+tls_version(struct cfg_load *ld, const char *field, const struct ynode *v,
+    const char *s)
+{
+	if (s == NULL || strcmp(s, "TLS10") == 0 || strcmp(s, "TLS11") == 0 ||
+	    strcmp(s, "TLS12") == 0 || strcmp(s, "TLS13") == 0)
+		return 0;
+	return cfg_fail(ld, v, "unknown TLS version: %.32s", s);
+}
+
+/* Alertmanager finds these when it first connects; a config check is the
+ * better moment. */
+static int
+tls_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	const struct tls_config *t = w->obj;
+
+	if (t->cert_file != NULL && t->key_file == NULL)
+		return cfg_fail(ld, w->n, "client cert file \"%s\" specified without "
+		    "client key file", t->cert_file);
+	if (t->key_file != NULL && t->cert_file == NULL)
+		return cfg_fail(ld, w->n, "client key file \"%s\" specified without "
+		    "client cert file", t->key_file);
+	return 0;
+}
+
+static const struct cf_field tls_fields[] = {
+	{ "ca_file", CF_FILE, CF_AT(tls_config, ca_file) },
+	{ "cert_file", CF_FILE, CF_AT(tls_config, cert_file) },
+	{ "key_file", CF_FILE, CF_AT(tls_config, key_file) },
+	{ "server_name", CF_STR, CF_AT(tls_config, server_name) },
+	{ "insecure_skip_verify", CF_BOOL, CF_AT(tls_config, insecure_skip_verify) },
+	{ "min_version", CF_STR, CF_AT(tls_config, min_version), .check = tls_version },
+	{ "max_version", CF_STR, CF_AT(tls_config, max_version), .check = tls_version },
+	{ .name = NULL }
+};
+static const struct cf_type tls_type = { "tls_config", tls_fields, 0, tls_finish };
+
+/* http_config as written: bearer_token[_file] is the legacy spelling of
+ * authorization, moved there by http_finish. */
+struct http_in {
+	struct http_config	 h;
+	char			*bearer_token;		/* SECRET */
+	char			*bearer_token_file;
+};
+
+static int
+basic_auth_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct http_in *in = w->obj;
+
+	if (in->h.basic_auth_username == NULL &&
+	    (in->h.basic_auth_username = strdup("")) == NULL)
+		return cfg_fail(ld, w->n, "out of memory");
+	return 0;
+}
+
+static const struct cf_field basic_auth_fields[] = {
+	{ "username", CF_STR, CF_AT(http_in, h.basic_auth_username) },
+	{ "password", CF_STR, CF_AT(http_in, h.basic_auth_password), .secret = true },
+	{ "password_file", CF_FILE, CF_AT(http_in, h.basic_auth_password_file) },
+	{ .name = NULL }
+};
+static const struct cf_type basic_auth_type = { "basic_auth", basic_auth_fields, 0,
+    basic_auth_finish };
+
+static const struct cf_field authorization_fields[] = {
+	{ "type", CF_STR, CF_AT(http_in, h.authorization_type) },
+	{ "credentials", CF_STR, CF_AT(http_in, h.authorization_credentials),
+	    .secret = true },
+	{ "credentials_file", CF_FILE,
+	    CF_AT(http_in, h.authorization_credentials_file) },
+	{ .name = NULL }
+};
+static const struct cf_type authorization_type = { "authorization",
+    authorization_fields, 0, NULL };
+
+static int
+oauth2(struct cfg_load *ld, const struct ynode *k, const struct ynode *v, void *obj)
+{
+	return cfg_fail(ld, k, "http_config: oauth2 is not supported by tocsin");
+}
+
+/* prometheus/common takes any URL Go can parse (socks5://, http://, even a
+ * bare "proxy"), and a proxy URL may carry credentials, so it is never
+ * echoed. */
+static int
+proxy_url(struct cfg_load *ld, const char *field, const struct ynode *v,
+    const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return cfg_fail(ld, v, "%s is not a valid URL: invalid control "
+			    "character in URL", field);
+	return 0;
+}
+
+/* prometheus/common's HTTPClientConfig.Validate, in its order. */
+static int
+http_validate(struct cfg_load *ld, const struct cf_walk *w, struct http_in *in)
+{
+	struct http_config *h = &in->h;
+	const struct ynode *basic = cf_given(w, "basic_auth");
+	const struct ynode *authz = cf_given(w, "authorization");
+	const struct ynode *bearer = cf_value(w, "bearer_token");
+	const struct ynode *bearerfile = cf_value(w, "bearer_token_file");
+	bool		 token = !empty(in->bearer_token);
+	bool		 tokenfile = in->bearer_token_file != NULL;
+
+	if (token && tokenfile)
+		return at_most_one(ld, w, "bearer_token", "bearer_token_file");
+	if (basic != NULL && (token || tokenfile))
+		return cfg_fail(ld, token ? bearer : bearerfile, "at most one of "
+		    "basic_auth, oauth2, bearer_token & bearer_token_file must be "
+		    "configured");
+	if (basic != NULL && !empty(h->basic_auth_password) &&
+	    h->basic_auth_password_file != NULL)
+		return cfg_fail(ld, ynode_map_get(cf_value(w, "basic_auth"),
+		    "password_file"), "at most one of basic_auth password & "
+		    "password_file must be configured");
+	if (authz == NULL)
+		return 0;
+	if (token || tokenfile)
+		return cfg_fail(ld, authz, "authorization is not compatible with "
+		    "bearer_token & bearer_token_file");
+	if (!empty(h->authorization_credentials) &&
+	    h->authorization_credentials_file != NULL)
+		return cfg_fail(ld, ynode_map_get(cf_value(w, "authorization"),
+		    "credentials_file"), "at most one of authorization credentials "
+		    "& credentials_file must be configured");
+	if (empty(h->authorization_type)) {
+		free(h->authorization_type);
+		if ((h->authorization_type = strdup("Bearer")) == NULL)
+			return cfg_fail(ld, authz, "out of memory");
+	}
+	if (strcasecmp(h->authorization_type, "basic") == 0)
+		return cfg_fail(ld, authz, "authorization type cannot be set to "
+		    "\"basic\", use \"basic_auth\" instead");
+	if (basic != NULL)
+		return cfg_fail(ld, authz, "at most one of basic_auth, oauth2 & "
+		    "authorization must be configured");
+	return 0;
+}
+
+static int
+http_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct http_in	*in = w->obj;
+	struct http_config *h = &in->h;
+	const char	*credfield = "credentials_file";
+	const struct ynode *credfile;
+
+	if (http_validate(ld, w, in) == -1)
+		return -1;
+	credfile = ynode_map_get(cf_value(w, "authorization"), "credentials_file");
+	if (cf_given(w, "authorization") == NULL &&
+	    (!empty(in->bearer_token) || in->bearer_token_file != NULL)) {
+		if ((h->authorization_type = strdup("Bearer")) == NULL)
+			return cfg_fail(ld, w->n, "out of memory");
+		if (!empty(in->bearer_token)) {
+			h->authorization_credentials = in->bearer_token;
+			in->bearer_token = NULL;
+		} else {
+			h->authorization_credentials_file = in->bearer_token_file;
+			in->bearer_token_file = NULL;
+			credfield = "bearer_token_file";
+			credfile = cf_value(w, credfield);
+		}
+	}
+	if (h->basic_auth_password_file != NULL &&
+	    cfg_read_secret(ld, "password_file", ynode_map_get(cf_value(w,
+	    "basic_auth"), "password_file"), h->basic_auth_password_file,
+	    &h->basic_auth_password) == -1)
+		return -1;
+	if (h->authorization_credentials_file != NULL &&
+	    cfg_read_secret(ld, credfield, credfile,
+	    h->authorization_credentials_file, &h->authorization_credentials) == -1)
+		return -1;
+	return 0;
+}
+
+static const struct cf_field http_fields[] = {
+	{ "basic_auth", CF_TABLE, 0, .sub = &basic_auth_type },
+	{ "authorization", CF_TABLE, 0, .sub = &authorization_type },
+	{ "bearer_token", CF_STR, CF_AT(http_in, bearer_token), .secret = true },
+	{ "bearer_token_file", CF_FILE, CF_AT(http_in, bearer_token_file) },
+	{ "oauth2", CF_CUSTOM, .parse = oauth2 },
+	{ "proxy_url", CF_STR, CF_AT(http_in, h.proxy_url), .secret = true,
+	    .check = proxy_url },
+	{ "tls_config", CF_TABLE, CF_AT(http_in, h.tls), .sub = &tls_type },
+	{ "follow_redirects", CF_BOOL, CF_AT(http_in, h.follow_redirects), .on = true },
+	{ "enable_http2", CF_BOOL, CF_AT(http_in, h.enable_http2), .on = true },
+	{ .name = NULL }
+};
+static const struct cf_type http_type = { "http_config", http_fields, 0,
+    http_finish };
+
+void
+cfg_http_defaults(struct http_config *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->follow_redirects = true;
+	h->enable_http2 = true;
+}
+
+int
+cfg_http_config(struct cfg_load *ld, const struct ynode *n, struct http_config *h)
+{
+	struct http_in	 in;
+	int		 rc;
+
+	http_config_clear(h);
+	memset(&in, 0, sizeof(in));
+	rc = cf_parse(ld, n, &http_type, &in);
+	*h = in.h;
+	if (in.bearer_token != NULL) {
+		explicit_bzero(in.bearer_token, strlen(in.bearer_token));
+		free(in.bearer_token);
+	}
+	free(in.bearer_token_file);
+	return rc;
 }
 
 int
@@ -322,6 +295,13 @@ cfg_http_copy(struct http_config *dst, const struct http_config *src)
 		return -1;
 	}
 	return 0;
+}
+
+/* email_config's tls_config, until email_configs has a table too. */
+static int
+tls_config(struct cfg_load *ld, const struct ynode *n, struct tls_config *t)
+{
+	return cf_parse(ld, n, &tls_type, t);
 }
 
 /* Receivers without their own http_config use the global one. */

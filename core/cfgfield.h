@@ -1,0 +1,113 @@
+/* cfgfield.h: the config loader's table engine. A mapping of the config (a
+ * telegram_config, an http_config, a Slack action...) is described by a
+ * table of fields: name, kind, target (offsetof), default, required message,
+ * global default, validator. cf_parse walks the mapping once in file order,
+ * looks each key up in the table, parses the value by its kind and reports
+ * unknown keys and wrong types at the offending node; then it checks the
+ * required fields, fills in the defaults and runs the type's finish function
+ * for what a table cannot say (cross-field rules, *_file secrets, the order
+ * in which Alertmanager reports problems).
+ *
+ * The engine has its own file so that config_receivers.c reads as tables
+ * plus the few rules particular to each type. Like config_int.h it is
+ * internal to the config loader; errors go through cfg_fail
+ * ("FILE:LINE:COL: sentence"). */
+#ifndef TOCSIN_CFGFIELD_H
+#define TOCSIN_CFGFIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config_int.h"
+
+enum cf_kind {
+	CF_STR,		/* char *, cfg_str */
+	CF_FILE,	/* char *, cfg_path: resolved against the config's dir */
+	CF_URL,		/* char *, cfg_url: an http(s) URL with a host */
+	CF_BOOL,	/* bool */
+	CF_INT,		/* int64_t */
+	CF_UINT,	/* uint64_t */
+	CF_STR_LIST,	/* char **, with a size_t count */
+	CF_HTTP,	/* struct http_config; absent or null: the global one */
+	CF_TABLE,	/* a mapping that .sub describes, into the struct at .off */
+	CF_TABLE_LIST,	/* a list of .sub mappings, an array with a size_t count */
+	CF_CUSTOM,	/* .parse does it all */
+};
+
+struct cf_type;
+struct cf_walk;
+
+struct cf_field {
+	const char		*name;		/* NULL ends a table */
+	enum cf_kind		 kind;
+	size_t			 off;		/* offsetof the target */
+	size_t			 count;		/* offsetof a list's count */
+	/* SECRET in receiver.h. A URL is then never echoed, not even in
+	 * part; no kind echoes other strings. */
+	bool			 secret;
+	/* CF_BOOL: true before the walk (a null still reads false). */
+	bool			 on;
+	/* String kinds: the value while still NULL after the walk. */
+	const char		*def;
+	/* String kinds: required; the message when still empty after the
+	 * walk (or, with .inherit, after cf_inherit). */
+	const char		*missing;
+	/* Taken from struct cfg_global at offset .goff by cf_inherit when
+	 * still empty (CF_BOOL: when absent or null). */
+	bool			 inherit;
+	size_t			 goff;
+	const struct cf_type	*sub;		/* CF_TABLE, CF_TABLE_LIST */
+	/* CF_STR: checks the parsed value (NULL for null) at its node v. */
+	int	(*check)(struct cfg_load *ld, const char *field,
+		    const struct ynode *v, const char *s);
+	/* CF_CUSTOM: parses v, the value of key k, into obj. */
+	int	(*parse)(struct cfg_load *ld, const struct ynode *k,
+		    const struct ynode *v, void *obj);
+};
+
+/* Designated initializers for a row: where the value goes, where a list's
+ * count goes, and the global default:
+ *	{ "from", CF_STR, CF_AT(email_config, from), CF_GLOBAL(smtp_from) } */
+#define CF_AT(type, f)		.off = offsetof(struct type, f)
+#define CF_COUNT(type, f)	.count = offsetof(struct type, f)
+#define CF_GLOBAL(f)		.inherit = true, \
+				.goff = offsetof(struct cfg_global, f)
+
+struct cf_type {
+	const char		*what;		/* "telegram_config", in messages */
+	const struct cf_field	*fields;
+	size_t			 size;		/* of the struct, for lists */
+	/* Runs last; NULL for none. */
+	int	(*finish)(struct cfg_load *ld, const struct cf_walk *w);
+};
+
+/* The mapping being parsed, as a finish function sees it. */
+struct cf_walk {
+	const struct cf_type	*type;
+	const struct ynode	*n;		/* a mapping, or a null scalar */
+	void			*obj;
+};
+
+/* Parses n into obj as t describes it, in this order: the .on booleans are
+ * set; n must be a mapping with unique keys (null counts as empty); each
+ * key, in file order, is looked up ("unknown field K in WHAT") and its
+ * value parsed by kind and .check, the first error ending the parse; the
+ * .missing fields are checked in table order; the .def defaults and the
+ * global http_config are filled in (these fail only for memory, so which
+ * problem is reported first does not depend on it); last, t->finish.
+ * obj starts zeroed; on failure it holds what was parsed so far, for the
+ * caller to clear. */
+int	cf_parse(struct cfg_load *ld, const struct ynode *n, const struct cf_type *t,
+	    void *obj);
+/* Applies the .inherit fields in table order; finish functions call it
+ * where Alertmanager's order of checks puts it. */
+int	cf_inherit(struct cfg_load *ld, const struct cf_walk *w);
+/* The value node of key name in the walked mapping, or NULL when absent. */
+const struct ynode *cf_value(const struct cf_walk *w, const char *name);
+/* The key node of name when its value is set (not null), else NULL. */
+const struct ynode *cf_given(const struct cf_walk *w, const char *name);
+/* Grows the array *v of *n elements of size elem by one zeroed element and
+ * returns it, or NULL when out of memory. */
+void	*cf_append(void **v, size_t *n, size_t elem);
+
+#endif
