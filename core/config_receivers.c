@@ -43,6 +43,23 @@ at_most_one(struct cfg_load *ld, const struct cf_walk *w, const char *a,
 	    "configured", a, b);
 }
 
+/* A secret from its *_file, read now so that a missing file is a load error
+ * with a position; or, when neither is set, the global one with its file.
+ * The content never appears in messages. */
+static int
+secret(struct cfg_load *ld, const struct cf_walk *w, const char *filefield,
+    char **val, char **file, const char *gval, const char *gfile)
+{
+	if (*file != NULL)
+		return cfg_read_secret(ld, filefield, cf_value(w, filefield), *file, val);
+	if (!empty(*val))
+		return 0;
+	free(*val);
+	if (dup_str(val, gval) == -1 || dup_str(file, gfile) == -1)
+		return cfg_fail(ld, w->n, "out of memory");
+	return 0;
+}
+
 /* ---- tls_config / http_config ---- */
 
 static int
@@ -366,13 +383,15 @@ read_chat_id(struct cfg_load *ld, const struct ynode *n, const char *path, int64
  * take them ('severity="critical"', '{a="b",c=~"d"}'), all of which must
  * hold for a firing alert to make the phone ring. */
 static int
-silent_unless(struct cfg_load *ld, const struct ynode *v, struct matchers **out)
+silent_unless(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
 {
+	struct matchers	**out = &((struct telegram_config *)obj)->silent_unless;
 	struct terr	 e;
 	char		*s = NULL;
 	size_t		 i;
 
-	if (cfg_seq(ld, v, "silent_unless") == -1)
+	if (cfg_seq(ld, v, k->value) == -1)
 		return -1;
 	if (ynode_is_null(v) || v->n == 0)
 		return 0;
@@ -380,7 +399,7 @@ silent_unless(struct cfg_load *ld, const struct ynode *v, struct matchers **out)
 		return cfg_fail(ld, v, "out of memory");
 	matchers_init(*out);
 	for (i = 0; i < v->n; i++) {
-		if (cfg_str(ld, "silent_unless", v->child[i], &s) == -1)
+		if (cfg_str(ld, k->value, v->child[i], &s) == -1)
 			return -1;
 		if (matchers_parse(*out, s ? s : "", &e) == -1) {
 			free(s);
@@ -393,94 +412,58 @@ silent_unless(struct cfg_load *ld, const struct ynode *v, struct matchers **out)
 }
 
 static int
-telegram_config(struct cfg_load *ld, const struct ynode *n, struct telegram_config *c)
+telegram_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
-	const struct ynode *k, *v, *tokfile = NULL, *chatfile = NULL, *pm = NULL;
-	bool		 own_http = false;
-	size_t		 i;
-	int		 rc = 0;
+	struct telegram_config *c = w->obj;
+	const struct cfg_global *g = &ld->global;
 
-	c->send_resolved = true;
-	cfg_http_defaults(&c->http);
-	if (cfg_map(ld, n, "telegram_config") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		const char *key;
-
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		if (strcmp(key, "send_resolved") == 0)
-			rc = cfg_bool(ld, key, v, &c->send_resolved);
-		else if (strcmp(key, "http_config") == 0) {
-			own_http = !ynode_is_null(v);
-			rc = cfg_http_config(ld, v, &c->http);
-		} else if (strcmp(key, "api_url") == 0)
-			rc = cfg_url(ld, key, v, false, &c->api_url);
-		else if (strcmp(key, "bot_token") == 0)
-			rc = cfg_str(ld, key, v, &c->bot_token);
-		else if (strcmp(key, "bot_token_file") == 0) {
-			tokfile = v;
-			rc = cfg_path(ld, key, v, &c->bot_token_file);
-		} else if (strcmp(key, "chat_id") == 0)
-			rc = cfg_int64(ld, key, v, &c->chat_id);
-		else if (strcmp(key, "chat_id_file") == 0) {
-			chatfile = v;
-			rc = cfg_path(ld, key, v, &c->chat_id_file);
-		} else if (strcmp(key, "message_thread_id") == 0)
-			rc = cfg_int64(ld, key, v, &c->message_thread_id);
-		else if (strcmp(key, "message") == 0)
-			rc = cfg_str(ld, key, v, &c->message);
-		else if (strcmp(key, "disable_notifications") == 0)
-			rc = cfg_bool(ld, key, v, &c->disable_notifications);
-		else if (strcmp(key, "silent_unless") == 0)
-			rc = silent_unless(ld, v, &c->silent_unless);
-		else if (strcmp(key, "parse_mode") == 0) {
-			pm = v;
-			rc = cfg_str(ld, key, v, &c->parse_mode);
-		} else
-			rc = cfg_unknown(ld, k, "telegram_config");
-	}
-	if (rc == -1)
-		return -1;
 	if (!empty(c->bot_token) && c->bot_token_file != NULL)
-		return cfg_fail(ld, tokfile, "at most one of bot_token & bot_token_file "
-		    "must be configured");
+		return at_most_one(ld, w, "bot_token", "bot_token_file");
 	if (c->chat_id == 0 && c->chat_id_file == NULL)
-		return cfg_fail(ld, n, "missing chat_id or chat_id_file on telegram_config");
+		return cfg_fail(ld, w->n, "missing chat_id or chat_id_file on "
+		    "telegram_config");
 	if (c->chat_id != 0 && c->chat_id_file != NULL)
-		return cfg_fail(ld, chatfile, "at most one of chat_id & chat_id_file "
-		    "must be configured");
-	if (c->parse_mode != NULL && strcmp(c->parse_mode, "") != 0 &&
-	    strcmp(c->parse_mode, "Markdown") != 0 &&
+		return at_most_one(ld, w, "chat_id", "chat_id_file");
+	if (strcmp(c->parse_mode, "") != 0 && strcmp(c->parse_mode, "Markdown") != 0 &&
 	    strcmp(c->parse_mode, "MarkdownV2") != 0 &&
 	    strcmp(c->parse_mode, "HTML") != 0)
-		return cfg_fail(ld, pm, "unknown parse_mode on telegram_config, must be "
-		    "Markdown, MarkdownV2, HTML or empty string");
-	if (set_default(ld, n, &c->parse_mode, "HTML") == -1 ||
-	    set_default(ld, n, &c->message,
-	    "{{ template \"telegram.default.message\" . }}") == -1 ||
-	    set_default(ld, n, &c->api_url, ld->global.telegram_api_url) == -1 ||
-	    http_inherit(ld, n, own_http, &c->http) == -1)
+		return cfg_fail(ld, cf_value(w, "parse_mode"), "unknown parse_mode on "
+		    "telegram_config, must be Markdown, MarkdownV2, HTML or empty string");
+	if (cf_inherit(ld, w) == -1)
 		return -1;
-	if (c->bot_token_file != NULL) {
-		if (cfg_read_secret(ld, "bot_token_file", tokfile, c->bot_token_file,
-		    &c->bot_token) == -1)
-			return -1;
-	} else if (empty(c->bot_token)) {
-		if (empty(ld->global.telegram_bot_token))
-			return cfg_fail(ld, n, "missing bot_token or bot_token_file on "
-			    "telegram_config");
-		free(c->bot_token);
-		if ((c->bot_token = strdup(ld->global.telegram_bot_token)) == NULL ||
-		    dup_str(&c->bot_token_file, ld->global.telegram_bot_token_file) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	if (c->chat_id_file != NULL &&
-	    read_chat_id(ld, chatfile, c->chat_id_file, &c->chat_id) == -1)
+	if (c->bot_token_file == NULL && empty(c->bot_token) &&
+	    empty(g->telegram_bot_token))
+		return cfg_fail(ld, w->n, "missing bot_token or bot_token_file on "
+		    "telegram_config");
+	if (secret(ld, w, "bot_token_file", &c->bot_token, &c->bot_token_file,
+	    g->telegram_bot_token, g->telegram_bot_token_file) == -1)
 		return -1;
+	if (c->chat_id_file != NULL)
+		return read_chat_id(ld, cf_value(w, "chat_id_file"), c->chat_id_file,
+		    &c->chat_id);
 	return 0;
 }
+
+static const struct cf_field telegram_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(telegram_config, send_resolved), .on = true },
+	{ "http_config", CF_HTTP, CF_AT(telegram_config, http) },
+	{ "api_url", CF_URL, CF_AT(telegram_config, api_url),
+	    CF_GLOBAL(telegram_api_url) },
+	{ "bot_token", CF_STR, CF_AT(telegram_config, bot_token), .secret = true },
+	{ "bot_token_file", CF_FILE, CF_AT(telegram_config, bot_token_file) },
+	{ "chat_id", CF_INT, CF_AT(telegram_config, chat_id) },
+	{ "chat_id_file", CF_FILE, CF_AT(telegram_config, chat_id_file) },
+	{ "message_thread_id", CF_INT, CF_AT(telegram_config, message_thread_id) },
+	{ "message", CF_STR, CF_AT(telegram_config, message),
+	    .def = "{{ template \"telegram.default.message\" . }}" },
+	{ "disable_notifications", CF_BOOL,
+	    CF_AT(telegram_config, disable_notifications) },
+	{ "parse_mode", CF_STR, CF_AT(telegram_config, parse_mode), .def = "HTML" },
+	{ "silent_unless", CF_CUSTOM, .parse = silent_unless },	/* tocsin */
+	{ .name = NULL }
+};
+static const struct cf_type telegram_type = { "telegram_config", telegram_fields,
+    sizeof(struct telegram_config), telegram_finish };
 
 /* ---- slack_configs ---- */
 
@@ -1038,7 +1021,7 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 			if (strcmp(key, "telegram_configs") == 0) {
 				if ((c = grow((void **)&r->telegram, &r->ntelegram,
 				    sizeof(*r->telegram))) != NULL)
-					rc = telegram_config(ld, e, c);
+					rc = cf_parse(ld, e, &telegram_type, c);
 			} else if (strcmp(key, "slack_configs") == 0) {
 				if ((c = grow((void **)&r->slack, &r->nslack,
 				    sizeof(*r->slack))) != NULL)
