@@ -468,247 +468,153 @@ static const struct cf_type telegram_type = { "telegram_config", telegram_fields
 /* ---- slack_configs ---- */
 
 static int
-slack_field(struct cfg_load *ld, const struct ynode *n, struct slack_field *f)
+slack_field_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
-	const struct ynode *k, *v;
-	size_t		 i;
-	int		 rc = 0;
-
-	if (cfg_map(ld, n, "slack field") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		k = n->child[i];
-		v = n->child[i + 1];
-		if (strcmp(k->value, "title") == 0)
-			rc = cfg_str(ld, k->value, v, &f->title);
-		else if (strcmp(k->value, "value") == 0)
-			rc = cfg_str(ld, k->value, v, &f->value);
-		else if (strcmp(k->value, "short") == 0) {
-			f->has_short = !ynode_is_null(v);
-			rc = cfg_bool(ld, k->value, v, &f->is_short);
-		} else
-			rc = cfg_unknown(ld, k, "slack field");
-	}
-	if (rc == -1)
-		return -1;
-	if (empty(f->title))
-		return cfg_fail(ld, n, "missing title in Slack field configuration");
-	if (empty(f->value))
-		return cfg_fail(ld, n, "missing value in Slack field configuration");
+	((struct slack_field *)w->obj)->has_short = cf_given(w, "short") != NULL;
 	return 0;
 }
 
-static int
-slack_confirm(struct cfg_load *ld, const struct ynode *n, struct slack_confirm **out)
-{
-	const struct ynode *k, *v;
-	struct slack_confirm *c;
-	size_t		 i;
-	int		 rc = 0;
+static const struct cf_field slack_field_fields[] = {
+	{ "title", CF_STR, CF_AT(slack_field, title),
+	    .missing = "missing title in Slack field configuration" },
+	{ "value", CF_STR, CF_AT(slack_field, value),
+	    .missing = "missing value in Slack field configuration" },
+	{ "short", CF_BOOL, CF_AT(slack_field, is_short) },
+	{ .name = NULL }
+};
+static const struct cf_type slack_field_type = { "slack field", slack_field_fields,
+    sizeof(struct slack_field), slack_field_finish };
 
-	if (cfg_map(ld, n, "confirm") == -1)
-		return -1;
-	if (ynode_is_null(n))
+static const struct cf_field slack_confirm_fields[] = {
+	{ "text", CF_STR, CF_AT(slack_confirm, text),
+	    .missing = "missing text in Slack confirmation configuration" },
+	{ "title", CF_STR, CF_AT(slack_confirm, title) },
+	{ "ok_text", CF_STR, CF_AT(slack_confirm, ok_text) },
+	{ "dismiss_text", CF_STR, CF_AT(slack_confirm, dismiss_text) },
+	{ .name = NULL }
+};
+static const struct cf_type slack_confirm_type = { "confirm", slack_confirm_fields,
+    0, NULL };
+
+static void
+slack_confirm_free(struct slack_confirm *c)
+{
+	if (c == NULL)
+		return;
+	free(c->text);
+	free(c->title);
+	free(c->ok_text);
+	free(c->dismiss_text);
+	free(c);
+}
+
+/* Absent or null: no confirmation (NULL). */
+static int
+slack_confirm(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
+{
+	struct slack_action *a = obj;
+
+	if (ynode_is_null(v))
 		return 0;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return cfg_fail(ld, n, "out of memory");
-	*out = c;
-	for (i = 0; i < n->n && rc == 0; i += 2) {
-		k = n->child[i];
-		v = n->child[i + 1];
-		if (strcmp(k->value, "text") == 0)
-			rc = cfg_str(ld, k->value, v, &c->text);
-		else if (strcmp(k->value, "title") == 0)
-			rc = cfg_str(ld, k->value, v, &c->title);
-		else if (strcmp(k->value, "ok_text") == 0)
-			rc = cfg_str(ld, k->value, v, &c->ok_text);
-		else if (strcmp(k->value, "dismiss_text") == 0)
-			rc = cfg_str(ld, k->value, v, &c->dismiss_text);
-		else
-			rc = cfg_unknown(ld, k, "confirm");
-	}
-	if (rc == 0 && empty(c->text))
-		rc = cfg_fail(ld, n, "missing text in Slack confirmation configuration");
-	return rc;
+	if ((a->confirm = calloc(1, sizeof(*a->confirm))) == NULL)
+		return cfg_fail(ld, v, "out of memory");
+	return cf_parse(ld, v, &slack_confirm_type, a->confirm);
 }
 
 static int
-slack_action(struct cfg_load *ld, const struct ynode *n, struct slack_action *a)
+slack_action_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
-	const struct ynode *k, *v;
-	size_t		 i;
-	int		 rc = 0;
+	struct slack_action *a = w->obj;
 
-	if (cfg_map(ld, n, "slack action") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		const char *key;
-
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		if (strcmp(key, "type") == 0)
-			rc = cfg_str(ld, key, v, &a->type);
-		else if (strcmp(key, "text") == 0)
-			rc = cfg_str(ld, key, v, &a->text);
-		else if (strcmp(key, "url") == 0)
-			rc = cfg_str(ld, key, v, &a->url);
-		else if (strcmp(key, "style") == 0)
-			rc = cfg_str(ld, key, v, &a->style);
-		else if (strcmp(key, "name") == 0)
-			rc = cfg_str(ld, key, v, &a->name);
-		else if (strcmp(key, "value") == 0)
-			rc = cfg_str(ld, key, v, &a->value);
-		else if (strcmp(key, "confirm") == 0)
-			rc = slack_confirm(ld, v, &a->confirm);
-		else
-			rc = cfg_unknown(ld, k, "slack action");
+	if (empty(a->url)) {
+		if (empty(a->name))
+			return cfg_fail(ld, w->n, "missing name or url in Slack action "
+			    "configuration");
+		return 0;
 	}
-	if (rc == -1)
-		return -1;
-	if (empty(a->type))
-		return cfg_fail(ld, n, "missing type in Slack action configuration");
-	if (empty(a->text))
-		return cfg_fail(ld, n, "missing text in Slack action configuration");
-	if (!empty(a->url)) {
-		/* A link button carries no message-action fields. */
-		free(a->name);
-		free(a->value);
-		a->name = a->value = NULL;
-		if (a->confirm != NULL) {
-			free(a->confirm->text);
-			free(a->confirm->title);
-			free(a->confirm->ok_text);
-			free(a->confirm->dismiss_text);
-			free(a->confirm);
-			a->confirm = NULL;
-		}
-	} else if (empty(a->name))
-		return cfg_fail(ld, n, "missing name or url in Slack action configuration");
+	/* A link button carries no message-action fields. */
+	free(a->name);
+	free(a->value);
+	a->name = a->value = NULL;
+	slack_confirm_free(a->confirm);
+	a->confirm = NULL;
 	return 0;
 }
+
+static const struct cf_field slack_action_fields[] = {
+	{ "type", CF_STR, CF_AT(slack_action, type),
+	    .missing = "missing type in Slack action configuration" },
+	{ "text", CF_STR, CF_AT(slack_action, text),
+	    .missing = "missing text in Slack action configuration" },
+	{ "url", CF_STR, CF_AT(slack_action, url) },
+	{ "style", CF_STR, CF_AT(slack_action, style) },
+	{ "name", CF_STR, CF_AT(slack_action, name) },
+	{ "value", CF_STR, CF_AT(slack_action, value) },
+	{ "confirm", CF_CUSTOM, .parse = slack_confirm },
+	{ .name = NULL }
+};
+static const struct cf_type slack_action_type = { "slack action",
+    slack_action_fields, sizeof(struct slack_action), slack_action_finish };
 
 static int
-slack_config(struct cfg_load *ld, const struct ynode *n, struct slack_config *c)
+slack_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
-	static const struct {
-		const char	*key;
-		size_t		 off;
-		const char	*def;
-	} strs[] = {
-		{ "channel", offsetof(struct slack_config, channel), NULL },
-		{ "username", offsetof(struct slack_config, username),
-		    "{{ template \"slack.default.username\" . }}" },
-		{ "color", offsetof(struct slack_config, color),
-		    "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}" },
-		{ "title", offsetof(struct slack_config, title),
-		    "{{ template \"slack.default.title\" . }}" },
-		{ "title_link", offsetof(struct slack_config, title_link),
-		    "{{ template \"slack.default.titlelink\" . }}" },
-		{ "pretext", offsetof(struct slack_config, pretext),
-		    "{{ template \"slack.default.pretext\" . }}" },
-		{ "text", offsetof(struct slack_config, text),
-		    "{{ template \"slack.default.text\" . }}" },
-		{ "footer", offsetof(struct slack_config, footer),
-		    "{{ template \"slack.default.footer\" . }}" },
-		{ "fallback", offsetof(struct slack_config, fallback),
-		    "{{ template \"slack.default.fallback\" . }}" },
-		{ "callback_id", offsetof(struct slack_config, callback_id),
-		    "{{ template \"slack.default.callbackid\" . }}" },
-		{ "icon_emoji", offsetof(struct slack_config, icon_emoji),
-		    "{{ template \"slack.default.iconemoji\" . }}" },
-		{ "icon_url", offsetof(struct slack_config, icon_url),
-		    "{{ template \"slack.default.iconurl\" . }}" },
-		{ "image_url", offsetof(struct slack_config, image_url), NULL },
-		{ "thumb_url", offsetof(struct slack_config, thumb_url), NULL },
-	};
-	const struct ynode *k, *v, *urlfile = NULL, *urlnode = NULL;
-	bool		 own_http = false, matched;
-	size_t		 i, j;
-	int		 rc = 0;
+	struct slack_config *c = w->obj;
+	const struct cfg_global *g = &ld->global;
 
-	cfg_http_defaults(&c->http);
-	if (cfg_map(ld, n, "slack_config") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		const char *key;
-
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		matched = false;
-		for (j = 0; j < sizeof(strs) / sizeof(strs[0]); j++)
-			if (strcmp(key, strs[j].key) == 0) {
-				rc = cfg_str(ld, key, v, (char **)((char *)c + strs[j].off));
-				matched = true;
-				break;
-			}
-		if (matched)
-			continue;
-		if (strcmp(key, "send_resolved") == 0)
-			rc = cfg_bool(ld, key, v, &c->send_resolved);
-		else if (strcmp(key, "http_config") == 0) {
-			own_http = !ynode_is_null(v);
-			rc = cfg_http_config(ld, v, &c->http);
-		} else if (strcmp(key, "api_url") == 0) {
-			urlnode = ynode_is_null(v) ? NULL : v;
-			rc = cfg_url(ld, key, v, true, &c->api_url);
-		} else if (strcmp(key, "api_url_file") == 0) {
-			urlfile = v;
-			rc = cfg_path(ld, key, v, &c->api_url_file);
-		} else if (strcmp(key, "short_fields") == 0)
-			rc = cfg_bool(ld, key, v, &c->short_fields);
-		else if (strcmp(key, "link_names") == 0)
-			rc = cfg_bool(ld, key, v, &c->link_names);
-		else if (strcmp(key, "mrkdwn_in") == 0)
-			rc = cfg_str_list(ld, key, v, &c->mrkdwn_in, &c->nmrkdwn_in);
-		else if (strcmp(key, "fields") == 0) {
-			if ((rc = cfg_seq(ld, v, key)) == -1)
-				break;
-			for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
-				struct slack_field *f = grow((void **)&c->fields,
-				    &c->nfields, sizeof(*f));
-
-				rc = f == NULL ? cfg_fail(ld, v, "out of memory") :
-				    slack_field(ld, v->child[j], f);
-			}
-		} else if (strcmp(key, "actions") == 0) {
-			if ((rc = cfg_seq(ld, v, key)) == -1)
-				break;
-			for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
-				struct slack_action *a = grow((void **)&c->actions,
-				    &c->nactions, sizeof(*a));
-
-				rc = a == NULL ? cfg_fail(ld, v, "out of memory") :
-				    slack_action(ld, v->child[j], a);
-			}
-		} else
-			rc = cfg_unknown(ld, k, "slack_config");
-	}
-	if (rc == -1)
-		return -1;
-	if (urlnode != NULL && c->api_url_file != NULL)
-		return cfg_fail(ld, urlfile, "at most one of api_url & api_url_file "
-		    "must be configured");
-	for (j = 0; j < sizeof(strs) / sizeof(strs[0]); j++)
-		if (strs[j].def != NULL && set_default(ld, n,
-		    (char **)((char *)c + strs[j].off), strs[j].def) == -1)
-			return -1;
-	if (http_inherit(ld, n, own_http, &c->http) == -1)
-		return -1;
-	if (c->api_url_file != NULL)
-		return cfg_read_secret(ld, "api_url_file", urlfile, c->api_url_file,
-		    &c->api_url);
-	if (c->api_url == NULL) {
-		if (ld->global.slack_api_url == NULL)
-			return cfg_fail(ld, n, "no global Slack API URL set either "
-			    "inline or in a file");
-		if (dup_str(&c->api_url, ld->global.slack_api_url) == -1 ||
-		    dup_str(&c->api_url_file, ld->global.slack_api_url_file) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	return 0;
+	if (c->api_url != NULL && c->api_url_file != NULL)
+		return at_most_one(ld, w, "api_url", "api_url_file");
+	/* Only a missing global URL fails: one read from an empty
+	 * slack_api_url_file is "" and counts as set. */
+	if (c->api_url == NULL && c->api_url_file == NULL && g->slack_api_url == NULL)
+		return cfg_fail(ld, w->n, "no global Slack API URL set either inline "
+		    "or in a file");
+	return secret(ld, w, "api_url_file", &c->api_url, &c->api_url_file,
+	    g->slack_api_url, g->slack_api_url_file);
 }
+
+#define SLACK_DEFAULT(name)	"{{ template \"slack.default." name "\" . }}"
+
+static const struct cf_field slack_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(slack_config, send_resolved) },
+	{ "http_config", CF_HTTP, CF_AT(slack_config, http) },
+	{ "api_url", CF_URL, CF_AT(slack_config, api_url), .secret = true },
+	{ "api_url_file", CF_FILE, CF_AT(slack_config, api_url_file) },
+	{ "channel", CF_STR, CF_AT(slack_config, channel) },
+	{ "username", CF_STR, CF_AT(slack_config, username),
+	    .def = SLACK_DEFAULT("username") },
+	{ "color", CF_STR, CF_AT(slack_config, color),
+	    .def = "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}" },
+	{ "title", CF_STR, CF_AT(slack_config, title), .def = SLACK_DEFAULT("title") },
+	{ "title_link", CF_STR, CF_AT(slack_config, title_link),
+	    .def = SLACK_DEFAULT("titlelink") },
+	{ "pretext", CF_STR, CF_AT(slack_config, pretext),
+	    .def = SLACK_DEFAULT("pretext") },
+	{ "text", CF_STR, CF_AT(slack_config, text), .def = SLACK_DEFAULT("text") },
+	{ "fields", CF_TABLE_LIST, CF_AT(slack_config, fields),
+	    CF_COUNT(slack_config, nfields), .sub = &slack_field_type },
+	{ "short_fields", CF_BOOL, CF_AT(slack_config, short_fields) },
+	{ "footer", CF_STR, CF_AT(slack_config, footer), .def = SLACK_DEFAULT("footer") },
+	{ "fallback", CF_STR, CF_AT(slack_config, fallback),
+	    .def = SLACK_DEFAULT("fallback") },
+	{ "callback_id", CF_STR, CF_AT(slack_config, callback_id),
+	    .def = SLACK_DEFAULT("callbackid") },
+	{ "icon_emoji", CF_STR, CF_AT(slack_config, icon_emoji),
+	    .def = SLACK_DEFAULT("iconemoji") },
+	{ "icon_url", CF_STR, CF_AT(slack_config, icon_url),
+	    .def = SLACK_DEFAULT("iconurl") },
+	{ "image_url", CF_STR, CF_AT(slack_config, image_url) },
+	{ "thumb_url", CF_STR, CF_AT(slack_config, thumb_url) },
+	{ "link_names", CF_BOOL, CF_AT(slack_config, link_names) },
+	{ "mrkdwn_in", CF_STR_LIST, CF_AT(slack_config, mrkdwn_in),
+	    CF_COUNT(slack_config, nmrkdwn_in) },
+	{ "actions", CF_TABLE_LIST, CF_AT(slack_config, actions),
+	    CF_COUNT(slack_config, nactions), .sub = &slack_action_type },
+	{ .name = NULL }
+};
+static const struct cf_type slack_type = { "slack_config", slack_fields,
+    sizeof(struct slack_config), slack_finish };
 
 /* ---- email_configs ---- */
 
@@ -1025,7 +931,7 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 			} else if (strcmp(key, "slack_configs") == 0) {
 				if ((c = grow((void **)&r->slack, &r->nslack,
 				    sizeof(*r->slack))) != NULL)
-					rc = slack_config(ld, e, c);
+					rc = cf_parse(ld, e, &slack_type, c);
 			} else if (strcmp(key, "email_configs") == 0) {
 				if ((c = grow((void **)&r->email, &r->nemail,
 				    sizeof(*r->email))) != NULL)
