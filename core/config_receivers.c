@@ -314,13 +314,6 @@ cfg_http_copy(struct http_config *dst, const struct http_config *src)
 	return 0;
 }
 
-/* email_config's tls_config, until email_configs has a table too. */
-static int
-tls_config(struct cfg_load *ld, const struct ynode *n, struct tls_config *t)
-{
-	return cf_parse(ld, n, &tls_type, t);
-}
-
 /* Receivers without their own http_config use the global one. */
 static int
 http_inherit(struct cfg_load *ld, const struct ynode *n, bool own, struct http_config *h)
@@ -329,16 +322,6 @@ http_inherit(struct cfg_load *ld, const struct ynode *n, bool own, struct http_c
 		return 0;
 	http_config_clear(h);
 	if (cfg_http_copy(h, &ld->global.http) == -1)
-		return cfg_fail(ld, n, "out of memory");
-	return 0;
-}
-
-static int
-set_default(struct cfg_load *ld, const struct ynode *n, char **field, const char *def)
-{
-	if (*field != NULL)
-		return 0;
-	if ((*field = strdup(def)) == NULL)
 		return cfg_fail(ld, n, "out of memory");
 	return 0;
 }
@@ -618,6 +601,16 @@ static const struct cf_type slack_type = { "slack_config", slack_fields,
 
 /* ---- email_configs ---- */
 
+static int
+smarthost(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
+{
+	struct email_config *c = obj;
+
+	return cfg_hostport(ld, k->value, v, &c->smarthost, &c->smarthost_host,
+	    &c->smarthost_port);
+}
+
 /* Go's textproto.CanonicalMIMEHeaderKey: "content-type" -> "Content-Type";
  * keys with bytes outside a header token are returned unchanged. */
 static char *
@@ -641,154 +634,79 @@ canonical_header(const char *s)
 }
 
 static int
-email_headers(struct cfg_load *ld, const struct ynode *n, struct kv *h)
+email_headers(struct cfg_load *ld, const struct ynode *k, const struct ynode *n,
+    void *obj)
 {
-	size_t	 i;
-	char	*name;
+	struct kv	*h = &((struct email_config *)obj)->headers;
+	size_t		 i;
+	char		*name;
 
-	if (cfg_map(ld, n, "headers") == -1)
+	if (cfg_map(ld, n, k->value) == -1)
 		return -1;
 	kv_free(h);
 	kv_init(h);
 	for (i = 0; !ynode_is_null(n) && i < n->n; i += 2) {
-		const struct ynode *k = n->child[i], *v = n->child[i + 1];
+		const struct ynode *hk = n->child[i], *hv = n->child[i + 1];
 
-		if (v->kind != YN_SCALAR)
-			return cfg_fail(ld, v, "header %s must be a string, not a %s",
-			    k->value, ynode_kind_name(v));
-		if ((name = canonical_header(k->value)) == NULL)
-			return cfg_fail(ld, k, "out of memory");
+		if (hv->kind != YN_SCALAR)
+			return cfg_fail(ld, hv, "header %s must be a string, not a %s",
+			    hk->value, ynode_kind_name(hv));
+		if ((name = canonical_header(hk->value)) == NULL)
+			return cfg_fail(ld, hk, "out of memory");
 		if (kv_get(h, name) != NULL) {
-			cfg_fail(ld, k, "duplicate header \"%s\" in email config", name);
+			cfg_fail(ld, hk, "duplicate header \"%s\" in email config", name);
 			free(name);
 			return -1;
 		}
-		if (kv_set(h, name, ynode_is_null(v) ? "" : v->value) == -1) {
+		if (kv_set(h, name, ynode_is_null(hv) ? "" : hv->value) == -1) {
 			free(name);
-			return cfg_fail(ld, k, "out of memory");
+			return cfg_fail(ld, hk, "out of memory");
 		}
 		free(name);
 	}
 	return 0;
 }
 
+/* The global smarthost, already checked by cfg_hostport, split the same
+ * way. */
 static int
-email_config(struct cfg_load *ld, const struct ynode *n, struct email_config *c)
+global_smarthost(struct cfg_load *ld, const struct cf_walk *w)
 {
+	struct email_config *c = w->obj;
+	const char	*s = ld->global.smtp_smarthost, *colon, *h;
+	size_t		 hl;
+
+	if (empty(s))
+		return cfg_fail(ld, w->n, "no global SMTP smarthost set");
+	colon = strrchr(s, ':');
+	h = s;
+	hl = (size_t)(colon - h);
+	if (h[0] == '[') {
+		h++;
+		hl -= 2;
+	}
+	if (dup_str(&c->smarthost, s) == -1 ||
+	    (c->smarthost_host = strndup(h, hl)) == NULL ||
+	    dup_str(&c->smarthost_port, colon + 1) == -1)
+		return cfg_fail(ld, w->n, "out of memory");
+	return 0;
+}
+
+static int
+email_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct email_config *c = w->obj;
 	const struct cfg_global *g = &ld->global;
-	const struct ynode *k, *v, *pwfile = NULL;
-	bool		 tls_set = false;
-	size_t		 i;
-	int		 rc = 0;
 
-	kv_init(&c->headers);
-	if (cfg_map(ld, n, "email_config") == -1)
+	/* Global inheritance in config.Config.UnmarshalYAML's order. */
+	if (c->smarthost == NULL && global_smarthost(ld, w) == -1)
 		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		const char *key;
-
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		if (strcmp(key, "send_resolved") == 0)
-			rc = cfg_bool(ld, key, v, &c->send_resolved);
-		else if (strcmp(key, "to") == 0)
-			rc = cfg_str(ld, key, v, &c->to);
-		else if (strcmp(key, "from") == 0)
-			rc = cfg_str(ld, key, v, &c->from);
-		else if (strcmp(key, "hello") == 0)
-			rc = cfg_str(ld, key, v, &c->hello);
-		else if (strcmp(key, "smarthost") == 0)
-			rc = cfg_hostport(ld, key, v, &c->smarthost, &c->smarthost_host,
-			    &c->smarthost_port);
-		else if (strcmp(key, "auth_username") == 0)
-			rc = cfg_str(ld, key, v, &c->auth_username);
-		else if (strcmp(key, "auth_password") == 0)
-			rc = cfg_str(ld, key, v, &c->auth_password);
-		else if (strcmp(key, "auth_password_file") == 0) {
-			pwfile = v;
-			rc = cfg_path(ld, key, v, &c->auth_password_file);
-		} else if (strcmp(key, "auth_secret") == 0)
-			rc = cfg_str(ld, key, v, &c->auth_secret);
-		else if (strcmp(key, "auth_identity") == 0)
-			rc = cfg_str(ld, key, v, &c->auth_identity);
-		else if (strcmp(key, "headers") == 0)
-			rc = email_headers(ld, v, &c->headers);
-		else if (strcmp(key, "html") == 0)
-			rc = cfg_str(ld, key, v, &c->html);
-		else if (strcmp(key, "text") == 0)
-			rc = cfg_str(ld, key, v, &c->text);
-		else if (strcmp(key, "require_tls") == 0) {
-			tls_set = !ynode_is_null(v);
-			rc = cfg_bool(ld, key, v, &c->require_tls);
-		} else if (strcmp(key, "tls_config") == 0)
-			rc = tls_config(ld, v, &c->tls);
-		else
-			rc = cfg_unknown(ld, k, "email_config");
-	}
-	if (rc == -1)
+	if (cf_inherit(ld, w) == -1)
 		return -1;
-	if (empty(c->to))
-		return cfg_fail(ld, n, "missing to address in email config");
-	if (set_default(ld, n, &c->html,
-	    "{{ template \"email.default.html\" . }}") == -1)
+	if (secret(ld, w, "auth_password_file", &c->auth_password,
+	    &c->auth_password_file, g->smtp_auth_password,
+	    g->smtp_auth_password_file) == -1)
 		return -1;
-	/* Global inheritance, as config.Config.UnmarshalYAML does it. */
-	if (c->smarthost == NULL) {
-		if (empty(g->smtp_smarthost))
-			return cfg_fail(ld, n, "no global SMTP smarthost set");
-		const char *colon = strrchr(g->smtp_smarthost, ':');
-		const char *h = g->smtp_smarthost;
-		size_t hl = (size_t)(colon - h);
-
-		if (h[0] == '[') {
-			h++;
-			hl -= 2;
-		}
-		if (dup_str(&c->smarthost, g->smtp_smarthost) == -1 ||
-		    (c->smarthost_host = strndup(h, hl)) == NULL ||
-		    dup_str(&c->smarthost_port, colon + 1) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	if (empty(c->from)) {
-		if (empty(g->smtp_from))
-			return cfg_fail(ld, n, "no global SMTP from set");
-		free(c->from);
-		if (dup_str(&c->from, g->smtp_from) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	if (empty(c->hello)) {
-		free(c->hello);
-		if (dup_str(&c->hello, g->smtp_hello) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	if (empty(c->auth_username)) {
-		free(c->auth_username);
-		if (dup_str(&c->auth_username, g->smtp_auth_username) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	if (c->auth_password_file != NULL) {
-		if (cfg_read_secret(ld, "auth_password_file", pwfile,
-		    c->auth_password_file, &c->auth_password) == -1)
-			return -1;
-	} else if (empty(c->auth_password)) {
-		free(c->auth_password);
-		if (dup_str(&c->auth_password, g->smtp_auth_password) == -1 ||
-		    dup_str(&c->auth_password_file, g->smtp_auth_password_file) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	if (empty(c->auth_secret)) {
-		free(c->auth_secret);
-		if (dup_str(&c->auth_secret, g->smtp_auth_secret) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	if (empty(c->auth_identity)) {
-		free(c->auth_identity);
-		if (dup_str(&c->auth_identity, g->smtp_auth_identity) == -1)
-			return cfg_fail(ld, n, "out of memory");
-	}
-	if (!tls_set)
-		c->require_tls = g->smtp_require_tls;
 	/* The email notifier's header defaults. */
 	if ((kv_get(&c->headers, "Subject") == NULL && kv_set(&c->headers, "Subject",
 	    "{{ template \"email.default.subject\" . }}") == -1) ||
@@ -796,9 +714,37 @@ email_config(struct cfg_load *ld, const struct ynode *n, struct email_config *c)
 	    kv_set(&c->headers, "To", c->to) == -1) ||
 	    (kv_get(&c->headers, "From") == NULL &&
 	    kv_set(&c->headers, "From", c->from) == -1))
-		return cfg_fail(ld, n, "out of memory");
+		return cfg_fail(ld, w->n, "out of memory");
 	return 0;
 }
+
+static const struct cf_field email_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(email_config, send_resolved) },
+	{ "to", CF_STR, CF_AT(email_config, to),
+	    .missing = "missing to address in email config" },
+	{ "smarthost", CF_CUSTOM, .parse = smarthost },
+	{ "from", CF_STR, CF_AT(email_config, from), CF_GLOBAL(smtp_from),
+	    .missing = "no global SMTP from set" },
+	{ "hello", CF_STR, CF_AT(email_config, hello), CF_GLOBAL(smtp_hello) },
+	{ "auth_username", CF_STR, CF_AT(email_config, auth_username),
+	    CF_GLOBAL(smtp_auth_username) },
+	{ "auth_password", CF_STR, CF_AT(email_config, auth_password), .secret = true },
+	{ "auth_password_file", CF_FILE, CF_AT(email_config, auth_password_file) },
+	{ "auth_secret", CF_STR, CF_AT(email_config, auth_secret), .secret = true,
+	    CF_GLOBAL(smtp_auth_secret) },
+	{ "auth_identity", CF_STR, CF_AT(email_config, auth_identity),
+	    CF_GLOBAL(smtp_auth_identity) },
+	{ "require_tls", CF_BOOL, CF_AT(email_config, require_tls),
+	    CF_GLOBAL(smtp_require_tls) },
+	{ "headers", CF_CUSTOM, .parse = email_headers },
+	{ "html", CF_STR, CF_AT(email_config, html),
+	    .def = "{{ template \"email.default.html\" . }}" },
+	{ "text", CF_STR, CF_AT(email_config, text) },
+	{ "tls_config", CF_TABLE, CF_AT(email_config, tls), .sub = &tls_type },
+	{ .name = NULL }
+};
+static const struct cf_type email_type = { "email_config", email_fields,
+    sizeof(struct email_config), email_finish };
 
 /* ---- webhook_configs ---- */
 
@@ -935,7 +881,7 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 			} else if (strcmp(key, "email_configs") == 0) {
 				if ((c = grow((void **)&r->email, &r->nemail,
 				    sizeof(*r->email))) != NULL)
-					rc = email_config(ld, e, c);
+					rc = cf_parse(ld, e, &email_type, c);
 			} else if (strcmp(key, "webhook_configs") == 0) {
 				if ((c = grow((void **)&r->webhook, &r->nwebhook,
 				    sizeof(*r->webhook))) != NULL)
