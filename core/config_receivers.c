@@ -1,6 +1,8 @@
 /* config_receivers.c: the receivers section: http_config/tls_config and the
  * telegram, slack, email, webhook (Alertmanager) and file (tocsin) configs,
- * with Alertmanager's defaults, global inheritance and validation. */
+ * with Alertmanager's defaults, global inheritance and validation. Each
+ * mapping is a field table for cfgfield.c's walker; what a table cannot
+ * say is in the type's finish function, in Alertmanager's order. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -9,16 +11,6 @@
 #include "cfgfield.h"
 #include "config_int.h"
 #include "routes/matcher.h"
-
-static const char *const unsupported[] = {
-	"discord_configs", "pagerduty_configs", "opsgenie_configs",
-	"wechat_configs", "pushover_configs", "victorops_configs", "sns_configs",
-	"webex_configs", "msteams_configs", "msteamsv2_configs", "jira_configs",
-	"rocketchat_configs", "incidentio_configs", "mattermost_configs",
-};
-
-#define SUPPORTED "telegram_configs, slack_configs, email_configs, " \
-	"webhook_configs, file_configs"
 
 static bool
 empty(const char *s)
@@ -312,32 +304,6 @@ cfg_http_copy(struct http_config *dst, const struct http_config *src)
 		return -1;
 	}
 	return 0;
-}
-
-/* Receivers without their own http_config use the global one. */
-static int
-http_inherit(struct cfg_load *ld, const struct ynode *n, bool own, struct http_config *h)
-{
-	if (own)
-		return 0;
-	http_config_clear(h);
-	if (cfg_http_copy(h, &ld->global.http) == -1)
-		return cfg_fail(ld, n, "out of memory");
-	return 0;
-}
-
-/* Grows an array of configs by one zeroed element. */
-static void *
-grow(void **v, size_t *n, size_t elem)
-{
-	void	*nv;
-
-	if ((nv = reallocarray(*v, *n + 1, elem)) == NULL)
-		return NULL;
-	*v = nv;
-	memset((char *)nv + *n * elem, 0, elem);
-	(*n)++;
-	return (char *)nv + (*n - 1) * elem;
 }
 
 /* ---- telegram_configs ---- */
@@ -748,89 +714,94 @@ static const struct cf_type email_type = { "email_config", email_fields,
 
 /* ---- webhook_configs ---- */
 
-static int
-webhook_config(struct cfg_load *ld, const struct ynode *n, struct webhook_config *c)
-{
-	const struct ynode *k, *v;
-	bool		 own_http = false;
-	size_t		 i;
-	int		 rc = 0;
-
-	c->send_resolved = true;
-	cfg_http_defaults(&c->http);
-	if (cfg_map(ld, n, "webhook_config") == -1)
-		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		const char *key;
-
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		if (strcmp(key, "send_resolved") == 0)
-			rc = cfg_bool(ld, key, v, &c->send_resolved);
-		else if (strcmp(key, "http_config") == 0) {
-			own_http = !ynode_is_null(v);
-			rc = cfg_http_config(ld, v, &c->http);
-		} else if (strcmp(key, "url") == 0)
-			rc = cfg_url(ld, key, v, true, &c->url);
-		else if (strcmp(key, "max_alerts") == 0)
-			rc = cfg_uint64(ld, key, v, &c->max_alerts);
-		else
-			rc = cfg_unknown(ld, k, "webhook_config");
-	}
-	if (rc == -1)
-		return -1;
-	if (c->url == NULL)
-		return cfg_fail(ld, n, "missing URL in webhook config");
-	return http_inherit(ld, n, own_http, &c->http);
-}
+static const struct cf_field webhook_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(webhook_config, send_resolved), .on = true },
+	{ "http_config", CF_HTTP, CF_AT(webhook_config, http) },
+	{ "url", CF_URL, CF_AT(webhook_config, url), .secret = true,
+	    .missing = "missing URL in webhook config" },
+	{ "max_alerts", CF_UINT, CF_AT(webhook_config, max_alerts) },
+	{ .name = NULL }
+};
+static const struct cf_type webhook_type = { "webhook_config", webhook_fields,
+    sizeof(struct webhook_config), NULL };
 
 /* ---- file_configs (tocsin) ---- */
 
+/* "-" is stdout; anything else a file name. */
 static int
-file_config(struct cfg_load *ld, const struct ynode *n, struct file_config *c)
+file_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
-	const struct ynode *k, *v, *pathnode = NULL;
-	size_t		 i;
-	int		 rc = 0;
+	struct file_config *c = w->obj;
+	char	*p = NULL;
 
-	c->send_resolved = true;
-	if (cfg_map(ld, n, "file_config") == -1)
+	if (strcmp(c->path, "-") == 0)
+		return 0;
+	if (cfg_path(ld, "path", cf_value(w, "path"), &p) == -1)
 		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
-		k = n->child[i];
-		v = n->child[i + 1];
-		if (strcmp(k->value, "send_resolved") == 0)
-			rc = cfg_bool(ld, k->value, v, &c->send_resolved);
-		else if (strcmp(k->value, "path") == 0) {
-			pathnode = v;
-			rc = cfg_str(ld, k->value, v, &c->path);
-		} else
-			rc = cfg_unknown(ld, k, "file_config");
-	}
-	if (rc == -1)
-		return -1;
-	if (empty(c->path))
-		return cfg_fail(ld, n, "missing path in file_config");
-	if (strcmp(c->path, "-") != 0) {
-		char *p = NULL;
-
-		if (cfg_path(ld, "path", pathnode, &p) == -1)
-			return -1;
-		free(c->path);
-		c->path = p;
-	}
+	free(c->path);
+	c->path = p;
 	return 0;
 }
 
+static const struct cf_field file_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(file_config, send_resolved), .on = true },
+	{ "path", CF_STR, CF_AT(file_config, path),
+	    .missing = "missing path in file_config" },
+	{ .name = NULL }
+};
+static const struct cf_type file_type = { "file_config", file_fields,
+    sizeof(struct file_config), file_finish };
+
 /* ---- receivers entry ---- */
+
+static const struct integration {
+	const char		*key;
+	const struct cf_type	*type;
+	size_t			 off;	/* the array in struct receiver */
+	size_t			 count;	/* its size_t count */
+} integrations[] = {
+	{ "telegram_configs", &telegram_type, offsetof(struct receiver, telegram),
+	    offsetof(struct receiver, ntelegram) },
+	{ "slack_configs", &slack_type, offsetof(struct receiver, slack),
+	    offsetof(struct receiver, nslack) },
+	{ "email_configs", &email_type, offsetof(struct receiver, email),
+	    offsetof(struct receiver, nemail) },
+	{ "webhook_configs", &webhook_type, offsetof(struct receiver, webhook),
+	    offsetof(struct receiver, nwebhook) },
+	{ "file_configs", &file_type, offsetof(struct receiver, file),
+	    offsetof(struct receiver, nfile) },
+	{ NULL, NULL, 0, 0 }
+};
+
+static const char *const unsupported[] = {
+	"discord_configs", "pagerduty_configs", "opsgenie_configs",
+	"wechat_configs", "pushover_configs", "victorops_configs", "sns_configs",
+	"webex_configs", "msteams_configs", "msteamsv2_configs", "jira_configs",
+	"rocketchat_configs", "incidentio_configs", "mattermost_configs", NULL
+};
+
+#define SUPPORTED "telegram_configs, slack_configs, email_configs, " \
+	"webhook_configs, file_configs"
+
+static int
+receiver_unknown(struct cfg_load *ld, const struct ynode *k, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; unsupported[i] != NULL; i++)
+		if (strcmp(k->value, unsupported[i]) == 0)
+			return cfg_fail(ld, k, "receiver \"%s\": %s are not supported "
+			    "by tocsin (supported: " SUPPORTED ")", name, k->value);
+	return cfg_fail(ld, k, "receiver \"%s\": unknown field %s", name, k->value);
+}
 
 int
 cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 {
+	const struct integration *in;
 	const struct ynode *k, *v;
 	size_t		 i, j;
-	int		 rc = 0;
+	void		*c;
 
 	if (cfg_map(ld, n, "receiver") == -1)
 		return -1;
@@ -839,63 +810,28 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 		return -1;
 	if (empty(r->name))
 		return cfg_fail(ld, n, "missing name in receiver");
-	for (i = 0; i < n->n && rc == 0; i += 2) {
-		const char *key;
-
+	for (i = 0; i < n->n; i += 2) {
 		k = n->child[i];
 		v = n->child[i + 1];
-		key = k->value;
-		if (strcmp(key, "name") == 0)
+		if (strcmp(k->value, "name") == 0)
 			continue;
-		if (strcmp(key, "telegram_configs") != 0 &&
-		    strcmp(key, "slack_configs") != 0 &&
-		    strcmp(key, "email_configs") != 0 &&
-		    strcmp(key, "webhook_configs") != 0 &&
-		    strcmp(key, "file_configs") != 0) {
-			for (j = 0; j < sizeof(unsupported) / sizeof(unsupported[0]); j++)
-				if (strcmp(key, unsupported[j]) == 0)
-					return cfg_fail(ld, k, "receiver \"%s\": %s are not "
-					    "supported by tocsin (supported: " SUPPORTED ")",
-					    r->name, key);
-			return cfg_fail(ld, k, "receiver \"%s\": unknown field %s",
-			    r->name, key);
-		}
-		if (cfg_seq(ld, v, key) == -1)
+		for (in = integrations; in->key != NULL; in++)
+			if (strcmp(k->value, in->key) == 0)
+				break;
+		if (in->key == NULL)
+			return receiver_unknown(ld, k, r->name);
+		if (cfg_seq(ld, v, k->value) == -1)
 			return -1;
-		for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
-			const struct ynode *e = v->child[j];
-			void *c;
-
-			if (ynode_is_null(e))
-				return cfg_fail(ld, e, "receiver \"%s\": empty entry in %s",
-				    r->name, key);
-
-			if (strcmp(key, "telegram_configs") == 0) {
-				if ((c = grow((void **)&r->telegram, &r->ntelegram,
-				    sizeof(*r->telegram))) != NULL)
-					rc = cf_parse(ld, e, &telegram_type, c);
-			} else if (strcmp(key, "slack_configs") == 0) {
-				if ((c = grow((void **)&r->slack, &r->nslack,
-				    sizeof(*r->slack))) != NULL)
-					rc = cf_parse(ld, e, &slack_type, c);
-			} else if (strcmp(key, "email_configs") == 0) {
-				if ((c = grow((void **)&r->email, &r->nemail,
-				    sizeof(*r->email))) != NULL)
-					rc = cf_parse(ld, e, &email_type, c);
-			} else if (strcmp(key, "webhook_configs") == 0) {
-				if ((c = grow((void **)&r->webhook, &r->nwebhook,
-				    sizeof(*r->webhook))) != NULL)
-					rc = webhook_config(ld, e, c);
-			} else {
-				if ((c = grow((void **)&r->file, &r->nfile,
-				    sizeof(*r->file))) != NULL)
-					rc = file_config(ld, e, c);
-			}
-			if (c == NULL)
-				return cfg_fail(ld, e, "out of memory");
-			if (rc == -1)
+		for (j = 0; !ynode_is_null(v) && j < v->n; j++) {
+			if (ynode_is_null(v->child[j]))
+				return cfg_fail(ld, v->child[j], "receiver \"%s\": empty "
+				    "entry in %s", r->name, k->value);
+			if ((c = cf_append((void **)((char *)r + in->off),
+			    (size_t *)((char *)r + in->count), in->type->size)) == NULL)
+				return cfg_fail(ld, v->child[j], "out of memory");
+			if (cf_parse(ld, v->child[j], in->type, c) == -1)
 				return -1;
 		}
 	}
-	return rc;
+	return 0;
 }
