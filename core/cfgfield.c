@@ -105,7 +105,6 @@ static int
 defaults(struct cfg_load *ld, const struct cf_walk *w)
 {
 	const struct cf_field *f;
-	const struct ynode *v;
 	void	*p;
 
 	for (f = w->type->fields; f->name != NULL; f++) {
@@ -113,12 +112,12 @@ defaults(struct cfg_load *ld, const struct cf_walk *w)
 		if (is_string(f) && f->def != NULL && *(char **)p == NULL &&
 		    (*(char **)p = strdup(f->def)) == NULL)
 			return cfg_fail(ld, w->n, "out of memory");
-		if (f->kind != CF_HTTP ||
-		    ((v = cf_value(w, f->name)) != NULL && !ynode_is_null(v)))
-			continue;
-		http_config_clear(p);
-		if (cfg_http_copy(p, &ld->global.http) == -1)
-			return cfg_fail(ld, w->n, "out of memory");
+		/* Without an http_config of its own, the global one. */
+		if (f->kind == CF_HTTP && cf_given(w, f->name) == NULL) {
+			http_config_clear(p);
+			if (cfg_http_copy(p, &ld->global.http) == -1)
+				return cfg_fail(ld, w->n, "out of memory");
+		}
 	}
 	return 0;
 }
@@ -157,7 +156,6 @@ int
 cf_inherit(struct cfg_load *ld, const struct cf_walk *w)
 {
 	const struct cf_field *f;
-	const struct ynode *v;
 	const void *g;
 	char	**s;
 
@@ -166,7 +164,7 @@ cf_inherit(struct cfg_load *ld, const struct cf_walk *w)
 			continue;
 		g = (const char *)&ld->global + f->goff;
 		if (f->kind == CF_BOOL) {
-			if ((v = cf_value(w, f->name)) == NULL || ynode_is_null(v))
+			if (cf_given(w, f->name) == NULL)
 				*(bool *)target(w->obj, f->off) = *(const bool *)g;
 			continue;
 		}
