@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# readme_metrics.sh: the README's metrics table says what the relay exposes.
+# Its names and types are exactly those core/ and relay/ register, and after
+# traffic that makes nearly every metric count (deliveries, a dead message, a
+# rate-limit wait, a duplicate, a template fallback, file writes that work and
+# one that fails, a bad request), every family /metrics shows is in the
+# table with the same type and the same label names.
+. "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
+
+SRC=$TOCSIN_SOURCE_DIR
+# Registered but not reached by this traffic, so exempt from "appears".
+NOT_REACHED="tocsin_notifications_render_failed_total"
+
+# "name type labels" per table row of the README's "## Metrics" section,
+# labels sorted and comma-separated ("-" for none).
+/usr/bin/python3 - "$SRC/README.md" >"$TMP/readme.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"^## Metrics\n(.*?)(?=^## )", text, re.S | re.M)
+if not m:
+    sys.exit("README.md has no '## Metrics' section")
+for line in m.group(1).splitlines():
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) < 3 or not cells[0].startswith("`tocsin_"):
+        continue
+    labels = re.findall(r"`([a-z_]+)`", cells[2])
+    print(cells[0].strip("`"), cells[1], ",".join(sorted(labels)) or "-")
+PY
+[ -s "$TMP/readme.txt" ] || fail "no metrics in the README's table"
+
+# "name type" for every metrics_counter/gauge/histogram call in the relay's
+# sources (core/ is shared by both programs, relay/ is the relay's own).
+/usr/bin/python3 - "$SRC"/core/*.c "$SRC"/relay/*.c >"$TMP/source.txt" <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8").read()
+    for kind, name in re.findall(r'metrics_(counter|gauge|histogram)\(\s*[^,()]+,\s*"(tocsin_[a-z0-9_]+)"', text):
+        print(name, kind)
+PY
+expect_eq "README metrics = metrics registered in core/ and relay/ (name type)" \
+    "$(sort -u "$TMP/source.txt")" "$(awk '{ print $1, $2 }' "$TMP/readme.txt" | sort -u)"
+
+# Traffic.
+fake_start telegram
+cat >"$TMP/relay.yml" <<YML
+route:
+  receiver: phone
+  routes:
+    - matchers: ['sink="file"']
+      receiver: disk
+    - matchers: ['sink="broken"']
+      receiver: broken
+receivers:
+  - name: phone
+    telegram_configs:
+      - api_url: $FAKE_URL
+        bot_token: 123456:TEST-token
+        chat_id: 42
+      # an unknown chat: the message goes dead; its text fails at run time
+      - api_url: $FAKE_URL
+        bot_token: 123456:TEST-token
+        chat_id: 999
+        message: '{{ (index .Alerts 9).Labels.alertname }}'
+  - name: disk
+    file_configs: [{path: $TMP/notes.jsonl}]
+  - name: broken
+    file_configs: [{path: $TMP/no-such-dir/notes.jsonl}]
+YML
+rm -rf "$TMP/data" "$TMP/notes.jsonl"
+relay_start --config.file="$TMP/relay.yml"
+
+payload() {	# alertname [extra label JSON]
+	printf '{"version":"4","status":"firing","receiver":"tocsin","groupKey":"{}:{alertname=\\"%s\\"}","groupLabels":{"alertname":"%s"},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://am:9093","truncatedAlerts":0,"alerts":[{"status":"firing","labels":{"alertname":"%s"%s},"annotations":{},"startsAt":"2026-11-23T13:49:41Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"%016x"}]}' \
+	    "$1" "$1" "$1" "${2:-}" "$RANDOM"
+}
+post() {
+	http -H 'Content-Type: application/json' --data-binary "$1" "$RELAY_URL/webhook"
+}
+first=$(payload First)
+post "$first"
+expect_eq "first notification" 200 "$HTTP_CODE"
+post "$first"
+expect_eq "the same notification again (deduplicated)" 200 "$HTTP_CODE"
+post "$(payload Second)"
+expect_eq "second notification (waits for the chat's rate limit)" 200 "$HTTP_CODE"
+post "$(payload ToFile ',"sink":"file"')"
+expect_eq "file receiver" 200 "$HTTP_CODE"
+post "$(payload ToBroken ',"sink":"broken"')"
+expect_eq "file receiver that cannot write" 503 "$HTTP_CODE"
+post '{"version":'
+expect_eq "bad request" 400 "$HTTP_CODE"
+
+# Both Telegram messages to chat 42 delivered, the two to chat 999 dead.
+for ((i = 0; i < 200; i++)); do
+	http "$RELAY_URL/metrics"
+	grep -q '^tocsin_queue_messages{state="delivered"} 2$' <<<"$HTTP_BODY" &&
+	    grep -q '^tocsin_queue_messages{state="dead"} 2$' <<<"$HTTP_BODY" && break
+	sleep 0.1
+done
+grep -q '^tocsin_queue_messages{state="delivered"} 2$' <<<"$HTTP_BODY" ||
+    { echo "$HTTP_BODY" >&2; fail "the Telegram messages did not all finish"; }
+http "$RELAY_URL/metrics"
+printf '%s\n' "$HTTP_BODY" >"$TMP/metrics.txt"
+
+# "name type labels" for every family /metrics shows (le belongs to histograms).
+/usr/bin/python3 - "$TMP/metrics.txt" >"$TMP/exposed.txt" <<'PY'
+import re, sys
+types, labels = {}, {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = re.match(r"# TYPE (\S+) (\S+)", line)
+    if m:
+        types[m.group(1)] = m.group(2)
+        labels.setdefault(m.group(1), set())
+        continue
+    m = re.match(r"([a-z_:][a-z0-9_:]*)(\{(.*)\})? ", line)
+    if not m or line.startswith("#"):
+        continue
+    name = m.group(1)
+    if name not in types:
+        name = re.sub(r"_(bucket|sum|count)$", "", name)
+    names = re.findall(r'([a-z_]+)="', m.group(3) or "")
+    labels.setdefault(name, set()).update(n for n in names if n != "le")
+for name in sorted(types):
+    print(name, types[name], ",".join(sorted(labels[name])) or "-")
+PY
+expect_eq "families /metrics shows after traffic (name type labels, as in the README)" \
+    "$(grep -v -E "^($NOT_REACHED) " "$TMP/readme.txt" | sort)" \
+    "$(sort "$TMP/exposed.txt")"
+relay_stop
+finish
