@@ -32,6 +32,11 @@
 # watchdog_stop           SIGTERM and wait; fails if the exit status is not 0.
 # watchdog_kill           SIGKILL and wait: a crash.
 # wait_until SECS CMD...  runs CMD every 0.1s until it succeeds; 1 after SECS.
+# wd_check NAME FIELD     prints FIELD of check NAME in GET /api/v1/checks.
+# tg_body TEXT            the exact sendMessage body tocsin posts for TEXT to
+#                         chat 42 (JSON escaped like Go's encoding/json).
+# go_duration SECS        seconds as model.Duration writes them: 9s, 1m, 1m1s.
+# epoch_ms RFC3339        milliseconds since the epoch.
 # Processes started through these helpers are killed on exit.
 
 set -euo pipefail
@@ -177,11 +182,32 @@ server_start() {
 			printf -v "$portvar" '%s' "$port"
 			return 0
 		fi
-		grep -q 'address already in use' "$log" || break
+		grep -qi 'address already in use' "$log" || break
 		sleep 0.5
 	done
 	cat "$log" >&2
 	fail "$name did not start"
+}
+
+wd_check() {
+	curl -fsS "$WD_URL/api/v1/checks" |
+	    jq -r --arg n "$1" --arg f "$2" '.checks[] | select(.name == $n) | .[$f]'
+}
+
+tg_body() {
+	printf '{"chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","text":%s}' \
+	    "$(printf '%s' "$1" | jq -Rs . | sed 's/</\\u003c/g; s/>/\\u003e/g; s/&/\\u0026/g')"
+}
+
+go_duration() {
+	local s=$1
+	if [ "$s" -ge 3600 ]; then printf '%dh' $((s / 3600)); fi
+	if [ $((s % 3600 / 60)) -ne 0 ]; then printf '%dm' $((s % 3600 / 60)); fi
+	if [ $((s % 60)) -ne 0 ] || [ "$s" -eq 0 ]; then printf '%ds' $((s % 60)); fi
+}
+
+epoch_ms() {
+	date -u -d "$1" +%s%3N
 }
 
 AM_ARGS=()
