@@ -3,7 +3,8 @@
 # exactly the expected files in the expected places for a private prefix,
 # for /usr (configs in /etc) and for /opt/tocsin (configs in /etc/opt/tocsin);
 # the installed programs run; `cpack -G DEB` builds a package named tocsin
-# with the /usr tree, computed Depends and the configs as conffiles.
+# with the /usr tree, computed Depends and the configs as conffiles, which
+# dpkg installs, reinstalls keeping a local edit, and purges.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 BUILD=${TOCSIN_BUILD_DIR:?}
@@ -97,4 +98,22 @@ dpkg-deb -x "$deb" "$TMP/x"
 for p in "${programs[@]}"; do
 	expect_eq "packaged $p --version" "$p, version $VERSION" "$("$TMP/x/usr/bin/$p" --version 2>&1)"
 done
+
+# dpkg installs it (into a root of its own; the libraries are the host's),
+# and installing it again keeps a locally edited config, as the README says.
+root=$TMP/root
+rm -rf "$root"
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+: >"$root/var/lib/dpkg/status"
+# dpkg wants ldconfig and start-stop-daemon on PATH, also for a user.
+dpkg_root() { PATH=$PATH:/usr/sbin:/sbin dpkg --root="$root" --force-not-root --force-depends "$@" >>"$TMP/dpkg.out" 2>&1; }
+dpkg_root -i "$deb" || { cat "$TMP/dpkg.out" >&2; fail "dpkg -i failed"; }
+expect_eq "dpkg status after install" "install ok installed" \
+    "$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}' tocsin)"
+echo "# edited here" >>"$root/etc/tocsin/relay-severity.yml"
+dpkg_root -i "$deb" || { cat "$TMP/dpkg.out" >&2; fail "dpkg -i (again) failed"; }
+expect_eq "a local edit to a conffile survives reinstalling" "# edited here" \
+    "$(tail -n 1 "$root/etc/tocsin/relay-severity.yml")"
+dpkg_root --purge tocsin || { cat "$TMP/dpkg.out" >&2; fail "dpkg --purge failed"; }
+expect_eq "files left after purge" "" "$(cd "$root" && find etc usr -type f 2>/dev/null)"
 finish
