@@ -90,17 +90,17 @@ expect_eq "alertmanager up" '"up"' "$(check alertmanager state)"
 
 # Silence: down after period + grace (3s), exactly this message.
 wait_count 1
-expect_eq "heartbeat stopped" "\"🔴 <b>DOWN</b> alertmanager · heartbeat\\nno heartbeat for 3s\\ndown since $(since alertmanager)\"" \
-    "$(texts)"
+expect_eq "heartbeat stopped" "\"🔴 <b>DOWN</b> alertmanager · heartbeat\\nno heartbeat for 3+s\\ndown since $(since alertmanager)\"" \
+    "$(at_least 3 "$(texts)")"
 expect_eq "down" '"down"' "$(check alertmanager state)"
-expect_eq "reason in the API" '"no heartbeat for 3s"' "$(check alertmanager reason)"
+expect_eq "reason in the API" '"no heartbeat for 3+s"' "$(at_least 3 "$(check alertmanager reason)")"
 # A resolved payload while down changes nothing.
 post /heartbeat/alertmanager "$FIX/ssh-login-resolved.json"
 expect_eq "still down" '"down"' "$(check alertmanager state)"
 post /heartbeat/alertmanager "$FIX/ssh-login-firing.json"
 wait_count 2
-expect_eq "heartbeat back" '"✅ <b>UP</b> alertmanager · heartbeat\nback after Ns down\nwas: no heartbeat for 3s"' \
-    "$(texts | tail -n 1 | sed 's/back after [0-9]*s down/back after Ns down/')"
+expect_eq "heartbeat back" '"✅ <b>UP</b> alertmanager · heartbeat\nback after Ns down\nwas: no heartbeat for 3+s"' \
+    "$(at_least 3 "$(texts | tail -n 1 | sed 's/back after [0-9]*s down/back after Ns down/')")"
 expect_eq "two messages in all" "2" "$(count)"
 
 watchdog_stop

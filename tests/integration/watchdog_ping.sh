@@ -91,9 +91,9 @@ http -X POST --data-binary 'retried: ok' "$WD_URL/ping/job/0"
 wait_count 2
 # The outage's start (minute) is checked where the check is still down;
 # here it is over before the messages go out.
-got=$(texts | sed -E 's/down since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC/down since <T>/')
+got=$(at_least 0 "$(texts | sed -E 's/down since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC/down since <T>/')")
 want='"🔴 <b>DOWN</b> job · ping\nexit status 2\ndown since <T>\nlast message:\n<pre>tar: /srv/db: Cannot open: Permission denied &lt;&amp;&gt;\nexit 2</pre>"
-"✅ <b>UP</b> job · ping\nback after 0s down\nwas: exit status 2\nlast message:\n<pre>retried: ok</pre>"'
+"✅ <b>UP</b> job · ping\nback after 0+s down\nwas: exit status 2\nlast message:\n<pre>retried: ok</pre>"'
 expect_eq "down on exit status 2, then up" "$want" "$got"
 expect_eq "up again" '"up"' "$(check job state)"
 
@@ -118,8 +118,8 @@ expect_eq "start" "200 OK" "$HTTP_CODE $HTTP_BODY"
 expect_eq "start keeps the state" '"up"' "$(check run state)"
 wait_count 5
 expect_eq "run started, no success within grace" \
-    "\"🔴 <b>DOWN</b> run · ping\\nstarted 2s ago, no success since\\ndown since $(since run)\"" \
-    "$(last_text)"
+    "\"🔴 <b>DOWN</b> run · ping\\nstarted 2+s ago, no success since\\ndown since $(since run)\"" \
+    "$(at_least 2 "$(last_text)")"
 http "$WD_URL/ping/run"
 wait_count 6
 
@@ -138,16 +138,16 @@ expect_eq "refused body not kept" "10240" "$(check job last_message | jq -r . | 
 n=$(count)
 http "$WD_URL/ping/cron"
 wait_count $((n + 1))
-expect_eq "silent job down" "\"🔴 <b>DOWN</b> cron · ping\\nno ping for 3s\\ndown since $(since cron)\"" \
-    "$(last_text)"
+expect_eq "silent job down" "\"🔴 <b>DOWN</b> cron · ping\\nno ping for 3+s\\ndown since $(since cron)\"" \
+    "$(at_least 3 "$(last_text)")"
 wait_count $((n + 2))
-expect_eq "reminder" "\"🔴 <b>STILL DOWN</b> cron · ping\\nno ping for 3s\\ndown since $(since cron) (3s)\"" \
-    "$(last_text)"
+expect_eq "reminder" "\"🔴 <b>STILL DOWN</b> cron · ping\\nno ping for 3+s\\ndown since $(since cron) (3+s)\"" \
+    "$(at_least 3 "$(last_text)")"
 http -X POST --data-binary 'back' "$WD_URL/ping/cron"
 wait_count $((n + 3))
 got=$(last_text)
-expect_eq "recovery says how long" "\"✅ <b>UP</b> cron · ping\\nback after Ns down\\nwas: no ping for 3s\\nlast message:\\n<pre>back</pre>\"" \
-    "$(sed 's/back after [0-9]*s down/back after Ns down/' <<<"$got")"
+expect_eq "recovery says how long" "\"✅ <b>UP</b> cron · ping\\nback after Ns down\\nwas: no ping for 3+s\\nlast message:\\n<pre>back</pre>\"" \
+    "$(at_least 3 "$(sed 's/back after [0-9]*s down/back after Ns down/' <<<"$got")")"
 
 # The Telegram requests themselves, byte for byte (the first one).
 expect_eq "request path" "/bot123456:TEST-token/sendMessage" \

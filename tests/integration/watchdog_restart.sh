@@ -43,10 +43,6 @@ wait_count() {
 check() {
 	curl -fsS "$WD_URL/api/v1/checks" | jq -c ".checks[] | select(.name == \"$1\") | .$2"
 }
-# epoch_ms RFC3339: milliseconds since the epoch.
-epoch_ms() {
-	python3 -c 'import datetime, sys; print(int(datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")).timestamp() * 1000))' "$1"
-}
 now_ms() {
 	python3 -c 'import time; print(int(time.time() * 1000))'
 }

@@ -37,6 +37,10 @@
 #                         chat 42 (JSON escaped like Go's encoding/json).
 # go_duration SECS        seconds as model.Duration writes them: 9s, 1m, 1m1s.
 # epoch_ms RFC3339        milliseconds since the epoch.
+# at_least MIN TEXT       prints TEXT with every whole-second duration "<n>s" of
+#                         at least MIN written "MIN+s", so a message from a timer
+#                         compares exactly however late a loaded machine ran it,
+#                         while one that fired early still differs.
 # Processes started through these helpers are killed on exit.
 
 set -euo pipefail
@@ -291,6 +295,12 @@ watchdog_stop() {
 watchdog_kill() {
 	kill -KILL "$WD_PID"
 	wait "$WD_PID" 2>/dev/null || true
+}
+
+at_least() {
+	python3 -c 'import re, sys
+m = int(sys.argv[1])
+print(re.sub(r"\b(\d+)s\b", lambda g: "%d+s" % m if int(g.group(1)) >= m else g.group(0), sys.argv[2]))' "$1" "$2"
 }
 
 expect_eq() {
