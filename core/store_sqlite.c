@@ -106,10 +106,29 @@ static const char *const wsql[W_NSTMT] = {
 	[W_PRUNE] = "DELETE FROM messages WHERE state <> 'pending' AND done_at < ?1",
 };
 
+/* The dispatcher's reads, prepared once: it runs them after commits, and
+ * parsing the heads query each time cost more than running it. */
+enum rstmt {
+	R_HEAD,
+	R_GET,
+	R_DUE,
+	R_NEXT_DUE,
+	R_NSTMT,
+};
+
+static const char *const rsql[R_NSTMT] = {
+	[R_HEAD] = "SELECT " COLS ", payload FROM messages"
+	    " WHERE dest = ?1 AND state = 'pending' ORDER BY id LIMIT 1",
+	[R_GET] = "SELECT " COLS ", payload FROM messages WHERE id = ?1",
+	[R_DUE] = HEADS " AND m.next_attempt <= ?1 ORDER BY m.id",
+	[R_NEXT_DUE] = "SELECT MIN(next_attempt) FROM (" HEADS ")",
+};
+
 struct sqlbe {
 	sqlite3		*w;		/* the committer's connection */
 	sqlite3_stmt	*ws[W_NSTMT];
 	sqlite3		*r;		/* readers', under rmu */
+	sqlite3_stmt	*rs[R_NSTMT];	/* prepared on first use, under rmu */
 	pthread_mutex_t	 rmu;
 };
 
@@ -292,6 +311,8 @@ be_close(void *arg)
 		return;
 	/* The writer closes last, so that it is the one that checkpoints the
 	 * WAL into the database. */
+	for (i = 0; i < R_NSTMT; i++)
+		sqlite3_finalize(be->rs[i]);
 	sqlite3_close(be->r);
 	for (i = 0; i < W_NSTMT; i++)
 		sqlite3_finalize(be->ws[i]);
@@ -591,20 +612,40 @@ row_entry(sqlite3_stmt *st, struct store_entry *e, int with_payload)
 	return 0;
 }
 
+/* The cached reader statement i, reset and unbound; be->rmu held. Callers
+ * reset it again when done, so that no read transaction stays open and
+ * holds back the WAL's checkpoints. */
+static sqlite3_stmt *
+rstmt(struct sqlbe *be, enum rstmt i, struct terr *err)
+{
+	int	 rc;
+
+	if (be->rs[i] == NULL) {
+		rc = sqlite3_prepare_v3(be->r, rsql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &be->rs[i], NULL);
+		if (rc != SQLITE_OK) {
+			dberr(err, be->r, rc, "read failed");
+			be->rs[i] = NULL;
+			return NULL;
+		}
+	}
+	sqlite3_reset(be->rs[i]);
+	sqlite3_clear_bindings(be->rs[i]);
+	return be->rs[i];
+}
+
 static int
-read_one(struct sqlbe *be, const char *sql, const char *text, int64_t id,
+read_one(struct sqlbe *be, enum rstmt which, const char *text, int64_t id,
     struct store_entry **out, struct terr *err)
 {
-	sqlite3_stmt	*st = NULL;
+	sqlite3_stmt	*st;
 	struct store_entry *e = NULL;
 	int		 rc, ret = -1;
 
 	*out = NULL;
 	pthread_mutex_lock(&be->rmu);
-	if ((rc = sqlite3_prepare_v2(be->r, sql, -1, &st, NULL)) != SQLITE_OK) {
-		dberr(err, be->r, rc, "read failed");
+	if ((st = rstmt(be, which, err)) == NULL)
 		goto out;
-	}
 	if (text != NULL)
 		bind_text(st, 1, text);
 	else
@@ -627,7 +668,8 @@ read_one(struct sqlbe *be, const char *sql, const char *text, int64_t id,
 	ret = 0;
 out:
 	store_entry_free(e);
-	sqlite3_finalize(st);
+	if (st != NULL)
+		sqlite3_reset(st);
 	pthread_mutex_unlock(&be->rmu);
 	return ret;
 }
@@ -635,16 +677,13 @@ out:
 static int
 be_head(void *arg, const char *dest, struct store_entry **out, struct terr *err)
 {
-	return read_one(arg, "SELECT " COLS ", payload FROM messages"
-	    " WHERE dest = ?1 AND state = 'pending' ORDER BY id LIMIT 1",
-	    dest, 0, out, err);
+	return read_one(arg, R_HEAD, dest, 0, out, err);
 }
 
 static int
 be_get(void *arg, int64_t id, struct store_entry **out, struct terr *err)
 {
-	return read_one(arg, "SELECT " COLS ", payload FROM messages"
-	    " WHERE id = ?1", NULL, id, out, err);
+	return read_one(arg, R_GET, NULL, id, out, err);
 }
 
 static int
@@ -652,7 +691,7 @@ be_due(void *arg, int64_t now, struct store_head **out, size_t *n,
     struct terr *err)
 {
 	struct sqlbe	*be = arg;
-	sqlite3_stmt	*st = NULL;
+	sqlite3_stmt	*st;
 	struct store_head *h = NULL, *nh;
 	size_t		 len = 0, cap = 0, i;
 	int		 rc, ret = -1;
@@ -660,12 +699,8 @@ be_due(void *arg, int64_t now, struct store_head **out, size_t *n,
 	*out = NULL;
 	*n = 0;
 	pthread_mutex_lock(&be->rmu);
-	rc = sqlite3_prepare_v2(be->r, HEADS " AND m.next_attempt <= ?1"
-	    " ORDER BY m.id", -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		dberr(err, be->r, rc, "read failed");
+	if ((st = rstmt(be, R_DUE, err)) == NULL)
 		goto out;
-	}
 	sqlite3_bind_int64(st, 1, now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (len == cap) {
@@ -698,7 +733,8 @@ out:
 			free(h[i].dest);
 		free(h);
 	}
-	sqlite3_finalize(st);
+	if (st != NULL)
+		sqlite3_reset(st);
 	pthread_mutex_unlock(&be->rmu);
 	return ret;
 }
@@ -707,13 +743,13 @@ static int
 be_next_due(void *arg, int64_t *when, struct terr *err)
 {
 	struct sqlbe	*be = arg;
-	sqlite3_stmt	*st = NULL;
+	sqlite3_stmt	*st;
 	int		 rc, ret = -1;
 
 	pthread_mutex_lock(&be->rmu);
-	rc = sqlite3_prepare_v2(be->r, "SELECT MIN(next_attempt) FROM (" HEADS ")",
-	    -1, &st, NULL);
-	if (rc != SQLITE_OK || (rc = sqlite3_step(st)) != SQLITE_ROW) {
+	if ((st = rstmt(be, R_NEXT_DUE, err)) == NULL)
+		goto out;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		dberr(err, be->r, rc, "read failed");
 		goto out;
 	}
@@ -723,7 +759,8 @@ be_next_due(void *arg, int64_t *when, struct terr *err)
 		*when = sqlite3_column_int64(st, 0);
 	ret = 0;
 out:
-	sqlite3_finalize(st);
+	if (st != NULL)
+		sqlite3_reset(st);
 	pthread_mutex_unlock(&be->rmu);
 	return ret;
 }
