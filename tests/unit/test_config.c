@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "routes/matcher.h"
+#include "scratch_dir.h"
 
 #define NAME "alertmanager.yml"
 
@@ -30,8 +31,7 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_config.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	scratch_make(f->dir, sizeof(f->dir), "test_config");
 	*state = f;
 	return 0;
 }
@@ -40,24 +40,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char	 cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
-}
-
-static void
-write_file(struct fixture *f, const char *name, const char *content)
-{
-	char	 path[256];
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
-	assert_non_null(fp = fopen(path, "w"));
-	assert_int_equal(fputs(content, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
 }
 
 static struct config *
@@ -429,9 +415,9 @@ test_secret_files_are_read_and_never_echoed(void **state)
 	struct config *cfg;
 	const char *e;
 
-	write_file(f, "token", "  123:SECRETTOKEN\n");
-	write_file(f, "chat", "-42\n");
-	write_file(f, "badchat", "SECRETCHAT\n");
+	scratch_write(f->dir, "token", "  123:SECRETTOKEN\n");
+	scratch_write(f->dir, "chat", "-42\n");
+	scratch_write(f->dir, "badchat", "SECRETCHAT\n");
 	cfg = load(f, ROOT "receivers:\n- name: default\n  telegram_configs:\n"
 	    "  - bot_token_file: token\n    chat_id_file: chat\n");
 	t = &config_receiver_at(cfg, 0)->telegram[0];
@@ -499,7 +485,7 @@ test_email_inherits_global_smtp(void **state)
 	const struct email_config *e;
 	struct config *cfg;
 
-	write_file(f, "smtp-pass", "hunter2\n");
+	scratch_write(f->dir, "smtp-pass", "hunter2\n");
 	cfg = load(f, "global:\n  smtp_smarthost: 'mail.example:587'\n"
 	    "  smtp_from: am@example\n  smtp_auth_username: am\n"
 	    "  smtp_auth_password_file: smtp-pass\n  smtp_require_tls: false\n" ROOT
@@ -558,7 +544,7 @@ test_slack_and_webhook_defaults_and_http_config(void **state)
 	const struct webhook_config *w;
 	struct config *cfg;
 
-	write_file(f, "hook", "https://hooks.slack.example/T/B/X\n");
+	scratch_write(f->dir, "hook", "https://hooks.slack.example/T/B/X\n");
 	cfg = load(f, "global:\n  slack_api_url_file: hook\n"
 	    "  http_config:\n    proxy_url: http://proxy:3128\n"
 	    "    basic_auth: {username: u, password: p}\n" ROOT

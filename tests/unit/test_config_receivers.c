@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "routes/matcher.h"
+#include "scratch_dir.h"
 
 #define NAME "alertmanager.yml"
 
@@ -35,18 +36,7 @@ struct errcase {
 	const char	*want;
 };
 
-static void
-write_file(const struct fixture *f, const char *name, const char *content)
-{
-	char	 path[256];
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
-	assert_non_null(fp = fopen(path, "w"));
-	assert_int_equal(fputs(content, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-}
-
+/* The files the cases refer to, written once for the whole group. */
 static int
 setup(void **state)
 {
@@ -54,15 +44,14 @@ setup(void **state)
 	char	 path[128];
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_config_receivers.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	write_file(f, "token", "  123:TOKEN\n");
-	write_file(f, "empty", "");
-	write_file(f, "chat", "-42\n");
-	write_file(f, "badchat", "notanint\n");
-	write_file(f, "zero", "0\n");
-	write_file(f, "pw", "pw\n");
-	write_file(f, "hook", "https://hooks.slack.example/T/B/X\n");
+	scratch_make(f->dir, sizeof(f->dir), "test_config_receivers");
+	scratch_write(f->dir, "token", "  123:TOKEN\n");
+	scratch_write(f->dir, "empty", "");
+	scratch_write(f->dir, "chat", "-42\n");
+	scratch_write(f->dir, "badchat", "notanint\n");
+	scratch_write(f->dir, "zero", "0\n");
+	scratch_write(f->dir, "pw", "pw\n");
+	scratch_write(f->dir, "hook", "https://hooks.slack.example/T/B/X\n");
 	snprintf(path, sizeof(path), "%s/adir", f->dir);
 	assert_int_equal(mkdir(path, 0700), 0);
 	*state = f;
@@ -73,10 +62,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char	 cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }
