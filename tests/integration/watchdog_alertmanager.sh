@@ -35,38 +35,24 @@ checks:
 EOF
 watchdog_start "$TMP/watchdog.yml"
 
-# The route of the README: the heartbeat alone, re-sent every 2 to 3s (a
-# repeat_interval checked on 1s group_interval ticks), resolved never sent.
-cat >"$TMP/alertmanager.yml" <<EOF
-route:
-  receiver: blackhole
-  routes:
-    - matchers: ['alertname="Watchdog"']
-      receiver: tocsin-watchdog
-      group_wait: 0s
-      group_interval: 1s
-      repeat_interval: 2s
-receivers:
-  - name: blackhole
-  - name: tocsin-watchdog
-    webhook_configs:
-      - url: $WD_URL/heartbeat/alertmanager
-        send_resolved: false
-EOF
+# README.md's route, run as shown but for seconds instead of minutes: the
+# heartbeat re-sent every 2 to 3s (a repeat_interval checked on 1s
+# group_interval ticks). A root receiver for everything else, which the
+# README leaves to the user's own config.
+readme_block "The watchdog" "heartbeat/alertmanager" >"$TMP/readme-route.yml"
+sed -e 's/^route:$/route:\n  receiver: everything-else/' \
+    -e 's/group_interval: 1m$/group_interval: 1s/' -e 's/repeat_interval: 1m$/repeat_interval: 2s/' \
+    -e "s|http://WATCHDOG-HOST:9097/|$WD_URL/|" "$TMP/readme-route.yml" >"$TMP/alertmanager.yml"
+echo '  - name: everything-else' >>"$TMP/alertmanager.yml"
+for want in '  receiver: everything-else' '      group_interval: 1s' '      repeat_interval: 2s' \
+    "      - url: $WD_URL/heartbeat/alertmanager"; do
+	grep -qxF -- "$want" "$TMP/alertmanager.yml" ||
+	    fail "README.md's route changed; this test no longer runs it: $(cat "$TMP/readme-route.yml")"
+done
 am_start "$TMP/alertmanager.yml"
 
-cat >"$TMP/rules.yml" <<EOF
-groups:
-  - name: meta
-    interval: 1s
-    rules:
-      - alert: Watchdog
-        expr: vector(1)
-        labels:
-          severity: none
-        annotations:
-          summary: Always firing, so that its absence means the pipeline broke.
-EOF
+# README.md's rule, as shown.
+readme_block "The watchdog" "alert: Watchdog" >"$TMP/rules.yml"
 cat >"$TMP/prometheus.yml" <<EOF
 global:
   evaluation_interval: 1s
@@ -90,14 +76,17 @@ wait_until $((PERIOD + GRACE + 30)) tg_count_is 1 || fail "no DOWN notification"
 last=$(wd_check alertmanager last_ping)
 since=$(wd_check alertmanager down_since)
 expect_eq "state after the heartbeats stopped" down "$(wd_check alertmanager state)"
-# The last heartbeat came before Alertmanager stopped; down came exactly
-# period + grace after it, to the second (the reason says so too).
+# The last heartbeat came before Alertmanager stopped; down came period +
+# grace after it (later only if a loaded machine ran the timer late), and
+# the reason says so.
 [ "$(epoch_ms "$last")" -le "$stopped" ] ||
     expect_eq "last heartbeat before Alertmanager stopped" "<= $stopped" "$(epoch_ms "$last")"
-expect_eq "seconds from the last heartbeat to down" $((PERIOD + GRACE)) \
-    "$((($(epoch_ms "$since") - $(epoch_ms "$last") + 500) / 1000))"
-expect_eq "DOWN message" "$(tg_body "$(printf '🔴 <b>DOWN</b> alertmanager · heartbeat\nno heartbeat for %ss\ndown since %s' \
-    $((PERIOD + GRACE)) "$(minute "$since")")")" "$(tg_requests | jq -r '.[0].body')"
+waited=$((($(epoch_ms "$since") - $(epoch_ms "$last") + 500) / 1000))
+[ "$waited" -ge $((PERIOD + GRACE)) ] ||
+    expect_eq "seconds from the last heartbeat to down" "$((PERIOD + GRACE)) or more" "$waited"
+expect_eq "DOWN message" "$(at_least $((PERIOD + GRACE)) "$(tg_body "$(printf '🔴 <b>DOWN</b> alertmanager · heartbeat\nno heartbeat for %ss\ndown since %s' \
+    $((PERIOD + GRACE)) "$(minute "$since")")")")" \
+    "$(at_least $((PERIOD + GRACE)) "$(tg_requests | jq -r '.[0].body')")"
 expect_eq "DOWN path" "/bot123456:TEST-token/sendMessage" "$(tg_requests | jq -r '.[0].path')"
 
 am_restart
@@ -113,8 +102,8 @@ case "$got" in
 "$(go_duration $((down_s - 1)))" | "$(go_duration $down_s)" | "$(go_duration $((down_s + 1)))") ;;
 *) expect_eq "time down (by the wall clock)" "$(go_duration $down_s)" "$got" ;;
 esac
-expect_eq "UP message" "$(tg_body "$(printf '✅ <b>UP</b> alertmanager · heartbeat\nback after %s down\nwas: no heartbeat for %ss' \
-    "$got" $((PERIOD + GRACE)))")" "$(tg_requests | jq -r '.[1].body')"
+expect_eq "UP message" "$(at_least $((PERIOD + GRACE)) "$(tg_body "$(printf '✅ <b>UP</b> alertmanager · heartbeat\nback after %s down\nwas: no heartbeat for %ss' \
+    "$got" $((PERIOD + GRACE)))")")" "$(at_least $((PERIOD + GRACE)) "$(tg_requests | jq -r '.[1].body')")"
 expect_eq "UP path" "/bot123456:TEST-token/sendMessage" "$(tg_requests | jq -r '.[1].path')"
 
 # Heartbeats keep it up; nothing else was sent.

@@ -41,6 +41,9 @@
 #                         at least MIN written "MIN+s", so a message from a timer
 #                         compares exactly however late a loaded machine ran it,
 #                         while one that fired early still differs.
+# readme_block SECTION TEXT prints the first fenced block of README.md's
+#                         "## SECTION" that contains TEXT, so that a test runs
+#                         what the README shows; fails if there is none.
 # Processes started through these helpers are killed on exit.
 
 set -euo pipefail
@@ -212,6 +215,23 @@ go_duration() {
 
 epoch_ms() {
 	date -u -d "$1" +%s%3N
+}
+
+readme_block() {
+	/usr/bin/python3 - "$TOCSIN_SOURCE_DIR/README.md" "$1" "$2" <<'PY' ||
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+parts = text.split("\n## " + sys.argv[2] + "\n", 1)
+if len(parts) < 2:
+    sys.exit(1)
+section = parts[1].split("\n## ", 1)[0]
+for block in re.findall(r"^```[a-z]*\n(.*?)^```$", section, re.S | re.M):
+    if sys.argv[3] in block:
+        sys.stdout.write(block)
+        sys.exit(0)
+sys.exit(1)
+PY
+	    fail "README.md's \"## $1\" has no block with \"$2\""
 }
 
 AM_ARGS=()
