@@ -8,7 +8,10 @@
  *
  * Why notify before persisting: a crash between the two then repeats a
  * DOWN after the restart (the check comes back up, then goes down again),
- * where the other order would lose it: at least once, as for the relay. */
+ * where the other order would lose it: at least once, as for the relay.
+ * And a notification the queue refuses (a full disk) takes the check back
+ * to its state before the event, so that the event happens again (the
+ * client's retry after our 503, the next tick) instead of being lost. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,9 @@
 #include "tmpl_builtin.h"
 #include "wdnotify.h"
 #include "wdstate.h"
+
+/* How soon a tick whose notification the queue refused runs again. */
+#define TICK_RETRY_MS	1000
 
 struct wdstate {
 	struct wdstate_params	 p;
@@ -150,18 +156,36 @@ notify(struct wdstate *ws, const struct check_notif *cn, struct terr *err)
 	return 0;
 }
 
-/* What an event function returned: notify, then persist. */
-static int
-apply(struct wdstate *ws, struct check *c, int ev, const struct check_notif *cn,
-    struct terr *err)
+/* A copy of c's state to go back to; NULL when memory runs out (then an
+ * unqueued notification is lost, and logged). Caller frees with check_free. */
+static struct check *
+save(const struct check *c)
 {
-	int	 rc = 0;
+	struct check	*s;
+	struct terr	 err;
+	struct wd_time	 unused = { 0, 0 };
 
-	if ((ev & CHECK_EV_NOTIFY) && notify(ws, cn, err) == -1)
-		rc = -1;
-	if ((ev & (CHECK_EV_PERSIST | CHECK_EV_NOTIFY)) && persist(ws, c, rc == 0 ? err : NULL) == -1)
-		rc = -1;
-	return rc;
+	if ((s = check_new(check_conf(c), &err)) != NULL)
+		check_adopt(s, c, &unused);
+	return s;
+}
+
+/* What an event function returned: notify, then persist. saved (may be
+ * NULL) is c before the event. */
+static int
+apply(struct wdstate *ws, struct check *c, const struct check *saved, int ev,
+    const struct check_notif *cn, struct terr *err)
+{
+	struct wd_time	 unused = { 0, 0 };
+
+	if ((ev & CHECK_EV_NOTIFY) && notify(ws, cn, err) == -1) {
+		if (saved != NULL)
+			check_adopt(c, saved, &unused);
+		return -1;
+	}
+	if ((ev & (CHECK_EV_PERSIST | CHECK_EV_NOTIFY)) && persist(ws, c, err) == -1)
+		return -1;
+	return 0;
 }
 
 static void
@@ -261,7 +285,7 @@ wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
 {
 	enum wdstate_result	 res = WDSTATE_OK;
 	struct check_notif	 cn;
-	struct check		*c;
+	struct check		*c, *saved;
 	struct wd_time		 now;
 	int			 ev;
 
@@ -277,9 +301,11 @@ wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
 		goto out;
 	}
 	wd_time_now(&now);
+	saved = save(c);
 	ev = check_signal(c, sig, &now, body, bodylen, reason, &cn);
-	if (apply(ws, c, ev, &cn, err) == -1)
+	if (apply(ws, c, saved, ev, &cn, err) == -1)
 		res = WDSTATE_FAILED;
+	check_free(saved);
  out:
 	pthread_mutex_unlock(&ws->mu);
 	if (res == WDSTATE_OK || res == WDSTATE_FAILED)
@@ -320,11 +346,12 @@ wdstate_tick(struct wdstate *ws)
 {
 	struct check_notif	 cn;
 	struct registry		*reg;
+	struct check		*c, *saved;
 	struct wd_time		 now;
 	struct terr		 err;
 	int64_t			 next;
 	size_t			 i;
-	int			 ev;
+	int			 ev, failed = 0;
 
 	pthread_mutex_lock(&ws->mu);
 	if (ws->gen == NULL) {
@@ -334,11 +361,22 @@ wdstate_tick(struct wdstate *ws)
 	reg = wdconfig_registry(current(ws));
 	wd_time_now(&now);
 	for (i = 0; i < registry_count(reg); i++) {
-		ev = check_tick(registry_at(reg, i), &now, &cn);
-		(void)apply(ws, registry_at(reg, i), ev, &cn, &err);
+		c = registry_at(reg, i);
+		/* Only a check whose deadline has come can change. */
+		if (check_deadline(c) > now.mono_ms)
+			continue;
+		saved = save(c);
+		ev = check_tick(c, &now, &cn);
+		if (apply(ws, c, saved, ev, &cn, &err) == -1)
+			failed = 1;
+		check_free(saved);
 	}
 	next = registry_next_deadline(reg, NULL);
 	pthread_mutex_unlock(&ws->mu);
+	/* A refused notification comes due again at once: try again in a
+	 * second rather than spin. */
+	if (failed && next < now.mono_ms + TICK_RETRY_MS)
+		next = now.mono_ms + TICK_RETRY_MS;
 	return next;
 }
 

@@ -1,0 +1,306 @@
+/* test_wdstate.c: the watchdog's live checks over a real queue and state
+ * database: answers by check and kind, a failure queued and persisted, a
+ * notification the queue refuses taking the check back so nothing is lost,
+ * and a reload that keeps kept checks' states and forgets removed ones. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "checkstate.h"
+#include "metrics.h"
+#include "outbox.h"
+#include "store.h"
+#include "wdconfig.h"
+#include "wdstate.h"
+
+struct env {
+	char			 dir[64];
+	struct metrics		*m;
+	struct outbox		*ob;
+	struct checkstate	*cs;
+	struct wdstate		*ws;
+	int			 changes;
+};
+
+static void
+on_change(void *arg)
+{
+	struct env	*e = arg;
+
+	__atomic_add_fetch(&e->changes, 1, __ATOMIC_RELAXED);
+}
+
+/* Receivers that never answer (the discard port): messages stay queued. */
+#define RECEIVERS "receivers:\n  - name: phone\n    webhook_configs:\n" \
+	"      - url: http://127.0.0.1:9/\n"
+
+static struct wdconfig *
+config(const char *checks)
+{
+	struct wdconfig	*wc;
+	struct terr	 err;
+	char		 yaml[1024];
+
+	snprintf(yaml, sizeof(yaml), RECEIVERS "checks:\n%s", checks);
+	if ((wc = wdconfig_load_buffer("wd.yml", ".", yaml, strlen(yaml), &err)) == NULL)
+		fail_msg("config: %s", err.msg);
+	return wc;
+}
+
+static int
+setup(void **state)
+{
+	struct env		*e = calloc(1, sizeof(*e));
+	struct outbox_params	 op;
+	struct wdstate_params	 sp;
+	struct terr		 err;
+
+	assert_non_null(e);
+	snprintf(e->dir, sizeof(e->dir), "/tmp/tocsin-wdstate-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	assert_non_null(e->m = metrics_new(0));
+	memset(&op, 0, sizeof(op));
+	op.storage_path = e->dir;
+	op.metrics = e->m;
+	if ((e->ob = outbox_open(&op, &err)) == NULL ||
+	    (e->cs = checkstate_open(e->dir, &err)) == NULL)
+		fail_msg("open: %s", err.msg);
+	memset(&sp, 0, sizeof(sp));
+	sp.ob = e->ob;
+	sp.cs = e->cs;
+	sp.metrics = e->m;
+	sp.on_change = on_change;
+	sp.on_change_arg = e;
+	if ((e->ws = wdstate_new(&sp, &err)) == NULL)
+		fail_msg("wdstate: %s", err.msg);
+	if (wdstate_load(e->ws, config(
+	    "  - {name: job, kind: ping, period: 1h, grace: 1h, receiver: phone, repeat_interval: 0s}\n"
+	    "  - {name: hb, kind: heartbeat, period: 1h, grace: 1h, receiver: phone}\n"), &err) == -1)
+		fail_msg("load: %s", err.msg);
+	*state = e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env	*e = *state;
+	char		 cmd[128];
+
+	wdstate_free(e->ws);
+	outbox_free(e->ob);
+	checkstate_close(e->cs);
+	metrics_free(e->m);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
+	assert_int_equal(system(cmd), 0);
+	free(e);
+	return 0;
+}
+
+static int64_t
+queued(struct env *e)
+{
+	int64_t		 c[STORE_NSTATES];
+	struct terr	 err;
+
+	assert_int_equal(store_count(outbox_store(e->ob), c, &err), 0);
+	return c[STORE_PENDING] + c[STORE_DELIVERED] + c[STORE_DEAD];
+}
+
+/* The stored record of name ("" when there is none): "state reason". */
+static void
+stored(struct env *e, const char *name, char *out, size_t len)
+{
+	struct check_record	*recs;
+	struct terr		 err;
+	size_t			 n, i;
+
+	assert_int_equal(checkstate_load(e->cs, &recs, &n, &err), 0);
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (strcmp(recs[i].name, name) == 0)
+			snprintf(out, len, "%s %s", check_state_name(recs[i].state),
+			    recs[i].reason);
+	checkstate_records_free(recs, n);
+}
+
+static const char *
+state_of(struct env *e, const char *name)
+{
+	static char	 buf[32];
+	char		*json, *p, pat[64];
+
+	assert_non_null(json = wdstate_checks_json(e->ws));
+	snprintf(pat, sizeof(pat), "{\"name\":\"%s\",", name);
+	if ((p = strstr(json, pat)) == NULL || (p = strstr(p, "\"state\":\"")) == NULL)
+		snprintf(buf, sizeof(buf), "absent");
+	else
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(p + 9, "\""), p + 9);
+	free(json);
+	return buf;
+}
+
+static void
+test_wdstate_answers_by_check_and_kind(void **state)
+{
+	struct env	*e = *state;
+	enum check_kind	 k = CHECK_FRESHNESS;
+	struct terr	 err;
+	int		 before = e->changes;
+
+	assert_int_equal(wdstate_signal(e->ws, "nope", CHECK_PING, CHECK_SIG_SUCCESS, NULL, 0,
+	    NULL, &k, &err), WDSTATE_UNKNOWN);
+	assert_int_equal(wdstate_signal(e->ws, "hb", CHECK_PING, CHECK_SIG_SUCCESS, NULL, 0,
+	    NULL, &k, &err), WDSTATE_WRONG_KIND);
+	assert_int_equal(k, CHECK_HEARTBEAT);
+	assert_true(wdstate_kind(e->ws, "job", &k));
+	assert_int_equal(k, CHECK_PING);
+	assert_false(wdstate_kind(e->ws, "nope", &k));
+	assert_int_equal(e->changes, before);
+	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS, "ok", 2,
+	    NULL, &k, &err), WDSTATE_OK);
+	assert_int_equal(e->changes, before + 1);
+	assert_string_equal(state_of(e, "job"), "up");
+	assert_string_equal(state_of(e, "hb"), "new");
+	assert_int_equal(wdstate_pause(e->ws, "nope", true, &err), WDSTATE_UNKNOWN);
+	assert_int_equal(wdstate_pause(e->ws, "hb", true, &err), WDSTATE_OK);
+	assert_int_equal(queued(e), 0);
+}
+
+static void
+test_wdstate_failure_is_queued_then_persisted(void **state)
+{
+	struct env	*e = *state;
+	enum check_kind	 k;
+	struct terr	 err;
+	char		 rec[128];
+
+	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL, "boom", 4,
+	    "exit status 3", &k, &err), WDSTATE_OK);
+	assert_string_equal(state_of(e, "job"), "down");
+	assert_int_equal(queued(e), 1);
+	stored(e, "job", rec, sizeof(rec));
+	assert_string_equal(rec, "down exit status 3");
+	/* Already down: a second failure says nothing more. */
+	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL, NULL, 0,
+	    "exit status 4", &k, &err), WDSTATE_OK);
+	assert_int_equal(queued(e), 1);
+	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS, NULL, 0,
+	    NULL, &k, &err), WDSTATE_OK);
+	assert_int_equal(queued(e), 2);
+	stored(e, "job", rec, sizeof(rec));
+	assert_string_equal(rec, "up ");
+}
+
+/* Enqueues filler, smaller and smaller, until the capped store refuses
+ * even a one-byte message. */
+static void
+fill(struct store *st)
+{
+	static char		 payload[2048];
+	struct store_msg	 m = { "filler", "webhook/0", "filler", NULL, payload, 0 };
+	struct store_ack	 ack;
+	struct terr		 err;
+	size_t			 size;
+	int			 i;
+
+	for (size = sizeof(payload); size > 0; size /= 2) {
+		m.payload_len = size;
+		for (i = 0; i < 10000; i++)
+			if (store_enqueue(st, &m, 1, 0, &ack, &err) == -1)
+				break;
+		if (i == 10000)
+			fail_msg("the capped store never filled up");
+	}
+}
+
+static void
+test_wdstate_refused_notification_takes_the_check_back(void **state)
+{
+	struct env	*e = *state;
+	struct store	*st = outbox_store(e->ob);
+	int64_t		 base;
+	enum check_kind	 k;
+	struct terr	 err;
+	char		 rec[128];
+
+	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS, NULL, 0,
+	    NULL, &k, &err), WDSTATE_OK);
+	/* The queue as full as a full disk: not one more page, and the free
+	 * ones filled. */
+	assert_int_equal(store_set_max_size(st, 1, &err), 0);
+	fill(st);
+	base = queued(e);
+	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL, NULL, 0,
+	    "exit status 1", &k, &err), WDSTATE_FAILED);
+	assert_non_null(strstr(err.msg, "full"));
+	assert_string_equal(state_of(e, "job"), "up");
+	stored(e, "job", rec, sizeof(rec));
+	assert_string_equal(rec, "up ");
+	assert_int_equal(queued(e), base);
+	/* Room again: the client's retry goes down and is told. */
+	assert_int_equal(store_set_max_size(st, 0, &err), 0);
+	if (wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL, NULL, 0,
+	    "exit status 1", &k, &err) != WDSTATE_OK)
+		fail_msg("retry: %s", err.msg);
+	assert_string_equal(state_of(e, "job"), "down");
+	assert_int_equal(queued(e), base + 1);
+}
+
+static void
+test_wdstate_reload_keeps_kept_checks_and_forgets_removed(void **state)
+{
+	struct env	*e = *state;
+	enum check_kind	 k;
+	struct terr	 err;
+	char		 rec[128];
+
+	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL, NULL, 0,
+	    "failure reported", &k, &err), WDSTATE_OK);
+	assert_int_equal(wdstate_signal(e->ws, "hb", CHECK_HEARTBEAT, CHECK_SIG_SUCCESS, NULL, 0,
+	    NULL, &k, &err), WDSTATE_OK);
+	/* job kept (new period), hb removed, added one new; hb becomes a
+	 * ping check of the same name later: a new check. */
+	assert_int_equal(wdstate_load(e->ws, config(
+	    "  - {name: job, kind: ping, period: 2h, grace: 1h, receiver: phone}\n"
+	    "  - {name: added, kind: ping, period: 1h, grace: 1h, receiver: phone}\n"), &err), 0);
+	assert_string_equal(state_of(e, "job"), "down");
+	assert_string_equal(state_of(e, "added"), "new");
+	assert_string_equal(state_of(e, "hb"), "absent");
+	stored(e, "hb", rec, sizeof(rec));
+	assert_string_equal(rec, "");
+	assert_int_equal(wdstate_load(e->ws, config(
+	    "  - {name: job, kind: heartbeat, period: 2h, grace: 1h, receiver: phone}\n"), &err), 0);
+	assert_string_equal(state_of(e, "job"), "new");
+	stored(e, "job", rec, sizeof(rec));
+	assert_string_equal(rec, "new ");
+	/* A bad config's templates fail the load and keep the running one. */
+	assert_int_equal(wdstate_load(e->ws, config(
+	    "  - {name: other, kind: ping, period: 1h, grace: 1h, receiver: phone}\n"
+	    "templates: ['[']\n"), &err), -1);
+	assert_string_equal(err.msg, "syntax error in pattern");
+	assert_string_equal(state_of(e, "job"), "new");
+	assert_string_equal(state_of(e, "other"), "absent");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_wdstate_answers_by_check_and_kind,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_failure_is_queued_then_persisted,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_refused_notification_takes_the_check_back,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_reload_keeps_kept_checks_and_forgets_removed,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
