@@ -689,6 +689,75 @@ test_render_failure_sends_fallback(void **state)
 	config_free(cfg);
 }
 
+/* The store's due reads, counted: one per dispatcher scan. */
+static int	scans;
+
+static int
+counting_due(void *be, int64_t now, struct store_head **out, size_t *n,
+    struct terr *err)
+{
+	__atomic_add_fetch(&scans, 1, __ATOMIC_RELAXED);
+	return store_sqlite_ops.due(be, now, out, n, err);
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The store wakes the dispatcher after every commit; a burst of wakes is
+ * one scan per 10 ms at most, not one each, and still leads to a scan. */
+static void
+test_wake_burst_costs_few_scans(void **state)
+{
+	struct env		*e = *state;
+	static struct store_ops	 ops;
+	struct config		*cfg = load(e, "111");
+	struct store_params	 sp;
+	struct timespec		 pause = { 0, 1000000 };
+	struct terr		 err;
+	int64_t			 t0, elapsed;
+	int			 before, after, i;
+
+	ops = store_sqlite_ops;
+	ops.due = counting_due;
+	snprintf(e->dir, sizeof(e->dir), "/tmp/tocsin-disp-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	memset(&sp, 0, sizeof(sp));
+	sp.path = e->dir;
+	sp.ops = &ops;
+	if ((e->store = store_open(&sp, &err)) == NULL)
+		fail_msg("store: %s", err.msg);
+	start_dispatcher(e, cfg, false);
+	/* The start-up scan, then quiet: nothing is pending. */
+	for (i = 0; i < 1000 && __atomic_load_n(&scans, __ATOMIC_RELAXED) == 0; i++)
+		nanosleep(&pause, NULL);
+	assert_true(__atomic_load_n(&scans, __ATOMIC_RELAXED) > 0);
+	before = __atomic_load_n(&scans, __ATOMIC_RELAXED);
+	t0 = mono_ms();
+	for (i = 0; i < 2000; i++) {
+		dispatcher_wake(e->disp);
+		if (i % 100 == 99)
+			nanosleep(&pause, NULL);
+	}
+	/* Long enough for the debounced scan to run. */
+	for (i = 0; i < 1000 && __atomic_load_n(&scans, __ATOMIC_RELAXED) == before; i++)
+		nanosleep(&pause, NULL);
+	elapsed = mono_ms() - t0;
+	after = __atomic_load_n(&scans, __ATOMIC_RELAXED);
+	assert_true(after > before);
+	/* One per 10 ms of the burst, plus the first and the idle rescans. */
+	if (after - before > 2 + elapsed / 10 + elapsed / 1000)
+		fail_msg("%d scans for 2000 wakes in %lld ms", after - before,
+		    (long long)elapsed);
+	stop(e);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -702,6 +771,7 @@ main(void)
 		cmocka_unit_test(test_set_config),
 		cmocka_unit_test(test_stop_finishes_in_flight),
 		cmocka_unit_test(test_render_failure_sends_fallback),
+		cmocka_unit_test(test_wake_burst_costs_few_scans),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
