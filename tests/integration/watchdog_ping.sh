@@ -103,6 +103,10 @@ expect_eq "fail" "200 OK" "$HTTP_CODE $HTTP_BODY"
 wait_count 3
 expect_eq "down on /fail" "\"🔴 <b>DOWN</b> job · ping\\nfailure reported (/fail)\\ndown since $(since job)\"" \
     "$(last_text)"
+# The request itself, byte for byte, as Telegram's Bot API gets it.
+expect_eq "sendMessage body" "$(tg_body "🔴 <b>DOWN</b> job · ping
+failure reported (/fail)
+down since $(since job)")" "$(curl -fsS "$TG/_fake/requests" | jq -r '.[2].body')"
 http "$WD_URL/ping/job/1"
 expect_eq "exit status 1 while down" "200 OK" "$HTTP_CODE $HTTP_BODY"
 http "$WD_URL/ping/job"
