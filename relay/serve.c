@@ -13,6 +13,7 @@
 #include "duration.h"
 #include "filesink.h"
 #include "flags.h"
+#include "httpclient.h"
 #include "httpd.h"
 #include "intake.h"
 #include "log.h"
@@ -247,6 +248,13 @@ cmd_serve(int argc, char **argv)
 	if (config_file == NULL)
 		log_info("No --config.file given; using the embedded default configuration",
 		    "source", EMBEDDED_NAME);
+	/* Before any thread: libcurl's global set-up is not thread-safe, and
+	 * the dispatcher's workers would otherwise race to run it on their
+	 * first sends. */
+	if (http_global_init(&err) == -1) {
+		log_error("Cannot set up", "err", err.msg);
+		goto out;
+	}
 
 	if (web_file && (web = webconfig_load_file(web_file, &err)) == NULL) {
 		log_error("Invalid web config", "err", err.msg);

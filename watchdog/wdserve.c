@@ -205,6 +205,9 @@ wd_cmd_serve(int argc, char **argv)
 	daemon_block_signals();
 	log_info("Starting tocsin-watchdog", "version", TOCSIN_VERSION);
 	s.config_file = config_file;
+	/* Before any thread: libcurl's global set-up is not thread-safe, and
+	 * the senders and the freshness queries would otherwise race to run
+	 * it on their first requests. */
 	if (http_global_init(&err) == -1) {
 		log_error("Cannot set up", "err", err.msg);
 		goto out;
