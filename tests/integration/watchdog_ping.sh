@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # watchdog_ping.sh: tocsin-watchdog's Healthchecks-style ping API over HTTP,
 # with the exact Telegram messages it sends through the fake: success,
-# start, fail, exit statuses (0 succeeds, 1-255 fail, 256 is refused, words
+# start, fail, exit statuses (0 succeeds, 1 to 255 fail, 256 is refused, words
 # are unknown), the POST body kept (10240 bytes at most) and shown, bodies
 # over --web.max-body-bytes refused, unknown checks, a check of another
 # kind, a silent job going down within period + grace, reminders every
@@ -152,6 +152,11 @@ wait_count $((n + 3))
 got=$(last_text)
 expect_eq "recovery says how long" "\"✅ <b>UP</b> cron · ping\\nback after Ns down\\nwas: no ping for 3+s\\nlast message:\\n<pre>back</pre>\"" \
     "$(at_least 3 "$(sed 's/back after [0-9]*s down/back after Ns down/' <<<"$got")")"
+
+# The highest exit status is a failure like any other non-zero one.
+http "$WD_URL/ping/job/255"
+expect_eq "exit status 255" "200 OK" "$HTTP_CODE $HTTP_BODY"
+expect_eq "down on 255" '"down" "exit status 255"' "$(check job state) $(check job reason)"
 
 # The Telegram requests themselves, byte for byte (the first one).
 expect_eq "request path" "/bot123456:TEST-token/sendMessage" \
