@@ -3,14 +3,17 @@
  * the tree. Every resulting notification is handed to the receiver's
  * integrations before the 200 goes out: file_configs are written, telegram,
  * slack, email and webhook messages are rendered and committed to the store
- * (the dispatcher sends them later).
+ * (the dispatcher sends them later). The messages of one request go to the
+ * store as one batch, all or nothing, and the request waits for that
+ * commit suspended (httpd_suspend), without holding a server thread.
  *
  * Answers: 200 "OK" once written and committed (also when the store found
  * the notification a duplicate); 400 with payload_parse's reason; 404 for
  * an unknown receiver; 415 when a Content-Type is given and is not
  * application/json (a missing one is accepted, for curl and scripts); 503
- * when a file cannot be written or the store cannot commit, so Alertmanager
- * retries.
+ * when a file cannot be written ("receiver NAME: reason") or the store
+ * cannot commit ("receiver NAME: reason", "receivers A, B: reason" when the
+ * batch held several), so Alertmanager retries.
  *
  * The running generation (config and its compiled templates) is the
  * outbox's: each request holds the one current when it began, so a reload
