@@ -353,14 +353,15 @@ test_check_pause_stops_everything_resume_gives_full_period(void **state)
 	assert_true(check_deadline(c) == CHECK_NEVER);
 	assert_int_equal(tick(c, 100 * HOUR, &n), 0);
 	assert_int_equal(check_get_state(c), CHECK_UP);
-	/* Signals while paused are recorded but change nothing. */
+	/* Failures and starts while paused are recorded but change nothing. */
 	assert_int_equal(sig(c, CHECK_SIG_FAIL, 3000, "boom", "exit status 1", &n),
 	    CHECK_EV_PERSIST);
 	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
 	assert_int_equal(check_get_state(c), CHECK_UP);
-	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 4000, NULL, NULL, &n),
+	assert_int_equal(sig(c, CHECK_SIG_START, 4000, NULL, NULL, &n),
 	    CHECK_EV_PERSIST);
 	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_true(check_paused(c));
 
 	now = t_(500000);
 	assert_int_equal(check_resume(c, &now), CHECK_EV_PERSIST);
@@ -371,14 +372,13 @@ test_check_pause_stops_everything_resume_gives_full_period(void **state)
 	assert_int_equal(check_get_state(c), CHECK_LATE);
 	assert_int_equal(tick(c, 570000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
 	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
-	/* The last success was while paused, at 4000. */
-	assert_string_equal(n.reason, "no ping for 9m26s");
+	assert_string_equal(n.reason, "no ping for 9m29s");
 
 	/* Paused while down: no reminders; resume waits a full interval. */
 	now = t_(580000);
 	check_pause(c, &now);
-	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 590000, NULL, NULL, &n),
-	    CHECK_EV_PERSIST);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 590000, NULL, "exit status 2", &n),
+	    0);
 	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
 	assert_int_equal(tick(c, 600000, &n), 0);
 	assert_int_equal(tick(c, 10 * HOUR, &n), 0);
@@ -396,6 +396,57 @@ test_check_pause_stops_everything_resume_gives_full_period(void **state)
 	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
 	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
 	assert_true(n.down_ms == 11 * HOUR - 570000);
+	check_free(c);
+}
+
+/* A success is the sign that the maintenance is over: it resumes the check,
+ * so a pause that nobody lifts cannot silence it for good. A failure does
+ * not: failing during the window is what the pause is for. */
+static void
+test_check_success_resumes_a_paused_check(void **state)
+{
+	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 30000);
+	struct check_notif	 n;
+	struct wd_time		 now;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	tick(c, 61000, &n);
+	now = t_(62000);
+	check_pause(c, &now);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, HOUR, "back", NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_false(check_paused(c));
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == HOUR + MIN);
+
+	/* Down before the pause: the success resumes it and the recovery of
+	 * the outage that was notified goes out. */
+	tick(c, HOUR + MIN + 10000, &n);
+	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	now = t_(2 * HOUR);
+	check_pause(c, &now);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 3 * HOUR, NULL, NULL, &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_true(n.down_ms == 3 * HOUR - (HOUR + MIN + 10000));
+	assert_false(check_paused(c));
+	assert_true(check_deadline(c) == 3 * HOUR + MIN);
+	check_free(c);
+
+	/* A fresh value resumes a paused freshness check; a stale one is
+	 * the silence the pause hides. */
+	c = mk("ssh", CHECK_FRESHNESS, MIN, 0, 0);
+	now = t_(1000);
+	check_pause(c, &now);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 2000, NULL, "query returned no series",
+	    &n), 0);
+	assert_true(check_paused(c));
+	assert_int_equal(check_get_state(c), CHECK_NEW);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 3000, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_false(check_paused(c));
+	assert_int_equal(check_get_state(c), CHECK_UP);
 	check_free(c);
 }
 
@@ -768,6 +819,7 @@ main(void)
 		cmocka_unit_test(test_check_start_records_run_time_without_resetting_lateness),
 		cmocka_unit_test(test_check_started_run_without_success_goes_down_after_grace),
 		cmocka_unit_test(test_check_pause_stops_everything_resume_gives_full_period),
+		cmocka_unit_test(test_check_success_resumes_a_paused_check),
 		cmocka_unit_test(test_check_paused_late_check_resumes_up),
 		cmocka_unit_test(test_check_wall_clock_jumps_change_no_deadline),
 		cmocka_unit_test(test_check_restart_up_check_gets_full_period_and_grace),
