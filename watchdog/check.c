@@ -374,8 +374,10 @@ check_signal(struct check *c, enum check_signal_kind sig,
 			c->have_start_mono = 0;
 		}
 		ev |= CHECK_EV_PERSIST;
-		if (c->paused)
-			return ev;
+		/* The maintenance is over: a sign of life resumes the check
+		 * (as Healthchecks does), so a pause that nobody lifts cannot
+		 * silence it for good. */
+		c->paused = 0;
 		c->anchor_mono = now->mono_ms;
 		if (c->state == CHECK_DOWN) {
 			int64_t d = down_for(c, now);
@@ -395,7 +397,9 @@ check_signal(struct check *c, enum check_signal_kind sig,
 		c->reason[0] = '\0';
 		return ev;
 	case CHECK_SIG_FAIL:
-		/* The run ended, badly. */
+		/* The run ended, badly. A failure while paused changes
+		 * nothing more: failing during a maintenance window is what
+		 * the pause is for (Healthchecks resumes here too). */
 		c->have_start_mono = 0;
 		if (c->paused || c->state == CHECK_DOWN)
 			return ev;

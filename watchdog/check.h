@@ -156,12 +156,13 @@ int64_t	check_late_at(const struct check *c);
  * (check_last_duration), a FAIL ends it too. Starts are not persisted: after
  * a restart only the full period + grace applies. */
 
-/* Pausing stops all transitions and notifications; signals while paused
- * still record the last message and times. Resuming gives up/late checks a
- * full period + grace from now and down checks a full repeat_interval before
- * the next reminder, as after a restart, so a resume never fires at once.
- * A check down when paused stays down until a success after the resume: the
- * recovery is then notified like any other.
+/* Pausing stops all transitions and notifications; failures and starts
+ * while paused only record the last message and times, but a SUCCESS
+ * resumes the check (the maintenance is over) and counts as usual: a check
+ * down when paused then recovers, notified like any other recovery.
+ * Resuming gives up/late checks a full period + grace from now and down
+ * checks a full repeat_interval before the next reminder, as after a
+ * restart, so a resume never fires at once.
  * Both return CHECK_EV_PERSIST when something changed, else 0. */
 int	check_pause(struct check *c, const struct wd_time *now);
 int	check_resume(struct check *c, const struct wd_time *now);

@@ -287,7 +287,7 @@ wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
 	struct check_notif	 cn;
 	struct check		*c, *saved;
 	struct wd_time		 now;
-	int			 ev;
+	int			 ev, paused;
 
 	pthread_mutex_lock(&ws->mu);
 	if (ws->gen == NULL ||
@@ -302,9 +302,12 @@ wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
 	}
 	wd_time_now(&now);
 	saved = save(c);
+	paused = check_paused(c);
 	ev = check_signal(c, sig, &now, body, bodylen, reason, &cn);
 	if (apply(ws, c, saved, ev, &cn, err) == -1)
 		res = WDSTATE_FAILED;
+	else if (paused && !check_paused(c))
+		log_info("Check resumed by a success", "check", name);
 	check_free(saved);
  out:
 	pthread_mutex_unlock(&ws->mu);

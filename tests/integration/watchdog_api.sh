@@ -2,7 +2,7 @@
 # watchdog_api.sh: tocsin-watchdog's command line (check-config on good and
 # bad files, --help, a missing --config.file), GET /api/v1/checks as exact
 # JSON, pause and resume over the API (no notification while paused, a full
-# period after the resume), the /metrics lines, and reloads by SIGHUP and
+# period after the resume, a success resumes), the /metrics lines, and reloads by SIGHUP and
 # POST /-/reload: checks added and removed, kept checks keep their state, a
 # bad config keeps the running one and says so in
 # tocsin_config_last_reload_successful.
@@ -144,6 +144,17 @@ expect_eq "late a full period after the resume" "true" \
 wait_until 30 has_count 1 || fail "no DOWN after the resume"
 expect_eq "down after the resume" "no ping for Ns" \
     "$(check nightly-backup reason | jq -r . | sed -E 's/[0-9]+s$/Ns/')"
+# A failure while paused changes nothing (failing during maintenance is
+# what the pause is for); a success resumes the check.
+http -X POST "$WD_URL/api/v1/checks/nightly-backup/pause"
+http "$WD_URL/ping/nightly-backup/fail"
+expect_eq "fail while paused" '200 OK true "down" 1' \
+    "$HTTP_CODE $HTTP_BODY $(check nightly-backup paused) $(check nightly-backup state) $(count)"
+http -X POST "$WD_URL/api/v1/checks/alertmanager/pause"
+http -X POST -H 'Content-Type: application/json' \
+    --data-binary "@$TOCSIN_FIXTURES/ssh-login-firing.json" "$WD_URL/heartbeat/alertmanager"
+expect_eq "a heartbeat resumes a paused check" '200 OK false "up"' \
+    "$HTTP_CODE $HTTP_BODY $(check alertmanager paused) $(check alertmanager state)"
 http -X POST "$WD_URL/api/v1/checks/nope/pause"
 expect_eq "pause unknown" '404 unknown check "nope"' "$HTTP_CODE $HTTP_BODY"
 http -X POST "$WD_URL/api/v1/checks/nightly-backup/mute"
