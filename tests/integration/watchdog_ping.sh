@@ -2,7 +2,8 @@
 # watchdog_ping.sh: tocsin-watchdog's Healthchecks-style ping API over HTTP,
 # with the exact Telegram messages it sends through the fake: success,
 # start, fail, exit statuses (0 succeeds, 1 to 255 fail, 256 is refused, words
-# are unknown), the POST body kept (10240 bytes at most) and shown, bodies
+# are unknown), the POST body kept (10240 bytes at most, as the
+# Ping-Body-Limit header says) and shown, bodies
 # over --web.max-body-bytes refused, unknown checks, a check of another
 # kind, a silent job going down within period + grace, reminders every
 # repeat_interval, and the recovery with how long it was down.
@@ -58,6 +59,7 @@ last_text() {
 # Unknown checks, unknown endpoints, exit statuses out of range.
 http "$WD_URL/ping/nope"
 expect_eq "unknown check" '404 unknown check "nope"' "$HTTP_CODE $HTTP_BODY"
+expect_eq "no Ping-Body-Limit on a 404" "" "$(grep -i '^ping-body-limit:' <<<"$HTTP_HEADERS")"
 http -X POST "$WD_URL/ping/nope/fail"
 expect_eq "unknown check, fail" '404 unknown check "nope"' "$HTTP_CODE $HTTP_BODY"
 http "$WD_URL/ping/job/256"
@@ -75,6 +77,10 @@ expect_eq "new before any ping" '"new"' "$(check job state)"
 # GET, HEAD and POST all count; a POST body is the last message, a GET clears it.
 http "$WD_URL/ping/job"
 expect_eq "GET ping" "200 OK" "$HTTP_CODE $HTTP_BODY"
+# As Healthchecks, the answer says how much of a body is kept, so that a
+# client such as runitor sends the end of a long output rather than lose it.
+expect_eq "Ping-Body-Limit" "ping-body-limit: 10240" \
+    "$(grep -i '^ping-body-limit:' <<<"$HTTP_HEADERS" | tr 'A-Z' 'a-z')"
 expect_eq "up after a ping" '"up"' "$(check job state)"
 http -I "$WD_URL/ping/job"
 expect_eq "HEAD ping" "200" "$HTTP_CODE"
