@@ -80,6 +80,7 @@ struct httpd_req {
 	size_t			 resplen;
 	char			 allow[64];
 	bool			 www_auth;
+	struct kv		 headers;	/* httpd_reply_headers' */
 	/* httpd_suspend: what runs on resume; NULL once it ran */
 	httpd_resume_fn		 resume_fn;
 	void			*resume_arg;
@@ -330,6 +331,22 @@ httpd_reply(struct httpd_req *r, unsigned status, const char *content_type,
 }
 
 int
+httpd_reply_headers(struct httpd_req *r, unsigned status, const char *content_type,
+    const char *body, size_t len, const char *const *headers)
+{
+	size_t	 i;
+
+	if (r->status)
+		return 0;
+	if (httpd_reply(r, status, content_type, body, len) == -1)
+		return -1;
+	for (i = 0; headers[i] != NULL; i += 2)
+		if (kv_set(&r->headers, headers[i], headers[i + 1]) == -1)
+			return -1;
+	return 0;
+}
+
+int
 httpd_reply_text(struct httpd_req *r, unsigned status, const char *fmt, ...)
 {
 	struct buf	 b;
@@ -429,6 +446,8 @@ send_answer(struct httpd_req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->www_auth)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic");
+	for (i = 0; i < r->headers.n; i++)
+		MHD_add_response_header(resp, r->headers.v[i].name, r->headers.v[i].value);
 	if (r->web) {
 		hs = webconfig_headers(r->web->wc);
 		for (i = 0; i < hs->n; i++)
@@ -648,6 +667,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_free(&r->body);
 	free(r->ctype);
 	free(r->resp);
+	kv_free(&r->headers);
 	free(r);
 }
 

@@ -73,6 +73,10 @@ const char *httpd_req_body(const struct httpd_req *r, size_t *len);
 /* Sets the answer (copied). The first answer wins. */
 int	httpd_reply(struct httpd_req *r, unsigned status, const char *content_type,
 	    const char *body, size_t len);
+/* httpd_reply with extra response headers: headers holds name, value,
+ * name, value, ... and ends with a NULL name (copied). */
+int	httpd_reply_headers(struct httpd_req *r, unsigned status, const char *content_type,
+	    const char *body, size_t len, const char *const *headers);
 /* A text/plain answer: the formatted line plus "\n". */
 int	httpd_reply_text(struct httpd_req *r, unsigned status, const char *fmt, ...)
 	    PRINTF_LIKE(3, 4);

@@ -84,6 +84,19 @@ reply_signal(struct httpd_req *req, enum wdstate_result res, const char *name,
 	}
 }
 
+/* A ping's 200 says how much of a body is kept, as Healthchecks' does, so
+ * that a client such as runitor sends the end of a long output (where the
+ * error usually is) rather than have it cut off. */
+static void
+reply_ping_ok(struct httpd_req *req)
+{
+	char		 limit[24];
+	const char	*const hdrs[] = { "Ping-Body-Limit", limit, NULL };
+
+	snprintf(limit, sizeof(limit), "%d", CHECK_MSG_MAX);
+	httpd_reply_headers(req, 200, "text/plain; charset=utf-8", "OK\n", 3, hdrs);
+}
+
 /* Alertmanager sends application/json; a missing type is fine too (curl). */
 static int
 content_type_ok(const char *ct)
@@ -197,7 +210,10 @@ handle_ping(struct httpd_req *req, void *arg)
 		len = 0;
 	}
 	res = wdstate_signal(ws, name, CHECK_PING, sig, body, len, why, &kind, &err);
-	reply_signal(req, res, name, kind, "ping", &err);
+	if (res == WDSTATE_OK)
+		reply_ping_ok(req);
+	else
+		reply_signal(req, res, name, kind, "ping", &err);
 }
 
 static void

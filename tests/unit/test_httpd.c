@@ -110,6 +110,16 @@ h_silent(struct httpd_req *req, void *arg)
 {
 }
 
+static void
+h_headers(struct httpd_req *req, void *arg)
+{
+	const char	*const hdrs[] = { "Ping-Body-Limit", "10240", "X-Two", "2", NULL };
+
+	httpd_reply_headers(req, 200, NULL, "OK\n", 3, hdrs);
+	/* The first answer wins, headers and all. */
+	httpd_reply_headers(req, 500, NULL, "no\n", 3, (const char *const[]){ "X-No", "1", NULL });
+}
+
 static struct httpd *
 start(struct metrics *m, struct webconfig *wc, char *base, size_t len)
 {
@@ -128,6 +138,7 @@ start(struct metrics *m, struct webconfig *wc, char *base, size_t len)
 	assert_int_equal(httpd_handle(h, "POST", "/body", false, NULL, h_body, NULL), 0);
 	assert_int_equal(httpd_handle(h, "POST", "/p/", true, "/p/{x}", h_rest, NULL), 0);
 	assert_int_equal(httpd_handle(h, "GET", "/silent", false, NULL, h_silent, NULL), 0);
+	assert_int_equal(httpd_handle(h, "GET", "/headers", false, NULL, h_headers, NULL), 0);
 	assert_int_equal(httpd_start(h, &err), 0);
 	snprintf(base, len, "http://%s", httpd_address(h));
 	return h;
@@ -178,6 +189,26 @@ test_httpd_routes_methods_and_paths(void **state)
 	    "tocsin_http_request_duration_seconds_count{handler=\"/body\"} 2\n"));
 	buf_free(&text);
 	metrics_free(m);
+}
+
+static void
+test_httpd_reply_headers_adds_them_to_the_answer(void **state)
+{
+	struct httpd	*h;
+	struct resp	 r;
+	char		 base[64];
+
+	h = start(NULL, NULL, base, sizeof(base));
+	request(base, "GET", "/headers", NULL, NULL, NULL, &r);
+	assert_int_equal(r.code, 200);
+	assert_string_equal(buf_str(&r.body), "OK\n");
+	assert_non_null(strstr(buf_str(&r.headers), "\r\nPing-Body-Limit: 10240\r\n"));
+	assert_non_null(strstr(buf_str(&r.headers), "\r\nX-Two: 2\r\n"));
+	assert_non_null(strstr(buf_str(&r.headers),
+	    "\r\nContent-Type: text/plain; charset=utf-8\r\n"));
+	assert_null(strstr(buf_str(&r.headers), "X-No"));
+	resp_free(&r);
+	httpd_free(h);
 }
 
 static void
@@ -270,6 +301,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_httpd_routes_methods_and_paths),
+		cmocka_unit_test(test_httpd_reply_headers_adds_them_to_the_answer),
 		cmocka_unit_test(test_httpd_body_cap_answers_413),
 		cmocka_unit_test(test_httpd_basic_auth_guards_every_path),
 		cmocka_unit_test(test_httpd_rejects_bad_listen_addresses),
