@@ -31,7 +31,8 @@ int	buf_add(struct buf *b, const void *data, size_t len) WARN_UNUSED;
 int	buf_adds(struct buf *b, const char *s) WARN_UNUSED;
 int	buf_addc(struct buf *b, char c) WARN_UNUSED;
 int	buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3) WARN_UNUSED;
-int	buf_vprintf(struct buf *b, const char *fmt, va_list ap) WARN_UNUSED;
+int	buf_vprintf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0)
+	    WARN_UNUSED;
 /* Hands the data to the caller (who frees it with free()) and resets the
  * buffer. Never returns NULL for a successfully used buffer: an empty buffer
  * yields "". Returns NULL only if memory runs out. */

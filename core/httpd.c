@@ -91,6 +91,9 @@ static const double duration_buckets[] = {
 	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 };
 
+/* fmt is libmicrohttpd's format, only passed on to vsnprintf. */
+static void mhd_logger(void *cls, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+
 static void
 mhd_logger(void *cls, const char *fmt, va_list ap)
 {
