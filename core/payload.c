@@ -12,6 +12,7 @@
 #include "fingerprint.h"
 #include "jsonw.h"
 #include "payload.h"
+#include "utf8.h"
 
 /* How many bytes of an input string an error message quotes. Small enough
  * that a path with one quoted label name plus a quoted value stays well
@@ -22,56 +23,6 @@
 #define PATH_BUF	64
 /* A path plus one quoted map member. */
 #define MPATH_BUF	(PATH_BUF + QUOTE_BUF + 4)
-
-/* Decodes one UTF-8 sequence like Go's utf8.DecodeRune: overlong forms,
- * surrogates and values past U+10FFFF are invalid. Returns the sequence
- * length and the rune in *r, or 0 for an invalid (or truncated) sequence. */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, uint32_t *r)
-{
-	uint32_t	c;
-	size_t		n;
-
-	if (len == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*r = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*r = c;
-	return n;
-}
-
-/* Runes that must not reach a log line or an HTTP reason raw: C1 controls,
- * line/paragraph separators, bidi overrides and the BOM. */
-static bool
-rune_unsafe(uint32_t r)
-{
-	return (r >= 0x80 && r <= 0x9f) || r == 0x2028 || r == 0x2029 ||
-	    r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) ||
-	    (r >= 0x2066 && r <= 0x2069) || r == 0xfeff;
-}
 
 /* Writes s quoted and escaped for an error message into out (QUOTE_BUF
  * bytes): printable text as is, everything else escaped, at most QUOTE_MAX
@@ -103,7 +54,7 @@ quote(char *out, const char *s)
 			o += (size_t)snprintf(out + o, QUOTE_BUF - o, "\\t");
 		else if (r < 0x20 || r == 0x7f)
 			o += (size_t)snprintf(out + o, QUOTE_BUF - o, "\\x%02x", r);
-		else if (rune_unsafe(r))
+		else if (utf8_rune_unsafe(r))
 			o += (size_t)snprintf(out + o, QUOTE_BUF - o, "\\u%04x", r);
 		else {
 			memcpy(out + o, p + i, n);

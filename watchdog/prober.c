@@ -13,6 +13,7 @@
 #include "duration.h"
 #include "httpclient.h"
 #include "prober.h"
+#include "utf8.h"
 
 /* How many bytes of a label name or value a reason quotes: enough to tell
  * series apart, short enough for a phone. */
@@ -70,43 +71,6 @@ r_printf(struct reason *r, const char *fmt, ...)
 	r_add(r, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (overlong forms, surrogates and
- * values past U+10FFFF are invalid), its rune in *rune; 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t len, uint32_t *rune)
-{
-	uint32_t	c;
-	size_t		n;
-
-	if (s[0] < 0x80) {
-		*rune = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*rune = c;
-	return n;
-}
-
 /*
  * Appends text from outside (label values, Prometheus's error messages, a
  * proxy's error page) so that it stays one harmless line: control bytes,
@@ -123,7 +87,7 @@ r_text(struct reason *r, const char *s, size_t len, size_t max, int quoted)
 	size_t			 i, n;
 
 	for (i = 0; i < len && i < max; i += n) {
-		n = utf8_seq(p + i, len - i, &rune);
+		n = utf8_decode(p + i, len - i, &rune);
 		if (n == 0) {
 			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
 			r_add(r, esc, strlen(esc));
@@ -137,10 +101,7 @@ r_text(struct reason *r, const char *s, size_t len, size_t max, int quoted)
 		else if (rune < 0x20 || rune == 0x7f) {
 			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned)rune);
 			r_add(r, esc, strlen(esc));
-		} else if ((rune >= 0x80 && rune <= 0x9f) || rune == 0x2028 ||
-		    rune == 0x2029 || rune == 0x200e || rune == 0x200f ||
-		    (rune >= 0x202a && rune <= 0x202e) ||
-		    (rune >= 0x2066 && rune <= 0x2069) || rune == 0xfeff) {
+		} else if (utf8_rune_unsafe(rune)) {
 			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)rune);
 			r_add(r, esc, strlen(esc));
 		} else if (quoted && (rune == '"' || rune == '\\')) {
