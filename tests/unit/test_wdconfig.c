@@ -149,6 +149,47 @@ test_wdconfig_freshness_interval_timeout_and_no_repeat(void **state)
 	wdconfig_free(wc);
 }
 
+/* The prober queries every interval from the start of the last query, and
+ * each answer takes up to timeout: a check whose answers come a little
+ * later each time is still answered on schedule and must never show late. */
+static void
+test_wdconfig_freshness_answered_on_schedule_is_never_late(void **state)
+{
+	const char *yaml =
+	    RECEIVERS
+	    "checks:\n"
+	    "  - {name: f, kind: freshness, prometheus_url: 'http://127.0.0.1:9090', "
+	    "query: up, max_age: 90s, interval: 1m, timeout: 10s, receiver: phone}\n";
+	struct check_notif n;
+	struct wd_time	 t;
+	struct wdconfig	*wc;
+	struct check	*c;
+	struct terr	 err;
+	int64_t		 start;
+
+	(void)state;
+	wc = load(yaml, &err);
+	if (wc == NULL)
+		fail_msg("%s", err.msg);
+	c = registry_find(wdconfig_registry(wc), "f");
+	/* Queries start at 0, 60 s, 120 s, ...; the first answers at once,
+	 * each later one takes a second longer, up to 9 s. */
+	for (start = 0; start <= 9 * 60000; start += 60000) {
+		t.mono_ms = t.wall_ms = start + start / 60;
+		check_signal(c, CHECK_SIG_SUCCESS, &t, NULL, 0, NULL, &n);
+		/* Ticks just before the next answer (the scheduler wakes at
+		 * every deadline). */
+		t.mono_ms = t.wall_ms = start + 60000 + (start + 60000) / 60 - 1;
+		assert_int_equal(check_tick(c, &t, &n), 0);
+		assert_int_equal(check_get_state(c), CHECK_UP);
+	}
+	/* An answer overdue by the whole timeout is late. */
+	t.mono_ms = t.wall_ms = start - 60000 + 9000 + 60000 + 10000;
+	assert_int_equal(check_tick(c, &t, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	wdconfig_free(wc);
+}
+
 static void
 test_wdconfig_errors_checks(void **state)
 {
@@ -441,6 +482,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wdconfig_all_three_kinds),
 		cmocka_unit_test(test_wdconfig_freshness_interval_timeout_and_no_repeat),
+		cmocka_unit_test(test_wdconfig_freshness_answered_on_schedule_is_never_late),
 		cmocka_unit_test(test_wdconfig_errors_checks),
 		cmocka_unit_test(test_wdconfig_errors_freshness),
 		cmocka_unit_test(test_wdconfig_errors_top_level),
