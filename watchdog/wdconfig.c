@@ -214,10 +214,13 @@ parse_check(struct cfg_load *ld, struct wdload *wl, const struct ynode *n,
 		    seen_interval != NULL ? seen_interval : n, "check \"%s\": "
 		    "timeout (%s) must be shorter than interval (%s)", c->name, t, iv);
 	}
-	/* The prober signals every interval; a prober that stops is noticed
-	 * after one more interval and the timeout. */
-	pc->conf.period_ms = pc->fresh.interval_ms;
-	pc->conf.grace_ms = pc->fresh.interval_ms + pc->fresh.timeout_ms;
+	/* The prober queries every interval and an answer may take the
+	 * timeout: late only when the next answer is overdue (with period =
+	 * interval, answers a little slower than the last one made a healthy
+	 * check late now and then); a prober that stops is noticed after one
+	 * more interval. */
+	pc->conf.period_ms = pc->fresh.interval_ms + pc->fresh.timeout_ms;
+	pc->conf.grace_ms = pc->fresh.interval_ms;
 	return 0;
 }
 

@@ -19,8 +19,8 @@
 #define WDCONFIG_TIMEOUT_DEFAULT_MS	((int64_t)10 * 1000)
 
 /* What the Prometheus prober needs for a freshness check. The check's state
- * machine gets period = interval and grace = interval + timeout, so a prober
- * that stops probing is itself noticed. */
+ * machine gets period = interval + timeout (the next answer is overdue) and
+ * grace = interval, so a prober that stops probing is itself noticed. */
 struct wd_freshness {
 	char	*prometheus_url;	/* http(s) base URL, without /api/v1/query */
 	char	*query;			/* PromQL, non-empty */

@@ -98,9 +98,9 @@ test_wdconfig_all_three_kinds(void **state)
 	assert_int_equal(c->fresh.max_age_ms, 600000);
 	assert_int_equal(c->fresh.interval_ms, 60000);
 	assert_int_equal(c->fresh.timeout_ms, 10000);
-	/* The prober signals every interval; grace covers one more probe. */
-	assert_int_equal(c->conf.period_ms, 60000);
-	assert_int_equal(c->conf.grace_ms, 70000);
+	/* Late when the next answer is overdue; grace covers one more probe. */
+	assert_int_equal(c->conf.period_ms, 70000);
+	assert_int_equal(c->conf.grace_ms, 60000);
 	assert_null(wdconfig_check(wc, "nope"));
 
 	reg = wdconfig_registry(wc);
@@ -142,8 +142,8 @@ test_wdconfig_freshness_interval_timeout_and_no_repeat(void **state)
 	assert_int_equal(c->fresh.max_age_ms, 90000);
 	assert_int_equal(c->fresh.interval_ms, 300000);
 	assert_int_equal(c->fresh.timeout_ms, 30000);
-	assert_int_equal(c->conf.period_ms, 300000);
-	assert_int_equal(c->conf.grace_ms, 330000);
+	assert_int_equal(c->conf.period_ms, 330000);
+	assert_int_equal(c->conf.grace_ms, 300000);
 	/* 0s turns reminders off. */
 	assert_int_equal(c->conf.repeat_ms, 0);
 	wdconfig_free(wc);
