@@ -11,32 +11,14 @@ SRC=$TOCSIN_SOURCE_DIR
 # Registered but not reached by this traffic, so exempt from "appears".
 NOT_REACHED="tocsin_notifications_render_failed_total"
 
-# "name type labels" per table row of the README's "## Metrics" section,
-# labels sorted and comma-separated ("-" for none).
-/usr/bin/python3 - "$SRC/README.md" >"$TMP/readme.txt" <<'PY'
-import re, sys
-text = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r"^## Metrics\n(.*?)(?=^## )", text, re.S | re.M)
-if not m:
-    sys.exit("README.md has no '## Metrics' section")
-for line in m.group(1).splitlines():
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    if len(cells) < 3 or not cells[0].startswith("`tocsin_"):
-        continue
-    labels = re.findall(r"`([a-z_]+)`", cells[2])
-    print(cells[0].strip("`"), cells[1], ",".join(sorted(labels)) or "-")
-PY
+# "name type labels" per table row of the README's "## Metrics" section.
+FAMILIES=$TOCSIN_SOURCE_DIR/tests/lib/metric_families.py
+/usr/bin/python3 "$FAMILIES" table "$SRC/README.md" "## Metrics" >"$TMP/readme.txt"
 [ -s "$TMP/readme.txt" ] || fail "no metrics in the README's table"
 
 # "name type" for every metrics_counter/gauge/histogram call in the relay's
 # sources (core/ is shared by both programs, relay/ is the relay's own).
-/usr/bin/python3 - "$SRC"/core/*.c "$SRC"/relay/*.c >"$TMP/source.txt" <<'PY'
-import re, sys
-for path in sys.argv[1:]:
-    text = open(path, encoding="utf-8").read()
-    for kind, name in re.findall(r'metrics_(counter|gauge|histogram)\(\s*[^,()]+,\s*"(tocsin_[a-z0-9_]+)"', text):
-        print(name, kind)
-PY
+/usr/bin/python3 "$FAMILIES" source "$SRC"/core/*.c "$SRC"/relay/*.c >"$TMP/source.txt"
 expect_eq "README metrics = metrics registered in core/ and relay/ (name type)" \
     "$(sort -u "$TMP/source.txt")" "$(awk '{ print $1, $2 }' "$TMP/readme.txt" | sort -u)"
 
@@ -103,26 +85,7 @@ http "$RELAY_URL/metrics"
 printf '%s\n' "$HTTP_BODY" >"$TMP/metrics.txt"
 
 # "name type labels" for every family /metrics shows (le belongs to histograms).
-/usr/bin/python3 - "$TMP/metrics.txt" >"$TMP/exposed.txt" <<'PY'
-import re, sys
-types, labels = {}, {}
-for line in open(sys.argv[1], encoding="utf-8"):
-    m = re.match(r"# TYPE (\S+) (\S+)", line)
-    if m:
-        types[m.group(1)] = m.group(2)
-        labels.setdefault(m.group(1), set())
-        continue
-    m = re.match(r"([a-z_:][a-z0-9_:]*)(\{(.*)\})? ", line)
-    if not m or line.startswith("#"):
-        continue
-    name = m.group(1)
-    if name not in types:
-        name = re.sub(r"_(bucket|sum|count)$", "", name)
-    names = re.findall(r'([a-z_]+)="', m.group(3) or "")
-    labels.setdefault(name, set()).update(n for n in names if n != "le")
-for name in sorted(types):
-    print(name, types[name], ",".join(sorted(labels[name])) or "-")
-PY
+/usr/bin/python3 "$FAMILIES" exposed "$TMP/metrics.txt" >"$TMP/exposed.txt"
 expect_eq "families /metrics shows after traffic (name type labels, as in the README)" \
     "$(grep -v -E "^($NOT_REACHED) " "$TMP/readme.txt" | sort)" \
     "$(sort "$TMP/exposed.txt")"
