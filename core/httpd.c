@@ -23,8 +23,10 @@
 /* How much of an oversized chunked body is read (and dropped) so the client
  * still gets its 413 before the connection is cut. */
 #define DRAIN_MAX ((size_t)64 << 20)
-/* How long a stop waits for requests in flight: 250 ticks of 20 ms. */
-#define STOP_GRACE_TICKS 250
+/* How long a stop waits for requests in flight, by default; it looks every
+ * STOP_TICK_MS. */
+#define STOP_GRACE_MS	5000
+#define STOP_TICK_MS	20
 
 struct hroute {
 	char		*method;
@@ -50,6 +52,11 @@ struct httpd {
 	struct webref		*tls;
 	unsigned		 active;	/* requests being handled; under mu */
 	unsigned		 suspended;	/* of which suspended, not yet continued */
+	/* Under mu: the stop is past its drain. libmicrohttpd must not be
+	 * stopped with a connection suspended (it aborts), so a handler that
+	 * suspends from then on waits for its resume on its own thread. */
+	bool			 stopping;
+	pthread_cond_t		 resumed;	/* for those waits, with mu */
 	struct hroute		*routes;
 	size_t			 nroutes;
 	struct MHD_Daemon	*mhd;
@@ -85,6 +92,7 @@ struct httpd_req {
 	httpd_resume_fn		 resume_fn;
 	void			*resume_arg;
 	bool			 resumed;	/* atomic: httpd_resume was called */
+	bool			 inline_wait;	/* under h->mu: suspended while stopping */
 };
 
 static const double duration_buckets[] = {
@@ -205,6 +213,7 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 		return NULL;
 	}
 	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->resumed, NULL);
 	h->p = *p;
 	if (p->web) {
 		if (httpd_set_webconfig(h, p->web) == -1) {
@@ -223,6 +232,8 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 		h->p.conn_limit = 256;
 	if (h->p.per_ip_limit == 0)
 		h->p.per_ip_limit = 64;
+	if (h->p.stop_grace_ms == 0)
+		h->p.stop_grace_ms = STOP_GRACE_MS;
 	if (parse_listen(h, p->listen ? p->listen : "127.0.0.1:9096", err) == -1)
 		goto fail;
 	if (p->metrics) {
@@ -548,19 +559,44 @@ httpd_suspend(struct httpd_req *r, httpd_resume_fn fn, void *arg)
 	r->resume_fn = fn;
 	r->resume_arg = arg;
 	pthread_mutex_lock(&h->mu);
-	h->suspended++;
+	if (!(r->inline_wait = h->stopping))
+		h->suspended++;
 	pthread_mutex_unlock(&h->mu);
-	MHD_suspend_connection(r->conn);
+	if (!r->inline_wait)
+		MHD_suspend_connection(r->conn);
 }
 
 void
 httpd_resume(struct httpd_req *r)
 {
+	struct httpd	*h = r->h;
 	struct MHD_Connection *conn = r->conn;
+	bool		 inline_wait;
 
+	pthread_mutex_lock(&h->mu);
+	if ((inline_wait = r->inline_wait)) {
+		__atomic_store_n(&r->resumed, true, __ATOMIC_RELEASE);
+		pthread_cond_broadcast(&h->resumed);
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (inline_wait)
+		return;
 	/* From the resume on, the pool thread may run, answer and free r. */
 	__atomic_store_n(&r->resumed, true, __ATOMIC_RELEASE);
 	MHD_resume_connection(conn);
+}
+
+/* A request suspended while the server stops: its pool thread waits for
+ * the resume (httpd_free waits for that thread). */
+static void
+wait_resume(struct httpd_req *r)
+{
+	struct httpd	*h = r->h;
+
+	pthread_mutex_lock(&h->mu);
+	while (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE))
+		pthread_cond_wait(&h->resumed, &h->mu);
+	pthread_mutex_unlock(&h->mu);
 }
 
 /* Runs the continuation of a resumed request, once. */
@@ -572,6 +608,8 @@ run_resume(struct httpd_req *r)
 
 	r->resume_fn = NULL;
 	fn(r, r->resume_arg);
+	if (r->inline_wait)
+		return;
 	pthread_mutex_lock(&h->mu);
 	h->suspended--;
 	pthread_mutex_unlock(&h->mu);
@@ -635,8 +673,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		httpd_reply_text(r, 413, "request body larger than %zu bytes", h->p.max_body);
 	else
 		r->route->fn(r, r->route->arg);
-	if (r->resume_fn != NULL)
-		return MHD_YES;	/* suspended by the handler: answered on resume */
+	if (r->resume_fn != NULL) {
+		if (!r->inline_wait)
+			return MHD_YES;	/* suspended: answered on resume */
+		wait_resume(r);
+		run_resume(r);
+	}
 	return send_answer(r);
 }
 
@@ -730,27 +772,39 @@ httpd_address(const struct httpd *h)
 	return h->addr;
 }
 
-/* Stops accepting, then gives requests in flight up to STOP_GRACE to finish
- * so that a notification already written also gets its 200. Suspended
- * requests are waited for without a limit: their resume will come (the
- * store finishes every batch it took), and stopping the daemon under them
- * would free what that resume touches. */
+/* Stops accepting, then gives requests in flight up to stop_grace_ms to
+ * finish so that a notification already written also gets its 200.
+ * Suspended requests are waited for without a limit: their resume will come
+ * (the store finishes every batch it took), and stopping the daemon under
+ * them would free what that resume touches. A handler still running when
+ * this gives up and suspends afterwards waits on its own thread, which the
+ * stop joins. */
 static void
 drain(struct httpd *h)
 {
-	struct timespec	 tick = { 0, 20 * 1000 * 1000 };
-	unsigned	 active, suspended;
-	int		 i;
+	struct timespec	 tick = { 0, STOP_TICK_MS * 1000 * 1000 };
+	unsigned	 active, suspended, i;
+	bool		 stop;
+	char		 n[16];
 
 	MHD_quiesce_daemon(h->mhd);
 	for (i = 0;; i++) {
 		pthread_mutex_lock(&h->mu);
 		active = h->active;
 		suspended = h->suspended;
+		/* Decided under mu, so no suspend slips in between. */
+		stop = active == 0 || (suspended == 0 &&
+		    i >= h->p.stop_grace_ms / STOP_TICK_MS);
+		h->stopping = stop;
 		pthread_mutex_unlock(&h->mu);
-		if (active == 0 || (suspended == 0 && i >= STOP_GRACE_TICKS))
+		if (stop)
 			break;
 		nanosleep(&tick, NULL);
+	}
+	if (active > 0) {
+		snprintf(n, sizeof(n), "%u", active);
+		log_warn("Stopping the HTTP server with requests still running",
+		    "requests", n);
 	}
 }
 
@@ -773,6 +827,7 @@ httpd_free(struct httpd *h)
 	free(h->routes);
 	web_release(h, h->cur);
 	web_release(h, h->tls);
+	pthread_cond_destroy(&h->resumed);
 	pthread_mutex_destroy(&h->mu);
 	free(h);
 }

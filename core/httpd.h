@@ -34,6 +34,8 @@ struct httpd_params {
 	struct webconfig *web;		/* TLS and auth; NULL for plain HTTP. Owned by
 					 * the server from httpd_new on (even when it fails) */
 	struct metrics	*metrics;	/* NULL for none. Borrowed */
+	unsigned	 stop_grace_ms;	/* how long httpd_free waits for running
+					 * handlers; 0 means 5000 */
 };
 
 /* Allocates a server (not yet listening). p->metrics must outlive it.
@@ -57,7 +59,9 @@ const char *httpd_address(const struct httpd *h);
 /* Stops and frees: stops accepting, waits for every suspended request to be
  * resumed and answered (however long that takes: whoever suspended it owes
  * the resume, and the state it resumes into must not be freed under it),
- * gives running handlers a grace period, then stops the pool. */
+ * gives running handlers a grace period (stop_grace_ms), then stops the
+ * pool. A handler still running then that suspends its request waits for
+ * the resume on its own thread, and the stop waits for that thread. */
 void	httpd_free(struct httpd *h);
 
 const char *httpd_req_method(const struct httpd_req *r);

@@ -1,8 +1,10 @@
 /* test_httpd_async.c: requests suspended while the store commits them, as
  * the intake does: more requests than server threads wait at once and share
  * one commit, each is answered only after that commit, a failing commit
- * answers 503 to every request of it, and a client that leaves while its
- * request is suspended costs nothing (the continuation still runs once). */
+ * answers 503 to every request of it, a client that leaves while its
+ * request is suspended costs nothing (the continuation still runs once),
+ * and a handler that suspends after a stop gave up waiting for it still
+ * gets its resume before the server is gone. */
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -24,6 +26,7 @@
 
 #include "buf.h"
 #include "httpd.h"
+#include "log.h"
 #include "store.h"
 
 #define NREQ		16	/* concurrent requests; the server has 2 threads */
@@ -44,6 +47,9 @@ struct gate {
 	size_t		 max_waiting;	/* most requests seen in or behind it */
 	int		 continued;	/* continuations run */
 	int		 early;		/* 200s whose row was not readable yet */
+	bool		 slow_entered;	/* h_slow is running */
+	bool		 slow_release;	/* h_slow may go on */
+	bool		 gave_up;	/* the stop logged that it gave up waiting */
 };
 
 static struct gate gate = {
@@ -159,6 +165,32 @@ h_store(struct httpd_req *req, void *arg)
 	}
 }
 
+/* h_store, once the test lets it go on: a handler that is still running
+ * when a stop's grace period ends. */
+static void
+h_slow(struct httpd_req *req, void *arg)
+{
+	pthread_mutex_lock(&gate.mu);
+	gate.slow_entered = true;
+	pthread_cond_broadcast(&gate.cv);
+	while (!gate.slow_release)
+		pthread_cond_wait(&gate.cv, &gate.mu);
+	pthread_mutex_unlock(&gate.mu);
+	h_store(req, arg);
+}
+
+static void
+capture_log(const char *line, void *arg)
+{
+	(void)arg;
+	if (strstr(line, "msg=\"Stopping the HTTP server with requests still running\"") == NULL)
+		return;
+	pthread_mutex_lock(&gate.mu);
+	gate.gave_up = true;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+}
+
 struct fixture {
 	char		 dir[64];
 	struct store	*s;
@@ -167,7 +199,7 @@ struct fixture {
 };
 
 static int
-setup(void **state)
+setup_grace(void **state, unsigned grace_ms)
 {
 	static struct store_ops ops;
 	struct fixture	*f;
@@ -190,6 +222,7 @@ setup(void **state)
 	gate.want = 1;
 	gate.continued = 0;
 	gate.early = 0;
+	gate.slow_entered = gate.slow_release = gate.gave_up = false;
 	pthread_mutex_unlock(&gate.mu);
 	assert_non_null(f->s = store_open(&sp, &err));
 	gate.s = f->s;
@@ -197,12 +230,27 @@ setup(void **state)
 	hp.listen = "127.0.0.1:0";
 	hp.max_body = 1 << 20;
 	hp.threads = 2;
+	hp.stop_grace_ms = grace_ms;
 	assert_non_null(f->h = httpd_new(&hp, &err));
 	assert_int_equal(httpd_handle(f->h, "POST", "/store", false, NULL, h_store, f->s), 0);
+	assert_int_equal(httpd_handle(f->h, "POST", "/slow", false, NULL, h_slow, f->s), 0);
 	assert_int_equal(httpd_start(f->h, &err), 0);
 	snprintf(f->base, sizeof(f->base), "http://%s/store", httpd_address(f->h));
 	*state = f;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_grace(state, 0);
+}
+
+/* A stop that gives running handlers 100 ms. */
+static int
+setup_short_grace(void **state)
+{
+	return setup_grace(state, 100);
 }
 
 static int
@@ -399,6 +447,89 @@ test_httpd_async_client_gone_while_suspended(void **state)
 	/* teardown's httpd_free returns: nothing is left suspended. */
 }
 
+static void *
+free_server(void *arg)
+{
+	httpd_free(arg);
+	return NULL;
+}
+
+/* Waits (30 s at most) until *flag is set under gate.mu. */
+static bool
+wait_flag(bool *flag)
+{
+	int64_t	 deadline = mono_ms() + 30000;
+	bool	 set;
+
+	pthread_mutex_lock(&gate.mu);
+	while (!*flag && mono_ms() < deadline) {
+		pthread_mutex_unlock(&gate.mu);
+		usleep(1000);
+		pthread_mutex_lock(&gate.mu);
+	}
+	set = *flag;
+	pthread_mutex_unlock(&gate.mu);
+	return set;
+}
+
+static void
+test_httpd_async_suspend_after_the_stop_grace_still_resumes(void **state)
+{
+	struct fixture	*f = *state;
+	static const char req[] = "POST /slow HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 9\r\n\r\nslow-body";
+	struct sockaddr_in sin;
+	struct store_entry *e;
+	struct terr	 err;
+	const char	*addr = strchr(f->base, '/') + 2;
+	pthread_t	 stopper;
+	char		 answer[256];
+	ssize_t		 got;
+	int		 fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)atoi(strrchr(addr, ':') + 1));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL), (ssize_t)(sizeof(req) - 1));
+	assert_true(wait_flag(&gate.slow_entered));
+
+	/* The stop waits its grace for the running handler, gives up, and
+	 * stops the server; only then does the handler suspend its request
+	 * and hand it to the store. */
+	log_set_sink(capture_log, NULL);
+	assert_int_equal(pthread_create(&stopper, NULL, free_server, f->h), 0);
+	f->h = NULL;
+	assert_true(wait_flag(&gate.gave_up));
+	pthread_mutex_lock(&gate.mu);
+	gate.slow_release = true;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+	assert_int_equal(pthread_join(stopper, NULL), 0);
+	log_set_sink(NULL, NULL);
+
+	/* httpd_free returned after the continuation ran, once: nothing is
+	 * left to resume into a freed server. */
+	pthread_mutex_lock(&gate.mu);
+	assert_int_equal(gate.continued, 1);
+	pthread_mutex_unlock(&gate.mu);
+	assert_int_equal(store_get(f->s, 1, &e, &err), 0);
+	assert_non_null(e);
+	assert_string_equal((char *)e->payload, "slow-body");
+	store_entry_free(e);
+
+	/* The client gets the 200 or, when the stop closed the connection
+	 * first, nothing: never an answer that is not the store's. */
+	got = recv(fd, answer, sizeof(answer) - 1, 0);
+	if (got > 0) {
+		answer[got] = '\0';
+		assert_memory_equal(answer, "HTTP/1.1 200 OK\r\n", 17);
+	}
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -409,6 +540,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_httpd_async_client_gone_while_suspended,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_httpd_async_suspend_after_the_stop_grace_still_resumes,
+		    setup_short_grace, teardown),
 	};
 	int	 rc;
 
