@@ -450,6 +450,48 @@ test_check_success_resumes_a_paused_check(void **state)
 	check_free(c);
 }
 
+/* A pause usually comes before the maintenance: Alertmanager's heartbeats,
+ * or fresh values, still arrive on time for a while. Those are not the end
+ * of a maintenance that has not begun yet; only a success after a whole
+ * period of silence is. */
+static void
+test_check_signs_of_life_on_time_keep_the_pause(void **state)
+{
+	struct check		*c = mk("am", CHECK_HEARTBEAT, 5 * MIN, 2 * MIN, HOUR);
+	struct check_notif	 n;
+	struct check_record	 rec = { "am", CHECK_UP, 1, W0 - MIN, 0, 0, 0, "", "" };
+	struct wd_time		 now;
+
+	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
+	now = t_(2000);
+	check_pause(c, &now);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 1000 + MIN, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 1000 + 6 * MIN - 1, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_true(check_paused(c));
+	assert_true(check_deadline(c) == CHECK_NEVER);
+	/* Stopped for the upgrade, and back when a whole period passed in
+	 * silence (the moment it would have been late). */
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 1000 + 11 * MIN - 1, NULL, NULL, &n),
+	    CHECK_EV_PERSIST);
+	assert_false(check_paused(c));
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == 1000 + 16 * MIN - 1);
+	check_free(c);
+
+	/* After a restart the quiet spell counts from the start-up. */
+	c = mk("am", CHECK_HEARTBEAT, 5 * MIN, 2 * MIN, HOUR);
+	now = at(5000, W0);
+	check_restore(c, &rec, &now);
+	assert_true(check_paused(c));
+	sig(c, CHECK_SIG_SUCCESS, 5000 + 5 * MIN - 1, NULL, NULL, &n);
+	assert_true(check_paused(c));
+	sig(c, CHECK_SIG_SUCCESS, 5000 + 11 * MIN, NULL, NULL, &n);
+	assert_false(check_paused(c));
+	check_free(c);
+}
+
 static void
 test_check_paused_late_check_resumes_up(void **state)
 {
@@ -820,6 +862,7 @@ main(void)
 		cmocka_unit_test(test_check_started_run_without_success_goes_down_after_grace),
 		cmocka_unit_test(test_check_pause_stops_everything_resume_gives_full_period),
 		cmocka_unit_test(test_check_success_resumes_a_paused_check),
+		cmocka_unit_test(test_check_signs_of_life_on_time_keep_the_pause),
 		cmocka_unit_test(test_check_paused_late_check_resumes_up),
 		cmocka_unit_test(test_check_wall_clock_jumps_change_no_deadline),
 		cmocka_unit_test(test_check_restart_up_check_gets_full_period_and_grace),
