@@ -343,12 +343,25 @@ run_too_long(struct check *c, const struct wd_time *now,
 	return go_down(c, now, reason, out);
 }
 
+/* Whether a success now ends a pause: the check was never seen, or went a
+ * whole period without a success (counted from the start-up when none came
+ * in this process), so the maintenance happened and is over. Signs of life
+ * that keep coming on time, as they do when a pause comes before the
+ * maintenance, do not end it. */
+static int
+quiet_for_a_period(const struct check *c, const struct wd_time *now)
+{
+	int64_t	since = c->have_success_mono ? c->last_success_mono : c->anchor_mono;
+
+	return c->state == CHECK_NEW || now->mono_ms - since >= c->conf.period_ms;
+}
+
 int
 check_signal(struct check *c, enum check_signal_kind sig,
     const struct wd_time *now, const char *body, size_t bodylen,
     const char *reason, struct check_notif *out)
 {
-	int	ev = 0;
+	int	ev = 0, resume;
 
 	memset(out, 0, sizeof(*out));
 	if (body != NULL) {
@@ -366,6 +379,8 @@ check_signal(struct check *c, enum check_signal_kind sig,
 		c->have_start_mono = 1;
 		return ev | CHECK_EV_PERSIST;
 	case CHECK_SIG_SUCCESS:
+		/* Before the success is recorded: it measures the silence. */
+		resume = c->paused && quiet_for_a_period(c, now);
 		c->last_success_wall = now->wall_ms;
 		c->last_success_mono = now->mono_ms;
 		c->have_success_mono = 1;
@@ -374,9 +389,11 @@ check_signal(struct check *c, enum check_signal_kind sig,
 			c->have_start_mono = 0;
 		}
 		ev |= CHECK_EV_PERSIST;
-		/* The maintenance is over: a sign of life resumes the check
-		 * (as Healthchecks does), so a pause that nobody lifts cannot
-		 * silence it for good. */
+		if (c->paused && !resume)
+			return ev;
+		/* The maintenance is over: a sign of life after a silence
+		 * resumes the check (Healthchecks resumes on any), so a pause
+		 * that nobody lifts cannot silence it for good. */
 		c->paused = 0;
 		c->anchor_mono = now->mono_ms;
 		if (c->state == CHECK_DOWN) {

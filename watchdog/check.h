@@ -157,9 +157,11 @@ int64_t	check_late_at(const struct check *c);
  * a restart only the full period + grace applies. */
 
 /* Pausing stops all transitions and notifications; failures and starts
- * while paused only record the last message and times, but a SUCCESS
- * resumes the check (the maintenance is over) and counts as usual: a check
- * down when paused then recovers, notified like any other recovery.
+ * while paused only record the last message and times, and so do successes
+ * that keep coming on time (the maintenance has not begun). A SUCCESS after
+ * a whole period without one (or the first one ever) resumes the check: the
+ * maintenance is over. It then counts as usual: a check down when paused
+ * recovers, notified like any other recovery.
  * Resuming gives up/late checks a full period + grace from now and down
  * checks a full repeat_interval before the next reminder, as after a
  * restart, so a resume never fires at once.

@@ -2,10 +2,10 @@
 # watchdog_api.sh: tocsin-watchdog's command line (check-config on good and
 # bad files, --help, a missing --config.file), GET /api/v1/checks as exact
 # JSON, pause and resume over the API (no notification while paused, a full
-# period after the resume, a success resumes), the /metrics lines, and reloads by SIGHUP and
-# POST /-/reload: checks added and removed, kept checks keep their state, a
-# bad config keeps the running one and says so in
-# tocsin_config_last_reload_successful.
+# period after the resume, a first success resumes, one on time does not),
+# the /metrics lines, and reloads by SIGHUP and POST /-/reload: checks added
+# and removed, kept checks keep their state, a bad config keeps the running
+# one and says so in tocsin_config_last_reload_successful.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 command -v jq >/dev/null || fail "jq is not installed"
@@ -153,8 +153,14 @@ expect_eq "fail while paused" '200 OK true "down" 1' \
 http -X POST "$WD_URL/api/v1/checks/alertmanager/pause"
 http -X POST -H 'Content-Type: application/json' \
     --data-binary "@$TOCSIN_FIXTURES/ssh-login-firing.json" "$WD_URL/heartbeat/alertmanager"
-expect_eq "a heartbeat resumes a paused check" '200 OK false "up"' \
+expect_eq "a first heartbeat resumes a paused check" '200 OK false "up"' \
     "$HTTP_CODE $HTTP_BODY $(check alertmanager paused) $(check alertmanager state)"
+http -X POST "$WD_URL/api/v1/checks/alertmanager/pause"
+http -X POST -H 'Content-Type: application/json' \
+    --data-binary "@$TOCSIN_FIXTURES/ssh-login-firing.json" "$WD_URL/heartbeat/alertmanager"
+expect_eq "a heartbeat on time keeps the pause" '200 OK true' \
+    "$HTTP_CODE $HTTP_BODY $(check alertmanager paused)"
+http -X POST "$WD_URL/api/v1/checks/alertmanager/resume"
 http -X POST "$WD_URL/api/v1/checks/nope/pause"
 expect_eq "pause unknown" '404 unknown check "nope"' "$HTTP_CODE $HTTP_BODY"
 http -X POST "$WD_URL/api/v1/checks/nightly-backup/mute"
