@@ -263,6 +263,38 @@ test_check_fail_from_new_and_default_reason(void **state)
 	check_free(c);
 }
 
+/* While down, each failure says why it is down now: Prometheus came back
+ * but the file is still old, or tonight's run failed otherwise. Reminders,
+ * the API and the recovery say the latest cause, not the first one. */
+static void
+test_check_failure_while_down_updates_the_reason(void **state)
+{
+	struct check		*c = mk("ssh", CHECK_FRESHNESS, MIN, 0, 30000);
+	struct check_notif	 n;
+	struct check_record	 rec;
+
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 1000, NULL,
+	    "Prometheus unreachable: connection refused", &n),
+	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 2000, NULL,
+	    "{file=\"/x.prom\"} is 16m40s old (max_age 10m)", &n), CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	check_snapshot(c, &rec);
+	assert_string_equal(rec.reason, "{file=\"/x.prom\"} is 16m40s old (max_age 10m)");
+	/* The same reason again, or none, changes nothing. */
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 3000, NULL,
+	    "{file=\"/x.prom\"} is 16m40s old (max_age 10m)", &n), 0);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 4000, NULL, NULL, &n), 0);
+	assert_int_equal(tick(c, 31000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
+	assert_string_equal(n.reason, "{file=\"/x.prom\"} is 16m40s old (max_age 10m)");
+	assert_true(n.since_wall_ms == W0);
+	sig(c, CHECK_SIG_SUCCESS, 40000, NULL, NULL, &n);
+	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_string_equal(n.reason, "{file=\"/x.prom\"} is 16m40s old (max_age 10m)");
+	check_free(c);
+}
+
 static void
 test_check_start_records_run_time_without_resetting_lateness(void **state)
 {
@@ -858,6 +890,7 @@ main(void)
 		cmocka_unit_test(test_check_reminders_every_repeat_interval_while_down),
 		cmocka_unit_test(test_check_fail_goes_straight_down_and_recovers),
 		cmocka_unit_test(test_check_fail_from_new_and_default_reason),
+		cmocka_unit_test(test_check_failure_while_down_updates_the_reason),
 		cmocka_unit_test(test_check_start_records_run_time_without_resetting_lateness),
 		cmocka_unit_test(test_check_started_run_without_success_goes_down_after_grace),
 		cmocka_unit_test(test_check_pause_stops_everything_resume_gives_full_period),
