@@ -361,6 +361,7 @@ check_signal(struct check *c, enum check_signal_kind sig,
     const struct wd_time *now, const char *body, size_t bodylen,
     const char *reason, struct check_notif *out)
 {
+	char	latest[CHECK_REASON_MAX + 1];
 	int	ev = 0, resume;
 
 	memset(out, 0, sizeof(*out));
@@ -418,8 +419,21 @@ check_signal(struct check *c, enum check_signal_kind sig,
 		 * nothing more: failing during a maintenance window is what
 		 * the pause is for (Healthchecks resumes here too). */
 		c->have_start_mono = 0;
-		if (c->paused || c->state == CHECK_DOWN)
+		if (c->paused)
 			return ev;
+		if (c->state == CHECK_DOWN) {
+			/* Down already: no second DOWN, but reminders and the
+			 * recovery say why it is down now (Prometheus back,
+			 * the file still old). */
+			if (reason != NULL && reason[0] != '\0') {
+				copy_text(latest, CHECK_REASON_MAX, reason, strlen(reason));
+				if (strcmp(latest, c->reason) != 0) {
+					memcpy(c->reason, latest, sizeof(latest));
+					ev |= CHECK_EV_PERSIST;
+				}
+			}
+			return ev;
+		}
 		return ev | go_down(c, now,
 		    reason != NULL && reason[0] != '\0' ? reason : "failure reported",
 		    out);

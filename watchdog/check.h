@@ -132,7 +132,9 @@ void	check_adopt(struct check *c, const struct check *from,
 /* A signal arrived. body (may be NULL: keep the last message) is kept up to
  * CHECK_MSG_MAX bytes, cut before the first NUL and at a UTF-8 character
  * boundary. reason (may be NULL) says why a FAIL failed.
- * reason is kept up to CHECK_REASON_MAX bytes.
+ * reason is kept up to CHECK_REASON_MAX bytes; a FAIL while down sends no
+ * second DOWN but makes reason the check's (reminders and the recovery say
+ * the latest cause).
  * Returns CHECK_EV_* bits; *out is filled when CHECK_EV_NOTIFY is set (and
  * zeroed otherwise). Never allocates, never fails. */
 int	check_signal(struct check *c, enum check_signal_kind sig,

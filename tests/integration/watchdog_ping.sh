@@ -103,7 +103,8 @@ want='"🔴 <b>DOWN</b> job · ping\nexit status 2\ndown since <T>\nlast message
 expect_eq "down on exit status 2, then up" "$want" "$got"
 expect_eq "up again" '"up"' "$(check job state)"
 
-# /fail goes down at once; a second failure while down says nothing more.
+# /fail goes down at once; a second failure while down sends nothing, but
+# it is why the check is down now.
 http -X POST "$WD_URL/ping/job/fail"
 expect_eq "fail" "200 OK" "$HTTP_CODE $HTTP_BODY"
 wait_count 3
@@ -118,7 +119,7 @@ expect_eq "exit status 1 while down" "200 OK" "$HTTP_CODE $HTTP_BODY"
 http "$WD_URL/ping/job"
 wait_count 4
 # How long it was down depends on how fast the DOWN went out.
-expect_eq "recovered after /fail" '"✅ <b>UP</b> job · ping\nback after Ns down\nwas: failure reported (/fail)"' \
+expect_eq "recovered after /fail" '"✅ <b>UP</b> job · ping\nback after Ns down\nwas: exit status 1"' \
     "$(last_text | sed 's/back after [0-9]*s down/back after Ns down/')"
 
 # /start without a success within grace: down, as Healthchecks marks a hung run.

@@ -186,10 +186,13 @@ test_wdstate_failure_is_queued_then_persisted(void **state)
 	assert_int_equal(queued(e), 1);
 	stored(e, "job", rec, sizeof(rec));
 	assert_string_equal(rec, "down exit status 3");
-	/* Already down: a second failure says nothing more. */
+	/* Already down: a second failure sends nothing, but its reason is
+	 * the stored one now. */
 	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL, NULL, 0,
 	    "exit status 4", &k, &err), WDSTATE_OK);
 	assert_int_equal(queued(e), 1);
+	stored(e, "job", rec, sizeof(rec));
+	assert_string_equal(rec, "down exit status 4");
 	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS, NULL, 0,
 	    NULL, &k, &err), WDSTATE_OK);
 	assert_int_equal(queued(e), 2);
