@@ -18,6 +18,9 @@
 #include "templates/tmpl.h"
 
 #define TG_DEFAULT_API	"https://api.telegram.org"
+/* The longest retry_after taken as it is: nine digits of seconds, as for a
+ * Retry-After header (httpclient.c). */
+#define TG_RETRY_AFTER_MAX_S	INT64_C(999999999)
 
 /* The fields of one sendMessage call. */
 struct tg_msg {
@@ -203,8 +206,13 @@ tg_read_answer(const struct http_response *r, struct tg_answer *a)
 	if ((params = json_object_get(root, "parameters")) != NULL) {
 		json_t *v;
 
-		if (json_is_integer(v = json_object_get(params, "retry_after")))
+		if (json_is_integer(v = json_object_get(params, "retry_after"))) {
 			a->retry_after = json_integer_value(v);
+			/* Seconds from the network: capped, so that the
+			 * milliseconds made of it cannot overflow. */
+			if (a->retry_after > TG_RETRY_AFTER_MAX_S)
+				a->retry_after = TG_RETRY_AFTER_MAX_S;
+		}
 		if (json_is_integer(v = json_object_get(params, "migrate_to_chat_id")))
 			a->migrate_to = json_integer_value(v);
 	}

@@ -500,6 +500,17 @@ test_classification(void **state)
 	send1(tg_of(cfg), NULL, &parts.v[0], &r);
 	assert_int_equal(r.status, SEND_PERMFAIL);
 	assert_string_equal(r.reason, "telegram: 401 Unauthorized");
+
+	/* A wait beyond reason is capped as a Retry-After header is (nine
+	 * digits of seconds), not multiplied past int64. */
+	s = fake_call(&e->fake, "/_fake/config",
+	    "{\"force\": [{\"status\": 429, \"retry_after\": 9223372036854775807}]}");
+	free(s);
+	send1(tg_of(cfg), NULL, &parts.v[0], &r);
+	assert_int_equal(r.status, SEND_TEMPFAIL);
+	assert_int_equal(r.retry_after_ms, INT64_C(999999999000));
+	assert_string_equal(r.reason, "telegram: 429 Too Many Requests: retry after "
+	    "9223372036854775807");
 	sender_parts_free(&parts);
 	config_free(cfg);
 
