@@ -38,7 +38,7 @@ rl_rate_parse(const char *s, struct rl_rate *out, struct terr *err)
 		goto bad;
 	errno = 0;
 	n = strtod(s, &end);
-	if (errno != 0 || *end != '/' || !(n > 0) || n > 1e6)
+	if (errno != 0 || *end != '/' || !(n > 0))
 		goto bad;
 	if (strcmp(end, "/s") == 0)
 		per = 1;
@@ -48,6 +48,10 @@ rl_rate_parse(const char *s, struct rl_rate *out, struct terr *err)
 		per = 3600;
 	else
 		goto bad;
+	/* Bounded so that the wait for one token, 1000 / per_sec ms, is a
+	 * sane int64: with no floor, 1e-30/h overflowed it. */
+	if (n < RL_RATE_MIN || n > RL_RATE_MAX)
+		return terr_set(err, "N must be from 0.001 to 1000000, got \"%s\"", s);
 	out->per_sec = n / per;
 	out->burst = n < 1 ? 1 : floor(n);
 	return 0;

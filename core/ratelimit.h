@@ -25,9 +25,14 @@ struct rl_want {
 	bool		shared;		/* used by many destinations at once (a bot) */
 };
 
+/* The range of N in a rate. */
+#define RL_RATE_MIN	0.001
+#define RL_RATE_MAX	1000000.0
+
 /*
  * Parses a rate as an operator writes it: "N/s", "N/m" or "N/h" with N a
- * positive number (20/m, 0.5/s), or "0" for no limit. The bucket holds N
+ * number from RL_RATE_MIN to RL_RATE_MAX (20/m, 0.5/s), or "0" for no
+ * limit. The bucket holds N
  * (at least 1): a service that allows N per period allows them at once, as
  * Telegram's 20 per minute per group and 30 per second per bot do. -1 with
  * err set (without the flag's name, which the caller adds).

@@ -61,6 +61,13 @@ test_values_set(void **state)
 	assert_true(l.tg_bot.per_sec == 100.0 / 3600 && l.tg_bot.burst == 100);
 	assert_true(l.slack_url.per_sec == 2.5 && l.slack_url.burst == 2);
 	assert_true(l.webhook_url.per_sec == 1 && l.webhook_url.burst == 60);
+
+	/* The ends of the range. */
+	f.rl_slack = "0.001/h";
+	f.rl_webhook = "1000000/s";
+	assert_int_equal(policy_apply(&f, &p, &l, &err), 0);
+	assert_true(l.slack_url.per_sec == 0.001 / 3600 && l.slack_url.burst == 1);
+	assert_true(l.webhook_url.per_sec == 1000000 && l.webhook_url.burst == 1000000);
 }
 
 static void
@@ -89,6 +96,14 @@ test_errors_name_the_flag(void **state)
 		  "100/h, or 0 for no limit, got \"1\"" },
 		{ 6, "1.2.3/s", "--ratelimit.webhook: want a rate such as 1/s, 20/m or "
 		  "100/h, or 0 for no limit, got \"1.2.3/s\"" },
+		/* So slow that the wait for a token (in ms) overflows int64. */
+		{ 6, "0.000000000000000000000000000001/h", "--ratelimit.webhook: "
+		  "N must be from 0.001 to 1000000, got "
+		  "\"0.000000000000000000000000000001/h\"" },
+		{ 6, "0.0009/s", "--ratelimit.webhook: N must be from 0.001 to "
+		  "1000000, got \"0.0009/s\"" },
+		{ 6, "1000001/s", "--ratelimit.webhook: N must be from 0.001 to "
+		  "1000000, got \"1000001/s\"" },
 		{ 7, "", "--dead-letter.receiver: must name a receiver" },
 	};
 
