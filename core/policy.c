@@ -9,6 +9,7 @@ policy_init(struct policy_flags *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->retry_budget = POLICY_DEFAULT_RETRY_BUDGET;
+	f->backoff_max = POLICY_DEFAULT_BACKOFF_MAX;
 	f->retention = POLICY_DEFAULT_RETENTION;
 	f->rl_telegram_chat = POLICY_DEFAULT_TELEGRAM_CHAT;
 	f->rl_telegram_group = POLICY_DEFAULT_TELEGRAM_GROUP;
@@ -17,8 +18,9 @@ policy_init(struct policy_flags *f)
 	f->rl_webhook = POLICY_DEFAULT_WEBHOOK;
 }
 
-/* A duration that must be positive: zero would mean "give up at once" or
- * "keep nothing", never what an operator wants from these flags. */
+/* A duration that must be positive: zero would mean "give up at once",
+ * "retry in a loop" or "keep nothing", never what an operator wants from
+ * these flags. */
 static int
 positive(const char *flag, const char *s, int64_t *ms, struct terr *err)
 {
@@ -42,6 +44,8 @@ policy_apply(const struct policy_flags *f, struct outbox_params *p,
     struct sender_limits *limits, struct terr *err)
 {
 	if (positive("delivery.retry-budget", f->retry_budget, &p->retry_budget_ms,
+	    err) == -1 ||
+	    positive("delivery.backoff-max", f->backoff_max, &p->backoff_max_ms,
 	    err) == -1 ||
 	    positive("storage.retention", f->retention, &p->retention_ms, err) == -1 ||
 	    rate("ratelimit.telegram-chat", f->rl_telegram_chat, &limits->tg_chat,

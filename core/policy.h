@@ -1,7 +1,8 @@
 /* policy.h: the delivery policy a daemon takes as flags (Alertmanager's
  * configs have no place for it, and must stay loadable by Alertmanager):
- * the retry budget, how long delivered and dead messages are kept, the rate
- * limit of each kind of destination, and the dead-letter receiver. Parsed
+ * the retry budget, the longest backoff, how long delivered and dead
+ * messages are kept, the rate limit of each kind of destination, and the
+ * dead-letter receiver. Parsed
  * and checked here, once, so that the relay and the watchdog accept the same
  * values and refuse them with the same errors, each naming its flag. */
 #ifndef TOCSIN_POLICY_H
@@ -14,6 +15,7 @@
 /* The flag values as typed; policy_init sets the defaults. */
 struct policy_flags {
 	const char	*retry_budget;		/* --delivery.retry-budget */
+	const char	*backoff_max;		/* --delivery.backoff-max */
 	const char	*retention;		/* --storage.retention */
 	const char	*rl_telegram_chat;	/* --ratelimit.telegram-chat */
 	const char	*rl_telegram_group;	/* --ratelimit.telegram-group */
@@ -24,6 +26,7 @@ struct policy_flags {
 };
 
 #define POLICY_DEFAULT_RETRY_BUDGET	"24h"
+#define POLICY_DEFAULT_BACKOFF_MAX	"5m"
 #define POLICY_DEFAULT_RETENTION	"120h"	/* Alertmanager's --data.retention */
 #define POLICY_DEFAULT_TELEGRAM_CHAT	"1/s"
 #define POLICY_DEFAULT_TELEGRAM_GROUP	"20/m"
@@ -35,8 +38,8 @@ struct policy_flags {
 void	policy_init(struct policy_flags *f);
 
 /*
- * Checks every value and sets the outbox's retry_budget_ms, retention_ms,
- * dead_letter_receiver and limits (pointing at *limits, which must outlive
+ * Checks every value and sets the outbox's retry_budget_ms, backoff_max_ms,
+ * retention_ms, dead_letter_receiver and limits (pointing at *limits, which must outlive
  * the outbox_open call). Errors read "--<flag>: <why>", e.g.
  * `--ratelimit.slack: want a rate such as 1/s, 20/m or 100/h, or 0 for no
  * limit, got "fast"` or `--storage.retention: must be longer than zero`.

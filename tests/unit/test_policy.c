@@ -23,6 +23,7 @@ test_defaults_are_the_senders_defaults(void **state)
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(policy_apply(&f, &p, &got, &err), 0);
 	assert_int_equal(p.retry_budget_ms, INT64_C(24) * 3600 * 1000);
+	assert_int_equal(p.backoff_max_ms, INT64_C(5) * 60 * 1000);
 	assert_int_equal(p.retention_ms, INT64_C(120) * 3600 * 1000);
 	assert_ptr_equal(p.limits, &got);
 	assert_null(p.dead_letter_receiver);
@@ -41,6 +42,7 @@ test_values_set(void **state)
 	(void)state;
 	policy_init(&f);
 	f.retry_budget = "1h30m";
+	f.backoff_max = "30s";
 	f.retention = "1d";
 	f.rl_telegram_chat = "0";
 	f.rl_telegram_group = "0.5/s";
@@ -51,6 +53,7 @@ test_values_set(void **state)
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(policy_apply(&f, &p, &l, &err), 0);
 	assert_int_equal(p.retry_budget_ms, INT64_C(5400000));
+	assert_int_equal(p.backoff_max_ms, INT64_C(30000));
 	assert_int_equal(p.retention_ms, INT64_C(86400000));
 	assert_string_equal(p.dead_letter_receiver, "ops");
 	/* 0: no limit. */
@@ -105,6 +108,8 @@ test_errors_name_the_flag(void **state)
 		{ 6, "1000001/s", "--ratelimit.webhook: N must be from 0.001 to "
 		  "1000000, got \"1000001/s\"" },
 		{ 7, "", "--dead-letter.receiver: must name a receiver" },
+		{ 8, "5", "--delivery.backoff-max: not a valid duration string: \"5\"" },
+		{ 8, "0s", "--delivery.backoff-max: must be longer than zero" },
 	};
 
 	(void)state;
@@ -115,7 +120,7 @@ test_errors_name_the_flag(void **state)
 		struct terr		 err;
 		const char		**field[] = { &f.retry_budget, &f.retention,
 		    &f.rl_telegram_chat, &f.rl_telegram_group, &f.rl_telegram_bot,
-		    &f.rl_slack, &f.rl_webhook, &f.dead_letter };
+		    &f.rl_slack, &f.rl_webhook, &f.dead_letter, &f.backoff_max };
 
 		policy_init(&f);
 		*field[cases[i].field] = cases[i].value;
