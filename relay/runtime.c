@@ -1,4 +1,5 @@
-/* runtime.c: the outbox and the intake wired together (see runtime.h). */
+/* runtime.c: the intake over the outbox, and the relay's generations (see
+ * runtime.h). */
 #include <stdlib.h>
 
 #include "runtime.h"
@@ -18,8 +19,8 @@ runtime_open(const struct runtime_params *p, struct terr *err)
 		terr_set(err, "out of memory");
 		return NULL;
 	}
-	if ((rt->ob = outbox_open(&p->outbox, err)) == NULL ||
-	    (rt->intake = intake_new(p->outbox.metrics, p->files, err)) == NULL) {
+	rt->ob = p->ob;
+	if ((rt->intake = intake_new(p->metrics, p->files, err)) == NULL) {
 		runtime_free(rt);
 		return NULL;
 	}
@@ -31,12 +32,6 @@ struct intake *
 runtime_intake(struct runtime *rt)
 {
 	return rt->intake;
-}
-
-bool
-runtime_ready(struct runtime *rt)
-{
-	return outbox_ready(rt->ob);
 }
 
 static void
@@ -59,18 +54,10 @@ runtime_load(struct runtime *rt, struct config *cfg, struct terr *err)
 }
 
 void
-runtime_refresh_metrics(struct runtime *rt)
-{
-	outbox_refresh_metrics(rt->ob);
-}
-
-void
 runtime_free(struct runtime *rt)
 {
 	if (rt == NULL)
 		return;
-	/* The dispatcher first: its sends finish before the store closes. */
-	outbox_free(rt->ob);
 	intake_free(rt->intake);
 	free(rt);
 }

@@ -1,0 +1,374 @@
+/* daemoncmd.c: the daemons' common flags, set-up and HTTP server (see
+ * daemoncmd.h). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "daemoncmd.h"
+#include "httpclient.h"
+#include "log.h"
+#include "policy.h"
+#include "webconfig.h"
+
+/* The common flags; a program's own come on top. */
+#define COMMON_FLAGS 19
+
+struct daemoncmd {
+	const struct daemoncmd_spec *spec;
+	struct flag	*flags;		/* the common flags and the program's */
+	/* The flags' values as typed (pointing into argv or at defaults). */
+	const char	*config_file, *listen, *web_file, *max_body_s, *storage;
+	const char	*level, *format;
+	bool		 help, help_man, version;
+	struct policy_flags pol;
+	/* What they say. */
+	unsigned long long max_body;
+	enum log_level	 ll;
+	enum log_format	 lf;
+	struct sender_limits limits;	/* op.limits points here */
+	struct outbox_params op;
+	/* Set up by daemoncmd_new and daemoncmd_serve. */
+	struct webconfig *web;		/* until the HTTP server takes it */
+	struct metrics	*metrics;
+	struct daemon	*d;
+	struct outbox	*ob;
+	struct httpd	*h;
+};
+
+/* The common flags in --help's order, with the program's own after the
+ * flag each names; the table ends with a NULL name. */
+static int
+build_flags(struct daemoncmd *dc)
+{
+	const struct daemoncmd_spec *s = dc->spec;
+	const struct flag common[COMMON_FLAGS] = {
+		{ "config.file", FLAG_STRING, &dc->config_file, s->config_help, "FILE" },
+		{ "web.listen-address", FLAG_STRING, &dc->listen, s->listen_help, s->listen },
+		{ "web.config.file", FLAG_STRING, &dc->web_file,
+		  "Path to a web configuration file enabling TLS or basic authentication.", "FILE" },
+		{ "web.max-body-bytes", FLAG_STRING, &dc->max_body_s, s->max_body_help, "BYTES" },
+		{ "storage.path", FLAG_STRING, &dc->storage, s->storage_help, "data/" },
+		{ "storage.retention", FLAG_STRING, &dc->pol.retention,
+		  "How long delivered and dead messages are kept.", POLICY_DEFAULT_RETENTION },
+		{ "delivery.backoff-max", FLAG_STRING, &dc->pol.backoff_max,
+		  "Longest wait between two attempts at a failing destination.",
+		  POLICY_DEFAULT_BACKOFF_MAX },
+		{ "delivery.retry-budget", FLAG_STRING, &dc->pol.retry_budget,
+		  "A message still failing this long after it was accepted is given up (dead).",
+		  POLICY_DEFAULT_RETRY_BUDGET },
+		{ "dead-letter.receiver", FLAG_STRING, &dc->pol.dead_letter,
+		  "Receiver that gets a TocsinDeliveryFailed notification for every message given up (default: none).",
+		  "NAME" },
+		{ "ratelimit.telegram-chat", FLAG_STRING, &dc->pol.rl_telegram_chat,
+		  "Messages per Telegram chat (N/s, N/m or N/h; 0: no limit).",
+		  POLICY_DEFAULT_TELEGRAM_CHAT },
+		{ "ratelimit.telegram-group", FLAG_STRING, &dc->pol.rl_telegram_group,
+		  "Messages per Telegram group chat, on top of the chat limit.",
+		  POLICY_DEFAULT_TELEGRAM_GROUP },
+		{ "ratelimit.telegram-bot", FLAG_STRING, &dc->pol.rl_telegram_bot,
+		  "Messages per Telegram bot, all chats together.", POLICY_DEFAULT_TELEGRAM_BOT },
+		{ "ratelimit.slack", FLAG_STRING, &dc->pol.rl_slack,
+		  "Messages per Slack webhook URL.", POLICY_DEFAULT_SLACK },
+		{ "ratelimit.webhook", FLAG_STRING, &dc->pol.rl_webhook,
+		  "Messages per webhook URL.", POLICY_DEFAULT_WEBHOOK },
+		{ "log.level", FLAG_STRING, &dc->level,
+		  "Only log messages with the given severity or above. One of: [debug, info, warn, error]",
+		  "info" },
+		{ "log.format", FLAG_STRING, &dc->format,
+		  "Output format of log messages. One of: [logfmt, json]", "logfmt" },
+		{ "help", FLAG_BOOL, &dc->help, "Show help.", NULL },
+		{ "version", FLAG_BOOL, &dc->version, "Show application version.", NULL },
+		{ "help-man", FLAG_BOOL, &dc->help_man, NULL, NULL },
+	};
+	const struct daemoncmd_flag *o;
+	size_t		 i, n = 0, nown = 0;
+
+	for (o = s->own; o && o->flag.name; o++)
+		nown++;
+	if ((dc->flags = calloc(COMMON_FLAGS + nown + 1, sizeof(*dc->flags))) == NULL)
+		return -1;
+	for (i = 0; i < COMMON_FLAGS; i++) {
+		dc->flags[n++] = common[i];
+		for (o = s->own; o && o->flag.name; o++)
+			if (strcmp(o->after, common[i].name) == 0)
+				dc->flags[n++] = o->flag;
+	}
+	/* An own flag placed after no common flag would be silently lost. */
+	return n == COMMON_FLAGS + nown ? 0 : -1;
+}
+
+/* --help, or with man its section of --help-man's page. */
+static void
+usage(const struct daemoncmd *dc)
+{
+	if (dc->help_man)
+		flags_man_command(stdout, dc->spec->usage, dc->flags);
+	else
+		flags_usage(dc->spec->usage, dc->flags);
+}
+
+/* Everything after the flags' syntax; errors name the flag. */
+static int
+check(struct daemoncmd *dc, const struct flag_list *pos, struct terr *err)
+{
+	const struct daemoncmd_spec *s = dc->spec;
+
+	if (pos->n > 0)
+		return terr_set(err, "unexpected %s, try --help", pos->v[0]);
+	/* No default config (the watchdog): without checks and a receiver to
+	 * tell, it would watch nothing and tell no one. */
+	if (dc->config_file == NULL && s->config_default == NULL)
+		return terr_set(err, "required flag --config.file not provided, try --help");
+	if (log_parse_level(dc->level, &dc->ll) == -1 ||
+	    log_parse_format(dc->format, &dc->lf) == -1)
+		return terr_set(err, "invalid --log.level or --log.format");
+	if (dc->max_body_s && daemoncmd_parse_bytes("web.max-body-bytes", dc->max_body_s,
+	    1ULL << 30, &dc->max_body, err) == -1)
+		return -1;
+	if (s->check && s->check(s->arg, &dc->op, err) == -1)
+		return -1;
+	return policy_apply(&dc->pol, &dc->op, &dc->limits, err);
+}
+
+/* What logs name as the configuration. */
+static const char *
+config_name(const struct daemoncmd *dc)
+{
+	return dc->config_file ? dc->config_file : dc->spec->config_default;
+}
+
+/* Logging and signals, then libcurl, the web config, the metrics,
+ * core/daemon and the outbox (not loaded yet). Logs what failed. */
+static int
+start(struct daemoncmd *dc)
+{
+	struct daemon_params dp;
+	struct terr	 err;
+	char		 starting[64];
+
+	log_setup(dc->ll, dc->lf);
+	daemon_block_signals();
+	snprintf(starting, sizeof(starting), "Starting %s", dc->spec->name);
+	log_info(starting, "version", TOCSIN_VERSION);
+	if (dc->config_file == NULL)
+		log_info("No --config.file given; using the embedded default configuration",
+		    "source", dc->spec->config_default);
+	/* Before any thread: libcurl's global set-up is not thread-safe, and
+	 * the senders (and the watchdog's queries) would otherwise race to
+	 * run it on their first requests. */
+	if (http_global_init(&err) == -1) {
+		log_error("Cannot set up", "err", err.msg);
+		return -1;
+	}
+	if (dc->web_file && (dc->web = webconfig_load_file(dc->web_file, &err)) == NULL) {
+		log_error("Invalid web config", "err", err.msg);
+		return -1;
+	}
+	if ((dc->metrics = metrics_new(0)) == NULL) {
+		log_error("Out of memory");
+		return -1;
+	}
+	memset(&dp, 0, sizeof(dp));
+	dp.config_name = config_name(dc);
+	dp.web_file = dc->web_file;
+	dp.metrics = dc->metrics;
+	dp.load = dc->spec->load;
+	dp.load_arg = dc->spec->arg;
+	if ((dc->d = daemon_new(&dp, &err)) == NULL) {
+		log_error("Cannot set up", "err", err.msg);
+		return -1;
+	}
+	dc->op.storage_path = dc->storage;
+	dc->op.metrics = dc->metrics;
+	if ((dc->ob = outbox_open(&dc->op, &err)) == NULL) {
+		log_error("Cannot open the storage", "path", dc->storage, "err", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct daemoncmd *
+daemoncmd_new(const struct daemoncmd_spec *spec, int argc, char **argv, int *status)
+{
+	struct daemoncmd *dc;
+	struct flag_list pos = { NULL, 0 };
+	struct terr	 err;
+
+	*status = 1;
+	if ((dc = calloc(1, sizeof(*dc))) == NULL) {
+		fprintf(stderr, "%s: error: out of memory\n", spec->name);
+		return NULL;
+	}
+	dc->spec = spec;
+	dc->listen = spec->listen;
+	dc->storage = "data/";
+	dc->level = "info";
+	dc->format = "logfmt";
+	dc->max_body = spec->max_body;
+	policy_init(&dc->pol);
+	if (build_flags(dc) == -1) {
+		fprintf(stderr, "%s: error: cannot build the flag table\n", spec->name);
+		goto fail;
+	}
+	if (flags_parse(dc->flags, argc, argv, &pos, &err) == -1) {
+		fprintf(stderr, "%s: error: %s, try --help\n", spec->name, err.msg);
+		goto fail;
+	}
+	if (dc->help || dc->help_man || dc->version) {
+		if (dc->help || dc->help_man)
+			usage(dc);
+		else
+			printf("%s, version %s\n", spec->name, TOCSIN_VERSION);
+		*status = 0;
+		goto fail;
+	}
+	if (check(dc, &pos, &err) == -1) {
+		fprintf(stderr, "%s: error: %s\n", spec->name, err.msg);
+		goto fail;
+	}
+	if (start(dc) == -1)
+		goto fail;
+	free(pos.v);
+	return dc;
+ fail:
+	free(pos.v);
+	daemoncmd_free(dc);
+	return NULL;
+}
+
+int
+daemoncmd_load(struct daemoncmd *dc)
+{
+	struct terr	 err;
+
+	return daemon_reload(dc->d, &err);
+}
+
+static void
+handle_ready(struct httpd_req *req, void *arg)
+{
+	struct daemoncmd *dc = arg;
+
+	if (outbox_ready(dc->ob))
+		httpd_reply_text(req, 200, "OK");
+	else
+		httpd_reply_text(req, 503, "Service Unavailable");
+}
+
+static void
+handle_metrics(struct httpd_req *req, void *arg)
+{
+	struct daemoncmd *dc = arg;
+	const struct daemoncmd_spec *s = dc->spec;
+	struct buf	 b;
+
+	outbox_refresh_metrics(dc->ob);
+	buf_init(&b, 0);
+	if (metrics_write(dc->metrics, &b) == -1 ||
+	    (s->metrics && s->metrics(s->arg, &b) == -1))
+		httpd_reply_text(req, 500, "cannot write metrics");
+	else
+		httpd_reply(req, 200, METRICS_CONTENT_TYPE, buf_str(&b), b.len);
+	buf_free(&b);
+}
+
+int
+daemoncmd_serve(struct daemoncmd *dc)
+{
+	const struct daemoncmd_spec *s = dc->spec;
+	struct httpd_params hp;
+	struct terr	 err;
+	bool		 tls;
+	int		 rc = -1;
+
+	memset(&hp, 0, sizeof(hp));
+	hp.listen = dc->listen;
+	hp.max_body = (size_t)dc->max_body;
+	hp.web = dc->web;
+	hp.metrics = dc->metrics;
+	tls = webconfig_tls_enabled(dc->web);
+	dc->h = httpd_new(&hp, &err);
+	dc->web = NULL;	/* the server owns it now */
+	if (dc->h == NULL) {
+		log_error("Cannot set up the HTTP server", "err", err.msg);
+		return -1;
+	}
+	if (s->routes(s->arg, dc->h) == -1 ||
+	    httpd_handle(dc->h, "GET", "/-/ready", false, NULL, handle_ready, dc) == -1 ||
+	    httpd_handle(dc->h, "GET", "/metrics", false, NULL, handle_metrics, dc) == -1 ||
+	    daemon_register(dc->d, dc->h, tls) == -1) {
+		log_error("Out of memory");
+		goto out;
+	}
+	if (httpd_start(dc->h, &err) == -1) {
+		log_error("Cannot start the HTTP server", "err", err.msg);
+		goto out;
+	}
+	log_info("Listening", "address", httpd_address(dc->h), "tls", tls ? "true" : "false",
+	    "config", config_name(dc));
+	daemon_run(dc->d);
+	rc = 0;
+ out:
+	/* It waits for running and suspended requests, which use the
+	 * program's wiring: that must outlive it. */
+	httpd_free(dc->h);
+	dc->h = NULL;
+	return rc;
+}
+
+struct outbox *
+daemoncmd_outbox(struct daemoncmd *dc)
+{
+	return dc->ob;
+}
+
+struct metrics *
+daemoncmd_metrics(struct daemoncmd *dc)
+{
+	return dc->metrics;
+}
+
+const char *
+daemoncmd_config_file(const struct daemoncmd *dc)
+{
+	return dc->config_file;
+}
+
+const char *
+daemoncmd_storage(const struct daemoncmd *dc)
+{
+	return dc->storage;
+}
+
+int
+daemoncmd_parse_bytes(const char *flag, const char *s, unsigned long long max,
+    unsigned long long *out, struct terr *err)
+{
+	unsigned long long v;
+	char	*end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > max)
+		return terr_set(err, "--%s: want a byte count from 1 to %llu, got %s", flag, max, s);
+	*out = v;
+	return 0;
+}
+
+void
+daemoncmd_free(struct daemoncmd *dc)
+{
+	if (dc == NULL)
+		return;
+	httpd_free(dc->h);
+	daemon_free(dc->d);
+	/* Its dispatcher finishes the sends in flight, then the store closes. */
+	outbox_free(dc->ob);
+	metrics_free(dc->metrics);
+	webconfig_free(dc->web);
+	free(dc->flags);
+	free(dc);
+}
