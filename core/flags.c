@@ -1,5 +1,6 @@
 /* flags.c: kingpin-style flag parsing shared by every subcommand. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,4 +299,27 @@ flags_man_end(FILE *out, const struct flag_page *page)
 	fputs(".SH \"SEE ALSO\"\n", out);
 	man_puts(out, page->see_also);
 	fputc('\n', out);
+}
+
+int
+flags_man_page(const struct flag_page *page, const struct flag_man_entry *cmds)
+{
+	char	 name[64], flag[] = "--help-man";
+	char	*av[3] = { name, flag, NULL };
+	int	 rc = 0;
+
+	flags_man_begin(stdout, page);
+	flags_man_section(stdout, "COMMANDS");
+	for (; cmds->name; cmds++) {
+		snprintf(name, sizeof(name), "%s", cmds->name);
+		if (cmds->run(2, av) != 0)
+			rc = 1;
+	}
+	flags_man_end(stdout, page);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "%s: error: writing the manual page: %s\n", page->name,
+		    strerror(errno));
+		rc = 1;
+	}
+	return rc;
 }

@@ -66,4 +66,17 @@ void	flags_man_command(FILE *out, const char *usage, const struct flag *flags);
 void	flags_man_flags(FILE *out, const struct flag *flags);
 void	flags_man_end(FILE *out, const struct flag_page *page);
 
+/* A program's command as its manual page lists it: run, given the argv
+ * { name, "--help-man" }, writes the command's own section. */
+struct flag_man_entry {
+	const char	*name;		/* argv[0]: "check-config"; NULL ends a list */
+	int		(*run)(int argc, char **argv);
+};
+
+/* A program's whole manual page on stdout: flags_man_begin, a COMMANDS
+ * section with each command's, flags_man_end. Returns the exit status: 0,
+ * or 1 when a command failed or stdout could not be written (said on
+ * stderr). */
+int	flags_man_page(const struct flag_page *page, const struct flag_man_entry *cmds);
+
 #endif

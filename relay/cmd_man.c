@@ -1,6 +1,5 @@
 /* cmd_man.c: `tocsin-relay --help-man`, the manual page, assembled from
  * each command's own flag table and usage text (what its --help prints). */
-#include <stdio.h>
 
 #include "cli.h"
 #include "flags.h"
@@ -38,32 +37,15 @@ static const struct flag_page page = {
 int
 cmd_help_man(void)
 {
-	/* Each command writes its own section from its flag table. */
-	char	 serve[] = "tocsin-relay", check[] = "check-config";
-	char	 routes[] = "routes", render[] = "render", queue[] = "queue";
-	char	 send_test[] = "send-test";
-	char	 flag[] = "--help-man";
-	char	*av[3] = { NULL, flag, NULL };
-	int	 rc = 0;
+	static const struct flag_man_entry cmds[] = {
+		{ "tocsin-relay", cmd_serve },
+		{ "check-config", cmd_check_config },
+		{ "routes", cmd_config_routes },
+		{ "render", cmd_template_render },
+		{ "send-test", cmd_send_test },
+		{ "queue", cmd_queue },
+		{ NULL, NULL },
+	};
 
-	flags_man_begin(stdout, &page);
-	flags_man_section(stdout, "COMMANDS");
-	av[0] = serve;
-	rc |= cmd_serve(2, av);
-	av[0] = check;
-	rc |= cmd_check_config(2, av);
-	av[0] = routes;
-	rc |= cmd_config_routes(2, av);
-	av[0] = render;
-	rc |= cmd_template_render(2, av);
-	av[0] = send_test;
-	rc |= cmd_send_test(2, av);
-	av[0] = queue;
-	rc |= cmd_queue(2, av);
-	flags_man_end(stdout, &page);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		perror("tocsin-relay: error: writing the manual page");
-		return 1;
-	}
-	return rc;
+	return flags_man_page(&page, cmds);
 }

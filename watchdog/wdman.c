@@ -1,6 +1,5 @@
 /* wdman.c: `tocsin-watchdog --help-man`, the manual page, assembled from
  * each command's own flag table and usage text (what its --help prints). */
-#include <stdio.h>
 
 #include "flags.h"
 #include "wdcli.h"
@@ -41,21 +40,11 @@ static const struct flag_page page = {
 int
 wd_cmd_help_man(void)
 {
-	char	 serve[] = "tocsin-watchdog", check[] = "check-config";
-	char	 flag[] = "--help-man";
-	char	*av[3] = { NULL, flag, NULL };
-	int	 rc = 0;
+	static const struct flag_man_entry cmds[] = {
+		{ "tocsin-watchdog", wd_cmd_serve },
+		{ "check-config", wd_cmd_check_config },
+		{ NULL, NULL },
+	};
 
-	flags_man_begin(stdout, &page);
-	flags_man_section(stdout, "COMMANDS");
-	av[0] = serve;
-	rc |= wd_cmd_serve(2, av);
-	av[0] = check;
-	rc |= wd_cmd_check_config(2, av);
-	flags_man_end(stdout, &page);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		perror("tocsin-watchdog: error: writing the manual page");
-		return 1;
-	}
-	return rc;
+	return flags_man_page(&page, cmds);
 }
