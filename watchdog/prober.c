@@ -496,6 +496,13 @@ out:
 	http_response_free(&resp);
 }
 
+bool
+prober_same_question(const struct wd_freshness *a, const struct wd_freshness *b)
+{
+	return strcmp(a->prometheus_url, b->prometheus_url) == 0 &&
+	    strcmp(a->query, b->query) == 0 && a->max_age_ms == b->max_age_ms;
+}
+
 const char *
 probe_status_name(enum probe_status s)
 {

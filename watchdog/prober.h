@@ -4,6 +4,7 @@
 #ifndef TOCSIN_PROBER_H
 #define TOCSIN_PROBER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,10 @@ void	prober_run(const struct wd_freshness *f, struct probe_result *out);
  * half, apart for the unit tests and the fuzzer. */
 void	prober_judge(long http_status, const char *body, size_t len,
 	    int64_t max_age_ms, struct probe_result *out);
+
+/* Whether a and b ask the same Prometheus the same query and judge the
+ * answer against the same max_age (interval and timeout aside). */
+bool	prober_same_question(const struct wd_freshness *a, const struct wd_freshness *b);
 
 /* "fresh", "stale", "empty", "query_error", "unreachable", "timeout". */
 const char *probe_status_name(enum probe_status s);

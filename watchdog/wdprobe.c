@@ -91,8 +91,11 @@ refresh(struct wdprobe *p)
 	for (i = 0; i < n; i++) {
 		v[i].pr = pr[i];
 		if ((old = find(p->slots, p->nslots, pr[i].name)) != NULL) {
-			/* A changed interval applies from the next run. */
-			v[i].due = old->due;
+			/* A changed interval applies from the next run; a
+			 * changed question is asked at once (the answer in
+			 * flight, if any, is dropped). */
+			v[i].due = prober_same_question(&old->pr.fresh, &pr[i].fresh) ?
+			    old->due : now;
 			v[i].running = old->running;
 		} else
 			v[i].due = now;
@@ -104,16 +107,18 @@ refresh(struct wdprobe *p)
 }
 
 static void
-job_done(struct wdprobe *p, const char *name, int64_t interval_ms, int64_t started)
+job_done(struct wdprobe *p, const struct wdstate_probe *pr, int64_t started)
 {
 	struct slot	*s;
 
 	pthread_mutex_lock(&p->mu);
-	if ((s = find(p->slots, p->nslots, name)) != NULL) {
+	if ((s = find(p->slots, p->nslots, pr->name)) != NULL) {
 		s->running = false;
 		/* Every interval from the start of the last query, so a slow
-		 * Prometheus does not stretch the period. */
-		s->due = started + interval_ms;
+		 * Prometheus does not stretch the period; a question changed
+		 * meanwhile stays due at once. */
+		if (prober_same_question(&s->pr.fresh, &pr->fresh))
+			s->due = started + s->pr.fresh.interval_ms;
 	}
 	p->inflight--;
 	pthread_cond_broadcast(&p->cv);
@@ -125,24 +130,19 @@ run_job(void *arg)
 {
 	struct job		*j = arg;
 	struct probe_result	 res;
-	enum check_kind		 kind;
 	enum wdstate_result	 r;
 	struct terr		 err;
 	int64_t			 started = mono_ms();
 
 	prober_run(&j->pr->fresh, &res);
-	if (res.status == PROBE_FRESH)
-		r = wdstate_signal(j->p->ws, j->pr->name, CHECK_FRESHNESS, CHECK_SIG_SUCCESS,
-		    NULL, 0, NULL, &kind, &err);
-	else {
+	if (res.status != PROBE_FRESH)
 		log_debug("Freshness check not fresh", "check", j->pr->name,
 		    "status", probe_status_name(res.status), "reason", res.reason);
-		r = wdstate_signal(j->p->ws, j->pr->name, CHECK_FRESHNESS, CHECK_SIG_FAIL,
-		    NULL, 0, res.reason, &kind, &err);
-	}
+	r = wdstate_probe_result(j->p->ws, j->pr, res.status == PROBE_FRESH, res.reason,
+	    &err);
 	if (r == WDSTATE_FAILED)
 		log_error("Freshness result not stored", "check", j->pr->name, "err", err.msg);
-	job_done(j->p, j->pr->name, j->pr->fresh.interval_ms, started);
+	job_done(j->p, j->pr, started);
 	wdstate_probes_free(j->pr, 1);
 	free(j);
 	return NULL;

@@ -21,6 +21,7 @@
 
 #include "duration.h"
 #include "log.h"
+#include "prober.h"
 #include "registry.h"
 #include "tmpl.h"
 #include "tmpl_builtin.h"
@@ -278,28 +279,17 @@ wdstate_kind(struct wdstate *ws, const char *name, enum check_kind *kind)
 	return c != NULL;
 }
 
-enum wdstate_result
-wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
-    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
-    enum check_kind *actual, struct terr *err)
+/* A signal for c, under ws->mu. */
+static enum wdstate_result
+signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
+    const char *body, size_t bodylen, const char *reason, struct terr *err)
 {
 	enum wdstate_result	 res = WDSTATE_OK;
 	struct check_notif	 cn;
-	struct check		*c, *saved;
+	struct check		*saved;
 	struct wd_time		 now;
 	int			 ev, paused;
 
-	pthread_mutex_lock(&ws->mu);
-	if (ws->gen == NULL ||
-	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL) {
-		res = WDSTATE_UNKNOWN;
-		goto out;
-	}
-	if (check_conf(c)->kind != want) {
-		*actual = check_conf(c)->kind;
-		res = WDSTATE_WRONG_KIND;
-		goto out;
-	}
 	wd_time_now(&now);
 	saved = save(c);
 	paused = check_paused(c);
@@ -307,11 +297,54 @@ wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
 	if (apply(ws, c, saved, ev, &cn, err) == -1)
 		res = WDSTATE_FAILED;
 	else if (paused && !check_paused(c))
-		log_info("Check resumed by a success", "check", name);
+		log_info("Check resumed by a success", "check", check_name(c));
 	check_free(saved);
- out:
+	return res;
+}
+
+enum wdstate_result
+wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
+    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
+    enum check_kind *actual, struct terr *err)
+{
+	enum wdstate_result	 res;
+	struct check		*c;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen == NULL ||
+	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL)
+		res = WDSTATE_UNKNOWN;
+	else if (check_conf(c)->kind != want) {
+		*actual = check_conf(c)->kind;
+		res = WDSTATE_WRONG_KIND;
+	} else
+		res = signal_locked(ws, c, sig, body, bodylen, reason, err);
 	pthread_mutex_unlock(&ws->mu);
 	if (res == WDSTATE_OK || res == WDSTATE_FAILED)
+		changed(ws);
+	return res;
+}
+
+enum wdstate_result
+wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr, bool fresh,
+    const char *reason, struct terr *err)
+{
+	const struct wdconfig_check *wcc = NULL;
+	enum wdstate_result	 res = WDSTATE_UNKNOWN;
+	struct check		*c;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen != NULL)
+		wcc = wdconfig_check(current(ws), pr->name);
+	/* A reload while the query ran may have changed the question: its
+	 * answer would judge the check by settings it no longer has. */
+	if (wcc != NULL && wcc->conf.kind == CHECK_FRESHNESS &&
+	    prober_same_question(&wcc->fresh, &pr->fresh) &&
+	    (c = registry_find(wdconfig_registry(current(ws)), pr->name)) != NULL)
+		res = signal_locked(ws, c, fresh ? CHECK_SIG_SUCCESS : CHECK_SIG_FAIL,
+		    NULL, 0, fresh ? NULL : reason, err);
+	pthread_mutex_unlock(&ws->mu);
+	if (res != WDSTATE_UNKNOWN)
 		changed(ws);
 	return res;
 }

@@ -83,6 +83,12 @@ struct wdstate_probe {
 int	wdstate_probes(struct wdstate *ws, struct wdstate_probe **out, size_t *n,
 	    struct terr *err) WARN_UNUSED;
 void	wdstate_probes_free(struct wdstate_probe *p, size_t n);
+/* The answer to pr's query: fresh is a success, else a failure with reason.
+ * WDSTATE_UNKNOWN (nothing applied) when the check is gone, or its
+ * prometheus_url, query or max_age changed since pr was read: a reload
+ * while the query ran made it an answer to another question. */
+enum wdstate_result wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr,
+	    bool fresh, const char *reason, struct terr *err);
 
 /* GET /api/v1/checks: {"checks":[...]} (see docs/WATCHDOG.md), one line.
  * Caller frees the string. NULL when memory runs out. */

@@ -1,7 +1,8 @@
 /* test_wdstate.c: the watchdog's live checks over a real queue and state
  * database: answers by check and kind, a failure queued and persisted, a
  * notification the queue refuses taking the check back so nothing is lost,
- * and a reload that keeps kept checks' states and forgets removed ones. */
+ * a reload that keeps kept checks' states and forgets removed ones, and a
+ * freshness answer to a question a reload changed, dropped. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -291,6 +292,58 @@ test_wdstate_reload_keeps_kept_checks_and_forgets_removed(void **state)
 	assert_string_equal(state_of(e, "other"), "absent");
 }
 
+/* A reload while a freshness query runs: its answer was to the old
+ * question (another max_age, query or Prometheus) and is dropped; the next
+ * query's counts. */
+static void
+test_wdstate_answer_to_a_query_changed_by_a_reload_is_dropped(void **state)
+{
+	static const char *const fresh[] = {
+		"  - {name: f, kind: freshness, prometheus_url: 'http://127.0.0.1:9', "
+		"query: up, max_age: 1m, receiver: phone}\n",
+		"  - {name: f, kind: freshness, prometheus_url: 'http://127.0.0.1:9', "
+		"query: up, max_age: 2m, receiver: phone}\n",
+		"  - {name: f, kind: freshness, prometheus_url: 'http://127.0.0.1:9', "
+		"query: 'up == 1', max_age: 2m, receiver: phone}\n",
+		"  - {name: f, kind: freshness, prometheus_url: 'http://127.0.0.1:19', "
+		"query: 'up == 1', max_age: 2m, receiver: phone}\n",
+	};
+	struct env		*e = *state;
+	struct wdstate_probe	*pr, *now;
+	struct terr		 err;
+	size_t			 n, m, i;
+
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(wdstate_load(e->ws, config(fresh[i]), &err), 0);
+		assert_int_equal(wdstate_probes(e->ws, &pr, &n, &err), 0);
+		assert_int_equal(n, 1);
+		if (i < 3) {
+			/* The query in flight; the next config arrives. */
+			assert_int_equal(wdstate_load(e->ws, config(fresh[i + 1]), &err), 0);
+			assert_int_equal(wdstate_probe_result(e->ws, pr, false,
+			    "{} is 1m30s old (max_age 1m)", &err), WDSTATE_UNKNOWN);
+			assert_string_equal(state_of(e, "f"), "new");
+		}
+		wdstate_probes_free(pr, n);
+	}
+	/* The same settings: the answer counts. */
+	assert_int_equal(wdstate_probes(e->ws, &now, &m, &err), 0);
+	assert_int_equal(wdstate_probe_result(e->ws, now, false, "query returned no series",
+	    &err), WDSTATE_OK);
+	assert_string_equal(state_of(e, "f"), "down");
+	wdstate_probes_free(now, m);
+	/* Gone, or another kind under the name: dropped too. */
+	assert_int_equal(wdstate_probes(e->ws, &now, &m, &err), 0);
+	assert_int_equal(wdstate_load(e->ws, config(
+	    "  - {name: f, kind: ping, period: 1h, grace: 1h, receiver: phone}\n"), &err), 0);
+	assert_int_equal(wdstate_probe_result(e->ws, now, true, NULL, &err), WDSTATE_UNKNOWN);
+	assert_string_equal(state_of(e, "f"), "new");
+	assert_int_equal(wdstate_load(e->ws, config(
+	    "  - {name: g, kind: ping, period: 1h, grace: 1h, receiver: phone}\n"), &err), 0);
+	assert_int_equal(wdstate_probe_result(e->ws, now, true, NULL, &err), WDSTATE_UNKNOWN);
+	wdstate_probes_free(now, m);
+}
+
 int
 main(void)
 {
@@ -302,6 +355,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wdstate_refused_notification_takes_the_check_back,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_reload_keeps_kept_checks_and_forgets_removed,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_answer_to_a_query_changed_by_a_reload_is_dropped,
 		    setup, teardown),
 	};
 
