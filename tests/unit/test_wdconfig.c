@@ -476,6 +476,301 @@ test_wdconfig_etc_example_loads(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* Each key of a check, one at a time, against checks that are otherwise
+ * valid; the check is the last line (line 6), its keys in the order
+ * written. */
+struct wdcase {
+	const char	*checks;	/* after "checks:\n" */
+	const char	*want;		/* after "watchdog.yml:", or the checks */
+};
+
+static const struct wdcase check_key_errors[] = {
+	{ "  - {kind: ping, period: 1m, grace: 1m, receiver: phone, name: [a]}\n",
+	    "6:64: name must be a string, not a list" },
+	{ "  - {name: a, period: 1m, grace: 1m, receiver: phone, kind: [a]}\n",
+	    "6:61: kind must be a string, not a list" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: [a]}\n",
+	    "6:60: receiver must be a string, not a list" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: ''}\n",
+	    "6:5: check \"a\" has no receiver" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, paused: [a]}\n",
+	    "6:75: paused must be true or false, not a list" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, paused: 'true'}\n",
+	    "6:75: paused must be true or false, not the string \"true\"" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, repeat_interval: 5x}\n",
+	    "6:84: repeat_interval: not a valid duration string: \"5x\"" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, repeat_interval: []}\n",
+	    "6:84: repeat_interval must be a duration, not a list" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, repeat_interval: ''}\n",
+	    "6:84: repeat_interval: empty duration string" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, repeat_interval: !!null ''}\n",
+	    "6:84: repeat_interval: empty duration string" },
+	{ "  - {name: a, kind: ping, grace: 1m, receiver: phone, period: []}\n",
+	    "6:63: period must be a duration, not a list" },
+	{ "  - {name: a, kind: ping, grace: 1m, receiver: phone, period: ''}\n",
+	    "6:63: period: empty duration string" },
+	{ "  - {name: a, kind: ping, grace: 1m, receiver: phone, period: null}\n",
+	    "6:5: check \"a\": period is required for ping checks" },
+	{ "  - {name: a, kind: ping, grace: 1m, receiver: phone, period: "
+	    "!!null ''}\n",
+	    "6:63: period: empty duration string" },
+	{ "  - {name: a, kind: ping, period: 1m, receiver: phone, grace: 5x}\n",
+	    "6:63: grace: not a valid duration string: \"5x\"" },
+	{ "  - {name: a, kind: ping, period: 1m, receiver: phone, grace: []}\n",
+	    "6:63: grace must be a duration, not a list" },
+	{ "  - {name: a, kind: ping, period: 1m, receiver: phone, grace: null}\n",
+	    "6:5: check \"a\": grace is required for ping checks" },
+	{ "  - {name: a, kind: ping, period: 1m, receiver: phone, grace: "
+	    "!!null ''}\n",
+	    "6:63: grace: empty duration string" },
+	{ "  - {name: f, kind: freshness, query: up, max_age: 1m, "
+	    "receiver: phone, prometheus_url: [a]}\n",
+	    "6:89: prometheus_url must be a URL, not a list" },
+	{ "  - {name: f, kind: freshness, query: up, max_age: 1m, "
+	    "receiver: phone, prometheus_url: 'http://SECRET:pw@/x'}\n",
+	    "6:89: prometheus_url is not a valid URL: missing host for URL" },
+	{ "  - {name: f, kind: freshness, query: up, max_age: 1m, "
+	    "receiver: phone, prometheus_url: null}\n",
+	    "6:89: check \"f\": prometheus_url is required for freshness checks" },
+	{ "  - {name: f, kind: freshness, query: up, max_age: 1m, "
+	    "receiver: phone, prometheus_url: ''}\n",
+	    "6:89: prometheus_url must be an http or https URL" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "max_age: 1m, receiver: phone, query: [a]}\n",
+	    "6:102: query must be a string, not a list" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "max_age: 1m, receiver: phone, query: null}\n",
+	    "6:102: query cannot be empty" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, receiver: phone, max_age: 0s}\n",
+	    "6:102: max_age cannot be zero" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, receiver: phone, max_age: null}\n",
+	    "6:102: check \"f\": max_age is required for freshness checks" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, receiver: phone, max_age: 5x}\n",
+	    "6:102: max_age: not a valid duration string: \"5x\"" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, interval: 0s}\n",
+	    "6:116: interval cannot be zero" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, interval: 1s}\n",
+	    "6:116: check \"f\": timeout (10s) must be shorter than "
+	    "interval (1s)" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, interval: 5x}\n",
+	    "6:116: interval: not a valid duration string: \"5x\"" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, timeout: 0s}\n",
+	    "6:115: timeout cannot be zero" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, timeout: []}\n",
+	    "6:115: timeout must be a duration, not a list" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, interval: 20s, "
+	    "timeout: 30s}\n",
+	    "6:130: check \"f\": timeout (30s) must be shorter than "
+	    "interval (20s)" },
+	{ "  - {name: a, kind: null, period: 1m, grace: 1m, receiver: phone}\n",
+	    "6:5: check \"a\" has no kind (heartbeat, ping or freshness)" },
+	{ "  - {name: a, kind: '', period: 1m, grace: 1m, receiver: phone}\n",
+	    "6:21: kind must be heartbeat, ping or freshness, not \"\"" },
+	{ "  - {name: null, kind: ping, period: 1m, grace: 1m, receiver: phone}\n",
+	    "6:5: check has no name" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: null}\n",
+	    "6:5: check \"a\" has no receiver" },
+	{ "  - {name: a, kind: heartbeat, grace: 1m, receiver: phone, "
+	    "period: 1m, kind: ping}\n",
+	    "6:72: field kind is set twice in check (first at line 6)" },
+	{ "  - {kind: ping, name: [a], nope: 1}\n",
+	    "6:24: name must be a string, not a list" },
+	{ "  - {nope: 1, kind: [a]}\n",
+	    "6:21: kind must be a string, not a list" },
+	{ "  - {timeout: 1s, kind: heartbeat}\n",
+	    "6:6: field timeout is not allowed in a heartbeat check (only "
+	    "in freshness checks)" },
+	{ "  - {period: 5x, kind: freshness}\n",
+	    "6:6: field period is not allowed in a freshness check (only "
+	    "in heartbeat and ping checks)" },
+	{ "  - {query: [a], kind: freshness, period: 1m}\n",
+	    "6:13: query must be a string, not a list" },
+	{ "  - {name: 'a b', kind: cron}\n",
+	    "6:25: kind must be heartbeat, ping or freshness, not \"cron\"" },
+	{ "  - {name: 'a b', kind: ping, receiver: [a]}\n",
+	    "6:12: check name \"a b\": only letters, digits, '.', '_' and "
+	    "'-' are allowed" },
+	{ "  - {receiver: [a], name: 'a b'}\n",
+	    "6:16: receiver must be a string, not a list" },
+	{ "  - {name: a, kind: freshness, receiver: phone, prometheus_url: "
+	    "'http://p', query: up, max_age: 1m, interval: 10s}\n",
+	    "6:111: check \"a\": timeout (10s) must be shorter than "
+	    "interval (10s)" },
+	{ "  - {name: a, kind: freshness, receiver: phone, prometheus_url: "
+	    "'http://p', max_age: 1m, query: ''}\n",
+	    "6:97: query cannot be empty" },
+	{ "  - {name: a, kind: freshness, receiver: phone, prometheus_url: "
+	    "'http://p', max_age: 0s}\n",
+	    "6:86: max_age cannot be zero" },
+	{ "  - {name: a, kind: freshness, receiver: phone}\n",
+	    "6:5: check \"a\": prometheus_url is required for freshness checks" },
+	{ "  - {name: a, kind: freshness}\n",
+	    "6:5: check \"a\" has no receiver" },
+	{ "  - {name: a, kind: ping}\n",
+	    "6:5: check \"a\" has no receiver" },
+	{ "  - {name: a, kind: ping, receiver: phone}\n",
+	    "6:5: check \"a\": period is required for ping checks" },
+	{ "  - {name: a, kind: ping, receiver: phone, period: 1m}\n",
+	    "6:5: check \"a\": grace is required for ping checks" },
+	{ "  - {name: a, kind: freshness, receiver: phone, prometheus_url: "
+	    "'ftp://SECRET', query: up, max_age: 1m}\n",
+	    "6:65: prometheus_url must be an http or https URL" },
+	{ "  - []\n",
+	    "6:5: check must be a mapping, not a list" },
+	{ "  - {}\n",
+	    "6:5: check has no name" },
+	{ "  - {name: a}\n",
+	    "6:5: check \"a\" has no kind (heartbeat, ping or freshness)" },
+	{ "  - {kind: ping}\n",
+	    "6:5: check has no name" },
+};
+
+/* What a check holds, printed one line per check. */
+static const struct wdcase check_key_values[] = {
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, repeat_interval: 0s}\n",
+	    "a ping receiver=phone period=60000 grace=60000 repeat=0 "
+	    "paused=0 url=(null) query=(null) max_age=0 interval=60000 "
+	    "timeout=10000\n" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, repeat_interval: null}\n",
+	    "a ping receiver=phone period=60000 grace=60000 "
+	    "repeat=14400000 paused=0 url=(null) query=(null) max_age=0 "
+	    "interval=60000 timeout=10000\n" },
+	{ "  - {name: a, kind: ping, period: 1m, receiver: phone, grace: 0s}\n",
+	    "a ping receiver=phone period=60000 grace=0 repeat=14400000 "
+	    "paused=0 url=(null) query=(null) max_age=0 interval=60000 "
+	    "timeout=10000\n" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, interval: null}\n",
+	    "f freshness receiver=phone period=70000 grace=60000 "
+	    "repeat=14400000 paused=0 url=http://p:9090 query=up "
+	    "max_age=60000 interval=60000 timeout=10000\n" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, timeout: null}\n",
+	    "f freshness receiver=phone period=70000 grace=60000 "
+	    "repeat=14400000 paused=0 url=http://p:9090 query=up "
+	    "max_age=60000 interval=60000 timeout=10000\n" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, timeout: 30s}\n",
+	    "f freshness receiver=phone period=90000 grace=60000 "
+	    "repeat=14400000 paused=0 url=http://p:9090 query=up "
+	    "max_age=60000 interval=60000 timeout=30000\n" },
+	{ "  - {name: f, kind: freshness, prometheus_url: 'http://p:9090', "
+	    "query: up, max_age: 1m, receiver: phone, interval: 2m, timeout: 1m}\n",
+	    "f freshness receiver=phone period=180000 grace=120000 "
+	    "repeat=14400000 paused=0 url=http://p:9090 query=up "
+	    "max_age=60000 interval=120000 timeout=60000\n" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, paused: null}\n",
+	    "a ping receiver=phone period=60000 grace=60000 "
+	    "repeat=14400000 paused=0 url=(null) query=(null) max_age=0 "
+	    "interval=60000 timeout=10000\n" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone, paused: yes}\n",
+	    "a ping receiver=phone period=60000 grace=60000 "
+	    "repeat=14400000 paused=1 url=(null) query=(null) max_age=0 "
+	    "interval=60000 timeout=10000\n" },
+	{ "  - {name: a, kind: heartbeat, period: 1m, grace: 0s, receiver: "
+	    "phone}\n",
+	    "a heartbeat receiver=phone period=60000 grace=0 "
+	    "repeat=14400000 paused=0 url=(null) query=(null) max_age=0 "
+	    "interval=60000 timeout=10000\n" },
+	{ "  - {name: a, kind: ping, period: 1m, grace: 1m, receiver: "
+	    "phone}\n  - {name: b, kind: freshness, prometheus_url: "
+	    "'http://p', query: up, max_age: 1m, receiver: phone}\n",
+	    "a ping receiver=phone period=60000 grace=60000 "
+	    "repeat=14400000 paused=0 url=(null) query=(null) max_age=0 "
+	    "interval=60000 timeout=10000\nb freshness receiver=phone "
+	    "period=70000 grace=60000 repeat=14400000 paused=0 "
+	    "url=http://p query=up max_age=60000 interval=60000 timeout=10000\n" },
+};
+
+static void
+print_checks(const struct wdconfig *wc, char *out, size_t len)
+{
+	const struct wdconfig_check *c;
+	size_t	 i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < wdconfig_check_count(wc) && o < len; i++) {
+		c = wdconfig_check_at(wc, i);
+		o += (size_t)snprintf(out + o, len - o, "%s %s receiver=%s period=%lld "
+		    "grace=%lld repeat=%lld paused=%d url=%s query=%s max_age=%lld "
+		    "interval=%lld timeout=%lld\n", c->conf.name,
+		    check_kind_name(c->conf.kind), c->receiver,
+		    (long long)c->conf.period_ms, (long long)c->conf.grace_ms,
+		    (long long)c->conf.repeat_ms, c->conf.paused,
+		    c->fresh.prometheus_url ? c->fresh.prometheus_url : "(null)",
+		    c->fresh.query ? c->fresh.query : "(null)",
+		    (long long)c->fresh.max_age_ms, (long long)c->fresh.interval_ms,
+		    (long long)c->fresh.timeout_ms);
+	}
+}
+
+static void
+test_wdconfig_check_key_errors(void **state)
+{
+	char		 yaml[1024], want[TERR_MAX];
+	struct wdconfig	*wc;
+	struct terr	 err;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(check_key_errors) / sizeof(check_key_errors[0]); i++) {
+		snprintf(yaml, sizeof(yaml), RECEIVERS "checks:\n%s",
+		    check_key_errors[i].checks);
+		snprintf(want, sizeof(want), NAME ":%s", check_key_errors[i].want);
+		if ((wc = load(yaml, &err)) != NULL) {
+			wdconfig_free(wc);
+			fail_msg("case %zu loaded:\n%s", i, yaml);
+		}
+		if (strcmp(err.msg, want) != 0)
+			fail_msg("case %zu:\n%s\nwant: %s\ngot:  %s", i, yaml, want,
+			    err.msg);
+		/* Secrets in these cases are spelled SECRET. */
+		if (strstr(err.msg, "SECRET") != NULL)
+			fail_msg("case %zu echoes a secret: %s", i, err.msg);
+	}
+}
+
+static void
+test_wdconfig_check_key_values(void **state)
+{
+	char		 yaml[1024], got[2048];
+	struct wdconfig	*wc;
+	struct terr	 err;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(check_key_values) / sizeof(check_key_values[0]); i++) {
+		snprintf(yaml, sizeof(yaml), RECEIVERS "checks:\n%s",
+		    check_key_values[i].checks);
+		if ((wc = load(yaml, &err)) == NULL)
+			fail_msg("case %zu: %s", i, err.msg);
+		print_checks(wc, got, sizeof(got));
+		wdconfig_free(wc);
+		if (strcmp(got, check_key_values[i].want) != 0)
+			fail_msg("case %zu:\n%s\nwant: %sgot:  %s", i, yaml,
+			    check_key_values[i].want, got);
+	}
+}
+
 int
 main(void)
 {
@@ -488,6 +783,8 @@ main(void)
 		cmocka_unit_test(test_wdconfig_errors_top_level),
 		cmocka_unit_test(test_wdconfig_relay_loader_unchanged),
 		cmocka_unit_test(test_wdconfig_etc_example_loads),
+		cmocka_unit_test(test_wdconfig_check_key_errors),
+		cmocka_unit_test(test_wdconfig_check_key_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
