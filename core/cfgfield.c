@@ -87,6 +87,13 @@ parse_value(struct cfg_load *ld, const struct cf_field *f, const struct ynode *k
 		return cfg_int64(ld, f->name, v, p);
 	case CF_UINT:
 		return cfg_uint64(ld, f->name, v, p);
+	case CF_DURATION:
+		if (cfg_duration(ld, f->name, v, p) == -1)
+			return -1;
+		/* A null duration that parsed is an untagged one, left unset. */
+		if (f->nonzero && *(int64_t *)p == 0 && !ynode_is_null(v))
+			return cfg_fail(ld, v, "%s cannot be zero", f->name);
+		return 0;
 	case CF_STR_LIST:
 		return cfg_str_list(ld, f->name, v, p, target(obj, f->count));
 	case CF_HTTP:
@@ -140,6 +147,8 @@ cf_parse(struct cfg_load *ld, const struct ynode *n, const struct cf_type *t,
 
 		if ((f = lookup(t, k->value)) == NULL)
 			return cfg_unknown(ld, k, t->what);
+		if (f->allow != NULL && f->allow(ld, k, obj) == -1)
+			return -1;
 		if (parse_value(ld, f, k, v, obj) == -1)
 			return -1;
 	}
@@ -179,6 +188,14 @@ cf_inherit(struct cfg_load *ld, const struct cf_walk *w)
 			return cfg_fail(ld, w->n, "out of memory");
 	}
 	return 0;
+}
+
+int
+cf_conflict(struct cfg_load *ld, const struct cf_walk *w, const char *a,
+    const char *b)
+{
+	return cfg_fail(ld, cf_value(w, b), "at most one of %s & %s must be "
+	    "configured", a, b);
 }
 
 const struct ynode *

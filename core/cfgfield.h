@@ -27,6 +27,7 @@ enum cf_kind {
 	CF_BOOL,	/* bool */
 	CF_INT,		/* int64_t */
 	CF_UINT,	/* uint64_t */
+	CF_DURATION,	/* int64_t milliseconds, cfg_duration */
 	CF_STR_LIST,	/* char **, with a size_t count */
 	CF_HTTP,	/* struct http_config; absent or null: the global one */
 	CF_TABLE,	/* a mapping that .sub describes, into the struct at .off */
@@ -47,6 +48,8 @@ struct cf_field {
 	bool			 secret;
 	/* CF_BOOL: true before the walk (a null still reads false). */
 	bool			 on;
+	/* CF_DURATION: zero is an error ("F cannot be zero"); null is not. */
+	bool			 nonzero;
 	/* String kinds: the value while still NULL after the walk. */
 	const char		*def;
 	/* String kinds: required; the message when still empty after the
@@ -63,6 +66,10 @@ struct cf_field {
 	/* CF_CUSTOM: parses v, the value of key k, into obj. */
 	int	(*parse)(struct cfg_load *ld, const struct ynode *k,
 		    const struct ynode *v, void *obj);
+	/* Any kind: runs before the value is parsed and fails when what obj
+	 * already holds rules key k out (a freshness check has no period);
+	 * NULL: always allowed. */
+	int	(*allow)(struct cfg_load *ld, const struct ynode *k, const void *obj);
 };
 
 /* Designated initializers for a row: where the value goes, where a list's
@@ -90,18 +97,23 @@ struct cf_walk {
 
 /* Parses n into obj as t describes it, in this order: the .on booleans are
  * set; n must be a mapping with unique keys (null counts as empty); each
- * key, in file order, is looked up ("unknown field K in WHAT") and its
- * value parsed by kind and .check, the first error ending the parse; the
- * .missing fields are checked in table order; the .def defaults and the
- * global http_config are filled in (these fail only for memory, so which
- * problem is reported first does not depend on it); last, t->finish.
- * obj starts zeroed; on failure it holds what was parsed so far, for the
- * caller to clear. */
+ * key, in file order, is looked up ("unknown field K in WHAT"), checked by
+ * .allow and its value parsed by kind and .check or .nonzero, the first
+ * error ending the parse; the .missing fields are checked in
+ * table order; the .def defaults and the global http_config are filled in
+ * (these fail only for memory, so which problem is reported first does not
+ * depend on it); last, t->finish. obj starts zeroed, or holds defaults
+ * that a value in the file replaces (the global section starts from
+ * Alertmanager's DefaultGlobalConfig); on failure it holds what was parsed
+ * so far, for the caller to clear. */
 int	cf_parse(struct cfg_load *ld, const struct ynode *n, const struct cf_type *t,
 	    void *obj);
 /* Applies the .inherit fields in table order; finish functions call it
  * where Alertmanager's order of checks puts it. */
 int	cf_inherit(struct cfg_load *ld, const struct cf_walk *w);
+/* "at most one of a & b must be configured", at b's value. */
+int	cf_conflict(struct cfg_load *ld, const struct cf_walk *w, const char *a,
+	    const char *b);
 /* The value node of key name in the walked mapping, or NULL when absent. */
 const struct ynode *cf_value(const struct cf_walk *w, const char *name);
 /* The key node of name when its value is set (not null), else NULL. */

@@ -27,14 +27,6 @@ dup_str(char **dst, const char *src)
 	return (*dst = strdup(src)) == NULL ? -1 : 0;
 }
 
-static int
-at_most_one(struct cfg_load *ld, const struct cf_walk *w, const char *a,
-    const char *b)
-{
-	return cfg_fail(ld, cf_value(w, b), "at most one of %s & %s must be "
-	    "configured", a, b);
-}
-
 /* A secret from its *_file, read now so that a missing file is a load error
  * with a position; or, when neither is set, the global one with its file.
  * The content never appears in messages. */
@@ -166,7 +158,7 @@ http_validate(struct cfg_load *ld, const struct cf_walk *w, struct http_in *in)
 	bool		 tokenfile = in->bearer_token_file != NULL;
 
 	if (token && tokenfile)
-		return at_most_one(ld, w, "bearer_token", "bearer_token_file");
+		return cf_conflict(ld, w, "bearer_token", "bearer_token_file");
 	if (basic != NULL && (token || tokenfile))
 		return cfg_fail(ld, token ? bearer : bearerfile, "at most one of "
 		    "basic_auth, oauth2, bearer_token & bearer_token_file must be "
@@ -367,12 +359,12 @@ telegram_finish(struct cfg_load *ld, const struct cf_walk *w)
 	const struct cfg_global *g = &ld->global;
 
 	if (!empty(c->bot_token) && c->bot_token_file != NULL)
-		return at_most_one(ld, w, "bot_token", "bot_token_file");
+		return cf_conflict(ld, w, "bot_token", "bot_token_file");
 	if (c->chat_id == 0 && c->chat_id_file == NULL)
 		return cfg_fail(ld, w->n, "missing chat_id or chat_id_file on "
 		    "telegram_config");
 	if (c->chat_id != 0 && c->chat_id_file != NULL)
-		return at_most_one(ld, w, "chat_id", "chat_id_file");
+		return cf_conflict(ld, w, "chat_id", "chat_id_file");
 	if (strcmp(c->parse_mode, "") != 0 && strcmp(c->parse_mode, "Markdown") != 0 &&
 	    strcmp(c->parse_mode, "MarkdownV2") != 0 &&
 	    strcmp(c->parse_mode, "HTML") != 0)
@@ -513,7 +505,7 @@ slack_finish(struct cfg_load *ld, const struct cf_walk *w)
 	const struct cfg_global *g = &ld->global;
 
 	if (c->api_url != NULL && c->api_url_file != NULL)
-		return at_most_one(ld, w, "api_url", "api_url_file");
+		return cf_conflict(ld, w, "api_url", "api_url_file");
 	/* Only a missing global URL fails: one read from an empty
 	 * slack_api_url_file is "" and counts as set. */
 	if (c->api_url == NULL && c->api_url_file == NULL && g->slack_api_url == NULL)

@@ -1,7 +1,8 @@
 /* test_cfgfield.c: the config loader's table engine on a table of its own:
- * the order of its phases (booleans on, the walk in file order, required
- * fields, defaults, finish), exact messages with positions, lists of nested
- * tables, validators and inheritance from the global section. */
+ * the order of its phases (booleans on, the walk in file order with .allow
+ * seeing what it has set so far, required fields, defaults, finish), exact
+ * messages with positions, durations, lists of nested tables, validators
+ * and inheritance from the global section. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -27,6 +28,8 @@ struct toy {
 	bool		 tls;
 	int64_t		 n;
 	uint64_t	 u;
+	int64_t		 wait;		/* ms */
+	int64_t		 every;		/* ms */
 	char		**tags;
 	size_t		 ntags;
 	struct item	*items;
@@ -40,6 +43,17 @@ no_x(struct cfg_load *ld, const char *field, const struct ynode *v, const char *
 {
 	if (s != NULL && strchr(s, 'x') != NULL)
 		return cfg_fail(ld, v, "%s has an x", field);
+	return 0;
+}
+
+/* every is for loud toys only, as far as the walk has got. */
+static int
+loud_only(struct cfg_load *ld, const struct ynode *k, const void *obj)
+{
+	const struct toy *t = obj;
+
+	if (!t->loud)
+		return cfg_fail(ld, k, "%s is for loud toys", k->value);
 	return 0;
 }
 
@@ -81,6 +95,9 @@ static const struct cf_field toy_fields[] = {
 	{ "tls", CF_BOOL, CF_AT(toy, tls), CF_GLOBAL(smtp_require_tls) },
 	{ "n", CF_INT, CF_AT(toy, n) },
 	{ "u", CF_UINT, CF_AT(toy, u) },
+	{ "wait", CF_DURATION, CF_AT(toy, wait) },
+	{ "every", CF_DURATION, CF_AT(toy, every), .nonzero = true,
+	    .allow = loud_only },
 	{ "tags", CF_STR_LIST, CF_AT(toy, tags), CF_COUNT(toy, ntags) },
 	{ "items", CF_TABLE_LIST, CF_AT(toy, items), CF_COUNT(toy, nitems),
 	    .sub = &item_type },
@@ -151,7 +168,7 @@ test_cfgfield_fills_every_kind(void **state)
 
 	(void)state;
 	if (parse("name: a\nhome: ../h\nurl: https://h/\nn: -3\nu: 0x10\n"
-	    "tags: [x, y]\nitems: [{label: one}, {label: two}]\n"
+	    "wait: 1m30s\nevery: 500ms\ntags: [x, y]\nitems: [{label: one}, {label: two}]\n"
 	    "tls_config: {server_name: s}\nfrom: own\n", "g", &t, &err) == -1)
 		fail_msg("%s", err.msg);
 	assert_string_equal(t.name, "a");
@@ -163,6 +180,8 @@ test_cfgfield_fills_every_kind(void **state)
 	assert_true(t.tls);
 	assert_int_equal(t.n, -3);
 	assert_int_equal(t.u, 16);
+	assert_int_equal(t.wait, 90000);
+	assert_int_equal(t.every, 500);
 	assert_int_equal(t.ntags, 2);
 	assert_string_equal(t.tags[1], "y");
 	assert_int_equal(t.nitems, 2);
@@ -182,20 +201,24 @@ test_cfgfield_null_defaults_and_global(void **state)
 	struct terr	 err;
 
 	(void)state;
-	if (parse("name: a\nloud: null\ntls: null\ngreeting: null\nfrom: ''\n",
+	if (parse("name: a\nloud: null\ntls: null\ngreeting: null\nfrom: ''\n"
+	    "wait: null\n",
 	    "global-from", &t, &err) == -1)
 		fail_msg("%s", err.msg);
 	assert_false(t.loud);
 	assert_true(t.tls);
 	assert_string_equal(t.greeting, "hello");
 	assert_string_equal(t.from, "global-from");
+	assert_int_equal(t.wait, 0);
 	assert_int_equal(t.finished, 1);
 	toy_free(&t);
 
-	if (parse("name: a\nloud: true\ntls: false\ngreeting: ''\n", "g", &t,
-	    &err) == -1)
+	if (parse("name: a\nevery: null\nloud: false\ntls: false\ngreeting: ''\n",
+	    "g", &t, &err) == -1)
 		fail_msg("%s", err.msg);
 	assert_false(t.tls);
+	assert_false(t.loud);
+	assert_int_equal(t.every, 0);
 	assert_string_equal(t.greeting, "");
 	assert_int_equal(t.finished, 2);
 	toy_free(&t);
@@ -223,6 +246,16 @@ test_cfgfield_errors_in_phase_order(void **state)
 	    "toy.yml:2:8: items must be a list, not a mapping");
 	assert_parse_error("name: a\ntls_config: {name: s}\n", "g",
 	    "toy.yml:2:14: unknown field name in tls");
+	/* Durations; zero where .nonzero says so (null stays unset). */
+	assert_parse_error("name: a\nwait: 5x\n", "g",
+	    "toy.yml:2:7: wait: not a valid duration string: \"5x\"");
+	assert_parse_error("name: a\nwait: []\n", "g",
+	    "toy.yml:2:7: wait must be a duration, not a list");
+	assert_parse_error("name: a\nevery: 0s\n", "g",
+	    "toy.yml:2:8: every cannot be zero");
+	/* .allow sees what the walk has set so far, before the value. */
+	assert_parse_error("name: a\nloud: false\nevery: 5x\n", "g",
+	    "toy.yml:3:1: every is for loud toys");
 	/* Then the required fields, then finish (after the defaults). */
 	assert_parse_error("greeting: hi\n", "g",
 	    "toy.yml:1:1: missing name in toy");
