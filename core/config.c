@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "cfgfield.h"
 #include "config.h"
 #include "config_int.h"
 #include "duration.h"
@@ -23,6 +24,8 @@
 /* Config files are small; this only stops a mistaken path (a log file, a
  * device) from being read whole into memory. */
 #define CONFIG_MAX_SIZE ((size_t)16 << 20)
+
+#define TELEGRAM_API_URL "https://api.telegram.org"
 
 struct config {
 	struct route		 *route;
@@ -688,9 +691,12 @@ global_clear(struct cfg_global *g)
 		explicit_bzero(g->telegram_bot_token, strlen(g->telegram_bot_token));
 	free(g->telegram_bot_token);
 	free(g->telegram_bot_token_file);
+	free(g->unused);
 	memset(g, 0, sizeof(*g));
 }
 
+/* Alertmanager's DefaultGlobalConfig, in place before the global section is
+ * read: a null in the file clears a value, as Go's decoder does. */
 static int
 global_defaults(struct cfg_global *g)
 {
@@ -699,7 +705,7 @@ global_defaults(struct cfg_global *g)
 	cfg_http_defaults(&g->http);
 	g->smtp_require_tls = true;
 	if ((g->smtp_hello = strdup("localhost")) == NULL ||
-	    (g->telegram_api_url = strdup("https://api.telegram.org")) == NULL)
+	    (g->telegram_api_url = strdup(TELEGRAM_API_URL)) == NULL)
 		return -1;
 	return 0;
 }
@@ -752,121 +758,108 @@ cfg_hostport(struct cfg_load *ld, const char *field, const struct ynode *n,
 	return 0;
 }
 
+/* Checked as the receivers' smarthost is; they split it themselves. */
 static int
-parse_global(struct cfg_load *ld, const struct ynode *n)
+global_smarthost(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
 {
-	struct cfg_global *g = &ld->global;
-	const struct ynode *k, *v, *pwfile = NULL, *slackfile = NULL, *tgfile = NULL;
-	const struct ynode *slackurl = NULL, *tgtoken = NULL;
-	char		*ignored = NULL, *sh_host = NULL, *sh_port = NULL;
-	size_t		 i;
-	int		 rc = 0;
+	struct cfg_global *g = obj;
+	char	*host = NULL, *port = NULL;
+	int	 rc;
 
-	if (cfg_map(ld, n, "global") == -1)
-		return -1;
-	for (i = 0; ynode_is_null(n) == false && i < n->n && rc == 0; i += 2) {
-		const char *key;
+	rc = cfg_hostport(ld, k->value, v, &g->smtp_smarthost, &host, &port);
+	free(host);
+	free(port);
+	return rc;
+}
 
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		if (strcmp(key, "resolve_timeout") == 0)
-			rc = cfg_duration(ld, key, v, &g->resolve_timeout_ms);
-		else if (strcmp(key, "http_config") == 0)
-			rc = cfg_http_config(ld, v, &g->http);
-		else if (strcmp(key, "smtp_from") == 0)
-			rc = cfg_str(ld, key, v, &g->smtp_from);
-		else if (strcmp(key, "smtp_hello") == 0)
-			rc = cfg_str(ld, key, v, &g->smtp_hello);
-		else if (strcmp(key, "smtp_smarthost") == 0) {
-			rc = cfg_hostport(ld, key, v, &g->smtp_smarthost, &sh_host, &sh_port);
-			free(sh_host);
-			free(sh_port);
-			sh_host = sh_port = NULL;
-		} else if (strcmp(key, "smtp_auth_username") == 0)
-			rc = cfg_str(ld, key, v, &g->smtp_auth_username);
-		else if (strcmp(key, "smtp_auth_password") == 0)
-			rc = cfg_str(ld, key, v, &g->smtp_auth_password);
-		else if (strcmp(key, "smtp_auth_password_file") == 0) {
-			pwfile = v;
-			rc = cfg_path(ld, key, v, &g->smtp_auth_password_file);
-		} else if (strcmp(key, "smtp_auth_secret") == 0)
-			rc = cfg_str(ld, key, v, &g->smtp_auth_secret);
-		else if (strcmp(key, "smtp_auth_identity") == 0)
-			rc = cfg_str(ld, key, v, &g->smtp_auth_identity);
-		else if (strcmp(key, "smtp_require_tls") == 0)
-			rc = cfg_bool(ld, key, v, &g->smtp_require_tls);
-		else if (strcmp(key, "slack_api_url") == 0) {
-			slackurl = v;
-			rc = cfg_url(ld, key, v, true, &g->slack_api_url);
-		} else if (strcmp(key, "slack_api_url_file") == 0) {
-			slackfile = v;
-			rc = cfg_path(ld, key, v, &g->slack_api_url_file);
-		} else if (strcmp(key, "telegram_api_url") == 0)
-			rc = cfg_url(ld, key, v, false, &g->telegram_api_url);
-		else if (strcmp(key, "telegram_bot_token") == 0) {
-			tgtoken = v;
-			rc = cfg_str(ld, key, v, &g->telegram_bot_token);
-		} else if (strcmp(key, "telegram_bot_token_file") == 0) {
-			tgfile = v;
-			rc = cfg_path(ld, key, v, &g->telegram_bot_token_file);
-		} else if (strcmp(key, "pagerduty_url") == 0 ||
-		    strcmp(key, "opsgenie_api_url") == 0 ||
-		    strcmp(key, "wechat_api_url") == 0 ||
-		    strcmp(key, "victorops_api_url") == 0 ||
-		    strcmp(key, "webex_api_url") == 0) {
-			/* Settings of integrations tocsin lacks: valid, unused. */
-			rc = cfg_url(ld, key, v, false, &ignored);
-		} else if (strcmp(key, "opsgenie_api_key") == 0 ||
-		    strcmp(key, "opsgenie_api_key_file") == 0 ||
-		    strcmp(key, "wechat_api_secret") == 0 ||
-		    strcmp(key, "wechat_api_corp_id") == 0 ||
-		    strcmp(key, "victorops_api_key") == 0 ||
-		    strcmp(key, "victorops_api_key_file") == 0)
-			rc = cfg_str(ld, key, v, &ignored);
-		else
-			rc = cfg_unknown(ld, k, "global");
-		free(ignored);
-		ignored = NULL;
-	}
-	if (rc == -1)
-		return -1;
-	if (ynode_is_null(n))
+/* Not CF_HTTP: this is the http_config the others default to. */
+static int
+global_http(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
+{
+	return cfg_http_config(ld, v, &((struct cfg_global *)obj)->http);
+}
+
+static int
+file_secret(struct cfg_load *ld, const struct cf_walk *w, const char *field,
+    const char *path, char **out)
+{
+	if (path == NULL)
 		return 0;
-	/* An explicit null leaves Alertmanager without a URL and its notifier
-	 * without a target; the documented default is the useful reading. */
-	if (g->telegram_api_url == NULL &&
-	    (g->telegram_api_url = strdup("https://api.telegram.org")) == NULL)
-		return cfg_fail(ld, n, "out of memory");
+	return cfg_read_secret(ld, field, cf_value(w, field), path, out);
+}
+
+/* Alertmanager's order: the conflicts first, then the secrets from files,
+ * read once, here, so that a missing file is a load error with a position
+ * rather than a failed delivery later. */
+static int
+global_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct cfg_global *g = w->obj;
+
 	if (g->slack_api_url != NULL && g->slack_api_url_file != NULL)
-		return cfg_fail(ld, slackfile, "at most one of slack_api_url & "
-		    "slack_api_url_file must be configured");
+		return cf_conflict(ld, w, "slack_api_url", "slack_api_url_file");
 	if (g->smtp_auth_password != NULL && g->smtp_auth_password[0] != '\0' &&
 	    g->smtp_auth_password_file != NULL)
-		return cfg_fail(ld, pwfile, "at most one of smtp_auth_password & "
-		    "smtp_auth_password_file must be configured");
+		return cf_conflict(ld, w, "smtp_auth_password",
+		    "smtp_auth_password_file");
 	if (g->telegram_bot_token != NULL && g->telegram_bot_token[0] != '\0' &&
 	    g->telegram_bot_token_file != NULL)
-		return cfg_fail(ld, tgfile, "at most one of telegram_bot_token & "
-		    "telegram_bot_token_file must be configured");
-	(void)slackurl;
-	(void)tgtoken;
-	/* Secrets from files are read once, here, so that a missing file is a
-	 * load error with a position rather than a failed delivery later. */
-	if (g->smtp_auth_password_file != NULL &&
-	    cfg_read_secret(ld, "smtp_auth_password_file", pwfile,
-	    g->smtp_auth_password_file, &g->smtp_auth_password) == -1)
-		return -1;
-	if (g->slack_api_url_file != NULL &&
-	    cfg_read_secret(ld, "slack_api_url_file", slackfile,
-	    g->slack_api_url_file, &g->slack_api_url) == -1)
-		return -1;
-	if (g->telegram_bot_token_file != NULL &&
-	    cfg_read_secret(ld, "telegram_bot_token_file", tgfile,
+		return cf_conflict(ld, w, "telegram_bot_token",
+		    "telegram_bot_token_file");
+	if (file_secret(ld, w, "smtp_auth_password_file",
+	    g->smtp_auth_password_file, &g->smtp_auth_password) == -1 ||
+	    file_secret(ld, w, "slack_api_url_file", g->slack_api_url_file,
+	    &g->slack_api_url) == -1 ||
+	    file_secret(ld, w, "telegram_bot_token_file",
 	    g->telegram_bot_token_file, &g->telegram_bot_token) == -1)
 		return -1;
 	return 0;
 }
+
+/* The defaults that a null in the file clears are global_defaults'; the
+ * one .def is the value an explicit null would otherwise leave without a
+ * target. */
+static const struct cf_field global_fields[] = {
+	{ "resolve_timeout", CF_DURATION, CF_AT(cfg_global, resolve_timeout_ms) },
+	{ "http_config", CF_CUSTOM, .parse = global_http },
+	{ "smtp_from", CF_STR, CF_AT(cfg_global, smtp_from) },
+	{ "smtp_hello", CF_STR, CF_AT(cfg_global, smtp_hello) },
+	{ "smtp_smarthost", CF_CUSTOM, .parse = global_smarthost },
+	{ "smtp_auth_username", CF_STR, CF_AT(cfg_global, smtp_auth_username) },
+	{ "smtp_auth_password", CF_STR, CF_AT(cfg_global, smtp_auth_password),
+	    .secret = true },
+	{ "smtp_auth_password_file", CF_FILE,
+	    CF_AT(cfg_global, smtp_auth_password_file) },
+	{ "smtp_auth_secret", CF_STR, CF_AT(cfg_global, smtp_auth_secret),
+	    .secret = true },
+	{ "smtp_auth_identity", CF_STR, CF_AT(cfg_global, smtp_auth_identity) },
+	{ "smtp_require_tls", CF_BOOL, CF_AT(cfg_global, smtp_require_tls) },
+	{ "slack_api_url", CF_URL, CF_AT(cfg_global, slack_api_url), .secret = true },
+	{ "slack_api_url_file", CF_FILE, CF_AT(cfg_global, slack_api_url_file) },
+	{ "telegram_api_url", CF_URL, CF_AT(cfg_global, telegram_api_url),
+	    .def = TELEGRAM_API_URL },
+	{ "telegram_bot_token", CF_STR, CF_AT(cfg_global, telegram_bot_token),
+	    .secret = true },
+	{ "telegram_bot_token_file", CF_FILE,
+	    CF_AT(cfg_global, telegram_bot_token_file) },
+	/* Settings of integrations tocsin lacks: checked, then dropped. */
+	{ "pagerduty_url", CF_URL, CF_AT(cfg_global, unused) },
+	{ "opsgenie_api_url", CF_URL, CF_AT(cfg_global, unused) },
+	{ "wechat_api_url", CF_URL, CF_AT(cfg_global, unused) },
+	{ "victorops_api_url", CF_URL, CF_AT(cfg_global, unused) },
+	{ "webex_api_url", CF_URL, CF_AT(cfg_global, unused) },
+	{ "opsgenie_api_key", CF_STR, CF_AT(cfg_global, unused) },
+	{ "opsgenie_api_key_file", CF_STR, CF_AT(cfg_global, unused) },
+	{ "wechat_api_secret", CF_STR, CF_AT(cfg_global, unused) },
+	{ "wechat_api_corp_id", CF_STR, CF_AT(cfg_global, unused) },
+	{ "victorops_api_key", CF_STR, CF_AT(cfg_global, unused) },
+	{ "victorops_api_key_file", CF_STR, CF_AT(cfg_global, unused) },
+	{ .name = NULL }
+};
+static const struct cf_type global_type = { "global", global_fields, 0,
+    global_finish };
 
 /* ---- route ---- */
 
@@ -1373,7 +1366,8 @@ load_root(struct cfg_load *ld, struct config *cfg, const struct ynode *root)
 	if (cfg_map(ld, root, "the configuration") == -1)
 		return -1;
 	/* Receivers inherit from global wherever it appears in the file. */
-	if (parse_global(ld, ynode_map_get(root, "global")) == -1)
+	if (cf_parse(ld, ynode_map_get(root, "global"), &global_type,
+	    &ld->global) == -1)
 		return -1;
 	cfg->resolve_timeout_ms = ld->global.resolve_timeout_ms;
 	for (i = 0; i < root->n && rc == 0; i += 2) {

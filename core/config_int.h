@@ -31,6 +31,8 @@ struct cfg_global {
 	char			*telegram_api_url;
 	char			*telegram_bot_token;		/* SECRET */
 	char			*telegram_bot_token_file;
+	/* The last of the settings tocsin checks but has no use for. */
+	char			*unused;
 };
 
 struct cfg_load;
