@@ -1,10 +1,12 @@
 /* wdconfig.c: loads tocsin-watchdog's config: the relay's loader handles
- * global, templates and receivers; this file adds checks: and builds the
+ * global, templates and receivers; this file adds checks: (a field table
+ * for cfgfield.c's walker, plus the rules of each kind) and builds the
  * registry, with file:line:col errors as the relay gives them. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgfield.h"
 #include "config_int.h"
 #include "duration.h"
 #include "wdconfig.h"
@@ -12,6 +14,9 @@
 struct wdconfig_check_int {
 	struct wdconfig_check	 pub;
 	char			*name;		/* owned; pub.conf.name points here */
+	/* As written, while loading. */
+	bool			 has_kind;
+	bool			 paused;
 };
 
 struct wdconfig {
@@ -29,27 +34,6 @@ struct wdload {
 	const struct ynode	**recvnode;	/* per check: its receiver value */
 };
 
-/* Keys every kind takes, keys only heartbeat and ping take, keys only
- * freshness takes. */
-static const char *const common_keys[] = { "name", "kind", "receiver",
-    "repeat_interval", "paused" };
-static const char *const timer_keys[] = { "period", "grace" };
-static const char *const fresh_keys[] = { "prometheus_url", "query", "max_age",
-    "interval", "timeout" };
-
-static bool
-in_list(const char *key, const char *const *list, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(key, list[i]) == 0)
-			return true;
-	return false;
-}
-
-#define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
-
 static void
 check_clear(struct wdconfig_check_int *c)
 {
@@ -60,159 +44,109 @@ check_clear(struct wdconfig_check_int *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* A duration that must not be zero; null leaves 0, which callers read as
- * absent. */
 static int
-positive_duration(struct cfg_load *ld, const char *field, const struct ynode *v,
-    int64_t *ms)
+timer_only(struct cfg_load *ld, const struct ynode *k, const void *obj)
 {
-	if (cfg_duration(ld, field, v, ms) == -1)
-		return -1;
-	if (*ms == 0 && !(ynode_is_null(v) && v->tag == NULL))
-		return cfg_fail(ld, v, "%s cannot be zero", field);
+	const struct wdconfig_check_int *c = obj;
+
+	if (c->has_kind && c->pub.conf.kind == CHECK_FRESHNESS)
+		return cfg_fail(ld, k, "field %s is not allowed in a freshness check "
+		    "(only in heartbeat and ping checks)", k->value);
 	return 0;
 }
 
 static int
-parse_check(struct cfg_load *ld, struct wdload *wl, const struct ynode *n,
-    struct wdconfig_check_int *c)
+fresh_only(struct cfg_load *ld, const struct ynode *k, const void *obj)
 {
-	struct wdconfig_check	*pc = &c->pub;
-	struct terr		 e;
-	const struct ynode	*kindnode, *k, *v, *timeoutnode = NULL;
-	const struct ynode	*seen_period = NULL, *seen_grace = NULL;
-	const struct ynode	*seen_repeat = NULL, *seen_url = NULL;
-	const struct ynode	*seen_query = NULL, *seen_age = NULL;
-	const struct ynode	*seen_interval = NULL;
-	const char		*key, *kname;
-	char			*kind = NULL;
-	bool			 paused = false;
-	size_t			 i;
-	int			 rc = 0;
+	const struct wdconfig_check_int *c = obj;
 
-	if (ynode_is_null(n))
-		return cfg_fail(ld, n, "empty entry in checks");
-	if (cfg_map(ld, n, "check") == -1)
-		return -1;
-	/* The kind decides which keys are allowed, wherever it is written. */
-	if ((kindnode = ynode_map_get(n, "kind")) != NULL && !ynode_is_null(kindnode)) {
-		if (cfg_str(ld, "kind", kindnode, &kind) == -1)
-			return -1;
-		if (check_kind_parse(kind, &pc->conf.kind) == -1) {
-			rc = cfg_fail(ld, kindnode, "kind must be heartbeat, ping or "
-			    "freshness, not \"%.64s\"", kind);
-			free(kind);
-			return rc;
-		}
-		free(kind);
-	} else
-		kindnode = NULL;
-	kname = kindnode != NULL ? check_kind_name(pc->conf.kind) : NULL;
-	pc->conf.repeat_ms = WDCONFIG_REPEAT_DEFAULT_MS;
-	pc->fresh.interval_ms = WDCONFIG_INTERVAL_DEFAULT_MS;
-	pc->fresh.timeout_ms = WDCONFIG_TIMEOUT_DEFAULT_MS;
-	for (i = 0; i < n->n && rc == 0; i += 2) {
-		k = n->child[i];
-		v = n->child[i + 1];
-		key = k->value;
-		if (!in_list(key, common_keys, NKEYS(common_keys)) &&
-		    !in_list(key, timer_keys, NKEYS(timer_keys)) &&
-		    !in_list(key, fresh_keys, NKEYS(fresh_keys)))
-			return cfg_unknown(ld, k, "check");
-		if (kname != NULL && pc->conf.kind == CHECK_FRESHNESS &&
-		    in_list(key, timer_keys, NKEYS(timer_keys)))
-			return cfg_fail(ld, k, "field %s is not allowed in a freshness "
-			    "check (only in heartbeat and ping checks)", key);
-		if (kname != NULL && pc->conf.kind != CHECK_FRESHNESS &&
-		    in_list(key, fresh_keys, NKEYS(fresh_keys)))
-			return cfg_fail(ld, k, "field %s is not allowed in a %s check "
-			    "(only in freshness checks)", key, kname);
-		if (strcmp(key, "name") == 0) {
-			if ((rc = cfg_str(ld, key, v, &c->name)) == 0 &&
-			    c->name != NULL && check_name_valid(c->name, &e) == -1)
-				rc = cfg_fail(ld, v, "%s", e.msg);
-		} else if (strcmp(key, "kind") == 0)
-			continue;
-		else if (strcmp(key, "receiver") == 0) {
-			if ((rc = cfg_str(ld, key, v, &pc->receiver)) == 0)
-				wl->recvnode[wl->wc->nchecks] = v;
-		} else if (strcmp(key, "paused") == 0)
-			rc = cfg_bool(ld, key, v, &paused);
-		else if (strcmp(key, "repeat_interval") == 0) {
-			seen_repeat = v;
-			rc = cfg_duration(ld, key, v, &pc->conf.repeat_ms);
-		} else if (strcmp(key, "period") == 0) {
-			seen_period = v;
-			rc = positive_duration(ld, key, v, &pc->conf.period_ms);
-		} else if (strcmp(key, "grace") == 0) {
-			seen_grace = v;
-			rc = cfg_duration(ld, key, v, &pc->conf.grace_ms);
-		} else if (strcmp(key, "prometheus_url") == 0) {
-			seen_url = v;
-			/* May carry credentials: never echoed. */
-			rc = cfg_url(ld, key, v, true, &pc->fresh.prometheus_url);
-		} else if (strcmp(key, "query") == 0) {
-			seen_query = v;
-			if ((rc = cfg_str(ld, key, v, &pc->fresh.query)) == 0 &&
-			    (pc->fresh.query == NULL || pc->fresh.query[0] == '\0'))
-				rc = cfg_fail(ld, v, "query cannot be empty");
-		} else if (strcmp(key, "max_age") == 0) {
-			seen_age = v;
-			rc = positive_duration(ld, key, v, &pc->fresh.max_age_ms);
-		} else if (strcmp(key, "interval") == 0) {
-			seen_interval = v;
-			rc = positive_duration(ld, key, v, &pc->fresh.interval_ms);
-		} else if (strcmp(key, "timeout") == 0) {
-			timeoutnode = v;
-			rc = positive_duration(ld, key, v, &pc->fresh.timeout_ms);
-		}
-	}
-	if (rc == -1)
-		return -1;
-	if (c->name == NULL || c->name[0] == '\0')
-		return cfg_fail(ld, n, "check has no name");
+	if (c->has_kind && c->pub.conf.kind != CHECK_FRESHNESS)
+		return cfg_fail(ld, k, "field %s is not allowed in a %s check (only "
+		    "in freshness checks)", k->value, check_kind_name(c->pub.conf.kind));
+	return 0;
+}
+
+/* parse_check reads the kind before the walk. */
+static int
+kind_read(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
+{
+	return 0;
+}
+
+static int
+name_ok(struct cfg_load *ld, const char *field, const struct ynode *v,
+    const char *s)
+{
+	struct terr	 e;
+
+	if (s != NULL && check_name_valid(s, &e) == -1)
+		return cfg_fail(ld, v, "%s", e.msg);
+	return 0;
+}
+
+static int
+query_ok(struct cfg_load *ld, const char *field, const struct ynode *v,
+    const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return cfg_fail(ld, v, "query cannot be empty");
+	return 0;
+}
+
+/* What a table cannot say, in this order: the kind, the receiver, then the
+ * keys the kind requires and how they relate. */
+static int
+check_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct wdconfig_check_int *c = w->obj;
+	struct wdconfig_check	*pc = &c->pub;
+	const struct ynode	*at;
+	const char		*kname = check_kind_name(pc->conf.kind);
+
 	pc->conf.name = c->name;
-	if (kindnode == NULL)
-		return cfg_fail(ld, n, "check \"%s\" has no kind (heartbeat, ping or "
+	pc->conf.paused = c->paused;
+	if (!c->has_kind)
+		return cfg_fail(ld, w->n, "check \"%s\" has no kind (heartbeat, ping or "
 		    "freshness)", c->name);
 	if (pc->receiver == NULL || pc->receiver[0] == '\0')
-		return cfg_fail(ld, n, "check \"%s\" has no receiver", c->name);
-	/* A null repeat_interval reads as unset, like an absent one. */
-	if (seen_repeat != NULL && ynode_is_null(seen_repeat) && seen_repeat->tag == NULL)
+		return cfg_fail(ld, w->n, "check \"%s\" has no receiver", c->name);
+	/* A null duration reads as unset, like an absent one. */
+	if (cf_given(w, "repeat_interval") == NULL)
 		pc->conf.repeat_ms = WDCONFIG_REPEAT_DEFAULT_MS;
-	pc->conf.paused = paused;
 	if (pc->conf.kind != CHECK_FRESHNESS) {
-		if (seen_period == NULL || pc->conf.period_ms == 0)
-			return cfg_fail(ld, n, "check \"%s\": period is required for "
+		if (pc->conf.period_ms == 0)
+			return cfg_fail(ld, w->n, "check \"%s\": period is required for "
 			    "%s checks", c->name, kname);
-		if (seen_grace == NULL || (ynode_is_null(seen_grace) &&
-		    seen_grace->tag == NULL))
-			return cfg_fail(ld, n, "check \"%s\": grace is required for "
+		if (cf_given(w, "grace") == NULL)
+			return cfg_fail(ld, w->n, "check \"%s\": grace is required for "
 			    "%s checks", c->name, kname);
 		return 0;
 	}
 	if (pc->fresh.prometheus_url == NULL)
-		return cfg_fail(ld, seen_url != NULL ? seen_url : n, "check \"%s\": "
-		    "prometheus_url is required for freshness checks", c->name);
+		return cfg_fail(ld, (at = cf_value(w, "prometheus_url")) ? at : w->n,
+		    "check \"%s\": prometheus_url is required for freshness checks",
+		    c->name);
 	if (pc->fresh.query == NULL)
-		return cfg_fail(ld, seen_query != NULL ? seen_query : n, "check \"%s\": "
-		    "query is required for freshness checks", c->name);
+		return cfg_fail(ld, (at = cf_value(w, "query")) ? at : w->n, "check "
+		    "\"%s\": query is required for freshness checks", c->name);
 	if (pc->fresh.max_age_ms == 0)
-		return cfg_fail(ld, seen_age != NULL ? seen_age : n, "check \"%s\": "
-		    "max_age is required for freshness checks", c->name);
-	/* Null interval or timeout: the defaults. */
-	if (seen_interval != NULL && pc->fresh.interval_ms == 0)
+		return cfg_fail(ld, (at = cf_value(w, "max_age")) ? at : w->n, "check "
+		    "\"%s\": max_age is required for freshness checks", c->name);
+	if (cf_given(w, "interval") == NULL)
 		pc->fresh.interval_ms = WDCONFIG_INTERVAL_DEFAULT_MS;
-	if (timeoutnode != NULL && pc->fresh.timeout_ms == 0)
+	if (cf_given(w, "timeout") == NULL)
 		pc->fresh.timeout_ms = WDCONFIG_TIMEOUT_DEFAULT_MS;
 	if (pc->fresh.timeout_ms >= pc->fresh.interval_ms) {
 		char	 t[64], iv[64];
 
+		if ((at = cf_value(w, "timeout")) == NULL &&
+		    (at = cf_value(w, "interval")) == NULL)
+			at = w->n;
 		duration_format(pc->fresh.timeout_ms, t, sizeof(t));
 		duration_format(pc->fresh.interval_ms, iv, sizeof(iv));
-		return cfg_fail(ld, timeoutnode != NULL ? timeoutnode :
-		    seen_interval != NULL ? seen_interval : n, "check \"%s\": "
-		    "timeout (%s) must be shorter than interval (%s)", c->name, t, iv);
+		return cfg_fail(ld, at, "check \"%s\": timeout (%s) must be shorter "
+		    "than interval (%s)", c->name, t, iv);
 	}
 	/* The prober queries every interval and an answer may take the
 	 * timeout: late only when the next answer is overdue (with period =
@@ -222,6 +156,65 @@ parse_check(struct cfg_load *ld, struct wdload *wl, const struct ynode *n,
 	pc->conf.period_ms = pc->fresh.interval_ms + pc->fresh.timeout_ms;
 	pc->conf.grace_ms = pc->fresh.interval_ms;
 	return 0;
+}
+
+#define CHECK_AT(f)	CF_AT(wdconfig_check_int, f)
+
+static const struct cf_field check_fields[] = {
+	{ "name", CF_STR, CHECK_AT(name), .check = name_ok,
+	    .missing = "check has no name" },
+	{ "kind", CF_CUSTOM, .parse = kind_read },
+	{ "receiver", CF_STR, CHECK_AT(pub.receiver) },
+	{ "repeat_interval", CF_DURATION, CHECK_AT(pub.conf.repeat_ms) },
+	{ "paused", CF_BOOL, CHECK_AT(paused) },
+	{ "period", CF_DURATION, CHECK_AT(pub.conf.period_ms), .nonzero = true,
+	    .allow = timer_only },
+	{ "grace", CF_DURATION, CHECK_AT(pub.conf.grace_ms), .allow = timer_only },
+	/* May carry credentials: never echoed. */
+	{ "prometheus_url", CF_URL, CHECK_AT(pub.fresh.prometheus_url),
+	    .secret = true, .allow = fresh_only },
+	{ "query", CF_STR, CHECK_AT(pub.fresh.query), .check = query_ok,
+	    .allow = fresh_only },
+	{ "max_age", CF_DURATION, CHECK_AT(pub.fresh.max_age_ms), .nonzero = true,
+	    .allow = fresh_only },
+	{ "interval", CF_DURATION, CHECK_AT(pub.fresh.interval_ms), .nonzero = true,
+	    .allow = fresh_only },
+	{ "timeout", CF_DURATION, CHECK_AT(pub.fresh.timeout_ms), .nonzero = true,
+	    .allow = fresh_only },
+	{ .name = NULL }
+};
+static const struct cf_type check_type = { "check", check_fields, 0,
+    check_finish };
+
+static int
+parse_check(struct cfg_load *ld, const struct ynode *n,
+    struct wdconfig_check_int *c)
+{
+	const struct ynode	*kind;
+	char			*s = NULL;
+	int			 rc = 0;
+
+	if (ynode_is_null(n))
+		return cfg_fail(ld, n, "empty entry in checks");
+	if (cfg_map(ld, n, "check") == -1)
+		return -1;
+	/* The kind decides which keys are allowed, wherever it is written. */
+	kind = ynode_map_get(n, "kind");
+	if (!ynode_is_null(kind)) {
+		if (cfg_str(ld, "kind", kind, &s) == -1)
+			return -1;
+		if (check_kind_parse(s, &c->pub.conf.kind) == -1)
+			rc = cfg_fail(ld, kind, "kind must be heartbeat, ping or "
+			    "freshness, not \"%.64s\"", s);
+		free(s);
+		if (rc == -1)
+			return -1;
+		c->has_kind = true;
+	}
+	c->pub.conf.repeat_ms = WDCONFIG_REPEAT_DEFAULT_MS;
+	c->pub.fresh.interval_ms = WDCONFIG_INTERVAL_DEFAULT_MS;
+	c->pub.fresh.timeout_ms = WDCONFIG_TIMEOUT_DEFAULT_MS;
+	return cf_parse(ld, n, &check_type, c);
 }
 
 static int
@@ -243,10 +236,11 @@ parse_checks(struct cfg_load *ld, struct wdload *wl, const struct ynode *v)
 		struct wdconfig_check_int *c = &wc->checks[i];
 
 		wl->checknode[i] = v->child[i];
-		if (parse_check(ld, wl, v->child[i], c) == -1) {
+		if (parse_check(ld, v->child[i], c) == -1) {
 			check_clear(c);
 			return -1;
 		}
+		wl->recvnode[i] = ynode_map_get(v->child[i], "receiver");
 		wc->nchecks++;
 		for (j = 0; j < i; j++)
 			if (strcmp(wc->checks[j].name, c->name) == 0)
