@@ -228,9 +228,19 @@ def run(argv):
 
 
 class Compare:
-    def __init__(self, relay, amtool):
+    def __init__(self, relay, amtool, sample=1):
         self.relay, self.amtool = relay, amtool
         self.total = self.same = 0
+        # TOCSIN_COMPAT_SAMPLE=N: bulk checks run one in N (see sampled()).
+        self.sample, self.offered = sample, 0
+
+    def sampled(self, argv):
+        """A bulk check (one of many label sets): with a sample size N, only
+        every Nth is run. The sanitizer pass uses this; the plain pass runs
+        them all."""
+        self.offered += 1
+        if (self.offered - 1) % self.sample == 0:
+            self.check(argv)
 
     def check(self, argv, messages=False):
         """Runs argv with both programs; stdout and exit status must be
@@ -293,8 +303,8 @@ def regex_phase(cmp, rng, out):
     # Values built to match: a few random regexes' literal parts.
     values += ["a", "ab", "x" * 3, "ü日", "A\nb", "", "Éé", "aaa", "-,", " \t"]
     for v in values:
-        cmp.check(["config", "routes", "test", "--config.file=" + path,
-                   "v=" + go_quote_matcher_value(v)])
+        cmp.sampled(["config", "routes", "test", "--config.file=" + path,
+                     "v=" + go_quote_matcher_value(v)])
 
 
 def main():
@@ -313,7 +323,7 @@ def main():
     extra = ["critical-1", "warning", "prod", "PROD", "Prod", "ax", "xb", "bx", "123", "a b c",
              "b", "a", "ab", "DiskFull", "MemHigh", "\U0001F600", "emoji!", "ÜNÏCØDÉ",
              "日本語", " ", "cx", "ccc", "line", "new\nline\nline", "a,b", "ctl\u0001"]
-    cmp = Compare(relay, amtool)
+    cmp = Compare(relay, amtool, max(1, int(os.environ.get("TOCSIN_COMPAT_SAMPLE", "1"))))
     for name, cfg, paths in configs:
         path = os.path.join(out, name + ".yml")
         yaml_dump(path, cfg)
@@ -331,8 +341,9 @@ def main():
                 expect = expect + ",nope"
             checks.append(["config", "routes", "test", "--verify.receivers=" + expect,
                            "--config.file=" + path] + args)
-        for argv in checks:
-            cmp.check(argv)
+        cmp.check(checks[0])
+        for argv in checks[1:]:
+            cmp.sampled(argv)
     if len(sys.argv) > 4:
         for path in sorted(glob.glob(os.path.join(sys.argv[4], "*.yml"))):
             cmp.check(["config", "routes", "--config.file=" + path])
@@ -340,7 +351,10 @@ def main():
                 cmp.check(["config", "routes", "test", "--tree", "--config.file=" + path] + args)
     syntax_phase(cmp, rng, out)
     regex_phase(cmp, rng, out)
-    print(f"routes_amtool: {cmp.total} comparisons, {cmp.same} identical")
+    sampled = ""
+    if cmp.sample > 1:
+        sampled = f" (label-set checks: one in {cmp.sample} of {cmp.offered})"
+    print(f"routes_amtool: {cmp.total} comparisons, {cmp.same} identical{sampled}")
     return 0 if cmp.total == cmp.same and cmp.total > 0 else 1
 
 
