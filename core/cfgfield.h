@@ -1,17 +1,18 @@
-/* cfgfield.h: the config loader's table engine. A mapping of the config (a
- * telegram_config, an http_config, a Slack action...) is described by a
- * table of fields: name, kind, target (offsetof), default, required message,
- * global default, validator. cf_parse walks the mapping once in file order,
- * looks each key up in the table, parses the value by its kind and reports
- * unknown keys and wrong types at the offending node; then it checks the
- * required fields, fills in the defaults and runs the type's finish function
- * for what a table cannot say (cross-field rules, *_file secrets, the order
- * in which Alertmanager reports problems).
+/* cfgfield.h: the config loader's table engine. A mapping of the config
+ * (the global section, a telegram_config, an http_config, a Slack action, a
+ * watchdog check...) is described by a table of fields: name, kind, target
+ * (offsetof), default, required message, global default, validator.
+ * cf_parse walks the mapping once in file order, looks each key up in the
+ * table, parses the value by its kind and reports unknown keys and wrong
+ * types at the offending node; then it checks the required fields, fills in
+ * the defaults and runs the type's finish function for what a table cannot
+ * say (cross-field rules, *_file secrets, the order in which Alertmanager
+ * reports problems).
  *
- * The engine has its own file so that config_receivers.c reads as tables
- * plus the few rules particular to each type. Like config_int.h it is
- * internal to the config loader; errors go through cfg_fail
- * ("FILE:LINE:COL: sentence"). */
+ * The engine has its own file so that config_receivers.c, config.c's global
+ * section and watchdog/wdconfig.c's checks read as tables plus the few
+ * rules particular to each. Like config_int.h it is internal to the config
+ * loaders; errors go through cfg_fail ("FILE:LINE:COL: sentence"). */
 #ifndef TOCSIN_CFGFIELD_H
 #define TOCSIN_CFGFIELD_H
 

@@ -1,6 +1,8 @@
 /* config_int.h: internals shared by the config loader's files (config.c,
- * config_receivers.c, config_timeintervals.c); not an interface for anyone
- * else. Every helper fails with "FILE:LINE:COL: sentence" in ld->err. */
+ * cfgfield.c, config_receivers.c, config_timeintervals.c) and by the
+ * watchdog's loader (watchdog/wdconfig.c, through cfg_extra); not an
+ * interface for anyone else. Every helper fails with "FILE:LINE:COL:
+ * sentence" in ld->err. */
 #ifndef TOCSIN_CONFIG_INT_H
 #define TOCSIN_CONFIG_INT_H
 
