@@ -1152,6 +1152,103 @@ test_store_async_enqueue_reports_after_commit_and_close_finishes_it(void **state
 	assert_head(s, "tg:1:A", acks[0].id, "A1");
 }
 
+/* An apply that refuses every transaction holding the payload "BAD", and
+ * holds its first one until all four requests are in it or wait behind it,
+ * so that BAD shares a transaction with at least one other. */
+static struct store *split_store;
+static size_t split_failed_n;	/* requests in the largest refused transaction */
+
+static int
+split_apply(void *be, struct store_job **jobs, size_t n, int64_t now,
+    struct terr *err)
+{
+	static bool	 first = true;
+	struct timespec	 pause = { 0, 1000000 };
+	int		 i;
+
+	if (first) {
+		first = false;
+		for (i = 0; i < 30000 && store_queued(split_store) + n < 4; i++)
+			nanosleep(&pause, NULL);
+	}
+	for (size_t k = 0; k < n; k++)
+		if (jobs[k]->kind == STORE_JOB_ENQUEUE &&
+		    strcmp(jobs[k]->msgs[0].payload, "BAD") == 0) {
+			if (n > split_failed_n)
+				split_failed_n = n;
+			return terr_set(err, "store: refused BAD");
+		}
+	return store_sqlite_ops.apply(be, jobs, n, now, err);
+}
+
+struct split_req {
+	int		 rc;
+	int		 calls;
+	char		 why[TERR_MAX];
+};
+
+static void
+split_cb(void *arg, int rc, const struct terr *err)
+{
+	struct split_req *r = arg;
+
+	r->rc = rc;
+	r->calls++;
+	if (rc == -1)
+		snprintf(r->why, sizeof(r->why), "%s", err->msg);
+}
+
+/* A transaction of several asynchronous requests that fails is retried
+ * one request at a time: each is told its own outcome, the one that
+ * cannot be stored fails alone and its neighbours are stored. */
+static void
+test_store_async_failed_batch_fails_only_the_bad_request(void **state)
+{
+	struct fixture		*f = *state;
+	static struct store_ops	 ops;
+	static const char *const payloads[] = { "W", "A", "BAD", "C" };
+	struct split_req	 r[4];
+	struct store_msg	 m[4];
+	struct store_ack	 acks[4];
+	struct store_entry	*e;
+	struct terr		 err;
+	int			 i;
+
+	ops = store_sqlite_ops;
+	ops.apply = split_apply;
+	split_failed_n = 0;
+	split_store = reopen(f, &ops);
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < 4; i++) {
+		m[i] = msg(i == 3 ? "tg:1:C" : "tg:1:A", NULL, payloads[i]);
+		assert_int_equal(store_enqueue_async(split_store, &m[i], 1, 0,
+		    &acks[i], split_cb, &r[i], &err), 0);
+	}
+	store_close(split_store);
+	f->s = NULL;
+	/* BAD failed a transaction it shared, which was then retried one
+	 * request at a time. */
+	assert_true(split_failed_n >= 2);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(r[i].calls, 1);
+	assert_int_equal(r[0].rc, 0);
+	assert_int_equal(r[1].rc, 0);
+	assert_int_equal(r[2].rc, -1);
+	assert_string_equal(r[2].why, "store: refused BAD");
+	assert_int_equal(r[3].rc, 0);
+
+	split_store = reopen(f, NULL);
+	assert_counts(split_store, 3, 0, 0);
+	for (i = 0; i < 4; i++) {
+		if (i == 2)
+			continue;
+		assert_int_equal(store_get(split_store, acks[i].id, &e, &err), 0);
+		assert_non_null(e);
+		assert_string_equal((char *)e->payload, payloads[i]);
+		store_entry_free(e);
+	}
+}
+
 static void
 test_store_open_refuses_a_file_as_directory(void **state)
 {
@@ -1185,6 +1282,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_concurrent_producers_and_dispatcher, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_fsync_failure_fails_batch_and_store_recovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_async_enqueue_reports_after_commit_and_close_finishes_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_async_failed_batch_fails_only_the_bad_request, setup, teardown),
 		cmocka_unit_test(test_store_open_refuses_a_file_as_directory),
 	};
 
