@@ -18,8 +18,13 @@
 
 #define OUT_MAX 8192
 
+/* A program "prog" with --x.own after --storage.path and --x.last after
+ * --log.format (see prog_init), and what its last run did. */
 struct prog {
-	const char	*own_value;	/* --x.own */
+	struct daemoncmd_spec spec;
+	struct daemoncmd_flag own[3];
+	int		 status;	/* daemoncmd_new's *status */
+	const char	*own_value;	/* --x.own and --x.last */
 	const char	*fail;		/* the check's error, NULL: none */
 	int		 checked;	/* times the check ran */
 	int64_t		 max_bytes_seen; /* op->max_bytes when it ran */
@@ -34,7 +39,6 @@ check(void *arg, struct outbox_params *op, struct terr *err)
 
 	p->checked++;
 	p->max_bytes_seen = op->max_bytes;
-	op->max_bytes = 1 << 20;
 	if (p->fail)
 		return terr_set(err, "--x.own: %s", p->fail);
 	return 0;
@@ -71,7 +75,7 @@ slurp(FILE *fp, char *out)
 /* daemoncmd_new over args (NULL-terminated, after the program's name),
  * with stdout and stderr in p->out and p->err. */
 static struct daemoncmd *
-run(const struct daemoncmd_spec *spec, struct prog *p, int *status, ...)
+run(struct prog *p, ...)
 {
 	char		*argv[16] = { (char *)"prog" };
 	struct daemoncmd *dc;
@@ -79,7 +83,7 @@ run(const struct daemoncmd_spec *spec, struct prog *p, int *status, ...)
 	va_list		 ap;
 	int		 argc = 1, saved_out, saved_err;
 
-	va_start(ap, status);
+	va_start(ap, p);
 	while ((argv[argc] = va_arg(ap, char *)) != NULL)
 		argc++;
 	va_end(ap);
@@ -91,7 +95,7 @@ run(const struct daemoncmd_spec *spec, struct prog *p, int *status, ...)
 	saved_err = dup(STDERR_FILENO);
 	dup2(fileno(out), STDOUT_FILENO);
 	dup2(fileno(err), STDERR_FILENO);
-	dc = daemoncmd_new(spec, argc, argv, status);
+	dc = daemoncmd_new(&p->spec, argc, argv, &p->status);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(saved_out, STDOUT_FILENO);
@@ -105,19 +109,19 @@ run(const struct daemoncmd_spec *spec, struct prog *p, int *status, ...)
 	return dc;
 }
 
-/* The spec of a program "prog" with --x.own after --storage.path and
- * --x.last after --log.format. */
 static void
-spec_init(struct daemoncmd_spec *s, struct daemoncmd_flag *own, struct prog *p)
+prog_init(struct prog *p)
 {
-	const struct daemoncmd_flag flags[] = {
+	const struct daemoncmd_flag own[] = {
 		{ "storage.path", { "x.own", FLAG_STRING, &p->own_value, "Own flag.", "V" } },
 		{ "log.format", { "x.last", FLAG_STRING, &p->own_value, "Last flag.", "V" } },
 		{ NULL, { NULL, 0, NULL, NULL, NULL } },
 	};
+	struct daemoncmd_spec *s = &p->spec;
 
-	memcpy(own, flags, sizeof(flags));
-	memset(s, 0, sizeof(*s));
+	memset(p, 0, sizeof(*p));
+	memcpy(p->own, own, sizeof(own));
+	p->status = -1;
 	s->name = "prog";
 	s->usage = "prog [<flags>]\n\nDoes things";
 	s->config_help = "Config file.";
@@ -126,27 +130,41 @@ spec_init(struct daemoncmd_spec *s, struct daemoncmd_flag *own, struct prog *p)
 	s->max_body = 1000;
 	s->max_body_help = "Largest body.";
 	s->storage_help = "Data here.";
-	s->own = own;
+	s->own = p->own;
 	s->check = check;
 	s->load = load;
 	s->routes = routes;
 	s->arg = p;
 }
 
+static int
+setup(void **state)
+{
+	struct prog	*p;
+
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return -1;
+	prog_init(p);
+	*state = p;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	free(*state);
+	return 0;
+}
+
 static void
 test_help_lists_own_flags_after_their_anchor(void **state)
 {
-	struct daemoncmd_flag	 own[3];
-	struct daemoncmd_spec	 s;
-	struct prog		 p = { 0 };
-	int			 status = -1;
+	struct prog	*p = *state;
 
-	(void)state;
-	spec_init(&s, own, &p);
-	assert_null(run(&s, &p, &status, "--help", NULL));
-	assert_int_equal(status, 0);
-	assert_string_equal(p.err, "");
-	assert_string_equal(p.out,
+	assert_null(run(p, "--help", NULL));
+	assert_int_equal(p->status, 0);
+	assert_string_equal(p->err, "");
+	assert_string_equal(p->out,
 	    "usage: prog [<flags>]\n\nDoes things\n\nFlags:\n"
 	    "  --config.file=FILE                   Config file.\n"
 	    "  --web.listen-address=127.0.0.1:1     Listen here.\n"
@@ -168,23 +186,18 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --x.last=V                           Last flag.\n"
 	    "  --help                               Show help.\n"
 	    "  --version                            Show application version.\n");
-	assert_int_equal(p.checked, 0);
+	assert_int_equal(p->checked, 0);
 }
 
 static void
 test_version(void **state)
 {
-	struct daemoncmd_flag	 own[3];
-	struct daemoncmd_spec	 s;
-	struct prog		 p = { 0 };
-	int			 status = -1;
+	struct prog	*p = *state;
 
-	(void)state;
-	spec_init(&s, own, &p);
-	assert_null(run(&s, &p, &status, "--version", NULL));
-	assert_int_equal(status, 0);
-	assert_string_equal(p.out, "prog, version " TOCSIN_VERSION "\n");
-	assert_string_equal(p.err, "");
+	assert_null(run(p, "--version", NULL));
+	assert_int_equal(p->status, 0);
+	assert_string_equal(p->out, "prog, version " TOCSIN_VERSION "\n");
+	assert_string_equal(p->err, "");
 }
 
 static void
@@ -213,22 +226,18 @@ test_errors_name_the_flag(void **state)
 		  "prog: error: --delivery.backoff-max: must be longer than zero\n", 1 },
 	};
 
-	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct daemoncmd_flag	 own[3];
-		struct daemoncmd_spec	 s;
-		struct prog		 p = { 0 };
-		int			 status = -1;
+	struct prog	*p = *state;
 
-		spec_init(&s, own, &p);
-		s.config_default = "<built in>";
-		p.fail = cases[i].fail;
-		assert_null(run(&s, &p, &status, cases[i].args[0], cases[i].args[1],
-		    cases[i].args[2], NULL));
-		assert_int_equal(status, 1);
-		assert_string_equal(p.out, "");
-		assert_string_equal(p.err, cases[i].want);
-		assert_int_equal(p.checked, cases[i].checked);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		prog_init(p);
+		p->spec.config_default = "<built in>";
+		p->fail = cases[i].fail;
+		assert_null(run(p, cases[i].args[0], cases[i].args[1], cases[i].args[2],
+		    NULL));
+		assert_int_equal(p->status, 1);
+		assert_string_equal(p->out, "");
+		assert_string_equal(p->err, cases[i].want);
+		assert_int_equal(p->checked, cases[i].checked);
 	}
 }
 
@@ -236,16 +245,11 @@ test_errors_name_the_flag(void **state)
 static void
 test_config_required_without_default(void **state)
 {
-	struct daemoncmd_flag	 own[3];
-	struct daemoncmd_spec	 s;
-	struct prog		 p = { 0 };
-	int			 status = -1;
+	struct prog	*p = *state;
 
-	(void)state;
-	spec_init(&s, own, &p);
-	assert_null(run(&s, &p, &status, "--storage.path=x", NULL));
-	assert_int_equal(status, 1);
-	assert_string_equal(p.err,
+	assert_null(run(p, "--storage.path=x", NULL));
+	assert_int_equal(p->status, 1);
+	assert_string_equal(p->err,
 	    "prog: error: required flag --config.file not provided, try --help\n");
 }
 
@@ -253,43 +257,33 @@ test_config_required_without_default(void **state)
 static void
 test_own_flag_after_no_flag_is_refused(void **state)
 {
-	struct daemoncmd_flag	 own[3];
-	struct daemoncmd_spec	 s;
-	struct prog		 p = { 0 };
-	int			 status = -1;
+	struct prog	*p = *state;
 
-	(void)state;
-	spec_init(&s, own, &p);
-	own[1].after = "storage.size";
-	assert_null(run(&s, &p, &status, "--help", NULL));
-	assert_int_equal(status, 1);
-	assert_string_equal(p.out, "");
-	assert_string_equal(p.err, "prog: error: cannot build the flag table\n");
+	p->own[1].after = "storage.size";
+	assert_null(run(p, "--help", NULL));
+	assert_int_equal(p->status, 1);
+	assert_string_equal(p->out, "");
+	assert_string_equal(p->err, "prog: error: cannot build the flag table\n");
 }
 
 static void
 test_start_opens_the_outbox(void **state)
 {
-	struct daemoncmd_flag	 own[3];
-	struct daemoncmd_spec	 s;
-	struct daemoncmd	*dc;
-	struct prog		 p = { 0 };
-	char			 dir[64], storage[128], db[160];
-	int			 status = -1;
+	struct prog	*p = *state;
+	struct daemoncmd *dc;
+	char		 dir[64], storage[128], db[160];
 
-	(void)state;
 	scratch_make(dir, sizeof(dir), "test_daemoncmd");
 	snprintf(storage, sizeof(storage), "--storage.path=%s/data", dir);
-	spec_init(&s, own, &p);
-	dc = run(&s, &p, &status, "--config.file=c.yml", storage, "--x.own=v", NULL);
+	dc = run(p, "--config.file=c.yml", storage, "--x.own=v", NULL);
 	assert_non_null(dc);
-	assert_string_equal(p.out, "");
+	assert_string_equal(p->out, "");
 	/* The log starts with the program's name. */
-	assert_non_null(strstr(p.err, " level=info msg=\"Starting prog\" version="
+	assert_non_null(strstr(p->err, " level=info msg=\"Starting prog\" version="
 	    TOCSIN_VERSION "\n"));
-	assert_int_equal(p.checked, 1);
-	assert_int_equal(p.max_bytes_seen, 0);
-	assert_string_equal(p.own_value, "v");
+	assert_int_equal(p->checked, 1);
+	assert_int_equal(p->max_bytes_seen, 0);
+	assert_string_equal(p->own_value, "v");
 	assert_string_equal(daemoncmd_config_file(dc), "c.yml");
 	assert_string_equal(daemoncmd_storage(dc), storage + strlen("--storage.path="));
 	assert_non_null(daemoncmd_outbox(dc));
@@ -304,12 +298,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_help_lists_own_flags_after_their_anchor),
-		cmocka_unit_test(test_version),
-		cmocka_unit_test(test_errors_name_the_flag),
-		cmocka_unit_test(test_config_required_without_default),
-		cmocka_unit_test(test_own_flag_after_no_flag_is_refused),
-		cmocka_unit_test(test_start_opens_the_outbox),
+		cmocka_unit_test_setup_teardown(test_help_lists_own_flags_after_their_anchor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors_name_the_flag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_required_without_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_own_flag_after_no_flag_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_opens_the_outbox, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
