@@ -10,19 +10,7 @@
 #include <cmocka.h>
 
 #include "check.h"
-
-/* 2026-11-23T15:00:00Z: wall times only ever appear as offsets from it. */
-#define W0	INT64_C(1795273200000)
-#define MIN	INT64_C(60000)
-#define HOUR	(60 * MIN)
-
-static struct wd_time
-at(int64_t mono, int64_t wall)
-{
-	struct wd_time	t = { mono, wall };
-
-	return t;
-}
+#include "wd_clock.h"
 
 /* Monotonic and wall clocks advancing together from (1000, W0). */
 static struct wd_time
@@ -61,6 +49,34 @@ tick(struct check *c, int64_t mono, struct check_notif *n)
 	return check_tick(c, &now, n);
 }
 
+/* Two of the prober's reasons. */
+#define UNREACHABLE	"Prometheus unreachable: connection refused"
+#define TOO_OLD		"{file=\"/x.prom\"} is 16m40s old (max_age 10m)"
+
+/* A check that got its first success at 1000. */
+static struct check *
+mk_up(const char *name, enum check_kind kind, int64_t period, int64_t grace,
+    int64_t repeat)
+{
+	struct check		*c = mk(name, kind, period, grace, repeat);
+	struct check_notif	 n;
+
+	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n), CHECK_EV_PERSIST);
+	return c;
+}
+
+/* ev (an event's return) notified: a message of that kind, saying reason
+ * (NULL: not compared). */
+static void
+assert_notified(int ev, const struct check_notif *n, enum check_notif_kind kind,
+    const char *reason)
+{
+	assert_int_equal(ev, CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	assert_int_equal(n->kind, kind);
+	if (reason != NULL)
+		assert_string_equal(n->reason, reason);
+}
+
 static void
 test_check_new_is_silent_forever(void **state)
 {
@@ -97,8 +113,7 @@ test_check_grace_edges_late_at_period_down_at_period_plus_grace(void **state)
 
 	assert_int_equal(tick(c, 70999, &n), 0);
 	assert_int_equal(check_get_state(c), CHECK_LATE);
-	assert_int_equal(tick(c, 71000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_notified(tick(c, 71000, &n), &n, CHECK_NOTIF_DOWN, NULL);
 	assert_string_equal(n.name, "nightly");
 	assert_int_equal(n.check_kind, CHECK_PING);
 	assert_int_equal(n.state, CHECK_DOWN);
@@ -118,14 +133,11 @@ test_check_grace_edges_late_at_period_down_at_period_plus_grace(void **state)
 static void
 test_check_one_ms_past_grace_goes_down_once_from_up(void **state)
 {
-	struct check		*c = mk("hb", CHECK_HEARTBEAT, MIN, 10000, 0);
+	struct check		*c = mk_up("hb", CHECK_HEARTBEAT, MIN, 10000, 0);
 	struct check_notif	 n;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	/* The daemon slept past both deadlines: one DOWN, no LATE step. */
-	assert_int_equal(tick(c, 71001, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
-	assert_string_equal(n.reason, "no heartbeat for 1m10s");
+	assert_notified(tick(c, 71001, &n), &n, CHECK_NOTIF_DOWN, "no heartbeat for 1m10s");
 	assert_int_equal(tick(c, 71002, &n), 0);
 	check_free(c);
 }
@@ -133,10 +145,9 @@ test_check_one_ms_past_grace_goes_down_once_from_up(void **state)
 static void
 test_check_freshness_reason_and_zero_grace(void **state)
 {
-	struct check		*c = mk("ssh", CHECK_FRESHNESS, MIN, 0, 0);
+	struct check		*c = mk_up("ssh", CHECK_FRESHNESS, MIN, 0, 0);
 	struct check_notif	 n;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	assert_int_equal(tick(c, 60999, &n), 0);
 	assert_int_equal(tick(c, 61000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
 	assert_string_equal(n.reason, "no fresh value for 1m");
@@ -146,14 +157,12 @@ test_check_freshness_reason_and_zero_grace(void **state)
 static void
 test_check_recovery_reports_down_duration_and_reason(void **state)
 {
-	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 0);
+	struct check		*c = mk_up("nightly", CHECK_PING, MIN, 10000, 0);
 	struct check_notif	 n;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	tick(c, 71000, &n);
-	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 71000 + HOUR, "back", NULL, &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_notified(sig(c, CHECK_SIG_SUCCESS, 71000 + HOUR, "back", NULL, &n), &n,
+	    CHECK_NOTIF_RECOVERED, NULL);
 	assert_int_equal(n.state, CHECK_UP);
 	assert_true(n.down_ms == HOUR);
 	assert_true(n.since_wall_ms == W0 + 70000 + HOUR);
@@ -178,14 +187,12 @@ test_check_recovery_reports_down_duration_and_reason(void **state)
 static void
 test_check_reminders_every_repeat_interval_while_down(void **state)
 {
-	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 30000);
+	struct check		*c = mk_up("nightly", CHECK_PING, MIN, 10000, 30000);
 	struct check_notif	 n;
 	int64_t			 d;
 	unsigned		 i;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
-	assert_int_equal(tick(c, 71000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_notified(tick(c, 71000, &n), &n, CHECK_NOTIF_DOWN, NULL);
 	assert_true(check_deadline(c) == 101000);
 	assert_int_equal(tick(c, 100999, &n), 0);
 	/* Sleeping exactly until each deadline: reminders 1..5 at down + k*30s. */
@@ -217,14 +224,11 @@ test_check_reminders_every_repeat_interval_while_down(void **state)
 static void
 test_check_fail_goes_straight_down_and_recovers(void **state)
 {
-	struct check		*c = mk("backup", CHECK_PING, HOUR, MIN, 0);
+	struct check		*c = mk_up("backup", CHECK_PING, HOUR, MIN, 0);
 	struct check_notif	 n;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
-	assert_int_equal(sig(c, CHECK_SIG_FAIL, 5000, "disk full", "exit status 3",
-	    &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
-	assert_string_equal(n.reason, "exit status 3");
+	assert_notified(sig(c, CHECK_SIG_FAIL, 5000, "disk full", "exit status 3",
+	    &n), &n, CHECK_NOTIF_DOWN, "exit status 3");
 	assert_string_equal(n.last_message, "disk full");
 	assert_true(n.since_wall_ms == W0 + 4000);
 	assert_int_equal(check_get_state(c), CHECK_DOWN);
@@ -235,9 +239,8 @@ test_check_fail_goes_straight_down_and_recovers(void **state)
 	assert_int_equal(sig(c, CHECK_SIG_FAIL, 7000, NULL, NULL, &n), 0);
 	/* Down by failure does not time out into anything else. */
 	assert_int_equal(tick(c, 10 * HOUR, &n), 0);
-	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 65000, "ok", NULL, &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_notified(sig(c, CHECK_SIG_SUCCESS, 65000, "ok", NULL, &n), &n,
+	    CHECK_NOTIF_RECOVERED, NULL);
 	assert_true(n.down_ms == 60000);
 	assert_string_equal(n.reason, "exit status 3");
 	assert_string_equal(n.last_message, "ok");
@@ -250,16 +253,12 @@ test_check_fail_from_new_and_default_reason(void **state)
 	struct check		*c = mk("ssh", CHECK_FRESHNESS, MIN, 0, 0);
 	struct check_notif	 n;
 
-	assert_int_equal(sig(c, CHECK_SIG_FAIL, 1000, NULL, NULL, &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
-	assert_string_equal(n.reason, "failure reported");
+	assert_notified(sig(c, CHECK_SIG_FAIL, 1000, NULL, NULL, &n), &n,
+	    CHECK_NOTIF_DOWN, "failure reported");
 	assert_true(n.last_success_wall_ms == 0);
 	sig(c, CHECK_SIG_SUCCESS, 2000, NULL, NULL, &n);
-	assert_int_equal(sig(c, CHECK_SIG_FAIL, 3000, NULL,
-	    "Prometheus unreachable: connection refused", &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_string_equal(n.reason, "Prometheus unreachable: connection refused");
+	assert_notified(sig(c, CHECK_SIG_FAIL, 3000, NULL, UNREACHABLE, &n), &n,
+	    CHECK_NOTIF_DOWN, UNREACHABLE);
 	check_free(c);
 }
 
@@ -273,36 +272,29 @@ test_check_failure_while_down_updates_the_reason(void **state)
 	struct check_notif	 n;
 	struct check_record	 rec;
 
-	assert_int_equal(sig(c, CHECK_SIG_FAIL, 1000, NULL,
-	    "Prometheus unreachable: connection refused", &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(sig(c, CHECK_SIG_FAIL, 2000, NULL,
-	    "{file=\"/x.prom\"} is 16m40s old (max_age 10m)", &n), CHECK_EV_PERSIST);
+	assert_notified(sig(c, CHECK_SIG_FAIL, 1000, NULL, UNREACHABLE, &n), &n,
+	    CHECK_NOTIF_DOWN, UNREACHABLE);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 2000, NULL, TOO_OLD, &n), CHECK_EV_PERSIST);
 	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
 	check_snapshot(c, &rec);
-	assert_string_equal(rec.reason, "{file=\"/x.prom\"} is 16m40s old (max_age 10m)");
+	assert_string_equal(rec.reason, TOO_OLD);
 	/* The same reason again, or none, changes nothing. */
-	assert_int_equal(sig(c, CHECK_SIG_FAIL, 3000, NULL,
-	    "{file=\"/x.prom\"} is 16m40s old (max_age 10m)", &n), 0);
+	assert_int_equal(sig(c, CHECK_SIG_FAIL, 3000, NULL, TOO_OLD, &n), 0);
 	assert_int_equal(sig(c, CHECK_SIG_FAIL, 4000, NULL, NULL, &n), 0);
-	assert_int_equal(tick(c, 31000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
-	assert_string_equal(n.reason, "{file=\"/x.prom\"} is 16m40s old (max_age 10m)");
+	assert_notified(tick(c, 31000, &n), &n, CHECK_NOTIF_REMINDER, TOO_OLD);
 	assert_true(n.since_wall_ms == W0);
-	sig(c, CHECK_SIG_SUCCESS, 40000, NULL, NULL, &n);
-	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
-	assert_string_equal(n.reason, "{file=\"/x.prom\"} is 16m40s old (max_age 10m)");
+	assert_notified(sig(c, CHECK_SIG_SUCCESS, 40000, NULL, NULL, &n), &n,
+	    CHECK_NOTIF_RECOVERED, TOO_OLD);
 	check_free(c);
 }
 
 static void
 test_check_start_records_run_time_without_resetting_lateness(void **state)
 {
-	struct check		*c = mk("backup", CHECK_PING, MIN, 10000, 0);
+	struct check		*c = mk_up("backup", CHECK_PING, MIN, 10000, 0);
 	struct check_notif	 n;
 	struct check_record	 rec;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	assert_true(check_last_duration(c) == -1);
 	assert_int_equal(sig(c, CHECK_SIG_START, 55000, NULL, NULL, &n),
 	    CHECK_EV_PERSIST);
@@ -333,18 +325,15 @@ test_check_start_records_run_time_without_resetting_lateness(void **state)
 static void
 test_check_started_run_without_success_goes_down_after_grace(void **state)
 {
-	struct check		*c = mk("backup", CHECK_PING, HOUR, 10 * MIN, 0);
+	struct check		*c = mk_up("backup", CHECK_PING, HOUR, 10 * MIN, 0);
 	struct check_notif	 n;
 	struct wd_time		 now;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	sig(c, CHECK_SIG_START, 1000 + 30 * MIN, NULL, NULL, &n);
 	assert_true(check_deadline(c) == 1000 + 40 * MIN);
 	assert_int_equal(tick(c, 1000 + 40 * MIN - 1, &n), 0);
-	assert_int_equal(tick(c, 1000 + 40 * MIN, &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
-	assert_string_equal(n.reason, "started 10m ago, no success since");
+	assert_notified(tick(c, 1000 + 40 * MIN, &n), &n,
+	    CHECK_NOTIF_DOWN, "started 10m ago, no success since");
 	assert_true(check_deadline(c) == CHECK_NEVER);
 	sig(c, CHECK_SIG_SUCCESS, 1000 + 50 * MIN, NULL, NULL, &n);
 	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
@@ -373,11 +362,10 @@ test_check_started_run_without_success_goes_down_after_grace(void **state)
 static void
 test_check_pause_stops_everything_resume_gives_full_period(void **state)
 {
-	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 30000);
+	struct check		*c = mk_up("nightly", CHECK_PING, MIN, 10000, 30000);
 	struct check_notif	 n;
 	struct wd_time		 now;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	now = t_(2000);
 	assert_int_equal(check_pause(c, &now), CHECK_EV_PERSIST);
 	assert_int_equal(check_pause(c, &now), 0);
@@ -402,9 +390,7 @@ test_check_pause_stops_everything_resume_gives_full_period(void **state)
 	assert_int_equal(tick(c, 500000, &n), 0);
 	assert_int_equal(tick(c, 569999, &n), CHECK_EV_PERSIST);
 	assert_int_equal(check_get_state(c), CHECK_LATE);
-	assert_int_equal(tick(c, 570000, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
-	assert_string_equal(n.reason, "no ping for 9m29s");
+	assert_notified(tick(c, 570000, &n), &n, CHECK_NOTIF_DOWN, "no ping for 9m29s");
 
 	/* Paused while down: no reminders; resume waits a full interval. */
 	now = t_(580000);
@@ -420,13 +406,10 @@ test_check_pause_stops_everything_resume_gives_full_period(void **state)
 	assert_int_equal(check_get_state(c), CHECK_DOWN);
 	assert_true(check_deadline(c) == 10 * HOUR + 30000);
 	assert_int_equal(tick(c, 10 * HOUR + 29999, &n), 0);
-	assert_int_equal(tick(c, 10 * HOUR + 30000, &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
+	assert_notified(tick(c, 10 * HOUR + 30000, &n), &n, CHECK_NOTIF_REMINDER, NULL);
 	assert_int_equal(n.reminder, 1);
-	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 11 * HOUR, NULL, NULL, &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_notified(sig(c, CHECK_SIG_SUCCESS, 11 * HOUR, NULL, NULL, &n), &n,
+	    CHECK_NOTIF_RECOVERED, NULL);
 	assert_true(n.down_ms == 11 * HOUR - 570000);
 	check_free(c);
 }
@@ -437,11 +420,10 @@ test_check_pause_stops_everything_resume_gives_full_period(void **state)
 static void
 test_check_success_resumes_a_paused_check(void **state)
 {
-	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 30000);
+	struct check		*c = mk_up("nightly", CHECK_PING, MIN, 10000, 30000);
 	struct check_notif	 n;
 	struct wd_time		 now;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	tick(c, 61000, &n);
 	now = t_(62000);
 	check_pause(c, &now);
@@ -458,9 +440,8 @@ test_check_success_resumes_a_paused_check(void **state)
 	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
 	now = t_(2 * HOUR);
 	check_pause(c, &now);
-	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 3 * HOUR, NULL, NULL, &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_notified(sig(c, CHECK_SIG_SUCCESS, 3 * HOUR, NULL, NULL, &n), &n,
+	    CHECK_NOTIF_RECOVERED, NULL);
 	assert_true(n.down_ms == 3 * HOUR - (HOUR + MIN + 10000));
 	assert_false(check_paused(c));
 	assert_true(check_deadline(c) == 3 * HOUR + MIN);
@@ -489,12 +470,11 @@ test_check_success_resumes_a_paused_check(void **state)
 static void
 test_check_signs_of_life_on_time_keep_the_pause(void **state)
 {
-	struct check		*c = mk("am", CHECK_HEARTBEAT, 5 * MIN, 2 * MIN, HOUR);
+	struct check		*c = mk_up("am", CHECK_HEARTBEAT, 5 * MIN, 2 * MIN, HOUR);
 	struct check_notif	 n;
 	struct check_record	 rec = { "am", CHECK_UP, 1, W0 - MIN, 0, 0, 0, "", "" };
 	struct wd_time		 now;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	now = t_(2000);
 	check_pause(c, &now);
 	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 1000 + MIN, NULL, NULL, &n),
@@ -527,11 +507,10 @@ test_check_signs_of_life_on_time_keep_the_pause(void **state)
 static void
 test_check_paused_late_check_resumes_up(void **state)
 {
-	struct check		*c = mk("nightly", CHECK_PING, MIN, 10000, 0);
+	struct check		*c = mk_up("nightly", CHECK_PING, MIN, 10000, 0);
 	struct check_notif	 n;
 	struct wd_time		 now;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	tick(c, 61000, &n);
 	assert_int_equal(check_get_state(c), CHECK_LATE);
 	now = t_(62000);
@@ -547,11 +526,10 @@ test_check_paused_late_check_resumes_up(void **state)
 static void
 test_check_wall_clock_jumps_change_no_deadline(void **state)
 {
-	struct check		*c = mk("hb", CHECK_HEARTBEAT, MIN, 10000, 30000);
+	struct check		*c = mk_up("hb", CHECK_HEARTBEAT, MIN, 10000, 30000);
 	struct check_notif	 n;
 	struct wd_time		 now;
 
-	sig(c, CHECK_SIG_SUCCESS, 1000, NULL, NULL, &n);
 	/* Wall clock a day ahead, monotonic barely moved: nothing fires. */
 	now = at(2000, W0 + 24 * HOUR);
 	assert_int_equal(check_tick(c, &now, &n), 0);
@@ -596,8 +574,7 @@ test_check_restart_up_check_gets_full_period_and_grace(void **state)
 	assert_int_equal(check_get_state(c), CHECK_LATE);
 	assert_int_equal(tick(c, 74999, &n), 0);
 	now = at(75000, W0 + 70000);
-	assert_int_equal(check_tick(c, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
+	assert_notified(check_tick(c, &now, &n), &n, CHECK_NOTIF_DOWN, NULL);
 	/* Across the restart only the wall clock knows how long ago. */
 	assert_string_equal(n.reason, "no ping for 3d1m10s");
 	assert_string_equal(n.last_message, "last night's log");
@@ -635,8 +612,7 @@ test_check_restart_down_check_stays_down_without_duplicate(void **state)
 	assert_true(check_deadline(c) == 5000 + 40 * MIN);
 	assert_int_equal(tick(c, 5000 + 40 * MIN - 1, &n), 0);
 	now = at(5000 + 40 * MIN, W0 + 40 * MIN);
-	assert_int_equal(check_tick(c, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
+	assert_notified(check_tick(c, &now, &n), &n, CHECK_NOTIF_REMINDER, NULL);
 	assert_int_equal(n.reminder, 1);
 	assert_true(n.since_wall_ms == W0 - 2 * HOUR);
 	assert_true(n.down_ms == 2 * HOUR + 40 * MIN);
@@ -647,9 +623,8 @@ test_check_restart_down_check_stays_down_without_duplicate(void **state)
 	assert_true(check_deadline(c) == 5000 + 100 * MIN);
 
 	now = at(5000 + 50 * MIN, W0 + 50 * MIN);
-	assert_int_equal(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL,
-	    &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_notified(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL,
+	    &n), &n, CHECK_NOTIF_RECOVERED, NULL);
 	assert_true(n.down_ms == 2 * HOUR + 50 * MIN);
 	check_snapshot(c, &snap);
 	assert_int_equal(snap.state, CHECK_UP);
@@ -670,8 +645,7 @@ test_check_restart_down_reminder_overdue_or_clock_behind(void **state)
 	/* Overdue while the watchdog was stopped: remind at once. */
 	check_restore(c, &rec, &now);
 	assert_true(check_deadline(c) == 5000);
-	assert_int_equal(check_tick(c, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
+	assert_notified(check_tick(c, &now, &n), &n, CHECK_NOTIF_REMINDER, NULL);
 	/* The last notification is "in the future" (clock went back): at
 	 * most one interval of silence. */
 	rec.last_notified_wall_ms = W0 + 5 * HOUR;
@@ -844,9 +818,7 @@ test_check_adopt_keeps_state_and_applies_new_durations(void **state)
 	assert_int_equal(check_get_state(c), CHECK_UP);
 	assert_int_equal(check_late_at(c), 1000 + 30 * MIN);
 	assert_int_equal(check_deadline(c), 1000 + 30 * MIN);
-	assert_int_equal(tick(c, 1000 + 35 * MIN, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_DOWN);
-	assert_string_equal(n.reason, "no ping for 35m");
+	assert_notified(tick(c, 1000 + 35 * MIN, &n), &n, CHECK_NOTIF_DOWN, "no ping for 35m");
 	assert_string_equal(n.last_message, "ran");
 	assert_int_equal(check_late_at(c), CHECK_NEVER);
 	/* Down, reminder due at +2h from the DOWN; a reload to a 1h repeat
@@ -869,9 +841,8 @@ test_check_adopt_keeps_state_and_applies_new_durations(void **state)
 	c = mk("job", CHECK_PING, 30 * MIN, 5 * MIN, HOUR);
 	check_adopt(c, old, &now);
 	assert_int_equal(check_deadline(c), 1000 + 40 * MIN + HOUR);
-	assert_int_equal(sig(c, CHECK_SIG_SUCCESS, 1000 + 50 * MIN, NULL, NULL, &n),
-	    CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
-	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
+	assert_notified(sig(c, CHECK_SIG_SUCCESS, 1000 + 50 * MIN, NULL, NULL, &n), &n,
+	    CHECK_NOTIF_RECOVERED, NULL);
 	assert_int_equal(n.down_ms, 15 * MIN);
 	assert_string_equal(n.reason, "no ping for 35m");
 	check_free(old);

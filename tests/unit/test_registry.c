@@ -12,18 +12,7 @@
 
 #include "checkstate.h"
 #include "registry.h"
-
-#define W0	INT64_C(1795273200000)
-#define MIN	INT64_C(60000)
-#define HOUR	(60 * MIN)
-
-static struct wd_time
-at(int64_t mono, int64_t wall)
-{
-	struct wd_time	t = { mono, wall };
-
-	return t;
-}
+#include "wd_clock.h"
 
 static void
 test_registry_rejects_duplicate_and_invalid_names(void **state)
