@@ -13,9 +13,6 @@
 #include "policy.h"
 #include "webconfig.h"
 
-/* The common flags; a program's own come on top. */
-#define COMMON_FLAGS 19
-
 struct daemoncmd {
 	const struct daemoncmd_spec *spec;
 	struct flag	*flags;		/* the common flags and the program's */
@@ -44,7 +41,7 @@ static int
 build_flags(struct daemoncmd *dc)
 {
 	const struct daemoncmd_spec *s = dc->spec;
-	const struct flag common[COMMON_FLAGS] = {
+	const struct flag common[] = {
 		{ "config.file", FLAG_STRING, &dc->config_file, s->config_help, "FILE" },
 		{ "web.listen-address", FLAG_STRING, &dc->listen, s->listen_help, s->listen },
 		{ "web.config.file", FLAG_STRING, &dc->web_file,
@@ -83,21 +80,22 @@ build_flags(struct daemoncmd *dc)
 		{ "version", FLAG_BOOL, &dc->version, "Show application version.", NULL },
 		{ "help-man", FLAG_BOOL, &dc->help_man, NULL, NULL },
 	};
+	const size_t	 ncommon = sizeof(common) / sizeof(common[0]);
 	const struct daemoncmd_flag *o;
 	size_t		 i, n = 0, nown = 0;
 
 	for (o = s->own; o && o->flag.name; o++)
 		nown++;
-	if ((dc->flags = calloc(COMMON_FLAGS + nown + 1, sizeof(*dc->flags))) == NULL)
+	if ((dc->flags = calloc(ncommon + nown + 1, sizeof(*dc->flags))) == NULL)
 		return -1;
-	for (i = 0; i < COMMON_FLAGS; i++) {
+	for (i = 0; i < ncommon; i++) {
 		dc->flags[n++] = common[i];
 		for (o = s->own; o && o->flag.name; o++)
-			if (strcmp(o->after, common[i].name) == 0)
+			if (o->after && strcmp(o->after, common[i].name) == 0)
 				dc->flags[n++] = o->flag;
 	}
 	/* An own flag placed after no common flag would be silently lost. */
-	return n == COMMON_FLAGS + nown ? 0 : -1;
+	return n == ncommon + nown ? 0 : -1;
 }
 
 /* --help, or with man its section of --help-man's page. */
