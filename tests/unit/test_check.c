@@ -849,6 +849,29 @@ test_check_adopt_keeps_state_and_applies_new_durations(void **state)
 	check_free(c);
 }
 
+/* A late check reloaded with a longer period is not late any more: its
+ * state says what its deadline says. */
+static void
+test_check_adopt_with_a_longer_period_makes_a_late_check_up(void **state)
+{
+	struct check		*old = mk_up("job", CHECK_PING, MIN, HOUR, 0);
+	struct check		*c;
+	struct check_notif	 n;
+	struct wd_time		 now;
+
+	assert_int_equal(tick(old, 1000 + 2 * MIN, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(old), CHECK_LATE);
+	c = mk("job", CHECK_PING, 10 * MIN, HOUR, 0);
+	now = t_(1000 + 3 * MIN);
+	check_adopt(c, old, &now);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_deadline(c) == 1000 + 10 * MIN);
+	assert_int_equal(tick(c, 1000 + 10 * MIN, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	check_free(old);
+	check_free(c);
+}
+
 int
 main(void)
 {
@@ -877,6 +900,7 @@ main(void)
 		cmocka_unit_test(test_check_names_of_enums),
 		cmocka_unit_test(test_check_snapshot_follows_every_transition),
 		cmocka_unit_test(test_check_adopt_keeps_state_and_applies_new_durations),
+		cmocka_unit_test(test_check_adopt_with_a_longer_period_makes_a_late_check_up),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
