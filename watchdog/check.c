@@ -226,6 +226,12 @@ check_adopt(struct check *c, const struct check *from, const struct wd_time *now
 	c->conf = conf;
 	c->message = message;
 	memcpy(c->message, from->message, CHECK_MSG_MAX + 1);
+	/* Late under the old period, not under the new one: up again, or
+	 * the API and metrics say late with a late_at still to come. (With
+	 * the same period this is a plain copy, whatever now is.) */
+	if (c->state == CHECK_LATE && conf.period_ms != from->conf.period_ms &&
+	    now->mono_ms < c->anchor_mono + conf.period_ms)
+		c->state = CHECK_UP;
 	if (c->state != CHECK_DOWN || conf.repeat_ms == from->conf.repeat_ms)
 		return;
 	if (conf.repeat_ms == 0) {

@@ -123,9 +123,11 @@ void	check_snapshot(const struct check *c, struct check_record *rec);
  * state of from, the same check in the running config: state, times, the
  * pending run, reminders, paused, last message and reason, so a reload
  * neither resets nor fires a check. The new durations apply from now on:
- * the period still counts from the last success, and a changed
- * repeat_interval from the last reminder sent (now if reminders were off).
- * The caller adopts only between checks of the same kind. */
+ * the period still counts from the last success (a late check that a
+ * longer period makes on time is up again), and a changed repeat_interval
+ * from the last reminder sent (now if reminders were off). Between checks
+ * of the same durations it is a plain copy. The caller adopts only between
+ * checks of the same kind. */
 void	check_adopt(struct check *c, const struct check *from,
 	    const struct wd_time *now);
 

@@ -868,6 +868,13 @@ test_check_adopt_with_a_longer_period_makes_a_late_check_up(void **state)
 	assert_true(check_deadline(c) == 1000 + 10 * MIN);
 	assert_int_equal(tick(c, 1000 + 10 * MIN, &n), CHECK_EV_PERSIST);
 	assert_int_equal(check_get_state(c), CHECK_LATE);
+	check_free(c);
+	/* The same period: a plain copy, whatever the time (wdstate keeps
+	 * one to go back to when the queue refuses a notification). */
+	c = mk("job", CHECK_PING, MIN, HOUR, 0);
+	now = at(0, 0);
+	check_adopt(c, old, &now);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
 	check_free(old);
 	check_free(c);
 }
