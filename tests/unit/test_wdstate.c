@@ -1,8 +1,9 @@
 /* test_wdstate.c: the watchdog's live checks over a real queue and state
  * database: answers by check and kind, a failure queued and persisted, a
  * notification the queue refuses taking the check back so nothing is lost,
- * a reload that keeps kept checks' states and forgets removed ones, and a
- * freshness answer to a question a reload changed, dropped. */
+ * a reload that keeps kept checks' states and forgets removed ones, a
+ * freshness answer to a question a reload changed, dropped, and a pause
+ * that could not be stored stored by its retry. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "checkstate.h"
 #include "metrics.h"
@@ -292,6 +294,60 @@ test_wdstate_reload_keeps_kept_checks_and_forgets_removed(void **state)
 	assert_string_equal(state_of(e, "other"), "absent");
 }
 
+/* Runs sql on the state database through a connection of its own. */
+static void
+db_exec(struct env *e, const char *sql)
+{
+	sqlite3	*db;
+	char	 path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", e->dir, CHECKSTATE_FILE);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* The stored paused flag of name, -1 when there is no record. */
+static int
+stored_paused(struct env *e, const char *name)
+{
+	struct check_record	*recs;
+	struct terr		 err;
+	size_t			 n, i;
+	int			 paused = -1;
+
+	assert_int_equal(checkstate_load(e->cs, &recs, &n, &err), 0);
+	for (i = 0; i < n; i++)
+		if (strcmp(recs[i].name, name) == 0)
+			paused = recs[i].paused;
+	checkstate_records_free(recs, n);
+	return paused;
+}
+
+/* A pause answered 503 (not stored) and retried: the retry stores it, so a
+ * 200 always means the pause survives a restart. */
+static void
+test_wdstate_pause_not_stored_is_stored_by_the_retry(void **state)
+{
+	struct env	*e = *state;
+	struct terr	 err;
+
+	db_exec(e, "ALTER TABLE checks RENAME TO hidden");
+	assert_int_equal(wdstate_pause(e->ws, "job", true, &err), WDSTATE_FAILED);
+	assert_non_null(strstr(err.msg, "no such table"));
+	db_exec(e, "ALTER TABLE hidden RENAME TO checks");
+	assert_int_equal(stored_paused(e, "job"), -1);
+	assert_int_equal(wdstate_pause(e->ws, "job", true, &err), WDSTATE_OK);
+	assert_int_equal(stored_paused(e, "job"), 1);
+	/* The same for a resume. */
+	db_exec(e, "ALTER TABLE checks RENAME TO hidden");
+	assert_int_equal(wdstate_pause(e->ws, "job", false, &err), WDSTATE_FAILED);
+	db_exec(e, "ALTER TABLE hidden RENAME TO checks");
+	assert_int_equal(stored_paused(e, "job"), 1);
+	assert_int_equal(wdstate_pause(e->ws, "job", false, &err), WDSTATE_OK);
+	assert_int_equal(stored_paused(e, "job"), 0);
+}
+
 /* A reload while a freshness query runs: its answer was to the old
  * question (another max_age, query or Prometheus) and is dropped; the next
  * query's counts. */
@@ -357,6 +413,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wdstate_reload_keeps_kept_checks_and_forgets_removed,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_answer_to_a_query_changed_by_a_reload_is_dropped,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_pause_not_stored_is_stored_by_the_retry,
 		    setup, teardown),
 	};
 
