@@ -365,11 +365,13 @@ wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err
 	}
 	wd_time_now(&now);
 	ev = pause ? check_pause(c, &now) : check_resume(c, &now);
-	if (ev != 0) {
+	if (ev != 0)
 		log_info(pause ? "Check paused" : "Check resumed", "check", name);
-		if (persist(ws, c, err) == -1)
-			res = WDSTATE_FAILED;
-	}
+	/* Stored even when nothing changed: the retry of a pause whose
+	 * store failed (503) finds the check paused already, and its 200
+	 * must mean the pause survives a restart. */
+	if (persist(ws, c, err) == -1)
+		res = WDSTATE_FAILED;
  out:
 	pthread_mutex_unlock(&ws->mu);
 	if (res != WDSTATE_UNKNOWN)
