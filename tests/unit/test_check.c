@@ -704,6 +704,35 @@ test_check_body_kept_up_to_10kb_at_utf8_boundary(void **state)
 	check_free(c);
 }
 
+/* A job's output is not always UTF-8 (a Latin-1 file name, binary junk):
+ * each invalid byte becomes U+FFFD, as Healthchecks shows a body, so the
+ * API's JSON, the templates and Telegram get text they can carry. */
+static void
+test_check_body_invalid_utf8_becomes_replacement_characters(void **state)
+{
+	struct check		*c = mk("job", CHECK_PING, MIN, 0, 0);
+	struct check_notif	 n;
+	struct wd_time		 now = t_(1000);
+	char			*body;
+
+	check_signal(c, CHECK_SIG_FAIL, &now, "caf\xe9 \xff\xfe ok \xc3\xa9", 13,
+	    "exit status 1", &n);
+	assert_string_equal(n.last_message, "caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd ok \xc3\xa9");
+	/* A sequence cut short is invalid bytes too. */
+	assert_notified(check_signal(c, CHECK_SIG_SUCCESS, &now, "x\xe2\x82", 3, NULL, &n),
+	    &n, CHECK_NOTIF_RECOVERED, NULL);
+	assert_string_equal(n.last_message, "x\xef\xbf\xbd\xef\xbf\xbd");
+	/* The limit counts what is kept: a replacement that does not fit is
+	 * cut like any other character. */
+	assert_non_null(body = malloc(CHECK_MSG_MAX));
+	memset(body, 'a', CHECK_MSG_MAX);
+	body[CHECK_MSG_MAX - 1] = (char)0xff;
+	check_signal(c, CHECK_SIG_FAIL, &now, body, CHECK_MSG_MAX, "exit status 1", &n);
+	assert_int_equal(strlen(n.last_message), CHECK_MSG_MAX - 1);
+	free(body);
+	check_free(c);
+}
+
 static void
 test_check_config_validation_errors(void **state)
 {
@@ -903,6 +932,7 @@ main(void)
 		cmocka_unit_test(test_check_restart_down_check_stays_down_without_duplicate),
 		cmocka_unit_test(test_check_restart_down_reminder_overdue_or_clock_behind),
 		cmocka_unit_test(test_check_body_kept_up_to_10kb_at_utf8_boundary),
+		cmocka_unit_test(test_check_body_invalid_utf8_becomes_replacement_characters),
 		cmocka_unit_test(test_check_config_validation_errors),
 		cmocka_unit_test(test_check_names_of_enums),
 		cmocka_unit_test(test_check_snapshot_follows_every_transition),

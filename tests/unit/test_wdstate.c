@@ -348,6 +348,22 @@ test_wdstate_pause_not_stored_is_stored_by_the_retry(void **state)
 	assert_int_equal(stored_paused(e, "job"), 0);
 }
 
+/* A body that is not UTF-8 still leaves GET /api/v1/checks valid JSON. */
+static void
+test_wdstate_body_not_utf8_keeps_the_api_answering(void **state)
+{
+	struct env	*e = *state;
+	enum check_kind	 k;
+	struct terr	 err;
+	char		*json;
+
+	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS,
+	    "caf\xe9", 4, NULL, &k, &err), WDSTATE_OK);
+	assert_non_null(json = wdstate_checks_json(e->ws));
+	assert_non_null(strstr(json, "\"last_message\":\"caf\\ufffd\""));
+	free(json);
+}
+
 /* A reload while a freshness query runs: its answer was to the old
  * question (another max_age, query or Prometheus) and is dropped; the next
  * query's counts. */
@@ -415,6 +431,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wdstate_answer_to_a_query_changed_by_a_reload_is_dropped,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_pause_not_stored_is_stored_by_the_retry,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_body_not_utf8_keeps_the_api_answering,
 		    setup, teardown),
 	};
 
