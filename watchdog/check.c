@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "duration.h"
+#include "utf8.h"
 
 struct check {
 	char			*name;
@@ -118,22 +119,37 @@ check_free(struct check *c)
 	free(c);
 }
 
-/* Copies at most max bytes of s (stopping at a NUL) into dst, cutting before
- * a UTF-8 continuation byte so a truncated text stays valid UTF-8 if it was. */
+/* Copies s (stopping at a NUL) into dst as valid UTF-8, at most max bytes
+ * and never part of a character: a job's output is not always UTF-8 (a
+ * Latin-1 file name, binary junk), and the API's JSON, the templates and
+ * Telegram need text they can carry. Each invalid byte becomes U+FFFD, as
+ * Healthchecks shows a body. */
 static void
 copy_text(char *dst, size_t max, const char *s, size_t len)
 {
-	const char	*nul;
+	static const char	 repl[] = "\xEF\xBF\xBD";
+	const unsigned char	*p = (const unsigned char *)s;
+	const char		*nul;
+	size_t			 i, n, out = 0;
+	uint32_t		 rune;
 
 	if ((nul = memchr(s, '\0', len)) != NULL)
 		len = (size_t)(nul - s);
-	if (len > max) {
-		len = max;
-		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_decode(p + i, len - i, &rune)) == 0) {
+			if (out + sizeof(repl) - 1 > max)
+				break;
+			memcpy(dst + out, repl, sizeof(repl) - 1);
+			out += sizeof(repl) - 1;
+			n = 1;
+			continue;
+		}
+		if (out + n > max)
+			break;
+		memcpy(dst + out, s + i, n);
+		out += n;
 	}
-	memcpy(dst, s, len);
-	dst[len] = '\0';
+	dst[out] = '\0';
 }
 
 static void

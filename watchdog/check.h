@@ -133,7 +133,7 @@ void	check_adopt(struct check *c, const struct check *from,
 
 /* A signal arrived. body (may be NULL: keep the last message) is kept up to
  * CHECK_MSG_MAX bytes, cut before the first NUL and at a UTF-8 character
- * boundary. reason (may be NULL) says why a FAIL failed.
+ * boundary, each byte that is not UTF-8 replaced by U+FFFD. reason (may be NULL) says why a FAIL failed.
  * reason is kept up to CHECK_REASON_MAX bytes; a FAIL while down sends no
  * second DOWN but makes reason the check's (reminders and the recovery say
  * the latest cause).

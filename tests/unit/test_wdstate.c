@@ -360,7 +360,7 @@ test_wdstate_body_not_utf8_keeps_the_api_answering(void **state)
 	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS,
 	    "caf\xe9", 4, NULL, &k, &err), WDSTATE_OK);
 	assert_non_null(json = wdstate_checks_json(e->ws));
-	assert_non_null(strstr(json, "\"last_message\":\"caf\\ufffd\""));
+	assert_non_null(strstr(json, "\"last_message\":\"caf\\uFFFD\""));
 	free(json);
 }
 
