@@ -21,7 +21,7 @@ receivers:
 checks:
   - {name: steady, kind: ping, period: 3s, grace: 2s, receiver: phone, repeat_interval: 0s}
   - {name: broken, kind: ping, period: 1h, grace: 1h, receiver: phone, repeat_interval: 0s}
-  - {name: held, kind: ping, period: 1s, grace: 1s, receiver: phone}
+  - {name: held, kind: ping, period: 3s, grace: 2s, receiver: phone}
 EOF
 watchdog_start "$TMP/wd.yml"
 
@@ -48,6 +48,8 @@ now_ms() {
 }
 
 http "$WD_URL/ping/steady"
+# held is paused within its period + grace (5s, as steady's: were the pause
+# lost on restart, held would go down with steady and be one message too many).
 http "$WD_URL/ping/held"
 http -X POST "$WD_URL/api/v1/checks/held/pause"
 expect_eq "pause" "200 OK" "$HTTP_CODE $HTTP_BODY"
