@@ -87,7 +87,7 @@ expect_eq "dead counted" 1 \
 expect_eq "dead logged" 1 \
     "$(grep -c 'msg="message dead" id=1 receiver=pager integration=telegram/0 dest=telegram:123456:4711 reason="telegram: 400 Bad Request: chat not found"' "$RELAY_ERR" || true)"
 expect_eq "report at the dead-letter receiver" \
-'{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] TocsinDeliveryFailed","title_link":"/#/alerts?receiver=ops","text":"🔴 *TocsinDeliveryFailed*: Could not deliver a notification to pager (telegram/0): telegram: 400 Bad Request: chat not found\n","fallback":"[FIRING:1] TocsinDeliveryFailed | /#/alerts?receiver=ops","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' \
+'{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] TocsinDeliveryFailed","text":"🔴 *TocsinDeliveryFailed*: Could not deliver a notification to pager (telegram/0): telegram: 400 Bad Request: chat not found\n","fallback":"[FIRING:1] TocsinDeliveryFailed","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' \
     "$(bodies "$SL")"
 wait_metric 'tocsin_deliveries_total{integration="slack/0",receiver="ops",result="delivered"}' 1
 # (The report's full data is pinned in tests/unit/test_deadletter.c.)

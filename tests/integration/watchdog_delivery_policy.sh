@@ -87,7 +87,7 @@ expect_eq "report logged" 1 \
 # (tocsin.tmpl's words, as the relay's report has them: watchdog.tmpl's
 # defaults are for its own TocsinCheckDown notifications.)
 expect_eq "report at the dead-letter receiver" \
-'{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] TocsinDeliveryFailed","title_link":"/#/alerts?receiver=ops","text":"🔴 *TocsinDeliveryFailed*: Could not deliver a notification to phone (telegram/0): telegram: 400 Bad Request: chat not found\n","fallback":"[FIRING:1] TocsinDeliveryFailed | /#/alerts?receiver=ops","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' \
+'{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] TocsinDeliveryFailed","text":"🔴 *TocsinDeliveryFailed*: Could not deliver a notification to phone (telegram/0): telegram: 400 Bad Request: chat not found\n","fallback":"[FIRING:1] TocsinDeliveryFailed","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' \
     "$(requests "$SL" | jq -r '.[0].body')"
 watchdog_stop
 finish

@@ -243,9 +243,8 @@ test_enqueue_renders_for_the_receiver(void **state)
 	assert_string_equal(got->payload,
 	    "{\"channel\":\"#ops\",\"username\":\"Alertmanager\",\"attachments\":[{"
 	    "\"title\":\"[FIRING:1] TocsinDeliveryFailed\","
-	    "\"title_link\":\"/#/alerts?receiver=ops\","
 	    "\"text\":\"🔴 *TocsinDeliveryFailed*: Could not deliver a notification to pager (webhook/0): webhook: 410 Gone\\n\","
-	    "\"fallback\":\"[FIRING:1] TocsinDeliveryFailed | /#/alerts?receiver=ops\","
+	    "\"fallback\":\"[FIRING:1] TocsinDeliveryFailed\","
 	    "\"callback_id\":\"\",\"footer\":\"\",\"color\":\"danger\","
 	    "\"mrkdwn_in\":[\"fallback\",\"pretext\",\"text\"]}]}\n");
 	store_entry_free(got);
