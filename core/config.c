@@ -863,11 +863,6 @@ static const struct cf_type global_type = { "global", global_fields, 0,
 
 /* ---- route ---- */
 
-struct route_refs {
-	const struct ynode	*node;		/* the receiver value, for positions */
-	const char		*receiver;
-};
-
 /* Checks for the receiver and time interval references, collected while
  * building, once every receiver and interval is known. */
 struct refs {
