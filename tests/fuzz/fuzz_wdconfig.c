@@ -1,0 +1,62 @@
+/* fuzz_wdconfig.c: libFuzzer target for tocsin-watchdog's config loader.
+ * Whatever the input, loading must not crash, leak or hang; a failure is
+ * one line starting with the file name, and every loaded check keeps the
+ * rules the loader promises (a receiver that exists, the durations each
+ * kind needs, a freshness check's timeout shorter than its interval). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "watchdog/registry.h"
+#include "watchdog/wdconfig.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz_wdconfig: %s\n", what);
+		abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct wdconfig_check *c;
+	struct wdconfig	*wc;
+	struct terr	 err;
+	size_t		 i;
+
+	err.msg[0] = '\0';
+	/* Relative *_file paths resolve into a directory that does not exist, so
+	 * the fuzzer exercises the loader, not the file system. */
+	wc = wdconfig_load_buffer("fuzz.yml", "/nonexistent-fuzz-dir",
+	    (const char *)data, size, &err);
+	if (wc == NULL) {
+		check(strncmp(err.msg, "fuzz.yml", 8) == 0, "error without file name");
+		check(strchr(err.msg, '\n') == NULL, "multi-line error");
+		return 0;
+	}
+	check(wdconfig_check_count(wc) > 0, "loaded config without checks");
+	check(registry_count(wdconfig_registry(wc)) == wdconfig_check_count(wc),
+	    "registry and checks differ");
+	for (i = 0; i < wdconfig_check_count(wc); i++) {
+		c = wdconfig_check_at(wc, i);
+		check(wdconfig_check(wc, c->conf.name) == c, "check not found by name");
+		check(wdconfig_receiver(wc, c->receiver) != NULL, "undefined receiver");
+		check(c->conf.period_ms > 0 && c->conf.grace_ms >= 0 &&
+		    c->conf.repeat_ms >= 0, "bad period, grace or repeat_interval");
+		if (c->conf.kind != CHECK_FRESHNESS)
+			continue;
+		check(c->fresh.prometheus_url != NULL && c->fresh.query != NULL &&
+		    c->fresh.query[0] != '\0', "freshness check without its question");
+		check(c->fresh.max_age_ms > 0 && c->fresh.timeout_ms > 0 &&
+		    c->fresh.timeout_ms < c->fresh.interval_ms,
+		    "bad max_age, interval or timeout");
+	}
+	wdconfig_free(wc);
+	return 0;
+}
