@@ -4,7 +4,8 @@
 # traffic that makes nearly every metric count (deliveries, a dead message, a
 # rate-limit wait, a duplicate, a template fallback, file writes that work and
 # one that fails, a bad request), every family /metrics shows is in the
-# table with the same type and the same label names.
+# table with the same type and the same label names. The section's scrape
+# config and rules pass promtool and name only metrics of the table.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 SRC=$TOCSIN_SOURCE_DIR
@@ -90,4 +91,17 @@ expect_eq "families /metrics shows after traffic (name type labels, as in the RE
     "$(grep -v -E "^($NOT_REACHED) " "$TMP/readme.txt" | sort)" \
     "$(sort "$TMP/exposed.txt")"
 relay_stop
+
+# The README's Prometheus snippets: promtool accepts them, and the rules use
+# only metrics of the table.
+readme_block "Metrics" "scrape_configs:" >"$TMP/prometheus.yml"
+readme_block "Metrics" "alert: TocsinDeliveryDead" >"$TMP/rules.yml"
+out=$(promtool check config "$TMP/prometheus.yml" 2>&1) ||
+    expect_eq "promtool check config of the README's scrape config" "" "$out"
+out=$(promtool check rules "$TMP/rules.yml" 2>&1) ||
+    expect_eq "promtool check rules of the README's rules" "" "$out"
+expect_eq "metrics the README's rules use that its table lacks" "" \
+    "$(grep -oE 'tocsin_[a-z_]+' "$TMP/rules.yml" | sort -u | while read -r m; do
+	grep -q "^$m " "$TMP/readme.txt" || echo "$m"
+    done)"
 finish
