@@ -43,18 +43,17 @@ parts_truncate(struct sender_parts *parts, size_t keep)
 
 /* Renders one integration and appends its parts and their names. */
 static int
-render_one(const struct receiver *r, const char *kind, size_t idx,
+render_one(const struct receiver *r, const struct sender_ops *ops, size_t idx,
     const void *cfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct deliver_batch *b,
     size_t *failed, struct terr *err)
 {
-	const struct sender_ops	*ops = sender_ops_by_name(kind);
 	struct sender_parts	*parts = &b->parts;
 	char			 integ[32], key[DEDUP_KEY_LEN + 1];
 	size_t			 before = parts->n;
 	struct pending		*np;
 
-	snprintf(integ, sizeof(integ), "%s/%zu", kind, idx);
+	snprintf(integ, sizeof(integ), "%s/%zu", ops->name, idx);
 	if (ops->render(cfg, n, ctx, parts, err) == -1) {
 		parts_truncate(parts, before);
 		log_error("Notification not rendered", "receiver", r->name,
@@ -111,28 +110,18 @@ deliver_batch_add(struct deliver_batch *b, const struct receiver *r,
     const struct notification *n, const struct sender_render_ctx *ctx,
     struct terr *err)
 {
+	const struct sender_ops *ops;
 	struct group	*ng;
-	size_t		 before = b->parts.n, failed = 0, i;
+	size_t		 before = b->parts.n, failed = 0, i, k;
 
 	if ((ng = reallocarray(b->groups, b->ngroups + 1, sizeof(*ng))) == NULL)
 		return terr_set(err, "out of memory");
 	b->groups = ng;
-	for (i = 0; i < r->ntelegram; i++)
-		if (render_one(r, "telegram", i, &r->telegram[i], n, ctx, b,
-		    &failed, err) == -1)
-			goto fail;
-	for (i = 0; i < r->nslack; i++)
-		if (render_one(r, "slack", i, &r->slack[i], n, ctx, b,
-		    &failed, err) == -1)
-			goto fail;
-	for (i = 0; i < r->nemail; i++)
-		if (render_one(r, "email", i, &r->email[i], n, ctx, b,
-		    &failed, err) == -1)
-			goto fail;
-	for (i = 0; i < r->nwebhook; i++)
-		if (render_one(r, "webhook", i, &r->webhook[i], n, ctx, b,
-		    &failed, err) == -1)
-			goto fail;
+	for (k = 0; (ops = sender_kind_at(k)) != NULL; k++)
+		for (i = 0; i < sender_kind_count(r, k); i++)
+			if (render_one(r, ops, i, sender_kind_config(r, k, i), n, ctx,
+			    b, &failed, err) == -1)
+				goto fail;
 	ng[b->ngroups].receiver = r->name;
 	ng[b->ngroups].render_failed = failed;
 	b->ngroups++;

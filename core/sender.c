@@ -1,6 +1,7 @@
 /* sender.c: the sender registry (integration name -> ops and config), the
  * helpers every sender shares, and the persistent memo (see sender.h). */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -71,20 +72,64 @@ sender_limits_default(struct sender_limits *l)
 	l->webhook_url = (struct rl_rate){ 1.0, 1 };
 }
 
+/*
+ * Every kind of integration a sender delivers, in the order a receiver's
+ * integrations are rendered, with where struct receiver keeps its configs.
+ * The one list of kinds: rendering, lookup by name and send-test walk it.
+ */
+static const struct {
+	const struct sender_ops	*ops;
+	size_t			 count;	/* offsetof the size_t count */
+	size_t			 array;	/* offsetof the array pointer */
+	size_t			 size;	/* one config */
+} kinds[] = {
+#define KIND(ops, f)	{ &ops, offsetof(struct receiver, n##f), \
+	offsetof(struct receiver, f), sizeof(*((struct receiver *)0)->f) }
+	KIND(sender_telegram_ops, telegram),
+	KIND(sender_slack_ops, slack),
+	KIND(sender_email_ops, email),
+	KIND(sender_webhook_ops, webhook),
+#undef KIND
+};
+
+const struct sender_ops *
+sender_kind_at(size_t k)
+{
+	return k < sizeof(kinds) / sizeof(kinds[0]) ? kinds[k].ops : NULL;
+}
+
+size_t
+sender_kind_count(const struct receiver *r, size_t k)
+{
+	return *(const size_t *)(const void *)((const char *)r + kinds[k].count);
+}
+
+const void *
+sender_kind_config(const struct receiver *r, size_t k, size_t idx)
+{
+	const char *arr;
+
+	if (idx >= sender_kind_count(r, k))
+		return NULL;
+	memcpy(&arr, (const char *)r + kinds[k].array, sizeof(arr));
+	return arr + idx * kinds[k].size;
+}
+
+static int
+kind_index(const char *name, size_t *k)
+{
+	for (*k = 0; *k < sizeof(kinds) / sizeof(kinds[0]); (*k)++)
+		if (strcmp(kinds[*k].ops->name, name) == 0)
+			return 0;
+	return -1;
+}
+
 const struct sender_ops *
 sender_ops_by_name(const char *kind)
 {
-	static const struct sender_ops *all[] = {
-		&sender_telegram_ops,
-		&sender_slack_ops,
-		&sender_webhook_ops,
-		&sender_email_ops,
-	};
+	size_t	 k;
 
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (strcmp(all[i]->name, kind) == 0)
-			return all[i];
-	return NULL;
+	return kind_index(kind, &k) == 0 ? kinds[k].ops : NULL;
 }
 
 int
@@ -94,7 +139,7 @@ sender_lookup(const struct receiver *r, const char *integration,
 	const char	*slash;
 	char		 kind[32], *end;
 	unsigned long	 idx;
-	size_t		 kl;
+	size_t		 kl, k;
 
 	if (r == NULL || (slash = strchr(integration, '/')) == NULL)
 		return -1;
@@ -105,20 +150,10 @@ sender_lookup(const struct receiver *r, const char *integration,
 	kind[kl] = '\0';
 	errno = 0;
 	idx = strtoul(slash + 1, &end, 10);
-	if (errno != 0 || *end != '\0')
+	if (errno != 0 || *end != '\0' || kind_index(kind, &k) == -1 ||
+	    (*cfg = sender_kind_config(r, k, idx)) == NULL)
 		return -1;
-	if ((*ops = sender_ops_by_name(kind)) == NULL)
-		return -1;
-	if (strcmp(kind, "telegram") == 0 && idx < r->ntelegram)
-		*cfg = &r->telegram[idx];
-	else if (strcmp(kind, "slack") == 0 && idx < r->nslack)
-		*cfg = &r->slack[idx];
-	else if (strcmp(kind, "webhook") == 0 && idx < r->nwebhook)
-		*cfg = &r->webhook[idx];
-	else if (strcmp(kind, "email") == 0 && idx < r->nemail)
-		*cfg = &r->email[idx];
-	else
-		return -1;
+	*ops = kinds[k].ops;
 	return 0;
 }
 

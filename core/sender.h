@@ -135,6 +135,15 @@ extern const struct sender_ops sender_slack_ops;
 extern const struct sender_ops sender_webhook_ops;
 extern const struct sender_ops sender_email_ops;
 
+/* The kinds of integration senders deliver, k = 0, 1, ... in the order a
+ * receiver's integrations are rendered (telegram, slack, email, webhook);
+ * NULL past the last. A new sender is one more entry in core/sender.c. */
+const struct sender_ops *sender_kind_at(size_t k);
+/* How many integrations of kind k receiver r has, and the typed config of
+ * the idx-th (borrowed from r; NULL when idx is out of range). */
+size_t	sender_kind_count(const struct receiver *r, size_t k);
+const void *sender_kind_config(const struct receiver *r, size_t k, size_t idx);
+
 /* The ops of an integration kind ("telegram"), or NULL. */
 const struct sender_ops *sender_ops_by_name(const char *kind);
 

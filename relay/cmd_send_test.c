@@ -37,8 +37,6 @@
  * once: the command checks a path now, the daemon is what retries. */
 #define SEND_TEST_MAX_WAIT_MS	10000
 
-static const char *const kinds[] = { "telegram", "slack", "email", "webhook" };
-
 static int
 fail(const char *msg)
 {
@@ -257,7 +255,8 @@ cmd_send_test(int argc, char **argv)
 	struct kv		 labels;
 	struct terr		 err;
 	char			 integ[32], host_url[300];
-	size_t			 k, i, count;
+	const struct sender_ops *ops;
+	size_t			 k, i;
 	int			 rc = 1, failed = 0;
 	const struct flag flags[] = {
 		{ "config.file", FLAG_STRING, &file, "tocsin configuration file name.", "FILE" },
@@ -342,16 +341,12 @@ cmd_send_test(int argc, char **argv)
 	}
 	memset(&rctx, 0, sizeof(rctx));
 	rctx.tmpl = tmpl;
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		count = strcmp(kinds[k], "telegram") == 0 ? rcv->ntelegram :
-		    strcmp(kinds[k], "slack") == 0 ? rcv->nslack :
-		    strcmp(kinds[k], "email") == 0 ? rcv->nemail : rcv->nwebhook;
-		for (i = 0; i < count; i++) {
-			snprintf(integ, sizeof(integ), "%s/%zu", kinds[k], i);
+	for (k = 0; (ops = sender_kind_at(k)) != NULL; k++)
+		for (i = 0; i < sender_kind_count(rcv, k); i++) {
+			snprintf(integ, sizeof(integ), "%s/%zu", ops->name, i);
 			if (test_integration(rcv, integ, n, &rctx, memo) == -1)
 				failed++;
 		}
-	}
 	for (i = 0; i < rcv->nfile; i++)
 		if (test_file(&rcv->file[i], i, n, files) == -1)
 			failed++;
