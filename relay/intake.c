@@ -55,7 +55,7 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 	in->m_alerts = metrics_counter(metrics, "tocsin_alerts_received_total",
 	    "Total number of alerts received in webhook payloads, by status.", sl);
 	in->m_notifications = metrics_counter(metrics, "tocsin_notifications_total",
-	    "Total number of notifications delivered, by receiver and integration.", ri);
+	    "Total number of notifications written by file_configs integrations, by receiver and integration.", ri);
 	in->m_failed = metrics_counter(metrics, "tocsin_notifications_failed_total",
 	    "Total number of notifications that could not be delivered, by receiver and integration.", ri);
 	in->m_fallbacks = metrics_counter(metrics, "tocsin_template_fallbacks_total",
@@ -65,7 +65,7 @@ intake_new(struct metrics *metrics, struct filesink *files, struct terr *err)
 	in->m_dedup = metrics_counter(metrics, "tocsin_notifications_deduplicated_total",
 	    "Total number of messages not queued again because the same notification was accepted within the dedup window, by receiver.", rl);
 	in->m_render_failed = metrics_counter(metrics, "tocsin_notifications_render_failed_total",
-	    "Total number of integrations skipped because their templates failed, by receiver.", rl);
+	    "Total number of integrations skipped because they could not be rendered at all (e.g. an e-mail envelope that is not addresses), by receiver.", rl);
 	if (in->m_alerts == NULL || in->m_notifications == NULL || in->m_failed == NULL ||
 	    in->m_fallbacks == NULL || in->m_queued == NULL || in->m_dedup == NULL ||
 	    in->m_render_failed == NULL) {
