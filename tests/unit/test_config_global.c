@@ -15,27 +15,16 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "config_cases.h"
 #include "scratch_dir.h"
-
-#define NAME "alertmanager.yml"
 
 /* Every case is followed by this; the global section comes first so that
  * its keys start on line 2. */
 #define TAIL "route:\n  receiver: r\nreceivers:\n- name: r\n"
 #define G "global:\n"
 
-#define nitems(a) (sizeof(a) / sizeof((a)[0]))
-
 struct fixture {
 	char	 dir[64];
-};
-
-/* One config that must fail: yaml precedes TAIL, want follows
- * "alertmanager.yml:", with {dir} standing for the fixture's directory. */
-struct errcase {
-	const char	*yaml;
-	const char	*want;
 };
 
 static int
@@ -67,59 +56,17 @@ static struct config *
 load(const struct fixture *f, const char *yaml, const char *receivers)
 {
 	char		 text[4096];
-	struct terr	 err;
-	struct config	*cfg;
 
-	snprintf(text, sizeof(text), "%sroute:\n  receiver: r\nreceivers:\n"
-	    "- name: r\n%s", yaml, receivers);
-	err.msg[0] = '\0';
-	cfg = config_load_buffer(NAME, f->dir, text, strlen(text), &err);
-	if (cfg == NULL)
-		fail_msg("unexpected load error: %s", err.msg);
-	return cfg;
+	assert_true((size_t)snprintf(text, sizeof(text), "%s" TAIL "%s", yaml,
+	    receivers) < sizeof(text));
+	return config_must_load(f->dir, text);
 }
 
-/* want with "{dir}" replaced by the fixture's directory. */
+/* Cases whose yaml precedes TAIL. */
 static void
-expand(const struct fixture *f, const char *want, char *out, size_t len)
+check_global_errors(const struct fixture *f, const struct errcase *c, size_t n)
 {
-	const char	*d;
-	size_t		 o = 0;
-
-	while ((d = strstr(want, "{dir}")) != NULL && o < len) {
-		o += (size_t)snprintf(out + o, len - o, "%.*s%s", (int)(d - want),
-		    want, f->dir);
-		want = d + strlen("{dir}");
-	}
-	if (o < len)
-		snprintf(out + o, len - o, "%s", want);
-}
-
-static void
-check_errors(const struct fixture *f, const struct errcase *c, size_t n)
-{
-	char		 text[2048], want[TERR_MAX + 64], raw[TERR_MAX];
-	struct terr	 err;
-	struct config	*cfg;
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(text, sizeof(text), "%s" TAIL, c[i].yaml);
-		snprintf(raw, sizeof(raw), NAME ":%s", c[i].want);
-		expand(f, raw, want, sizeof(want));
-		err.msg[0] = '\0';
-		cfg = config_load_buffer(NAME, f->dir, text, strlen(text), &err);
-		if (cfg != NULL) {
-			config_free(cfg);
-			fail_msg("case %zu loaded:\n%s", i, c[i].yaml);
-		}
-		if (strcmp(err.msg, want) != 0)
-			fail_msg("case %zu:\n%s\nwant: %s\ngot:  %s", i, c[i].yaml,
-			    want, err.msg);
-		/* Secrets in these cases are spelled SECRET. */
-		if (strstr(err.msg, "SECRET") != NULL)
-			fail_msg("case %zu echoes a secret: %s", i, err.msg);
-	}
+	check_errors(f->dir, "", TAIL, c, n);
 }
 
 /* The section itself, and each key with a value of the wrong shape. */
@@ -294,19 +241,19 @@ static const struct errcase secret_errors[] = {
 static void
 test_global_shape_errors(void **state)
 {
-	check_errors(*state, shape_errors, nitems(shape_errors));
+	check_global_errors(*state, shape_errors, nitems(shape_errors));
 }
 
 static void
 test_global_value_errors(void **state)
 {
-	check_errors(*state, value_errors, nitems(value_errors));
+	check_global_errors(*state, value_errors, nitems(value_errors));
 }
 
 static void
 test_global_secret_errors(void **state)
 {
-	check_errors(*state, secret_errors, nitems(secret_errors));
+	check_global_errors(*state, secret_errors, nitems(secret_errors));
 }
 
 #define EMAIL "  email_configs:\n  - to: a@b\n"
@@ -500,36 +447,22 @@ static void
 test_global_missing_settings(void **state)
 {
 	const struct fixture *f = *state;
-	char	 text[512];
-	struct terr err;
-	struct config *cfg;
-	static const struct {
-		const char *global, *receivers, *want;
-	} c[] = {
-		{ "", EMAIL, NAME ":6:5: no global SMTP smarthost set" },
-		{ G "  smtp_smarthost: 'h:25'\n", EMAIL,
-		    NAME ":8:5: no global SMTP from set" },
-		{ G "  smtp_smarthost: 'h:25'\n  smtp_from: ''\n", EMAIL,
-		    NAME ":9:5: no global SMTP from set" },
-		{ "", SLACK, NAME ":6:5: no global Slack API URL set either inline "
+	static const struct errcase c[] = {
+		{ TAIL EMAIL, "6:5: no global SMTP smarthost set" },
+		{ G "  smtp_smarthost: 'h:25'\n" TAIL EMAIL,
+		    "8:5: no global SMTP from set" },
+		{ G "  smtp_smarthost: 'h:25'\n  smtp_from: ''\n" TAIL EMAIL,
+		    "9:5: no global SMTP from set" },
+		{ TAIL SLACK, "6:5: no global Slack API URL set either inline "
 		    "or in a file" },
-		{ "", TELEGRAM, NAME ":6:5: missing bot_token or bot_token_file on "
+		{ TAIL TELEGRAM, "6:5: missing bot_token or bot_token_file on "
 		    "telegram_config" },
-		{ G "  telegram_bot_token: ''\n", TELEGRAM,
-		    NAME ":8:5: missing bot_token or bot_token_file on "
+		{ G "  telegram_bot_token: ''\n" TAIL TELEGRAM,
+		    "8:5: missing bot_token or bot_token_file on "
 		    "telegram_config" },
 	};
-	size_t	 i;
 
-	for (i = 0; i < nitems(c); i++) {
-		snprintf(text, sizeof(text), "%s" TAIL "%s", c[i].global, c[i].receivers);
-		cfg = config_load_buffer(NAME, f->dir, text, strlen(text), &err);
-		if (cfg != NULL) {
-			config_free(cfg);
-			fail_msg("case %zu loaded", i);
-		}
-		assert_string_equal(err.msg, c[i].want);
-	}
+	check_errors(f->dir, "", "", c, nitems(c));
 }
 
 /* Receivers inherit from global wherever it is in the file. */
@@ -537,20 +470,16 @@ static void
 test_global_after_receivers(void **state)
 {
 	const struct fixture *f = *state;
-	char	 text[512];
 	struct terr err;
 	struct config *cfg;
 
-	snprintf(text, sizeof(text), TAIL EMAIL "global:\n  smtp_from: g@b\n"
+	cfg = config_must_load(f->dir, TAIL EMAIL "global:\n  smtp_from: g@b\n"
 	    "  smtp_smarthost: 'h:25'\n");
-	cfg = config_load_buffer(NAME, f->dir, text, strlen(text), &err);
-	assert_non_null(cfg);
 	assert_string_equal(config_receiver_at(cfg, 0)->email[0].from, "g@b");
 	config_free(cfg);
 	/* ... and its errors come before those of the keys above it. */
-	snprintf(text, sizeof(text), "receivers: {}\nglobal:\n  foo: 1\n"
-	    "route: []\n");
-	assert_null(config_load_buffer(NAME, f->dir, text, strlen(text), &err));
+	config_must_fail(f->dir, "receivers: {}\nglobal:\n  foo: 1\n"
+	    "route: []\n", &err);
 	assert_string_equal(err.msg, NAME ":3:3: unknown field foo in global");
 }
 

@@ -15,25 +15,16 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "config_cases.h"
 #include "routes/matcher.h"
 #include "scratch_dir.h"
 
-#define NAME "alertmanager.yml"
-
-/* Every case appends to this: the receiver under test starts on line 5. */
+/* Every case appends to this: the receiver under test starts on line 5. A
+ * global section, when a case needs one, goes last. */
 #define HEAD "route:\n  receiver: r\nreceivers:\n- name: r\n"
 
 struct fixture {
 	char	 dir[64];
-};
-
-/* One config that must fail: yaml follows HEAD (a global section, when a
- * case needs one, goes last), want follows "alertmanager.yml:", with {dir}
- * standing for the fixture's directory. */
-struct errcase {
-	const char	*yaml;
-	const char	*want;
 };
 
 /* The files the cases refer to, written once for the whole group. */
@@ -68,65 +59,24 @@ teardown(void **state)
 	return 0;
 }
 
+/* yaml after HEAD, which must load. */
 static struct config *
 load(const struct fixture *f, const char *yaml)
 {
 	char		 text[2048];
-	struct terr	 err;
-	struct config	*cfg;
 
-	snprintf(text, sizeof(text), HEAD "%s", yaml);
-	err.msg[0] = '\0';
-	cfg = config_load_buffer(NAME, f->dir, text, strlen(text), &err);
-	if (cfg == NULL)
-		fail_msg("unexpected load error: %s", err.msg);
-	return cfg;
+	assert_true((size_t)snprintf(text, sizeof(text), HEAD "%s", yaml) <
+	    sizeof(text));
+	return config_must_load(f->dir, text);
 }
 
-/* want with "{dir}" replaced by the fixture's directory. */
+/* Cases whose yaml follows HEAD. */
 static void
-expand(const struct fixture *f, const char *want, char *out, size_t len)
+check_receiver_errors(const struct fixture *f, const struct errcase *c,
+    size_t n)
 {
-	const char	*d;
-	size_t		 o = 0;
-
-	while ((d = strstr(want, "{dir}")) != NULL && o < len) {
-		o += (size_t)snprintf(out + o, len - o, "%.*s%s", (int)(d - want),
-		    want, f->dir);
-		want = d + strlen("{dir}");
-	}
-	if (o < len)
-		snprintf(out + o, len - o, "%s", want);
+	check_errors(f->dir, HEAD, "", c, n);
 }
-
-static void
-check_errors(const struct fixture *f, const struct errcase *c, size_t n)
-{
-	char		 text[2048], want[TERR_MAX + 64], raw[TERR_MAX];
-	struct terr	 err;
-	struct config	*cfg;
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(text, sizeof(text), HEAD "%s", c[i].yaml);
-		snprintf(raw, sizeof(raw), NAME ":%s", c[i].want);
-		expand(f, raw, want, sizeof(want));
-		err.msg[0] = '\0';
-		cfg = config_load_buffer(NAME, f->dir, text, strlen(text), &err);
-		if (cfg != NULL) {
-			config_free(cfg);
-			fail_msg("case %zu loaded:\n%s", i, c[i].yaml);
-		}
-		if (strcmp(err.msg, want) != 0)
-			fail_msg("case %zu:\n%s\nwant: %s\ngot:  %s", i, c[i].yaml,
-			    want, err.msg);
-		/* Secrets in these cases are spelled SECRET. */
-		if (strstr(err.msg, "SECRET") != NULL)
-			fail_msg("case %zu echoes a secret: %s", i, err.msg);
-	}
-}
-
-#define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct errcase receiver_errors[] = {
 	{ "- x\n",
@@ -723,43 +673,43 @@ static const struct errcase http_config_errors[] = {
 static void
 test_receiver_entry_errors(void **state)
 {
-	check_errors(*state, receiver_errors, nitems(receiver_errors));
+	check_receiver_errors(*state, receiver_errors, nitems(receiver_errors));
 }
 
 static void
 test_telegram_config_errors(void **state)
 {
-	check_errors(*state, telegram_errors, nitems(telegram_errors));
+	check_receiver_errors(*state, telegram_errors, nitems(telegram_errors));
 }
 
 static void
 test_slack_config_errors(void **state)
 {
-	check_errors(*state, slack_errors, nitems(slack_errors));
+	check_receiver_errors(*state, slack_errors, nitems(slack_errors));
 }
 
 static void
 test_slack_field_and_action_errors(void **state)
 {
-	check_errors(*state, slack_field_and_action_errors, nitems(slack_field_and_action_errors));
+	check_receiver_errors(*state, slack_field_and_action_errors, nitems(slack_field_and_action_errors));
 }
 
 static void
 test_email_config_errors(void **state)
 {
-	check_errors(*state, email_errors, nitems(email_errors));
+	check_receiver_errors(*state, email_errors, nitems(email_errors));
 }
 
 static void
 test_webhook_and_file_config_errors(void **state)
 {
-	check_errors(*state, webhook_and_file_errors, nitems(webhook_and_file_errors));
+	check_receiver_errors(*state, webhook_and_file_errors, nitems(webhook_and_file_errors));
 }
 
 static void
 test_http_and_tls_config_errors(void **state)
 {
-	check_errors(*state, http_config_errors, nitems(http_config_errors));
+	check_receiver_errors(*state, http_config_errors, nitems(http_config_errors));
 }
 
 static void
