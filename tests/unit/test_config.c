@@ -11,11 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "config_cases.h"
 #include "routes/matcher.h"
 #include "scratch_dir.h"
-
-#define NAME "alertmanager.yml"
 
 /* Minimal valid tail: a root route and one receiver. */
 #define ROOT "route:\n  receiver: default\n"
@@ -49,14 +47,7 @@ teardown(void **state)
 static struct config *
 load(struct fixture *f, const char *yaml)
 {
-	struct terr	 err;
-	struct config	*cfg;
-
-	err.msg[0] = '\0';
-	cfg = config_load_buffer(NAME, f->dir, yaml, strlen(yaml), &err);
-	if (cfg == NULL)
-		fail_msg("unexpected load error: %s", err.msg);
-	return cfg;
+	return config_must_load(f->dir, yaml);
 }
 
 /* Loads yaml expecting failure; returns the message. */
@@ -64,14 +55,8 @@ static const char *
 load_err(struct fixture *f, const char *yaml)
 {
 	struct terr	 err;
-	struct config	*cfg;
 
-	err.msg[0] = '\0';
-	cfg = config_load_buffer(NAME, f->dir, yaml, strlen(yaml), &err);
-	if (cfg != NULL) {
-		config_free(cfg);
-		fail_msg("config loaded but should not have:\n%s", yaml);
-	}
+	config_must_fail(f->dir, yaml, &err);
 	snprintf(f->err, sizeof(f->err), "%s", err.msg);
 	return f->err;
 }
@@ -93,25 +78,30 @@ test_minimal_config_loads_with_defaults(void **state)
 	config_free(cfg);
 }
 
+static const struct errcase unknown_keys_errors[] = {
+	{ ROOT "receivers:\n- name: default\nfoo: 1\n",
+	    "5:1: unknown field foo in the configuration" },
+	{ "route:\n  receiver: default\n  recevier: x\n"
+	    "receivers:\n- name: default\n",
+	    "3:3: unknown field recevier in the root route" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http://x/\n    sendresolved: true\n",
+	    "7:5: unknown field sendresolved in webhook_config" },
+	{ "global:\n  smtp_frm: a@b\n" ROOT
+	    "receivers:\n- name: default\n",
+	    "2:3: unknown field smtp_frm in global" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  emails: []\n",
+	    "5:3: receiver \"default\": unknown field emails" },
+};
+
 static void
 test_unknown_keys_are_errors_with_position(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\nfoo: 1\n"),
-	    NAME ":5:1: unknown field foo in the configuration");
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n  recevier: x\n"
-	    "receivers:\n- name: default\n"),
-	    NAME ":3:3: unknown field recevier in the root route");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  webhook_configs:\n  - url: http://x/\n    sendresolved: true\n"),
-	    NAME ":7:5: unknown field sendresolved in webhook_config");
-	assert_string_equal(load_err(f, "global:\n  smtp_frm: a@b\n" ROOT
-	    "receivers:\n- name: default\n"),
-	    NAME ":2:3: unknown field smtp_frm in global");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  emails: []\n"),
-	    NAME ":5:3: receiver \"default\": unknown field emails");
+	check_errors(f->dir, "", "", unknown_keys_errors,
+	    nitems(unknown_keys_errors));
 }
 
 static void
@@ -124,70 +114,86 @@ test_duplicate_keys_are_errors(void **state)
 	    NAME ":3:3: field receiver is set twice in the root route (first at line 2)");
 }
 
+static const struct errcase wrong_types_errors[] = {
+	{ ROOT "receivers:\n  name: default\n",
+	    "4:3: receivers must be a list, not a mapping" },
+	{ "route:\n- receiver: default\n",
+	    "2:1: the root route must be a mapping, not a list" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http://x/\n    send_resolved: maybe\n",
+	    "7:20: send_resolved must be true or false, not \"maybe\"" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http://x/\n    send_resolved: \"true\"\n",
+	    "7:20: send_resolved must be true or false, not the string \"true\"" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: t\n    chat_id: abc\n",
+	    "7:14: chat_id must be an integer, not \"abc\"" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  email_configs:\n  - to: [a, b]\n",
+	    "6:9: to must be a string, not a list" },
+	{ "global:\n  http_config: []\n" ROOT
+	    "receivers:\n- name: default\n",
+	    "2:16: http_config must be a mapping, not a list" },
+};
+
 static void
 test_wrong_types_are_errors(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(load_err(f, ROOT "receivers:\n  name: default\n"),
-	    NAME ":4:3: receivers must be a list, not a mapping");
-	assert_string_equal(load_err(f, "route:\n- receiver: default\n"),
-	    NAME ":2:1: the root route must be a mapping, not a list");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  webhook_configs:\n  - url: http://x/\n    send_resolved: maybe\n"),
-	    NAME ":7:20: send_resolved must be true or false, not \"maybe\"");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  webhook_configs:\n  - url: http://x/\n    send_resolved: \"true\"\n"),
-	    NAME ":7:20: send_resolved must be true or false, not the string \"true\"");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  telegram_configs:\n  - bot_token: t\n    chat_id: abc\n"),
-	    NAME ":7:14: chat_id must be an integer, not \"abc\"");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  email_configs:\n  - to: [a, b]\n"),
-	    NAME ":6:9: to must be a string, not a list");
-	assert_string_equal(load_err(f, "global:\n  http_config: []\n" ROOT
-	    "receivers:\n- name: default\n"),
-	    NAME ":2:16: http_config must be a mapping, not a list");
+	check_errors(f->dir, "", "", wrong_types_errors,
+	    nitems(wrong_types_errors));
 }
+
+static const struct errcase bad_durations_errors[] = {
+	{ "route:\n  receiver: default\n  group_wait: 5x\n"
+	    "receivers:\n- name: default\n",
+	    "3:15: group_wait: not a valid duration string: \"5x\"" },
+	{ "global:\n  resolve_timeout: 1h1h\n" ROOT
+	    "receivers:\n- name: default\n",
+	    "2:20: resolve_timeout: not a valid duration string: \"1h1h\"" },
+	{ "route:\n  receiver: default\n"
+	    "  repeat_interval: 0s\nreceivers:\n- name: default\n",
+	    "3:20: repeat_interval cannot be zero" },
+	{ "route:\n  receiver: default\n"
+	    "  group_interval: ''\nreceivers:\n- name: default\n",
+	    "3:19: group_interval: empty duration string" },
+};
 
 static void
 test_bad_durations(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n  group_wait: 5x\n"
-	    "receivers:\n- name: default\n"),
-	    NAME ":3:15: group_wait: not a valid duration string: \"5x\"");
-	assert_string_equal(load_err(f, "global:\n  resolve_timeout: 1h1h\n" ROOT
-	    "receivers:\n- name: default\n"),
-	    NAME ":2:20: resolve_timeout: not a valid duration string: \"1h1h\"");
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
-	    "  repeat_interval: 0s\nreceivers:\n- name: default\n"),
-	    NAME ":3:20: repeat_interval cannot be zero");
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
-	    "  group_interval: ''\nreceivers:\n- name: default\n"),
-	    NAME ":3:19: group_interval: empty duration string");
+	check_errors(f->dir, "", "", bad_durations_errors,
+	    nitems(bad_durations_errors));
 }
+
+static const struct errcase receiver_references_errors[] = {
+	{ "route:\n  receiver: default\n  routes:\n"
+	    "  - receiver: nope\nreceivers:\n- name: default\n",
+	    "4:15: undefined receiver \"nope\" used in route" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "- name: default\n",
+	    "5:3: notification config name \"default\" is not unique" },
+	{ ROOT "receivers:\n- name: default\n- {}\n",
+	    "5:3: missing name in receiver" },
+	{ "route:\n  group_by: [a]\n"
+	    "receivers:\n- name: default\n",
+	    "2:3: root route must specify a default receiver" },
+	{ "receivers:\n- name: default\n",
+	    " no route provided in config" },
+	{ "",
+	    " no route provided in config" },
+};
 
 static void
 test_receiver_references(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n  routes:\n"
-	    "  - receiver: nope\nreceivers:\n- name: default\n"),
-	    NAME ":4:15: undefined receiver \"nope\" used in route");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "- name: default\n"),
-	    NAME ":5:3: notification config name \"default\" is not unique");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n- {}\n"),
-	    NAME ":5:3: missing name in receiver");
-	assert_string_equal(load_err(f, "route:\n  group_by: [a]\n"
-	    "receivers:\n- name: default\n"),
-	    NAME ":2:3: root route must specify a default receiver");
-	assert_string_equal(load_err(f, "receivers:\n- name: default\n"),
-	    NAME ": no route provided in config");
-	assert_string_equal(load_err(f, ""), NAME ": no route provided in config");
+	check_errors(f->dir, "", "", receiver_references_errors,
+	    nitems(receiver_references_errors));
 }
 
 static void
@@ -203,21 +209,39 @@ test_unsupported_receiver_type_names_it(void **state)
 	    "webhook_configs, file_configs)");
 }
 
+static const struct errcase root_route_rules_errors[] = {
+	{ "route:\n  receiver: default\n  continue: true\n"
+	    "receivers:\n- name: default\n",
+	    "3:13: cannot have continue in root route" },
+	{ "route:\n  receiver: default\n"
+	    "  matchers: [a=b]\nreceivers:\n- name: default\n",
+	    "3:3: root route must not have any matchers" },
+	{ "route:\n  receiver: default\n"
+	    "  match:\n    a: b\nreceivers:\n- name: default\n",
+	    "3:3: root route must not have any matchers" },
+};
+
 static void
 test_root_route_rules(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n  continue: true\n"
-	    "receivers:\n- name: default\n"),
-	    NAME ":3:13: cannot have continue in root route");
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
-	    "  matchers: [a=b]\nreceivers:\n- name: default\n"),
-	    NAME ":3:3: root route must not have any matchers");
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
-	    "  match:\n    a: b\nreceivers:\n- name: default\n"),
-	    NAME ":3:3: root route must not have any matchers");
+	check_errors(f->dir, "", "", root_route_rules_errors,
+	    nitems(root_route_rules_errors));
 }
+
+static const struct errcase matchers_and_regexes_errors[] = {
+	{ "route:\n  receiver: default\n  routes:\n"
+	    "  - match:\n      1job: x\nreceivers:\n- name: default\n",
+	    "5:7: invalid label name \"1job\" in match" },
+	{ "route:\n  receiver: default\n"
+	    "  group_by: [a, '...']\nreceivers:\n- name: default\n",
+	    "3:13: cannot have wildcard group_by (`...`) and other labels at "
+	    "the same time" },
+	{ "route:\n  receiver: default\n"
+	    "  group_by: [a-b]\nreceivers:\n- name: default\n",
+	    "3:14: invalid label name \"a-b\" in group_by list" },
+};
 
 static void
 test_matchers_and_regexes(void **state)
@@ -242,16 +266,8 @@ test_matchers_and_regexes(void **state)
 	    "  - match_re:\n      job: \"a(\\nb\"\nreceivers:\n- name: default\n");
 	assert_null(strchr(e, '\n'));
 	assert_non_null(strstr(e, "`^(?:a(\\nb)$`"));
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n  routes:\n"
-	    "  - match:\n      1job: x\nreceivers:\n- name: default\n"),
-	    NAME ":5:7: invalid label name \"1job\" in match");
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
-	    "  group_by: [a, '...']\nreceivers:\n- name: default\n"),
-	    NAME ":3:13: cannot have wildcard group_by (`...`) and other labels at "
-	    "the same time");
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
-	    "  group_by: [a-b]\nreceivers:\n- name: default\n"),
-	    NAME ":3:14: invalid label name \"a-b\" in group_by list");
+	check_errors(f->dir, "", "", matchers_and_regexes_errors,
+	    nitems(matchers_and_regexes_errors));
 	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
 	    "inhibit_rules:\n- source_matchers: ['a=~\"(\"']\n"),
 	    load_err(f, ROOT "receivers:\n- name: default\n"
@@ -302,6 +318,20 @@ test_route_tree_routes_labels(void **state)
 	config_free(cfg);
 }
 
+static const struct errcase telegram_errors[] = {
+	{ ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
+	    "    parse_mode: html\n",
+	    "8:17: unknown parse_mode on telegram_config, must be Markdown, "
+	    "MarkdownV2, HTML or empty string" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n",
+	    "6:5: missing chat_id or chat_id_file on telegram_config" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - chat_id: 5\n",
+	    "6:5: missing bot_token or bot_token_file on telegram_config" },
+};
+
 static void
 test_telegram_defaults_and_global_api_url(void **state)
 {
@@ -346,21 +376,30 @@ test_telegram_defaults_and_global_api_url(void **state)
 	    "https://api.telegram.org");
 	config_free(cfg);
 
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
-	    "    parse_mode: html\n"),
-	    NAME ":8:17: unknown parse_mode on telegram_config, must be Markdown, "
-	    "MarkdownV2, HTML or empty string");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  telegram_configs:\n  - bot_token: x\n"),
-	    NAME ":6:5: missing chat_id or chat_id_file on telegram_config");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  telegram_configs:\n  - chat_id: 5\n"),
-	    NAME ":6:5: missing bot_token or bot_token_file on telegram_config");
+	check_errors(f->dir, "", "", telegram_errors, nitems(telegram_errors));
 }
 
 /* tocsin's silent_unless: matcher strings as routes take them, all kept
  * (several per string too), in order; an empty list means unset. */
+static const struct errcase telegram_silent_unless_errors[] = {
+	{ ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
+	    "    silent_unless:\n    - a=\"b\"\n    - 'a=~\"(\"'\n",
+	    "10:7: silent_unless: error parsing regexp: missing closing ): "
+	    "`^(?:()$`" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
+	    "    silent_unless: a=b\n",
+	    "8:20: silent_unless must be a list, not a scalar" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
+	    "    silent_unless:\n    - a: b\n",
+	    "9:7: silent_unless must be a string, not a mapping" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  slack_configs:\n  - api_url: http://x/\n    silent_unless: [a=b]\n",
+	    "7:5: unknown field silent_unless in slack_config" },
+};
+
 static void
 test_telegram_silent_unless(void **state)
 {
@@ -389,22 +428,8 @@ test_telegram_silent_unless(void **state)
 	assert_null(config_receiver_at(cfg, 0)->telegram[2].silent_unless);
 	config_free(cfg);
 
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
-	    "    silent_unless:\n    - a=\"b\"\n    - 'a=~\"(\"'\n"),
-	    NAME ":10:7: silent_unless: error parsing regexp: missing closing ): "
-	    "`^(?:()$`");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
-	    "    silent_unless: a=b\n"),
-	    NAME ":8:20: silent_unless must be a list, not a scalar");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  telegram_configs:\n  - bot_token: x\n    chat_id: 1\n"
-	    "    silent_unless:\n    - a: b\n"),
-	    NAME ":9:7: silent_unless must be a string, not a mapping");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  slack_configs:\n  - api_url: http://x/\n    silent_unless: [a=b]\n"),
-	    NAME ":7:5: unknown field silent_unless in slack_config");
+	check_errors(f->dir, "", "", telegram_silent_unless_errors,
+	    nitems(telegram_silent_unless_errors));
 }
 
 static void
@@ -478,6 +503,22 @@ test_secret_urls_are_never_echoed(void **state)
 	}
 }
 
+static const struct errcase email_errors[] = {
+	{ ROOT "receivers:\n- name: default\n"
+	    "  email_configs:\n  - to: a@b\n",
+	    "6:5: no global SMTP smarthost set" },
+	{ "global:\n  smtp_smarthost: mail:25\n" ROOT
+	    "receivers:\n- name: default\n  email_configs:\n  - to: a@b\n",
+	    "8:5: no global SMTP from set" },
+	{ "global:\n  smtp_smarthost: mail\n" ROOT
+	    "receivers:\n- name: default\n",
+	    "2:19: smtp_smarthost \"mail\": missing port in address" },
+	{ "global:\n  smtp_smarthost: mail:25\n"
+	    "  smtp_from: a@b\n" ROOT "receivers:\n- name: default\n"
+	    "  email_configs:\n  - to: a@b\n    headers: {To: x, to: y}\n",
+	    "10:22: duplicate header \"To\" in email config" },
+};
+
 static void
 test_email_inherits_global_smtp(void **state)
 {
@@ -521,20 +562,31 @@ test_email_inherits_global_smtp(void **state)
 	assert_string_equal(kv_get(&e->headers, "From"), "dev-am@example");
 	config_free(cfg);
 
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  email_configs:\n  - to: a@b\n"),
-	    NAME ":6:5: no global SMTP smarthost set");
-	assert_string_equal(load_err(f, "global:\n  smtp_smarthost: mail:25\n" ROOT
-	    "receivers:\n- name: default\n  email_configs:\n  - to: a@b\n"),
-	    NAME ":8:5: no global SMTP from set");
-	assert_string_equal(load_err(f, "global:\n  smtp_smarthost: mail\n" ROOT
-	    "receivers:\n- name: default\n"),
-	    NAME ":2:19: smtp_smarthost \"mail\": missing port in address");
-	assert_string_equal(load_err(f, "global:\n  smtp_smarthost: mail:25\n"
-	    "  smtp_from: a@b\n" ROOT "receivers:\n- name: default\n"
-	    "  email_configs:\n  - to: a@b\n    headers: {To: x, to: y}\n"),
-	    NAME ":10:22: duplicate header \"To\" in email config");
+	check_errors(f->dir, "", "", email_errors, nitems(email_errors));
 }
+
+static const struct errcase slack_webhook_errors[] = {
+	{ ROOT "receivers:\n- name: default\n"
+	    "  slack_configs:\n  - channel: x\n",
+	    "6:5: no global Slack API URL set either inline or in a file" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: example.com/hook\n",
+	    "6:10: url must be an http or https URL" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http:///hook\n",
+	    "6:10: url is not a valid URL: missing host for URL" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - max_alerts: 1\n",
+	    "6:5: missing URL in webhook config" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "  webhook_configs:\n  - url: http://x/\n    http_config:\n"
+	    "      bearer_token: a\n      basic_auth: {username: u}\n",
+	    "8:21: at most one of basic_auth, oauth2, bearer_token & "
+	    "bearer_token_file must be configured" },
+	{ "global:\n  telegram_api_url: ftp://x\n" ROOT
+	    "receivers:\n- name: default\n",
+	    "2:21: telegram_api_url: unsupported scheme \"ftp\" for URL" },
+};
 
 static void
 test_slack_and_webhook_defaults_and_http_config(void **state)
@@ -581,26 +633,8 @@ test_slack_and_webhook_defaults_and_http_config(void **state)
 	assert_true(w->http.tls.insecure_skip_verify);
 	config_free(cfg);
 
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  slack_configs:\n  - channel: x\n"),
-	    NAME ":6:5: no global Slack API URL set either inline or in a file");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  webhook_configs:\n  - url: example.com/hook\n"),
-	    NAME ":6:10: url must be an http or https URL");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  webhook_configs:\n  - url: http:///hook\n"),
-	    NAME ":6:10: url is not a valid URL: missing host for URL");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  webhook_configs:\n  - max_alerts: 1\n"),
-	    NAME ":6:5: missing URL in webhook config");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "  webhook_configs:\n  - url: http://x/\n    http_config:\n"
-	    "      bearer_token: a\n      basic_auth: {username: u}\n"),
-	    NAME ":8:21: at most one of basic_auth, oauth2, bearer_token & "
-	    "bearer_token_file must be configured");
-	assert_string_equal(load_err(f, "global:\n  telegram_api_url: ftp://x\n" ROOT
-	    "receivers:\n- name: default\n"),
-	    NAME ":2:21: telegram_api_url: unsupported scheme \"ftp\" for URL");
+	check_errors(f->dir, "", "", slack_webhook_errors,
+	    nitems(slack_webhook_errors));
 }
 
 static void
@@ -650,6 +684,15 @@ test_templates_resolve_against_config_dir(void **state)
 	config_free(cfg);
 }
 
+static const struct errcase time_intervals_errors[] = {
+	{ "route:\n  receiver: default\n  routes:\n"
+	    "  - mute_time_intervals: [nope]\nreceivers:\n- name: default\n",
+	    "4:27: undefined time interval \"nope\" used in route" },
+	{ ROOT "receivers:\n- name: default\n"
+	    "time_intervals:\n- name: a\n- name: a\n",
+	    "7:3: time interval \"a\" is not unique" },
+};
+
 static void
 test_time_intervals(void **state)
 {
@@ -681,12 +724,8 @@ test_time_intervals(void **state)
 	assert_string_equal(route_receiver(out[0]), "default");
 	config_free(cfg);
 
-	assert_string_equal(load_err(f, "route:\n  receiver: default\n  routes:\n"
-	    "  - mute_time_intervals: [nope]\nreceivers:\n- name: default\n"),
-	    NAME ":4:27: undefined time interval \"nope\" used in route");
-	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
-	    "time_intervals:\n- name: a\n- name: a\n"),
-	    NAME ":7:3: time interval \"a\" is not unique");
+	check_errors(f->dir, "", "", time_intervals_errors,
+	    nitems(time_intervals_errors));
 	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
 	    "time_intervals:\n- name: a\n  time_intervals:\n  - weekdays: [funday]\n"
 	    "    location: Mars/Base\n"),
@@ -699,15 +738,20 @@ test_time_intervals(void **state)
 	    NAME ":8:5: unknown field hours in time interval");
 }
 
+static const struct errcase yaml_syntax_errors[] = {
+	{ "route:\n  receiver: [\n",
+	    "3:1: did not find expected node content while parsing a flow node" },
+	{ "a: &x [*x]\n",
+	    "1:8: unknown anchor 'x' referenced" },
+};
+
 static void
 test_yaml_syntax_errors_have_positions(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(load_err(f, "route:\n  receiver: [\n"),
-	    NAME ":3:1: did not find expected node content while parsing a flow node");
-	assert_string_equal(load_err(f, "a: &x [*x]\n"),
-	    NAME ":1:8: unknown anchor 'x' referenced");
+	check_errors(f->dir, "", "", yaml_syntax_errors,
+	    nitems(yaml_syntax_errors));
 }
 
 static void
