@@ -98,6 +98,68 @@ parse_ok(const char *body)
 	return n;
 }
 
+/* Parses len bytes of body, named what in a failure. */
+static struct notification *
+parse_body(const char *what, const char *body, size_t len)
+{
+	struct notification	*n;
+	struct terr		 err = { "" };
+
+	n = payload_parse(body, len, &err);
+	if (n == NULL)
+		fail_msg("%s: unexpected error: %s", what, err.msg);
+	return n;
+}
+
+/* Reads and parses the fixture name; *body is the caller's to free. */
+static struct notification *
+parse_fixture(const char *name, char **body)
+{
+	size_t	 len;
+
+	*body = slurp_fixture(name, &len);
+	return parse_body(name, *body, len);
+}
+
+/* Serialises what's len bytes of body and compares with want; frees body. */
+static void
+check_roundtrip(const char *what, char *body, size_t len, const char *want)
+{
+	struct notification	*n;
+	struct terr		 err = { "" };
+	char			*got;
+
+	n = parse_body(what, body, len);
+	if ((got = payload_to_json(n, &err)) == NULL)
+		fail_msg("%s: %s", what, err.msg);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\nwant: %s\ngot:  %s", what, want, got);
+	free(got);
+	free(body);
+	notification_free(n);
+}
+
+/* Recomputes the fingerprint of every alert in body, which is freed;
+ * returns how many alerts it checked. */
+static size_t
+check_fingerprints(const char *what, char *body, size_t len)
+{
+	struct notification	*n;
+	char			 fp[17];
+	size_t			 j;
+
+	n = parse_body(what, body, len);
+	for (j = 0; j < n->nalerts; j++) {
+		fingerprint_labels(&n->alerts[j].labels, fp);
+		if (strcmp(fp, n->alerts[j].fingerprint) != 0)
+			fail_msg("%s alert %zu: computed %s, sent %s", what, j, fp,
+			    n->alerts[j].fingerprint);
+	}
+	notification_free(n);
+	free(body);
+	return j;
+}
+
 static void
 assert_time(const struct tstamp *t, const char *want)
 {
@@ -111,13 +173,9 @@ static void
 test_payload_parses_mixed_severity_fixture(void **state)
 {
 	struct notification	*n;
-	struct terr		 err;
 	char			*body;
-	size_t			 len;
 
-	body = slurp_fixture("llm-error-rate-mixed-severity.json", &len);
-	n = payload_parse(body, len, &err);
-	assert_non_null(n);
+	n = parse_fixture("llm-error-rate-mixed-severity.json", &body);
 	assert_string_equal(n->receiver, "tocsin");
 	assert_int_equal(n->status, ALERT_FIRING);
 	assert_int_equal(n->nalerts, 2);
@@ -158,13 +216,9 @@ static void
 test_payload_parses_resolved_fixture(void **state)
 {
 	struct notification	*n;
-	struct terr		 err;
 	char			*body;
-	size_t			 len;
 
-	body = slurp_fixture("ssh-login-resolved.json", &len);
-	n = payload_parse(body, len, &err);
-	assert_non_null(n);
+	n = parse_fixture("ssh-login-resolved.json", &body);
 	assert_int_equal(n->status, ALERT_RESOLVED);
 	assert_int_equal(n->nalerts, 1);
 	assert_int_equal(n->alerts[0].status, ALERT_RESOLVED);
@@ -187,13 +241,11 @@ static void
 test_payload_parses_go_escapes(void **state)
 {
 	struct notification	*n;
-	struct terr		 err;
 	char			*body;
 	size_t			 len;
 
 	body = slurp(ESCAPES_BODY, &len);
-	n = payload_parse(body, len, &err);
-	assert_non_null(n);
+	n = parse_body(ESCAPES_BODY, body, len);
 	assert_int_equal(n->nalerts, 2);
 	assert_string_equal(kv_get(&n->alerts[1].labels, "html"), "<b>a & b</b>");
 	assert_string_equal(kv_get(&n->alerts[1].labels, "ctl"),
@@ -212,71 +264,39 @@ test_payload_parses_go_escapes(void **state)
 static void
 test_payload_roundtrip_is_byte_identical_to_alertmanager(void **state)
 {
-	struct notification	*n;
-	struct terr		 err;
-	char			*body, *want, *got;
-	size_t			 len;
+	char	*body, *want;
+	size_t	 i, len;
 
-	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		body = slurp_fixture(fixtures[i], &len);
 		want = compact(body);
-		n = payload_parse(body, len, &err);
-		assert_non_null(n);
-		got = payload_to_json(n, &err);
-		assert_non_null(got);
-		assert_string_equal(got, want);
-		free(got);
+		check_roundtrip(fixtures[i], body, len, want);
 		free(want);
-		free(body);
-		notification_free(n);
 	}
 
 	/* Captured bodies are raw from the wire: Go's encoder ends them with
 	 * a newline, ours does not. */
-	for (size_t i = 0; i < sizeof(captured) / sizeof(captured[0]); i++) {
+	for (i = 0; i < sizeof(captured) / sizeof(captured[0]); i++) {
 		body = slurp(captured[i], &len);
 		assert_int_equal(body[len - 1], '\n');
 		body[len - 1] = '\0';
-		n = payload_parse(body, len - 1, &err);
-		assert_non_null(n);
-		got = payload_to_json(n, &err);
-		assert_non_null(got);
-		assert_string_equal(got, body);
-		free(got);
-		free(body);
-		notification_free(n);
+		check_roundtrip(captured[i], body, len - 1, body);
 	}
 }
 
 static void
 test_fingerprint_recomputes_fixture_fingerprints(void **state)
 {
-	struct notification	*n;
-	struct terr		 err;
-	char			*body, fp[17];
-	size_t			 len, checked = 0;
+	char	*body;
+	size_t	 i, len, checked = 0;
 
-	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		body = slurp_fixture(fixtures[i], &len);
-		n = payload_parse(body, len, &err);
-		assert_non_null(n);
-		for (size_t j = 0; j < n->nalerts; j++, checked++) {
-			fingerprint_labels(&n->alerts[j].labels, fp);
-			assert_string_equal(fp, n->alerts[j].fingerprint);
-		}
-		notification_free(n);
-		free(body);
+		checked += check_fingerprints(fixtures[i], body, len);
 	}
-	for (size_t i = 0; i < sizeof(captured) / sizeof(captured[0]); i++) {
+	for (i = 0; i < sizeof(captured) / sizeof(captured[0]); i++) {
 		body = slurp(captured[i], &len);
-		n = payload_parse(body, len, &err);
-		assert_non_null(n);
-		for (size_t j = 0; j < n->nalerts; j++, checked++) {
-			fingerprint_labels(&n->alerts[j].labels, fp);
-			assert_string_equal(fp, n->alerts[j].fingerprint);
-		}
-		notification_free(n);
-		free(body);
+		checked += check_fingerprints(captured[i], body, len);
 	}
 	assert_int_equal(checked, 7);
 }
