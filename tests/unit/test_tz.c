@@ -302,45 +302,50 @@ test_tz_bad_names_give_go_errors(void **state)
 	expect_load_error("Europe/Berlin/", "not a directory");
 }
 
+/* What Local is for one value of TZ (NULL: unset), and, where abbrev is
+ * set, the offset it gives at t. */
+struct local_case {
+	const char	*tzenv;
+	const char	*name;
+	int64_t		 t;
+	int32_t		 off;
+	const char	*abbrev;
+};
+
+static const struct local_case local_cases[] = {
+	{ NULL, "Local", 0, 0, NULL },
+	{ "Europe/Berlin", "Europe/Berlin", 1774746000, 7200, "CEST" },
+	{ ":Asia/Kolkata", "Asia/Kolkata", 1795435200, 19800, "IST" },
+	{ ZONEINFO "/Asia/Kolkata", ZONEINFO "/Asia/Kolkata", 1795435200, 19800,
+	    "IST" },
+	/* Empty, "UTC" and unusable values all mean UTC. */
+	{ "", "UTC", 0, 0, NULL },
+	{ "Mars/Olympus", "UTC", 1774746000, 0, "UTC" },
+};
+
 static void
 test_tz_local_follows_tz_variable_like_go(void **state)
 {
-	struct tz	*z;
-	char		*saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	const struct local_case	*c;
+	struct tz		*z;
+	char			*saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	size_t			 i;
 
-	unsetenv("TZ");
-	z = load_ok("Local");
-	assert_string_equal(tz_name(z), "Local");
-	tz_free(z);
-
-	setenv("TZ", "Europe/Berlin", 1);
-	z = load_ok("Local");
-	assert_string_equal(tz_name(z), "Europe/Berlin");
-	expect_zone(z, 1774746000, 7200, "CEST");
-	tz_free(z);
-
-	setenv("TZ", ":Asia/Kolkata", 1);
-	z = load_ok("Local");
-	assert_string_equal(tz_name(z), "Asia/Kolkata");
-	expect_zone(z, 1795435200, 19800, "IST");
-	tz_free(z);
-
-	setenv("TZ", ZONEINFO "/Asia/Kolkata", 1);
-	z = load_ok("Local");
-	assert_string_equal(tz_name(z), ZONEINFO "/Asia/Kolkata");
-	expect_zone(z, 1795435200, 19800, "IST");
-	tz_free(z);
-
-	/* Empty, "UTC" and unusable values all mean UTC. */
-	setenv("TZ", "", 1);
-	z = load_ok("Local");
-	assert_string_equal(tz_name(z), "UTC");
-	tz_free(z);
-	setenv("TZ", "Mars/Olympus", 1);
-	z = load_ok("Local");
-	assert_string_equal(tz_name(z), "UTC");
-	expect_zone(z, 1774746000, 0, "UTC");
-	tz_free(z);
+	for (i = 0; i < sizeof(local_cases) / sizeof(local_cases[0]); i++) {
+		c = &local_cases[i];
+		if (c->tzenv != NULL)
+			setenv("TZ", c->tzenv, 1);
+		else
+			unsetenv("TZ");
+		z = load_ok("Local");
+		if (strcmp(tz_name(z), c->name) != 0)
+			fail_msg("case %zu (TZ=%s): named %s, want %s", i,
+			    c->tzenv != NULL ? c->tzenv : "unset", tz_name(z),
+			    c->name);
+		if (c->abbrev != NULL)
+			expect_zone(z, c->t, c->off, c->abbrev);
+		tz_free(z);
+	}
 
 	if (saved != NULL)
 		setenv("TZ", saved, 1);
