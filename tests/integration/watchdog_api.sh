@@ -72,20 +72,11 @@ expect_eq "--help" "usage: tocsin-watchdog --config.file=<file> [<flags>]" "$("$
 expect_eq "--version" "tocsin-watchdog, version" "$("$WD" --version | cut -d' ' -f1-2)"
 
 watchdog_start "$TMP/wd.yml"
-check() {
-	curl -fsS "$WD_URL/api/v1/checks" | jq -c ".checks[] | select(.name == \"$1\") | .$2"
-}
 metrics() {
 	curl -fsS "$WD_URL/metrics" | grep -E "$1" || true
 }
 now_ms() {
 	python3 -c 'import time; print(int(time.time() * 1000))'
-}
-count() {
-	curl -fsS "$TG/_fake/requests" | jq length
-}
-has_count() {
-	[ "$(count)" -ge "$1" ]
 }
 
 # The checks, before any signal: exact JSON.
@@ -98,15 +89,15 @@ expect_eq "content type" "content-type: application/json" \
 # A run with start and success: times and the run's duration.
 http "$WD_URL/ping/nightly-backup/start"
 http -X POST --data-binary 'done' "$WD_URL/ping/nightly-backup"
-expect_eq "state" '"up"' "$(check nightly-backup state)"
-expect_eq "last_duration_seconds is a number" "number" "$(check nightly-backup last_duration_seconds | jq -r type)"
+expect_eq "state" '"up"' "$(wd_json nightly-backup state)"
+expect_eq "last_duration_seconds is a number" "number" "$(wd_json nightly-backup last_duration_seconds | jq -r type)"
 # late_at comes from the monotonic deadline, last_ping from the wall clock:
 # each is cut to the millisecond on its own, so they may differ by one.
 within() {	# WANT GOT: |GOT - WANT| <= 1
 	[ $(( $2 - $1 )) -ge -1 ] && [ $(( $2 - $1 )) -le 1 ] && echo true || echo "false ($2)"
 }
 expect_eq "late_at is last_ping + period" "true" \
-    "$(within 6000 $(( $(epoch_ms "$(check nightly-backup late_at | tr -d '"')") - $(epoch_ms "$(check nightly-backup last_ping | tr -d '"')") )))"
+    "$(within 6000 $(( $(epoch_ms "$(wd_json nightly-backup late_at | tr -d '"')") - $(epoch_ms "$(wd_json nightly-backup last_ping | tr -d '"')") )))"
 expect_eq "metrics per check" 'tocsin_watchdog_check_last_success_timestamp_seconds{check="alertmanager"} 0
 tocsin_watchdog_check_paused{check="alertmanager"} 0
 tocsin_watchdog_check_paused{check="nightly-backup"} 0
@@ -129,37 +120,37 @@ tocsin_queue_messages{state="pending"} 0' \
 # Paused: the deadlines pass without a word; resumed: a full period from now.
 http -X POST "$WD_URL/api/v1/checks/nightly-backup/pause"
 expect_eq "pause" "200 OK" "$HTTP_CODE $HTTP_BODY"
-expect_eq "paused" "true" "$(check nightly-backup paused)"
+expect_eq "paused" "true" "$(wd_json nightly-backup paused)"
 expect_eq "paused metric" 'tocsin_watchdog_check_paused{check="nightly-backup"} 1' \
     "$(metrics '^tocsin_watchdog_check_paused\{check="nightly-backup"')"
-expect_eq "no deadline while paused" "null" "$(check nightly-backup next_deadline)"
+expect_eq "no deadline while paused" "null" "$(wd_json nightly-backup next_deadline)"
 sleep 8	# period + grace is 7s
-expect_eq "no message while paused" "0" "$(count)"
-expect_eq "still up while paused" '"up"' "$(check nightly-backup state)"
+expect_eq "no message while paused" "0" "$(tg_count)"
+expect_eq "still up while paused" '"up"' "$(wd_json nightly-backup state)"
 before=$(now_ms)
 http -X POST "$WD_URL/api/v1/checks/nightly-backup/resume"
 expect_eq "resume" "200 OK" "$HTTP_CODE $HTTP_BODY"
 expect_eq "late a full period after the resume" "true" \
-    "$([ "$(epoch_ms "$(check nightly-backup late_at | tr -d '"')")" -ge $((before + 6000)) ] && echo true || echo false)"
-wait_until 30 has_count 1 || fail "no DOWN after the resume"
+    "$([ "$(epoch_ms "$(wd_json nightly-backup late_at | tr -d '"')")" -ge $((before + 6000)) ] && echo true || echo false)"
+wait_until 30 tg_has_count 1 || fail "no DOWN after the resume"
 expect_eq "down after the resume" "no ping for Ns" \
-    "$(check nightly-backup reason | jq -r . | sed -E 's/[0-9]+s$/Ns/')"
+    "$(wd_json nightly-backup reason | jq -r . | sed -E 's/[0-9]+s$/Ns/')"
 # A failure while paused changes nothing (failing during maintenance is
 # what the pause is for); a success resumes the check.
 http -X POST "$WD_URL/api/v1/checks/nightly-backup/pause"
 http "$WD_URL/ping/nightly-backup/fail"
 expect_eq "fail while paused" '200 OK true "down" 1' \
-    "$HTTP_CODE $HTTP_BODY $(check nightly-backup paused) $(check nightly-backup state) $(count)"
+    "$HTTP_CODE $HTTP_BODY $(wd_json nightly-backup paused) $(wd_json nightly-backup state) $(tg_count)"
 http -X POST "$WD_URL/api/v1/checks/alertmanager/pause"
 http -X POST -H 'Content-Type: application/json' \
     --data-binary "@$TOCSIN_FIXTURES/ssh-login-firing.json" "$WD_URL/heartbeat/alertmanager"
 expect_eq "a first heartbeat resumes a paused check" '200 OK false "up"' \
-    "$HTTP_CODE $HTTP_BODY $(check alertmanager paused) $(check alertmanager state)"
+    "$HTTP_CODE $HTTP_BODY $(wd_json alertmanager paused) $(wd_json alertmanager state)"
 http -X POST "$WD_URL/api/v1/checks/alertmanager/pause"
 http -X POST -H 'Content-Type: application/json' \
     --data-binary "@$TOCSIN_FIXTURES/ssh-login-firing.json" "$WD_URL/heartbeat/alertmanager"
 expect_eq "a heartbeat on time keeps the pause" '200 OK true' \
-    "$HTTP_CODE $HTTP_BODY $(check alertmanager paused)"
+    "$HTTP_CODE $HTTP_BODY $(wd_json alertmanager paused)"
 http -X POST "$WD_URL/api/v1/checks/alertmanager/resume"
 http -X POST "$WD_URL/api/v1/checks/nope/pause"
 expect_eq "pause unknown" '404 unknown check "nope"' "$HTTP_CODE $HTTP_BODY"
@@ -170,7 +161,7 @@ expect_eq "unknown action" "404 want /api/v1/checks/<name>/pause or /resume" "$H
 # removed, db-dump added.
 http -X POST -H 'Content-Type: application/json' \
     --data-binary "@$TOCSIN_FIXTURES/ssh-login-firing.json" "$WD_URL/heartbeat/alertmanager"
-last=$(check alertmanager last_ping)
+last=$(wd_json alertmanager last_ping)
 cat >"$TMP/wd.yml" <<EOF
 $receivers
 checks:
@@ -182,12 +173,12 @@ reloaded() {
 	[ "$(curl -fsS "$WD_URL/api/v1/checks" | jq -c '[.checks[].name]')" = '["alertmanager","db-dump"]' ]
 }
 wait_until 30 reloaded || fail "SIGHUP did not reload"
-expect_eq "kept check keeps its state" '"up"' "$(check alertmanager state)"
-expect_eq "kept check keeps its last ping" "$last" "$(check alertmanager last_ping)"
-expect_eq "new period applies" "600" "$(check alertmanager period_seconds)"
+expect_eq "kept check keeps its state" '"up"' "$(wd_json alertmanager state)"
+expect_eq "kept check keeps its last ping" "$last" "$(wd_json alertmanager last_ping)"
+expect_eq "new period applies" "600" "$(wd_json alertmanager period_seconds)"
 expect_eq "late_at from the last ping with the new period" "true" \
-    "$(within 600000 $(( $(epoch_ms "$(check alertmanager late_at | tr -d '"')") - $(epoch_ms "$(echo "$last" | tr -d '"')") )))"
-expect_eq "added check is new" '"new"' "$(check db-dump state)"
+    "$(within 600000 $(( $(epoch_ms "$(wd_json alertmanager late_at | tr -d '"')") - $(epoch_ms "$(echo "$last" | tr -d '"')") )))"
+expect_eq "added check is new" '"new"' "$(wd_json db-dump state)"
 http "$WD_URL/ping/nightly-backup"
 expect_eq "removed check" '404 unknown check "nightly-backup"' "$HTTP_CODE $HTTP_BODY"
 
@@ -200,7 +191,7 @@ expect_eq "reload metric after a bad reload" "tocsin_config_last_reload_successf
     "$(metrics '^tocsin_config_last_reload_successful ')"
 expect_eq "running config kept" '["alertmanager","db-dump"]' \
     "$(curl -fsS "$WD_URL/api/v1/checks" | jq -c '[.checks[].name]')"
-expect_eq "state kept" '"up"' "$(check alertmanager state)"
+expect_eq "state kept" '"up"' "$(wd_json alertmanager state)"
 
 # Back to a good one, and a removed check added back starts afresh.
 cat >"$TMP/wd.yml" <<EOF
@@ -213,12 +204,12 @@ http -X POST "$WD_URL/-/reload"
 expect_eq "good reload" "200 OK" "$HTTP_CODE $HTTP_BODY"
 expect_eq "reload metric" "tocsin_config_last_reload_successful 1" \
     "$(metrics '^tocsin_config_last_reload_successful ')"
-expect_eq "re-added check starts new" '"new"' "$(check nightly-backup state)"
+expect_eq "re-added check starts new" '"new"' "$(wd_json nightly-backup state)"
 watchdog_stop
 watchdog_restart
-expect_eq "and stays new after a restart" '"new"' "$(check nightly-backup state)"
-expect_eq "the heartbeat's state survives" '"up"' "$(check alertmanager state)"
-expect_eq "one message in all" "1" "$(count)"
+expect_eq "and stays new after a restart" '"new"' "$(wd_json nightly-backup state)"
+expect_eq "the heartbeat's state survives" '"up"' "$(wd_json alertmanager state)"
+expect_eq "one message in all" "1" "$(tg_count)"
 
 watchdog_stop
 finish

@@ -14,13 +14,7 @@ J='Content-Type: application/json'
 fake_start telegram
 TG=$FAKE_URL
 
-cat >"$TMP/wd.yml" <<EOF
-receivers:
-  - name: phone
-    telegram_configs:
-      - api_url: $TG
-        bot_token: 123456:TEST-token
-        chat_id: 42
+wd_config "$TMP/wd.yml" <<EOF
 checks:
   - {name: alertmanager, kind: heartbeat, period: 2s, grace: 1s, receiver: phone, repeat_interval: 0s}
   - {name: quiet, kind: heartbeat, period: 1h, grace: 1h, receiver: phone}
@@ -28,25 +22,6 @@ checks:
 EOF
 watchdog_start "$TMP/wd.yml"
 
-texts() {
-	curl -fsS "$TG/_fake/requests" | jq -c '.[].body | fromjson | .text'
-}
-count() {
-	curl -fsS "$TG/_fake/requests" | jq length
-}
-has_count() {
-	[ "$(count)" -ge "$1" ]
-}
-wait_count() {
-	wait_until 30 has_count "$1" ||
-	    { cat "$WD_LOG" >&2; fail "the fake got $(count) message(s), not $1"; }
-}
-check() {
-	curl -fsS "$WD_URL/api/v1/checks" | jq -c ".checks[] | select(.name == \"$1\") | .$2"
-}
-since() {
-	date -u -d "$(check "$1" down_since | tr -d '"')" '+%Y-%m-%d %H:%M UTC'
-}
 post() {	# PATH FILE
 	http -X POST -H "$J" --data-binary "@$2" "$WD_URL$1"
 }
@@ -69,39 +44,39 @@ expect_eq "text/plain" "415 unsupported Content-Type, want application/json" "$H
 post /heartbeat/quiet "$FIX/ssh-login-resolved.json"
 expect_eq "all resolved: not a heartbeat" "200 OK (no firing alert: not counted as a heartbeat)" \
     "$HTTP_CODE $HTTP_BODY"
-expect_eq "still new" '"new"' "$(check quiet state)"
+expect_eq "still new" '"new"' "$(wd_json quiet state)"
 post /heartbeat/nope "$FIX/ssh-login-firing.json"
 expect_eq "unknown check" '404 unknown check "nope"' "$HTTP_CODE $HTTP_BODY"
 post /heartbeat/backup "$FIX/ssh-login-firing.json"
 expect_eq "heartbeat to a ping check" \
     '409 check "backup" is a ping check, not a heartbeat check: ping /ping/backup' \
     "$HTTP_CODE $HTTP_BODY"
-expect_eq "ping check untouched" '"new"' "$(check backup state)"
+expect_eq "ping check untouched" '"new"' "$(wd_json backup state)"
 http "$WD_URL/heartbeat/quiet"
 expect_eq "GET heartbeat" "405" "$HTTP_CODE"
 
 # Firing payloads count, a mixed one too (one firing alert is enough).
 post /heartbeat/quiet "$FIX/llm-error-rate-mixed-severity.json"
 expect_eq "firing heartbeat" "200 OK" "$HTTP_CODE $HTTP_BODY"
-expect_eq "quiet up" '"up"' "$(check quiet state)"
+expect_eq "quiet up" '"up"' "$(wd_json quiet state)"
 post /heartbeat/alertmanager "$FIX/ssh-login-firing.json"
 expect_eq "firing heartbeat" "200 OK" "$HTTP_CODE $HTTP_BODY"
-expect_eq "alertmanager up" '"up"' "$(check alertmanager state)"
+expect_eq "alertmanager up" '"up"' "$(wd_json alertmanager state)"
 
 # Silence: down after period + grace (3s), exactly this message.
-wait_count 1
-expect_eq "heartbeat stopped" "\"🔴 <b>DOWN</b> alertmanager · heartbeat\\nno heartbeat for 3+s\\ndown since $(since alertmanager)\"" \
-    "$(at_least 3 "$(texts)")"
-expect_eq "down" '"down"' "$(check alertmanager state)"
-expect_eq "reason in the API" '"no heartbeat for 3+s"' "$(at_least 3 "$(check alertmanager reason)")"
+tg_wait_count 1
+expect_eq "heartbeat stopped" "\"🔴 <b>DOWN</b> alertmanager · heartbeat\\nno heartbeat for 3+s\\ndown since $(wd_since alertmanager)\"" \
+    "$(at_least 3 "$(tg_texts)")"
+expect_eq "down" '"down"' "$(wd_json alertmanager state)"
+expect_eq "reason in the API" '"no heartbeat for 3+s"' "$(at_least 3 "$(wd_json alertmanager reason)")"
 # A resolved payload while down changes nothing.
 post /heartbeat/alertmanager "$FIX/ssh-login-resolved.json"
-expect_eq "still down" '"down"' "$(check alertmanager state)"
+expect_eq "still down" '"down"' "$(wd_json alertmanager state)"
 post /heartbeat/alertmanager "$FIX/ssh-login-firing.json"
-wait_count 2
+tg_wait_count 2
 expect_eq "heartbeat back" '"✅ <b>UP</b> alertmanager · heartbeat\nback after Ns down\nwas: no heartbeat for 3+s"' \
-    "$(at_least 3 "$(texts | tail -n 1 | sed 's/back after [0-9]*s down/back after Ns down/')")"
-expect_eq "two messages in all" "2" "$(count)"
+    "$(at_least 3 "$(tg_texts | tail -n 1 | sed 's/back after [0-9]*s down/back after Ns down/')")"
+expect_eq "two messages in all" "2" "$(tg_count)"
 
 watchdog_stop
 finish

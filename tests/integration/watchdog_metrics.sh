@@ -31,13 +31,7 @@ expect_eq "the other metrics watchdog/ registers are in the relay's table (name 
 # Traffic.
 fake_start telegram
 TG=$FAKE_URL
-cat >"$TMP/wd.yml" <<EOF
-receivers:
-  - name: phone
-    telegram_configs:
-      - api_url: $TG
-        bot_token: 123456:TEST-token
-        chat_id: 42
+wd_config "$TMP/wd.yml" <<EOF
 checks:
   - {name: job, kind: ping, period: 1h, grace: 1h, receiver: phone}
   - {name: held, kind: ping, period: 1h, grace: 1h, receiver: phone, paused: true}

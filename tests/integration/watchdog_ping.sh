@@ -15,13 +15,7 @@ export TZ=UTC
 fake_start telegram
 TG=$FAKE_URL
 
-cat >"$TMP/wd.yml" <<EOF
-receivers:
-  - name: phone
-    telegram_configs:
-      - api_url: $TG
-        bot_token: 123456:TEST-token
-        chat_id: 42
+wd_config "$TMP/wd.yml" <<EOF
 checks:
   - {name: job, kind: ping, period: 1h, grace: 1h, receiver: phone, repeat_interval: 0s}
   - {name: run, kind: ping, period: 1h, grace: 2s, receiver: phone, repeat_interval: 0s}
@@ -30,30 +24,8 @@ checks:
 EOF
 watchdog_start "$TMP/wd.yml" --web.max-body-bytes=100000
 
-# texts: every message text the fake received, one JSON string per line.
-texts() {
-	curl -fsS "$TG/_fake/requests" | jq -c '.[].body | fromjson | .text'
-}
-count() {
-	curl -fsS "$TG/_fake/requests" | jq length
-}
-has_count() {
-	[ "$(count)" -ge "$1" ]
-}
-wait_count() {
-	wait_until 30 has_count "$1" ||
-	    { cat "$WD_LOG" >&2; fail "the fake got $(count) message(s), not $1"; }
-}
-# check NAME FIELD: one field of the check in /api/v1/checks, as JSON.
-check() {
-	curl -fsS "$WD_URL/api/v1/checks" | jq -c ".checks[] | select(.name == \"$1\") | .$2"
-}
-# since NAME: the check's down_since as the messages show it.
-since() {
-	date -u -d "$(check "$1" down_since | tr -d '"')" '+%Y-%m-%d %H:%M UTC'
-}
 last_text() {
-	texts | tail -n 1
+	tg_texts | tail -n 1
 }
 
 # Unknown checks, unknown endpoints, exit statuses out of range.
@@ -72,7 +44,7 @@ expect_eq "ping to a heartbeat check" '409 check "am" is a heartbeat check, not 
     "$HTTP_CODE $HTTP_BODY"
 http -X PUT "$WD_URL/ping/job"
 expect_eq "PUT" "405" "$HTTP_CODE"
-expect_eq "new before any ping" '"new"' "$(check job state)"
+expect_eq "new before any ping" '"new"' "$(wd_json job state)"
 
 # GET, HEAD and POST all count; a POST body is the last message, a GET clears it.
 http "$WD_URL/ping/job"
@@ -81,43 +53,43 @@ expect_eq "GET ping" "200 OK" "$HTTP_CODE $HTTP_BODY"
 # client such as runitor sends the end of a long output rather than lose it.
 expect_eq "Ping-Body-Limit" "ping-body-limit: 10240" \
     "$(grep -i '^ping-body-limit:' <<<"$HTTP_HEADERS" | tr 'A-Z' 'a-z')"
-expect_eq "up after a ping" '"up"' "$(check job state)"
+expect_eq "up after a ping" '"up"' "$(wd_json job state)"
 http -I "$WD_URL/ping/job"
 expect_eq "HEAD ping" "200" "$HTTP_CODE"
 http -X POST --data-binary 'backup of /srv: 12 GB' "$WD_URL/ping/job/0"
 expect_eq "POST exit status 0" "200 OK" "$HTTP_CODE $HTTP_BODY"
-expect_eq "body kept" '"backup of /srv: 12 GB"' "$(check job last_message)"
-expect_eq "still up" '"up"' "$(check job state)"
+expect_eq "body kept" '"backup of /srv: 12 GB"' "$(wd_json job last_message)"
+expect_eq "still up" '"up"' "$(wd_json job state)"
 
 # A failing exit status notifies at once, with the body; a success recovers.
 http -X POST --data-binary $'tar: /srv/db: Cannot open: Permission denied <&>\nexit 2' \
     "$WD_URL/ping/job/2"
 expect_eq "POST exit status 2" "200 OK" "$HTTP_CODE $HTTP_BODY"
 http -X POST --data-binary 'retried: ok' "$WD_URL/ping/job/0"
-wait_count 2
+tg_wait_count 2
 # The outage's start (minute) is checked where the check is still down;
 # here it is over before the messages go out.
-got=$(at_least 0 "$(texts | sed -E 's/down since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC/down since <T>/')")
+got=$(at_least 0 "$(tg_texts | sed -E 's/down since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC/down since <T>/')")
 want='"🔴 <b>DOWN</b> job · ping\nexit status 2\ndown since <T>\nlast message:\n<pre>tar: /srv/db: Cannot open: Permission denied &lt;&amp;&gt;\nexit 2</pre>"
 "✅ <b>UP</b> job · ping\nback after 0+s down\nwas: exit status 2\nlast message:\n<pre>retried: ok</pre>"'
 expect_eq "down on exit status 2, then up" "$want" "$got"
-expect_eq "up again" '"up"' "$(check job state)"
+expect_eq "up again" '"up"' "$(wd_json job state)"
 
 # /fail goes down at once; a second failure while down sends nothing, but
 # it is why the check is down now.
 http -X POST "$WD_URL/ping/job/fail"
 expect_eq "fail" "200 OK" "$HTTP_CODE $HTTP_BODY"
-wait_count 3
-expect_eq "down on /fail" "\"🔴 <b>DOWN</b> job · ping\\nfailure reported (/fail)\\ndown since $(since job)\"" \
+tg_wait_count 3
+expect_eq "down on /fail" "\"🔴 <b>DOWN</b> job · ping\\nfailure reported (/fail)\\ndown since $(wd_since job)\"" \
     "$(last_text)"
 # The request itself, byte for byte, as Telegram's Bot API gets it.
 expect_eq "sendMessage body" "$(tg_body "🔴 <b>DOWN</b> job · ping
 failure reported (/fail)
-down since $(since job)")" "$(curl -fsS "$TG/_fake/requests" | jq -r '.[2].body')"
+down since $(wd_since job)")" "$(curl -fsS "$TG/_fake/requests" | jq -r '.[2].body')"
 http "$WD_URL/ping/job/1"
 expect_eq "exit status 1 while down" "200 OK" "$HTTP_CODE $HTTP_BODY"
 http "$WD_URL/ping/job"
-wait_count 4
+tg_wait_count 4
 # How long it was down depends on how fast the DOWN went out.
 expect_eq "recovered after /fail" '"✅ <b>UP</b> job · ping\nback after Ns down\nwas: exit status 1"' \
     "$(last_text | sed 's/back after [0-9]*s down/back after Ns down/')"
@@ -126,36 +98,36 @@ expect_eq "recovered after /fail" '"✅ <b>UP</b> job · ping\nback after Ns dow
 http "$WD_URL/ping/run"
 http "$WD_URL/ping/run/start"
 expect_eq "start" "200 OK" "$HTTP_CODE $HTTP_BODY"
-expect_eq "start keeps the state" '"up"' "$(check run state)"
-wait_count 5
+expect_eq "start keeps the state" '"up"' "$(wd_json run state)"
+tg_wait_count 5
 expect_eq "run started, no success within grace" \
-    "\"🔴 <b>DOWN</b> run · ping\\nstarted 2+s ago, no success since\\ndown since $(since run)\"" \
+    "\"🔴 <b>DOWN</b> run · ping\\nstarted 2+s ago, no success since\\ndown since $(wd_since run)\"" \
     "$(at_least 2 "$(last_text)")"
 http "$WD_URL/ping/run"
-wait_count 6
+tg_wait_count 6
 
 # A huge body: the first 10240 bytes are kept; over the cap it is refused.
 head -c 20000 /dev/zero | tr '\0' 'x' >"$TMP/big"
 http -X POST --data-binary "@$TMP/big" "$WD_URL/ping/job"
 expect_eq "20000-byte body" "200 OK" "$HTTP_CODE $HTTP_BODY"
-expect_eq "kept bytes" "10240" "$(check job last_message | jq -r . | tr -d '\n' | wc -c)"
+expect_eq "kept bytes" "10240" "$(wd_json job last_message | jq -r . | tr -d '\n' | wc -c)"
 head -c 100001 /dev/zero | tr '\0' 'x' >"$TMP/huge"
 http -X POST --data-binary "@$TMP/huge" "$WD_URL/ping/job"
 expect_eq "body over --web.max-body-bytes" "413" "$HTTP_CODE"
-expect_eq "refused body not kept" "10240" "$(check job last_message | jq -r . | tr -d '\n' | wc -c)"
+expect_eq "refused body not kept" "10240" "$(wd_json job last_message | jq -r . | tr -d '\n' | wc -c)"
 
 # A job that stops pinging: down after period + grace (3s), a reminder every
 # repeat_interval (3s), then the recovery.
-n=$(count)
+n=$(tg_count)
 http "$WD_URL/ping/cron"
-wait_count $((n + 1))
-expect_eq "silent job down" "\"🔴 <b>DOWN</b> cron · ping\\nno ping for 3+s\\ndown since $(since cron)\"" \
+tg_wait_count $((n + 1))
+expect_eq "silent job down" "\"🔴 <b>DOWN</b> cron · ping\\nno ping for 3+s\\ndown since $(wd_since cron)\"" \
     "$(at_least 3 "$(last_text)")"
-wait_count $((n + 2))
-expect_eq "reminder" "\"🔴 <b>STILL DOWN</b> cron · ping\\nno ping for 3+s\\ndown since $(since cron) (3+s)\"" \
+tg_wait_count $((n + 2))
+expect_eq "reminder" "\"🔴 <b>STILL DOWN</b> cron · ping\\nno ping for 3+s\\ndown since $(wd_since cron) (3+s)\"" \
     "$(at_least 3 "$(last_text)")"
 http -X POST --data-binary 'back' "$WD_URL/ping/cron"
-wait_count $((n + 3))
+tg_wait_count $((n + 3))
 got=$(last_text)
 expect_eq "recovery says how long" "\"✅ <b>UP</b> cron · ping\\nback after Ns down\\nwas: no ping for 3+s\\nlast message:\\n<pre>back</pre>\"" \
     "$(at_least 3 "$(sed 's/back after [0-9]*s down/back after Ns down/' <<<"$got")")"
@@ -163,7 +135,7 @@ expect_eq "recovery says how long" "\"✅ <b>UP</b> cron · ping\\nback after Ns
 # The highest exit status is a failure like any other non-zero one.
 http "$WD_URL/ping/job/255"
 expect_eq "exit status 255" "200 OK" "$HTTP_CODE $HTTP_BODY"
-expect_eq "down on 255" '"down" "exit status 255"' "$(check job state) $(check job reason)"
+expect_eq "down on 255" '"down" "exit status 255"' "$(wd_json job state) $(wd_json job reason)"
 
 # The Telegram requests themselves, byte for byte (the first one).
 expect_eq "request path" "/bot123456:TEST-token/sendMessage" \

@@ -201,6 +201,51 @@ wd_check() {
 	    jq -r --arg n "$1" --arg f "$2" '.checks[] | select(.name == $n) | .[$f]'
 }
 
+# The watchdog scripts notify receiver "phone", a fake Telegram at $TG.
+# wd_config FILE: writes that receivers section to FILE, then stdin (the
+# checks) after it.
+wd_config() {
+	{
+		cat <<EOF
+receivers:
+  - name: phone
+    telegram_configs:
+      - api_url: $TG
+        bot_token: 123456:TEST-token
+        chat_id: 42
+EOF
+		cat
+	} >"$1"
+}
+
+# tg_texts: every message text the fake at $TG received, one JSON string a
+# line; tg_count: how many requests it received.
+tg_texts() {
+	curl -fsS "$TG/_fake/requests" | jq -c '.[].body | fromjson | .text'
+}
+tg_count() {
+	curl -fsS "$TG/_fake/requests" | jq length
+}
+tg_has_count() {
+	[ "$(tg_count)" -ge "$1" ]
+}
+# tg_wait_count N: until the fake has N requests; else fails with the
+# watchdog's log.
+tg_wait_count() {
+	wait_until 30 tg_has_count "$1" ||
+	    { cat "$WD_LOG" >&2; fail "the fake got $(tg_count) message(s), not $1"; }
+}
+
+# wd_json NAME FIELD: one field of the check in /api/v1/checks, as JSON
+# (wd_check gives it raw).
+wd_json() {
+	curl -fsS "$WD_URL/api/v1/checks" | jq -c ".checks[] | select(.name == \"$1\") | .$2"
+}
+# wd_since NAME: the check's down_since as the messages show it.
+wd_since() {
+	date -u -d "$(wd_json "$1" down_since | tr -d '"')" '+%Y-%m-%d %H:%M UTC'
+}
+
 tg_body() {
 	printf '{"chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","text":%s}' \
 	    "$(printf '%s' "$1" | jq -Rs . | sed 's/</\\u003c/g; s/>/\\u003e/g; s/&/\\u0026/g')"
