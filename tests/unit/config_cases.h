@@ -7,9 +7,11 @@
 #define TOCSIN_TEST_CONFIG_CASES_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "scratch_dir.h"
 
 /* The file name every message starts with. */
 #define NAME "alertmanager.yml"
@@ -26,6 +28,37 @@ struct errcase {
 	const char	*yaml;
 	const char	*want;
 };
+
+/* A group's state: the scratch directory relative *_file paths are read
+ * from, and room for the message of the last config that failed. */
+struct config_fixture {
+	char	 dir[64];
+	char	 err[TERR_MAX];
+};
+
+/* Makes the fixture and its directory /tmp/<prefix>.XXXXXX, for the
+ * caller's setup to fill. */
+static inline struct config_fixture *
+config_fixture_new(void **state, const char *prefix)
+{
+	struct config_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	scratch_make(f->dir, sizeof(f->dir), prefix);
+	*state = f;
+	return f;
+}
+
+/* Removes the directory with everything in it and frees the fixture. */
+static inline int
+config_fixture_teardown(void **state)
+{
+	struct config_fixture *f = *state;
+
+	scratch_remove(f->dir);
+	free(f);
+	return 0;
+}
 
 /* Loads text with relative paths under dir; it must load. */
 static inline struct config *

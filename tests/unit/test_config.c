@@ -13,46 +13,26 @@
 
 #include "config_cases.h"
 #include "routes/matcher.h"
-#include "scratch_dir.h"
 
 /* Minimal valid tail: a root route and one receiver. */
 #define ROOT "route:\n  receiver: default\n"
 
-struct fixture {
-	char	 dir[64];
-	char	 err[TERR_MAX];
-};
-
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	scratch_make(f->dir, sizeof(f->dir), "test_config");
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	scratch_remove(f->dir);
-	free(f);
+	config_fixture_new(state, "test_config");
 	return 0;
 }
 
 static struct config *
-load(struct fixture *f, const char *yaml)
+load(struct config_fixture *f, const char *yaml)
 {
 	return config_must_load(f->dir, yaml);
 }
 
 /* Loads yaml expecting failure; returns the message. */
 static const char *
-load_err(struct fixture *f, const char *yaml)
+load_err(struct config_fixture *f, const char *yaml)
 {
 	struct terr	 err;
 
@@ -64,7 +44,7 @@ load_err(struct fixture *f, const char *yaml)
 static void
 test_minimal_config_loads_with_defaults(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	struct config *cfg = load(f, ROOT "receivers:\n- name: default\n");
 
 	assert_non_null(config_route(cfg));
@@ -98,7 +78,7 @@ static const struct errcase unknown_keys_errors[] = {
 static void
 test_unknown_keys_are_errors_with_position(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 
 	check_errors(f->dir, "", "", unknown_keys_errors,
 	    nitems(unknown_keys_errors));
@@ -107,7 +87,7 @@ test_unknown_keys_are_errors_with_position(void **state)
 static void
 test_duplicate_keys_are_errors(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 
 	assert_string_equal(load_err(f, "route:\n  receiver: default\n  receiver: x\n"
 	    "receivers:\n- name: default\n"),
@@ -139,7 +119,7 @@ static const struct errcase wrong_types_errors[] = {
 static void
 test_wrong_types_are_errors(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 
 	check_errors(f->dir, "", "", wrong_types_errors,
 	    nitems(wrong_types_errors));
@@ -163,7 +143,7 @@ static const struct errcase bad_durations_errors[] = {
 static void
 test_bad_durations(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 
 	check_errors(f->dir, "", "", bad_durations_errors,
 	    nitems(bad_durations_errors));
@@ -190,7 +170,7 @@ static const struct errcase receiver_references_errors[] = {
 static void
 test_receiver_references(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 
 	check_errors(f->dir, "", "", receiver_references_errors,
 	    nitems(receiver_references_errors));
@@ -199,7 +179,7 @@ test_receiver_references(void **state)
 static void
 test_unsupported_receiver_type_names_it(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 
 	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
 	    "receivers:\n- name: ok\n- name: default\n  webhook_configs: []\n"
@@ -224,7 +204,7 @@ static const struct errcase root_route_rules_errors[] = {
 static void
 test_root_route_rules(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 
 	check_errors(f->dir, "", "", root_route_rules_errors,
 	    nitems(root_route_rules_errors));
@@ -246,7 +226,7 @@ static const struct errcase matchers_and_regexes_errors[] = {
 static void
 test_matchers_and_regexes(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	const char *e;
 
 	e = load_err(f, "route:\n  receiver: default\n  routes:\n"
@@ -279,7 +259,7 @@ test_matchers_and_regexes(void **state)
 static void
 test_route_tree_routes_labels(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	const struct route *out[8];
 	struct kv	 labels;
 	struct config	*cfg;
@@ -335,7 +315,7 @@ static const struct errcase telegram_errors[] = {
 static void
 test_telegram_defaults_and_global_api_url(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	const struct telegram_config *t;
 	struct config *cfg;
 
@@ -403,7 +383,7 @@ static const struct errcase telegram_silent_unless_errors[] = {
 static void
 test_telegram_silent_unless(void **state)
 {
-	struct fixture			*f = *state;
+	struct config_fixture			*f = *state;
 	struct config			*cfg;
 	const struct telegram_config	*t;
 	struct buf			 b;
@@ -435,7 +415,7 @@ test_telegram_silent_unless(void **state)
 static void
 test_secret_files_are_read_and_never_echoed(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	const struct telegram_config *t;
 	struct config *cfg;
 	const char *e;
@@ -473,7 +453,7 @@ test_secret_files_are_read_and_never_echoed(void **state)
 static void
 test_secret_urls_are_never_echoed(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	static const char *const bad[] = {
 		"  webhook_configs:\n  - url: ftp://SECRET@hooks.example/\n",
 		"  webhook_configs:\n  - url: 'http://hooks example/SECRET'\n",
@@ -522,7 +502,7 @@ static const struct errcase email_errors[] = {
 static void
 test_email_inherits_global_smtp(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	const struct email_config *e;
 	struct config *cfg;
 
@@ -591,7 +571,7 @@ static const struct errcase slack_webhook_errors[] = {
 static void
 test_slack_and_webhook_defaults_and_http_config(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	const struct slack_config *s;
 	const struct webhook_config *w;
 	struct config *cfg;
@@ -640,7 +620,7 @@ test_slack_and_webhook_defaults_and_http_config(void **state)
 static void
 test_file_configs_resolve_paths(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	const struct receiver *r;
 	struct config *cfg;
 	char	 want[256];
@@ -665,7 +645,7 @@ test_file_configs_resolve_paths(void **state)
 static void
 test_templates_resolve_against_config_dir(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	struct config *cfg;
 	struct terr err;
 	char	 want[256];
@@ -696,7 +676,7 @@ static const struct errcase time_intervals_errors[] = {
 static void
 test_time_intervals(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 	struct config *cfg;
 	const struct route *out[4];
 	struct kv labels;
@@ -748,7 +728,7 @@ static const struct errcase yaml_syntax_errors[] = {
 static void
 test_yaml_syntax_errors_have_positions(void **state)
 {
-	struct fixture *f = *state;
+	struct config_fixture *f = *state;
 
 	check_errors(f->dir, "", "", yaml_syntax_errors,
 	    nitems(yaml_syntax_errors));
@@ -768,26 +748,26 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_minimal_config_loads_with_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_keys_are_errors_with_position, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_keys_are_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_types_are_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_durations, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_receiver_references, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unsupported_receiver_type_names_it, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_root_route_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_matchers_and_regexes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_route_tree_routes_labels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_telegram_defaults_and_global_api_url, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_telegram_silent_unless, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_secret_files_are_read_and_never_echoed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_secret_urls_are_never_echoed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_email_inherits_global_smtp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_slack_and_webhook_defaults_and_http_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_configs_resolve_paths, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_templates_resolve_against_config_dir, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_time_intervals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_yaml_syntax_errors_have_positions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_minimal_config_loads_with_defaults, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_keys_are_errors_with_position, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_keys_are_errors, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_types_are_errors, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_durations, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_receiver_references, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_unsupported_receiver_type_names_it, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_root_route_rules, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_matchers_and_regexes, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_route_tree_routes_labels, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_telegram_defaults_and_global_api_url, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_telegram_silent_unless, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_secret_files_are_read_and_never_echoed, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_secret_urls_are_never_echoed, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_email_inherits_global_smtp, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_slack_and_webhook_defaults_and_http_config, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_file_configs_resolve_paths, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_templates_resolve_against_config_dir, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_time_intervals, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_yaml_syntax_errors_have_positions, setup, config_fixture_teardown),
 		cmocka_unit_test(test_load_file_reports_missing_file),
 	};
 

@@ -16,44 +16,27 @@
 #include <cmocka.h>
 
 #include "config_cases.h"
-#include "scratch_dir.h"
 
 /* Every case is followed by this; the global section comes first so that
  * its keys start on line 2. */
 #define TAIL "route:\n  receiver: r\nreceivers:\n- name: r\n"
 #define G "global:\n"
 
-struct fixture {
-	char	 dir[64];
-};
-
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct config_fixture *f;
 
-	assert_non_null(f);
-	scratch_make(f->dir, sizeof(f->dir), "test_config_global");
+	f = config_fixture_new(state, "test_config_global");
 	scratch_write(f->dir, "token", "  123:TOKEN\n");
 	scratch_write(f->dir, "pw", "pw\n");
 	scratch_write(f->dir, "hook", "https://hooks.slack.example/T/B/X\n");
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	scratch_remove(f->dir);
-	free(f);
 	return 0;
 }
 
 /* yaml (a global section) followed by receivers, which must load. */
 static struct config *
-load(const struct fixture *f, const char *yaml, const char *receivers)
+load(const struct config_fixture *f, const char *yaml, const char *receivers)
 {
 	char		 text[4096];
 
@@ -64,7 +47,7 @@ load(const struct fixture *f, const char *yaml, const char *receivers)
 
 /* Cases whose yaml precedes TAIL. */
 static void
-check_global_errors(const struct fixture *f, const struct errcase *c, size_t n)
+check_global_errors(const struct config_fixture *f, const struct errcase *c, size_t n)
 {
 	check_errors(f->dir, "", TAIL, c, n);
 }
@@ -268,7 +251,7 @@ test_global_defaults(void **state)
 {
 	static const char *const globals[] = { "", G, "global: {}\n",
 	    "global: null\n" };
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	const struct receiver *r;
 	struct config *cfg;
 	size_t	 i;
@@ -298,7 +281,7 @@ test_global_defaults(void **state)
 static void
 test_global_values_reach_receivers(void **state)
 {
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	const struct receiver *r;
 	struct config *cfg;
 
@@ -350,7 +333,7 @@ test_global_values_reach_receivers(void **state)
 static void
 test_receiver_settings_win_over_global(void **state)
 {
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	const struct receiver *r;
 	struct config *cfg;
 
@@ -392,7 +375,7 @@ test_receiver_settings_win_over_global(void **state)
 static void
 test_global_secret_files(void **state)
 {
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	const struct receiver *r;
 	struct config *cfg;
 	char	 want[128];
@@ -420,7 +403,7 @@ test_global_secret_files(void **state)
 static void
 test_global_null_values(void **state)
 {
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	const struct receiver *r;
 	struct config *cfg;
 
@@ -446,7 +429,7 @@ test_global_null_values(void **state)
 static void
 test_global_missing_settings(void **state)
 {
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	static const struct errcase c[] = {
 		{ TAIL EMAIL, "6:5: no global SMTP smarthost set" },
 		{ G "  smtp_smarthost: 'h:25'\n" TAIL EMAIL,
@@ -469,7 +452,7 @@ test_global_missing_settings(void **state)
 static void
 test_global_after_receivers(void **state)
 {
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	struct terr err;
 	struct config *cfg;
 
@@ -487,16 +470,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_global_shape_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_value_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_secret_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_values_reach_receivers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_receiver_settings_win_over_global, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_secret_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_null_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_missing_settings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_after_receivers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_global_shape_errors, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_global_value_errors, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_global_secret_errors, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_global_defaults, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_global_values_reach_receivers, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_receiver_settings_win_over_global, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_global_secret_files, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_global_null_values, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_global_missing_settings, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_global_after_receivers, setup, config_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

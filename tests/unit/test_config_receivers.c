@@ -17,25 +17,19 @@
 
 #include "config_cases.h"
 #include "routes/matcher.h"
-#include "scratch_dir.h"
 
 /* Every case appends to this: the receiver under test starts on line 5. A
  * global section, when a case needs one, goes last. */
 #define HEAD "route:\n  receiver: r\nreceivers:\n- name: r\n"
 
-struct fixture {
-	char	 dir[64];
-};
-
 /* The files the cases refer to, written once for the whole group. */
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct config_fixture *f;
 	char	 path[128];
 
-	assert_non_null(f);
-	scratch_make(f->dir, sizeof(f->dir), "test_config_receivers");
+	f = config_fixture_new(state, "test_config_receivers");
 	scratch_write(f->dir, "token", "  123:TOKEN\n");
 	scratch_write(f->dir, "empty", "");
 	scratch_write(f->dir, "chat", "-42\n");
@@ -45,23 +39,12 @@ setup(void **state)
 	scratch_write(f->dir, "hook", "https://hooks.slack.example/T/B/X\n");
 	snprintf(path, sizeof(path), "%s/adir", f->dir);
 	assert_int_equal(mkdir(path, 0700), 0);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	scratch_remove(f->dir);
-	free(f);
 	return 0;
 }
 
 /* yaml after HEAD, which must load. */
 static struct config *
-load(const struct fixture *f, const char *yaml)
+load(const struct config_fixture *f, const char *yaml)
 {
 	char		 text[2048];
 
@@ -72,7 +55,7 @@ load(const struct fixture *f, const char *yaml)
 
 /* Cases whose yaml follows HEAD. */
 static void
-check_receiver_errors(const struct fixture *f, const struct errcase *c,
+check_receiver_errors(const struct config_fixture *f, const struct errcase *c,
     size_t n)
 {
 	check_errors(f->dir, HEAD, "", c, n);
@@ -870,7 +853,7 @@ test_http_config_own_or_global(void **state)
 static void
 test_http_config_credentials(void **state)
 {
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	const struct receiver *r;
 	struct config *cfg;
 	char	 want[128];
@@ -909,7 +892,7 @@ test_http_config_credentials(void **state)
 static void
 test_secrets_own_file_and_global(void **state)
 {
-	const struct fixture *f = *state;
+	const struct config_fixture *f = *state;
 	const struct receiver *r;
 	struct config *cfg;
 	char	 want[128];
@@ -1043,5 +1026,5 @@ main(void)
 		cmocka_unit_test(test_email_headers),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, config_fixture_teardown);
 }
