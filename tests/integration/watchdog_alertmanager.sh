@@ -8,23 +8,15 @@ source "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 PERIOD=6 GRACE=2
 
-tg_requests() { curl -fsS "$FAKE_URL/_fake/requests"; }
-tg_count_is() { [ "$(tg_requests | jq length)" -ge "$1" ]; }
 state_is() { [ "$(wd_check alertmanager state)" = "$1" ]; }
 pinged_after() { [ "$(wd_check alertmanager last_ping)" != "$1" ]; }
 # What the template's .StartsAt.Format "2006-01-02 15:04 MST" writes.
 minute() { date -u -d "$1" '+%Y-%m-%d %H:%M UTC'; }
 
 fake_start telegram
+TG=$FAKE_URL
 
-cat >"$TMP/watchdog.yml" <<EOF
-receivers:
-  - name: phone
-    telegram_configs:
-      - api_url: $FAKE_URL
-        bot_token: 123456:TEST-token
-        chat_id: 42
-        send_resolved: true
+wd_config "$TMP/watchdog.yml" "send_resolved: true" <<EOF
 checks:
   - name: alertmanager
     kind: heartbeat
@@ -68,11 +60,11 @@ prom_start "$TMP/prometheus.yml" --rules.alert.resend-delay=1s
 
 # Service discovery hands Prometheus its Alertmanager within about 5s.
 wait_until 60 state_is up || fail "no heartbeat reached the watchdog: $(wd_check alertmanager state)"
-expect_eq "no notification while heartbeats arrive" 0 "$(tg_requests | jq length)"
+expect_eq "no notification while heartbeats arrive" 0 "$(tg_count)"
 
 am_stop
 stopped=$(date +%s%3N)
-wait_until $((PERIOD + GRACE + 30)) tg_count_is 1 || fail "no DOWN notification"
+wait_until $((PERIOD + GRACE + 30)) tg_has_count 1 || fail "no DOWN notification"
 last=$(wd_check alertmanager last_ping)
 since=$(wd_check alertmanager down_since)
 expect_eq "state after the heartbeats stopped" down "$(wd_check alertmanager state)"
@@ -90,7 +82,7 @@ expect_eq "DOWN message" "$(at_least $((PERIOD + GRACE)) "$(tg_body "$(printf 'ð
 expect_eq "DOWN path" "/bot123456:TEST-token/sendMessage" "$(tg_requests | jq -r '.[0].path')"
 
 am_restart
-wait_until 60 tg_count_is 2 || fail "no recovery notification"
+wait_until 60 tg_has_count 2 || fail "no recovery notification"
 expect_eq "state after Alertmanager came back" up "$(wd_check alertmanager state)"
 back=$(wd_check alertmanager last_ping)
 text=$(tg_requests | jq -r '.[1].body | fromjson | .text')
@@ -109,6 +101,6 @@ expect_eq "UP path" "/bot123456:TEST-token/sendMessage" "$(tg_requests | jq -r '
 # Heartbeats keep it up; nothing else was sent.
 wait_until 10 pinged_after "$back" ||
     expect_eq "heartbeats after the recovery" "a newer last_ping" "$back"
-expect_eq "notifications in all" 2 "$(tg_requests | jq length)"
+expect_eq "notifications in all" 2 "$(tg_count)"
 watchdog_stop
 finish

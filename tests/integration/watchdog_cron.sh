@@ -5,20 +5,12 @@
 # with the exit status and the output; the next good run sends the recovery.
 source "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
-tg_requests() { curl -fsS "$FAKE_URL/_fake/requests"; }
-tg_count_is() { [ "$(tg_requests | jq length)" -ge "$1" ]; }
 # What the template's .StartsAt.Format "2006-01-02 15:04 MST" writes.
 minute() { date -u -d "$1" '+%Y-%m-%d %H:%M UTC'; }
 
 fake_start telegram
-cat >"$TMP/watchdog.yml" <<EOF
-receivers:
-  - name: phone
-    telegram_configs:
-      - api_url: $FAKE_URL
-        bot_token: 123456:TEST-token
-        chat_id: 42
-        send_resolved: true
+TG=$FAKE_URL
+wd_config "$TMP/watchdog.yml" "send_resolved: true" <<EOF
 checks:
   - {name: nightly-backup, kind: ping, period: 24h, grace: 1h, receiver: phone}
 EOF
@@ -46,22 +38,22 @@ expect_eq "state after a good run" up "$(wd_check nightly-backup state)"
 expect_eq "its output is the last message" 'backup of /srv: 12 GB' "$(wd_check nightly-backup last_message)"
 [ "$(wd_check nightly-backup last_duration_seconds)" != null ] ||
     expect_eq "the run's duration (start to success)" "a number" null
-expect_eq "no notification for a good run" 0 "$(tg_requests | jq length)"
+expect_eq "no notification for a good run" 0 "$(tg_count)"
 
 run_job 'tar: /srv/db: Cannot open: Permission denied' 2
 expect_eq "state after exit status 2" down "$(wd_check nightly-backup state)"
-wait_until 30 tg_count_is 1 || fail "no DOWN notification"
+wait_until 30 tg_has_count 1 || fail "no DOWN notification"
 since=$(wd_check nightly-backup down_since)
 expect_eq "DOWN message" "$(tg_body "$(printf '🔴 <b>DOWN</b> nightly-backup · ping\nexit status 2\ndown since %s\nlast message:\n<pre>tar: /srv/db: Cannot open: Permission denied\n</pre>' \
     "$(minute "$since")")")" "$(tg_requests | jq -r '.[0].body')"
 
 run_job 'backup of /srv: 12 GB' 0
-wait_until 30 tg_count_is 2 || fail "no recovery notification"
+wait_until 30 tg_has_count 2 || fail "no recovery notification"
 text=$(tg_requests | jq -r '.[1].body | fromjson | .text')
 down_for=$(sed -n 's/^back after \(.*\) down$/\1/p' <<<"$text")
 [[ $down_for =~ ^[0-9]+s$ ]] || expect_eq "time down" "a few seconds" "$down_for"
 expect_eq "UP message" "$(tg_body "$(printf '✅ <b>UP</b> nightly-backup · ping\nback after %s down\nwas: exit status 2\nlast message:\n<pre>backup of /srv: 12 GB\n</pre>' \
     "$down_for")")" "$(tg_requests | jq -r '.[1].body')"
-expect_eq "notifications in all" 2 "$(tg_requests | jq length)"
+expect_eq "notifications in all" 2 "$(tg_count)"
 watchdog_stop
 finish

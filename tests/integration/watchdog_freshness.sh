@@ -9,8 +9,6 @@ source "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 MAX_AGE=5
 
-tg_requests() { curl -fsS "$FAKE_URL/_fake/requests"; }
-tg_count_is() { [ "$(tg_requests | jq length)" -ge "$1" ]; }
 state_is() { [ "$(wd_check textfile state)" = "$1" ]; }
 scraped() { prom_query "$QUERY" | jq -e '.data.result | length == 1' >/dev/null; }
 # What the template's .StartsAt.Format "2006-01-02 15:04 MST" writes.
@@ -48,14 +46,8 @@ QUERY='time() - node_textfile_mtime_seconds{file=~".*/x.prom"}'
 wait_until 60 scraped || fail "Prometheus did not scrape the node exporter: $(prom_query "$QUERY")"
 
 fake_start telegram
-cat >"$TMP/watchdog.yml" <<EOF
-receivers:
-  - name: phone
-    telegram_configs:
-      - api_url: $FAKE_URL
-        bot_token: 123456:TEST-token
-        chat_id: 42
-        send_resolved: true
+TG=$FAKE_URL
+wd_config "$TMP/watchdog.yml" "send_resolved: true" <<EOF
 checks:
   - name: textfile
     kind: freshness
@@ -68,11 +60,11 @@ checks:
 EOF
 watchdog_start "$TMP/watchdog.yml"
 wait_until 30 state_is up || fail "the check did not come up: $(wd_check textfile reason)"
-expect_eq "no notification while the file is fresh" 0 "$(tg_requests | jq length)"
+expect_eq "no notification while the file is fresh" 0 "$(tg_count)"
 
 # The file stops being touched: stale once older than max_age.
 toucher_stop
-wait_until $((MAX_AGE + 30)) tg_count_is 1 || fail "no DOWN notification"
+wait_until $((MAX_AGE + 30)) tg_has_count 1 || fail "no DOWN notification"
 expect_eq "state once stale" down "$(wd_check textfile state)"
 since=$(wd_check textfile down_since)
 reason=$(wd_check textfile reason)
@@ -88,7 +80,7 @@ expect_eq "DOWN message" "$(tg_body "$(printf '🔴 <b>DOWN</b> textfile · fres
 
 # Touched again: fresh at the next scrape and query.
 toucher_start
-wait_until 30 tg_count_is 2 || fail "no recovery notification"
+wait_until 30 tg_has_count 2 || fail "no recovery notification"
 expect_eq "state once fresh" up "$(wd_check textfile state)"
 text=$(tg_requests | jq -r '.[1].body | fromjson | .text')
 down_for=$(sed -n 's/^back after \(.*\) down$/\1/p' <<<"$text")
@@ -98,7 +90,7 @@ expect_eq "UP message" "$(tg_body "$(printf '✅ <b>UP</b> textfile · freshness
 
 # Prometheus stops: the check cannot tell, and that is stale too.
 prom_stop
-wait_until 30 tg_count_is 3 || fail "no notification for a stopped Prometheus"
+wait_until 30 tg_has_count 3 || fail "no notification for a stopped Prometheus"
 since=$(wd_check textfile down_since)
 expect_eq "unreachable reason" \
     "Prometheus unreachable: POST http://127.0.0.1:$PROM_PORT/<redacted>: Couldn't connect to server" \
@@ -106,7 +98,7 @@ expect_eq "unreachable reason" \
 expect_eq "DOWN message for a stopped Prometheus" "$(tg_body "$(printf '🔴 <b>DOWN</b> textfile · freshness\n%s\ndown since %s' \
     "Prometheus unreachable: POST http://127.0.0.1:$PROM_PORT/&lt;redacted&gt;: Couldn&#39;t connect to server" \
     "$(minute "$since")")")" "$(tg_requests | jq -r '.[2].body')"
-expect_eq "notifications in all" 3 "$(tg_requests | jq length)"
+expect_eq "notifications in all" 3 "$(tg_count)"
 expect_eq "every message to the bot's sendMessage" "/bot123456:TEST-token/sendMessage" \
     "$(tg_requests | jq -r '.[].path' | sort -u)"
 watchdog_stop

@@ -202,9 +202,11 @@ wd_check() {
 }
 
 # The watchdog scripts notify receiver "phone", a fake Telegram at $TG.
-# wd_config FILE: writes that receivers section to FILE, then stdin (the
-# checks) after it.
+# wd_config FILE [SETTING...]: writes that receivers section to FILE, with
+# each SETTING ("send_resolved: true") added to its telegram_config, then
+# stdin (the checks) after it.
 wd_config() {
+	local setting
 	{
 		cat <<EOF
 receivers:
@@ -214,17 +216,24 @@ receivers:
         bot_token: 123456:TEST-token
         chat_id: 42
 EOF
+		for setting in "${@:2}"; do
+			printf '        %s\n' "$setting"
+		done
 		cat
 	} >"$1"
 }
 
-# tg_texts: every message text the fake at $TG received, one JSON string a
-# line; tg_count: how many requests it received.
+# tg_requests: what the fake at $TG recorded, as JSON; tg_texts: every
+# message text it received, one JSON string a line; tg_count: how many
+# requests it received.
+tg_requests() {
+	curl -fsS "$TG/_fake/requests"
+}
 tg_texts() {
-	curl -fsS "$TG/_fake/requests" | jq -c '.[].body | fromjson | .text'
+	tg_requests | jq -c '.[].body | fromjson | .text'
 }
 tg_count() {
-	curl -fsS "$TG/_fake/requests" | jq length
+	tg_requests | jq length
 }
 tg_has_count() {
 	[ "$(tg_count)" -ge "$1" ]
