@@ -1056,30 +1056,16 @@ parse_control(struct parser *p, enum nkind k, const char *ctx, struct node **out
 		/* {{else}} or {{else if ...}} */
 		if (lex(p) == -1)
 			goto fail;
-		if (k != N_RANGE && tok_is(p, "if") && k == N_IF) {
+		if ((k == N_IF && tok_is(p, "if")) ||
+		    (k == N_WITH && tok_is(p, "with"))) {
 			struct node *list = node_new(p, N_LIST, p->tpos);
 			struct node *inner;
 
 			if (list == NULL)
 				goto fail;
 			n->elist = list;
-			/* else if: nested if whose end closes us too */
-			if (parse_control(p, N_IF, "if", &inner) == -1)
-				goto fail;
-			if (add_kid(list, inner) == -1) {
-				tmpl_node_free(inner);
-				goto fail;
-			}
-			goto done;
-		}
-		if (k == N_WITH && tok_is(p, "with")) {
-			struct node *list = node_new(p, N_LIST, p->tpos);
-			struct node *inner;
-
-			if (list == NULL)
-				goto fail;
-			n->elist = list;
-			if (parse_control(p, N_WITH, "with", &inner) == -1)
+			/* else if / else with: a nested one whose end closes us too */
+			if (parse_control(p, k, ctx, &inner) == -1)
 				goto fail;
 			if (add_kid(list, inner) == -1) {
 				tmpl_node_free(inner);
