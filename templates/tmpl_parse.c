@@ -1173,6 +1173,30 @@ define(struct parser *p, const char *name, struct node *body)
 	return 0;
 }
 
+/*
+ * Parses the body of a define or block up to its {{end}}, in a scope of its
+ * own where $ is the data again, and registers it under name. A body that
+ * {{else}} ends fails with else_msg, the caller's own wording.
+ */
+static int
+define_body(struct parser *p, const char *name, const char *else_msg)
+{
+	struct node	*body;
+	int		 st;
+	size_t		 nvars = p->nvars;
+
+	if (var_push(p, "$", 1) == -1)
+		return perr(p, "out of memory");
+	if (parse_list(p, &body, &st) == -1)
+		return -1;
+	var_pop(p, nvars);
+	if (st != 'e') {
+		tmpl_node_free(body);
+		return perr(p, "%s", st ? else_msg : "unexpected EOF");
+	}
+	return define(p, name, body);
+}
+
 /* Parses items until {{end}}, {{else}} or EOF; *stop says which. */
 static int
 parse_list(struct parser *p, struct node **out, int *stop)
@@ -1246,10 +1270,7 @@ parse_list(struct parser *p, struct node **out, int *stop)
 			goto add;
 		}
 		if (tok_is(p, "define")) {
-			char		*name = NULL;
-			struct node	*body;
-			int		 st;
-			size_t		 nvars = p->nvars;
+			char *name = NULL;
 
 			if (p->depth > 1) {
 				perr(p, "unexpected <define> in command");
@@ -1260,23 +1281,7 @@ parse_list(struct parser *p, struct node **out, int *stop)
 				free(name);
 				goto fail;
 			}
-			if (var_push(p, "$", 1) == -1) {
-				free(name);
-				goto oom;
-			}
-			if (parse_list(p, &body, &st) == -1) {
-				free(name);
-				goto fail;
-			}
-			var_pop(p, nvars);
-			if (st != 'e') {
-				free(name);
-				tmpl_node_free(body);
-				perr(p, st ? "unexpected {{else}}" :
-				    "unexpected EOF");
-				goto fail;
-			}
-			if (define(p, name, body) == -1) {
+			if (define_body(p, name, "unexpected {{else}}") == -1) {
 				free(name);
 				goto fail;
 			}
@@ -1305,24 +1310,8 @@ parse_list(struct parser *p, struct node **out, int *stop)
 			}
 			if (template_src(item) == -1)
 				goto oom;
-			if (block) {
-				struct node	*body;
-				int		 st;
-				size_t		 nvars = p->nvars;
-
-				if (var_push(p, "$", 1) == -1)
-					goto oom;
-				if (parse_list(p, &body, &st) == -1)
-					goto fail;
-				var_pop(p, nvars);
-				if (st != 'e') {
-					tmpl_node_free(body);
-					perr(p, "unexpected EOF");
-					goto fail;
-				}
-				if (define(p, item->s, body) == -1)
-					goto fail;
-			}
+			if (block && define_body(p, item->s, "unexpected EOF") == -1)
+				goto fail;
 			goto add;
 		}
 		unlex(p);
