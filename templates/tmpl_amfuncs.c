@@ -171,8 +171,10 @@ fn_since(struct exec *x, struct val *a, size_t n, struct val *out)
 	return 0;
 }
 
-int
-fn_todate(struct exec *x, struct val *a, size_t n, struct val *out)
+/* toDate and mustToDate parse alike; only mustToDate reports a bad date,
+ * toDate gives the zero time for it. */
+static int
+to_date(struct exec *x, struct val *a, struct val *out, bool must)
 {
 	const char	*layout = NULL, *s = NULL;
 	struct terr	 e;
@@ -180,23 +182,24 @@ fn_todate(struct exec *x, struct val *a, size_t n, struct val *out)
 	if (want_s(x, &a[0], &layout) == -1 || want_s(x, &a[1], &s) == -1)
 		return -1;
 	out->t = V_TIME;
-	if (gtime_parse(layout, s, &out->u.tm, &e) == -1)
+	if (gtime_parse(layout, s, &out->u.tm, &e) == -1) {
+		if (must)
+			return xerr(x, "error calling mustToDate: %s", e.msg);
 		tstamp_zero(&out->u.tm);
+	}
 	return 0;
+}
+
+int
+fn_todate(struct exec *x, struct val *a, size_t n, struct val *out)
+{
+	return to_date(x, a, out, false);
 }
 
 int
 fn_musttodate(struct exec *x, struct val *a, size_t n, struct val *out)
 {
-	const char	*layout = NULL, *s = NULL;
-	struct terr	 e;
-
-	if (want_s(x, &a[0], &layout) == -1 || want_s(x, &a[1], &s) == -1)
-		return -1;
-	out->t = V_TIME;
-	if (gtime_parse(layout, s, &out->u.tm, &e) == -1)
-		return xerr(x, "error calling mustToDate: %s", e.msg);
-	return 0;
+	return to_date(x, a, out, true);
 }
 
 /* prometheus/common's HumanizeDuration over its convertToFloat. */
