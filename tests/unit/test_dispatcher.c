@@ -20,6 +20,9 @@
 
 #define TOKEN	"123456:TEST-token"
 #define HOOK	"/services/T000/B000/XXXXXXXX"
+/* How long a test waits for a condition before failing: generous, as CI
+ * runs the suite under ASan on two busy cores. Only a failure waits it out. */
+#define WAIT_MS	60000
 
 struct env {
 	struct fake		 tg, sl;
@@ -35,6 +38,23 @@ struct env {
 	int			 ndead;
 	char			 dead_why[256];
 };
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
 
 static void
 sink(const char *line, void *arg)
@@ -233,22 +253,38 @@ enqueue(struct env *e, const struct config *cfg, int i)
 	notification_free(n);
 }
 
-/* Waits (bounded) until nothing is pending. */
+/*
+ * Waits (bounded) until nothing is pending and every settled message is
+ * fully accounted for. A worker marks the store first and then counts,
+ * logs and reports (on_dead), so an empty queue alone does not mean the
+ * stats and the dead-letter callback have caught up.
+ */
 static void
 drain(struct env *e)
 {
-	int64_t		counts[STORE_NSTATES];
-	struct terr	err;
+	int64_t			counts[STORE_NSTATES], deadline = mono_ms() + WAIT_MS;
+	struct dispatcher_stats	st;
+	struct terr		err;
+	int			ndead;
 
-	for (int i = 0; i < 400; i++) {
-		struct timespec ts = { 0, 50 * 1000000 };
-
+	for (;;) {
+		dispatcher_get_stats(e->disp, &st);
+		pthread_mutex_lock(&e->mu);
+		ndead = e->ndead;
+		pthread_mutex_unlock(&e->mu);
 		assert_int_equal(store_count(e->store, counts, &err), 0);
-		if (counts[STORE_PENDING] == 0)
+		if (counts[STORE_PENDING] == 0 &&
+		    (int64_t)st.delivered == counts[STORE_DELIVERED] &&
+		    ndead == counts[STORE_DEAD])
 			return;
-		nanosleep(&ts, NULL);
+		if (mono_ms() > deadline)
+			break;
+		pause_ms(20);
 	}
-	fail_msg("still %lld pending", (long long)counts[STORE_PENDING]);
+	fail_msg("after %d ms: %lld pending, %lld delivered (%llu counted), "
+	    "%lld dead (%d reported)", WAIT_MS, (long long)counts[STORE_PENDING],
+	    (long long)counts[STORE_DELIVERED], (unsigned long long)st.delivered,
+	    (long long)counts[STORE_DEAD], ndead);
 }
 
 /* The texts the fake accepted (status 200), in order, joined by ','. */
@@ -510,7 +546,7 @@ test_upstream_not_started(void **state)
 	struct env		*e = *state;
 	struct config		*cfg = load(e, "42");
 	int			 port = atoi(strrchr(e->tg.base, ':') + 1);
-	int64_t			 counts[STORE_NSTATES];
+	int64_t			 counts[STORE_NSTATES], deadline;
 	struct dispatcher_stats	 st;
 	struct terr		 err;
 	char			 got[128];
@@ -520,15 +556,14 @@ test_upstream_not_started(void **state)
 	for (int i = 1; i <= 3; i++)
 		enqueue(e, cfg, i);
 	/* Wait until Telegram's head failed a few times and Slack's
-	 * messages (another destination) went out meanwhile. */
-	for (int i = 0; i < 400; i++) {
-		struct timespec ts = { 0, 20 * 1000000 };
-
+	 * messages (another destination) went out meanwhile, counted and not
+	 * only marked (see drain). */
+	for (deadline = mono_ms() + WAIT_MS; mono_ms() < deadline; pause_ms(20)) {
 		dispatcher_get_stats(e->disp, &st);
 		assert_int_equal(store_count(e->store, counts, &err), 0);
-		if (st.retries >= 3 && counts[STORE_PENDING] == 3)
+		if (st.retries >= 3 && counts[STORE_PENDING] == 3 &&
+		    st.delivered == 3)
 			break;
-		nanosleep(&ts, NULL);
 	}
 	assert_true(st.retries >= 3);
 	assert_int_equal(counts[STORE_PENDING], 3);
@@ -556,6 +591,7 @@ test_set_config(void **state)
 	    "route:\n  receiver: other\nreceivers:\n- name: other\n";
 
 	struct dispatcher_stats	 st;
+	int64_t			 deadline;
 	char			*r;
 
 	start(e, cfg, false);
@@ -568,13 +604,10 @@ test_set_config(void **state)
 	r = fake_call(&e->sl, "/_fake/config", "{\"force\": [{\"status\": 500, \"count\": 1000}]}");
 	free(r);
 	enqueue(e, cfg, 2);
-	for (int i = 0; i < 400; i++) {
-		struct timespec ts = { 0, 20 * 1000000 };
-
+	for (deadline = mono_ms() + WAIT_MS; mono_ms() < deadline; pause_ms(20)) {
 		dispatcher_get_stats(e->disp, &st);
 		if (st.retries >= 4)
 			break;
-		nanosleep(&ts, NULL);
 	}
 	assert_true(st.retries >= 4);
 	cfg2 = config_load_buffer("o.yml", "/tmp", yaml, strlen(yaml), &err);
@@ -599,7 +632,7 @@ test_stop_finishes_in_flight(void **state)
 	struct env		*e = *state;
 	struct config		*cfg = load(e, "42");
 	struct dispatcher	*d;
-	int64_t			 counts[STORE_NSTATES];
+	int64_t			 counts[STORE_NSTATES], deadline;
 	struct terr		 err;
 	char			*r, cmd[128];
 	size_t			 n = 0;
@@ -610,15 +643,14 @@ test_stop_finishes_in_flight(void **state)
 	enqueue(e, cfg, 1);
 	/* The fakes record a request when it arrives (Telegram's before its
 	 * delay): both sends are then in a worker's hands. */
-	for (int i = 0; i < 400 && n < 2; i++) {
-		struct timespec	 ts = { 0, 10 * 1000000 };
-		json_t		*a = fake_requests(&e->tg), *b = fake_requests(&e->sl);
+	for (deadline = mono_ms() + WAIT_MS; n < 2 && mono_ms() < deadline; ) {
+		json_t *a = fake_requests(&e->tg), *b = fake_requests(&e->sl);
 
 		n = json_array_size(a) + json_array_size(b);
 		json_decref(a);
 		json_decref(b);
 		if (n < 2)
-			nanosleep(&ts, NULL);
+			pause_ms(10);
 	}
 	assert_int_equal(n, 2);
 	d = e->disp;
@@ -700,17 +732,25 @@ counting_due(void *be, int64_t now, struct store_head **out, size_t *n,
 	return store_sqlite_ops.due(be, now, out, n, err);
 }
 
-static int64_t
-mono_ms(void)
+/* The number of due reads so far, once it is more than `than` (bounded). */
+static int
+scans_above(int than)
 {
-	struct timespec	 ts;
+	int64_t	deadline = mono_ms() + WAIT_MS;
+	int	n;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	while ((n = __atomic_load_n(&scans, __ATOMIC_RELAXED)) <= than &&
+	    mono_ms() < deadline)
+		pause_ms(1);
+	return n;
 }
 
-/* The store wakes the dispatcher after every commit; a burst of wakes is
- * one scan per 10 ms at most, not one each, and still leads to a scan. */
+/*
+ * The store wakes the dispatcher after every commit; a burst of wakes is
+ * one scan per 10 ms at most, not one each, and still leads to a scan.
+ * The bound is on the time measured around the counts, so a slow machine
+ * widens it exactly as much as it stretches the burst.
+ */
 static void
 test_wake_burst_costs_few_scans(void **state)
 {
@@ -718,7 +758,6 @@ test_wake_burst_costs_few_scans(void **state)
 	static struct store_ops	 ops;
 	struct config		*cfg = load(e, "111");
 	struct store_params	 sp;
-	struct timespec		 pause = { 0, 1000000 };
 	struct terr		 err;
 	int64_t			 t0, elapsed;
 	int			 before, after, i;
@@ -734,21 +773,19 @@ test_wake_burst_costs_few_scans(void **state)
 		fail_msg("store: %s", err.msg);
 	start_dispatcher(e, cfg, false);
 	/* The start-up scan, then quiet: nothing is pending. */
-	for (i = 0; i < 1000 && __atomic_load_n(&scans, __ATOMIC_RELAXED) == 0; i++)
-		nanosleep(&pause, NULL);
-	assert_true(__atomic_load_n(&scans, __ATOMIC_RELAXED) > 0);
-	before = __atomic_load_n(&scans, __ATOMIC_RELAXED);
+	assert_true(scans_above(0) > 0);
+	/* The clock starts before the first count and stops after the last,
+	 * so every scan counted falls inside the measured time. */
 	t0 = mono_ms();
+	before = __atomic_load_n(&scans, __ATOMIC_RELAXED);
 	for (i = 0; i < 2000; i++) {
 		dispatcher_wake(e->disp);
 		if (i % 100 == 99)
-			nanosleep(&pause, NULL);
+			pause_ms(1);
 	}
 	/* Long enough for the debounced scan to run. */
-	for (i = 0; i < 1000 && __atomic_load_n(&scans, __ATOMIC_RELAXED) == before; i++)
-		nanosleep(&pause, NULL);
+	after = scans_above(before);
 	elapsed = mono_ms() - t0;
-	after = __atomic_load_n(&scans, __ATOMIC_RELAXED);
 	assert_true(after > before);
 	/* One per 10 ms of the burst, plus the first and the idle rescans. */
 	if (after - before > 2 + elapsed / 10 + elapsed / 1000)
