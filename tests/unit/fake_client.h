@@ -27,9 +27,11 @@ static inline int
 fake_start_port(struct fake *f, const char *script, const char *config_json,
     int portno)
 {
-	char	 portarg[16];
-	char	 portfile[200], cfgfile[200], path[300], port[16] = "";
-	FILE	*fp;
+	char		 portarg[16];
+	char		 portfile[200], cfgfile[200], path[300], port[16] = "";
+	FILE		*fp;
+	struct timespec	 t;
+	time_t		 deadline;
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/tocsin-fake-XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
@@ -55,7 +57,12 @@ fake_start_port(struct fake *f, const char *script, const char *config_json,
 			    "--port-file", portfile, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 200; i++) {
+	/* Python's start-up on a busy machine under ASan can take seconds:
+	 * a deadline on the monotonic clock, generous, as only a failure
+	 * waits it out. */
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	for (deadline = t.tv_sec + 60; t.tv_sec < deadline;
+	    clock_gettime(CLOCK_MONOTONIC, &t)) {
 		struct timespec ts = { 0, 50 * 1000000 };
 
 		if ((fp = fopen(portfile, "r")) != NULL) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -32,9 +33,10 @@ struct smtp_server {
 static int
 smtp_server_start(struct smtp_server *s)
 {
-	char	 ports[128];
-	json_t	*j;
-	int	 i;
+	char		 ports[128];
+	json_t		*j;
+	struct timespec	 t;
+	time_t		 deadline;
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->dir, sizeof(s->dir), "/tmp/tocsin-smtp-XXXXXX");
@@ -52,7 +54,12 @@ smtp_server_start(struct smtp_server *s)
 		    (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 300 && access(ports, R_OK) != 0; i++)
+	/* It makes its certificates first: seconds on a busy machine. A
+	 * deadline on the monotonic clock, generous, as only a failure waits
+	 * it out. */
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	for (deadline = t.tv_sec + 60; access(ports, R_OK) != 0 &&
+	    t.tv_sec < deadline; clock_gettime(CLOCK_MONOTONIC, &t))
 		usleep(100 * 1000);
 	if ((j = json_load_file(ports, 0, NULL)) == NULL) {
 		fprintf(stderr, "SMTP server did not start\n");
