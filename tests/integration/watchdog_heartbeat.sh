@@ -72,11 +72,22 @@ expect_eq "reason in the API" '"no heartbeat for 3+s"' "$(at_least 3 "$(wd_json 
 # A resolved payload while down changes nothing.
 post /heartbeat/alertmanager "$FIX/ssh-login-resolved.json"
 expect_eq "still down" '"down"' "$(wd_json alertmanager state)"
+t0=$(date +%s%3N)
 post /heartbeat/alertmanager "$FIX/ssh-login-firing.json"
 tg_wait_count 2
+n=$(tg_count)
+elapsed=$(($(date +%s%3N) - t0))
 expect_eq "heartbeat back" '"✅ <b>UP</b> alertmanager · heartbeat\nback after Ns down\nwas: no heartbeat for 3+s"' \
-    "$(at_least 3 "$(tg_texts | tail -n 1 | sed 's/back after [0-9]*s down/back after Ns down/')")"
-expect_eq "two messages in all" "2" "$(tg_count)"
+    "$(at_least 3 "$(tg_texts | sed -n 2p | sed 's/back after [0-9]*s down/back after Ns down/')")"
+# Two messages in all: nothing else before the recovered check can go down
+# again (period + grace after this heartbeat). A machine slow enough to take
+# that long here may see that next DOWN, and nothing but it.
+if [ "$elapsed" -lt 3000 ] || [ "$n" -eq 2 ]; then
+	expect_eq "two messages in all" "2" "$n"
+else
+	expect_eq "two messages, then down again after ${elapsed}ms" "3 \"🔴 <b>DOWN</b> alertmanager · heartbeat\\nno heartbeat for 3+s\\ndown since $(wd_since alertmanager)\"" \
+	    "$n $(at_least 3 "$(tg_texts | sed -n 3p)")"
+fi
 
 watchdog_stop
 finish
