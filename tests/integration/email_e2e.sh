@@ -12,8 +12,9 @@ mkdir -p "$MAIL"
 /usr/bin/python3 "$TOCSIN_SOURCE_DIR/tests/smtp/smtp_server.py" --dir "$MAIL" \
     --port-file "$MAIL/ports.json" >"$MAIL/server.log" 2>&1 &
 CLEANUP_PIDS+=("$!")
-for _ in $(seq 200); do [ -e "$MAIL/ports.json" ] && break; sleep 0.05; done
-[ -e "$MAIL/ports.json" ] || { cat "$MAIL/server.log" >&2; fail "SMTP server did not start"; }
+# It makes its certificates first: seconds on a loaded machine.
+wait_until 60 test -e "$MAIL/ports.json" ||
+    { cat "$MAIL/server.log" >&2; fail "SMTP server did not start"; }
 PORT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["starttls"])' "$MAIL/ports.json")
 
 printf 's3cret\n' >"$TMP/smtp-password"
