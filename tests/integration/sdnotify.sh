@@ -38,8 +38,7 @@ with open(log_path, "a") as log:
 PY
 python3 "$TMP/listen.py" "$SOCK" "$LOG" "$TMP/relay.err" &
 CLEANUP_PIDS+=("$!")
-for ((i = 0; i < 100; i++)); do [ -S "$SOCK" ] && break; sleep 0.05; done
-[ -S "$SOCK" ] || fail "notify listener did not start"
+wait_until 30 test -S "$SOCK" || fail "notify listener did not start"
 : >"$LOG"
 
 cat >"$TMP/good.yml" <<YML
@@ -113,7 +112,7 @@ CLEANUP_PIDS+=("$!")
 wait_count 'WATCHDOG=1' $((stuck_pings + 2))
 
 relay_stop
-for ((i = 0; i < 100; i++)); do [ "$(count 'STOPPING=1')" -ge 1 ] && break; sleep 0.05; done
+wait_count 'STOPPING=1' 1
 
 # The order of everything but the pings, timestamps normalised.
 got=$(python3 - "$LOG" <<'PY'
