@@ -637,6 +637,21 @@ add_field_ids(struct node *n, const char *s, size_t len)
 	return add_str(&n->ids, &n->nids, s + 1, len - 1);
 }
 
+/* Adds the current field token and those that follow it with no space
+ * between (.a.b.c) to n, leaving the first other token unread. */
+static int
+add_fields(struct parser *p, struct node *n)
+{
+	while (p->t == T_FIELD && !p->tsp) {
+		if (add_field_ids(n, p->src + p->tpos, p->tlen) == -1)
+			return perr(p, "out of memory");
+		if (lex(p) == -1)
+			return -1;
+	}
+	unlex(p);
+	return 0;
+}
+
 static struct node *
 term(struct parser *p)
 {
@@ -774,13 +789,8 @@ operand(struct parser *p)
 	if (n->k == N_FIELD || n->k == N_VAR) {
 		size_t first = p->tpos;
 
-		while (p->t == T_FIELD && !p->tsp) {
-			if (add_field_ids(n, p->src + p->tpos, p->tlen) == -1)
-				goto oom;
-			if (lex(p) == -1)
-				goto fail;
-		}
-		unlex(p);
+		if (add_fields(p, n) == -1)
+			goto fail;
 		if (n->k == N_FIELD)
 			linecol(p, first, &n->line, &n->col);
 		goto srcset;
@@ -795,13 +805,8 @@ operand(struct parser *p)
 		goto oom;
 	c->base = n;
 	n = c;
-	while (p->t == T_FIELD && !p->tsp) {
-		if (add_field_ids(n, p->src + p->tpos, p->tlen) == -1)
-			goto oom;
-		if (lex(p) == -1)
-			goto fail;
-	}
-	unlex(p);
+	if (add_fields(p, n) == -1)
+		goto fail;
 srcset:
 	/* the operand's source text, as Go prints it in errors */
 	{
