@@ -1181,10 +1181,11 @@ define(struct parser *p, const char *name, struct node *body)
 /*
  * Parses the body of a define or block up to its {{end}}, in a scope of its
  * own where $ is the data again, and registers it under name. A body that
- * {{else}} ends fails with else_msg, the caller's own wording.
+ * {{else}} ends fails naming the clause ("define clause", "block clause"),
+ * in Go's words.
  */
 static int
-define_body(struct parser *p, const char *name, const char *else_msg)
+define_body(struct parser *p, const char *name, const char *clause)
 {
 	struct node	*body;
 	int		 st;
@@ -1197,7 +1198,9 @@ define_body(struct parser *p, const char *name, const char *else_msg)
 	var_pop(p, nvars);
 	if (st != 'e') {
 		tmpl_node_free(body);
-		return perr(p, "%s", st ? else_msg : "unexpected EOF");
+		if (st)
+			return perr(p, "unexpected {{else}} in %s", clause);
+		return perr(p, "unexpected EOF");
 	}
 	return define(p, name, body);
 }
@@ -1286,7 +1289,7 @@ parse_list(struct parser *p, struct node **out, int *stop)
 				free(name);
 				goto fail;
 			}
-			if (define_body(p, name, "unexpected {{else}}") == -1) {
+			if (define_body(p, name, "define clause") == -1) {
 				free(name);
 				goto fail;
 			}
@@ -1315,7 +1318,7 @@ parse_list(struct parser *p, struct node **out, int *stop)
 			}
 			if (template_src(item) == -1)
 				goto oom;
-			if (block && define_body(p, item->s, "unexpected EOF") == -1)
+			if (block && define_body(p, item->s, ctx) == -1)
 				goto fail;
 			goto add;
 		}

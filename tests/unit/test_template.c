@@ -97,6 +97,10 @@ test_parse_errors_name_line_like_go(void **state)
 	expect_err("{{ \"abc }}", "template: :1: unterminated quoted string");
 	expect_err("{{ break }}", "template: :1: {{break}} outside {{range}}");
 	expect_err("{{/* open", "template: :1: unclosed comment");
+	expect_err("{{ define \"x\" }}a{{ else }}b{{ end }}",
+	    "template: :1: unexpected {{else}} in define clause");
+	expect_err("{{ block \"y\" . }}a{{ else }}b{{ end }}",
+	    "template: :1: unexpected {{else}} in block clause");
 }
 
 static void
