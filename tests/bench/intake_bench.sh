@@ -26,6 +26,7 @@ payload=${BENCH_PAYLOAD:-$fixtures/ssh-login-firing.json}
 lua=$here/tests/bench/post.lua
 
 die() { echo "intake_bench: $*" >&2; exit 1; }
+. "$here/tests/bench/lib.sh"
 
 command -v wrk >/dev/null ||
 	die "wrk not found; install it with: apt-get install -y wrk (Debian/Ubuntu package \"wrk\")"
@@ -33,40 +34,14 @@ command -v curl >/dev/null || die "curl not found; install it with: apt-get inst
 command -v python3 >/dev/null || die "python3 not found (used to pick free ports)"
 [ -r "$payload" ] || die "cannot read payload $payload"
 
-# Build: configure a Release tree if there is none, then bring the two
-# programs up to date. Warnings are not errors here: this measures, it does
-# not gate.
-if [ "${BENCH_BUILD:-1}" != 0 ]; then
-	mkdir -p "$build"
-	if [ ! -f "$build/CMakeCache.txt" ]; then
-		cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$build/bench-build.log" 2>&1 ||
-			{ tail -20 "$build/bench-build.log" >&2; die "cmake failed; log in $build/bench-build.log"; }
-	fi
-	cmake --build "$build" -j2 --target tocsin-relay bench_baseline_mhd >"$build/bench-build.log" 2>&1 ||
-		{ tail -20 "$build/bench-build.log" >&2; die "build failed; log in $build/bench-build.log"; }
-fi
+# Build the two programs to compare (see lib.sh).
+bench_build intake_bench tocsin-relay bench_baseline_mhd
 relay=$build/relay/tocsin-relay
 baseline=$build/tests/bench_baseline_mhd
 [ -x "$relay" ] || die "no $relay"
 [ -x "$baseline" ] || die "no $baseline"
-btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
-[ "$btype" = Release ] ||
-	echo "intake_bench: warning: $build is a '${btype:-default}' build, not Release" >&2
 
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		echo "scratch directory kept: $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
+bench_scratch
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -110,7 +85,7 @@ wait_baseline() {	# waits for the "listening on" line
 	local i
 	for i in $(seq 100); do
 		grep -q '^listening on' "$1" 2>/dev/null && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
+		kill -0 "$bench_pid" 2>/dev/null || return 1
 		sleep 0.05
 	done
 	return 1
@@ -120,16 +95,16 @@ wait_relay() {		# waits until /-/ready answers 200
 	local i
 	for i in $(seq 200); do
 		[ "$(curl -s -o /dev/null -w '%{http_code}' "$1/-/ready" 2>/dev/null)" = 200 ] && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
+		kill -0 "$bench_pid" 2>/dev/null || return 1
 		sleep 0.05
 	done
 	return 1
 }
 
 stop_server() {
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	pid=
+	kill "$bench_pid" 2>/dev/null || true
+	wait "$bench_pid" 2>/dev/null || true
+	bench_pid=
 }
 
 # run_wrk URL TAG OUT: one wrk run; its BENCH line ends up in OUT.
@@ -153,10 +128,10 @@ for r in $(seq "$rounds"); do
 	# Baseline.
 	port=$(free_port)
 	"$baseline" "$port" >"$tmp/baseline.out" 2>"$tmp/baseline.err" &
-	pid=$!
+	bench_pid=$!
 	wait_baseline "$tmp/baseline.out" || { cat "$tmp/baseline.err" >&2; die "baseline did not start"; }
 	run_wrk "http://127.0.0.1:$port" "b$r" "$tmp/wrk-b$r"
-	rss=$(peak_rss_kb "$pid")
+	rss=$(peak_rss_kb "$bench_pid")
 	stop_server
 	echo "baseline $r $(field "$tmp/wrk-b$r" rps) $(field "$tmp/wrk-b$r" p50_us) $(field "$tmp/wrk-b$r" p99_us) $rss $(field "$tmp/wrk-b$r" requests) $(field "$tmp/wrk-b$r" non2xx) $(field "$tmp/wrk-b$r" errors)" >>"$tmp/results"
 
@@ -164,13 +139,13 @@ for r in $(seq "$rounds"); do
 	port=$(free_port)
 	"$relay" --config.file="$tmp/relay.yml" --web.listen-address="127.0.0.1:$port" \
 	    --storage.path="$tmp/data-$r" >"$tmp/relay-$r.out" 2>"$tmp/relay-$r.err" &
-	pid=$!
+	bench_pid=$!
 	url=http://127.0.0.1:$port
 	wait_relay "$url" || { tail -20 "$tmp/relay-$r.err" >&2; die "relay did not become ready"; }
 	curl -s "$url/metrics" >"$tmp/m-before-$r"
 	run_wrk "$url" "r$r" "$tmp/wrk-r$r"
 	curl -s "$url/metrics" >"$tmp/m-after-$r"
-	rss=$(peak_rss_kb "$pid")
+	rss=$(peak_rss_kb "$bench_pid")
 	stop_server
 	echo "relay $r $(field "$tmp/wrk-r$r" rps) $(field "$tmp/wrk-r$r" p50_us) $(field "$tmp/wrk-r$r" p99_us) $rss $(field "$tmp/wrk-r$r" requests) $(field "$tmp/wrk-r$r" non2xx) $(field "$tmp/wrk-r$r" errors)" >>"$tmp/results"
 done

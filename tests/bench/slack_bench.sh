@@ -22,40 +22,17 @@ payload=$fixtures/ssh-login-firing.json
 py=/usr/bin/python3
 
 die() { echo "slack_bench: $*" >&2; exit 1; }
+. "$here/tests/bench/lib.sh"
 
 [ -x "$py" ] || py=python3
 command -v curl >/dev/null || die "curl not found; install it with: apt-get install -y curl"
 [ -r "$payload" ] || die "cannot read payload $payload"
 
-if [ "${BENCH_BUILD:-1}" != 0 ]; then
-	mkdir -p "$build"
-	if [ ! -f "$build/CMakeCache.txt" ]; then
-		cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$build/bench-build.log" 2>&1 ||
-			{ tail -20 "$build/bench-build.log" >&2; die "cmake failed; log in $build/bench-build.log"; }
-	fi
-	cmake --build "$build" -j2 --target bench_slack_deliveries >"$build/bench-build.log" 2>&1 ||
-		{ tail -20 "$build/bench-build.log" >&2; die "build failed; log in $build/bench-build.log"; }
-fi
+bench_build slack_bench bench_slack_deliveries
 prog=$build/tests/bench_slack_deliveries
 [ -x "$prog" ] || die "no $prog"
-btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
-[ "$btype" = Release ] ||
-	echo "slack_bench: warning: $build is a '${btype:-default}' build, not Release" >&2
 
-tmp=$(mktemp -d)
-fake=
-cleanup() {
-	if [ -n "$fake" ]; then
-		kill "$fake" 2>/dev/null || true
-		wait "$fake" 2>/dev/null || true
-	fi
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		echo "scratch directory kept: $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
+bench_scratch
 
 # The fake as the tests start it, with its rate limits and its recording
 # off (recording every body would make the fake the thing measured), and the
@@ -68,7 +45,7 @@ print(json.dumps({"rate_limits_enabled": False, "record_requests": False, "webho
 PY
 "$py" "$here/tests/fakes/fake_slack.py" --port 0 --port-file "$tmp/slack.port" \
     --config "$tmp/slack.json" 2>"$tmp/slack.err" &
-fake=$!
+bench_pid=$!
 for i in $(seq 200); do [ -s "$tmp/slack.port" ] && break; sleep 0.05; done
 [ -s "$tmp/slack.port" ] || { cat "$tmp/slack.err" >&2; die "fake Slack did not start"; }
 base=http://127.0.0.1:$(cat "$tmp/slack.port")
