@@ -23,19 +23,7 @@ receivers:
 EOF
 relay_start --config.file="$TMP/relay.yml"
 
-cat >"$TMP/alertmanager.yml" <<EOF
-route:
-  receiver: tocsin
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: tocsin
-    webhook_configs:
-      - url: $RELAY_URL/webhook
-        send_resolved: true
-EOF
+am_webhook_config "$TMP/alertmanager.yml" "$RELAY_URL/webhook"
 am_start "$TMP/alertmanager.yml" --web.external-url=http://alertmanager.test:9093 --log.level=debug
 
 amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull severity=critical \

@@ -129,19 +129,7 @@ receivers:
 EOF
 relay_start --config.file="$TMP/relay.yml" --delivery.backoff-max=1s
 
-cat >"$TMP/alertmanager.yml" <<EOF
-route:
-  receiver: tocsin
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: tocsin
-    webhook_configs:
-      - url: $RELAY_URL/webhook
-        send_resolved: true
-EOF
+am_webhook_config "$TMP/alertmanager.yml" "$RELAY_URL/webhook"
 am_peer 1 --cluster.listen-address=
 am_peer 2 --cluster.listen-address=
 

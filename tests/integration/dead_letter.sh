@@ -13,34 +13,15 @@ command -v jq >/dev/null || fail "jq is not installed"
 export TZ=UTC
 rm -rf "$TMP/data"
 
-bodies() {
-	curl -fsS "$1/_fake/requests" | jq -r '.[].body'
-}
-count() {
-	curl -fsS "$1/_fake/requests" | jq length
-}
-wait_count() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(count "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	cat "$RELAY_ERR" >&2
-	fail "$1 did not get $2 request(s), got $(count "$1")"
-}
-metric() {
-	http "$RELAY_URL/metrics"
-	grep -v '^#' <<<"$HTTP_BODY" | grep -F "$1 " | awk '{print $2}' | grep . || echo 0
-}
 # wait_metric NAME{LABELS} VALUE: until the metric has that value (30 s).
 wait_metric() {
 	local i
 	for ((i = 0; i < 300; i++)); do
-		[ "$(metric "$1")" = "$2" ] && return 0
+		[ "$(relay_metric "$1")" = "$2" ] && return 0
 		sleep 0.1
 	done
 	cat "$RELAY_ERR" >&2
-	fail "$1 did not reach $2, is $(metric "$1")"
+	fail "$1 did not reach $2, is $(relay_metric "$1")"
 }
 post() {	# NAME FILE
 	http -X POST -H "$J" --data-binary "@$2" "$RELAY_URL/webhook"
@@ -80,15 +61,15 @@ relay_start --config.file="$TMP/relay.yml" --dead-letter.receiver=ops \
 # Telegram has no chat 4711: the message is dead at the first answer, and
 # the report goes to ops with the reason and what the message said.
 post "to a chat that does not exist" "$FIX/ssh-login-firing.json"
-wait_count "$SL" 1
-expect_eq "telegram asked once" 1 "$(count "$TG")"
+fake_wait_count "$SL" 1
+expect_eq "telegram asked once" 1 "$(fake_count "$TG")"
 expect_eq "dead counted" 1 \
-    "$(metric 'tocsin_deliveries_total{integration="telegram/0",receiver="pager",result="dead"}')"
+    "$(relay_metric 'tocsin_deliveries_total{integration="telegram/0",receiver="pager",result="dead"}')"
 expect_eq "dead logged" 1 \
     "$(grep -c 'msg="message dead" id=1 receiver=pager integration=telegram/0 dest=telegram:123456:4711 reason="telegram: 400 Bad Request: chat not found"' "$RELAY_ERR" || true)"
 expect_eq "report at the dead-letter receiver" \
 '{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] TocsinDeliveryFailed","text":"🔴 *TocsinDeliveryFailed*: Could not deliver a notification to pager (telegram/0): telegram: 400 Bad Request: chat not found\n","fallback":"[FIRING:1] TocsinDeliveryFailed","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' \
-    "$(bodies "$SL")"
+    "$(fake_bodies "$SL")"
 wait_metric 'tocsin_deliveries_total{integration="slack/0",receiver="ops",result="delivered"}' 1
 # (The report's full data is pinned in tests/unit/test_deadletter.c.)
 expect_eq "report logged" 1 \
@@ -102,10 +83,10 @@ post "another one to the missing chat" "$FIX/llm-error-rate-mixed-severity.json"
 wait_metric 'tocsin_deliveries_total{integration="slack/0",receiver="ops",result="dead"}' 1
 wait_metric 'tocsin_queue_messages{state="pending"}' 0
 expect_eq "the failing report was sent once" "2 403" \
-    "$(count "$SL") $(curl -fsS "$SL/_fake/requests" | jq -r '.[1].status')"
+    "$(fake_count "$SL") $(curl -fsS "$SL/_fake/requests" | jq -r '.[1].status')"
 expect_eq "its death only logged" 1 \
     "$(grep -c 'msg="Dead message of the dead-letter receiver; not reported" id=4 receiver=ops integration=slack/0' "$RELAY_ERR" || true)"
-expect_eq "dead: two to telegram, one report" 3 "$(metric 'tocsin_queue_messages{state="dead"}')"
+expect_eq "dead: two to telegram, one report" 3 "$(relay_metric 'tocsin_queue_messages{state="dead"}')"
 
 # A reload to a config without the receiver is refused, naming the flag,
 # and the running config stays.
@@ -114,7 +95,7 @@ http -X POST "$RELAY_URL/-/reload"
 expect_eq "reload without ops" \
     '500 failed to reload config: --dead-letter.receiver: no receiver named "ops" in the configuration' \
     "$HTTP_CODE $HTTP_BODY"
-expect_eq "running config kept" 0 "$(metric tocsin_config_last_reload_successful)"
+expect_eq "running config kept" 0 "$(relay_metric tocsin_config_last_reload_successful)"
 relay_stop
 
 # ... and so is a start with it.
@@ -135,11 +116,11 @@ config "http://127.0.0.1:$DOWN" >"$TMP/relay.yml"
 relay_start --config.file="$TMP/relay.yml" --dead-letter.receiver=ops \
     --delivery.backoff-max=500ms --delivery.retry-budget=2s
 post "to a Telegram that is down" "$FIX/ssh-login-firing.json"
-wait_count "$SL" 1
+fake_wait_count "$SL" 1
 # (Slack's mrkdwn escapes < and >.)
 expect_eq "budget spent: report" \
     "🔴 *TocsinDeliveryFailed*: Could not deliver a notification to pager (telegram/0): retry budget exhausted: telegram: POST http://127.0.0.1:$DOWN/&lt;redacted&gt;: Couldn't connect to server" \
-    "$(bodies "$SL" | jq -r '.attachments[0].text')"
-expect_eq "no secret in the report" 0 "$(bodies "$SL" | grep -c TEST-token || true)"
+    "$(fake_bodies "$SL" | jq -r '.attachments[0].text')"
+expect_eq "no secret in the report" 0 "$(fake_bodies "$SL" | grep -c TEST-token || true)"
 relay_stop
 finish

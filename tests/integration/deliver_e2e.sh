@@ -15,33 +15,11 @@ rm -rf "$TMP/am" "$TMP/data"
 # The rendered "since 13:49 UTC" depends on the zone.
 export TZ=UTC
 
-# bodies URL: the recorded request bodies, one per line.
-bodies() {
-	curl -fsS "$1/_fake/requests" | jq -r '.[].body'
-}
-count() {
-	curl -fsS "$1/_fake/requests" | jq length
-}
-# wait_count URL N: until the fake has recorded N requests (30 s at most).
-wait_count() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(count "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	cat "$RELAY_ERR" >&2
-	fail "$1 did not get $2 request(s), got $(count "$1")"
-}
-# metric NAME{LABELS}: its value from /metrics, or 0 when absent.
-metric() {
-	http "$RELAY_URL/metrics"
-	grep -F "$1 " <<<"$HTTP_BODY" | awk '{print $2}' | grep . || echo 0
-}
 # wait_idle: until nothing is pending in the queue.
 wait_idle() {
 	local i
 	for ((i = 0; i < 300; i++)); do
-		[ "$(metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
+		[ "$(relay_metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
 		sleep 0.1
 	done
 	fail "queue did not drain"
@@ -83,13 +61,13 @@ relay_start --config.file="$TMP/relay.yml" --delivery.backoff-max=1s --log.level
 # One payload, two severities: the critical alert to Telegram, the warning
 # one to Slack, each rendered with tocsin's default templates.
 post "mixed severity" "$FIX/llm-error-rate-mixed-severity.json"
-wait_count "$TG" 1
-wait_count "$SL" 1
+fake_wait_count "$TG" 1
+fake_wait_count "$SL" 1
 expect_eq "telegram body" \
 '{"chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","text":"🔴 \u003cb\u003eFIRING\u003c/b\u003e HighLLMErrorRate on local-llm · since 13:49 UTC\nHigh LLM error rate (31%)"}' \
-    "$(bodies "$TG")"
+    "$(fake_bodies "$TG")"
 expect_eq "slack body" \
-'{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] HighLLMErrorRate","title_link":"http://alertmanager.lan:9093/#/alerts?receiver=chat","text":"🟠 *HighLLMErrorRate*: High LLM error rate (12.5%)\n","fallback":"[FIRING:1] HighLLMErrorRate | http://alertmanager.lan:9093/#/alerts?receiver=chat","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' "$(bodies "$SL")"
+'{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] HighLLMErrorRate","title_link":"http://alertmanager.lan:9093/#/alerts?receiver=chat","text":"🟠 *HighLLMErrorRate*: High LLM error rate (12.5%)\n","fallback":"[FIRING:1] HighLLMErrorRate | http://alertmanager.lan:9093/#/alerts?receiver=chat","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' "$(fake_bodies "$SL")"
 
 # The same payload again, and as a second Alertmanager of an HA pair sends
 # it (its own external URL, its own JSON layout): 200, and nothing new.
@@ -98,12 +76,12 @@ jq --indent 3 '.externalURL = "http://alertmanager-2.lan:9093"' \
     "$FIX/llm-error-rate-mixed-severity.json" >"$TMP/second-am.json"
 post "same notification from a second Alertmanager" "$TMP/second-am.json"
 expect_eq "duplicates counted" "2 2" \
-    "$(metric 'tocsin_notifications_deduplicated_total{receiver="pager"}') $(metric 'tocsin_notifications_deduplicated_total{receiver="chat"}')"
+    "$(relay_metric 'tocsin_notifications_deduplicated_total{receiver="pager"}') $(relay_metric 'tocsin_notifications_deduplicated_total{receiver="chat"}')"
 wait_idle
 expect_eq "queued once per receiver" "1 1" \
-    "$(metric 'tocsin_notifications_queued_total{receiver="pager"}') $(metric 'tocsin_notifications_queued_total{receiver="chat"}')"
-expect_eq "duplicates not sent: telegram" 1 "$(count "$TG")"
-expect_eq "duplicates not sent: slack" 1 "$(count "$SL")"
+    "$(relay_metric 'tocsin_notifications_queued_total{receiver="pager"}') $(relay_metric 'tocsin_notifications_queued_total{receiver="chat"}')"
+expect_eq "duplicates not sent: telegram" 1 "$(fake_count "$TG")"
+expect_eq "duplicates not sent: slack" 1 "$(fake_count "$SL")"
 
 # Telegram down: the notification is accepted, retried, and delivered once
 # the service is back on the same address.
@@ -111,19 +89,19 @@ kill "$TG_PID"
 wait "$TG_PID" 2>/dev/null || true
 post "telegram down" "$FIX/ssh-login-firing.json"
 for ((i = 0; i < 100; i++)); do
-	[ "$(metric 'tocsin_deliveries_total{integration="telegram/0",receiver="pager",result="retry"}')" != 0 ] && break
+	[ "$(relay_metric 'tocsin_deliveries_total{integration="telegram/0",receiver="pager",result="retry"}')" != 0 ] && break
 	sleep 0.1
 done
 expect_eq "a failed attempt while down" yes \
-    "$([ "$(metric 'tocsin_deliveries_total{integration="telegram/0",receiver="pager",result="retry"}')" != 0 ] && echo yes || echo no)"
+    "$([ "$(relay_metric 'tocsin_deliveries_total{integration="telegram/0",receiver="pager",result="retry"}')" != 0 ] && echo yes || echo no)"
 fake_start telegram "$TG_PORT"
 TG=$FAKE_URL
-wait_count "$TG" 1
+fake_wait_count "$TG" 1
 expect_eq "delivered after the restart" \
 '{"chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","text":"🔴 \u003cb\u003eFIRING\u003c/b\u003e SSHLoginFromNonLAN on homelab:9100 · since 13:49 UTC\nShell login for root from 203.0.113.7\n\u003ci\u003eA shell login succeeded from a non-LAN address.\u003c/i\u003e"}' \
-    "$(bodies "$TG")"
+    "$(fake_bodies "$TG")"
 wait_idle
-expect_eq "nothing dead" 0 "$(metric 'tocsin_queue_messages{state="dead"}')"
+expect_eq "nothing dead" 0 "$(relay_metric 'tocsin_queue_messages{state="dead"}')"
 relay_stop
 
 # A real Alertmanager routes through the relay: one message per
@@ -131,36 +109,24 @@ relay_stop
 curl -fsS -X POST "$TG/_fake/reset" >/dev/null
 curl -fsS -X POST "$SL/_fake/reset" >/dev/null
 relay_start --config.file="$TMP/relay.yml" --delivery.backoff-max=1s
-cat >"$TMP/alertmanager.yml" <<EOF
-route:
-  receiver: tocsin
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: tocsin
-    webhook_configs:
-      - url: $RELAY_URL/webhook
-        send_resolved: true
-EOF
+am_webhook_config "$TMP/alertmanager.yml" "$RELAY_URL/webhook"
 am_start "$TMP/alertmanager.yml" --web.external-url=http://alertmanager.test:9093
 amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull severity=critical \
     instance=nas:9100 --annotation=summary='Disk <90%> full & rising'
 amtool alert add --alertmanager.url="$AM_URL" alertname=BackupLate severity=warning \
     job=restic
-wait_count "$TG" 1
-wait_count "$SL" 1
+fake_wait_count "$TG" 1
+fake_wait_count "$SL" 1
 # Two more group intervals: a repeat would show up now.
 sleep 2.5
 wait_idle
 expect_eq "Alertmanager: telegram got the critical alert only" \
-    "1 1" "$(count "$TG") $(bodies "$TG" | jq -r .text | grep -c 'DiskFull on nas:9100')"
+    "1 1" "$(fake_count "$TG") $(fake_bodies "$TG" | jq -r .text | grep -c 'DiskFull on nas:9100')"
 expect_eq "Alertmanager: telegram text" \
-    "Disk &lt;90%&gt; full &amp; rising" "$(bodies "$TG" | jq -r .text | sed -n 2p)"
+    "Disk &lt;90%&gt; full &amp; rising" "$(fake_bodies "$TG" | jq -r .text | sed -n 2p)"
 expect_eq "Alertmanager: slack got the warning alert only" \
     "1 [FIRING:1] BackupLate" \
-    "$(count "$SL") $(bodies "$SL" | jq -r '.attachments[0].title')"
+    "$(fake_count "$SL") $(fake_bodies "$SL" | jq -r '.attachments[0].title')"
 expect_eq "Alertmanager saw no failed notifications" 0 \
     "$(grep -c 'Notify for alerts failed' "$TMP/am.err" || true)"
 relay_stop

@@ -12,22 +12,6 @@ FIX=$TOCSIN_FIXTURES
 J='Content-Type: application/json'
 command -v jq >/dev/null || fail "jq is not installed"
 
-count() {
-	curl -fsS "$1/_fake/requests" | jq length
-}
-wait_count() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(count "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	cat "$RELAY_ERR" >&2
-	fail "$1 did not get $2 request(s), got $(count "$1")"
-}
-metric() {
-	http "$RELAY_URL/metrics"
-	grep -v '^#' <<<"$HTTP_BODY" | grep -F "$1 " | awk '{print $2}' | grep . || echo 0
-}
 statuses() {
 	curl -fsS "$1/_fake/requests" | jq -r '[.[].status | tostring] | join(" ")'
 }
@@ -57,12 +41,12 @@ rm -rf "$TMP/data"
 relay_start --config.file="$TMP/relay.yml"
 http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook"
 expect_eq "POST" "200 OK" "$HTTP_CODE $HTTP_BODY"
-wait_count "$SL" 4
+fake_wait_count "$SL" 4
 expect_eq "default: no 429" "200 200 200 200" "$(statuses "$SL")"
 expect_eq "default: a second apart on the fake's clock" "true" \
     "$(curl -fsS "$SL/_fake/requests" | jq '[.[].received_ms] | [range(1; length) as $i | .[$i] - .[$i - 1] >= 1000] | all')"
 expect_eq "default: sends held back" yes \
-    "$([ "$(metric 'tocsin_ratelimit_waits_total{integration="slack"}')" -gt 0 ] && echo yes || echo no)"
+    "$([ "$(relay_metric 'tocsin_ratelimit_waits_total{integration="slack"}')" -gt 0 ] && echo yes || echo no)"
 relay_stop
 
 # 0: no limit. The fake's limit off too, so every request is answered; the
@@ -73,12 +57,12 @@ rm -rf "$TMP/data"
 relay_start --config.file="$TMP/relay.yml" --ratelimit.slack=0
 http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook"
 expect_eq "POST" "200 OK" "$HTTP_CODE $HTTP_BODY"
-wait_count "$SL" 4
+fake_wait_count "$SL" 4
 expect_eq "unlimited: all answered" "200 200 200 200" "$(statuses "$SL")"
 expect_eq "unlimited: in order" "0 1 2 3" \
     "$(curl -fsS "$SL/_fake/requests" | jq -r '[.[].body | fromjson | .attachments[0].title] | join(" ")')"
 expect_eq "unlimited: nothing held back" 0 \
-    "$(metric 'tocsin_ratelimit_waits_total{integration="slack"}')"
+    "$(relay_metric 'tocsin_ratelimit_waits_total{integration="slack"}')"
 relay_stop
 
 # The four delivered messages are kept for the default 120h across a

@@ -10,12 +10,6 @@ command -v jq >/dev/null || fail "jq is not installed"
 export TZ=UTC
 rm -f "$TMP/test.jsonl"
 
-bodies() {
-	curl -fsS "$1/_fake/requests" | jq -r '.[].body'
-}
-count() {
-	curl -fsS "$1/_fake/requests" | jq length
-}
 reset() {
 	curl -fsS -X POST "$1/_fake/reset" >/dev/null
 }
@@ -75,10 +69,10 @@ file/0: delivered" "$OUT"
 expect_eq "all delivered: stderr" "" "$ERR"
 expect_eq "telegram body" \
     "{\"chat_id\":\"42\",\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\",\"text\":\"$TG_TEXT\"}" \
-    "$(bodies "$TG")"
+    "$(fake_bodies "$TG")"
 expect_eq "slack body" \
 '{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] TestAlert","title_link":"http://am.test:9093/#/alerts?receiver=team","text":"🔵 *TestAlert*: Test notification from tocsin\n","fallback":"[FIRING:1] TestAlert | http://am.test:9093/#/alerts?receiver=team","callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}]}' \
-    "$(bodies "$SL")"
+    "$(fake_bodies "$SL")"
 expect_eq "file line" \
 '{"receiver":"team","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"TestAlert","severity":"info"},"annotations":{"description":"tocsin-relay send-test sent this to receiver team to check that its notifications reach you.","summary":"Test notification from tocsin"},"startsAt":"2026-11-23T13:49:41.313Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"66ff44547e4fe7c9"}],"groupLabels":{"alertname":"TestAlert"},"commonLabels":{"alertname":"TestAlert","severity":"info"},"commonAnnotations":{"description":"tocsin-relay send-test sent this to receiver team to check that its notifications reach you.","summary":"Test notification from tocsin"},"externalURL":"http://am.test:9093","version":"4","groupKey":"{}:{alertname=\"TestAlert\"}","truncatedAlerts":0}' \
     "$(cat "$TMP/test.jsonl")"
@@ -94,8 +88,8 @@ expect_eq "failures: stdout" "telegram/0: permanent failure: telegram: 400 Bad R
 slack/0: temporary failure: slack: POST http://127.0.0.1:$DOWN/<redacted>: Couldn't connect to server
 slack/1: delivered" "$OUT"
 expect_eq "failures: stderr" "" "$ERR"
-expect_eq "failures: one attempt at telegram" 1 "$(count "$TG")"
-expect_eq "failures: slack/1 got the sample" 1 "$(count "$SL")"
+expect_eq "failures: one attempt at telegram" 1 "$(fake_count "$TG")"
+expect_eq "failures: slack/1 got the sample" 1 "$(fake_count "$SL")"
 expect_eq "no secret printed" 0 "$(cat "$TMP/out" "$TMP/err" | grep -c -e TEST-token -e XXXXXXXX || true)"
 
 # A 429 with a short retry_after is waited out, exactly, and sent again.
@@ -121,7 +115,7 @@ expect_eq "long 429: status" 1 "$RC"
 expect_eq "long 429: stdout" "telegram/0: temporary failure: telegram: 429 Too Many Requests: retry after 30
 slack/0: delivered
 file/0: delivered" "$OUT"
-expect_eq "long 429: one attempt" 1 "$(count "$TG")"
+expect_eq "long 429: one attempt" 1 "$(fake_count "$TG")"
 
 # Labels from the command line: a long instance makes Telegram's message
 # too long for one request, so it goes out in numbered parts.
@@ -132,9 +126,9 @@ expect_eq "split: status" 0 "$RC"
 expect_eq "split: stdout" "telegram/0: delivered (2 parts)
 slack/0: delivered
 file/0: delivered" "$OUT"
-expect_eq "split: requests" 2 "$(count "$TG")"
+expect_eq "split: requests" 2 "$(fake_count "$TG")"
 expect_eq "split: numbered parts, critical marker" "(1/2) 🔴 <b>FIRING</b> TestAlert on xxx|(2/2) xxx" \
-    "$(bodies "$TG" | jq -r '.text | split("\n") | .[0] + " " + .[1][0:35]' | paste -sd'|' | sed 's/x*\(|\|$\)/xxx\1/g')"
+    "$(fake_bodies "$TG" | jq -r '.text | split("\n") | .[0] + " " + .[1][0:35]' | paste -sd'|' | sed 's/x*\(|\|$\)/xxx\1/g')"
 
 # Usage errors: status 1, one line on stderr, nothing sent.
 reset "$TG"
@@ -147,5 +141,5 @@ expect_eq "bad label" "1|tocsin-relay: error: invalid label severity=~crit: labe
 RC=0
 "$TOCSIN_RELAY" send-test --receiver=team >/dev/null 2>"$TMP/err" || RC=$?
 expect_eq "no config" "1|tocsin-relay: error: --config.file is required" "$RC|$(cat "$TMP/err")"
-expect_eq "nothing sent on errors" 0 "$(count "$TG")"
+expect_eq "nothing sent on errors" 0 "$(fake_count "$TG")"
 finish

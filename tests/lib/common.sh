@@ -144,6 +144,49 @@ fake_start() {
 	FAKE_URL="http://127.0.0.1:$(cat "$pf")"
 }
 
+# fake_bodies URL: the request bodies the fake at URL recorded, one a line;
+# fake_count URL: how many requests it recorded.
+fake_bodies() {
+	curl -fsS "$1/_fake/requests" | jq -r '.[].body'
+}
+fake_count() {
+	curl -fsS "$1/_fake/requests" | jq length
+}
+fake_has_count() {
+	[ "$(fake_count "$1")" -ge "$2" ]
+}
+# fake_wait_count URL N: until the fake at URL has recorded N requests (30 s
+# at most); else fails with the relay's log.
+fake_wait_count() {
+	wait_until 30 fake_has_count "$1" "$2" ||
+	    { cat "$RELAY_ERR" >&2; fail "$1 did not get $2 request(s), got $(fake_count "$1")"; }
+}
+
+# relay_metric NAME{LABELS}: its value in the relay's /metrics, 0 when absent.
+relay_metric() {
+	http "$RELAY_URL/metrics"
+	grep -v '^#' <<<"$HTTP_BODY" | grep -F "$1 " | awk '{print $2}' | grep . || echo 0
+}
+
+# am_webhook_config FILE URL: an Alertmanager config in FILE that sends every
+# alert, grouped by alertname with 1 s group timings (so a test waits
+# seconds, not minutes), to the webhook URL, resolved ones included.
+am_webhook_config() {
+	cat >"$1" <<EOF
+route:
+  receiver: tocsin
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: tocsin
+    webhook_configs:
+      - url: $2
+        send_resolved: true
+EOF
+}
+
 wait_until() {
 	local secs=$1 i
 	shift
