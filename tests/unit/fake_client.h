@@ -142,6 +142,18 @@ fake_call(struct fake *f, const char *path, const char *body)
 	return acc.p;
 }
 
+/* Forgets what the fake recorded, between tests. Returns 0 or -1. */
+static inline int
+fake_reset(struct fake *f)
+{
+	char	*r = fake_call(f, "/_fake/reset", "{}");
+
+	if (r == NULL)
+		return -1;
+	free(r);
+	return 0;
+}
+
 /* The recorded requests as a JSON array (caller json_decref's). */
 static inline json_t *
 fake_requests(struct fake *f)

@@ -12,6 +12,7 @@
 #include "payload.h"
 #include "sender.h"
 #include "templates/tmpl.h"
+#include "default_tmpl.h"
 #include "fake_client.h"
 
 #define HOOK "/services/T000/B000/XXXXXXXX"
@@ -51,11 +52,8 @@ setup(void **state)
 	assert_non_null(e);
 	assert_int_equal(fake_start(&e->fake, "fake_slack.py",
 	    "{\"rate_limits_enabled\": false}"), 0);
-	e->tmpl = tmpl_set_new();
-	assert_int_equal(tmpl_set_add_file(e->tmpl,
-	    "/usr/share/prometheus/alertmanager/default.tmpl", &err), 0);
-	e->opts.now_sec = 1795441781;
-	e->opts.local_tz = "UTC";
+	if ((e->tmpl = default_tmpl_load(&e->opts, &err)) == NULL)
+		fail_msg("templates: %s", err.msg);
 	*state = e;
 	return 0;
 }
@@ -75,10 +73,8 @@ static int
 reset(void **state)
 {
 	struct env	*e = *state;
-	char		*r = fake_call(&e->fake, "/_fake/reset", "{}");
 
-	assert_non_null(r);
-	free(r);
+	assert_int_equal(fake_reset(&e->fake), 0);
 	return 0;
 }
 

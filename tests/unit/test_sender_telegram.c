@@ -13,6 +13,7 @@
 #include "sender.h"
 #include "tgtext.h"
 #include "templates/tmpl.h"
+#include "default_tmpl.h"
 #include "fake_client.h"
 
 #define TOKEN "123456:TEST-token"
@@ -59,11 +60,8 @@ setup(void **state)
 	    " \"-100\": {\"type\": \"group\", \"migrate_to_chat_id\": -1001234567890},"
 	    " \"-1001234567890\": {\"type\": \"supergroup\"}},"
 	    " \"rate_limits_enabled\": false}"), 0);
-	e->tmpl = tmpl_set_new();
-	assert_int_equal(tmpl_set_add_file(e->tmpl,
-	    "/usr/share/prometheus/alertmanager/default.tmpl", &err), 0);
-	e->opts.now_sec = 1795441781;
-	e->opts.local_tz = "UTC";
+	if ((e->tmpl = default_tmpl_load(&e->opts, &err)) == NULL)
+		fail_msg("templates: %s", err.msg);
 	body = slurp(TOCSIN_FIXTURES_DIR "/ssh-login-firing.json", &len);
 	e->firing = payload_parse(body, len, &err);
 	assert_non_null(e->firing);
@@ -93,10 +91,8 @@ static int
 reset(void **state)
 {
 	struct env	*e = *state;
-	char		*r = fake_call(&e->fake, "/_fake/reset", "{}");
 
-	assert_non_null(r);
-	free(r);
+	assert_int_equal(fake_reset(&e->fake), 0);
 	return 0;
 }
 

@@ -117,11 +117,8 @@ expect_body(struct env *e, const char *extra, const struct notification *n,
 	struct send_result		 res;
 	struct terr			 err;
 	json_t				*reqs;
-	char				*reset;
 
-	reset = fake_call(&e->fake, "/_fake/reset", "{}");
-	assert_non_null(reset);
-	free(reset);
+	assert_int_equal(fake_reset(&e->fake), 0);
 	if (sender_telegram_ops.render(c, n, &ctx, &parts, &err) == -1)
 		fail_msg("render: %s", err.msg);
 	assert_int_equal(parts.n, 1);
