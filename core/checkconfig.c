@@ -103,11 +103,7 @@ checkconfig_run(const struct checkconfig *c, int argc, char **argv)
 		fprintf(stderr, "%s: error: %s, try --help\n", c->program, err.msg);
 		return 1;
 	}
-	if (help || help_man) {
-		if (help_man)
-			flags_man_command(stdout, c->usage, flags);
-		else
-			flags_usage(c->usage, flags);
+	if (flags_help_done(help, help_man, c->usage, flags)) {
 		rc = 0;
 		goto out;
 	}

@@ -98,16 +98,6 @@ build_flags(struct daemoncmd *dc)
 	return n == ncommon + nown ? 0 : -1;
 }
 
-/* --help, or with man its section of --help-man's page. */
-static void
-usage(const struct daemoncmd *dc)
-{
-	if (dc->help_man)
-		flags_man_command(stdout, dc->spec->usage, dc->flags);
-	else
-		flags_usage(dc->spec->usage, dc->flags);
-}
-
 /* Everything after the flags' syntax; errors name the flag. */
 static int
 check(struct daemoncmd *dc, const struct flag_list *pos, struct terr *err)
@@ -215,10 +205,9 @@ daemoncmd_new(const struct daemoncmd_spec *spec, int argc, char **argv, int *sta
 		fprintf(stderr, "%s: error: %s, try --help\n", spec->name, err.msg);
 		goto fail;
 	}
-	if (dc->help || dc->help_man || dc->version) {
-		if (dc->help || dc->help_man)
-			usage(dc);
-		else
+	if (flags_help_done(dc->help, dc->help_man, spec->usage, dc->flags) ||
+	    dc->version) {
+		if (!dc->help && !dc->help_man)
 			printf("%s, version %s\n", spec->name, TOCSIN_VERSION);
 		*status = 0;
 		goto fail;

@@ -256,6 +256,16 @@ flags_man_section(FILE *out, const char *title)
 	fputc('\n', out);
 }
 
+bool
+flags_help_done(bool help, bool help_man, const char *usage, const struct flag *flags)
+{
+	if (help_man)
+		flags_man_command(stdout, usage, flags);
+	else if (help)
+		flags_usage(usage, flags);
+	return help || help_man;
+}
+
 void
 flags_man_command(FILE *out, const char *usage, const struct flag *flags)
 {

@@ -50,6 +50,12 @@ int	flags_parse(const struct flag *flags, int argc, char **argv,
  * line and the command's description. */
 void	flags_usage(const char *usage, const struct flag *flags);
 
+/* A subcommand's --help and --help-man (both in its table, setting these
+ * bools): prints its help table, or its manual page section, and returns
+ * true (the command then exits 0); false when neither was given. */
+bool	flags_help_done(bool help, bool help_man, const char *usage,
+	    const struct flag *flags);
+
 /*
  * The manual page (man(7) macros, section 1): flags_man_begin writes .TH,
  * NAME, SYNOPSIS and DESCRIPTION; the program then writes its sections, and

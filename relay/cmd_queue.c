@@ -357,13 +357,7 @@ cmd_queue(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
-	if (help_man) {
-		flags_man_command(stdout, QUEUE_USAGE, flags);
-		rc = 0;
-		goto out;
-	}
-	if (help) {
-		flags_usage(QUEUE_USAGE, flags);
+	if (flags_help_done(help, help_man, QUEUE_USAGE, flags)) {
 		rc = 0;
 		goto out;
 	}

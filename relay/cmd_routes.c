@@ -114,13 +114,7 @@ cmd_config_routes(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
-	if (help_man) {
-		flags_man_command(stdout, ROUTES_USAGE, flags);
-		rc = 0;
-		goto out;
-	}
-	if (help) {
-		flags_usage(ROUTES_USAGE, flags);
+	if (flags_help_done(help, help_man, ROUTES_USAGE, flags)) {
 		rc = 0;
 		goto out;
 	}

@@ -276,13 +276,7 @@ cmd_send_test(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
-	if (help_man) {
-		flags_man_command(stdout, SEND_TEST_USAGE, flags);
-		rc = 0;
-		goto out;
-	}
-	if (help) {
-		flags_usage(SEND_TEST_USAGE, flags);
+	if (flags_help_done(help, help_man, SEND_TEST_USAGE, flags)) {
 		rc = 0;
 		goto out;
 	}

@@ -151,13 +151,7 @@ cmd_template_render(int argc, char **argv)
 		fprintf(stderr, "tocsin-relay: error: %s\n", err.msg);
 		goto out;
 	}
-	if (help_man) {
-		flags_man_command(stdout, TEMPLATE_USAGE, flags);
-		rc = 0;
-		goto out;
-	}
-	if (help) {
-		flags_usage(TEMPLATE_USAGE, flags);
+	if (flags_help_done(help, help_man, TEMPLATE_USAGE, flags)) {
 		rc = 0;
 		goto out;
 	}
