@@ -9,16 +9,10 @@
 
 #include "matcher.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define FUZZ_NAME "fuzz_matcher"
+#include "fuzz_check.h"
 
-static void
-check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_matcher: %s\n", what);
-		abort();
-	}
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 exercise(const struct matchers *ms, const char *input)

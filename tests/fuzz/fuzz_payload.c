@@ -8,36 +8,10 @@
 
 #include "payload.h"
 
+#define FUZZ_NAME "fuzz_payload"
+#include "fuzz_check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_payload: %s\n", what);
-		abort();
-	}
-}
-
-/* Structural check only: lead bytes followed by the right number of
- * continuation bytes. */
-static int
-valid_utf8(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int n = *p < 0x80 ? 0 : *p >= 0xc2 && *p <= 0xdf ? 1 :
-		    *p >= 0xe0 && *p <= 0xef ? 2 : *p >= 0xf0 && *p <= 0xf4 ? 3 : -1;
-
-		if (n < 0)
-			return 0;
-		for (p++; n > 0; n--, p++)
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
 
 static int
 same_time(const struct tstamp *a, const struct tstamp *b)

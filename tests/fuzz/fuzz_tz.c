@@ -8,16 +8,10 @@
 
 #include "tz.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define FUZZ_NAME "fuzz_tz"
+#include "fuzz_check.h"
 
-static void
-check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_tz: %s\n", what);
-		abort();
-	}
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 probe(const struct tz *z, int64_t t)

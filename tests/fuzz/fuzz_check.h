@@ -1,0 +1,44 @@
+/* fuzz_check.h: what the fuzz targets assert with. check() aborts with the
+ * target's name (FUZZ_NAME, defined before this header) and what broke, so
+ * libFuzzer keeps the input; valid_utf8() checks outputs structurally,
+ * independently of the UTF-8 code under test. */
+#ifndef TOCSIN_FUZZ_CHECK_H
+#define TOCSIN_FUZZ_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifndef FUZZ_NAME
+#error "define FUZZ_NAME before including fuzz_check.h"
+#endif
+
+static inline void
+check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, FUZZ_NAME ": %s\n", what);
+		abort();
+	}
+}
+
+/* Structural check only: lead bytes followed by the right number of
+ * continuation bytes. */
+static inline int
+valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : *p >= 0xc2 && *p <= 0xdf ? 1 :
+		    *p >= 0xe0 && *p <= 0xef ? 2 : *p >= 0xf0 && *p <= 0xf4 ? 3 : -1;
+
+		if (n < 0)
+			return 0;
+		for (p++; n > 0; n--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+#endif
