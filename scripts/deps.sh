@@ -11,7 +11,7 @@ DEPS_BUILD=(build-essential cmake pkg-config
 	libgnutls28-dev libcmocka-dev libssl-dev)
 DEPS_TEST=(prometheus-alertmanager prometheus prometheus-node-exporter python3
 	python3-aiosmtpd clang libclang-rt-14-dev curl openssl jq systemd groff-base
-	man-db dpkg-dev)
+	man-db dpkg-dev iproute2)
 
 deps_install() {
 	local want=("${DEPS_BUILD[@]}") missing=() sudo=""
