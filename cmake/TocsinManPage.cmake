@@ -9,6 +9,6 @@ execute_process(COMMAND ${PROGRAM} --help-man
 if(NOT rc EQUAL 0)
   file(REMOVE ${OUTPUT}.tmp)
   message(FATAL_ERROR "${PROGRAM} --help-man failed (${rc}): every program "
-    "writes its manual page with core/flags.h's flags_man_* on --help-man")
+    "writes its manual page with core/daemon/flags.h's flags_man_* on --help-man")
 endif()
 file(RENAME ${OUTPUT}.tmp ${OUTPUT})

@@ -22,7 +22,7 @@
 #include "sender.h"
 #include "synthetic.h"
 #include "tmpl.h"
-#include "tmpl_builtin.h"
+#include "config_tmpl.h"
 
 #define SEND_TEST_USAGE \
 	"tocsin-relay send-test --config.file=FILE --receiver=NAME [--start=TIME] " \

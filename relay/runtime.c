@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "runtime.h"
-#include "tmpl_builtin.h"
+#include "config_tmpl.h"
 
 struct runtime {
 	struct outbox	*ob;

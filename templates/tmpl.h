@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/alert.h"
-#include "core/buf.h"
-#include "core/err.h"
+#include "alert.h"
+#include "buf.h"
+#include "err.h"
 
 enum tmpl_kind {
 	TMPL_TEXT,

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/jsonw.h"
+#include "jsonw.h"
 #include "tmpl_int.h"
 
 static int

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "log.h"
 #include "tmpl.h"
 
 /* Appends s, HTML-escaped when the output is an HTML body. */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/tz.h"
+#include "tz.h"
 #include "tmpl_int.h"
 
 static const char *mon_long[] = { "January", "February", "March", "April",

@@ -24,7 +24,7 @@
 #include "prober.h"
 #include "registry.h"
 #include "tmpl.h"
-#include "tmpl_builtin.h"
+#include "config_tmpl.h"
 #include "wdnotify.h"
 #include "wdstate.h"
 

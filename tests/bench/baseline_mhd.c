@@ -1,5 +1,5 @@
 /* baseline_mhd.c: the intake benchmark's baseline, a bare libmicrohttpd server
- * with core/httpd.c's threading options that reads the POST body and answers a
+ * with core/http/httpd.c's threading options that reads the POST body and answers a
  * canned 200 "OK", so the relay's rate can be reported as a ratio to it. */
 #include <pthread.h>
 #include <signal.h>
@@ -129,7 +129,7 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	/* The flags and limits core/httpd.c uses by default. */
+	/* The flags and limits core/http/httpd.c uses by default. */
 	mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 	    MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,

@@ -67,9 +67,9 @@ main(int argc, char **argv)
 	return 0;
 }
 C
-libs="$build/templates/libtocsin_templates.a $build/core/libtocsin_core.a $build/routes/libtocsin_routes.a"
-${CC:-cc} -O2 -I"$here/templates" -I"$here/core" -I"$here" -o "$tmp/bench" "$tmp/bench.c" \
-	$libs $(pkg-config --libs jansson libpcre2-8 yaml-0.1 libmicrohttpd libcurl sqlite3 libxcrypt gnutls libsystemd) -lpthread -lm
+libs="$build/templates/libtocsin_templates.a $build/core/libtocsin_base.a"
+${CC:-cc} -O2 -I"$here/templates" -I"$here/core/base" -o "$tmp/bench" "$tmp/bench.c" \
+	$libs $(pkg-config --libs jansson libpcre2-8 gnutls) -lpthread -lm
 inproc=$("$tmp/bench" "$here/templates/tocsin.tmpl" "$fixture" "$secs")
 echo "in process: $inproc renders/s of tocsin.telegram.message (compile once, render many)"
 

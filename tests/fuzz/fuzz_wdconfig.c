@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "watchdog/registry.h"
-#include "watchdog/wdconfig.h"
+#include "registry.h"
+#include "wdconfig.h"
 
 #define FUZZ_NAME "fuzz_wdconfig"
 #include "fuzz_check.h"

@@ -19,7 +19,7 @@ FAMILIES=$TOCSIN_SOURCE_DIR/tests/lib/metric_families.py
 
 # "name type" for every metrics_counter/gauge/histogram call in the relay's
 # sources (core/ is shared by both programs, relay/ is the relay's own).
-/usr/bin/python3 "$FAMILIES" source "$SRC"/core/*.c "$SRC"/relay/*.c >"$TMP/source.txt"
+/usr/bin/python3 "$FAMILIES" source "$SRC"/core/*/*.c "$SRC"/relay/*.c >"$TMP/source.txt"
 expect_eq "README metrics = metrics registered in core/ and relay/ (name type)" \
     "$(sort -u "$TMP/source.txt")" "$(awk '{ print $1, $2 }' "$TMP/readme.txt" | sort -u)"
 

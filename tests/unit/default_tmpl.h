@@ -4,7 +4,7 @@
 #ifndef TOCSIN_TEST_DEFAULT_TMPL_H
 #define TOCSIN_TEST_DEFAULT_TMPL_H
 
-#include "templates/tmpl.h"
+#include "tmpl.h"
 
 #define DEFAULT_TMPL_PATH	"/usr/share/prometheus/alertmanager/default.tmpl"
 

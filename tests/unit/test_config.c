@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "config_cases.h"
-#include "routes/matcher.h"
+#include "matcher.h"
 
 /* Minimal valid tail: a root route and one receiver. */
 #define ROOT "route:\n  receiver: default\n"

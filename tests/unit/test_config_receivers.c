@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "config_cases.h"
-#include "routes/matcher.h"
+#include "matcher.h"
 
 /* Every case appends to this: the receiver under test starts on line 5. A
  * global section, when a case needs one, goes last. */

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "routes/route.h"
+#include "route.h"
 
 #define NAME "alertmanager.yml"
 

@@ -13,7 +13,7 @@
 #include "config.h"
 #include "deadletter.h"
 #include "payload.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 
 struct env {
 	struct tmpl_set		*tmpl;

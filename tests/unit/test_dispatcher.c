@@ -15,7 +15,7 @@
 #include "dispatcher.h"
 #include "log.h"
 #include "payload.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 #include "fake_client.h"
 
 #define TOKEN	"123456:TEST-token"

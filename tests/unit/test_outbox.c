@@ -19,7 +19,7 @@
 #include "metrics.h"
 #include "outbox.h"
 #include "payload.h"
-#include "tmpl_builtin.h"
+#include "config_tmpl.h"
 
 /* A config as an outbox_load owner that counts its frees. */
 struct owned {

@@ -27,7 +27,7 @@
 #include "sender.h"
 #include "smtp_server.h"
 #include "store.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 
 #define USER SMTP_USER
 #define PASSWORD SMTP_PASSWORD

@@ -11,7 +11,7 @@
 #include "config.h"
 #include "payload.h"
 #include "sender.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 #include "default_tmpl.h"
 #include "fake_client.h"
 

@@ -12,7 +12,7 @@
 #include "payload.h"
 #include "sender.h"
 #include "tgtext.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 #include "default_tmpl.h"
 #include "fake_client.h"
 

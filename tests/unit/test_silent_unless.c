@@ -10,7 +10,7 @@
 #include "config.h"
 #include "payload.h"
 #include "sender.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 #include "fake_client.h"
 
 #define TOKEN "123456:TEST-token"

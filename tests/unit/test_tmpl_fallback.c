@@ -8,9 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/log.h"
-#include "core/payload.h"
-#include "templates/tmpl.h"
+#include "log.h"
+#include "payload.h"
+#include "tmpl.h"
 
 static char logged[4096];
 

@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "watchdog/registry.h"
-#include "watchdog/wdconfig.h"
+#include "registry.h"
+#include "wdconfig.h"
 
 #define NAME "watchdog.yml"
 

@@ -14,7 +14,7 @@
 #include "config.h"
 #include "payload.h"
 #include "tmpl.h"
-#include "tmpl_builtin.h"
+#include "config_tmpl.h"
 #include "wdnotify.h"
 
 /* 2026-11-23T03:12:09.311Z */

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "receiver.h"
-#include "routes/matcher.h"
+#include "matcher.h"
 
 static void
 tls_clear(struct tls_config *t)

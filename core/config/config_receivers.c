@@ -10,7 +10,7 @@
 
 #include "cfgfield.h"
 #include "config_int.h"
-#include "routes/matcher.h"
+#include "matcher.h"
 
 static bool
 empty(const char *s)

@@ -12,7 +12,7 @@
 #include "jsonw.h"
 #include "sender.h"
 #include "sender_http.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 
 /* Renders template t (NULL as "") into a fresh buffer; a failing template
  * gives the fallback text, so the alert still reaches the channel. */

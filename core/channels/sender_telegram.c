@@ -14,8 +14,8 @@
 #include "jsonw.h"
 #include "sender.h"
 #include "tgtext.h"
-#include "routes/matcher.h"
-#include "templates/tmpl.h"
+#include "matcher.h"
+#include "tmpl.h"
 
 #define TG_DEFAULT_API	"https://api.telegram.org"
 /* The longest retry_after taken as it is: nine digits of seconds, as for a

@@ -16,7 +16,7 @@
 #include "dispatcher.h"
 #include "log.h"
 #include "outbox.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 
 #define DEFAULT_RETENTION_MS	((int64_t)120 * 3600 * 1000)	/* Alertmanager's data retention */
 #define PRUNE_EVERY_SEC		600

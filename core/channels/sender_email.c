@@ -12,7 +12,7 @@
 #include "mime.h"
 #include "sender.h"
 #include "smtp.h"
-#include "templates/tmpl.h"
+#include "tmpl.h"
 
 /*
  * The stored payload: the envelope the SMTP session needs (the rendered From
