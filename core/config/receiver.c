@@ -3,49 +3,15 @@
 #include <string.h>
 
 #include "receiver.h"
+#include "schema.h"
 #include "matcher.h"
-
-static void
-tls_clear(struct tls_config *t)
-{
-	free(t->ca_file);
-	free(t->cert_file);
-	free(t->key_file);
-	free(t->server_name);
-	free(t->min_version);
-	free(t->max_version);
-}
-
-/* Secrets are wiped before the memory goes back to the allocator, so that a
- * later heap dump or use-after-free does not leak them. */
-static void
-secret_free(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
-void
-http_config_clear(struct http_config *h)
-{
-	free(h->basic_auth_username);
-	secret_free(h->basic_auth_password);
-	free(h->basic_auth_password_file);
-	free(h->authorization_type);
-	secret_free(h->authorization_credentials);
-	free(h->authorization_credentials_file);
-	free(h->proxy_url);
-	tls_clear(&h->tls);
-}
 
 static void
 telegram_clear(struct telegram_config *c)
 {
 	http_config_clear(&c->http);
 	free(c->api_url);
-	secret_free(c->bot_token);
+	cfg_secret_free(c->bot_token);
 	free(c->bot_token_file);
 	free(c->chat_id_file);
 	free(c->message);
@@ -62,7 +28,7 @@ slack_clear(struct slack_config *c)
 	size_t	 i;
 
 	http_config_clear(&c->http);
-	secret_free(c->api_url);
+	cfg_secret_free(c->api_url);
 	free(c->api_url_file);
 	free(c->channel);
 	free(c->username);
@@ -116,14 +82,14 @@ email_clear(struct email_config *c)
 	free(c->smarthost_host);
 	free(c->smarthost_port);
 	free(c->auth_username);
-	secret_free(c->auth_password);
+	cfg_secret_free(c->auth_password);
 	free(c->auth_password_file);
-	secret_free(c->auth_secret);
+	cfg_secret_free(c->auth_secret);
 	free(c->auth_identity);
 	kv_free(&c->headers);
 	free(c->html);
 	free(c->text);
-	tls_clear(&c->tls);
+	http_tls_clear(&c->tls);
 }
 
 void
@@ -145,7 +111,7 @@ receiver_clear(struct receiver *r)
 	free(r->email);
 	for (i = 0; i < r->nwebhook; i++) {
 		http_config_clear(&r->webhook[i].http);
-		secret_free(r->webhook[i].url);
+		cfg_secret_free(r->webhook[i].url);
 	}
 	free(r->webhook);
 	for (i = 0; i < r->nfile; i++)

@@ -14,33 +14,7 @@
 #include <stdint.h>
 
 #include "alert.h"
-
-/* prometheus/common's TLSConfig. File paths are resolved against the
- * config file's directory; the files are read by whoever opens connections. */
-struct tls_config {
-	char	*ca_file;
-	char	*cert_file;
-	char	*key_file;
-	char	*server_name;
-	bool	 insecure_skip_verify;
-	char	*min_version;		/* "TLS10".."TLS13" or NULL */
-	char	*max_version;		/* "TLS10".."TLS13" or NULL */
-};
-
-/* prometheus/common's HTTPClientConfig (the parts Alertmanager's notifiers
- * use). A receiver without its own http_config gets the global one. */
-struct http_config {
-	char	*basic_auth_username;
-	char	*basic_auth_password;		/* SECRET (inline or password_file) */
-	char	*basic_auth_password_file;
-	char	*authorization_type;		/* "Bearer" when credentials are set */
-	char	*authorization_credentials;	/* SECRET (also bearer_token[_file]) */
-	char	*authorization_credentials_file;
-	char	*proxy_url;
-	bool	 follow_redirects;		/* default true */
-	bool	 enable_http2;			/* default true */
-	struct tls_config tls;
-};
+#include "httpconfig.h"
 
 struct matchers;
 
@@ -167,7 +141,5 @@ struct receiver {
 /* Frees everything a receiver owns (not the struct itself). The config
  * loader uses it; nobody else needs to. */
 void	receiver_clear(struct receiver *r);
-/* Frees what an http_config owns (not the struct itself). */
-void	http_config_clear(struct http_config *h);
 
 #endif

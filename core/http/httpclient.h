@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "err.h"
-#include "receiver.h"
+#include "httpconfig.h"
 
 #define HTTP_DEFAULT_CONNECT_TIMEOUT_MS	10000
 #define HTTP_DEFAULT_TIMEOUT_MS		30000

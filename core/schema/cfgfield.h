@@ -11,7 +11,7 @@
  *
  * The engine has its own file so that config_receivers.c, config.c's global
  * section and watchdog/wdconfig.c's checks read as tables plus the few
- * rules particular to each. Like config_int.h it is internal to the config
+ * rules particular to each. Like schema.h it is internal to the config
  * loaders; errors go through cfg_fail ("FILE:LINE:COL: sentence"). */
 #ifndef TOCSIN_CFGFIELD_H
 #define TOCSIN_CFGFIELD_H
@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config_int.h"
+#include "schema.h"
 
 enum cf_kind {
 	CF_STR,		/* char *, cfg_str */

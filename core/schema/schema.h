@@ -1,0 +1,99 @@
+/* schema.h: what every loader of Alertmanager's schema shares (the relay's
+ * config, the channels' own sections, the watchdog's): the global section
+ * receivers inherit from, the load state and the typed scalar readers. Every
+ * reader fails with "FILE:LINE:COL: sentence" in ld->err. */
+#ifndef TOCSIN_SCHEMA_H
+#define TOCSIN_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "httpconfig.h"
+#include "yamldoc.h"
+
+/* The global section; receivers inherit from it. Secrets (SECRET) follow the
+ * rules of httpconfig.h. */
+struct cfg_global {
+	int64_t			 resolve_timeout_ms;
+	struct http_config	 http;
+	char			*smtp_from;
+	char			*smtp_hello;
+	char			*smtp_smarthost;
+	char			*smtp_auth_username;
+	char			*smtp_auth_password;		/* SECRET */
+	char			*smtp_auth_password_file;
+	char			*smtp_auth_secret;		/* SECRET */
+	char			*smtp_auth_identity;
+	bool			 smtp_require_tls;
+	char			*slack_api_url;			/* SECRET */
+	char			*slack_api_url_file;
+	char			*telegram_api_url;
+	char			*telegram_bot_token;		/* SECRET */
+	char			*telegram_bot_token_file;
+	/* The last of the settings tocsin checks but has no use for. */
+	char			*unused;
+};
+
+struct cfg_extra;
+
+struct cfg_load {
+	const char		*name;		/* file name in positions */
+	const char		*dir;		/* base of relative paths */
+	struct terr		*err;
+	struct cfg_global	 global;
+	const struct cfg_extra	*extra;		/* NULL: alertmanager.yml */
+};
+
+/* Formats "name:line:col: message" for node n (or "name: message"). */
+int	cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
+/* Checks that n is a mapping with unique scalar keys. A null node counts as
+ * an empty mapping (returns 0 and sets *empty). */
+int	cfg_map(struct cfg_load *ld, const struct ynode *n, const char *what);
+/* Checks that n is a sequence (null counts as empty). */
+int	cfg_seq(struct cfg_load *ld, const struct ynode *n, const char *what);
+int	cfg_unknown(struct cfg_load *ld, const struct ynode *key, const char *what);
+
+/* Typed scalars. `field` names the key in messages. Null leaves the zero
+ * value (NULL, false, 0), as Go's YAML decoder does. Strings replace and
+ * free *out. */
+int	cfg_str(struct cfg_load *ld, const char *field, const struct ynode *n, char **out);
+int	cfg_bool(struct cfg_load *ld, const char *field, const struct ynode *n, bool *out);
+int	cfg_int64(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *out);
+int	cfg_uint64(struct cfg_load *ld, const char *field, const struct ynode *n, uint64_t *out);
+int	cfg_duration(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *ms);
+/* An http(s) URL with a host, as Alertmanager's config.URL requires. With
+ * secret set, the value is never echoed in messages. */
+int	cfg_url(struct cfg_load *ld, const char *field, const struct ynode *n,
+	    bool secret, char **out);
+/* A file name resolved against ld->dir. */
+int	cfg_path(struct cfg_load *ld, const char *field, const struct ynode *n, char **out);
+/* A list of strings. */
+int	cfg_str_list(struct cfg_load *ld, const char *field, const struct ynode *n,
+	    char ***out, size_t *nout);
+/* Reads a *_file secret (already resolved path) at load time, trimmed of
+ * surrounding white space. n is the *_file node for the position. The
+ * content never appears in messages. */
+int	cfg_read_secret(struct cfg_load *ld, const char *field, const struct ynode *n,
+	    const char *path, char **out);
+/* "host:port" as Go's net.SplitHostPort checks it, with a non-empty port;
+ * null or "" leaves the outputs untouched. */
+int	cfg_hostport(struct cfg_load *ld, const char *field, const struct ynode *n,
+	    char **hostport, char **host, char **port);
+/* Go's model.LabelNameRE: [a-zA-Z_][a-zA-Z0-9_]*. */
+bool	cfg_label_name_ok(const char *s);
+
+/* "a scalar", "a list" or "a mapping", for "must not contain ..." messages. */
+const char *cfg_kind_article(const struct ynode *n);
+/* p against dir (absolute p as is), cleaned of "." and ".." as Go's
+ * filepath.Join does; NULL when out of memory. Caller frees. */
+char	*cfg_join_dir(const char *dir, const char *p);
+/* *dst = a copy of src (NULL stays NULL); -1 when out of memory. */
+int	cfg_dup(char **dst, const char *src);
+/* Wipes a secret before freeing it, so that a later heap dump or
+ * use-after-free does not leak it. NULL is fine. */
+void	cfg_secret_free(char *s);
+
+#endif
