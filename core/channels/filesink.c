@@ -1,4 +1,5 @@
-/* filesink.c: append-only JSON-lines files for the file_configs receiver. */
+/* filesink.c: the file_configs receiver (tocsin): its fields and defaults,
+ * and the append-only JSON-lines files it writes. */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -10,7 +11,43 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfgfield.h"
 #include "filesink.h"
+
+/* ---- file_configs ---- */
+
+/* "-" is stdout; anything else a file name. */
+static int
+file_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct file_config *c = w->obj;
+	char	*p = NULL;
+
+	if (strcmp(c->path, "-") == 0)
+		return 0;
+	if (cfg_path(ld, "path", cf_value(w, "path"), &p) == -1)
+		return -1;
+	free(c->path);
+	c->path = p;
+	return 0;
+}
+
+static const struct cf_field file_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(file_config, send_resolved), .on = true },
+	{ "path", CF_STR, CF_AT(file_config, path),
+	    .missing = "missing path in file_config" },
+	{ .name = NULL }
+};
+const struct cf_type file_config_type = { "file_config", file_fields,
+    sizeof(struct file_config), file_finish };
+
+void
+file_config_clear(struct file_config *c)
+{
+	free(c->path);
+}
+
+/* ---- the writer ---- */
 
 struct sinkfile {
 	char		*path;

@@ -4,9 +4,23 @@
 #ifndef TOCSIN_FILESINK_H
 #define TOCSIN_FILESINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
+
+/* tocsin extension: append each notification as one JSON line. */
+struct file_config {
+	char	*path;				/* "-" is stdout; otherwise absolute */
+	bool	 send_resolved;			/* default true */
+};
+
+struct cf_type;
+
+/* The file_configs entry's fields, defaults and validation (cfgfield.h). */
+extern const struct cf_type file_config_type;
+/* Frees what one config owns (not the struct itself). */
+void	file_config_clear(struct file_config *c);
 
 struct filesink;	/* opaque: the set of open files, shared by all threads */
 

@@ -1,6 +1,8 @@
-/* sender_email.c: e-mail through an email_config's smarthost: the message
+/* sender_email.c: the email channel: email_configs (fields, defaults,
+ * validation) and e-mail through an email_config's smarthost: the message
  * Alertmanager's email notifier writes (templated From, To, headers, text and
  * HTML parts) rendered once at intake, submitted by smtp_deliver at delivery. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +10,182 @@
 #include <time.h>
 
 #include "buf.h"
+#include "cfgfield.h"
 #include "dedup.h"
 #include "mime.h"
 #include "sender.h"
+#include "sender_email.h"
 #include "smtp.h"
 #include "tmpl.h"
+
+/* ---- email_configs ---- */
+
+static int
+smarthost(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
+{
+	struct email_config *c = obj;
+
+	return cfg_hostport(ld, k->value, v, &c->smarthost, &c->smarthost_host,
+	    &c->smarthost_port);
+}
+
+/* Go's textproto.CanonicalMIMEHeaderKey: "content-type" -> "Content-Type";
+ * keys with bytes outside a header token are returned unchanged. */
+static char *
+canonical_header(const char *s)
+{
+	char	*out;
+	size_t	 i;
+	bool	 upper = true;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", s[i]))
+			return strdup(s);
+	if ((out = strdup(s)) == NULL)
+		return NULL;
+	for (i = 0; out[i] != '\0'; i++) {
+		out[i] = upper ? (char)toupper((unsigned char)out[i]) :
+		    (char)tolower((unsigned char)out[i]);
+		upper = out[i] == '-';
+	}
+	return out;
+}
+
+static int
+email_headers(struct cfg_load *ld, const struct ynode *k, const struct ynode *n,
+    void *obj)
+{
+	struct kv	*h = &((struct email_config *)obj)->headers;
+	size_t		 i;
+	char		*name;
+
+	if (cfg_map(ld, n, k->value) == -1)
+		return -1;
+	kv_free(h);
+	kv_init(h);
+	for (i = 0; !ynode_is_null(n) && i < n->n; i += 2) {
+		const struct ynode *hk = n->child[i], *hv = n->child[i + 1];
+
+		if (hv->kind != YN_SCALAR)
+			return cfg_fail(ld, hv, "header %s must be a string, not a %s",
+			    hk->value, ynode_kind_name(hv));
+		if ((name = canonical_header(hk->value)) == NULL)
+			return cfg_fail(ld, hk, "out of memory");
+		if (kv_get(h, name) != NULL) {
+			cfg_fail(ld, hk, "duplicate header \"%s\" in email config", name);
+			free(name);
+			return -1;
+		}
+		if (kv_set(h, name, ynode_is_null(hv) ? "" : hv->value) == -1) {
+			free(name);
+			return cfg_fail(ld, hk, "out of memory");
+		}
+		free(name);
+	}
+	return 0;
+}
+
+/* The global smarthost, already checked by cfg_hostport, split the same
+ * way. */
+static int
+global_smarthost(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct email_config *c = w->obj;
+	const char	*s = ld->global.smtp_smarthost, *colon, *h;
+	size_t		 hl;
+
+	if (cfg_empty(s))
+		return cfg_fail(ld, w->n, "no global SMTP smarthost set");
+	colon = strrchr(s, ':');
+	h = s;
+	hl = (size_t)(colon - h);
+	if (h[0] == '[') {
+		h++;
+		hl -= 2;
+	}
+	if (cfg_dup(&c->smarthost, s) == -1 ||
+	    (c->smarthost_host = strndup(h, hl)) == NULL ||
+	    cfg_dup(&c->smarthost_port, colon + 1) == -1)
+		return cfg_fail(ld, w->n, "out of memory");
+	return 0;
+}
+
+static int
+email_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct email_config *c = w->obj;
+	const struct cfg_global *g = &ld->global;
+
+	/* Global inheritance in config.Config.UnmarshalYAML's order. */
+	if (c->smarthost == NULL && global_smarthost(ld, w) == -1)
+		return -1;
+	if (cf_inherit(ld, w) == -1)
+		return -1;
+	if (cf_secret(ld, w, "auth_password_file", &c->auth_password,
+	    &c->auth_password_file, g->smtp_auth_password,
+	    g->smtp_auth_password_file) == -1)
+		return -1;
+	/* The email notifier's header defaults. */
+	if ((kv_get(&c->headers, "Subject") == NULL && kv_set(&c->headers, "Subject",
+	    "{{ template \"email.default.subject\" . }}") == -1) ||
+	    (kv_get(&c->headers, "To") == NULL &&
+	    kv_set(&c->headers, "To", c->to) == -1) ||
+	    (kv_get(&c->headers, "From") == NULL &&
+	    kv_set(&c->headers, "From", c->from) == -1))
+		return cfg_fail(ld, w->n, "out of memory");
+	return 0;
+}
+
+static const struct cf_field email_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(email_config, send_resolved) },
+	{ "to", CF_STR, CF_AT(email_config, to),
+	    .missing = "missing to address in email config" },
+	{ "smarthost", CF_CUSTOM, .parse = smarthost },
+	{ "from", CF_STR, CF_AT(email_config, from), CF_GLOBAL(smtp_from),
+	    .missing = "no global SMTP from set" },
+	{ "hello", CF_STR, CF_AT(email_config, hello), CF_GLOBAL(smtp_hello) },
+	{ "auth_username", CF_STR, CF_AT(email_config, auth_username),
+	    CF_GLOBAL(smtp_auth_username) },
+	{ "auth_password", CF_STR, CF_AT(email_config, auth_password), .secret = true },
+	{ "auth_password_file", CF_FILE, CF_AT(email_config, auth_password_file) },
+	{ "auth_secret", CF_STR, CF_AT(email_config, auth_secret), .secret = true,
+	    CF_GLOBAL(smtp_auth_secret) },
+	{ "auth_identity", CF_STR, CF_AT(email_config, auth_identity),
+	    CF_GLOBAL(smtp_auth_identity) },
+	{ "require_tls", CF_BOOL, CF_AT(email_config, require_tls),
+	    CF_GLOBAL(smtp_require_tls) },
+	{ "headers", CF_CUSTOM, .parse = email_headers },
+	{ "html", CF_STR, CF_AT(email_config, html),
+	    .def = "{{ template \"email.default.html\" . }}" },
+	{ "text", CF_STR, CF_AT(email_config, text) },
+	{ "tls_config", CF_TABLE, CF_AT(email_config, tls), .sub = &cfg_tls_type },
+	{ .name = NULL }
+};
+const struct cf_type email_config_type = { "email_config", email_fields,
+    sizeof(struct email_config), email_finish };
+
+void
+email_config_clear(struct email_config *c)
+{
+	free(c->to);
+	free(c->from);
+	free(c->hello);
+	free(c->smarthost);
+	free(c->smarthost_host);
+	free(c->smarthost_port);
+	free(c->auth_username);
+	cfg_secret_free(c->auth_password);
+	free(c->auth_password_file);
+	cfg_secret_free(c->auth_secret);
+	free(c->auth_identity);
+	kv_free(&c->headers);
+	free(c->html);
+	free(c->text);
+	http_tls_clear(&c->tls);
+}
+
+/* ---- sending ---- */
 
 /*
  * The stored payload: the envelope the SMTP session needs (the rendered From

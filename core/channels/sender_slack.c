@@ -1,4 +1,5 @@
-/* sender_slack.c: Slack incoming webhooks with the attachment JSON
+/* sender_slack.c: the slack channel: slack_configs (fields, defaults,
+ * validation), Slack incoming webhooks with the attachment JSON
  * Alertmanager's slack notifier builds, and Slack's error strings
  * classified. */
 #include <stdio.h>
@@ -8,11 +9,210 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "cfgfield.h"
 #include "httpclient.h"
 #include "jsonw.h"
 #include "sender.h"
 #include "sender_http.h"
+#include "sender_slack.h"
 #include "tmpl.h"
+
+/* ---- slack_configs ---- */
+
+static int
+slack_field_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	((struct slack_field *)w->obj)->has_short = cf_given(w, "short") != NULL;
+	return 0;
+}
+
+static const struct cf_field slack_field_fields[] = {
+	{ "title", CF_STR, CF_AT(slack_field, title),
+	    .missing = "missing title in Slack field configuration" },
+	{ "value", CF_STR, CF_AT(slack_field, value),
+	    .missing = "missing value in Slack field configuration" },
+	{ "short", CF_BOOL, CF_AT(slack_field, is_short) },
+	{ .name = NULL }
+};
+static const struct cf_type slack_field_type = { "slack field", slack_field_fields,
+    sizeof(struct slack_field), slack_field_finish };
+
+static const struct cf_field slack_confirm_fields[] = {
+	{ "text", CF_STR, CF_AT(slack_confirm, text),
+	    .missing = "missing text in Slack confirmation configuration" },
+	{ "title", CF_STR, CF_AT(slack_confirm, title) },
+	{ "ok_text", CF_STR, CF_AT(slack_confirm, ok_text) },
+	{ "dismiss_text", CF_STR, CF_AT(slack_confirm, dismiss_text) },
+	{ .name = NULL }
+};
+static const struct cf_type slack_confirm_type = { "confirm", slack_confirm_fields,
+    0, NULL };
+
+static void
+slack_confirm_free(struct slack_confirm *c)
+{
+	if (c == NULL)
+		return;
+	free(c->text);
+	free(c->title);
+	free(c->ok_text);
+	free(c->dismiss_text);
+	free(c);
+}
+
+/* Absent or null: no confirmation (NULL). */
+static int
+slack_confirm(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
+{
+	struct slack_action *a = obj;
+
+	if (ynode_is_null(v))
+		return 0;
+	if ((a->confirm = calloc(1, sizeof(*a->confirm))) == NULL)
+		return cfg_fail(ld, v, "out of memory");
+	return cf_parse(ld, v, &slack_confirm_type, a->confirm);
+}
+
+static int
+slack_action_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct slack_action *a = w->obj;
+
+	if (cfg_empty(a->url)) {
+		if (cfg_empty(a->name))
+			return cfg_fail(ld, w->n, "missing name or url in Slack action "
+			    "configuration");
+		return 0;
+	}
+	/* A link button carries no message-action fields. */
+	free(a->name);
+	free(a->value);
+	a->name = a->value = NULL;
+	slack_confirm_free(a->confirm);
+	a->confirm = NULL;
+	return 0;
+}
+
+static const struct cf_field slack_action_fields[] = {
+	{ "type", CF_STR, CF_AT(slack_action, type),
+	    .missing = "missing type in Slack action configuration" },
+	{ "text", CF_STR, CF_AT(slack_action, text),
+	    .missing = "missing text in Slack action configuration" },
+	{ "url", CF_STR, CF_AT(slack_action, url) },
+	{ "style", CF_STR, CF_AT(slack_action, style) },
+	{ "name", CF_STR, CF_AT(slack_action, name) },
+	{ "value", CF_STR, CF_AT(slack_action, value) },
+	{ "confirm", CF_CUSTOM, .parse = slack_confirm },
+	{ .name = NULL }
+};
+static const struct cf_type slack_action_type = { "slack action",
+    slack_action_fields, sizeof(struct slack_action), slack_action_finish };
+
+static int
+slack_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct slack_config *c = w->obj;
+	const struct cfg_global *g = &ld->global;
+
+	if (c->api_url != NULL && c->api_url_file != NULL)
+		return cf_conflict(ld, w, "api_url", "api_url_file");
+	/* Only a missing global URL fails: one read from an empty
+	 * slack_api_url_file is "" and counts as set. */
+	if (c->api_url == NULL && c->api_url_file == NULL && g->slack_api_url == NULL)
+		return cfg_fail(ld, w->n, "no global Slack API URL set either inline "
+		    "or in a file");
+	return cf_secret(ld, w, "api_url_file", &c->api_url, &c->api_url_file,
+	    g->slack_api_url, g->slack_api_url_file);
+}
+
+#define SLACK_DEFAULT(name)	"{{ template \"slack.default." name "\" . }}"
+
+static const struct cf_field slack_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(slack_config, send_resolved) },
+	{ "http_config", CF_HTTP, CF_AT(slack_config, http) },
+	{ "api_url", CF_URL, CF_AT(slack_config, api_url), .secret = true },
+	{ "api_url_file", CF_FILE, CF_AT(slack_config, api_url_file) },
+	{ "channel", CF_STR, CF_AT(slack_config, channel) },
+	{ "username", CF_STR, CF_AT(slack_config, username),
+	    .def = SLACK_DEFAULT("username") },
+	{ "color", CF_STR, CF_AT(slack_config, color),
+	    .def = "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}" },
+	{ "title", CF_STR, CF_AT(slack_config, title), .def = SLACK_DEFAULT("title") },
+	{ "title_link", CF_STR, CF_AT(slack_config, title_link),
+	    .def = SLACK_DEFAULT("titlelink") },
+	{ "pretext", CF_STR, CF_AT(slack_config, pretext),
+	    .def = SLACK_DEFAULT("pretext") },
+	{ "text", CF_STR, CF_AT(slack_config, text), .def = SLACK_DEFAULT("text") },
+	{ "fields", CF_TABLE_LIST, CF_AT(slack_config, fields),
+	    CF_COUNT(slack_config, nfields), .sub = &slack_field_type },
+	{ "short_fields", CF_BOOL, CF_AT(slack_config, short_fields) },
+	{ "footer", CF_STR, CF_AT(slack_config, footer), .def = SLACK_DEFAULT("footer") },
+	{ "fallback", CF_STR, CF_AT(slack_config, fallback),
+	    .def = SLACK_DEFAULT("fallback") },
+	{ "callback_id", CF_STR, CF_AT(slack_config, callback_id),
+	    .def = SLACK_DEFAULT("callbackid") },
+	{ "icon_emoji", CF_STR, CF_AT(slack_config, icon_emoji),
+	    .def = SLACK_DEFAULT("iconemoji") },
+	{ "icon_url", CF_STR, CF_AT(slack_config, icon_url),
+	    .def = SLACK_DEFAULT("iconurl") },
+	{ "image_url", CF_STR, CF_AT(slack_config, image_url) },
+	{ "thumb_url", CF_STR, CF_AT(slack_config, thumb_url) },
+	{ "link_names", CF_BOOL, CF_AT(slack_config, link_names) },
+	{ "mrkdwn_in", CF_STR_LIST, CF_AT(slack_config, mrkdwn_in),
+	    CF_COUNT(slack_config, nmrkdwn_in) },
+	{ "actions", CF_TABLE_LIST, CF_AT(slack_config, actions),
+	    CF_COUNT(slack_config, nactions), .sub = &slack_action_type },
+	{ .name = NULL }
+};
+const struct cf_type slack_config_type = { "slack_config", slack_fields,
+    sizeof(struct slack_config), slack_finish };
+
+void
+slack_config_clear(struct slack_config *c)
+{
+	size_t	 i;
+
+	http_config_clear(&c->http);
+	cfg_secret_free(c->api_url);
+	free(c->api_url_file);
+	free(c->channel);
+	free(c->username);
+	free(c->color);
+	free(c->title);
+	free(c->title_link);
+	free(c->pretext);
+	free(c->text);
+	for (i = 0; i < c->nfields; i++) {
+		free(c->fields[i].title);
+		free(c->fields[i].value);
+	}
+	free(c->fields);
+	free(c->footer);
+	free(c->fallback);
+	free(c->callback_id);
+	free(c->icon_emoji);
+	free(c->icon_url);
+	free(c->image_url);
+	free(c->thumb_url);
+	for (i = 0; i < c->nmrkdwn_in; i++)
+		free(c->mrkdwn_in[i]);
+	free(c->mrkdwn_in);
+	for (i = 0; i < c->nactions; i++) {
+		struct slack_action *a = &c->actions[i];
+
+		free(a->type);
+		free(a->text);
+		free(a->url);
+		free(a->style);
+		free(a->name);
+		free(a->value);
+		slack_confirm_free(a->confirm);
+	}
+	free(c->actions);
+}
+
+/* ---- sending ---- */
 
 /* Renders template t (NULL as "") into a fresh buffer; a failing template
  * gives the fallback text, so the alert still reaches the channel. */

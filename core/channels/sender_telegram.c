@@ -1,7 +1,9 @@
-/* sender_telegram.c: Telegram Bot API sendMessage, with the request body
- * Alertmanager's telegram notifier sends, messages over Telegram's length
- * limit split into numbered parts, and the Bot API's answers classified
- * (parse-error fallback to plain text, chat migration followed). */
+/* sender_telegram.c: the telegram channel: telegram_configs (fields,
+ * defaults, validation) and Telegram Bot API sendMessage, with the request
+ * body Alertmanager's telegram notifier sends, messages over Telegram's
+ * length limit split into numbered parts, and the Bot API's answers
+ * classified (parse-error fallback to plain text, chat migration followed). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +12,140 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "cfgfield.h"
 #include "httpclient.h"
 #include "jsonw.h"
-#include "sender.h"
-#include "tgtext.h"
 #include "matcher.h"
+#include "sender.h"
+#include "sender_telegram.h"
+#include "tgtext.h"
 #include "tmpl.h"
+
+/* ---- telegram_configs ---- */
+
+static int
+read_chat_id(struct cfg_load *ld, const struct ynode *n, const char *path, int64_t *out)
+{
+	char		*s = NULL, *end;
+	long long	 v;
+	int		 rc = 0;
+
+	if (cfg_read_secret(ld, "chat_id_file", n, path, &s) == -1)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (s[0] == '\0' || *end != '\0' || errno == ERANGE || v == 0)
+		rc = cfg_fail(ld, n, "chat_id_file \"%s\" does not hold a chat id "
+		    "(a non-zero integer)", path);
+	else
+		*out = v;
+	free(s);
+	return rc;
+}
+
+/* tocsin: silent_unless, a list of matcher strings as the route's matchers
+ * take them ('severity="critical"', '{a="b",c=~"d"}'), all of which must
+ * hold for a firing alert to make the phone ring. */
+static int
+silent_unless(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+    void *obj)
+{
+	struct matchers	**out = &((struct telegram_config *)obj)->silent_unless;
+	struct terr	 e;
+	char		*s = NULL;
+	size_t		 i;
+
+	if (cfg_seq(ld, v, k->value) == -1)
+		return -1;
+	if (ynode_is_null(v) || v->n == 0)
+		return 0;
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return cfg_fail(ld, v, "out of memory");
+	matchers_init(*out);
+	for (i = 0; i < v->n; i++) {
+		if (cfg_str(ld, k->value, v->child[i], &s) == -1)
+			return -1;
+		if (matchers_parse(*out, s ? s : "", &e) == -1) {
+			free(s);
+			return cfg_fail(ld, v->child[i], "silent_unless: %s", e.msg);
+		}
+		free(s);
+		s = NULL;
+	}
+	return 0;
+}
+
+static int
+telegram_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct telegram_config *c = w->obj;
+	const struct cfg_global *g = &ld->global;
+
+	if (!cfg_empty(c->bot_token) && c->bot_token_file != NULL)
+		return cf_conflict(ld, w, "bot_token", "bot_token_file");
+	if (c->chat_id == 0 && c->chat_id_file == NULL)
+		return cfg_fail(ld, w->n, "missing chat_id or chat_id_file on "
+		    "telegram_config");
+	if (c->chat_id != 0 && c->chat_id_file != NULL)
+		return cf_conflict(ld, w, "chat_id", "chat_id_file");
+	if (strcmp(c->parse_mode, "") != 0 && strcmp(c->parse_mode, "Markdown") != 0 &&
+	    strcmp(c->parse_mode, "MarkdownV2") != 0 &&
+	    strcmp(c->parse_mode, "HTML") != 0)
+		return cfg_fail(ld, cf_value(w, "parse_mode"), "unknown parse_mode on "
+		    "telegram_config, must be Markdown, MarkdownV2, HTML or empty string");
+	if (cf_inherit(ld, w) == -1)
+		return -1;
+	if (c->bot_token_file == NULL && cfg_empty(c->bot_token) &&
+	    cfg_empty(g->telegram_bot_token))
+		return cfg_fail(ld, w->n, "missing bot_token or bot_token_file on "
+		    "telegram_config");
+	if (cf_secret(ld, w, "bot_token_file", &c->bot_token, &c->bot_token_file,
+	    g->telegram_bot_token, g->telegram_bot_token_file) == -1)
+		return -1;
+	if (c->chat_id_file != NULL)
+		return read_chat_id(ld, cf_value(w, "chat_id_file"), c->chat_id_file,
+		    &c->chat_id);
+	return 0;
+}
+
+static const struct cf_field telegram_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(telegram_config, send_resolved), .on = true },
+	{ "http_config", CF_HTTP, CF_AT(telegram_config, http) },
+	{ "api_url", CF_URL, CF_AT(telegram_config, api_url),
+	    CF_GLOBAL(telegram_api_url) },
+	{ "bot_token", CF_STR, CF_AT(telegram_config, bot_token), .secret = true },
+	{ "bot_token_file", CF_FILE, CF_AT(telegram_config, bot_token_file) },
+	{ "chat_id", CF_INT, CF_AT(telegram_config, chat_id) },
+	{ "chat_id_file", CF_FILE, CF_AT(telegram_config, chat_id_file) },
+	{ "message_thread_id", CF_INT, CF_AT(telegram_config, message_thread_id) },
+	{ "message", CF_STR, CF_AT(telegram_config, message),
+	    .def = "{{ template \"telegram.default.message\" . }}" },
+	{ "disable_notifications", CF_BOOL,
+	    CF_AT(telegram_config, disable_notifications) },
+	{ "parse_mode", CF_STR, CF_AT(telegram_config, parse_mode), .def = "HTML" },
+	{ "silent_unless", CF_CUSTOM, .parse = silent_unless },	/* tocsin */
+	{ .name = NULL }
+};
+const struct cf_type telegram_config_type = { "telegram_config", telegram_fields,
+    sizeof(struct telegram_config), telegram_finish };
+
+void
+telegram_config_clear(struct telegram_config *c)
+{
+	http_config_clear(&c->http);
+	free(c->api_url);
+	cfg_secret_free(c->bot_token);
+	free(c->bot_token_file);
+	free(c->chat_id_file);
+	free(c->message);
+	free(c->parse_mode);
+	if (c->silent_unless != NULL) {
+		matchers_free(c->silent_unless);
+		free(c->silent_unless);
+	}
+}
+
+/* ---- sending ---- */
 
 #define TG_DEFAULT_API	"https://api.telegram.org"
 /* The longest retry_after taken as it is: nine digits of seconds, as for a

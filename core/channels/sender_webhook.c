@@ -1,13 +1,38 @@
-/* sender_webhook.c: Alertmanager's webhook notifier: the v4 payload, cut to
+/* sender_webhook.c: the webhook channel: webhook_configs (fields, defaults,
+ * validation) and Alertmanager's webhook notifier: the v4 payload, cut to
  * max_alerts with truncatedAlerts counting the rest. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgfield.h"
 #include "httpclient.h"
 #include "payload.h"
 #include "sender.h"
 #include "sender_http.h"
+#include "sender_webhook.h"
+
+/* ---- webhook_configs ---- */
+
+static const struct cf_field webhook_fields[] = {
+	{ "send_resolved", CF_BOOL, CF_AT(webhook_config, send_resolved), .on = true },
+	{ "http_config", CF_HTTP, CF_AT(webhook_config, http) },
+	{ "url", CF_URL, CF_AT(webhook_config, url), .secret = true,
+	    .missing = "missing URL in webhook config" },
+	{ "max_alerts", CF_UINT, CF_AT(webhook_config, max_alerts) },
+	{ .name = NULL }
+};
+const struct cf_type webhook_config_type = { "webhook_config", webhook_fields,
+    sizeof(struct webhook_config), NULL };
+
+void
+webhook_config_clear(struct webhook_config *c)
+{
+	http_config_clear(&c->http);
+	cfg_secret_free(c->url);
+}
+
+/* ---- sending ---- */
 
 static int
 wh_render(const void *vcfg, const struct notification *n0,

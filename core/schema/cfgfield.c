@@ -6,12 +6,6 @@
 #include "cfgfield.h"
 
 static bool
-empty(const char *s)
-{
-	return s == NULL || s[0] == '\0';
-}
-
-static bool
 is_string(const struct cf_field *f)
 {
 	return f->kind == CF_STR || f->kind == CF_FILE || f->kind == CF_URL;
@@ -154,7 +148,7 @@ cf_parse(struct cfg_load *ld, const struct ynode *n, const struct cf_type *t,
 	}
 	for (f = t->fields; f->name != NULL; f++)
 		if (is_string(f) && f->missing != NULL && !f->inherit &&
-		    empty(*(char **)target(obj, f->off)))
+		    cfg_empty(*(char **)target(obj, f->off)))
 			return cfg_fail(ld, n, "%s", f->missing);
 	if (defaults(ld, &w) == -1)
 		return -1;
@@ -178,9 +172,9 @@ cf_inherit(struct cfg_load *ld, const struct cf_walk *w)
 			continue;
 		}
 		s = target(w->obj, f->off);
-		if (!empty(*s))
+		if (!cfg_empty(*s))
 			continue;
-		if (f->missing != NULL && empty(*(char *const *)g))
+		if (f->missing != NULL && cfg_empty(*(char *const *)g))
 			return cfg_fail(ld, w->n, "%s", f->missing);
 		free(*s);
 		*s = NULL;
@@ -213,4 +207,18 @@ cf_given(const struct cf_walk *w, const char *name)
 		if (strcmp(w->n->child[i]->value, name) == 0)
 			return ynode_is_null(w->n->child[i + 1]) ? NULL : w->n->child[i];
 	return NULL;
+}
+
+int
+cf_secret(struct cfg_load *ld, const struct cf_walk *w, const char *filefield,
+    char **val, char **file, const char *gval, const char *gfile)
+{
+	if (*file != NULL)
+		return cfg_read_secret(ld, filefield, cf_value(w, filefield), *file, val);
+	if (!cfg_empty(*val))
+		return 0;
+	free(*val);
+	if (cfg_dup(val, gval) == -1 || cfg_dup(file, gfile) == -1)
+		return cfg_fail(ld, w->n, "out of memory");
+	return 0;
 }

@@ -119,6 +119,11 @@ int	cf_conflict(struct cfg_load *ld, const struct cf_walk *w, const char *a,
 const struct ynode *cf_value(const struct cf_walk *w, const char *name);
 /* The key node of name when its value is set (not null), else NULL. */
 const struct ynode *cf_given(const struct cf_walk *w, const char *name);
+/* A secret and its *_file: the file read now, so that a missing file is a
+ * load error with a position; or, when neither is set, the global one
+ * (gval, gfile). The content never appears in messages. */
+int	cf_secret(struct cfg_load *ld, const struct cf_walk *w, const char *filefield,
+	    char **val, char **file, const char *gval, const char *gfile);
 /* Grows the array *v of *n elements of size elem by one zeroed element and
  * returns it, or NULL when out of memory. */
 void	*cf_append(void **v, size_t *n, size_t elem);

@@ -8,12 +8,6 @@
 #include "cfgfield.h"
 #include "httpconfig.h"
 
-static bool
-empty(const char *s)
-{
-	return s == NULL || s[0] == '\0';
-}
-
 void
 http_tls_clear(struct tls_config *t)
 {
@@ -146,7 +140,7 @@ http_validate(struct cfg_load *ld, const struct cf_walk *w, struct http_in *in)
 	const struct ynode *authz = cf_given(w, "authorization");
 	const struct ynode *bearer = cf_value(w, "bearer_token");
 	const struct ynode *bearerfile = cf_value(w, "bearer_token_file");
-	bool		 token = !empty(in->bearer_token);
+	bool		 token = !cfg_empty(in->bearer_token);
 	bool		 tokenfile = in->bearer_token_file != NULL;
 
 	if (token && tokenfile)
@@ -155,7 +149,7 @@ http_validate(struct cfg_load *ld, const struct cf_walk *w, struct http_in *in)
 		return cfg_fail(ld, token ? bearer : bearerfile, "at most one of "
 		    "basic_auth, oauth2, bearer_token & bearer_token_file must be "
 		    "configured");
-	if (basic != NULL && !empty(h->basic_auth_password) &&
+	if (basic != NULL && !cfg_empty(h->basic_auth_password) &&
 	    h->basic_auth_password_file != NULL)
 		return cfg_fail(ld, ynode_map_get(cf_value(w, "basic_auth"),
 		    "password_file"), "at most one of basic_auth password & "
@@ -165,12 +159,12 @@ http_validate(struct cfg_load *ld, const struct cf_walk *w, struct http_in *in)
 	if (token || tokenfile)
 		return cfg_fail(ld, authz, "authorization is not compatible with "
 		    "bearer_token & bearer_token_file");
-	if (!empty(h->authorization_credentials) &&
+	if (!cfg_empty(h->authorization_credentials) &&
 	    h->authorization_credentials_file != NULL)
 		return cfg_fail(ld, ynode_map_get(cf_value(w, "authorization"),
 		    "credentials_file"), "at most one of authorization credentials "
 		    "& credentials_file must be configured");
-	if (empty(h->authorization_type)) {
+	if (cfg_empty(h->authorization_type)) {
 		free(h->authorization_type);
 		if ((h->authorization_type = strdup("Bearer")) == NULL)
 			return cfg_fail(ld, authz, "out of memory");
@@ -196,10 +190,10 @@ http_finish(struct cfg_load *ld, const struct cf_walk *w)
 		return -1;
 	credfile = ynode_map_get(cf_value(w, "authorization"), "credentials_file");
 	if (cf_given(w, "authorization") == NULL &&
-	    (!empty(in->bearer_token) || in->bearer_token_file != NULL)) {
+	    (!cfg_empty(in->bearer_token) || in->bearer_token_file != NULL)) {
 		if ((h->authorization_type = strdup("Bearer")) == NULL)
 			return cfg_fail(ld, w->n, "out of memory");
-		if (!empty(in->bearer_token)) {
+		if (!cfg_empty(in->bearer_token)) {
 			h->authorization_credentials = in->bearer_token;
 			in->bearer_token = NULL;
 		} else {

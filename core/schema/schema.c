@@ -702,3 +702,9 @@ cfg_secret_free(char *s)
 	explicit_bzero(s, strlen(s));
 	free(s);
 }
+
+bool
+cfg_empty(const char *s)
+{
+	return s == NULL || s[0] == '\0';
+}

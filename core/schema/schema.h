@@ -90,6 +90,8 @@ const char *cfg_kind_article(const struct ynode *n);
 /* p against dir (absolute p as is), cleaned of "." and ".." as Go's
  * filepath.Join does; NULL when out of memory. Caller frees. */
 char	*cfg_join_dir(const char *dir, const char *p);
+/* NULL or "": what Alertmanager's checks call unset. */
+bool	cfg_empty(const char *s);
 /* *dst = a copy of src (NULL stays NULL); -1 when out of memory. */
 int	cfg_dup(char **dst, const char *src);
 /* Wipes a secret before freeing it, so that a later heap dump or

@@ -1,0 +1,74 @@
+/* sender_slack.h: a slack_config, field for field as Alertmanager 0.25's
+ * config/notifiers.go defines it. SECRET fields are never logged, put into
+ * messages or metrics. */
+#ifndef TOCSIN_SENDER_SLACK_H
+#define TOCSIN_SENDER_SLACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "httpconfig.h"
+
+struct slack_field {
+	char	*title;
+	char	*value;
+	bool	 has_short;			/* short was set */
+	bool	 is_short;
+};
+
+struct slack_confirm {
+	char	*text;
+	char	*title;
+	char	*ok_text;
+	char	*dismiss_text;
+};
+
+struct slack_action {
+	char	*type;
+	char	*text;
+	char	*url;
+	char	*style;
+	char	*name;
+	char	*value;
+	struct slack_confirm *confirm;		/* NULL when absent */
+};
+
+struct slack_config {
+	bool	 send_resolved;			/* default false */
+	struct http_config http;
+	char	*api_url;			/* SECRET (own, api_url_file or global) */
+	char	*api_url_file;
+	char	*channel;
+	char	*username;
+	char	*color;
+	char	*title;
+	char	*title_link;
+	char	*pretext;
+	char	*text;
+	struct slack_field *fields;
+	size_t	 nfields;
+	bool	 short_fields;
+	char	*footer;
+	char	*fallback;
+	char	*callback_id;
+	char	*icon_emoji;
+	char	*icon_url;
+	char	*image_url;
+	char	*thumb_url;
+	bool	 link_names;
+	char	**mrkdwn_in;
+	size_t	 nmrkdwn_in;
+	struct slack_action *actions;
+	size_t	 nactions;
+};
+
+struct cf_type;
+
+/* The slack_configs entry's fields, defaults and validation (cfgfield.h),
+ * with Alertmanager's global inheritance. */
+extern const struct cf_type slack_config_type;
+/* Frees what one config owns (not the struct itself); secrets are wiped. */
+void	slack_config_clear(struct slack_config *c);
+
+#endif

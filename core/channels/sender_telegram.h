@@ -1,0 +1,41 @@
+/* sender_telegram.h: a telegram_config, field for field as Alertmanager's
+ * notify/telegram defines it, plus tocsin's silent_unless. SECRET fields are
+ * never logged, put into messages or metrics. */
+#ifndef TOCSIN_SENDER_TELEGRAM_H
+#define TOCSIN_SENDER_TELEGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "httpconfig.h"
+
+struct matchers;
+
+struct telegram_config {
+	bool	 send_resolved;			/* default true */
+	struct http_config http;
+	char	*api_url;			/* default global telegram_api_url */
+	char	*bot_token;			/* SECRET (inline or bot_token_file) */
+	char	*bot_token_file;
+	int64_t	 chat_id;			/* from chat_id or chat_id_file */
+	char	*chat_id_file;
+	int64_t	 message_thread_id;		/* 0: none */
+	char	*message;			/* template */
+	bool	 disable_notifications;
+	char	*parse_mode;			/* "HTML" (default), "Markdown", "MarkdownV2", "" */
+	/* tocsin: disable_notification unless a firing alert of the
+	 * notification matches every one of these (routes/matcher.h); NULL
+	 * when unset or empty. */
+	struct matchers *silent_unless;
+};
+
+struct cf_type;
+
+/* The telegram_configs entry's fields, defaults and validation (cfgfield.h),
+ * with Alertmanager's global inheritance. */
+extern const struct cf_type telegram_config_type;
+/* Frees what one config owns (not the struct itself); secrets are wiped. */
+void	telegram_config_clear(struct telegram_config *c);
+
+#endif
