@@ -316,8 +316,7 @@ cmd_send_test(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
-	if (rcv->ntelegram + rcv->nslack + rcv->nemail + rcv->nwebhook +
-	    rcv->nfile == 0) {
+	if (receiver_sender_count(rcv) + receiver_count(rcv, &channel_file) == 0) {
 		snprintf(err.msg, sizeof(err.msg), "receiver \"%s\" has no "
 		    "integrations: nothing to send", name);
 		rc = fail(err.msg);
@@ -341,8 +340,9 @@ cmd_send_test(int argc, char **argv)
 			if (test_integration(rcv, integ, n, &rctx, memo) == -1)
 				failed++;
 		}
-	for (i = 0; i < rcv->nfile; i++)
-		if (test_file(&rcv->file[i], i, n, files) == -1)
+	for (i = 0; i < receiver_count(rcv, &channel_file); i++)
+		if (test_file(receiver_config(rcv, &channel_file, i), i, n,
+		    files) == -1)
 			failed++;
 	rc = failed ? 1 : 0;
  out:

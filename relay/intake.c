@@ -10,6 +10,7 @@
 #include "alert.h"
 #include "buf.h"
 #include "deliver.h"
+#include "filesink.h"
 #include "intake.h"
 #include "log.h"
 #include "outbox.h"
@@ -227,6 +228,7 @@ static int
 write_files(struct intake *in, const struct receiver *rcv, const struct notification *n,
     struct terr *err)
 {
+	const struct file_config *fc;
 	struct notification *firing = NULL;
 	const struct notification *send;
 	size_t		*idx = NULL, nf = 0, i, k;
@@ -234,9 +236,10 @@ write_files(struct intake *in, const struct receiver *rcv, const struct notifica
 	size_t		 len;
 	int		 rc = -1;
 
-	for (k = 0; k < rcv->nfile; k++) {
+	for (k = 0; k < receiver_count(rcv, &channel_file); k++) {
+		fc = receiver_config(rcv, &channel_file, k);
 		send = n;
-		if (!rcv->file[k].send_resolved) {
+		if (!fc->send_resolved) {
 			if (firing == NULL && idx == NULL) {
 				if ((idx = calloc(n->nalerts + 1, sizeof(*idx))) == NULL)
 					goto oom;
@@ -267,11 +270,11 @@ write_files(struct intake *in, const struct receiver *rcv, const struct notifica
 		memcpy(line, json, len);
 		line[len] = '\n';
 		line[len + 1] = '\0';
-		if (filesink_append(in->files, rcv->file[k].path, line, len + 1, err) == -1)
+		if (filesink_append(in->files, fc->path, line, len + 1, err) == -1)
 			goto fail;
 		count(in->m_notifications, rcv->name, "file");
 		log_debug("Notification written", "receiver", rcv->name, "integration", "file",
-		    "path", rcv->file[k].path);
+		    "path", fc->path);
 	}
 	rc = 0;
 	goto out;
@@ -326,7 +329,7 @@ render(struct intake *in, struct intake_wait *w, const struct receiver *rcv,
 	const struct receiver	**nr;
 	int			 rc;
 
-	if (rcv->ntelegram + rcv->nslack + rcv->nemail + rcv->nwebhook == 0)
+	if (receiver_sender_count(rcv) == 0)
 		return 0;
 	if (outbox_store(in->ob) == NULL)
 		return terr_set(err, "the delivery queue is not open");

@@ -38,14 +38,22 @@ static const struct cf_field file_fields[] = {
 	    .missing = "missing path in file_config" },
 	{ .name = NULL }
 };
-const struct cf_type file_config_type = { "file_config", file_fields,
+static const struct cf_type file_type = { "file_config", file_fields,
     sizeof(struct file_config), file_finish };
 
-void
-file_config_clear(struct file_config *c)
+static void
+file_clear(void *vc)
 {
-	free(c->path);
+	free(((struct file_config *)vc)->path);
 }
+
+const struct channel channel_file = {
+	.name = "file",
+	.key = "file_configs",
+	.type = &file_type,
+	.clear = file_clear,
+	.ops = NULL,
+};
 
 /* ---- the writer ---- */
 

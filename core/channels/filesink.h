@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "channel.h"
 #include "err.h"
 
 /* tocsin extension: append each notification as one JSON line. */
@@ -15,12 +16,9 @@ struct file_config {
 	bool	 send_resolved;			/* default true */
 };
 
-struct cf_type;
-
-/* The file_configs entry's fields, defaults and validation (cfgfield.h). */
-extern const struct cf_type file_config_type;
-/* Frees what one config owns (not the struct itself). */
-void	file_config_clear(struct file_config *c);
+/* The file_configs channel (channel.h): a config section and no sender;
+ * the relay's intake writes these itself, before it answers. */
+extern const struct channel channel_file;
 
 struct filesink;	/* opaque: the set of open files, shared by all threads */
 

@@ -1,31 +1,67 @@
-/* receiver.c: releasing a receiver and its integration configs (receiver.h). */
+/* receiver.c: a receiver's integration configs by kind (receiver.h). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgfield.h"
 #include "receiver.h"
+
+size_t
+receiver_count(const struct receiver *r, const struct channel *c)
+{
+	if (r->kinds == NULL)
+		return 0;
+	return r->kinds[channel_index(c)].n;
+}
+
+const void *
+receiver_config(const struct receiver *r, const struct channel *c, size_t idx)
+{
+	const struct receiver_kind *rk;
+
+	if (idx >= receiver_count(r, c))
+		return NULL;
+	rk = &r->kinds[channel_index(c)];
+	return (const char *)rk->v + idx * c->type->size;
+}
+
+size_t
+receiver_sender_count(const struct receiver *r)
+{
+	const struct channel *c;
+	size_t	 k, n = 0;
+
+	for (k = 0; (c = channel_at(k)) != NULL; k++)
+		if (c->ops != NULL)
+			n += receiver_count(r, c);
+	return n;
+}
+
+void *
+receiver_add(struct receiver *r, const struct channel *c)
+{
+	struct receiver_kind *rk;
+
+	if (r->kinds == NULL &&
+	    (r->kinds = calloc(channel_count(), sizeof(*r->kinds))) == NULL)
+		return NULL;
+	rk = &r->kinds[channel_index(c)];
+	return cf_append(&rk->v, &rk->n, c->type->size);
+}
 
 void
 receiver_clear(struct receiver *r)
 {
-	size_t	 i;
+	const struct channel *c;
+	size_t	 k, i;
 
 	if (r == NULL)
 		return;
 	free(r->name);
-	for (i = 0; i < r->ntelegram; i++)
-		telegram_config_clear(&r->telegram[i]);
-	free(r->telegram);
-	for (i = 0; i < r->nslack; i++)
-		slack_config_clear(&r->slack[i]);
-	free(r->slack);
-	for (i = 0; i < r->nemail; i++)
-		email_config_clear(&r->email[i]);
-	free(r->email);
-	for (i = 0; i < r->nwebhook; i++)
-		webhook_config_clear(&r->webhook[i]);
-	free(r->webhook);
-	for (i = 0; i < r->nfile; i++)
-		file_config_clear(&r->file[i]);
-	free(r->file);
+	for (k = 0; r->kinds != NULL && (c = channel_at(k)) != NULL; k++) {
+		for (i = 0; i < r->kinds[k].n; i++)
+			c->clear((char *)r->kinds[k].v + i * c->type->size);
+		free(r->kinds[k].v);
+	}
+	free(r->kinds);
 	memset(r, 0, sizeof(*r));
 }

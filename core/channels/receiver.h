@@ -1,6 +1,6 @@
-/* receiver.h: a receiver and its typed integration configs, each declared
- * by its channel (sender_telegram.h, sender_slack.h, sender_email.h,
- * sender_webhook.h, filesink.h).
+/* receiver.h: a receiver and its integration configs, kept per kind of
+ * channel (channel.h); each config's struct is its channel's
+ * (sender_telegram.h, sender_slack.h, ...).
  *
  * These are plain data built by the config loader with Alertmanager's defaults
  * and global inheritance already applied, and immutable afterwards. Fields
@@ -12,25 +12,32 @@
 
 #include <stddef.h>
 
-#include "filesink.h"
-#include "sender_email.h"
-#include "sender_slack.h"
-#include "sender_telegram.h"
-#include "sender_webhook.h"
+#include "channel.h"
+
+/* The configs of one kind: an array of n, each type->size bytes. */
+struct receiver_kind {
+	void	*v;
+	size_t	 n;
+};
 
 struct receiver {
 	char			*name;
-	struct telegram_config	*telegram;
-	size_t			 ntelegram;
-	struct slack_config	*slack;
-	size_t			 nslack;
-	struct email_config	*email;
-	size_t			 nemail;
-	struct webhook_config	*webhook;
-	size_t			 nwebhook;
-	struct file_config	*file;
-	size_t			 nfile;
+	/* channel_count() entries, by the kind's position in the table;
+	 * NULL when the receiver has no integration at all. */
+	struct receiver_kind	*kinds;
 };
+
+/* How many configs of channel c receiver r has, and the idx-th (borrowed
+ * from r; NULL when idx is out of range). */
+size_t	receiver_count(const struct receiver *r, const struct channel *c);
+const void *receiver_config(const struct receiver *r, const struct channel *c,
+	    size_t idx);
+/* How many integrations r has that a sender delivers (every kind but
+ * file_configs). */
+size_t	receiver_sender_count(const struct receiver *r);
+/* Appends a zeroed config of channel c to r and returns it, or NULL when out
+ * of memory. For the config loader. */
+void	*receiver_add(struct receiver *r, const struct channel *c);
 
 /* Frees everything a receiver owns (not the struct itself). The config
  * loader uses it; nobody else needs to. */

@@ -1,7 +1,7 @@
-/* sender.c: the sender registry (integration name -> ops and config), the
- * helpers every sender shares, and the persistent memo (see sender.h). */
+/* sender.c: integration name -> ops and config over the table of kinds
+ * (channel.c), the helpers every sender shares, and the persistent memo (see
+ * sender.h). */
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -72,74 +72,57 @@ sender_limits_default(struct sender_limits *l)
 	l->webhook_url = (struct rl_rate){ 1.0, 1 };
 }
 
-/*
- * Every kind of integration a sender delivers, in the order a receiver's
- * integrations are rendered, with where struct receiver keeps its configs.
- * The one list of kinds: rendering, lookup by name and send-test walk it.
- */
-static const struct {
-	const struct sender_ops	*ops;
-	size_t			 count;	/* offsetof the size_t count */
-	size_t			 array;	/* offsetof the array pointer */
-	size_t			 size;	/* one config */
-} kinds[] = {
-#define KIND(ops, f)	{ &ops, offsetof(struct receiver, n##f), \
-	offsetof(struct receiver, f), sizeof(*((struct receiver *)0)->f) }
-	KIND(sender_telegram_ops, telegram),
-	KIND(sender_slack_ops, slack),
-	KIND(sender_email_ops, email),
-	KIND(sender_webhook_ops, webhook),
-#undef KIND
-};
+/* The k-th kind in the table of kinds (channel.c) that a sender delivers:
+ * every kind but those with no ops, in the same order. */
+static const struct channel *
+sender_kind(size_t k)
+{
+	const struct channel *c;
+	size_t	 i;
+
+	for (i = 0; (c = channel_at(i)) != NULL; i++)
+		if (c->ops != NULL && k-- == 0)
+			return c;
+	return NULL;
+}
 
 const struct sender_ops *
 sender_kind_at(size_t k)
 {
-	return k < sizeof(kinds) / sizeof(kinds[0]) ? kinds[k].ops : NULL;
+	const struct channel *c = sender_kind(k);
+
+	return c != NULL ? c->ops : NULL;
 }
 
 size_t
 sender_kind_count(const struct receiver *r, size_t k)
 {
-	return *(const size_t *)(const void *)((const char *)r + kinds[k].count);
+	return receiver_count(r, sender_kind(k));
 }
 
 const void *
 sender_kind_config(const struct receiver *r, size_t k, size_t idx)
 {
-	const char *arr;
-
-	if (idx >= sender_kind_count(r, k))
-		return NULL;
-	memcpy(&arr, (const char *)r + kinds[k].array, sizeof(arr));
-	return arr + idx * kinds[k].size;
-}
-
-static int
-kind_index(const char *name, size_t *k)
-{
-	for (*k = 0; *k < sizeof(kinds) / sizeof(kinds[0]); (*k)++)
-		if (strcmp(kinds[*k].ops->name, name) == 0)
-			return 0;
-	return -1;
+	return receiver_config(r, sender_kind(k), idx);
 }
 
 const struct sender_ops *
 sender_ops_by_name(const char *kind)
 {
-	size_t	 k;
+	const struct channel *c = channel_by_name(kind);
 
-	return kind_index(kind, &k) == 0 ? kinds[k].ops : NULL;
+	return c != NULL ? c->ops : NULL;
 }
 
 int
 sender_lookup(const struct receiver *r, const char *integration,
     const struct sender_ops **ops, const void **cfg)
 {
+	const struct channel *c;
 	const char	*slash;
 	char		 kind[32], *end;
 	unsigned long	 idx;
-	size_t		 kl, k;
+	size_t		 kl;
 
 	if (r == NULL || (slash = strchr(integration, '/')) == NULL)
 		return -1;
@@ -150,10 +133,10 @@ sender_lookup(const struct receiver *r, const char *integration,
 	kind[kl] = '\0';
 	errno = 0;
 	idx = strtoul(slash + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || kind_index(kind, &k) == -1 ||
-	    (*cfg = sender_kind_config(r, k, idx)) == NULL)
+	if (errno != 0 || *end != '\0' || (c = channel_by_name(kind)) == NULL ||
+	    c->ops == NULL || (*cfg = receiver_config(r, c, idx)) == NULL)
 		return -1;
-	*ops = kinds[k].ops;
+	*ops = c->ops;
 	return 0;
 }
 

@@ -136,8 +136,9 @@ extern const struct sender_ops sender_webhook_ops;
 extern const struct sender_ops sender_email_ops;
 
 /* The kinds of integration senders deliver, k = 0, 1, ... in the order a
- * receiver's integrations are rendered (telegram, slack, email, webhook);
- * NULL past the last. A new sender is one more entry in core/sender.c. */
+ * receiver's integrations are rendered (telegram, slack, email, webhook): the
+ * table of kinds (channel.c) without the kinds that have no sender; NULL
+ * past the last. */
 const struct sender_ops *sender_kind_at(size_t k);
 /* How many integrations of kind k receiver r has, and the typed config of
  * the idx-th (borrowed from r; NULL when idx is out of range). */

@@ -162,12 +162,14 @@ static const struct cf_field email_fields[] = {
 	{ "tls_config", CF_TABLE, CF_AT(email_config, tls), .sub = &cfg_tls_type },
 	{ .name = NULL }
 };
-const struct cf_type email_config_type = { "email_config", email_fields,
+static const struct cf_type email_type = { "email_config", email_fields,
     sizeof(struct email_config), email_finish };
 
-void
-email_config_clear(struct email_config *c)
+static void
+email_clear(void *vc)
 {
+	struct email_config *c = vc;
+
 	free(c->to);
 	free(c->from);
 	free(c->hello);
@@ -522,4 +524,12 @@ const struct sender_ops sender_email_ops = {
 	.send = email_send,
 	.limits = email_limits,
 	.describe = email_describe,
+};
+
+const struct channel channel_email = {
+	.name = "email",
+	.key = "email_configs",
+	.type = &email_type,
+	.clear = email_clear,
+	.ops = &sender_email_ops,
 };

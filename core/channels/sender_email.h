@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "channel.h"
 #include "httpconfig.h"
 
 struct email_config {
@@ -33,12 +34,7 @@ struct email_config {
 	struct tls_config tls;
 };
 
-struct cf_type;
-
-/* The email_configs entry's fields, defaults and validation (cfgfield.h),
- * with Alertmanager's global inheritance. */
-extern const struct cf_type email_config_type;
-/* Frees what one config owns (not the struct itself); secrets are wiped. */
-void	email_config_clear(struct email_config *c);
+/* The email channel (channel.h). */
+extern const struct channel channel_email;
 
 #endif

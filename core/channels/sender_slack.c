@@ -165,12 +165,14 @@ static const struct cf_field slack_fields[] = {
 	    CF_COUNT(slack_config, nactions), .sub = &slack_action_type },
 	{ .name = NULL }
 };
-const struct cf_type slack_config_type = { "slack_config", slack_fields,
+static const struct cf_type slack_type = { "slack_config", slack_fields,
     sizeof(struct slack_config), slack_finish };
 
-void
-slack_config_clear(struct slack_config *c)
+static void
+slack_clear(void *vc)
 {
+	struct slack_config *c = vc;
+
 	size_t	 i;
 
 	http_config_clear(&c->http);
@@ -536,4 +538,12 @@ const struct sender_ops sender_slack_ops = {
 	.send = slack_send,
 	.limits = slack_limits,
 	.describe = slack_describe,
+};
+
+const struct channel channel_slack = {
+	.name = "slack",
+	.key = "slack_configs",
+	.type = &slack_type,
+	.clear = slack_clear,
+	.ops = &sender_slack_ops,
 };

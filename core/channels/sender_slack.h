@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "channel.h"
 #include "httpconfig.h"
 
 struct slack_field {
@@ -63,12 +64,7 @@ struct slack_config {
 	size_t	 nactions;
 };
 
-struct cf_type;
-
-/* The slack_configs entry's fields, defaults and validation (cfgfield.h),
- * with Alertmanager's global inheritance. */
-extern const struct cf_type slack_config_type;
-/* Frees what one config owns (not the struct itself); secrets are wiped. */
-void	slack_config_clear(struct slack_config *c);
+/* The slack channel (channel.h). */
+extern const struct channel channel_slack;
 
 #endif

@@ -126,12 +126,14 @@ static const struct cf_field telegram_fields[] = {
 	{ "silent_unless", CF_CUSTOM, .parse = silent_unless },	/* tocsin */
 	{ .name = NULL }
 };
-const struct cf_type telegram_config_type = { "telegram_config", telegram_fields,
+static const struct cf_type telegram_type = { "telegram_config", telegram_fields,
     sizeof(struct telegram_config), telegram_finish };
 
-void
-telegram_config_clear(struct telegram_config *c)
+static void
+telegram_clear(void *vc)
 {
+	struct telegram_config *c = vc;
+
 	http_config_clear(&c->http);
 	free(c->api_url);
 	cfg_secret_free(c->bot_token);
@@ -533,4 +535,12 @@ const struct sender_ops sender_telegram_ops = {
 	.send = tg_send,
 	.limits = tg_limits,
 	.describe = tg_describe,
+};
+
+const struct channel channel_telegram = {
+	.name = "telegram",
+	.key = "telegram_configs",
+	.type = &telegram_type,
+	.clear = telegram_clear,
+	.ops = &sender_telegram_ops,
 };

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "channel.h"
 #include "httpconfig.h"
 
 struct matchers;
@@ -30,12 +31,7 @@ struct telegram_config {
 	struct matchers *silent_unless;
 };
 
-struct cf_type;
-
-/* The telegram_configs entry's fields, defaults and validation (cfgfield.h),
- * with Alertmanager's global inheritance. */
-extern const struct cf_type telegram_config_type;
-/* Frees what one config owns (not the struct itself); secrets are wiped. */
-void	telegram_config_clear(struct telegram_config *c);
+/* The telegram channel (channel.h). */
+extern const struct channel channel_telegram;
 
 #endif

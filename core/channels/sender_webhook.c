@@ -22,12 +22,14 @@ static const struct cf_field webhook_fields[] = {
 	{ "max_alerts", CF_UINT, CF_AT(webhook_config, max_alerts) },
 	{ .name = NULL }
 };
-const struct cf_type webhook_config_type = { "webhook_config", webhook_fields,
+static const struct cf_type webhook_type = { "webhook_config", webhook_fields,
     sizeof(struct webhook_config), NULL };
 
-void
-webhook_config_clear(struct webhook_config *c)
+static void
+webhook_clear(void *vc)
 {
+	struct webhook_config *c = vc;
+
 	http_config_clear(&c->http);
 	cfg_secret_free(c->url);
 }
@@ -156,4 +158,12 @@ const struct sender_ops sender_webhook_ops = {
 	.send = wh_send,
 	.limits = wh_limits,
 	.describe = wh_describe,
+};
+
+const struct channel channel_webhook = {
+	.name = "webhook",
+	.key = "webhook_configs",
+	.type = &webhook_type,
+	.clear = webhook_clear,
+	.ops = &sender_webhook_ops,
 };

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "channel.h"
 #include "httpconfig.h"
 
 struct webhook_config {
@@ -17,12 +18,7 @@ struct webhook_config {
 	uint64_t max_alerts;			/* 0: unlimited */
 };
 
-struct cf_type;
-
-/* The webhook_configs entry's fields, defaults and validation (cfgfield.h),
- * with Alertmanager's global inheritance. */
-extern const struct cf_type webhook_config_type;
-/* Frees what one config owns (not the struct itself); secrets are wiped. */
-void	webhook_config_clear(struct webhook_config *c);
+/* The webhook channel (channel.h). */
+extern const struct channel channel_webhook;
 
 #endif

@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "receiver.h"
 #include "sender.h"
+#include "sender_email.h"
 
 enum smtp_implicit_tls {
 	SMTP_IMPLICIT_TLS_AUTO,		/* on port 465 only, as Alertmanager decides */

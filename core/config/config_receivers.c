@@ -1,30 +1,12 @@
 /* config_receivers.c: one entry of the receivers section: its name and, for
  * each kind of integration, the list of configs, each parsed by the table
  * its channel declares (core/channels). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfgfield.h"
 #include "config_int.h"
-
-static const struct integration {
-	const char		*key;
-	const struct cf_type	*type;
-	size_t			 off;	/* the array in struct receiver */
-	size_t			 count;	/* its size_t count */
-} integrations[] = {
-	{ "telegram_configs", &telegram_config_type, offsetof(struct receiver, telegram),
-	    offsetof(struct receiver, ntelegram) },
-	{ "slack_configs", &slack_config_type, offsetof(struct receiver, slack),
-	    offsetof(struct receiver, nslack) },
-	{ "email_configs", &email_config_type, offsetof(struct receiver, email),
-	    offsetof(struct receiver, nemail) },
-	{ "webhook_configs", &webhook_config_type, offsetof(struct receiver, webhook),
-	    offsetof(struct receiver, nwebhook) },
-	{ "file_configs", &file_config_type, offsetof(struct receiver, file),
-	    offsetof(struct receiver, nfile) },
-	{ NULL, NULL, 0, 0 }
-};
 
 static const char *const unsupported[] = {
 	"discord_configs", "pagerduty_configs", "opsgenie_configs",
@@ -33,28 +15,36 @@ static const char *const unsupported[] = {
 	"rocketchat_configs", "incidentio_configs", "mattermost_configs", NULL
 };
 
-#define SUPPORTED "telegram_configs, slack_configs, email_configs, " \
-	"webhook_configs, file_configs"
-
+/* "(supported: telegram_configs, slack_configs, ...)", from the table of
+ * kinds. */
 static int
 receiver_unknown(struct cfg_load *ld, const struct ynode *k, const char *name)
 {
-	size_t	 i;
+	const struct channel *c;
+	char		 supported[256];
+	size_t		 i, o = 0;
 
 	for (i = 0; unsupported[i] != NULL; i++)
 		if (strcmp(k->value, unsupported[i]) == 0)
-			return cfg_fail(ld, k, "receiver \"%s\": %s are not supported "
-			    "by tocsin (supported: " SUPPORTED ")", name, k->value);
-	return cfg_fail(ld, k, "receiver \"%s\": unknown field %s", name, k->value);
+			break;
+	if (unsupported[i] == NULL)
+		return cfg_fail(ld, k, "receiver \"%s\": unknown field %s", name,
+		    k->value);
+	supported[0] = '\0';
+	for (i = 0; (c = channel_at(i)) != NULL && o < sizeof(supported); i++)
+		o += (size_t)snprintf(supported + o, sizeof(supported) - o, "%s%s",
+		    i > 0 ? ", " : "", c->key);
+	return cfg_fail(ld, k, "receiver \"%s\": %s are not supported by tocsin "
+	    "(supported: %s)", name, k->value, supported);
 }
 
 int
 cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 {
-	const struct integration *in;
+	const struct channel *c;
 	const struct ynode *k, *v;
 	size_t		 i, j;
-	void		*c;
+	void		*cfg;
 
 	if (cfg_map(ld, n, "receiver") == -1)
 		return -1;
@@ -68,10 +58,7 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 		v = n->child[i + 1];
 		if (strcmp(k->value, "name") == 0)
 			continue;
-		for (in = integrations; in->key != NULL; in++)
-			if (strcmp(k->value, in->key) == 0)
-				break;
-		if (in->key == NULL)
+		if ((c = channel_by_key(k->value)) == NULL)
 			return receiver_unknown(ld, k, r->name);
 		if (cfg_seq(ld, v, k->value) == -1)
 			return -1;
@@ -79,10 +66,9 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 			if (ynode_is_null(v->child[j]))
 				return cfg_fail(ld, v->child[j], "receiver \"%s\": empty "
 				    "entry in %s", r->name, k->value);
-			if ((c = cf_append((void **)((char *)r + in->off),
-			    (size_t *)((char *)r + in->count), in->type->size)) == NULL)
+			if ((cfg = receiver_add(r, c)) == NULL)
 				return cfg_fail(ld, v->child[j], "out of memory");
-			if (cf_parse(ld, v->child[j], in->type, c) == -1)
+			if (cf_parse(ld, v->child[j], c->type, cfg) == -1)
 				return -1;
 		}
 	}

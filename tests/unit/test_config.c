@@ -13,6 +13,7 @@
 
 #include "config_cases.h"
 #include "matcher.h"
+#include "receiver_configs.h"
 
 /* Minimal valid tail: a root route and one receiver. */
 #define ROOT "route:\n  receiver: default\n"
@@ -324,8 +325,8 @@ test_telegram_defaults_and_global_api_url(void **state)
 	    "  - bot_token: t2\n    chat_id: 7\n    parse_mode: ''\n"
 	    "    send_resolved: false\n    message_thread_id: 42\n"
 	    "    api_url: https://tg.example/\n");
-	assert_int_equal(config_receiver_at(cfg, 0)->ntelegram, 2);
-	t = &config_receiver_at(cfg, 0)->telegram[0];
+	assert_int_equal(NTELEGRAM(config_receiver_at(cfg, 0)), 2);
+	t = TELEGRAM_AT(config_receiver_at(cfg, 0), 0);
 	assert_true(t->send_resolved);
 	assert_string_equal(t->api_url, "https://api.telegram.org");
 	assert_string_equal(t->bot_token, "123:abc");
@@ -335,7 +336,7 @@ test_telegram_defaults_and_global_api_url(void **state)
 	assert_false(t->disable_notifications);
 	assert_true(t->http.follow_redirects);
 	assert_true(t->http.enable_http2);
-	t = &config_receiver_at(cfg, 0)->telegram[1];
+	t = TELEGRAM_AT(config_receiver_at(cfg, 0), 1);
 	assert_false(t->send_resolved);
 	assert_string_equal(t->parse_mode, "");
 	assert_int_equal(t->message_thread_id, 42);
@@ -345,14 +346,14 @@ test_telegram_defaults_and_global_api_url(void **state)
 	cfg = load(f, "global:\n  telegram_api_url: http://127.0.0.1:8080\n" ROOT
 	    "receivers:\n- name: default\n  telegram_configs:\n"
 	    "  - bot_token: x\n    chat_id: 1\n");
-	assert_string_equal(config_receiver_at(cfg, 0)->telegram[0].api_url,
+	assert_string_equal(TELEGRAM_AT(config_receiver_at(cfg, 0), 0)->api_url,
 	    "http://127.0.0.1:8080");
 	config_free(cfg);
 
 	cfg = load(f, "global:\n  telegram_api_url:\n" ROOT
 	    "receivers:\n- name: default\n  telegram_configs:\n"
 	    "  - bot_token: x\n    chat_id: 1\n");
-	assert_string_equal(config_receiver_at(cfg, 0)->telegram[0].api_url,
+	assert_string_equal(TELEGRAM_AT(config_receiver_at(cfg, 0), 0)->api_url,
 	    "https://api.telegram.org");
 	config_free(cfg);
 
@@ -395,7 +396,7 @@ test_telegram_silent_unless(void **state)
 	    "    - severity=\"critical\"\n    - '{team=~\"ops|infra\",env!=\"test\"}'\n"
 	    "  - bot_token: x\n    chat_id: 2\n    silent_unless: []\n"
 	    "  - bot_token: x\n    chat_id: 3\n");
-	t = &config_receiver_at(cfg, 0)->telegram[0];
+	t = TELEGRAM_AT(config_receiver_at(cfg, 0), 0);
 	assert_non_null(t->silent_unless);
 	assert_int_equal(t->silent_unless->n, 3);
 	for (size_t i = 0; i < 3; i++) {
@@ -404,8 +405,8 @@ test_telegram_silent_unless(void **state)
 		assert_string_equal(buf_str(&b), want[i]);
 		buf_free(&b);
 	}
-	assert_null(config_receiver_at(cfg, 0)->telegram[1].silent_unless);
-	assert_null(config_receiver_at(cfg, 0)->telegram[2].silent_unless);
+	assert_null(TELEGRAM_AT(config_receiver_at(cfg, 0), 1)->silent_unless);
+	assert_null(TELEGRAM_AT(config_receiver_at(cfg, 0), 2)->silent_unless);
 	config_free(cfg);
 
 	check_errors(f->dir, "", "", telegram_silent_unless_errors,
@@ -425,7 +426,7 @@ test_secret_files_are_read_and_never_echoed(void **state)
 	scratch_write(f->dir, "badchat", "SECRETCHAT\n");
 	cfg = load(f, ROOT "receivers:\n- name: default\n  telegram_configs:\n"
 	    "  - bot_token_file: token\n    chat_id_file: chat\n");
-	t = &config_receiver_at(cfg, 0)->telegram[0];
+	t = TELEGRAM_AT(config_receiver_at(cfg, 0), 0);
 	assert_string_equal(t->bot_token, "123:SECRETTOKEN");
 	assert_int_equal(t->chat_id, -42);
 	config_free(cfg);
@@ -514,7 +515,7 @@ test_email_inherits_global_smtp(void **state)
 	    "  - to: dev@example\n    from: dev-am@example\n    smarthost: '[::1]:25'\n"
 	    "    require_tls: true\n    hello: mx.example\n"
 	    "    headers:\n      subject: custom\n      x-team: dev\n");
-	e = &config_receiver_at(cfg, 0)->email[0];
+	e = EMAIL_AT(config_receiver_at(cfg, 0), 0);
 	assert_false(e->send_resolved);
 	assert_string_equal(e->smarthost, "mail.example:587");
 	assert_string_equal(e->smarthost_host, "mail.example");
@@ -531,7 +532,7 @@ test_email_inherits_global_smtp(void **state)
 	    "{{ template \"email.default.subject\" . }}");
 	assert_string_equal(kv_get(&e->headers, "To"), "ops@example");
 	assert_string_equal(kv_get(&e->headers, "From"), "am@example");
-	e = &config_receiver_at(cfg, 0)->email[1];
+	e = EMAIL_AT(config_receiver_at(cfg, 0), 1);
 	assert_string_equal(e->smarthost_host, "::1");
 	assert_string_equal(e->smarthost_port, "25");
 	assert_string_equal(e->from, "dev-am@example");
@@ -586,7 +587,7 @@ test_slack_and_webhook_defaults_and_http_config(void **state)
 	    "  webhook_configs:\n  - url: http://hook.example/a\n    max_alerts: 10\n"
 	    "  - url: https://hook.example/b\n    http_config:\n"
 	    "      bearer_token: tok\n      tls_config: {insecure_skip_verify: true}\n");
-	s = &config_receiver_at(cfg, 0)->slack[0];
+	s = SLACK_AT(config_receiver_at(cfg, 0), 0);
 	assert_false(s->send_resolved);
 	assert_string_equal(s->api_url, "https://hooks.slack.example/T/B/X");
 	assert_string_equal(s->channel, "#ops");
@@ -601,12 +602,12 @@ test_slack_and_webhook_defaults_and_http_config(void **state)
 	assert_string_equal(s->actions[0].url, "http://x/");
 	assert_string_equal(s->http.proxy_url, "http://proxy:3128");
 	assert_string_equal(s->http.basic_auth_password, "p");
-	w = &config_receiver_at(cfg, 0)->webhook[0];
+	w = WEBHOOK_AT(config_receiver_at(cfg, 0), 0);
 	assert_true(w->send_resolved);
 	assert_string_equal(w->url, "http://hook.example/a");
 	assert_int_equal(w->max_alerts, 10);
 	assert_string_equal(w->http.basic_auth_username, "u");
-	w = &config_receiver_at(cfg, 0)->webhook[1];
+	w = WEBHOOK_AT(config_receiver_at(cfg, 0), 1);
 	assert_null(w->http.proxy_url);
 	assert_string_equal(w->http.authorization_type, "Bearer");
 	assert_string_equal(w->http.authorization_credentials, "tok");
@@ -629,13 +630,13 @@ test_file_configs_resolve_paths(void **state)
 	    "  - path: out/alerts.jsonl\n  - path: '-'\n    send_resolved: false\n"
 	    "  - path: /var/log/a.jsonl\n");
 	r = config_receiver_at(cfg, 0);
-	assert_int_equal(r->nfile, 3);
+	assert_int_equal(NFILE(r), 3);
 	snprintf(want, sizeof(want), "%s/out/alerts.jsonl", f->dir);
-	assert_string_equal(r->file[0].path, want);
-	assert_true(r->file[0].send_resolved);
-	assert_string_equal(r->file[1].path, "-");
-	assert_false(r->file[1].send_resolved);
-	assert_string_equal(r->file[2].path, "/var/log/a.jsonl");
+	assert_string_equal(FILE_AT(r, 0)->path, want);
+	assert_true(FILE_AT(r, 0)->send_resolved);
+	assert_string_equal(FILE_AT(r, 1)->path, "-");
+	assert_false(FILE_AT(r, 1)->send_resolved);
+	assert_string_equal(FILE_AT(r, 2)->path, "/var/log/a.jsonl");
 	config_free(cfg);
 	assert_string_equal(load_err(f, ROOT "receivers:\n- name: default\n"
 	    "  file_configs:\n  - send_resolved: true\n"),

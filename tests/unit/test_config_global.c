@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "config_cases.h"
+#include "receiver_configs.h"
 
 /* Every case is followed by this; the global section comes first so that
  * its keys start on line 2. */
@@ -263,16 +264,16 @@ test_global_defaults(void **state)
 		    "bot_token: t}\n" WEBHOOK);
 		r = config_receiver_at(cfg, 0);
 		assert_int_equal(config_resolve_timeout_ms(cfg), 5 * 60 * 1000);
-		assert_string_equal(r->email[0].hello, "localhost");
-		assert_true(r->email[0].require_tls);
-		assert_null(r->email[0].auth_username);
-		assert_null(r->email[0].auth_password);
-		assert_null(r->email[0].auth_secret);
-		assert_null(r->email[0].auth_identity);
-		assert_string_equal(r->telegram[0].api_url, "https://api.telegram.org");
-		assert_true(r->webhook[0].http.follow_redirects);
-		assert_true(r->webhook[0].http.enable_http2);
-		assert_null(r->webhook[0].http.authorization_type);
+		assert_string_equal(EMAIL_AT(r, 0)->hello, "localhost");
+		assert_true(EMAIL_AT(r, 0)->require_tls);
+		assert_null(EMAIL_AT(r, 0)->auth_username);
+		assert_null(EMAIL_AT(r, 0)->auth_password);
+		assert_null(EMAIL_AT(r, 0)->auth_secret);
+		assert_null(EMAIL_AT(r, 0)->auth_identity);
+		assert_string_equal(TELEGRAM_AT(r, 0)->api_url, "https://api.telegram.org");
+		assert_true(WEBHOOK_AT(r, 0)->http.follow_redirects);
+		assert_true(WEBHOOK_AT(r, 0)->http.enable_http2);
+		assert_null(WEBHOOK_AT(r, 0)->http.authorization_type);
 		config_free(cfg);
 	}
 }
@@ -306,26 +307,26 @@ test_global_values_reach_receivers(void **state)
 	    EMAIL SLACK TELEGRAM WEBHOOK);
 	r = config_receiver_at(cfg, 0);
 	assert_int_equal(config_resolve_timeout_ms(cfg), 90 * 1000);
-	assert_string_equal(r->email[0].from, "g@b");
-	assert_string_equal(r->email[0].hello, "gh");
-	assert_string_equal(r->email[0].smarthost, "mail:587");
-	assert_string_equal(r->email[0].smarthost_host, "mail");
-	assert_string_equal(r->email[0].smarthost_port, "587");
-	assert_string_equal(r->email[0].auth_username, "gu");
-	assert_string_equal(r->email[0].auth_password, "gp");
-	assert_null(r->email[0].auth_password_file);
-	assert_string_equal(r->email[0].auth_secret, "gs");
-	assert_string_equal(r->email[0].auth_identity, "gi");
-	assert_false(r->email[0].require_tls);
-	assert_string_equal(r->slack[0].api_url, "https://hooks.slack.example/G");
-	assert_false(r->slack[0].http.follow_redirects);
-	assert_string_equal(r->slack[0].http.authorization_type, "Bearer");
-	assert_string_equal(r->slack[0].http.authorization_credentials, "c");
-	assert_string_equal(r->telegram[0].api_url, "http://tg.example:8081");
-	assert_string_equal(r->telegram[0].bot_token, "gt");
-	assert_false(r->telegram[0].http.follow_redirects);
-	assert_false(r->webhook[0].http.follow_redirects);
-	assert_string_equal(r->webhook[0].http.authorization_credentials, "c");
+	assert_string_equal(EMAIL_AT(r, 0)->from, "g@b");
+	assert_string_equal(EMAIL_AT(r, 0)->hello, "gh");
+	assert_string_equal(EMAIL_AT(r, 0)->smarthost, "mail:587");
+	assert_string_equal(EMAIL_AT(r, 0)->smarthost_host, "mail");
+	assert_string_equal(EMAIL_AT(r, 0)->smarthost_port, "587");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_username, "gu");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_password, "gp");
+	assert_null(EMAIL_AT(r, 0)->auth_password_file);
+	assert_string_equal(EMAIL_AT(r, 0)->auth_secret, "gs");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_identity, "gi");
+	assert_false(EMAIL_AT(r, 0)->require_tls);
+	assert_string_equal(SLACK_AT(r, 0)->api_url, "https://hooks.slack.example/G");
+	assert_false(SLACK_AT(r, 0)->http.follow_redirects);
+	assert_string_equal(SLACK_AT(r, 0)->http.authorization_type, "Bearer");
+	assert_string_equal(SLACK_AT(r, 0)->http.authorization_credentials, "c");
+	assert_string_equal(TELEGRAM_AT(r, 0)->api_url, "http://tg.example:8081");
+	assert_string_equal(TELEGRAM_AT(r, 0)->bot_token, "gt");
+	assert_false(TELEGRAM_AT(r, 0)->http.follow_redirects);
+	assert_false(WEBHOOK_AT(r, 0)->http.follow_redirects);
+	assert_string_equal(WEBHOOK_AT(r, 0)->http.authorization_credentials, "c");
 	config_free(cfg);
 }
 
@@ -352,21 +353,21 @@ test_receiver_settings_win_over_global(void **state)
 	    "  telegram_configs:\n  - {chat_id: 1, api_url: 'http://owntg/', "
 	    "bot_token: ot}\n");
 	r = config_receiver_at(cfg, 0);
-	assert_string_equal(r->email[0].from, "o@b");
-	assert_string_equal(r->email[0].hello, "oh");
-	assert_string_equal(r->email[0].smarthost, "own:25");
-	assert_string_equal(r->email[0].auth_username, "ou");
-	assert_string_equal(r->email[0].auth_password, "op");
-	assert_null(r->email[0].auth_password_file);
-	assert_string_equal(r->email[0].auth_secret, "os");
-	assert_string_equal(r->email[0].auth_identity, "oi");
-	assert_true(r->email[0].require_tls);
-	assert_string_equal(r->slack[0].api_url, "http://own/");
-	assert_null(r->slack[0].api_url_file);
-	assert_true(r->slack[0].http.follow_redirects);
-	assert_string_equal(r->telegram[0].api_url, "http://owntg/");
-	assert_string_equal(r->telegram[0].bot_token, "ot");
-	assert_null(r->telegram[0].bot_token_file);
+	assert_string_equal(EMAIL_AT(r, 0)->from, "o@b");
+	assert_string_equal(EMAIL_AT(r, 0)->hello, "oh");
+	assert_string_equal(EMAIL_AT(r, 0)->smarthost, "own:25");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_username, "ou");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_password, "op");
+	assert_null(EMAIL_AT(r, 0)->auth_password_file);
+	assert_string_equal(EMAIL_AT(r, 0)->auth_secret, "os");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_identity, "oi");
+	assert_true(EMAIL_AT(r, 0)->require_tls);
+	assert_string_equal(SLACK_AT(r, 0)->api_url, "http://own/");
+	assert_null(SLACK_AT(r, 0)->api_url_file);
+	assert_true(SLACK_AT(r, 0)->http.follow_redirects);
+	assert_string_equal(TELEGRAM_AT(r, 0)->api_url, "http://owntg/");
+	assert_string_equal(TELEGRAM_AT(r, 0)->bot_token, "ot");
+	assert_null(TELEGRAM_AT(r, 0)->bot_token_file);
 	config_free(cfg);
 }
 
@@ -386,15 +387,15 @@ test_global_secret_files(void **state)
 	    "  telegram_bot_token: ''\n  telegram_bot_token_file: token\n",
 	    EMAIL SLACK TELEGRAM);
 	r = config_receiver_at(cfg, 0);
-	assert_string_equal(r->email[0].auth_password, "pw");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_password, "pw");
 	snprintf(want, sizeof(want), "%s/pw", f->dir);
-	assert_string_equal(r->email[0].auth_password_file, want);
-	assert_string_equal(r->slack[0].api_url, "https://hooks.slack.example/T/B/X");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_password_file, want);
+	assert_string_equal(SLACK_AT(r, 0)->api_url, "https://hooks.slack.example/T/B/X");
 	snprintf(want, sizeof(want), "%s/hook", f->dir);
-	assert_string_equal(r->slack[0].api_url_file, want);
-	assert_string_equal(r->telegram[0].bot_token, "123:TOKEN");
+	assert_string_equal(SLACK_AT(r, 0)->api_url_file, want);
+	assert_string_equal(TELEGRAM_AT(r, 0)->bot_token, "123:TOKEN");
 	snprintf(want, sizeof(want), "%s/token", f->dir);
-	assert_string_equal(r->telegram[0].bot_token_file, want);
+	assert_string_equal(TELEGRAM_AT(r, 0)->bot_token_file, want);
 	config_free(cfg);
 }
 
@@ -416,12 +417,12 @@ test_global_null_values(void **state)
 	    EMAIL TELEGRAM "    bot_token: t\n" WEBHOOK);
 	r = config_receiver_at(cfg, 0);
 	assert_int_equal(config_resolve_timeout_ms(cfg), 0);
-	assert_null(r->email[0].hello);
-	assert_false(r->email[0].require_tls);
-	assert_null(r->email[0].auth_password);
-	assert_string_equal(r->telegram[0].api_url, "https://api.telegram.org");
-	assert_true(r->webhook[0].http.follow_redirects);
-	assert_true(r->webhook[0].http.enable_http2);
+	assert_null(EMAIL_AT(r, 0)->hello);
+	assert_false(EMAIL_AT(r, 0)->require_tls);
+	assert_null(EMAIL_AT(r, 0)->auth_password);
+	assert_string_equal(TELEGRAM_AT(r, 0)->api_url, "https://api.telegram.org");
+	assert_true(WEBHOOK_AT(r, 0)->http.follow_redirects);
+	assert_true(WEBHOOK_AT(r, 0)->http.enable_http2);
 	config_free(cfg);
 }
 
@@ -458,7 +459,7 @@ test_global_after_receivers(void **state)
 
 	cfg = config_must_load(f->dir, TAIL EMAIL "global:\n  smtp_from: g@b\n"
 	    "  smtp_smarthost: 'h:25'\n");
-	assert_string_equal(config_receiver_at(cfg, 0)->email[0].from, "g@b");
+	assert_string_equal(EMAIL_AT(config_receiver_at(cfg, 0), 0)->from, "g@b");
 	config_free(cfg);
 	/* ... and its errors come before those of the keys above it. */
 	config_must_fail(f->dir, "receivers: {}\nglobal:\n  foo: 1\n"

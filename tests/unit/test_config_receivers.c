@@ -17,6 +17,7 @@
 
 #include "config_cases.h"
 #include "matcher.h"
+#include "receiver_configs.h"
 
 /* Every case appends to this: the receiver under test starts on line 5. A
  * global section, when a case needs one, goes last. */
@@ -711,7 +712,7 @@ test_defaults_of_each_type(void **state)
 	    "  webhook_configs: [{url: 'http://w/'}]\n"
 	    "  file_configs: [{path: '-'}]\n");
 	r = config_receiver_at(cfg, 0);
-	t = &r->telegram[0];
+	t = TELEGRAM_AT(r, 0);
 	assert_true(t->send_resolved);
 	assert_string_equal(t->api_url, "https://api.telegram.org");
 	assert_string_equal(t->parse_mode, "HTML");
@@ -725,7 +726,7 @@ test_defaults_of_each_type(void **state)
 	assert_true(t->http.enable_http2);
 	assert_null(t->http.authorization_type);
 
-	s = &r->slack[0];
+	s = SLACK_AT(r, 0);
 	assert_false(s->send_resolved);
 	assert_null(s->api_url_file);
 	assert_null(s->channel);
@@ -747,7 +748,7 @@ test_defaults_of_each_type(void **state)
 	assert_false(s->link_names);
 	assert_int_equal(s->nfields + s->nactions + s->nmrkdwn_in, 0);
 
-	e = &r->email[0];
+	e = EMAIL_AT(r, 0);
 	assert_false(e->send_resolved);
 	assert_string_equal(e->hello, "localhost");
 	assert_string_equal(e->smarthost_host, "m");
@@ -765,11 +766,11 @@ test_defaults_of_each_type(void **state)
 	assert_string_equal(kv_get(&e->headers, "To"), "a@b");
 	assert_string_equal(kv_get(&e->headers, "From"), "f@b");
 
-	w = &r->webhook[0];
+	w = WEBHOOK_AT(r, 0);
 	assert_true(w->send_resolved);
 	assert_int_equal(w->max_alerts, 0);
 	assert_true(w->http.follow_redirects);
-	assert_true(r->file[0].send_resolved);
+	assert_true(FILE_AT(r, 0)->send_resolved);
 	config_free(cfg);
 }
 
@@ -793,22 +794,22 @@ test_null_and_empty_values(void **state)
 	    "require_tls: null, headers: {X-Empty: null}}]\n"
 	    "global:\n  smtp_require_tls: false\n");
 	r = config_receiver_at(cfg, 0);
-	assert_false(r->telegram[0].send_resolved);
-	assert_string_equal(r->telegram[0].parse_mode, "HTML");
-	assert_string_equal(r->telegram[0].message, "");
-	assert_null(r->telegram[0].silent_unless);
-	assert_string_equal(r->slack[0].title, "");
-	assert_string_equal(r->slack[0].text, "{{ template \"slack.default.text\" . }}");
-	assert_false(r->slack[0].fields[0].has_short);
-	assert_true(r->slack[0].fields[1].has_short);
-	assert_false(r->slack[0].fields[1].is_short);
-	assert_null(r->slack[0].actions[0].confirm);
-	assert_int_equal(r->slack[0].nmrkdwn_in, 0);
-	assert_false(r->webhook[0].send_resolved);
-	assert_true(r->webhook[0].http.follow_redirects);
-	assert_false(r->file[0].send_resolved);
-	assert_false(r->email[0].require_tls);
-	assert_string_equal(kv_get(&r->email[0].headers, "X-Empty"), "");
+	assert_false(TELEGRAM_AT(r, 0)->send_resolved);
+	assert_string_equal(TELEGRAM_AT(r, 0)->parse_mode, "HTML");
+	assert_string_equal(TELEGRAM_AT(r, 0)->message, "");
+	assert_null(TELEGRAM_AT(r, 0)->silent_unless);
+	assert_string_equal(SLACK_AT(r, 0)->title, "");
+	assert_string_equal(SLACK_AT(r, 0)->text, "{{ template \"slack.default.text\" . }}");
+	assert_false(SLACK_AT(r, 0)->fields[0].has_short);
+	assert_true(SLACK_AT(r, 0)->fields[1].has_short);
+	assert_false(SLACK_AT(r, 0)->fields[1].is_short);
+	assert_null(SLACK_AT(r, 0)->actions[0].confirm);
+	assert_int_equal(SLACK_AT(r, 0)->nmrkdwn_in, 0);
+	assert_false(WEBHOOK_AT(r, 0)->send_resolved);
+	assert_true(WEBHOOK_AT(r, 0)->http.follow_redirects);
+	assert_false(FILE_AT(r, 0)->send_resolved);
+	assert_false(EMAIL_AT(r, 0)->require_tls);
+	assert_string_equal(kv_get(&EMAIL_AT(r, 0)->headers, "X-Empty"), "");
 	config_free(cfg);
 }
 
@@ -830,21 +831,21 @@ test_http_config_own_or_global(void **state)
 	    "    basic_auth: {username: u, password_file: pw}\n"
 	    "    tls_config: {ca_file: ca.pem, server_name: s, min_version: TLS12}\n");
 	r = config_receiver_at(cfg, 0);
-	assert_string_equal(r->webhook[0].http.proxy_url, "http://proxy:3128");
-	assert_string_equal(r->webhook[0].http.basic_auth_username, "u");
-	assert_string_equal(r->webhook[0].http.basic_auth_password, "pw");
-	assert_string_equal(r->webhook[0].http.tls.server_name, "s");
-	assert_string_equal(r->webhook[0].http.tls.min_version, "TLS12");
-	assert_non_null(strstr(r->webhook[0].http.tls.ca_file, "/ca.pem"));
-	assert_null(r->webhook[1].http.proxy_url);
-	assert_null(r->webhook[1].http.basic_auth_username);
-	assert_true(r->webhook[1].http.follow_redirects);
-	assert_false(r->webhook[2].http.follow_redirects);
-	assert_false(r->webhook[2].http.enable_http2);
-	assert_string_equal(r->webhook[2].http.authorization_type, "Token");
-	assert_string_equal(r->webhook[2].http.authorization_credentials, "c");
-	assert_string_equal(r->telegram[0].http.proxy_url, "http://proxy:3128");
-	assert_string_equal(r->slack[0].http.basic_auth_password, "pw");
+	assert_string_equal(WEBHOOK_AT(r, 0)->http.proxy_url, "http://proxy:3128");
+	assert_string_equal(WEBHOOK_AT(r, 0)->http.basic_auth_username, "u");
+	assert_string_equal(WEBHOOK_AT(r, 0)->http.basic_auth_password, "pw");
+	assert_string_equal(WEBHOOK_AT(r, 0)->http.tls.server_name, "s");
+	assert_string_equal(WEBHOOK_AT(r, 0)->http.tls.min_version, "TLS12");
+	assert_non_null(strstr(WEBHOOK_AT(r, 0)->http.tls.ca_file, "/ca.pem"));
+	assert_null(WEBHOOK_AT(r, 1)->http.proxy_url);
+	assert_null(WEBHOOK_AT(r, 1)->http.basic_auth_username);
+	assert_true(WEBHOOK_AT(r, 1)->http.follow_redirects);
+	assert_false(WEBHOOK_AT(r, 2)->http.follow_redirects);
+	assert_false(WEBHOOK_AT(r, 2)->http.enable_http2);
+	assert_string_equal(WEBHOOK_AT(r, 2)->http.authorization_type, "Token");
+	assert_string_equal(WEBHOOK_AT(r, 2)->http.authorization_credentials, "c");
+	assert_string_equal(TELEGRAM_AT(r, 0)->http.proxy_url, "http://proxy:3128");
+	assert_string_equal(SLACK_AT(r, 0)->http.basic_auth_password, "pw");
 	config_free(cfg);
 }
 
@@ -867,23 +868,23 @@ test_http_config_credentials(void **state)
 	    "key_file: /k.pem, insecure_skip_verify: true, max_version: TLS13}}}\n");
 	r = config_receiver_at(cfg, 0);
 	snprintf(want, sizeof(want), "%s/pw", f->dir);
-	assert_string_equal(r->webhook[0].http.authorization_type, "Bearer");
-	assert_string_equal(r->webhook[0].http.authorization_credentials, "tok");
-	assert_null(r->webhook[0].http.authorization_credentials_file);
-	assert_string_equal(r->webhook[1].http.authorization_type, "Bearer");
-	assert_string_equal(r->webhook[1].http.authorization_credentials, "pw");
-	assert_string_equal(r->webhook[1].http.authorization_credentials_file, want);
-	assert_string_equal(r->webhook[2].http.authorization_type, "Bearer");
-	assert_string_equal(r->webhook[2].http.authorization_credentials, "pw");
-	assert_string_equal(r->webhook[2].http.authorization_credentials_file, want);
-	assert_string_equal(r->webhook[3].http.basic_auth_username, "u");
-	assert_string_equal(r->webhook[3].http.basic_auth_password, "p");
-	assert_null(r->webhook[3].http.authorization_type);
+	assert_string_equal(WEBHOOK_AT(r, 0)->http.authorization_type, "Bearer");
+	assert_string_equal(WEBHOOK_AT(r, 0)->http.authorization_credentials, "tok");
+	assert_null(WEBHOOK_AT(r, 0)->http.authorization_credentials_file);
+	assert_string_equal(WEBHOOK_AT(r, 1)->http.authorization_type, "Bearer");
+	assert_string_equal(WEBHOOK_AT(r, 1)->http.authorization_credentials, "pw");
+	assert_string_equal(WEBHOOK_AT(r, 1)->http.authorization_credentials_file, want);
+	assert_string_equal(WEBHOOK_AT(r, 2)->http.authorization_type, "Bearer");
+	assert_string_equal(WEBHOOK_AT(r, 2)->http.authorization_credentials, "pw");
+	assert_string_equal(WEBHOOK_AT(r, 2)->http.authorization_credentials_file, want);
+	assert_string_equal(WEBHOOK_AT(r, 3)->http.basic_auth_username, "u");
+	assert_string_equal(WEBHOOK_AT(r, 3)->http.basic_auth_password, "p");
+	assert_null(WEBHOOK_AT(r, 3)->http.authorization_type);
 	snprintf(want, sizeof(want), "%s/c.pem", f->dir);
-	assert_string_equal(r->webhook[4].http.tls.cert_file, want);
-	assert_string_equal(r->webhook[4].http.tls.key_file, "/k.pem");
-	assert_true(r->webhook[4].http.tls.insecure_skip_verify);
-	assert_string_equal(r->webhook[4].http.tls.max_version, "TLS13");
+	assert_string_equal(WEBHOOK_AT(r, 4)->http.tls.cert_file, want);
+	assert_string_equal(WEBHOOK_AT(r, 4)->http.tls.key_file, "/k.pem");
+	assert_true(WEBHOOK_AT(r, 4)->http.tls.insecure_skip_verify);
+	assert_string_equal(WEBHOOK_AT(r, 4)->http.tls.max_version, "TLS13");
 	config_free(cfg);
 }
 
@@ -910,37 +911,37 @@ test_secrets_own_file_and_global(void **state)
 	    "  smtp_auth_secret: gs\n  smtp_auth_identity: gi\n  smtp_require_tls: false\n");
 	r = config_receiver_at(cfg, 0);
 	snprintf(want, sizeof(want), "%s/token", f->dir);
-	assert_string_equal(r->telegram[0].bot_token, "123:TOKEN");
-	assert_string_equal(r->telegram[0].bot_token_file, want);
-	assert_int_equal(r->telegram[0].chat_id, -42);
-	assert_string_equal(r->telegram[1].bot_token, "123:TOKEN");
-	assert_string_equal(r->telegram[1].bot_token_file, want);
-	assert_string_equal(r->slack[0].api_url, "https://hooks.slack.example/T/B/X");
+	assert_string_equal(TELEGRAM_AT(r, 0)->bot_token, "123:TOKEN");
+	assert_string_equal(TELEGRAM_AT(r, 0)->bot_token_file, want);
+	assert_int_equal(TELEGRAM_AT(r, 0)->chat_id, -42);
+	assert_string_equal(TELEGRAM_AT(r, 1)->bot_token, "123:TOKEN");
+	assert_string_equal(TELEGRAM_AT(r, 1)->bot_token_file, want);
+	assert_string_equal(SLACK_AT(r, 0)->api_url, "https://hooks.slack.example/T/B/X");
 	snprintf(want, sizeof(want), "%s/hook", f->dir);
-	assert_string_equal(r->slack[0].api_url_file, want);
-	assert_string_equal(r->slack[1].api_url, "http://g/");
-	assert_null(r->slack[1].api_url_file);
+	assert_string_equal(SLACK_AT(r, 0)->api_url_file, want);
+	assert_string_equal(SLACK_AT(r, 1)->api_url, "http://g/");
+	assert_null(SLACK_AT(r, 1)->api_url_file);
 
 	snprintf(want, sizeof(want), "%s/pw", f->dir);
-	assert_string_equal(r->email[0].smarthost, "[::1]:587");
-	assert_string_equal(r->email[0].smarthost_host, "::1");
-	assert_string_equal(r->email[0].smarthost_port, "587");
-	assert_string_equal(r->email[0].from, "g@b");
-	assert_string_equal(r->email[0].hello, "gh");
-	assert_string_equal(r->email[0].auth_username, "gu");
-	assert_string_equal(r->email[0].auth_password, "pw");
-	assert_string_equal(r->email[0].auth_password_file, want);
-	assert_string_equal(r->email[0].auth_secret, "gs");
-	assert_string_equal(r->email[0].auth_identity, "gi");
-	assert_false(r->email[0].require_tls);
-	assert_string_equal(kv_get(&r->email[0].headers, "From"), "g@b");
-	assert_string_equal(r->email[1].auth_username, "own");
-	assert_string_equal(r->email[1].auth_password, "own-pw");
-	assert_null(r->email[1].auth_password_file);
-	assert_string_equal(r->email[1].auth_secret, "own-s");
-	assert_string_equal(r->email[1].auth_identity, "own-i");
-	assert_string_equal(r->email[1].hello, "h");
-	assert_true(r->email[1].require_tls);
+	assert_string_equal(EMAIL_AT(r, 0)->smarthost, "[::1]:587");
+	assert_string_equal(EMAIL_AT(r, 0)->smarthost_host, "::1");
+	assert_string_equal(EMAIL_AT(r, 0)->smarthost_port, "587");
+	assert_string_equal(EMAIL_AT(r, 0)->from, "g@b");
+	assert_string_equal(EMAIL_AT(r, 0)->hello, "gh");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_username, "gu");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_password, "pw");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_password_file, want);
+	assert_string_equal(EMAIL_AT(r, 0)->auth_secret, "gs");
+	assert_string_equal(EMAIL_AT(r, 0)->auth_identity, "gi");
+	assert_false(EMAIL_AT(r, 0)->require_tls);
+	assert_string_equal(kv_get(&EMAIL_AT(r, 0)->headers, "From"), "g@b");
+	assert_string_equal(EMAIL_AT(r, 1)->auth_username, "own");
+	assert_string_equal(EMAIL_AT(r, 1)->auth_password, "own-pw");
+	assert_null(EMAIL_AT(r, 1)->auth_password_file);
+	assert_string_equal(EMAIL_AT(r, 1)->auth_secret, "own-s");
+	assert_string_equal(EMAIL_AT(r, 1)->auth_identity, "own-i");
+	assert_string_equal(EMAIL_AT(r, 1)->hello, "h");
+	assert_true(EMAIL_AT(r, 1)->require_tls);
 	config_free(cfg);
 }
 
@@ -958,7 +959,7 @@ test_slack_fields_actions_and_lists(void **state)
 	    "value: dropped, confirm: {text: sure?}}\n"
 	    "    - {type: button, text: Ack, name: ack, value: v, style: danger, "
 	    "confirm: {text: sure?, title: T, ok_text: Y, dismiss_text: N}}\n");
-	s = &config_receiver_at(cfg, 0)->slack[0];
+	s = SLACK_AT(config_receiver_at(cfg, 0), 0);
 	assert_int_equal(s->nmrkdwn_in, 2);
 	assert_string_equal(s->mrkdwn_in[1], "pretext");
 	assert_int_equal(s->nfields, 2);
@@ -994,7 +995,7 @@ test_email_headers(void **state)
 	cfg = load(*state, "  email_configs:\n  - to: a@b\n    from: f@b\n"
 	    "    smarthost: 'm:25'\n    text: plain\n"
 	    "    headers: {content-TYPE: x, to: list@b, 'odd key': v, X-Num: 5}\n");
-	e = &config_receiver_at(cfg, 0)->email[0];
+	e = EMAIL_AT(config_receiver_at(cfg, 0), 0);
 	assert_int_equal(e->headers.n, 6);
 	assert_string_equal(kv_get(&e->headers, "Content-Type"), "x");
 	assert_string_equal(kv_get(&e->headers, "To"), "list@b");

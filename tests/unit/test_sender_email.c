@@ -24,6 +24,7 @@
 #include "deliver.h"
 #include "dispatcher.h"
 #include "payload.h"
+#include "receiver_configs.h"
 #include "sender.h"
 #include "smtp_server.h"
 #include "store.h"
@@ -157,7 +158,7 @@ email_of(const struct config *cfg)
 	assert_non_null(r);
 	assert_int_equal(sender_lookup(r, "email/0", &ops, &c), 0);
 	assert_ptr_equal(ops, &sender_email_ops);
-	assert_ptr_equal(c, &r->email[0]);
+	assert_ptr_equal(c, EMAIL_AT(r, 0));
 	return c;
 }
 

@@ -9,11 +9,12 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "payload.h"
-#include "sender.h"
-#include "tmpl.h"
 #include "default_tmpl.h"
 #include "fake_client.h"
+#include "payload.h"
+#include "receiver_configs.h"
+#include "sender.h"
+#include "tmpl.h"
 
 #define HOOK "/services/T000/B000/XXXXXXXX"
 
@@ -139,7 +140,7 @@ test_slack_fixture_exact(void **state)
 	    "\"callback_id\":\"\",\"footer\":\"\",\"color\":\"danger\","
 	    "\"mrkdwn_in\":[\"fallback\",\"pretext\",\"text\"]}]}\n";
 
-	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r), 1);
+	assert_int_equal(run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r), 1);
 	assert_string_equal(parts.v[0].payload, want);
 	assert_int_equal(strncmp(parts.v[0].dest, "slack:", 6), 0);
 	assert_int_equal(strlen(parts.v[0].dest), 6 + 16);
@@ -176,7 +177,7 @@ test_slack_matches_real_alertmanager(void **state)
 	struct send_result	 r;
 
 	assert_non_null(n);
-	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r), 1);
+	assert_int_equal(run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r), 1);
 	assert_string_equal(parts.v[0].payload,
 	    "{\"channel\":\"#alerts\",\"username\":\"Alertmanager\",\"attachments\":[{"
 	    "\"title\":\"[FIRING:1]  (DiskFull a\\u003cb\\u003e\\u0026c critical)\","
@@ -209,7 +210,7 @@ test_slack_fields_actions(void **state)
 	struct sender_parts	 parts;
 	struct send_result	 r;
 
-	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r), 1);
+	assert_int_equal(run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r), 1);
 	assert_string_equal(parts.v[0].payload,
 	    "{\"icon_emoji\":\":fire:\",\"link_names\":true,"
 	    "\"attachments\":[{\"title\":\"T\",\"text\":\"critical\",\"fallback\":\"\","
@@ -240,7 +241,7 @@ test_slack_classification(void **state)
 	char			*s;
 
 	/* Unknown webhook: 403 invalid_token. */
-	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r);
 	assert_int_equal(r.status, SEND_PERMFAIL);
 	assert_string_equal(r.reason, "slack: 403 invalid_token");
 	sender_parts_free(&parts);
@@ -253,26 +254,26 @@ test_slack_classification(void **state)
 	    " {\"status\": 404, \"body\": \"channel_not_found\"},"
 	    " {\"status\": 200, \"body\": \"invalid_payload\"}]}");
 	free(s);
-	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r);
 	assert_int_equal(r.status, SEND_TEMPFAIL);
 	assert_int_equal(r.retry_after_ms, 3000);
 	assert_string_equal(r.reason, "slack: 429 rate_limited");
 	sender_parts_free(&parts);
-	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r);
 	assert_int_equal(r.status, SEND_TEMPFAIL);
 	assert_int_equal(r.retry_after_ms, -1);
 	assert_string_equal(r.reason, "slack: 500 rollup_error");
 	sender_parts_free(&parts);
-	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r);
 	assert_int_equal(r.status, SEND_PERMFAIL);
 	assert_string_equal(r.reason, "slack: 404 channel_not_found");
 	sender_parts_free(&parts);
-	run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r);
+	run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r);
 	assert_int_equal(r.status, SEND_PERMFAIL);
 	assert_string_equal(r.reason, "slack: 200 invalid_payload");
 	sender_parts_free(&parts);
 	/* Slack's default send_resolved is false. */
-	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], res, &parts, &r), 0);
+	assert_int_equal(run(e, &sender_slack_ops, SLACK_AT(rc, 0), res, &parts, &r), 0);
 	sender_parts_free(&parts);
 	notification_free(n);
 	notification_free(res);
@@ -298,7 +299,7 @@ test_webhook(void **state)
 	json_t			*reqs, *hdrs;
 	bool			 auth = false;
 
-	assert_int_equal(run(e, &sender_webhook_ops, &rc->webhook[0], n, &parts, &r), 1);
+	assert_int_equal(run(e, &sender_webhook_ops, WEBHOOK_AT(rc, 0), n, &parts, &r), 1);
 	/* Expected: the first alert's notification with truncatedAlerts 1. */
 	want_n = notification_subset(n, (size_t[]){ 0 }, 1, n->receiver);
 	want_n->truncated_alerts = 1;

@@ -9,12 +9,13 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "default_tmpl.h"
+#include "fake_client.h"
 #include "payload.h"
+#include "receiver_configs.h"
 #include "sender.h"
 #include "tgtext.h"
 #include "tmpl.h"
-#include "default_tmpl.h"
-#include "fake_client.h"
 
 #define TOKEN "123456:TEST-token"
 
@@ -120,8 +121,8 @@ tg_of(const struct config *cfg)
 	const struct receiver *r = config_receiver(cfg, "tg");
 
 	assert_non_null(r);
-	assert_int_equal(r->ntelegram, 1);
-	return &r->telegram[0];
+	assert_int_equal(NTELEGRAM(r), 1);
+	return TELEGRAM_AT(r, 0);
 }
 
 static void

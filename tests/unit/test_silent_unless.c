@@ -8,10 +8,11 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "fake_client.h"
 #include "payload.h"
+#include "receiver_configs.h"
 #include "sender.h"
 #include "tmpl.h"
-#include "fake_client.h"
 
 #define TOKEN "123456:TEST-token"
 
@@ -110,7 +111,7 @@ expect_body(struct env *e, const char *extra, const struct notification *n,
 {
 	struct config			*cfg = load(e, extra);
 	const struct receiver		*r = config_receiver(cfg, "tg");
-	const struct telegram_config	*c = &r->telegram[0];
+	const struct telegram_config	*c = TELEGRAM_AT(r, 0);
 	struct sender_render_ctx	 ctx = { e->tmpl, NULL };
 	struct sender_send_ctx		 sctx = { "tg", "telegram/0", NULL, 5000, NULL };
 	struct sender_parts		 parts = { 0 };

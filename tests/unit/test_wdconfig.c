@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "receiver_configs.h"
 #include "registry.h"
 #include "wdconfig.h"
 
@@ -464,7 +465,7 @@ test_wdconfig_etc_example_loads(void **state)
 	assert_string_equal(c->fresh.query,
 	    "time() - node_textfile_mtime_seconds{file=~\".*/ssh.prom\"}");
 	assert_non_null(r = wdconfig_receiver(wc, "phone"));
-	assert_int_equal(r->ntelegram, 1);
+	assert_int_equal(NTELEGRAM(r), 1);
 	assert_int_equal(registry_count(wdconfig_registry(wc)), 3);
 	wdconfig_free(wc);
 

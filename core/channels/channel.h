@@ -1,0 +1,37 @@
+/* channel.h: what a kind of integration (telegram, slack, email, webhook,
+ * file) is to the rest of tocsin: one descriptor per channel file, exported
+ * by its header (sender_telegram.h: channel_telegram), and the one table of
+ * kinds (channel.c) that the receivers loader, rendering, delivery and
+ * send-test walk. */
+#ifndef TOCSIN_CHANNEL_H
+#define TOCSIN_CHANNEL_H
+
+#include <stddef.h>
+
+struct cf_type;
+struct sender_ops;
+
+struct channel {
+	const char		*name;	/* "telegram", as in "telegram/0" */
+	const char		*key;	/* "telegram_configs" in a receiver */
+	/* Its config section: fields, defaults, validation, global
+	 * inheritance (cfgfield.h); .size is one config's. */
+	const struct cf_type	*type;
+	/* Frees what one config owns (not the config itself). */
+	void			(*clear)(void *cfg);
+	/* NULL: no sender; the relay's file step handles file_configs. */
+	const struct sender_ops	*ops;
+};
+
+/* The kinds in the order a receiver's integrations are rendered; k = 0, 1,
+ * ...; NULL past the last. */
+const struct channel *channel_at(size_t k);
+size_t	channel_count(void);
+/* The position of c in the table. */
+size_t	channel_index(const struct channel *c);
+/* The channel a receivers key ("slack_configs") names, or NULL. */
+const struct channel *channel_by_key(const char *key);
+/* The channel an integration kind ("slack") names, or NULL. */
+const struct channel *channel_by_name(const char *name);
+
+#endif
