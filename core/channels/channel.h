@@ -11,6 +11,15 @@
 struct cf_type;
 struct sender_ops;
 
+/* One rate limit on a channel's destinations, set with --<flag>; the
+ * channel's ops->limits says which of its limits a message takes a token
+ * from (sender.h). */
+struct channel_limit {
+	const char	*flag;		/* "ratelimit.telegram-chat"; NULL ends */
+	const char	*def;		/* "1/s" */
+	const char	*help;		/* for --help and the manual page */
+};
+
 struct channel {
 	const char		*name;	/* "telegram", as in "telegram/0" */
 	const char		*key;	/* "telegram_configs" in a receiver */
@@ -21,6 +30,9 @@ struct channel {
 	void			(*clear)(void *cfg);
 	/* NULL: no sender; the relay's file step handles file_configs. */
 	const struct sender_ops	*ops;
+	/* Its rate limits, in the order its ops->limits reads them; NULL
+	 * for none. */
+	const struct channel_limit *limits;
 };
 
 /* The kinds in the order a receiver's integrations are rendered; k = 0, 1,

@@ -62,14 +62,46 @@ sender_parts_free(struct sender_parts *p)
 	p->n = 0;
 }
 
+const struct channel_limit *
+sender_limit_at(size_t i)
+{
+	const struct channel *c;
+	const struct channel_limit *lim;
+	size_t	 k;
+
+	if (i >= SENDER_LIMITS_MAX)
+		return NULL;
+	for (k = 0; (c = channel_at(k)) != NULL; k++)
+		for (lim = c->limits; lim != NULL && lim->flag != NULL; lim++)
+			if (i-- == 0)
+				return lim;
+	return NULL;
+}
+
+const struct rl_rate *
+sender_limits_of(const struct sender_limits *l, const struct channel *c)
+{
+	const struct channel_limit *lim;
+	size_t	 i;
+
+	for (i = 0; (lim = sender_limit_at(i)) != NULL; i++)
+		if (c->limits != NULL && lim == &c->limits[0])
+			break;
+	return &l->rate[i];
+}
+
 void
 sender_limits_default(struct sender_limits *l)
 {
-	l->tg_chat = (struct rl_rate){ 1.0, 1 };
-	l->tg_group = (struct rl_rate){ 20.0 / 60.0, 20 };
-	l->tg_bot = (struct rl_rate){ 30.0, 30 };
-	l->slack_url = (struct rl_rate){ 1.0, 1 };
-	l->webhook_url = (struct rl_rate){ 1.0, 1 };
+	const struct channel_limit *lim;
+	struct terr	 err;
+	size_t		 i;
+
+	memset(l, 0, sizeof(*l));
+	/* The defaults are constants that parse; policy.c's tests say so. */
+	for (i = 0; (lim = sender_limit_at(i)) != NULL; i++)
+		if (rl_rate_parse(lim->def, &l->rate[i], &err) == -1)
+			l->rate[i] = (struct rl_rate){ 0, 0 };
 }
 
 /* The k-th kind in the table of kinds (channel.c) that a sender delivers:

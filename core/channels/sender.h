@@ -53,17 +53,21 @@ int	sender_parts_add(struct sender_parts *p, const char *dest,
 /* Frees every part and empties p. */
 void	sender_parts_free(struct sender_parts *p);
 
-/* Rates per destination kind; sender_limits_default gives the issue's
- * defaults (Telegram 1/s per chat, 20/min per group chat, 30/s per bot,
- * Slack and webhook 1/s per URL). A rate of 0 turns a limit off. */
+/* Every channel's rate limits (channel.h): the kinds' in the order of the
+ * table of kinds, each channel's in its own order. A rate of 0 turns a limit
+ * off. SENDER_LIMITS_MAX bounds them all together (test_policy checks). */
+#define SENDER_LIMITS_MAX	16
 struct sender_limits {
-	struct rl_rate	tg_chat;
-	struct rl_rate	tg_group;
-	struct rl_rate	tg_bot;
-	struct rl_rate	slack_url;
-	struct rl_rate	webhook_url;
+	struct rl_rate	rate[SENDER_LIMITS_MAX];
 };
+/* The channels' defaults (Telegram 1/s per chat, 20/min per group chat,
+ * 30/s per bot, Slack and webhook 1/s per URL). */
 void	sender_limits_default(struct sender_limits *l);
+/* Limit i of them all, i = 0, 1, ...; NULL past the last. */
+const struct channel_limit *sender_limit_at(size_t i);
+/* Channel c's rates within l, in the order of c->limits. */
+const struct rl_rate *sender_limits_of(const struct sender_limits *l,
+	    const struct channel *c);
 
 /*
  * A small persistent string map for what a sender learns while delivering

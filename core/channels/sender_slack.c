@@ -488,7 +488,7 @@ slack_limits(const char *dest, const struct sender_limits *lim,
 		return 0;
 	memset(w, 0, sizeof(*w));
 	snprintf(w[0].key, sizeof(w[0].key), "%s", dest);
-	w[0].rate = lim->slack_url;
+	w[0].rate = sender_limits_of(lim, &channel_slack)[0];
 	return 1;
 }
 
@@ -540,10 +540,16 @@ const struct sender_ops sender_slack_ops = {
 	.describe = slack_describe,
 };
 
+static const struct channel_limit slack_rate_limits[] = {
+	{ "ratelimit.slack", "1/s", "Messages per Slack webhook URL." },
+	{ NULL, NULL, NULL }
+};
+
 const struct channel channel_slack = {
 	.name = "slack",
 	.key = "slack_configs",
 	.type = &slack_type,
 	.clear = slack_clear,
 	.ops = &sender_slack_ops,
+	.limits = slack_rate_limits,
 };

@@ -477,6 +477,7 @@ static size_t
 tg_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
     size_t max)
 {
+	const struct rl_rate *rate = sender_limits_of(lim, &channel_telegram);
 	const char	*chat;
 	char		 bot[64];
 	size_t		 n = 0, bl;
@@ -493,14 +494,14 @@ tg_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
 	chat++;
 	memset(w, 0, 3 * sizeof(*w));
 	snprintf(w[n].key, sizeof(w[n].key), "tg-chat:%s:%s", bot, chat);
-	w[n++].rate = lim->tg_chat;
+	w[n++].rate = rate[0];
 	if (chat[0] == '-') {
 		snprintf(w[n].key, sizeof(w[n].key), "tg-group:%s:%s", bot, chat);
-		w[n++].rate = lim->tg_group;
+		w[n++].rate = rate[1];
 	}
 	snprintf(w[n].key, sizeof(w[n].key), "tg-bot:%s", bot);
 	w[n].shared = true;
-	w[n++].rate = lim->tg_bot;
+	w[n++].rate = rate[2];
 	return n;
 }
 
@@ -537,10 +538,23 @@ const struct sender_ops sender_telegram_ops = {
 	.describe = tg_describe,
 };
 
+/* Telegram's published limits: about one message a second per chat, twenty
+ * a minute per group, thirty a second per bot. */
+static const struct channel_limit tg_rate_limits[] = {
+	{ "ratelimit.telegram-chat", "1/s",
+	    "Messages per Telegram chat (N/s, N/m or N/h; 0: no limit)." },
+	{ "ratelimit.telegram-group", "20/m",
+	    "Messages per Telegram group chat, on top of the chat limit." },
+	{ "ratelimit.telegram-bot", "30/s",
+	    "Messages per Telegram bot, all chats together." },
+	{ NULL, NULL, NULL }
+};
+
 const struct channel channel_telegram = {
 	.name = "telegram",
 	.key = "telegram_configs",
 	.type = &telegram_type,
 	.clear = telegram_clear,
 	.ops = &sender_telegram_ops,
+	.limits = tg_rate_limits,
 };

@@ -115,7 +115,7 @@ wh_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
 		return 0;
 	memset(w, 0, sizeof(*w));
 	snprintf(w[0].key, sizeof(w[0].key), "%s", dest);
-	w[0].rate = lim->webhook_url;
+	w[0].rate = sender_limits_of(lim, &channel_webhook)[0];
 	return 1;
 }
 
@@ -160,10 +160,16 @@ const struct sender_ops sender_webhook_ops = {
 	.describe = wh_describe,
 };
 
+static const struct channel_limit webhook_rate_limits[] = {
+	{ "ratelimit.webhook", "1/s", "Messages per webhook URL." },
+	{ NULL, NULL, NULL }
+};
+
 const struct channel channel_webhook = {
 	.name = "webhook",
 	.key = "webhook_configs",
 	.type = &webhook_type,
 	.clear = webhook_clear,
 	.ops = &sender_webhook_ops,
+	.limits = webhook_rate_limits,
 };

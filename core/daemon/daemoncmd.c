@@ -59,18 +59,6 @@ build_flags(struct daemoncmd *dc)
 		{ "dead-letter.receiver", FLAG_STRING, &dc->pol.dead_letter,
 		  "Receiver that gets a TocsinDeliveryFailed notification for every message given up (default: none).",
 		  "NAME" },
-		{ "ratelimit.telegram-chat", FLAG_STRING, &dc->pol.rl_telegram_chat,
-		  "Messages per Telegram chat (N/s, N/m or N/h; 0: no limit).",
-		  POLICY_DEFAULT_TELEGRAM_CHAT },
-		{ "ratelimit.telegram-group", FLAG_STRING, &dc->pol.rl_telegram_group,
-		  "Messages per Telegram group chat, on top of the chat limit.",
-		  POLICY_DEFAULT_TELEGRAM_GROUP },
-		{ "ratelimit.telegram-bot", FLAG_STRING, &dc->pol.rl_telegram_bot,
-		  "Messages per Telegram bot, all chats together.", POLICY_DEFAULT_TELEGRAM_BOT },
-		{ "ratelimit.slack", FLAG_STRING, &dc->pol.rl_slack,
-		  "Messages per Slack webhook URL.", POLICY_DEFAULT_SLACK },
-		{ "ratelimit.webhook", FLAG_STRING, &dc->pol.rl_webhook,
-		  "Messages per webhook URL.", POLICY_DEFAULT_WEBHOOK },
 		{ "log.level", FLAG_STRING, &dc->level,
 		  "Only log messages with the given severity or above. One of: [debug, info, warn, error]",
 		  "info" },
@@ -80,18 +68,27 @@ build_flags(struct daemoncmd *dc)
 		{ "version", FLAG_BOOL, &dc->version, "Show application version.", NULL },
 		{ "help-man", FLAG_BOOL, &dc->help_man, NULL, NULL },
 	};
-	const size_t	 ncommon = sizeof(common) / sizeof(common[0]);
+	struct flag	 all[sizeof(common) / sizeof(common[0]) + SENDER_LIMITS_MAX];
+	const struct channel_limit *lim;
 	const struct daemoncmd_flag *o;
-	size_t		 i, n = 0, nown = 0;
+	size_t		 i, k, n = 0, nown = 0, ncommon = 0;
 
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+		all[ncommon++] = common[i];
+		/* Each channel's rate limits, after the dead-letter receiver. */
+		if (strcmp(common[i].name, "dead-letter.receiver") == 0)
+			for (k = 0; (lim = sender_limit_at(k)) != NULL; k++)
+				all[ncommon++] = (struct flag){ lim->flag, FLAG_STRING,
+				    &dc->pol.rate[k], lim->help, lim->def };
+	}
 	for (o = s->own; o && o->flag.name; o++)
 		nown++;
 	if ((dc->flags = calloc(ncommon + nown + 1, sizeof(*dc->flags))) == NULL)
 		return -1;
 	for (i = 0; i < ncommon; i++) {
-		dc->flags[n++] = common[i];
+		dc->flags[n++] = all[i];
 		for (o = s->own; o && o->flag.name; o++)
-			if (o->after && strcmp(o->after, common[i].name) == 0)
+			if (o->after && strcmp(o->after, all[i].name) == 0)
 				dc->flags[n++] = o->flag;
 	}
 	/* An own flag placed after no common flag would be silently lost. */

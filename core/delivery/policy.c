@@ -11,11 +11,8 @@ policy_init(struct policy_flags *f)
 	f->retry_budget = POLICY_DEFAULT_RETRY_BUDGET;
 	f->backoff_max = POLICY_DEFAULT_BACKOFF_MAX;
 	f->retention = POLICY_DEFAULT_RETENTION;
-	f->rl_telegram_chat = POLICY_DEFAULT_TELEGRAM_CHAT;
-	f->rl_telegram_group = POLICY_DEFAULT_TELEGRAM_GROUP;
-	f->rl_telegram_bot = POLICY_DEFAULT_TELEGRAM_BOT;
-	f->rl_slack = POLICY_DEFAULT_SLACK;
-	f->rl_webhook = POLICY_DEFAULT_WEBHOOK;
+	for (size_t i = 0; sender_limit_at(i) != NULL; i++)
+		f->rate[i] = sender_limit_at(i)->def;
 }
 
 /* A duration that must be positive: zero would mean "give up at once",
@@ -43,20 +40,18 @@ int
 policy_apply(const struct policy_flags *f, struct outbox_params *p,
     struct sender_limits *limits, struct terr *err)
 {
+	const struct channel_limit *lim;
+
 	if (positive("delivery.retry-budget", f->retry_budget, &p->retry_budget_ms,
 	    err) == -1 ||
 	    positive("delivery.backoff-max", f->backoff_max, &p->backoff_max_ms,
 	    err) == -1 ||
-	    positive("storage.retention", f->retention, &p->retention_ms, err) == -1 ||
-	    rate("ratelimit.telegram-chat", f->rl_telegram_chat, &limits->tg_chat,
-	    err) == -1 ||
-	    rate("ratelimit.telegram-group", f->rl_telegram_group, &limits->tg_group,
-	    err) == -1 ||
-	    rate("ratelimit.telegram-bot", f->rl_telegram_bot, &limits->tg_bot,
-	    err) == -1 ||
-	    rate("ratelimit.slack", f->rl_slack, &limits->slack_url, err) == -1 ||
-	    rate("ratelimit.webhook", f->rl_webhook, &limits->webhook_url, err) == -1)
+	    positive("storage.retention", f->retention, &p->retention_ms, err) == -1)
 		return -1;
+	memset(limits, 0, sizeof(*limits));
+	for (size_t i = 0; (lim = sender_limit_at(i)) != NULL; i++)
+		if (rate(lim->flag, f->rate[i], &limits->rate[i], err) == -1)
+			return -1;
 	if (f->dead_letter != NULL && *f->dead_letter == '\0')
 		return terr_set(err, "--dead-letter.receiver: must name a receiver");
 	p->limits = limits;

@@ -17,22 +17,15 @@ struct policy_flags {
 	const char	*retry_budget;		/* --delivery.retry-budget */
 	const char	*backoff_max;		/* --delivery.backoff-max */
 	const char	*retention;		/* --storage.retention */
-	const char	*rl_telegram_chat;	/* --ratelimit.telegram-chat */
-	const char	*rl_telegram_group;	/* --ratelimit.telegram-group */
-	const char	*rl_telegram_bot;	/* --ratelimit.telegram-bot */
-	const char	*rl_slack;		/* --ratelimit.slack */
-	const char	*rl_webhook;		/* --ratelimit.webhook */
+	/* The channels' rate limits, as sender_limit_at(i) names them
+	 * (--ratelimit.telegram-chat, ...). */
+	const char	*rate[SENDER_LIMITS_MAX];
 	const char	*dead_letter;		/* --dead-letter.receiver; NULL: none */
 };
 
 #define POLICY_DEFAULT_RETRY_BUDGET	"24h"
 #define POLICY_DEFAULT_BACKOFF_MAX	"5m"
 #define POLICY_DEFAULT_RETENTION	"120h"	/* Alertmanager's --data.retention */
-#define POLICY_DEFAULT_TELEGRAM_CHAT	"1/s"
-#define POLICY_DEFAULT_TELEGRAM_GROUP	"20/m"
-#define POLICY_DEFAULT_TELEGRAM_BOT	"30/s"
-#define POLICY_DEFAULT_SLACK		"1/s"
-#define POLICY_DEFAULT_WEBHOOK		"1/s"
 
 /* The defaults, the same as sender_limits_default and the outbox's. */
 void	policy_init(struct policy_flags *f);

@@ -9,6 +9,27 @@
 #include <cmocka.h>
 
 #include "policy.h"
+#include "sender_slack.h"
+#include "sender_telegram.h"
+#include "sender_webhook.h"
+
+/* Each channel's rates, in the order its descriptor declares them. */
+#define TG_CHAT(l)	(sender_limits_of(&(l), &channel_telegram)[0])
+#define TG_GROUP(l)	(sender_limits_of(&(l), &channel_telegram)[1])
+#define TG_BOT(l)	(sender_limits_of(&(l), &channel_telegram)[2])
+#define SLACK_URL(l)	(sender_limits_of(&(l), &channel_slack)[0])
+#define WEBHOOK_URL(l)	(sender_limits_of(&(l), &channel_webhook)[0])
+
+/* The value of flag name in f. */
+static const char **
+rate_flag(struct policy_flags *f, const char *name)
+{
+	for (size_t i = 0; sender_limit_at(i) != NULL; i++)
+		if (strcmp(sender_limit_at(i)->flag, name) == 0)
+			return &f->rate[i];
+	fail_msg("no flag %s", name);
+	return NULL;
+}
 
 static void
 test_defaults_are_the_senders_defaults(void **state)
@@ -44,11 +65,11 @@ test_values_set(void **state)
 	f.retry_budget = "1h30m";
 	f.backoff_max = "30s";
 	f.retention = "1d";
-	f.rl_telegram_chat = "0";
-	f.rl_telegram_group = "0.5/s";
-	f.rl_telegram_bot = "100/h";
-	f.rl_slack = "2.5/s";
-	f.rl_webhook = "60/m";
+	*rate_flag(&f, "ratelimit.telegram-chat") = "0";
+	*rate_flag(&f, "ratelimit.telegram-group") = "0.5/s";
+	*rate_flag(&f, "ratelimit.telegram-bot") = "100/h";
+	*rate_flag(&f, "ratelimit.slack") = "2.5/s";
+	*rate_flag(&f, "ratelimit.webhook") = "60/m";
 	f.dead_letter = "ops";
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(policy_apply(&f, &p, &l, &err), 0);
@@ -57,20 +78,37 @@ test_values_set(void **state)
 	assert_int_equal(p.retention_ms, INT64_C(86400000));
 	assert_string_equal(p.dead_letter_receiver, "ops");
 	/* 0: no limit. */
-	assert_true(l.tg_chat.per_sec == 0);
+	assert_true(TG_CHAT(l).per_sec == 0);
 	/* Less than one per period: a bucket of one. */
-	assert_true(l.tg_group.per_sec == 0.5 && l.tg_group.burst == 1);
+	assert_true(TG_GROUP(l).per_sec == 0.5 && TG_GROUP(l).burst == 1);
 	/* N per period may all go at once. */
-	assert_true(l.tg_bot.per_sec == 100.0 / 3600 && l.tg_bot.burst == 100);
-	assert_true(l.slack_url.per_sec == 2.5 && l.slack_url.burst == 2);
-	assert_true(l.webhook_url.per_sec == 1 && l.webhook_url.burst == 60);
+	assert_true(TG_BOT(l).per_sec == 100.0 / 3600 && TG_BOT(l).burst == 100);
+	assert_true(SLACK_URL(l).per_sec == 2.5 && SLACK_URL(l).burst == 2);
+	assert_true(WEBHOOK_URL(l).per_sec == 1 && WEBHOOK_URL(l).burst == 60);
 
 	/* The ends of the range. */
-	f.rl_slack = "0.001/h";
-	f.rl_webhook = "1000000/s";
+	*rate_flag(&f, "ratelimit.slack") = "0.001/h";
+	*rate_flag(&f, "ratelimit.webhook") = "1000000/s";
 	assert_int_equal(policy_apply(&f, &p, &l, &err), 0);
-	assert_true(l.slack_url.per_sec == 0.001 / 3600 && l.slack_url.burst == 1);
-	assert_true(l.webhook_url.per_sec == 1000000 && l.webhook_url.burst == 1000000);
+	assert_true(SLACK_URL(l).per_sec == 0.001 / 3600 && SLACK_URL(l).burst == 1);
+	assert_true(WEBHOOK_URL(l).per_sec == 1000000 && WEBHOOK_URL(l).burst == 1000000);
+}
+
+/* Every limit of every channel has a slot in struct sender_limits and a
+ * flag; a channel that pushed the total over SENDER_LIMITS_MAX fails here. */
+static void
+test_every_channel_limit_has_a_slot(void **state)
+{
+	const struct channel *c;
+	const struct channel_limit *lim;
+	size_t	 k, n = 0;
+
+	(void)state;
+	for (k = 0; (c = channel_at(k)) != NULL; k++)
+		for (lim = c->limits; lim != NULL && lim->flag != NULL; lim++)
+			assert_ptr_equal(sender_limit_at(n++), lim);
+	assert_true(n <= SENDER_LIMITS_MAX);
+	assert_null(sender_limit_at(n));
 }
 
 static void
@@ -119,8 +157,11 @@ test_errors_name_the_flag(void **state)
 		struct sender_limits	 l;
 		struct terr		 err;
 		const char		**field[] = { &f.retry_budget, &f.retention,
-		    &f.rl_telegram_chat, &f.rl_telegram_group, &f.rl_telegram_bot,
-		    &f.rl_slack, &f.rl_webhook, &f.dead_letter, &f.backoff_max };
+		    rate_flag(&f, "ratelimit.telegram-chat"),
+		    rate_flag(&f, "ratelimit.telegram-group"),
+		    rate_flag(&f, "ratelimit.telegram-bot"),
+		    rate_flag(&f, "ratelimit.slack"),
+		    rate_flag(&f, "ratelimit.webhook"), &f.dead_letter, &f.backoff_max };
 
 		policy_init(&f);
 		*field[cases[i].field] = cases[i].value;
@@ -136,6 +177,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_are_the_senders_defaults),
 		cmocka_unit_test(test_values_set),
+		cmocka_unit_test(test_every_channel_limit_has_a_slot),
 		cmocka_unit_test(test_errors_name_the_flag),
 	};
 
