@@ -1,5 +1,6 @@
 /* channel.c: the one table of kinds (channel.h). A new channel is its
  * descriptor plus one line here; the position is its render order. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "channel.h"
@@ -39,24 +40,25 @@ channel_index(const struct channel *c)
 	return k;
 }
 
-const struct channel *
-channel_by_key(const char *key)
+static const struct channel *
+find(const char *s, bool by_key)
 {
 	size_t	 k;
 
 	for (k = 0; k < NKINDS; k++)
-		if (strcmp(kinds[k]->key, key) == 0)
+		if (strcmp(by_key ? kinds[k]->key : kinds[k]->name, s) == 0)
 			return kinds[k];
 	return NULL;
 }
 
 const struct channel *
+channel_by_key(const char *key)
+{
+	return find(key, true);
+}
+
+const struct channel *
 channel_by_name(const char *name)
 {
-	size_t	 k;
-
-	for (k = 0; k < NKINDS; k++)
-		if (strcmp(kinds[k]->name, name) == 0)
-			return kinds[k];
-	return NULL;
+	return find(name, false);
 }

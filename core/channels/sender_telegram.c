@@ -18,7 +18,7 @@
 #include "matcher.h"
 #include "sender.h"
 #include "sender_telegram.h"
-#include "tgtext.h"
+#include "sender_telegram_text.h"
 #include "tmpl.h"
 
 /* ---- telegram_configs ---- */

@@ -14,7 +14,7 @@
 #include "payload.h"
 #include "receiver_configs.h"
 #include "sender.h"
-#include "tgtext.h"
+#include "sender_telegram_text.h"
 #include "tmpl.h"
 
 #define TOKEN "123456:TEST-token"

@@ -1,9 +1,9 @@
-/* tgtext.h: Telegram message text as Telegram measures it: length in UTF-16
- * code units after HTML tags and entities are parsed, splitting over-long
- * text into numbered parts at safe places, and the plain-text form sent when
- * Telegram refuses the markup. */
-#ifndef TOCSIN_TGTEXT_H
-#define TOCSIN_TGTEXT_H
+/* sender_telegram_text.h: Telegram message text as Telegram measures it:
+ * length in UTF-16 code units after HTML tags and entities are parsed,
+ * splitting over-long text into numbered parts at safe places, and the
+ * plain-text form sent when Telegram refuses the markup. */
+#ifndef TOCSIN_SENDER_TELEGRAM_TEXT_H
+#define TOCSIN_SENDER_TELEGRAM_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>

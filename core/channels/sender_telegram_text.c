@@ -1,13 +1,14 @@
-/* tgtext.c: Telegram text length, splitting and plain-text fallback (see
- * tgtext.h). The tokenizer follows what Telegram's HTML parser accepts: a
- * tag is "<...>", an entity is &lt; &gt; &amp; &quot; or a numeric one (the
- * ';' optional), any other '&' is a literal character. */
+/* sender_telegram_text.c: Telegram text length, splitting and plain-text
+ * fallback (see sender_telegram_text.h). The tokenizer follows what
+ * Telegram's HTML parser accepts: a tag is "<...>", an entity is &lt; &gt;
+ * &amp; &quot; or a numeric one (the ';' optional), any other '&' is a
+ * literal character. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "tgtext.h"
+#include "sender_telegram_text.h"
 
 enum tok_kind { TOK_CHAR, TOK_NL, TOK_OPEN, TOK_CLOSE, TOK_ENTITY };
 
