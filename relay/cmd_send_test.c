@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "relay_cmd.h"
 #include "config.h"
 #include "filesink.h"
 #include "flags.h"
