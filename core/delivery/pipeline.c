@@ -1,11 +1,13 @@
 /* pipeline.c: a webhook payload -> routed, muted, regrouped per receiver, as
- * Alertmanager's dispatcher would. */
+ * Alertmanager's dispatcher and notifiers would; and the file receiver. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "payload.h"
 #include "pipeline.h"
 #include "route.h"
+#include "sender.h"
 #include "timeinterval.h"
 
 /* While routing: the indices into the payload of one receiver's alerts. */
@@ -187,4 +189,72 @@ pipeline_targets_free(struct pipeline_targets *t)
 	free(t->v);
 	t->v = NULL;
 	t->n = 0;
+}
+
+int
+pipeline_file_line(const struct notification *n, bool send_resolved,
+    char **line, size_t *len, struct terr *err)
+{
+	struct notification	*send = NULL;
+	char			*json = NULL;
+	int			 rc = -1;
+
+	*line = NULL;
+	*len = 0;
+	if (sender_filter_resolved(n, send_resolved, &send, err) == -1)
+		return -1;
+	if (send == NULL)
+		return 0;
+	if ((json = payload_to_json(send, err)) == NULL)
+		goto out;
+	*len = strlen(json);
+	if ((*line = malloc(*len + 2)) == NULL) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	memcpy(*line, json, *len);
+	(*line)[(*len)++] = '\n';
+	(*line)[*len] = '\0';
+	rc = 0;
+ out:
+	free(json);
+	notification_free(send);
+	return rc;
+}
+
+int
+pipeline_write_files(struct filesink *fs, const struct receiver *rcv,
+    const struct notification *n, size_t *written, struct terr *err)
+{
+	/* One line with resolved alerts, one without, made when first
+	 * needed: [sr] for send_resolved. */
+	char	*line[2] = { NULL, NULL };
+	size_t	 len[2] = { 0, 0 }, k;
+	bool	 made[2] = { false, false };
+	int	 rc = -1, sr;
+
+	*written = 0;
+	for (k = 0; k < rcv->nfile; k++) {
+		sr = rcv->file[k].send_resolved ? 1 : 0;
+		if (!made[sr]) {
+			if (pipeline_file_line(n, sr, &line[sr], &len[sr], err) == -1)
+				goto out;
+			made[sr] = true;
+		}
+		if (line[sr] == NULL) {
+			log_debug("Resolved notification not sent (send_resolved is false)",
+			    "receiver", rcv->name, "integration", "file");
+			continue;
+		}
+		if (filesink_append(fs, rcv->file[k].path, line[sr], len[sr], err) == -1)
+			goto out;
+		(*written)++;
+		log_debug("Notification written", "receiver", rcv->name,
+		    "integration", "file", "path", rcv->file[k].path);
+	}
+	rc = 0;
+ out:
+	free(line[0]);
+	free(line[1]);
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include "alert.h"
 #include "config.h"
 #include "err.h"
+#include "filesink.h"
 #include "receiver.h"
 
 /* The notification one receiver gets from one payload. */
@@ -42,5 +43,19 @@ int	pipeline_route(const struct config *cfg, const struct notification *n,
 	    struct terr *err) WARN_UNUSED;
 /* Frees every notification of t and empties it. */
 void	pipeline_targets_free(struct pipeline_targets *t);
+
+/*
+ * The file receiver (file_configs). pipeline_file_line is what one
+ * file_config appends for n: the webhook JSON and a newline, only the firing
+ * alerts when send_resolved is false (sender_filter_resolved). *line is NULL
+ * when nothing is left to write; otherwise caller frees it, *len bytes.
+ */
+int	pipeline_file_line(const struct notification *n, bool send_resolved,
+	    char **line, size_t *len, struct terr *err) WARN_UNUSED;
+/* Appends n to every file_config of rcv through fs, in config order,
+ * stopping at the first failure. *written counts the lines appended, on
+ * failure too, for the caller's metrics. */
+int	pipeline_write_files(struct filesink *fs, const struct receiver *rcv,
+	    const struct notification *n, size_t *written, struct terr *err) WARN_UNUSED;
 
 #endif

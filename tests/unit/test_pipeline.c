@@ -1,6 +1,7 @@
 /* test_pipeline.c: Alertmanager's captured payloads through the relay's
  * pipeline at fixed times: which receivers they reach, with which alerts
- * and common labels, and what time intervals mute. */
+ * and common labels, what time intervals mute, and the file receiver's
+ * exact lines. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -8,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include <cmocka.h>
 
 #include "config.h"
+#include "filesink.h"
 #include "payload.h"
 #include "pipeline.h"
+#include "scratch_dir.h"
 
 /* Unix milliseconds, UTC: 2026-11-23 is a Monday. */
 #define MON_0859_59_999	INT64_C(1795424399999)
@@ -76,6 +80,29 @@ fixture(const char *name)
 
 	n = parse(body, len);
 	free(body);
+	return n;
+}
+
+/* The two warning/critical LLM alerts with the resolved SSH alert appended:
+ * a group whose alerts share no label. */
+static struct notification *
+mixed_fixture(void)
+{
+	json_t			*llm, *ssh;
+	struct notification	*n;
+	char			*body;
+
+	assert_non_null(llm = json_load_file(TOCSIN_FIXTURES_DIR
+	    "/llm-error-rate-mixed-severity.json", 0, NULL));
+	assert_non_null(ssh = json_load_file(TOCSIN_FIXTURES_DIR
+	    "/ssh-login-resolved.json", 0, NULL));
+	assert_int_equal(json_array_extend(json_object_get(llm, "alerts"),
+	    json_object_get(ssh, "alerts")), 0);
+	assert_non_null(body = json_dumps(llm, JSON_PRESERVE_ORDER));
+	n = parse(body, strlen(body));
+	free(body);
+	json_decref(llm);
+	json_decref(ssh);
 	return n;
 }
 
@@ -283,6 +310,249 @@ test_pipeline_active_time_intervals(void **state)
 	notification_free(n);
 }
 
+/* Alertmanager's compact JSON of ssh-login-firing.json, for receiver
+ * "files". */
+#define SSH_LINE "{\"receiver\":\"files\",\"status\":\"firing\",\"alerts\":[" \
+	"{\"status\":\"firing\",\"labels\":{\"alertname\":\"SSHLoginFromNonLAN\"," \
+	"\"instance\":\"homelab:9100\",\"severity\":\"critical\"," \
+	"\"src_ip\":\"203.0.113.7\"},\"annotations\":{\"description\":" \
+	"\"A shell login succeeded from a non-LAN address.\",\"summary\":" \
+	"\"Shell login for root from 203.0.113.7\"},\"startsAt\":" \
+	"\"2026-11-23T13:49:41.29721526Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"," \
+	"\"generatorURL\":\"\",\"fingerprint\":\"401829964b136b0d\"}]," \
+	"\"groupLabels\":{\"alertname\":\"SSHLoginFromNonLAN\"},\"commonLabels\":" \
+	"{\"alertname\":\"SSHLoginFromNonLAN\",\"instance\":\"homelab:9100\"," \
+	"\"severity\":\"critical\",\"src_ip\":\"203.0.113.7\"},\"commonAnnotations\":" \
+	"{\"description\":\"A shell login succeeded from a non-LAN address.\"," \
+	"\"summary\":\"Shell login for root from 203.0.113.7\"},\"externalURL\":" \
+	"\"http://alertmanager.lan:9093\",\"version\":\"4\",\"groupKey\":" \
+	"\"{}:{alertname=\\\"SSHLoginFromNonLAN\\\"}\",\"truncatedAlerts\":0}\n"
+
+#define LLM_ALERTS \
+	"{\"status\":\"firing\",\"labels\":{\"alertname\":\"HighLLMErrorRate\"," \
+	"\"job\":\"local-llm\",\"model\":\"llama-3.2-vision\",\"severity\":\"warning\"}," \
+	"\"annotations\":{\"summary\":\"High LLM error rate (12.5%)\"},\"startsAt\":" \
+	"\"2026-11-23T13:49:41.313138618Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"," \
+	"\"generatorURL\":\"\",\"fingerprint\":\"dea2f97046eb43e1\"}," \
+	"{\"status\":\"firing\",\"labels\":{\"alertname\":\"HighLLMErrorRate\"," \
+	"\"job\":\"local-llm\",\"model\":\"phi-3.5-mini\",\"severity\":\"critical\"}," \
+	"\"annotations\":{\"summary\":\"High LLM error rate (31%)\"},\"startsAt\":" \
+	"\"2026-11-23T13:49:41.332154232Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"," \
+	"\"generatorURL\":\"\",\"fingerprint\":\"014c07b83d75a0f4\"}"
+
+#define SSH_RESOLVED_ALERT \
+	"{\"status\":\"resolved\",\"labels\":{\"alertname\":\"SSHLoginFromNonLAN\"," \
+	"\"instance\":\"homelab:9100\",\"severity\":\"critical\"," \
+	"\"src_ip\":\"203.0.113.7\"},\"annotations\":{\"description\":" \
+	"\"A shell login succeeded from a non-LAN address.\",\"summary\":" \
+	"\"Shell login for root from 203.0.113.7\"},\"startsAt\":" \
+	"\"2026-11-23T13:48:45Z\",\"endsAt\":\"2026-11-23T13:48:45Z\"," \
+	"\"generatorURL\":\"\",\"fingerprint\":\"401829964b136b0d\"}"
+
+/* The mixed group as every alert, and as the firing ones alone (with their
+ * common labels, which the whole group does not have). */
+#define MIXED_LINE "{\"receiver\":\"files\",\"status\":\"firing\",\"alerts\":[" \
+	LLM_ALERTS "," SSH_RESOLVED_ALERT "]," \
+	"\"groupLabels\":{\"alertname\":\"HighLLMErrorRate\"},\"commonLabels\":{}," \
+	"\"commonAnnotations\":{},\"externalURL\":\"http://alertmanager.lan:9093\"," \
+	"\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"HighLLMErrorRate\\\"}\"," \
+	"\"truncatedAlerts\":0}\n"
+#define FIRING_LINE "{\"receiver\":\"files\",\"status\":\"firing\",\"alerts\":[" \
+	LLM_ALERTS "]," \
+	"\"groupLabels\":{\"alertname\":\"HighLLMErrorRate\"},\"commonLabels\":" \
+	"{\"alertname\":\"HighLLMErrorRate\",\"job\":\"local-llm\"}," \
+	"\"commonAnnotations\":{},\"externalURL\":\"http://alertmanager.lan:9093\"," \
+	"\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"HighLLMErrorRate\\\"}\"," \
+	"\"truncatedAlerts\":0}\n"
+
+/* The one notification a config with a single receiver "files" gives. */
+static struct notification *
+routed(const struct config *cfg, const struct notification *n)
+{
+	struct pipeline_targets	 t = { NULL, 0 };
+	struct notification	*got;
+	struct terr		 err;
+
+	if (pipeline_route(cfg, n, NULL, MON_1200, &t, &err) == -1)
+		fail_msg("pipeline_route: %s", err.msg);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.v[0].rcv->name, "files");
+	got = t.v[0].n;
+	t.v[0].n = NULL;
+	t.n = 0;
+	pipeline_targets_free(&t);
+	return got;
+}
+
+static char *
+line_of(const struct notification *n, bool send_resolved)
+{
+	char		*line;
+	size_t		 len;
+	struct terr	 err;
+
+	if (pipeline_file_line(n, send_resolved, &line, &len, &err) == -1)
+		fail_msg("pipeline_file_line: %s", err.msg);
+	if (line != NULL)
+		assert_int_equal(strlen(line), len);
+	return line;
+}
+
+static void
+test_pipeline_file_line_send_resolved(void **state)
+{
+	struct config		*cfg;
+	struct notification	*src, *n;
+	char			*line;
+
+	(void)state;
+	cfg = load("route:\n  receiver: files\n" RECEIVERS("- name: files\n"));
+
+	src = fixture("ssh-login-firing.json");
+	n = routed(cfg, src);
+	assert_non_null(line = line_of(n, true));
+	assert_string_equal(line, SSH_LINE);
+	free(line);
+	assert_non_null(line = line_of(n, false));
+	assert_string_equal(line, SSH_LINE);
+	free(line);
+	notification_free(n);
+	notification_free(src);
+
+	/* Resolved only: nothing at all without send_resolved. */
+	src = fixture("ssh-login-resolved.json");
+	n = routed(cfg, src);
+	assert_non_null(line = line_of(n, true));
+	assert_non_null(strstr(line, "\"status\":\"resolved\",\"alerts\""));
+	free(line);
+	assert_null(line_of(n, false));
+	notification_free(n);
+	notification_free(src);
+
+	src = mixed_fixture();
+	n = routed(cfg, src);
+	assert_non_null(line = line_of(n, true));
+	assert_string_equal(line, MIXED_LINE);
+	free(line);
+	assert_non_null(line = line_of(n, false));
+	assert_string_equal(line, FIRING_LINE);
+	free(line);
+	notification_free(n);
+	notification_free(src);
+	config_free(cfg);
+}
+
+/* The contents of dir/name, or NULL when there is no such file. */
+static char *
+slurp(const char *dir, const char *name)
+{
+	char	 path[512], *s;
+	FILE	*f;
+	long	 n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) >= 0);
+	rewind(f);
+	assert_non_null(s = malloc((size_t)n + 1));
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+/* Each file_config of the receiver gets its own line; one with
+ * send_resolved false gets the firing alerts only, and no line when none
+ * fire. */
+static void
+test_pipeline_write_files_one_line_per_file_config(void **state)
+{
+	struct config		*cfg;
+	struct filesink		*fs;
+	struct notification	*src, *n;
+	struct terr		 err;
+	char			 dir[64], yaml[1024], *got;
+	size_t			 written;
+
+	(void)state;
+	scratch_make(dir, sizeof(dir), "test_pipeline");
+	snprintf(yaml, sizeof(yaml), "route:\n  receiver: files\n"
+	    RECEIVERS("- name: files\n  file_configs:\n"
+	    "  - path: %s/all.jsonl\n"
+	    "  - path: %s/firing.jsonl\n    send_resolved: false\n"), dir, dir);
+	cfg = load(yaml);
+	assert_non_null(fs = filesink_new());
+
+	src = mixed_fixture();
+	n = routed(cfg, src);
+	assert_int_equal(pipeline_write_files(fs, config_receiver(cfg, "files"), n,
+	    &written, &err), 0);
+	assert_int_equal(written, 2);
+	notification_free(n);
+	notification_free(src);
+
+	src = fixture("ssh-login-resolved.json");
+	n = routed(cfg, src);
+	assert_int_equal(pipeline_write_files(fs, config_receiver(cfg, "files"), n,
+	    &written, &err), 0);
+	assert_int_equal(written, 1);
+	notification_free(n);
+	notification_free(src);
+
+	assert_non_null(got = slurp(dir, "all.jsonl"));
+	assert_true(strncmp(got, MIXED_LINE, strlen(MIXED_LINE)) == 0);
+	assert_non_null(strstr(got + strlen(MIXED_LINE),
+	    "{\"receiver\":\"files\",\"status\":\"resolved\""));
+	free(got);
+	assert_non_null(got = slurp(dir, "firing.jsonl"));
+	assert_string_equal(got, FIRING_LINE);
+	free(got);
+
+	filesink_free(fs);
+	config_free(cfg);
+	scratch_remove(dir);
+}
+
+/* A file that cannot be written stops the receiver and says why; the lines
+ * before it count. */
+static void
+test_pipeline_write_files_failure_counts_lines_written(void **state)
+{
+	struct config		*cfg;
+	struct filesink		*fs;
+	struct notification	*src, *n;
+	struct terr		 err;
+	char			 dir[64], yaml[1024], *got;
+	size_t			 written;
+
+	(void)state;
+	scratch_make(dir, sizeof(dir), "test_pipeline");
+	snprintf(yaml, sizeof(yaml), "route:\n  receiver: files\n"
+	    RECEIVERS("- name: files\n  file_configs:\n"
+	    "  - path: %s/ok.jsonl\n  - path: %s/missing/x.jsonl\n"
+	    "  - path: %s/never.jsonl\n"), dir, dir, dir);
+	cfg = load(yaml);
+	assert_non_null(fs = filesink_new());
+	src = fixture("ssh-login-firing.json");
+	n = routed(cfg, src);
+	err.msg[0] = '\0';
+	assert_int_equal(pipeline_write_files(fs, config_receiver(cfg, "files"), n,
+	    &written, &err), -1);
+	assert_int_equal(written, 1);
+	assert_non_null(strstr(err.msg, "missing/x.jsonl"));
+	assert_non_null(got = slurp(dir, "ok.jsonl"));
+	assert_string_equal(got, SSH_LINE);
+	free(got);
+	assert_null(slurp(dir, "never.jsonl"));
+	notification_free(n);
+	notification_free(src);
+	filesink_free(fs);
+	config_free(cfg);
+	scratch_remove(dir);
+}
+
 int
 main(void)
 {
@@ -292,6 +562,9 @@ main(void)
 		cmocka_unit_test(test_pipeline_receiver_reached_twice_yields_one_notification),
 		cmocka_unit_test(test_pipeline_mute_time_intervals),
 		cmocka_unit_test(test_pipeline_active_time_intervals),
+		cmocka_unit_test(test_pipeline_file_line_send_resolved),
+		cmocka_unit_test(test_pipeline_write_files_one_line_per_file_config),
+		cmocka_unit_test(test_pipeline_write_files_failure_counts_lines_written),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
