@@ -39,25 +39,26 @@
 
 #define RECEIVERS(...) "receivers:\n" __VA_ARGS__
 
-/* The bytes of a fixture, NUL-terminated; caller frees. */
+/* The contents of dir/name, NUL-terminated, or NULL when there is no such
+ * file; caller frees. */
 static char *
-fixture_text(const char *name, size_t *len)
+slurp(const char *dir, const char *name)
 {
-	char	 path[512], *body;
+	char	 path[512], *s;
 	FILE	*f;
 	long	 n;
 
-	snprintf(path, sizeof(path), "%s/%s", TOCSIN_FIXTURES_DIR, name);
-	assert_non_null(f = fopen(path, "rb"));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
 	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	assert_true((n = ftell(f)) > 0);
+	assert_true((n = ftell(f)) >= 0);
 	rewind(f);
-	assert_non_null(body = malloc((size_t)n + 1));
-	assert_int_equal(fread(body, 1, (size_t)n, f), (size_t)n);
-	body[n] = '\0';
+	assert_non_null(s = malloc((size_t)n + 1));
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
 	fclose(f);
-	*len = (size_t)n;
-	return body;
+	return s;
 }
 
 static struct notification *
@@ -75,10 +76,11 @@ static struct notification *
 fixture(const char *name)
 {
 	struct notification	*n;
-	size_t			 len;
-	char			*body = fixture_text(name, &len);
+	char			*body;
 
-	n = parse(body, len);
+	if ((body = slurp(TOCSIN_FIXTURES_DIR, name)) == NULL)
+		fail_msg("%s: cannot read", name);
+	n = parse(body, strlen(body));
 	free(body);
 	return n;
 }
@@ -106,16 +108,23 @@ mixed_fixture(void)
 	return n;
 }
 
+/* Loads yaml with relative paths under dir; it must load. */
 static struct config *
-load(const char *yaml)
+load_in(const char *dir, const char *yaml)
 {
 	struct config	*cfg;
 	struct terr	 err;
 
-	if ((cfg = config_load_buffer("alertmanager.yml", "/tmp", yaml,
+	if ((cfg = config_load_buffer("alertmanager.yml", dir, yaml,
 	    strlen(yaml), &err)) == NULL)
 		fail_msg("config: %s", err.msg);
 	return cfg;
+}
+
+static struct config *
+load(const char *yaml)
+{
+	return load_in("/tmp", yaml);
 }
 
 /* The targets as one line: "receiver[fingerprint,...] ..." in order. */
@@ -168,8 +177,44 @@ expect_route(const struct config *cfg, const struct notification *n,
 	pipeline_targets_free(&t);
 }
 
-/* LLM fixture: dea2f97046eb43e1 is the warning, 014c07b83d75a0f4 the
+/* A config, a payload and the targets it routed to, for tests that look
+ * into the notifications. */
+struct routed {
+	struct config		*cfg;
+	struct notification	*n;
+	struct pipeline_targets	 t;
+};
+
+/* Loads yaml, routes the fixture name through it at now_ms and checks the
+ * targets against want. */
+static void
+route_fixture(struct routed *r, const char *yaml, const char *name,
+    int64_t now_ms, const char *want)
+{
+	struct terr	 err;
+
+	r->cfg = load(yaml);
+	r->n = fixture(name);
+	r->t.v = NULL;
+	r->t.n = 0;
+	if (pipeline_route(r->cfg, r->n, NULL, now_ms, &r->t, &err) == -1)
+		fail_msg("pipeline_route: %s", err.msg);
+	assert_string_equal(describe(&r->t), want);
+}
+
+static void
+routed_free(struct routed *r)
+{
+	pipeline_targets_free(&r->t);
+	assert_null(r->t.v);
+	assert_int_equal(r->t.n, 0);
+	config_free(r->cfg);
+	notification_free(r->n);
+}
+
+/* The LLM fixture: dea2f97046eb43e1 is the warning, 014c07b83d75a0f4 the
  * critical alert. */
+#define LLM	"llm-error-rate-mixed-severity.json"
 #define WARN	"dea2f97046eb43e1"
 #define CRIT	"014c07b83d75a0f4"
 #define SSH	"401829964b136b0d"
@@ -177,50 +222,42 @@ expect_route(const struct config *cfg, const struct notification *n,
 static void
 test_pipeline_continue_reaches_both_receivers(void **state)
 {
-	struct config		*cfg;
-	struct notification	*n = fixture("llm-error-rate-mixed-severity.json");
-	struct pipeline_targets	 t = { NULL, 0 };
-	struct terr		 err;
+	struct routed	 r;
 
 	(void)state;
-	cfg = load("route:\n  receiver: default\n  routes:\n"
+	/* The warning reaches team first, so team comes first. */
+	route_fixture(&r, "route:\n  receiver: default\n  routes:\n"
 	    "  - receiver: oncall\n    matchers: ['severity=\"critical\"']\n"
 	    "    continue: true\n"
 	    "  - receiver: team\n    matchers: [job=local-llm]\n"
-	    RECEIVERS("- name: default\n- name: oncall\n- name: team\n"));
-	assert_int_equal(pipeline_route(cfg, n, NULL, MON_1200, &t, &err), 0);
-	/* The warning reaches team first, so team comes first. */
-	assert_string_equal(describe(&t), "team[" WARN "," CRIT "] oncall[" CRIT "]");
+	    RECEIVERS("- name: default\n- name: oncall\n- name: team\n"),
+	    LLM, MON_1200, "team[" WARN "," CRIT "] oncall[" CRIT "]");
 
-	assert_string_equal(t.v[0].n->receiver, "team");
-	assert_int_equal(t.v[0].n->status, ALERT_FIRING);
-	assert_string_equal(pairs(&t.v[0].n->common_labels),
+	assert_string_equal(r.t.v[0].n->receiver, "team");
+	assert_int_equal(r.t.v[0].n->status, ALERT_FIRING);
+	assert_string_equal(pairs(&r.t.v[0].n->common_labels),
 	    "alertname=HighLLMErrorRate,job=local-llm");
-	assert_string_equal(pairs(&t.v[0].n->common_annotations), "");
+	assert_string_equal(pairs(&r.t.v[0].n->common_annotations), "");
 
 	/* A subset of one alert: all its labels and annotations are common. */
-	assert_string_equal(t.v[1].n->receiver, "oncall");
-	assert_string_equal(pairs(&t.v[1].n->common_labels),
+	assert_string_equal(r.t.v[1].n->receiver, "oncall");
+	assert_string_equal(pairs(&r.t.v[1].n->common_labels),
 	    "alertname=HighLLMErrorRate,job=local-llm,model=phi-3.5-mini,"
 	    "severity=critical");
-	assert_string_equal(pairs(&t.v[1].n->common_annotations),
+	assert_string_equal(pairs(&r.t.v[1].n->common_annotations),
 	    "summary=High LLM error rate (31%)");
 	/* Carried over from the payload. */
-	assert_string_equal(pairs(&t.v[1].n->group_labels), "alertname=HighLLMErrorRate");
-	assert_string_equal(t.v[1].n->group_key, "{}:{alertname=\"HighLLMErrorRate\"}");
-	assert_string_equal(t.v[1].n->external_url, "http://alertmanager.lan:9093");
-	pipeline_targets_free(&t);
-	assert_null(t.v);
-	assert_int_equal(t.n, 0);
-	config_free(cfg);
-	notification_free(n);
+	assert_string_equal(pairs(&r.t.v[1].n->group_labels), "alertname=HighLLMErrorRate");
+	assert_string_equal(r.t.v[1].n->group_key, "{}:{alertname=\"HighLLMErrorRate\"}");
+	assert_string_equal(r.t.v[1].n->external_url, "http://alertmanager.lan:9093");
+	routed_free(&r);
 }
 
 static void
 test_pipeline_without_continue_first_match_wins(void **state)
 {
 	struct config		*cfg;
-	struct notification	*n = fixture("llm-error-rate-mixed-severity.json");
+	struct notification	*n = fixture(LLM);
 	struct notification	*ssh = fixture("ssh-login-firing.json");
 
 	(void)state;
@@ -239,25 +276,19 @@ test_pipeline_without_continue_first_match_wins(void **state)
 static void
 test_pipeline_receiver_reached_twice_yields_one_notification(void **state)
 {
-	struct config		*cfg;
-	struct notification	*n = fixture("llm-error-rate-mixed-severity.json");
-	struct pipeline_targets	 t = { NULL, 0 };
-	struct terr		 err;
+	struct routed	 r;
 
 	(void)state;
-	cfg = load("route:\n  receiver: default\n  routes:\n"
+	route_fixture(&r, "route:\n  receiver: default\n  routes:\n"
 	    "  - receiver: team\n    matchers: ['severity=\"critical\"']\n"
 	    "    continue: true\n"
 	    "  - receiver: team\n    matchers: [job=local-llm]\n"
-	    RECEIVERS("- name: default\n- name: team\n"));
-	assert_int_equal(pipeline_route(cfg, n, NULL, MON_1200, &t, &err), 0);
-	assert_int_equal(t.n, 1);
-	assert_string_equal(describe(&t), "team[" WARN "," CRIT "]");
-	assert_string_equal(pairs(&t.v[0].n->common_labels),
+	    RECEIVERS("- name: default\n- name: team\n"),
+	    LLM, MON_1200, "team[" WARN "," CRIT "]");
+	assert_int_equal(r.t.n, 1);
+	assert_string_equal(pairs(&r.t.v[0].n->common_labels),
 	    "alertname=HighLLMErrorRate,job=local-llm");
-	pipeline_targets_free(&t);
-	config_free(cfg);
-	notification_free(n);
+	routed_free(&r);
 }
 
 /* A muted route does not notify, and its alerts do not fall through to
@@ -266,7 +297,7 @@ static void
 test_pipeline_mute_time_intervals(void **state)
 {
 	struct config		*cfg;
-	struct notification	*n = fixture("llm-error-rate-mixed-severity.json");
+	struct notification	*n = fixture(LLM);
 
 	(void)state;
 	cfg = load("route:\n  receiver: default\n  routes:\n"
@@ -367,7 +398,7 @@ test_pipeline_active_time_intervals(void **state)
 
 /* The one notification a config with a single receiver "files" gives. */
 static struct notification *
-routed(const struct config *cfg, const struct notification *n)
+only_target(const struct config *cfg, const struct notification *n)
 {
 	struct pipeline_targets	 t = { NULL, 0 };
 	struct notification	*got;
@@ -409,7 +440,7 @@ test_pipeline_file_line_send_resolved(void **state)
 	cfg = load("route:\n  receiver: files\n" RECEIVERS("- name: files\n"));
 
 	src = fixture("ssh-login-firing.json");
-	n = routed(cfg, src);
+	n = only_target(cfg, src);
 	assert_non_null(line = line_of(n, true));
 	assert_string_equal(line, SSH_LINE);
 	free(line);
@@ -421,7 +452,7 @@ test_pipeline_file_line_send_resolved(void **state)
 
 	/* Resolved only: nothing at all without send_resolved. */
 	src = fixture("ssh-login-resolved.json");
-	n = routed(cfg, src);
+	n = only_target(cfg, src);
 	assert_non_null(line = line_of(n, true));
 	assert_non_null(strstr(line, "\"status\":\"resolved\",\"alerts\""));
 	free(line);
@@ -430,7 +461,7 @@ test_pipeline_file_line_send_resolved(void **state)
 	notification_free(src);
 
 	src = mixed_fixture();
-	n = routed(cfg, src);
+	n = only_target(cfg, src);
 	assert_non_null(line = line_of(n, true));
 	assert_string_equal(line, MIXED_LINE);
 	free(line);
@@ -442,25 +473,53 @@ test_pipeline_file_line_send_resolved(void **state)
 	config_free(cfg);
 }
 
-/* The contents of dir/name, or NULL when there is no such file. */
-static char *
-slurp(const char *dir, const char *name)
+/* Routes src (taken over) to the one receiver "files" and writes it to its
+ * file_configs: want_rc and want_written lines, err holding the reason. */
+static void
+write_through(const struct config *cfg, struct filesink *fs,
+    struct notification *src, int want_rc, size_t want_written, struct terr *err)
 {
-	char	 path[512], *s;
-	FILE	*f;
-	long	 n;
+	struct notification	*n = only_target(cfg, src);
+	size_t			 written;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	assert_true((n = ftell(f)) >= 0);
-	rewind(f);
-	assert_non_null(s = malloc((size_t)n + 1));
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
+	err->msg[0] = '\0';
+	assert_int_equal(pipeline_write_files(fs, config_receiver(cfg, "files"), n,
+	    &written, err), want_rc);
+	assert_int_equal(written, want_written);
+	notification_free(n);
+	notification_free(src);
+}
+
+/* A scratch directory for file_configs, the files open in it and the
+ * config a test loads there. */
+struct files_env {
+	char		 dir[64];
+	struct filesink	*fs;
+	struct config	*cfg;
+};
+
+static int
+files_setup(void **state)
+{
+	struct files_env *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	scratch_make(e->dir, sizeof(e->dir), "test_pipeline");
+	assert_non_null(e->fs = filesink_new());
+	*state = e;
+	return 0;
+}
+
+static int
+files_teardown(void **state)
+{
+	struct files_env *e = *state;
+
+	config_free(e->cfg);
+	filesink_free(e->fs);
+	scratch_remove(e->dir);
+	free(e);
+	return 0;
 }
 
 /* Each file_config of the receiver gets its own line; one with
@@ -469,50 +528,24 @@ slurp(const char *dir, const char *name)
 static void
 test_pipeline_write_files_one_line_per_file_config(void **state)
 {
-	struct config		*cfg;
-	struct filesink		*fs;
-	struct notification	*src, *n;
-	struct terr		 err;
-	char			 dir[64], yaml[1024], *got;
-	size_t			 written;
+	struct files_env *e = *state;
+	struct terr	 err;
+	char		*got;
 
-	(void)state;
-	scratch_make(dir, sizeof(dir), "test_pipeline");
-	snprintf(yaml, sizeof(yaml), "route:\n  receiver: files\n"
-	    RECEIVERS("- name: files\n  file_configs:\n"
-	    "  - path: %s/all.jsonl\n"
-	    "  - path: %s/firing.jsonl\n    send_resolved: false\n"), dir, dir);
-	cfg = load(yaml);
-	assert_non_null(fs = filesink_new());
+	e->cfg = load_in(e->dir, "route:\n  receiver: files\n"
+	    RECEIVERS("- name: files\n  file_configs:\n  - path: all.jsonl\n"
+	    "  - path: firing.jsonl\n    send_resolved: false\n"));
+	write_through(e->cfg, e->fs, mixed_fixture(), 0, 2, &err);
+	write_through(e->cfg, e->fs, fixture("ssh-login-resolved.json"), 0, 1, &err);
 
-	src = mixed_fixture();
-	n = routed(cfg, src);
-	assert_int_equal(pipeline_write_files(fs, config_receiver(cfg, "files"), n,
-	    &written, &err), 0);
-	assert_int_equal(written, 2);
-	notification_free(n);
-	notification_free(src);
-
-	src = fixture("ssh-login-resolved.json");
-	n = routed(cfg, src);
-	assert_int_equal(pipeline_write_files(fs, config_receiver(cfg, "files"), n,
-	    &written, &err), 0);
-	assert_int_equal(written, 1);
-	notification_free(n);
-	notification_free(src);
-
-	assert_non_null(got = slurp(dir, "all.jsonl"));
+	assert_non_null(got = slurp(e->dir, "all.jsonl"));
 	assert_true(strncmp(got, MIXED_LINE, strlen(MIXED_LINE)) == 0);
 	assert_non_null(strstr(got + strlen(MIXED_LINE),
 	    "{\"receiver\":\"files\",\"status\":\"resolved\""));
 	free(got);
-	assert_non_null(got = slurp(dir, "firing.jsonl"));
+	assert_non_null(got = slurp(e->dir, "firing.jsonl"));
 	assert_string_equal(got, FIRING_LINE);
 	free(got);
-
-	filesink_free(fs);
-	config_free(cfg);
-	scratch_remove(dir);
 }
 
 /* A file that cannot be written stops the receiver and says why; the lines
@@ -520,37 +553,19 @@ test_pipeline_write_files_one_line_per_file_config(void **state)
 static void
 test_pipeline_write_files_failure_counts_lines_written(void **state)
 {
-	struct config		*cfg;
-	struct filesink		*fs;
-	struct notification	*src, *n;
-	struct terr		 err;
-	char			 dir[64], yaml[1024], *got;
-	size_t			 written;
+	struct files_env *e = *state;
+	struct terr	 err;
+	char		*got;
 
-	(void)state;
-	scratch_make(dir, sizeof(dir), "test_pipeline");
-	snprintf(yaml, sizeof(yaml), "route:\n  receiver: files\n"
-	    RECEIVERS("- name: files\n  file_configs:\n"
-	    "  - path: %s/ok.jsonl\n  - path: %s/missing/x.jsonl\n"
-	    "  - path: %s/never.jsonl\n"), dir, dir, dir);
-	cfg = load(yaml);
-	assert_non_null(fs = filesink_new());
-	src = fixture("ssh-login-firing.json");
-	n = routed(cfg, src);
-	err.msg[0] = '\0';
-	assert_int_equal(pipeline_write_files(fs, config_receiver(cfg, "files"), n,
-	    &written, &err), -1);
-	assert_int_equal(written, 1);
+	e->cfg = load_in(e->dir, "route:\n  receiver: files\n"
+	    RECEIVERS("- name: files\n  file_configs:\n  - path: ok.jsonl\n"
+	    "  - path: missing/x.jsonl\n  - path: never.jsonl\n"));
+	write_through(e->cfg, e->fs, fixture("ssh-login-firing.json"), -1, 1, &err);
 	assert_non_null(strstr(err.msg, "missing/x.jsonl"));
-	assert_non_null(got = slurp(dir, "ok.jsonl"));
+	assert_non_null(got = slurp(e->dir, "ok.jsonl"));
 	assert_string_equal(got, SSH_LINE);
 	free(got);
-	assert_null(slurp(dir, "never.jsonl"));
-	notification_free(n);
-	notification_free(src);
-	filesink_free(fs);
-	config_free(cfg);
-	scratch_remove(dir);
+	assert_null(slurp(e->dir, "never.jsonl"));
 }
 
 int
@@ -563,8 +578,12 @@ main(void)
 		cmocka_unit_test(test_pipeline_mute_time_intervals),
 		cmocka_unit_test(test_pipeline_active_time_intervals),
 		cmocka_unit_test(test_pipeline_file_line_send_resolved),
-		cmocka_unit_test(test_pipeline_write_files_one_line_per_file_config),
-		cmocka_unit_test(test_pipeline_write_files_failure_counts_lines_written),
+		cmocka_unit_test_setup_teardown(
+		    test_pipeline_write_files_one_line_per_file_config,
+		    files_setup, files_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pipeline_write_files_failure_counts_lines_written,
+		    files_setup, files_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
