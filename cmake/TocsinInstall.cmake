@@ -21,6 +21,9 @@ install(FILES ${TOCSIN_TEMPLATE_FILES} DESTINATION ${CMAKE_INSTALL_DATADIR}/tocs
 file(GLOB TOCSIN_DOC_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${TOCSIN_DOC_FILES}
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Debian's place for the licence: /usr/share/doc/PACKAGE/copyright.
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR}
+  RENAME copyright)
 
 # The units name /usr/bin and /etc/tocsin, and the example configs go to
 # /etc/tocsin, only when the prefix is /usr: both depend on the prefix at

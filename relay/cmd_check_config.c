@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "checkconfig.h"
-#include "cli.h"
+#include "relay_cmd.h"
 #include "config.h"
 
 static void *

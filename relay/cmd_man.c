@@ -1,7 +1,7 @@
 /* cmd_man.c: `tocsin-relay --help-man`, the manual page, assembled from
  * each command's own flag table and usage text (what its --help prints). */
 
-#include "cli.h"
+#include "relay_cmd.h"
 #include "flags.h"
 
 static const char *const synopsis[] = {

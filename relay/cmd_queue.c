@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "buf.h"
-#include "cli.h"
+#include "relay_cmd.h"
 #include "flags.h"
 #include "jsonw.h"
 #include "store.h"
@@ -21,9 +21,6 @@
 	"Lists the messages in the delivery queue under --storage.path, sends " \
 	"one again (retry) or removes it (drop)."
 
-/* Must match the embedded backend's file name: list, retry and drop refuse
- * to create a store, so a mistyped path is an error, not an empty queue. */
-#define QUEUE_DB	"queue.db"
 #define ERROR_MAX	60	/* characters of last_error in the table */
 #define NCOLS		8
 
@@ -289,13 +286,15 @@ check_store(const char *dir, struct terr *err)
 		terr_set(err, "no queue at %s: not a directory", dir);
 		goto out;
 	}
-	if (asprintf(&file, "%s/%s", dir, QUEUE_DB) == -1) {
+	/* list, retry and drop refuse to create a store, so a mistyped path
+	 * is an error, not an empty queue. */
+	if (asprintf(&file, "%s/%s", dir, STORE_SQLITE_FILE) == -1) {
 		file = NULL;
 		terr_set(err, "out of memory");
 		goto out;
 	}
 	if (stat(file, &st) == -1) {
-		terr_set(err, "no queue at %s: %s: %s", dir, QUEUE_DB,
+		terr_set(err, "no queue at %s: %s: %s", dir, STORE_SQLITE_FILE,
 		    strerror(errno));
 		goto out;
 	}

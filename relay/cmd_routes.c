@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "relay_cmd.h"
 #include "config.h"
 #include "flags.h"
 #include "matcher.h"

@@ -12,13 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "relay_cmd.h"
 #include "config.h"
 #include "filesink.h"
 #include "flags.h"
 #include "log.h"
 #include "matcher.h"
-#include "payload.h"
+#include "pipeline.h"
 #include "sender.h"
 #include "synthetic.h"
 #include "tmpl.h"
@@ -195,24 +195,21 @@ test_file(const struct file_config *fc, size_t idx, const struct notification *n
     struct filesink *files)
 {
 	struct terr	 err;
-	char		*json, *line = NULL;
+	char		*line = NULL;
 	size_t		 len;
 	int		 rc = -1;
 
-	if ((json = payload_to_json(n, &err)) == NULL)
+	if (pipeline_file_line(n, fc->send_resolved, &line, &len, &err) == -1)
 		goto fail;
-	len = strlen(json);
-	if ((line = malloc(len + 2)) == NULL) {
-		terr_set(&err, "out of memory");
-		goto fail;
+	if (line == NULL) {
+		/* Only a resolved notification gives no line. */
+		printf("file/%zu: permanent failure: rendered to no message\n", idx);
+		return -1;
 	}
-	memcpy(line, json, len);
-	line[len] = '\n';
-	line[len + 1] = '\0';
 	/* A path of "-" is stdout, written with write(2): the lines printed
 	 * so far go first. */
 	fflush(stdout);
-	if (filesink_append(files, fc->path, line, len + 1, &err) == -1)
+	if (filesink_append(files, fc->path, line, len, &err) == -1)
 		goto fail;
 	printf("file/%zu: delivered\n", idx);
 	rc = 0;
@@ -220,7 +217,6 @@ test_file(const struct file_config *fc, size_t idx, const struct notification *n
  fail:
 	printf("file/%zu: temporary failure: %s\n", idx, err.msg);
  out:
-	free(json);
 	free(line);
 	return rc;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "relay_cmd.h"
 #include "flags.h"
 #include "tmpl.h"
 

@@ -1,6 +1,6 @@
-/* intake.c: webhook payload -> route -> regroup per receiver -> integrations,
- * all before the answer, so Alertmanager's 200 means "written or durably
- * queued". */
+/* intake.c: the /webhook handlers: HTTP in, the pipeline (core/delivery)
+ * on the payload, files written and messages queued before the answer, so
+ * Alertmanager's 200 means "written or durably queued". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +10,13 @@
 #include "alert.h"
 #include "buf.h"
 #include "deliver.h"
-#include "filesink.h"
 #include "intake.h"
 #include "log.h"
 #include "outbox.h"
 #include "payload.h"
+#include "pipeline.h"
 #include "receiver.h"
-#include "route.h"
 #include "tmpl.h"
-#include "timeinterval.h"
 
 struct intake {
 	struct filesink	*files;
@@ -31,13 +29,6 @@ struct intake {
 	struct metric	*m_queued;
 	struct metric	*m_dedup;
 	struct metric	*m_render_failed;
-};
-
-/* The notification for one receiver: indices of the payload's alerts. */
-struct target {
-	const struct receiver	*rcv;
-	size_t			*idx;
-	size_t			 n;
 };
 
 struct intake *
@@ -90,6 +81,16 @@ intake_set_outbox(struct intake *in, struct outbox *ob, int64_t dedup_window_ms)
 	in->dedup_window_ms = dedup_window_ms;
 }
 
+/* The wall clock the pipeline judges time intervals by, in Unix ms. */
+static int64_t
+wall_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Alertmanager accepts what its own webhook sends; we accept a missing type
  * too (curl, scripts) and refuse anything that says it is not JSON. */
 static bool
@@ -104,190 +105,10 @@ content_type_ok(const char *ct)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
-/* True when any of the named intervals contains now. */
-static bool
-in_intervals(const struct config *cfg, const char *const *names, size_t n, int64_t now)
-{
-	const struct time_interval *ti;
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if ((ti = config_time_interval(cfg, names[i])) && time_interval_contains(ti, now))
-			return true;
-	return false;
-}
-
-/* Alertmanager does not notify a route that is muted now or outside its
- * active intervals. */
-static bool
-route_silent_now(const struct config *cfg, const struct route *r, int64_t now)
-{
-	const char *const *names;
-	size_t	 n;
-
-	if ((n = route_mute_intervals(r, &names)) > 0 && in_intervals(cfg, names, n, now))
-		return true;
-	if ((n = route_active_intervals(r, &names)) > 0 && !in_intervals(cfg, names, n, now))
-		return true;
-	return false;
-}
-
-static int
-target_add(struct target **ts, size_t *nts, const struct receiver *rcv, size_t alert)
-{
-	struct target	*t = NULL, *nt;
-	size_t		*ni, i;
-
-	for (i = 0; i < *nts; i++)
-		if ((*ts)[i].rcv == rcv) {
-			t = &(*ts)[i];
-			break;
-		}
-	if (t == NULL) {
-		if ((nt = realloc(*ts, (*nts + 1) * sizeof(*nt))) == NULL)
-			return -1;
-		*ts = nt;
-		t = &nt[(*nts)++];
-		memset(t, 0, sizeof(*t));
-		t->rcv = rcv;
-	}
-	/* An alert that reaches a receiver through two routes is sent once. */
-	if (t->n > 0 && t->idx[t->n - 1] == alert)
-		return 0;
-	if ((ni = realloc(t->idx, (t->n + 1) * sizeof(*ni))) == NULL)
-		return -1;
-	t->idx = ni;
-	t->idx[t->n++] = alert;
-	return 0;
-}
-
-static void
-targets_free(struct target *ts, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(ts[i].idx);
-	free(ts);
-}
-
-/* Routes every alert; fills the receivers in the order routing reaches them. */
-static int
-route_alerts(const struct config *cfg, const struct notification *n, struct target **ts,
-    size_t *nts, struct terr *err)
-{
-	const struct route *small[16], **m = small;
-	const struct receiver *rcv = NULL;
-	size_t		 i, j, cnt, max = 16;
-	int64_t		 now = (int64_t)time(NULL);
-	int		 rc = -1;
-
-	for (i = 0; i < n->nalerts; i++) {
-		while ((cnt = route_match(config_route(cfg), &n->alerts[i].labels, m, max)) > max) {
-			if (m != small)
-				free(m);
-			max = cnt;
-			if ((m = calloc(max, sizeof(*m))) == NULL) {
-				terr_set(err, "out of memory");
-				return -1;
-			}
-		}
-		for (j = 0; j < cnt; j++) {
-			if (route_silent_now(cfg, m[j], now)) {
-				log_debug("Route muted or inactive now; not notifying",
-				    "receiver", route_receiver(m[j]));
-				continue;
-			}
-			if ((rcv = config_receiver(cfg, route_receiver(m[j]))) == NULL) {
-				terr_set(err, "route names unknown receiver");
-				goto out;
-			}
-			if (target_add(ts, nts, rcv, i) == -1) {
-				terr_set(err, "out of memory");
-				goto out;
-			}
-		}
-	}
-	rc = 0;
- out:
-	if (m != small)
-		free(m);
-	return rc;
-}
-
 static void
 count(struct metric *m, const char *a, const char *b)
 {
 	(void)metric_add(m, (const char *const[]){ a, b }, 1);
-}
-
-/* Writes one notification to every file_config of its receiver. With
- * send_resolved false only the firing alerts go out, and nothing when none
- * fire, as Alertmanager's notifiers do. */
-static int
-write_files(struct intake *in, const struct receiver *rcv, const struct notification *n,
-    struct terr *err)
-{
-	const struct file_config *fc;
-	struct notification *firing = NULL;
-	const struct notification *send;
-	size_t		*idx = NULL, nf = 0, i, k;
-	char		*json = NULL, *line = NULL;
-	size_t		 len;
-	int		 rc = -1;
-
-	for (k = 0; k < receiver_count(rcv, &channel_file); k++) {
-		fc = receiver_config(rcv, &channel_file, k);
-		send = n;
-		if (!fc->send_resolved) {
-			if (firing == NULL && idx == NULL) {
-				if ((idx = calloc(n->nalerts + 1, sizeof(*idx))) == NULL)
-					goto oom;
-				for (i = 0; i < n->nalerts; i++)
-					if (n->alerts[i].status == ALERT_FIRING)
-						idx[nf++] = i;
-				if (nf > 0 && nf < n->nalerts &&
-				    (firing = notification_subset(n, idx, nf, n->receiver)) == NULL)
-					goto oom;
-			}
-			if (nf == 0) {
-				log_debug("Resolved notification not sent (send_resolved is false)",
-				    "receiver", rcv->name, "integration", "file");
-				continue;
-			}
-			if (firing)
-				send = firing;
-		}
-		free(json);
-		json = NULL;
-		if ((json = payload_to_json(send, err)) == NULL)
-			goto fail;
-		len = strlen(json);
-		free(line);
-		line = NULL;
-		if ((line = malloc(len + 2)) == NULL)
-			goto oom;
-		memcpy(line, json, len);
-		line[len] = '\n';
-		line[len + 1] = '\0';
-		if (filesink_append(in->files, fc->path, line, len + 1, err) == -1)
-			goto fail;
-		count(in->m_notifications, rcv->name, "file");
-		log_debug("Notification written", "receiver", rcv->name, "integration", "file",
-		    "path", fc->path);
-	}
-	rc = 0;
-	goto out;
- oom:
-	terr_set(err, "out of memory");
- fail:
-	count(in->m_failed, rcv->name, "file");
- out:
-	notification_free(firing);
-	free(idx);
-	free(json);
-	free(line);
-	return rc;
 }
 
 /* The messages of one request on their way into the store: rendered into
@@ -347,20 +168,24 @@ render(struct intake *in, struct intake_wait *w, const struct receiver *rcv,
 	return rc;
 }
 
+/* Writes n to the receiver's files and renders it for its other
+ * integrations into the request's batch. */
 static int
-deliver(struct intake *in, struct intake_wait *w, const struct notification *src,
-    const struct target *t, struct terr *err)
+deliver(struct intake *in, struct intake_wait *w, const struct pipeline_target *t,
+    struct terr *err)
 {
-	struct notification *n;
+	const char *const ri[] = { t->rcv->name, "file", NULL };
+	size_t	 written;
 	int	 rc;
 
-	if ((n = notification_subset(src, t->idx, t->n, t->rcv->name)) == NULL)
-		return terr_set(err, "out of memory");
-	rc = write_files(in, t->rcv, n, err);
-	if (rc == 0)
-		rc = render(in, w, t->rcv, n, err);
-	notification_free(n);
-	return rc;
+	rc = pipeline_write_files(in->files, t->rcv, t->n, &written, err);
+	if (written)
+		(void)metric_add(in->m_notifications, ri, (double)written);
+	if (rc == -1) {
+		count(in->m_failed, t->rcv->name, "file");
+		return -1;
+	}
+	return render(in, w, t->rcv, t->n, err);
 }
 
 /* The reason as one line of an answer: a database's message may hold a
@@ -457,9 +282,8 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 	struct intake_wait	*w = NULL;
 	const struct config	*cfg;
 	struct notification *n = NULL;
-	struct target	*ts = NULL;
-	size_t		 nts = 0, i, len;
-	const struct receiver *rcv = NULL;
+	struct pipeline_targets ts = { NULL, 0 };
+	size_t		 i, len;
 	const char	*body;
 	struct terr	 err;
 	char		 shown[68];
@@ -469,7 +293,7 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 		return;
 	}
 	cfg = outbox_gen_config(ref);
-	if (receiver && (rcv = config_receiver(cfg, receiver)) == NULL) {
+	if (receiver && config_receiver(cfg, receiver) == NULL) {
 		httpd_reply_text(req, 404, "unknown receiver \"%s\"", printable(receiver, shown,
 		    sizeof(shown)));
 		goto out;
@@ -486,13 +310,7 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 	for (i = 0; i < n->nalerts; i++)
 		(void)metric_add(in->m_alerts,
 		    (const char *const[]){ alert_status_str(n->alerts[i].status) }, 1);
-	if (receiver) {
-		for (i = 0; i < n->nalerts; i++)
-			if (target_add(&ts, &nts, rcv, i) == -1) {
-				httpd_reply_text(req, 500, "out of memory");
-				goto out;
-			}
-	} else if (route_alerts(cfg, n, &ts, &nts, &err) == -1) {
+	if (pipeline_route(cfg, n, receiver, wall_ms(), &ts, &err) == -1) {
 		httpd_reply_text(req, 500, "%s", err.msg);
 		goto out;
 	}
@@ -504,14 +322,14 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 	w->in = in;
 	w->gen = ref;
 	w->req = req;
-	for (i = 0; i < nts; i++)
-		if (deliver(in, w, n, &ts[i], &err) == -1) {
+	for (i = 0; i < ts.n; i++)
+		if (deliver(in, w, &ts.v[i], &err) == -1) {
 			/* 503 so Alertmanager retries; a retry may repeat the
 			 * files written before the failure (at least once);
 			 * nothing of the batch was queued yet. */
-			log_error("Notification not stored", "receiver", ts[i].rcv->name,
+			log_error("Notification not stored", "receiver", ts.v[i].rcv->name,
 			    "err", err.msg);
-			httpd_reply_text(req, 503, "receiver %s: %s", ts[i].rcv->name,
+			httpd_reply_text(req, 503, "receiver %s: %s", ts.v[i].rcv->name,
 			    one_line(err.msg));
 			goto out;
 		}
@@ -536,7 +354,7 @@ handle(struct httpd_req *req, struct intake *in, const char *receiver)
 	ref = NULL;
  out:
 	wait_free(w);
-	targets_free(ts, nts);
+	pipeline_targets_free(&ts);
 	notification_free(n);
 	if (ref != NULL)
 		outbox_release(in->ob, ref);

@@ -2,7 +2,7 @@
  * runs the daemon. */
 #include <string.h>
 
-#include "cli.h"
+#include "relay_cmd.h"
 
 int
 main(int argc, char **argv)

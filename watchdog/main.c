@@ -2,7 +2,7 @@
  * daemon. */
 #include <string.h>
 
-#include "wdcli.h"
+#include "watchdog_cmd.h"
 
 int
 main(int argc, char **argv)

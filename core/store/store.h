@@ -288,7 +288,9 @@ struct store_ops {
 	int	(*set_max_size)(void *be, int64_t max_bytes, struct terr *err);
 };
 
-/* The embedded backend: SQLite in WAL mode under the directory. */
+/* The embedded backend: SQLite in WAL mode under the directory, in the file
+ * STORE_SQLITE_FILE (with its -wal and -shm companions). */
 extern const struct store_ops store_sqlite_ops;
+#define STORE_SQLITE_FILE	"queue.db"
 
 #endif

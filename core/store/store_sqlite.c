@@ -16,7 +16,6 @@
 
 #include "store.h"
 
-#define DB_NAME		"queue.db"
 #define BUSY_MS		5000	/* the queue CLI may write while the relay runs */
 #define NO_PAGE_LIMIT	4294967294LL	/* SQLite's largest max_page_count */
 
@@ -338,7 +337,7 @@ be_open(const struct store_params *p, void **out, struct terr *err)
 		return terr_set(err, "store: %s: %s", p->path, strerror(errno));
 	if (!S_ISDIR(sb.st_mode))
 		return terr_set(err, "store: %s is not a directory", p->path);
-	if (asprintf(&file, "%s/%s", p->path, DB_NAME) == -1)
+	if (asprintf(&file, "%s/%s", p->path, STORE_SQLITE_FILE) == -1)
 		return terr_set(err, "store: out of memory");
 	if ((be = calloc(1, sizeof(*be))) == NULL) {
 		terr_set(err, "store: out of memory");

@@ -29,6 +29,7 @@ expected() {
 		for f in "$SRC"/etc/*.yml "$SRC"/etc/README*; do echo "$etc/tocsin/${f##*/}"; done
 		for f in "$SRC"/templates/*.tmpl; do echo "$pre/share/tocsin/templates/${f##*/}"; done
 		echo "$pre/share/doc/tocsin/README.md"
+		echo "$pre/share/doc/tocsin/copyright"
 		for f in "$SRC"/docs/*.md; do echo "$pre/share/doc/tocsin/${f##*/}"; done
 	} | sed 's#^/##' | LC_ALL=C sort
 }
@@ -95,6 +96,8 @@ expect_eq "DEB conffiles" "$(expected /etc /usr | grep '^etc/' | sed 's#^#/#')" 
 expect_eq "DEB maintainer scripts" "conffiles control md5sums" \
     "$(ls "$TMP/pkg/control" | tr '\n' ' ' | sed 's/ $//')"
 dpkg-deb -x "$deb" "$TMP/x"
+expect_eq "DEB copyright file = LICENSE" "$(cat "$SRC/LICENSE")" \
+    "$(cat "$TMP/x/usr/share/doc/tocsin/copyright")"
 for p in "${programs[@]}"; do
 	expect_eq "packaged $p --version" "$p, version $VERSION" "$("$TMP/x/usr/bin/$p" --version 2>&1)"
 done

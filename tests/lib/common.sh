@@ -52,6 +52,9 @@ set -euo pipefail
 : "${TOCSIN_SOURCE_DIR:?}"
 : "${TOCSIN_FIXTURES:?}"
 TMP=${TOCSIN_TEST_TMP:?}
+# A fresh scratch directory on every run: a queue left by the run before
+# would turn this run's first notification into a duplicate.
+rm -rf "$TMP"
 mkdir -p "$TMP"
 
 CLEANUP_PIDS=()

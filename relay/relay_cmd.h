@@ -1,7 +1,7 @@
-/* cli.h: tocsin-relay's subcommands. Each takes its own argv (argv[0] is the
+/* relay_cmd.h: tocsin-relay's subcommands. Each takes its own argv (argv[0] is the
  * subcommand's name) and returns the process exit status. */
-#ifndef TOCSIN_RELAY_CLI_H
-#define TOCSIN_RELAY_CLI_H
+#ifndef TOCSIN_RELAY_CMD_H
+#define TOCSIN_RELAY_CMD_H
 
 /* tocsin-relay [flags]: the daemon. */
 int	cmd_serve(int argc, char **argv);

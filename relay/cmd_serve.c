@@ -1,4 +1,4 @@
-/* serve.c: `tocsin-relay [flags]`, the daemon: the relay's own flags and
+/* cmd_serve.c: `tocsin-relay [flags]`, the daemon: the relay's own flags and
  * config, and the wiring of the webhook intake and the delivery runtime
  * (runtime.c) into what both daemons share (core/daemoncmd.c: the common
  * flags, the HTTP server, signals, reloads and systemd). */
@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "relay_cmd.h"
 #include "config.h"
 #include "daemoncmd.h"
 #include "duration.h"

@@ -1,8 +1,8 @@
-/* wdman.c: `tocsin-watchdog --help-man`, the manual page, assembled from
+/* cmd_man.c: `tocsin-watchdog --help-man`, the manual page, assembled from
  * each command's own flag table and usage text (what its --help prints). */
 
 #include "flags.h"
-#include "wdcli.h"
+#include "watchdog_cmd.h"
 
 static const char *const synopsis[] = {
 	"tocsin-watchdog --config.file=<file> [<flags>]",

@@ -1,7 +1,7 @@
-/* wdcli.h: tocsin-watchdog's subcommands. Each takes its own argv (argv[0]
+/* watchdog_cmd.h: tocsin-watchdog's subcommands. Each takes its own argv (argv[0]
  * is the subcommand's name) and returns the process exit status. */
-#ifndef TOCSIN_WDCLI_H
-#define TOCSIN_WDCLI_H
+#ifndef TOCSIN_WATCHDOG_CMD_H
+#define TOCSIN_WATCHDOG_CMD_H
 
 /* tocsin-watchdog [flags]: the daemon. */
 int	wd_cmd_serve(int argc, char **argv);

@@ -1,11 +1,11 @@
-/* wdcheck_config.c: `tocsin-watchdog check-config FILE...`, which reports
+/* cmd_check_config.c: `tocsin-watchdog check-config FILE...`, which reports
  * like `tocsin-relay check-config` (and so like amtool), with the checks
  * where amtool has the route (core/checkconfig.c over the watchdog's
  * loader). */
 #include <stdio.h>
 
 #include "checkconfig.h"
-#include "wdcli.h"
+#include "watchdog_cmd.h"
 #include "wdconfig.h"
 
 static void *

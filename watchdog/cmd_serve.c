@@ -1,4 +1,4 @@
-/* wdserve.c: `tocsin-watchdog [flags]`, the daemon: the wiring of the
+/* cmd_serve.c: `tocsin-watchdog [flags]`, the daemon: the wiring of the
  * persisted check states, the live checks, the scheduler, the freshness
  * queries and the HTTP API into what both daemons share
  * (core/daemoncmd.c: the common flags, the outbox, the HTTP server,
@@ -9,7 +9,7 @@
 #include "daemoncmd.h"
 #include "log.h"
 #include "wdapi.h"
-#include "wdcli.h"
+#include "watchdog_cmd.h"
 #include "wdconfig.h"
 #include "wdprobe.h"
 #include "wdsched.h"
