@@ -9,6 +9,7 @@
 
 #include "alert.h"
 #include "buf.h"
+#include "clock.h"
 #include "deliver.h"
 #include "intake.h"
 #include "log.h"
@@ -81,15 +82,6 @@ intake_set_outbox(struct intake *in, struct outbox *ob, int64_t dedup_window_ms)
 	in->dedup_window_ms = dedup_window_ms;
 }
 
-/* The wall clock the pipeline judges time intervals by, in Unix ms. */
-static int64_t
-wall_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Alertmanager accepts what its own webhook sends; we accept a missing type
  * too (curl, scripts) and refuse anything that says it is not JSON. */

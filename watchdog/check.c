@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "check.h"
 #include "duration.h"
 #include "utf8.h"
@@ -650,10 +651,6 @@ check_notif_kind_name(enum check_notif_kind k)
 void
 wd_time_now(struct wd_time *now)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now->mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now->wall_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	now->mono_ms = mono_ms();
+	now->wall_ms = wall_ms();
 }

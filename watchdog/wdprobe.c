@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "prober.h"
 #include "wdprobe.h"
@@ -36,15 +37,6 @@ struct wdprobe {
 	bool		 stopping;	/* under mu */
 	pthread_t	 th;
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct slot *
 find(struct slot *v, size_t n, const char *name)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "dispatcher.h"
 #include "httpclient.h"
 #include "log.h"
@@ -364,16 +365,6 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 	pthread_cond_signal(&d->cv_work);
 	pthread_mutex_unlock(&d->mu);
 	pthread_rwlock_unlock(&d->cfg_lock);
-}
-
-/* Milliseconds on the monotonic clock, for the waits between scans. */
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void *
