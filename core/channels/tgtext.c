@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "tgtext.h"
+#include "utf8.h"
 
 enum tok_kind { TOK_CHAR, TOK_NL, TOK_OPEN, TOK_CLOSE, TOK_ENTITY };
 
@@ -17,25 +18,6 @@ struct tok {
 	size_t		 units;	/* UTF-16 units shown */
 	unsigned long	 cp;	/* TOK_ENTITY: the character */
 };
-
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t l = 1;
-
-	if (s[0] >= 0xf0)
-		l = 4;
-	else if (s[0] >= 0xe0)
-		l = 3;
-	else if (s[0] >= 0xc0)
-		l = 2;
-	if (l > n)
-		return 1;
-	for (size_t i = 1; i < l; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-	return l;
-}
 
 static int
 entity(const char *s, size_t n, struct tok *t)
@@ -118,7 +100,9 @@ next_tok(const char *s, size_t n, bool html, struct tok *t)
 	if (html && s[0] == '&' && entity(s, n, t))
 		return;
 	t->kind = s[0] == '\n' ? TOK_NL : TOK_CHAR;
-	t->len = utf8_seq(u, n);
+	/* A character as Go's range over a string reads it (Alertmanager
+	 * truncates in those runes): an invalid byte is one of its own. */
+	t->len = utf8_seqlen(u, n);
 	t->units = t->len == 4 ? 2 : 1;
 }
 
