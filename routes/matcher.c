@@ -672,6 +672,24 @@ re2_flush(struct re2 *x)
 /*
  * Translates the anchored expression; the output is a PCRE2 pattern.
  *
+ * This is Go's regexp/syntax parser (Parse with Perl flags) walking the
+ * pattern so that what Go refuses is refused with Go's message (invalid
+ * UTF-8, missing or unexpected parentheses, nesting past 1000, missing
+ * argument or nested repetition operators, counts past 1000 alone or
+ * multiplied through nested repeats, bad escapes, \C, bad named captures
+ * and unsupported Perl groups), while the accepted pattern is re-emitted in
+ * a form PCRE2 reads as RE2 does: literals as \x{..}, ^ and $ as \A and \z
+ * or under (?m) as Go has them, octal and \x{} escapes, \Q...\E, Go's
+ * ASCII \d \s \w and POSIX classes, \p names limited to Go's list, the
+ * i, m, s and U flags with Go's scoping, and '{' as a literal when it
+ * starts no repeat.
+ *
+ * Not reproduced: Go's newer (?<name>...) (amtool's Go 1.19 refuses it, and
+ * so does this), and anything about matching itself: \p membership and
+ * case folding come from PCRE2's Unicode tables, not Go's. Which of several
+ * matches wins does not arise: the pattern is anchored at both ends and
+ * the matcher only asks whether the whole value matches.
+ *
  * One Go quirk needs care: a flag group such as (?i) is no item, so in
  * "X(?i)*" Go repeats X (and the repeat's greediness follows the flags after
  * the group). PCRE2 refuses a quantifier there, so flag groups that follow

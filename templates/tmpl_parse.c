@@ -188,7 +188,27 @@ lex_quoted(struct parser *p, size_t i, char quote, enum tok t,
 	return 0;
 }
 
-/* Scans the next token into p->t/tpos/tlen. */
+/*
+ * Scans the next token into p->t/tpos/tlen. This is Go's text/template/parse
+ * lexer with its states folded into one function run on demand: outside an
+ * action it is lexText (text up to "{{", trimmed before "{{- " and after
+ * " -}}"), lexLeftDelim and lexComment (a comment must be followed at once by
+ * "}}" or " -}}", with Go's two error messages); inside it is
+ * lexInsideAction: delimiters with trim markers, ( ) | , = := and the
+ * literals Go lexes there: "..." and '...' through lex_quoted (Go's
+ * lexQuote and lexChar), raw `...` strings (which may span lines),
+ * $variables, .fields, numbers, identifiers, true, false and nil. Spaces
+ * are no token of their own (Go emits itemSpace): p->tsp records them for
+ * the parser and for " -}}". Newlines may appear inside an action.
+ *
+ * Not reproduced: custom delimiters (templates here always use {{ }}),
+ * keyword tokens (if, range, end... come out as identifiers and the parser
+ * recognises them), Unicode letter classes (any byte >= 0x80 counts as a
+ * letter in names), and Go's number scanning: a number is taken loosely
+ * (letters, digits, '.', '_', a sign after an exponent) and judged by
+ * number_node when the parser builds it. unlex gives the parser one token
+ * of look-ahead instead of Go's three-item peek.
+ */
 static int
 lex(struct parser *p)
 {

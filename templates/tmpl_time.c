@@ -465,6 +465,27 @@ parse_frac(const char **s, int32_t *nsec)
 	return 0;
 }
 
+/*
+ * Go's time.Parse: the layout is cut into the same elements t.Format uses
+ * (next_std), literal text between them must match exactly, and each element
+ * reads its field from the value. Covered: four- and two-digit years (two
+ * digits pivot at 69 as Go's do), month names, abbreviations and numbers,
+ * weekday names (read, then ignored, as in Go), plain, space-padded and
+ * zero-padded days, 24- and 12-hour clocks with AM/PM, minutes, seconds with
+ * a fraction Go accepts even when the layout has none, .000 and .999
+ * fractions (comma too), zone abbreviations and every numeric offset form,
+ * the ISO ones with Z for UTC. The date is then checked against the month's
+ * length, leap years included.
+ *
+ * Deliberately left out: a zone abbreviation never takes an offset from a
+ * location (Go looks it up in the local zone; here it is always offset 0)
+ * and is any three to five capitals, without Go's finer rules (GMT+h,
+ * ChST); a day of the year is read but not checked against the date, nor
+ * does it set one; years are exactly four digits, never signed. Errors are
+ * Go's "cannot parse" message without the element it names, and "day out
+ * of range"; Go's other range messages ("hour out of range"...) are not
+ * reproduced.
+ */
 int
 gtime_parse(const char *layout, const char *value, struct tstamp *t,
     struct terr *err)
