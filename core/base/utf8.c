@@ -68,6 +68,33 @@ utf8_seqlen(const unsigned char *s, size_t len)
 	return utf8_decode_lossy(s, len, &r);
 }
 
+size_t
+utf8_encode(uint32_t r, char out[4])
+{
+	if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff))
+		r = UTF8_RUNE_ERROR;
+	if (r < 0x80) {
+		out[0] = (char)r;
+		return 1;
+	}
+	if (r < 0x800) {
+		out[0] = (char)(0xc0 | r >> 6);
+		out[1] = (char)(0x80 | (r & 0x3f));
+		return 2;
+	}
+	if (r < 0x10000) {
+		out[0] = (char)(0xe0 | r >> 12);
+		out[1] = (char)(0x80 | (r >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (r & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | r >> 18);
+	out[1] = (char)(0x80 | (r >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (r >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (r & 0x3f));
+	return 4;
+}
+
 bool
 utf8_valid(const char *s, size_t len)
 {

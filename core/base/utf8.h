@@ -26,6 +26,11 @@ size_t	utf8_decode_lossy(const unsigned char *s, size_t len, uint32_t *r);
  * is 0): cutting text only after whole runes never splits a character. */
 size_t	utf8_seqlen(const unsigned char *s, size_t len);
 
+/* Writes r as UTF-8 into out and returns its length (1..4); a surrogate or
+ * a value past U+10FFFF is written as U+FFFD, as Go's utf8.EncodeRune
+ * does. */
+size_t	utf8_encode(uint32_t r, char out[4]);
+
 /* Whether all len bytes at s are valid UTF-8 (Go's utf8.Valid). */
 bool	utf8_valid(const char *s, size_t len);
 

@@ -189,6 +189,59 @@ test_utf8_valid_whole_strings(void **state)
 }
 
 static void
+test_utf8_encode_lengths_and_invalid_runes(void **state)
+{
+	char	u[4];
+
+	(void)state;
+	assert_int_equal(utf8_encode(0x41, u), 1);
+	assert_memory_equal(u, "A", 1);
+	assert_int_equal(utf8_encode(0, u), 1);
+	assert_memory_equal(u, "\0", 1);
+	assert_int_equal(utf8_encode(0x7f, u), 1);
+	assert_int_equal(utf8_encode(0x80, u), 2);
+	assert_memory_equal(u, "\xc2\x80", 2);
+	assert_int_equal(utf8_encode(0xe9, u), 2);
+	assert_memory_equal(u, "\xc3\xa9", 2);
+	assert_int_equal(utf8_encode(0x7ff, u), 2);
+	assert_memory_equal(u, "\xdf\xbf", 2);
+	assert_int_equal(utf8_encode(0x800, u), 3);
+	assert_memory_equal(u, "\xe0\xa0\x80", 3);
+	assert_int_equal(utf8_encode(0x20ac, u), 3);
+	assert_memory_equal(u, "\xe2\x82\xac", 3);
+	assert_int_equal(utf8_encode(0xffff, u), 3);
+	assert_memory_equal(u, "\xef\xbf\xbf", 3);
+	assert_int_equal(utf8_encode(0x1f525, u), 4);
+	assert_memory_equal(u, "\xf0\x9f\x94\xa5", 4);
+	assert_int_equal(utf8_encode(0x10ffff, u), 4);
+	assert_memory_equal(u, "\xf4\x8f\xbf\xbf", 4);
+	/* Go's EncodeRune writes U+FFFD for what cannot be encoded. */
+	assert_int_equal(utf8_encode(0xd800, u), 3);
+	assert_memory_equal(u, "\xef\xbf\xbd", 3);
+	assert_int_equal(utf8_encode(0xdfff, u), 3);
+	assert_memory_equal(u, "\xef\xbf\xbd", 3);
+	assert_int_equal(utf8_encode(0x110000, u), 3);
+	assert_memory_equal(u, "\xef\xbf\xbd", 3);
+}
+
+static void
+test_utf8_encode_then_decode_round_trips(void **state)
+{
+	char		u[4];
+	size_t		n;
+	uint32_t	r;
+
+	(void)state;
+	for (uint32_t c = 0; c <= 0x10ffff; c++) {
+		if (c >= 0xd800 && c <= 0xdfff)
+			continue;
+		n = utf8_encode(c, u);
+		assert_int_equal(utf8_decode((const unsigned char *)u, n, &r), n);
+		assert_int_equal(r, c);
+	}
+}
+
+static void
 test_utf8_rune_unsafe_set(void **state)
 {
 	static const uint32_t unsafe[] = {
@@ -220,6 +273,8 @@ main(void)
 		cmocka_unit_test(test_utf8_decode_lossy_keeps_valid_runes),
 		cmocka_unit_test(test_utf8_seqlen_splits_only_between_runes),
 		cmocka_unit_test(test_utf8_valid_whole_strings),
+		cmocka_unit_test(test_utf8_encode_lengths_and_invalid_runes),
+		cmocka_unit_test(test_utf8_encode_then_decode_round_trips),
 		cmocka_unit_test(test_utf8_rune_unsafe_set),
 	};
 
