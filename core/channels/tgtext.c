@@ -286,27 +286,10 @@ tgtext_html_to_plain(const char *html)
 			char		 u[4];
 			size_t		 ul;
 
-			if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-				c = 0xfffd;
-			if (c < 0x80) {
-				u[0] = (char)c;
-				ul = 1;
-			} else if (c < 0x800) {
-				u[0] = (char)(0xc0 | (c >> 6));
-				u[1] = (char)(0x80 | (c & 0x3f));
-				ul = 2;
-			} else if (c < 0x10000) {
-				u[0] = (char)(0xe0 | (c >> 12));
-				u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-				u[2] = (char)(0x80 | (c & 0x3f));
-				ul = 3;
-			} else {
-				u[0] = (char)(0xf0 | (c >> 18));
-				u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-				u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-				u[3] = (char)(0x80 | (c & 0x3f));
-				ul = 4;
-			}
+			/* &#0; too shows as U+FFFD */
+			if (c == 0 || c > 0x10ffff)
+				c = UTF8_RUNE_ERROR;
+			ul = utf8_encode((uint32_t)c, u);
 			rc = buf_add(&b, u, ul);
 		} else
 			rc = buf_add(&b, html + i, t.len);
