@@ -724,19 +724,8 @@ map_case(struct exec *x, const char *s, int mode, struct val *out)
 				goto fail;
 		} else {
 			char u[4];
-			int un;
 
-			if (m < 0x80)
-				u[0] = (char)m, un = 1;
-			else if (m < 0x800)
-				u[0] = (char)(0xc0 | m >> 6), u[1] = (char)(0x80 | (m & 0x3f)), un = 2;
-			else if (m < 0x10000)
-				u[0] = (char)(0xe0 | m >> 12), u[1] = (char)(0x80 | (m >> 6 & 0x3f)),
-				    u[2] = (char)(0x80 | (m & 0x3f)), un = 3;
-			else
-				u[0] = (char)(0xf0 | m >> 18), u[1] = (char)(0x80 | (m >> 12 & 0x3f)),
-				    u[2] = (char)(0x80 | (m >> 6 & 0x3f)), u[3] = (char)(0x80 | (m & 0x3f)), un = 4;
-			if (buf_add(&b, u, un) == -1)
+			if (buf_add(&b, u, utf8_encode((uint32_t)m, u)) == -1)
 				goto fail;
 		}
 		p += n;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tmpl_int.h"
+#include "utf8.h"
 
 enum tok {
 	T_EOF, T_TEXT, T_LEFT, T_RIGHT, T_IDENT, T_FIELD, T_DOT, T_VAR,
@@ -501,28 +502,8 @@ unquote(struct parser *p, const char *s, size_t len, char **out, size_t *olen)
 			goto bad;
 		{
 			char	u[4];
-			int	un;
 
-			if (cp < 0x80) {
-				u[0] = (char)cp;
-				un = 1;
-			} else if (cp < 0x800) {
-				u[0] = (char)(0xc0 | cp >> 6);
-				u[1] = (char)(0x80 | (cp & 0x3f));
-				un = 2;
-			} else if (cp < 0x10000) {
-				u[0] = (char)(0xe0 | cp >> 12);
-				u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-				u[2] = (char)(0x80 | (cp & 0x3f));
-				un = 3;
-			} else {
-				u[0] = (char)(0xf0 | cp >> 18);
-				u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-				u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-				u[3] = (char)(0x80 | (cp & 0x3f));
-				un = 4;
-			}
-			if (buf_add(&b, u, un) == -1)
+			if (buf_add(&b, u, utf8_encode((uint32_t)cp, u)) == -1)
 				goto oom;
 		}
 	}

@@ -173,16 +173,7 @@ fmt_int(struct buf *b, const struct spec *sp, char verb, int64_t i)
 
 		if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
 			cp = 0xfffd;
-		if (cp < 0x80)
-			u8[0] = (char)cp;
-		else if (cp < 0x800)
-			u8[0] = (char)(0xc0 | cp >> 6), u8[1] = (char)(0x80 | (cp & 0x3f));
-		else if (cp < 0x10000)
-			u8[0] = (char)(0xe0 | cp >> 12), u8[1] = (char)(0x80 | (cp >> 6 & 0x3f)),
-			    u8[2] = (char)(0x80 | (cp & 0x3f));
-		else
-			u8[0] = (char)(0xf0 | cp >> 18), u8[1] = (char)(0x80 | (cp >> 12 & 0x3f)),
-			    u8[2] = (char)(0x80 | (cp >> 6 & 0x3f)), u8[3] = (char)(0x80 | (cp & 0x3f));
+		u8[utf8_encode((uint32_t)cp, u8)] = '\0';
 		if (verb == 'c')
 			n = snprintf(out, sizeof(out), "%s", u8);
 		else if (verb == 'U')
