@@ -14,6 +14,7 @@
 #include "flags.h"
 #include "jsonw.h"
 #include "store.h"
+#include "utf8.h"
 
 #define QUEUE_USAGE \
 	"tocsin-relay queue --storage.path=DIR [--state=pending|dead|delivered|all] " \
@@ -35,34 +36,6 @@ fail(const char *msg)
 	return 1;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t	len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* Overlong three- and four-byte forms, surrogates, beyond U+10FFFF. */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return len;
-}
-
 /* A table cell: one line whatever the text holds (an upstream's error can
  * span lines), invalid UTF-8 as '?', and at most max characters (0: no
  * limit), the cut marked with "...". *width gets the cell's width in
@@ -74,18 +47,18 @@ cell(const char *text, size_t max, size_t *width)
 	struct buf		 b;
 	size_t			 n = strlen(text), i = 0, len, chars = 0, total = 0;
 	size_t			 keep = SIZE_MAX;
+	uint32_t		 r;
 
 	/* Count first, so that the cut leaves room for the marker. */
 	while (i < n) {
-		len = utf8_len(s + i, n - i);
-		i += len ? len : 1;
+		i += utf8_seqlen(s + i, n - i);
 		total++;
 	}
 	if (max > 3 && total > max)
 		keep = max - 3;
 	buf_init(&b, 0);
 	for (i = 0; i < n && chars < keep; chars++) {
-		len = utf8_len(s + i, n - i);
+		len = utf8_decode(s + i, n - i, &r);
 		if (len == 0) {
 			if (buf_addc(&b, '?') == -1)
 				goto nomem;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "matcher.h"
+#include "utf8.h"
 
 struct matcher {
 	enum matcher_type	 type;
@@ -25,70 +26,6 @@ struct matcher {
 /* Go's parser refuses regexps nesting deeper than this. */
 #define RE_MAX_DEPTH		1000
 #define RE_MAX_REPEAT		1000
-
-/* Go's utf8.DecodeRune: returns the length of the sequence at s (at most n
- * bytes) and stores the rune, or 1 and U+FFFD for an invalid byte. */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *r)
-{
-	unsigned char	c = s[0];
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		len, i;
-	uint32_t	v;
-
-	*r = 0xfffd;
-	if (c < 0x80) {
-		*r = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 1;
-	if (n < len)
-		return 1;
-	for (i = 1; i < len; i++) {
-		if (s[i] < lo || s[i] > hi)
-			return 1;
-		lo = 0x80;
-		hi = 0xbf;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	*r = v;
-	return len;
-}
-
-static bool
-utf8_valid(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n = strlen(s), l;
-	uint32_t		 r;
-
-	while (n > 0) {
-		l = utf8_decode(p, n, &r);
-		if (r == 0xfffd && l == 1)
-			return false;
-		p += l;
-		n -= l;
-	}
-	return true;
-}
 
 /*
  * RE2 -> PCRE2.
@@ -160,11 +97,9 @@ static uint32_t
 re2_next(struct re2 *x)
 {
 	uint32_t	r;
-	size_t		n = strlen(x->p);
 
-	if (n == 0)
-		return 0xfffd;	/* Go's DecodeRune of "" */
-	x->p += utf8_decode((const unsigned char *)x->p, n, &r);
+	/* At the end: Go's DecodeRune of "", U+FFFD and no move. */
+	x->p += utf8_decode_lossy((const unsigned char *)x->p, strlen(x->p), &r);
 	return r;
 }
 
@@ -737,6 +672,24 @@ re2_flush(struct re2 *x)
 /*
  * Translates the anchored expression; the output is a PCRE2 pattern.
  *
+ * This is Go's regexp/syntax parser (Parse with Perl flags) walking the
+ * pattern so that what Go refuses is refused with Go's message (invalid
+ * UTF-8, missing or unexpected parentheses, nesting past 1000, missing
+ * argument or nested repetition operators, counts past 1000 alone or
+ * multiplied through nested repeats, bad escapes, \C, bad named captures
+ * and unsupported Perl groups), while the accepted pattern is re-emitted in
+ * a form PCRE2 reads as RE2 does: literals as \x{..}, ^ and $ as \A and \z
+ * or under (?m) as Go has them, octal and \x{} escapes, \Q...\E, Go's
+ * ASCII \d \s \w and POSIX classes, \p names limited to Go's list, the
+ * i, m, s and U flags with Go's scoping, and '{' as a literal when it
+ * starts no repeat.
+ *
+ * Not reproduced: Go's newer (?<name>...) (amtool's Go 1.19 refuses it, and
+ * so does this), and anything about matching itself: \p membership and
+ * case folding come from PCRE2's Unicode tables, not Go's. Which of several
+ * matches wins does not arise: the pattern is anchored at both ends and
+ * the matcher only asks whether the whole value matches.
+ *
  * One Go quirk needs care: a flag group such as (?i) is no item, so in
  * "X(?i)*" Go repeats X (and the repeat's greediness follows the flags after
  * the group). PCRE2 refuses a quantifier there, so flag groups that follow
@@ -765,7 +718,7 @@ re2_translate(const char *full, struct buf *out, struct terr *err)
 
 	buf_init(&x.pending, 0);
 	buf_init(&tmp, 0);
-	if (!utf8_valid(full)) {
+	if (!utf8_valid(full, strlen(full))) {
 		re2_error(&x, "invalid UTF-8", full, strlen(full));
 		goto out;
 	}
@@ -1154,8 +1107,6 @@ parse_one(const char *s, size_t len, struct terr *err)
 	struct matcher		*m = NULL;
 	char			*nm = NULL;
 	bool			 quoted = false, escaped = false;
-	uint32_t		 r;
-	size_t			 l;
 
 	buf_init(&val, 0);
 	while (p < end && is_go_space(*p))
@@ -1196,15 +1147,10 @@ parse_one(const char *s, size_t len, struct terr *err)
 		quoted = true;
 		i = 1;
 	}
-	for (l = i; l < rlen; ) {
-		size_t n = utf8_decode((const unsigned char *)raw + l, rlen - l, &r);
-
-		if (r == 0xfffd && n == 1) {
-			terr_set(err, "matcher value not valid UTF-8: %.*s",
-			    (int)rlen, raw);
-			goto fail;
-		}
-		l += n;
+	if (!utf8_valid(raw + i, rlen - i)) {
+		terr_set(err, "matcher value not valid UTF-8: %.*s", (int)rlen,
+		    raw);
+		goto fail;
 	}
 	for (; i < rlen; i++) {
 		char c = raw[i];
@@ -1321,7 +1267,8 @@ matchers_parse(struct matchers *ms, const char *s, struct terr *err)
 	if (end > p && end[-1] == '}')
 		end--;
 	while (p < end) {
-		n = utf8_decode((const unsigned char *)p, (size_t)(end - p), &r);
+		n = utf8_decode_lossy((const unsigned char *)p, (size_t)(end - p),
+		    &r);
 		switch (r) {
 		case ',':
 			if (!inq) {
@@ -1450,13 +1397,14 @@ matcher_matches(const struct matcher *m, const char *value)
 	/* Go reads each invalid byte as U+FFFD (so '.' matches it); PCRE2
 	 * refuses invalid UTF-8, so hand it what Go sees. */
 	buf_init(&fixed, 0);
-	if (!utf8_valid(value)) {
+	if (!utf8_valid(value, strlen(value))) {
 		p = (const unsigned char *)value;
 		for (n = strlen(value); n > 0; p += l, n -= l) {
-			l = utf8_decode(p, n, &r);
-			if (buf_add(&fixed, r == 0xfffd && l == 1 ?
-			    (const unsigned char *)"\xef\xbf\xbd" : p,
-			    r == 0xfffd && l == 1 ? 3 : l) == -1)
+			if ((l = utf8_decode(p, n, &r)) == 0) {
+				l = 1;
+				if (buf_adds(&fixed, "\xef\xbf\xbd") == -1)
+					goto out;
+			} else if (buf_add(&fixed, p, l) == -1)
 				goto out;
 		}
 		value = buf_str(&fixed);

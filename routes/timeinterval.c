@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "timeinterval.h"
 
 /* An inclusive range, except for times, whose end minute is exclusive. */
@@ -412,7 +413,7 @@ in_mdays(const struct ti_ranges *r, const struct tz_civil *c)
 	/* Calendar days: Alertmanager 0.25 derived this from elapsed hours,
 	 * which loses a day in a month that enters DST; later versions count
 	 * the calendar, and so do we. */
-	dim = tz_days_in_month(c->year, c->month);
+	dim = civil_days_in_month(c->year, c->month);
 	for (i = 0; i < r->n; i++) {
 		b = r->v[i].begin < 0 ? dim + r->v[i].begin + 1 : r->v[i].begin;
 		f = r->v[i].end < 0 ? dim + r->v[i].end + 1 : r->v[i].end;

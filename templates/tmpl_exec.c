@@ -392,7 +392,24 @@ dur_method(struct exec *x, int64_t d, const char *name, size_t nargs,
 	return 0;
 }
 
-/* receiver.name(args...): a field, a method or a map key. */
+/*
+ * receiver.name(args...): a field, a method or a map key, as Go's
+ * text/template evalField resolves it by reflection, but over the fixed set
+ * of types Alertmanager hands its templates: template.Data (Receiver,
+ * Status, Alerts, GroupLabels, CommonLabels, CommonAnnotations,
+ * ExternalURL), Alert (Status, Labels, Annotations, StartsAt, EndsAt,
+ * GeneratorURL, Fingerprint), Alerts (the Firing and Resolved methods, only
+ * on the Alerts a Data holds, since Go's return plain []Alert), KV
+ * (SortedPairs, Names, Values, Remove, else a key, "" when missing, like a
+ * Go map[string]string), Pairs and Pair, time.Time and time.Duration
+ * methods, and maps built by dict (a missing key is nil). As in Go,
+ * a nil receiver yields the zero value, arguments to a field are "not a
+ * method but has arguments", and a wrong argument count or an unknown name
+ * fails with Go's message and Go's type name.
+ *
+ * Not reproduced: reflection over any other type, and the missingkey option
+ * (always Go's default).
+ */
 static int
 eval_field(struct exec *x, const struct val *recv, const char *name,
     struct val *args, size_t nargs, struct val *out)

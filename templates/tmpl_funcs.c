@@ -12,6 +12,7 @@
 #include <pcre2.h>
 
 #include "tmpl_int.h"
+#include "utf8.h"
 
 static int
 ferr(struct exec *x, const char *fn, const char *msg)
@@ -529,40 +530,6 @@ esc_html(struct buf *out, const char *s)
 	return 0;
 }
 
-/* Decodes one UTF-8 sequence; invalid bytes decode as U+FFFD, length 1. */
-static int
-utf8_dec(const unsigned char *s, long *cp)
-{
-	int	n;
-	long	c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, c = s[0] & 0x07;
-	else
-		goto bad;
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c < 0xe000))
-		goto bad;
-	*cp = c;
-	return n;
-bad:
-	*cp = 0xfffd;
-	return 1;
-}
-
 /* Go's unicode.IsPrint for the code points that matter in practice: C1
  * controls, non-ASCII spaces, format characters and separators are not. */
 static bool
@@ -582,12 +549,14 @@ go_is_print(long cp)
 int
 esc_js(struct buf *out, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 left = strlen(str);
 
-	while (*s) {
-		long	cp;
-		int	n = utf8_dec(s, &cp);
-		int	r = 0;
+	while (left > 0) {
+		uint32_t	rune;
+		size_t		n = utf8_decode_lossy(s, left, &rune);
+		long		cp = (long)rune;
+		int		r = 0;
 
 		if (cp < 0x80) {
 			switch (cp) {
@@ -613,6 +582,7 @@ esc_js(struct buf *out, const char *str)
 		if (r == -1)
 			return -1;
 		s += n;
+		left -= n;
 	}
 	return 0;
 }
@@ -701,22 +671,26 @@ map_case(struct exec *x, const char *s, int mode, struct val *out)
 	struct buf		 b;
 	locale_t		 loc;
 	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 left = strlen(s);
 	bool			 inword = false, prev_letter = false;
 
 	buf_init(&b, 0);
-	while (*p) {
-		long	cp, m;
-		int	n = utf8_dec(p, &cp);
-		bool	letter;
+	while (left > 0) {
+		uint32_t	rune;
+		size_t		n = utf8_decode(p, left, &rune);
+		long		cp, m;
+		bool		letter;
 
-		if (cp == 0xfffd && n == 1 && *p >= 0x80) {
+		if (n == 0) {
 			/* Go keeps invalid bytes as U+FFFD */
 			if (buf_adds(&b, "\xef\xbf\xbd") == -1)
 				goto fail;
 			p++;
+			left--;
 			inword = false;
 			continue;
 		}
+		cp = (long)rune;
 		/* a word (for title) runs over letters, digits, '_' and the
 		 * joiners ' . : between letters; its first cased letter is
 		 * upper-cased, the rest lower-cased, like x/text/cases.Title */
@@ -750,22 +724,12 @@ map_case(struct exec *x, const char *s, int mode, struct val *out)
 				goto fail;
 		} else {
 			char u[4];
-			int un;
 
-			if (m < 0x80)
-				u[0] = (char)m, un = 1;
-			else if (m < 0x800)
-				u[0] = (char)(0xc0 | m >> 6), u[1] = (char)(0x80 | (m & 0x3f)), un = 2;
-			else if (m < 0x10000)
-				u[0] = (char)(0xe0 | m >> 12), u[1] = (char)(0x80 | (m >> 6 & 0x3f)),
-				    u[2] = (char)(0x80 | (m & 0x3f)), un = 3;
-			else
-				u[0] = (char)(0xf0 | m >> 18), u[1] = (char)(0x80 | (m >> 12 & 0x3f)),
-				    u[2] = (char)(0x80 | (m >> 6 & 0x3f)), u[3] = (char)(0x80 | (m & 0x3f)), un = 4;
-			if (buf_add(&b, u, un) == -1)
+			if (buf_add(&b, u, utf8_encode((uint32_t)m, u)) == -1)
 				goto fail;
 		}
 		p += n;
+		left -= n;
 	}
 	return set_buf(x, out, &b, V_STR);
 fail:
@@ -971,7 +935,6 @@ fn_rereplaceall(struct exec *x, struct val *a, size_t n, struct val *out)
 				    search > 0 ? PCRE2_NO_UTF_CHECK : 0, md, NULL);
 		PCRE2_SIZE	*ov;
 		size_t		 w;
-		long		 cp;
 
 		if (rc < 0)
 			break;
@@ -982,8 +945,8 @@ fn_rereplaceall(struct exec *x, struct val *a, size_t n, struct val *out)
 			if (expand(&b, repl, re, s, ov, rc) == -1)
 				goto big;
 		last = ov[1];
-		w = search < len ? (size_t)utf8_dec((const unsigned char *)s +
-		    search, &cp) : 1;
+		w = search < len ? utf8_seqlen((const unsigned char *)s +
+		    search, len - search) : 1;
 		if (search + w > ov[1])
 			search += w;
 		else if (search + 1 > ov[1])

@@ -54,8 +54,28 @@ js_track(struct hctx *h, const char *s, size_t i)
 		h->jsq = c;
 }
 
-/* Feeds template text through the context machine, writing it out minus
- * HTML comments. */
+/*
+ * Feeds template text through the context machine, writing it out minus
+ * HTML comments. This is html/template's escapeText with its transition
+ * functions (tText, tTag, tAttrName, tAfterName, tBeforeValue, tAttr,
+ * tSpecialTagEnd, tHTMLCmt) reduced to what the states above need: tags and
+ * end tags, attribute names classed much as Go's attrType does (on* is JS,
+ * style is CSS, URL attributes by name or by src, uri or url in the name,
+ * after any data- prefix), quoted and unquoted values, the part of a URL
+ * before and after '?' or '#', quotes inside JS (on* values and <script>),
+ * RCDATA (title, textarea) and raw text (script, style) up to their end
+ * tag. Like escapeText it rewrites a '<' that opens no tag as &lt; (in
+ * text unless it starts <!DOCTYPE, and in RCDATA). The state it leaves
+ * decides how the next printed value is escaped, as Go's context picks
+ * htmlEscaper, attrEscaper or a URL or JS escaper.
+ *
+ * Not reproduced: Go decides contexts when the template is parsed and
+ * rejects templates whose branches end in different contexts or that put
+ * quotes, '=' or '<' in unquoted attribute values; here the context follows
+ * the path taken while rendering and nothing is rejected. JS is tracked
+ * only as far as string quotes (no regexp literals, comments or template
+ * literal nesting), and inside CSS no strings or url() are followed.
+ */
 int
 html_text(struct exec *x, const char *s, size_t len)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tmpl_int.h"
+#include "utf8.h"
 
 enum tok {
 	T_EOF, T_TEXT, T_LEFT, T_RIGHT, T_IDENT, T_FIELD, T_DOT, T_VAR,
@@ -188,7 +189,27 @@ lex_quoted(struct parser *p, size_t i, char quote, enum tok t,
 	return 0;
 }
 
-/* Scans the next token into p->t/tpos/tlen. */
+/*
+ * Scans the next token into p->t/tpos/tlen. This is Go's text/template/parse
+ * lexer with its states folded into one function run on demand: outside an
+ * action it is lexText (text up to "{{", trimmed before "{{- " and after
+ * " -}}"), lexLeftDelim and lexComment (a comment must be followed at once by
+ * "}}" or " -}}", with Go's two error messages); inside it is
+ * lexInsideAction: delimiters with trim markers, ( ) | , = := and the
+ * literals Go lexes there: "..." and '...' through lex_quoted (Go's
+ * lexQuote and lexChar), raw `...` strings (which may span lines),
+ * $variables, .fields, numbers, identifiers, true, false and nil. Spaces
+ * are no token of their own (Go emits itemSpace): p->tsp records them for
+ * the parser and for " -}}". Newlines may appear inside an action.
+ *
+ * Not reproduced: custom delimiters (templates here always use {{ }}),
+ * keyword tokens (if, range, end... come out as identifiers and the parser
+ * recognises them), Unicode letter classes (any byte >= 0x80 counts as a
+ * letter in names), and Go's number scanning: a number is taken loosely
+ * (letters, digits, '.', '_', a sign after an exponent) and judged by
+ * number_node when the parser builds it. unlex gives the parser one token
+ * of look-ahead instead of Go's three-item peek.
+ */
 static int
 lex(struct parser *p)
 {
@@ -481,28 +502,8 @@ unquote(struct parser *p, const char *s, size_t len, char **out, size_t *olen)
 			goto bad;
 		{
 			char	u[4];
-			int	un;
 
-			if (cp < 0x80) {
-				u[0] = (char)cp;
-				un = 1;
-			} else if (cp < 0x800) {
-				u[0] = (char)(0xc0 | cp >> 6);
-				u[1] = (char)(0x80 | (cp & 0x3f));
-				un = 2;
-			} else if (cp < 0x10000) {
-				u[0] = (char)(0xe0 | cp >> 12);
-				u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-				u[2] = (char)(0x80 | (cp & 0x3f));
-				un = 3;
-			} else {
-				u[0] = (char)(0xf0 | cp >> 18);
-				u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-				u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-				u[3] = (char)(0x80 | (cp & 0x3f));
-				un = 4;
-			}
-			if (buf_add(&b, u, un) == -1)
+			if (buf_add(&b, u, utf8_encode((uint32_t)cp, u)) == -1)
 				goto oom;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <wctype.h>
 
 #include "tmpl_int.h"
+#include "utf8.h"
 
 struct spec {
 	bool	minus, plus, sharp, zero, space;
@@ -13,14 +14,14 @@ struct spec {
 	int	width, prec;	/* -1: not given */
 };
 
+/* Go's utf8.RuneCountInString: an invalid byte counts as one rune. */
 static size_t
 rune_count(const char *s, size_t len)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
+	for (size_t i = 0; i < len; n++)
+		i += utf8_seqlen((const unsigned char *)s + i, len - i);
 	return n;
 }
 
@@ -62,13 +63,15 @@ pad(struct buf *b, const struct spec *sp, const char *s, size_t len, bool num)
 static int
 quote(struct buf *b, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 left = strlen(str);
 
 	if (buf_addc(b, '"') == -1)
 		return -1;
-	while (*s) {
+	while (left > 0) {
 		unsigned char	c = *s;
-		int		r = 0, n = 1;
+		size_t		n = 1;
+		int		r = 0;
 
 		switch (c) {
 		case '\a': r = buf_adds(b, "\\a"); break;
@@ -86,14 +89,12 @@ quote(struct buf *b, const char *str)
 			else if (c < 0x80)
 				r = buf_addc(b, (char)c);
 			else {
-				/* multi-byte: keep valid sequences, \x invalid bytes */
-				int	k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-				bool	ok = k > 0 && c <= 0xf4;
+				/* multi-byte: keep valid runes, \x each invalid
+				 * byte, as strconv.Quote does */
+				uint32_t	rune;
+				size_t		k = utf8_decode(s, left, &rune);
 
-				for (int i = 1; ok && i < k; i++)
-					if ((s[i] & 0xc0) != 0x80)
-						ok = false;
-				if (ok) {
+				if (k > 0) {
 					n = k;
 					r = buf_add(b, s, k);
 				} else
@@ -103,6 +104,7 @@ quote(struct buf *b, const char *str)
 		if (r == -1)
 			return -1;
 		s += n;
+		left -= n;
 	}
 	return buf_addc(b, '"');
 }
@@ -171,16 +173,7 @@ fmt_int(struct buf *b, const struct spec *sp, char verb, int64_t i)
 
 		if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
 			cp = 0xfffd;
-		if (cp < 0x80)
-			u8[0] = (char)cp;
-		else if (cp < 0x800)
-			u8[0] = (char)(0xc0 | cp >> 6), u8[1] = (char)(0x80 | (cp & 0x3f));
-		else if (cp < 0x10000)
-			u8[0] = (char)(0xe0 | cp >> 12), u8[1] = (char)(0x80 | (cp >> 6 & 0x3f)),
-			    u8[2] = (char)(0x80 | (cp & 0x3f));
-		else
-			u8[0] = (char)(0xf0 | cp >> 18), u8[1] = (char)(0x80 | (cp >> 12 & 0x3f)),
-			    u8[2] = (char)(0x80 | (cp >> 6 & 0x3f)), u8[3] = (char)(0x80 | (cp & 0x3f));
+		u8[utf8_encode((uint32_t)cp, u8)] = '\0';
 		if (verb == 'c')
 			n = snprintf(out, sizeof(out), "%s", u8);
 		else if (verb == 'U')
@@ -287,11 +280,11 @@ fmt_one(struct exec *x, struct buf *b, const struct spec *sp, char verb,
 				size_t	i = 0;
 				int	runes = 0;
 
+				/* whole runes, as Go's range over the string
+				 * reads them */
 				while (i < len && runes < sp->prec) {
-					i++;
-					while (i < len &&
-					    ((unsigned char)s[i] & 0xc0) == 0x80)
-						i++;
+					i += utf8_seqlen((const unsigned char *)s + i,
+					    len - i);
 					runes++;
 				}
 				len = i;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "civil.h"
 #include "tz.h"
 #include "tmpl_int.h"
 
@@ -18,36 +19,15 @@ void
 gtime_civil(const struct tstamp *t, int64_t *year, int *mon, int *day,
     int *hour, int *min, int *sec, int *wday, int *yday)
 {
-	int64_t		local = t->sec + t->off, days, secs, z, era, y;
-	unsigned	doe, yoe, doy, mp, m, d;
+	int64_t	secs, days;
 
-	days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-	secs = local - days * 86400;
-	/* civil_from_days (Howard Hinnant) */
-	z = days + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y = (int64_t)yoe + era * 400 + (m <= 2);
-	*year = y;
-	*mon = (int)m;
-	*day = (int)d;
+	days = civil_day_of(t->sec + t->off, &secs);
+	civil_from_days(days, year, mon, day);
 	*hour = (int)(secs / 3600);
 	*min = (int)(secs % 3600 / 60);
 	*sec = (int)(secs % 60);
-	/* 1970-01-01 was a Thursday */
-	*wday = (int)(((days % 7) + 11) % 7);
-	{
-		static const int cum[] = { 0, 31, 59, 90, 120, 151, 181, 212,
-		    243, 273, 304, 334 };
-		bool leap = (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-
-		*yday = cum[m - 1] + (int)d + (leap && m > 2);
-	}
+	*wday = civil_weekday(days);
+	*yday = civil_yday(*year, *mon, *day);
 }
 
 enum std {
@@ -485,6 +465,27 @@ parse_frac(const char **s, int32_t *nsec)
 	return 0;
 }
 
+/*
+ * Go's time.Parse: the layout is cut into the same elements t.Format uses
+ * (next_std), literal text between them must match exactly, and each element
+ * reads its field from the value. Covered: four- and two-digit years (two
+ * digits pivot at 69 as Go's do), month names, abbreviations and numbers,
+ * weekday names (read, then ignored, as in Go), plain, space-padded and
+ * zero-padded days, 24- and 12-hour clocks with AM/PM, minutes, seconds with
+ * a fraction Go accepts even when the layout has none, .000 and .999
+ * fractions (comma too), zone abbreviations and every numeric offset form,
+ * the ISO ones with Z for UTC. The date is then checked against the month's
+ * length, leap years included.
+ *
+ * Deliberately left out: a zone abbreviation never takes an offset from a
+ * location (Go looks it up in the local zone; here it is always offset 0)
+ * and is any three to five capitals, without Go's finer rules (GMT+h,
+ * ChST); a day of the year is read but not checked against the date, nor
+ * does it set one; years are exactly four digits, never signed. Errors are
+ * Go's "cannot parse" message without the element it names, and "day out
+ * of range"; Go's other range messages ("hour out of range"...) are not
+ * reproduced.
+ */
 int
 gtime_parse(const char *layout, const char *value, struct tstamp *t,
     struct terr *err)
@@ -497,8 +498,6 @@ gtime_parse(const char *layout, const char *value, struct tstamp *t,
 	int32_t		 nsec = 0, off = 0;
 	bool		 pm = false, pmset = false, haveoff = false;
 	char		 zone[16] = "UTC";
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
 
 	while ((at = next_std(l, &k, &len, &ndig)) != NULL) {
 		size_t lit = (size_t)(at - l);
@@ -663,20 +662,10 @@ gtime_parse(const char *layout, const char *value, struct tstamp *t,
 		else if (!pm && hour == 12)
 			hour = 0;
 	}
-	if (day < 1 || day > mdays[mon - 1] || (mon == 2 && day == 29 &&
-	    !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))))
+	if (day < 1 || day > civil_days_in_month(year, (int)mon))
 		return terr_set(err, "parsing time \"%s\": day out of range", value);
-	{
-		/* days_from_civil */
-		int64_t		y = year - (mon <= 2);
-		int64_t		era = (y >= 0 ? y : y - 399) / 400;
-		unsigned	yoe = (unsigned)(y - era * 400);
-		unsigned	doy = (unsigned)((153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + day - 1);
-		unsigned	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-		int64_t		days = era * 146097 + (int64_t)doe - 719468;
-
-		t->sec = days * 86400 + hour * 3600 + min * 60 + sec - off;
-	}
+	t->sec = civil_to_days(year, (int)mon, (int)day) * CIVIL_SECS_PER_DAY +
+	    hour * 3600 + min * 60 + sec - off;
 	t->nsec = nsec;
 	t->off = off;
 	if (haveoff && off != 0)

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "alert.h"
+#include "civil.h"
 
 void
 kv_init(struct kv *kv)
@@ -125,39 +126,6 @@ tstamp_is_zero(const struct tstamp *t)
 	return t->sec == TSTAMP_ZERO_SEC && t->nsec == 0;
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (Howard Hinnant's days_from_civil), valid far outside time_t's comfort. */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t		era;
-	unsigned	yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t		era;
-	unsigned	doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static int
 digits(const char **p, int n, int *out)
 {
@@ -175,7 +143,6 @@ digits(const char **p, int n, int *out)
 int
 tstamp_parse_rfc3339(const char *s, struct tstamp *t, struct terr *err)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	const char	*p = s;
 	int		 y, mo, d, h, mi, se, oh, om, nsec = 0, scale = 100000000;
 	int		 off = 0;
@@ -196,10 +163,8 @@ tstamp_parse_rfc3339(const char *s, struct tstamp *t, struct terr *err)
 			scale /= 10;
 		}
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-	    mi > 59 || se > 59)
-		goto bad;
-	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+	if (mo < 1 || mo > 12 || d < 1 || d > civil_days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || se > 59)
 		goto bad;
 	if (*p == 'Z' || *p == 'z') {
 		p++;
@@ -216,7 +181,7 @@ tstamp_parse_rfc3339(const char *s, struct tstamp *t, struct terr *err)
 		goto bad;
 	if (*p != '\0')
 		goto bad;
-	t->sec = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	t->sec = civil_to_days(y, mo, d) * CIVIL_SECS_PER_DAY +
 	    h * 3600 + mi * 60 + se - off;
 	t->nsec = nsec;
 	t->off = off;
@@ -230,12 +195,11 @@ void
 tstamp_format_rfc3339(const struct tstamp *t, char *out, size_t len)
 {
 	int64_t		 local = t->sec + t->off, days, secs, y;
-	unsigned	 m, d;
+	int		 m, d;
 	char		 frac[16] = "", zone[16];
 	int		 n;
 
-	days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-	secs = local - days * 86400;
+	days = civil_day_of(local, &secs);
 	civil_from_days(days, &y, &m, &d);
 	if (t->nsec) {
 		snprintf(frac, sizeof(frac), ".%09d", t->nsec);
@@ -247,7 +211,7 @@ tstamp_format_rfc3339(const struct tstamp *t, char *out, size_t len)
 	else
 		snprintf(zone, sizeof(zone), "%c%02d:%02d", t->off < 0 ? '-' : '+',
 		    abs(t->off) / 3600, abs(t->off) % 3600 / 60);
-	snprintf(out, len, "%04lld-%02u-%02uT%02d:%02d:%02d%s%s", (long long)y,
+	snprintf(out, len, "%04lld-%02d-%02dT%02d:%02d:%02d%s%s", (long long)y,
 	    m, d, (int)(secs / 3600), (int)(secs % 3600 / 60), (int)(secs % 60),
 	    frac, zone);
 }

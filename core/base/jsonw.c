@@ -3,43 +3,7 @@
 #include <string.h>
 
 #include "jsonw.h"
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t	 len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "utf8.h"
 
 int
 jsonw_str(struct buf *b, const char *s, size_t len)
@@ -87,7 +51,9 @@ jsonw_str_flags(struct buf *b, const char *str, size_t n, unsigned flags)
 			i++;
 			continue;
 		}
-		if ((l = utf8_len(s + i, n - i, &cp)) == 0) {
+		/* Go's encoding/json writes an invalid byte as \ufffd and
+		 * goes on with the next one. */
+		if ((l = utf8_decode(s + i, n - i, &cp)) == 0) {
 			if (buf_adds(b, "\\ufffd") == -1)
 				return -1;
 			i++;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "civil.h"
 #include "tz.h"
 
 #define TZ_NAME_MAX	256
@@ -20,7 +21,6 @@
 #define TZ_FILE_MAX	((size_t)256 << 10)
 #define TZ_FOOTER_MAX	128
 #define TZ_DEFAULT_DIR	"/usr/share/zoneinfo"
-#define SECS_PER_DAY	86400
 
 #define ERR_MALFORMED	"malformed time zone information"
 
@@ -84,76 +84,6 @@ struct tzhead {
 	uint32_t	 typecnt;
 	uint32_t	 charcnt;
 };
-
-static int64_t
-floordiv(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if ((a % b) != 0 && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
-static int64_t
-floormod(int64_t a, int64_t b)
-{
-	int64_t m = a % b;
-
-	if (m != 0 && ((m < 0) != (b < 0)))
-		m += b;
-	return m;
-}
-
-static bool
-is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int
-tz_days_in_month(int64_t year, int month)
-{
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (month < 1 || month > 12)
-		return 0;
-	if (month == 2 && is_leap(year))
-		return 29;
-	return mdays[month - 1];
-}
-
-/* The usual era-based conversion (400-year cycles of 146097 days), exact over
- * the whole int64 range of days the callers produce. */
-int64_t
-tz_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t	era, yoe, doy, doe;
-
-	if (m <= 2)
-		y--;
-	era = floordiv(y, 400);
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t	era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = floordiv(z, 146097);
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
 
 /* --- POSIX TZ footer ------------------------------------------------------ */
 
@@ -320,30 +250,30 @@ rule_time(int64_t year, const struct tz_rule *r, int32_t off)
 	case 'J':
 		/* Jn never counts Feb 29. */
 		days = r->day - 1;
-		if (is_leap(year) && r->day >= 60)
+		if (civil_is_leap(year) && r->day >= 60)
 			days++;
 		break;
 	case 'D':
 		days = r->day;
 		break;
 	default:
-		first = tz_days_from_civil(year, r->mon, 1);
+		first = civil_to_days(year, r->mon, 1);
 		/* Day of month (0-based) of the first wanted weekday. */
-		d = (int)floormod(r->day - floormod(first + 4, 7), 7);
-		dim = tz_days_in_month(year, r->mon);
+		d = (r->day - civil_weekday(first) + 7) % 7;
+		dim = civil_days_in_month(year, r->mon);
 		/* Week 5 means the last one, which may be the 4th. */
 		for (i = 1; i < r->week && d + 7 < dim; i++)
 			d += 7;
-		days = first - tz_days_from_civil(year, 1, 1) + d;
+		days = first - civil_to_days(year, 1, 1) + d;
 		break;
 	}
-	return days * SECS_PER_DAY + r->time - off;
+	return days * CIVIL_SECS_PER_DAY + r->time - off;
 }
 
 static void
 ft_lookup(const struct tz_footer *f, int64_t t, int32_t *off, const char **abbrev)
 {
-	int64_t	days, year, ysec, start, end;
+	int64_t	days, year, ysec, sod, start, end;
 	int	m, d;
 	bool	dst;
 
@@ -353,10 +283,9 @@ ft_lookup(const struct tz_footer *f, int64_t t, int32_t *off, const char **abbre
 		return;
 	}
 	/* Like Go, the rules are placed in the UTC year of the instant. */
-	days = floordiv(t, SECS_PER_DAY);
+	days = civil_day_of(t, &sod);
 	civil_from_days(days, &year, &m, &d);
-	ysec = (days - tz_days_from_civil(year, 1, 1)) * SECS_PER_DAY +
-	    floormod(t, SECS_PER_DAY);
+	ysec = (days - civil_to_days(year, 1, 1)) * CIVIL_SECS_PER_DAY + sod;
 	start = rule_time(year, &f->start, f->stdoff);
 	end = rule_time(year, &f->end, f->dstoff);
 	if (start <= end)
@@ -759,12 +688,11 @@ tz_breakdown(const struct tz *tz, int64_t t, struct tz_civil *c)
 	/* Saturate rather than overflow at the ends of time. */
 	if (__builtin_add_overflow(t, (int64_t)c->off, &local))
 		local = c->off > 0 ? INT64_MAX : INT64_MIN;
-	days = floordiv(local, SECS_PER_DAY);
-	sod = floormod(local, SECS_PER_DAY);
+	days = civil_day_of(local, &sod);
 	civil_from_days(days, &c->year, &c->month, &c->day);
 	c->hour = (int)(sod / 3600);
 	c->min = (int)(sod / 60 % 60);
 	c->sec = (int)(sod % 60);
-	c->wday = (int)floormod(days + 4, 7);	/* 1970-01-01 was a Thursday */
-	c->yday = (int)(days - tz_days_from_civil(c->year, 1, 1)) + 1;
+	c->wday = civil_weekday(days);
+	c->yday = civil_yday(c->year, c->month, c->day);
 }

@@ -53,9 +53,4 @@ struct tz_civil {
 };
 void	tz_breakdown(const struct tz *tz, int64_t unix_sec, struct tz_civil *c);
 
-/* Days in a month (1..12) of the proleptic Gregorian calendar. */
-int	tz_days_in_month(int64_t year, int month);
-/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
-int64_t	tz_days_from_civil(int64_t year, int month, int day);
-
 #endif

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "mime.h"
+#include "utf8.h"
 
 #define EW_MAX		75	/* RFC 2047: an encoded word is at most 75 characters */
 #define EW_OVERHEAD	12	/* "=?UTF-8?Q?" + "?=" */
@@ -85,29 +86,6 @@ q_byte(unsigned char c, char out[3])
 	return 3;
 }
 
-/* Length of the UTF-8 sequence starting at s (1 for stray bytes), so an
- * encoded word never splits a character. */
-static size_t
-utf8_seq(const unsigned char *s, size_t left)
-{
-	size_t n, i;
-
-	if (s[0] < 0xc0)
-		n = 1;
-	else if (s[0] < 0xe0)
-		n = 2;
-	else if (s[0] < 0xf0)
-		n = 3;
-	else
-		n = 4;
-	if (n > left)
-		return 1;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-	return n;
-}
-
 /* Appends s as UTF-8 Q encoded-words joined by folding white space. */
 static int
 encode_words(const char *s, struct buf *out)
@@ -118,7 +96,9 @@ encode_words(const char *s, struct buf *out)
 	bool open = false;
 
 	while (left > 0) {
-		n = utf8_seq(p, left);
+		/* An encoded word never splits a character; as in Go's
+		 * qEncode, an invalid byte is a character of its own. */
+		n = utf8_seqlen(p, left);
 		elen = 0;
 		for (i = 0; i < n; i++) {
 			size_t k = q_byte(p[i], tmp);

@@ -16,6 +16,7 @@
 #include "sender_http.h"
 #include "sender_slack.h"
 #include "tmpl.h"
+#include "utf8.h"
 
 /* ---- slack_configs ---- */
 
@@ -256,23 +257,42 @@ out:
 	return rc;
 }
 
-/* Go's notify.TruncateInRunes: over n runes, keep n-1 and add U+2026. */
+/* Go's notify.TruncateInRunes: over n runes (counted as Go's []rune counts
+ * them, an invalid byte being one), keep n-1 and add U+2026. Go's []rune
+ * also turns each kept invalid byte into U+FFFD, so the cut title says
+ * U+FFFD where the whole one would carry the raw byte (which the JSON
+ * writer then escapes as \ufffd). */
 static int
 truncate_runes(struct buf *v, size_t n)
 {
-	size_t	 runes = 0, i, cut = 0;
+	const unsigned char	*s = (const unsigned char *)v->data;
+	struct buf		 cut;
+	size_t			 runes = 0, i, l;
+	uint32_t		 r;
+	int			 rc;
 
-	for (i = 0; i < v->len; i++)
-		if (((unsigned char)v->data[i] & 0xc0) != 0x80) {
-			if (runes == n - 1)
-				cut = i;
-			runes++;
-		}
+	for (i = 0; i < v->len; i += utf8_seqlen(s + i, v->len - i))
+		runes++;
 	if (runes <= n)
 		return 0;
-	v->len = cut;
-	v->data[cut] = '\0';
-	return buf_adds(v, "\xe2\x80\xa6");
+	buf_init(&cut, v->cap);
+	for (i = 0, runes = 0; runes + 1 < n; runes++, i += l) {
+		if ((l = utf8_decode(s + i, v->len - i, &r)) == 0) {
+			l = 1;
+			rc = buf_adds(&cut, "\xef\xbf\xbd");
+		} else
+			rc = buf_add(&cut, s + i, l);
+		if (rc == -1)
+			goto fail;
+	}
+	if (buf_adds(&cut, "\xe2\x80\xa6") == -1)
+		goto fail;
+	buf_free(v);
+	*v = cut;
+	return 0;
+fail:
+	buf_free(&cut);
+	return -1;
 }
 
 static int

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "sender_telegram_text.h"
+#include "utf8.h"
 
 enum tok_kind { TOK_CHAR, TOK_NL, TOK_OPEN, TOK_CLOSE, TOK_ENTITY };
 
@@ -18,25 +19,6 @@ struct tok {
 	size_t		 units;	/* UTF-16 units shown */
 	unsigned long	 cp;	/* TOK_ENTITY: the character */
 };
-
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t l = 1;
-
-	if (s[0] >= 0xf0)
-		l = 4;
-	else if (s[0] >= 0xe0)
-		l = 3;
-	else if (s[0] >= 0xc0)
-		l = 2;
-	if (l > n)
-		return 1;
-	for (size_t i = 1; i < l; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-	return l;
-}
 
 static int
 entity(const char *s, size_t n, struct tok *t)
@@ -119,7 +101,9 @@ next_tok(const char *s, size_t n, bool html, struct tok *t)
 	if (html && s[0] == '&' && entity(s, n, t))
 		return;
 	t->kind = s[0] == '\n' ? TOK_NL : TOK_CHAR;
-	t->len = utf8_seq(u, n);
+	/* A character as Go's range over a string reads it (Alertmanager
+	 * truncates in those runes): an invalid byte is one of its own. */
+	t->len = utf8_seqlen(u, n);
 	t->units = t->len == 4 ? 2 : 1;
 }
 
@@ -303,27 +287,10 @@ tgtext_html_to_plain(const char *html)
 			char		 u[4];
 			size_t		 ul;
 
-			if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-				c = 0xfffd;
-			if (c < 0x80) {
-				u[0] = (char)c;
-				ul = 1;
-			} else if (c < 0x800) {
-				u[0] = (char)(0xc0 | (c >> 6));
-				u[1] = (char)(0x80 | (c & 0x3f));
-				ul = 2;
-			} else if (c < 0x10000) {
-				u[0] = (char)(0xe0 | (c >> 12));
-				u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-				u[2] = (char)(0x80 | (c & 0x3f));
-				ul = 3;
-			} else {
-				u[0] = (char)(0xf0 | (c >> 18));
-				u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-				u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-				u[3] = (char)(0x80 | (c & 0x3f));
-				ul = 4;
-			}
+			/* &#0; too shows as U+FFFD */
+			if (c == 0 || c > 0x10ffff)
+				c = UTF8_RUNE_ERROR;
+			ul = utf8_encode((uint32_t)c, u);
 			rc = buf_add(&b, u, ul);
 		} else
 			rc = buf_add(&b, html + i, t.len);

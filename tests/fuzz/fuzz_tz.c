@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "tz.h"
 
 #define FUZZ_NAME "fuzz_tz"
@@ -21,7 +22,7 @@ probe(const struct tz *z, int64_t t)
 	tz_breakdown(z, t, &c);
 	check(c.abbrev != NULL && strlen(c.abbrev) < 1024, "abbreviation");
 	check(c.month >= 1 && c.month <= 12, "month");
-	check(c.day >= 1 && c.day <= tz_days_in_month(c.year, c.month), "day");
+	check(c.day >= 1 && c.day <= civil_days_in_month(c.year, c.month), "day");
 	check(c.hour >= 0 && c.hour <= 23 && c.min >= 0 && c.min <= 59 &&
 	    c.sec >= 0 && c.sec <= 59, "time of day");
 	check(c.wday >= 0 && c.wday <= 6, "weekday");

@@ -226,6 +226,39 @@ test_slack_fields_actions(void **state)
 	config_free(cfg);
 }
 
+/* A title over 1024 runes keeps 1023 and an ellipsis, counted and cut as
+ * Go's TruncateInRunes does: an invalid byte is one rune, and in the cut
+ * title it has become U+FFFD. */
+static void
+test_slack_title_cut_at_1024_runes_like_go(void **state)
+{
+	struct env		*e = *state;
+	char			 extra[1400], want[1200];
+	struct config		*cfg;
+	const struct receiver	*rc;
+	struct notification	*n = fixture("ssh-login-firing.json");
+	struct sender_parts	 parts;
+	struct send_result	 r;
+	size_t			 len;
+
+	len = (size_t)snprintf(extra, sizeof(extra),
+	    "    title: '{{ \"\\x80\" }}");
+	for (int i = 0; i < 1100; i++)
+		extra[len++] = 'a';
+	snprintf(extra + len, sizeof(extra) - len, "'\n");
+	len = (size_t)snprintf(want, sizeof(want), "\"title\":\"\xef\xbf\xbd");
+	for (int i = 0; i < 1022; i++)
+		want[len++] = 'a';
+	snprintf(want + len, sizeof(want) - len, "\xe2\x80\xa6\",");
+	cfg = load(e, "slack", HOOK, extra);
+	rc = config_receiver(cfg, "r");
+	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r), 1);
+	assert_non_null(strstr(parts.v[0].payload, want));
+	sender_parts_free(&parts);
+	notification_free(n);
+	config_free(cfg);
+}
+
 /* Slack's answers: error words permanent, rate_limited waits Retry-After,
  * rollup_error and 5xx transient. send_resolved false drops resolved. */
 static void
@@ -342,6 +375,7 @@ main(void)
 		cmocka_unit_test_setup(test_slack_fixture_exact, reset),
 		cmocka_unit_test_setup(test_slack_matches_real_alertmanager, reset),
 		cmocka_unit_test_setup(test_slack_fields_actions, reset),
+		cmocka_unit_test_setup(test_slack_title_cut_at_1024_runes_like_go, reset),
 		cmocka_unit_test_setup(test_slack_classification, reset),
 		cmocka_unit_test_setup(test_webhook, reset),
 	};

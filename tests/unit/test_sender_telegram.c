@@ -339,7 +339,8 @@ test_long_message_split(void **state)
 }
 
 /* What counts: tags nothing, entities one, a '<' that starts no tag one,
- * astral characters two. */
+ * astral characters two, an invalid byte one (an overlong F0 80 80 80 is
+ * four of them, as Go's range over a string reads it). */
 static void
 test_units(void **state)
 {
@@ -350,6 +351,8 @@ test_units(void **state)
 	assert_int_equal(tgtext_units("a < b > c", 9, true), 9);
 	assert_int_equal(tgtext_units("a <b < c>", 9, true), 9);
 	assert_int_equal(tgtext_units("\xf0\x9f\x94\xa5\xc3\xa9", 6, true), 3);
+	assert_int_equal(tgtext_units("\xf0\x80\x80\x80", 4, true), 4);
+	assert_int_equal(tgtext_units("\xed\xa0\x80", 3, true), 3);
 }
 
 /* A long line without breaks is cut between characters, never inside an

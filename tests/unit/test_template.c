@@ -173,6 +173,10 @@ test_printf_and_literals_like_fmt(void **state)
 {
 	expect("{{ printf \"%5.1f|%-4d|%q|%x|%v\" 3.14159 7 \"a\\\"b\" \"hi\" 1e21 }}",
 	    "  3.1|7   |\"a\\\"b\"|6869|1e+21");
+	/* Invalid UTF-8 as Go's fmt sees it: a surrogate's bytes are
+	 * quoted one by one, a stray byte is one rune wide. */
+	expect("{{ printf \"%q\" \"\\xed\\xa0\\x80\" }}", "\"\\xed\\xa0\\x80\"");
+	expect("{{ printf \"%3s|%.1s|\" \"\\x80\" \"\\x80\\x80\" }}", "  \x80|\x80|");
 	expect("{{ printf \"%d %s\" 1 }}|{{ printf \"x\" 2 }}",
 	    "1 %!s(MISSING)|x%!(EXTRA int=2)");
 	expect("{{ 0x1F }} {{ 'a' }} {{ 1.0 }} {{ 1e6 }} {{ 123456.0 }}",

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "civil.h"
 #include "tz.h"
 
 #define ZONEINFO "/usr/share/zoneinfo"
@@ -623,17 +624,17 @@ test_tz_corrupt_files_in_tzdir(void **state)
 static void
 test_tz_days_helpers(void **state)
 {
-	assert_int_equal(tz_days_in_month(2024, 2), 29);
-	assert_int_equal(tz_days_in_month(2025, 2), 28);
-	assert_int_equal(tz_days_in_month(1900, 2), 28);
-	assert_int_equal(tz_days_in_month(2000, 2), 29);
-	assert_int_equal(tz_days_in_month(2026, 4), 30);
-	assert_int_equal(tz_days_in_month(2026, 12), 31);
-	assert_int_equal(tz_days_in_month(2026, 13), 0);
-	assert_int_equal(tz_days_from_civil(1970, 1, 1), 0);
-	assert_int_equal(tz_days_from_civil(2026, 11, 23), 20780);
-	assert_int_equal(tz_days_from_civil(1969, 12, 31), -1);
-	assert_int_equal(tz_days_from_civil(1, 1, 1), -719162);
+	assert_int_equal(civil_days_in_month(2024, 2), 29);
+	assert_int_equal(civil_days_in_month(2025, 2), 28);
+	assert_int_equal(civil_days_in_month(1900, 2), 28);
+	assert_int_equal(civil_days_in_month(2000, 2), 29);
+	assert_int_equal(civil_days_in_month(2026, 4), 30);
+	assert_int_equal(civil_days_in_month(2026, 12), 31);
+	assert_int_equal(civil_days_in_month(2026, 13), 0);
+	assert_int_equal(civil_to_days(1970, 1, 1), 0);
+	assert_int_equal(civil_to_days(2026, 11, 23), 20780);
+	assert_int_equal(civil_to_days(1969, 12, 31), -1);
+	assert_int_equal(civil_to_days(1, 1, 1), -719162);
 }
 
 int
