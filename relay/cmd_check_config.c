@@ -1,6 +1,6 @@
 /* cmd_check_config.c: `tocsin-relay check-config FILE...`, which prints what
  * `amtool check-config` prints, byte for byte, for the same verdicts
- * (core/checkconfig.c over the relay's loader). */
+ * (core/daemon/checkconfig.c over the relay's loader). */
 #include <stdio.h>
 
 #include "checkconfig.h"

@@ -1,6 +1,6 @@
 /* cmd_serve.c: `tocsin-relay [flags]`, the daemon: the relay's own flags and
  * config, and the wiring of the webhook intake and the delivery runtime
- * (runtime.c) into what both daemons share (core/daemoncmd.c: the common
+ * (runtime.c) into what both daemons share (core/daemon/daemoncmd.c: the common
  * flags, the HTTP server, signals, reloads and systemd). */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* runtime.h: the relay's delivery wiring: the webhook intake over the
- * shared outbox (store, dispatcher, loaded generation; core/outbox.h, opened
- * by core/daemoncmd.c), and the relay's generation: its config with the
+ * shared outbox (store, dispatcher, loaded generation; delivery/outbox.h, opened
+ * by core/daemon/daemoncmd.c), and the relay's generation: its config with the
  * templates compiled for it. */
 #ifndef TOCSIN_RELAY_RUNTIME_H
 #define TOCSIN_RELAY_RUNTIME_H

@@ -1,6 +1,6 @@
 /* cmd_check_config.c: `tocsin-watchdog check-config FILE...`, which reports
  * like `tocsin-relay check-config` (and so like amtool), with the checks
- * where amtool has the route (core/checkconfig.c over the watchdog's
+ * where amtool has the route (core/daemon/checkconfig.c over the watchdog's
  * loader). */
 #include <stdio.h>
 

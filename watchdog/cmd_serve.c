@@ -1,7 +1,7 @@
 /* cmd_serve.c: `tocsin-watchdog [flags]`, the daemon: the wiring of the
  * persisted check states, the live checks, the scheduler, the freshness
  * queries and the HTTP API into what both daemons share
- * (core/daemoncmd.c: the common flags, the outbox, the HTTP server,
+ * (core/daemon/daemoncmd.c: the common flags, the outbox, the HTTP server,
  * signals, reloads and systemd). */
 #include <string.h>
 

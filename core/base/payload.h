@@ -1,5 +1,5 @@
 /* payload.h: Alertmanager's webhook payload (version "4") to and from the
- * alert model of core/alert.h. Parsing is strict about types and structure and
+ * alert model of base/alert.h. Parsing is strict about types and structure and
  * lenient about unknown keys, so a newer Alertmanager's extra fields pass. */
 #ifndef TOCSIN_PAYLOAD_H
 #define TOCSIN_PAYLOAD_H

@@ -1,6 +1,6 @@
 /* daemoncmd.h: what `tocsin-relay [flags]` and `tocsin-watchdog [flags]`
  * share around their own wiring: the common flags (--config.file, --web.*,
- * --storage.path, the delivery policy of core/policy.h, --log.*, --help,
+ * --storage.path, the delivery policy of delivery/policy.h, --log.*, --help,
  * --help-man, --version), checked with errors naming the flag; the set-up
  * (logging, signals, libcurl, the web config, the metrics registry,
  * core/daemon, the outbox under --storage.path); and the HTTP server with

@@ -1,4 +1,4 @@
-/* sdnotify.c: the messages of core/sdnotify.h, sent with libsystemd so the
+/* sdnotify.c: the messages of sdnotify.h, sent with libsystemd so the
  * socket handling (abstract names, credentials) matches systemd's own. */
 #include <errno.h>
 #include <stdarg.h>

@@ -33,7 +33,7 @@ struct outbox_params {
 					 * after acceptance; 0: 24h */
 	const struct sender_limits *limits; /* copied; NULL: sender_limits_default */
 	/* Every message that goes dead (but this receiver's own) is reported
-	 * to it (core/deadletter.h); each loaded config must have it. NULL:
+	 * to it (core/delivery/deadletter.h); each loaded config must have it. NULL:
 	 * dead messages are only logged and counted. Copied. */
 	const char	*dead_letter_receiver;
 	struct metrics	*metrics;	/* borrowed; registers tocsin_queue_messages{state} */
