@@ -252,7 +252,7 @@ test_slack_title_cut_at_1024_runes_like_go(void **state)
 	snprintf(want + len, sizeof(want) - len, "\xe2\x80\xa6\",");
 	cfg = load(e, "slack", HOOK, extra);
 	rc = config_receiver(cfg, "r");
-	assert_int_equal(run(e, &sender_slack_ops, &rc->slack[0], n, &parts, &r), 1);
+	assert_int_equal(run(e, &sender_slack_ops, SLACK_AT(rc, 0), n, &parts, &r), 1);
 	assert_non_null(strstr(parts.v[0].payload, want));
 	sender_parts_free(&parts);
 	notification_free(n);
