@@ -90,6 +90,18 @@ sender_limits_of(const struct sender_limits *l, const struct channel *c)
 	return &l->rate[i];
 }
 
+size_t
+sender_limit_per_dest(const char *dest, const struct rl_rate *rate,
+    struct rl_want *w, size_t max)
+{
+	if (max < 1)
+		return 0;
+	memset(w, 0, sizeof(*w));
+	snprintf(w->key, sizeof(w->key), "%s", dest);
+	w->rate = *rate;
+	return 1;
+}
+
 void
 sender_limits_default(struct sender_limits *l)
 {

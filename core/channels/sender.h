@@ -68,6 +68,11 @@ const struct channel_limit *sender_limit_at(size_t i);
 /* Channel c's rates within l, in the order of c->limits. */
 const struct rl_rate *sender_limits_of(const struct sender_limits *l,
 	    const struct channel *c);
+/* The limits function of a channel with one rate per destination (a Slack
+ * webhook, a webhook URL): one bucket, keyed by dest itself, at rate; 0 when
+ * max is 0. */
+size_t	sender_limit_per_dest(const char *dest, const struct rl_rate *rate,
+	    struct rl_want *w, size_t max);
 
 /*
  * A small persistent string map for what a sender learns while delivering

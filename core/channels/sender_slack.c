@@ -504,12 +504,8 @@ static size_t
 slack_limits(const char *dest, const struct sender_limits *lim,
     struct rl_want *w, size_t max)
 {
-	if (max < 1)
-		return 0;
-	memset(w, 0, sizeof(*w));
-	snprintf(w[0].key, sizeof(w[0].key), "%s", dest);
-	w[0].rate = sender_limits_of(lim, &channel_slack)[0];
-	return 1;
+	return sender_limit_per_dest(dest,
+	    &sender_limits_of(lim, &channel_slack)[0], w, max);
 }
 
 /* The first attachment's title (else its fallback, else the message's

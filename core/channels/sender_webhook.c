@@ -108,15 +108,11 @@ wh_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 }
 
 static size_t
-wh_limits(const char *dest, const struct sender_limits *lim, struct rl_want *w,
-    size_t max)
+wh_limits(const char *dest, const struct sender_limits *lim,
+    struct rl_want *w, size_t max)
 {
-	if (max < 1)
-		return 0;
-	memset(w, 0, sizeof(*w));
-	snprintf(w[0].key, sizeof(w[0].key), "%s", dest);
-	w[0].rate = sender_limits_of(lim, &channel_webhook)[0];
-	return 1;
+	return sender_limit_per_dest(dest,
+	    &sender_limits_of(lim, &channel_webhook)[0], w, max);
 }
 
 /* The alert names of the forwarded notification, each once, in order. */

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "config.h"
@@ -368,6 +369,30 @@ test_webhook(void **state)
 	config_free(cfg);
 }
 
+/* Slack and webhook destinations each take one token from a bucket of
+ * their own, keyed by the destination, at their flag's rate. */
+static void
+test_limits_one_bucket_per_destination(void **state)
+{
+	struct sender_limits	 lim;
+	struct rl_want		 w[4];
+	const struct sender_ops *const ops[] = { &sender_slack_ops,
+	    &sender_webhook_ops };
+	const char		*dest = "url:0123456789abcdef";
+	size_t			 i;
+
+	sender_limits_default(&lim);
+	for (i = 0; i < 2; i++) {
+		memset(w, 0xa5, sizeof(w));
+		assert_int_equal(ops[i]->limits(dest, &lim, w, 4), 1);
+		assert_string_equal(w[0].key, dest);
+		assert_true(w[0].rate.per_sec == 1.0);
+		assert_true(w[0].rate.burst == 1.0);
+		assert_false(w[0].shared);
+		assert_int_equal(ops[i]->limits(dest, &lim, w, 0), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -378,6 +403,7 @@ main(void)
 		cmocka_unit_test_setup(test_slack_title_cut_at_1024_runes_like_go, reset),
 		cmocka_unit_test_setup(test_slack_classification, reset),
 		cmocka_unit_test_setup(test_webhook, reset),
+		cmocka_unit_test(test_limits_one_bucket_per_destination),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
