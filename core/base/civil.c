@@ -92,7 +92,12 @@ civil_day_of(int64_t unix_sec, int64_t *sod)
 {
 	int64_t days = floordiv(unix_sec, CIVIL_SECS_PER_DAY);
 
-	if (sod != NULL)
-		*sod = unix_sec - days * CIVIL_SECS_PER_DAY;
+	/* The remainder, not unix_sec - days * 86400: that product overflows
+	 * for the earliest days an int64_t of seconds can name. */
+	if (sod != NULL) {
+		*sod = unix_sec % CIVIL_SECS_PER_DAY;
+		if (*sod < 0)
+			*sod += CIVIL_SECS_PER_DAY;
+	}
 	return days;
 }
