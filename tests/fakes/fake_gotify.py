@@ -155,10 +155,11 @@ class FakeGotify(fakelib.FakeService):
 
 	def bind(self, req):
 		"""gin's ctx.Bind into MessageExternal: JSON (extras only there)
-		or a form; the message is required (and "" counts as missing)."""
+		for application/json, a form for any other type (gin's default
+		binding); the message is required (and "" counts as missing)."""
 		ct = req.content_type()
 		msg = {"title": "", "message": "", "priority": None, "extras": None}
-		if ct in ("application/x-www-form-urlencoded", "multipart/form-data"):
+		if ct != "application/json":
 			form = dict(parse_qsl(req.body.decode("utf-8", "replace"),
 					      keep_blank_values=True))
 			msg["title"] = form.get("title", "")
