@@ -24,6 +24,16 @@ sender_http_post(const char *what, const char *url,
     const void *body, size_t len, struct http_response *resp,
     struct send_result *res)
 {
+	sender_http_post_headers(what, url, NULL, cfg, ctx, body, len, resp,
+	    res);
+}
+
+void
+sender_http_post_headers(const char *what, const char *url,
+    const char *const *headers, const struct http_config *cfg,
+    const struct sender_send_ctx *ctx, const void *body, size_t len,
+    struct http_response *resp, struct send_result *res)
+{
 	struct http_request	req;
 	struct terr		err;
 	char			sn[128];
@@ -34,6 +44,7 @@ sender_http_post(const char *what, const char *url,
 	req.body = body;
 	req.body_len = len;
 	req.cfg = cfg;
+	req.headers = headers;
 	req.timeout_ms = ctx != NULL ? ctx->timeout_ms : 0;
 	req.share = ctx != NULL ? ctx->http : NULL;
 	if (http_post(&req, resp, &err) == -1) {

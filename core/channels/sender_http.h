@@ -1,5 +1,5 @@
-/* sender_http.h: the POST-and-classify step shared by the Slack and webhook
- * senders, so status classification lives in one place. */
+/* sender_http.h: the POST-and-classify step shared by the Slack, webhook
+ * and Gotify senders, so status classification lives in one place. */
 #ifndef TOCSIN_SENDER_HTTP_H
 #define TOCSIN_SENDER_HTTP_H
 
@@ -17,5 +17,11 @@ void	sender_http_post(const char *what, const char *url,
 	    const struct http_config *cfg, const struct sender_send_ctx *ctx,
 	    const void *body, size_t len, struct http_response *resp,
 	    struct send_result *res);
+/* The same with more request headers (struct http_request's headers:
+ * SECRET lines, NULL-terminated; NULL for none). */
+void	sender_http_post_headers(const char *what, const char *url,
+	    const char *const *headers, const struct http_config *cfg,
+	    const struct sender_send_ctx *ctx, const void *body, size_t len,
+	    struct http_response *resp, struct send_result *res);
 
 #endif

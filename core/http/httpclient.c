@@ -222,6 +222,11 @@ http_post(const struct http_request *req, struct http_response *resp,
 			goto oom;
 		hdr = tmp;
 	}
+	for (const char *const *h = req->headers; h != NULL && *h != NULL; h++) {
+		if ((tmp = curl_slist_append(hdr, *h)) == NULL)
+			goto oom;
+		hdr = tmp;
+	}
 	curl_easy_setopt(c, CURLOPT_URL, req->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);

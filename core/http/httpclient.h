@@ -33,6 +33,10 @@ struct http_request {
 	const void			*body;		/* POSTed */
 	size_t				 body_len;
 	const struct http_config	*cfg;		/* NULL: none */
+	/* More "Name: value" lines, NULL-terminated, for a service that
+	 * takes its key in a header (Gotify's X-Gotify-Key); SECRET: never
+	 * logged. NULL: none. */
+	const char *const		*headers;
 	long				 connect_timeout_ms; /* 0: default */
 	long				 timeout_ms;	/* 0: default */
 	size_t				 max_response;	/* 0: default */

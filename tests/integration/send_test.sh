@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# send_test.sh: `tocsin-relay send-test` against the fake Telegram and Slack
-# and a file: the exact bytes each got, the exact result lines and exit
+# send_test.sh: `tocsin-relay send-test` against the fake Telegram, Slack
+# and Gotify and a file: the exact bytes each got, the exact result lines and exit
 # status, a permanent failure (chat not found), a temporary one (a service
 # that is down), a 429 waited out, a message split in parts, a file
 # receiver, and no secret on stdout or stderr.
@@ -29,6 +29,8 @@ fake_start telegram
 TG=$FAKE_URL
 fake_start slack
 SL=$FAKE_URL
+fake_start gotify
+GF=$FAKE_URL
 # A port nothing listens on: a service that is down.
 DOWN=$(free_port)
 
@@ -55,6 +57,12 @@ receivers:
       - api_url: http://127.0.0.1:$DOWN/services/T000/B000/XXXXXXXX
       - api_url: $SL/services/T000/B000/XXXXXXXX
   - name: nothing
+  - name: push
+    gotify_configs:
+      - url: $GF
+        token: ATESTtoken.1234
+      - url: $GF
+        token: AWRONGtoken9876
 EOF
 
 TG_TEXT='🔵 \u003cb\u003eFIRING\u003c/b\u003e TestAlert · since 13:49 UTC\nTest notification from tocsin\n\u003ci\u003etocsin-relay send-test sent this to receiver team to check that its notifications reach you.\u003c/i\u003e'
@@ -129,6 +137,20 @@ file/0: delivered" "$OUT"
 expect_eq "split: requests" 2 "$(fake_count "$TG")"
 expect_eq "split: numbered parts, critical marker" "(1/2) 🔴 <b>FIRING</b> TestAlert on xxx|(2/2) xxx" \
     "$(fake_bodies "$TG" | jq -r '.text | split("\n") | .[0] + " " + .[1][0:35]' | paste -sd'|' | sed 's/x*\(|\|$\)/xxx\1/g')"
+
+# Gotify: the sample at {url}/message, the token in X-Gotify-Key; a wrong
+# token is Gotify's 401, permanent, and printed without the token.
+send_test push
+expect_eq "gotify: status" 1 "$RC"
+expect_eq "gotify: stdout" "gotify/0: delivered
+gotify/1: permanent failure: gotify: 401 Unauthorized: you need to provide a valid access token or user credentials to access this api" "$OUT"
+expect_eq "gotify: stderr" "" "$ERR"
+expect_eq "gotify: body" \
+'{"title":"🔵 [FIRING:1] TestAlert","message":"🔵 FIRING TestAlert · since 13:49 UTC\nTest notification from tocsin\ntocsin-relay send-test sent this to receiver push to check that its notifications reach you.","priority":4,"extras":{"client::notification":{"click":{"url":"http://am.test:9093/#/alerts?receiver=push"}}}}' \
+    "$(fake_bodies "$GF" | head -n 1)"
+expect_eq "gotify: path and key" "/message ATESTtoken.1234 401" \
+    "$(curl -fsS "$GF/_fake/requests" | jq -r '[.[0].path, (.[0].headers[] | select(.[0] == "X-Gotify-Key") | .[1]), (.[1].status | tostring)] | join(" ")')"
+expect_eq "gotify: no token printed" 0 "$(cat "$TMP/out" "$TMP/err" | grep -c -e ATESTtoken -e AWRONGtoken || true)"
 
 # Usage errors: status 1, one line on stderr, nothing sent.
 reset "$TG"
