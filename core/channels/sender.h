@@ -142,7 +142,6 @@ struct sender_ops {
 extern const struct sender_ops sender_telegram_ops;
 extern const struct sender_ops sender_slack_ops;
 extern const struct sender_ops sender_webhook_ops;
-extern const struct sender_ops sender_pagerduty_ops;
 extern const struct sender_ops sender_email_ops;
 
 /* The kinds of integration senders deliver, k = 0, 1, ... in the order a

@@ -52,7 +52,9 @@ struct pagerduty_config {
 	char	*group;
 };
 
-/* The pagerduty channel (channel.h). */
+/* The pagerduty channel (channel.h) and its sender (sender.h). */
 extern const struct channel channel_pagerduty;
+struct sender_ops;
+extern const struct sender_ops sender_pagerduty_ops;
 
 #endif
