@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -220,6 +221,20 @@ test_pagerduty_config_errors(void **state)
 	    sizeof(pd_errors) / sizeof(pd_errors[0]));
 }
 
+/* The value of header name in recorded request i, or NULL. */
+static const char *
+req_header(json_t *reqs, size_t i, const char *name)
+{
+	json_t		*h, *kv;
+	size_t		 k;
+
+	h = json_object_get(json_array_get(reqs, i), "headers");
+	json_array_foreach(h, k, kv)
+		if (strcasecmp(json_string_value(json_array_get(kv, 0)), name) == 0)
+			return json_string_value(json_array_get(kv, 1));
+	return NULL;
+}
+
 #define DEDUP	"09d5d4fbebcb5436344489fac8b978e126c8657acce8f2af8aee7ccd877c7bc4"
 
 /* Default config on the fixture: Alertmanager 0.25's body (with its
@@ -256,7 +271,9 @@ test_pagerduty_fixture_exact(void **state)
 	assert_string_equal(r.reason, "pagerduty: 202");
 	reqs = fake_requests(&e->fake);
 	assert_int_equal(json_array_size(reqs), 1);
+	assert_string_equal(fake_req_str(reqs, 0, "method"), "POST");
 	assert_string_equal(fake_req_str(reqs, 0, "path"), "/v2/enqueue");
+	assert_string_equal(req_header(reqs, 0, "Content-Type"), "application/json");
 	snprintf(want, sizeof(want), "{\"routing_key\":\"" KEY "\",%s", rest);
 	assert_string_equal(fake_req_str(reqs, 0, "body"), want);
 	assert_non_null(strstr(fake_req_str(reqs, 0, "response"),
