@@ -175,6 +175,12 @@ int	sender_filter_resolved(const struct notification *n, bool send_resolved,
  * character boundary and ended with "..." when it does not fit. */
 void	sender_first_line(const char *s, size_t len, char *out, size_t outlen);
 
+/* Go's notify.TruncateInRunes on v, in place: over n runes, the first n-1
+ * and an ellipsis (U+2026), as Alertmanager cuts Slack titles and PagerDuty
+ * summaries. -1 when memory runs out. */
+struct buf;
+int	sender_truncate_runes(struct buf *v, size_t n) WARN_UNUSED;
+
 /* A short stable hex digest (16 characters) of a secret URL, for destination
  * keys: two configs with the same URL share a destination, and the URL
  * itself never reaches the store's dest column or a log line. */

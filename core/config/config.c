@@ -26,6 +26,7 @@
 #define CONFIG_MAX_SIZE ((size_t)16 << 20)
 
 #define TELEGRAM_API_URL "https://api.telegram.org"
+#define PAGERDUTY_URL "https://events.pagerduty.com/v2/enqueue"
 
 struct config {
 	struct route		 *route;
@@ -66,6 +67,7 @@ global_clear(struct cfg_global *g)
 		explicit_bzero(g->telegram_bot_token, strlen(g->telegram_bot_token));
 	free(g->telegram_bot_token);
 	free(g->telegram_bot_token_file);
+	free(g->pagerduty_url);
 	free(g->unused);
 	memset(g, 0, sizeof(*g));
 }
@@ -80,7 +82,8 @@ global_defaults(struct cfg_global *g)
 	cfg_http_defaults(&g->http);
 	g->smtp_require_tls = true;
 	if ((g->smtp_hello = strdup("localhost")) == NULL ||
-	    (g->telegram_api_url = strdup(TELEGRAM_API_URL)) == NULL)
+	    (g->telegram_api_url = strdup(TELEGRAM_API_URL)) == NULL ||
+	    (g->pagerduty_url = strdup(PAGERDUTY_URL)) == NULL)
 		return -1;
 	return 0;
 }
@@ -172,8 +175,10 @@ static const struct cf_field global_fields[] = {
 	    .secret = true },
 	{ "telegram_bot_token_file", CF_FILE,
 	    CF_AT(cfg_global, telegram_bot_token_file) },
+	/* A null leaves none: receivers without a url then fail as in
+	 * Alertmanager ("no global PagerDuty URL set"). */
+	{ "pagerduty_url", CF_URL, CF_AT(cfg_global, pagerduty_url) },
 	/* Settings of integrations tocsin lacks: checked, then dropped. */
-	{ "pagerduty_url", CF_URL, CF_AT(cfg_global, unused) },
 	{ "opsgenie_api_url", CF_URL, CF_AT(cfg_global, unused) },
 	{ "wechat_api_url", CF_URL, CF_AT(cfg_global, unused) },
 	{ "victorops_api_url", CF_URL, CF_AT(cfg_global, unused) },

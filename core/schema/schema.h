@@ -32,6 +32,7 @@ struct cfg_global {
 	char			*telegram_api_url;
 	char			*telegram_bot_token;		/* SECRET */
 	char			*telegram_bot_token_file;
+	char			*pagerduty_url;
 	/* The last of the settings tocsin checks but has no use for. */
 	char			*unused;
 };

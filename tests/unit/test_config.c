@@ -184,10 +184,10 @@ test_unsupported_receiver_type_names_it(void **state)
 
 	assert_string_equal(load_err(f, "route:\n  receiver: default\n"
 	    "receivers:\n- name: ok\n- name: default\n  webhook_configs: []\n"
-	    "  pagerduty_configs:\n  - routing_key: x\n"),
-	    NAME ":7:3: receiver \"default\": pagerduty_configs are not supported by "
+	    "  opsgenie_configs:\n  - api_key: x\n"),
+	    NAME ":7:3: receiver \"default\": opsgenie_configs are not supported by "
 	    "tocsin (supported: telegram_configs, slack_configs, email_configs, "
-	    "webhook_configs, gotify_configs, file_configs)");
+	    "webhook_configs, gotify_configs, pagerduty_configs, file_configs)");
 }
 
 static const struct errcase root_route_rules_errors[] = {
