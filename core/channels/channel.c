@@ -6,7 +6,7 @@
 #include "channel.h"
 
 extern const struct channel channel_telegram, channel_slack, channel_email,
-    channel_webhook, channel_gotify, channel_file;
+    channel_webhook, channel_gotify, channel_ntfy, channel_file;
 
 static const struct channel *const kinds[] = {
 	&channel_telegram,
@@ -14,6 +14,7 @@ static const struct channel *const kinds[] = {
 	&channel_email,
 	&channel_webhook,
 	&channel_gotify,
+	&channel_ntfy,
 	&channel_file,
 };
 

@@ -11,6 +11,7 @@ printf '123456:TEST-token\n' >"$TMP/rcv/cred/telegram-token"
 printf 'https://hooks.slack.com/services/T000/B000/XXXXXXXX\n' >"$TMP/rcv/cred/slack-url"
 printf 'secret\n' >"$TMP/rcv/cred/smtp-password"
 printf 'ATESTtoken.1234\n' >"$TMP/rcv/cred/gotify-token"
+printf 'tk_tocsintesttoken0000000000000\n' >"$TMP/rcv/cred/ntfy-token"
 
 /usr/bin/python3 - "$TOCSIN_SOURCE_DIR/README.md" "$TMP/rcv" <<'PY'
 import re, sys
@@ -30,5 +31,5 @@ for f in "$TMP"/rcv/*.yml; do
 	out=$("$TOCSIN_RELAY" check-config "$f" 2>&1) ||
 	    expect_eq "README receiver example ${f##*/} loads" "" "$out"
 done
-expect_eq "YAML examples in the README's Receivers section" 4 "$n"
+expect_eq "YAML examples in the README's Receivers section" 5 "$n"
 finish
