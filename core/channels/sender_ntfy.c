@@ -353,15 +353,19 @@ ntfy_send(const void *vcfg, const struct sender_send_ctx *ctx,
 	struct http_config		 h = c->http;
 	struct http_response		 resp;
 	json_t				*e;
-	char				 url[2048];
+	char				*url;
 	size_t				 ul;
 
 	(void)dest;
-	/* The root of the server: POST / takes the topic from the body. */
+	/* The root of the server (or of its path behind a proxy): POST /
+	 * takes the topic from the body. */
 	ul = strlen(c->url);
 	while (ul > 0 && c->url[ul - 1] == '/')
 		ul--;
-	snprintf(url, sizeof(url), "%.*s/", (int)ul, c->url);
+	if (asprintf(&url, "%.*s/", (int)ul, c->url) == -1) {
+		send_result_set(res, SEND_TEMPFAIL, -1, "ntfy: out of memory");
+		return;
+	}
 	if (!cfg_empty(c->token)) {
 		/* Bearer with the token; a global basic_auth would add a
 		 * second Authorization header. */
@@ -372,8 +376,8 @@ ntfy_send(const void *vcfg, const struct sender_send_ctx *ctx,
 	}
 	http_response_init(&resp);
 	sender_http_post("ntfy", url, &h, ctx, payload, len, &resp, res);
-	if (resp.status >= 400 && (e = json_loadb(resp.body.data, resp.body.len,
-	    0, NULL)) != NULL) {
+	if (resp.status >= 400 && (e = json_loadb(buf_str(&resp.body),
+	    resp.body.len, 0, NULL)) != NULL) {
 		/* {"code":40301,"http":403,"error":"forbidden","link":...}:
 		 * the reason says the code and the error; ntfy never puts
 		 * the topic or the token into them. */
@@ -397,6 +401,7 @@ ntfy_send(const void *vcfg, const struct sender_send_ctx *ctx,
 		json_decref(e);
 	}
 	http_response_free(&resp);
+	cfg_secret_free(url);
 }
 
 /* One bucket per server, not per topic: ntfy limits a visitor (an IP or

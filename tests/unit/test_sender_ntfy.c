@@ -15,12 +15,14 @@
 
 #include "channel.h"
 #include "config_cases.h"
+#include "config_tmpl.h"
 #include "fake_client.h"
 #include "payload.h"
 #include "receiver.h"
 #include "sender.h"
 #include "sender_ntfy.h"
 #include "tmpl.h"
+#include "tmpl_builtin.h"
 
 #define HEAD	"route:\n  receiver: r\nreceivers:\n- name: r\n"
 #define TOKEN	"tk_tocsintesttoken0000000000000"
@@ -483,6 +485,47 @@ test_ntfy_limits_per_server_and_describe(void **state)
 	config_free(cfg);
 }
 
+/* tocsin-watchdog's TocsinCheckDown, through the built-in templates:
+ * watchdog.tmpl's ntfy title and plain-text message. */
+static void
+test_ntfy_watchdog_defaults(void **state)
+{
+	static const struct tmpl_builtin *const b[] = {
+		&tmpl_builtin_tocsin, &tmpl_builtin_watchdog,
+	};
+	static const char in[] =
+	    "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"phone\","
+	    "\"groupKey\":\"{}:{check=\\\"nightly-backup\\\"}\",\"alerts\":[{"
+	    "\"status\":\"firing\",\"labels\":{\"alertname\":\"TocsinCheckDown\","
+	    "\"check\":\"nightly-backup\",\"kind\":\"ping\",\"severity\":\"critical\"},"
+	    "\"annotations\":{\"reason\":\"exit status 2\",\"last_message\":\"tar: <x>\"},"
+	    "\"startsAt\":\"2026-11-23T03:12:09.311Z\"}]}";
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "alerts", NULL);
+	struct sender_render_ctx rctx = { NULL, &e->opts };
+	struct sender_parts	 parts;
+	struct tmpl_set		*set;
+	struct terr		 err;
+	struct notification	*n = payload_parse(in, strlen(in), &err);
+
+	assert_non_null(n);
+	if ((set = tmpl_set_for_config(cfg, b, 2, &err)) == NULL)
+		fail_msg("templates: %s", err.msg);
+	rctx.tmpl = set;
+	memset(&parts, 0, sizeof(parts));
+	assert_int_equal(channel_ntfy.ops->render(NTFY_AT(config_receiver(cfg, "r"), 0),
+	    n, &rctx, &parts, &err), 0);
+	assert_string_equal(parts.v[0].payload,
+	    "{\"topic\":\"alerts\",\"title\":\"[DOWN] nightly-backup\","
+	    "\"message\":\"\xf0\x9f\x94\xb4 DOWN nightly-backup \xc2\xb7 ping\\nexit status 2\\n"
+	    "down since 2026-11-23 03:12 UTC\\nlast message:\\ntar: \\u003cx\\u003e\","
+	    "\"priority\":5,\"tags\":[\"rotating_light\"]}");
+	sender_parts_free(&parts);
+	tmpl_set_free(set);
+	notification_free(n);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -494,6 +537,7 @@ main(void)
 		cmocka_unit_test_setup(test_ntfy_message_cut_to_4096_bytes, reset),
 		cmocka_unit_test_setup(test_ntfy_classification, reset),
 		cmocka_unit_test(test_ntfy_limits_per_server_and_describe),
+		cmocka_unit_test(test_ntfy_watchdog_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
