@@ -3,8 +3,9 @@
 # real Alertmanager payload with the token as Bearer; ntfy's 429 (no
 # Retry-After) waited out for its 5 s refill and sent again; a topic the
 # relay may not write (403) dead at the first answer and reported to the
-# dead-letter receiver through ntfy; `tocsin-relay send-test` on both; no
-# token or topic in any log line or output.
+# dead-letter receiver through ntfy; a real Alertmanager through the relay;
+# `tocsin-relay send-test` on both; no token or topic in any log line or
+# output.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 FIX=$TOCSIN_FIXTURES
@@ -105,6 +106,24 @@ expect_eq "dead-letter report" \
 relay_stop
 expect_eq "no token or topic in the relay's log" 0 \
     "$(grep -c -e "$TOKEN" -e 'private' "$RELAY_ERR" "$RELAY_OUT" | awk -F: '{s += $NF} END {print s}')"
+
+# A real Alertmanager 0.25 through the relay: its label values reach the
+# phone as they are (plain text, no escaping), one message per notification.
+command -v amtool >/dev/null || fail "amtool is not installed"
+curl -fsS -X POST "$NT/_fake/reset" >/dev/null
+relay_start --config.file="$TMP/relay.yml" --delivery.backoff-max=1s
+am_webhook_config "$TMP/alertmanager.yml" "$RELAY_URL/webhook"
+am_start "$TMP/alertmanager.yml" --web.external-url=http://alertmanager.test:9093
+amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull severity=critical \
+    instance=nas:9100 --annotation=summary='Disk <90%> full & rising'
+fake_wait_count "$NT" 1
+sleep 2.5
+expect_eq "Alertmanager: one message" 1 "$(fake_count "$NT")"
+expect_eq "Alertmanager: what the phone shows" \
+"[FIRING:1] DiskFull|🔴 FIRING DiskFull on nas:9100 (critical)|Disk <90%> full & rising|5|http://alertmanager.test:9093/#/alerts?receiver=push" \
+    "$(reqs '.[0].body | fromjson | [.title, (.message | split("\n")[0] | sub(" · since .*$"; "")), (.message | split("\n")[1]), (.priority | tostring), .click] | join("|")')"
+am_stop
+relay_stop
 
 # send-test: the sample through each receiver, the result line, the status.
 curl -fsS -X POST "$NT/_fake/reset" >/dev/null
