@@ -6,7 +6,8 @@
 #include "channel.h"
 
 extern const struct channel channel_telegram, channel_slack, channel_email,
-    channel_webhook, channel_gotify, channel_pagerduty, channel_file;
+    channel_webhook, channel_gotify, channel_pagerduty,
+    channel_ntfy, channel_file;
 
 static const struct channel *const kinds[] = {
 	&channel_telegram,
@@ -15,6 +16,7 @@ static const struct channel *const kinds[] = {
 	&channel_webhook,
 	&channel_gotify,
 	&channel_pagerduty,
+	&channel_ntfy,
 	&channel_file,
 };
 
