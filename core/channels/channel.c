@@ -6,13 +6,14 @@
 #include "channel.h"
 
 extern const struct channel channel_telegram, channel_slack, channel_email,
-    channel_webhook, channel_file;
+    channel_webhook, channel_discord, channel_file;
 
 static const struct channel *const kinds[] = {
 	&channel_telegram,
 	&channel_slack,
 	&channel_email,
 	&channel_webhook,
+	&channel_discord,
 	&channel_file,
 };
 

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "sender.h"
+#include "utf8.h"
 
 void
 send_result_set(struct send_result *r, enum send_status st,
@@ -235,6 +236,40 @@ sender_first_line(const char *s, size_t len, char *out, size_t outlen)
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
 			out[i] = ' ';
+}
+
+int
+sender_truncate_runes(struct buf *v, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)v->data;
+	struct buf		 cut;
+	size_t			 runes = 0, i, l, keep;
+	uint32_t		 r;
+	int			 rc;
+
+	for (i = 0; i < v->len; i += utf8_seqlen(s + i, v->len - i))
+		runes++;
+	if (runes <= n)
+		return 0;
+	keep = n <= 3 ? n : n - 1;
+	buf_init(&cut, v->cap);
+	for (i = 0, runes = 0; runes < keep; runes++, i += l) {
+		if ((l = utf8_decode(s + i, v->len - i, &r)) == 0) {
+			l = 1;
+			rc = buf_adds(&cut, "\xef\xbf\xbd");
+		} else
+			rc = buf_add(&cut, s + i, l);
+		if (rc == -1)
+			goto fail;
+	}
+	if (n > 3 && buf_adds(&cut, "\xe2\x80\xa6") == -1)
+		goto fail;
+	buf_free(v);
+	*v = cut;
+	return 1;
+fail:
+	buf_free(&cut);
+	return -1;
 }
 
 void

@@ -16,7 +16,6 @@
 #include "sender_http.h"
 #include "sender_slack.h"
 #include "tmpl.h"
-#include "utf8.h"
 
 /* ---- slack_configs ---- */
 
@@ -257,44 +256,6 @@ out:
 	return rc;
 }
 
-/* Go's notify.TruncateInRunes: over n runes (counted as Go's []rune counts
- * them, an invalid byte being one), keep n-1 and add U+2026. Go's []rune
- * also turns each kept invalid byte into U+FFFD, so the cut title says
- * U+FFFD where the whole one would carry the raw byte (which the JSON
- * writer then escapes as \ufffd). */
-static int
-truncate_runes(struct buf *v, size_t n)
-{
-	const unsigned char	*s = (const unsigned char *)v->data;
-	struct buf		 cut;
-	size_t			 runes = 0, i, l;
-	uint32_t		 r;
-	int			 rc;
-
-	for (i = 0; i < v->len; i += utf8_seqlen(s + i, v->len - i))
-		runes++;
-	if (runes <= n)
-		return 0;
-	buf_init(&cut, v->cap);
-	for (i = 0, runes = 0; runes + 1 < n; runes++, i += l) {
-		if ((l = utf8_decode(s + i, v->len - i, &r)) == 0) {
-			l = 1;
-			rc = buf_adds(&cut, "\xef\xbf\xbd");
-		} else
-			rc = buf_add(&cut, s + i, l);
-		if (rc == -1)
-			goto fail;
-	}
-	if (buf_adds(&cut, "\xe2\x80\xa6") == -1)
-		goto fail;
-	buf_free(v);
-	*v = cut;
-	return 0;
-fail:
-	buf_free(&cut);
-	return -1;
-}
-
 static int
 slack_json(const struct slack_config *c, const struct notification *n,
     const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
@@ -322,7 +283,7 @@ slack_json(const struct slack_config *c, const struct notification *n,
 	 * runes, the last one an ellipsis, as Alertmanager does. */
 	if (tt(ctx, n, "title", c->title, &v, err) == -1)
 		goto out;
-	if (truncate_runes(&v, 1024) == -1)
+	if (sender_truncate_runes(&v, 1024) == -1)
 		goto oom;
 	if (v.len > 0 && (buf_adds(b, "\"title\":") == -1 ||
 	    jsonw_str(b, buf_str(&v), v.len) == -1))
