@@ -181,6 +181,7 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --ratelimit.telegram-bot=30/s        Messages per Telegram bot, all chats together.\n"
 	    "  --ratelimit.slack=1/s                Messages per Slack webhook URL.\n"
 	    "  --ratelimit.webhook=1/s              Messages per webhook URL.\n"
+	    "  --ratelimit.discord=2/s              Messages per Discord webhook URL.\n"
 	    "  --log.level=info                     Only log messages with the given severity or above. One of: [debug, info, warn, error]\n"
 	    "  --log.format=logfmt                  Output format of log messages. One of: [logfmt, json]\n"
 	    "  --x.last=V                           Last flag.\n"
