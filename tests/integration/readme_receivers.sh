@@ -10,6 +10,7 @@ mkdir -p "$TMP/rcv/cred"
 printf '123456:TEST-token\n' >"$TMP/rcv/cred/telegram-token"
 printf 'https://hooks.slack.com/services/T000/B000/XXXXXXXX\n' >"$TMP/rcv/cred/slack-url"
 printf 'secret\n' >"$TMP/rcv/cred/smtp-password"
+printf 'https://discord.com/api/webhooks/123456789012345678/TEST-token\n' >"$TMP/rcv/cred/discord-url"
 
 /usr/bin/python3 - "$TOCSIN_SOURCE_DIR/README.md" "$TMP/rcv" <<'PY'
 import re, sys
@@ -29,5 +30,5 @@ for f in "$TMP"/rcv/*.yml; do
 	out=$("$TOCSIN_RELAY" check-config "$f" 2>&1) ||
 	    expect_eq "README receiver example ${f##*/} loads" "" "$out"
 done
-expect_eq "YAML examples in the README's Receivers section" 3 "$n"
+expect_eq "YAML examples in the README's Receivers section" 4 "$n"
 finish
