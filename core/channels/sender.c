@@ -238,6 +238,40 @@ sender_first_line(const char *s, size_t len, char *out, size_t outlen)
 			out[i] = ' ';
 }
 
+int
+sender_truncate_runes(struct buf *v, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)v->data;
+	struct buf		 cut;
+	size_t			 runes = 0, i, l, keep;
+	uint32_t		 r;
+	int			 rc;
+
+	for (i = 0; i < v->len; i += utf8_seqlen(s + i, v->len - i))
+		runes++;
+	if (runes <= n)
+		return 0;
+	keep = n <= 3 ? n : n - 1;
+	buf_init(&cut, v->cap);
+	for (i = 0, runes = 0; runes < keep; runes++, i += l) {
+		if ((l = utf8_decode(s + i, v->len - i, &r)) == 0) {
+			l = 1;
+			rc = buf_adds(&cut, "\xef\xbf\xbd");
+		} else
+			rc = buf_add(&cut, s + i, l);
+		if (rc == -1)
+			goto fail;
+	}
+	if (n > 3 && buf_adds(&cut, "\xe2\x80\xa6") == -1)
+		goto fail;
+	buf_free(v);
+	*v = cut;
+	return 1;
+fail:
+	buf_free(&cut);
+	return -1;
+}
+
 void
 sender_url_digest(const char *url, char out[17])
 {
@@ -251,44 +285,6 @@ sender_url_digest(const char *url, char out[17])
 		out[2 * i + 1] = hex[d[i] & 0xf];
 	}
 	out[16] = '\0';
-}
-
-/* Go's notify.TruncateInRunes: over n runes (counted as Go's []rune counts
- * them, an invalid byte being one), keep n-1 and add U+2026. Go's []rune
- * also turns each kept invalid byte into U+FFFD, so the cut title says
- * U+FFFD where the whole one would carry the raw byte (which the JSON
- * writer then escapes as \ufffd). */
-int
-sender_truncate_runes(struct buf *v, size_t n)
-{
-	const unsigned char	*s = (const unsigned char *)v->data;
-	struct buf		 cut;
-	size_t			 runes = 0, i, l;
-	uint32_t		 r;
-	int			 rc;
-
-	for (i = 0; i < v->len; i += utf8_seqlen(s + i, v->len - i))
-		runes++;
-	if (runes <= n)
-		return 0;
-	buf_init(&cut, v->cap);
-	for (i = 0, runes = 0; runes + 1 < n; runes++, i += l) {
-		if ((l = utf8_decode(s + i, v->len - i, &r)) == 0) {
-			l = 1;
-			rc = buf_adds(&cut, "\xef\xbf\xbd");
-		} else
-			rc = buf_add(&cut, s + i, l);
-		if (rc == -1)
-			goto fail;
-	}
-	if (buf_adds(&cut, "\xe2\x80\xa6") == -1)
-		goto fail;
-	buf_free(v);
-	*v = cut;
-	return 0;
-fail:
-	buf_free(&cut);
-	return -1;
 }
 
 /* ---- memo ---- */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "buf.h"
 #include "err.h"
 #include "ratelimit.h"
 #include "receiver.h"
@@ -175,9 +176,12 @@ int	sender_filter_resolved(const struct notification *n, bool send_resolved,
  * character boundary and ended with "..." when it does not fit. */
 void	sender_first_line(const char *s, size_t len, char *out, size_t outlen);
 
-/* Go's notify.TruncateInRunes on v, in place: over n runes, the first n-1
- * and an ellipsis (U+2026), as Alertmanager cuts Slack titles and PagerDuty
- * summaries. -1 when memory runs out. */
+/* Alertmanager's notify.TruncateInRunes on the text in v: over n runes
+ * (counted as Go's []rune counts them, an invalid byte being one), keep
+ * n-1 and add U+2026 (n <= 3: keep n, no marker). Go's []rune also turns
+ * each kept invalid byte into U+FFFD, so a cut text says U+FFFD where the
+ * whole one would carry the raw byte (which the JSON writer then escapes as
+ * \ufffd). Returns 1 when it cut, 0 when v fits, -1 out of memory. */
 struct buf;
 int	sender_truncate_runes(struct buf *v, size_t n) WARN_UNUSED;
 

@@ -13,6 +13,7 @@ printf 'secret\n' >"$TMP/rcv/cred/smtp-password"
 printf 'ATESTtoken.1234\n' >"$TMP/rcv/cred/gotify-token"
 printf '0123456789abcdef0123456789abcdef\n' >"$TMP/rcv/cred/pagerduty-key"
 printf 'tk_tocsintesttoken0000000000000\n' >"$TMP/rcv/cred/ntfy-token"
+printf 'https://discord.com/api/webhooks/123456789012345678/TEST-token\n' >"$TMP/rcv/cred/discord-url"
 
 /usr/bin/python3 - "$TOCSIN_SOURCE_DIR/README.md" "$TMP/rcv" <<'PY'
 import re, sys
@@ -32,5 +33,5 @@ for f in "$TMP"/rcv/*.yml; do
 	out=$("$TOCSIN_RELAY" check-config "$f" 2>&1) ||
 	    expect_eq "README receiver example ${f##*/} loads" "" "$out"
 done
-expect_eq "YAML examples in the README's Receivers section" 6 "$n"
+expect_eq "YAML examples in the README's Receivers section" 7 "$n"
 finish

@@ -238,7 +238,7 @@ test_gotify_listed_as_supported(void **state)
 		{ "  pushover_configs: []\n",
 		    "5:3: receiver \"r\": pushover_configs are not supported by "
 		    "tocsin (supported: telegram_configs, slack_configs, "
-		    "email_configs, webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, file_configs)" },
+		    "email_configs, webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, file_configs)" },
 	};
 
 	check_errors(e->cf->dir, HEAD, "", c, 1);

@@ -1,5 +1,5 @@
 /* test_wdnotify.c: a check's notification in Alertmanager's shape (the exact
- * webhook JSON) and the default Telegram, Slack and e-mail texts that
+ * webhook JSON) and the default Telegram, Slack, e-mail and Discord texts that
  * templates/watchdog.tmpl renders from it. */
 #include <stdarg.h>
 #include <setjmp.h>
@@ -180,6 +180,32 @@ test_wdnotify_slack_and_email_texts(void **state)
 	    "[UP] nightly-backup|[UP] nightly-backup is up again after 25m down");
 }
 
+/* Discord: a plain title; markdown escaped in the description, the last
+ * message raw in a code block. */
+static void
+test_wdnotify_discord_texts(void **state)
+{
+	const char	*t = "{{ template \"discord.default.title\" . }}|"
+	    "{{ template \"discord.default.message\" . }}";
+
+	render(CHECK_NOTIF_DOWN, t, "[DOWN] nightly-backup|"
+	    "🔴 **DOWN** nightly-backup · ping\n"
+	    "exit status 2\n"
+	    "down since 2026-11-23 03:12 UTC\n"
+	    "last message:\n"
+	    "```tar: /srv/db: Cannot open <&>```");
+	render(CHECK_NOTIF_REMINDER, t, "[STILL DOWN] nightly-backup|"
+	    "🔴 **STILL DOWN** nightly-backup · ping\n"
+	    "exit status 2\n"
+	    "down since 2026-11-23 03:12 UTC (2h)\n"
+	    "last message:\n"
+	    "```tar: /srv/db: Cannot open <&>```");
+	render(CHECK_NOTIF_RECOVERED, t, "[UP] nightly-backup|"
+	    "✅ **UP** nightly-backup · ping\n"
+	    "back after 25m down\n"
+	    "was: exit status 2");
+}
+
 int
 main(void)
 {
@@ -188,6 +214,7 @@ main(void)
 		cmocka_unit_test(test_wdnotify_reminder_and_recovery),
 		cmocka_unit_test(test_wdnotify_telegram_texts),
 		cmocka_unit_test(test_wdnotify_slack_and_email_texts),
+		cmocka_unit_test(test_wdnotify_discord_texts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
