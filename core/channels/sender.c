@@ -12,9 +12,11 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <jansson.h>
 
 #include "buf.h"
 #include "sender.h"
+#include "tmpl.h"
 #include "utf8.h"
 
 void
@@ -270,6 +272,97 @@ sender_truncate_runes(struct buf *v, size_t n)
 fail:
 	buf_free(&cut);
 	return -1;
+}
+
+int
+sender_render_text(const struct sender_render_ctx *ctx,
+    const struct notification *n, const char *what, const char *t,
+    struct buf *out, struct terr *err)
+{
+	buf_reset(out);
+	if (tmpl_render_text_or_fallback(ctx->tmpl, t ? t : "", n, TMPL_TEXT,
+	    ctx->opts, what, out) == -1)
+		return terr_set(err, "out of memory");
+	return 0;
+}
+
+int
+sender_render_one(const void *cfg, bool send_resolved,
+    const struct notification *n0, const struct sender_render_ctx *ctx,
+    sender_body_fn body, const char *dest, struct sender_parts *out,
+    struct terr *err)
+{
+	struct notification	*n = NULL;
+	struct buf		 b;
+	char			*p;
+	int			 rc = -1;
+
+	if (sender_filter_resolved(n0, send_resolved, &n, err) == -1)
+		return -1;
+	if (n == NULL)
+		return 0;
+	buf_init(&b, 0);
+	if (body(cfg, n, ctx, &b, err) == -1)
+		goto out;
+	if ((p = buf_steal(&b)) == NULL) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	rc = sender_parts_add(out, dest, p, strlen(p), err);
+out:
+	buf_free(&b);
+	notification_free(n);
+	return rc;
+}
+
+void
+sender_url_dest(const char *kind, const char *url, char *out, size_t len)
+{
+	char	 dg[17];
+
+	sender_url_digest(url != NULL ? url : "", dg);
+	snprintf(out, len, "%s:%s", kind, dg);
+}
+
+/* The value at path ("a/0/b") under v, or NULL. */
+static json_t *
+json_at(json_t *v, const char *path)
+{
+	char		 key[64], *end;
+	size_t		 l;
+	unsigned long	 idx;
+
+	while (v != NULL && *path != '\0') {
+		l = strcspn(path, "/");
+		if (l >= sizeof(key))
+			return NULL;
+		memcpy(key, path, l);
+		key[l] = '\0';
+		if (json_is_array(v)) {
+			idx = strtoul(key, &end, 10);
+			v = *end == '\0' && end != key ? json_array_get(v, idx) : NULL;
+		} else
+			v = json_object_get(v, key);
+		path += l + (path[l] == '/');
+	}
+	return v;
+}
+
+void
+sender_json_describe(const void *payload, size_t len,
+    const char *const *paths, char *out, size_t outlen)
+{
+	json_t		*root;
+	const char	*s = NULL;
+
+	out[0] = '\0';
+	if ((root = json_loadb(payload, len, 0, NULL)) == NULL)
+		return;
+	for (; *paths != NULL && (s == NULL || *s == '\0'); paths++)
+		s = json_string_value(json_at(root, *paths));
+	if (s != NULL && *s != '\0')
+		sender_first_line(s, strlen(s), out, outlen);
+	json_decref(root);
 }
 
 void

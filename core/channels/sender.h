@@ -164,6 +164,30 @@ const struct sender_ops *sender_ops_by_name(const char *kind);
 int	sender_lookup(const struct receiver *r, const char *integration,
 	    const struct sender_ops **ops, const void **cfg);
 
+struct buf;
+
+/* Renders template t (NULL as "") for n into out, which it empties first.
+ * A template that fails gives the plain fallback text (counted by the
+ * template set), so the alert still reaches the channel; -1 only when memory
+ * runs out. what names the field in the fallback's log line. */
+int	sender_render_text(const struct sender_render_ctx *ctx,
+	    const struct notification *n, const char *what, const char *t,
+	    struct buf *out, struct terr *err) WARN_UNUSED;
+
+/* Writes one notification's payload into b (empty on entry). */
+typedef int (*sender_body_fn)(const void *cfg, const struct notification *n,
+    const struct sender_render_ctx *ctx, struct buf *b, struct terr *err);
+/* The render of a channel that stores one payload per notification: the
+ * alerts sender_filter_resolved leaves of n (none: no part), body() writes
+ * the payload for them, and it goes to out as one part for dest. */
+int	sender_render_one(const void *cfg, bool send_resolved,
+	    const struct notification *n, const struct sender_render_ctx *ctx,
+	    sender_body_fn body, const char *dest, struct sender_parts *out,
+	    struct terr *err) WARN_UNUSED;
+/* "<kind>:<sender_url_digest of url>" (url NULL as ""), the destination of
+ * a channel with one destination per secret URL or key. */
+void	sender_url_dest(const char *kind, const char *url, char *out, size_t len);
+
 /* The alerts a sender delivers: all of n when send_resolved, else only the
  * firing ones, with the group's common labels recomputed as Alertmanager
  * does. *out is NULL when nothing remains; otherwise a notification the
@@ -184,6 +208,13 @@ void	sender_first_line(const char *s, size_t len, char *out, size_t outlen);
  * \ufffd). Returns 1 when it cut, 0 when v fits, -1 out of memory. */
 struct buf;
 int	sender_truncate_runes(struct buf *v, size_t n) WARN_UNUSED;
+
+/* The describe of a channel with a JSON payload: the first line
+ * (sender_first_line) of the first non-empty string among paths, NULL-ended,
+ * each a path into the payload with "/" between object keys and array
+ * indexes ("embeds/0/title"); "" when none is there. */
+void	sender_json_describe(const void *payload, size_t len,
+	    const char *const *paths, char *out, size_t outlen);
 
 /* A short stable hex digest (16 characters) of a secret URL, for destination
  * keys: two configs with the same URL share a destination, and the URL

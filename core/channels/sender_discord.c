@@ -93,9 +93,9 @@ field_text(const struct sender_render_ctx *ctx, const struct notification *n,
     const char *what, const char *t, size_t max, struct buf *out,
     struct terr *err)
 {
-	buf_reset(out);
-	if (tmpl_render_text_or_fallback(ctx->tmpl, t ? t : "", n, TMPL_TEXT,
-	    ctx->opts, what, out) == -1 || sender_truncate_runes(out, max) == -1)
+	if (sender_render_text(ctx, n, what, t, out, err) == -1)
+		return -1;
+	if (sender_truncate_runes(out, max) == -1)
 		return terr_set(err, "out of memory");
 	return 0;
 }
@@ -169,9 +169,10 @@ go_url_parses(const char *s)
  * content, username and avatar_url it is 0.25's body byte for byte.
  */
 static int
-discord_json(const struct discord_config *c, const struct notification *n,
+discord_json(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
 {
+	const struct discord_config *c = vcfg;
 	struct buf	 title, desc, content;
 	size_t		 i;
 	int		 color = DISCORD_GREY, rc = -1;
@@ -223,34 +224,16 @@ out:
 }
 
 static int
-discord_render(const void *vcfg, const struct notification *n0,
+discord_render(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct sender_parts *out,
     struct terr *err)
 {
 	const struct discord_config *c = vcfg;
-	struct notification	*n = NULL;
-	struct buf		 b;
-	char			*p, dest[32], dg[17];
-	int			 rc = -1;
+	char			 dest[64];
 
-	buf_init(&b, 0);
-	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
-		return -1;
-	if (n == NULL)
-		return 0;
-	if (discord_json(c, n, ctx, &b, err) == -1)
-		goto out;
-	if ((p = buf_steal(&b)) == NULL) {
-		terr_set(err, "out of memory");
-		goto out;
-	}
-	sender_url_digest(c->webhook_url ? c->webhook_url : "", dg);
-	snprintf(dest, sizeof(dest), "discord:%s", dg);
-	rc = sender_parts_add(out, dest, p, strlen(p), err);
-out:
-	buf_free(&b);
-	notification_free(n);
-	return rc;
+	sender_url_dest("discord", c->webhook_url, dest, sizeof(dest));
+	return sender_render_one(c, c->send_resolved, n, ctx, discord_json, dest, out,
+	    err);
 }
 
 /* What Discord said in a JSON error answer. */
@@ -378,21 +361,9 @@ discord_limits(const char *dest, const struct sender_limits *lim,
 static void
 discord_describe(const void *payload, size_t len, char *out, size_t outlen)
 {
-	json_t		*root, *embed;
-	const char	*s = NULL;
+	static const char *const paths[] = { "embeds/0/title", "embeds/0/description", "content", NULL };
 
-	out[0] = '\0';
-	if ((root = json_loadb(payload, len, 0, NULL)) == NULL)
-		return;
-	embed = json_array_get(json_object_get(root, "embeds"), 0);
-	s = json_string_value(json_object_get(embed, "title"));
-	if (s == NULL || *s == '\0')
-		s = json_string_value(json_object_get(embed, "description"));
-	if (s == NULL || *s == '\0')
-		s = json_string_value(json_object_get(root, "content"));
-	if (s != NULL)
-		sender_first_line(s, strlen(s), out, outlen);
-	json_decref(root);
+	sender_json_describe(payload, len, paths, out, outlen);
 }
 
 static const struct sender_ops sender_discord_ops = {

@@ -101,19 +101,6 @@ gotify_clear(void *vc)
 
 /* ---- sending ---- */
 
-/* Renders template t into out (reset first); a failing template gives the
- * fallback text, so the alert still reaches the phone. */
-static int
-tt(const struct sender_render_ctx *ctx, const struct notification *n,
-    const char *what, const char *t, struct buf *out, struct terr *err)
-{
-	buf_reset(out);
-	if (tmpl_render_text_or_fallback(ctx->tmpl, t ? t : "", n, TMPL_TEXT,
-	    ctx->opts, what, out) == -1)
-		return terr_set(err, "out of memory");
-	return 0;
-}
-
 /* t rendered as a priority: an integer, white space around it allowed, in
  * the range of Gotify's int column. 0 when it is one. */
 static int
@@ -164,25 +151,26 @@ gotify_priority(const struct gotify_config *c, const struct sender_render_ctx *c
 /* {"title":..,"message":..,"priority":N,"extras":{..}}: extras only when
  * markdown or a click URL asks for them, in Gotify's namespaces. */
 static int
-gotify_json(const struct gotify_config *c, const struct notification *n,
+gotify_json(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
 {
+	const struct gotify_config *c = vcfg;
 	struct buf	 v;
 	int		 rc = -1;
 
 	buf_init(&v, 0);
-	if (tt(ctx, n, "gotify title", c->title, &v, err) == -1)
+	if (sender_render_text(ctx, n, "gotify title", c->title, &v, err) == -1)
 		goto out;
 	if (buf_adds(b, "{\"title\":") == -1 || jsonw_str(b, buf_str(&v), v.len) == -1)
 		goto oom;
-	if (tt(ctx, n, "gotify message", c->message, &v, err) == -1)
+	if (sender_render_text(ctx, n, "gotify message", c->message, &v, err) == -1)
 		goto out;
 	if (buf_adds(b, ",\"message\":") == -1 ||
 	    jsonw_str(b, buf_str(&v), v.len) == -1)
 		goto oom;
 	if (buf_printf(b, ",\"priority\":%" PRId64, gotify_priority(c, ctx, n)) == -1)
 		goto oom;
-	if (tt(ctx, n, "gotify click_url", c->click_url, &v, err) == -1)
+	if (sender_render_text(ctx, n, "gotify click_url", c->click_url, &v, err) == -1)
 		goto out;
 	if (c->markdown || v.len > 0) {
 		if (buf_adds(b, ",\"extras\":{") == -1)
@@ -212,35 +200,17 @@ out:
 }
 
 static int
-gotify_render(const void *vcfg, const struct notification *n0,
+gotify_render(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct sender_parts *out,
     struct terr *err)
 {
 	const struct gotify_config *c = vcfg;
-	struct notification	*n = NULL;
-	struct buf		 b;
-	char			*p, dest[32], dg[17];
-	int			 rc = -1;
+	char			 dest[64];
 
-	buf_init(&b, 0);
-	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
-		return -1;
-	if (n == NULL)
-		return 0;
-	if (gotify_json(c, n, ctx, &b, err) == -1)
-		goto out;
-	if ((p = buf_steal(&b)) == NULL) {
-		terr_set(err, "out of memory");
-		goto out;
-	}
 	/* One destination per server: its order and its rate limit. */
-	sender_url_digest(c->url ? c->url : "", dg);
-	snprintf(dest, sizeof(dest), "gotify:%s", dg);
-	rc = sender_parts_add(out, dest, p, strlen(p), err);
-out:
-	buf_free(&b);
-	notification_free(n);
-	return rc;
+	sender_url_dest("gotify", c->url, dest, sizeof(dest));
+	return sender_render_one(c, c->send_resolved, n, ctx, gotify_json, dest, out,
+	    err);
 }
 
 /* Gotify's error body, {"error":"Unauthorized","errorCode":401,
@@ -330,18 +300,9 @@ gotify_limits(const char *dest, const struct sender_limits *lim,
 static void
 gotify_describe(const void *payload, size_t len, char *out, size_t outlen)
 {
-	json_t		*root;
-	const char	*s;
+	static const char *const paths[] = { "title", "message", NULL };
 
-	out[0] = '\0';
-	if ((root = json_loadb(payload, len, 0, NULL)) == NULL)
-		return;
-	s = json_string_value(json_object_get(root, "title"));
-	if (s == NULL || *s == '\0')
-		s = json_string_value(json_object_get(root, "message"));
-	if (s != NULL)
-		sender_first_line(s, strlen(s), out, outlen);
-	json_decref(root);
+	sender_json_describe(payload, len, paths, out, outlen);
 }
 
 static const struct sender_ops sender_gotify_ops = {

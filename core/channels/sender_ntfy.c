@@ -125,19 +125,6 @@ ntfy_clear(void *vc)
 
 /* ---- sending ---- */
 
-/* Renders template t into out (reset first); a failing template gives the
- * fallback text, so the alert still reaches the phone. */
-static int
-tt(const struct sender_render_ctx *ctx, const struct notification *n,
-    const char *what, const char *t, struct buf *out, struct terr *err)
-{
-	buf_reset(out);
-	if (tmpl_render_text_or_fallback(ctx->tmpl, t ? t : "", n, TMPL_TEXT,
-	    ctx->opts, what, out) == -1)
-		return terr_set(err, "out of memory");
-	return 0;
-}
-
 /* s without leading and trailing white space, as ntfy's strings.TrimSpace
  * (ASCII white space; ntfy also trims Unicode spaces, rare in alerts). */
 static void
@@ -229,7 +216,7 @@ opt_field(struct buf *b, const struct sender_render_ctx *ctx,
 {
 	if (t == NULL || t[0] == '\0')
 		return 0;
-	if (tt(ctx, n, key, t, v, err) == -1)
+	if (sender_render_text(ctx, n, key, t, v, err) == -1)
 		return -1;
 	trim(v);
 	if (v->len == 0)
@@ -245,9 +232,10 @@ opt_field(struct buf *b, const struct sender_render_ctx *ctx,
  * each optional one left out when empty (markdown when false).
  */
 static int
-ntfy_json(const struct ntfy_config *c, const struct notification *n,
+ntfy_json(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
 {
+	const struct ntfy_config *c = vcfg;
 	struct buf	 v;
 	size_t		 i, ntags = 0;
 	int		 rc = -1;
@@ -257,19 +245,19 @@ ntfy_json(const struct ntfy_config *c, const struct notification *n,
 		goto oom;
 	if (opt_field(b, ctx, n, "title", c->title, &v, err) == -1)
 		goto out;
-	if (tt(ctx, n, "message", c->message, &v, err) == -1)
+	if (sender_render_text(ctx, n, "message", c->message, &v, err) == -1)
 		goto out;
 	if (fit_message(&v) == -1)
 		goto oom;
 	if (buf_adds(b, ",\"message\":") == -1 || jsonw_str(b, buf_str(&v), v.len) == -1)
 		goto oom;
-	if (tt(ctx, n, "priority", c->priority, &v, err) == -1)
+	if (sender_render_text(ctx, n, "priority", c->priority, &v, err) == -1)
 		goto out;
 	trim(&v);
 	if (buf_printf(b, ",\"priority\":%d", priority_of(buf_str(&v))) == -1)
 		goto oom;
 	for (i = 0; i < c->ntags; i++) {
-		if (tt(ctx, n, "tag", c->tags[i], &v, err) == -1)
+		if (sender_render_text(ctx, n, "tag", c->tags[i], &v, err) == -1)
 			goto out;
 		trim(&v);
 		if (v.len == 0)
@@ -311,33 +299,16 @@ ntfy_dest(const struct ntfy_config *c, char *out, size_t len)
 }
 
 static int
-ntfy_render(const void *vcfg, const struct notification *n0,
+ntfy_render(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct sender_parts *out,
     struct terr *err)
 {
 	const struct ntfy_config *c = vcfg;
-	struct notification	*n = NULL;
-	struct buf		 b;
-	char			*p, dest[64];
-	int			 rc = -1;
+	char			 dest[64];
 
-	buf_init(&b, 0);
-	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
-		return -1;
-	if (n == NULL)
-		return 0;
-	if (ntfy_json(c, n, ctx, &b, err) == -1)
-		goto out;
-	if ((p = buf_steal(&b)) == NULL) {
-		terr_set(err, "out of memory");
-		goto out;
-	}
 	ntfy_dest(c, dest, sizeof(dest));
-	rc = sender_parts_add(out, dest, p, strlen(p), err);
-out:
-	buf_free(&b);
-	notification_free(n);
-	return rc;
+	return sender_render_one(c, c->send_resolved, n, ctx, ntfy_json, dest, out,
+	    err);
 }
 
 /* ntfy refills a visitor's request bucket one request per 5 s (its
@@ -424,18 +395,9 @@ ntfy_limits(const char *dest, const struct sender_limits *lim,
 static void
 ntfy_describe(const void *payload, size_t len, char *out, size_t outlen)
 {
-	json_t		*root;
-	const char	*s;
+	static const char *const paths[] = { "title", "message", NULL };
 
-	out[0] = '\0';
-	if ((root = json_loadb(payload, len, 0, NULL)) == NULL)
-		return;
-	if ((s = json_string_value(json_object_get(root, "title"))) == NULL ||
-	    s[0] == '\0')
-		s = json_string_value(json_object_get(root, "message"));
-	if (s != NULL)
-		sender_first_line(s, strlen(s), out, outlen);
-	json_decref(root);
+	sender_json_describe(payload, len, paths, out, outlen);
 }
 
 static const struct sender_ops sender_ntfy_ops = {

@@ -224,19 +224,6 @@ pd_clear(void *vc)
 
 /* ---- sending ---- */
 
-/* Renders template t (NULL as "") into a fresh out; a failing template
- * gives the fallback text, so the alert still reaches PagerDuty. */
-static int
-tt(const struct sender_render_ctx *ctx, const struct notification *n,
-    const char *what, const char *t, struct buf *out, struct terr *err)
-{
-	buf_reset(out);
-	if (tmpl_render_text_or_fallback(ctx->tmpl, t ? t : "", n, TMPL_TEXT,
-	    ctx->opts, what, out) == -1)
-		return terr_set(err, "out of memory");
-	return 0;
-}
-
 /* ,"key":"rendered" (sep "" for the first member); with omitempty nothing
  * when it renders empty. */
 static int
@@ -248,7 +235,7 @@ member(struct buf *b, const struct sender_render_ctx *ctx,
 	int		rc = -1;
 
 	buf_init(&v, 0);
-	if (tt(ctx, n, key, t, &v, err) == -1)
+	if (sender_render_text(ctx, n, key, t, &v, err) == -1)
 		goto out;
 	rc = 0;
 	if (omitempty && v.len == 0)
@@ -297,7 +284,7 @@ pd_details_json(const struct pagerduty_config *c, const struct notification *n,
 		int		rc;
 
 		buf_init(&v, 0);
-		rc = tt(ctx, n, c->details[i].key, c->details[i].value, &v, err);
+		rc = sender_render_text(ctx, n, c->details[i].key, c->details[i].value, &v, err);
 		if (rc == 0 && ((i > 0 && buf_addc(b, ',') == -1) ||
 		    jsonw_cstr(b, c->details[i].key) == -1 ||
 		    buf_addc(b, ':') == -1 || jsonw_str(b, buf_str(&v), v.len) == -1))
@@ -330,7 +317,7 @@ pd_json(const struct pagerduty_config *c, const struct notification *n,
 	    "\"payload\":{\"summary\":", dk,
 	    n->status == ALERT_RESOLVED ? "resolve" : "trigger") == -1)
 		goto oom;
-	if (tt(ctx, n, "description", c->description, &v, err) == -1)
+	if (sender_render_text(ctx, n, "description", c->description, &v, err) == -1)
 		goto out;
 	if (sender_truncate_runes(&v, PD_SUMMARY_RUNES) == -1 ||
 	    jsonw_str(b, buf_str(&v), v.len) == -1)
@@ -350,7 +337,7 @@ pd_json(const struct pagerduty_config *c, const struct notification *n,
 	/* Images without a src and links without an href are dropped; an
 	 * empty list is left out. */
 	for (i = 0, open = 0; i < c->nimages; i++) {
-		if (tt(ctx, n, "src", c->images[i].src, &v, err) == -1)
+		if (sender_render_text(ctx, n, "src", c->images[i].src, &v, err) == -1)
 			goto out;
 		if (v.len == 0)
 			continue;
@@ -367,7 +354,7 @@ pd_json(const struct pagerduty_config *c, const struct notification *n,
 	if (open > 0 && buf_addc(b, ']') == -1)
 		goto oom;
 	for (i = 0, open = 0; i < c->nlinks; i++) {
-		if (tt(ctx, n, "href", c->links[i].href, &v, err) == -1)
+		if (sender_render_text(ctx, n, "href", c->links[i].href, &v, err) == -1)
 			goto out;
 		if (v.len == 0)
 			continue;
@@ -411,51 +398,42 @@ pd_key_len(const struct pagerduty_config *c, size_t *len)
 	return 0;
 }
 
+/* The event for n; as Alertmanager, one over PagerDuty's size limit goes
+ * out with its custom details replaced by a note. */
 static int
-pd_render(const void *vcfg, const struct notification *n0,
+pd_body(const void *vcfg, const struct notification *n,
+    const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
+{
+	const struct pagerduty_config *c = vcfg;
+	size_t			 klen;
+
+	if (pd_json(c, n, ctx, false, b, err) == -1)
+		return -1;
+	if (pd_key_len(c, &klen) == -1)
+		return terr_set(err, "out of memory");
+	if (b->len + klen <= PD_MAX_EVENT)
+		return 0;
+	buf_reset(b);
+	return pd_json(c, n, ctx, true, b, err);
+}
+
+static int
+pd_render(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct sender_parts *out,
     struct terr *err)
 {
 	const struct pagerduty_config *c = vcfg;
-	struct notification	*n = NULL;
-	struct buf		 b;
-	char			*p, dest[32], dg[17];
-	size_t			 klen;
-	int			 rc = -1;
+	char			 dest[64];
 
-	buf_init(&b, 0);
-	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
-		return -1;
-	if (n == NULL)
-		return 0;
-	if (pd_json(c, n, ctx, false, &b, err) == -1)
-		goto out;
-	if (pd_key_len(c, &klen) == -1) {
-		terr_set(err, "out of memory");
-		goto out;
-	}
-	/* As Alertmanager: an event over PagerDuty's size limit goes out
-	 * with its custom details replaced by a note. */
-	if (b.len + klen > PD_MAX_EVENT) {
-		buf_reset(&b);
-		if (pd_json(c, n, ctx, true, &b, err) == -1)
-			goto out;
-	}
-	if ((p = buf_steal(&b)) == NULL) {
-		terr_set(err, "out of memory");
-		goto out;
-	}
 	/* One destination per routing key (PagerDuty's rate limit is per
 	 * integration key), named by its digest only. */
-	sender_url_digest(c->routing_key != NULL ? c->routing_key : "", dg);
-	snprintf(dest, sizeof(dest), "pagerduty:%s", dg);
-	rc = sender_parts_add(out, dest, p, strlen(p), err);
-out:
-	if (rc == -1)
+	sender_url_dest("pagerduty", c->routing_key, dest, sizeof(dest));
+	if (sender_render_one(c, c->send_resolved, n, ctx, pd_body, dest, out,
+	    err) == -1) {
 		terr_prefix(err, "pagerduty");
-	buf_free(&b);
-	notification_free(n);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 /* A 400's reason as Alertmanager's errDetails words it ("message: error,
@@ -539,17 +517,9 @@ pd_limits(const char *dest, const struct sender_limits *lim,
 static void
 pd_describe(const void *payload, size_t len, char *out, size_t outlen)
 {
-	json_t		*root;
-	const char	*s;
+	static const char *const paths[] = { "payload/summary", NULL };
 
-	out[0] = '\0';
-	if ((root = json_loadb(payload, len, 0, NULL)) == NULL)
-		return;
-	s = json_string_value(json_object_get(json_object_get(root, "payload"),
-	    "summary"));
-	if (s != NULL)
-		sender_first_line(s, strlen(s), out, outlen);
-	json_decref(root);
+	sender_json_describe(payload, len, paths, out, outlen);
 }
 
 const struct sender_ops sender_pagerduty_ops = {

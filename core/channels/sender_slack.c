@@ -216,19 +216,6 @@ slack_clear(void *vc)
 
 /* ---- sending ---- */
 
-/* Renders template t (NULL as "") into a fresh buffer; a failing template
- * gives the fallback text, so the alert still reaches the channel. */
-static int
-tt(const struct sender_render_ctx *ctx, const struct notification *n,
-    const char *what, const char *t, struct buf *out, struct terr *err)
-{
-	buf_reset(out);
-	if (tmpl_render_text_or_fallback(ctx->tmpl, t ? t : "", n, TMPL_TEXT,
-	    ctx->opts, what, out) == -1)
-		return terr_set(err, "out of memory");
-	return 0;
-}
-
 /* ,"key":"rendered" -- always, or only when not empty (Go's omitempty). */
 static int
 field(struct buf *b, const struct sender_render_ctx *ctx,
@@ -239,7 +226,7 @@ field(struct buf *b, const struct sender_render_ctx *ctx,
 	int		rc = -1;
 
 	buf_init(&v, 0);
-	if (tt(ctx, n, key, t, &v, err) == -1)
+	if (sender_render_text(ctx, n, key, t, &v, err) == -1)
 		goto out;
 	if (omitempty && v.len == 0) {
 		rc = 0;
@@ -257,9 +244,10 @@ out:
 }
 
 static int
-slack_json(const struct slack_config *c, const struct notification *n,
+slack_json(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
 {
+	const struct slack_config *c = vcfg;
 	struct buf	v;
 	int		rc = -1;
 
@@ -281,7 +269,7 @@ slack_json(const struct slack_config *c, const struct notification *n,
 		goto oom;
 	/* type attachment, in its field order. The title is cut to 1024
 	 * runes, the last one an ellipsis, as Alertmanager does. */
-	if (tt(ctx, n, "title", c->title, &v, err) == -1)
+	if (sender_render_text(ctx, n, "title", c->title, &v, err) == -1)
 		goto out;
 	if (sender_truncate_runes(&v, 1024) == -1)
 		goto oom;
@@ -388,34 +376,16 @@ out:
 }
 
 static int
-slack_render(const void *vcfg, const struct notification *n0,
+slack_render(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct sender_parts *out,
     struct terr *err)
 {
 	const struct slack_config *c = vcfg;
-	struct notification	*n = NULL;
-	struct buf		 b;
-	char			*p, dest[32], dg[17];
-	int			 rc = -1;
+	char			 dest[64];
 
-	buf_init(&b, 0);
-	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
-		return -1;
-	if (n == NULL)
-		return 0;
-	if (slack_json(c, n, ctx, &b, err) == -1)
-		goto out;
-	if ((p = buf_steal(&b)) == NULL) {
-		terr_set(err, "out of memory");
-		goto out;
-	}
-	sender_url_digest(c->api_url ? c->api_url : "", dg);
-	snprintf(dest, sizeof(dest), "slack:%s", dg);
-	rc = sender_parts_add(out, dest, p, strlen(p), err);
-out:
-	buf_free(&b);
-	notification_free(n);
-	return rc;
+	sender_url_dest("slack", c->api_url, dest, sizeof(dest));
+	return sender_render_one(c, c->send_resolved, n, ctx, slack_json, dest, out,
+	    err);
 }
 
 static void
