@@ -18,6 +18,7 @@
 #include "config_tmpl.h"
 #include "fake_client.h"
 #include "payload.h"
+#include "payload_fixture.h"
 #include "receiver.h"
 #include "sender.h"
 #include "sender_ntfy.h"
@@ -35,26 +36,6 @@ struct env {
 	struct tmpl_set		*tmpl;
 	struct tmpl_opts	 opts;
 };
-
-static struct notification *
-fixture(const char *name)
-{
-	char		 path[512], body[16384];
-	FILE		*f;
-	size_t		 len;
-	struct terr	 err;
-	struct notification *n;
-
-	snprintf(path, sizeof(path), "%s/%s", TOCSIN_FIXTURES_DIR, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	len = fread(body, 1, sizeof(body), f);
-	fclose(f);
-	n = payload_parse(body, len, &err);
-	if (n == NULL)
-		fail_msg("%s: %s", name, err.msg);
-	return n;
-}
 
 static int
 setup(void **state)
