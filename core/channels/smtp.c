@@ -68,6 +68,7 @@ struct session_state {
 	int		 auth_code;	/* first 4xx/5xx answer to AUTH */
 	char		 auth_text[128];
 	bool		 in_auth;
+	bool		 cram;		/* the mechanism is CRAM-MD5 */
 };
 
 static int
@@ -209,8 +210,11 @@ on_monitor(const char *buf, int len, int writing, void *arg)
 	/* The exchange runs from our "AUTH" to the server's first final
 	 * (2xx, 4xx, 5xx) answer; the lines in between are credentials. */
 	if (writing == SMTP_CB_WRITING) {
-		if (len >= 5 && strncasecmp(buf, "AUTH ", 5) == 0)
+		if (len >= 5 && strncasecmp(buf, "AUTH ", 5) == 0) {
 			st->in_auth = true;
+			st->cram = len >= 13 &&
+			    strncasecmp(buf + 5, "CRAM-MD5", 8) == 0;
+		}
 		return;
 	}
 	if (writing != SMTP_CB_READING || len < 4 || !st->in_auth ||
@@ -257,9 +261,13 @@ on_auth_interact(auth_client_request_t req, char **result, int fields, void *arg
 			result[i] = cfg->auth_username;
 		else if (req[i].flags & AUTH_PASS)
 			/* CRAM-MD5 proves knowledge of auth_secret, the plain
-			 * mechanisms send auth_password, as in Alertmanager. */
-			result[i] = (cfg->auth_password == NULL ||
-			    cfg->auth_password[0] == '\0') ? cfg->auth_secret :
+			 * mechanisms send auth_password, as in Alertmanager.
+			 * CRAM-MD5 asks after our "AUTH CRAM-MD5" (a challenge
+			 * comes first), so the monitor has seen it by now. */
+			result[i] = (st->cram && cfg->auth_secret != NULL &&
+			    cfg->auth_secret[0] != '\0') ||
+			    cfg->auth_password == NULL ||
+			    cfg->auth_password[0] == '\0' ? cfg->auth_secret :
 			    cfg->auth_password;
 		else if (req[i].flags & AUTH_REALM)
 			result[i] = "";

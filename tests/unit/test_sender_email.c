@@ -2,7 +2,11 @@
  * (aiosmtpd, tests/smtp/smtp_server.py): the exact message a real payload
  * renders to and the server records, a Message-ID that survives re-rendering,
  * send_resolved, 451 -> TEMPFAIL and 550 -> PERMFAIL through the sender ops
- * with no secret in the reason, and deliver_enqueue -> dispatcher -> server. */
+ * with no secret in the reason, and deliver_enqueue -> dispatcher -> server;
+ * Alertmanager 0.30-0.34's fields: threading (References and In-Reply-To per
+ * alert group), force_implicit_tls, auth_secret_file (CRAM-MD5) and the
+ * global smtp_tls_config, their config errors with positions and how they
+ * inherit from the global section. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -20,6 +24,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "config_cases.h"
 #include "dedup.h"
 #include "deliver.h"
 #include "dispatcher.h"
@@ -32,6 +37,7 @@
 
 #define USER SMTP_USER
 #define PASSWORD SMTP_PASSWORD
+#define SECRET SMTP_SECRET
 
 /* A small template set, as a config's templates: would give it. */
 #define TEMPLATES \
@@ -46,7 +52,8 @@ struct env {
 	struct smtp_server	 srv;
 	struct tmpl_set		*tmpl;
 	struct tmpl_opts	 opts;
-	struct notification	*firing, *resolved;
+	struct notification	*firing, *resolved, *other;
+	struct config_fixture	*cf;	/* secret files */
 };
 
 static char *
@@ -96,6 +103,7 @@ setup(void **state)
 {
 	static struct env	 e;
 	struct terr		 err;
+	void			*cf;
 
 	if (smtp_server_start(&e.srv) == -1)
 		return -1;
@@ -112,6 +120,11 @@ setup(void **state)
 	e.opts.local_tz = "UTC";
 	e.firing = fixture("ssh-login-firing.json");
 	e.resolved = fixture("ssh-login-resolved.json");
+	e.other = fixture("llm-error-rate-mixed-severity.json");
+	e.cf = config_fixture_new(&cf, "test_sender_email");
+	scratch_write(e.cf->dir, "secret", "  " SECRET "\n");
+	scratch_write(e.cf->dir, "gsecret", "global-secret\n");
+	scratch_write(e.cf->dir, "wrong", "not-the-secret\n");
 	*state = &e;
 	return 0;
 }
@@ -120,10 +133,13 @@ static int
 teardown(void **state)
 {
 	struct env	*e = *state;
+	void		*cf = e->cf;
 
 	tmpl_set_free(e->tmpl);
 	notification_free(e->firing);
 	notification_free(e->resolved);
+	notification_free(e->other);
+	config_fixture_teardown(&cf);
 	return smtp_server_stop(&e->srv);
 }
 
@@ -619,6 +635,172 @@ test_email_enqueue_dispatch_delivers(void **state)
 	config_free(cfg);
 }
 
+/* ---- Alertmanager 0.30-0.34's fields: config ---- */
+
+#define HEAD "route:\n  receiver: r\nreceivers:\n- name: r\n"
+/* An email config that loads, open for one more key at column 45. */
+#define EM "  email_configs:\n  - {to: a@b, from: f@b, smarthost: 'm:25', "
+#define GLOBAL_AFTER "  email_configs:\n  - {to: a@b, from: f@b, smarthost: " \
+	"'m:25'}\nglobal:\n"
+
+static const struct errcase email_034_errors[] = {
+	/* EmailConfig.UnmarshalYAML: thread_by_date has no default. */
+	{ EM "threading: {enabled: true}}\n",
+	    "6:56: threading.thread_by_date must be either 'none' or 'daily'" },
+	{ EM "threading: {enabled: true, thread_by_date: weekly}}\n",
+	    "6:88: threading.thread_by_date must be either 'none' or 'daily'" },
+	{ EM "threading: {enabled: true, thread_by_date: ''}}\n",
+	    "6:88: threading.thread_by_date must be either 'none' or 'daily'" },
+	{ EM "threading: {enabled: true, thread_by_date: daily}, headers: "
+	    "{X-A: a, references: '<x@y>'}}\n",
+	    "6:114: conflicting configuration: threading.enabled conflicts with "
+	    "custom References header" },
+	{ EM "threading: {enabled: true, thread_by_date: none}, headers: "
+	    "{IN-REPLY-TO: '<x@y>'}}\n",
+	    "6:105: conflicting configuration: threading.enabled conflicts with "
+	    "custom In-Reply-To header" },
+	/* The headers first, as Alertmanager checks them. */
+	{ EM "threading: {enabled: true, thread_by_date: weekly}, headers: "
+	    "{References: '<x@y>'}}\n",
+	    "6:107: conflicting configuration: threading.enabled conflicts with "
+	    "custom References header" },
+	{ EM "threading: {enable: true}}\n",
+	    "6:57: unknown field enable in threading" },
+	{ EM "threading: [x]}\n",
+	    "6:56: threading must be a mapping, not a list" },
+	{ EM "threading: {enabled: 'yes'}}\n",
+	    "6:66: enabled must be true or false, not the string \"yes\"" },
+	{ EM "threading: {enabled: true, thread_by_date: [daily]}}\n",
+	    "6:88: thread_by_date must be a string, not a list" },
+	/* Before the global section's checks, as in Alertmanager, where
+	 * they run after the receivers are read. */
+	{ "  email_configs:\n" "  - {to: a@b, threading: {enabled: true}}\n",
+	    "6:26: threading.thread_by_date must be either 'none' or 'daily'" },
+	{ EM "force_implicit_tls: x}\n",
+	    "6:65: force_implicit_tls must be true or false, not \"x\"" },
+	{ EM "auth_secret_file: missing}\n",
+	    "6:63: cannot read auth_secret_file \"{dir}/missing\": No such file "
+	    "or directory" },
+	{ EM "auth_secret_file: [x]}\n",
+	    "6:63: auth_secret_file must be a file name, not a list" },
+	{ GLOBAL_AFTER "  smtp_auth_secret: SECRET\n"
+	    "  smtp_auth_secret_file: gsecret\n",
+	    "9:26: at most one of smtp_auth_secret & smtp_auth_secret_file must "
+	    "be configured" },
+	{ GLOBAL_AFTER "  smtp_auth_secret_file: missing\n",
+	    "8:26: cannot read smtp_auth_secret_file \"{dir}/missing\": No such "
+	    "file or directory" },
+	{ GLOBAL_AFTER "  smtp_tls_config: {ca: x}\n",
+	    "8:21: unknown field ca in tls_config" },
+	{ GLOBAL_AFTER "  smtp_tls_config: {min_version: TLS9}\n",
+	    "8:34: unknown TLS version: TLS9" },
+	{ GLOBAL_AFTER "  smtp_tls_config: {cert_file: c.pem}\n",
+	    "8:20: client cert file \"{dir}/c.pem\" specified without client key "
+	    "file" },
+	{ GLOBAL_AFTER "  smtp_tls_config: x\n",
+	    "8:20: tls_config must be a mapping, not a scalar" },
+	{ GLOBAL_AFTER "  smtp_force_implicit_tls: maybe\n",
+	    "8:28: smtp_force_implicit_tls must be true or false, not \"maybe\"" },
+};
+
+static void
+test_email_034_config_errors_with_positions(void **state)
+{
+	struct env *e = *state;
+
+	check_errors(e->cf->dir, HEAD, "", email_034_errors,
+	    nitems(email_034_errors));
+}
+
+/* Threading loads as written; thread_by_date is checked only when enabled,
+ * as Alertmanager checks it. */
+static void
+test_email_threading_config(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = config_must_load(e->cf->dir, HEAD EM
+	    "threading: {enabled: false, thread_by_date: weekly}}\n"
+	    "  - {to: a@b, from: f@b, smarthost: 'm:25', threading: {enabled: "
+	    "true, thread_by_date: none}, headers: {X-Ref: a}}\n"
+	    "  - {to: a@b, from: f@b, smarthost: 'm:25', threading: null}\n");
+	const struct receiver	*r = config_receiver(cfg, "r");
+
+	assert_false(EMAIL_AT(r, 0)->threading.enabled);
+	assert_string_equal(EMAIL_AT(r, 0)->threading.thread_by_date, "weekly");
+	assert_true(EMAIL_AT(r, 1)->threading.enabled);
+	assert_string_equal(EMAIL_AT(r, 1)->threading.thread_by_date, "none");
+	assert_false(EMAIL_AT(r, 2)->threading.enabled);
+	assert_null(EMAIL_AT(r, 2)->threading.thread_by_date);
+	config_free(cfg);
+}
+
+/* config.go's inheritance: tls_config and force_implicit_tls are pointers
+ * (absent or null: the global one, no merging), auth_secret and
+ * auth_secret_file inherit one by one and a file wins. */
+static void
+test_email_034_fields_inherit_from_global(void **state)
+{
+	struct env		*e = *state;
+	char			 ca[128], path[128];
+	struct config		*cfg = config_must_load(e->cf->dir, HEAD
+	    "  email_configs:\n"
+	    "  - {to: a@b}\n"
+	    "  - {to: a@b, tls_config: {server_name: own.example}, "
+	    "force_implicit_tls: false, auth_secret_file: secret}\n"
+	    "  - {to: a@b, tls_config: null, force_implicit_tls: null, "
+	    "auth_secret: own}\n"
+	    "global:\n"
+	    "  smtp_from: f@b\n  smtp_smarthost: 'm:25'\n"
+	    "  smtp_tls_config: {ca_file: ca.pem, server_name: mail.example, "
+	    "insecure_skip_verify: true, min_version: TLS13}\n"
+	    "  smtp_force_implicit_tls: true\n"
+	    "  smtp_auth_secret_file: gsecret\n");
+	const struct receiver	*r = config_receiver(cfg, "r");
+	const struct email_config *c;
+
+	snprintf(ca, sizeof(ca), "%s/ca.pem", e->cf->dir);
+	for (size_t i = 0; i < 3; i += 2) {
+		c = EMAIL_AT(r, i);
+		assert_string_equal(c->tls.ca_file, ca);
+		assert_string_equal(c->tls.server_name, "mail.example");
+		assert_true(c->tls.insecure_skip_verify);
+		assert_string_equal(c->tls.min_version, "TLS13");
+		assert_true(c->force_implicit_tls_set);
+		assert_true(c->force_implicit_tls);
+		/* The global file, even over the email's own auth_secret. */
+		assert_string_equal(c->auth_secret, "global-secret");
+	}
+	c = EMAIL_AT(r, 1);
+	assert_null(c->tls.ca_file);
+	assert_string_equal(c->tls.server_name, "own.example");
+	assert_false(c->tls.insecure_skip_verify);
+	assert_true(c->force_implicit_tls_set);
+	assert_false(c->force_implicit_tls);
+	snprintf(path, sizeof(path), "%s/secret", e->cf->dir);
+	assert_string_equal(c->auth_secret_file, path);
+	assert_string_equal(c->auth_secret, SECRET);
+	config_free(cfg);
+
+	/* Without them in the global section: port 465 decides, the email's
+	 * own secret or the global inline one. */
+	cfg = config_must_load(e->cf->dir, HEAD
+	    "  email_configs:\n"
+	    "  - {to: a@b}\n"
+	    "  - {to: a@b, auth_secret: own}\n"
+	    "global:\n"
+	    "  smtp_from: f@b\n  smtp_smarthost: 'm:25'\n"
+	    "  smtp_auth_secret: global-inline\n");
+	r = config_receiver(cfg, "r");
+	c = EMAIL_AT(r, 0);
+	assert_false(c->force_implicit_tls_set);
+	assert_null(c->tls.ca_file);
+	assert_null(c->tls.server_name);
+	assert_string_equal(c->auth_secret, "global-inline");
+	assert_null(c->auth_secret_file);
+	assert_string_equal(EMAIL_AT(r, 1)->auth_secret, "own");
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -632,6 +814,9 @@ main(void)
 		cmocka_unit_test(test_email_bad_addresses_fail_render),
 		cmocka_unit_test(test_email_corrupt_payload_is_permfail),
 		cmocka_unit_test(test_email_enqueue_dispatch_delivers),
+		cmocka_unit_test(test_email_034_config_errors_with_positions),
+		cmocka_unit_test(test_email_threading_config),
+		cmocka_unit_test(test_email_034_fields_inherit_from_global),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
