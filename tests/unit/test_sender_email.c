@@ -801,6 +801,339 @@ test_email_034_fields_inherit_from_global(void **state)
 	config_free(cfg);
 }
 
+/* ---- Alertmanager 0.30-0.34's fields: sending ---- */
+
+/* A config whose email integration has `to` ops@example.org, the usual
+ * From and HELO, a one-line text part and the lines of fmt (indented four
+ * spaces), after the global lines; relative paths are read from the
+ * fixture's directory. */
+static struct config * PRINTF_LIKE(3, 4)
+load_mail(struct env *e, const char *global, const char *fmt, ...)
+{
+	char		 yaml[4096], lines[2048];
+	struct terr	 err;
+	struct config	*cfg;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	assert_true((size_t)vsnprintf(lines, sizeof(lines), fmt, ap) <
+	    sizeof(lines));
+	va_end(ap);
+	assert_true((size_t)snprintf(yaml, sizeof(yaml), "global:\n%s"
+	    "route:\n  receiver: mail\nreceivers:\n- name: mail\n"
+	    "  email_configs:\n  - to: ops@example.org\n"
+	    "    from: 'Tocsin Alerts <alerts@example.org>'\n"
+	    "    hello: tocsin.test\n    html: ''\n    text: x\n%s",
+	    global != NULL ? global : "", lines) < sizeof(yaml));
+	cfg = config_load_buffer("mail.yml", e->cf->dir, yaml, strlen(yaml), &err);
+	if (cfg == NULL)
+		fail_msg("config: %s\n%s", err.msg, yaml);
+	return cfg;
+}
+
+/* Renders n (one part) and sends it once. */
+static void
+render_send_one(struct env *e, const struct config *cfg,
+    const struct notification *n, struct sender_parts *parts,
+    struct send_result *res)
+{
+	render(e, email_of(cfg), n, parts);
+	assert_int_equal(parts->n, 1);
+	send(email_of(cfg), &parts->v[0], res);
+}
+
+/* The message of a part as the server must have recorded it. */
+static const char *
+message_of(const struct sender_part *p)
+{
+	const char *m = strstr(p->payload, "\n\n");
+
+	assert_non_null(m);
+	return m + 2;
+}
+
+/* The value of header name in message m (unfolded lines are enough
+ * here), into out; "" when absent. */
+static void
+header_value(const char *m, const char *name, char *out, size_t len)
+{
+	size_t nl = strlen(name);
+	const char *p, *end;
+
+	out[0] = '\0';
+	for (p = m; *p != '\0' && strncmp(p, "\r\n", 2) != 0;
+	    p = strstr(p, "\r\n") + 2) {
+		if (strncmp(p, name, nl) == 0 && strncmp(p + nl, ": ", 2) == 0) {
+			end = strstr(p, "\r\n");
+			snprintf(out, len, "%.*s", (int)(end - p - nl - 2), p + nl + 2);
+			return;
+		}
+	}
+}
+
+#define ENVELOPE_AT(port, to) "{\"port\": \"" port "\", \"mail_from\": " \
+	"\"alerts@example.org\", \"rcpt_tos\": " to ", \"tls\": true, " \
+	"\"auth\": true, \"helo\": \"tocsin.test\"}"
+
+/* Thread roots of the fixtures' groups: "<alert-" the first 16 hex digits
+ * of sha256sum of the payload's groupKey "-" the day "@alertmanager>". */
+#define SSH_GROUP_HASH	"09d5d4fbebcb5436"	/* {}:{alertname="SSHLoginFromNonLAN"} */
+#define LLM_GROUP_HASH	"c4252c4d3778ef5f"	/* {}:{alertname="HighLLMErrorRate"} */
+
+/* threading: daily: every notification of one group, firing or resolved,
+ * carries the same References and In-Reply-To (right after Message-Id, as
+ * Alertmanager writes them), another group another one, the next day a new
+ * thread; the server records exactly the stored message. */
+static void
+test_email_threading_daily_headers_per_group(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load_mail(e, NULL,
+	    "    send_resolved: true\n    smarthost: 'localhost:%d'\n"
+	    "    auth_username: " USER "\n    auth_password: " PASSWORD "\n"
+	    "    tls_config: {ca_file: '%s'}\n"
+	    "    threading: {enabled: true, thread_by_date: daily}\n",
+	    e->srv.starttls, e->srv.ca);
+	struct sender_parts	 parts;
+	struct send_result	 res;
+	char			 refs[128], irt[128], *m;
+	int64_t			 now = e->opts.now_sec;
+	static const struct {
+		int		 which;		/* firing, resolved, other */
+		int64_t		 later;		/* seconds after now */
+		const char	*thread;
+	} want[] = {
+		{ 0, 0, "<alert-" SSH_GROUP_HASH "-2026-11-23@alertmanager>" },
+		{ 1, 600, "<alert-" SSH_GROUP_HASH "-2026-11-23@alertmanager>" },
+		{ 2, 0, "<alert-" LLM_GROUP_HASH "-2026-11-23@alertmanager>" },
+		/* 2026-11-24T00:00:19Z */
+		{ 0, 36638, "<alert-" SSH_GROUP_HASH "-2026-11-24@alertmanager>" },
+	};
+
+	/* The whole message once, byte for byte. */
+	render(e, email_of(cfg), e->firing, &parts);
+	assert_int_equal(parts.n, 1);
+	m = masked(&parts.v[0], e->firing);
+	assert_string_equal(m, "tocsin-email/1\n"
+	    "Tocsin Alerts <alerts@example.org>\nops@example.org\n\n"
+	    "From: Tocsin Alerts <alerts@example.org>\r\n"
+	    "Subject: [FIRING:1] SSHLoginFromNonLAN (homelab:9100 critical "
+	    "203.0.113.7)\r\n"
+	    "To: ops@example.org\r\n"
+	    "Message-Id: <MSGID@example.org>\r\n"
+	    "References: <alert-" SSH_GROUP_HASH "-2026-11-23@alertmanager>\r\n"
+	    "In-Reply-To: <alert-" SSH_GROUP_HASH "-2026-11-23@alertmanager>\r\n"
+	    "Date: Mon, 23 Nov 2026 13:49:41 +0000\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/alternative; boundary=\"BOUNDARY\"\r\n"
+	    "\r\n"
+	    "--BOUNDARY\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n"
+	    "Content-Type: text/plain; charset=UTF-8\r\n"
+	    "\r\n"
+	    "x\r\n"
+	    "--BOUNDARY--\r\n");
+	free(m);
+	sender_parts_free(&parts);
+
+	for (size_t i = 0; i < nitems(want); i++) {
+		const struct notification *n = want[i].which == 0 ? e->firing :
+		    want[i].which == 1 ? e->resolved : e->other;
+
+		e->opts.now_sec = now + want[i].later;
+		render_send_one(e, cfg, n, &parts, &res);
+		e->opts.now_sec = now;
+		assert_int_equal(res.status, SEND_OK);
+		expect_recorded(e, message_of(&parts.v[0]),
+		    ENVELOPE_AT("starttls", "[\"ops@example.org\"]"));
+		header_value(message_of(&parts.v[0]), "References", refs,
+		    sizeof(refs));
+		header_value(message_of(&parts.v[0]), "In-Reply-To", irt,
+		    sizeof(irt));
+		assert_string_equal(refs, want[i].thread);
+		assert_string_equal(irt, want[i].thread);
+		sender_parts_free(&parts);
+	}
+	config_free(cfg);
+}
+
+/* thread_by_date: none: one thread per group whatever the day; without
+ * threading, neither header. */
+static void
+test_email_threading_none_and_off(void **state)
+{
+	struct env		*e = *state;
+	struct config		*none = load_mail(e, NULL,
+	    "    smarthost: 'localhost:25'\n"
+	    "    threading: {enabled: true, thread_by_date: none}\n");
+	struct config		*off = load_mail(e, NULL,
+	    "    smarthost: 'localhost:25'\n"
+	    "    threading: {enabled: false, thread_by_date: daily}\n");
+	struct sender_parts	 parts;
+	char			 v[128];
+	int64_t			 now = e->opts.now_sec;
+
+	for (int day = 0; day < 3; day++) {
+		e->opts.now_sec = now + day * 86400;
+		render(e, email_of(none), e->firing, &parts);
+		header_value(message_of(&parts.v[0]), "References", v, sizeof(v));
+		assert_string_equal(v, "<alert-" SSH_GROUP_HASH "-@alertmanager>");
+		header_value(message_of(&parts.v[0]), "In-Reply-To", v, sizeof(v));
+		assert_string_equal(v, "<alert-" SSH_GROUP_HASH "-@alertmanager>");
+		sender_parts_free(&parts);
+	}
+	e->opts.now_sec = now;
+	render(e, email_of(off), e->firing, &parts);
+	assert_null(strstr(parts.v[0].payload, "References:"));
+	assert_null(strstr(parts.v[0].payload, "In-Reply-To:"));
+	sender_parts_free(&parts);
+	config_free(none);
+	config_free(off);
+}
+
+/* force_implicit_tls: true speaks TLS from the first byte on any port (the
+ * server's smtps port is not 465); false or unset on a port other than
+ * 465, SMTP first. The global smtp_force_implicit_tls is the default. */
+static void
+test_email_force_implicit_tls(void **state)
+{
+	struct env		*e = *state;
+	struct sender_parts	 parts;
+	struct send_result	 res;
+	struct config		*cfg;
+	char			 want[256];
+	static const char *const global_on = "  smtp_force_implicit_tls: true\n";
+
+	/* The email's own setting, then the global one, on the smtps port. */
+	for (int i = 0; i < 2; i++) {
+		cfg = load_mail(e, i == 0 ? NULL : global_on,
+		    "    smarthost: 'localhost:%d'\n%s"
+		    "    auth_username: " USER "\n    auth_password: " PASSWORD "\n"
+		    "    tls_config: {ca_file: '%s'}\n", e->srv.tls,
+		    i == 0 ? "    force_implicit_tls: true\n" : "", e->srv.ca);
+		render_send_one(e, cfg, e->firing, &parts, &res);
+		assert_int_equal(res.status, SEND_OK);
+		expect_recorded(e, message_of(&parts.v[0]),
+		    ENVELOPE_AT("tls", "[\"ops@example.org\"]"));
+		sender_parts_free(&parts);
+		config_free(cfg);
+	}
+
+	/* The STARTTLS port answers a TLS handshake in clear text: forced
+	 * implicit TLS fails there, for now (TEMPFAIL)... */
+	cfg = load_mail(e, global_on,
+	    "    smarthost: 'localhost:%d'\n"
+	    "    auth_username: " USER "\n    auth_password: " PASSWORD "\n"
+	    "    tls_config: {ca_file: '%s'}\n", e->srv.starttls, e->srv.ca);
+	render_send_one(e, cfg, e->firing, &parts, &res);
+	assert_int_equal(res.status, SEND_TEMPFAIL);
+	snprintf(want, sizeof(want), "email: SMTP session with localhost:%d "
+	    "failed: ", e->srv.starttls);
+	assert_int_equal(strncmp(res.reason, want, strlen(want)), 0);
+	expect_nothing_new(e);
+	sender_parts_free(&parts);
+	config_free(cfg);
+
+	/* ...and the email's false beats the global true: STARTTLS. */
+	cfg = load_mail(e, global_on,
+	    "    smarthost: 'localhost:%d'\n    force_implicit_tls: false\n"
+	    "    auth_username: " USER "\n    auth_password: " PASSWORD "\n"
+	    "    tls_config: {ca_file: '%s'}\n", e->srv.starttls, e->srv.ca);
+	render_send_one(e, cfg, e->firing, &parts, &res);
+	assert_int_equal(res.status, SEND_OK);
+	expect_recorded(e, message_of(&parts.v[0]),
+	    ENVELOPE_AT("starttls", "[\"ops@example.org\"]"));
+	sender_parts_free(&parts);
+	config_free(cfg);
+}
+
+/* The global smtp_tls_config is the tls_config of every email config
+ * without one: its CA verifies the server. An email's own tls_config
+ * replaces it whole (no CA then: the test CA is unknown). */
+static void
+test_email_global_smtp_tls_config(void **state)
+{
+	struct env		*e = *state;
+	struct sender_parts	 parts;
+	struct send_result	 res;
+	struct config		*cfg;
+	char			 global[256], want[256];
+
+	snprintf(global, sizeof(global), "  smtp_tls_config: {ca_file: '%s'}\n",
+	    e->srv.ca);
+	cfg = load_mail(e, global, "    smarthost: 'localhost:%d'\n"
+	    "    auth_username: " USER "\n    auth_password: " PASSWORD "\n",
+	    e->srv.starttls);
+	render_send_one(e, cfg, e->firing, &parts, &res);
+	assert_int_equal(res.status, SEND_OK);
+	expect_recorded(e, message_of(&parts.v[0]),
+	    ENVELOPE_AT("starttls", "[\"ops@example.org\"]"));
+	sender_parts_free(&parts);
+	config_free(cfg);
+
+	cfg = load_mail(e, global, "    smarthost: 'localhost:%d'\n"
+	    "    auth_username: " USER "\n    auth_password: " PASSWORD "\n"
+	    "    tls_config: {server_name: localhost}\n", e->srv.starttls);
+	render_send_one(e, cfg, e->firing, &parts, &res);
+	assert_int_equal(res.status, SEND_TEMPFAIL);
+	snprintf(want, sizeof(want), "email: TLS with localhost:%d: unable to "
+	    "get local issuer certificate (expected name localhost)",
+	    e->srv.starttls);
+	assert_string_equal(res.reason, want);
+	expect_nothing_new(e);
+	sender_parts_free(&parts);
+	config_free(cfg);
+}
+
+/* auth_secret_file (and the global smtp_auth_secret_file) hold CRAM-MD5's
+ * shared secret: a server that offers only CRAM-MD5 accepts it, and a
+ * wrong one is refused for good without appearing in the reason. */
+static void
+test_email_auth_secret_file_cram_md5(void **state)
+{
+	struct env		*e = *state;
+	struct sender_parts	 parts;
+	struct send_result	 res;
+	struct config		*cfg;
+	static const struct {
+		const char	*global;
+		const char	*own;
+	} ok[] = {
+		{ NULL, "    auth_secret_file: secret\n" },
+		{ NULL, "    auth_secret: " SECRET "\n" },
+		{ "  smtp_auth_secret_file: secret\n", "" },
+		/* The global file wins over an inline auth_secret. */
+		{ "  smtp_auth_secret_file: secret\n", "    auth_secret: nope\n" },
+	};
+
+	for (size_t i = 0; i < nitems(ok); i++) {
+		cfg = load_mail(e, ok[i].global, "    smarthost: 'localhost:%d'\n"
+		    "    tls_config: {ca_file: '%s'}\n"
+		    "    auth_username: " USER "\n%s", e->srv.cram, e->srv.ca,
+		    ok[i].own);
+		render_send_one(e, cfg, e->firing, &parts, &res);
+		if (res.status != SEND_OK)
+			fail_msg("case %zu: %s", i, res.reason);
+		expect_recorded(e, message_of(&parts.v[0]),
+		    ENVELOPE_AT("cram", "[\"ops@example.org\"]"));
+		sender_parts_free(&parts);
+		config_free(cfg);
+	}
+
+	cfg = load_mail(e, NULL, "    smarthost: 'localhost:%d'\n"
+	    "    tls_config: {ca_file: '%s'}\n"
+	    "    auth_username: " USER "\n    auth_secret_file: wrong\n",
+	    e->srv.cram, e->srv.ca);
+	render_send_one(e, cfg, e->firing, &parts, &res);
+	assert_int_equal(res.status, SEND_PERMFAIL);
+	assert_string_equal(res.reason, "email: authentication as alertuser "
+	    "failed: 535");
+	assert_null(strstr(res.reason, "not-the-secret"));
+	expect_nothing_new(e);
+	sender_parts_free(&parts);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -817,6 +1150,11 @@ main(void)
 		cmocka_unit_test(test_email_034_config_errors_with_positions),
 		cmocka_unit_test(test_email_threading_config),
 		cmocka_unit_test(test_email_034_fields_inherit_from_global),
+		cmocka_unit_test(test_email_threading_daily_headers_per_group),
+		cmocka_unit_test(test_email_threading_none_and_off),
+		cmocka_unit_test(test_email_force_implicit_tls),
+		cmocka_unit_test(test_email_global_smtp_tls_config),
+		cmocka_unit_test(test_email_auth_secret_file_cram_md5),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
