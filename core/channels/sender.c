@@ -365,19 +365,33 @@ sender_json_describe(const void *payload, size_t len,
 	json_decref(root);
 }
 
-void
-sender_url_digest(const char *url, char out[17])
+/* The first n bytes of s's SHA-256 in lowercase hex, 2n + 1 bytes with
+ * the NUL. */
+static void
+sha256_hex(const char *s, char *out, int n)
 {
 	unsigned char	 d[32];
 	static const char hex[] = "0123456789abcdef";
 
 	memset(d, 0, sizeof(d));
-	(void)gnutls_hash_fast(GNUTLS_DIG_SHA256, url, strlen(url), d);
-	for (int i = 0; i < 8; i++) {
+	(void)gnutls_hash_fast(GNUTLS_DIG_SHA256, s, strlen(s), d);
+	for (int i = 0; i < n; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 0xf];
 	}
-	out[16] = '\0';
+	out[2 * n] = '\0';
+}
+
+void
+sender_url_digest(const char *url, char out[17])
+{
+	sha256_hex(url, out, 8);
+}
+
+void
+sender_group_key_hash(const char *group_key, char out[65])
+{
+	sha256_hex(group_key != NULL ? group_key : "", out, 32);
 }
 
 /* ---- memo ---- */

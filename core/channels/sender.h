@@ -221,4 +221,9 @@ void	sender_json_describe(const void *payload, size_t len,
  * itself never reaches the store's dest column or a log line. */
 void	sender_url_digest(const char *url, char out[17]);
 
+/* Alertmanager's notify.Key.Hash: the lowercase hex SHA-256 of a group key
+ * (NULL as ""), which names an alert group to a service (PagerDuty's
+ * dedup_key, an e-mail thread). */
+void	sender_group_key_hash(const char *group_key, char out[65]);
+
 #endif

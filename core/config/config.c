@@ -57,7 +57,9 @@ global_clear(struct cfg_global *g)
 	if (g->smtp_auth_secret != NULL)
 		explicit_bzero(g->smtp_auth_secret, strlen(g->smtp_auth_secret));
 	free(g->smtp_auth_secret);
+	free(g->smtp_auth_secret_file);
 	free(g->smtp_auth_identity);
+	http_tls_clear(&g->smtp_tls);
 	if (g->slack_api_url != NULL)
 		explicit_bzero(g->slack_api_url, strlen(g->slack_api_url));
 	free(g->slack_api_url);
@@ -139,8 +141,15 @@ global_finish(struct cfg_load *ld, const struct cf_walk *w)
 	    g->telegram_bot_token_file != NULL)
 		return cf_conflict(ld, w, "telegram_bot_token",
 		    "telegram_bot_token_file");
+	if (!cfg_empty(g->smtp_auth_secret) && !cfg_empty(g->smtp_auth_secret_file))
+		return cf_conflict(ld, w, "smtp_auth_secret",
+		    "smtp_auth_secret_file");
+	g->smtp_force_implicit_tls_set =
+	    cf_given(w, "smtp_force_implicit_tls") != NULL;
 	if (file_secret(ld, w, "smtp_auth_password_file",
 	    g->smtp_auth_password_file, &g->smtp_auth_password) == -1 ||
+	    file_secret(ld, w, "smtp_auth_secret_file",
+	    g->smtp_auth_secret_file, &g->smtp_auth_secret) == -1 ||
 	    file_secret(ld, w, "slack_api_url_file", g->slack_api_url_file,
 	    &g->slack_api_url) == -1 ||
 	    file_secret(ld, w, "telegram_bot_token_file",
@@ -165,8 +174,14 @@ static const struct cf_field global_fields[] = {
 	    CF_AT(cfg_global, smtp_auth_password_file) },
 	{ "smtp_auth_secret", CF_STR, CF_AT(cfg_global, smtp_auth_secret),
 	    .secret = true },
+	{ "smtp_auth_secret_file", CF_FILE,
+	    CF_AT(cfg_global, smtp_auth_secret_file) },
 	{ "smtp_auth_identity", CF_STR, CF_AT(cfg_global, smtp_auth_identity) },
 	{ "smtp_require_tls", CF_BOOL, CF_AT(cfg_global, smtp_require_tls) },
+	{ "smtp_tls_config", CF_TABLE, CF_AT(cfg_global, smtp_tls),
+	    .sub = &cfg_tls_type },
+	{ "smtp_force_implicit_tls", CF_BOOL,
+	    CF_AT(cfg_global, smtp_force_implicit_tls) },
 	{ "slack_api_url", CF_URL, CF_AT(cfg_global, slack_api_url), .secret = true },
 	{ "slack_api_url_file", CF_FILE, CF_AT(cfg_global, slack_api_url_file) },
 	{ "telegram_api_url", CF_URL, CF_AT(cfg_global, telegram_api_url),

@@ -24,9 +24,14 @@ struct cfg_global {
 	char			*smtp_auth_username;
 	char			*smtp_auth_password;		/* SECRET */
 	char			*smtp_auth_password_file;
-	char			*smtp_auth_secret;		/* SECRET */
+	char			*smtp_auth_secret;		/* SECRET (inline or file) */
+	char			*smtp_auth_secret_file;
 	char			*smtp_auth_identity;
 	bool			 smtp_require_tls;
+	struct tls_config	 smtp_tls;			/* smtp_tls_config */
+	/* smtp_force_implicit_tls, a *bool: unset leaves it to the port. */
+	bool			 smtp_force_implicit_tls;
+	bool			 smtp_force_implicit_tls_set;
 	char			*slack_api_url;			/* SECRET */
 	char			*slack_api_url_file;
 	char			*telegram_api_url;
