@@ -391,6 +391,8 @@ json_float(struct buf *b, double f)
 static int
 json_kv(struct buf *b, const struct kv *kv)
 {
+	if (kv == NULL || kv->null)
+		return buf_adds(b, "null");	/* Go's nil map */
 	if (buf_addc(b, '{') == -1)
 		return -1;
 	for (size_t i = 0; kv && i < kv->n; i++)
@@ -487,10 +489,14 @@ json_val(struct buf *b, const struct val *v, int depth)
 			if ((i && buf_addc(b, ',') == -1) ||
 			    json_alert(b, &d->alerts[i]) == -1)
 				return -1;
-		if (buf_adds(b, "],\"groupLabels\":") || json_kv(b, &d->group_labels) ||
+		/* 0.34's template.Data, in its field order */
+		if (buf_adds(b, "],\"notification_reason\":") ||
+		    json_str(b, d->notification_reason) ||
+		    buf_adds(b, ",\"groupLabels\":") || json_kv(b, &d->group_labels) ||
 		    buf_adds(b, ",\"commonLabels\":") || json_kv(b, &d->common_labels) ||
 		    buf_adds(b, ",\"commonAnnotations\":") ||
 		    json_kv(b, &d->common_annotations) ||
+		    buf_adds(b, ",\"routeLabels\":") || json_kv(b, &d->route_labels) ||
 		    buf_adds(b, ",\"externalURL\":") || json_str(b, d->external_url))
 			return -1;
 		return buf_addc(b, '}');

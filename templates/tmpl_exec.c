@@ -63,7 +63,7 @@ val_to_str(struct exec *x, const struct val *v)
 	if (v->t == V_STR || v->t == V_HTML || v->t == V_URL)
 		return v->u.s;
 	buf_init(&b, 0);
-	if (val_print(&b, v) == -1) {
+	if (val_print(&b, v, x->am) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -168,8 +168,46 @@ pairs_part(struct exec *x, const struct kv_pair *p, size_t n, bool names,
 	for (size_t i = 0; i < n; i++)
 		v[i] = names ? p[i].name : p[i].value;
 	out->t = V_STRS;
+	out->named = x->am != TMPL_AM_0_25;	/* template.Strings since 0.26 */
 	out->u.strs.v = v;
 	out->u.strs.n = n;
+	return 0;
+}
+
+static int
+need_args(struct exec *x, const char *name, size_t got, size_t want)
+{
+	if (got != want)
+		return xerr(x, "wrong number of args for %s: want %zu got %zu",
+		    name, want, got);
+	return 0;
+}
+
+/* template.Strings.Join (0.34). */
+static int
+strs_join(struct exec *x, const struct val *recv, const struct val *args,
+    size_t nargs, struct val *out)
+{
+	struct buf	 b;
+	char		*s;
+
+	if (need_args(x, "Join", nargs, 1) == -1)
+		return -1;
+	if (!val_is_stringish(&args[0]))
+		return xerr(x, "wrong type for value; expected string; got %s",
+		    val_type_name(&args[0]));
+	buf_init(&b, 0);
+	for (size_t i = 0; i < recv->u.strs.n; i++)
+		if ((i > 0 && buf_adds(&b, args[0].u.s) == -1) ||
+		    buf_adds(&b, recv->u.strs.v[i]) == -1) {
+			buf_free(&b);
+			return xerr(x, "output too large");
+		}
+	s = arena_strndup(&x->ar, buf_str(&b), b.len);
+	buf_free(&b);
+	if (s == NULL)
+		return oom(x);
+	vset_str(out, s);
 	return 0;
 }
 
@@ -196,15 +234,6 @@ kv_remove(struct exec *x, const struct kv *kv, const struct val *keys,
 			res->v[res->n++] = kv->v[i];
 	}
 	vset_kv(out, res);
-	return 0;
-}
-
-static int
-need_args(struct exec *x, const char *name, size_t got, size_t want)
-{
-	if (got != want)
-		return xerr(x, "wrong number of args for %s: want %zu got %zu",
-		    name, want, got);
 	return 0;
 }
 
@@ -441,6 +470,11 @@ eval_field(struct exec *x, const struct val *recv, const char *name,
 			vset_kv(out, &d->common_annotations);
 		else if (strcmp(name, "ExternalURL") == 0)
 			vset_str(out, d->external_url);
+		else if (x->am != TMPL_AM_0_25 &&
+		    strcmp(name, "NotificationReason") == 0)
+			vset_str(out, d->notification_reason);
+		else if (x->am != TMPL_AM_0_25 && strcmp(name, "RouteLabels") == 0)
+			vset_kv(out, &d->route_labels);
 		else
 			goto nofield;
 		break;
@@ -530,6 +564,10 @@ eval_field(struct exec *x, const struct val *recv, const char *name,
 			return pairs_part(x, recv->u.pairs.v, recv->u.pairs.n,
 			    name[0] == 'N', out);
 		}
+		goto nofield;
+	case V_STRS:
+		if (recv->named && strcmp(name, "Join") == 0)
+			return strs_join(x, recv, args, nargs, out);
 		goto nofield;
 	case V_PAIR:
 		if (strcmp(name, "Name") == 0)
@@ -895,7 +933,7 @@ print_value(struct exec *x, const struct val *v, const struct node *pipe)
 			return xerr(x, "output too large");
 		return 0;
 	}
-	if (val_print(x->out, v) == -1)
+	if (val_print(x->out, v, x->am) == -1)
 		return xerr(x, "output too large");
 	return 0;
 }
@@ -1105,6 +1143,7 @@ run(const struct tmpl_set *set, const struct tdef *d,
 	memset(&x, 0, sizeof(x));
 	memset(&dot, 0, sizeof(dot));
 	x.set = set;
+	x.am = set->am;
 	x.out = out;
 	x.kind = kind;
 	x.err = err;
@@ -1163,6 +1202,7 @@ tmpl_render_text(const struct tmpl_set *set, const char *text,
 	if ((overlay = tmpl_set_new()) == NULL)
 		return terr_set(err, "out of memory");
 	overlay->parent = set;
+	overlay->am = set->am;
 	if (tmpl_set_add_text(overlay, "", text, err) == 0)
 		r = run(overlay, tmpl_set_find(overlay, ""), data, kind, opts,
 		    out, err);

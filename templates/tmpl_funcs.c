@@ -67,7 +67,7 @@ sprint(struct exec *x, struct buf *b, const struct val *args, size_t n,
 		if (args[i].t == V_NIL) {
 			if (buf_adds(b, "<nil>") == -1)
 				return -1;
-		} else if (val_print(b, &args[i]) == -1)
+		} else if (val_print(b, &args[i], x->am) == -1)
 			return -1;
 	}
 	if (ln && buf_addc(b, '\n') == -1)

@@ -50,6 +50,7 @@ struct tmpl_set {
 	size_t		 ndefs;
 	struct node	**trees;	/* every tree parsed, for freeing */
 	size_t		 ntrees;
+	enum tmpl_am_version am;
 };
 
 /* Parses text into a tree, registering defines in set (which then owns
@@ -90,7 +91,9 @@ struct vlist {
 
 struct val {
 	enum vtype	 t;
-	bool		 named;	/* V_ALERTS: template.Alerts (has methods) vs []Alert */
+	/* V_ALERTS: template.Alerts (has methods) vs []Alert; V_STRS:
+	 * template.Strings (0.34's Names and Values, with Join) vs []string */
+	bool		 named;
 	union {
 		bool			 b;
 		int64_t			 i;
@@ -132,8 +135,9 @@ void	 arena_free(struct arena *a);
 /* Go's name for a value's type, for error messages ("template.KV"). */
 const char *val_type_name(const struct val *v);
 bool	val_truth(const struct val *v);
-/* Appends fmt.Sprint(v). -1 when out's cap is reached. */
-int	val_print(struct buf *out, const struct val *v);
+/* Appends fmt.Sprint(v) as Alertmanager release am prints it (KV and
+ * Pairs have a String method from 0.26 on). -1 when out's cap is reached. */
+int	val_print(struct buf *out, const struct val *v, enum tmpl_am_version am);
 /* Go's %v of a float64. */
 void	fmt_float_v(char *out, size_t len, double f);
 bool	val_is_stringish(const struct val *v);
@@ -204,6 +208,7 @@ struct hctx {
 
 struct exec {
 	const struct tmpl_set	*set;
+	enum tmpl_am_version	 am;	/* the set's */
 	struct buf		*out;
 	struct arena		 ar;
 	struct tvar		*vars;
