@@ -1131,10 +1131,49 @@ walk(struct exec *x, const struct val *dot, const struct node *n)
 	}
 }
 
+/* What one execution renders with. A nested one (parent: a route label's
+ * text rendered by routeLabels) shares its parent's clock, data, kind,
+ * resolver and step budget. */
+struct rin {
+	const struct tmpl_set	*base;	/* the set without the text's defines */
+	const struct notification *data;
+	const struct val	*dot;	/* NULL: data as template.Data */
+	enum tmpl_kind		 kind;
+	const struct tmpl_opts	*opts;
+	struct exec		*parent;
+};
+
+static void
+run_clock(struct exec *x, const struct rin *in)
+{
+	const struct tmpl_opts *opts = in->opts;
+
+	if (in->parent != NULL) {
+		x->now_sec = in->parent->now_sec;
+		x->now_nsec = in->parent->now_nsec;
+		x->local_tz = in->parent->local_tz;
+		x->max_steps = in->parent->max_steps;
+		x->steps = in->parent->steps;
+		x->rl = in->parent->rl;
+		return;
+	}
+	if (opts && opts->now_sec) {
+		x->now_sec = opts->now_sec;
+		x->now_nsec = opts->now_nsec;
+	} else {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		x->now_sec = ts.tv_sec;
+		x->now_nsec = (int32_t)ts.tv_nsec;
+	}
+	x->local_tz = opts && opts->local_tz ? opts->local_tz : "Local";
+	x->max_steps = opts && opts->max_steps ? opts->max_steps : TMPL_MAX_STEPS;
+}
+
 static int
-run(const struct tmpl_set *set, const struct tdef *d,
-    const struct notification *data, enum tmpl_kind kind,
-    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
+run(const struct tmpl_set *set, const struct tdef *d, const struct rin *in,
+    struct buf *out, struct terr *err)
 {
 	struct exec	 x;
 	struct val	 dot;
@@ -1143,31 +1182,28 @@ run(const struct tmpl_set *set, const struct tdef *d,
 	memset(&x, 0, sizeof(x));
 	memset(&dot, 0, sizeof(dot));
 	x.set = set;
+	x.base = in->base;
+	x.data = in->data;
 	x.am = set->am;
 	x.out = out;
-	x.kind = kind;
+	x.kind = in->kind;
 	x.err = err;
 	x.tname = d->name;
-	if (opts && opts->now_sec) {
-		x.now_sec = opts->now_sec;
-		x.now_nsec = opts->now_nsec;
-	} else {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		x.now_sec = ts.tv_sec;
-		x.now_nsec = (int32_t)ts.tv_nsec;
-	}
-	x.local_tz = opts && opts->local_tz ? opts->local_tz : "Local";
-	x.max_steps = opts && opts->max_steps ? opts->max_steps : TMPL_MAX_STEPS;
-	if (data) {
+	run_clock(&x, in);
+	if (in->dot != NULL)
+		dot = *in->dot;
+	else if (in->data != NULL) {
 		dot.t = V_DATA;
-		dot.u.data = data;
+		dot.u.data = in->data;
 	}
 	if (var_push(&x, "$", &dot) == -1)
 		r = -1;
 	else
 		r = walk(&x, &dot, d->root) == F_ERR ? -1 : 0;
+	if (in->parent != NULL)
+		in->parent->steps = x.steps;
+	else
+		rlres_free(x.rl);
 	free(x.vars);
 	arena_free(&x.ar);
 	if (x.loc != NULL)
@@ -1180,18 +1216,19 @@ tmpl_render(const struct tmpl_set *set, const char *name,
     const struct notification *data, enum tmpl_kind kind,
     const struct tmpl_opts *opts, struct buf *out, struct terr *err)
 {
-	const struct tdef *d = tmpl_set_find(set, name);
+	const struct tdef	*d = tmpl_set_find(set, name);
+	struct rin		 in = { set, data, NULL, kind, opts, NULL };
 
 	if (d == NULL)
 		return terr_set(err, "template: no template \"%s\" associated "
 		    "with template \"\"", name);
-	return run(set, d, data, kind, opts, out, err);
+	return run(set, d, &in, out, err);
 }
 
-int
-tmpl_render_text(const struct tmpl_set *set, const char *text,
-    const struct notification *data, enum tmpl_kind kind,
-    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
+/* Alertmanager's ExecuteTextString: text parsed into a clone of in->base. */
+static int
+render_text(const char *text, const struct rin *in, struct buf *out,
+    struct terr *err)
 {
 	struct tmpl_set	*overlay;
 	int		 r = -1;
@@ -1201,11 +1238,40 @@ tmpl_render_text(const struct tmpl_set *set, const char *text,
 	/* the text's own defines go into an overlay so set stays immutable */
 	if ((overlay = tmpl_set_new()) == NULL)
 		return terr_set(err, "out of memory");
-	overlay->parent = set;
-	overlay->am = set->am;
+	overlay->parent = in->base;
+	overlay->am = in->base->am;
 	if (tmpl_set_add_text(overlay, "", text, err) == 0)
-		r = run(overlay, tmpl_set_find(overlay, ""), data, kind, opts,
-		    out, err);
+		r = run(overlay, tmpl_set_find(overlay, ""), in, out, err);
 	tmpl_set_free(overlay);
 	return r;
+}
+
+int
+tmpl_render_text(const struct tmpl_set *set, const char *text,
+    const struct notification *data, enum tmpl_kind kind,
+    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
+{
+	struct rin in = { set, data, NULL, kind, opts, NULL };
+
+	return render_text(text, &in, out, err);
+}
+
+int
+tmpl_render_text_dot(const struct tmpl_set *set, const char *text,
+    const struct notification *data, const struct val *dot,
+    enum tmpl_kind kind, const struct tmpl_opts *opts, struct buf *out,
+    struct terr *err)
+{
+	struct rin in = { set, data, dot, kind, opts, NULL };
+
+	return render_text(text, &in, out, err);
+}
+
+int
+tmpl_exec_nested(struct exec *x, const char *text, struct buf *out,
+    struct terr *err)
+{
+	struct rin in = { x->base, x->data, NULL, x->kind, NULL, x };
+
+	return render_text(text, &in, out, err);
 }

@@ -1005,6 +1005,7 @@ static const struct tfunc funcs[] = {
 	{ "list", fn_list, 0, -1 },
 	{ "mustToDate", fn_musttodate, 2, 2 },
 	{ "now", fn_now, 0, 0 },
+	{ "routeLabels", fn_routelabels, 1, 1 },
 	{ "safeUrl", fn_safeurl, 1, 1 },
 	{ "since", fn_since, 1, 1 },
 	{ "toDate", fn_todate, 2, 2 },

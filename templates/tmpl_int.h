@@ -187,6 +187,8 @@ int	fn_dict(struct exec *, struct val *, size_t, struct val *);
 int	fn_tojson(struct exec *, struct val *, size_t, struct val *);
 int	fn_base64encode(struct exec *, struct val *, size_t, struct val *);
 int	fn_base64decode(struct exec *, struct val *, size_t, struct val *);
+/* Alertmanager 0.34's routeLabels (tmpl_routelabels.c). */
+int	fn_routelabels(struct exec *, struct val *, size_t, struct val *);
 
 const struct tfunc *tmpl_func_find(const char *name);
 /* Whether name (len bytes) is a function known to the parser. */
@@ -206,8 +208,15 @@ struct hctx {
 	char	 attrname[32];
 };
 
+/* routeLabels' memory for one top-level render (tmpl_routelabels.c). */
+struct rlres;
+void	rlres_free(struct rlres *rl);
+
 struct exec {
 	const struct tmpl_set	*set;
+	const struct tmpl_set	*base;	/* the set without the text's defines */
+	const struct notification *data; /* the render's data ($), or NULL */
+	struct rlres		*rl;	/* shared with nested renders; lazily */
 	enum tmpl_am_version	 am;	/* the set's */
 	struct buf		*out;
 	struct arena		 ar;
@@ -235,6 +244,20 @@ struct exec {
  * predefined escaper, html or urlquery, which then was not applied to v). */
 int	html_text(struct exec *x, const char *s, size_t len);
 int	html_value(struct exec *x, const struct val *v, const char *last);
+
+/* Renders text against x's base set, data and kind as one more execution
+ * of the same render (Alertmanager's execText for a route label), sharing
+ * x's clock, routeLabels memory and step budget. */
+int	tmpl_exec_nested(struct exec *x, const char *text, struct buf *out,
+	    struct terr *err);
+
+/* tmpl_render_text with dot set to any value (Go's templates take any
+ * data; Alertmanager's own tests pass slices, maps and times); data is
+ * what routeLabels reads (NULL: none). */
+int	tmpl_render_text_dot(const struct tmpl_set *set, const char *text,
+	    const struct notification *data, const struct val *dot,
+	    enum tmpl_kind kind, const struct tmpl_opts *opts, struct buf *out,
+	    struct terr *err);
 
 /* Sets an execution error in Go's wording: "template: NAME:L:C: executing
  * "NAME" at <SRC>: msg". Returns -1. */
