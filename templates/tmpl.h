@@ -98,6 +98,16 @@ int	tmpl_render_text_or_fallback(const struct tmpl_set *set,
 	    enum tmpl_kind kind, const struct tmpl_opts *opts, const char *what,
 	    struct buf *out) WARN_UNUSED;
 
+/* Renders n's route labels when they are not rendered yet (those of
+ * tocsin's own routes), as Alertmanager's dispatcher renders a route's
+ * labels before notifying: each value as a text template against n, all
+ * through one routeLabels memory. A label that fails is logged (with
+ * `receiver`) and left out, as Alertmanager leaves it out. Marks them
+ * rendered. -1 only when memory runs out. */
+int	tmpl_render_route_labels(const struct tmpl_set *set,
+	    struct notification *n, const struct tmpl_opts *opts,
+	    struct terr *err) WARN_UNUSED;
+
 /* Loads amtool's --template.data JSON (Go's template.Data: keys matched
  * case-insensitively like encoding/json, absent fields zero). Caller frees
  * with notification_free. NULL with err set on bad input. */

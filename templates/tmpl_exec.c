@@ -1171,6 +1171,35 @@ run_clock(struct exec *x, const struct rin *in)
 	x->max_steps = opts && opts->max_steps ? opts->max_steps : TMPL_MAX_STEPS;
 }
 
+static void
+exec_init(struct exec *x, const struct tmpl_set *set, const char *tname,
+    const struct rin *in, struct buf *out, struct terr *err)
+{
+	memset(x, 0, sizeof(*x));
+	x->set = set;
+	x->base = in->base;
+	x->data = in->data;
+	x->am = set->am;
+	x->out = out;
+	x->kind = in->kind;
+	x->err = err;
+	x->tname = tname;
+	run_clock(x, in);
+}
+
+static void
+exec_done(struct exec *x, const struct rin *in)
+{
+	if (in->parent != NULL)
+		in->parent->steps = x->steps;
+	else
+		rlres_free(x->rl);
+	free(x->vars);
+	arena_free(&x->ar);
+	if (x->loc != NULL)
+		freelocale((locale_t)x->loc);
+}
+
 static int
 run(const struct tmpl_set *set, const struct tdef *d, const struct rin *in,
     struct buf *out, struct terr *err)
@@ -1179,17 +1208,8 @@ run(const struct tmpl_set *set, const struct tdef *d, const struct rin *in,
 	struct val	 dot;
 	int		 r;
 
-	memset(&x, 0, sizeof(x));
+	exec_init(&x, set, d->name, in, out, err);
 	memset(&dot, 0, sizeof(dot));
-	x.set = set;
-	x.base = in->base;
-	x.data = in->data;
-	x.am = set->am;
-	x.out = out;
-	x.kind = in->kind;
-	x.err = err;
-	x.tname = d->name;
-	run_clock(&x, in);
 	if (in->dot != NULL)
 		dot = *in->dot;
 	else if (in->data != NULL) {
@@ -1200,14 +1220,25 @@ run(const struct tmpl_set *set, const struct tdef *d, const struct rin *in,
 		r = -1;
 	else
 		r = walk(&x, &dot, d->root) == F_ERR ? -1 : 0;
-	if (in->parent != NULL)
-		in->parent->steps = x.steps;
-	else
-		rlres_free(x.rl);
-	free(x.vars);
-	arena_free(&x.ar);
-	if (x.loc != NULL)
-		freelocale((locale_t)x.loc);
+	exec_done(&x, in);
+	return r;
+}
+
+int
+tmpl_with_exec(const struct tmpl_set *set, const struct notification *data,
+    const struct tmpl_opts *opts, int (*fn)(struct exec *, void *), void *arg,
+    struct terr *err)
+{
+	struct rin	 in = { set, data, NULL, TMPL_TEXT, opts, NULL };
+	struct exec	 x;
+	struct buf	 out;
+	int		 r;
+
+	buf_init(&out, 0);
+	exec_init(&x, set, "", &in, &out, err);
+	r = fn(&x, arg);
+	exec_done(&x, &in);
+	buf_free(&out);
 	return r;
 }
 

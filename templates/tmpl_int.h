@@ -251,6 +251,12 @@ int	html_value(struct exec *x, const struct val *v, const char *last);
 int	tmpl_exec_nested(struct exec *x, const char *text, struct buf *out,
 	    struct terr *err);
 
+/* Calls fn with an execution context of a text render of data against set
+ * (no template runs), for what shares one render's state. */
+int	tmpl_with_exec(const struct tmpl_set *set, const struct notification *data,
+	    const struct tmpl_opts *opts, int (*fn)(struct exec *, void *),
+	    void *arg, struct terr *err);
+
 /* tmpl_render_text with dot set to any value (Go's templates take any
  * data; Alertmanager's own tests pass slices, maps and times); data is
  * what routeLabels reads (NULL: none). */

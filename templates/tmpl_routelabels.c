@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "tmpl_int.h"
 
 /* The labels rendered so far (memo) and those being rendered (stack). */
@@ -128,5 +129,55 @@ fn_routelabels(struct exec *x, struct val *a, size_t n, struct val *out)
 	else if (render_label(x, name, raw, &value) == -1)
 		return -1;
 	out->u.s = value;
+	return 0;
+}
+
+struct render_all {
+	const struct notification *n;
+	struct kv		 done;
+	bool			 oom;
+};
+
+static int
+render_all(struct exec *x, void *arg)
+{
+	struct render_all	*ra = arg;
+	const struct kv		*labels = &ra->n->route_labels;
+	struct val		 name, v;
+
+	for (size_t i = 0; i < labels->n; i++) {
+		name.t = V_STR;
+		name.u.s = labels->v[i].name;
+		if (fn_routelabels(x, &name, 1, &v) == -1) {
+			log_error("Failed to render route label", "receiver",
+			    ra->n->receiver, "label", labels->v[i].name, "err",
+			    x->err->msg);
+			continue;
+		}
+		if (kv_set(&ra->done, labels->v[i].name, v.u.s) == -1) {
+			ra->oom = true;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+tmpl_render_route_labels(const struct tmpl_set *set, struct notification *n,
+    const struct tmpl_opts *opts, struct terr *err)
+{
+	struct render_all	ra = { n, { NULL, 0, false }, false };
+	struct terr		e;
+
+	if (n->route_labels_rendered || n->route_labels.n == 0)
+		return 0;
+	(void)tmpl_with_exec(set, n, opts, render_all, &ra, &e);
+	if (ra.oom) {
+		kv_free(&ra.done);
+		return terr_set(err, "out of memory");
+	}
+	kv_free(&n->route_labels);
+	n->route_labels = ra.done;
+	n->route_labels_rendered = true;
 	return 0;
 }
