@@ -426,11 +426,13 @@ dur_method(struct exec *x, int64_t d, const char *name, size_t nargs,
  * text/template evalField resolves it by reflection, but over the fixed set
  * of types Alertmanager hands its templates: template.Data (Receiver,
  * Status, Alerts, GroupLabels, CommonLabels, CommonAnnotations,
- * ExternalURL), Alert (Status, Labels, Annotations, StartsAt, EndsAt,
- * GeneratorURL, Fingerprint), Alerts (the Firing and Resolved methods, only
- * on the Alerts a Data holds, since Go's return plain []Alert), KV
- * (SortedPairs, Names, Values, Remove, else a key, "" when missing, like a
- * Go map[string]string), Pairs and Pair, time.Time and time.Duration
+ * ExternalURL; from 0.34 NotificationReason and RouteLabels), Alert (Status,
+ * Labels, Annotations, StartsAt, EndsAt, GeneratorURL, Fingerprint), Alerts
+ * (the Firing and Resolved methods, only on the Alerts a Data holds, since
+ * Go's return plain []Alert), KV (SortedPairs, Names, Values, Remove, else a
+ * key, "" when missing, like a Go map[string]string), Pairs and Pair,
+ * template.Strings (Join; Names and Values return it from 0.26 on, []string
+ * before), time.Time and time.Duration
  * methods, and maps built by dict (a missing key is nil). As in Go,
  * a nil receiver yields the zero value, arguments to a field are "not a
  * method but has arguments", and a wrong argument count or an unknown name
