@@ -124,6 +124,14 @@ alerts_view(struct exec *x, const struct notification *d, struct val *out,
 	const struct alert	**list;
 	size_t			  n = 0;
 
+	out->t = V_ALERTS;
+	out->named = filter < 0;
+	if (d->alerts == NULL && filter < 0) {
+		/* Go's nil Alerts (data without alerts): toJson writes null */
+		out->u.alerts.v = NULL;
+		out->u.alerts.n = 0;
+		return 0;
+	}
 	if ((list = arena_alloc(&x->ar, (d->nalerts + 1) * sizeof(*list))) == NULL)
 		return oom(x);
 	for (size_t i = 0; i < d->nalerts; i++)

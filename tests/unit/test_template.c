@@ -187,6 +187,60 @@ test_kv_pairs_strings_print_by_release(void **state)
 	render_am = TMPL_AM_0_34;
 }
 
+/* Renders text against data read as template render reads --template.data. */
+static void
+expect_data(const char *json, const char *text, enum tmpl_am_version am,
+    const char *want)
+{
+	struct tmpl_set		*set = tmpl_set_new();
+	struct notification	*n;
+	struct buf		 out;
+	struct terr		 err;
+
+	assert_non_null(set);
+	tmpl_set_am_version(set, am);
+	if ((n = tmpl_data_parse(json, strlen(json), &err)) == NULL)
+		fail_msg("%s: %s", json, err.msg);
+	buf_init(&out, 0);
+	if (tmpl_render_text(set, text, n, TMPL_TEXT, &fixed_now, &out, &err) == -1)
+		fail_msg("%s: %s", text, err.msg);
+	assert_string_equal(buf_str(&out), want);
+	buf_free(&out);
+	notification_free(n);
+	tmpl_set_free(set);
+}
+
+/* What --template.data leaves out is Go's zero value: an empty status (as
+ * amtool takes it), nil label sets and alerts, which toJson writes as null. */
+static void
+test_data_absent_fields_are_go_zero_values(void **state)
+{
+	struct terr err;
+
+	expect_data("{}", "{{ . | toJson }}", TMPL_AM_0_34, "{\"receiver\":\"\","
+	    "\"status\":\"\",\"alerts\":null,\"notification_reason\":\"\","
+	    "\"groupLabels\":null,\"commonLabels\":null,\"commonAnnotations\":null,"
+	    "\"routeLabels\":null,\"externalURL\":\"\"}");
+	expect_data("{\"status\":\"\"}", "[{{ .Status }}|{{ .Alerts }}|{{ .Alerts | toJson }}|"
+	    "{{ .GroupLabels }}|{{ .Alerts.Firing | toJson }}]", TMPL_AM_0_34,
+	    "[|[]|null||[]]");
+	expect_data("{}", "[{{ .Status }}|{{ .GroupLabels }}]", TMPL_AM_0_25, "[|map[]]");
+	expect_data("{\"alerts\":[{\"labels\":{\"a\":\"b\"}},{\"status\":\"firing\"}]}",
+	    "{{ range .Alerts }}[{{ .Status }}]{{ end }} {{ len .Alerts.Firing }} "
+	    "{{ len .Alerts.Resolved }} {{ .Alerts | toJson }}", TMPL_AM_0_34,
+	    "[][firing] 1 0 [{\"status\":\"\",\"labels\":{\"a\":\"b\"},"
+	    "\"annotations\":null,\"startsAt\":\"0001-01-01T00:00:00Z\","
+	    "\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\","
+	    "\"fingerprint\":\"\"},{\"status\":\"firing\",\"labels\":null,"
+	    "\"annotations\":null,\"startsAt\":\"0001-01-01T00:00:00Z\","
+	    "\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\","
+	    "\"fingerprint\":\"\"}]");
+	/* other statuses stay refused: the alert model has no room for them */
+	assert_null(tmpl_data_parse("{\"status\":\"pending\"}", 20, &err));
+	assert_string_equal(err.msg, "Data.status: \"pending\" is not firing, "
+	    "resolved or empty");
+}
+
 static void
 test_alerts_firing_resolved_and_printing(void **state)
 {
@@ -415,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_exec_errors_name_position_and_operand),
 		cmocka_unit_test(test_kv_methods_sort_alertname_first),
 		cmocka_unit_test(test_kv_pairs_strings_print_by_release),
+		cmocka_unit_test(test_data_absent_fields_are_go_zero_values),
 		cmocka_unit_test(test_alerts_firing_resolved_and_printing),
 		cmocka_unit_test(test_control_flow_break_continue_and_scopes),
 		cmocka_unit_test(test_printf_and_literals_like_fmt),
