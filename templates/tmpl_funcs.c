@@ -67,7 +67,7 @@ sprint(struct exec *x, struct buf *b, const struct val *args, size_t n,
 		if (args[i].t == V_NIL) {
 			if (buf_adds(b, "<nil>") == -1)
 				return -1;
-		} else if (val_print(b, &args[i]) == -1)
+		} else if (val_print(b, &args[i], x->am) == -1)
 			return -1;
 	}
 	if (ln && buf_addc(b, '\n') == -1)
@@ -1005,6 +1005,7 @@ static const struct tfunc funcs[] = {
 	{ "list", fn_list, 0, -1 },
 	{ "mustToDate", fn_musttodate, 2, 2 },
 	{ "now", fn_now, 0, 0 },
+	{ "routeLabels", fn_routelabels, 1, 1 },
 	{ "safeUrl", fn_safeurl, 1, 1 },
 	{ "since", fn_since, 1, 1 },
 	{ "toDate", fn_todate, 2, 2 },

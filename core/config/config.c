@@ -20,6 +20,7 @@
 #include "config.h"
 #include "config_int.h"
 #include "duration.h"
+#include "utf8.h"
 
 /* Config files are small; this only stops a mistaken path (a log file, a
  * device) from being read whole into memory. */
@@ -290,6 +291,31 @@ add_match(struct cfg_load *ld, struct route *r, const struct ynode *n, bool re,
 	return 0;
 }
 
+/* Alertmanager 0.34's route labels: names are any non-empty UTF-8 (its
+ * default label name rules), values strings that may be templates. */
+static int
+add_labels(struct cfg_load *ld, struct route *r, const struct ynode *n)
+{
+	size_t i;
+
+	if (cfg_map(ld, n, "labels") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n; i += 2) {
+		const struct ynode *k = n->child[i], *v = n->child[i + 1];
+
+		if (k->value[0] == '\0' || !utf8_valid(k->value, strlen(k->value)))
+			return cfg_fail(ld, k, "invalid label name \"%s\" in route "
+			    "labels", k->value);
+		if (v->kind != YN_SCALAR)
+			return cfg_fail(ld, v, "labels.%s must be a string, not %s",
+			    k->value, cfg_kind_article(v));
+		if (route_set_label(r, k->value, ynode_is_null(v) ? "" :
+		    v->value) == -1)
+			return cfg_fail(ld, v, "out of memory");
+	}
+	return 0;
+}
+
 static int
 add_matchers(struct cfg_load *ld, struct route *r, const struct ynode *n)
 {
@@ -425,7 +451,9 @@ parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool ro
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0 && !matchnode)
 				matchnode = k;
 			rc = add_matchers(ld, r, v);
-		} else if (strcmp(key, "mute_time_intervals") == 0) {
+		} else if (strcmp(key, "labels") == 0)
+			rc = add_labels(ld, r, v);
+		else if (strcmp(key, "mute_time_intervals") == 0) {
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0)
 				intervals = k;
 			rc = add_intervals(ld, r, v, true, refs);
