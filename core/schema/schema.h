@@ -70,6 +70,11 @@ int	cfg_bool(struct cfg_load *ld, const char *field, const struct ynode *n, bool
 int	cfg_int64(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *out);
 int	cfg_uint64(struct cfg_load *ld, const char *field, const struct ynode *n, uint64_t *out);
 int	cfg_duration(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *ms);
+/* Go's time.Duration (duration_parse_go) in milliseconds, a part of a
+ * millisecond rounded up so that a positive value stays positive; null is
+ * zero. */
+int	cfg_go_duration(struct cfg_load *ld, const char *field, const struct ynode *n,
+	    int64_t *ms);
 /* An http(s) URL with a host, as Alertmanager's config.URL requires. With
  * secret set, the value is never echoed in messages. */
 int	cfg_url(struct cfg_load *ld, const char *field, const struct ynode *n,
