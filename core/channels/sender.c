@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "httpclient.h"
 #include "sender.h"
 #include "tmpl.h"
 #include "utf8.h"
@@ -322,6 +323,16 @@ sender_url_dest(const char *kind, const char *url, char *out, size_t len)
 
 	sender_url_digest(url != NULL ? url : "", dg);
 	snprintf(out, len, "%s:%s", kind, dg);
+}
+
+long
+sender_timeout_ms(const struct sender_send_ctx *ctx, int64_t own_ms)
+{
+	long	 outer = ctx != NULL ? ctx->timeout_ms : 0;
+
+	if (outer <= 0)
+		outer = HTTP_DEFAULT_TIMEOUT_MS;
+	return own_ms > 0 && own_ms < outer ? (long)own_ms : outer;
 }
 
 /* The value at path ("a/0/b") under v, or NULL. */

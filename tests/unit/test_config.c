@@ -558,7 +558,7 @@ static const struct errcase slack_webhook_errors[] = {
 	    "6:10: url is not a valid URL: missing host for URL" },
 	{ ROOT "receivers:\n- name: default\n"
 	    "  webhook_configs:\n  - max_alerts: 1\n",
-	    "6:5: missing URL in webhook config" },
+	    "6:5: one of url or url_file must be configured" },
 	{ ROOT "receivers:\n- name: default\n"
 	    "  webhook_configs:\n  - url: http://x/\n    http_config:\n"
 	    "      bearer_token: a\n      basic_auth: {username: u}\n",

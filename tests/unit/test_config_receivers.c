@@ -461,7 +461,7 @@ static const struct errcase webhook_and_file_errors[] = {
 	{ "  webhook_configs:\n" "  - {url: http://x/, max_alerts: [1]}\n",
 	    "6:34: max_alerts must be a non-negative integer, not a list" },
 	{ "  webhook_configs:\n" "  - {url: null}\n",
-	    "6:5: missing URL in webhook config" },
+	    "6:5: one of url or url_file must be configured" },
 	{ "  webhook_configs:\n" "  - {max_alerts: x}\n",
 	    "6:18: max_alerts must be a non-negative integer, not \"x\"" },
 	{ "  webhook_configs:\n" "  - {url: 'http://SECRET@a b/'}\n",
