@@ -34,6 +34,9 @@ struct cfg_global {
 	bool			 smtp_force_implicit_tls_set;
 	char			*slack_api_url;			/* SECRET */
 	char			*slack_api_url_file;
+	char			*slack_app_token;		/* SECRET */
+	char			*slack_app_token_file;
+	char			*slack_app_url;
 	char			*telegram_api_url;
 	char			*telegram_bot_token;		/* SECRET */
 	char			*telegram_bot_token_file;

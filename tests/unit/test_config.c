@@ -549,7 +549,7 @@ test_email_inherits_global_smtp(void **state)
 static const struct errcase slack_webhook_errors[] = {
 	{ ROOT "receivers:\n- name: default\n"
 	    "  slack_configs:\n  - channel: x\n",
-	    "6:5: no global Slack API URL set either inline or in a file" },
+	    "6:5: no Slack API URL nor App token set either inline or in a file" },
 	{ ROOT "receivers:\n- name: default\n"
 	    "  webhook_configs:\n  - url: example.com/hook\n",
 	    "6:10: url must be an http or https URL" },

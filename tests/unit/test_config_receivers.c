@@ -251,7 +251,7 @@ static const struct errcase slack_errors[] = {
 	{ "  slack_configs:\n" "  - {api_url_file: [hook]}\n",
 	    "6:20: api_url_file must be a file name, not a list" },
 	{ "  slack_configs:\n" "  - {api_url: null, channel: x}\n",
-	    "6:5: no global Slack API URL set either inline or in a file" },
+	    "6:5: no Slack API URL nor App token set either inline or in a file" },
 	{ "  slack_configs:\n" "  - {channel: x}\n" "global:\n"
 	    "  slack_api_url_file: missing\n",
 	    "8:23: cannot read slack_api_url_file \"{dir}/missing\": No such "
