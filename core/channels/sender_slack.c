@@ -446,8 +446,21 @@ slack_render(const void *vcfg, const struct notification *n,
 {
 	const struct slack_config *c = vcfg;
 	char			 dest[64];
+	struct buf		 key;
 
-	sender_url_dest("slack", c->api_url, dest, sizeof(dest));
+	/* One bucket per webhook URL; through the Web API, where Slack
+	 * limits each channel, one per app token and channel. */
+	buf_init(&key, 0);
+	if (c->app_token != NULL && (buf_printf(&key, "%s\n%s\n%s", c->api_url,
+	    c->app_token, c->channel != NULL ? c->channel : "") == -1)) {
+		buf_free(&key);
+		return terr_set(err, "slack: out of memory");
+	}
+	sender_url_dest("slack", key.len > 0 ? buf_str(&key) : c->api_url, dest,
+	    sizeof(dest));
+	if (key.data != NULL)
+		explicit_bzero(key.data, key.len);
+	buf_free(&key);
 	return sender_render_one(c, c->send_resolved, n, ctx, slack_json, dest, out,
 	    err);
 }
