@@ -503,7 +503,8 @@ slack_api_answer(const struct http_response *resp, struct send_result *res)
 	word[i] = '\0';
 	if (res->status == SEND_OK && !json_is_true(json_object_get(root, "ok")))
 		send_result_set(res, slack_api_transient(word) ? SEND_TEMPFAIL :
-		    SEND_PERMFAIL, -1, "slack: %ld %s", resp->status, word);
+		    SEND_PERMFAIL, -1, "slack: %ld %s", resp->status,
+		    word[0] != '\0' ? word : "ok:false");
 	else if (res->status != SEND_OK && word[0] != '\0')
 		snprintf(res->reason, sizeof(res->reason), "slack: %ld %s",
 		    resp->status, word);
