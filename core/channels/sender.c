@@ -3,6 +3,7 @@
  * sender.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +16,6 @@
 #include <jansson.h>
 
 #include "buf.h"
-#include "httpclient.h"
 #include "sender.h"
 #include "tmpl.h"
 #include "utf8.h"
@@ -330,9 +330,11 @@ sender_timeout_ms(const struct sender_send_ctx *ctx, int64_t own_ms)
 {
 	long	 outer = ctx != NULL ? ctx->timeout_ms : 0;
 
-	if (outer <= 0)
-		outer = HTTP_DEFAULT_TIMEOUT_MS;
-	return own_ms > 0 && own_ms < outer ? (long)own_ms : outer;
+	if (own_ms <= 0)
+		return outer;
+	if (own_ms > LONG_MAX)
+		own_ms = LONG_MAX;
+	return outer > 0 && outer < own_ms ? outer : (long)own_ms;
 }
 
 /* The value at path ("a/0/b") under v, or NULL. */

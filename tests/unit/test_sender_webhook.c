@@ -264,8 +264,8 @@ elapsed_ms(const struct timespec *t0)
 	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-/* timeout cuts a slow answer short (a transient failure); the dispatcher's
- * per-attempt timeout still bounds a longer one. */
+/* timeout cuts a slow answer short (a transient failure); a per-attempt
+ * timeout of the dispatcher's still bounds a longer one. */
 static void
 test_webhook_timeout(void **state)
 {
@@ -310,10 +310,14 @@ test_sender_timeout_is_the_shorter(void **state)
 	assert_int_equal(sender_timeout_ms(&ctx, -1), 5000);
 	assert_int_equal(sender_timeout_ms(&ctx, 300), 300);
 	assert_int_equal(sender_timeout_ms(&ctx, 9000), 5000);
+	/* No timeout from the dispatcher: the HTTP client's default (30 s)
+	 * gives way to the config's, longer or shorter. */
 	ctx.timeout_ms = 0;
-	assert_int_equal(sender_timeout_ms(&ctx, 0), 30000);
-	assert_int_equal(sender_timeout_ms(&ctx, 45000), 30000);
+	assert_int_equal(sender_timeout_ms(&ctx, 0), 0);
+	assert_int_equal(sender_timeout_ms(&ctx, 45000), 45000);
+	assert_int_equal(sender_timeout_ms(&ctx, 10), 10);
 	assert_int_equal(sender_timeout_ms(NULL, 10), 10);
+	assert_int_equal(sender_timeout_ms(NULL, 0), 0);
 }
 
 int
