@@ -142,6 +142,9 @@ test_webhook_new_fields_defaults(void **state)
 	cfg = load(e, "url: 'http://h/x'\n    timeout: -5s\n");
 	assert_int_equal(WEBHOOK_AT(config_receiver(cfg, "r"), 0)->timeout_ms, -5000);
 	config_free(cfg);
+	cfg = load(e, "url: 'http://h/x'\n    timeout: null\n");
+	assert_int_equal(WEBHOOK_AT(config_receiver(cfg, "r"), 0)->timeout_ms, 0);
+	config_free(cfg);
 	cfg = load(e, "url: 'http://h/x'\n    timeout: 0\n    url_file: ''\n");
 	c = WEBHOOK_AT(config_receiver(cfg, "r"), 0);
 	assert_int_equal(c->timeout_ms, 0);
@@ -166,6 +169,8 @@ static const struct errcase webhook_errors[] = {
 	    "6:28: timeout: time: unknown unit \"d\" in duration \"1d\"" },
 	{ "  webhook_configs:\n" "  - {url_file: f, timeout: 'soon'}\n",
 	    "6:28: timeout: time: invalid duration \"soon\"" },
+	{ "  webhook_configs:\n" "  - {url_file: f, timeout: ''}\n",
+	    "6:28: timeout: time: invalid duration \"\"" },
 	{ "  webhook_configs:\n" "  - {url_file: f, timeout: [1s]}\n",
 	    "6:28: timeout must be a duration, not a list" },
 	{ "  webhook_configs:\n" "  - {url_file: f, timeout: 3000000h}\n",
