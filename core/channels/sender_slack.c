@@ -121,14 +121,18 @@ slack_use_token(struct cfg_load *ld, const struct cf_walk *w, const char *token,
 	if (c->http.authorization_type != NULL)
 		return cfg_fail(ld, h != NULL ? h : w->n, "http authorization "
 		    "can't be set when using Slack App tokens");
-	if (c->app_token != token && cfg_dup(&c->app_token, token) == -1)
-		return cfg_fail(ld, w->n, "out of memory");
+	if (c->app_token != token) {
+		cfg_secret_free(c->app_token);	/* "" when given so */
+		if (cfg_dup(&c->app_token, token) == -1)
+			return cfg_fail(ld, w->n, "out of memory");
+	}
 	if (file != NULL && cfg_read_secret(ld, "app_token_file",
 	    cf_value(w, "app_token_file") != NULL ? cf_value(w, "app_token_file") :
 	    w->n, file, &c->app_token) == -1)
 		return -1;
 	cfg_secret_free(c->api_url);
-	c->api_url = NULL;
+	cfg_secret_free(c->http.authorization_credentials);
+	c->api_url = c->http.authorization_credentials = NULL;
 	if ((c->http.authorization_type = strdup("Bearer")) == NULL ||
 	    cfg_dup(&c->http.authorization_credentials, c->app_token) == -1 ||
 	    cfg_dup(&c->api_url, c->app_url) == -1)

@@ -471,6 +471,13 @@ test_slack_app_defaults(void **state)
 	assert_string_equal(c->api_url, "https://slack.com/api/chat.postMessage");
 	assert_string_equal(c->http.authorization_credentials, TOKEN);
 	config_free(cfg);
+	/* An empty app_token of the section's own counts as none. */
+	cfg = load_at(e, "global:\n  slack_app_token: xoxb-g\n" HEAD
+	    "  slack_configs:\n  - app_token: ''\n");
+	c = SLACK_AT(config_receiver(cfg, "r"), 0);
+	assert_string_equal(c->app_token, "xoxb-g");
+	assert_string_equal(c->http.authorization_credentials, "xoxb-g");
+	config_free(cfg);
 	/* A global slack_api_url equal to slack_app_url goes with a token. */
 	cfg = load_at(e, "global:\n  slack_app_token: xoxb-g\n"
 	    "  slack_api_url: 'https://slack.com/api/chat.postMessage'\n" HEAD
