@@ -627,7 +627,8 @@ const struct sender_ops sender_slack_ops = {
 };
 
 static const struct channel_limit slack_rate_limits[] = {
-	{ "ratelimit.slack", "1/s", "Messages per Slack webhook URL." },
+	{ "ratelimit.slack", "1/s",
+	    "Messages per Slack webhook URL, or per app token and channel." },
 	{ NULL, NULL, NULL }
 };
 
