@@ -3,6 +3,7 @@
  * sender.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -322,6 +323,18 @@ sender_url_dest(const char *kind, const char *url, char *out, size_t len)
 
 	sender_url_digest(url != NULL ? url : "", dg);
 	snprintf(out, len, "%s:%s", kind, dg);
+}
+
+long
+sender_timeout_ms(const struct sender_send_ctx *ctx, int64_t own_ms)
+{
+	long	 outer = ctx != NULL ? ctx->timeout_ms : 0;
+
+	if (own_ms <= 0)
+		return outer;
+	if (own_ms > LONG_MAX)
+		own_ms = LONG_MAX;
+	return outer > 0 && outer < own_ms ? outer : (long)own_ms;
 }
 
 /* The value at path ("a/0/b") under v, or NULL. */

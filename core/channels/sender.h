@@ -188,6 +188,13 @@ int	sender_render_one(const void *cfg, bool send_resolved,
  * a channel with one destination per secret URL or key. */
 void	sender_url_dest(const char *kind, const char *url, char *out, size_t len);
 
+/* The per-attempt timeout of a send whose config has a timeout of its own
+ * (Alertmanager's time.Duration `timeout`, own_ms; 0 or less: none): it
+ * replaces the HTTP client's default, and the shorter of it and a timeout
+ * ctx sets wins, as a context deadline inside another would. 0: the
+ * client's default. */
+long	sender_timeout_ms(const struct sender_send_ctx *ctx, int64_t own_ms);
+
 /* The alerts a sender delivers: all of n when send_resolved, else only the
  * firing ones, with the group's common labels recomputed as Alertmanager
  * does. *out is NULL when nothing remains; otherwise a notification the

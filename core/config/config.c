@@ -28,6 +28,7 @@
 
 #define TELEGRAM_API_URL "https://api.telegram.org"
 #define PAGERDUTY_URL "https://events.pagerduty.com/v2/enqueue"
+#define SLACK_APP_URL "https://slack.com/api/chat.postMessage"
 
 struct config {
 	struct route		 *route;
@@ -65,6 +66,9 @@ global_clear(struct cfg_global *g)
 		explicit_bzero(g->slack_api_url, strlen(g->slack_api_url));
 	free(g->slack_api_url);
 	free(g->slack_api_url_file);
+	cfg_secret_free(g->slack_app_token);
+	free(g->slack_app_token_file);
+	free(g->slack_app_url);
 	free(g->telegram_api_url);
 	if (g->telegram_bot_token != NULL)
 		explicit_bzero(g->telegram_bot_token, strlen(g->telegram_bot_token));
@@ -86,6 +90,7 @@ global_defaults(struct cfg_global *g)
 	g->smtp_require_tls = true;
 	if ((g->smtp_hello = strdup("localhost")) == NULL ||
 	    (g->telegram_api_url = strdup(TELEGRAM_API_URL)) == NULL ||
+	    (g->slack_app_url = strdup(SLACK_APP_URL)) == NULL ||
 	    (g->pagerduty_url = strdup(PAGERDUTY_URL)) == NULL)
 		return -1;
 	return 0;
@@ -132,8 +137,21 @@ global_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
 	struct cfg_global *g = w->obj;
 
+	if (!cfg_empty(g->slack_app_token) && g->slack_app_token_file != NULL)
+		return cf_conflict(ld, w, "slack_app_token", "slack_app_token_file");
 	if (g->slack_api_url != NULL && g->slack_api_url_file != NULL)
 		return cf_conflict(ld, w, "slack_api_url", "slack_api_url_file");
+	/* A slack_api_url equal to the app URL is allowed: configs that
+	 * posted to chat.postMessage with a bearer token in http_config
+	 * before app tokens existed. */
+	if ((!cfg_empty(g->slack_app_token) || g->slack_app_token_file != NULL) &&
+	    (g->slack_api_url != NULL || g->slack_api_url_file != NULL) &&
+	    (g->slack_api_url == NULL || g->slack_app_url == NULL ||
+	    strcmp(g->slack_api_url, g->slack_app_url) != 0))
+		return cfg_fail(ld, cf_value(w, g->slack_api_url != NULL ?
+		    "slack_api_url" : "slack_api_url_file"), "at most one of "
+		    "slack_app_token/slack_app_token_file & "
+		    "slack_api_url/slack_api_url_file must be configured");
 	if (g->smtp_auth_password != NULL && g->smtp_auth_password[0] != '\0' &&
 	    g->smtp_auth_password_file != NULL)
 		return cf_conflict(ld, w, "smtp_auth_password",
@@ -153,6 +171,8 @@ global_finish(struct cfg_load *ld, const struct cf_walk *w)
 	    g->smtp_auth_secret_file, &g->smtp_auth_secret) == -1 ||
 	    file_secret(ld, w, "slack_api_url_file", g->slack_api_url_file,
 	    &g->slack_api_url) == -1 ||
+	    file_secret(ld, w, "slack_app_token_file", g->slack_app_token_file,
+	    &g->slack_app_token) == -1 ||
 	    file_secret(ld, w, "telegram_bot_token_file",
 	    g->telegram_bot_token_file, &g->telegram_bot_token) == -1)
 		return -1;
@@ -185,6 +205,10 @@ static const struct cf_field global_fields[] = {
 	    CF_AT(cfg_global, smtp_force_implicit_tls) },
 	{ "slack_api_url", CF_URL, CF_AT(cfg_global, slack_api_url), .secret = true },
 	{ "slack_api_url_file", CF_FILE, CF_AT(cfg_global, slack_api_url_file) },
+	{ "slack_app_token", CF_STR, CF_AT(cfg_global, slack_app_token),
+	    .secret = true },
+	{ "slack_app_token_file", CF_FILE, CF_AT(cfg_global, slack_app_token_file) },
+	{ "slack_app_url", CF_URL, CF_AT(cfg_global, slack_app_url) },
 	{ "telegram_api_url", CF_URL, CF_AT(cfg_global, telegram_api_url),
 	    .def = TELEGRAM_API_URL },
 	{ "telegram_bot_token", CF_STR, CF_AT(cfg_global, telegram_bot_token),

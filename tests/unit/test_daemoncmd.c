@@ -180,7 +180,7 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --ratelimit.telegram-chat=1/s        Messages per Telegram chat (N/s, N/m or N/h; 0: no limit).\n"
 	    "  --ratelimit.telegram-group=20/m      Messages per Telegram group chat, on top of the chat limit.\n"
 	    "  --ratelimit.telegram-bot=30/s        Messages per Telegram bot, all chats together.\n"
-	    "  --ratelimit.slack=1/s                Messages per Slack webhook URL.\n"
+	    "  --ratelimit.slack=1/s                Messages per Slack webhook URL, or per app token and channel.\n"
 	    "  --ratelimit.webhook=1/s              Messages per webhook URL.\n"
 	    "  --ratelimit.gotify=1/s               Messages per Gotify server.\n"
 	    "  --ratelimit.pagerduty=120/m          Events per PagerDuty routing key.\n"
