@@ -11,7 +11,9 @@
 
 #include "buf.h"
 #include "cfgfield.h"
+#include "clock.h"
 #include "httpclient.h"
+#include "log.h"
 #include "sender.h"
 #include "sender_http.h"
 #include "sender_pushover.h"
@@ -194,6 +196,33 @@ message_text(const struct pushover_config *c,
 }
 
 /*
+ * After the form, on a line of its own (a form has no raw newline), what
+ * send needs to know of the notification and Pushover does not: the group
+ * key, and whether the group resolved. "group=<escaped>[&resolved=1]".
+ */
+static int
+meta_add(struct buf *b, const struct notification *n)
+{
+	if (buf_addc(b, '\n') == -1 || buf_adds(b, "group=") == -1 ||
+	    urlenc_query(b, n->group_key ? n->group_key : "",
+	    n->group_key ? strlen(n->group_key) : 0) == -1)
+		return -1;
+	return n->status == ALERT_RESOLVED ? buf_adds(b, "&resolved=1") : 0;
+}
+
+/* A stored payload's form and meta line (empty when there is none). */
+static void
+payload_split(const char *p, size_t len, size_t *formlen, const char **meta,
+    size_t *metalen)
+{
+	const char	*nl = memchr(p, '\n', len);
+
+	*formlen = nl != NULL ? (size_t)(nl - p) : len;
+	*meta = nl != NULL ? nl + 1 : p + len;
+	*metalen = len - (size_t)(*meta - p);
+}
+
+/*
  * The form as Alertmanager's url.Values.Encode writes it: keys sorted,
  * values escaped as Go's QueryEscape. token and user are left out: the
  * store never holds a secret, and send puts them in at their places. The
@@ -241,7 +270,8 @@ pushover_form(const void *vcfg, const struct notification *n,
 	    form_addb(b, "title", &title) == -1 ||
 	    (c->ttl_ms >= 1000 && form_secs(b, "ttl", c->ttl_ms) == -1) ||
 	    form_addb(b, "url", &url) == -1 ||
-	    form_addb(b, "url_title", &url_title) == -1) {
+	    form_addb(b, "url_title", &url_title) == -1 ||
+	    meta_add(b, n) == -1) {
 		terr_set(err, "out of memory");
 		goto out;
 	}
@@ -372,8 +402,33 @@ pushover_answer_parse(const char *body, size_t len, struct pushover_answer *a)
 		memcpy(a->receipt, s, strlen(s) + 1);
 	if ((s = json_string_value(json_object_get(root, "request"))) != NULL)
 		sender_first_line(s, strlen(s), a->request, sizeof(a->request));
+	a->acknowledged = json_integer_value(json_object_get(root, "acknowledged"));
+	a->acknowledged_at = json_integer_value(json_object_get(root,
+	    "acknowledged_at"));
+	a->expired = json_integer_value(json_object_get(root, "expired"));
+	if ((s = json_string_value(json_object_get(root,
+	    "acknowledged_by_device"))) != NULL)
+		sender_first_line(s, strlen(s), a->acknowledged_by_device,
+		    sizeof(a->acknowledged_by_device));
 	json_decref(root);
 	return 0;
+}
+
+/* The value of key in form f[0..len-1], unescaped, into out; 0 when there. */
+static int
+form_get(const char *f, size_t len, const char *key, struct buf *out)
+{
+	const char	*p = f, *end = f + len, *amp;
+	size_t		 plen, kl = strlen(key);
+
+	while (p < end) {
+		amp = memchr(p, '&', (size_t)(end - p));
+		plen = amp != NULL ? (size_t)(amp - p) : (size_t)(end - p);
+		if (plen > kl && memcmp(p, key, kl) == 0 && p[kl] == '=')
+			return urlenc_unquery(out, p + kl + 1, plen - kl - 1);
+		p += plen + (amp != NULL);
+	}
+	return -1;
 }
 
 /* The stored form with the token and the user key put in: the request
@@ -396,6 +451,40 @@ request_body(const struct pushover_config *c, const char *form, size_t len,
 	return rc;
 }
 
+/* Hands what a delivered message leaves to follow to ctx->receipts: its
+ * receipt (an emergency message), or its group's open receipts to cancel
+ * (the group resolved). The message is delivered either way; a receipt
+ * that cannot be kept is only logged. */
+static void
+report_receipt(const struct pushover_config *c,
+    const struct sender_send_ctx *ctx, const char *meta, size_t metalen,
+    const struct pushover_answer *a)
+{
+	const struct sender_receipts *rb = ctx != NULL ? ctx->receipts : NULL;
+	struct buf	 group, resolved;
+	struct terr	 err;
+	int		 rc = 0;
+
+	if (rb == NULL)
+		return;
+	buf_init(&group, 0);
+	buf_init(&resolved, 0);
+	if (form_get(meta, metalen, "group", &group) == -1)
+		goto out;
+	(void)form_get(meta, metalen, "resolved", &resolved);
+	if (a->receipt[0] != '\0')
+		rc = rb->opened(rb->arg, ctx->receiver, ctx->integration,
+		    buf_str(&group), a->receipt, wall_ms() + c->expire_ms, &err);
+	if (rc == 0 && strcmp(buf_str(&resolved), "1") == 0)
+		rc = rb->resolved(rb->arg, ctx->receiver, buf_str(&group), &err);
+	if (rc == -1)
+		log_warn("pushover receipt not kept", "receiver", ctx->receiver,
+		    "integration", ctx->integration, "err", err.msg);
+out:
+	buf_free(&group);
+	buf_free(&resolved);
+}
+
 static void
 pushover_send(const void *vcfg, const struct sender_send_ctx *ctx,
     const char *dest, const void *payload, size_t len, struct send_result *res)
@@ -404,12 +493,15 @@ pushover_send(const void *vcfg, const struct sender_send_ctx *ctx,
 	struct http_response		 resp;
 	struct pushover_answer		 a;
 	struct buf			 body;
+	const char			*meta;
+	size_t				 formlen, metalen;
 	bool				 ours;
 
 	(void)dest;
 	buf_init(&body, 0);
 	http_response_init(&resp);
-	if (request_body(c, payload, len, &body) == -1) {
+	payload_split(payload, len, &formlen, &meta, &metalen);
+	if (request_body(c, payload, formlen, &body) == -1) {
 		send_result_set(res, SEND_TEMPFAIL, -1, "pushover: out of memory");
 		goto out;
 	}
@@ -431,6 +523,8 @@ pushover_send(const void *vcfg, const struct sender_send_ctx *ctx,
 			send_result_set(res, SEND_PERMFAIL, -1, "pushover: %ld answer "
 			    "is not a Pushover one; is api_url Pushover's messages "
 			    "API?", resp.status);
+		else
+			report_receipt(c, ctx, meta, metalen, &a);
 		goto out;
 	}
 	if (ours && a.errors[0] != '\0')
@@ -443,6 +537,114 @@ out:
 	http_response_free(&resp);
 }
 
+/* ---- receipts ---- */
+
+/* {base}receipts/<receipt>.json?token=.. (a poll) or
+ * {base}receipts/<receipt>/cancel.json, base being api_url up to its last
+ * '/' (https://api.pushover.net/1/). */
+static int
+receipt_url(const struct pushover_config *c, const char *receipt, bool cancel,
+    struct buf *url)
+{
+	const char	*api = c->api_url ? c->api_url : "";
+	const char	*slash = strrchr(api, '/');
+	size_t		 blen = slash != NULL ? (size_t)(slash - api) + 1 : 0;
+
+	if (buf_add(url, api, blen) == -1 || buf_adds(url, "receipts/") == -1 ||
+	    buf_adds(url, receipt) == -1)
+		return -1;
+	if (cancel)
+		return buf_adds(url, "/cancel.json");
+	return buf_adds(url, ".json?token=") == -1 ? -1 :
+	    urlenc_query(url, c->token ? c->token : "",
+	    c->token ? strlen(c->token) : 0);
+}
+
+/* What Pushover's answer to a poll or a cancel says of the receipt. */
+static void
+receipt_judge(const struct http_response *resp, bool cancel,
+    struct receipt_status *out)
+{
+	struct pushover_answer	 a;
+	bool			 ours;
+
+	ours = pushover_answer_parse(resp->body.data, resp->body.len, &a) == 0 &&
+	    a.status >= 0;
+	if (resp->status >= 200 && resp->status < 300 && ours && a.status == 1) {
+		if (cancel) {
+			out->state = RECEIPT_CLOSED;
+			snprintf(out->reason, sizeof(out->reason), "cancelled");
+		} else if (a.acknowledged == 1) {
+			out->state = RECEIPT_ACKED;
+			/* The device, not acknowledged_by: that is a user key. */
+			snprintf(out->by, sizeof(out->by), "pushover:%s",
+			    a.acknowledged_by_device[0] ? a.acknowledged_by_device :
+			    "app");
+			out->at = a.acknowledged_at * 1000;
+			snprintf(out->reason, sizeof(out->reason), "acknowledged");
+		} else if (a.expired == 1) {
+			out->state = RECEIPT_CLOSED;
+			snprintf(out->reason, sizeof(out->reason), "expired");
+		} else {
+			out->state = RECEIPT_OPEN;
+			snprintf(out->reason, sizeof(out->reason), "open");
+		}
+		return;
+	}
+	/* A 4xx (an unknown or expired receipt, a token no longer valid) is
+	 * final, as for messages; 429, 5xx and other answers are tried
+	 * again. */
+	out->state = resp->status >= 400 && resp->status < 500 &&
+	    resp->status != 429 ? RECEIPT_CLOSED : RECEIPT_RETRY;
+	snprintf(out->reason, sizeof(out->reason), "pushover: %ld %s",
+	    resp->status, ours && a.errors[0] ? a.errors : "");
+}
+
+static void
+pushover_follow(const void *vcfg, const struct sender_send_ctx *ctx,
+    const char *receipt, bool cancel, struct receipt_status *out)
+{
+	const struct pushover_config	*c = vcfg;
+	struct http_request		 req;
+	struct http_response		 resp;
+	struct buf			 url, body;
+	struct terr			 err;
+
+	memset(out, 0, sizeof(*out));
+	out->state = RECEIPT_RETRY;
+	buf_init(&url, 0);
+	buf_init(&body, 0);
+	http_response_init(&resp);
+	memset(&req, 0, sizeof(req));
+	if (receipt_url(c, receipt, cancel, &url) == -1 || (cancel &&
+	    form_add(&body, "token", c->token ? c->token : "",
+	    c->token ? strlen(c->token) : 0) == -1)) {
+		snprintf(out->reason, sizeof(out->reason), "pushover: out of memory");
+		goto out;
+	}
+	req.url = buf_str(&url);
+	req.method = cancel ? NULL : "GET";
+	req.content_type = "application/x-www-form-urlencoded";
+	req.body = body.data;
+	req.body_len = body.len;
+	req.cfg = &c->http;
+	req.timeout_ms = ctx != NULL ? ctx->timeout_ms : 0;
+	req.share = ctx != NULL ? ctx->http : NULL;
+	if (http_post(&req, &resp, &err) == -1) {
+		snprintf(out->reason, sizeof(out->reason), "pushover: %.200s", err.msg);
+		goto out;
+	}
+	receipt_judge(&resp, cancel, out);
+out:
+	if (url.data != NULL)
+		explicit_bzero(url.data, url.len);
+	if (body.data != NULL)
+		explicit_bzero(body.data, body.len);
+	buf_free(&url);
+	buf_free(&body);
+	http_response_free(&resp);
+}
+
 static size_t
 pushover_limits(const char *dest, const struct sender_limits *lim,
     struct rl_want *w, size_t max)
@@ -451,36 +653,21 @@ pushover_limits(const char *dest, const struct sender_limits *lim,
 	    &sender_limits_of(lim, &channel_pushover)[0], w, max);
 }
 
-/* The value of key in form f[0..len-1], unescaped, into out; 0 when there. */
-static int
-form_get(const char *f, size_t len, const char *key, struct buf *out)
-{
-	const char	*p = f, *end = f + len, *amp;
-	size_t		 plen, kl = strlen(key);
-
-	while (p < end) {
-		amp = memchr(p, '&', (size_t)(end - p));
-		plen = amp != NULL ? (size_t)(amp - p) : (size_t)(end - p);
-		if (plen > kl && memcmp(p, key, kl) == 0 && p[kl] == '=')
-			return urlenc_unquery(out, p + kl + 1, plen - kl - 1);
-		p += plen + (amp != NULL);
-	}
-	return -1;
-}
-
 /* The title, else the message's first line. */
 static void
 pushover_describe(const void *payload, size_t len, char *out, size_t outlen)
 {
 	static const char *const keys[] = { "title", "message", NULL };
 	struct buf	 v;
-	size_t		 i;
+	const char	*meta;
+	size_t		 i, formlen, metalen;
 
 	out[0] = '\0';
+	payload_split(payload, len, &formlen, &meta, &metalen);
 	buf_init(&v, 0);
 	for (i = 0; keys[i] != NULL && out[0] == '\0'; i++) {
 		buf_reset(&v);
-		if (form_get(payload, len, keys[i], &v) == 0)
+		if (form_get(payload, formlen, keys[i], &v) == 0)
 			sender_first_line(buf_str(&v), v.len, out, outlen);
 	}
 	buf_free(&v);
@@ -492,6 +679,7 @@ static const struct sender_ops sender_pushover_ops = {
 	.send = pushover_send,
 	.limits = pushover_limits,
 	.describe = pushover_describe,
+	.follow = pushover_follow,
 };
 
 /* Pushover sets no rate per second, but asks for no more than two requests

@@ -36,12 +36,18 @@ struct pushover_config {
 
 /* What a Pushover answer says: {"status":1,"request":"..."} and, for an
  * emergency message, "receipt"; {"status":0,"errors":[...],...} when it
- * refused the request. */
+ * refused the request; a receipt's state when it was polled. (Its
+ * acknowledged_by, a user key, is not kept.) */
 struct pushover_answer {
 	long long	 status;	/* -1 absent */
 	char		 errors[200];	/* joined with "; ", one printable line */
 	char		 receipt[32];	/* [A-Za-z0-9]; "" none */
 	char		 request[64];
+	/* A receipt's poll (/1/receipts/<receipt>.json); 0 when absent. */
+	long long	 acknowledged;
+	long long	 acknowledged_at;	/* unix seconds */
+	char		 acknowledged_by_device[64];
+	long long	 expired;
 };
 
 /* Parses a Pushover answer body (not NUL-terminated; NULL when len is 0)

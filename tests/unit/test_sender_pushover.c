@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <cmocka.h>
 
+#include "clock.h"
 #include "config_cases.h"
 #include "fake_client.h"
 #include "payload.h"
@@ -36,9 +37,49 @@
 #define SSH_TITLE "title=%F0%9F%94%B4+%5BFIRING%3A1%5D+SSHLoginFromNonLAN"
 #define SSH_URL "url=http%3A%2F%2Falertmanager.lan%3A9093%2F%23%2Falerts%3F" \
 	"receiver%3Dtocsin"
+/* The meta line after the stored form: the fixture's group key. */
+#define SSH_GROUP "\ngroup=%7B%7D%3A%7Balertname%3D%22SSHLoginFromNonLAN%22%7D"
+#define SSH_GROUP_KEY "{}:{alertname=\"SSHLoginFromNonLAN\"}"
+
+/* What the channel reported to the receipt book, one line a call. */
+struct book {
+	char		 calls[1024];
+	int		 fail;		/* opened fails */
+};
+
+static int
+book_opened(void *arg, const char *receiver, const char *integration,
+    const char *group_key, const char *receipt, int64_t expires,
+    struct terr *err)
+{
+	struct book	*b = arg;
+	size_t		 o = strlen(b->calls);
+	int64_t		 left = expires - wall_ms();
+
+	/* expire (1h) from now, give or take the test's run time. */
+	snprintf(b->calls + o, sizeof(b->calls) - o, "opened %s %s %s %s %s\n",
+	    receiver, integration, group_key, receipt,
+	    left > 3590000 && left <= 3600000 ? "1h" : "?");
+	return b->fail ? terr_set(err, "disk full") : 0;
+}
+
+static int
+book_resolved(void *arg, const char *receiver, const char *group_key,
+    struct terr *err)
+{
+	struct book	*b = arg;
+	size_t		 o = strlen(b->calls);
+
+	(void)err;
+	snprintf(b->calls + o, sizeof(b->calls) - o, "resolved %s %s\n",
+	    receiver, group_key);
+	return 0;
+}
 
 struct env {
 	struct fake		 fake;
+	struct book		 book;
+	struct sender_receipts	 receipts;
 	struct tmpl_set		*tmpl;
 	struct tmpl_opts	 opts;
 	struct config_fixture	*cf;
@@ -57,6 +98,9 @@ setup(void **state)
 	if (tmpl_set_add_file(e->tmpl, TOCSIN_SOURCE_DIR "/templates/tocsin.tmpl",
 	    &err) == -1)
 		fail_msg("templates: %s", err.msg);
+	e->receipts.opened = book_opened;
+	e->receipts.resolved = book_resolved;
+	e->receipts.arg = &e->book;
 	e->opts.now_sec = 1795441781;
 	e->opts.local_tz = "UTC";
 	e->cf = config_fixture_new(&cf, "test_sender_pushover");
@@ -85,6 +129,7 @@ reset(void **state)
 	struct env	*e = *state;
 
 	assert_int_equal(fake_reset(&e->fake), 0);
+	memset(&e->book, 0, sizeof(e->book));
 	return 0;
 }
 
@@ -111,7 +156,8 @@ run(struct env *e, const void *cfg, const struct notification *n,
 {
 	const struct sender_ops		*ops = channel_pushover.ops;
 	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "pushover/0", NULL, 5000, NULL };
+	struct sender_send_ctx		 sctx = { "r", "pushover/0", NULL, 5000, NULL,
+	    &e->receipts };
 	struct terr			 err;
 
 	memset(parts, 0, sizeof(*parts));
@@ -257,7 +303,8 @@ test_pushover_fixture_exact_request(void **state)
 
 	assert_int_equal(run(e, PUSHOVER_AT(rc, 0), n, &parts, &r), 1);
 	assert_string_equal(parts.v[0].payload, "expire=3600&" SSH_MESSAGE
-	    "&priority=2&retry=60&sound=&" SSH_TITLE "&" SSH_URL "&url_title=");
+	    "&priority=2&retry=60&sound=&" SSH_TITLE "&" SSH_URL "&url_title="
+	    SSH_GROUP);
 	assert_int_equal(strncmp(parts.v[0].dest, "pushover:", 9), 0);
 	assert_int_equal(strlen(parts.v[0].dest), 9 + 16);
 	assert_int_equal(r.status, SEND_OK);
@@ -278,6 +325,9 @@ test_pushover_fixture_exact_request(void **state)
 	assert_int_equal(a.status, 1);
 	assert_string_equal(a.receipt, "r00000000000000000000000000001");
 	assert_int_equal(strlen(a.request), 36);
+	/* The receipt reported, to be followed. */
+	assert_string_equal(e->book.calls, "opened r pushover/0 " SSH_GROUP_KEY
+	    " r00000000000000000000000000001 1h\n");
 	json_decref(reqs);
 	sender_parts_free(&parts);
 	notification_free(n);
@@ -335,10 +385,13 @@ test_pushover_cuts_and_optional_fields(void **state)
 	assert_true(buf_adds(&want, "%E2%80%A6&ttl=5400&url=http%3A%2F%2Fx%2F") == 0);
 	for (i = 0; i < 502; i++)
 		assert_true(buf_addc(&want, 'u') == 0);
-	assert_true(buf_adds(&want, "%E2%80%A6&url_title=open+it") == 0);
+	assert_true(buf_adds(&want, "%E2%80%A6&url_title=open+it" SSH_GROUP
+	    "&resolved=1") == 0);
 	assert_int_equal(run(e, PUSHOVER_AT(rc, 0), n, &parts, &r), 1);
 	assert_string_equal(parts.v[0].payload, buf_str(&want));
 	assert_int_equal(r.status, SEND_OK);
+	/* Resolved, priority 0: no receipt; the group's are to be cancelled. */
+	assert_string_equal(e->book.calls, "resolved r " SSH_GROUP_KEY "\n");
 	buf_free(&want);
 	sender_parts_free(&parts);
 	notification_free(n);
@@ -365,14 +418,14 @@ test_pushover_no_details_and_html(void **state)
 
 	assert_int_equal(run(e, PUSHOVER_AT(rc, 0), n, &parts, &r), 1);
 	assert_string_equal(parts.v[0].payload, "expire=3600&message=%28no+details"
-	    "%29&priority=2&retry=60&sound=&title=&url=&url_title=");
+	    "%29&priority=2&retry=60&sound=&title=&url=&url_title=" SSH_GROUP);
 	assert_int_equal(r.status, SEND_OK);
 	sender_parts_free(&parts);
 	/* Port 1 answers nothing: retried later, the reason names no secret. */
 	assert_int_equal(run(e, PUSHOVER_AT(rc, 1), n, &parts, &r), 1);
 	assert_string_equal(parts.v[0].payload, "expire=3600&html=1&message=%3Cb%3E"
 	    "SSHLoginFromNonLAN%3C%2Fb%3E+%26lt%3B%26amp%3B%26gt%3B&priority=2"
-	    "&retry=60&sound=&title=&url=&url_title=");
+	    "&retry=60&sound=&title=&url=&url_title=" SSH_GROUP);
 	assert_int_equal(r.status, SEND_TEMPFAIL);
 	assert_string_equal(r.reason, "pushover: POST http://127.0.0.1:1: Couldn't "
 	    "connect to server");
@@ -464,6 +517,112 @@ test_pushover_classification(void **state)
 	config_free(cfg);
 }
 
+/* One follow step on receipt rc at the fake; returns the state, the reason
+ * in st. */
+static enum receipt_state
+follow(struct env *e, const struct pushover_config *c, const char *rc,
+    bool cancel, struct receipt_status *st)
+{
+	struct sender_send_ctx	 sctx = { "r", "pushover/0", NULL, 5000, NULL,
+	    &e->receipts };
+
+	channel_pushover.ops->follow(c, &sctx, rc, cancel, st);
+	assert_null(strstr(st->reason, TOKEN));
+	assert_null(strstr(st->by, USER));
+	return st->state;
+}
+
+/* An emergency message's receipt: open while nobody acted; acknowledged
+ * in the app (the device, never the user key, as who); a cancel POSTed to
+ * the receipts API next to api_url, the token in its form and in the
+ * poll's query; an expired, unknown or foreign receipt closed; a 5xx or no
+ * answer tried again. */
+static void
+test_pushover_follow_receipts(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, NULL);
+	const struct pushover_config *c = PUSHOVER_AT(config_receiver(cfg, "r"), 0);
+	struct notification	*n = fixture("ssh-login-firing.json");
+	struct sender_parts	 parts;
+	struct send_result	 r;
+	struct receipt_status	 st;
+	json_t			*reqs;
+	char			*s;
+	const char		*r1 = "r00000000000000000000000000001";
+	const char		*r2 = "r00000000000000000000000000002";
+
+	assert_int_equal(run(e, c, n, &parts, &r), 1);
+	sender_parts_free(&parts);
+	assert_int_equal(run(e, c, n, &parts, &r), 1);
+	sender_parts_free(&parts);
+	assert_int_equal(follow(e, c, r1, false, &st), RECEIPT_OPEN);
+	assert_string_equal(st.reason, "open");
+	s = fake_call(&e->fake, "/_fake/acknowledge", "{\"receipt\": "
+	    "\"r00000000000000000000000000001\", \"device\": \"phone\", "
+	    "\"at\": 1795441800}");
+	free(s);
+	assert_int_equal(follow(e, c, r1, false, &st), RECEIPT_ACKED);
+	assert_string_equal(st.by, "pushover:phone");
+	assert_int_equal(st.at, INT64_C(1795441800000));
+	assert_int_equal(follow(e, c, r2, true, &st), RECEIPT_CLOSED);
+	assert_string_equal(st.reason, "cancelled");
+	reqs = fake_requests(&e->fake);
+	assert_int_equal(json_array_size(reqs), 5);
+	assert_string_equal(fake_req_str(reqs, 2, "method"), "GET");
+	assert_string_equal(fake_req_str(reqs, 2, "path"),
+	    "/1/receipts/r00000000000000000000000000001.json?token=" TOKEN);
+	assert_string_equal(fake_req_str(reqs, 2, "body"), "");
+	assert_string_equal(fake_req_str(reqs, 4, "method"), "POST");
+	assert_string_equal(fake_req_str(reqs, 4, "path"),
+	    "/1/receipts/r00000000000000000000000000002/cancel.json");
+	assert_string_equal(fake_req_str(reqs, 4, "body"), "token=" TOKEN);
+	json_decref(reqs);
+	/* Cancelled: it reads as expired from now on. */
+	assert_int_equal(follow(e, c, r2, false, &st), RECEIPT_CLOSED);
+	assert_string_equal(st.reason, "expired");
+	assert_int_equal(follow(e, c, "r00000000000000000000000000099", false,
+	    &st), RECEIPT_CLOSED);
+	assert_string_equal(st.reason, "pushover: 404 receipt not found; may be "
+	    "invalid or expired");
+	s = fake_call(&e->fake, "/_fake/config", "{\"force\": [{\"status\": 503},"
+	    " {\"close\": true}]}");
+	free(s);
+	assert_int_equal(follow(e, c, r1, false, &st), RECEIPT_RETRY);
+	assert_string_equal(st.reason, "pushover: 503 internal error");
+	assert_int_equal(follow(e, c, r1, false, &st), RECEIPT_RETRY);
+	assert_int_equal(strncmp(st.reason, "pushover: GET http://127.0.0.1:", 31), 0);
+	config_free(cfg);
+	/* Another application's token: Pushover's 400, final. */
+	cfg = load(e, "    token: SECRETwrongwrongwrongwrongwron\n"
+	    "    user_key: " USER "\n");
+	c = PUSHOVER_AT(config_receiver(cfg, "r"), 0);
+	assert_int_equal(follow(e, c, r1, false, &st), RECEIPT_CLOSED);
+	assert_string_equal(st.reason, "pushover: 400 application token is invalid");
+	notification_free(n);
+	config_free(cfg);
+}
+
+/* A receipt the book cannot keep is logged; the message is delivered. */
+static void
+test_pushover_receipt_not_kept_still_delivered(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, NULL);
+	struct notification	*n = fixture("ssh-login-firing.json");
+	struct sender_parts	 parts;
+	struct send_result	 r;
+
+	e->book.fail = 1;
+	assert_int_equal(run(e, PUSHOVER_AT(config_receiver(cfg, "r"), 0), n,
+	    &parts, &r), 1);
+	assert_int_equal(r.status, SEND_OK);
+	assert_non_null(strstr(e->book.calls, "opened r pushover/0"));
+	sender_parts_free(&parts);
+	notification_free(n);
+	config_free(cfg);
+}
+
 /* The answer reader keeps one printable line of errors and only a receipt
  * of Pushover's alphabet. */
 static void
@@ -473,6 +632,9 @@ test_pushover_answer_parse(void **state)
 	    "\"receipt\":\"rAbC123\"}";
 	static const char bad[] = "{\"user\":\"invalid\",\"errors\":[\"one\\nline\","
 	    "2,\"two\"],\"status\":0,\"receipt\":\"../x\"}";
+	static const char poll[] = "{\"status\":1,\"acknowledged\":1,"
+	    "\"acknowledged_at\":1795441800,\"acknowledged_by\":\"" USER "\","
+	    "\"acknowledged_by_device\":\"phone\",\"expired\":0}";
 	struct pushover_answer a;
 
 	(void)state;
@@ -485,6 +647,11 @@ test_pushover_answer_parse(void **state)
 	assert_int_equal(a.status, 0);
 	assert_string_equal(a.errors, "one line; two");
 	assert_string_equal(a.receipt, "");
+	assert_int_equal(pushover_answer_parse(poll, strlen(poll), &a), 0);
+	assert_int_equal(a.acknowledged, 1);
+	assert_int_equal(a.acknowledged_at, 1795441800);
+	assert_string_equal(a.acknowledged_by_device, "phone");
+	assert_int_equal(a.expired, 0);
 	assert_int_equal(pushover_answer_parse("[1]", 3, &a), -1);
 	assert_int_equal(pushover_answer_parse(NULL, 0, &a), -1);
 	assert_int_equal(a.status, -1);
@@ -497,7 +664,7 @@ test_pushover_describe(void **state)
 {
 	static const char p[] = "expire=3600&message=m&priority=2&" SSH_TITLE
 	    "&url=";
-	static const char q[] = "message=first%0Asecond&title=&url=";
+	static const char q[] = "message=first%0Asecond&title=&url=\ngroup=x";
 	char	 out[64];
 
 	(void)state;
@@ -535,6 +702,8 @@ main(void)
 		cmocka_unit_test_setup(test_pushover_cuts_and_optional_fields, reset),
 		cmocka_unit_test_setup(test_pushover_no_details_and_html, reset),
 		cmocka_unit_test_setup(test_pushover_classification, reset),
+		cmocka_unit_test_setup(test_pushover_follow_receipts, reset),
+		cmocka_unit_test_setup(test_pushover_receipt_not_kept_still_delivered, reset),
 		cmocka_unit_test(test_pushover_answer_parse),
 		cmocka_unit_test(test_pushover_describe),
 		cmocka_unit_test(test_pushover_limits_one_bucket_per_destination),
