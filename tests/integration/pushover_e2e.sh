@@ -8,9 +8,13 @@
 # default.tmpl loaded), which posts them to the fake at api_url: the form
 # Alertmanager puts in the query string is the relay's request body, byte
 # for byte, firing and resolved. The relay also goes through the proxy
-# with the default api_url. Then relay -> queue -> fake: the month's quota
-# (429) waited out, an unknown user (400) dead-lettered with Pushover's
-# words, `send-test`, and neither secret in any log line or output.
+# with the default api_url. The relay follows its emergency messages'
+# receipts: cancelled when the group resolves, polled at most every 5 s,
+# an acknowledgement in the app kept as the group's (queue.db's
+# group_acks), logged and counted, an expired one dropped. Then relay ->
+# queue -> fake: the month's quota (429) waited out, an unknown user (400)
+# dead-lettered with Pushover's words, `send-test`, and neither secret in
+# any log line or output.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 FIX=$TOCSIN_FIXTURES
@@ -36,16 +40,54 @@ ctl() {	# PATH BODY
 	http -X POST -H "$J" --data-binary "$2" "$PO$1"
 	[ "$HTTP_CODE" = 200 ] || fail "control $1 $2: $HTTP_CODE $HTTP_BODY"
 }
-# forms_from AGENT: the form each request of the client whose User-Agent
+# forms_from AGENT: the form each message of the client whose User-Agent
 # starts with AGENT carried (the query string when the body is empty, as
 # Alertmanager sends it; else the body), one a line, in order.
 forms_from() {
 	curl -fsS "$PO/_fake/requests" | jq -r --arg a "$1" '.[]
+	    | select(.path | startswith("/1/messages.json"))
 	    | select(any(.headers[]; (.[0] | ascii_downcase) == "user-agent" and (.[1] | startswith($a))))
 	    | if .body == "" then (.path | sub("^[^?]*\\?"; "")) else .body end'
 }
+# statuses: the fake's answers to messages (not to receipt polls), in order.
 statuses() {
-	curl -fsS "$PO/_fake/requests" | jq -r '[.[].status] | map(tostring) | join(" ")'
+	curl -fsS "$PO/_fake/requests" |
+	    jq -r '[.[] | select(.path | startswith("/1/messages.json")) | .status] | map(tostring) | join(" ")'
+}
+messages() {
+	curl -fsS "$PO/_fake/requests" | jq '[.[] | select(.path | startswith("/1/messages.json"))] | length'
+}
+has_messages() {
+	[ "$(messages)" -ge "$1" ]
+}
+# receipt_is RECEIPT FIELD VALUE: the fake's state of a receipt.
+receipt_is() {
+	[ "$(curl -fsS "$PO/_fake/receipts" | jq -r --arg r "$1" --arg f "$2" '.[$r][$f]')" = "$3" ]
+}
+# newest_receipt: the receipt of the fake's last emergency message.
+newest_receipt() {
+	curl -fsS "$PO/_fake/receipts" | jq -r 'keys | max'
+}
+# db SQL: rows of the relay's queue.db, columns joined by '|' (read-only,
+# beside the running relay: WAL mode allows it).
+db() {
+	python3 - "$TMP/data/queue.db" "$1" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for row in c.execute(sys.argv[2]):
+    print("|".join(str(v) for v in row))
+PY
+}
+# is WANT CMD...: whether CMD prints WANT (for wait_until, which runs it
+# again each time).
+is() {
+	[ "$("${@:2}")" = "$1" ]
+}
+cancelled() {
+	curl -fsS "$PO/_fake/receipts" | jq '[.[] | select(.cancelled == 1)] | length'
+}
+acked_metric() {
+	relay_metric 'tocsin_receipts_acknowledged_total{integration="pushover/0",receiver="team"}'
 }
 
 # A certificate for api.pushover.net, trusted by the clients' ca_file.
@@ -112,8 +154,8 @@ ALERTS='[{"labels":{"alertname":"DiskFull","severity":"critical","instance":"nas
  {"labels":{"alertname":"DiskFull","severity":"critical","instance":"nas2"}ENDS}]'
 http -X POST -H "$J" "$AM_URL/api/v2/alerts" --data-binary "${ALERTS//ENDS/}"
 expect_eq "alertmanager accepted the alerts" 200 "$HTTP_CODE"
-wait_until 30 fake_has_count "$PO" 2 ||
-    { cat "$TMP/am.err" >&2; fail "the fake got $(fake_count "$PO") request(s), not 2"; }
+wait_until 30 has_messages 2 ||
+    { cat "$TMP/am.err" >&2; fail "the fake got $(messages) message(s), not 2"; }
 wait_idle
 expect_eq "firing: one message from each" "1 1" \
     "$(forms_from Alertmanager | wc -l) $(forms_from tocsin | wc -l)"
@@ -132,8 +174,8 @@ expect_eq "firing: Alertmanager's request went through the proxy" "api.pushover.
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 http -X POST -H "$J" "$AM_URL/api/v2/alerts" --data-binary "${ALERTS//ENDS/,\"endsAt\":\"$now\"}"
 expect_eq "alertmanager accepted the resolution" 200 "$HTTP_CODE"
-wait_until 30 fake_has_count "$PO" 4 ||
-    { cat "$TMP/am.err" >&2; fail "the fake got $(fake_count "$PO") request(s), not 4"; }
+wait_until 30 has_messages 4 ||
+    { cat "$TMP/am.err" >&2; fail "the fake got $(messages) message(s), not 4"; }
 wait_idle
 AM_FORM=$(forms_from Alertmanager | sed -n 2p)
 TO_FORM=$(forms_from tocsin | sed -n 2p)
@@ -145,23 +187,81 @@ expect_eq "resolved: normal priority" "priority=0" \
 expect_eq "Alertmanager saw no failed notifications" 0 \
     "$(grep -c 'Notify for alerts failed' "$TMP/am.err" || true)"
 am_stop
+# The group resolved: the relay cancels the receipt of its emergency
+# message (Alertmanager leaves its own ringing until it expires).
+wait_until 10 is 1 cancelled ||
+    fail "the relay cancelled no receipt: $(curl -fsS "$PO/_fake/receipts")"
+wait_until 10 is 0 db 'SELECT COUNT(*) FROM receipts' ||
+    fail "the cancelled receipt is still kept"
+expect_eq "the cancel logged" yes \
+    "$(grep -q 'msg="receipt closed" receiver=team integration=pushover/0 group_key="{}:{alertname=\\"DiskFull\\"}" reason=cancelled' "$RELAY_ERR" && echo yes || echo no)"
 
 # ------------------------------------------------ relay -> queue -> fake
+# An emergency message's receipt, acknowledged in the app: polled no
+# more than once every 5 s, the acknowledgement recorded as the group's,
+# logged and counted, the receipt forgotten.
+# as_group NAME: the firing fixture as a group of alertname NAME.
+as_group() {
+	jq --arg n "$1" '.alerts[0].labels.alertname = $n | .groupLabels.alertname = $n
+	    | .commonLabels.alertname = $n | .groupKey = "{}:{alertname=\"\($n)\"}"' \
+	    "$FIX/ssh-login-firing.json" >"$TMP/$1.json"
+}
+ctl /_fake/reset '{}'
+as_group Acked
+http -X POST -H "$J" --data-binary "@$TMP/Acked.json" "$RELAY_URL/webhook"
+expect_eq "POST Acked" "200 OK" "$HTTP_CODE $HTTP_BODY"
+wait_until 10 has_messages 1 || fail "no message for Acked"
+R=$(newest_receipt)
+polls() {
+	curl -fsS "$PO/_fake/requests" | jq --arg p "/1/receipts/$R.json?token=$TOKEN" '[.[] | select(.path == $p and .method == "GET")] | length'
+}
+poll_count_ge() {
+	[ "$(polls)" -ge "$1" ]
+}
+wait_until 15 poll_count_ge 2 || fail "receipt $R polled $(polls) time(s)"
+expect_eq "polls at least 5 s apart" yes \
+    "$(curl -fsS "$PO/_fake/requests" | jq -r --arg r "/1/receipts/$R.json" '[.[] | select(.path | startswith($r)) | .received_ms] | . as $t | [range(1; length) | $t[.] - $t[. - 1]] | if all(. >= 4900) then "yes" else "no: \(.)" end')"
+expect_eq "not acknowledged yet" "0 0" \
+    "$(acked_metric) $(db 'SELECT COUNT(*) FROM group_acks')"
+ctl /_fake/acknowledge "{\"receipt\": \"$R\", \"device\": \"phone\", \"at\": 1795441800}"
+wait_until 10 is 1 acked_metric ||
+    fail "the acknowledgement was not counted"
+expect_eq "acknowledgement kept as the group's" 'team|{}:{alertname="Acked"}|pushover:phone|1795441800000' \
+    "$(db 'SELECT receiver, group_key, acked_by, acked_at FROM group_acks')"
+expect_eq "acknowledgement logged" yes \
+    "$(grep -q 'msg="group acknowledged" receiver=team integration=pushover/0 group_key="{}:{alertname=\\"Acked\\"}" by=pushover:phone at_ms=1795441800000' "$RELAY_ERR" && echo yes || echo no)"
+expect_eq "acknowledged receipt forgotten" 0 "$(db 'SELECT COUNT(*) FROM receipts')"
+n=$(polls)
+sleep 6
+expect_eq "no more polls once acknowledged" "$n" "$(polls)"
+
+# An emergency that expires unacknowledged: closed and forgotten.
+ctl /_fake/reset '{}'
+as_group Expiring
+http -X POST -H "$J" --data-binary "@$TMP/Expiring.json" "$RELAY_URL/webhook"
+expect_eq "POST Expiring" "200 OK" "$HTTP_CODE $HTTP_BODY"
+wait_until 10 has_messages 1 || fail "no message for Expiring"
+ctl /_fake/expire "{\"receipt\": \"$(newest_receipt)\"}"
+wait_until 15 is 0 db 'SELECT COUNT(*) FROM receipts' || fail "the expired receipt is still kept"
+expect_eq "expiry logged" yes \
+    "$(grep -q 'msg="receipt closed" receiver=team integration=pushover/0 group_key="{}:{alertname=\\"Expiring\\"}" reason=expired' "$RELAY_ERR" && echo yes || echo no)"
+expect_eq "an expired receipt is no acknowledgement" 1 "$(db 'SELECT COUNT(*) FROM group_acks')"
+
 # Over the month's quota: 429, retried after a back-off once it is raised.
 ctl /_fake/reset '{}'
 ctl /_fake/config "{\"apps\": {\"$TOKEN\": {\"limit\": 0}}}"
 http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook"
 expect_eq "POST firing fixture" "200 OK" "$HTTP_CODE $HTTP_BODY"
-fake_wait_count "$PO" 1
+wait_until 10 has_messages 1 || fail "no message over the quota"
 ctl /_fake/config "{\"apps\": {\"$TOKEN\": {\"limit\": 10000}}}"
-fake_wait_count "$PO" 2
+wait_until 30 has_messages 2 || fail "not sent again"
 wait_idle
 expect_eq "429 waited out: refused, then delivered" "429 200" \
     "$(statuses | awk '{ print $1, $NF }')"
 expect_eq "429 waited out: counted as a retry" yes \
     "$([ "$(relay_metric 'tocsin_deliveries_total{integration="pushover/0",receiver="team",result="retry"}')" != 0 ] && echo yes || echo no)"
 expect_eq "429 waited out: the same form each time" 1 \
-    "$(curl -fsS "$PO/_fake/requests" | jq -r '.[].body_b64' | sort -u | wc -l)"
+    "$(curl -fsS "$PO/_fake/requests" | jq -r '.[] | select(.path == "/1/messages.json") | .body_b64' | sort -u | wc -l)"
 
 # An unknown user: Pushover's 400 is permanent, one attempt, dead.
 ctl /_fake/reset '{}'
@@ -170,10 +270,10 @@ jq '.alerts[0].labels.alertname = "Unroutable" | .groupLabels.alertname = "Unrou
     "$FIX/ssh-login-firing.json" >"$TMP/unroutable.json"
 http -X POST -H "$J" --data-binary "@$TMP/unroutable.json" "$RELAY_URL/webhook"
 expect_eq "POST unroutable" "200 OK" "$HTTP_CODE $HTTP_BODY"
-fake_wait_count "$PO" 1
-wait_until 10 test "$(relay_metric 'tocsin_queue_messages{state="dead"}')" = 1 || true
+wait_until 10 has_messages 1 || fail "no message for Unroutable"
+wait_until 10 is 1 relay_metric 'tocsin_queue_messages{state="dead"}' || true
 expect_eq "400: dead-lettered" 1 "$(relay_metric 'tocsin_queue_messages{state="dead"}')"
-expect_eq "400: one attempt" 1 "$(fake_count "$PO")"
+expect_eq "400: one attempt" 1 "$(messages)"
 expect_eq "400: Pushover's reason logged" yes \
     "$(grep -q 'pushover: 400 user identifier is not a valid user, group, or subscribed user key' "$RELAY_ERR" && echo yes || echo no)"
 relay_stop
