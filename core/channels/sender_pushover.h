@@ -55,6 +55,15 @@ struct pushover_answer {
 int	pushover_answer_parse(const char *body, size_t len,
 	    struct pushover_answer *a);
 
+struct sender_send_ctx;
+struct receipt_status;
+
+/* The channel's follow op (sender.h): polls receipt (GET
+ * {base}receipts/<receipt>.json?token=, base being api_url up to its last
+ * '/'), or cancels it (POST {base}receipts/<receipt>/cancel.json). */
+void	pushover_follow(const void *cfg, const struct sender_send_ctx *ctx,
+	    const char *receipt, bool cancel, struct receipt_status *out);
+
 /* The pushover channel (channel.h). */
 extern const struct channel channel_pushover;
 
