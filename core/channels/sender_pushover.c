@@ -317,8 +317,8 @@ pushover_answer_parse(const char *body, size_t len, struct pushover_answer *a)
 {
 	json_t		*root, *v, *e;
 	const char	*s;
-	size_t		 i, o = 0;
-	char		 line[sizeof(a->errors)];
+	struct buf	 line;
+	size_t		 i;
 
 	memset(a, 0, sizeof(*a));
 	a->status = -1;
@@ -331,21 +331,21 @@ pushover_answer_parse(const char *body, size_t len, struct pushover_answer *a)
 	if (json_is_integer(v = json_object_get(root, "status")))
 		a->status = json_integer_value(v);
 	/* "errors": ["user identifier is not a valid user, ..."], joined
-	 * into one line of printable text: the body is the network's. */
-	json_array_foreach(json_object_get(root, "errors"), i, e) {
-		if ((s = json_string_value(e)) == NULL || o + 3 >= sizeof(line))
-			continue;
-		o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s",
-		    o > 0 ? "; " : "", s);
-		if (o >= sizeof(line))
-			o = sizeof(line) - 1;
-	}
+	 * into one line of printable text: the body is the network's. What
+	 * does not fit the buffer's cap is left out whole, and
+	 * sender_first_line cuts the rest at a character's boundary. */
+	buf_init(&line, 4 * sizeof(a->errors));
+	json_array_foreach(json_object_get(root, "errors"), i, e)
+		if ((s = json_string_value(e)) != NULL &&
+		    buf_printf(&line, "%s%s", line.len > 0 ? "; " : "", s) == -1)
+			break;
 	/* An error's own line breaks become spaces: one line of them all. */
-	for (i = 0; i < o; i++)
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = ' ';
-	if (o > 0)
-		sender_first_line(line, o, a->errors, sizeof(a->errors));
+	for (i = 0; i < line.len; i++)
+		if ((unsigned char)line.data[i] < 0x20 || line.data[i] == 0x7f)
+			line.data[i] = ' ';
+	if (line.len > 0)
+		sender_first_line(line.data, line.len, a->errors, sizeof(a->errors));
+	buf_free(&line);
 	/* A receipt is 30 of [A-Za-z0-9]; anything else is not one. */
 	if ((s = json_string_value(json_object_get(root, "receipt"))) != NULL &&
 	    strlen(s) < sizeof(a->receipt) && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -652,6 +652,19 @@ test_pushover_answer_parse(void **state)
 	assert_int_equal(a.acknowledged_at, 1795441800);
 	assert_string_equal(a.acknowledged_by_device, "phone");
 	assert_int_equal(a.expired, 0);
+	/* Long errors are cut at a character's boundary, with "...". */
+	{
+		char	 body[1024] = "{\"status\":0,\"errors\":[\"", want[256] = "";
+
+		for (int i = 0; i < 150; i++)
+			strcat(body, "é");
+		strcat(body, "\"]}");
+		for (int i = 0; i < 98; i++)
+			strcat(want, "é");
+		strcat(want, "...");
+		assert_int_equal(pushover_answer_parse(body, strlen(body), &a), 0);
+		assert_string_equal(a.errors, want);
+	}
 	assert_int_equal(pushover_answer_parse("[1]", 3, &a), -1);
 	assert_int_equal(pushover_answer_parse(NULL, 0, &a), -1);
 	assert_int_equal(a.status, -1);
