@@ -100,7 +100,7 @@ acknowledged(struct receipts *r, const struct store_receipt *rc,
 	char		 at[32];
 	const char	*v[2] = { rc->receiver, rc->integration };
 
-	if (store_group_ack(r->p.store, rc->receiver, rc->group_key, st->by,
+	if (store_ack_put(r->p.store, rc->receiver, rc->group_key, st->by,
 	    st->at, &err) == -1) {
 		log_error("cannot record acknowledgement", "receiver", rc->receiver,
 		    "err", err.msg);

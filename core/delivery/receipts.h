@@ -3,7 +3,7 @@
  * followed on a thread of their own so that no poll ever holds up a
  * delivery, each at most once per interval (Pushover asks for no more than
  * one poll every 5 s per receipt). An acknowledgement becomes the group's
- * (store_group_ack), logged and counted; a resolved group's receipts are
+ * (store_ack_put), logged and counted; a resolved group's receipts are
  * cancelled, so the phone stops ringing; closed and expired ones are
  * dropped. */
 #ifndef TOCSIN_RECEIPTS_H

@@ -558,7 +558,7 @@ store_receipt_drop(struct store *s, const char *receipt, struct terr *err)
 }
 
 int
-store_group_ack(struct store *s, const char *receiver, const char *group_key,
+store_ack_put(struct store *s, const char *receiver, const char *group_key,
     const char *by, int64_t at, struct terr *err)
 {
 	struct store_receipt r = { .receiver = (char *)receiver,

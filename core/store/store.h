@@ -256,8 +256,10 @@ int	store_receipt_cancel_group(struct store *s, const char *receiver,
 int	store_receipt_drop(struct store *s, const char *receipt,
 	    struct terr *err) WARN_UNUSED;
 /* Records that `by` acknowledged group group_key of receiver at `at` (unix
- * ms), replacing an earlier acknowledgement of it. */
-int	store_group_ack(struct store *s, const char *receiver,
+ * ms), replacing an earlier acknowledgement of it. Any channel's
+ * acknowledgement goes here (a Pushover receipt, the phone loop's
+ * buttons), and whatever repeats or escalates a group reads it. */
+int	store_ack_put(struct store *s, const char *receiver,
 	    const char *group_key, const char *by, int64_t at,
 	    struct terr *err) WARN_UNUSED;
 /* Who acknowledged the group and when: *found 1 with *by (caller frees)

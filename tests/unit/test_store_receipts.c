@@ -149,9 +149,9 @@ test_group_ack_kept_and_replaced(void **state)
 	    &err), 0);
 	assert_int_equal(found, 0);
 	assert_null(by);
-	assert_int_equal(store_group_ack(f->s, "team", "g", "pushover:phone",
+	assert_int_equal(store_ack_put(f->s, "team", "g", "pushover:phone",
 	    T0 + 1, &err), 0);
-	assert_int_equal(store_group_ack(f->s, "team", "g", "pushover:tablet",
+	assert_int_equal(store_ack_put(f->s, "team", "g", "pushover:tablet",
 	    T0 + 2, &err), 0);
 	reopen(f);
 	assert_int_equal(store_group_acked(f->s, "team", "g", &by, &at, &found,
