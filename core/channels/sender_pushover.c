@@ -1,7 +1,8 @@
 /* sender_pushover.c: the pushover channel: pushover_configs (fields,
  * defaults, validation as Alertmanager 0.34's), the form Alertmanager's
- * pushover notifier sends, POSTed to Pushover's messages API, and
- * Pushover's JSON answers classified. */
+ * pushover notifier sends, POSTed to Pushover's messages API, Pushover's
+ * JSON answers classified, and an emergency message's receipt (or a
+ * resolved group) reported for following (sender_pushover_receipt.c). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
