@@ -12,6 +12,7 @@
 #include <pcre2.h>
 
 #include "tmpl_int.h"
+#include "urlenc.h"
 #include "utf8.h"
 
 static int
@@ -590,22 +591,7 @@ esc_js(struct buf *out, const char *str)
 int
 esc_urlquery(struct buf *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int r;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-		    c == '~')
-			r = buf_addc(out, (char)c);
-		else if (c == ' ')
-			r = buf_addc(out, '+');
-		else
-			r = buf_printf(out, "%%%02X", c);
-		if (r == -1)
-			return -1;
-	}
-	return 0;
+	return urlenc_query(out, s, strlen(s));
 }
 
 static int

@@ -6,6 +6,7 @@
 #ifndef TOCSIN_SENDER_H
 #define TOCSIN_SENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,6 +105,37 @@ struct sender_render_ctx {
 	const struct tmpl_opts	*opts;	/* NULL: real clock */
 };
 
+/* Receipts: the handle a service gives for a message that keeps ringing
+ * until someone acknowledges it (Pushover's emergency priority). A channel
+ * reports them here; the delivery side keeps them (store.h) and follows
+ * each with the channel's follow op, off the delivery path. */
+struct sender_receipts {
+	/* receipt, open until expires (unix ms), for group_key. */
+	int	(*opened)(void *arg, const char *receiver, const char *integration,
+		    const char *group_key, const char *receipt, int64_t expires,
+		    struct terr *err);
+	/* group_key's resolved message went out: its open receipts are to
+	 * be cancelled. */
+	int	(*resolved)(void *arg, const char *receiver, const char *group_key,
+		    struct terr *err);
+	void	*arg;
+};
+
+/* What one follow step learned about a receipt. */
+enum receipt_state {
+	RECEIPT_OPEN,		/* still ringing: poll again later */
+	RECEIPT_ACKED,		/* acknowledged: by, at */
+	RECEIPT_CLOSED,		/* expired, cancelled or unknown: forget it */
+	RECEIPT_RETRY,		/* no usable answer: try again later */
+};
+
+struct receipt_status {
+	enum receipt_state state;
+	char		 by[96];	/* ACKED: who, never a secret */
+	int64_t		 at;		/* ACKED: unix ms */
+	char		 reason[256];	/* one line for the log; never a secret */
+};
+
 /* Delivery side of a send. */
 struct sender_send_ctx {
 	const char		*receiver;
@@ -111,6 +143,8 @@ struct sender_send_ctx {
 	struct sender_memo	*memo;		/* may be NULL */
 	long			 timeout_ms;	/* 0: the HTTP client's default */
 	struct http_share	*http;		/* kept-alive connections; may be NULL */
+	/* NULL: receipts are not followed */
+	const struct sender_receipts *receipts;
 };
 
 struct sender_ops {
@@ -138,6 +172,11 @@ struct sender_ops {
 	 * the dead-letter report, which has only the stored message. */
 	void	(*describe)(const void *payload, size_t len, char *out,
 		    size_t outlen);
+	/* One step on a receipt the channel reported (sender_receipts):
+	 * polls it, or cancels it when cancel is set. Blocking; fills out.
+	 * NULL for a channel without receipts. */
+	void	(*follow)(const void *cfg, const struct sender_send_ctx *ctx,
+		    const char *receipt, bool cancel, struct receipt_status *out);
 };
 
 extern const struct sender_ops sender_telegram_ops;

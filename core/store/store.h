@@ -221,6 +221,53 @@ int	store_drop(struct store *s, int64_t id, struct terr *err) WARN_UNUSED;
  * full disk does. */
 int	store_set_max_size(struct store *s, int64_t max_bytes, struct terr *err) WARN_UNUSED;
 
+/*
+ * Receipts: a service's handle on a message that keeps alerting the phone
+ * until someone acknowledges it, it expires or it is cancelled (Pushover's
+ * emergency priority), kept so that the receipt poller follows it across
+ * restarts; and the acknowledgements of groups, which any code may read.
+ * Each write is durable when it returns.
+ */
+struct store_receipt {
+	char	*receipt;	/* the service's handle; unique */
+	char	*receiver;
+	char	*integration;	/* "pushover/0" */
+	char	*group_key;
+	int64_t	 expires;	/* unix ms: dropped after it */
+	int64_t	 next_poll;	/* unix ms */
+	bool	 cancel;	/* the group resolved: cancel it, poll no more */
+};
+
+/* Stores r, replacing a receipt of that handle. */
+int	store_receipt_put(struct store *s, const struct store_receipt *r,
+	    struct terr *err) WARN_UNUSED;
+/* The receipts whose next_poll is at most now, soonest first, at most max;
+ * *out is an array of *n the caller frees with store_receipts_free. */
+int	store_receipt_due(struct store *s, int64_t now, size_t max,
+	    struct store_receipt **out, size_t *n, struct terr *err) WARN_UNUSED;
+void	store_receipts_free(struct store_receipt *r, size_t n);
+/* Receipt handle is polled next at next_poll (unix ms). */
+int	store_receipt_later(struct store *s, const char *receipt,
+	    int64_t next_poll, struct terr *err) WARN_UNUSED;
+/* Every receipt of group_key of receiver is to be cancelled, now. */
+int	store_receipt_cancel_group(struct store *s, const char *receiver,
+	    const char *group_key, struct terr *err) WARN_UNUSED;
+/* Forgets receipt handle (acknowledged, expired, cancelled). */
+int	store_receipt_drop(struct store *s, const char *receipt,
+	    struct terr *err) WARN_UNUSED;
+/* Records that `by` acknowledged group group_key of receiver at `at` (unix
+ * ms), replacing an earlier acknowledgement of it. Any channel's
+ * acknowledgement goes here (a Pushover receipt, the phone loop's
+ * buttons), and whatever repeats or escalates a group reads it. */
+int	store_ack_put(struct store *s, const char *receiver,
+	    const char *group_key, const char *by, int64_t at,
+	    struct terr *err) WARN_UNUSED;
+/* Who acknowledged the group and when: *found 1 with *by (caller frees)
+ * and *at, or *found 0. */
+int	store_group_acked(struct store *s, const char *receiver,
+	    const char *group_key, char **by, int64_t *at, int *found,
+	    struct terr *err) WARN_UNUSED;
+
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
 /* Requests waiting for the committer right now. */
@@ -240,6 +287,12 @@ enum store_job_kind {
 	STORE_JOB_REQUEUE,	/* dead -> pending (store_retry) */
 	STORE_JOB_DROP,
 	STORE_JOB_PRUNE,
+	STORE_JOB_RECEIPT_PUT,		/* rcpt */
+	STORE_JOB_RECEIPT_LATER,	/* rcpt->receipt, rcpt->next_poll */
+	STORE_JOB_RECEIPT_CANCEL,	/* rcpt->receiver, rcpt->group_key */
+	STORE_JOB_RECEIPT_DROP,		/* rcpt->receipt */
+	STORE_JOB_GROUP_ACK,		/* rcpt->receiver, ->group_key;
+					 * why = by, when = at */
 };
 
 struct store_job {
@@ -253,6 +306,8 @@ struct store_job {
 	int64_t			 id;
 	int64_t			 when;		/* RETRY: next attempt; PRUNE: cutoff */
 	const char		*why;
+	/* RECEIPT_* and GROUP_ACK */
+	const struct store_receipt *rcpt;
 	/* results of a committed transaction */
 	int			 rc;		/* -1: this job was refused (err says why) */
 	int64_t			 count;		/* PRUNE: rows deleted */
@@ -286,6 +341,11 @@ struct store_ops {
 	int	(*list)(void *be, unsigned states, struct store_entry **out,
 		    size_t *n, struct terr *err);
 	int	(*set_max_size)(void *be, int64_t max_bytes, struct terr *err);
+	int	(*receipt_due)(void *be, int64_t now, size_t max,
+		    struct store_receipt **out, size_t *n, struct terr *err);
+	int	(*group_acked)(void *be, const char *receiver,
+		    const char *group_key, char **by, int64_t *at, int *found,
+		    struct terr *err);
 };
 
 /* The embedded backend: SQLite in WAL mode under the directory, in the file

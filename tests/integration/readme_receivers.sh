@@ -15,6 +15,8 @@ printf 'ATESTtoken.1234\n' >"$TMP/rcv/cred/gotify-token"
 printf '0123456789abcdef0123456789abcdef\n' >"$TMP/rcv/cred/pagerduty-key"
 printf 'tk_tocsintesttoken0000000000000\n' >"$TMP/rcv/cred/ntfy-token"
 printf 'https://discord.com/api/webhooks/123456789012345678/TEST-token\n' >"$TMP/rcv/cred/discord-url"
+printf 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG\n' >"$TMP/rcv/cred/pushover-user"
+printf 'azGDORePK8gMaC0QOYAMyEEuzJnyUi\n' >"$TMP/rcv/cred/pushover-token"
 
 /usr/bin/python3 - "$TOCSIN_SOURCE_DIR/README.md" "$TMP/rcv" <<'PY'
 import re, sys

@@ -187,7 +187,7 @@ test_unsupported_receiver_type_names_it(void **state)
 	    "  opsgenie_configs:\n  - api_key: x\n"),
 	    NAME ":7:3: receiver \"default\": opsgenie_configs are not supported by "
 	    "tocsin (supported: telegram_configs, slack_configs, email_configs, "
-	    "webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, file_configs)");
+	    "webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, pushover_configs, file_configs)");
 }
 
 static const struct errcase root_route_rules_errors[] = {

@@ -84,7 +84,7 @@ static const struct errcase receiver_errors[] = {
 	{ "  opsgenie_configs: []\n",
 	    "5:3: receiver \"r\": opsgenie_configs are not supported by "
 	    "tocsin (supported: telegram_configs, slack_configs, "
-	    "email_configs, webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, file_configs)" },
+	    "email_configs, webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, pushover_configs, file_configs)" },
 	{ "- foo: 1\n" "  name: s\n",
 	    "5:3: receiver \"s\": unknown field foo" },
 	{ "- telegram_configs: []\n",

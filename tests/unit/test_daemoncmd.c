@@ -186,6 +186,7 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --ratelimit.pagerduty=120/m          Events per PagerDuty routing key.\n"
 	    "  --ratelimit.ntfy=12/m                Messages per ntfy server.\n"
 	    "  --ratelimit.discord=2/s              Messages per Discord webhook URL.\n"
+	    "  --ratelimit.pushover=1/s             Messages per Pushover application and user.\n"
 	    "  --log.level=info                     Only log messages with the given severity or above. One of: [debug, info, warn, error]\n"
 	    "  --log.format=logfmt                  Output format of log messages. One of: [logfmt, json]\n"
 	    "  --x.last=V                           Last flag.\n"
