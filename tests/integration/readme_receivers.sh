@@ -36,5 +36,5 @@ for f in "$TMP"/rcv/*.yml; do
 	out=$("$TOCSIN_RELAY" check-config "$f" 2>&1) ||
 	    expect_eq "README receiver example ${f##*/} loads" "" "$out"
 done
-expect_eq "YAML examples in the README's Receivers section" 8 "$n"
+expect_eq "YAML examples in the README's Receivers section" 9 "$n"
 finish

@@ -156,8 +156,9 @@ run(struct env *e, const void *cfg, const struct notification *n,
 {
 	const struct sender_ops		*ops = channel_pushover.ops;
 	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "pushover/0", NULL, 5000, NULL,
-	    &e->receipts };
+	struct sender_send_ctx		 sctx = { .receiver = "r",
+	    .integration = "pushover/0", .timeout_ms = 5000,
+	    .receipts = &e->receipts };
 	struct terr			 err;
 
 	memset(parts, 0, sizeof(*parts));
@@ -523,8 +524,9 @@ static enum receipt_state
 follow(struct env *e, const struct pushover_config *c, const char *rc,
     bool cancel, struct receipt_status *st)
 {
-	struct sender_send_ctx	 sctx = { "r", "pushover/0", NULL, 5000, NULL,
-	    &e->receipts };
+	struct sender_send_ctx	 sctx = { .receiver = "r",
+	    .integration = "pushover/0", .timeout_ms = 5000,
+	    .receipts = &e->receipts };
 
 	channel_pushover.ops->follow(c, &sctx, rc, cancel, st);
 	assert_null(strstr(st->reason, TOKEN));

@@ -90,8 +90,8 @@ run(struct env *e, const struct config *cfg, long ctx_timeout_ms,
 {
 	const struct receiver		*rc = config_receiver(cfg, "r");
 	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "webhook/0", NULL,
-	    ctx_timeout_ms, NULL };
+	struct sender_send_ctx		 sctx = { .receiver = "r",
+	    .integration = "webhook/0", .timeout_ms = ctx_timeout_ms };
 	struct notification		*n = fixture("ssh-login-firing.json");
 	struct terr			 err;
 
@@ -308,7 +308,8 @@ test_webhook_timeout(void **state)
 static void
 test_sender_timeout_is_the_shorter(void **state)
 {
-	struct sender_send_ctx	 ctx = { "r", "webhook/0", NULL, 5000, NULL };
+	struct sender_send_ctx	 ctx = { .receiver = "r",
+	    .integration = "webhook/0", .timeout_ms = 5000 };
 
 	(void)state;
 	assert_int_equal(sender_timeout_ms(&ctx, 0), 5000);
