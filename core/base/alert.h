@@ -58,9 +58,14 @@ void	tstamp_format_rfc3339(const struct tstamp *t, char *out, size_t len);
 enum alert_status {
 	ALERT_FIRING,
 	ALERT_RESOLVED,
+	/* Neither: the status of amtool's sample data ("alertstatus"), which
+	 * `template render` uses without --template.data. Nothing that parses
+	 * a payload produces it. */
+	ALERT_SAMPLE,
 };
 
-const char *alert_status_str(enum alert_status s);	/* "firing" / "resolved" */
+/* "firing", "resolved" or "alertstatus". */
+const char *alert_status_str(enum alert_status s);
 
 struct alert {
 	enum alert_status status;
