@@ -50,7 +50,7 @@ timer_only(struct cfg_load *ld, const struct ynode *k, const void *obj)
 	const struct wdconfig_check_int *c = obj;
 
 	if (c->has_kind && c->pub.conf.kind == CHECK_FRESHNESS)
-		return cfg_fail(ld, k, "field %s is not allowed in a freshness check "
+		return cfg_type_fail(ld, k, "field %s is not allowed in a freshness check "
 		    "(only in heartbeat and ping checks)", k->value);
 	return 0;
 }
@@ -61,12 +61,13 @@ fresh_only(struct cfg_load *ld, const struct ynode *k, const void *obj)
 	const struct wdconfig_check_int *c = obj;
 
 	if (c->has_kind && c->pub.conf.kind != CHECK_FRESHNESS)
-		return cfg_fail(ld, k, "field %s is not allowed in a %s check (only "
+		return cfg_type_fail(ld, k, "field %s is not allowed in a %s check (only "
 		    "in freshness checks)", k->value, check_kind_name(c->pub.conf.kind));
 	return 0;
 }
 
-/* parse_check reads the kind before the walk. */
+/* Both are schema errors, collected like an unknown field. parse_check
+ * reads the kind before the walk. */
 static int
 kind_read(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
     void *obj)
@@ -289,7 +290,7 @@ wd_finish(struct cfg_load *ld, const struct config *cfg, void *arg)
 /* Runs the relay's loader with the watchdog's keys; file or buffer. */
 static struct wdconfig *
 load(const char *path, const char *name, const char *dir, const char *yaml,
-    size_t len, struct terr *err)
+    size_t len, struct terr *err, struct terrs *all)
 {
 	struct wdconfig	*wc;
 	struct wdload	 wl;
@@ -305,9 +306,9 @@ load(const char *path, const char *name, const char *dir, const char *yaml,
 	extra.finish = wd_finish;
 	extra.arg = &wl;
 	if (path != NULL)
-		wc->cfg = cfg_load_file_with(path, &extra, err);
+		wc->cfg = cfg_load_file_with(path, &extra, err, all);
 	else
-		wc->cfg = cfg_load_buffer_with(name, dir, yaml, len, &extra, err);
+		wc->cfg = cfg_load_buffer_with(name, dir, yaml, len, &extra, err, all);
 	free(wl.checknode);
 	free(wl.recvnode);
 	if (wc->cfg == NULL) {
@@ -320,14 +321,20 @@ load(const char *path, const char *name, const char *dir, const char *yaml,
 struct wdconfig *
 wdconfig_load_file(const char *path, struct terr *err)
 {
-	return load(path, NULL, NULL, NULL, 0, err);
+	return load(path, NULL, NULL, NULL, 0, err, NULL);
+}
+
+struct wdconfig *
+wdconfig_load_file_all(const char *path, struct terr *err, struct terrs *all)
+{
+	return load(path, NULL, NULL, NULL, 0, err, all);
 }
 
 struct wdconfig *
 wdconfig_load_buffer(const char *name, const char *dir, const char *yaml,
     size_t len, struct terr *err)
 {
-	return load(NULL, name, dir, yaml, len, err);
+	return load(NULL, name, dir, yaml, len, err, NULL);
 }
 
 void

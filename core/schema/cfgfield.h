@@ -99,9 +99,10 @@ struct cf_walk {
 /* Parses n into obj as t describes it, in this order: the .on booleans are
  * set; n must be a mapping with unique keys (null counts as empty); each
  * key, in file order, is looked up ("unknown field K in WHAT"), checked by
- * .allow and its value parsed by kind and .check or .nonzero, the first
- * error ending the parse; the .missing fields are checked in
- * table order; the .def defaults and the global http_config are filled in
+ * .allow and its value parsed by kind and .check or .nonzero, type errors
+ * being collected and any other error ending the parse (schema.h); when
+ * the walk found type errors, the parse fails there; the .missing fields
+ * are checked in table order; the .def defaults and the global http_config are filled in
  * (these fail only for memory, so which problem is reported first does not
  * depend on it); last, t->finish. obj starts zeroed, or holds defaults
  * that a value in the file replaces (the global section starts from
@@ -110,7 +111,8 @@ struct cf_walk {
 int	cf_parse(struct cfg_load *ld, const struct ynode *n, const struct cf_type *t,
 	    void *obj);
 /* Applies the .inherit fields in table order; finish functions call it
- * where Alertmanager's order of checks puts it. */
+ * where Alertmanager's order of checks puts it. A field missing here and in
+ * global is one of Config's checks (cfg_late): -1, and the load goes on. */
 int	cf_inherit(struct cfg_load *ld, const struct cf_walk *w);
 /* "at most one of a & b must be configured", at b's value. */
 int	cf_conflict(struct cfg_load *ld, const struct cf_walk *w, const char *a,
