@@ -1,9 +1,9 @@
 #!/bin/bash
 # template_sample_amtool.sh: `template render` without --template.data
 # renders amtool's built-in sample data. Texts that print every field of it
-# (and Alertmanager's default.tmpl defines) are rendered by amtool and by
-# `tocsin-relay template render` with the same flags, in UTC and in another
-# zone, and compared. The sample alerts start 5 and 10 minutes before "now"
+# (in UTC and in another zone) and every define of Alertmanager's default.tmpl
+# and email.tmpl are rendered by amtool and by `tocsin-relay template render`
+# with the same flags and compared. The sample alerts start 5 and 10 minutes before "now"
 # and end now: each time in the output is checked against amtool's to within
 # a minute and then replaced by a placeholder; everything else, the zone
 # names and offsets of those times included, must be byte-identical. Go's
@@ -81,7 +81,9 @@ run_case() {	# zone type text
 	TZ=$1 "$TOCSIN_RELAY" template render --template.glob="$AMDIR/*.tmpl" \
 	    --template.type="$2" --template.text="$3" >"$tmp/ts.out" 2>"$tmp/ts.err"
 	rt=$?
-	if [ $ra -ne 0 ] || [ $rt -ne 0 ]; then
+	# Defines written for .Alerts fail on the whole data in both; their
+	# messages print times and are not compared.
+	if [ $ra -ne $rt ]; then
 		echo "FAILED ($1, $2): exit amtool=$ra tocsin=$rt: $3"
 		cat "$tmp/am.err" "$tmp/ts.err"
 		return
@@ -102,6 +104,12 @@ for zone in UTC Europe/Berlin; do
 	for t in "${html_texts[@]}"; do
 		run_case "$zone" html "$t"
 	done
+done
+# Every define of Alertmanager's own templates, as text and as html.
+for name in $(cat $AMDIR/default.tmpl $AMDIR/email.tmpl |
+    grep -o '{{ define "[^"]*"' | cut -d'"' -f2); do
+	run_case UTC text "{{ template \"$name\" . }}"
+	run_case UTC html "{{ template \"$name\" . }}"
 done
 
 # Pinned without amtool too: the group and both alerts have the status
