@@ -39,14 +39,6 @@ struct cfg_global {
 
 struct cfg_extra;
 
-/* Errors come in two kinds, as with Alertmanager's loader (Go's yaml.v2
- * under UnmarshalStrict). A type error (an unknown or repeated field, a
- * value of the wrong kind, a bool or integer that does not parse) is
- * collected and the walk goes on with the next key, so that one run reports
- * all of them; a mapping that holds one skips its own validation, as Go's
- * UnmarshalYAML methods return before validating. Any other error
- * (cfg_fail: a value that parses but is invalid, a broken reference) ends
- * the load at once and is reported alone, whatever was collected before. */
 /* An error that Alertmanager reports only once a walk is over: a route's
  * own checks after the route is decoded, Config's checks (references,
  * unique names, what receivers inherit) after the whole file. The first
@@ -57,6 +49,17 @@ struct cfg_later {
 	char			 msg[TERR_MAX];		/* with its position */
 };
 
+/* The state of one load. Errors come in three kinds, as with Alertmanager's
+ * loader (Go's yaml.v2 under UnmarshalStrict):
+ * - a type error (an unknown or repeated field, a value of the wrong kind,
+ *   a bool or integer that does not parse: cfg_type_fail) is collected and
+ *   the walk goes on with the next key, so that one run reports all of
+ *   them; a mapping that holds one skips its own validation, as Go's
+ *   UnmarshalYAML methods return before validating;
+ * - any other error (cfg_fail: a value that parses but is invalid) ends the
+ *   load at once and is reported alone, whatever was collected before;
+ * - a check made after a walk (cfg_defer, cfg_late) is reported only when
+ *   the walk found neither. */
 struct cfg_load {
 	const char		*name;		/* file name in positions */
 	const char		*dir;		/* base of relative paths */
