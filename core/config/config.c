@@ -458,7 +458,7 @@ parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool ro
 			if (!ynode_is_null(v) && v->kind == YN_MAP && v->n > 0 &&
 			    matchnode == NULL)
 				matchnode = k;
-			add_match(ld, r, v, key[5] == '_', key, &later);
+			add_match(ld, r, v, strcmp(key, "match_re") == 0, key, &later);
 		} else if (strcmp(key, "matchers") == 0) {
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0 && !matchnode)
 				matchnode = k;
@@ -467,7 +467,8 @@ parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool ro
 		    strcmp(key, "active_time_intervals") == 0) {
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0)
 				intervals = k;
-			add_intervals(ld, r, v, key[0] == 'm', refs);
+			add_intervals(ld, r, v, strcmp(key, "mute_time_intervals") == 0,
+			    refs);
 		} else if (strcmp(key, "continue") == 0) {
 			if (cfg_bool(ld, key, v, &cont) == 0) {
 				route_set_continue(r, cont);
