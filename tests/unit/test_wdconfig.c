@@ -609,6 +609,14 @@ static const struct wdcase check_key_errors[] = {
 	{ "  - {name: 'a b', kind: ping, receiver: [a]}\n",
 	    "6:12: check name \"a b\": only letters, digits, '.', '_' and "
 	    "'-' are allowed" },
+	/* The type errors of every check are listed; a repeated name is not
+	 * reported while there are any. */
+	{ "  - {name: a, kind: heartbeat, period: 1m, grace: [1m], receiver: phone}\n"
+	  "  - {name: b, kind: ping, period: 1m, grace: 1m, receiver: phone, query: x}\n"
+	  "  - {name: b, kind: ping, period: 1m, grace: 1m, receiver: phone}\n",
+	    " 2 errors:\n  " NAME ":6:51: grace must be a duration, not a list\n  "
+	    NAME ":7:67: field query is not allowed in a ping check (only in "
+	    "freshness checks)" },
 	/* An invalid value ends the load alone, as in Alertmanager. */
 	{ "  - {receiver: [a], name: 'a b'}\n",
 	    "6:27: check name \"a b\": only letters, digits, '.', '_' and '-' are "
