@@ -17,6 +17,11 @@
 /* "name:line:col: message" into out, control bytes escaped: messages
  * quote config values, and these must not turn one error into several log
  * lines or drive a terminal. */
+static void format_error(struct cfg_load *, const struct ynode *, struct terr *,
+	    const char *, va_list) PRINTF_LIKE(4, 0);
+static int vdefer(struct cfg_load *, struct cfg_later *, const struct ynode *,
+	    const char *, va_list) PRINTF_LIKE(4, 0);
+
 static void
 format_error(struct cfg_load *ld, const struct ynode *n, struct terr *out,
     const char *fmt, va_list ap)
