@@ -98,7 +98,7 @@ global_smarthost(struct cfg_load *ld, const struct cf_walk *w)
 	size_t		 hl;
 
 	if (cfg_empty(s))
-		return cfg_fail(ld, w->n, "no global SMTP smarthost set");
+		return cfg_late(ld, w->n, "no global SMTP smarthost set");
 	colon = strrchr(s, ':');
 	h = s;
 	hl = (size_t)(colon - h);

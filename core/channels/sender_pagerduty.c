@@ -148,7 +148,7 @@ pd_finish(struct cfg_load *ld, const struct cf_walk *w)
 	if (cf_inherit(ld, w) == -1)
 		return -1;
 	if (cfg_empty(c->url))
-		return cfg_fail(ld, w->n, "no global PagerDuty URL set");
+		return cfg_late(ld, w->n, "no global PagerDuty URL set");
 	return cf_secret(ld, w, "routing_key_file", &c->routing_key,
 	    &c->routing_key_file, NULL, NULL);
 }

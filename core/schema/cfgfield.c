@@ -57,7 +57,7 @@ table_list(struct cfg_load *ld, const struct cf_field *f, const struct ynode *v,
 		if (cf_parse(ld, v->child[i], f->sub, e) == -1 && cfg_stop(ld))
 			return -1;
 	}
-	return cfg_mark(ld) > mark ? -1 : 0;
+	return cfg_walked(ld, mark);
 }
 
 static int
