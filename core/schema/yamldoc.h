@@ -29,6 +29,10 @@ struct ynode {
 	char		*value;		/* NUL-terminated; may contain NULs up to len */
 	size_t		 len;
 	bool		 plain;		/* unquoted, so subject to null/bool/int resolution */
+	/* A mapping's scalar key: the earlier key of the same name in that
+	 * mapping (Go's decoder keeps the first and reports the repetition),
+	 * else NULL. */
+	const struct ynode *first;
 	/* YN_SEQ: items child[0..n); YN_MAP: key child[2i], value child[2i+1] */
 	struct ynode	**child;
 	size_t		 n;
