@@ -104,6 +104,17 @@ struct sender_render_ctx {
 	const struct tmpl_opts	*opts;	/* NULL: real clock */
 };
 
+struct action_rec;
+
+/* Where a sender keeps the records behind the buttons of what it sends
+ * (actionrec.h), durably; the delivery side implements it over the store. */
+struct sender_records {
+	int	(*put)(void *arg, const struct action_rec *r, struct terr *err);
+	int	(*set_message)(void *arg, const char *id, int64_t message_id,
+		    struct terr *err);
+	void	*arg;
+};
+
 /* Delivery side of a send. */
 struct sender_send_ctx {
 	const char		*receiver;
@@ -111,6 +122,8 @@ struct sender_send_ctx {
 	struct sender_memo	*memo;		/* may be NULL */
 	long			 timeout_ms;	/* 0: the HTTP client's default */
 	struct http_share	*http;		/* kept-alive connections; may be NULL */
+	/* NULL: messages go without buttons (nowhere to keep their records) */
+	const struct sender_records *records;
 };
 
 struct sender_ops {

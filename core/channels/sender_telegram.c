@@ -11,10 +11,13 @@
 
 #include <jansson.h>
 
+#include "actionrec.h"
 #include "buf.h"
+#include "clock.h"
 #include "cfgfield.h"
 #include "httpclient.h"
 #include "jsonw.h"
+#include "log.h"
 #include "matcher.h"
 #include "sender.h"
 #include "sender_telegram.h"
@@ -124,6 +127,8 @@ static const struct cf_field telegram_fields[] = {
 	    CF_AT(telegram_config, disable_notifications) },
 	{ "parse_mode", CF_STR, CF_AT(telegram_config, parse_mode), .def = "HTML" },
 	{ "silent_unless", CF_CUSTOM, .parse = silent_unless },	/* tocsin */
+	{ "actions", CF_TABLE, CF_AT(telegram_config, actions),	/* tocsin */
+	    .sub = &tga_type },
 	{ .name = NULL }
 };
 static const struct cf_type telegram_type = { "telegram_config", telegram_fields,
@@ -145,6 +150,7 @@ telegram_clear(void *vc)
 		matchers_free(c->silent_unless);
 		free(c->silent_unless);
 	}
+	tga_clear(&c->actions);
 }
 
 /* ---- sending ---- */
@@ -161,7 +167,24 @@ struct tg_msg {
 	int64_t	 thread_id;
 	char	 parse_mode[16];
 	char	*text;		/* borrowed */
+	/* tocsin's buttons: the reply_markup JSON, and the record it points
+	 * to (id, group key, tga_context JSON), kept in the stored body only;
+	 * NULL/"" without buttons. Owned when read by tg_parse_payload. */
+	char	*reply_markup;
+	char	 action_id[ACTION_ID_LEN + 1];
+	char	*group_key;
+	char	*context;
 };
+
+static void
+tg_msg_clear(struct tg_msg *m)
+{
+	free(m->reply_markup);
+	free(m->group_key);
+	free(m->context);
+	m->reply_markup = m->group_key = m->context = NULL;
+	m->action_id[0] = '\0';
+}
 
 /*
  * The body as Alertmanager's client (telebot) builds it: a JSON object of
@@ -169,7 +192,7 @@ struct tg_msg {
  * only when set, disable_web_page_preview always "true", Go's escaping.
  */
 static int
-tg_body(struct buf *b, const struct tg_msg *m)
+tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 {
 	if (buf_adds(b, "{\"chat_id\":") == -1 || jsonw_cstr(b, m->chat_id) == -1)
 		return -1;
@@ -183,9 +206,40 @@ tg_body(struct buf *b, const struct tg_msg *m)
 	if (m->parse_mode[0] != '\0' && (buf_adds(b, ",\"parse_mode\":") == -1 ||
 	    jsonw_cstr(b, m->parse_mode) == -1))
 		return -1;
+	if (m->reply_markup != NULL && (buf_adds(b, ",\"reply_markup\":") == -1 ||
+	    buf_adds(b, m->reply_markup) == -1))
+		return -1;
 	if (buf_adds(b, ",\"text\":") == -1 || jsonw_cstr(b, m->text) == -1)
 		return -1;
+	/* What the record of the buttons needs, for tg_send; never sent. */
+	if (stored && m->reply_markup != NULL && (buf_adds(b,
+	    ",\"tocsin_action\":{\"id\":") == -1 ||
+	    jsonw_cstr(b, m->action_id) == -1 ||
+	    buf_adds(b, ",\"group_key\":") == -1 ||
+	    jsonw_cstr(b, m->group_key) == -1 ||
+	    buf_adds(b, ",\"context\":") == -1 || buf_adds(b, m->context) == -1 ||
+	    buf_addc(b, '}') == -1))
+		return -1;
 	return buf_addc(b, '}');
+}
+
+/* The buttons of a firing notification, on its last part: a new record id,
+ * the keyboard and the record's context into m (the buffers own them). */
+static int
+tg_buttons(const struct telegram_config *c, const struct notification *n,
+    struct tg_msg *m, struct buf *markup, struct buf *context, struct terr *err)
+{
+	if (!c->actions.enabled || n->status != ALERT_FIRING)
+		return 0;
+	if (action_id_new(m->action_id, err) == -1)
+		return -1;
+	if (tga_keyboard(markup, &c->actions, m->action_id) == -1 ||
+	    tga_context(context, n) == -1)
+		return terr_set(err, "out of memory");
+	m->reply_markup = (char *)buf_str(markup);
+	m->context = (char *)buf_str(context);
+	m->group_key = n->group_key ? n->group_key : (char *)"";
+	return 0;
 }
 
 /* "<bot id>": the part of the token before ':', the bot's public user id. */
@@ -223,7 +277,7 @@ tg_render(const void *vcfg, const struct notification *n0,
 {
 	const struct telegram_config *c = vcfg;
 	struct notification	*n = NULL;
-	struct buf		 text, body;
+	struct buf		 text, body, markup, context;
 	struct tgtext_parts	 tp = { 0 };
 	struct tg_msg		 m;
 	char			 bot[32], dest[128];
@@ -232,6 +286,8 @@ tg_render(const void *vcfg, const struct notification *n0,
 
 	buf_init(&text, 0);
 	buf_init(&body, 0);
+	buf_init(&markup, 0);
+	buf_init(&context, 0);
 	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
 		return -1;
 	if (n == NULL)
@@ -263,7 +319,10 @@ tg_render(const void *vcfg, const struct notification *n0,
 
 		buf_reset(&body);
 		m.text = tp.v[i];
-		if (tg_body(&body, &m) == -1) {
+		if (i + 1 == tp.n && tg_buttons(c, n, &m, &markup, &context,
+		    err) == -1)
+			goto out;
+		if (tg_body(&body, &m, true) == -1) {
 			terr_set(err, "out of memory");
 			goto out;
 		}
@@ -279,8 +338,35 @@ out:
 	tgtext_parts_free(&tp);
 	buf_free(&text);
 	buf_free(&body);
+	buf_free(&markup);
+	buf_free(&context);
 	notification_free(n);
 	return rc;
+}
+
+/* The buttons of a stored body and their record; -1 when they are not ours
+ * or memory runs out. */
+static int
+tg_parse_action(json_t *root, struct tg_msg *m)
+{
+	json_t		*markup, *act;
+	const char	*id, *gk;
+
+	if ((markup = json_object_get(root, "reply_markup")) == NULL)
+		return 0;
+	act = json_object_get(root, "tocsin_action");
+	id = json_string_value(json_object_get(act, "id"));
+	gk = json_string_value(json_object_get(act, "group_key"));
+	if (!action_id_valid(id) || gk == NULL ||
+	    !json_is_object(json_object_get(act, "context")))
+		return -1;
+	snprintf(m->action_id, sizeof(m->action_id), "%s", id);
+	m->reply_markup = json_dumps(markup, JSON_COMPACT);
+	m->context = json_dumps(json_object_get(act, "context"), JSON_COMPACT);
+	m->group_key = strdup(gk);
+	if (m->reply_markup == NULL || m->context == NULL || m->group_key == NULL)
+		return -1;
+	return 0;
 }
 
 /* Reads our own stored body back; -1 when it is not one (a corrupt row). */
@@ -306,9 +392,15 @@ tg_parse_payload(const void *payload, size_t len, struct tg_msg *m,
 		snprintf(m->parse_mode, sizeof(m->parse_mode), "%s", s);
 	if ((s = json_string_value(json_object_get(root, "text"))) != NULL)
 		*text = strdup(s);
+	if (tg_parse_action(root, m) == -1) {
+		free(*text);
+		*text = NULL;
+	}
 	json_decref(root);
-	if (*text == NULL)
+	if (*text == NULL) {
+		tg_msg_clear(m);
 		return -1;
+	}
 	m->text = *text;
 	return 0;
 }
@@ -319,6 +411,7 @@ struct tg_answer {
 	char	 description[200];
 	int64_t	 retry_after;		/* seconds, -1 absent */
 	int64_t	 migrate_to;		/* 0 absent */
+	int64_t	 message_id;		/* result.message_id, 0 absent */
 };
 
 static void
@@ -331,8 +424,11 @@ tg_read_answer(const struct http_response *r, struct tg_answer *a)
 	a->description[0] = '\0';
 	a->retry_after = -1;
 	a->migrate_to = 0;
+	a->message_id = 0;
 	if ((root = json_loadb(buf_str(&r->body), r->body.len, 0, NULL)) == NULL)
 		return;
+	a->message_id = json_integer_value(json_object_get(json_object_get(root,
+	    "result"), "message_id"));
 	if ((d = json_string_value(json_object_get(root, "description"))) != NULL)
 		snprintf(a->description, sizeof(a->description), "%s", d);
 	if ((params = json_object_get(root, "parameters")) != NULL) {
@@ -355,6 +451,58 @@ static void
 memo_key(const struct sender_send_ctx *ctx, char *out, size_t len)
 {
 	snprintf(out, len, "telegram-chat:%s/%s", ctx->receiver, ctx->integration);
+}
+
+/* Before a message with buttons goes out, the record its buttons point to
+ * is stored, so that no button can point nowhere; without a place to keep
+ * records the message goes without buttons. -1 (res set) when storing
+ * failed: the attempt is retried. */
+static int
+tg_record_put(const struct sender_send_ctx *ctx, struct tg_msg *m,
+    struct send_result *res)
+{
+	struct action_rec r;
+	struct terr	 err;
+
+	if (m->reply_markup == NULL)
+		return 0;
+	if (ctx->records == NULL) {
+		free(m->reply_markup);
+		m->reply_markup = NULL;
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	memcpy(r.id, m->action_id, sizeof(r.id));
+	r.receiver = (char *)ctx->receiver;
+	r.integration = (char *)ctx->integration;
+	r.group_key = m->group_key;
+	r.labels = m->context;
+	r.chat = m->chat_id;
+	r.created = wall_ms();
+	r.expires = r.created + TGA_EXPIRY_MS;
+	r.silence_id = "";
+	if (ctx->records->put(ctx->records->arg, &r, &err) == -1) {
+		send_result_set(res, SEND_TEMPFAIL, -1,
+		    "telegram: cannot store the record of its buttons: %s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The message id the edits need; the message is out whatever happens. */
+static void
+tg_record_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
+    int64_t message_id)
+{
+	struct terr	 err;
+
+	if (m->reply_markup == NULL || ctx->records == NULL)
+		return;
+	if (ctx->records->set_message(ctx->records->arg, m->action_id,
+	    message_id, &err) == -1)
+		log_warn("cannot store the message id of a message with buttons",
+		    "receiver", ctx->receiver, "integration", ctx->integration,
+		    "err", err.msg);
 }
 
 static void
@@ -393,10 +541,12 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
 		goto out;
 	}
+	if (tg_record_put(ctx, &m, res) == -1)
+		goto out;
 	/* At most a migration and a fallback (and one spare) per attempt. */
 	for (int round = 0; round < 4; round++) {
 		buf_reset(&body);
-		if (tg_body(&body, &m) == -1) {
+		if (tg_body(&body, &m, false) == -1) {
 			send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
 			goto out;
 		}
@@ -416,6 +566,7 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 		if (a.status >= 200 && a.status < 300) {
 			send_result_set(res, SEND_OK, -1, "telegram: %ld%s", a.status,
 			    fell_back ? " (sent as plain text)" : "");
+			tg_record_message(ctx, &m, a.message_id);
 			goto out;
 		}
 		if (a.status == 400 && a.migrate_to != 0) {
@@ -466,6 +617,7 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: unexpected status %ld",
 		    a.status);
 out:
+	tg_msg_clear(&m);
 	free(text);
 	free(plain);
 	buf_free(&url);
@@ -526,6 +678,7 @@ tg_describe(const void *payload, size_t len, char *out, size_t outlen)
 	if (s[0] == '(' && n > 0 && s[n + 1] == ')' && s[n + 2] == '\n')
 		s += n + 3;
 	sender_first_line(s, strlen(s), out, outlen);
+	tg_msg_clear(&m);
 	free(plain);
 	free(text);
 }

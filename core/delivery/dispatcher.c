@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "actionstore.h"
 #include "clock.h"
 #include "dispatcher.h"
 #include "httpclient.h"
@@ -43,6 +44,7 @@ struct dispatcher {
 	struct dispatcher_params p;
 	struct sender_limits	 limits;
 	struct sender_memo	*memo;
+	struct sender_records	 records;	/* over p.store */
 	struct http_share	*http;
 	struct ratelimit	*rl;
 	pthread_mutex_t		 mu;
@@ -247,6 +249,7 @@ worker_main(void *arg)
 		ctx.memo = d->memo;
 		ctx.timeout_ms = d->p.send_timeout_ms;
 		ctx.http = d->http;
+		ctx.records = &d->records;
 		memset(&r, 0, sizeof(r));
 		r.status = SEND_TEMPFAIL;
 		r.retry_after_ms = -1;
@@ -474,6 +477,7 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 	pthread_rwlock_init(&d->cfg_lock, NULL);
 	if ((d->memo = sender_memo_open(p->memo_dir, err)) == NULL)
 		goto fail;
+	actionstore_init(&d->records, p->store);
 	if (p->metrics != NULL) {
 		static const char *const l3[] = { "receiver", "integration", "result", NULL };
 		static const char *const l1[] = { "integration", NULL };

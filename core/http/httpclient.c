@@ -159,6 +159,17 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* curl calls this about once a second while a transfer runs. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	const struct http_request *req = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return req->cancel(req->cancel_arg) ? 1 : 0;
+}
+
 static long
 tls_version(const char *v)
 {
@@ -184,6 +195,7 @@ http_post(const struct http_request *req, struct http_response *resp,
 	CURLcode		 cc;
 	int			 rc = -1;
 	const struct http_config *hc = req->cfg;
+	const char		*method = req->method ? req->method : "POST";
 
 	http_redact_url(req->url, redacted, sizeof(redacted));
 	buf_free(&resp->body);
@@ -196,7 +208,7 @@ http_post(const struct http_request *req, struct http_response *resp,
 	sink.over = 0;
 	ebuf[0] = '\0';
 	if ((c = curl_easy_init()) == NULL) {
-		terr_set(err, "POST %s: cannot create a curl handle", redacted);
+		terr_set(err, "%s %s: cannot create a curl handle", method, redacted);
 		goto out;
 	}
 	snprintf(line, sizeof(line), "Content-Type: %s",
@@ -231,9 +243,18 @@ http_post(const struct http_request *req, struct http_response *resp,
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+	if (req->method == NULL) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)req->body_len);
+	} else if (strcmp(req->method, "GET") != 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+	if (req->cancel != NULL) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, req);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "tocsin/" TOCSIN_VERSION);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms ?
@@ -279,13 +300,13 @@ http_post(const struct http_request *req, struct http_response *resp,
 	if (cc != CURLE_OK) {
 		if (sink.over) {
 			resp->fail = HTTP_FAIL_TOO_LARGE;
-			terr_set(err, "POST %s: response larger than %zu bytes",
-			    redacted, resp->body.cap);
+			terr_set(err, "%s %s: response larger than %zu bytes",
+			    method, redacted, resp->body.cap);
 		} else {
 			if (cc == CURLE_OPERATION_TIMEDOUT)
 				resp->fail = HTTP_FAIL_TIMEOUT;
 			/* curl's messages name hosts and addresses, not paths. */
-			terr_set(err, "POST %s: %s", redacted,
+			terr_set(err, "%s %s: %s", method, redacted,
 			    curl_easy_strerror(cc));
 		}
 		goto out;
@@ -295,7 +316,7 @@ http_post(const struct http_request *req, struct http_response *resp,
 	rc = 0;
 	goto out;
 oom:
-	terr_set(err, "POST %s: out of memory", redacted);
+	terr_set(err, "%s %s: out of memory", method, redacted);
 out:
 	curl_slist_free_all(hdr);
 	if (c != NULL)

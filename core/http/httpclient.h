@@ -6,6 +6,7 @@
 #ifndef TOCSIN_HTTPCLIENT_H
 #define TOCSIN_HTTPCLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,12 @@ struct http_request {
 	long				 timeout_ms;	/* 0: default */
 	size_t				 max_response;	/* 0: default */
 	struct http_share		*share;		/* NULL: a fresh connection */
+	/* "GET" or "DELETE" (no body sent); NULL: POST. */
+	const char			*method;
+	/* Polled while the request runs (a long poll that a shutdown must
+	 * not wait out): true ends it as a network failure. NULL: never. */
+	bool				(*cancel)(void *arg);
+	void				*cancel_arg;
 };
 
 /* Why no response came, for callers that answer differently to a slow
@@ -65,7 +72,7 @@ void	http_response_init(struct http_response *r);
 void	http_response_free(struct http_response *r);
 
 /*
- * POSTs req and blocks until the response (any status) arrived; returns 0
+ * POSTs req (or sends req->method) and blocks until the response (any status) arrived; returns 0
  * with resp filled. Returns -1 with err naming the method, the redacted URL
  * and the cause when no response came (DNS, connect, TLS, timeout, a body
  * over the cap). Safe from several threads at once (one handle per call).

@@ -341,6 +341,83 @@ submit_id(struct store *s, enum store_job_kind kind, int64_t id, int64_t when,
 	return submit(s, &job, err);
 }
 
+static int
+submit_named(struct store *s, enum store_job_kind kind, const char *name,
+    const char *name2, const char *text, int64_t value, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = kind;
+	job.name = name;
+	job.name2 = name2;
+	job.text = text;
+	job.value = value;
+	return submit(s, &job, err);
+}
+
+int
+store_action_put(struct store *s, const struct action_rec *r, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = STORE_JOB_ACTION_PUT;
+	job.rec = r;
+	return submit(s, &job, err);
+}
+
+int
+store_action_set_message(struct store *s, const char *id, int64_t message_id,
+    struct terr *err)
+{
+	return submit_named(s, STORE_JOB_ACTION_MESSAGE, id, NULL, NULL,
+	    message_id, err);
+}
+
+int
+store_action_set_silence(struct store *s, const char *id, const char *silence_id,
+    struct terr *err)
+{
+	return submit_named(s, STORE_JOB_ACTION_SILENCE, id, NULL, silence_id, 0,
+	    err);
+}
+
+int
+store_action_get(struct store *s, const char *id, struct action_rec *out,
+    int *found, struct terr *err)
+{
+	return s->ops->action_get(s->be, id, out, found, err);
+}
+
+int
+store_ack_put(struct store *s, const char *receiver, const char *group_key,
+    const char *by, int64_t at, struct terr *err)
+{
+	return submit_named(s, STORE_JOB_ACK, receiver, group_key, by, at, err);
+}
+
+int
+store_ack_get(struct store *s, const char *receiver, const char *group_key,
+    struct action_ack *out, int *found, struct terr *err)
+{
+	return s->ops->ack_get(s->be, receiver, group_key, out, found, err);
+}
+
+int
+store_cursor_put(struct store *s, const char *name, int64_t value,
+    struct terr *err)
+{
+	return submit_named(s, STORE_JOB_CURSOR, name, NULL, NULL, value, err);
+}
+
+int
+store_cursor_get(struct store *s, const char *name, int64_t *value,
+    struct terr *err)
+{
+	return s->ops->cursor_get(s->be, name, value, err);
+}
+
 int
 store_mark_delivered(struct store *s, int64_t id, struct terr *err)
 {

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actionrec.h"
 #include "err.h"
 #include "metrics.h"
 
@@ -221,6 +222,45 @@ int	store_drop(struct store *s, int64_t id, struct terr *err) WARN_UNUSED;
  * full disk does. */
 int	store_set_max_size(struct store *s, int64_t max_bytes, struct terr *err) WARN_UNUSED;
 
+/*
+ * The phone loop's state (actionrec.h), durable when a write returns, read
+ * from any thread: the records behind notification buttons, the
+ * acknowledgements of groups, and named cursors (a poller's update offset).
+ * store_prune also deletes the records that expired before its cutoff.
+ */
+
+/* Stores r (r->id chosen by the caller), replacing a record of that id: a
+ * message sent again after a failed attempt keeps its buttons. */
+int	store_action_put(struct store *s, const struct action_rec *r,
+	    struct terr *err) WARN_UNUSED;
+/* Sets the message id of record id (the service's answer); no record of
+ * that id is an error. */
+int	store_action_set_message(struct store *s, const char *id,
+	    int64_t message_id, struct terr *err) WARN_UNUSED;
+/* Sets the silence of record id ("" once it is expired again). */
+int	store_action_set_silence(struct store *s, const char *id,
+	    const char *silence_id, struct terr *err) WARN_UNUSED;
+/* Record id into *out (caller clears with action_rec_clear) and *found 1,
+ * or *found 0 when there is none. */
+int	store_action_get(struct store *s, const char *id, struct action_rec *out,
+	    int *found, struct terr *err) WARN_UNUSED;
+/* Records that `by` acknowledged group group_key of receiver at `at` (unix
+ * ms), replacing an earlier acknowledgement of it. Any channel's
+ * acknowledgement (a button, an app's receipt) goes here, and whatever
+ * repeats or escalates a group reads it with store_ack_get. */
+int	store_ack_put(struct store *s, const char *receiver, const char *group_key,
+	    const char *by, int64_t at, struct terr *err) WARN_UNUSED;
+/* The acknowledgement of the group into *out (caller clears with
+ * action_ack_clear) and *found 1; *found 0 when it has none. */
+int	store_ack_get(struct store *s, const char *receiver, const char *group_key,
+	    struct action_ack *out, int *found, struct terr *err) WARN_UNUSED;
+/* Cursor name := value. */
+int	store_cursor_put(struct store *s, const char *name, int64_t value,
+	    struct terr *err) WARN_UNUSED;
+/* Cursor name into *value, or 0 when it was never set. */
+int	store_cursor_get(struct store *s, const char *name, int64_t *value,
+	    struct terr *err) WARN_UNUSED;
+
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
 /* Requests waiting for the committer right now. */
@@ -240,6 +280,12 @@ enum store_job_kind {
 	STORE_JOB_REQUEUE,	/* dead -> pending (store_retry) */
 	STORE_JOB_DROP,
 	STORE_JOB_PRUNE,
+	STORE_JOB_ACTION_PUT,		/* rec */
+	STORE_JOB_ACTION_MESSAGE,	/* name = record id, value = message id */
+	STORE_JOB_ACTION_SILENCE,	/* name = record id, text = silence id */
+	STORE_JOB_ACK,			/* name = receiver, name2 = group key,
+					 * text = by, value = at */
+	STORE_JOB_CURSOR,		/* name := value */
 };
 
 struct store_job {
@@ -253,6 +299,12 @@ struct store_job {
 	int64_t			 id;
 	int64_t			 when;		/* RETRY: next attempt; PRUNE: cutoff */
 	const char		*why;
+	/* the phone loop's state */
+	const struct action_rec	*rec;
+	const char		*name;
+	const char		*name2;
+	const char		*text;
+	int64_t			 value;
 	/* results of a committed transaction */
 	int			 rc;		/* -1: this job was refused (err says why) */
 	int64_t			 count;		/* PRUNE: rows deleted */
@@ -286,6 +338,12 @@ struct store_ops {
 	int	(*list)(void *be, unsigned states, struct store_entry **out,
 		    size_t *n, struct terr *err);
 	int	(*set_max_size)(void *be, int64_t max_bytes, struct terr *err);
+	int	(*action_get)(void *be, const char *id, struct action_rec *out,
+		    int *found, struct terr *err);
+	int	(*ack_get)(void *be, const char *receiver, const char *group_key,
+		    struct action_ack *out, int *found, struct terr *err);
+	int	(*cursor_get)(void *be, const char *name, int64_t *value,
+		    struct terr *err);
 };
 
 /* The embedded backend: SQLite in WAL mode under the directory, in the file

@@ -46,6 +46,31 @@ static const char *const migrations[] = {
 	"CREATE INDEX messages_dedup ON messages (dedup_key, created)"
 	"  WHERE dedup_key IS NOT NULL;"
 	"CREATE INDEX messages_done ON messages (done_at) WHERE state <> 'pending';",
+	/* The phone loop: button records, acknowledgements, poll offsets. */
+	"CREATE TABLE action_records ("
+	"  id TEXT PRIMARY KEY,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  receiver TEXT NOT NULL,"
+	"  integration TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  labels TEXT NOT NULL,"
+	"  chat TEXT NOT NULL,"
+	"  message_id INTEGER NOT NULL DEFAULT 0,"
+	"  silence_id TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX action_records_expires ON action_records (expires);"
+	"CREATE TABLE group_acks ("
+	"  receiver TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  acked_by TEXT NOT NULL,"
+	"  acked_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (receiver, group_key)"
+	");"
+	"CREATE TABLE cursors ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL"
+	");",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -82,6 +107,12 @@ enum wstmt {
 	W_REQUEUE,
 	W_DROP,
 	W_PRUNE,
+	W_PRUNE_ACTIONS,
+	W_ACTION_PUT,
+	W_ACTION_MESSAGE,
+	W_ACTION_SILENCE,
+	W_ACK,
+	W_CURSOR,
 	W_NSTMT,
 };
 
@@ -103,6 +134,17 @@ static const char *const wsql[W_NSTMT] = {
 	    " next_attempt = ?2, done_at = NULL WHERE id = ?1 AND state = 'dead'",
 	[W_DROP] = "DELETE FROM messages WHERE id = ?1",
 	[W_PRUNE] = "DELETE FROM messages WHERE state <> 'pending' AND done_at < ?1",
+	[W_PRUNE_ACTIONS] = "DELETE FROM action_records WHERE expires < ?1",
+	[W_ACTION_PUT] = "INSERT OR REPLACE INTO action_records (id, created,"
+	    " expires, receiver, integration, group_key, labels, chat, message_id,"
+	    " silence_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[W_ACTION_MESSAGE] = "UPDATE action_records SET message_id = ?2"
+	    " WHERE id = ?1",
+	[W_ACTION_SILENCE] = "UPDATE action_records SET silence_id = ?2"
+	    " WHERE id = ?1",
+	[W_ACK] = "INSERT OR REPLACE INTO group_acks (receiver, group_key,"
+	    " acked_by, acked_at) VALUES (?1, ?2, ?3, ?4)",
+	[W_CURSOR] = "INSERT OR REPLACE INTO cursors (name, value) VALUES (?1, ?2)",
 };
 
 /* The dispatcher's reads, prepared once: it runs them after commits, and
@@ -112,6 +154,9 @@ enum rstmt {
 	R_GET,
 	R_DUE,
 	R_NEXT_DUE,
+	R_ACTION,
+	R_ACK,
+	R_CURSOR,
 	R_NSTMT,
 };
 
@@ -121,6 +166,11 @@ static const char *const rsql[R_NSTMT] = {
 	[R_GET] = "SELECT " COLS ", payload FROM messages WHERE id = ?1",
 	[R_DUE] = HEADS " AND m.next_attempt <= ?1 ORDER BY m.id",
 	[R_NEXT_DUE] = "SELECT MIN(next_attempt) FROM (" HEADS ")",
+	[R_ACTION] = "SELECT created, expires, receiver, integration, group_key,"
+	    " labels, chat, message_id, silence_id FROM action_records WHERE id = ?1",
+	[R_ACK] = "SELECT acked_by, acked_at FROM group_acks"
+	    " WHERE receiver = ?1 AND group_key = ?2",
+	[R_CURSOR] = "SELECT value FROM cursors WHERE name = ?1",
 };
 
 struct sqlbe {
@@ -470,6 +520,61 @@ refuse(struct sqlbe *be, struct store_job *job, const char *want,
 }
 
 static int
+run_phone_job(struct sqlbe *be, struct store_job *job, struct terr *err)
+{
+	const struct action_rec *r = job->rec;
+	sqlite3_stmt	*st;
+
+	switch (job->kind) {
+	case STORE_JOB_ACTION_PUT:
+		st = be->ws[W_ACTION_PUT];
+		sqlite3_reset(st);
+		bind_text(st, 1, r->id);
+		sqlite3_bind_int64(st, 2, r->created);
+		sqlite3_bind_int64(st, 3, r->expires);
+		bind_text(st, 4, r->receiver ? r->receiver : "");
+		bind_text(st, 5, r->integration ? r->integration : "");
+		bind_text(st, 6, r->group_key ? r->group_key : "");
+		bind_text(st, 7, r->labels ? r->labels : "{}");
+		bind_text(st, 8, r->chat ? r->chat : "");
+		sqlite3_bind_int64(st, 9, r->message_id);
+		bind_text(st, 10, r->silence_id ? r->silence_id : "");
+		return step_done(be, st, "action record insert failed", err);
+	case STORE_JOB_ACTION_MESSAGE:
+	case STORE_JOB_ACTION_SILENCE:
+		st = be->ws[job->kind == STORE_JOB_ACTION_MESSAGE ?
+		    W_ACTION_MESSAGE : W_ACTION_SILENCE];
+		sqlite3_reset(st);
+		bind_text(st, 1, job->name);
+		if (job->kind == STORE_JOB_ACTION_MESSAGE)
+			sqlite3_bind_int64(st, 2, job->value);
+		else
+			bind_text(st, 2, job->text ? job->text : "");
+		if (step_done(be, st, "action record update failed", err) == -1)
+			return -1;
+		if (sqlite3_changes64(be->w) == 0) {
+			job->rc = -1;
+			terr_set(&job->err, "store: no action record %s", job->name);
+		}
+		return 0;
+	case STORE_JOB_ACK:
+		st = be->ws[W_ACK];
+		sqlite3_reset(st);
+		bind_text(st, 1, job->name);
+		bind_text(st, 2, job->name2);
+		bind_text(st, 3, job->text ? job->text : "");
+		sqlite3_bind_int64(st, 4, job->value);
+		return step_done(be, st, "acknowledgement insert failed", err);
+	default:
+		st = be->ws[W_CURSOR];
+		sqlite3_reset(st);
+		bind_text(st, 1, job->name);
+		sqlite3_bind_int64(st, 2, job->value);
+		return step_done(be, st, "cursor update failed", err);
+	}
+}
+
+static int
 run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 {
 	sqlite3_stmt	*st;
@@ -516,7 +621,16 @@ run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 		if (step_done(be, st, "prune failed", err) == -1)
 			return -1;
 		job->count = sqlite3_changes64(be->w);
-		return 0;
+		st = be->ws[W_PRUNE_ACTIONS];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, job->when);
+		return step_done(be, st, "prune failed", err);
+	case STORE_JOB_ACTION_PUT:
+	case STORE_JOB_ACTION_MESSAGE:
+	case STORE_JOB_ACTION_SILENCE:
+	case STORE_JOB_ACK:
+	case STORE_JOB_CURSOR:
+		return run_phone_job(be, job, err);
 	default:
 		return terr_set(err, "store: unknown request %d", (int)job->kind);
 	}
@@ -869,6 +983,113 @@ be_set_max_size(void *arg, int64_t max_bytes, struct terr *err)
 	return pragma_int(be->w, sql, &pages, err);
 }
 
+/* Runs reader statement which with text binds b1 (and b2 when not NULL);
+ * *row 1 when it gave a row, which fill() reads. be->rmu held by caller. */
+static int
+read_row(struct sqlbe *be, enum rstmt which, const char *b1, const char *b2,
+    int (*fill)(sqlite3_stmt *, void *), void *arg, int *row, struct terr *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc, ret = -1;
+
+	*row = 0;
+	pthread_mutex_lock(&be->rmu);
+	if ((st = rstmt(be, which, err)) == NULL)
+		goto out;
+	bind_text(st, 1, b1);
+	if (b2 != NULL)
+		bind_text(st, 2, b2);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*row = 1;
+		if (fill(st, arg) == -1) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+	} else if (rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	ret = 0;
+out:
+	if (st != NULL)
+		sqlite3_reset(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
+fill_action(sqlite3_stmt *st, void *arg)
+{
+	struct action_rec *r = arg;
+
+	r->created = sqlite3_column_int64(st, 0);
+	r->expires = sqlite3_column_int64(st, 1);
+	r->receiver = col_strdup(st, 2);
+	r->integration = col_strdup(st, 3);
+	r->group_key = col_strdup(st, 4);
+	r->labels = col_strdup(st, 5);
+	r->chat = col_strdup(st, 6);
+	r->message_id = sqlite3_column_int64(st, 7);
+	r->silence_id = col_strdup(st, 8);
+	if (r->receiver == NULL || r->integration == NULL ||
+	    r->group_key == NULL || r->labels == NULL || r->chat == NULL ||
+	    r->silence_id == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+be_action_get(void *arg, const char *id, struct action_rec *out, int *found,
+    struct terr *err)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", id);
+	if (read_row(arg, R_ACTION, id, NULL, fill_action, out, found, err) == -1) {
+		action_rec_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fill_ack(sqlite3_stmt *st, void *arg)
+{
+	struct action_ack *a = arg;
+
+	a->at = sqlite3_column_int64(st, 1);
+	return (a->by = col_strdup(st, 0)) == NULL ? -1 : 0;
+}
+
+static int
+be_ack_get(void *arg, const char *receiver, const char *group_key,
+    struct action_ack *out, int *found, struct terr *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (read_row(arg, R_ACK, receiver, group_key, fill_ack, out, found,
+	    err) == -1) {
+		action_ack_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fill_cursor(sqlite3_stmt *st, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+static int
+be_cursor_get(void *arg, const char *name, int64_t *value, struct terr *err)
+{
+	int	 found;
+
+	*value = 0;
+	return read_row(arg, R_CURSOR, name, NULL, fill_cursor, value, &found, err);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = be_open,
@@ -881,4 +1102,7 @@ const struct store_ops store_sqlite_ops = {
 	.count = be_count,
 	.list = be_list,
 	.set_max_size = be_set_max_size,
+	.action_get = be_action_get,
+	.ack_get = be_ack_get,
+	.cursor_get = be_cursor_get,
 };

@@ -109,7 +109,7 @@ run(struct env *e, const struct tmpl_set *set, const struct config *cfg,
 	const struct receiver		*rc = config_receiver(cfg, "r");
 	const struct sender_ops		*ops = channel_discord.ops;
 	struct sender_render_ctx	 rctx = { set, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "discord/0", NULL, 5000, NULL };
+	struct sender_send_ctx		 sctx = { "r", "discord/0", NULL, 5000, NULL, NULL };
 	struct terr			 err;
 
 	memset(parts, 0, sizeof(*parts));

@@ -178,7 +178,7 @@ static void
 send(const struct email_config *c, const struct sender_part *p,
     struct send_result *res)
 {
-	struct sender_send_ctx ctx = { "mail", "email/0", NULL, 10000, NULL };
+	struct sender_send_ctx ctx = { "mail", "email/0", NULL, 10000, NULL, NULL };
 
 	memset(res, 0, sizeof(*res));
 	sender_email_ops.send(c, &ctx, p->dest, p->payload, p->len, res);

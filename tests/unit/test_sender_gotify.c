@@ -98,7 +98,7 @@ run(struct env *e, const void *cfg, const struct notification *n,
 {
 	const struct sender_ops		*ops = channel_gotify.ops;
 	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "gotify/0", NULL, 5000, NULL };
+	struct sender_send_ctx		 sctx = { "r", "gotify/0", NULL, 5000, NULL, NULL };
 	struct terr			 err;
 
 	memset(parts, 0, sizeof(*parts));

@@ -87,7 +87,7 @@ run(struct env *e, const struct sender_ops *ops, const void *cfg,
     struct send_result *r)
 {
 	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "x/0", NULL, 5000, NULL };
+	struct sender_send_ctx		 sctx = { "r", "x/0", NULL, 5000, NULL, NULL };
 	struct terr			 err;
 
 	memset(parts, 0, sizeof(*parts));
