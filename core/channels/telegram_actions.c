@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "actionrec.h"
 #include "civil.h"
 #include "duration.h"
@@ -234,6 +236,73 @@ tga_context(struct buf *b, const struct notification *n)
 		    kv_json(b, &n->alerts[i].labels) == -1)
 			return -1;
 	return buf_adds(b, "]}");
+}
+
+static int
+kv_read(json_t *o, struct kv *kv)
+{
+	const char	*k;
+	json_t		*v;
+
+	if (!json_is_object(o))
+		return -1;
+	json_object_foreach(o, k, v) {
+		if (!json_is_string(v) || kv_set(kv, k, json_string_value(v)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+tga_ctx_parse(const char *json, struct tga_ctx *c)
+{
+	json_t		*root, *alerts, *a;
+	const char	*url;
+	size_t		 i;
+	int		 rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	kv_init(&c->group);
+	kv_init(&c->common);
+	if ((root = json_loads(json ? json : "", 0, NULL)) == NULL)
+		return -1;
+	url = json_string_value(json_object_get(root, "external_url"));
+	alerts = json_object_get(root, "alerts");
+	if (url == NULL || (c->external_url = strdup(url)) == NULL ||
+	    kv_read(json_object_get(root, "group"), &c->group) == -1 ||
+	    kv_read(json_object_get(root, "common"), &c->common) == -1 ||
+	    !json_is_array(alerts))
+		goto out;
+	if (json_array_size(alerts) > 0 && (c->alerts = calloc(
+	    json_array_size(alerts), sizeof(*c->alerts))) == NULL)
+		goto out;
+	json_array_foreach(alerts, i, a) {
+		kv_init(&c->alerts[c->nalerts]);
+		if (kv_read(a, &c->alerts[c->nalerts++]) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+void
+tga_ctx_clear(struct tga_ctx *c)
+{
+	free(c->external_url);
+	kv_free(&c->group);
+	kv_free(&c->common);
+	for (size_t i = 0; i < c->nalerts; i++)
+		kv_free(&c->alerts[i]);
+	free(c->alerts);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct kv *
+tga_ctx_matchers(const struct tga_ctx *c)
+{
+	return c->group.n > 0 ? &c->group : &c->common;
 }
 
 /* ---- who, what, when ---- */

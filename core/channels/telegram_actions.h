@@ -64,6 +64,23 @@ int	tga_unsilence_keyboard(struct buf *b, const char *id) WARN_UNUSED;
  * {"external_url":"..","group":{..},"common":{..},"alerts":[{..},..]}. */
 int	tga_context(struct buf *b, const struct notification *n) WARN_UNUSED;
 
+/* tga_context read back. */
+struct tga_ctx {
+	char		*external_url;
+	struct kv	 group;
+	struct kv	 common;
+	struct kv	*alerts;
+	size_t		 nalerts;
+};
+
+/* Parses what tga_context wrote; -1 when json is not that or memory runs
+ * out. Caller frees with tga_ctx_clear (also after a failure). */
+int	tga_ctx_parse(const char *json, struct tga_ctx *c) WARN_UNUSED;
+void	tga_ctx_clear(struct tga_ctx *c);
+/* What a silence matches: the group labels, or the common labels when the
+ * group has none (a route grouping by nothing). */
+const struct kv *tga_ctx_matchers(const struct tga_ctx *c);
+
 /* Whether user may press, and whether d is one of the offered durations
  * (callback data can be forged by a modified client). */
 bool	tga_allowed(const struct tg_actions *a, int64_t user);
