@@ -21,22 +21,30 @@ silence_list(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
     void *obj)
 {
 	struct tg_actions *a = obj;
-	int64_t		*d;
+	size_t		 n;
 
 	if (cfg_seq(ld, v, k->value) == -1)
 		return -1;
-	for (size_t i = 0; !ynode_is_null(v) && i < v->n; i++) {
+	n = ynode_is_null(v) ? 0 : v->n;
+	if (n > 0 && ((a->silence = calloc(n, sizeof(*a->silence))) == NULL ||
+	    (a->silence_text = calloc(n, sizeof(*a->silence_text))) == NULL))
+		return cfg_fail(ld, v, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct ynode *c = v->child[i];
 		int64_t ms;
 
-		if (cfg_duration(ld, k->value, v->child[i], &ms) == -1)
+		if (cfg_duration(ld, k->value, c, &ms) == -1)
 			return -1;
 		if (ms <= 0)
-			return cfg_fail(ld, v->child[i], "silence durations must be "
+			return cfg_fail(ld, c, "silence durations must be "
 			    "positive");
-		if ((d = cf_append((void **)&a->silence, &a->nsilence,
-		    sizeof(*d))) == NULL)
+		for (size_t j = 0; j < a->nsilence; j++)
+			if (a->silence[j] == ms)
+				return cfg_fail(ld, c, "silence duration %s is "
+				    "offered twice", c->value);
+		if ((a->silence_text[a->nsilence] = strdup(c->value)) == NULL)
 			return cfg_fail(ld, v, "out of memory");
-		*d = ms;
+		a->silence[a->nsilence++] = ms;
 	}
 	return 0;
 }
@@ -95,6 +103,9 @@ const struct cf_type tga_type = { "telegram_config actions", tga_fields,
 void
 tga_clear(struct tg_actions *a)
 {
+	for (size_t i = 0; i < a->nsilence; i++)
+		free(a->silence_text[i]);
+	free(a->silence_text);
 	free(a->silence);
 	free(a->users);
 	free(a->alertmanager_url);
@@ -107,12 +118,9 @@ tga_clear(struct tg_actions *a)
 void
 tga_callback(const struct tga_press *p, char *out, size_t len)
 {
-	char	 d[32];
-
 	switch (p->kind) {
 	case TGA_SILENCE:
-		duration_format(p->duration_ms, d, sizeof(d));
-		snprintf(out, len, "%s:s:%s", p->id, d);
+		snprintf(out, len, "%s:s:%s", p->id, p->duration);
 		break;
 	case TGA_ACK:
 		snprintf(out, len, "%s:a", p->id);
@@ -143,9 +151,12 @@ tga_callback_parse(const char *data, struct tga_press *p)
 	else if (strcmp(rest, "u") == 0)
 		p->kind = TGA_UNSILENCE;
 	else if (strncmp(rest, "s:", 2) == 0 &&
+	    strlen(rest + 2) < sizeof(p->duration) &&
 	    duration_parse(rest + 2, &p->duration_ms, &e) == 0 &&
-	    p->duration_ms > 0)
+	    p->duration_ms > 0) {
 		p->kind = TGA_SILENCE;
+		snprintf(p->duration, sizeof(p->duration), "%s", rest + 2);
+	}
 	else
 		return -1;
 	return 0;
@@ -169,7 +180,7 @@ int
 tga_keyboard(struct buf *b, const struct tg_actions *a, const char *id)
 {
 	struct tga_press p;
-	char		 text[48], d[32];
+	char		 text[48];
 
 	memset(&p, 0, sizeof(p));
 	snprintf(p.id, sizeof(p.id), "%s", id);
@@ -178,8 +189,8 @@ tga_keyboard(struct buf *b, const struct tg_actions *a, const char *id)
 	for (size_t i = 0; i < a->nsilence; i++) {
 		p.kind = TGA_SILENCE;
 		p.duration_ms = a->silence[i];
-		duration_format(a->silence[i], d, sizeof(d));
-		snprintf(text, sizeof(text), "Silence %s", d);
+		snprintf(p.duration, sizeof(p.duration), "%s", a->silence_text[i]);
+		snprintf(text, sizeof(text), "Silence %s", a->silence_text[i]);
 		if ((i > 0 && buf_addc(b, ',') == -1) || button(b, text, &p) == -1)
 			return -1;
 	}
@@ -323,6 +334,15 @@ tga_offers(const struct tg_actions *a, int64_t duration_ms)
 		if (a->silence[i] == duration_ms)
 			return true;
 	return false;
+}
+
+const char *
+tga_duration_text(const struct tg_actions *a, int64_t duration_ms)
+{
+	for (size_t i = 0; i < a->nsilence; i++)
+		if (a->silence[i] == duration_ms)
+			return a->silence_text[i];
+	return NULL;
 }
 
 void

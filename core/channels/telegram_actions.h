@@ -22,6 +22,7 @@
 struct tg_actions {
 	bool	 enabled;		/* the section is present */
 	int64_t	*silence;		/* durations, ms, in config order */
+	char	**silence_text;		/* as written ("24h"), for buttons */
 	size_t	 nsilence;
 	bool	 ack;
 	int64_t	*users;			/* Telegram user ids allowed to press */
@@ -41,12 +42,13 @@ enum tga_kind {
 	TGA_UNSILENCE,
 };
 
-/* One press as its callback data says it: "<record id>:s:<duration>",
- * "<record id>:a" or "<record id>:u". */
+/* One press as its callback data says it: "<record id>:s:<duration as
+ * configured>", "<record id>:a" or "<record id>:u". */
 struct tga_press {
 	char		 id[17];
 	enum tga_kind	 kind;
 	int64_t		 duration_ms;	/* TGA_SILENCE */
+	char		 duration[24];	/* TGA_SILENCE: as in the data */
 };
 
 /* Writes the callback data of a press into out (TGA_CALLBACK_MAX + 1). */
@@ -85,6 +87,8 @@ const struct kv *tga_ctx_matchers(const struct tga_ctx *c);
  * (callback data can be forged by a modified client). */
 bool	tga_allowed(const struct tg_actions *a, int64_t user);
 bool	tga_offers(const struct tg_actions *a, int64_t duration_ms);
+/* The configured text of a duration ("24h"), or NULL when not offered. */
+const char *tga_duration_text(const struct tg_actions *a, int64_t duration_ms);
 
 /* The line added to an edited message, UTC times to the minute:
  * "🔕 Silenced by @ann (42) until 2026-12-07 09:41 UTC" or

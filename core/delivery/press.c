@@ -8,7 +8,6 @@
 
 #include "am_silences.h"
 #include "clock.h"
-#include "duration.h"
 #include "log.h"
 #include "press.h"
 #include "sender.h"
@@ -207,8 +206,9 @@ do_silence(struct press *x)
 {
 	struct buf	 line, markup, comment;
 	struct terr	 err;
-	char		 id[128], d[32];
-	const char	*name;
+	char		 id[128];
+	const char	*name, *d = tga_duration_text(&x->tc->actions,
+			    x->p.duration_ms);
 	int64_t		 now = now_ms(x), until = now + x->p.duration_ms;
 
 	buf_init(&line, 0);
@@ -217,7 +217,6 @@ do_silence(struct press *x)
 	if (still_firing(x) == -1)
 		goto out;
 	name = kv_get(&x->ctx.common, "alertname");
-	duration_format(x->p.duration_ms, d, sizeof(d));
 	if (buf_printf(&comment, "Silenced from Telegram through tocsin: %s "
 	    "(receiver %s)", name ? name : x->rec.group_key,
 	    x->rec.receiver) == -1 ||

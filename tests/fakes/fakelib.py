@@ -294,6 +294,12 @@ class Handler(BaseHTTPRequestHandler):
 				svc.set_clock(c.get("freeze"), float(c.get("advance", 0)))
 				return _json_response(200, {"ok": True,
 					"now_ms": int(svc.now() * 1000)})
+			# A fake's own control calls (the fake Telegram's
+			# button presses): control() answers (status, object)
+			# or None for a path it does not know.
+			own = svc.control(req) if hasattr(svc, "control") else None
+			if own is not None:
+				return _json_response(own[0], own[1])
 		except (ValueError, KeyError, TypeError) as e:
 			return _json_response(400, {"ok": False, "error": str(e)})
 		return _json_response(404, {"ok": False,
