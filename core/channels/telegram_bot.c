@@ -185,6 +185,22 @@ read_updates(json_t *root, struct tg_update **out, size_t *n, struct terr *err)
 }
 
 int
+tgbot_parse_updates(const char *body, size_t len, struct tg_update **out,
+    size_t *n, struct terr *err)
+{
+	json_t	*root;
+	int	 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((root = json_loadb(body, len, 0, NULL)) == NULL)
+		return terr_set(err, "telegram getUpdates: answer is not JSON");
+	rc = read_updates(root, out, n, err);
+	json_decref(root);
+	return rc;
+}
+
+int
 tgbot_get_updates(const struct tgbot *b, int64_t offset, int timeout_s,
     struct tg_update **out, size_t *n, struct tgbot_answer *a, struct terr *err)
 {

@@ -52,6 +52,10 @@ void	tg_updates_free(struct tg_update *u, size_t n);
 int	tgbot_get_updates(const struct tgbot *b, int64_t offset, int timeout_s,
 	    struct tg_update **out, size_t *n, struct tgbot_answer *a,
 	    struct terr *err) WARN_UNUSED;
+/* The updates of a getUpdates answer body (what tgbot_get_updates does
+ * after a 200), for tests and the fuzzer. -1 with err when it is not one. */
+int	tgbot_parse_updates(const char *body, size_t len, struct tg_update **out,
+	    size_t *n, struct terr *err) WARN_UNUSED;
 /* answerCallbackQuery with a short text (the toast). */
 int	tgbot_answer_callback(const struct tgbot *b, const char *query_id,
 	    const char *text, struct tgbot_answer *a, struct terr *err) WARN_UNUSED;
