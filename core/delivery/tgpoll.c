@@ -120,9 +120,12 @@ poll_once(struct poller *p, int64_t *offset, int *fails)
 		if (handle_all(p, u, n, offset) == -1)
 			wait = backoff_delay(&bo, ++*fails);
 	} else if (a.status == 409) {
-		log_warn("Another program is polling this Telegram bot for "
-		    "updates; button presses may go to it. Retrying", "bot",
-		    p->bot_id, "status", "409", "description", a.description);
+		/* Telegram gives one bot's updates to one poller, and none
+		 * while a webhook is set: say which bot, keep trying. */
+		log_warn("Another program is polling this Telegram bot, or it "
+		    "has a webhook set; button presses may go there. Retrying",
+		    "bot", p->bot_id, "status", "409", "description",
+		    a.description);
 		wait = backoff_delay(&bo, ++*fails);
 	} else if (a.status == 429 && a.retry_after >= 0)
 		wait = a.retry_after * 1000;
