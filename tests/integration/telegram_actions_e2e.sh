@@ -5,7 +5,8 @@
 # end time, createdBy) and lifted with Unsilence, an acknowledgement, the
 # refusals (a user not allowed, forged data, a resolved group, Alertmanager
 # down) that change nothing, the edits' exact bytes, the durable update
-# offset across restarts, 409 from a second poller, tocsin_actions_total.
+# offset across restarts and a kill -9 between a press and its silence, 409
+# from a second poller, tocsin_actions_total.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 command -v amtool >/dev/null || fail "amtool is not installed"
@@ -172,13 +173,36 @@ press '{"chat": "42", "message_id": 1, "data": "'"$ID"':s:1h", '"$ANN"'}'
 expect_eq "Alertmanager down" "true Alertmanager did not answer; nothing was done. Try again." "$(toast 10)"
 expect_eq "no edit while Alertmanager is down" "$EDITS" "$(sent_count editMessageText)"
 
-# ---- a resolved group: refused
+# ---- kill -9 between a press and its silence: the press is acted on
+# after the restart, once (its update was never confirmed)
 am_restart
+amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull \
+    severity=critical instance=nas:9100
+am_has_alert() {
+	# Silenced by the 24h silence, which the API lists too.
+	[ "$(curl -fsS "$AM_URL/api/v2/alerts" | jq length)" -ge 1 ]
+}
+wait_until 30 am_has_alert || fail "Alertmanager did not take the alert again"
+kill -STOP "$AM_PID"
+press '{"chat": "42", "message_id": 1, "data": "'"$ID"':s:1h", '"$ANN"'}'
+sleep 1.5
+kill -KILL "$RELAY_PID"
+wait "$RELAY_PID" 2>/dev/null || true
+kill -CONT "$AM_PID"
+expect_eq "no answer from the killed relay" 10 "$(sent_count answerCallbackQuery)"
+expect_eq "no silence from the killed relay" 2 "$(silences | jq length)"
+relay_start --config.file="$TMP/relay.yml"
+expect_eq "after the crash: acted on" "true Silenced for 1h." "$(toast 11)"
+expect_eq "one silence for the press" 3 "$(silences | jq length)"
+sleep 1
+expect_eq "answered once" 11 "$(sent_count answerCallbackQuery)"
+
+# ---- a resolved group: refused
 amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull \
     severity=critical instance=nas:9100 \
     --end="$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
 press '{"chat": "42", "message_id": 1, "data": "'"$ID"':s:1h", '"$ANN"'}'
-expect_eq "resolved" "true This alert has already resolved." "$(toast 11)"
+expect_eq "resolved" "true This alert has already resolved." "$(toast 12)"
 
 # ---- a second program polling the same bot: 409, logged, retried
 curl -s -H 'Content-Type: application/json' -d '{"timeout": 2}' \
@@ -190,7 +214,7 @@ grep -q 'status=409 description="Conflict: terminated by other getUpdates reques
     fail "409 not logged with Telegram's description"
 wait "$OTHER" || true
 
-expect_eq "actions metric: silence error" 1 "$(relay_metric 'tocsin_actions_total{action="silence",result="error"}')"
+expect_eq "actions metric: silence ok" 1 "$(relay_metric 'tocsin_actions_total{action="silence",result="ok"}')"
 expect_eq "actions metric: silence resolved" 1 "$(relay_metric 'tocsin_actions_total{action="silence",result="resolved"}')"
 relay_stop
 finish
