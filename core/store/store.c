@@ -419,6 +419,32 @@ store_cursor_get(struct store *s, const char *name, int64_t *value,
 }
 
 int
+store_group_message_put(struct store *s, const char *receiver,
+    const char *integration, const char *group_key, const char *chat,
+    int64_t message_id, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = STORE_JOB_GROUP_MESSAGE;
+	job.name = receiver;
+	job.name2 = integration;
+	job.why = group_key;
+	job.text = chat;
+	job.value = message_id;
+	return submit(s, &job, err);
+}
+
+int
+store_group_message_get(struct store *s, const char *receiver,
+    const char *integration, const char *group_key, char *chat, size_t chatlen,
+    int64_t *message_id, int *found, struct terr *err)
+{
+	return s->ops->group_message_get(s->be, receiver, integration, group_key,
+	    chat, chatlen, message_id, found, err);
+}
+
+int
 store_mark_delivered(struct store *s, int64_t id, struct terr *err)
 {
 	return submit_id(s, STORE_JOB_DELIVERED, id, 0, NULL, err);

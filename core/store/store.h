@@ -261,6 +261,19 @@ int	store_cursor_put(struct store *s, const char *name, int64_t value,
 int	store_cursor_get(struct store *s, const char *name, int64_t *value,
 	    struct terr *err) WARN_UNUSED;
 
+/* The message a group's notification went out as (Telegram's
+ * update_message: resolved edits it): chat and message id per receiver,
+ * integration and group key, replacing an earlier one. store_prune deletes
+ * those not updated within the retention. */
+int	store_group_message_put(struct store *s, const char *receiver,
+	    const char *integration, const char *group_key, const char *chat,
+	    int64_t message_id, struct terr *err) WARN_UNUSED;
+/* *found 1 with chat (>= 32 bytes) and *message_id, or *found 0. */
+int	store_group_message_get(struct store *s, const char *receiver,
+	    const char *integration, const char *group_key, char *chat,
+	    size_t chatlen, int64_t *message_id, int *found,
+	    struct terr *err) WARN_UNUSED;
+
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
 /* Requests waiting for the committer right now. */
@@ -286,6 +299,9 @@ enum store_job_kind {
 	STORE_JOB_ACK,			/* name = receiver, name2 = group key,
 					 * text = by, value = at */
 	STORE_JOB_CURSOR,		/* name := value */
+	STORE_JOB_GROUP_MESSAGE,	/* name = receiver, name2 = integration,
+					 * why = group key, text = chat,
+					 * value = message id */
 };
 
 struct store_job {
@@ -343,6 +359,10 @@ struct store_ops {
 	int	(*ack_get)(void *be, const char *receiver, const char *group_key,
 		    struct action_ack *out, int *found, struct terr *err);
 	int	(*cursor_get)(void *be, const char *name, int64_t *value,
+		    struct terr *err);
+	int	(*group_message_get)(void *be, const char *receiver,
+		    const char *integration, const char *group_key, char *chat,
+		    size_t chatlen, int64_t *message_id, int *found,
 		    struct terr *err);
 };
 

@@ -71,6 +71,17 @@ static const char *const migrations[] = {
 	"  name TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL"
 	");",
+	/* Resolved edits the firing message (Telegram's update_message). */
+	"CREATE TABLE group_messages ("
+	"  receiver TEXT NOT NULL,"
+	"  integration TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  chat TEXT NOT NULL,"
+	"  message_id INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (receiver, integration, group_key)"
+	");"
+	"CREATE INDEX group_messages_updated ON group_messages (updated);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -113,6 +124,8 @@ enum wstmt {
 	W_ACTION_SILENCE,
 	W_ACK,
 	W_CURSOR,
+	W_GROUP_MESSAGE,
+	W_PRUNE_GROUP_MESSAGES,
 	W_NSTMT,
 };
 
@@ -145,6 +158,10 @@ static const char *const wsql[W_NSTMT] = {
 	[W_ACK] = "INSERT OR REPLACE INTO group_acks (receiver, group_key,"
 	    " acked_by, acked_at) VALUES (?1, ?2, ?3, ?4)",
 	[W_CURSOR] = "INSERT OR REPLACE INTO cursors (name, value) VALUES (?1, ?2)",
+	[W_GROUP_MESSAGE] = "INSERT OR REPLACE INTO group_messages (receiver,"
+	    " integration, group_key, chat, message_id, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[W_PRUNE_GROUP_MESSAGES] = "DELETE FROM group_messages WHERE updated < ?1",
 };
 
 /* The dispatcher's reads, prepared once: it runs them after commits, and
@@ -157,6 +174,7 @@ enum rstmt {
 	R_ACTION,
 	R_ACK,
 	R_CURSOR,
+	R_GROUP_MESSAGE,
 	R_NSTMT,
 };
 
@@ -171,6 +189,8 @@ static const char *const rsql[R_NSTMT] = {
 	[R_ACK] = "SELECT acked_by, acked_at FROM group_acks"
 	    " WHERE receiver = ?1 AND group_key = ?2",
 	[R_CURSOR] = "SELECT value FROM cursors WHERE name = ?1",
+	[R_GROUP_MESSAGE] = "SELECT chat, message_id FROM group_messages"
+	    " WHERE receiver = ?1 AND integration = ?2 AND group_key = ?3",
 };
 
 struct sqlbe {
@@ -520,7 +540,8 @@ refuse(struct sqlbe *be, struct store_job *job, const char *want,
 }
 
 static int
-run_phone_job(struct sqlbe *be, struct store_job *job, struct terr *err)
+run_phone_job(struct sqlbe *be, struct store_job *job, int64_t now,
+    struct terr *err)
 {
 	const struct action_rec *r = job->rec;
 	sqlite3_stmt	*st;
@@ -565,6 +586,16 @@ run_phone_job(struct sqlbe *be, struct store_job *job, struct terr *err)
 		bind_text(st, 3, job->text ? job->text : "");
 		sqlite3_bind_int64(st, 4, job->value);
 		return step_done(be, st, "acknowledgement insert failed", err);
+	case STORE_JOB_GROUP_MESSAGE:
+		st = be->ws[W_GROUP_MESSAGE];
+		sqlite3_reset(st);
+		bind_text(st, 1, job->name);
+		bind_text(st, 2, job->name2);
+		bind_text(st, 3, job->why);
+		bind_text(st, 4, job->text ? job->text : "");
+		sqlite3_bind_int64(st, 5, job->value);
+		sqlite3_bind_int64(st, 6, now);
+		return step_done(be, st, "group message insert failed", err);
 	default:
 		st = be->ws[W_CURSOR];
 		sqlite3_reset(st);
@@ -624,13 +655,19 @@ run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 		st = be->ws[W_PRUNE_ACTIONS];
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, job->when);
+		if (step_done(be, st, "prune failed", err) == -1)
+			return -1;
+		st = be->ws[W_PRUNE_GROUP_MESSAGES];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, job->when);
 		return step_done(be, st, "prune failed", err);
 	case STORE_JOB_ACTION_PUT:
 	case STORE_JOB_ACTION_MESSAGE:
 	case STORE_JOB_ACTION_SILENCE:
 	case STORE_JOB_ACK:
 	case STORE_JOB_CURSOR:
-		return run_phone_job(be, job, err);
+	case STORE_JOB_GROUP_MESSAGE:
+		return run_phone_job(be, job, now, err);
 	default:
 		return terr_set(err, "store: unknown request %d", (int)job->kind);
 	}
@@ -986,8 +1023,9 @@ be_set_max_size(void *arg, int64_t max_bytes, struct terr *err)
 /* Runs reader statement which with text binds b1 (and b2 when not NULL);
  * *row 1 when it gave a row, which fill() reads. be->rmu held by caller. */
 static int
-read_row(struct sqlbe *be, enum rstmt which, const char *b1, const char *b2,
-    int (*fill)(sqlite3_stmt *, void *), void *arg, int *row, struct terr *err)
+read_row3(struct sqlbe *be, enum rstmt which, const char *b1, const char *b2,
+    const char *b3, int (*fill)(sqlite3_stmt *, void *), void *arg, int *row,
+    struct terr *err)
 {
 	sqlite3_stmt	*st;
 	int		 rc, ret = -1;
@@ -999,6 +1037,8 @@ read_row(struct sqlbe *be, enum rstmt which, const char *b1, const char *b2,
 	bind_text(st, 1, b1);
 	if (b2 != NULL)
 		bind_text(st, 2, b2);
+	if (b3 != NULL)
+		bind_text(st, 3, b3);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*row = 1;
@@ -1016,6 +1056,13 @@ out:
 		sqlite3_reset(st);
 	pthread_mutex_unlock(&be->rmu);
 	return ret;
+}
+
+static int
+read_row(struct sqlbe *be, enum rstmt which, const char *b1, const char *b2,
+    int (*fill)(sqlite3_stmt *, void *), void *arg, int *row, struct terr *err)
+{
+	return read_row3(be, which, b1, b2, NULL, fill, arg, row, err);
 }
 
 static int
@@ -1090,6 +1137,35 @@ be_cursor_get(void *arg, const char *name, int64_t *value, struct terr *err)
 	return read_row(arg, R_CURSOR, name, NULL, fill_cursor, value, &found, err);
 }
 
+struct group_message {
+	char	*chat;
+	size_t	 chatlen;
+	int64_t	*message_id;
+};
+
+static int
+fill_group_message(sqlite3_stmt *st, void *arg)
+{
+	struct group_message *g = arg;
+	const unsigned char *c = sqlite3_column_text(st, 0);
+
+	snprintf(g->chat, g->chatlen, "%s", c ? (const char *)c : "");
+	*g->message_id = sqlite3_column_int64(st, 1);
+	return 0;
+}
+
+static int
+be_group_message_get(void *arg, const char *receiver, const char *integration,
+    const char *group_key, char *chat, size_t chatlen, int64_t *message_id,
+    int *found, struct terr *err)
+{
+	struct group_message g = { chat, chatlen, message_id };
+
+	*message_id = 0;
+	return read_row3(arg, R_GROUP_MESSAGE, receiver, integration, group_key,
+	    fill_group_message, &g, found, err);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = be_open,
@@ -1105,4 +1181,5 @@ const struct store_ops store_sqlite_ops = {
 	.action_get = be_action_get,
 	.ack_get = be_ack_get,
 	.cursor_get = be_cursor_get,
+	.group_message_get = be_group_message_get,
 };

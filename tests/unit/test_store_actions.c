@@ -1,6 +1,7 @@
 /* test_store_actions.c: the phone loop's state in the store: button
  * records, acknowledgements and cursors survive a reopen, updates of an
- * unknown record are refused, expired records are pruned. */
+ * unknown record are refused, expired records are pruned; the message a
+ * group went out as, replaced, kept and pruned with the retention. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -221,6 +222,41 @@ test_store_cursor_starts_at_zero_and_persists(void **state)
 	assert_int_equal(v, 3);
 }
 
+static void
+test_store_group_message_replaced_kept_and_pruned(void **state)
+{
+	struct fixture	*f = *state;
+	struct terr	 err;
+	char		 chat[32];
+	int64_t		 id = -1;
+	int		 found = -1;
+
+	assert_int_equal(store_group_message_get(f->s, "pager", "telegram/0", "g",
+	    chat, sizeof(chat), &id, &found, &err), 0);
+	assert_int_equal(found, 0);
+	assert_int_equal(store_group_message_put(f->s, "pager", "telegram/0", "g",
+	    "42", 7, &err), 0);
+	assert_int_equal(store_group_message_put(f->s, "pager", "telegram/1", "g",
+	    "43", 8, &err), 0);
+	f->now = T0 + 10;
+	assert_int_equal(store_group_message_put(f->s, "pager", "telegram/0", "g",
+	    "42", 9, &err), 0);
+	reopen(f);
+	assert_int_equal(store_group_message_get(f->s, "pager", "telegram/0", "g",
+	    chat, sizeof(chat), &id, &found, &err), 0);
+	assert_int_equal(found, 1);
+	assert_string_equal(chat, "42");
+	assert_int_equal(id, 9);
+	/* Retention 5 ms at T0 + 10: the one written at T0 goes. */
+	assert_int_equal(store_prune(f->s, 5, NULL, &err), 0);
+	assert_int_equal(store_group_message_get(f->s, "pager", "telegram/1", "g",
+	    chat, sizeof(chat), &id, &found, &err), 0);
+	assert_int_equal(found, 0);
+	assert_int_equal(store_group_message_get(f->s, "pager", "telegram/0", "g",
+	    chat, sizeof(chat), &id, &found, &err), 0);
+	assert_int_equal(found, 1);
+}
+
 int
 main(void)
 {
@@ -240,6 +276,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_cursor_starts_at_zero_and_persists, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_group_message_replaced_kept_and_pruned, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
