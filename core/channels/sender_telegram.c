@@ -129,6 +129,7 @@ static const struct cf_field telegram_fields[] = {
 	{ "silent_unless", CF_CUSTOM, .parse = silent_unless },	/* tocsin */
 	{ "actions", CF_TABLE, CF_AT(telegram_config, actions),	/* tocsin */
 	    .sub = &tga_type },
+	{ "update_message", CF_BOOL, CF_AT(telegram_config, update_message) }, /* tocsin */
 	{ .name = NULL }
 };
 static const struct cf_type telegram_type = { "telegram_config", telegram_fields,
@@ -174,6 +175,11 @@ struct tg_msg {
 	char	 action_id[ACTION_ID_LEN + 1];
 	char	*group_key;
 	char	*context;
+	/* update_message: the group's status, kept in the stored body; and
+	 * the message an editMessageText body edits (0: a sendMessage). */
+	bool	 update;
+	bool	 resolved;
+	int64_t	 edit_id;
 };
 
 static void
@@ -194,13 +200,18 @@ tg_msg_clear(struct tg_msg *m)
 static int
 tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 {
+	bool	 edit = m->edit_id != 0;
+
 	if (buf_adds(b, "{\"chat_id\":") == -1 || jsonw_cstr(b, m->chat_id) == -1)
 		return -1;
-	if (m->silent && buf_adds(b, ",\"disable_notification\":\"true\"") == -1)
+	if (m->silent && !edit &&
+	    buf_adds(b, ",\"disable_notification\":\"true\"") == -1)
 		return -1;
 	if (buf_adds(b, ",\"disable_web_page_preview\":\"true\"") == -1)
 		return -1;
-	if (m->thread_id != 0 && buf_printf(b,
+	if (edit && buf_printf(b, ",\"message_id\":\"%" PRId64 "\"", m->edit_id) == -1)
+		return -1;
+	if (m->thread_id != 0 && !edit && buf_printf(b,
 	    ",\"message_thread_id\":\"%" PRId64 "\"", m->thread_id) == -1)
 		return -1;
 	if (m->parse_mode[0] != '\0' && (buf_adds(b, ",\"parse_mode\":") == -1 ||
@@ -219,6 +230,12 @@ tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 	    jsonw_cstr(b, m->group_key) == -1 ||
 	    buf_adds(b, ",\"context\":") == -1 || buf_adds(b, m->context) == -1 ||
 	    buf_addc(b, '}') == -1))
+		return -1;
+	/* update_message: which group, firing or resolved; never sent. */
+	if (stored && m->update && (buf_adds(b, ",\"tocsin_group\":{\"key\":") == -1 ||
+	    jsonw_cstr(b, m->group_key) == -1 ||
+	    buf_printf(b, ",\"status\":\"%s\"}", m->resolved ? "resolved" :
+	    "firing") == -1))
 		return -1;
 	return buf_addc(b, '}');
 }
@@ -322,6 +339,12 @@ tg_render(const void *vcfg, const struct notification *n0,
 		if (i + 1 == tp.n && tg_buttons(c, n, &m, &markup, &context,
 		    err) == -1)
 			goto out;
+		/* A split message is not edited: its parts would not match. */
+		if (c->update_message && tp.n == 1) {
+			m.update = true;
+			m.resolved = n->status == ALERT_RESOLVED;
+			m.group_key = n->group_key ? n->group_key : (char *)"";
+		}
 		if (tg_body(&body, &m, true) == -1) {
 			terr_set(err, "out of memory");
 			goto out;
@@ -352,6 +375,15 @@ tg_parse_action(json_t *root, struct tg_msg *m)
 	json_t		*markup, *act;
 	const char	*id, *gk;
 
+	if ((act = json_object_get(root, "tocsin_group")) != NULL) {
+		const char *st = json_string_value(json_object_get(act, "status"));
+
+		if ((gk = json_string_value(json_object_get(act, "key"))) == NULL ||
+		    st == NULL || (m->group_key = strdup(gk)) == NULL)
+			return -1;
+		m->update = true;
+		m->resolved = strcmp(st, "resolved") == 0;
+	}
 	if ((markup = json_object_get(root, "reply_markup")) == NULL)
 		return 0;
 	act = json_object_get(root, "tocsin_action");
@@ -363,7 +395,8 @@ tg_parse_action(json_t *root, struct tg_msg *m)
 	snprintf(m->action_id, sizeof(m->action_id), "%s", id);
 	m->reply_markup = json_dumps(markup, JSON_COMPACT);
 	m->context = json_dumps(json_object_get(act, "context"), JSON_COMPACT);
-	m->group_key = strdup(gk);
+	if (m->group_key == NULL)
+		m->group_key = strdup(gk);
 	if (m->reply_markup == NULL || m->context == NULL || m->group_key == NULL)
 		return -1;
 	return 0;
@@ -505,6 +538,104 @@ tg_record_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
 		    "err", err.msg);
 }
 
+/* update_message: the firing message a resolved one will edit. */
+static void
+tg_group_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
+    int64_t message_id)
+{
+	struct terr	 err;
+
+	if (!m->update || m->resolved || ctx->records == NULL ||
+	    ctx->records->group_put == NULL || message_id == 0)
+		return;
+	if (ctx->records->group_put(ctx->records->arg, ctx->receiver,
+	    ctx->integration, m->group_key, m->chat_id, message_id, &err) == -1)
+		log_warn("cannot store the message id a resolved message edits",
+		    "receiver", ctx->receiver, "integration", ctx->integration,
+		    "err", err.msg);
+}
+
+/*
+ * update_message: a resolved notification edits the message its group
+ * fired as (same chat, same parse mode, buttons removed). Returns 1 when
+ * the attempt is over (edited: res OK; a transient failure: res TEMPFAIL),
+ * 0 when a new message is to be sent instead: nothing to edit, or Telegram
+ * refused the edit (too old, deleted, not modified, not parseable).
+ */
+static int
+tg_try_edit(const struct telegram_config *c, const struct sender_send_ctx *ctx,
+    struct tg_msg *m, const char *api, size_t alen, struct send_result *res)
+{
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct tg_answer	 a;
+	struct buf		 url, body;
+	struct terr		 err;
+	char			 chat[64], saved[64];
+	int64_t			 id;
+	int			 found, rc = 0;
+
+	if (!m->update || !m->resolved || ctx->records == NULL ||
+	    ctx->records->group_get == NULL)
+		return 0;
+	if (ctx->records->group_get(ctx->records->arg, ctx->receiver,
+	    ctx->integration, m->group_key, chat, sizeof(chat), &id, &found,
+	    &err) == -1) {
+		log_warn("cannot read the message to edit; sending a new one",
+		    "receiver", ctx->receiver, "err", err.msg);
+		return 0;
+	}
+	if (!found)
+		return 0;
+	http_response_init(&resp);
+	buf_init(&url, 0);
+	buf_init(&body, 0);
+	memcpy(saved, m->chat_id, sizeof(saved));
+	snprintf(m->chat_id, sizeof(m->chat_id), "%s", chat);
+	m->edit_id = id;
+	if (buf_add(&url, api, alen) == -1 || buf_printf(&url,
+	    "/bot%s/editMessageText", c->bot_token ? c->bot_token : "") == -1 ||
+	    tg_body(&body, m, false) == -1) {
+		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
+		rc = 1;
+		goto out;
+	}
+	memset(&req, 0, sizeof(req));
+	req.url = buf_str(&url);
+	req.content_type = "application/json";
+	req.body = body.data;
+	req.body_len = body.len;
+	req.cfg = &c->http;
+	req.timeout_ms = ctx->timeout_ms;
+	req.share = ctx->http;
+	if (http_post(&req, &resp, &err) == -1) {
+		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %s", err.msg);
+		rc = 1;
+		goto out;
+	}
+	tg_read_answer(&resp, &a);
+	if (a.status >= 200 && a.status < 300) {
+		send_result_set(res, SEND_OK, -1, "telegram: %ld (edited message "
+		    "%" PRId64 ")", a.status, id);
+		rc = 1;
+	} else if (a.status == 429 || a.status >= 500) {
+		send_result_set(res, SEND_TEMPFAIL, a.status == 429 &&
+		    a.retry_after >= 0 ? a.retry_after * 1000 : -1,
+		    "telegram: %ld %s", a.status, a.description);
+		rc = 1;
+	} else
+		log_info("Telegram refused to edit the firing message; sending "
+		    "the resolved one anew", "receiver", ctx->receiver,
+		    "description", a.description);
+out:
+	memcpy(m->chat_id, saved, sizeof(saved));
+	m->edit_id = 0;
+	buf_free(&url);
+	buf_free(&body);
+	http_response_free(&resp);
+	return rc;
+}
+
 static void
 tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
     const void *payload, size_t len, struct send_result *res)
@@ -543,6 +674,8 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 	}
 	if (tg_record_put(ctx, &m, res) == -1)
 		goto out;
+	if (tg_try_edit(c, ctx, &m, api, alen, res) == 1)
+		goto out;	/* edited, or to be retried */
 	/* At most a migration and a fallback (and one spare) per attempt. */
 	for (int round = 0; round < 4; round++) {
 		buf_reset(&body);
@@ -567,6 +700,7 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 			send_result_set(res, SEND_OK, -1, "telegram: %ld%s", a.status,
 			    fell_back ? " (sent as plain text)" : "");
 			tg_record_message(ctx, &m, a.message_id);
+			tg_group_message(ctx, &m, a.message_id);
 			goto out;
 		}
 		if (a.status == 400 && a.migrate_to != 0) {

@@ -34,6 +34,9 @@ struct telegram_config {
 	/* tocsin: buttons on firing notifications (telegram_actions.h);
 	 * actions.enabled false when the section is absent. */
 	struct tg_actions actions;
+	/* tocsin: a resolved notification edits the message its group fired
+	 * as (editMessageText), or is sent anew when Telegram refuses. */
+	bool	 update_message;
 };
 
 /* The telegram channel (channel.h). */

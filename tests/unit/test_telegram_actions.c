@@ -38,7 +38,42 @@ struct memrec {
 	int			 fail_put;
 	char			 labels[1024], receiver[64], integration[64];
 	char			 group_key[256], chat[32];
+	/* the group message */
+	int			 gputs;
+	char			 gkey[256], gchat[32];
+	int64_t			 gmsg;
 };
+
+static int
+mem_gput(void *arg, const char *receiver, const char *integration,
+    const char *group_key, const char *chat, int64_t message_id,
+    struct terr *err)
+{
+	struct memrec *m = arg;
+
+	(void)err;
+	assert_string_equal(receiver, "tg");
+	assert_string_equal(integration, "telegram/0");
+	m->gputs++;
+	snprintf(m->gkey, sizeof(m->gkey), "%s", group_key);
+	snprintf(m->gchat, sizeof(m->gchat), "%s", chat);
+	m->gmsg = message_id;
+	return 0;
+}
+
+static int
+mem_gget(void *arg, const char *receiver, const char *integration,
+    const char *group_key, char *chat, size_t chatlen, int64_t *message_id,
+    int *found, struct terr *err)
+{
+	struct memrec *m = arg;
+
+	(void)receiver, (void)integration, (void)err;
+	*found = m->gputs > 0 && strcmp(group_key, m->gkey) == 0;
+	snprintf(chat, chatlen, "%s", m->gchat);
+	*message_id = m->gmsg;
+	return 0;
+}
 
 static int
 mem_put(void *arg, const struct action_rec *r, struct terr *err)
@@ -295,7 +330,8 @@ test_firing_notification_carries_keyboard_and_record(void **state)
 	struct notification	*n = notif("firing");
 	struct sender_parts	 parts;
 	struct memrec		 m;
-	struct sender_records	 recs = { mem_put, mem_set, &m };
+	struct sender_records	 recs = { .put = mem_put, .set_message = mem_set,
+	    .arg = &m };
 	struct sender_send_ctx	 ctx = { "tg", "telegram/0", NULL, 5000, NULL, &recs };
 	struct send_result	 r;
 	char			 id[ACTION_ID_LEN + 1], want[2048], kb[512];
@@ -359,7 +395,8 @@ test_unstorable_record_is_a_tempfail_and_nothing_is_sent(void **state)
 	struct notification	*n = notif("firing");
 	struct sender_parts	 parts;
 	struct memrec		 m;
-	struct sender_records	 recs = { mem_put, mem_set, &m };
+	struct sender_records	 recs = { .put = mem_put, .set_message = mem_set,
+	    .arg = &m };
 	struct sender_send_ctx	 ctx = { "tg", "telegram/0", NULL, 5000, NULL, &recs };
 	struct send_result	 r;
 	json_t			*reqs;
@@ -467,6 +504,85 @@ test_keyboards_context_and_lines(void **state)
 	tga_ctx_clear(&c);
 }
 
+static void
+send_one(const struct telegram_config *c, struct memrec *m,
+    const struct sender_part *p, struct send_result *r)
+{
+	struct sender_records	 recs = { .put = mem_put, .set_message = mem_set,
+	    .group_put = mem_gput, .group_get = mem_gget, .arg = m };
+	struct sender_send_ctx	 ctx = { "tg", "telegram/0", NULL, 5000, NULL, &recs };
+
+	sender_telegram_ops.send(c, &ctx, p->dest, p->payload, p->len, r);
+}
+
+/* update_message: the firing message's id is kept; the resolved one edits
+ * it (exact editMessageText body); when Telegram refuses the edit, the
+ * resolved message goes out anew. */
+static void
+test_update_message_resolved_edits_the_firing_message(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = tg_config(e, "    update_message: true\n");
+	struct notification	*f = notif("firing"), *res = notif("resolved");
+	struct sender_parts	 pf, pr;
+	struct memrec		 m;
+	struct send_result	 r;
+	json_t			*reqs;
+	static const char	 resolved_body[] = "{\"chat_id\":\"42\","
+	    "\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\","
+	    "\"text\":\"Disk \\u003cb\\u003eresolved\\u003c/b\\u003e\"}";
+
+	memset(&m, 0, sizeof(m));
+	render(e, tg_of(cfg), f, &pf);
+	assert_string_equal(pf.v[0].payload, "{\"chat_id\":\"42\","
+	    "\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\","
+	    "\"text\":\"Disk \\u003cb\\u003efiring\\u003c/b\\u003e\","
+	    "\"tocsin_group\":{\"key\":\"{}:{alertname=\\\"Disk\\\"}\","
+	    "\"status\":\"firing\"}}");
+	send_one(tg_of(cfg), &m, &pf.v[0], &r);
+	assert_int_equal(r.status, SEND_OK);
+	assert_int_equal(m.gputs, 1);
+	assert_string_equal(m.gkey, "{}:{alertname=\"Disk\"}");
+	assert_string_equal(m.gchat, "42");
+	assert_int_equal(m.gmsg, 1);
+
+	render(e, tg_of(cfg), res, &pr);
+	send_one(tg_of(cfg), &m, &pr.v[0], &r);
+	assert_int_equal(r.status, SEND_OK);
+	assert_string_equal(r.reason, "telegram: 200 (edited message 1)");
+	reqs = fake_requests(&e->fake);
+	assert_int_equal(json_array_size(reqs), 2);
+	assert_string_equal(fake_req_str(reqs, 1, "path"),
+	    "/bot" TOKEN "/editMessageText");
+	assert_string_equal(fake_req_str(reqs, 1, "body"), "{\"chat_id\":\"42\","
+	    "\"disable_web_page_preview\":\"true\",\"message_id\":\"1\","
+	    "\"parse_mode\":\"HTML\",\"text\":"
+	    "\"Disk \\u003cb\\u003eresolved\\u003c/b\\u003e\"}");
+	json_decref(reqs);
+
+	/* The message is gone: Telegram refuses, a new message goes out. */
+	m.gmsg = 99;
+	assert_int_equal(fake_reset(&e->fake), 0);
+	send_one(tg_of(cfg), &m, &pr.v[0], &r);
+	assert_int_equal(r.status, SEND_OK);
+	assert_string_equal(r.reason, "telegram: 200");
+	reqs = fake_requests(&e->fake);
+	assert_int_equal(json_array_size(reqs), 2);
+	assert_string_equal(fake_req_str(reqs, 0, "response"), "{\"ok\":false,"
+	    "\"error_code\":400,\"description\":\"Bad Request: message to edit "
+	    "not found\"}");
+	assert_string_equal(fake_req_str(reqs, 1, "path"), "/bot" TOKEN "/sendMessage");
+	assert_string_equal(fake_req_str(reqs, 1, "body"), resolved_body);
+	json_decref(reqs);
+	/* The resolved message is not remembered as the group's message. */
+	assert_int_equal(m.gputs, 1);
+	sender_parts_free(&pf);
+	sender_parts_free(&pr);
+	notification_free(f);
+	notification_free(res);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -483,6 +599,8 @@ main(void)
 		cmocka_unit_test_setup(
 		    test_no_keyboard_without_records_or_when_resolved, reset),
 		cmocka_unit_test(test_keyboards_context_and_lines),
+		cmocka_unit_test_setup(
+		    test_update_message_resolved_edits_the_firing_message, reset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
