@@ -2,7 +2,10 @@
  * defaults, validation) and Telegram Bot API sendMessage, with the request
  * body Alertmanager's telegram notifier sends, messages over Telegram's
  * length limit split into numbered parts, and the Bot API's answers
- * classified (parse-error fallback to plain text, chat migration followed). */
+ * classified (parse-error fallback to plain text, chat migration followed).
+ * tocsin's extensions ride along in the stored body: the buttons of a
+ * firing notification (telegram_actions.h) with the record they point to,
+ * and update_message's group, whose resolved message edits the firing one. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

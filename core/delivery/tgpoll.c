@@ -82,6 +82,8 @@ handle_all(struct poller *p, const struct tg_update *u, size_t n,
 	struct terr	 err;
 
 	for (size_t i = 0; i < n; i++) {
+		if (cancelled(p->t))
+			break;		/* the rest come again after a restart */
 		if (u[i].update_id < *offset)
 			continue;	/* already acted on */
 		press_handle(&env, &p->bot, &u[i]);
