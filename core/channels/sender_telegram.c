@@ -14,16 +14,14 @@
 
 #include <jansson.h>
 
-#include "actionrec.h"
 #include "buf.h"
-#include "clock.h"
 #include "cfgfield.h"
 #include "httpclient.h"
 #include "jsonw.h"
-#include "log.h"
 #include "matcher.h"
 #include "sender.h"
 #include "sender_telegram.h"
+#include "sender_telegram_int.h"
 #include "sender_telegram_text.h"
 #include "tmpl.h"
 
@@ -164,28 +162,7 @@ telegram_clear(void *vc)
  * Retry-After header (httpclient.c). */
 #define TG_RETRY_AFTER_MAX_S	INT64_C(999999999)
 
-/* The fields of one sendMessage call. */
-struct tg_msg {
-	char	 chat_id[64];
-	bool	 silent;
-	int64_t	 thread_id;
-	char	 parse_mode[16];
-	char	*text;		/* borrowed */
-	/* tocsin's buttons: the reply_markup JSON, and the record it points
-	 * to (id, group key, tga_context JSON), kept in the stored body only;
-	 * NULL/"" without buttons. Owned when read by tg_parse_payload. */
-	char	*reply_markup;
-	char	 action_id[ACTION_ID_LEN + 1];
-	char	*group_key;
-	char	*context;
-	/* update_message: the group's status, kept in the stored body; and
-	 * the message an editMessageText body edits (0: a sendMessage). */
-	bool	 update;
-	bool	 resolved;
-	int64_t	 edit_id;
-};
-
-static void
+void
 tg_msg_clear(struct tg_msg *m)
 {
 	free(m->reply_markup);
@@ -200,7 +177,7 @@ tg_msg_clear(struct tg_msg *m)
  * string values with keys sorted, disable_notification and message_thread_id
  * only when set, disable_web_page_preview always "true", Go's escaping.
  */
-static int
+int
 tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 {
 	bool	 edit = m->edit_id != 0;
@@ -241,25 +218,6 @@ tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 	    "firing") == -1))
 		return -1;
 	return buf_addc(b, '}');
-}
-
-/* The buttons of a firing notification, on its last part: a new record id,
- * the keyboard and the record's context into m (the buffers own them). */
-static int
-tg_buttons(const struct telegram_config *c, const struct notification *n,
-    struct tg_msg *m, struct buf *markup, struct buf *context, struct terr *err)
-{
-	if (!c->actions.enabled || n->status != ALERT_FIRING)
-		return 0;
-	if (action_id_new(m->action_id, err) == -1)
-		return -1;
-	if (tga_keyboard(markup, &c->actions, m->action_id) == -1 ||
-	    tga_context(context, n) == -1)
-		return terr_set(err, "out of memory");
-	m->reply_markup = (char *)buf_str(markup);
-	m->context = (char *)buf_str(context);
-	m->group_key = n->group_key ? n->group_key : (char *)"";
-	return 0;
 }
 
 /* "<bot id>": the part of the token before ':', the bot's public user id. */
@@ -370,41 +328,6 @@ out:
 	return rc;
 }
 
-/* The buttons of a stored body and their record; -1 when they are not ours
- * or memory runs out. */
-static int
-tg_parse_action(json_t *root, struct tg_msg *m)
-{
-	json_t		*markup, *act;
-	const char	*id, *gk;
-
-	if ((act = json_object_get(root, "tocsin_group")) != NULL) {
-		const char *st = json_string_value(json_object_get(act, "status"));
-
-		if ((gk = json_string_value(json_object_get(act, "key"))) == NULL ||
-		    st == NULL || (m->group_key = strdup(gk)) == NULL)
-			return -1;
-		m->update = true;
-		m->resolved = strcmp(st, "resolved") == 0;
-	}
-	if ((markup = json_object_get(root, "reply_markup")) == NULL)
-		return 0;
-	act = json_object_get(root, "tocsin_action");
-	id = json_string_value(json_object_get(act, "id"));
-	gk = json_string_value(json_object_get(act, "group_key"));
-	if (!action_id_valid(id) || gk == NULL ||
-	    !json_is_object(json_object_get(act, "context")))
-		return -1;
-	snprintf(m->action_id, sizeof(m->action_id), "%s", id);
-	m->reply_markup = json_dumps(markup, JSON_COMPACT);
-	m->context = json_dumps(json_object_get(act, "context"), JSON_COMPACT);
-	if (m->group_key == NULL)
-		m->group_key = strdup(gk);
-	if (m->reply_markup == NULL || m->context == NULL || m->group_key == NULL)
-		return -1;
-	return 0;
-}
-
 /* Reads our own stored body back; -1 when it is not one (a corrupt row). */
 static int
 tg_parse_payload(const void *payload, size_t len, struct tg_msg *m,
@@ -441,16 +364,7 @@ tg_parse_payload(const void *payload, size_t len, struct tg_msg *m,
 	return 0;
 }
 
-/* What the Bot API answered. */
-struct tg_answer {
-	long	 status;
-	char	 description[200];
-	int64_t	 retry_after;		/* seconds, -1 absent */
-	int64_t	 migrate_to;		/* 0 absent */
-	int64_t	 message_id;		/* result.message_id, 0 absent */
-};
-
-static void
+void
 tg_read_answer(const struct http_response *r, struct tg_answer *a)
 {
 	json_t		*root, *params;
@@ -487,156 +401,6 @@ static void
 memo_key(const struct sender_send_ctx *ctx, char *out, size_t len)
 {
 	snprintf(out, len, "telegram-chat:%s/%s", ctx->receiver, ctx->integration);
-}
-
-/* Before a message with buttons goes out, the record its buttons point to
- * is stored, so that no button can point nowhere; without a place to keep
- * records the message goes without buttons. -1 (res set) when storing
- * failed: the attempt is retried. */
-static int
-tg_record_put(const struct sender_send_ctx *ctx, struct tg_msg *m,
-    struct send_result *res)
-{
-	struct action_rec r;
-	struct terr	 err;
-
-	if (m->reply_markup == NULL)
-		return 0;
-	if (ctx->records == NULL) {
-		free(m->reply_markup);
-		m->reply_markup = NULL;
-		return 0;
-	}
-	memset(&r, 0, sizeof(r));
-	memcpy(r.id, m->action_id, sizeof(r.id));
-	r.receiver = (char *)ctx->receiver;
-	r.integration = (char *)ctx->integration;
-	r.group_key = m->group_key;
-	r.labels = m->context;
-	r.chat = m->chat_id;
-	r.created = wall_ms();
-	r.expires = r.created + TGA_EXPIRY_MS;
-	r.silence_id = "";
-	if (ctx->records->put(ctx->records->arg, &r, &err) == -1) {
-		send_result_set(res, SEND_TEMPFAIL, -1,
-		    "telegram: cannot store the record of its buttons: %s", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-/* The message id the edits need; the message is out whatever happens. */
-static void
-tg_record_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
-    int64_t message_id)
-{
-	struct terr	 err;
-
-	if (m->reply_markup == NULL || ctx->records == NULL)
-		return;
-	if (ctx->records->set_message(ctx->records->arg, m->action_id,
-	    message_id, &err) == -1)
-		log_warn("cannot store the message id of a message with buttons",
-		    "receiver", ctx->receiver, "integration", ctx->integration,
-		    "err", err.msg);
-}
-
-/* update_message: the firing message a resolved one will edit. */
-static void
-tg_group_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
-    int64_t message_id)
-{
-	struct terr	 err;
-
-	if (!m->update || m->resolved || ctx->records == NULL ||
-	    ctx->records->group_put == NULL || message_id == 0)
-		return;
-	if (ctx->records->group_put(ctx->records->arg, ctx->receiver,
-	    ctx->integration, m->group_key, m->chat_id, message_id, &err) == -1)
-		log_warn("cannot store the message id a resolved message edits",
-		    "receiver", ctx->receiver, "integration", ctx->integration,
-		    "err", err.msg);
-}
-
-/*
- * update_message: a resolved notification edits the message its group
- * fired as (same chat, same parse mode, buttons removed). Returns 1 when
- * the attempt is over (edited: res OK; a transient failure: res TEMPFAIL),
- * 0 when a new message is to be sent instead: nothing to edit, or Telegram
- * refused the edit (too old, deleted, not modified, not parseable).
- */
-static int
-tg_try_edit(const struct telegram_config *c, const struct sender_send_ctx *ctx,
-    struct tg_msg *m, const char *api, size_t alen, struct send_result *res)
-{
-	struct http_request	 req;
-	struct http_response	 resp;
-	struct tg_answer	 a;
-	struct buf		 url, body;
-	struct terr		 err;
-	char			 chat[64], saved[64];
-	int64_t			 id;
-	int			 found, rc = 0;
-
-	if (!m->update || !m->resolved || ctx->records == NULL ||
-	    ctx->records->group_get == NULL)
-		return 0;
-	if (ctx->records->group_get(ctx->records->arg, ctx->receiver,
-	    ctx->integration, m->group_key, chat, sizeof(chat), &id, &found,
-	    &err) == -1) {
-		log_warn("cannot read the message to edit; sending a new one",
-		    "receiver", ctx->receiver, "err", err.msg);
-		return 0;
-	}
-	if (!found)
-		return 0;
-	http_response_init(&resp);
-	buf_init(&url, 0);
-	buf_init(&body, 0);
-	memcpy(saved, m->chat_id, sizeof(saved));
-	snprintf(m->chat_id, sizeof(m->chat_id), "%s", chat);
-	m->edit_id = id;
-	if (buf_add(&url, api, alen) == -1 || buf_printf(&url,
-	    "/bot%s/editMessageText", c->bot_token ? c->bot_token : "") == -1 ||
-	    tg_body(&body, m, false) == -1) {
-		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
-		rc = 1;
-		goto out;
-	}
-	memset(&req, 0, sizeof(req));
-	req.url = buf_str(&url);
-	req.content_type = "application/json";
-	req.body = body.data;
-	req.body_len = body.len;
-	req.cfg = &c->http;
-	req.timeout_ms = ctx->timeout_ms;
-	req.share = ctx->http;
-	if (http_post(&req, &resp, &err) == -1) {
-		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %s", err.msg);
-		rc = 1;
-		goto out;
-	}
-	tg_read_answer(&resp, &a);
-	if (a.status >= 200 && a.status < 300) {
-		send_result_set(res, SEND_OK, -1, "telegram: %ld (edited message "
-		    "%" PRId64 ")", a.status, id);
-		rc = 1;
-	} else if (a.status == 429 || a.status >= 500) {
-		send_result_set(res, SEND_TEMPFAIL, a.status == 429 &&
-		    a.retry_after >= 0 ? a.retry_after * 1000 : -1,
-		    "telegram: %ld %s", a.status, a.description);
-		rc = 1;
-	} else
-		log_info("Telegram refused to edit the firing message; sending "
-		    "the resolved one anew", "receiver", ctx->receiver,
-		    "description", a.description);
-out:
-	memcpy(m->chat_id, saved, sizeof(saved));
-	m->edit_id = 0;
-	buf_free(&url);
-	buf_free(&body);
-	http_response_free(&resp);
-	return rc;
 }
 
 static void
