@@ -557,10 +557,10 @@ class FakeTelegram(fakelib.FakeService):
 		# The button calls' state: messages sent (by chat key and id),
 		# pending updates, callback queries and who is long polling.
 		self.messages = {}
-		self.updates = []
+		self.updates = {}	# per bot token
 		self.next_update = 1
 		self.queries = {}
-		self.poll_gen = 0
+		self.poll_gen = {}	# per bot token
 		if hasattr(self, "cond"):
 			self.cond.notify_all()	# waiting polls return at once
 		else:
@@ -824,7 +824,7 @@ class FakeTelegram(fakelib.FakeService):
 				"type": "private"}, "date": 0}
 		u = {"update_id": self.next_update, "callback_query": q}
 		self.next_update += 1
-		self.updates.append(u)
+		self.updates.setdefault(token, []).append(u)
 		self.queries[qid] = {"answered": False}
 		self.cond.notify_all()
 		return 200, {"ok": True, "update_id": u["update_id"], "query_id": qid}
@@ -842,23 +842,24 @@ class FakeTelegram(fakelib.FakeService):
 			    if p.get("allowed_updates") else None
 		except ValueError:
 			return tg_error(400, BAD + "invalid parameter")
+		pending = self.updates.setdefault(token, [])
 		if offset > 0:
-			self.updates = [u for u in self.updates if u["update_id"] >= offset]
+			pending[:] = [u for u in pending if u["update_id"] >= offset]
 		elif offset < 0:
-			self.updates = self.updates[offset:]
-		self.poll_gen += 1
-		gen = self.poll_gen
+			pending[:] = pending[offset:]
+		# One poller per bot: a newer call ends this bot's waiting one.
+		gen = self.poll_gen[token] = self.poll_gen.get(token, 0) + 1
 		deadline = time.monotonic() + max(0, timeout)
 
 		def wanted():
-			return [u for u in self.updates if allowed is None or
+			return [u for u in pending if allowed is None or
 				any(t in u for t in allowed)][:max(1, min(limit, 100))]
-		while not wanted() and self.poll_gen == gen:
+		while not wanted() and self.poll_gen[token] == gen:
 			left = deadline - time.monotonic()
 			if left <= 0:
 				break
 			self.cond.wait(left)
-		if self.poll_gen != gen:
+		if self.poll_gen[token] != gen:
 			return tg_error(409, "Conflict: terminated by other getUpdates "
 					"request; make sure that only one bot instance is "
 					"running")

@@ -87,6 +87,16 @@ expect_eq "the older poll gets 409" \
     '{"ok":false,"error_code":409,"description":"Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}' \
     "$(cat "$TMP/first")"
 
+# Another bot's poll is its own: no 409 across tokens, no updates either.
+curl -fsS -X POST -d '{"tokens": ["123456:TEST-token", "999:other"]}' "$TG/_fake/config" >/dev/null
+curl -s -H "$J" -d '{"timeout":2}' "$TG/bot999:other/getUpdates" >"$TMP/other" &
+OTHER=$!
+sleep 0.5
+call getUpdates '{"offset":4,"timeout":0}'
+check "a poll of this bot" 200 '{"ok":true,"result":[]}'
+wait "$OTHER"
+expect_eq "the other bot's poll is untouched" '{"ok":true,"result":[]}' "$(cat "$TMP/other")"
+
 # ---- answerCallbackQuery
 call answerCallbackQuery '{"callback_query_id":"4000000000000000001","text":"Acknowledged."}'
 check "answer" 200 '{"ok":true,"result":true}'
