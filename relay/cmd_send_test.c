@@ -26,7 +26,8 @@
 
 #define SEND_TEST_USAGE \
 	"tocsin-relay send-test --config.file=FILE --receiver=NAME [--start=TIME] " \
-	"[--web.external-url=URL] [label=value...]\n\n" \
+	"[--web.external-url=URL] [--template.alertmanager-version=0.34|0.25] " \
+	"[label=value...]\n\n" \
 	"Sends a sample notification (one firing alert with the given labels) " \
 	"through every integration of one receiver, now, and prints one result " \
 	"line each; exits 0 only when all of them delivered."
@@ -238,6 +239,8 @@ cmd_send_test(int argc, char **argv)
 {
 	const char		*file = NULL, *name = NULL, *start = NULL, *ext = NULL;
 	bool			 help = false, help_man = false;
+	const char		*am_s = NULL;
+	enum tmpl_am_version	 am;
 	struct flag_list	 pos = { NULL, 0 };
 	struct config		*cfg = NULL;
 	struct tmpl_set		*tmpl = NULL;
@@ -262,6 +265,8 @@ cmd_send_test(int argc, char **argv)
 		{ "web.external-url", FLAG_STRING, &ext,
 		  "The Alertmanager URL the sample's links point at (default: http://<host name>:9093).",
 		  "URL" },
+		{ TMPL_AM_VERSION_FLAG, FLAG_STRING, &am_s, TMPL_AM_VERSION_HELP,
+		  "0.34" },
 		{ "help", FLAG_BOOL, &help, "Show this help.", NULL },
 		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
@@ -280,7 +285,8 @@ cmd_send_test(int argc, char **argv)
 		rc = fail(file == NULL ? "--config.file is required" : "--receiver is required");
 		goto out;
 	}
-	if (parse_labels(pos.v, pos.n, &labels, &err) == -1) {
+	if (tmpl_am_version_parse(am_s, &am, &err) == -1 ||
+	    parse_labels(pos.v, pos.n, &labels, &err) == -1) {
 		rc = fail(err.msg);
 		goto out;
 	}
@@ -318,7 +324,7 @@ cmd_send_test(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
-	if ((tmpl = tmpl_set_for_config(cfg, builtins, 1, &err)) == NULL ||
+	if ((tmpl = tmpl_set_for_config_am(cfg, am, builtins, 1, &err)) == NULL ||
 	    (n = sample(name, &labels, &ts, ext, &err)) == NULL ||
 	    (memo = sender_memo_open(NULL, &err)) == NULL) {
 		rc = fail(err.msg);

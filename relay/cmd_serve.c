@@ -126,6 +126,7 @@ cmd_serve(int argc, char **argv)
 	rp.metrics = daemoncmd_metrics(s.dc);
 	rp.dedup_window_ms = s.dedup_ms;
 	rp.files = files;
+	rp.tmpl_am = daemoncmd_tmpl_am_version(s.dc);
 	if ((s.rt = runtime_open(&rp, &err)) == NULL) {
 		log_error("Cannot set up", "err", err.msg);
 		goto out;

@@ -121,6 +121,8 @@ cmd_template_render(int argc, char **argv)
 {
 	struct flag_list	 globs = { NULL, 0 }, pos = { NULL, 0 };
 	const char		*text = NULL, *type = NULL, *data_path = NULL;
+	const char		*am_s = NULL;
+	enum tmpl_am_version	 am;
 	bool			 help = false, help_man = false;
 	const struct flag	 flags[] = {
 		{ "template.glob", FLAG_STRINGS, &globs,
@@ -135,6 +137,8 @@ cmd_template_render(int argc, char **argv)
 		  "Full path to a file which contains the data of the alert(-s) "
 		  "with which the --template.text will be rendered (JSON, "
 		  "Alertmanager's template.Data).", "TEMPLATE.DATA" },
+		{ TMPL_AM_VERSION_FLAG, FLAG_STRING, &am_s, TMPL_AM_VERSION_HELP,
+		  "0.34" },
 		{ "help", FLAG_BOOL, &help, "Show help.", NULL },
 		{ "help-man", FLAG_BOOL, &help_man, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
@@ -167,10 +171,15 @@ cmd_template_render(int argc, char **argv)
 		    "html,text, got '%s'\n", type);
 		goto out;
 	}
+	if (tmpl_am_version_parse(am_s, &am, &err) == -1) {
+		fprintf(stderr, "tocsin-relay: error: %s\n", err.msg);
+		goto out;
+	}
 	if ((set = tmpl_set_new()) == NULL) {
 		fprintf(stderr, "tocsin-relay: error: out of memory\n");
 		goto out;
 	}
+	tmpl_set_am_version(set, am);
 	for (int i = 0; i < globs.n; i++)
 		if (tmpl_set_add_glob(set, globs.v[i], &err) == -1) {
 			fprintf(stderr, "tocsin-relay: error: %s\n", err.msg);

@@ -177,6 +177,11 @@ deliver(struct intake *in, struct intake_wait *w, const struct pipeline_target *
 		count(in->m_failed, t->rcv->name, "file");
 		return -1;
 	}
+	/* tocsin's own route labels, rendered once for all integrations */
+	if (outbox_gen_templates(w->gen) != NULL &&
+	    tmpl_render_route_labels(outbox_gen_templates(w->gen), t->n, NULL,
+	    err) == -1)
+		return -1;
 	return render(in, w, t->rcv, t->n, err);
 }
 

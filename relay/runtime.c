@@ -8,6 +8,7 @@
 struct runtime {
 	struct outbox	*ob;
 	struct intake	*intake;
+	enum tmpl_am_version tmpl_am;
 };
 
 struct runtime *
@@ -20,6 +21,7 @@ runtime_open(const struct runtime_params *p, struct terr *err)
 		return NULL;
 	}
 	rt->ob = p->ob;
+	rt->tmpl_am = p->tmpl_am;
 	if ((rt->intake = intake_new(p->metrics, p->files, err)) == NULL) {
 		runtime_free(rt);
 		return NULL;
@@ -46,7 +48,7 @@ runtime_load(struct runtime *rt, struct config *cfg, struct terr *err)
 	static const struct tmpl_builtin *const builtins[] = { &tmpl_builtin_tocsin };
 	struct tmpl_set	*tmpl;
 
-	if ((tmpl = tmpl_set_for_config(cfg, builtins, 1, err)) == NULL) {
+	if ((tmpl = tmpl_set_for_config_am(cfg, rt->tmpl_am, builtins, 1, err)) == NULL) {
 		config_free(cfg);
 		return -1;
 	}

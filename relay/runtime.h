@@ -13,6 +13,7 @@
 #include "intake.h"
 #include "metrics.h"
 #include "outbox.h"
+#include "tmpl.h"
 
 struct runtime;	/* opaque */
 
@@ -21,6 +22,7 @@ struct runtime_params {
 	struct metrics	*metrics;	/* borrowed; gets the intake's metrics */
 	int64_t		 dedup_window_ms; /* --dedup.window */
 	struct filesink	*files;		/* borrowed */
+	enum tmpl_am_version tmpl_am;	/* --template.alertmanager-version */
 };
 
 /* Sets up the intake over p->ob (whose dispatcher starts with the first

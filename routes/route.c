@@ -16,6 +16,7 @@ struct route {
 	size_t		  nmute;
 	char		**active;
 	size_t		  nactive;
+	struct kv	  labels;	/* own (Alertmanager 0.34's route labels) */
 };
 
 struct route *
@@ -71,6 +72,7 @@ route_free(struct route *r)
 	matchers_free(&r->matchers);
 	strv_free(r->mute, r->nmute);
 	strv_free(r->active, r->nactive);
+	kv_free(&r->labels);
 	free(r);
 }
 
@@ -182,6 +184,26 @@ route_receiver(const struct route *r)
 		if (r->receiver != NULL)
 			return r->receiver;
 	return "";
+}
+
+int
+route_set_label(struct route *r, const char *name, const char *value)
+{
+	return kv_set(&r->labels, name, value);
+}
+
+/* Parents first, so that a route's own value replaces an inherited one. */
+int
+route_labels(const struct route *r, struct kv *out)
+{
+	if (r == NULL)
+		return 0;
+	if (route_labels(r->parent, out) == -1)
+		return -1;
+	for (size_t i = 0; i < r->labels.n; i++)
+		if (kv_set(out, r->labels.v[i].name, r->labels.v[i].value) == -1)
+			return -1;
+	return 0;
 }
 
 bool

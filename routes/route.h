@@ -28,6 +28,9 @@ int	route_set_receiver(struct route *r, const char *receiver) WARN_UNUSED;
 void	route_set_continue(struct route *r, bool cont);
 /* Takes ownership of the matchers (ms is left empty). */
 int	route_add_matchers(struct route *r, struct matchers *ms) WARN_UNUSED;
+/* One of the route's labels (Alertmanager 0.34's route `labels`; a value
+ * may be a template). Copies both; replaces a value set before. */
+int	route_set_label(struct route *r, const char *name, const char *value) WARN_UNUSED;
 /* Names of time_intervals; resolved by the caller against its config. */
 int	route_add_mute_interval(struct route *r, const char *name) WARN_UNUSED;
 int	route_add_active_interval(struct route *r, const char *name) WARN_UNUSED;
@@ -41,6 +44,10 @@ size_t	route_match(const struct route *root, const struct kv *labels,
 /* The effective receiver (own or inherited). */
 const char *route_receiver(const struct route *r);
 bool	route_continue(const struct route *r);
+/* Adds the route's labels to out as Alertmanager merges them: the parents'
+ * from the root down, each route's own replacing what it inherits. -1 when
+ * memory runs out. */
+int	route_labels(const struct route *r, struct kv *out) WARN_UNUSED;
 /* The route's own matchers (match, match_re and matchers together), sorted
  * as Alertmanager sorts them. */
 const struct matchers *route_matchers(const struct route *r);

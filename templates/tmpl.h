@@ -17,8 +17,29 @@ enum tmpl_kind {
 
 struct tmpl_set;	/* opaque; immutable once loaded, shareable by threads */
 
-/* An empty set. Caller frees with tmpl_set_free. NULL when memory runs out. */
+/* The Alertmanager release whose template semantics a set follows where
+ * releases differ (README, "Templates"): 0.34 by default; 0.25 (Debian 12's
+ * Alertmanager and amtool) prints KV and Pairs as Go maps and slices and has
+ * no Strings.Join. Functions added after 0.25 stay available under 0.25. */
+enum tmpl_am_version {
+	TMPL_AM_0_34 = 0,
+	TMPL_AM_0_25,
+};
+
+#define TMPL_AM_VERSION_FLAG "template.alertmanager-version"
+#define TMPL_AM_VERSION_HELP "Alertmanager release whose template " \
+	"semantics to follow where releases differ: 0.34 or 0.25."
+
+/* Reads "0.34" or "0.25" (the --template.alertmanager-version values); NULL
+ * gives 0.34. Anything else fails with err saying what is accepted. */
+int	tmpl_am_version_parse(const char *s, enum tmpl_am_version *v,
+	    struct terr *err) WARN_UNUSED;
+
+/* An empty set following Alertmanager 0.34. Caller frees with tmpl_set_free.
+ * NULL when memory runs out. */
 struct tmpl_set *tmpl_set_new(void);
+/* Selects the release a set follows; call before adding templates. */
+void	tmpl_set_am_version(struct tmpl_set *set, enum tmpl_am_version v);
 void	tmpl_set_free(struct tmpl_set *set);
 
 /* Parses text as a template file called name (its top level becomes template
@@ -76,6 +97,16 @@ int	tmpl_render_text_or_fallback(const struct tmpl_set *set,
 	    const char *text, const struct notification *data,
 	    enum tmpl_kind kind, const struct tmpl_opts *opts, const char *what,
 	    struct buf *out) WARN_UNUSED;
+
+/* Renders n's route labels when they are not rendered yet (those of
+ * tocsin's own routes), as Alertmanager's dispatcher renders a route's
+ * labels before notifying: each value as a text template against n, all
+ * through one routeLabels memory. A label that fails is logged (with
+ * `receiver`) and left out, as Alertmanager leaves it out. Marks them
+ * rendered. -1 only when memory runs out. */
+int	tmpl_render_route_labels(const struct tmpl_set *set,
+	    struct notification *n, const struct tmpl_opts *opts,
+	    struct terr *err) WARN_UNUSED;
 
 /* Loads amtool's --template.data JSON (Go's template.Data: keys matched
  * case-insensitively like encoding/json, absent fields zero). Caller frees

@@ -391,6 +391,8 @@ json_float(struct buf *b, double f)
 static int
 json_kv(struct buf *b, const struct kv *kv)
 {
+	if (kv == NULL || kv->null)
+		return buf_adds(b, "null");	/* Go's nil map */
 	if (buf_addc(b, '{') == -1)
 		return -1;
 	for (size_t i = 0; kv && i < kv->n; i++)
@@ -427,6 +429,41 @@ json_alert(struct buf *b, const struct alert *a)
 	return buf_addc(b, '}');
 }
 
+/* template.Data as 0.34 marshals it, in its field order; alerts absent from
+ * the data are Go's nil (null). */
+static int
+json_data(struct buf *b, const struct notification *d)
+{
+	if (buf_adds(b, "{\"receiver\":") || json_str(b, d->receiver) ||
+	    buf_adds(b, ",\"status\":") ||
+	    json_str(b, alert_status_str(d->status)) ||
+	    buf_adds(b, ",\"alerts\":"))
+		return -1;
+	if (d->alerts == NULL) {
+		if (buf_adds(b, "null"))
+			return -1;
+	} else {
+		if (buf_addc(b, '['))
+			return -1;
+		for (size_t i = 0; i < d->nalerts; i++)
+			if ((i && buf_addc(b, ',') == -1) ||
+			    json_alert(b, &d->alerts[i]) == -1)
+				return -1;
+		if (buf_addc(b, ']'))
+			return -1;
+	}
+	if (buf_adds(b, ",\"notification_reason\":") ||
+	    json_str(b, d->notification_reason) ||
+	    buf_adds(b, ",\"groupLabels\":") || json_kv(b, &d->group_labels) ||
+	    buf_adds(b, ",\"commonLabels\":") || json_kv(b, &d->common_labels) ||
+	    buf_adds(b, ",\"commonAnnotations\":") ||
+	    json_kv(b, &d->common_annotations) ||
+	    buf_adds(b, ",\"routeLabels\":") || json_kv(b, &d->route_labels) ||
+	    buf_adds(b, ",\"externalURL\":") || json_str(b, d->external_url))
+		return -1;
+	return buf_addc(b, '}');
+}
+
 static int
 json_val(struct buf *b, const struct val *v, int depth)
 {
@@ -459,6 +496,8 @@ json_val(struct buf *b, const struct val *v, int depth)
 		return buf_addc(b, ']');
 	case V_ALERT: return json_alert(b, v->u.alert);
 	case V_ALERTS:
+		if (v->u.alerts.v == NULL && v->named)
+			return buf_adds(b, "null");	/* Go's nil Alerts */
 		if (buf_addc(b, '[') == -1)
 			return -1;
 		for (size_t i = 0; i < v->u.alerts.n; i++)
@@ -475,26 +514,8 @@ json_val(struct buf *b, const struct val *v, int depth)
 				return -1;
 		return buf_addc(b, ']');
 	case V_TIME: return json_time(b, &v->u.tm);
-	case V_DATA: {
-		const struct notification *d = v->u.data;
-
-		if (buf_adds(b, "{\"receiver\":") || json_str(b, d->receiver) ||
-		    buf_adds(b, ",\"status\":") ||
-		    json_str(b, alert_status_str(d->status)) ||
-		    buf_adds(b, ",\"alerts\":["))
-			return -1;
-		for (size_t i = 0; i < d->nalerts; i++)
-			if ((i && buf_addc(b, ',') == -1) ||
-			    json_alert(b, &d->alerts[i]) == -1)
-				return -1;
-		if (buf_adds(b, "],\"groupLabels\":") || json_kv(b, &d->group_labels) ||
-		    buf_adds(b, ",\"commonLabels\":") || json_kv(b, &d->common_labels) ||
-		    buf_adds(b, ",\"commonAnnotations\":") ||
-		    json_kv(b, &d->common_annotations) ||
-		    buf_adds(b, ",\"externalURL\":") || json_str(b, d->external_url))
-			return -1;
-		return buf_addc(b, '}');
-	}
+	case V_DATA:
+		return json_data(b, v->u.data);
 	case V_MAP:
 		if (buf_addc(b, '{') == -1)
 			return -1;

@@ -54,8 +54,10 @@ get_kv(json_t *obj, const char *key, const char *path, struct kv *kv,
 	json_t		*v = jget(obj, key), *e;
 	const char	*k;
 
-	if (v == NULL || json_is_null(v))
+	if (v == NULL || json_is_null(v)) {
+		kv->null = true;	/* Go's nil map */
 		return 0;
+	}
 	if (!json_is_object(v))
 		return terr_set(err, "json: cannot unmarshal %s into Go struct "
 		    "field %s.%s of type template.KV", json_is_array(v) ?
@@ -81,13 +83,17 @@ get_status(json_t *obj, const char *path, enum alert_status *st,
 
 	if (get_str(obj, "status", path, &s, err) == -1)
 		return -1;
+	/* Go's template.Data takes any string; the alert model holds these
+	 * three (an empty or absent status is Go's zero value). */
 	if (strcmp(s, "firing") == 0)
 		*st = ALERT_FIRING;
 	else if (strcmp(s, "resolved") == 0)
 		*st = ALERT_RESOLVED;
+	else if (s[0] == '\0')
+		*st = ALERT_STATUS_EMPTY;
 	else
-		r = terr_set(err, "%s.status: \"%.40s\" is neither firing nor "
-		    "resolved", path, s);
+		r = terr_set(err, "%s.status: \"%.40s\" is not firing, resolved "
+		    "or empty", path, s);
 	free(s);
 	return r;
 }
@@ -133,7 +139,10 @@ tmpl_data_parse(const char *text, size_t len, struct terr *err)
 	    get_kv(root, "commonLabels", "Data", &n->common_labels, err) == -1 ||
 	    get_kv(root, "commonAnnotations", "Data", &n->common_annotations,
 	    err) == -1 ||
-	    get_str(root, "externalURL", "Data", &n->external_url, err) == -1)
+	    get_str(root, "externalURL", "Data", &n->external_url, err) == -1 ||
+	    get_str(root, "notification_reason", "Data",
+	    &n->notification_reason, err) == -1 ||
+	    get_kv(root, "routeLabels", "Data", &n->route_labels, err) == -1)
 		goto fail;
 	alerts = jget(root, "alerts");
 	if (alerts != NULL && !json_is_null(alerts)) {

@@ -63,7 +63,7 @@ val_to_str(struct exec *x, const struct val *v)
 	if (v->t == V_STR || v->t == V_HTML || v->t == V_URL)
 		return v->u.s;
 	buf_init(&b, 0);
-	if (val_print(&b, v) == -1) {
+	if (val_print(&b, v, x->am) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -124,6 +124,14 @@ alerts_view(struct exec *x, const struct notification *d, struct val *out,
 	const struct alert	**list;
 	size_t			  n = 0;
 
+	out->t = V_ALERTS;
+	out->named = filter < 0;
+	if (d->alerts == NULL && filter < 0) {
+		/* Go's nil Alerts (data without alerts): toJson writes null */
+		out->u.alerts.v = NULL;
+		out->u.alerts.n = 0;
+		return 0;
+	}
 	if ((list = arena_alloc(&x->ar, (d->nalerts + 1) * sizeof(*list))) == NULL)
 		return oom(x);
 	for (size_t i = 0; i < d->nalerts; i++)
@@ -168,8 +176,46 @@ pairs_part(struct exec *x, const struct kv_pair *p, size_t n, bool names,
 	for (size_t i = 0; i < n; i++)
 		v[i] = names ? p[i].name : p[i].value;
 	out->t = V_STRS;
+	out->named = x->am != TMPL_AM_0_25;	/* template.Strings since 0.26 */
 	out->u.strs.v = v;
 	out->u.strs.n = n;
+	return 0;
+}
+
+static int
+need_args(struct exec *x, const char *name, size_t got, size_t want)
+{
+	if (got != want)
+		return xerr(x, "wrong number of args for %s: want %zu got %zu",
+		    name, want, got);
+	return 0;
+}
+
+/* template.Strings.Join (0.34). */
+static int
+strs_join(struct exec *x, const struct val *recv, const struct val *args,
+    size_t nargs, struct val *out)
+{
+	struct buf	 b;
+	char		*s;
+
+	if (need_args(x, "Join", nargs, 1) == -1)
+		return -1;
+	if (!val_is_stringish(&args[0]))
+		return xerr(x, "wrong type for value; expected string; got %s",
+		    val_type_name(&args[0]));
+	buf_init(&b, 0);
+	for (size_t i = 0; i < recv->u.strs.n; i++)
+		if ((i > 0 && buf_adds(&b, args[0].u.s) == -1) ||
+		    buf_adds(&b, recv->u.strs.v[i]) == -1) {
+			buf_free(&b);
+			return xerr(x, "output too large");
+		}
+	s = arena_strndup(&x->ar, buf_str(&b), b.len);
+	buf_free(&b);
+	if (s == NULL)
+		return oom(x);
+	vset_str(out, s);
 	return 0;
 }
 
@@ -196,15 +242,6 @@ kv_remove(struct exec *x, const struct kv *kv, const struct val *keys,
 			res->v[res->n++] = kv->v[i];
 	}
 	vset_kv(out, res);
-	return 0;
-}
-
-static int
-need_args(struct exec *x, const char *name, size_t got, size_t want)
-{
-	if (got != want)
-		return xerr(x, "wrong number of args for %s: want %zu got %zu",
-		    name, want, got);
 	return 0;
 }
 
@@ -397,11 +434,13 @@ dur_method(struct exec *x, int64_t d, const char *name, size_t nargs,
  * text/template evalField resolves it by reflection, but over the fixed set
  * of types Alertmanager hands its templates: template.Data (Receiver,
  * Status, Alerts, GroupLabels, CommonLabels, CommonAnnotations,
- * ExternalURL), Alert (Status, Labels, Annotations, StartsAt, EndsAt,
- * GeneratorURL, Fingerprint), Alerts (the Firing and Resolved methods, only
- * on the Alerts a Data holds, since Go's return plain []Alert), KV
- * (SortedPairs, Names, Values, Remove, else a key, "" when missing, like a
- * Go map[string]string), Pairs and Pair, time.Time and time.Duration
+ * ExternalURL; from 0.34 NotificationReason and RouteLabels), Alert (Status,
+ * Labels, Annotations, StartsAt, EndsAt, GeneratorURL, Fingerprint), Alerts
+ * (the Firing and Resolved methods, only on the Alerts a Data holds, since
+ * Go's return plain []Alert), KV (SortedPairs, Names, Values, Remove, else a
+ * key, "" when missing, like a Go map[string]string), Pairs and Pair,
+ * template.Strings (Join; Names and Values return it from 0.26 on, []string
+ * before), time.Time and time.Duration
  * methods, and maps built by dict (a missing key is nil). As in Go,
  * a nil receiver yields the zero value, arguments to a field are "not a
  * method but has arguments", and a wrong argument count or an unknown name
@@ -441,6 +480,11 @@ eval_field(struct exec *x, const struct val *recv, const char *name,
 			vset_kv(out, &d->common_annotations);
 		else if (strcmp(name, "ExternalURL") == 0)
 			vset_str(out, d->external_url);
+		else if (x->am != TMPL_AM_0_25 &&
+		    strcmp(name, "NotificationReason") == 0)
+			vset_str(out, d->notification_reason);
+		else if (x->am != TMPL_AM_0_25 && strcmp(name, "RouteLabels") == 0)
+			vset_kv(out, &d->route_labels);
 		else
 			goto nofield;
 		break;
@@ -530,6 +574,10 @@ eval_field(struct exec *x, const struct val *recv, const char *name,
 			return pairs_part(x, recv->u.pairs.v, recv->u.pairs.n,
 			    name[0] == 'N', out);
 		}
+		goto nofield;
+	case V_STRS:
+		if (recv->named && strcmp(name, "Join") == 0)
+			return strs_join(x, recv, args, nargs, out);
 		goto nofield;
 	case V_PAIR:
 		if (strcmp(name, "Name") == 0)
@@ -895,7 +943,7 @@ print_value(struct exec *x, const struct val *v, const struct node *pipe)
 			return xerr(x, "output too large");
 		return 0;
 	}
-	if (val_print(x->out, v) == -1)
+	if (val_print(x->out, v, x->am) == -1)
 		return xerr(x, "output too large");
 	return 0;
 }
@@ -1093,46 +1141,114 @@ walk(struct exec *x, const struct val *dot, const struct node *n)
 	}
 }
 
+/* What one execution renders with. A nested one (parent: a route label's
+ * text rendered by routeLabels) shares its parent's clock, data, kind,
+ * resolver and step budget. */
+struct rin {
+	const struct tmpl_set	*base;	/* the set without the text's defines */
+	const struct notification *data;
+	const struct val	*dot;	/* NULL: data as template.Data */
+	enum tmpl_kind		 kind;
+	const struct tmpl_opts	*opts;
+	struct exec		*parent;
+};
+
+static void
+run_clock(struct exec *x, const struct rin *in)
+{
+	const struct tmpl_opts *opts = in->opts;
+
+	if (in->parent != NULL) {
+		x->now_sec = in->parent->now_sec;
+		x->now_nsec = in->parent->now_nsec;
+		x->local_tz = in->parent->local_tz;
+		x->max_steps = in->parent->max_steps;
+		x->steps = in->parent->steps;
+		x->rl = in->parent->rl;
+		return;
+	}
+	if (opts && opts->now_sec) {
+		x->now_sec = opts->now_sec;
+		x->now_nsec = opts->now_nsec;
+	} else {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		x->now_sec = ts.tv_sec;
+		x->now_nsec = (int32_t)ts.tv_nsec;
+	}
+	x->local_tz = opts && opts->local_tz ? opts->local_tz : "Local";
+	x->max_steps = opts && opts->max_steps ? opts->max_steps : TMPL_MAX_STEPS;
+}
+
+static void
+exec_init(struct exec *x, const struct tmpl_set *set, const char *tname,
+    const struct rin *in, struct buf *out, struct terr *err)
+{
+	memset(x, 0, sizeof(*x));
+	x->set = set;
+	x->base = in->base;
+	x->data = in->data;
+	x->am = set->am;
+	x->out = out;
+	x->kind = in->kind;
+	x->err = err;
+	x->tname = tname;
+	run_clock(x, in);
+}
+
+static void
+exec_done(struct exec *x, const struct rin *in)
+{
+	if (in->parent != NULL)
+		in->parent->steps = x->steps;
+	else
+		rlres_free(x->rl);
+	free(x->vars);
+	arena_free(&x->ar);
+	if (x->loc != NULL)
+		freelocale((locale_t)x->loc);
+}
+
 static int
-run(const struct tmpl_set *set, const struct tdef *d,
-    const struct notification *data, enum tmpl_kind kind,
-    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
+run(const struct tmpl_set *set, const struct tdef *d, const struct rin *in,
+    struct buf *out, struct terr *err)
 {
 	struct exec	 x;
 	struct val	 dot;
 	int		 r;
 
-	memset(&x, 0, sizeof(x));
+	exec_init(&x, set, d->name, in, out, err);
 	memset(&dot, 0, sizeof(dot));
-	x.set = set;
-	x.out = out;
-	x.kind = kind;
-	x.err = err;
-	x.tname = d->name;
-	if (opts && opts->now_sec) {
-		x.now_sec = opts->now_sec;
-		x.now_nsec = opts->now_nsec;
-	} else {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		x.now_sec = ts.tv_sec;
-		x.now_nsec = (int32_t)ts.tv_nsec;
-	}
-	x.local_tz = opts && opts->local_tz ? opts->local_tz : "Local";
-	x.max_steps = opts && opts->max_steps ? opts->max_steps : TMPL_MAX_STEPS;
-	if (data) {
+	if (in->dot != NULL)
+		dot = *in->dot;
+	else if (in->data != NULL) {
 		dot.t = V_DATA;
-		dot.u.data = data;
+		dot.u.data = in->data;
 	}
 	if (var_push(&x, "$", &dot) == -1)
 		r = -1;
 	else
 		r = walk(&x, &dot, d->root) == F_ERR ? -1 : 0;
-	free(x.vars);
-	arena_free(&x.ar);
-	if (x.loc != NULL)
-		freelocale((locale_t)x.loc);
+	exec_done(&x, in);
+	return r;
+}
+
+int
+tmpl_with_exec(const struct tmpl_set *set, const struct notification *data,
+    const struct tmpl_opts *opts, int (*fn)(struct exec *, void *), void *arg,
+    struct terr *err)
+{
+	struct rin	 in = { set, data, NULL, TMPL_TEXT, opts, NULL };
+	struct exec	 x;
+	struct buf	 out;
+	int		 r;
+
+	buf_init(&out, 0);
+	exec_init(&x, set, "", &in, &out, err);
+	r = fn(&x, arg);
+	exec_done(&x, &in);
+	buf_free(&out);
 	return r;
 }
 
@@ -1141,18 +1257,19 @@ tmpl_render(const struct tmpl_set *set, const char *name,
     const struct notification *data, enum tmpl_kind kind,
     const struct tmpl_opts *opts, struct buf *out, struct terr *err)
 {
-	const struct tdef *d = tmpl_set_find(set, name);
+	const struct tdef	*d = tmpl_set_find(set, name);
+	struct rin		 in = { set, data, NULL, kind, opts, NULL };
 
 	if (d == NULL)
 		return terr_set(err, "template: no template \"%s\" associated "
 		    "with template \"\"", name);
-	return run(set, d, data, kind, opts, out, err);
+	return run(set, d, &in, out, err);
 }
 
-int
-tmpl_render_text(const struct tmpl_set *set, const char *text,
-    const struct notification *data, enum tmpl_kind kind,
-    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
+/* Alertmanager's ExecuteTextString: text parsed into a clone of in->base. */
+static int
+render_text(const char *text, const struct rin *in, struct buf *out,
+    struct terr *err)
 {
 	struct tmpl_set	*overlay;
 	int		 r = -1;
@@ -1162,10 +1279,40 @@ tmpl_render_text(const struct tmpl_set *set, const char *text,
 	/* the text's own defines go into an overlay so set stays immutable */
 	if ((overlay = tmpl_set_new()) == NULL)
 		return terr_set(err, "out of memory");
-	overlay->parent = set;
+	overlay->parent = in->base;
+	overlay->am = in->base->am;
 	if (tmpl_set_add_text(overlay, "", text, err) == 0)
-		r = run(overlay, tmpl_set_find(overlay, ""), data, kind, opts,
-		    out, err);
+		r = run(overlay, tmpl_set_find(overlay, ""), in, out, err);
 	tmpl_set_free(overlay);
 	return r;
+}
+
+int
+tmpl_render_text(const struct tmpl_set *set, const char *text,
+    const struct notification *data, enum tmpl_kind kind,
+    const struct tmpl_opts *opts, struct buf *out, struct terr *err)
+{
+	struct rin in = { set, data, NULL, kind, opts, NULL };
+
+	return render_text(text, &in, out, err);
+}
+
+int
+tmpl_render_text_dot(const struct tmpl_set *set, const char *text,
+    const struct notification *data, const struct val *dot,
+    enum tmpl_kind kind, const struct tmpl_opts *opts, struct buf *out,
+    struct terr *err)
+{
+	struct rin in = { set, data, dot, kind, opts, NULL };
+
+	return render_text(text, &in, out, err);
+}
+
+int
+tmpl_exec_nested(struct exec *x, const char *text, struct buf *out,
+    struct terr *err)
+{
+	struct rin in = { x->base, x->data, NULL, x->kind, NULL, x };
+
+	return render_text(text, &in, out, err);
 }

@@ -12,6 +12,7 @@
 #include <pcre2.h>
 
 #include "tmpl_int.h"
+#include "urlenc.h"
 #include "utf8.h"
 
 static int
@@ -67,7 +68,7 @@ sprint(struct exec *x, struct buf *b, const struct val *args, size_t n,
 		if (args[i].t == V_NIL) {
 			if (buf_adds(b, "<nil>") == -1)
 				return -1;
-		} else if (val_print(b, &args[i]) == -1)
+		} else if (val_print(b, &args[i], x->am) == -1)
 			return -1;
 	}
 	if (ln && buf_addc(b, '\n') == -1)
@@ -590,22 +591,7 @@ esc_js(struct buf *out, const char *str)
 int
 esc_urlquery(struct buf *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int r;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-		    c == '~')
-			r = buf_addc(out, (char)c);
-		else if (c == ' ')
-			r = buf_addc(out, '+');
-		else
-			r = buf_printf(out, "%%%02X", c);
-		if (r == -1)
-			return -1;
-	}
-	return 0;
+	return urlenc_query(out, s, strlen(s));
 }
 
 static int
@@ -1005,6 +991,7 @@ static const struct tfunc funcs[] = {
 	{ "list", fn_list, 0, -1 },
 	{ "mustToDate", fn_musttodate, 2, 2 },
 	{ "now", fn_now, 0, 0 },
+	{ "routeLabels", fn_routelabels, 1, 1 },
 	{ "safeUrl", fn_safeurl, 1, 1 },
 	{ "since", fn_since, 1, 1 },
 	{ "toDate", fn_todate, 2, 2 },

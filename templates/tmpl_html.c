@@ -276,9 +276,18 @@ url_proc(struct buf *b, const char *s, bool norm)
 		unsigned char c = (unsigned char)*s;
 
 		switch (c) {
+		case '%':
+			/* normalizing keeps valid escapes only */
+			if (norm && isxdigit((unsigned char)s[1]) &&
+			    isxdigit((unsigned char)s[2])) {
+				if (buf_addc(b, (char)c) == -1)
+					return -1;
+				continue;
+			}
+			break;
 		case '!': case '#': case '$': case '&': case '*': case '+':
 		case ',': case '/': case ':': case ';': case '=': case '?':
-		case '@': case '[': case ']': case '%':
+		case '@': case '[': case ']':
 			if (norm) {
 				if (buf_addc(b, (char)c) == -1)
 					return -1;
@@ -470,7 +479,10 @@ html_value(struct exec *x, const struct val *v, const char *last)
 	case H_ATTR:
 		if (h->attr == A_URL) {
 			if (h->url == U_QUERY) {
-				r = is_uq ? esc_urlquery(&tmp, s) : url_proc(&tmp, s, false);
+				/* Go's urlEscaper normalizes a template.URL
+				 * (safeUrl) instead of escaping it */
+				r = is_uq ? esc_urlquery(&tmp, s) :
+				    url_proc(&tmp, s, v->t == V_URL);
 			} else {
 				if (h->url == U_NONE && (last != NULL || v->t != V_URL) &&
 				    !safe_url(s))

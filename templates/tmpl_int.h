@@ -50,6 +50,7 @@ struct tmpl_set {
 	size_t		 ndefs;
 	struct node	**trees;	/* every tree parsed, for freeing */
 	size_t		 ntrees;
+	enum tmpl_am_version am;
 };
 
 /* Parses text into a tree, registering defines in set (which then owns
@@ -90,7 +91,9 @@ struct vlist {
 
 struct val {
 	enum vtype	 t;
-	bool		 named;	/* V_ALERTS: template.Alerts (has methods) vs []Alert */
+	/* V_ALERTS: template.Alerts (has methods) vs []Alert; V_STRS:
+	 * template.Strings (0.34's Names and Values, with Join) vs []string */
+	bool		 named;
 	union {
 		bool			 b;
 		int64_t			 i;
@@ -132,8 +135,9 @@ void	 arena_free(struct arena *a);
 /* Go's name for a value's type, for error messages ("template.KV"). */
 const char *val_type_name(const struct val *v);
 bool	val_truth(const struct val *v);
-/* Appends fmt.Sprint(v). -1 when out's cap is reached. */
-int	val_print(struct buf *out, const struct val *v);
+/* Appends fmt.Sprint(v) as Alertmanager release am prints it (KV and
+ * Pairs have a String method from 0.26 on). -1 when out's cap is reached. */
+int	val_print(struct buf *out, const struct val *v, enum tmpl_am_version am);
 /* Go's %v of a float64. */
 void	fmt_float_v(char *out, size_t len, double f);
 bool	val_is_stringish(const struct val *v);
@@ -183,6 +187,8 @@ int	fn_dict(struct exec *, struct val *, size_t, struct val *);
 int	fn_tojson(struct exec *, struct val *, size_t, struct val *);
 int	fn_base64encode(struct exec *, struct val *, size_t, struct val *);
 int	fn_base64decode(struct exec *, struct val *, size_t, struct val *);
+/* Alertmanager 0.34's routeLabels (tmpl_routelabels.c). */
+int	fn_routelabels(struct exec *, struct val *, size_t, struct val *);
 
 const struct tfunc *tmpl_func_find(const char *name);
 /* Whether name (len bytes) is a function known to the parser. */
@@ -202,8 +208,16 @@ struct hctx {
 	char	 attrname[32];
 };
 
+/* routeLabels' memory for one top-level render (tmpl_routelabels.c). */
+struct rlres;
+void	rlres_free(struct rlres *rl);
+
 struct exec {
 	const struct tmpl_set	*set;
+	const struct tmpl_set	*base;	/* the set without the text's defines */
+	const struct notification *data; /* the render's data ($), or NULL */
+	struct rlres		*rl;	/* shared with nested renders; lazily */
+	enum tmpl_am_version	 am;	/* the set's */
 	struct buf		*out;
 	struct arena		 ar;
 	struct tvar		*vars;
@@ -230,6 +244,26 @@ struct exec {
  * predefined escaper, html or urlquery, which then was not applied to v). */
 int	html_text(struct exec *x, const char *s, size_t len);
 int	html_value(struct exec *x, const struct val *v, const char *last);
+
+/* Renders text against x's base set, data and kind as one more execution
+ * of the same render (Alertmanager's execText for a route label), sharing
+ * x's clock, routeLabels memory and step budget. */
+int	tmpl_exec_nested(struct exec *x, const char *text, struct buf *out,
+	    struct terr *err);
+
+/* Calls fn with an execution context of a text render of data against set
+ * (no template runs), for what shares one render's state. */
+int	tmpl_with_exec(const struct tmpl_set *set, const struct notification *data,
+	    const struct tmpl_opts *opts, int (*fn)(struct exec *, void *),
+	    void *arg, struct terr *err);
+
+/* tmpl_render_text with dot set to any value (Go's templates take any
+ * data; Alertmanager's own tests pass slices, maps and times); data is
+ * what routeLabels reads (NULL: none). */
+int	tmpl_render_text_dot(const struct tmpl_set *set, const char *text,
+	    const struct notification *data, const struct val *dot,
+	    enum tmpl_kind kind, const struct tmpl_opts *opts, struct buf *out,
+	    struct terr *err);
 
 /* Sets an execution error in Go's wording: "template: NAME:L:C: executing
  * "NAME" at <SRC>: msg". Returns -1. */

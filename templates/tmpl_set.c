@@ -18,6 +18,25 @@ tmpl_set_new(void)
 }
 
 void
+tmpl_set_am_version(struct tmpl_set *set, enum tmpl_am_version v)
+{
+	set->am = v;
+}
+
+int
+tmpl_am_version_parse(const char *s, enum tmpl_am_version *v, struct terr *err)
+{
+	if (s == NULL || strcmp(s, "0.34") == 0)
+		*v = TMPL_AM_0_34;
+	else if (strcmp(s, "0.25") == 0)
+		*v = TMPL_AM_0_25;
+	else
+		return terr_set(err, "--%s: unsupported Alertmanager version "
+		    "\"%.40s\" (supported: 0.34, 0.25)", TMPL_AM_VERSION_FLAG, s);
+	return 0;
+}
+
+void
 tmpl_set_free(struct tmpl_set *set)
 {
 	if (set == NULL)

@@ -465,6 +465,17 @@ parse_frac(const char **s, int32_t *nsec)
 	return 0;
 }
 
+/* Matches len bytes of literal layout text at *s, advancing *s over what
+ * matched (Go's skip: on failure the value is named from there). */
+static int
+skip_lit(const char **s, const char *lit, size_t len)
+{
+	for (size_t i = 0; i < len; i++, (*s)++)
+		if (**s != lit[i])
+			return -1;
+	return 0;
+}
+
 /*
  * Go's time.Parse: the layout is cut into the same elements t.Format uses
  * (next_std), literal text between them must match exactly, and each element
@@ -481,16 +492,19 @@ parse_frac(const char **s, int32_t *nsec)
  * location (Go looks it up in the local zone; here it is always offset 0)
  * and is any three to five capitals, without Go's finer rules (GMT+h,
  * ChST); a day of the year is read but not checked against the date, nor
- * does it set one; years are exactly four digits, never signed. Errors are
- * Go's "cannot parse" message without the element it names, and "day out
- * of range"; Go's other range messages ("hour out of range"...) are not
- * reproduced.
+ * does it set one; years are exactly four digits, never signed; literal
+ * spaces match exactly. Errors are Go's: "cannot parse" naming the rest of
+ * the value and the layout element (or literal text) it failed at, "extra
+ * text", and "day out of range"; Go's other range messages ("hour out of
+ * range"...) read as "cannot parse" here.
  */
 int
 gtime_parse(const char *layout, const char *value, struct tstamp *t,
     struct terr *err)
 {
-	const char	*s = value, *l = layout, *at;
+	const char	*s = value, *l = layout, *at, *hold = NULL;
+	const char	*elem = "";	/* the layout text being matched */
+	size_t		 elen = 0;
 	enum std	 k;
 	size_t		 len;
 	int		 ndig = 0;
@@ -502,10 +516,15 @@ gtime_parse(const char *layout, const char *value, struct tstamp *t,
 	while ((at = next_std(l, &k, &len, &ndig)) != NULL) {
 		size_t lit = (size_t)(at - l);
 
-		if (strncmp(s, l, lit) != 0)
+		elem = l;
+		elen = lit;
+		hold = NULL;
+		if (skip_lit(&s, l, lit) == -1)
 			goto bad;
-		s += lit;
 		l = at + len;
+		elem = at;
+		elen = len;
+		hold = s;
 		switch (k) {
 		case S_LONGYEAR:
 			if (parse_num(&s, 4, 4, &year) == -1)
@@ -652,8 +671,14 @@ gtime_parse(const char *layout, const char *value, struct tstamp *t,
 		}
 		}
 	}
-	if (strcmp(s, l) != 0)
+	elem = l;
+	elen = strlen(l);
+	hold = NULL;
+	if (skip_lit(&s, l, elen) == -1)
 		goto bad;
+	if (*s != '\0')
+		return terr_set(err, "parsing time \"%s\": extra text: \"%s\"",
+		    value, s);
 	if (pmset) {
 		if (hour > 12)
 			goto bad;
@@ -674,6 +699,9 @@ gtime_parse(const char *layout, const char *value, struct tstamp *t,
 		snprintf(t->zone, sizeof(t->zone), "%s", zone);
 	return 0;
 bad:
-	return terr_set(err, "parsing time \"%s\" as \"%s\": cannot parse \"%s\"",
-	    value, layout, s);
+	/* Go names the value from where the element began */
+	if (hold != NULL)
+		s = hold;
+	return terr_set(err, "parsing time \"%s\" as \"%s\": cannot parse "
+	    "\"%s\" as \"%.*s\"", value, layout, s, (int)elen, elem);
 }

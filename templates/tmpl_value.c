@@ -91,7 +91,7 @@ val_type_name(const struct val *v)
 	case V_PAIR: return "template.Pair";
 	case V_ALERT: return "template.Alert";
 	case V_ALERTS: return v->named ? "template.Alerts" : "[]template.Alert";
-	case V_STRS: return "[]string";
+	case V_STRS: return v->named ? "template.Strings" : "[]string";
 	case V_TIME: return "time.Time";
 	case V_DUR: return "time.Duration";
 	case V_DATA: return "template.Data";
@@ -225,12 +225,62 @@ print_kv_map(struct buf *out, const struct kv *kv)
 	return buf_addc(out, ']');
 }
 
+/* Pairs.String() of Alertmanager 0.26 and later: "n1=v1, n2=v2". */
 static int
-print_alert(struct buf *out, const struct alert *a)
+print_pair_list(struct buf *out, const struct kv_pair *p, size_t n,
+    const char *first)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool isfirst = first && strcmp(p[i].name, first) == 0;
+
+		if (first && !isfirst)
+			continue;
+		if (buf_printf(out, "%s%s=%s", k++ ? ", " : "", p[i].name,
+		    p[i].value) == -1)
+			return -1;
+	}
+	for (size_t i = 0; first && i < n; i++)
+		if (strcmp(p[i].name, first) != 0 && buf_printf(out, "%s%s=%s",
+		    k++ ? ", " : "", p[i].name, p[i].value) == -1)
+			return -1;
+	return 0;
+}
+
+/* A KV as fmt prints it: Go's map form up to 0.25, KV.String() (its
+ * SortedPairs, alertname first) from 0.26 on. */
+static int
+print_kv(struct buf *out, const struct kv *kv, enum tmpl_am_version am)
+{
+	if (am == TMPL_AM_0_25)
+		return print_kv_map(out, kv);
+	if (kv == NULL)
+		return 0;
+	return print_pair_list(out, kv->v, kv->n, "alertname");
+}
+
+static int
+print_pairs(struct buf *out, const struct kv_pair *p, size_t n,
+    enum tmpl_am_version am)
+{
+	if (am != TMPL_AM_0_25)
+		return print_pair_list(out, p, n, NULL);
+	if (buf_addc(out, '[') == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (buf_printf(out, "%s{%s %s}", i ? " " : "", p[i].name,
+		    p[i].value) == -1)
+			return -1;
+	return buf_addc(out, ']');
+}
+
+static int
+print_alert(struct buf *out, const struct alert *a, enum tmpl_am_version am)
 {
 	if (buf_printf(out, "{%s ", alert_status_str(a->status)) == -1 ||
-	    print_kv_map(out, &a->labels) == -1 || buf_addc(out, ' ') == -1 ||
-	    print_kv_map(out, &a->annotations) == -1 ||
+	    print_kv(out, &a->labels, am) == -1 || buf_addc(out, ' ') == -1 ||
+	    print_kv(out, &a->annotations, am) == -1 ||
 	    buf_addc(out, ' ') == -1 || gtime_string(out, &a->starts_at) == -1 ||
 	    buf_addc(out, ' ') == -1 || gtime_string(out, &a->ends_at) == -1)
 		return -1;
@@ -238,20 +288,59 @@ print_alert(struct buf *out, const struct alert *a)
 }
 
 static int
-print_alerts(struct buf *out, const struct val *v)
+print_alerts(struct buf *out, const struct alert *const *v, size_t n,
+    enum tmpl_am_version am)
 {
 	if (buf_addc(out, '[') == -1)
 		return -1;
-	for (size_t i = 0; i < v->u.alerts.n; i++)
+	for (size_t i = 0; i < n; i++)
 		if ((i && buf_addc(out, ' ') == -1) ||
-		    print_alert(out, v->u.alerts.v[i]) == -1)
+		    print_alert(out, v[i], am) == -1)
 			return -1;
 	return buf_addc(out, ']');
 }
 
+/* template.Data's fields in their order; 0.34 added NotificationReason
+ * after Alerts, RouteLabels after CommonAnnotations, and an unexported
+ * bool that fmt prints too. */
+static int
+print_data(struct buf *out, const struct notification *d,
+    enum tmpl_am_version am)
+{
+	const struct alert **list;
+	int r;
+
+	if (buf_printf(out, "{%s %s ", d->receiver,
+	    alert_status_str(d->status)) == -1)
+		return -1;
+	if ((list = calloc(d->nalerts + 1, sizeof(*list))) == NULL)
+		return -1;
+	for (size_t i = 0; i < d->nalerts; i++)
+		list[i] = &d->alerts[i];
+	r = print_alerts(out, list, d->nalerts, am);
+	free(list);
+	if (r == -1 || (am != TMPL_AM_0_25 &&
+	    buf_printf(out, " %s", d->notification_reason) == -1) ||
+	    buf_addc(out, ' ') == -1 ||
+	    print_kv(out, &d->group_labels, am) == -1 ||
+	    buf_addc(out, ' ') == -1 ||
+	    print_kv(out, &d->common_labels, am) == -1 ||
+	    buf_addc(out, ' ') == -1 ||
+	    print_kv(out, &d->common_annotations, am) == -1)
+		return -1;
+	if (am == TMPL_AM_0_25)
+		return buf_printf(out, " %s}", d->external_url);
+	if (buf_addc(out, ' ') == -1 ||
+	    print_kv(out, &d->route_labels, am) == -1)
+		return -1;
+	return buf_printf(out, " %s %s}", d->external_url,
+	    d->route_labels_rendered ? "true" : "false");
+}
+
 /* depth > 0: inside a composite, where a nil interface prints "<nil>" */
 static int
-print_val(struct buf *out, const struct val *v, int depth)
+print_val(struct buf *out, const struct val *v, int depth,
+    enum tmpl_am_version am)
 {
 	char num[64];
 
@@ -270,22 +359,16 @@ print_val(struct buf *out, const struct val *v, int depth)
 	case V_URL:
 		return buf_adds(out, v->u.s);
 	case V_KV:
-		return print_kv_map(out, v->u.kv);
+		return print_kv(out, v->u.kv, am);
 	case V_PAIRS:
-		if (buf_addc(out, '[') == -1)
-			return -1;
-		for (size_t i = 0; i < v->u.pairs.n; i++)
-			if (buf_printf(out, "%s{%s %s}", i ? " " : "",
-			    v->u.pairs.v[i].name, v->u.pairs.v[i].value) == -1)
-				return -1;
-		return buf_addc(out, ']');
+		return print_pairs(out, v->u.pairs.v, v->u.pairs.n, am);
 	case V_PAIR:
 		return buf_printf(out, "{%s %s}", v->u.pair->name,
 		    v->u.pair->value);
 	case V_ALERT:
-		return print_alert(out, v->u.alert);
+		return print_alert(out, v->u.alert, am);
 	case V_ALERTS:
-		return print_alerts(out, v);
+		return print_alerts(out, v->u.alerts.v, v->u.alerts.n, am);
 	case V_STRS:
 		if (buf_addc(out, '[') == -1)
 			return -1;
@@ -306,41 +389,15 @@ print_val(struct buf *out, const struct val *v, int depth)
 		if (v->u.i >= 0 && v->u.i <= 6)
 			return buf_adds(out, wdays[v->u.i]);
 		return buf_printf(out, "%%!Weekday(%lld)", (long long)v->u.i);
-	case V_DATA: {
-		const struct notification *d = v->u.data;
-		struct val as;
-		const struct alert **list;
-		int r;
-
-		if (buf_printf(out, "{%s %s ", d->receiver,
-		    alert_status_str(d->status)) == -1)
-			return -1;
-		/* print the alerts through a temporary view */
-		if ((list = calloc(d->nalerts + 1, sizeof(*list))) == NULL)
-			return -1;
-		for (size_t i = 0; i < d->nalerts; i++)
-			list[i] = &d->alerts[i];
-		as.t = V_ALERTS;
-		as.u.alerts.v = list;
-		as.u.alerts.n = d->nalerts;
-		r = print_alerts(out, &as);
-		free(list);
-		if (r == -1 || buf_addc(out, ' ') == -1 ||
-		    print_kv_map(out, &d->group_labels) == -1 ||
-		    buf_addc(out, ' ') == -1 ||
-		    print_kv_map(out, &d->common_labels) == -1 ||
-		    buf_addc(out, ' ') == -1 ||
-		    print_kv_map(out, &d->common_annotations) == -1)
-			return -1;
-		return buf_printf(out, " %s}", d->external_url);
-	}
+	case V_DATA:
+		return print_data(out, v->u.data, am);
 	case V_MAP:
 		if (buf_adds(out, "map[") == -1)
 			return -1;
 		for (size_t i = 0; v->u.map && i < v->u.map->n; i++)
 			if (buf_printf(out, "%s%s:", i ? " " : "",
 			    v->u.map->k[i]) == -1 ||
-			    print_val(out, &v->u.map->v[i], depth + 1) == -1)
+			    print_val(out, &v->u.map->v[i], depth + 1, am) == -1)
 				return -1;
 		return buf_addc(out, ']');
 	case V_LIST:
@@ -348,7 +405,7 @@ print_val(struct buf *out, const struct val *v, int depth)
 			return -1;
 		for (size_t i = 0; v->u.list && i < v->u.list->n; i++)
 			if ((i && buf_addc(out, ' ') == -1) ||
-			    print_val(out, &v->u.list->v[i], depth + 1) == -1)
+			    print_val(out, &v->u.list->v[i], depth + 1, am) == -1)
 				return -1;
 		return buf_addc(out, ']');
 	}
@@ -356,7 +413,7 @@ print_val(struct buf *out, const struct val *v, int depth)
 }
 
 int
-val_print(struct buf *out, const struct val *v)
+val_print(struct buf *out, const struct val *v, enum tmpl_am_version am)
 {
-	return print_val(out, v, 0);
+	return print_val(out, v, 0, am);
 }

@@ -102,6 +102,7 @@ wd_cmd_serve(int argc, char **argv)
 	sp.metrics = daemoncmd_metrics(s.dc);
 	sp.on_change = wdsched_wake;
 	sp.on_change_arg = sched;
+	sp.tmpl_am = daemoncmd_tmpl_am_version(s.dc);
 	if ((s.ws = wdstate_new(&sp, &err)) == NULL) {
 		log_error("Cannot set up", "err", err.msg);
 		goto out;

@@ -235,7 +235,8 @@ wdstate_load(struct wdstate *ws, struct wdconfig *wc, struct terr *err)
 	struct tmpl_set	*tmpl;
 	struct wd_time	 now;
 
-	if ((tmpl = tmpl_set_for_config(wdconfig_config(wc), builtins, 2, err)) == NULL) {
+	if ((tmpl = tmpl_set_for_config_am(wdconfig_config(wc), ws->p.tmpl_am,
+	    builtins, 2, err)) == NULL) {
 		wdconfig_free(wc);
 		return -1;
 	}

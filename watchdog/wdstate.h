@@ -16,6 +16,7 @@
 #include "err.h"
 #include "metrics.h"
 #include "outbox.h"
+#include "tmpl.h"
 #include "wdconfig.h"
 
 struct wdstate;	/* opaque */
@@ -29,6 +30,7 @@ struct wdstate_params {
 	 * wait. NULL: none. */
 	void			(*on_change)(void *arg);
 	void			*on_change_arg;
+	enum tmpl_am_version	 tmpl_am; /* --template.alertmanager-version */
 };
 
 enum wdstate_result {

@@ -23,13 +23,6 @@ action_rec_clear(struct action_rec *r)
 	    r->silence_id = NULL;
 }
 
-void
-action_ack_clear(struct action_ack *a)
-{
-	free(a->by);
-	a->by = NULL;
-}
-
 int
 action_id_new(char out[ACTION_ID_LEN + 1], struct terr *err)
 {

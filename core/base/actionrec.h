@@ -1,8 +1,8 @@
 /* actionrec.h: what tocsin remembers about a notification that can be acted
  * on from the phone (a Telegram message with buttons): plain data shared by
  * the channel that writes it, the store that keeps it and the code that acts
- * on a press; the short random id a button carries instead of the labels;
- * and who acknowledged a group. */
+ * on a press; and the short random id a button carries instead of the
+ * labels. */
 #ifndef TOCSIN_ACTIONREC_H
 #define TOCSIN_ACTIONREC_H
 
@@ -35,13 +35,5 @@ void	action_rec_clear(struct action_rec *r);
 int	action_id_new(char out[ACTION_ID_LEN + 1], struct terr *err) WARN_UNUSED;
 /* True when s is ACTION_ID_LEN characters of the id alphabet. */
 int	action_id_valid(const char *s);
-
-/* An acknowledgement of a group: who and when (unix ms). */
-struct action_ack {
-	char	*by;
-	int64_t	 at;
-};
-
-void	action_ack_clear(struct action_ack *a);
 
 #endif

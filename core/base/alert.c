@@ -12,6 +12,7 @@ kv_init(struct kv *kv)
 {
 	kv->v = NULL;
 	kv->n = 0;
+	kv->null = false;
 }
 
 void
@@ -97,6 +98,7 @@ kv_copy(struct kv *dst, const struct kv *src)
 			return -1;
 		}
 	}
+	dst->null = src->null;
 	return 0;
 }
 
@@ -219,7 +221,7 @@ tstamp_format_rfc3339(const struct tstamp *t, char *out, size_t len)
 const char *
 alert_status_str(enum alert_status s)
 {
-	return s == ALERT_FIRING ? "firing" : "resolved";
+	return s == ALERT_FIRING ? "firing" : s == ALERT_RESOLVED ? "resolved" : "";
 }
 
 static void
@@ -241,7 +243,9 @@ notification_new(void)
 	n->receiver = strdup("");
 	n->external_url = strdup("");
 	n->group_key = strdup("");
-	if (!n->receiver || !n->external_url || !n->group_key) {
+	n->notification_reason = strdup("");
+	if (!n->receiver || !n->external_url || !n->group_key ||
+	    !n->notification_reason) {
 		notification_free(n);
 		return NULL;
 	}
@@ -259,9 +263,11 @@ notification_free(struct notification *n)
 	kv_free(&n->group_labels);
 	kv_free(&n->common_labels);
 	kv_free(&n->common_annotations);
+	kv_free(&n->route_labels);
 	free(n->receiver);
 	free(n->external_url);
 	free(n->group_key);
+	free(n->notification_reason);
 	free(n);
 }
 
@@ -328,11 +334,14 @@ notification_subset(const struct notification *src, const size_t *idx,
 	if ((dst->receiver = strdup(receiver)) == NULL ||
 	    (dst->external_url = strdup(src->external_url)) == NULL ||
 	    (dst->group_key = strdup(src->group_key)) == NULL ||
+	    (dst->notification_reason = strdup(src->notification_reason)) == NULL ||
 	    kv_copy(&dst->group_labels, &src->group_labels) == -1 ||
+	    kv_copy(&dst->route_labels, &src->route_labels) == -1 ||
 	    kv_common(&dst->common_labels, dst->alerts, n, true) == -1 ||
 	    kv_common(&dst->common_annotations, dst->alerts, n, false) == -1)
 		goto fail;
 	dst->truncated_alerts = src->truncated_alerts;
+	dst->route_labels_rendered = src->route_labels_rendered;
 	return dst;
 fail:
 	notification_free(dst);

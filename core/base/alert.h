@@ -22,6 +22,9 @@ struct kv_pair {
 struct kv {
 	struct kv_pair	*v;
 	size_t		 n;
+	/* Go's nil map: the set was null or absent in template data read by
+	 * `template render` (toJson writes null); false everywhere else. */
+	bool		 null;
 };
 
 void	kv_init(struct kv *kv);
@@ -58,9 +61,13 @@ void	tstamp_format_rfc3339(const struct tstamp *t, char *out, size_t len);
 enum alert_status {
 	ALERT_FIRING,
 	ALERT_RESOLVED,
+	/* An empty or absent status, which only template data read by
+	 * `template render` holds (Go's zero string); never a webhook's. */
+	ALERT_STATUS_EMPTY,
 };
 
-const char *alert_status_str(enum alert_status s);	/* "firing" / "resolved" */
+/* "firing" / "resolved" / "" */
+const char *alert_status_str(enum alert_status s);
 
 struct alert {
 	enum alert_status status;
@@ -84,6 +91,13 @@ struct notification {
 	char		*external_url;
 	char		*group_key;
 	int64_t		 truncated_alerts;
+	/* Alertmanager 0.34's NotificationReason and RouteLabels ("" and
+	 * empty when the payload has none). route_labels_rendered: the values
+	 * are final (a webhook's, rendered by Alertmanager), so the routeLabels
+	 * function returns them verbatim instead of executing them. */
+	char		*notification_reason;
+	struct kv	 route_labels;
+	bool		 route_labels_rendered;
 };
 
 /* Allocates an empty notification (all strings ""), freed with notification_free. */
@@ -93,7 +107,8 @@ void	notification_free(struct notification *n);
 /* Builds the notification that Alertmanager would have sent to `receiver` for
  * the alerts src->alerts[idx[0..n-1]]: those alerts (copied, in that order),
  * with Status, CommonLabels and CommonAnnotations recomputed for that subset,
- * and GroupLabels, GroupKey, ExternalURL and TruncatedAlerts carried over.
+ * and GroupLabels, GroupKey, ExternalURL, TruncatedAlerts, NotificationReason
+ * and RouteLabels carried over.
  * Returns NULL when memory runs out. Caller frees with notification_free. */
 struct notification *notification_subset(const struct notification *src,
 	    const size_t *idx, size_t n, const char *receiver);

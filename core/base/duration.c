@@ -106,3 +106,144 @@ duration_format(int64_t ms, char *out, size_t len)
 		off += (size_t)r;
 	}
 }
+
+/* ---- Go's time.ParseDuration ---- */
+
+#define GO_MAX	(UINT64_C(1) << 63)	/* what the sum may reach before the sign */
+
+struct go_unit {
+	const char	*name;
+	uint64_t	 ns;
+};
+
+static const struct go_unit go_units[] = {
+	{ "ns", 1 },
+	{ "us", 1000 },
+	{ "\xc2\xb5s", 1000 },		/* U+00B5 MICRO SIGN */
+	{ "\xce\xbcs", 1000 },		/* U+03BC GREEK SMALL LETTER MU */
+	{ "ms", UINT64_C(1000000) },
+	{ "s", UINT64_C(1000000000) },
+	{ "m", UINT64_C(60000000000) },
+	{ "h", UINT64_C(3600000000000) },
+};
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The integer part; false when it goes over 1<<63, as Go's leadingInt. */
+static bool
+go_leading_int(const char **p, uint64_t *out)
+{
+	uint64_t	 x = 0;
+
+	for (; is_digit(**p); (*p)++) {
+		if (x > GO_MAX / 10)
+			return false;
+		x = x * 10 + (uint64_t)(**p - '0');
+		if (x > GO_MAX)
+			return false;
+	}
+	*out = x;
+	return true;
+}
+
+/* The digits after the point: as many as fit, the rest read and dropped,
+ * as Go's leadingFraction. */
+static void
+go_leading_fraction(const char **p, uint64_t *f, double *scale)
+{
+	bool	 overflow = false;
+	uint64_t y;
+
+	*f = 0;
+	*scale = 1;
+	for (; is_digit(**p); (*p)++) {
+		if (overflow)
+			continue;
+		if (*f > (GO_MAX - 1) / 10) {
+			overflow = true;
+			continue;
+		}
+		y = *f * 10 + (uint64_t)(**p - '0');
+		if (y > GO_MAX) {
+			overflow = true;
+			continue;
+		}
+		*f = y;
+		*scale *= 10;
+	}
+}
+
+int
+duration_parse_go(const char *s, int64_t *ns, struct terr *err)
+{
+	const char	*p = s, *u;
+	uint64_t	 d = 0, v, f;
+	double		 scale;
+	bool		 neg = false, pre, post;
+	size_t		 ulen, i;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (strcmp(p, "0") == 0) {
+		*ns = 0;
+		return 0;
+	}
+	if (*p == '\0')
+		goto invalid;
+	while (*p != '\0') {
+		if (*p != '.' && !is_digit(*p))
+			goto invalid;
+		u = p;
+		if (!go_leading_int(&p, &v))
+			goto invalid;
+		pre = p != u;
+		post = false;
+		f = 0;
+		scale = 1;
+		if (*p == '.') {
+			u = ++p;
+			go_leading_fraction(&p, &f, &scale);
+			post = p != u;
+		}
+		if (!pre && !post)
+			goto invalid;
+		for (ulen = 0; p[ulen] != '\0' && p[ulen] != '.' && !is_digit(p[ulen]);
+		    ulen++)
+			;
+		if (ulen == 0)
+			return terr_set(err, "time: missing unit in duration \"%s\"", s);
+		for (i = 0; i < sizeof(go_units) / sizeof(go_units[0]); i++)
+			if (strlen(go_units[i].name) == ulen &&
+			    strncmp(p, go_units[i].name, ulen) == 0)
+				break;
+		if (i == sizeof(go_units) / sizeof(go_units[0]))
+			return terr_set(err, "time: unknown unit \"%.*s\" in duration "
+			    "\"%s\"", (int)ulen, p, s);
+		p += ulen;
+		if (v > GO_MAX / go_units[i].ns)
+			goto invalid;
+		v *= go_units[i].ns;
+		if (f > 0) {
+			v += (uint64_t)((double)f * ((double)go_units[i].ns / scale));
+			if (v > GO_MAX)
+				goto invalid;
+		}
+		if (v > GO_MAX - d)
+			goto invalid;
+		d += v;
+	}
+	if (neg) {
+		*ns = d == GO_MAX ? INT64_MIN : -(int64_t)d;
+		return 0;
+	}
+	if (d > GO_MAX - 1)
+		goto invalid;
+	*ns = (int64_t)d;
+	return 0;
+invalid:
+	return terr_set(err, "time: invalid duration \"%s\"", s);
+}

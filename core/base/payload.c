@@ -408,8 +408,13 @@ parse_root(const json_t *root, struct notification *n, struct terr *err)
 	    set_string(&n->external_url, s, err) == -1 ||
 	    get_string(root, "", "groupKey", "", &s, err) == -1 ||
 	    set_string(&n->group_key, s, err) == -1 ||
-	    get_truncated(root, &n->truncated_alerts, err) == -1)
+	    get_truncated(root, &n->truncated_alerts, err) == -1 ||
+	    get_string(root, "", "notification_reason", "", &s, err) == -1 ||
+	    set_string(&n->notification_reason, s, err) == -1 ||
+	    get_kv(root, "", "routeLabels", &n->route_labels, err) == -1)
 		return -1;
+	/* Alertmanager 0.34 sends its route labels rendered. */
+	n->route_labels_rendered = true;
 	return 0;
 }
 

@@ -118,3 +118,36 @@ utf8_rune_unsafe(uint32_t r)
 	    r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) ||
 	    (r >= 0x2066 && r <= 0x2069) || r == 0xfeff;
 }
+
+bool
+utf8_rune_space(uint32_t r)
+{
+	switch (r) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202f: case 0x205f: case 0x3000:
+		return true;
+	}
+	return r >= 0x2000 && r <= 0x200a;
+}
+
+void
+utf8_trim_space(const char *s, size_t len, size_t *off, size_t *n)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, l, start = len, end = 0;
+	uint32_t		 r;
+
+	/* One pass forward: where the first non-space rune starts and the
+	 * last one ends. */
+	for (i = 0; i < len; i += l) {
+		l = utf8_decode_lossy(u + i, len - i, &r);
+		if (utf8_rune_space(r))
+			continue;
+		if (start == len)
+			start = i;
+		end = i + l;
+	}
+	*off = start == len ? 0 : start;
+	*n = start == len ? 0 : end - start;
+}

@@ -38,4 +38,11 @@ bool	utf8_valid(const char *s, size_t len);
  * and the BOM: valid, but they break or disguise a line they are put in. */
 bool	utf8_rune_unsafe(uint32_t r);
 
+/* Go's unicode.IsSpace. */
+bool	utf8_rune_space(uint32_t r);
+/* Go's strings.TrimSpace on s[0..len-1]: *off and *n (the kept part) leave
+ * out the leading and trailing runes that utf8_rune_space takes, an invalid
+ * byte being U+FFFD (not a space). */
+void	utf8_trim_space(const char *s, size_t len, size_t *off, size_t *n);
+
 #endif

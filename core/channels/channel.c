@@ -7,7 +7,7 @@
 
 extern const struct channel channel_telegram, channel_slack, channel_email,
     channel_webhook, channel_gotify, channel_pagerduty,
-    channel_ntfy, channel_discord, channel_file;
+    channel_ntfy, channel_discord, channel_pushover, channel_file;
 
 static const struct channel *const kinds[] = {
 	&channel_telegram,
@@ -18,6 +18,7 @@ static const struct channel *const kinds[] = {
 	&channel_pagerduty,
 	&channel_ntfy,
 	&channel_discord,
+	&channel_pushover,
 	&channel_file,
 };
 

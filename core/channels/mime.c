@@ -480,6 +480,15 @@ mime_build(const struct mime_input *in, struct buf *out, struct terr *err)
 		if (buf_printf(out, "@%s>\r\n", domain) == -1)
 			goto full;
 	}
+	if (in->thread_id != NULL) {
+		if (strpbrk(in->thread_id, "\r\n") != NULL) {
+			terr_set(err, "e-mail thread id contains a line break");
+			goto done;
+		}
+		if (buf_printf(out, "References: %s\r\nIn-Reply-To: %s\r\n",
+		    in->thread_id, in->thread_id) == -1)
+			goto full;
+	}
 	if (!have_date) {
 		if (gmtime_r(&t, &tm) == NULL) {
 			terr_set(err, "e-mail date out of range");

@@ -25,6 +25,9 @@ struct mime_input {
 	 * so a retried message keeps its Message-ID. At most 128 bytes. */
 	const void	*key;
 	size_t		 keylen;
+	/* Alertmanager's threading: References and In-Reply-To, both this
+	 * message id ("<...>"), right after Message-Id; NULL: neither. */
+	const char	*thread_id;
 	/* Seeds the MIME boundary; 0 draws a random one. Tests fix it. */
 	uint64_t	 boundary_seed;
 };

@@ -3,6 +3,7 @@
  * sender.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -324,6 +325,18 @@ sender_url_dest(const char *kind, const char *url, char *out, size_t len)
 	snprintf(out, len, "%s:%s", kind, dg);
 }
 
+long
+sender_timeout_ms(const struct sender_send_ctx *ctx, int64_t own_ms)
+{
+	long	 outer = ctx != NULL ? ctx->timeout_ms : 0;
+
+	if (own_ms <= 0)
+		return outer;
+	if (own_ms > LONG_MAX)
+		own_ms = LONG_MAX;
+	return outer > 0 && outer < own_ms ? outer : (long)own_ms;
+}
+
 /* The value at path ("a/0/b") under v, or NULL. */
 static json_t *
 json_at(json_t *v, const char *path)
@@ -365,19 +378,33 @@ sender_json_describe(const void *payload, size_t len,
 	json_decref(root);
 }
 
-void
-sender_url_digest(const char *url, char out[17])
+/* The first n bytes of s's SHA-256 in lowercase hex, 2n + 1 bytes with
+ * the NUL. */
+static void
+sha256_hex(const char *s, char *out, int n)
 {
 	unsigned char	 d[32];
 	static const char hex[] = "0123456789abcdef";
 
 	memset(d, 0, sizeof(d));
-	(void)gnutls_hash_fast(GNUTLS_DIG_SHA256, url, strlen(url), d);
-	for (int i = 0; i < 8; i++) {
+	(void)gnutls_hash_fast(GNUTLS_DIG_SHA256, s, strlen(s), d);
+	for (int i = 0; i < n; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 0xf];
 	}
-	out[16] = '\0';
+	out[2 * n] = '\0';
+}
+
+void
+sender_url_digest(const char *url, char out[17])
+{
+	sha256_hex(url, out, 8);
+}
+
+void
+sender_group_key_hash(const char *group_key, char out[65])
+{
+	sha256_hex(group_key != NULL ? group_key : "", out, 32);
 }
 
 /* ---- memo ---- */

@@ -6,6 +6,7 @@
 #ifndef TOCSIN_SENDER_H
 #define TOCSIN_SENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,6 +105,37 @@ struct sender_render_ctx {
 	const struct tmpl_opts	*opts;	/* NULL: real clock */
 };
 
+/* Receipts: the handle a service gives for a message that keeps ringing
+ * until someone acknowledges it (Pushover's emergency priority). A channel
+ * reports them here; the delivery side keeps them (store.h) and follows
+ * each with the channel's follow op, off the delivery path. */
+struct sender_receipts {
+	/* receipt, open until expires (unix ms), for group_key. */
+	int	(*opened)(void *arg, const char *receiver, const char *integration,
+		    const char *group_key, const char *receipt, int64_t expires,
+		    struct terr *err);
+	/* group_key's resolved message went out: its open receipts are to
+	 * be cancelled. */
+	int	(*resolved)(void *arg, const char *receiver, const char *group_key,
+		    struct terr *err);
+	void	*arg;
+};
+
+/* What one follow step learned about a receipt. */
+enum receipt_state {
+	RECEIPT_OPEN,		/* still ringing: poll again later */
+	RECEIPT_ACKED,		/* acknowledged: by, at */
+	RECEIPT_CLOSED,		/* expired, cancelled or unknown: forget it */
+	RECEIPT_RETRY,		/* no usable answer: try again later */
+};
+
+struct receipt_status {
+	enum receipt_state state;
+	char		 by[96];	/* ACKED: who, never a secret */
+	int64_t		 at;		/* ACKED: unix ms */
+	char		 reason[256];	/* one line for the log; never a secret */
+};
+
 struct action_rec;
 
 /* Where a sender keeps the records behind the buttons of what it sends
@@ -134,6 +166,8 @@ struct sender_send_ctx {
 	struct http_share	*http;		/* kept-alive connections; may be NULL */
 	/* NULL: messages go without buttons (nowhere to keep their records) */
 	const struct sender_records *records;
+	/* NULL: receipts are not followed */
+	const struct sender_receipts *receipts;
 };
 
 struct sender_ops {
@@ -161,6 +195,11 @@ struct sender_ops {
 	 * the dead-letter report, which has only the stored message. */
 	void	(*describe)(const void *payload, size_t len, char *out,
 		    size_t outlen);
+	/* One step on a receipt the channel reported (sender_receipts):
+	 * polls it, or cancels it when cancel is set. Blocking; fills out.
+	 * NULL for a channel without receipts. */
+	void	(*follow)(const void *cfg, const struct sender_send_ctx *ctx,
+		    const char *receipt, bool cancel, struct receipt_status *out);
 };
 
 extern const struct sender_ops sender_telegram_ops;
@@ -211,6 +250,13 @@ int	sender_render_one(const void *cfg, bool send_resolved,
  * a channel with one destination per secret URL or key. */
 void	sender_url_dest(const char *kind, const char *url, char *out, size_t len);
 
+/* The per-attempt timeout of a send whose config has a timeout of its own
+ * (Alertmanager's time.Duration `timeout`, own_ms; 0 or less: none): it
+ * replaces the HTTP client's default, and the shorter of it and a timeout
+ * ctx sets wins, as a context deadline inside another would. 0: the
+ * client's default. */
+long	sender_timeout_ms(const struct sender_send_ctx *ctx, int64_t own_ms);
+
 /* The alerts a sender delivers: all of n when send_resolved, else only the
  * firing ones, with the group's common labels recomputed as Alertmanager
  * does. *out is NULL when nothing remains; otherwise a notification the
@@ -243,5 +289,10 @@ void	sender_json_describe(const void *payload, size_t len,
  * keys: two configs with the same URL share a destination, and the URL
  * itself never reaches the store's dest column or a log line. */
 void	sender_url_digest(const char *url, char out[17]);
+
+/* Alertmanager's notify.Key.Hash: the lowercase hex SHA-256 of a group key
+ * (NULL as ""), which names an alert group to a service (PagerDuty's
+ * dedup_key, an e-mail thread). */
+void	sender_group_key_hash(const char *group_key, char out[65]);
 
 #endif

@@ -111,12 +111,104 @@ global_smarthost(struct cfg_load *ld, const struct cf_walk *w)
 	return 0;
 }
 
+/* The key node of header name in the config's headers (its canonical form
+ * is in c->headers), or the headers mapping. */
+static const struct ynode *
+header_node(const struct cf_walk *w, const char *name)
+{
+	const struct ynode *h = cf_value(w, "headers");
+
+	for (size_t i = 0; h != NULL && !ynode_is_null(h) && i < h->n; i += 2)
+		if (strcasecmp(h->child[i]->value, name) == 0)
+			return h->child[i];
+	return h;
+}
+
+/* EmailConfig.UnmarshalYAML's threading checks, which only an enabled
+ * threading makes. */
+static int
+email_threading(struct cfg_load *ld, const struct cf_walk *w)
+{
+	const struct email_config *c = w->obj;
+	const char	*d = c->threading.thread_by_date;
+	const struct ynode *t = cf_value(w, "threading"), *v;
+
+	if (!c->threading.enabled)
+		return 0;
+	if (kv_get(&c->headers, "References") != NULL)
+		return cfg_fail(ld, header_node(w, "References"), "conflicting "
+		    "configuration: threading.enabled conflicts with custom "
+		    "References header");
+	if (kv_get(&c->headers, "In-Reply-To") != NULL)
+		return cfg_fail(ld, header_node(w, "In-Reply-To"), "conflicting "
+		    "configuration: threading.enabled conflicts with custom "
+		    "In-Reply-To header");
+	if (d != NULL && (strcmp(d, "none") == 0 || strcmp(d, "daily") == 0))
+		return 0;
+	v = ynode_map_get(t, "thread_by_date");
+	return cfg_fail(ld, v != NULL ? v : t, "threading.thread_by_date must "
+	    "be either 'none' or 'daily'");
+}
+
+/*
+ * auth_secret and auth_secret_file are taken from the global section one by
+ * one (config.go's cmp.Or on each) and a file wins when Alertmanager sends
+ * (getAuthSecret): so the email's own file, else the global file (already
+ * read into smtp_auth_secret), else its own auth_secret, else the global
+ * one. A global smtp_auth_secret_file thus beats an email's inline
+ * auth_secret, as in Alertmanager. Files are read now, trimmed like every
+ * secret file here.
+ */
+static int
+email_auth_secret(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct email_config *c = w->obj;
+	const struct cfg_global *g = &ld->global;
+
+	if (c->auth_secret_file != NULL)
+		return cfg_read_secret(ld, "auth_secret_file",
+		    cf_value(w, "auth_secret_file"), c->auth_secret_file,
+		    &c->auth_secret);
+	if (cfg_empty(g->smtp_auth_secret_file) && !cfg_empty(c->auth_secret))
+		return 0;
+	cfg_secret_free(c->auth_secret);
+	c->auth_secret = NULL;
+	if (cfg_dup(&c->auth_secret, g->smtp_auth_secret) == -1 ||
+	    cfg_dup(&c->auth_secret_file, g->smtp_auth_secret_file) == -1)
+		return cfg_fail(ld, w->n, "out of memory");
+	return 0;
+}
+
+/* tls_config and force_implicit_tls are pointers in Alertmanager: absent
+ * or null, the global ones. */
+static int
+email_tls(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct email_config *c = w->obj;
+	const struct cfg_global *g = &ld->global;
+
+	if (cf_given(w, "tls_config") == NULL) {
+		http_tls_clear(&c->tls);
+		if (cfg_tls_copy(&c->tls, &g->smtp_tls) == -1)
+			return cfg_fail(ld, w->n, "out of memory");
+	}
+	if (cf_given(w, "force_implicit_tls") != NULL)
+		c->force_implicit_tls_set = true;
+	else {
+		c->force_implicit_tls_set = g->smtp_force_implicit_tls_set;
+		c->force_implicit_tls = g->smtp_force_implicit_tls;
+	}
+	return 0;
+}
+
 static int
 email_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
 	struct email_config *c = w->obj;
 	const struct cfg_global *g = &ld->global;
 
+	if (email_threading(ld, w) == -1)
+		return -1;
 	/* Global inheritance in config.Config.UnmarshalYAML's order. */
 	if (c->smarthost == NULL && global_smarthost(ld, w) == -1)
 		return -1;
@@ -124,7 +216,8 @@ email_finish(struct cfg_load *ld, const struct cf_walk *w)
 		return -1;
 	if (cf_secret(ld, w, "auth_password_file", &c->auth_password,
 	    &c->auth_password_file, g->smtp_auth_password,
-	    g->smtp_auth_password_file) == -1)
+	    g->smtp_auth_password_file) == -1 ||
+	    email_auth_secret(ld, w) == -1 || email_tls(ld, w) == -1)
 		return -1;
 	/* The email notifier's header defaults. */
 	if ((kv_get(&c->headers, "Subject") == NULL && kv_set(&c->headers, "Subject",
@@ -136,6 +229,14 @@ email_finish(struct cfg_load *ld, const struct cf_walk *w)
 		return cfg_fail(ld, w->n, "out of memory");
 	return 0;
 }
+
+static const struct cf_field threading_fields[] = {
+	{ "enabled", CF_BOOL, CF_AT(email_threading, enabled) },
+	{ "thread_by_date", CF_STR, CF_AT(email_threading, thread_by_date) },
+	{ .name = NULL }
+};
+static const struct cf_type threading_type = { "threading", threading_fields,
+    0, NULL };
 
 static const struct cf_field email_fields[] = {
 	{ "send_resolved", CF_BOOL, CF_AT(email_config, send_resolved) },
@@ -149,8 +250,8 @@ static const struct cf_field email_fields[] = {
 	    CF_GLOBAL(smtp_auth_username) },
 	{ "auth_password", CF_STR, CF_AT(email_config, auth_password), .secret = true },
 	{ "auth_password_file", CF_FILE, CF_AT(email_config, auth_password_file) },
-	{ "auth_secret", CF_STR, CF_AT(email_config, auth_secret), .secret = true,
-	    CF_GLOBAL(smtp_auth_secret) },
+	{ "auth_secret", CF_STR, CF_AT(email_config, auth_secret), .secret = true },
+	{ "auth_secret_file", CF_FILE, CF_AT(email_config, auth_secret_file) },
 	{ "auth_identity", CF_STR, CF_AT(email_config, auth_identity),
 	    CF_GLOBAL(smtp_auth_identity) },
 	{ "require_tls", CF_BOOL, CF_AT(email_config, require_tls),
@@ -160,6 +261,9 @@ static const struct cf_field email_fields[] = {
 	    .def = "{{ template \"email.default.html\" . }}" },
 	{ "text", CF_STR, CF_AT(email_config, text) },
 	{ "tls_config", CF_TABLE, CF_AT(email_config, tls), .sub = &cfg_tls_type },
+	{ "force_implicit_tls", CF_BOOL, CF_AT(email_config, force_implicit_tls) },
+	{ "threading", CF_TABLE, CF_AT(email_config, threading),
+	    .sub = &threading_type },
 	{ .name = NULL }
 };
 static const struct cf_type email_type = { "email_config", email_fields,
@@ -180,11 +284,13 @@ email_clear(void *vc)
 	cfg_secret_free(c->auth_password);
 	free(c->auth_password_file);
 	cfg_secret_free(c->auth_secret);
+	free(c->auth_secret_file);
 	free(c->auth_identity);
 	kv_free(&c->headers);
 	free(c->html);
 	free(c->text);
 	http_tls_clear(&c->tls);
+	free(c->threading.thread_by_date);
 }
 
 /* ---- sending ---- */
@@ -267,6 +373,27 @@ seed_of(const char *key)
 	return h == 0 ? 1 : h;
 }
 
+/* Alertmanager's thread root: "<alert-" the first 16 hex digits of the
+ * group key's hash "-" the day "@alertmanager>", a Message-ID no e-mail
+ * has, under which clients following JWZ's threading put every message of
+ * the group. The day (thread_by_date: daily) is the one of the Date header,
+ * in UTC; "none" leaves it empty. */
+static void
+thread_id(const struct email_config *c, const struct notification *n,
+    int64_t date, char *out, size_t len)
+{
+	char		 hash[65], day[40] = "";
+	time_t		 t = (time_t)date;
+	struct tm	 tm;
+
+	sender_group_key_hash(n->group_key, hash);
+	if (strcmp(c->threading.thread_by_date, "daily") == 0 &&
+	    gmtime_r(&t, &tm) != NULL)
+		snprintf(day, sizeof(day), "%04d-%02d-%02d", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday);
+	snprintf(out, len, "<alert-%.16s-%s@alertmanager>", hash, day);
+}
+
 /* "email:<smarthost>:<a>,<b>": recipients already sorted. */
 static int
 dest_key(struct buf *b, const char *smarthost, char **tov, size_t nto)
@@ -292,6 +419,7 @@ email_render(const void *vcfg, const struct notification *n0,
 	char			*from = NULL, *to = NULL, *text = NULL, *html = NULL;
 	char			**fromv = NULL, **tov = NULL, *p;
 	char			 key[DEDUP_KEY_LEN + 1];
+	char			 thread[128];
 	unsigned char		 raw[DEDUP_KEY_LEN / 2];
 	size_t			 nfrom = 0, nto = 0;
 	int			 rc = -1;
@@ -372,6 +500,10 @@ email_render(const void *vcfg, const struct notification *n0,
 	in.key = raw;
 	in.keylen = sizeof(raw);
 	in.boundary_seed = seed_of(key);
+	if (c->threading.enabled) {
+		thread_id(c, n0, in.date, thread, sizeof(thread));
+		in.thread_id = thread;
+	}
 	if (buf_printf(&msg, EMAIL_MAGIC "%s\n%s\n\n", from, to) == -1) {
 		terr_set(err, "out of memory");
 		goto out;
@@ -453,7 +585,9 @@ email_send(const void *vcfg, const struct sender_send_ctx *ctx,
 	memset(&m, 0, sizeof(m));
 	m.data = data;
 	m.len = dlen;
-	m.implicit_tls = SMTP_IMPLICIT_TLS_AUTO;
+	m.implicit_tls = !c.force_implicit_tls_set ? SMTP_IMPLICIT_TLS_AUTO :
+	    c.force_implicit_tls ? SMTP_IMPLICIT_TLS_ALWAYS :
+	    SMTP_IMPLICIT_TLS_NEVER;
 	m.timeout_s = ctx != NULL && ctx->timeout_ms > 0 ?
 	    (ctx->timeout_ms + 999) / 1000 : 0;
 	(void)smtp_deliver(&c, &m, res);

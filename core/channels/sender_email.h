@@ -1,4 +1,4 @@
-/* sender_email.h: an email_config, field for field as Alertmanager 0.25's
+/* sender_email.h: an email_config, field for field as Alertmanager 0.34's
  * config/notifiers.go defines it. SECRET fields are never logged, put into
  * messages or metrics. */
 #ifndef TOCSIN_SENDER_EMAIL_H
@@ -12,6 +12,14 @@
 #include "channel.h"
 #include "httpconfig.h"
 
+/* threading (Alertmanager 0.30): every notification of one alert group
+ * carries the same References and In-Reply-To, so mail clients thread
+ * them. */
+struct email_threading {
+	bool	 enabled;
+	char	*thread_by_date;		/* "daily" or "none" when enabled */
+};
+
 struct email_config {
 	bool	 send_resolved;			/* default false */
 	char	*to;
@@ -23,7 +31,8 @@ struct email_config {
 	char	*auth_username;
 	char	*auth_password;			/* SECRET (inline, file or global) */
 	char	*auth_password_file;
-	char	*auth_secret;			/* SECRET */
+	char	*auth_secret;			/* SECRET (inline, file or global) */
+	char	*auth_secret_file;
 	char	*auth_identity;
 	/* Canonical MIME header names; Subject, To and From are filled with
 	 * Alertmanager's defaults when the config does not set them. */
@@ -31,7 +40,12 @@ struct email_config {
 	char	*html;				/* template; default email.default.html */
 	char	*text;				/* template; NULL when unset */
 	bool	 require_tls;			/* own or global smtp_require_tls */
-	struct tls_config tls;
+	struct tls_config tls;			/* own or global smtp_tls_config */
+	/* Own or global smtp_force_implicit_tls, a *bool in Alertmanager:
+	 * unset, implicit TLS on port 465 only. */
+	bool	 force_implicit_tls;
+	bool	 force_implicit_tls_set;
+	struct email_threading threading;
 };
 
 /* The email channel (channel.h). */

@@ -34,13 +34,24 @@ sender_http_post_headers(const char *what, const char *url,
     const struct sender_send_ctx *ctx, const void *body, size_t len,
     struct http_response *resp, struct send_result *res)
 {
+	sender_http_post_type(what, url, "application/json", headers, cfg, ctx,
+	    body, len, resp, res);
+}
+
+void
+sender_http_post_type(const char *what, const char *url,
+    const char *content_type, const char *const *headers,
+    const struct http_config *cfg, const struct sender_send_ctx *ctx,
+    const void *body, size_t len, struct http_response *resp,
+    struct send_result *res)
+{
 	struct http_request	req;
 	struct terr		err;
 	char			sn[128];
 
 	memset(&req, 0, sizeof(req));
 	req.url = url;
-	req.content_type = "application/json";
+	req.content_type = content_type;
 	req.body = body;
 	req.body_len = len;
 	req.cfg = cfg;

@@ -23,5 +23,11 @@ void	sender_http_post_headers(const char *what, const char *url,
 	    const char *const *headers, const struct http_config *cfg,
 	    const struct sender_send_ctx *ctx, const void *body, size_t len,
 	    struct http_response *resp, struct send_result *res);
+/* The same with another Content-Type than JSON (Pushover's form). */
+void	sender_http_post_type(const char *what, const char *url,
+	    const char *content_type, const char *const *headers,
+	    const struct http_config *cfg, const struct sender_send_ctx *ctx,
+	    const void *body, size_t len, struct http_response *resp,
+	    struct send_result *res);
 
 #endif

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
 #include <jansson.h>
 
 #include "buf.h"
@@ -248,23 +246,6 @@ out:
 	return rc;
 }
 
-/* notify.Key.Hash: the hex SHA-256 of the group key, so that PagerDuty
- * folds every notification of one group into one incident. */
-static void
-pd_dedup_key(const char *group_key, char out[65])
-{
-	unsigned char	 d[32];
-	static const char hex[] = "0123456789abcdef";
-
-	memset(d, 0, sizeof(d));
-	(void)gnutls_hash_fast(GNUTLS_DIG_SHA256, group_key, strlen(group_key), d);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 0xf];
-	}
-	out[64] = '\0';
-}
-
 /* The custom details object: the rendered details (sorted at load), or,
  * when cut, the one "error" entry Alertmanager puts in their place. */
 static int
@@ -312,7 +293,7 @@ pd_json(const struct pagerduty_config *c, const struct notification *n,
 	int		rc = -1;
 
 	buf_init(&v, 0);
-	pd_dedup_key(n->group_key != NULL ? n->group_key : "", dk);
+	sender_group_key_hash(n->group_key, dk);
 	if (buf_printf(b, "{\"dedup_key\":\"%s\",\"event_action\":\"%s\","
 	    "\"payload\":{\"summary\":", dk,
 	    n->status == ALERT_RESOLVED ? "resolve" : "trigger") == -1)

@@ -109,19 +109,75 @@ static const struct cf_field slack_action_fields[] = {
 static const struct cf_type slack_action_type = { "slack action",
     slack_action_fields, sizeof(struct slack_action), slack_action_finish };
 
+/* With an app token (own or global), Alertmanager posts to app_url with
+ * the token as the http_config's bearer authorization. */
+static int
+slack_use_token(struct cfg_load *ld, const struct cf_walk *w, const char *token,
+    const char *file)
+{
+	struct slack_config *c = w->obj;
+	const struct ynode *h = cf_value(w, "http_config");
+
+	if (c->http.authorization_type != NULL)
+		return cfg_fail(ld, h != NULL ? h : w->n, "http authorization "
+		    "can't be set when using Slack App tokens");
+	if (c->app_token != token) {
+		cfg_secret_free(c->app_token);	/* "" when given so */
+		if (cfg_dup(&c->app_token, token) == -1)
+			return cfg_fail(ld, w->n, "out of memory");
+	}
+	if (file != NULL && cfg_read_secret(ld, "app_token_file",
+	    cf_value(w, "app_token_file") != NULL ? cf_value(w, "app_token_file") :
+	    w->n, file, &c->app_token) == -1)
+		return -1;
+	cfg_secret_free(c->api_url);
+	cfg_secret_free(c->http.authorization_credentials);
+	c->api_url = c->http.authorization_credentials = NULL;
+	if ((c->http.authorization_type = strdup("Bearer")) == NULL ||
+	    cfg_dup(&c->http.authorization_credentials, c->app_token) == -1 ||
+	    cfg_dup(&c->api_url, c->app_url) == -1)
+		return cfg_fail(ld, w->n, "out of memory");
+	return 0;
+}
+
+/* Alertmanager 0.34's order: the conflicts of the section, then what
+ * Config.UnmarshalYAML checks and takes from global. */
 static int
 slack_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
 	struct slack_config *c = w->obj;
 	const struct cfg_global *g = &ld->global;
+	bool	 own_url, own_token, own_authz;
 
 	if (c->api_url != NULL && c->api_url_file != NULL)
 		return cf_conflict(ld, w, "api_url", "api_url_file");
+	if (!cfg_empty(c->app_token) && c->app_token_file != NULL)
+		return cf_conflict(ld, w, "app_token", "app_token_file");
+	own_url = c->api_url != NULL || c->api_url_file != NULL;
+	own_token = !cfg_empty(c->app_token) || c->app_token_file != NULL;
+	if (own_url && own_token)
+		return cfg_fail(ld, cf_value(w, cfg_empty(c->app_token) ?
+		    "app_token_file" : "app_token"), "at most one of "
+		    "api_url/api_url_file & app_token/app_token_file must be "
+		    "configured");
+	if (cf_inherit(ld, w) == -1)
+		return -1;
+	if (c->app_url == NULL)
+		return cfg_fail(ld, w->n, "no global Slack App URL set");
+	if (own_token)
+		return slack_use_token(ld, w, c->app_token, c->app_token_file);
+	/* The global token only where neither a URL given inline nor an
+	 * authorization of the section's own says otherwise. */
+	own_authz = cf_given(w, "http_config") != NULL &&
+	    c->http.authorization_type != NULL;
+	if (!own_authz && c->api_url == NULL && (!cfg_empty(g->slack_app_token) ||
+	    g->slack_app_token_file != NULL))
+		return slack_use_token(ld, w, g->slack_app_token, NULL);
 	/* Only a missing global URL fails: one read from an empty
 	 * slack_api_url_file is "" and counts as set. */
 	if (c->api_url == NULL && c->api_url_file == NULL && g->slack_api_url == NULL)
-		return cfg_fail(ld, w->n, "no global Slack API URL set either inline "
-		    "or in a file");
+		return cfg_fail(ld, w->n, "no Slack API URL nor App token set "
+		    "either inline or in a file");
 	return cf_secret(ld, w, "api_url_file", &c->api_url, &c->api_url_file,
 	    g->slack_api_url, g->slack_api_url_file);
 }
@@ -133,6 +189,9 @@ static const struct cf_field slack_fields[] = {
 	{ "http_config", CF_HTTP, CF_AT(slack_config, http) },
 	{ "api_url", CF_URL, CF_AT(slack_config, api_url), .secret = true },
 	{ "api_url_file", CF_FILE, CF_AT(slack_config, api_url_file) },
+	{ "app_token", CF_STR, CF_AT(slack_config, app_token), .secret = true },
+	{ "app_token_file", CF_FILE, CF_AT(slack_config, app_token_file) },
+	{ "app_url", CF_URL, CF_AT(slack_config, app_url), CF_GLOBAL(slack_app_url) },
 	{ "channel", CF_STR, CF_AT(slack_config, channel) },
 	{ "username", CF_STR, CF_AT(slack_config, username),
 	    .def = SLACK_DEFAULT("username") },
@@ -144,6 +203,7 @@ static const struct cf_field slack_fields[] = {
 	{ "pretext", CF_STR, CF_AT(slack_config, pretext),
 	    .def = SLACK_DEFAULT("pretext") },
 	{ "text", CF_STR, CF_AT(slack_config, text), .def = SLACK_DEFAULT("text") },
+	{ "message_text", CF_STR, CF_AT(slack_config, message_text) },
 	{ "fields", CF_TABLE_LIST, CF_AT(slack_config, fields),
 	    CF_COUNT(slack_config, nfields), .sub = &slack_field_type },
 	{ "short_fields", CF_BOOL, CF_AT(slack_config, short_fields) },
@@ -163,6 +223,7 @@ static const struct cf_field slack_fields[] = {
 	    CF_COUNT(slack_config, nmrkdwn_in) },
 	{ "actions", CF_TABLE_LIST, CF_AT(slack_config, actions),
 	    CF_COUNT(slack_config, nactions), .sub = &slack_action_type },
+	{ "timeout", CF_GO_DURATION, CF_AT(slack_config, timeout_ms) },
 	{ .name = NULL }
 };
 static const struct cf_type slack_type = { "slack_config", slack_fields,
@@ -178,6 +239,9 @@ slack_clear(void *vc)
 	http_config_clear(&c->http);
 	cfg_secret_free(c->api_url);
 	free(c->api_url_file);
+	cfg_secret_free(c->app_token);
+	free(c->app_token_file);
+	free(c->app_url);
 	free(c->channel);
 	free(c->username);
 	free(c->color);
@@ -185,6 +249,7 @@ slack_clear(void *vc)
 	free(c->title_link);
 	free(c->pretext);
 	free(c->text);
+	free(c->message_text);
 	for (i = 0; i < c->nfields; i++) {
 		free(c->fields[i].title);
 		free(c->fields[i].value);
@@ -253,7 +318,8 @@ slack_json(const void *vcfg, const struct notification *n,
 
 	buf_init(&v, 0);
 	/* type request: channel, username, icon_emoji, icon_url (omitempty),
-	 * link_names (omitempty), attachments. */
+	 * link_names (omitempty), text (message_text, omitempty),
+	 * attachments. */
 	if (buf_addc(b, '{') == -1)
 		goto oom;
 	if (field(b, ctx, n, "channel", c->channel, true, true, err) == -1)
@@ -265,6 +331,8 @@ slack_json(const void *vcfg, const struct notification *n,
 	if (c->link_names && buf_printf(b, "%s\"link_names\":true",
 	    b->len == 1 ? "" : ",") == -1)
 		goto oom;
+	if (field(b, ctx, n, "text", c->message_text, true, b->len == 1, err) == -1)
+		goto out;
 	if (buf_printf(b, "%s\"attachments\":[{", b->len == 1 ? "" : ",") == -1)
 		goto oom;
 	/* type attachment, in its field order. The title is cut to 1024
@@ -382,10 +450,103 @@ slack_render(const void *vcfg, const struct notification *n,
 {
 	const struct slack_config *c = vcfg;
 	char			 dest[64];
+	struct buf		 key;
 
-	sender_url_dest("slack", c->api_url, dest, sizeof(dest));
+	/* One bucket per webhook URL; through the Web API, where Slack
+	 * limits each channel, one per app token and channel. */
+	buf_init(&key, 0);
+	if (c->app_token != NULL && (buf_printf(&key, "%s\n%s\n%s", c->api_url,
+	    c->app_token, c->channel != NULL ? c->channel : "") == -1)) {
+		buf_free(&key);
+		return terr_set(err, "slack: out of memory");
+	}
+	sender_url_dest("slack", key.len > 0 ? buf_str(&key) : c->api_url, dest,
+	    sizeof(dest));
+	if (key.data != NULL)
+		explicit_bzero(key.data, key.len);
+	buf_free(&key);
 	return sender_render_one(c, c->send_resolved, n, ctx, slack_json, dest, out,
 	    err);
+}
+
+/* The Web API's errors that say "try again later"; Alertmanager retries no
+ * {"ok":false} answer, tocsin these. */
+static bool
+slack_api_transient(const char *e)
+{
+	static const char *const words[] = { "ratelimited", "service_unavailable",
+	    "internal_error", "fatal_error", "request_timeout" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(e, words[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A Web API answer (chat.postMessage): {"ok":true,...} or
+ * {"ok":false,"error":"invalid_auth"}, HTTP 200 either way but for 429
+ * ratelimited (with Retry-After) and server errors, which the status has
+ * classified already. Returns false when the body is no such object. */
+static bool
+slack_api_answer(const struct http_response *resp, struct send_result *res)
+{
+	json_t		*root;
+	const char	*e;
+	char		 word[64];
+	size_t		 i;
+
+	if ((root = json_loadb(resp->body.data, resp->body.len, 0, NULL)) == NULL)
+		return false;
+	if (!json_is_object(root) || !json_is_boolean(json_object_get(root, "ok"))) {
+		json_decref(root);
+		return false;
+	}
+	e = json_string_value(json_object_get(root, "error"));
+	for (i = 0; e != NULL && e[i] != '\0' && i + 1 < sizeof(word); i++)
+		word[i] = e[i] > ' ' && e[i] < 0x7f ? e[i] : '?';
+	word[i] = '\0';
+	if (res->status == SEND_OK && !json_is_true(json_object_get(root, "ok")))
+		send_result_set(res, slack_api_transient(word) ? SEND_TEMPFAIL :
+		    SEND_PERMFAIL, -1, "slack: %ld %s", resp->status,
+		    word[0] != '\0' ? word : "ok:false");
+	else if (res->status != SEND_OK && word[0] != '\0')
+		snprintf(res->reason, sizeof(res->reason), "slack: %ld %s",
+		    resp->status, word);
+	json_decref(root);
+	return true;
+}
+
+/* An incoming webhook's plain-text answer: "ok", else an error word. */
+static void
+slack_hook_answer(const struct http_response *resp, struct send_result *res)
+{
+	static const char *const perm[] = {
+		"invalid_payload", "no_text", "channel_not_found",
+		"invalid_token", "action_prohibited", "channel_is_archived",
+		"no_service", "posting_to_general_channel_denied",
+		"too_many_attachments", "user_not_found",
+	};
+	const char	*body = buf_str(&resp->body);
+
+	if (res->status == SEND_OK && strcmp(body, "ok") != 0) {
+		/* Slack answers 2xx with an error in the body in some
+		 * cases; as in Alertmanager that is not retried. */
+		send_result_set(res, SEND_PERMFAIL, -1, "slack: %ld %.100s",
+		    resp->status, body);
+	}
+	if (resp->status == 0 || res->status == SEND_OK)
+		return;
+	if (strcmp(body, "rate_limited") == 0)
+		res->status = SEND_TEMPFAIL;
+	else if (strcmp(body, "rollup_error") == 0) {
+		res->status = SEND_TEMPFAIL;
+		res->retry_after_ms = -1;
+	} else
+		for (size_t i = 0; i < sizeof(perm) / sizeof(perm[0]); i++)
+			if (strcmp(body, perm[i]) == 0) {
+				res->status = SEND_PERMFAIL;
+				res->retry_after_ms = -1;
+			}
 }
 
 static void
@@ -393,41 +554,19 @@ slack_send(const void *vcfg, const struct sender_send_ctx *ctx,
     const char *dest, const void *payload, size_t len, struct send_result *res)
 {
 	const struct slack_config	*c = vcfg;
+	struct sender_send_ctx		 own;
 	struct http_response		 resp;
-	static const char		*perm[] = {
-		"invalid_payload", "no_text", "channel_not_found",
-		"invalid_token", "action_prohibited", "channel_is_archived",
-		"no_service", "posting_to_general_channel_denied",
-		"too_many_attachments", "user_not_found",
-	};
-	const char			*body;
 
 	(void)dest;
+	own = ctx != NULL ? *ctx : (struct sender_send_ctx){ 0 };
+	own.timeout_ms = sender_timeout_ms(ctx, c->timeout_ms);
 	http_response_init(&resp);
-	sender_http_post("slack", c->api_url, &c->http, ctx, payload, len,
+	sender_http_post("slack", c->api_url, &c->http, &own, payload, len,
 	    &resp, res);
-	body = buf_str(&resp.body);
-	if (res->status == SEND_OK && strcmp(body, "ok") != 0 &&
-	    !(body[0] == '{' && strstr(body, "\"ok\":true") != NULL)) {
-		/* Slack answers 2xx with an error in the body in some cases
-		 * (text for webhooks, {"ok":false} for the Web API); as in
-		 * Alertmanager that is not retried. */
-		send_result_set(res, SEND_PERMFAIL, -1, "slack: %ld %.100s",
-		    resp.status, body);
-	}
-	if (resp.status != 0 && res->status != SEND_OK) {
-		if (strcmp(body, "rate_limited") == 0)
-			res->status = SEND_TEMPFAIL;
-		else if (strcmp(body, "rollup_error") == 0) {
-			res->status = SEND_TEMPFAIL;
-			res->retry_after_ms = -1;
-		} else
-			for (size_t i = 0; i < sizeof(perm) / sizeof(perm[0]); i++)
-				if (strcmp(body, perm[i]) == 0) {
-					res->status = SEND_PERMFAIL;
-					res->retry_after_ms = -1;
-				}
-	}
+	/* Alertmanager tells the two kinds of answer apart by their
+	 * Content-Type; a JSON object is the Web API's. */
+	if (resp.status != 0 && !slack_api_answer(&resp, res))
+		slack_hook_answer(&resp, res);
 	http_response_free(&resp);
 }
 
@@ -488,7 +627,8 @@ const struct sender_ops sender_slack_ops = {
 };
 
 static const struct channel_limit slack_rate_limits[] = {
-	{ "ratelimit.slack", "1/s", "Messages per Slack webhook URL." },
+	{ "ratelimit.slack", "1/s",
+	    "Messages per Slack webhook URL, or per app token and channel." },
 	{ NULL, NULL, NULL }
 };
 

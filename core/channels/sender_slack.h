@@ -1,6 +1,6 @@
-/* sender_slack.h: a slack_config, field for field as Alertmanager 0.25's
- * config/notifiers.go defines it. SECRET fields are never logged, put into
- * messages or metrics. */
+/* sender_slack.h: a slack_config, field for field as Alertmanager 0.34's
+ * config/notifiers.go defines it, but for update_message. SECRET fields are
+ * never logged, put into messages or metrics. */
 #ifndef TOCSIN_SENDER_SLACK_H
 #define TOCSIN_SENDER_SLACK_H
 
@@ -38,8 +38,12 @@ struct slack_action {
 struct slack_config {
 	bool	 send_resolved;			/* default false */
 	struct http_config http;
-	char	*api_url;			/* SECRET (own, api_url_file or global) */
+	/* SECRET (own, api_url_file or global); with an app token, app_url */
+	char	*api_url;
 	char	*api_url_file;
+	char	*app_token;			/* SECRET (own, app_token_file or global) */
+	char	*app_token_file;
+	char	*app_url;			/* default global slack_app_url */
 	char	*channel;
 	char	*username;
 	char	*color;
@@ -47,6 +51,7 @@ struct slack_config {
 	char	*title_link;
 	char	*pretext;
 	char	*text;
+	char	*message_text;			/* the message's own text, outside the attachment */
 	struct slack_field *fields;
 	size_t	 nfields;
 	bool	 short_fields;
@@ -62,6 +67,7 @@ struct slack_config {
 	size_t	 nmrkdwn_in;
 	struct slack_action *actions;
 	size_t	 nactions;
+	int64_t	 timeout_ms;			/* 0 or less: the default */
 };
 
 /* The slack channel (channel.h). */

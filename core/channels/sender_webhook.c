@@ -1,6 +1,7 @@
 /* sender_webhook.c: the webhook channel: webhook_configs (fields, defaults,
  * validation) and Alertmanager's webhook notifier: the v4 payload, cut to
- * max_alerts with truncatedAlerts counting the rest. */
+ * max_alerts with truncatedAlerts counting the rest, to url or to the URL
+ * url_file holds when the message is sent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,22 +9,42 @@
 #include "cfgfield.h"
 #include "httpclient.h"
 #include "payload.h"
+#include "secretfile.h"
 #include "sender.h"
 #include "sender_http.h"
 #include "sender_webhook.h"
 
 /* ---- webhook_configs ---- */
 
+/* Alertmanager reads url_file on every notification, so a file that is
+ * not there yet is no load error. */
+static int
+webhook_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	struct webhook_config *c = w->obj;
+
+	if (cfg_empty(c->url) && cfg_empty(c->url_file))
+		return cfg_fail(ld, w->n, "one of url or url_file must be configured");
+	if (!cfg_empty(c->url) && !cfg_empty(c->url_file))
+		return cf_conflict(ld, w, "url", "url_file");
+	if (cfg_empty(c->url_file)) {
+		free(c->url_file);
+		c->url_file = NULL;
+	}
+	return 0;
+}
+
 static const struct cf_field webhook_fields[] = {
 	{ "send_resolved", CF_BOOL, CF_AT(webhook_config, send_resolved), .on = true },
 	{ "http_config", CF_HTTP, CF_AT(webhook_config, http) },
-	{ "url", CF_URL, CF_AT(webhook_config, url), .secret = true,
-	    .missing = "missing URL in webhook config" },
+	{ "url", CF_URL, CF_AT(webhook_config, url), .secret = true },
+	{ "url_file", CF_FILE, CF_AT(webhook_config, url_file) },
 	{ "max_alerts", CF_UINT, CF_AT(webhook_config, max_alerts) },
+	{ "timeout", CF_GO_DURATION, CF_AT(webhook_config, timeout_ms) },
 	{ .name = NULL }
 };
 static const struct cf_type webhook_type = { "webhook_config", webhook_fields,
-    sizeof(struct webhook_config), NULL };
+    sizeof(struct webhook_config), webhook_finish };
 
 static void
 webhook_clear(void *vc)
@@ -32,6 +53,7 @@ webhook_clear(void *vc)
 
 	http_config_clear(&c->http);
 	cfg_secret_free(c->url);
+	free(c->url_file);
 }
 
 /* ---- sending ---- */
@@ -85,7 +107,8 @@ wh_render(const void *vcfg, const struct notification *n0,
 	memcpy(p, json, len);
 	p[len] = '\n';
 	p[len + 1] = '\0';
-	sender_url_digest(c->url ? c->url : "", dg);
+	/* A url_file's messages share one destination, whatever it holds. */
+	sender_url_digest(c->url_file != NULL ? c->url_file : c->url, dg);
 	snprintf(dest, sizeof(dest), "webhook:%s", dg);
 	rc = sender_parts_add(out, dest, p, len + 1, err);
 out:
@@ -99,12 +122,33 @@ wh_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
     const void *payload, size_t len, struct send_result *res)
 {
 	const struct webhook_config	*c = vcfg;
+	struct sender_send_ctx		 own;
 	struct http_response		 resp;
+	struct terr			 err;
+	char				*url = NULL;
 
 	(void)dest;
+	/* Alertmanager gives up on an unreadable or empty url_file; here the
+	 * message waits in the queue until the file is fixed. */
+	if (c->url_file != NULL) {
+		if (secretfile_read("url_file", c->url_file, &url, &err) == -1) {
+			send_result_set(res, SEND_TEMPFAIL, -1, "webhook: %s", err.msg);
+			return;
+		}
+		if (url[0] == '\0') {
+			send_result_set(res, SEND_TEMPFAIL, -1, "webhook: url_file "
+			    "\"%s\" is empty", c->url_file);
+			free(url);
+			return;
+		}
+	}
+	own = ctx != NULL ? *ctx : (struct sender_send_ctx){ 0 };
+	own.timeout_ms = sender_timeout_ms(ctx, c->timeout_ms);
 	http_response_init(&resp);
-	sender_http_post("webhook", c->url, &c->http, ctx, payload, len, &resp, res);
+	sender_http_post("webhook", url != NULL ? url : c->url, &c->http, &own,
+	    payload, len, &resp, res);
 	http_response_free(&resp);
+	cfg_secret_free(url);
 }
 
 static size_t

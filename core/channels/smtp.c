@@ -1,7 +1,8 @@
 /* smtp.c: the SMTP client of the e-mail sender. libesmtp runs the session
- * (EHLO, STARTTLS, AUTH, per-recipient status); libcurl's smtps:// handles
- * what libesmtp 1.1 cannot: implicit TLS (port 465). Both paths end in the
- * same classification. */
+ * (EHLO, STARTTLS, AUTH, per-recipient status); libcurl handles what
+ * libesmtp 1.1 cannot: implicit TLS (smtps://, port 465 or
+ * force_implicit_tls) and CRAM-MD5. Both paths end in the same
+ * classification. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -256,11 +257,10 @@ on_auth_interact(auth_client_request_t req, char **result, int fields, void *arg
 		if (req[i].flags & AUTH_USER)
 			result[i] = cfg->auth_username;
 		else if (req[i].flags & AUTH_PASS)
-			/* CRAM-MD5 proves knowledge of auth_secret, the plain
-			 * mechanisms send auth_password, as in Alertmanager. */
-			result[i] = (cfg->auth_password == NULL ||
-			    cfg->auth_password[0] == '\0') ? cfg->auth_secret :
-			    cfg->auth_password;
+			/* PLAIN and LOGIN send auth_password, as in
+			 * Alertmanager; CRAM-MD5 goes through libcurl (see
+			 * smtp_deliver). */
+			result[i] = cfg->auth_password;
 		else if (req[i].flags & AUTH_REALM)
 			result[i] = "";
 		else
@@ -471,7 +471,8 @@ curl_read(char *out, size_t size, size_t n, void *arg)
 	return k;
 }
 
-/* libcurl for implicit TLS: curl verifies peer and host name itself
+/* libcurl for implicit TLS and CRAM-MD5 (then STARTTLS when require_tls):
+ * curl verifies peer and host name itself
  * (TLS 1.2 or newer) and dot-stuffs the data. curl stops
  * at the first refused recipient, so there is no partial delivery here. */
 static int
@@ -528,7 +529,7 @@ deliver_curl(const struct email_config *cfg, const struct smtp_message *msg,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, msg->timeout_s > 0 ?
 	    msg->timeout_s : DEFAULT_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	if (!implicit)
+	if (!implicit && cfg->require_tls)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	if (cfg->tls.ca_file != NULL && cfg->tls.ca_file[0] != '\0')
 		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->tls.ca_file);
@@ -576,6 +577,19 @@ done:
 	return rc;
 }
 
+static bool
+set(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+static bool
+cram_only(const struct email_config *cfg)
+{
+	return set(cfg->auth_username) && !set(cfg->auth_password) &&
+	    set(cfg->auth_secret);
+}
+
 int
 smtp_deliver(const struct email_config *cfg, const struct smtp_message *msg,
     struct send_result *res)
@@ -597,7 +611,11 @@ smtp_deliver(const struct email_config *cfg, const struct smtp_message *msg,
 	implicit = msg->implicit_tls == SMTP_IMPLICIT_TLS_ALWAYS ||
 	    (msg->implicit_tls == SMTP_IMPLICIT_TLS_AUTO &&
 	    strcmp(cfg->smarthost_port, "465") == 0);
-	if (implicit)
+	/* CRAM-MD5 (a secret and no password, the one mechanism
+	 * Alertmanager then can use) goes through libcurl too: Debian's
+	 * libesmtp 1.1 looks for its plugin as sasl-cram-md5.so and ships it
+	 * as sasl-crammd5.so, so it never offers CRAM-MD5. */
+	if (implicit || cram_only(cfg))
 		rc = deliver_curl(cfg, msg, to, implicit, res);
 	else
 		rc = deliver_esmtp(cfg, msg, to, res);

@@ -14,8 +14,8 @@
 
 enum smtp_implicit_tls {
 	SMTP_IMPLICIT_TLS_AUTO,		/* on port 465 only, as Alertmanager decides */
-	SMTP_IMPLICIT_TLS_NEVER,
-	SMTP_IMPLICIT_TLS_ALWAYS,	/* tests run smtps on unprivileged ports */
+	SMTP_IMPLICIT_TLS_NEVER,	/* force_implicit_tls: false */
+	SMTP_IMPLICIT_TLS_ALWAYS,	/* force_implicit_tls: true */
 };
 
 struct smtp_message {

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "config_int.h"
 #include "duration.h"
+#include "utf8.h"
 
 /* Config files are small; this only stops a mistaken path (a log file, a
  * device) from being read whole into memory. */
@@ -27,6 +28,7 @@
 
 #define TELEGRAM_API_URL "https://api.telegram.org"
 #define PAGERDUTY_URL "https://events.pagerduty.com/v2/enqueue"
+#define SLACK_APP_URL "https://slack.com/api/chat.postMessage"
 
 struct config {
 	struct route		 *route;
@@ -57,11 +59,16 @@ global_clear(struct cfg_global *g)
 	if (g->smtp_auth_secret != NULL)
 		explicit_bzero(g->smtp_auth_secret, strlen(g->smtp_auth_secret));
 	free(g->smtp_auth_secret);
+	free(g->smtp_auth_secret_file);
 	free(g->smtp_auth_identity);
+	http_tls_clear(&g->smtp_tls);
 	if (g->slack_api_url != NULL)
 		explicit_bzero(g->slack_api_url, strlen(g->slack_api_url));
 	free(g->slack_api_url);
 	free(g->slack_api_url_file);
+	cfg_secret_free(g->slack_app_token);
+	free(g->slack_app_token_file);
+	free(g->slack_app_url);
 	free(g->telegram_api_url);
 	if (g->telegram_bot_token != NULL)
 		explicit_bzero(g->telegram_bot_token, strlen(g->telegram_bot_token));
@@ -83,6 +90,7 @@ global_defaults(struct cfg_global *g)
 	g->smtp_require_tls = true;
 	if ((g->smtp_hello = strdup("localhost")) == NULL ||
 	    (g->telegram_api_url = strdup(TELEGRAM_API_URL)) == NULL ||
+	    (g->slack_app_url = strdup(SLACK_APP_URL)) == NULL ||
 	    (g->pagerduty_url = strdup(PAGERDUTY_URL)) == NULL)
 		return -1;
 	return 0;
@@ -129,8 +137,21 @@ global_finish(struct cfg_load *ld, const struct cf_walk *w)
 {
 	struct cfg_global *g = w->obj;
 
+	if (!cfg_empty(g->slack_app_token) && g->slack_app_token_file != NULL)
+		return cf_conflict(ld, w, "slack_app_token", "slack_app_token_file");
 	if (g->slack_api_url != NULL && g->slack_api_url_file != NULL)
 		return cf_conflict(ld, w, "slack_api_url", "slack_api_url_file");
+	/* A slack_api_url equal to the app URL is allowed: configs that
+	 * posted to chat.postMessage with a bearer token in http_config
+	 * before app tokens existed. */
+	if ((!cfg_empty(g->slack_app_token) || g->slack_app_token_file != NULL) &&
+	    (g->slack_api_url != NULL || g->slack_api_url_file != NULL) &&
+	    (g->slack_api_url == NULL || g->slack_app_url == NULL ||
+	    strcmp(g->slack_api_url, g->slack_app_url) != 0))
+		return cfg_fail(ld, cf_value(w, g->slack_api_url != NULL ?
+		    "slack_api_url" : "slack_api_url_file"), "at most one of "
+		    "slack_app_token/slack_app_token_file & "
+		    "slack_api_url/slack_api_url_file must be configured");
 	if (g->smtp_auth_password != NULL && g->smtp_auth_password[0] != '\0' &&
 	    g->smtp_auth_password_file != NULL)
 		return cf_conflict(ld, w, "smtp_auth_password",
@@ -139,10 +160,19 @@ global_finish(struct cfg_load *ld, const struct cf_walk *w)
 	    g->telegram_bot_token_file != NULL)
 		return cf_conflict(ld, w, "telegram_bot_token",
 		    "telegram_bot_token_file");
+	if (!cfg_empty(g->smtp_auth_secret) && !cfg_empty(g->smtp_auth_secret_file))
+		return cf_conflict(ld, w, "smtp_auth_secret",
+		    "smtp_auth_secret_file");
+	g->smtp_force_implicit_tls_set =
+	    cf_given(w, "smtp_force_implicit_tls") != NULL;
 	if (file_secret(ld, w, "smtp_auth_password_file",
 	    g->smtp_auth_password_file, &g->smtp_auth_password) == -1 ||
+	    file_secret(ld, w, "smtp_auth_secret_file",
+	    g->smtp_auth_secret_file, &g->smtp_auth_secret) == -1 ||
 	    file_secret(ld, w, "slack_api_url_file", g->slack_api_url_file,
 	    &g->slack_api_url) == -1 ||
+	    file_secret(ld, w, "slack_app_token_file", g->slack_app_token_file,
+	    &g->slack_app_token) == -1 ||
 	    file_secret(ld, w, "telegram_bot_token_file",
 	    g->telegram_bot_token_file, &g->telegram_bot_token) == -1)
 		return -1;
@@ -165,10 +195,20 @@ static const struct cf_field global_fields[] = {
 	    CF_AT(cfg_global, smtp_auth_password_file) },
 	{ "smtp_auth_secret", CF_STR, CF_AT(cfg_global, smtp_auth_secret),
 	    .secret = true },
+	{ "smtp_auth_secret_file", CF_FILE,
+	    CF_AT(cfg_global, smtp_auth_secret_file) },
 	{ "smtp_auth_identity", CF_STR, CF_AT(cfg_global, smtp_auth_identity) },
 	{ "smtp_require_tls", CF_BOOL, CF_AT(cfg_global, smtp_require_tls) },
+	{ "smtp_tls_config", CF_TABLE, CF_AT(cfg_global, smtp_tls),
+	    .sub = &cfg_tls_type },
+	{ "smtp_force_implicit_tls", CF_BOOL,
+	    CF_AT(cfg_global, smtp_force_implicit_tls) },
 	{ "slack_api_url", CF_URL, CF_AT(cfg_global, slack_api_url), .secret = true },
 	{ "slack_api_url_file", CF_FILE, CF_AT(cfg_global, slack_api_url_file) },
+	{ "slack_app_token", CF_STR, CF_AT(cfg_global, slack_app_token),
+	    .secret = true },
+	{ "slack_app_token_file", CF_FILE, CF_AT(cfg_global, slack_app_token_file) },
+	{ "slack_app_url", CF_URL, CF_AT(cfg_global, slack_app_url) },
 	{ "telegram_api_url", CF_URL, CF_AT(cfg_global, telegram_api_url),
 	    .def = TELEGRAM_API_URL },
 	{ "telegram_bot_token", CF_STR, CF_AT(cfg_global, telegram_bot_token),
@@ -271,6 +311,31 @@ add_match(struct cfg_load *ld, struct route *r, const struct ynode *n, bool re,
 	if (route_add_matchers(r, &ms) == -1) {
 		matchers_free(&ms);
 		return cfg_fail(ld, n, "out of memory");
+	}
+	return 0;
+}
+
+/* Alertmanager 0.34's route labels: names are any non-empty UTF-8 (its
+ * default label name rules), values strings that may be templates. */
+static int
+add_labels(struct cfg_load *ld, struct route *r, const struct ynode *n)
+{
+	size_t i;
+
+	if (cfg_map(ld, n, "labels") == -1)
+		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n; i += 2) {
+		const struct ynode *k = n->child[i], *v = n->child[i + 1];
+
+		if (k->value[0] == '\0' || !utf8_valid(k->value, strlen(k->value)))
+			return cfg_fail(ld, k, "invalid label name \"%s\" in route "
+			    "labels", k->value);
+		if (v->kind != YN_SCALAR)
+			return cfg_fail(ld, v, "labels.%s must be a string, not %s",
+			    k->value, cfg_kind_article(v));
+		if (route_set_label(r, k->value, ynode_is_null(v) ? "" :
+		    v->value) == -1)
+			return cfg_fail(ld, v, "out of memory");
 	}
 	return 0;
 }
@@ -410,7 +475,9 @@ parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool ro
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0 && !matchnode)
 				matchnode = k;
 			rc = add_matchers(ld, r, v);
-		} else if (strcmp(key, "mute_time_intervals") == 0) {
+		} else if (strcmp(key, "labels") == 0)
+			rc = add_labels(ld, r, v);
+		else if (strcmp(key, "mute_time_intervals") == 0) {
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0)
 				intervals = k;
 			rc = add_intervals(ld, r, v, true, refs);

@@ -5,6 +5,13 @@ struct tmpl_set *
 tmpl_set_for_config(const struct config *cfg, const struct tmpl_builtin *const *builtins,
     size_t n, struct terr *err)
 {
+	return tmpl_set_for_config_am(cfg, TMPL_AM_0_34, builtins, n, err);
+}
+
+struct tmpl_set *
+tmpl_set_for_config_am(const struct config *cfg, enum tmpl_am_version am,
+    const struct tmpl_builtin *const *builtins, size_t n, struct terr *err)
+{
 	struct tmpl_set	*set;
 	size_t		 i;
 
@@ -14,6 +21,7 @@ tmpl_set_for_config(const struct config *cfg, const struct tmpl_builtin *const *
 		terr_set(err, "out of memory");
 		return NULL;
 	}
+	tmpl_set_am_version(set, am);
 	for (i = 0; i < n; i++)
 		if (tmpl_set_add_text(set, builtins[i]->name, builtins[i]->text, err) == -1)
 			goto fail;

@@ -19,5 +19,9 @@
  */
 struct tmpl_set *tmpl_set_for_config(const struct config *cfg,
 	    const struct tmpl_builtin *const *builtins, size_t n, struct terr *err);
+/* The same, following Alertmanager release am (tmpl_set_for_config: 0.34). */
+struct tmpl_set *tmpl_set_for_config_am(const struct config *cfg,
+	    enum tmpl_am_version am, const struct tmpl_builtin *const *builtins,
+	    size_t n, struct terr *err);
 
 #endif

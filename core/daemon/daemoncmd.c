@@ -18,13 +18,14 @@ struct daemoncmd {
 	struct flag	*flags;		/* the common flags and the program's */
 	/* The flags' values as typed (pointing into argv or at defaults). */
 	const char	*config_file, *listen, *web_file, *max_body_s, *storage;
-	const char	*level, *format;
+	const char	*level, *format, *tmpl_am_s;
 	bool		 help, help_man, version;
 	struct policy_flags pol;
 	/* What they say. */
 	unsigned long long max_body;
 	enum log_level	 ll;
 	enum log_format	 lf;
+	enum tmpl_am_version tmpl_am;
 	struct sender_limits limits;	/* op.limits points here */
 	struct outbox_params op;
 	/* Set up by daemoncmd_new and daemoncmd_serve. */
@@ -43,6 +44,8 @@ build_flags(struct daemoncmd *dc)
 	const struct daemoncmd_spec *s = dc->spec;
 	const struct flag common[] = {
 		{ "config.file", FLAG_STRING, &dc->config_file, s->config_help, "FILE" },
+		{ TMPL_AM_VERSION_FLAG, FLAG_STRING, &dc->tmpl_am_s,
+		  TMPL_AM_VERSION_HELP, "0.34" },
 		{ "web.listen-address", FLAG_STRING, &dc->listen, s->listen_help, s->listen },
 		{ "web.config.file", FLAG_STRING, &dc->web_file,
 		  "Path to a web configuration file enabling TLS or basic authentication.", "FILE" },
@@ -110,6 +113,8 @@ check(struct daemoncmd *dc, const struct flag_list *pos, struct terr *err)
 	if (log_parse_level(dc->level, &dc->ll) == -1 ||
 	    log_parse_format(dc->format, &dc->lf) == -1)
 		return terr_set(err, "invalid --log.level or --log.format");
+	if (tmpl_am_version_parse(dc->tmpl_am_s, &dc->tmpl_am, err) == -1)
+		return -1;
 	if (dc->max_body_s && daemoncmd_parse_bytes("web.max-body-bytes", dc->max_body_s,
 	    1ULL << 30, &dc->max_body, err) == -1)
 		return -1;
@@ -325,6 +330,12 @@ const char *
 daemoncmd_storage(const struct daemoncmd *dc)
 {
 	return dc->storage;
+}
+
+enum tmpl_am_version
+daemoncmd_tmpl_am_version(const struct daemoncmd *dc)
+{
+	return dc->tmpl_am;
 }
 
 int

@@ -1,5 +1,6 @@
 /* daemoncmd.h: what `tocsin-relay [flags]` and `tocsin-watchdog [flags]`
- * share around their own wiring: the common flags (--config.file, --web.*,
+ * share around their own wiring: the common flags (--config.file,
+ * --template.alertmanager-version, --web.*,
  * --storage.path, the delivery policy of delivery/policy.h, --log.*, --help,
  * --help-man, --version), checked with errors naming the flag; the set-up
  * (logging, signals, libcurl, the web config, the metrics registry,
@@ -17,6 +18,7 @@
 #include "httpd.h"
 #include "metrics.h"
 #include "outbox.h"
+#include "tmpl.h"
 
 struct daemoncmd;	/* opaque */
 
@@ -80,6 +82,9 @@ struct metrics *daemoncmd_metrics(struct daemoncmd *dc);
 const char *daemoncmd_config_file(const struct daemoncmd *dc);
 /* --storage.path. */
 const char *daemoncmd_storage(const struct daemoncmd *dc);
+/* --template.alertmanager-version: the release whose template semantics
+ * the program's templates follow. */
+enum tmpl_am_version daemoncmd_tmpl_am_version(const struct daemoncmd *dc);
 
 /* A byte count from 1 to max for --<flag>, as the byte flags take it. */
 int	daemoncmd_parse_bytes(const char *flag, const char *s, unsigned long long max,

@@ -17,6 +17,7 @@
 #include "dispatcher.h"
 #include "httpclient.h"
 #include "log.h"
+#include "receipts.h"
 
 #define DISPATCHER_MAX_WORKERS	64
 /* Re-scan at least this often: store_next_due reports the earliest head,
@@ -45,6 +46,8 @@ struct dispatcher {
 	struct sender_limits	 limits;
 	struct sender_memo	*memo;
 	struct sender_records	 records;	/* over p.store */
+	struct sender_receipts	 book;		/* receipts into p.store */
+	struct receipts		*receipts;	/* their follower */
 	struct http_share	*http;
 	struct ratelimit	*rl;
 	pthread_mutex_t		 mu;
@@ -250,6 +253,7 @@ worker_main(void *arg)
 		ctx.timeout_ms = d->p.send_timeout_ms;
 		ctx.http = d->http;
 		ctx.records = &d->records;
+		ctx.receipts = &d->book;
 		memset(&r, 0, sizeof(r));
 		r.status = SEND_TEMPFAIL;
 		r.retry_after_ms = -1;
@@ -449,6 +453,42 @@ dispatcher_main(void *arg)
 	}
 }
 
+/* receipts_lookup_fn: fn runs under the config lock, as a job's lookup. */
+static int
+with_integration(void *arg, const char *receiver, const char *integration,
+    void (*fn)(void *farg, const struct sender_ops *ops, const void *cfg),
+    void *farg)
+{
+	struct dispatcher	*d = arg;
+	const struct receiver	*rcv;
+	const struct sender_ops	*ops;
+	const void		*cfg;
+	int			 rc = -1;
+
+	pthread_rwlock_rdlock(&d->cfg_lock);
+	rcv = config_receiver(d->p.cfg, receiver);
+	if (rcv != NULL && sender_lookup(rcv, integration, &ops, &cfg) == 0) {
+		fn(farg, ops, cfg);
+		rc = 0;
+	}
+	pthread_rwlock_unlock(&d->cfg_lock);
+	return rc;
+}
+
+static struct receipts *
+start_receipts(struct dispatcher *d, struct terr *err)
+{
+	struct receipts_params	 rp;
+
+	memset(&rp, 0, sizeof(rp));
+	rp.store = d->p.store;
+	rp.lookup = with_integration;
+	rp.lookup_arg = d;
+	rp.http = d->http;
+	rp.metrics = d->p.metrics;
+	return receipts_start(&rp, err);
+}
+
 struct dispatcher *
 dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 {
@@ -478,6 +518,7 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 	if ((d->memo = sender_memo_open(p->memo_dir, err)) == NULL)
 		goto fail;
 	actionstore_init(&d->records, p->store);
+	receipts_book(&d->book, p->store);
 	if (p->metrics != NULL) {
 		static const char *const l3[] = { "receiver", "integration", "result", NULL };
 		static const char *const l1[] = { "integration", NULL };
@@ -516,14 +557,17 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 			terr_set(err, "cannot start dispatcher workers");
 			goto fail;
 		}
-	if (pthread_create(&d->main, NULL, dispatcher_main, d) != 0) {
+	if ((d->receipts = start_receipts(d, err)) == NULL ||
+	    pthread_create(&d->main, NULL, dispatcher_main, d) != 0) {
+		receipts_stop(d->receipts);
 		pthread_mutex_lock(&d->mu);
 		d->stopping = true;
 		pthread_cond_broadcast(&d->cv_work);
 		pthread_mutex_unlock(&d->mu);
 		for (int k = 0; k < d->nworkers; k++)
 			pthread_join(d->workers[k], NULL);
-		terr_set(err, "cannot start the dispatcher");
+		if (d->receipts != NULL)
+			terr_set(err, "cannot start the dispatcher");
 		goto fail;
 	}
 	return d;
@@ -567,6 +611,7 @@ dispatcher_stop(struct dispatcher *d)
 	pthread_cond_broadcast(&d->cv_work);
 	pthread_cond_broadcast(&d->cv_idle);
 	pthread_mutex_unlock(&d->mu);
+	receipts_stop(d->receipts);
 	pthread_join(d->main, NULL);
 	/* Workers finish the send they are in, mark it, then exit. */
 	for (int i = 0; i < d->nworkers; i++)

@@ -13,6 +13,7 @@
 /* While routing: the indices into the payload of one receiver's alerts. */
 struct pick {
 	const struct receiver	*rcv;
+	const struct route	*route;	/* the first to reach rcv; NULL: none */
 	size_t			*idx;
 	size_t			 n;
 };
@@ -33,7 +34,8 @@ picks_free(struct picks *p)
 }
 
 static int
-pick_add(struct picks *p, const struct receiver *rcv, size_t alert)
+pick_add(struct picks *p, const struct receiver *rcv, const struct route *route,
+    size_t alert)
 {
 	struct pick	*t = NULL, *nt;
 	size_t		*ni, i;
@@ -50,6 +52,7 @@ pick_add(struct picks *p, const struct receiver *rcv, size_t alert)
 		t = &nt[p->n++];
 		memset(t, 0, sizeof(*t));
 		t->rcv = rcv;
+		t->route = route;
 	}
 	/* Alerts are routed in payload order, so an alert that reaches a
 	 * receiver through two routes is the last one added: sent once. */
@@ -127,7 +130,7 @@ route_alerts(const struct config *cfg, const struct notification *n,
 				terr_set(err, "route names unknown receiver");
 				goto out;
 			}
-			if (pick_add(p, rcv, i) == -1) {
+			if (pick_add(p, rcv, m[j], i) == -1) {
 				terr_set(err, "out of memory");
 				goto out;
 			}
@@ -138,6 +141,22 @@ route_alerts(const struct config *cfg, const struct notification *n,
 	if (m != small)
 		free(m);
 	return rc;
+}
+
+/* Route labels: Alertmanager 0.34 sends its own, rendered; without them
+ * the notification gets those of tocsin's route that first reached the
+ * receiver, to be rendered (tmpl_render_route_labels) before its
+ * messages are. */
+static int
+own_route_labels(struct notification *n, const struct route *route)
+{
+	if (n->route_labels.n > 0 || route == NULL)
+		return 0;
+	if (route_labels(route, &n->route_labels) == -1)
+		return -1;
+	if (n->route_labels.n > 0)
+		n->route_labels_rendered = false;
+	return 0;
 }
 
 int
@@ -154,7 +173,7 @@ pipeline_route(const struct config *cfg, const struct notification *n,
 		if ((rcv = config_receiver(cfg, receiver)) == NULL)
 			return terr_set(err, "unknown receiver");
 		for (i = 0; i < n->nalerts; i++)
-			if (pick_add(&p, rcv, i) == -1) {
+			if (pick_add(&p, rcv, NULL, i) == -1) {
 				terr_set(err, "out of memory");
 				goto out;
 			}
@@ -172,6 +191,10 @@ pipeline_route(const struct config *cfg, const struct notification *n,
 			goto out;
 		}
 		out->n++;
+		if (own_route_labels(out->v[i].n, p.v[i].route) == -1) {
+			terr_set(err, "out of memory");
+			goto out;
+		}
 	}
 	rc = 0;
  out:

@@ -88,6 +88,8 @@ parse_value(struct cfg_load *ld, const struct cf_field *f, const struct ynode *k
 		if (f->nonzero && *(int64_t *)p == 0 && !ynode_is_null(v))
 			return cfg_fail(ld, v, "%s cannot be zero", f->name);
 		return 0;
+	case CF_GO_DURATION:
+		return cfg_go_duration(ld, f->name, v, p);
 	case CF_STR_LIST:
 		return cfg_str_list(ld, f->name, v, p, target(obj, f->count));
 	case CF_HTTP:

@@ -29,6 +29,7 @@ enum cf_kind {
 	CF_INT,		/* int64_t */
 	CF_UINT,	/* uint64_t */
 	CF_DURATION,	/* int64_t milliseconds, cfg_duration */
+	CF_GO_DURATION,	/* int64_t milliseconds, cfg_go_duration (time.Duration) */
 	CF_STR_LIST,	/* char **, with a size_t count */
 	CF_HTTP,	/* struct http_config; absent or null: the global one */
 	CF_TABLE,	/* a mapping that .sub describes, into the struct at .off */

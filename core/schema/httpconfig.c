@@ -258,26 +258,38 @@ cfg_http_config(struct cfg_load *ld, const struct ynode *n, struct http_config *
 }
 
 int
+cfg_tls_copy(struct tls_config *dst, const struct tls_config *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->insecure_skip_verify = src->insecure_skip_verify;
+	if (cfg_dup(&dst->ca_file, src->ca_file) == -1 ||
+	    cfg_dup(&dst->cert_file, src->cert_file) == -1 ||
+	    cfg_dup(&dst->key_file, src->key_file) == -1 ||
+	    cfg_dup(&dst->server_name, src->server_name) == -1 ||
+	    cfg_dup(&dst->min_version, src->min_version) == -1 ||
+	    cfg_dup(&dst->max_version, src->max_version) == -1) {
+		http_tls_clear(dst);
+		memset(dst, 0, sizeof(*dst));
+		return -1;
+	}
+	return 0;
+}
+
+int
 cfg_http_copy(struct http_config *dst, const struct http_config *src)
 {
 	memset(dst, 0, sizeof(*dst));
 	dst->follow_redirects = src->follow_redirects;
 	dst->enable_http2 = src->enable_http2;
-	dst->tls.insecure_skip_verify = src->tls.insecure_skip_verify;
-	if (cfg_dup(&dst->basic_auth_username, src->basic_auth_username) == -1 ||
+	if (cfg_tls_copy(&dst->tls, &src->tls) == -1 ||
+	    cfg_dup(&dst->basic_auth_username, src->basic_auth_username) == -1 ||
 	    cfg_dup(&dst->basic_auth_password, src->basic_auth_password) == -1 ||
 	    cfg_dup(&dst->basic_auth_password_file, src->basic_auth_password_file) == -1 ||
 	    cfg_dup(&dst->authorization_type, src->authorization_type) == -1 ||
 	    cfg_dup(&dst->authorization_credentials, src->authorization_credentials) == -1 ||
 	    cfg_dup(&dst->authorization_credentials_file,
 	    src->authorization_credentials_file) == -1 ||
-	    cfg_dup(&dst->proxy_url, src->proxy_url) == -1 ||
-	    cfg_dup(&dst->tls.ca_file, src->tls.ca_file) == -1 ||
-	    cfg_dup(&dst->tls.cert_file, src->tls.cert_file) == -1 ||
-	    cfg_dup(&dst->tls.key_file, src->tls.key_file) == -1 ||
-	    cfg_dup(&dst->tls.server_name, src->tls.server_name) == -1 ||
-	    cfg_dup(&dst->tls.min_version, src->tls.min_version) == -1 ||
-	    cfg_dup(&dst->tls.max_version, src->tls.max_version) == -1) {
+	    cfg_dup(&dst->proxy_url, src->proxy_url) == -1) {
 		http_config_clear(dst);
 		return -1;
 	}

@@ -50,7 +50,8 @@ void	cfg_http_defaults(struct http_config *h);
 /* Parses an http_config block into *h (cleared first); the caller clears
  * *h on failure. */
 int	cfg_http_config(struct cfg_load *ld, const struct ynode *n, struct http_config *h);
-/* A deep copy; dst is zeroed first and left empty on failure. */
+/* Deep copies; dst is zeroed first and left empty on failure. */
+int	cfg_tls_copy(struct tls_config *dst, const struct tls_config *src);
 int	cfg_http_copy(struct http_config *dst, const struct http_config *src);
 
 #endif

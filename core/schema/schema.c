@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "duration.h"
 #include "schema.h"
+#include "secretfile.h"
 
 int
 cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
@@ -324,6 +325,30 @@ cfg_duration(struct cfg_load *ld, const char *field, const struct ynode *n, int6
 	return 0;
 }
 
+int
+cfg_go_duration(struct cfg_load *ld, const char *field, const struct ynode *n,
+    int64_t *ms)
+{
+	struct terr	 e;
+	int64_t		 ns;
+
+	if (scalar(ld, field, n, "a duration") == -1)
+		return -1;
+	if (ynode_is_null(n)) {
+		*ms = 0;
+		return 0;
+	}
+	/* Go's YAML decoder would take a bare integer as nanoseconds (a
+	 * "timeout: 5" that fails every request); here it is an error, as
+	 * time.ParseDuration has it. */
+	if (duration_parse_go(n->value, &ns, &e) == -1)
+		return cfg_fail(ld, n, "%s: %s", field, e.msg);
+	*ms = ns / 1000000;
+	if (ns > 0 && ns % 1000000 != 0)
+		(*ms)++;
+	return 0;
+}
+
 /* What Go's url.Parse rejects in an http(s) URL, then what Alertmanager's
  * config.URL adds (an http or https scheme and a host). Returns NULL when
  * the URL is fine, else the reason; `bad` gets an offending fragment. */
@@ -564,62 +589,10 @@ int
 cfg_read_secret(struct cfg_load *ld, const char *field, const struct ynode *n,
     const char *path, char **out)
 {
-	FILE		*f;
-	struct buf	 b;
-	struct stat	 st;
-	char		 chunk[4096], *s, *start, *end;
-	size_t		 r;
-	int		 saved;
+	struct terr	 e;
 
-	if ((f = fopen(path, "re")) == NULL) {
-		saved = errno;
-		return cfg_fail(ld, n, "cannot read %s \"%s\": %s", field, path,
-		    strerror(saved));
-	}
-	/* A FIFO or a terminal would block the load, a device never ends. */
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return cfg_fail(ld, n, "cannot read %s \"%s\": not a regular file",
-		    field, path);
-	}
-	buf_init(&b, 1 << 20);
-	while ((r = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, r) == -1) {
-			fclose(f);
-			explicit_bzero(chunk, sizeof(chunk));
-			if (b.data != NULL)
-				explicit_bzero(b.data, b.len);
-			buf_free(&b);
-			return cfg_fail(ld, n, "%s \"%s\" is larger than 1 MiB", field, path);
-		}
-	saved = ferror(f) ? errno : 0;
-	fclose(f);
-	explicit_bzero(chunk, sizeof(chunk));
-	if (saved != 0) {
-		if (b.data != NULL)
-			explicit_bzero(b.data, b.len);
-		buf_free(&b);
-		return cfg_fail(ld, n, "cannot read %s \"%s\": %s", field, path,
-		    strerror(saved));
-	}
-	if ((s = buf_steal(&b)) == NULL)
-		return cfg_fail(ld, n, "out of memory");
-	/* strings.TrimSpace, as Alertmanager applies to secret files. */
-	start = s;
-	while (*start == ' ' || *start == '\t' || *start == '\n' || *start == '\r' ||
-	    *start == '\v' || *start == '\f')
-		start++;
-	end = start + strlen(start);
-	while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
-	    end[-1] == '\r' || end[-1] == '\v' || end[-1] == '\f'))
-		end--;
-	*end = '\0';
-	memmove(s, start, (size_t)(end - start) + 1);
-	if (*out != NULL) {
-		explicit_bzero(*out, strlen(*out));
-		free(*out);
-	}
-	*out = s;
+	if (secretfile_read(field, path, out, &e) == -1)
+		return cfg_fail(ld, n, "%s", e.msg);
 	return 0;
 }
 

@@ -24,11 +24,19 @@ struct cfg_global {
 	char			*smtp_auth_username;
 	char			*smtp_auth_password;		/* SECRET */
 	char			*smtp_auth_password_file;
-	char			*smtp_auth_secret;		/* SECRET */
+	char			*smtp_auth_secret;		/* SECRET (inline or file) */
+	char			*smtp_auth_secret_file;
 	char			*smtp_auth_identity;
 	bool			 smtp_require_tls;
+	struct tls_config	 smtp_tls;			/* smtp_tls_config */
+	/* smtp_force_implicit_tls, a *bool: unset leaves it to the port. */
+	bool			 smtp_force_implicit_tls;
+	bool			 smtp_force_implicit_tls_set;
 	char			*slack_api_url;			/* SECRET */
 	char			*slack_api_url_file;
+	char			*slack_app_token;		/* SECRET */
+	char			*slack_app_token_file;
+	char			*slack_app_url;
 	char			*telegram_api_url;
 	char			*telegram_bot_token;		/* SECRET */
 	char			*telegram_bot_token_file;
@@ -65,6 +73,11 @@ int	cfg_bool(struct cfg_load *ld, const char *field, const struct ynode *n, bool
 int	cfg_int64(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *out);
 int	cfg_uint64(struct cfg_load *ld, const char *field, const struct ynode *n, uint64_t *out);
 int	cfg_duration(struct cfg_load *ld, const char *field, const struct ynode *n, int64_t *ms);
+/* Go's time.Duration (duration_parse_go) in milliseconds, a part of a
+ * millisecond rounded up so that a positive value stays positive; null is
+ * zero. */
+int	cfg_go_duration(struct cfg_load *ld, const char *field, const struct ynode *n,
+	    int64_t *ms);
 /* An http(s) URL with a host, as Alertmanager's config.URL requires. With
  * secret set, the value is never echoed in messages. */
 int	cfg_url(struct cfg_load *ld, const char *field, const struct ynode *n,

@@ -391,20 +391,6 @@ store_action_get(struct store *s, const char *id, struct action_rec *out,
 }
 
 int
-store_ack_put(struct store *s, const char *receiver, const char *group_key,
-    const char *by, int64_t at, struct terr *err)
-{
-	return submit_named(s, STORE_JOB_ACK, receiver, group_key, by, at, err);
-}
-
-int
-store_ack_get(struct store *s, const char *receiver, const char *group_key,
-    struct action_ack *out, int *found, struct terr *err)
-{
-	return s->ops->ack_get(s->be, receiver, group_key, out, found, err);
-}
-
-int
 store_cursor_put(struct store *s, const char *name, int64_t value,
     struct terr *err)
 {
@@ -605,4 +591,94 @@ store_queued(struct store *s)
 	n = s->nqueued;
 	pthread_mutex_unlock(&s->mu);
 	return n;
+}
+
+/* ---- receipts and group acknowledgements ---- */
+
+static int
+submit_receipt(struct store *s, enum store_job_kind kind,
+    const struct store_receipt *r, const char *why, int64_t when,
+    struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = kind;
+	job.rcpt = r;
+	job.why = why;
+	job.when = when;
+	return submit(s, &job, err);
+}
+
+int
+store_receipt_put(struct store *s, const struct store_receipt *r,
+    struct terr *err)
+{
+	return submit_receipt(s, STORE_JOB_RECEIPT_PUT, r, NULL, 0, err);
+}
+
+int
+store_receipt_later(struct store *s, const char *receipt, int64_t next_poll,
+    struct terr *err)
+{
+	struct store_receipt r = { .receipt = (char *)receipt,
+	    .next_poll = next_poll };
+
+	return submit_receipt(s, STORE_JOB_RECEIPT_LATER, &r, NULL, 0, err);
+}
+
+int
+store_receipt_cancel_group(struct store *s, const char *receiver,
+    const char *group_key, struct terr *err)
+{
+	struct store_receipt r = { .receiver = (char *)receiver,
+	    .group_key = (char *)group_key };
+
+	return submit_receipt(s, STORE_JOB_RECEIPT_CANCEL, &r, NULL,
+	    store_now(s), err);
+}
+
+int
+store_receipt_drop(struct store *s, const char *receipt, struct terr *err)
+{
+	struct store_receipt r = { .receipt = (char *)receipt };
+
+	return submit_receipt(s, STORE_JOB_RECEIPT_DROP, &r, NULL, 0, err);
+}
+
+int
+store_ack_put(struct store *s, const char *receiver, const char *group_key,
+    const char *by, int64_t at, struct terr *err)
+{
+	struct store_receipt r = { .receiver = (char *)receiver,
+	    .group_key = (char *)group_key };
+
+	return submit_receipt(s, STORE_JOB_GROUP_ACK, &r, by, at, err);
+}
+
+int
+store_receipt_due(struct store *s, int64_t now, size_t max,
+    struct store_receipt **out, size_t *n, struct terr *err)
+{
+	return s->ops->receipt_due(s->be, now, max, out, n, err);
+}
+
+void
+store_receipts_free(struct store_receipt *r, size_t n)
+{
+	for (size_t i = 0; r != NULL && i < n; i++) {
+		free(r[i].receipt);
+		free(r[i].receiver);
+		free(r[i].integration);
+		free(r[i].group_key);
+	}
+	free(r);
+}
+
+int
+store_group_acked(struct store *s, const char *receiver, const char *group_key,
+    char **by, int64_t *at, int *found, struct terr *err)
+{
+	return s->ops->group_acked(s->be, receiver, group_key, by, at, found,
+	    err);
 }

@@ -224,8 +224,9 @@ int	store_set_max_size(struct store *s, int64_t max_bytes, struct terr *err) WAR
 
 /*
  * The phone loop's state (actionrec.h), durable when a write returns, read
- * from any thread: the records behind notification buttons, the
- * acknowledgements of groups, and named cursors (a poller's update offset).
+ * from any thread: the records behind notification buttons and named
+ * cursors (a poller's update offset); acknowledgements are store_ack_put's
+ * (below).
  * store_prune also deletes the records that expired before its cutoff.
  */
 
@@ -244,16 +245,6 @@ int	store_action_set_silence(struct store *s, const char *id,
  * or *found 0 when there is none. */
 int	store_action_get(struct store *s, const char *id, struct action_rec *out,
 	    int *found, struct terr *err) WARN_UNUSED;
-/* Records that `by` acknowledged group group_key of receiver at `at` (unix
- * ms), replacing an earlier acknowledgement of it. Any channel's
- * acknowledgement (a button, an app's receipt) goes here, and whatever
- * repeats or escalates a group reads it with store_ack_get. */
-int	store_ack_put(struct store *s, const char *receiver, const char *group_key,
-	    const char *by, int64_t at, struct terr *err) WARN_UNUSED;
-/* The acknowledgement of the group into *out (caller clears with
- * action_ack_clear) and *found 1; *found 0 when it has none. */
-int	store_ack_get(struct store *s, const char *receiver, const char *group_key,
-	    struct action_ack *out, int *found, struct terr *err) WARN_UNUSED;
 /* Cursor name := value. */
 int	store_cursor_put(struct store *s, const char *name, int64_t value,
 	    struct terr *err) WARN_UNUSED;
@@ -272,6 +263,53 @@ int	store_group_message_put(struct store *s, const char *receiver,
 int	store_group_message_get(struct store *s, const char *receiver,
 	    const char *integration, const char *group_key, char *chat,
 	    size_t chatlen, int64_t *message_id, int *found,
+	    struct terr *err) WARN_UNUSED;
+
+/*
+ * Receipts: a service's handle on a message that keeps alerting the phone
+ * until someone acknowledges it, it expires or it is cancelled (Pushover's
+ * emergency priority), kept so that the receipt poller follows it across
+ * restarts; and the acknowledgements of groups, which any code may read.
+ * Each write is durable when it returns.
+ */
+struct store_receipt {
+	char	*receipt;	/* the service's handle; unique */
+	char	*receiver;
+	char	*integration;	/* "pushover/0" */
+	char	*group_key;
+	int64_t	 expires;	/* unix ms: dropped after it */
+	int64_t	 next_poll;	/* unix ms */
+	bool	 cancel;	/* the group resolved: cancel it, poll no more */
+};
+
+/* Stores r, replacing a receipt of that handle. */
+int	store_receipt_put(struct store *s, const struct store_receipt *r,
+	    struct terr *err) WARN_UNUSED;
+/* The receipts whose next_poll is at most now, soonest first, at most max;
+ * *out is an array of *n the caller frees with store_receipts_free. */
+int	store_receipt_due(struct store *s, int64_t now, size_t max,
+	    struct store_receipt **out, size_t *n, struct terr *err) WARN_UNUSED;
+void	store_receipts_free(struct store_receipt *r, size_t n);
+/* Receipt handle is polled next at next_poll (unix ms). */
+int	store_receipt_later(struct store *s, const char *receipt,
+	    int64_t next_poll, struct terr *err) WARN_UNUSED;
+/* Every receipt of group_key of receiver is to be cancelled, now. */
+int	store_receipt_cancel_group(struct store *s, const char *receiver,
+	    const char *group_key, struct terr *err) WARN_UNUSED;
+/* Forgets receipt handle (acknowledged, expired, cancelled). */
+int	store_receipt_drop(struct store *s, const char *receipt,
+	    struct terr *err) WARN_UNUSED;
+/* Records that `by` acknowledged group group_key of receiver at `at` (unix
+ * ms), replacing an earlier acknowledgement of it. Any channel's
+ * acknowledgement goes here (a Pushover receipt, the phone loop's
+ * buttons), and whatever repeats or escalates a group reads it. */
+int	store_ack_put(struct store *s, const char *receiver,
+	    const char *group_key, const char *by, int64_t at,
+	    struct terr *err) WARN_UNUSED;
+/* Who acknowledged the group and when: *found 1 with *by (caller frees)
+ * and *at, or *found 0. */
+int	store_group_acked(struct store *s, const char *receiver,
+	    const char *group_key, char **by, int64_t *at, int *found,
 	    struct terr *err) WARN_UNUSED;
 
 /* Committer statistics (tests assert group commit with them). */
@@ -296,12 +334,16 @@ enum store_job_kind {
 	STORE_JOB_ACTION_PUT,		/* rec */
 	STORE_JOB_ACTION_MESSAGE,	/* name = record id, value = message id */
 	STORE_JOB_ACTION_SILENCE,	/* name = record id, text = silence id */
-	STORE_JOB_ACK,			/* name = receiver, name2 = group key,
-					 * text = by, value = at */
 	STORE_JOB_CURSOR,		/* name := value */
 	STORE_JOB_GROUP_MESSAGE,	/* name = receiver, name2 = integration,
 					 * why = group key, text = chat,
 					 * value = message id */
+	STORE_JOB_RECEIPT_PUT,		/* rcpt */
+	STORE_JOB_RECEIPT_LATER,	/* rcpt->receipt, rcpt->next_poll */
+	STORE_JOB_RECEIPT_CANCEL,	/* rcpt->receiver, rcpt->group_key */
+	STORE_JOB_RECEIPT_DROP,		/* rcpt->receipt */
+	STORE_JOB_GROUP_ACK,		/* rcpt->receiver, ->group_key;
+					 * why = by, when = at */
 };
 
 struct store_job {
@@ -321,6 +363,8 @@ struct store_job {
 	const char		*name2;
 	const char		*text;
 	int64_t			 value;
+	/* RECEIPT_* and GROUP_ACK */
+	const struct store_receipt *rcpt;
 	/* results of a committed transaction */
 	int			 rc;		/* -1: this job was refused (err says why) */
 	int64_t			 count;		/* PRUNE: rows deleted */
@@ -356,13 +400,16 @@ struct store_ops {
 	int	(*set_max_size)(void *be, int64_t max_bytes, struct terr *err);
 	int	(*action_get)(void *be, const char *id, struct action_rec *out,
 		    int *found, struct terr *err);
-	int	(*ack_get)(void *be, const char *receiver, const char *group_key,
-		    struct action_ack *out, int *found, struct terr *err);
 	int	(*cursor_get)(void *be, const char *name, int64_t *value,
 		    struct terr *err);
 	int	(*group_message_get)(void *be, const char *receiver,
 		    const char *integration, const char *group_key, char *chat,
 		    size_t chatlen, int64_t *message_id, int *found,
+		    struct terr *err);
+	int	(*receipt_due)(void *be, int64_t now, size_t max,
+		    struct store_receipt **out, size_t *n, struct terr *err);
+	int	(*group_acked)(void *be, const char *receiver,
+		    const char *group_key, char **by, int64_t *at, int *found,
 		    struct terr *err);
 };
 

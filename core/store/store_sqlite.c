@@ -46,7 +46,26 @@ static const char *const migrations[] = {
 	"CREATE INDEX messages_dedup ON messages (dedup_key, created)"
 	"  WHERE dedup_key IS NOT NULL;"
 	"CREATE INDEX messages_done ON messages (done_at) WHERE state <> 'pending';",
-	/* The phone loop: button records, acknowledgements, poll offsets. */
+	/* Receipts the poller follows, and who acknowledged which group. */
+	"CREATE TABLE receipts ("
+	"  receipt TEXT PRIMARY KEY,"
+	"  receiver TEXT NOT NULL,"
+	"  integration TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  next_poll INTEGER NOT NULL,"
+	"  cancel INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX receipts_poll ON receipts (next_poll);"
+	"CREATE INDEX receipts_group ON receipts (receiver, group_key);"
+	"CREATE TABLE group_acks ("
+	"  receiver TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  acked_by TEXT NOT NULL,"
+	"  acked_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (receiver, group_key)"
+	");",
+	/* The phone loop: button records and poll offsets. */
 	"CREATE TABLE action_records ("
 	"  id TEXT PRIMARY KEY,"
 	"  created INTEGER NOT NULL,"
@@ -60,13 +79,6 @@ static const char *const migrations[] = {
 	"  silence_id TEXT NOT NULL DEFAULT ''"
 	");"
 	"CREATE INDEX action_records_expires ON action_records (expires);"
-	"CREATE TABLE group_acks ("
-	"  receiver TEXT NOT NULL,"
-	"  group_key TEXT NOT NULL,"
-	"  acked_by TEXT NOT NULL,"
-	"  acked_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (receiver, group_key)"
-	");"
 	"CREATE TABLE cursors ("
 	"  name TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL"
@@ -122,7 +134,6 @@ enum wstmt {
 	W_ACTION_PUT,
 	W_ACTION_MESSAGE,
 	W_ACTION_SILENCE,
-	W_ACK,
 	W_CURSOR,
 	W_GROUP_MESSAGE,
 	W_PRUNE_GROUP_MESSAGES,
@@ -155,8 +166,6 @@ static const char *const wsql[W_NSTMT] = {
 	    " WHERE id = ?1",
 	[W_ACTION_SILENCE] = "UPDATE action_records SET silence_id = ?2"
 	    " WHERE id = ?1",
-	[W_ACK] = "INSERT OR REPLACE INTO group_acks (receiver, group_key,"
-	    " acked_by, acked_at) VALUES (?1, ?2, ?3, ?4)",
 	[W_CURSOR] = "INSERT OR REPLACE INTO cursors (name, value) VALUES (?1, ?2)",
 	[W_GROUP_MESSAGE] = "INSERT OR REPLACE INTO group_messages (receiver,"
 	    " integration, group_key, chat, message_id, updated)"
@@ -172,7 +181,6 @@ enum rstmt {
 	R_DUE,
 	R_NEXT_DUE,
 	R_ACTION,
-	R_ACK,
 	R_CURSOR,
 	R_GROUP_MESSAGE,
 	R_NSTMT,
@@ -186,8 +194,6 @@ static const char *const rsql[R_NSTMT] = {
 	[R_NEXT_DUE] = "SELECT MIN(next_attempt) FROM (" HEADS ")",
 	[R_ACTION] = "SELECT created, expires, receiver, integration, group_key,"
 	    " labels, chat, message_id, silence_id FROM action_records WHERE id = ?1",
-	[R_ACK] = "SELECT acked_by, acked_at FROM group_acks"
-	    " WHERE receiver = ?1 AND group_key = ?2",
 	[R_CURSOR] = "SELECT value FROM cursors WHERE name = ?1",
 	[R_GROUP_MESSAGE] = "SELECT chat, message_id FROM group_messages"
 	    " WHERE receiver = ?1 AND integration = ?2 AND group_key = ?3",
@@ -539,6 +545,47 @@ refuse(struct sqlbe *be, struct store_job *job, const char *want,
 	return 0;
 }
 
+/* The receipts' and acknowledgements' writes: rare, so prepared each time. */
+static const char *const receipt_sql[] = {
+	[STORE_JOB_RECEIPT_PUT] = "INSERT OR REPLACE INTO receipts (receipt,"
+	    " receiver, integration, group_key, expires, next_poll, cancel)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[STORE_JOB_RECEIPT_LATER] = "UPDATE receipts SET next_poll = ?6"
+	    " WHERE receipt = ?1",
+	[STORE_JOB_RECEIPT_CANCEL] = "UPDATE receipts SET cancel = 1,"
+	    " next_poll = ?6 WHERE receiver = ?2 AND group_key = ?4",
+	[STORE_JOB_RECEIPT_DROP] = "DELETE FROM receipts WHERE receipt = ?1",
+	[STORE_JOB_GROUP_ACK] = "INSERT OR REPLACE INTO group_acks (receiver,"
+	    " group_key, acked_by, acked_at) VALUES (?2, ?4, ?8, ?6)",
+};
+
+static int
+run_receipt(struct sqlbe *be, struct store_job *job, struct terr *err)
+{
+	const struct store_receipt *r = job->rcpt;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(be->w, receipt_sql[job->kind], -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(err, be->w, rc, "receipt update failed");
+	bind_text(st, 1, r->receipt);
+	bind_text(st, 2, r->receiver);
+	bind_text(st, 3, r->integration);
+	bind_text(st, 4, r->group_key);
+	sqlite3_bind_int64(st, 5, r->expires);
+	/* A cancel and an acknowledgement carry their time in job->when. */
+	sqlite3_bind_int64(st, 6, job->kind == STORE_JOB_RECEIPT_CANCEL ||
+	    job->kind == STORE_JOB_GROUP_ACK ? job->when : r->next_poll);
+	sqlite3_bind_int(st, 7, r->cancel ? 1 : 0);
+	bind_text(st, 8, job->why);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(err, be->w, rc, "receipt update failed");
+	return 0;
+}
+
 static int
 run_phone_job(struct sqlbe *be, struct store_job *job, int64_t now,
     struct terr *err)
@@ -578,14 +625,6 @@ run_phone_job(struct sqlbe *be, struct store_job *job, int64_t now,
 			terr_set(&job->err, "store: no action record %s", job->name);
 		}
 		return 0;
-	case STORE_JOB_ACK:
-		st = be->ws[W_ACK];
-		sqlite3_reset(st);
-		bind_text(st, 1, job->name);
-		bind_text(st, 2, job->name2);
-		bind_text(st, 3, job->text ? job->text : "");
-		sqlite3_bind_int64(st, 4, job->value);
-		return step_done(be, st, "acknowledgement insert failed", err);
 	case STORE_JOB_GROUP_MESSAGE:
 		st = be->ws[W_GROUP_MESSAGE];
 		sqlite3_reset(st);
@@ -664,10 +703,15 @@ run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 	case STORE_JOB_ACTION_PUT:
 	case STORE_JOB_ACTION_MESSAGE:
 	case STORE_JOB_ACTION_SILENCE:
-	case STORE_JOB_ACK:
 	case STORE_JOB_CURSOR:
 	case STORE_JOB_GROUP_MESSAGE:
 		return run_phone_job(be, job, now, err);
+	case STORE_JOB_RECEIPT_PUT:
+	case STORE_JOB_RECEIPT_LATER:
+	case STORE_JOB_RECEIPT_CANCEL:
+	case STORE_JOB_RECEIPT_DROP:
+	case STORE_JOB_GROUP_ACK:
+		return run_receipt(be, job, err);
 	default:
 		return terr_set(err, "store: unknown request %d", (int)job->kind);
 	}
@@ -1020,6 +1064,100 @@ be_set_max_size(void *arg, int64_t max_bytes, struct terr *err)
 	return pragma_int(be->w, sql, &pages, err);
 }
 
+static int
+be_receipt_due(void *arg, int64_t now, size_t max, struct store_receipt **out,
+    size_t *n, struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	sqlite3_stmt	*st = NULL;
+	struct store_receipt *v = NULL, *r;
+	size_t		 len = 0;
+	int		 rc, ret = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	if ((v = calloc(max, sizeof(*v))) == NULL)
+		return terr_set(err, "store: out of memory");
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, "SELECT receipt, receiver, integration,"
+	    " group_key, expires, next_poll, cancel FROM receipts"
+	    " WHERE next_poll <= ?1 ORDER BY next_poll LIMIT ?2", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	while (len < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = &v[len++];
+		r->receipt = col_strdup(st, 0);
+		r->receiver = col_strdup(st, 1);
+		r->integration = col_strdup(st, 2);
+		r->group_key = col_strdup(st, 3);
+		r->expires = sqlite3_column_int64(st, 4);
+		r->next_poll = sqlite3_column_int64(st, 5);
+		r->cancel = sqlite3_column_int(st, 6) != 0;
+		if (r->receipt == NULL || r->receiver == NULL ||
+		    r->integration == NULL || r->group_key == NULL) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+	}
+	if (len < max && rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	*out = v;
+	*n = len;
+	v = NULL;
+	ret = 0;
+out:
+	store_receipts_free(v, len);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
+be_group_acked(void *arg, const char *receiver, const char *group_key,
+    char **by, int64_t *at, int *found, struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	sqlite3_stmt	*st = NULL;
+	int		 rc, ret = -1;
+
+	*found = 0;
+	*by = NULL;
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, "SELECT acked_by, acked_at FROM group_acks"
+	    " WHERE receiver = ?1 AND group_key = ?2", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	bind_text(st, 1, receiver);
+	bind_text(st, 2, group_key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if ((*by = col_strdup(st, 0)) == NULL) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+		*at = sqlite3_column_int64(st, 1);
+		*found = 1;
+	} else if (rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
 /* Runs reader statement which with text binds b1 (and b2 when not NULL);
  * *row 1 when it gave a row, which fill() reads. be->rmu held by caller. */
 static int
@@ -1100,28 +1238,6 @@ be_action_get(void *arg, const char *id, struct action_rec *out, int *found,
 }
 
 static int
-fill_ack(sqlite3_stmt *st, void *arg)
-{
-	struct action_ack *a = arg;
-
-	a->at = sqlite3_column_int64(st, 1);
-	return (a->by = col_strdup(st, 0)) == NULL ? -1 : 0;
-}
-
-static int
-be_ack_get(void *arg, const char *receiver, const char *group_key,
-    struct action_ack *out, int *found, struct terr *err)
-{
-	memset(out, 0, sizeof(*out));
-	if (read_row(arg, R_ACK, receiver, group_key, fill_ack, out, found,
-	    err) == -1) {
-		action_ack_clear(out);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 fill_cursor(sqlite3_stmt *st, void *arg)
 {
 	*(int64_t *)arg = sqlite3_column_int64(st, 0);
@@ -1178,8 +1294,9 @@ const struct store_ops store_sqlite_ops = {
 	.count = be_count,
 	.list = be_list,
 	.set_max_size = be_set_max_size,
+	.receipt_due = be_receipt_due,
+	.group_acked = be_group_acked,
 	.action_get = be_action_get,
-	.ack_get = be_ack_get,
 	.cursor_get = be_cursor_get,
 	.group_message_get = be_group_message_get,
 };

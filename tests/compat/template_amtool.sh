@@ -97,7 +97,8 @@ for t in "$tmp"/texts/[0-9]*; do
 		    --template.type="$type" --template.data="$d" \
 		    --template.text="$text" >"$o.amtool" 2>"$o.amtool.err"
 		ra=$?
-		"$TOCSIN_RELAY" template render --template.glob="$AMDIR/*.tmpl" \
+		"$TOCSIN_RELAY" template render --template.alertmanager-version=0.25 \
+		    --template.glob="$AMDIR/*.tmpl" \
 		    --template.glob="$OURS" \
 		    --template.type="$type" --template.data="$d" \
 		    --template.text="$text" >"$o.tocsin" 2>"$o.tocsin.err"

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-# fake_slack.py: a fake Slack incoming-webhook endpoint for the tests, with
-# Slack's plain-text answers ("ok", "invalid_payload", "no_text", ...),
-# per-webhook states and the 1/s per webhook rate limit with Retry-After.
+# fake_slack.py: a fake Slack for the tests: incoming webhooks, with Slack's
+# plain-text answers ("ok", "invalid_payload", "no_text", ...), per-webhook
+# states and the 1/s per webhook rate limit with Retry-After; and the Web
+# API's chat.postMessage with a bot token, with its JSON answers
+# ({"ok":false,"error":"invalid_auth"}, "channel_not_found", 429
+# "ratelimited" with Retry-After per channel, ...).
 
 import json
 import os
@@ -13,6 +16,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fakelib  # noqa: E402
 
 MAX_ATTACHMENTS = 100
+MAX_TEXT = 40000	# chat.postMessage's text, in characters
+
+# Forced statuses on /api/ without a body: the Web API's error words.
+API_FORCED_ERROR = {429: "ratelimited", 500: "internal_error",
+		    502: "fatal_error", 503: "service_unavailable",
+		    504: "request_timeout"}
 
 # Configured states of a webhook and what Slack answers for each.
 STATES = {
@@ -37,6 +46,25 @@ def _nonempty(v):
 	return isinstance(v, str) and v != ""
 
 
+def api_answer(obj, status=200, headers=None):
+	"""The Web API's JSON, compact as Slack sends it."""
+	return fakelib.Response(status, json.dumps(obj, separators=(",", ":")).encode(),
+				"application/json; charset=utf-8", headers)
+
+
+def api_error(word, status=200, headers=None):
+	return api_answer({"ok": False, "error": word}, status, headers)
+
+
+def _has_text(payload, atts):
+	"""Slack's rule: text, blocks, or an attachment with something to show."""
+	if _nonempty(payload.get("text")) or payload.get("blocks"):
+		return True
+	return any(any(_nonempty(a.get(k)) for k in
+		       ("text", "fallback", "pretext", "title")) or a.get("fields")
+		   for a in atts)
+
+
 class FakeSlack(fakelib.FakeService):
 	name = "slack"
 
@@ -44,9 +72,18 @@ class FakeSlack(fakelib.FakeService):
 		return {
 			# "T/B/secret" -> state (see STATES); unknown paths are 403.
 			"webhooks": {"T000/B000/XXXXXXXX": "ok"},
+			# Web API: bot token -> "ok", "token_revoked" or
+			# "account_inactive"; unknown tokens are invalid_auth.
+			"app_tokens": {"xoxb-TEST-token": "ok"},
+			# channel name -> id and state ("ok", "not_in_channel",
+			# "is_archived"); found by name, "#name" or id.
+			"channels": {"#alerts": {"id": "C0ALERTS01", "state": "ok"}},
 			"rate_limits_enabled": True,
 			"rate": {"rate": 1, "burst": 3},
 		}
+
+	def reset_state(self):
+		self.ts = 1700000000
 
 	def forced_response(self, f, req):
 		if f.get("close"):
@@ -55,11 +92,96 @@ class FakeSlack(fakelib.FakeService):
 		headers = [[k, str(v)] for k, v in f.get("headers", {}).items()]
 		if st == 429:
 			headers.append(["Retry-After", str(int(f.get("retry_after", 1)))])
+		if req.path.startswith("/api/") and "body" not in f:
+			return api_error(f.get("error", API_FORCED_ERROR.get(st, "fatal_error")),
+					 st, headers)
 		body = f.get("body", FORCED_BODY.get(st, "error"))
 		return fakelib.Response(st, body.encode(), f.get("content_type",
 					"text/html"), headers)
 
+	def find_channel(self, name):
+		for cname, ch in self.config["channels"].items():
+			if name in (cname, cname.lstrip("#"), ch.get("id")):
+				return ch
+		return None
+
+	def api_payload(self, req):
+		"""The arguments of a Web API call: a JSON object, or a form (its
+		attachments a JSON string), and the warnings Slack adds."""
+		ct = req.content_type()
+		warnings = []
+		body = req.body.decode("utf-8", "replace")
+		if ct == "application/json":
+			if "charset" not in (req.header("Content-Type") or "").lower():
+				warnings.append("missing_charset")
+			try:
+				payload = json.loads(body)
+			except ValueError:
+				return None, "invalid_json", warnings
+			if not isinstance(payload, dict):
+				return None, "json_not_object", warnings
+			return payload, None, warnings
+		payload = dict(parse_qsl(body, keep_blank_values=True))
+		if "attachments" in payload:
+			try:
+				payload["attachments"] = json.loads(payload["attachments"])
+			except ValueError:
+				return None, "invalid_attachments", warnings
+		return payload, None, warnings
+
+	def post_message(self, req):
+		"""chat.postMessage, its checks in Slack's order: the token, the
+		arguments, the channel, the rate limit per channel."""
+		if req.method != "POST":
+			return api_error("invalid_request_method", 405)
+		payload, bad, warnings = self.api_payload(req)
+		auth = req.header("Authorization") or ""
+		token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+		if token is None and payload is not None and req.content_type() != "application/json":
+			token = payload.get("token")
+		if not token:
+			return api_error("not_authed")
+		state = self.config["app_tokens"].get(token)
+		if state is None:
+			return api_error("invalid_auth")
+		if state != "ok":
+			return api_error(state)
+		if bad:
+			return api_error(bad)
+		atts = payload.get("attachments") or []
+		if not isinstance(atts, list) or not all(isinstance(a, dict) for a in atts):
+			return api_error("invalid_attachments")
+		ch = self.find_channel(payload.get("channel") or "")
+		if ch is None:
+			return api_error("channel_not_found")
+		if not _has_text(payload, atts):
+			return api_error("no_text")
+		if len(atts) > MAX_ATTACHMENTS:
+			return api_error("too_many_attachments")
+		if len(payload.get("text") or "") > MAX_TEXT:
+			return api_error("msg_too_long")
+		if ch.get("state", "ok") != "ok":
+			return api_error(ch["state"])
+		r = self.config["rate"]
+		wait = self.limit(("channel", ch["id"]), r["rate"], r["burst"])
+		if wait:
+			return api_error("ratelimited", 429, [["Retry-After", str(wait)]])
+		self.ts += 1
+		ts = "%d.000100" % self.ts
+		answer = {"ok": True, "channel": ch["id"], "ts": ts,
+			  "message": {"type": "message", "subtype": "bot_message",
+				      "text": payload.get("text") or "", "ts": ts,
+				      "bot_id": "B0FAKEBOT1"}}
+		if warnings:
+			answer["warning"] = ",".join(warnings)
+			answer["response_metadata"] = {"warnings": warnings}
+		return api_answer(answer)
+
 	def handle(self, req):
+		if req.path == "/api/chat.postMessage":
+			return self.post_message(req)
+		if req.path.startswith("/api/"):
+			return api_error("unknown_method", 404)
 		parts = req.path.split("/")
 		if len(parts) < 2 or parts[1] != "services":
 			return text_answer(404, "not_found")
@@ -89,14 +211,9 @@ class FakeSlack(fakelib.FakeService):
 		atts = atts or []
 		if len(atts) > MAX_ATTACHMENTS:
 			return text_answer(400, "too_many_attachments")
-		has_text = _nonempty(payload.get("text")) or bool(payload.get("blocks"))
-		for a in atts:
-			if not isinstance(a, dict):
-				return text_answer(400, "invalid_payload")
-			if any(_nonempty(a.get(k)) for k in
-			       ("text", "fallback", "pretext", "title")) or a.get("fields"):
-				has_text = True
-		if not has_text:
+		if not all(isinstance(a, dict) for a in atts):
+			return text_answer(400, "invalid_payload")
+		if not _has_text(payload, atts):
 			return text_answer(400, "no_text")
 
 		status, answer = STATES.get(state, (200, "ok"))

@@ -779,6 +779,10 @@ class FakeTelegram(fakelib.FakeService):
 		return m, None
 
 	def control(self, req):
+		r = self._control_call(req)
+		return None if r is None else fakelib._json_response(r[0], r[1])
+
+	def _control_call(self, req):
 		"""POST /_fake/press: a user presses a button of a sent message.
 		{"token", "chat", "message_id", "from": {"id", "username",
 		"first_name"}, and "button" (its text) or "data" (any callback

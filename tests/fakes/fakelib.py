@@ -11,6 +11,7 @@ import math
 import os
 import signal
 import socket
+import socketserver
 import sys
 import threading
 import time
@@ -150,6 +151,17 @@ class FakeService:
 
 	def handle(self, req):
 		raise NotImplementedError
+
+	def control(self, req):
+		"""A fake's own /_fake/ endpoints: a Response, or None for
+		"no such control endpoint"."""
+		return None
+
+	def tls_context(self):
+		"""An ssl.SSLContext to answer CONNECT with (the fake then acts
+		as an HTTPS proxy that terminates the tunnel itself, for a
+		client that cannot be pointed elsewhere); None refuses CONNECT."""
+		return None
 
 
 class Request:
@@ -294,18 +306,33 @@ class Handler(BaseHTTPRequestHandler):
 				svc.set_clock(c.get("freeze"), float(c.get("advance", 0)))
 				return _json_response(200, {"ok": True,
 					"now_ms": int(svc.now() * 1000)})
-			# A fake's own control calls (the fake Telegram's
-			# button presses): control() answers (status, object)
-			# or None for a path it does not know.
-			own = svc.control(req) if hasattr(svc, "control") else None
+			own = svc.control(req)
 			if own is not None:
-				return _json_response(own[0], own[1])
+				return own
 		except (ValueError, KeyError, TypeError) as e:
 			return _json_response(400, {"ok": False, "error": str(e)})
 		return _json_response(404, {"ok": False,
 			"error": "no such control endpoint"})
 
 	do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _dispatch
+
+	def do_CONNECT(self):
+		"""An HTTPS proxy's tunnel, ended here: the requests inside it
+		are the service's, read from the TLS connection as any other."""
+		ctx = self.server.service.tls_context()
+		if ctx is None:
+			self.send_error(405)
+			return
+		self.send_response(200, "Connection established")
+		self.end_headers()
+		try:
+			tls = ctx.wrap_socket(self.connection, server_side=True)
+		except (OSError, ValueError):
+			self.close_connection = True
+			return
+		self.connection = tls
+		self.rfile = tls.makefile("rb", self.rbufsize)
+		self.wfile = socketserver._SocketWriter(tls)
 
 
 class Server(ThreadingHTTPServer):

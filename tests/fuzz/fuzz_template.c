@@ -1,6 +1,7 @@
 /* fuzz_template.c: libFuzzer target for the template engine: the input is
  * parsed as a template text and rendered, as text and as HTML, against a
- * fixed notification. Any outcome but a crash is fine; errors must be one
+ * fixed notification (with route labels that refer to each other, and a
+ * cycle). Any outcome but a crash is fine; errors must be one
  * line, and a render must never run away (step budget, output cap). */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +20,10 @@ static const char data_json[] =
     "\"fingerprint\":\"f\"},{\"status\":\"resolved\",\"labels\":{\"alertname\":\"B\"},"
     "\"annotations\":{},\"startsAt\":\"2026-11-23T12:00:00+01:00\","
     "\"endsAt\":\"2026-11-23T13:00:00Z\"}],\"groupLabels\":{\"alertname\":\"A\"},"
-    "\"commonLabels\":{},\"commonAnnotations\":{},\"externalURL\":\"http://am\"}";
+    "\"commonLabels\":{},\"commonAnnotations\":{},\"externalURL\":\"http://am\","
+    "\"routeLabels\":{\"a\":\"{{ routeLabels \\\"b\\\" }}-{{ routeLabels \\\"b\\\" }}\","
+    "\"b\":\"{{ .Status | toUpper }}\",\"c\":\"{{ routeLabels \\\"d\\\" }}\","
+    "\"d\":\"{{ routeLabels \\\"c\\\" }}\"}}";
 
 static void
 check_err(const struct terr *err)

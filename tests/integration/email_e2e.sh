@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # email_e2e.sh: the relay delivers e-mail through the queue to a real SMTP
 # server (aiosmtpd: STARTTLS with a test CA, AUTH required): envelope, TLS,
-# AUTH and the rendered message as a mail client reads it; and a failing body
-# template still sends the alert, with the fallback text, counted.
+# AUTH and the rendered message as a mail client reads it; a failing body
+# template still sends the alert, with the fallback text, counted; implicit
+# TLS on a port other than 465 (force_implicit_tls); and a real Alertmanager
+# 0.25 feeding a receiver with threading, whose notifications of one group
+# share References and In-Reply-To and those of another group do not.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 MAIL=$TMP/mail
@@ -15,7 +18,12 @@ CLEANUP_PIDS+=("$!")
 # It makes its certificates first: seconds on a loaded machine.
 wait_until 60 test -e "$MAIL/ports.json" ||
     { cat "$MAIL/server.log" >&2; fail "SMTP server did not start"; }
-PORT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["starttls"])' "$MAIL/ports.json")
+port_of() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$MAIL/ports.json" "$1"
+}
+PORT=$(port_of starttls)
+TLS_PORT=$(port_of tls)
+command -v amtool >/dev/null || fail "amtool is not installed"
 
 printf 's3cret\n' >"$TMP/smtp-password"
 cat >"$TMP/mail.tmpl" <<'EOF'
@@ -48,6 +56,22 @@ receivers:
         headers: {Subject: '{{ template "mail.subject" . }}'}
         text: '{{ template "no.such.template" . }}'
         html: ''
+  - name: smtps
+    email_configs:
+      - to: 'ops@example.org'
+        smarthost: 'localhost:$TLS_PORT'
+        force_implicit_tls: true
+        tls_config: {ca_file: $MAIL/ca.pem}
+        text: 'x'
+        html: ''
+  - name: threaded
+    email_configs:
+      - to: 'ops@example.org'
+        tls_config: {ca_file: $MAIL/ca.pem}
+        headers: {Subject: '{{ template "mail.subject" . }}'}
+        text: '{{ template "mail.text" . }}'
+        html: ''
+        threading: {enabled: true, thread_by_date: daily}
 EOF
 relay_start --config.file="$TMP/relay.yml"
 
@@ -98,6 +122,49 @@ text: [FIRING:1] SSHLoginFromNonLAN
 (tocsin: the email text template failed: template: :1:12: executing \"\" at <{{template \"no.such.template\" .}}>: template \"no.such.template\" not defined)
 - firing alertname=SSHLoginFromNonLAN instance=homelab:9100 severity=critical src_ip=203.0.113.7: Shell login for root from 203.0.113.7" \
     "$(message 2)"
+
+# force_implicit_tls: TLS from the first byte on the server's smtps port.
+http -X POST -H "$J" --data-binary "@$TOCSIN_FIXTURES/ssh-login-firing.json" "$RELAY_URL/webhook/smtps"
+expect_eq "post to the smtps receiver" "200 OK" "$HTTP_CODE $HTTP_BODY"
+message 3 >/dev/null
+expect_eq "implicit TLS envelope" "tls true true" \
+    "$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(e["port"], str(e["tls"]).lower(), str(e["auth"]).lower())' "$MAIL/3.json")"
+
+# threading through a real Alertmanager 0.25 grouping by alertname: two
+# notifications of DiskFull (the second alert joins the group a group
+# interval later) and one of BackupLate. Alertmanager 0.25 has no threading
+# of its own; the expected id is 0.34's: "<alert-" the first 16 hex digits
+# of sha256(groupKey) "-" the day (UTC here) "@alertmanager>".
+headers_of() {	# MESSAGE-NUMBER: "Subject|References|In-Reply-To|text"
+	python3 - "$MAIL/$1.eml" <<'EOF'
+import email, email.policy, sys
+msg = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+text = msg.get_body(("plain",)).get_content().replace("\n", " ").strip()
+print("%s|%s|%s|%s" % (msg["Subject"], msg["References"], msg["In-Reply-To"], text))
+EOF
+}
+thread_want() {	# GROUP-KEY
+	printf '<alert-%s-%s@alertmanager>' \
+	    "$(printf '%s' "$1" | sha256sum | cut -c1-16)" "$(date -u +%F)"
+}
+am_webhook_config "$TMP/alertmanager.yml" "$RELAY_URL/webhook/threaded"
+am_start "$TMP/alertmanager.yml"
+amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull instance=a \
+    --annotation=summary=full
+amtool alert add --alertmanager.url="$AM_URL" alertname=BackupLate instance=b \
+    --annotation=summary=late
+message 5 >/dev/null
+amtool alert add --alertmanager.url="$AM_URL" alertname=DiskFull instance=c \
+    --annotation=summary=full
+message 6 >/dev/null
+am_stop
+DISK=$(thread_want '{}:{alertname="DiskFull"}')
+BACKUP=$(thread_want '{}:{alertname="BackupLate"}')
+expect_eq "threads per group" \
+"[FIRING] BackupLate|$BACKUP|$BACKUP|b: late
+[FIRING] DiskFull|$DISK|$DISK|a: full
+[FIRING] DiskFull|$DISK|$DISK|a: full c: full" \
+    "$(for n in 4 5 6; do headers_of $n; done | sort)"
 http "$RELAY_URL/metrics"
 expect_eq "fallback counted" 'tocsin_template_fallbacks_total{receiver="broken"} 1' \
     "$(grep '^tocsin_template_fallbacks_total' <<<"$HTTP_BODY")"

@@ -331,6 +331,52 @@ expect_eq "slack: receive times are monotonic" true \
 http -X POST -H "$J" --data-binary '{"bogus": 1}' "$SL/_fake/config"
 expect_eq "slack: unknown config key refused" 400 "$HTTP_CODE"
 
+# ------------------------------------------- Slack Web API chat.postMessage
+# What Alertmanager 0.30+ posts with app_token (0.25 cannot, so no real
+# Alertmanager here): JSON with a bot token, answered with the Web API's
+# JSON, errors as HTTP 200 {"ok":false}, but 429 ratelimited.
+API=$SL/api/chat.postMessage
+ctl "$SL" /_fake/reset '{}'
+ctl "$SL" /_fake/config '{"rate_limits_enabled": false, "app_tokens": {"xoxb-TEST-token": "ok",
+  "xoxb-revoked": "token_revoked"}, "channels": {"#alerts": {"id": "C0ALERTS01"},
+  "#old": {"id": "C0OLD00001", "state": "is_archived"}, "#priv": {"id": "C0PRIV0001", "state": "not_in_channel"}}}'
+B='Authorization: Bearer xoxb-TEST-token'
+JU='Content-Type: application/json; charset=utf-8'
+sl "api: posted" '200 {"ok":true,"channel":"C0ALERTS01","ts":"1700000001.000100","message":{"type":"message","subtype":"bot_message","text":"","ts":"1700000001.000100","bot_id":"B0FAKEBOT1"}}' \
+    "$API" -H "$B" -H "$JU" --data-binary "$AMPAYLOAD"
+expect_eq "slack api: JSON answer" "Content-Type: application/json; charset=utf-8" \
+    "$(printf '%s\n' "$HTTP_HEADERS" | grep -i '^content-type:')"
+sl "api: missing charset warned" '200 {"ok":true,"channel":"C0ALERTS01","ts":"1700000002.000100","message":{"type":"message","subtype":"bot_message","text":"hi","ts":"1700000002.000100","bot_id":"B0FAKEBOT1"},"warning":"missing_charset","response_metadata":{"warnings":["missing_charset"]}}' \
+    "$API" -H "$B" -H "$J" --data-binary '{"channel":"C0ALERTS01","text":"hi"}'
+sl "api: form with token" '200 {"ok":true,"channel":"C0ALERTS01","ts":"1700000003.000100","message":{"type":"message","subtype":"bot_message","text":"hi","ts":"1700000003.000100","bot_id":"B0FAKEBOT1"}}' \
+    "$API" --data 'token=xoxb-TEST-token&channel=alerts&text=hi'
+sl "api: no token" '200 {"ok":false,"error":"not_authed"}' "$API" -H "$JU" --data-binary '{"channel":"#alerts","text":"x"}'
+sl "api: unknown token" '200 {"ok":false,"error":"invalid_auth"}' "$API" -H 'Authorization: Bearer xoxb-nope' -H "$JU" --data-binary '{"channel":"#alerts","text":"x"}'
+sl "api: revoked token" '200 {"ok":false,"error":"token_revoked"}' "$API" -H 'Authorization: Bearer xoxb-revoked' -H "$JU" --data-binary '{"channel":"#alerts","text":"x"}'
+sl "api: bad JSON" '200 {"ok":false,"error":"invalid_json"}' "$API" -H "$B" -H "$JU" --data-binary '{"channel":'
+sl "api: JSON not an object" '200 {"ok":false,"error":"json_not_object"}' "$API" -H "$B" -H "$JU" --data-binary '[1]'
+sl "api: no channel" '200 {"ok":false,"error":"channel_not_found"}' "$API" -H "$B" -H "$JU" --data-binary '{"text":"x"}'
+sl "api: unknown channel" '200 {"ok":false,"error":"channel_not_found"}' "$API" -H "$B" -H "$JU" --data-binary '{"channel":"#nope","text":"x"}'
+sl "api: no text" '200 {"ok":false,"error":"no_text"}' "$API" -H "$B" -H "$JU" --data-binary '{"channel":"#alerts"}'
+sl "api: archived" '200 {"ok":false,"error":"is_archived"}' "$API" -H "$B" -H "$JU" --data-binary '{"channel":"#old","text":"x"}'
+sl "api: not in channel" '200 {"ok":false,"error":"not_in_channel"}' "$API" -H "$B" -H "$JU" --data-binary '{"channel":"#priv","text":"x"}'
+sl "api: text too long" '200 {"ok":false,"error":"msg_too_long"}' "$API" -H "$B" -H "$JU" \
+    --data-binary "$(python3 -c 'import json; print(json.dumps({"channel":"#alerts","text":"x"*40001}))')"
+sl "api: unknown method" '404 {"ok":false,"error":"unknown_method"}' "$SL/api/chat.nothing" -H "$B" -H "$JU" --data-binary '{}'
+# 1/s per channel, 429 with Retry-After.
+ctl "$SL" /_fake/config '{"rate_limits_enabled": true, "rate": {"rate": 1, "burst": 1}}'
+ctl "$SL" /_fake/clock '{"freeze": true}'
+sl "api: first passes" '200 {"ok":true,"channel":"C0ALERTS01","ts":"1700000004.000100","message":{"type":"message","subtype":"bot_message","text":"1","ts":"1700000004.000100","bot_id":"B0FAKEBOT1"}}' \
+    "$API" -H "$B" -H "$JU" --data-binary '{"channel":"#alerts","text":"1"}'
+sl "api: second is limited" '429 {"ok":false,"error":"ratelimited"}' "$API" -H "$B" -H "$JU" --data-binary '{"channel":"C0ALERTS01","text":"2"}'
+expect_eq "slack api: Retry-After" "Retry-After: 1" "$(printf '%s\n' "$HTTP_HEADERS" | grep -i '^retry-after:')"
+ctl "$SL" /_fake/clock '{"advance": 1}'
+sl "api: passes after Retry-After" '200 {"ok":true,"channel":"C0ALERTS01","ts":"1700000005.000100","message":{"type":"message","subtype":"bot_message","text":"2","ts":"1700000005.000100","bot_id":"B0FAKEBOT1"}}' \
+    "$API" -H "$B" -H "$JU" --data-binary '{"channel":"#alerts","text":"2"}'
+ctl "$SL" /_fake/config '{"rate_limits_enabled": false, "force": [{"status": 503}, {"status": 200, "error": "fatal_error"}]}'
+sl "api: forced 503" '503 {"ok":false,"error":"service_unavailable"}' "$API" -H "$B" -H "$JU" --data-binary '{"channel":"#alerts","text":"x"}'
+sl "api: forced error" '200 {"ok":false,"error":"fatal_error"}' "$API" -H "$B" -H "$JU" --data-binary '{"channel":"#alerts","text":"x"}'
+
 # ------------------------------------------------- real Alertmanager -> fakes
 # The requests Alertmanager 0.25 itself sends are accepted, and its telegram
 # client understands the fake's errors (telebot maps the exact description).

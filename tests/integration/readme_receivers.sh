@@ -9,11 +9,14 @@ rm -rf "$TMP/rcv"
 mkdir -p "$TMP/rcv/cred"
 printf '123456:TEST-token\n' >"$TMP/rcv/cred/telegram-token"
 printf 'https://hooks.slack.com/services/T000/B000/XXXXXXXX\n' >"$TMP/rcv/cred/slack-url"
+printf 'xoxb-TEST-token\n' >"$TMP/rcv/cred/slack-token"
 printf 'secret\n' >"$TMP/rcv/cred/smtp-password"
 printf 'ATESTtoken.1234\n' >"$TMP/rcv/cred/gotify-token"
 printf '0123456789abcdef0123456789abcdef\n' >"$TMP/rcv/cred/pagerduty-key"
 printf 'tk_tocsintesttoken0000000000000\n' >"$TMP/rcv/cred/ntfy-token"
 printf 'https://discord.com/api/webhooks/123456789012345678/TEST-token\n' >"$TMP/rcv/cred/discord-url"
+printf 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG\n' >"$TMP/rcv/cred/pushover-user"
+printf 'azGDORePK8gMaC0QOYAMyEEuzJnyUi\n' >"$TMP/rcv/cred/pushover-token"
 
 /usr/bin/python3 - "$TOCSIN_SOURCE_DIR/README.md" "$TMP/rcv" <<'PY'
 import re, sys
@@ -33,5 +36,5 @@ for f in "$TMP"/rcv/*.yml; do
 	out=$("$TOCSIN_RELAY" check-config "$f" 2>&1) ||
 	    expect_eq "README receiver example ${f##*/} loads" "" "$out"
 done
-expect_eq "YAML examples in the README's Receivers section" 7 "$n"
+expect_eq "YAML examples in the README's Receivers section" 9 "$n"
 finish

@@ -160,6 +160,8 @@ send_test nothing
 expect_eq "no integrations" "1|tocsin-relay: error: receiver \"nothing\" has no integrations: nothing to send" "$RC|$ERR"
 send_test team 'severity=~crit'
 expect_eq "bad label" "1|tocsin-relay: error: invalid label severity=~crit: labels must be given as name=value" "$RC|$ERR"
+send_test team --template.alertmanager-version=1.0
+expect_eq "other template semantics refused" "1|tocsin-relay: error: --template.alertmanager-version: unsupported Alertmanager version \"1.0\" (supported: 0.34, 0.25)" "$RC|$ERR"
 RC=0
 "$TOCSIN_RELAY" send-test --receiver=team >/dev/null 2>"$TMP/err" || RC=$?
 expect_eq "no config" "1|tocsin-relay: error: --config.file is required" "$RC|$(cat "$TMP/err")"

@@ -8,6 +8,8 @@ Listens on loopback, on ports chosen by the kernel, written as JSON to
   tls       the same behind implicit TLS (smtps, like port 465)
   plain     no STARTTLS offered, no AUTH
   wrongname STARTTLS with a certificate for "wrong.example" from the same CA
+  cram      STARTTLS like starttls, AUTH CRAM-MD5 only (RFC 2195), with the
+            --secret as the shared secret
 Every accepted message is recorded in --dir as N.eml (the exact bytes of DATA
 after dot-unstuffing) and N.json (envelope, TLS and AUTH state). RCPT TO for a
 --tempfail address answers 451, for a --permfail address 550.
@@ -15,13 +17,15 @@ Standard library and aiosmtpd only; Debian's python3-aiosmtpd."""
 
 import argparse
 import asyncio
+import hmac
 import json
 import os
 import ssl
 import subprocess
+import time
 import warnings
 
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
 
 def openssl(*args):
@@ -87,12 +91,30 @@ class Recorder:
         return "250 2.0.0 queued"
 
 
+class CramRecorder(Recorder):
+    """Offers CRAM-MD5 (aiosmtpd names a handler's auth_CRAM__MD5 so): a
+    fresh challenge, answered with "user hex(HMAC-MD5(secret, challenge))"."""
+
+    async def auth_CRAM__MD5(self, server, args):
+        challenge = "<%d.%d@localhost>" % (os.getpid(), time.time_ns())
+        blob = await server.challenge_auth(challenge)
+        if blob is MISSING:
+            return AuthResult(success=False, handled=True)
+        user, _, digest = blob.partition(b" ")
+        want = hmac.new(self.args.secret.encode(), challenge.encode(),
+                        "md5").hexdigest().encode()
+        ok = (user == self.args.user.encode()
+              and hmac.compare_digest(digest, want))
+        return AuthResult(success=ok, handled=False)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dir", required=True)
     p.add_argument("--port-file", required=True)
     p.add_argument("--user", default="alertuser")
     p.add_argument("--password", default="s3cret")
+    p.add_argument("--secret", default="cr4m-s3cret")
     p.add_argument("--tempfail", action="append", default=[])
     p.add_argument("--permfail", action="append", default=[])
     args = p.parse_args()
@@ -110,9 +132,9 @@ def main():
     loop = asyncio.new_event_loop()
     ports = {}
 
-    def listen(name, smtp_kwargs, ssl_ctx=None):
+    def listen(name, smtp_kwargs, ssl_ctx=None, handler=Recorder):
         def factory():
-            return SMTP(Recorder(args, name), hostname="localhost",
+            return SMTP(handler(args, name), hostname="localhost",
                         **smtp_kwargs)
         srv = loop.run_until_complete(
             loop.create_server(factory, "127.0.0.1", 0, ssl=ssl_ctx))
@@ -126,6 +148,10 @@ def main():
     listen("plain", dict(auth_require_tls=False))
     listen("wrongname", dict(tls_context=tls_context(args.dir, "wrong"),
                              require_starttls=True, **authed))
+    listen("cram", dict(tls_context=tls_context(args.dir, "server"),
+                        require_starttls=True,
+                        auth_exclude_mechanism=["PLAIN", "LOGIN"], **authed),
+           handler=CramRecorder)
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:
         json.dump(ports, f)

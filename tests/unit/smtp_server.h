@@ -18,6 +18,7 @@
 #define SMTP_PYTHON	"/usr/bin/python3"	/* Debian's, which has aiosmtpd */
 #define SMTP_USER	"alertuser"
 #define SMTP_PASSWORD	"s3cret"
+#define SMTP_SECRET	"cr4m-s3cret"	/* CRAM-MD5's, on the cram port */
 #define SMTP_TEMPFAIL	"busy@example.org"	/* RCPT answers 451 */
 #define SMTP_PERMFAIL	"gone@example.org"	/* RCPT answers 550 */
 
@@ -25,7 +26,7 @@ struct smtp_server {
 	pid_t	 pid;
 	char	 dir[64];	/* recorded messages: N.eml, N.json */
 	char	 ca[128];	/* the CA that signed the server's certificates */
-	int	 starttls, tls, plain, wrongname;	/* ports */
+	int	 starttls, tls, plain, wrongname, cram;	/* ports */
 	int	 nmsg;		/* messages the test has read so far */
 };
 
@@ -50,6 +51,7 @@ smtp_server_start(struct smtp_server *s)
 		execl(SMTP_PYTHON, SMTP_PYTHON, TOCSIN_SOURCE_DIR
 		    "/tests/smtp/smtp_server.py", "--dir", s->dir, "--port-file",
 		    ports, "--user", SMTP_USER, "--password", SMTP_PASSWORD,
+		    "--secret", SMTP_SECRET,
 		    "--tempfail", SMTP_TEMPFAIL, "--permfail", SMTP_PERMFAIL,
 		    (char *)NULL);
 		_exit(127);
@@ -69,6 +71,7 @@ smtp_server_start(struct smtp_server *s)
 	s->tls = (int)json_integer_value(json_object_get(j, "tls"));
 	s->plain = (int)json_integer_value(json_object_get(j, "plain"));
 	s->wrongname = (int)json_integer_value(json_object_get(j, "wrongname"));
+	s->cram = (int)json_integer_value(json_object_get(j, "cram"));
 	json_decref(j);
 	return 0;
 }

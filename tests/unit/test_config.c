@@ -187,7 +187,7 @@ test_unsupported_receiver_type_names_it(void **state)
 	    "  opsgenie_configs:\n  - api_key: x\n"),
 	    NAME ":7:3: receiver \"default\": opsgenie_configs are not supported by "
 	    "tocsin (supported: telegram_configs, slack_configs, email_configs, "
-	    "webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, file_configs)");
+	    "webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, pushover_configs, file_configs)");
 }
 
 static const struct errcase root_route_rules_errors[] = {
@@ -549,7 +549,7 @@ test_email_inherits_global_smtp(void **state)
 static const struct errcase slack_webhook_errors[] = {
 	{ ROOT "receivers:\n- name: default\n"
 	    "  slack_configs:\n  - channel: x\n",
-	    "6:5: no global Slack API URL set either inline or in a file" },
+	    "6:5: no Slack API URL nor App token set either inline or in a file" },
 	{ ROOT "receivers:\n- name: default\n"
 	    "  webhook_configs:\n  - url: example.com/hook\n",
 	    "6:10: url must be an http or https URL" },
@@ -558,7 +558,7 @@ static const struct errcase slack_webhook_errors[] = {
 	    "6:10: url is not a valid URL: missing host for URL" },
 	{ ROOT "receivers:\n- name: default\n"
 	    "  webhook_configs:\n  - max_alerts: 1\n",
-	    "6:5: missing URL in webhook config" },
+	    "6:5: one of url or url_file must be configured" },
 	{ ROOT "receivers:\n- name: default\n"
 	    "  webhook_configs:\n  - url: http://x/\n    http_config:\n"
 	    "      bearer_token: a\n      basic_auth: {username: u}\n",

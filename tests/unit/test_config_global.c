@@ -437,8 +437,8 @@ test_global_missing_settings(void **state)
 		    "8:5: no global SMTP from set" },
 		{ G "  smtp_smarthost: 'h:25'\n  smtp_from: ''\n" TAIL EMAIL,
 		    "9:5: no global SMTP from set" },
-		{ TAIL SLACK, "6:5: no global Slack API URL set either inline "
-		    "or in a file" },
+		{ TAIL SLACK, "6:5: no Slack API URL nor App token set either "
+		    "inline or in a file" },
 		{ TAIL TELEGRAM, "6:5: missing bot_token or bot_token_file on "
 		    "telegram_config" },
 		{ G "  telegram_bot_token: ''\n" TAIL TELEGRAM,

@@ -84,7 +84,7 @@ static const struct errcase receiver_errors[] = {
 	{ "  opsgenie_configs: []\n",
 	    "5:3: receiver \"r\": opsgenie_configs are not supported by "
 	    "tocsin (supported: telegram_configs, slack_configs, "
-	    "email_configs, webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, file_configs)" },
+	    "email_configs, webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, pushover_configs, file_configs)" },
 	{ "- foo: 1\n" "  name: s\n",
 	    "5:3: receiver \"s\": unknown field foo" },
 	{ "- telegram_configs: []\n",
@@ -251,7 +251,7 @@ static const struct errcase slack_errors[] = {
 	{ "  slack_configs:\n" "  - {api_url_file: [hook]}\n",
 	    "6:20: api_url_file must be a file name, not a list" },
 	{ "  slack_configs:\n" "  - {api_url: null, channel: x}\n",
-	    "6:5: no global Slack API URL set either inline or in a file" },
+	    "6:5: no Slack API URL nor App token set either inline or in a file" },
 	{ "  slack_configs:\n" "  - {channel: x}\n" "global:\n"
 	    "  slack_api_url_file: missing\n",
 	    "8:23: cannot read slack_api_url_file \"{dir}/missing\": No such "
@@ -461,7 +461,7 @@ static const struct errcase webhook_and_file_errors[] = {
 	{ "  webhook_configs:\n" "  - {url: http://x/, max_alerts: [1]}\n",
 	    "6:34: max_alerts must be a non-negative integer, not a list" },
 	{ "  webhook_configs:\n" "  - {url: null}\n",
-	    "6:5: missing URL in webhook config" },
+	    "6:5: one of url or url_file must be configured" },
 	{ "  webhook_configs:\n" "  - {max_alerts: x}\n",
 	    "6:18: max_alerts must be a non-negative integer, not \"x\"" },
 	{ "  webhook_configs:\n" "  - {url: 'http://SECRET@a b/'}\n",

@@ -167,6 +167,7 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	assert_string_equal(p->out,
 	    "usage: prog [<flags>]\n\nDoes things\n\nFlags:\n"
 	    "  --config.file=FILE                   Config file.\n"
+	    "  --template.alertmanager-version=0.34 Alertmanager release whose template semantics to follow where releases differ: 0.34 or 0.25.\n"
 	    "  --web.listen-address=127.0.0.1:1     Listen here.\n"
 	    "  --web.config.file=FILE               Path to a web configuration file enabling TLS or basic authentication.\n"
 	    "  --web.max-body-bytes=BYTES           Largest body.\n"
@@ -179,12 +180,13 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --ratelimit.telegram-chat=1/s        Messages per Telegram chat (N/s, N/m or N/h; 0: no limit).\n"
 	    "  --ratelimit.telegram-group=20/m      Messages per Telegram group chat, on top of the chat limit.\n"
 	    "  --ratelimit.telegram-bot=30/s        Messages per Telegram bot, all chats together.\n"
-	    "  --ratelimit.slack=1/s                Messages per Slack webhook URL.\n"
+	    "  --ratelimit.slack=1/s                Messages per Slack webhook URL, or per app token and channel.\n"
 	    "  --ratelimit.webhook=1/s              Messages per webhook URL.\n"
 	    "  --ratelimit.gotify=1/s               Messages per Gotify server.\n"
 	    "  --ratelimit.pagerduty=120/m          Events per PagerDuty routing key.\n"
 	    "  --ratelimit.ntfy=12/m                Messages per ntfy server.\n"
 	    "  --ratelimit.discord=2/s              Messages per Discord webhook URL.\n"
+	    "  --ratelimit.pushover=1/s             Messages per Pushover application and user.\n"
 	    "  --log.level=info                     Only log messages with the given severity or above. One of: [debug, info, warn, error]\n"
 	    "  --log.format=logfmt                  Output format of log messages. One of: [logfmt, json]\n"
 	    "  --x.last=V                           Last flag.\n"
@@ -220,6 +222,9 @@ test_errors_name_the_flag(void **state)
 		  "prog: error: unexpected extra, try --help\n", 0 },
 		{ { "--log.level=loud" }, NULL,
 		  "prog: error: invalid --log.level or --log.format\n", 0 },
+		{ { "--template.alertmanager-version=0.26" }, NULL,
+		  "prog: error: --template.alertmanager-version: unsupported Alertmanager "
+		  "version \"0.26\" (supported: 0.34, 0.25)\n", 0 },
 		{ { "--web.max-body-bytes=0" }, NULL,
 		  "prog: error: --web.max-body-bytes: want a byte count from 1 to 1073741824, got 0\n", 0 },
 		{ { "--x.own=bad" }, "not good", "prog: error: --x.own: not good\n", 1 },

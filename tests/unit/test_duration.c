@@ -82,6 +82,103 @@ test_duration_format_like_model_duration(void **state)
 	assert_string_equal(out, "1y1d");
 }
 
+static int64_t
+go_ok(const char *s)
+{
+	struct terr	 err;
+	int64_t		 ns = -42;
+
+	if (duration_parse_go(s, &ns, &err) == -1)
+		fail_msg("%s: %s", s, err.msg);
+	return ns;
+}
+
+static const char *
+go_bad(const char *s, struct terr *err)
+{
+	int64_t	 ns = 0;
+
+	assert_int_equal(duration_parse_go(s, &ns, err), -1);
+	return err->msg;
+}
+
+/* The cases of Go's time.ParseDuration documentation and tests: signs,
+ * fractions, any unit order, both micro signs, the int64 limits. */
+static void
+test_duration_go_parses_like_time_parse_duration(void **state)
+{
+	(void)state;
+	assert_int_equal(go_ok("0"), 0);
+	assert_int_equal(go_ok("-0"), 0);
+	assert_int_equal(go_ok("+0"), 0);
+	assert_int_equal(go_ok("0s"), 0);
+	assert_int_equal(go_ok("5s"), INT64_C(5000000000));
+	assert_int_equal(go_ok("30s"), INT64_C(30000000000));
+	assert_int_equal(go_ok("1478s"), INT64_C(1478000000000));
+	assert_int_equal(go_ok("-5s"), INT64_C(-5000000000));
+	assert_int_equal(go_ok("+5s"), INT64_C(5000000000));
+	assert_int_equal(go_ok("5.0s"), INT64_C(5000000000));
+	assert_int_equal(go_ok("5.6s"), INT64_C(5600000000));
+	assert_int_equal(go_ok("5.s"), INT64_C(5000000000));
+	assert_int_equal(go_ok(".5s"), INT64_C(500000000));
+	assert_int_equal(go_ok("1.004s"), INT64_C(1004000000));
+	assert_int_equal(go_ok("100.00100s"), INT64_C(100001000000));
+	assert_int_equal(go_ok("10ns"), 10);
+	assert_int_equal(go_ok("11us"), 11000);
+	assert_int_equal(go_ok("12\xc2\xb5s"), 12000);
+	assert_int_equal(go_ok("12\xce\xbcs"), 12000);
+	assert_int_equal(go_ok("13ms"), INT64_C(13000000));
+	assert_int_equal(go_ok("14s"), INT64_C(14000000000));
+	assert_int_equal(go_ok("15m"), INT64_C(900000000000));
+	assert_int_equal(go_ok("16h"), INT64_C(57600000000000));
+	assert_int_equal(go_ok("3h30m"), INT64_C(12600000000000));
+	assert_int_equal(go_ok("10.5s4m"), INT64_C(250500000000));
+	assert_int_equal(go_ok("-2m3.4s"), INT64_C(-123400000000));
+	assert_int_equal(go_ok("1h2m3s4ms5us6ns"), INT64_C(3723004005006));
+	assert_int_equal(go_ok("39h9m14.425s"), INT64_C(140954425000000));
+	assert_int_equal(go_ok("52763797000ns"), INT64_C(52763797000));
+	assert_int_equal(go_ok("0.3333333333333333333h"), INT64_C(1200000000000));
+	assert_int_equal(go_ok("9007199254740993ns"), INT64_C(9007199254740993));
+	assert_int_equal(go_ok("9223372036854775807ns"), INT64_MAX);
+	assert_int_equal(go_ok("9223372036854775.807us"), INT64_MAX);
+	assert_int_equal(go_ok("-9223372036854775808ns"), INT64_MIN);
+	assert_int_equal(go_ok("0.100000000000000000000h"), INT64_C(360000000000));
+	assert_int_equal(go_ok("0.830103483285477580700h"), INT64_C(2988372539827));
+}
+
+static void
+test_duration_go_errors_are_gos(void **state)
+{
+	struct terr	 err;
+
+	(void)state;
+	assert_string_equal(go_bad("", &err), "time: invalid duration \"\"");
+	assert_string_equal(go_bad("3", &err), "time: missing unit in duration \"3\"");
+	assert_string_equal(go_bad("-", &err), "time: invalid duration \"-\"");
+	assert_string_equal(go_bad("s", &err), "time: invalid duration \"s\"");
+	assert_string_equal(go_bad(".", &err), "time: invalid duration \".\"");
+	assert_string_equal(go_bad("-.", &err), "time: invalid duration \"-.\"");
+	assert_string_equal(go_bad(".s", &err), "time: invalid duration \".s\"");
+	assert_string_equal(go_bad("+.s", &err), "time: invalid duration \"+.s\"");
+	assert_string_equal(go_bad("1d", &err),
+	    "time: unknown unit \"d\" in duration \"1d\"");
+	assert_string_equal(go_bad("1.5y", &err),
+	    "time: unknown unit \"y\" in duration \"1.5y\"");
+	assert_string_equal(go_bad(" 5s", &err), "time: invalid duration \" 5s\"");
+	assert_string_equal(go_bad("5s ", &err),
+	    "time: unknown unit \"s \" in duration \"5s \"");
+	assert_string_equal(go_bad("9223372036854775808ns", &err),
+	    "time: invalid duration \"9223372036854775808ns\"");
+	assert_string_equal(go_bad("9223372036854775.808us", &err),
+	    "time: invalid duration \"9223372036854775.808us\"");
+	assert_string_equal(go_bad("-9223372036854775809ns", &err),
+	    "time: invalid duration \"-9223372036854775809ns\"");
+	assert_string_equal(go_bad("3000000h", &err),
+	    "time: invalid duration \"3000000h\"");
+	assert_string_equal(go_bad("9223372036854775807ns1ns", &err),
+	    "time: invalid duration \"9223372036854775807ns1ns\"");
+}
+
 int
 main(void)
 {
@@ -89,6 +186,8 @@ main(void)
 		cmocka_unit_test(test_duration_units_and_order),
 		cmocka_unit_test(test_duration_errors_read_like_alertmanager),
 		cmocka_unit_test(test_duration_format_like_model_duration),
+		cmocka_unit_test(test_duration_go_parses_like_time_parse_duration),
+		cmocka_unit_test(test_duration_go_errors_are_gos),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -279,6 +279,46 @@ test_mime_given_message_id_and_date_win_html_only(void **state)
 }
 
 static void
+test_mime_thread_id_after_message_id_crlf_refused(void **state)
+{
+	struct kv h;
+	struct buf b;
+	struct terr err;
+	struct mime_input in = {
+		.headers = &h, .text = "x", .boundary_seed = 42,
+		.thread_id = "<alert-09d5d4fbebcb5436-2026-11-23@alertmanager>",
+	};
+
+	kv_init(&h);
+	assert_int_equal(kv_set(&h, "Message-Id", "<fixed@example.org>"), 0);
+	assert_int_equal(kv_set(&h, "Date", "Mon, 01 Jan 2024 00:00:00 +0000"), 0);
+	buf_init(&b, 0);
+	assert_int_equal(mime_build(&in, &b, &err), 0);
+	/* Alertmanager's order: the configured headers, Message-Id (here one
+	 * of them), References, In-Reply-To, Date (here given). */
+	assert_string_equal(buf_str(&b),
+	    "Date: Mon, 01 Jan 2024 00:00:00 +0000\r\n"
+	    "Message-Id: <fixed@example.org>\r\n"
+	    "References: <alert-09d5d4fbebcb5436-2026-11-23@alertmanager>\r\n"
+	    "In-Reply-To: <alert-09d5d4fbebcb5436-2026-11-23@alertmanager>\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/alternative; boundary=\"" BOUNDARY "\"\r\n"
+	    "\r\n"
+	    "--" BOUNDARY "\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n"
+	    "Content-Type: text/plain; charset=UTF-8\r\n"
+	    "\r\n"
+	    "x\r\n"
+	    "--" BOUNDARY "--\r\n");
+	in.thread_id = "<a@b>\r\nBcc: x@example.org";
+	buf_reset(&b);
+	assert_int_equal(mime_build(&in, &b, &err), -1);
+	assert_string_equal(err.msg, "e-mail thread id contains a line break");
+	buf_free(&b);
+	kv_free(&h);
+}
+
+static void
 test_mime_reserved_header_and_missing_key_refused(void **state)
 {
 	struct kv h;
@@ -362,6 +402,7 @@ main(void)
 		cmocka_unit_test(test_mime_qp_normalises_line_endings),
 		cmocka_unit_test(test_mime_full_message_exact_bytes),
 		cmocka_unit_test(test_mime_given_message_id_and_date_win_html_only),
+		cmocka_unit_test(test_mime_thread_id_after_message_id_crlf_refused),
 		cmocka_unit_test(test_mime_reserved_header_and_missing_key_refused),
 		cmocka_unit_test(test_mime_random_boundary_differs),
 		cmocka_unit_test(test_mime_parse_addrs_for_envelope),

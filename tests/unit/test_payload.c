@@ -351,6 +351,35 @@ test_payload_fills_defaults_for_absent_and_null_fields(void **state)
 	notification_free(n);
 }
 
+/* Alertmanager 0.34 adds notification_reason and the rendered routeLabels
+ * (template.Data's new fields); the round trip stays 0.25's webhook. */
+static void
+test_payload_reads_034_reason_and_rendered_route_labels(void **state)
+{
+	struct notification	*n;
+	struct terr		 err;
+	char			*json;
+
+	n = parse_ok("{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"r\","
+	    "\"notification_reason\":\"first notification\","
+	    "\"routeLabels\":{\"team\":\"db {{ x }}\",\"a\":\"b\"},"
+	    "\"alerts\":[{\"status\":\"firing\",\"labels\":{\"a\":\"b\"}}]}");
+	assert_string_equal(n->notification_reason, "first notification");
+	assert_int_equal(n->route_labels.n, 2);
+	assert_string_equal(kv_get(&n->route_labels, "team"), "db {{ x }}");
+	assert_true(n->route_labels_rendered);
+	json = payload_to_json(n, &err);
+	assert_non_null(json);
+	assert_null(strstr(json, "routeLabels"));
+	free(json);
+	notification_free(n);
+	err.msg[0] = '\0';
+	n = payload_parse("{\"version\":\"4\",\"status\":\"firing\",\"alerts\":"
+	    "[{\"status\":\"firing\"}],\"routeLabels\":[]}", 81, &err);
+	assert_null(n);
+	assert_string_equal(err.msg, "routeLabels: expected an object, got array");
+}
+
 static void
 test_payload_ignores_unknown_keys_and_keeps_sent_fingerprint(void **state)
 {
@@ -359,8 +388,8 @@ test_payload_ignores_unknown_keys_and_keeps_sent_fingerprint(void **state)
 	char			*json;
 
 	n = parse_ok("{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"r\","
-	    "\"notification_reason\":{\"x\":[1,2,{\"y\":null}]},"
-	    "\"routeLabels\":{\"a\":\"b\"},\"truncatedAlerts\":7,"
+	    "\"eventSource\":{\"x\":[1,2,{\"y\":null}]},"
+	    "\"truncatedAlerts\":7,"
 	    "\"alerts\":[{\"status\":\"firing\",\"labels\":{\"a\":\"b\"},"
 	    "\"fingerprint\":\"0000000000000001\",\"silencedBy\":[],"
 	    "\"startsAt\":\"2026-11-23T14:48:45.5+01:00\"}]}");
@@ -584,6 +613,7 @@ main(void)
 		cmocka_unit_test(test_fingerprint_of_empty_label_set_is_fnv_offset),
 		cmocka_unit_test(test_payload_fills_defaults_for_absent_and_null_fields),
 		cmocka_unit_test(test_payload_ignores_unknown_keys_and_keeps_sent_fingerprint),
+		cmocka_unit_test(test_payload_reads_034_reason_and_rendered_route_labels),
 		cmocka_unit_test(test_payload_nesting_cap_is_16_levels),
 		cmocka_unit_test(test_payload_rejects_bad_input_with_one_line),
 		cmocka_unit_test(test_payload_to_json_escapes_like_go),

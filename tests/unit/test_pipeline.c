@@ -17,6 +17,7 @@
 #include "payload.h"
 #include "pipeline.h"
 #include "scratch_dir.h"
+#include "tmpl.h"
 
 /* Unix milliseconds, UTC: 2026-11-23 is a Monday. */
 #define MON_0859_59_999	INT64_C(1795424399999)
@@ -289,6 +290,71 @@ test_pipeline_receiver_reached_twice_yields_one_notification(void **state)
 	assert_string_equal(pairs(&r.t.v[0].n->common_labels),
 	    "alertname=HighLLMErrorRate,job=local-llm");
 	routed_free(&r);
+}
+
+/* Without route labels in the payload (Alertmanager before 0.34), a
+ * notification takes those of tocsin's route that first reached its
+ * receiver, merged down from the root, and they render as Alertmanager's
+ * dispatcher renders them: each a template against the notification, a
+ * failing one left out. */
+static void
+test_pipeline_own_route_labels_merge_and_render(void **state)
+{
+	struct routed		 r;
+	struct tmpl_set		*set = tmpl_set_new();
+	struct terr		 err;
+
+	(void)state;
+	route_fixture(&r, "route:\n  receiver: default\n  labels: {team: core, tier: '1'}\n"
+	    "  routes:\n"
+	    "  - receiver: oncall\n    matchers: ['severity=\"critical\"']\n"
+	    "    continue: true\n"
+	    "    labels:\n      tier: '0'\n"
+	    "      page: '{{ .CommonLabels.model }} for {{ routeLabels \"team\" }}'\n"
+	    "      loop: '{{ routeLabels \"loop\" }}'\n"
+	    "  - receiver: team\n    matchers: [job=local-llm]\n"
+	    RECEIVERS("- name: default\n- name: oncall\n- name: team\n"),
+	    LLM, MON_1200, "team[" WARN "," CRIT "] oncall[" CRIT "]");
+	assert_string_equal(pairs(&r.t.v[0].n->route_labels), "team=core,tier=1");
+	assert_false(r.t.v[0].n->route_labels_rendered);
+	assert_string_equal(pairs(&r.t.v[1].n->route_labels),
+	    "loop={{ routeLabels \"loop\" }},page={{ .CommonLabels.model }} for "
+	    "{{ routeLabels \"team\" }},team=core,tier=0");
+	assert_non_null(set);
+	assert_int_equal(tmpl_render_route_labels(set, r.t.v[1].n, NULL, &err), 0);
+	assert_true(r.t.v[1].n->route_labels_rendered);
+	assert_string_equal(pairs(&r.t.v[1].n->route_labels),
+	    "page=phi-3.5-mini for core,team=core,tier=0");
+	/* rendered values are final: a second call changes nothing */
+	assert_int_equal(tmpl_render_route_labels(set, r.t.v[1].n, NULL, &err), 0);
+	assert_string_equal(pairs(&r.t.v[1].n->route_labels),
+	    "page=phi-3.5-mini for core,team=core,tier=0");
+	tmpl_set_free(set);
+	routed_free(&r);
+}
+
+/* Alertmanager 0.34's own route labels, already rendered, win. */
+static void
+test_pipeline_payload_route_labels_are_kept(void **state)
+{
+	static const char body[] = "{\"version\":\"4\",\"status\":\"firing\","
+	    "\"receiver\":\"x\",\"routeLabels\":{\"team\":\"{{ sent }}\"},"
+	    "\"alerts\":[{\"status\":\"firing\",\"labels\":{\"a\":\"b\"}}]}";
+	struct config		*cfg;
+	struct notification	*n = parse(body, strlen(body));
+	struct pipeline_targets	 t = { NULL, 0 };
+	struct terr		 err;
+
+	(void)state;
+	cfg = load("route:\n  receiver: default\n  labels: {team: mine}\n"
+	    RECEIVERS("- name: default\n"));
+	assert_int_equal(pipeline_route(cfg, n, NULL, MON_1200, &t, &err), 0);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(pairs(&t.v[0].n->route_labels), "team={{ sent }}");
+	assert_true(t.v[0].n->route_labels_rendered);
+	pipeline_targets_free(&t);
+	config_free(cfg);
+	notification_free(n);
 }
 
 /* A muted route does not notify, and its alerts do not fall through to
@@ -575,6 +641,8 @@ main(void)
 		cmocka_unit_test(test_pipeline_continue_reaches_both_receivers),
 		cmocka_unit_test(test_pipeline_without_continue_first_match_wins),
 		cmocka_unit_test(test_pipeline_receiver_reached_twice_yields_one_notification),
+		cmocka_unit_test(test_pipeline_own_route_labels_merge_and_render),
+		cmocka_unit_test(test_pipeline_payload_route_labels_are_kept),
 		cmocka_unit_test(test_pipeline_mute_time_intervals),
 		cmocka_unit_test(test_pipeline_active_time_intervals),
 		cmocka_unit_test(test_pipeline_file_line_send_resolved),

@@ -98,7 +98,8 @@ run(struct env *e, const void *cfg, const struct notification *n,
 {
 	const struct sender_ops		*ops = channel_gotify.ops;
 	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "gotify/0", NULL, 5000, NULL, NULL };
+	struct sender_send_ctx		 sctx = { .receiver = "r",
+	    .integration = "gotify/0", .timeout_ms = 5000 };
 	struct terr			 err;
 
 	memset(parts, 0, sizeof(*parts));
@@ -216,10 +217,10 @@ test_gotify_listed_as_supported(void **state)
 {
 	struct env *e = *state;
 	static const struct errcase c[] = {
-		{ "  pushover_configs: []\n",
-		    "5:3: receiver \"r\": pushover_configs are not supported by "
+		{ "  victorops_configs: []\n",
+		    "5:3: receiver \"r\": victorops_configs are not supported by "
 		    "tocsin (supported: telegram_configs, slack_configs, "
-		    "email_configs, webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, file_configs)" },
+		    "email_configs, webhook_configs, gotify_configs, pagerduty_configs, ntfy_configs, discord_configs, pushover_configs, file_configs)" },
 	};
 
 	check_errors(e->cf->dir, HEAD, "", c, 1);

@@ -103,7 +103,8 @@ run(struct env *e, const struct config *cfg, const struct notification *n,
 {
 	const struct ntfy_config	*c = NTFY_AT(config_receiver(cfg, "r"), 0);
 	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "ntfy/0", NULL, 5000, NULL, NULL };
+	struct sender_send_ctx		 sctx = { .receiver = "r",
+	    .integration = "ntfy/0", .timeout_ms = 5000 };
 	struct terr			 err;
 
 	assert_non_null(c);

@@ -98,7 +98,8 @@ run(struct env *e, const void *cfg, const struct notification *n,
     struct sender_parts *parts, struct send_result *r)
 {
 	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
-	struct sender_send_ctx		 sctx = { "r", "pagerduty/0", NULL, 5000, NULL, NULL };
+	struct sender_send_ctx		 sctx = { .receiver = "r",
+	    .integration = "pagerduty/0", .timeout_ms = 5000 };
 	struct terr			 err;
 
 	memset(parts, 0, sizeof(*parts));

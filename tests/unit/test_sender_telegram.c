@@ -141,7 +141,8 @@ static void
 send1(const struct telegram_config *c, struct sender_memo *memo,
     const struct sender_part *p, struct send_result *r)
 {
-	struct sender_send_ctx ctx = { "tg", "telegram/0", memo, 5000, NULL, NULL };
+	struct sender_send_ctx ctx = { .receiver = "tg",
+	    .integration = "telegram/0", .memo = memo, .timeout_ms = 5000 };
 
 	sender_telegram_ops.send(c, &ctx, p->dest, p->payload, p->len, r);
 	assert_null(strstr(r->reason, "TEST-token"));

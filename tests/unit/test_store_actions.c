@@ -182,25 +182,31 @@ static void
 test_store_ack_is_per_receiver_and_group_and_replaced(void **state)
 {
 	struct fixture	*f = *state;
-	struct action_ack a;
 	struct terr	 err;
+	char		*by = NULL;
+	int64_t		 at = 0;
 	int		 found;
 
-	assert_int_equal(store_ack_get(f->s, "pager", "g1", &a, &found, &err), 0);
+	assert_int_equal(store_group_acked(f->s, "pager", "g1", &by, &at, &found,
+	    &err), 0);
 	assert_int_equal(found, 0);
 	assert_int_equal(store_ack_put(f->s, "pager", "g1", "@ann (42)", T0,
 	    &err), 0);
 	assert_int_equal(store_ack_put(f->s, "pager", "g1", "@bob (43)", T0 + 5,
 	    &err), 0);
 	reopen(f);
-	assert_int_equal(store_ack_get(f->s, "pager", "g1", &a, &found, &err), 0);
+	assert_int_equal(store_group_acked(f->s, "pager", "g1", &by, &at, &found,
+	    &err), 0);
 	assert_int_equal(found, 1);
-	assert_string_equal(a.by, "@bob (43)");
-	assert_int_equal(a.at, T0 + 5);
-	action_ack_clear(&a);
-	assert_int_equal(store_ack_get(f->s, "pager", "g2", &a, &found, &err), 0);
+	assert_string_equal(by, "@bob (43)");
+	assert_int_equal(at, T0 + 5);
+	free(by);
+	by = NULL;
+	assert_int_equal(store_group_acked(f->s, "pager", "g2", &by, &at, &found,
+	    &err), 0);
 	assert_int_equal(found, 0);
-	assert_int_equal(store_ack_get(f->s, "other", "g1", &a, &found, &err), 0);
+	assert_int_equal(store_group_acked(f->s, "other", "g1", &by, &at, &found,
+	    &err), 0);
 	assert_int_equal(found, 0);
 }
 

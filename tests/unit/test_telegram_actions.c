@@ -332,7 +332,8 @@ test_firing_notification_carries_keyboard_and_record(void **state)
 	struct memrec		 m;
 	struct sender_records	 recs = { .put = mem_put, .set_message = mem_set,
 	    .arg = &m };
-	struct sender_send_ctx	 ctx = { "tg", "telegram/0", NULL, 5000, NULL, &recs };
+	struct sender_send_ctx	 ctx = { .receiver = "tg",
+	    .integration = "telegram/0", .timeout_ms = 5000, .records = &recs };
 	struct send_result	 r;
 	char			 id[ACTION_ID_LEN + 1], want[2048], kb[512];
 	json_t			*reqs;
@@ -397,7 +398,8 @@ test_unstorable_record_is_a_tempfail_and_nothing_is_sent(void **state)
 	struct memrec		 m;
 	struct sender_records	 recs = { .put = mem_put, .set_message = mem_set,
 	    .arg = &m };
-	struct sender_send_ctx	 ctx = { "tg", "telegram/0", NULL, 5000, NULL, &recs };
+	struct sender_send_ctx	 ctx = { .receiver = "tg",
+	    .integration = "telegram/0", .timeout_ms = 5000, .records = &recs };
 	struct send_result	 r;
 	json_t			*reqs;
 
@@ -426,7 +428,8 @@ test_no_keyboard_without_records_or_when_resolved(void **state)
 	struct config		*cfg = tg_config(e, ACTIONS);
 	struct notification	*n = notif("firing"), *res = notif("resolved");
 	struct sender_parts	 parts;
-	struct sender_send_ctx	 ctx = { "tg", "telegram/0", NULL, 5000, NULL, NULL };
+	struct sender_send_ctx	 ctx = { .receiver = "tg",
+	    .integration = "telegram/0", .timeout_ms = 5000, .records = NULL };
 	struct send_result	 r;
 	json_t			*reqs;
 
@@ -510,7 +513,8 @@ send_one(const struct telegram_config *c, struct memrec *m,
 {
 	struct sender_records	 recs = { .put = mem_put, .set_message = mem_set,
 	    .group_put = mem_gput, .group_get = mem_gget, .arg = m };
-	struct sender_send_ctx	 ctx = { "tg", "telegram/0", NULL, 5000, NULL, &recs };
+	struct sender_send_ctx	 ctx = { .receiver = "tg",
+	    .integration = "telegram/0", .timeout_ms = 5000, .records = &recs };
 
 	sender_telegram_ops.send(c, &ctx, p->dest, p->payload, p->len, r);
 }

@@ -28,6 +28,9 @@ static const struct tmpl_opts fixed_now = {
 	.now_sec = 1795442400, .now_nsec = 0, .local_tz = "UTC",
 };
 
+/* The release the helpers below render as (reset by each test using it). */
+static enum tmpl_am_version render_am = TMPL_AM_0_34;
+
 static char *
 render_kind(const char *text, enum tmpl_kind kind, struct terr *err, int *rc)
 {
@@ -38,6 +41,7 @@ render_kind(const char *text, enum tmpl_kind kind, struct terr *err, int *rc)
 	char			*s;
 
 	assert_non_null(set);
+	tmpl_set_am_version(set, render_am);
 	n = tmpl_data_parse(data_json, strlen(data_json), &e);
 	assert_non_null(n);
 	buf_init(&out, 0);
@@ -137,10 +141,104 @@ test_kv_methods_sort_alertname_first(void **state)
 	expect("{{ range .Alerts }}{{ .Labels.SortedPairs.Names }}{{ end }}",
 	    "[alertname instance zone][alertname instance]");
 	expect("{{ (index .Alerts 0).Labels.Remove (stringSlice \"zone\") }}",
-	    "map[alertname:Disk instance:n1]");
+	    "alertname=Disk, instance=n1");
 	expect("{{ .CommonLabels.nope }}|{{ index .CommonLabels \"x\" }}|", "||");
 	expect("{{ range $k, $v := (index .Alerts 0).Labels }}{{ $k }}={{ $v }},{{ end }}",
 	    "alertname=Disk,instance=n1,zone=b,");
+}
+
+/* Alertmanager 0.26 gave KV and Pairs a String method and 0.34 Strings.Join;
+ * --template.alertmanager-version=0.25 keeps 0.25's Go map and slice forms. */
+static void
+test_kv_pairs_strings_print_by_release(void **state)
+{
+	static const char text[] = "{{ .CommonLabels }}|{{ (index .Alerts 0).Labels }}|"
+	    "{{ (index .Alerts 0).Labels.SortedPairs }}|{{ .CommonAnnotations }}|"
+	    "{{ print (index .Alerts 0).Labels.Names }}|"
+	    "{{ index (index .Alerts 0).Labels.SortedPairs 1 }}";
+
+	render_am = TMPL_AM_0_34;
+	expect(text, "alertname=Disk|alertname=Disk, instance=n1, zone=b|"
+	    "alertname=Disk, instance=n1, zone=b||[alertname instance zone]|{instance n1}");
+	expect("{{ (index .Alerts 0).Labels.Values.Join \", \" }}|"
+	    "{{ .GroupLabels.Names.Join \"\" }}|{{ .CommonAnnotations.Values.Join \",\" }}",
+	    "Disk, n1, b|alertname|");
+	expect("{{ index .Alerts 1 }}", "{resolved alertname=Disk, instance=n2  "
+	    "2026-11-23 12:00:00 +0100 +0100 2026-11-23 13:00:00 +0000 UTC  f2}");
+	expect("{{ dict \"l\" .CommonLabels }} {{ list .GroupLabels }}",
+	    "map[l:alertname=Disk] [alertname=Disk]");
+	expect_err("{{ .GroupLabels.Names.Join }}", "template: :1:15: executing \"\" "
+	    "at <.GroupLabels.Names.Join>: wrong number of args for Join: want 1 got 0");
+	expect_err("{{ .GroupLabels.Names.Join 1 }}", "template: :1:15: executing \"\" "
+	    "at <.GroupLabels.Names.Join>: wrong type for value; expected string; got int");
+	expect_err("{{ (stringSlice \"a\").Join \",\" }}", "template: :1:20: executing "
+	    "\"\" at <(stringSlice \"a\").Join>: can't evaluate field Join in type []string");
+
+	render_am = TMPL_AM_0_25;
+	expect(text, "map[alertname:Disk]|map[alertname:Disk instance:n1 zone:b]|"
+	    "[{alertname Disk} {instance n1} {zone b}]|map[]|[alertname instance zone]|"
+	    "{instance n1}");
+	expect("{{ index .Alerts 1 }}", "{resolved map[alertname:Disk instance:n2] map[] "
+	    "2026-11-23 12:00:00 +0100 +0100 2026-11-23 13:00:00 +0000 UTC  f2}");
+	expect_err("{{ .GroupLabels.Names.Join \",\" }}", "template: :1:15: executing \"\" "
+	    "at <.GroupLabels.Names.Join>: can't evaluate field Join in type []string");
+	expect_err("{{ .RouteLabels }}", "template: :1:3: executing \"\" "
+	    "at <.RouteLabels>: can't evaluate field RouteLabels in type template.Data");
+	render_am = TMPL_AM_0_34;
+}
+
+/* Renders text against data read as template render reads --template.data. */
+static void
+expect_data(const char *json, const char *text, enum tmpl_am_version am,
+    const char *want)
+{
+	struct tmpl_set		*set = tmpl_set_new();
+	struct notification	*n;
+	struct buf		 out;
+	struct terr		 err;
+
+	assert_non_null(set);
+	tmpl_set_am_version(set, am);
+	if ((n = tmpl_data_parse(json, strlen(json), &err)) == NULL)
+		fail_msg("%s: %s", json, err.msg);
+	buf_init(&out, 0);
+	if (tmpl_render_text(set, text, n, TMPL_TEXT, &fixed_now, &out, &err) == -1)
+		fail_msg("%s: %s", text, err.msg);
+	assert_string_equal(buf_str(&out), want);
+	buf_free(&out);
+	notification_free(n);
+	tmpl_set_free(set);
+}
+
+/* What --template.data leaves out is Go's zero value: an empty status (as
+ * amtool takes it), nil label sets and alerts, which toJson writes as null. */
+static void
+test_data_absent_fields_are_go_zero_values(void **state)
+{
+	struct terr err;
+
+	expect_data("{}", "{{ . | toJson }}", TMPL_AM_0_34, "{\"receiver\":\"\","
+	    "\"status\":\"\",\"alerts\":null,\"notification_reason\":\"\","
+	    "\"groupLabels\":null,\"commonLabels\":null,\"commonAnnotations\":null,"
+	    "\"routeLabels\":null,\"externalURL\":\"\"}");
+	expect_data("{\"status\":\"\"}", "[{{ .Status }}|{{ .Alerts }}|{{ .Alerts | toJson }}|"
+	    "{{ .GroupLabels }}|{{ .Alerts.Firing | toJson }}]", TMPL_AM_0_34,
+	    "[|[]|null||[]]");
+	expect_data("{}", "[{{ .Status }}|{{ .GroupLabels }}]", TMPL_AM_0_25, "[|map[]]");
+	expect_data("{\"alerts\":[{\"labels\":{\"a\":\"b\"}},{\"status\":\"firing\"}]}",
+	    "{{ range .Alerts }}[{{ .Status }}]{{ end }} {{ len .Alerts.Firing }} "
+	    "{{ len .Alerts.Resolved }} {{ .Alerts | toJson }}", TMPL_AM_0_34,
+	    "[][firing] 1 0 [{\"status\":\"\",\"labels\":{\"a\":\"b\"},"
+	    "\"annotations\":null,\"startsAt\":\"0001-01-01T00:00:00Z\","
+	    "\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\","
+	    "\"fingerprint\":\"\"},{\"status\":\"firing\",\"labels\":null,"
+	    "\"annotations\":null,\"startsAt\":\"0001-01-01T00:00:00Z\","
+	    "\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\","
+	    "\"fingerprint\":\"\"}]");
+	/* other statuses stay refused: the alert model has no room for them */
+	assert_null(tmpl_data_parse("{\"status\":\"pending\"}", 20, &err));
+	assert_string_equal(err.msg, "Data.status: \"pending\" is not firing, "
+	    "resolved or empty");
 }
 
 static void
@@ -215,7 +313,7 @@ test_newer_functions_time(void **state)
 	    "2026-03-04 00:00:00 +0000 UTC|0001-01-01 00:00:00 +0000 UTC");
 	expect_err("{{ mustToDate \"2006-01-02\" \"x\" }}", "template: :1:3: "
 	    "executing \"\" at <mustToDate \"2006-01-02\" \"x\">: error calling "
-	    "mustToDate: parsing time \"x\" as \"2006-01-02\": cannot parse \"x\"");
+	    "mustToDate: parsing time \"x\" as \"2006-01-02\": cannot parse \"x\" as \"2006\"");
 	expect("{{ humanizeDuration 90061 }} {{ humanizeDuration 1.5 }} "
 	    "{{ humanizeDuration 0.0012 }} {{ humanizeDuration \"0\" }}",
 	    "1d 1h 1m 1s 1.5s 1.2ms 0s");
@@ -370,6 +468,8 @@ main(void)
 		cmocka_unit_test(test_parse_errors_carry_file_name),
 		cmocka_unit_test(test_exec_errors_name_position_and_operand),
 		cmocka_unit_test(test_kv_methods_sort_alertname_first),
+		cmocka_unit_test(test_kv_pairs_strings_print_by_release),
+		cmocka_unit_test(test_data_absent_fields_are_go_zero_values),
 		cmocka_unit_test(test_alerts_firing_resolved_and_printing),
 		cmocka_unit_test(test_control_flow_break_continue_and_scopes),
 		cmocka_unit_test(test_printf_and_literals_like_fmt),

@@ -206,6 +206,27 @@ test_wdnotify_discord_texts(void **state)
 	    "was: exit status 2");
 }
 
+/* Pushover: ntfy's plain text (title, message) and no link: the
+ * watchdog's notifications come from no Alertmanager. */
+static void
+test_wdnotify_pushover_texts(void **state)
+{
+	const char	*t = "{{ template \"pushover.default.title\" . }}|"
+	    "{{ template \"pushover.default.message\" . }}|"
+	    "{{ template \"pushover.default.url\" . }}";
+
+	render(CHECK_NOTIF_DOWN, t, "[DOWN] nightly-backup|"
+	    "🔴 DOWN nightly-backup · ping\n"
+	    "exit status 2\n"
+	    "down since 2026-11-23 03:12 UTC\n"
+	    "last message:\n"
+	    "tar: /srv/db: Cannot open <&>|");
+	render(CHECK_NOTIF_RECOVERED, t, "[UP] nightly-backup|"
+	    "✅ UP nightly-backup · ping\n"
+	    "back after 25m down\n"
+	    "was: exit status 2|");
+}
+
 int
 main(void)
 {
@@ -215,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_wdnotify_telegram_texts),
 		cmocka_unit_test(test_wdnotify_slack_and_email_texts),
 		cmocka_unit_test(test_wdnotify_discord_texts),
+		cmocka_unit_test(test_wdnotify_pushover_texts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

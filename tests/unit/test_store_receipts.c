@@ -1,0 +1,179 @@
+/* test_store_receipts.c: the store's receipts (put, due by next_poll,
+ * later, a group's cancel, drop) and the acknowledgements of groups, kept
+ * across a reopen. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store.h"
+
+#define T0	INT64_C(1795441725000)	/* 2026-11-23T13:48:45Z */
+
+struct fixture {
+	char		 dir[64];
+	int64_t		 now;
+	struct store	*s;
+};
+
+static int64_t
+fake_clock(void *arg)
+{
+	return ((struct fixture *)arg)->now;
+}
+
+static void
+reopen(struct fixture *f)
+{
+	struct store_params	 p;
+	struct terr		 err;
+
+	store_close(f->s);
+	memset(&p, 0, sizeof(p));
+	p.path = f->dir;
+	p.clock = fake_clock;
+	p.clock_arg = f;
+	if ((f->s = store_open(&p, &err)) == NULL)
+		fail_msg("store_open: %s", err.msg);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/test_store_receipts.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->now = T0;
+	reopen(f);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		 path[128];
+	const char	*names[] = { "queue.db", "queue.db-wal", "queue.db-shm" };
+
+	store_close(f->s);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", f->dir, names[i]);
+		unlink(path);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+put(struct store *s, const char *receipt, const char *receiver,
+    const char *group, int64_t next_poll)
+{
+	struct store_receipt	 r = { (char *)receipt, (char *)receiver,
+	    (char *)"pushover/0", (char *)group, T0 + 3600000, next_poll, false };
+	struct terr		 err;
+
+	if (store_receipt_put(s, &r, &err) == -1)
+		fail_msg("put: %s", err.msg);
+}
+
+/* "receipt:cancel" of the due receipts at now, soonest first. */
+static void
+due_is(struct store *s, int64_t now, size_t max, const char *want)
+{
+	struct store_receipt	*r;
+	struct terr		 err;
+	char			 got[256] = "";
+	size_t			 n, o = 0;
+
+	if (store_receipt_due(s, now, max, &r, &n, &err) == -1)
+		fail_msg("due: %s", err.msg);
+	for (size_t i = 0; i < n; i++) {
+		o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s:%d",
+		    i ? " " : "", r[i].receipt, r[i].cancel);
+		assert_string_equal(r[i].integration, "pushover/0");
+		assert_int_equal(r[i].expires, T0 + 3600000);
+	}
+	store_receipts_free(r, n);
+	assert_string_equal(got, want);
+}
+
+static void
+test_receipts_due_later_cancel_drop(void **state)
+{
+	struct fixture	*f = *state;
+	struct terr	 err;
+
+	put(f->s, "rA", "team", "{}:{alertname=\"A\"}", T0 + 5000);
+	put(f->s, "rB", "team", "{}:{alertname=\"B\"}", T0 + 1000);
+	put(f->s, "rC", "ops", "{}:{alertname=\"A\"}", T0 + 9000);
+	due_is(f->s, T0, 10, "");
+	due_is(f->s, T0 + 5000, 10, "rB:0 rA:0");
+	due_is(f->s, T0 + 5000, 1, "rB:0");
+	assert_int_equal(store_receipt_later(f->s, "rB", T0 + 20000, &err), 0);
+	due_is(f->s, T0 + 10000, 10, "rA:0 rC:0");
+	/* Group A of team resolved: its receipt is due now, to be cancelled;
+	 * the same group key of another receiver is not touched. */
+	f->now = T0 + 2000;
+	assert_int_equal(store_receipt_cancel_group(f->s, "team",
+	    "{}:{alertname=\"A\"}", &err), 0);
+	due_is(f->s, T0 + 2000, 10, "rA:1");
+	/* Put again (a message sent twice): replaced, not doubled. */
+	put(f->s, "rC", "ops", "{}:{alertname=\"A\"}", T0 + 1000);
+	assert_int_equal(store_receipt_drop(f->s, "rA", &err), 0);
+	assert_int_equal(store_receipt_drop(f->s, "nothing", &err), 0);
+	due_is(f->s, T0 + 30000, 10, "rC:0 rB:0");
+	reopen(f);
+	due_is(f->s, T0 + 30000, 10, "rC:0 rB:0");
+	due_is(f->s, T0 + 30000, 0, "");
+}
+
+static void
+test_group_ack_kept_and_replaced(void **state)
+{
+	struct fixture	*f = *state;
+	struct terr	 err;
+	char		*by;
+	int64_t		 at = 0;
+	int		 found;
+
+	assert_int_equal(store_group_acked(f->s, "team", "g", &by, &at, &found,
+	    &err), 0);
+	assert_int_equal(found, 0);
+	assert_null(by);
+	assert_int_equal(store_ack_put(f->s, "team", "g", "pushover:phone",
+	    T0 + 1, &err), 0);
+	assert_int_equal(store_ack_put(f->s, "team", "g", "pushover:tablet",
+	    T0 + 2, &err), 0);
+	reopen(f);
+	assert_int_equal(store_group_acked(f->s, "team", "g", &by, &at, &found,
+	    &err), 0);
+	assert_int_equal(found, 1);
+	assert_string_equal(by, "pushover:tablet");
+	assert_int_equal(at, T0 + 2);
+	free(by);
+	assert_int_equal(store_group_acked(f->s, "ops", "g", &by, &at, &found,
+	    &err), 0);
+	assert_int_equal(found, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_receipts_due_later_cancel_drop,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_ack_kept_and_replaced,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
