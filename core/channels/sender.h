@@ -136,6 +136,27 @@ struct receipt_status {
 	char		 reason[256];	/* one line for the log; never a secret */
 };
 
+struct action_rec;
+
+/* Where a sender keeps the records behind the buttons of what it sends
+ * (actionrec.h) and the messages later ones edit, durably; the delivery
+ * side implements it over the store. */
+struct sender_records {
+	int	(*put)(void *arg, const struct action_rec *r, struct terr *err);
+	int	(*set_message)(void *arg, const char *id, int64_t message_id,
+		    struct terr *err);
+	/* The message a group's notification went out as (resolved edits
+	 * it): store_group_message_put / _get of store.h. */
+	int	(*group_put)(void *arg, const char *receiver,
+		    const char *integration, const char *group_key,
+		    const char *chat, int64_t message_id, struct terr *err);
+	int	(*group_get)(void *arg, const char *receiver,
+		    const char *integration, const char *group_key, char *chat,
+		    size_t chatlen, int64_t *message_id, int *found,
+		    struct terr *err);
+	void	*arg;
+};
+
 /* Delivery side of a send. */
 struct sender_send_ctx {
 	const char		*receiver;
@@ -143,6 +164,8 @@ struct sender_send_ctx {
 	struct sender_memo	*memo;		/* may be NULL */
 	long			 timeout_ms;	/* 0: the HTTP client's default */
 	struct http_share	*http;		/* kept-alive connections; may be NULL */
+	/* NULL: messages go without buttons (nowhere to keep their records) */
+	const struct sender_records *records;
 	/* NULL: receipts are not followed */
 	const struct sender_receipts *receipts;
 };

@@ -2,7 +2,10 @@
  * defaults, validation) and Telegram Bot API sendMessage, with the request
  * body Alertmanager's telegram notifier sends, messages over Telegram's
  * length limit split into numbered parts, and the Bot API's answers
- * classified (parse-error fallback to plain text, chat migration followed). */
+ * classified (parse-error fallback to plain text, chat migration followed).
+ * tocsin's extensions ride along in the stored body: the buttons of a
+ * firing notification (telegram_actions.h) with the record they point to,
+ * and update_message's group, whose resolved message edits the firing one. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +21,7 @@
 #include "matcher.h"
 #include "sender.h"
 #include "sender_telegram.h"
+#include "sender_telegram_int.h"
 #include "sender_telegram_text.h"
 #include "tmpl.h"
 
@@ -124,6 +128,9 @@ static const struct cf_field telegram_fields[] = {
 	    CF_AT(telegram_config, disable_notifications) },
 	{ "parse_mode", CF_STR, CF_AT(telegram_config, parse_mode), .def = "HTML" },
 	{ "silent_unless", CF_CUSTOM, .parse = silent_unless },	/* tocsin */
+	{ "actions", CF_TABLE, CF_AT(telegram_config, actions),	/* tocsin */
+	    .sub = &tga_type },
+	{ "update_message", CF_BOOL, CF_AT(telegram_config, update_message) }, /* tocsin */
 	{ .name = NULL }
 };
 static const struct cf_type telegram_type = { "telegram_config", telegram_fields,
@@ -145,6 +152,7 @@ telegram_clear(void *vc)
 		matchers_free(c->silent_unless);
 		free(c->silent_unless);
 	}
+	tga_clear(&c->actions);
 }
 
 /* ---- sending ---- */
@@ -154,36 +162,60 @@ telegram_clear(void *vc)
  * Retry-After header (httpclient.c). */
 #define TG_RETRY_AFTER_MAX_S	INT64_C(999999999)
 
-/* The fields of one sendMessage call. */
-struct tg_msg {
-	char	 chat_id[64];
-	bool	 silent;
-	int64_t	 thread_id;
-	char	 parse_mode[16];
-	char	*text;		/* borrowed */
-};
+void
+tg_msg_clear(struct tg_msg *m)
+{
+	free(m->reply_markup);
+	free(m->group_key);
+	free(m->context);
+	m->reply_markup = m->group_key = m->context = NULL;
+	m->action_id[0] = '\0';
+}
 
 /*
  * The body as Alertmanager's client (telebot) builds it: a JSON object of
  * string values with keys sorted, disable_notification and message_thread_id
  * only when set, disable_web_page_preview always "true", Go's escaping.
  */
-static int
-tg_body(struct buf *b, const struct tg_msg *m)
+int
+tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 {
+	bool	 edit = m->edit_id != 0;
+
 	if (buf_adds(b, "{\"chat_id\":") == -1 || jsonw_cstr(b, m->chat_id) == -1)
 		return -1;
-	if (m->silent && buf_adds(b, ",\"disable_notification\":\"true\"") == -1)
+	if (m->silent && !edit &&
+	    buf_adds(b, ",\"disable_notification\":\"true\"") == -1)
 		return -1;
 	if (buf_adds(b, ",\"disable_web_page_preview\":\"true\"") == -1)
 		return -1;
-	if (m->thread_id != 0 && buf_printf(b,
+	if (edit && buf_printf(b, ",\"message_id\":\"%" PRId64 "\"", m->edit_id) == -1)
+		return -1;
+	if (m->thread_id != 0 && !edit && buf_printf(b,
 	    ",\"message_thread_id\":\"%" PRId64 "\"", m->thread_id) == -1)
 		return -1;
 	if (m->parse_mode[0] != '\0' && (buf_adds(b, ",\"parse_mode\":") == -1 ||
 	    jsonw_cstr(b, m->parse_mode) == -1))
 		return -1;
+	if (m->reply_markup != NULL && (buf_adds(b, ",\"reply_markup\":") == -1 ||
+	    buf_adds(b, m->reply_markup) == -1))
+		return -1;
 	if (buf_adds(b, ",\"text\":") == -1 || jsonw_cstr(b, m->text) == -1)
+		return -1;
+	/* What the record of the buttons needs, for tg_send; never sent. */
+	if (stored && m->reply_markup != NULL && (buf_adds(b,
+	    ",\"tocsin_action\":{\"id\":") == -1 ||
+	    jsonw_cstr(b, m->action_id) == -1 ||
+	    buf_adds(b, ",\"group_key\":") == -1 ||
+	    jsonw_cstr(b, m->group_key) == -1 ||
+	    buf_adds(b, ",\"context\":") == -1 || buf_adds(b, m->context) == -1 ||
+	    buf_addc(b, '}') == -1))
+		return -1;
+	/* update_message: which group, firing or resolved; never sent. */
+	if (stored && m->update && (buf_adds(b, ",\"tocsin_group\":{\"key\":") == -1 ||
+	    jsonw_cstr(b, m->group_key) == -1 ||
+	    buf_printf(b, ",\"status\":\"%s\"}", m->resolved ? "resolved" :
+	    "firing") == -1))
 		return -1;
 	return buf_addc(b, '}');
 }
@@ -223,7 +255,7 @@ tg_render(const void *vcfg, const struct notification *n0,
 {
 	const struct telegram_config *c = vcfg;
 	struct notification	*n = NULL;
-	struct buf		 text, body;
+	struct buf		 text, body, markup, context;
 	struct tgtext_parts	 tp = { 0 };
 	struct tg_msg		 m;
 	char			 bot[32], dest[128];
@@ -232,6 +264,8 @@ tg_render(const void *vcfg, const struct notification *n0,
 
 	buf_init(&text, 0);
 	buf_init(&body, 0);
+	buf_init(&markup, 0);
+	buf_init(&context, 0);
 	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
 		return -1;
 	if (n == NULL)
@@ -263,7 +297,16 @@ tg_render(const void *vcfg, const struct notification *n0,
 
 		buf_reset(&body);
 		m.text = tp.v[i];
-		if (tg_body(&body, &m) == -1) {
+		if (i + 1 == tp.n && tg_buttons(c, n, &m, &markup, &context,
+		    err) == -1)
+			goto out;
+		/* A split message is not edited: its parts would not match. */
+		if (c->update_message && tp.n == 1) {
+			m.update = true;
+			m.resolved = n->status == ALERT_RESOLVED;
+			m.group_key = n->group_key ? n->group_key : (char *)"";
+		}
+		if (tg_body(&body, &m, true) == -1) {
 			terr_set(err, "out of memory");
 			goto out;
 		}
@@ -279,6 +322,8 @@ out:
 	tgtext_parts_free(&tp);
 	buf_free(&text);
 	buf_free(&body);
+	buf_free(&markup);
+	buf_free(&context);
 	notification_free(n);
 	return rc;
 }
@@ -306,22 +351,20 @@ tg_parse_payload(const void *payload, size_t len, struct tg_msg *m,
 		snprintf(m->parse_mode, sizeof(m->parse_mode), "%s", s);
 	if ((s = json_string_value(json_object_get(root, "text"))) != NULL)
 		*text = strdup(s);
+	if (tg_parse_action(root, m) == -1) {
+		free(*text);
+		*text = NULL;
+	}
 	json_decref(root);
-	if (*text == NULL)
+	if (*text == NULL) {
+		tg_msg_clear(m);
 		return -1;
+	}
 	m->text = *text;
 	return 0;
 }
 
-/* What the Bot API answered. */
-struct tg_answer {
-	long	 status;
-	char	 description[200];
-	int64_t	 retry_after;		/* seconds, -1 absent */
-	int64_t	 migrate_to;		/* 0 absent */
-};
-
-static void
+void
 tg_read_answer(const struct http_response *r, struct tg_answer *a)
 {
 	json_t		*root, *params;
@@ -331,8 +374,11 @@ tg_read_answer(const struct http_response *r, struct tg_answer *a)
 	a->description[0] = '\0';
 	a->retry_after = -1;
 	a->migrate_to = 0;
+	a->message_id = 0;
 	if ((root = json_loadb(buf_str(&r->body), r->body.len, 0, NULL)) == NULL)
 		return;
+	a->message_id = json_integer_value(json_object_get(json_object_get(root,
+	    "result"), "message_id"));
 	if ((d = json_string_value(json_object_get(root, "description"))) != NULL)
 		snprintf(a->description, sizeof(a->description), "%s", d);
 	if ((params = json_object_get(root, "parameters")) != NULL) {
@@ -393,10 +439,14 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
 		goto out;
 	}
+	if (tg_record_put(ctx, &m, res) == -1)
+		goto out;
+	if (tg_try_edit(c, ctx, &m, api, alen, res) == 1)
+		goto out;	/* edited, or to be retried */
 	/* At most a migration and a fallback (and one spare) per attempt. */
 	for (int round = 0; round < 4; round++) {
 		buf_reset(&body);
-		if (tg_body(&body, &m) == -1) {
+		if (tg_body(&body, &m, false) == -1) {
 			send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
 			goto out;
 		}
@@ -416,6 +466,8 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 		if (a.status >= 200 && a.status < 300) {
 			send_result_set(res, SEND_OK, -1, "telegram: %ld%s", a.status,
 			    fell_back ? " (sent as plain text)" : "");
+			tg_record_message(ctx, &m, a.message_id);
+			tg_group_message(ctx, &m, a.message_id);
 			goto out;
 		}
 		if (a.status == 400 && a.migrate_to != 0) {
@@ -466,6 +518,7 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: unexpected status %ld",
 		    a.status);
 out:
+	tg_msg_clear(&m);
 	free(text);
 	free(plain);
 	buf_free(&url);
@@ -526,6 +579,7 @@ tg_describe(const void *payload, size_t len, char *out, size_t outlen)
 	if (s[0] == '(' && n > 0 && s[n + 1] == ')' && s[n + 2] == '\n')
 		s += n + 3;
 	sender_first_line(s, strlen(s), out, outlen);
+	tg_msg_clear(&m);
 	free(plain);
 	free(text);
 }

@@ -1,6 +1,7 @@
 /* sender_telegram.h: a telegram_config, field for field as Alertmanager's
  * notify/telegram defines it, plus tocsin's silent_unless. SECRET fields are
- * never logged, put into messages or metrics. */
+ * never logged, put into messages or metrics. Also tocsin's actions
+ * (telegram_actions.h). */
 #ifndef TOCSIN_SENDER_TELEGRAM_H
 #define TOCSIN_SENDER_TELEGRAM_H
 
@@ -10,6 +11,7 @@
 
 #include "channel.h"
 #include "httpconfig.h"
+#include "telegram_actions.h"
 
 struct matchers;
 
@@ -29,6 +31,12 @@ struct telegram_config {
 	 * notification matches every one of these (routes/matcher.h); NULL
 	 * when unset or empty. */
 	struct matchers *silent_unless;
+	/* tocsin: buttons on firing notifications (telegram_actions.h);
+	 * actions.enabled false when the section is absent. */
+	struct tg_actions actions;
+	/* tocsin: a resolved notification edits the message its group fired
+	 * as (editMessageText), or is sent anew when Telegram refuses. */
+	bool	 update_message;
 };
 
 /* The telegram channel (channel.h). */

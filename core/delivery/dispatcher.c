@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "actionstore.h"
 #include "clock.h"
 #include "dispatcher.h"
 #include "httpclient.h"
@@ -44,6 +45,7 @@ struct dispatcher {
 	struct dispatcher_params p;
 	struct sender_limits	 limits;
 	struct sender_memo	*memo;
+	struct sender_records	 records;	/* over p.store */
 	struct sender_receipts	 book;		/* receipts into p.store */
 	struct receipts		*receipts;	/* their follower */
 	struct http_share	*http;
@@ -250,6 +252,7 @@ worker_main(void *arg)
 		ctx.memo = d->memo;
 		ctx.timeout_ms = d->p.send_timeout_ms;
 		ctx.http = d->http;
+		ctx.records = &d->records;
 		ctx.receipts = &d->book;
 		memset(&r, 0, sizeof(r));
 		r.status = SEND_TEMPFAIL;
@@ -514,6 +517,7 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 	pthread_rwlock_init(&d->cfg_lock, NULL);
 	if ((d->memo = sender_memo_open(p->memo_dir, err)) == NULL)
 		goto fail;
+	actionstore_init(&d->records, p->store);
 	receipts_book(&d->book, p->store);
 	if (p->metrics != NULL) {
 		static const char *const l3[] = { "receiver", "integration", "result", NULL };

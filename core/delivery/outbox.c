@@ -16,6 +16,7 @@
 #include "dispatcher.h"
 #include "log.h"
 #include "outbox.h"
+#include "tgpoll.h"
 #include "tmpl.h"
 
 #define DEFAULT_RETENTION_MS	((int64_t)120 * 3600 * 1000)	/* Alertmanager's data retention */
@@ -46,6 +47,7 @@ struct outbox {
 	int64_t			 retry_budget_ms;
 	struct sender_limits	 limits;
 	char			*dead_letter;	/* NULL: none */
+	struct tgpoll		*poll;		/* Telegram button presses */
 	pthread_t		 hk;
 	bool			 hk_running;
 	bool			 stopping;	/* under mu */
@@ -181,6 +183,9 @@ outbox_open(const struct outbox_params *p, struct terr *err)
 	if ((ob->store = store_open(&sp, err)) == NULL)
 		goto fail;
 	if (p->max_bytes > 0 && store_set_max_size(ob->store, p->max_bytes, err) == -1)
+		goto fail;
+	if ((ob->poll = tgpoll_new(&(struct tgpoll_params){ .ob = ob,
+	    .metrics = p->metrics }, err)) == NULL)
 		goto fail;
 	if (pthread_create(&ob->hk, NULL, housekeeping, ob) != 0) {
 		terr_set(err, "cannot start the housekeeping thread");
@@ -329,6 +334,7 @@ outbox_load(struct outbox *ob, const struct config *cfg, struct tmpl_set *tmpl,
 {
 	struct outbox_gen	*g, *old;
 	struct dispatcher	*d;
+	struct terr		 perr;
 
 	if (ob->dead_letter != NULL && config_receiver(cfg, ob->dead_letter) == NULL) {
 		terr_set(err, "--dead-letter.receiver: no receiver named \"%s\" in the "
@@ -367,6 +373,11 @@ outbox_load(struct outbox *ob, const struct config *cfg, struct tmpl_set *tmpl,
 	old = ob->held;
 	ob->held = g;
 	outbox_release(ob, old);
+	/* Buttons that cannot be polled are no reason to refuse a config:
+	 * the messages still go out. */
+	if (tgpoll_restart(ob->poll, &perr) == -1)
+		log_error("Cannot poll Telegram for button presses", "err",
+		    perr.msg);
 	return 0;
 }
 
@@ -396,6 +407,8 @@ outbox_stop(struct outbox *ob)
 
 	if (ob == NULL)
 		return;
+	tgpoll_free(ob->poll);
+	ob->poll = NULL;
 	if (ob->hk_running) {
 		pthread_mutex_lock(&ob->mu);
 		ob->stopping = true;

@@ -6,6 +6,7 @@
 #ifndef TOCSIN_HTTPCLIENT_H
 #define TOCSIN_HTTPCLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,10 @@ struct http_request {
 	struct http_share		*share;		/* NULL: a fresh connection */
 	/* "GET" or "DELETE" (no body sent); NULL: POST. */
 	const char			*method;
+	/* Polled while the request runs (a long poll that a shutdown must
+	 * not wait out): true ends it as a network failure. NULL: never. */
+	bool				(*cancel)(void *arg);
+	void				*cancel_arg;
 };
 
 /* Why no response came, for callers that answer differently to a slow

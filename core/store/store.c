@@ -341,6 +341,95 @@ submit_id(struct store *s, enum store_job_kind kind, int64_t id, int64_t when,
 	return submit(s, &job, err);
 }
 
+static int
+submit_named(struct store *s, enum store_job_kind kind, const char *name,
+    const char *name2, const char *text, int64_t value, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = kind;
+	job.name = name;
+	job.name2 = name2;
+	job.text = text;
+	job.value = value;
+	return submit(s, &job, err);
+}
+
+int
+store_action_put(struct store *s, const struct action_rec *r, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = STORE_JOB_ACTION_PUT;
+	job.rec = r;
+	return submit(s, &job, err);
+}
+
+int
+store_action_set_message(struct store *s, const char *id, int64_t message_id,
+    struct terr *err)
+{
+	return submit_named(s, STORE_JOB_ACTION_MESSAGE, id, NULL, NULL,
+	    message_id, err);
+}
+
+int
+store_action_set_silence(struct store *s, const char *id, const char *silence_id,
+    struct terr *err)
+{
+	return submit_named(s, STORE_JOB_ACTION_SILENCE, id, NULL, silence_id, 0,
+	    err);
+}
+
+int
+store_action_get(struct store *s, const char *id, struct action_rec *out,
+    int *found, struct terr *err)
+{
+	return s->ops->action_get(s->be, id, out, found, err);
+}
+
+int
+store_cursor_put(struct store *s, const char *name, int64_t value,
+    struct terr *err)
+{
+	return submit_named(s, STORE_JOB_CURSOR, name, NULL, NULL, value, err);
+}
+
+int
+store_cursor_get(struct store *s, const char *name, int64_t *value,
+    struct terr *err)
+{
+	return s->ops->cursor_get(s->be, name, value, err);
+}
+
+int
+store_group_message_put(struct store *s, const char *receiver,
+    const char *integration, const char *group_key, const char *chat,
+    int64_t message_id, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = STORE_JOB_GROUP_MESSAGE;
+	job.name = receiver;
+	job.name2 = integration;
+	job.why = group_key;
+	job.text = chat;
+	job.value = message_id;
+	return submit(s, &job, err);
+}
+
+int
+store_group_message_get(struct store *s, const char *receiver,
+    const char *integration, const char *group_key, char *chat, size_t chatlen,
+    int64_t *message_id, int *found, struct terr *err)
+{
+	return s->ops->group_message_get(s->be, receiver, integration, group_key,
+	    chat, chatlen, message_id, found, err);
+}
+
 int
 store_mark_delivered(struct store *s, int64_t id, struct terr *err)
 {

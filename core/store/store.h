@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actionrec.h"
 #include "err.h"
 #include "metrics.h"
 
@@ -222,6 +223,49 @@ int	store_drop(struct store *s, int64_t id, struct terr *err) WARN_UNUSED;
 int	store_set_max_size(struct store *s, int64_t max_bytes, struct terr *err) WARN_UNUSED;
 
 /*
+ * The phone loop's state (actionrec.h), durable when a write returns, read
+ * from any thread: the records behind notification buttons and named
+ * cursors (a poller's update offset); acknowledgements are store_ack_put's
+ * (below).
+ * store_prune also deletes the records that expired before its cutoff.
+ */
+
+/* Stores r (r->id chosen by the caller), replacing a record of that id: a
+ * message sent again after a failed attempt keeps its buttons. */
+int	store_action_put(struct store *s, const struct action_rec *r,
+	    struct terr *err) WARN_UNUSED;
+/* Sets the message id of record id (the service's answer); no record of
+ * that id is an error. */
+int	store_action_set_message(struct store *s, const char *id,
+	    int64_t message_id, struct terr *err) WARN_UNUSED;
+/* Sets the silence of record id ("" once it is expired again). */
+int	store_action_set_silence(struct store *s, const char *id,
+	    const char *silence_id, struct terr *err) WARN_UNUSED;
+/* Record id into *out (caller clears with action_rec_clear) and *found 1,
+ * or *found 0 when there is none. */
+int	store_action_get(struct store *s, const char *id, struct action_rec *out,
+	    int *found, struct terr *err) WARN_UNUSED;
+/* Cursor name := value. */
+int	store_cursor_put(struct store *s, const char *name, int64_t value,
+	    struct terr *err) WARN_UNUSED;
+/* Cursor name into *value, or 0 when it was never set. */
+int	store_cursor_get(struct store *s, const char *name, int64_t *value,
+	    struct terr *err) WARN_UNUSED;
+
+/* The message a group's notification went out as (Telegram's
+ * update_message: resolved edits it): chat and message id per receiver,
+ * integration and group key, replacing an earlier one. store_prune deletes
+ * those not updated within the retention. */
+int	store_group_message_put(struct store *s, const char *receiver,
+	    const char *integration, const char *group_key, const char *chat,
+	    int64_t message_id, struct terr *err) WARN_UNUSED;
+/* *found 1 with chat (>= 32 bytes) and *message_id, or *found 0. */
+int	store_group_message_get(struct store *s, const char *receiver,
+	    const char *integration, const char *group_key, char *chat,
+	    size_t chatlen, int64_t *message_id, int *found,
+	    struct terr *err) WARN_UNUSED;
+
+/*
  * Receipts: a service's handle on a message that keeps alerting the phone
  * until someone acknowledges it, it expires or it is cancelled (Pushover's
  * emergency priority), kept so that the receipt poller follows it across
@@ -287,6 +331,13 @@ enum store_job_kind {
 	STORE_JOB_REQUEUE,	/* dead -> pending (store_retry) */
 	STORE_JOB_DROP,
 	STORE_JOB_PRUNE,
+	STORE_JOB_ACTION_PUT,		/* rec */
+	STORE_JOB_ACTION_MESSAGE,	/* name = record id, value = message id */
+	STORE_JOB_ACTION_SILENCE,	/* name = record id, text = silence id */
+	STORE_JOB_CURSOR,		/* name := value */
+	STORE_JOB_GROUP_MESSAGE,	/* name = receiver, name2 = integration,
+					 * why = group key, text = chat,
+					 * value = message id */
 	STORE_JOB_RECEIPT_PUT,		/* rcpt */
 	STORE_JOB_RECEIPT_LATER,	/* rcpt->receipt, rcpt->next_poll */
 	STORE_JOB_RECEIPT_CANCEL,	/* rcpt->receiver, rcpt->group_key */
@@ -306,6 +357,12 @@ struct store_job {
 	int64_t			 id;
 	int64_t			 when;		/* RETRY: next attempt; PRUNE: cutoff */
 	const char		*why;
+	/* the phone loop's state */
+	const struct action_rec	*rec;
+	const char		*name;
+	const char		*name2;
+	const char		*text;
+	int64_t			 value;
 	/* RECEIPT_* and GROUP_ACK */
 	const struct store_receipt *rcpt;
 	/* results of a committed transaction */
@@ -341,6 +398,14 @@ struct store_ops {
 	int	(*list)(void *be, unsigned states, struct store_entry **out,
 		    size_t *n, struct terr *err);
 	int	(*set_max_size)(void *be, int64_t max_bytes, struct terr *err);
+	int	(*action_get)(void *be, const char *id, struct action_rec *out,
+		    int *found, struct terr *err);
+	int	(*cursor_get)(void *be, const char *name, int64_t *value,
+		    struct terr *err);
+	int	(*group_message_get)(void *be, const char *receiver,
+		    const char *integration, const char *group_key, char *chat,
+		    size_t chatlen, int64_t *message_id, int *found,
+		    struct terr *err);
 	int	(*receipt_due)(void *be, int64_t now, size_t max,
 		    struct store_receipt **out, size_t *n, struct terr *err);
 	int	(*group_acked)(void *be, const char *receiver,

@@ -65,6 +65,35 @@ static const char *const migrations[] = {
 	"  acked_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (receiver, group_key)"
 	");",
+	/* The phone loop: button records and poll offsets. */
+	"CREATE TABLE action_records ("
+	"  id TEXT PRIMARY KEY,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  receiver TEXT NOT NULL,"
+	"  integration TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  labels TEXT NOT NULL,"
+	"  chat TEXT NOT NULL,"
+	"  message_id INTEGER NOT NULL DEFAULT 0,"
+	"  silence_id TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX action_records_expires ON action_records (expires);"
+	"CREATE TABLE cursors ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL"
+	");",
+	/* Resolved edits the firing message (Telegram's update_message). */
+	"CREATE TABLE group_messages ("
+	"  receiver TEXT NOT NULL,"
+	"  integration TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  chat TEXT NOT NULL,"
+	"  message_id INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (receiver, integration, group_key)"
+	");"
+	"CREATE INDEX group_messages_updated ON group_messages (updated);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -101,6 +130,13 @@ enum wstmt {
 	W_REQUEUE,
 	W_DROP,
 	W_PRUNE,
+	W_PRUNE_ACTIONS,
+	W_ACTION_PUT,
+	W_ACTION_MESSAGE,
+	W_ACTION_SILENCE,
+	W_CURSOR,
+	W_GROUP_MESSAGE,
+	W_PRUNE_GROUP_MESSAGES,
 	W_NSTMT,
 };
 
@@ -122,6 +158,19 @@ static const char *const wsql[W_NSTMT] = {
 	    " next_attempt = ?2, done_at = NULL WHERE id = ?1 AND state = 'dead'",
 	[W_DROP] = "DELETE FROM messages WHERE id = ?1",
 	[W_PRUNE] = "DELETE FROM messages WHERE state <> 'pending' AND done_at < ?1",
+	[W_PRUNE_ACTIONS] = "DELETE FROM action_records WHERE expires < ?1",
+	[W_ACTION_PUT] = "INSERT OR REPLACE INTO action_records (id, created,"
+	    " expires, receiver, integration, group_key, labels, chat, message_id,"
+	    " silence_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[W_ACTION_MESSAGE] = "UPDATE action_records SET message_id = ?2"
+	    " WHERE id = ?1",
+	[W_ACTION_SILENCE] = "UPDATE action_records SET silence_id = ?2"
+	    " WHERE id = ?1",
+	[W_CURSOR] = "INSERT OR REPLACE INTO cursors (name, value) VALUES (?1, ?2)",
+	[W_GROUP_MESSAGE] = "INSERT OR REPLACE INTO group_messages (receiver,"
+	    " integration, group_key, chat, message_id, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[W_PRUNE_GROUP_MESSAGES] = "DELETE FROM group_messages WHERE updated < ?1",
 };
 
 /* The dispatcher's reads, prepared once: it runs them after commits, and
@@ -131,6 +180,9 @@ enum rstmt {
 	R_GET,
 	R_DUE,
 	R_NEXT_DUE,
+	R_ACTION,
+	R_CURSOR,
+	R_GROUP_MESSAGE,
 	R_NSTMT,
 };
 
@@ -140,6 +192,11 @@ static const char *const rsql[R_NSTMT] = {
 	[R_GET] = "SELECT " COLS ", payload FROM messages WHERE id = ?1",
 	[R_DUE] = HEADS " AND m.next_attempt <= ?1 ORDER BY m.id",
 	[R_NEXT_DUE] = "SELECT MIN(next_attempt) FROM (" HEADS ")",
+	[R_ACTION] = "SELECT created, expires, receiver, integration, group_key,"
+	    " labels, chat, message_id, silence_id FROM action_records WHERE id = ?1",
+	[R_CURSOR] = "SELECT value FROM cursors WHERE name = ?1",
+	[R_GROUP_MESSAGE] = "SELECT chat, message_id FROM group_messages"
+	    " WHERE receiver = ?1 AND integration = ?2 AND group_key = ?3",
 };
 
 struct sqlbe {
@@ -530,6 +587,64 @@ run_receipt(struct sqlbe *be, struct store_job *job, struct terr *err)
 }
 
 static int
+run_phone_job(struct sqlbe *be, struct store_job *job, int64_t now,
+    struct terr *err)
+{
+	const struct action_rec *r = job->rec;
+	sqlite3_stmt	*st;
+
+	switch (job->kind) {
+	case STORE_JOB_ACTION_PUT:
+		st = be->ws[W_ACTION_PUT];
+		sqlite3_reset(st);
+		bind_text(st, 1, r->id);
+		sqlite3_bind_int64(st, 2, r->created);
+		sqlite3_bind_int64(st, 3, r->expires);
+		bind_text(st, 4, r->receiver ? r->receiver : "");
+		bind_text(st, 5, r->integration ? r->integration : "");
+		bind_text(st, 6, r->group_key ? r->group_key : "");
+		bind_text(st, 7, r->labels ? r->labels : "{}");
+		bind_text(st, 8, r->chat ? r->chat : "");
+		sqlite3_bind_int64(st, 9, r->message_id);
+		bind_text(st, 10, r->silence_id ? r->silence_id : "");
+		return step_done(be, st, "action record insert failed", err);
+	case STORE_JOB_ACTION_MESSAGE:
+	case STORE_JOB_ACTION_SILENCE:
+		st = be->ws[job->kind == STORE_JOB_ACTION_MESSAGE ?
+		    W_ACTION_MESSAGE : W_ACTION_SILENCE];
+		sqlite3_reset(st);
+		bind_text(st, 1, job->name);
+		if (job->kind == STORE_JOB_ACTION_MESSAGE)
+			sqlite3_bind_int64(st, 2, job->value);
+		else
+			bind_text(st, 2, job->text ? job->text : "");
+		if (step_done(be, st, "action record update failed", err) == -1)
+			return -1;
+		if (sqlite3_changes64(be->w) == 0) {
+			job->rc = -1;
+			terr_set(&job->err, "store: no action record %s", job->name);
+		}
+		return 0;
+	case STORE_JOB_GROUP_MESSAGE:
+		st = be->ws[W_GROUP_MESSAGE];
+		sqlite3_reset(st);
+		bind_text(st, 1, job->name);
+		bind_text(st, 2, job->name2);
+		bind_text(st, 3, job->why);
+		bind_text(st, 4, job->text ? job->text : "");
+		sqlite3_bind_int64(st, 5, job->value);
+		sqlite3_bind_int64(st, 6, now);
+		return step_done(be, st, "group message insert failed", err);
+	default:
+		st = be->ws[W_CURSOR];
+		sqlite3_reset(st);
+		bind_text(st, 1, job->name);
+		sqlite3_bind_int64(st, 2, job->value);
+		return step_done(be, st, "cursor update failed", err);
+	}
+}
+
+static int
 run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 {
 	sqlite3_stmt	*st;
@@ -576,7 +691,21 @@ run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 		if (step_done(be, st, "prune failed", err) == -1)
 			return -1;
 		job->count = sqlite3_changes64(be->w);
-		return 0;
+		st = be->ws[W_PRUNE_ACTIONS];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, job->when);
+		if (step_done(be, st, "prune failed", err) == -1)
+			return -1;
+		st = be->ws[W_PRUNE_GROUP_MESSAGES];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, job->when);
+		return step_done(be, st, "prune failed", err);
+	case STORE_JOB_ACTION_PUT:
+	case STORE_JOB_ACTION_MESSAGE:
+	case STORE_JOB_ACTION_SILENCE:
+	case STORE_JOB_CURSOR:
+	case STORE_JOB_GROUP_MESSAGE:
+		return run_phone_job(be, job, now, err);
 	case STORE_JOB_RECEIPT_PUT:
 	case STORE_JOB_RECEIPT_LATER:
 	case STORE_JOB_RECEIPT_CANCEL:
@@ -1029,6 +1158,130 @@ out:
 	return ret;
 }
 
+/* Runs reader statement which with text binds b1 (and b2 when not NULL);
+ * *row 1 when it gave a row, which fill() reads. be->rmu held by caller. */
+static int
+read_row3(struct sqlbe *be, enum rstmt which, const char *b1, const char *b2,
+    const char *b3, int (*fill)(sqlite3_stmt *, void *), void *arg, int *row,
+    struct terr *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc, ret = -1;
+
+	*row = 0;
+	pthread_mutex_lock(&be->rmu);
+	if ((st = rstmt(be, which, err)) == NULL)
+		goto out;
+	bind_text(st, 1, b1);
+	if (b2 != NULL)
+		bind_text(st, 2, b2);
+	if (b3 != NULL)
+		bind_text(st, 3, b3);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*row = 1;
+		if (fill(st, arg) == -1) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+	} else if (rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	ret = 0;
+out:
+	if (st != NULL)
+		sqlite3_reset(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
+read_row(struct sqlbe *be, enum rstmt which, const char *b1, const char *b2,
+    int (*fill)(sqlite3_stmt *, void *), void *arg, int *row, struct terr *err)
+{
+	return read_row3(be, which, b1, b2, NULL, fill, arg, row, err);
+}
+
+static int
+fill_action(sqlite3_stmt *st, void *arg)
+{
+	struct action_rec *r = arg;
+
+	r->created = sqlite3_column_int64(st, 0);
+	r->expires = sqlite3_column_int64(st, 1);
+	r->receiver = col_strdup(st, 2);
+	r->integration = col_strdup(st, 3);
+	r->group_key = col_strdup(st, 4);
+	r->labels = col_strdup(st, 5);
+	r->chat = col_strdup(st, 6);
+	r->message_id = sqlite3_column_int64(st, 7);
+	r->silence_id = col_strdup(st, 8);
+	if (r->receiver == NULL || r->integration == NULL ||
+	    r->group_key == NULL || r->labels == NULL || r->chat == NULL ||
+	    r->silence_id == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+be_action_get(void *arg, const char *id, struct action_rec *out, int *found,
+    struct terr *err)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", id);
+	if (read_row(arg, R_ACTION, id, NULL, fill_action, out, found, err) == -1) {
+		action_rec_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fill_cursor(sqlite3_stmt *st, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+static int
+be_cursor_get(void *arg, const char *name, int64_t *value, struct terr *err)
+{
+	int	 found;
+
+	*value = 0;
+	return read_row(arg, R_CURSOR, name, NULL, fill_cursor, value, &found, err);
+}
+
+struct group_message {
+	char	*chat;
+	size_t	 chatlen;
+	int64_t	*message_id;
+};
+
+static int
+fill_group_message(sqlite3_stmt *st, void *arg)
+{
+	struct group_message *g = arg;
+	const unsigned char *c = sqlite3_column_text(st, 0);
+
+	snprintf(g->chat, g->chatlen, "%s", c ? (const char *)c : "");
+	*g->message_id = sqlite3_column_int64(st, 1);
+	return 0;
+}
+
+static int
+be_group_message_get(void *arg, const char *receiver, const char *integration,
+    const char *group_key, char *chat, size_t chatlen, int64_t *message_id,
+    int *found, struct terr *err)
+{
+	struct group_message g = { chat, chatlen, message_id };
+
+	*message_id = 0;
+	return read_row3(arg, R_GROUP_MESSAGE, receiver, integration, group_key,
+	    fill_group_message, &g, found, err);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = be_open,
@@ -1043,4 +1296,7 @@ const struct store_ops store_sqlite_ops = {
 	.set_max_size = be_set_max_size,
 	.receipt_due = be_receipt_due,
 	.group_acked = be_group_acked,
+	.action_get = be_action_get,
+	.cursor_get = be_cursor_get,
+	.group_message_get = be_group_message_get,
 };

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-# fake_telegram.py: a fake Telegram Bot API (sendMessage) for the tests. It
-# parses HTML, MarkdownV2 and Markdown the way Telegram's server (TDLib's
-# MessageEntity.cpp) does and answers with Telegram's own error texts.
+# fake_telegram.py: a fake Telegram Bot API for the tests: sendMessage (it
+# parses HTML, MarkdownV2 and Markdown the way Telegram's server, TDLib's
+# MessageEntity.cpp, does), and the calls of inline buttons: getUpdates
+# (long polling, offsets, 409 for a second poller), answerCallbackQuery,
+# editMessageText and editMessageReplyMarkup, with Telegram's own error
+# texts. Button presses are injected through POST /_fake/press.
 
 import json
 import os
 import sys
+import threading
 import time
 from urllib.parse import parse_qsl
 
@@ -525,6 +529,11 @@ def tg_error(code, description, parameters=None):
 BAD = "Bad Request: "
 
 
+def ok(result):
+	return fakelib.Response(200, tg_json({"ok": True, "result": result}),
+				"application/json")
+
+
 class FakeTelegram(fakelib.FakeService):
 	name = "telegram"
 
@@ -545,6 +554,17 @@ class FakeTelegram(fakelib.FakeService):
 
 	def reset_state(self):
 		self.next_id = {}
+		# The button calls' state: messages sent (by chat key and id),
+		# pending updates, callback queries and who is long polling.
+		self.messages = {}
+		self.updates = {}	# per bot token
+		self.next_update = 1
+		self.queries = {}
+		self.poll_gen = {}	# per bot token
+		if hasattr(self, "cond"):
+			self.cond.notify_all()	# waiting polls return at once
+		else:
+			self.cond = threading.Condition(self.lock)
 
 	def forced_response(self, f, req):
 		if f.get("close"):
@@ -613,12 +633,18 @@ class FakeTelegram(fakelib.FakeService):
 			    not 0 < int(uid) < 1 << 54:
 				return tg_error(401, "Unauthorized: invalid token specified")
 			return tg_error(401, "Unauthorized")
-		if method.lower() != "sendmessage":
+		meth = {"sendmessage": None, "getupdates": self.get_updates,
+			"answercallbackquery": self.answer_callback,
+			"editmessagetext": self.edit_text,
+			"editmessagereplymarkup": self.edit_markup}
+		if method.lower() not in meth:
 			return tg_error(404, "Not Found: method not found")
 		try:
 			p = self._params(req)
 		except ValueError as e:
 			return tg_error(400, str(e))
+		if meth[method.lower()] is not None:
+			return meth[method.lower()](token, p)
 
 		# The Bot API's order: the text and its entities are checked
 		# before the chat (Client::process_send_message_query), the
@@ -718,8 +744,229 @@ class FakeTelegram(fakelib.FakeService):
 		if ents:
 			msg["entities"] = sorted(ents, key=lambda e: (e["offset"],
 								    -e["length"]))
-		return fakelib.Response(200, tg_json({"ok": True, "result": msg}),
-					"application/json")
+		markup, err = self._markup(p)
+		if err:
+			return err
+		if markup:
+			msg["reply_markup"] = markup
+		self.messages[(token, key, msg["message_id"])] = {
+			"message": msg, "editable": True}
+		return ok(msg)
+
+	# ---- inline buttons ----
+
+	def _markup(self, p):
+		"""The inline keyboard of reply_markup: (markup or None, error)."""
+		raw = p.get("reply_markup")
+		if raw in (None, ""):
+			return None, None
+		try:
+			m = json.loads(raw)
+		except ValueError:
+			return None, tg_error(400, BAD + "can't parse reply keyboard markup JSON object")
+		if not isinstance(m, dict) or not isinstance(m.get("inline_keyboard"), list):
+			return None, tg_error(400, BAD + "can't parse inline keyboard button: "
+					      "InlineKeyboardButton must be an Object")
+		for row in m["inline_keyboard"]:
+			for b in row if isinstance(row, list) else [None]:
+				if not isinstance(b, dict) or not b.get("text"):
+					return None, tg_error(400, BAD + "can't parse inline "
+							      "keyboard button: Text buttons are "
+							      "unallowed in the inline keyboard")
+				cd = b.get("callback_data")
+				if cd is not None and not 1 <= len(cd.encode()) <= 64:
+					return None, tg_error(400, BAD + "BUTTON_DATA_INVALID")
+		return m, None
+
+	def control(self, req):
+		r = self._control_call(req)
+		return None if r is None else fakelib._json_response(r[0], r[1])
+
+	def _control_call(self, req):
+		"""POST /_fake/press: a user presses a button of a sent message.
+		{"token", "chat", "message_id", "from": {"id", "username",
+		"first_name"}, and "button" (its text) or "data" (any callback
+		data, as a modified client can send)}. Answers the update id
+		and callback query id.
+		POST /_fake/message: {"token", "chat", "message_id",
+		"editable": false} or {"deleted": true} changes a sent message."""
+		if req.method != "POST" or req.path not in ("/_fake/press",
+							    "/_fake/message"):
+			return None
+		c = json.loads(req.body or b"{}")
+		token = c.get("token", self.config["tokens"][0])
+		k = (token, str(c["chat"]), int(c["message_id"]))
+		if req.path == "/_fake/message":
+			if k not in self.messages:
+				return 404, {"ok": False, "error": "no such message"}
+			if c.get("deleted"):
+				del self.messages[k]
+			elif "editable" in c:
+				self.messages[k]["editable"] = bool(c["editable"])
+			return 200, {"ok": True}
+		m = self.messages.get(k)
+		data = c.get("data")
+		if data is None:
+			if m is None:
+				return 404, {"ok": False, "error": "no such message"}
+			for row in m["message"].get("reply_markup", {}).get(
+				    "inline_keyboard", []):
+				for b in row:
+					if b["text"] == c["button"]:
+						data = b.get("callback_data")
+			if data is None:
+				return 404, {"ok": False, "error": "no such button"}
+		qid = str(4000000000000000000 + self.next_update)
+		frm = {"id": 123456789, "is_bot": False, "first_name": "Test"}
+		frm.update(c.get("from", {}))
+		q = {"id": qid, "from": frm, "chat_instance": "-5000", "data": data}
+		if m is not None:
+			# As it was when pressed, not as later edits make it.
+			q["message"] = json.loads(json.dumps(m["message"]))
+		else:
+			q["message"] = {"message_id": k[2], "chat": {"id": int(k[1]),
+				"type": "private"}, "date": 0}
+		u = {"update_id": self.next_update, "callback_query": q}
+		self.next_update += 1
+		self.updates.setdefault(token, []).append(u)
+		self.queries[qid] = {"answered": False}
+		self.cond.notify_all()
+		return 200, {"ok": True, "update_id": u["update_id"], "query_id": qid}
+
+	def get_updates(self, token, p):
+		"""Long polling as the Bot API does it: an offset confirms every
+		update before it (they are gone for good), a negative one keeps
+		the last ones; with nothing pending the call waits up to
+		timeout seconds; a newer call ends a waiting one with 409."""
+		try:
+			offset = int(p.get("offset") or 0)
+			limit = int(p.get("limit") or 100)
+			timeout = int(p.get("timeout") or 0)
+			allowed = json.loads(p["allowed_updates"]) \
+			    if p.get("allowed_updates") else None
+		except ValueError:
+			return tg_error(400, BAD + "invalid parameter")
+		pending = self.updates.setdefault(token, [])
+		if offset > 0:
+			pending[:] = [u for u in pending if u["update_id"] >= offset]
+		elif offset < 0:
+			pending[:] = pending[offset:]
+		# One poller per bot: a newer call ends this bot's waiting one.
+		gen = self.poll_gen[token] = self.poll_gen.get(token, 0) + 1
+		deadline = time.monotonic() + max(0, timeout)
+
+		def wanted():
+			return [u for u in pending if allowed is None or
+				any(t in u for t in allowed)][:max(1, min(limit, 100))]
+		while not wanted() and self.poll_gen[token] == gen:
+			left = deadline - time.monotonic()
+			if left <= 0:
+				break
+			self.cond.wait(left)
+		if self.poll_gen[token] != gen:
+			return tg_error(409, "Conflict: terminated by other getUpdates "
+					"request; make sure that only one bot instance is "
+					"running")
+		return ok(wanted())
+
+	def answer_callback(self, token, p):
+		q = self.queries.get(p.get("callback_query_id") or "")
+		if q is None or q["answered"]:
+			return tg_error(400, BAD + "query is too old and response timeout "
+					"expired or query ID is invalid")
+		text = p.get("text") or ""
+		if len(text) > 200:
+			return tg_error(400, BAD + "MESSAGE_TOO_LONG")
+		q["answered"] = True
+		q["text"] = text
+		return ok(True)
+
+	def _edited(self, token, p):
+		"""The message an edit names: (entry, error)."""
+		chat = p.get("chat_id")
+		if chat is None or chat.strip() == "":
+			return None, tg_error(400, BAD + "chat_id is empty")
+		key, cfg = self._chat(chat)
+		if cfg is None:
+			return None, tg_error(400, BAD + "chat not found")
+		try:
+			mid = int(p.get("message_id") or 0)
+		except ValueError:
+			mid = 0
+		if mid == 0:
+			return None, tg_error(400, BAD + "message identifier is not specified")
+		e = self.messages.get((token, key, mid))
+		if e is None:
+			return None, tg_error(400, BAD + "message to edit not found")
+		if not e["editable"]:
+			return None, tg_error(400, BAD + "message can't be edited")
+		return e, None
+
+	NOT_MODIFIED = BAD + ("message is not modified: specified new message "
+			      "content and reply markup are exactly the same as a "
+			      "current content and reply markup of the message")
+
+	def edit_text(self, token, p):
+		e, err = self._edited(token, p)
+		if err:
+			return err
+		text = p.get("text") or ""
+		if text.strip(" \t\r\n") == "":
+			return tg_error(400, BAD + "message text is empty")
+		m = (p.get("parse_mode") or "").lower()
+		try:
+			if m == "html":
+				out, ents = parse_html(text.encode())
+			elif m == "markdownv2":
+				out, ents = parse_markdown_v2(text.encode())
+			elif m == "markdown":
+				out, ents = parse_markdown(text.encode())
+			else:
+				out = text.encode()
+				ents = json.loads(p["entities"]) if p.get("entities") else []
+		except ParseError as ex:
+			return tg_error(400, BAD + "can't parse entities: " + str(ex))
+		except ValueError:
+			return tg_error(400, BAD + "can't parse entities JSON object")
+		plain = out.decode("utf-8", "surrogatepass").strip(" \t\r\n")
+		if utf16_len(plain) > MAX_LEN:
+			return tg_error(400, BAD + "message is too long")
+		for x in ents:
+			if x.get("offset", 0) + x.get("length", 0) > utf16_len(plain):
+				return tg_error(400, BAD + "can't parse entities: entity "
+						"beyond the end of text")
+		markup, err = self._markup(p)
+		if err:
+			return err
+		msg = e["message"]
+		if plain == msg.get("text") and (ents or None) == msg.get("entities") \
+		    and markup == msg.get("reply_markup"):
+			return tg_error(400, self.NOT_MODIFIED)
+		msg["text"] = plain
+		msg.pop("entities", None)
+		if ents:
+			msg["entities"] = ents
+		msg.pop("reply_markup", None)
+		if markup:
+			msg["reply_markup"] = markup
+		msg["edit_date"] = int(time.time())
+		return ok(msg)
+
+	def edit_markup(self, token, p):
+		e, err = self._edited(token, p)
+		if err:
+			return err
+		markup, err = self._markup(p)
+		if err:
+			return err
+		msg = e["message"]
+		if markup == msg.get("reply_markup"):
+			return tg_error(400, self.NOT_MODIFIED)
+		msg.pop("reply_markup", None)
+		if markup:
+			msg["reply_markup"] = markup
+		msg["edit_date"] = int(time.time())
+		return ok(msg)
 
 
 if __name__ == "__main__":

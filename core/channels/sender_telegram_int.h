@@ -1,0 +1,84 @@
+/* sender_telegram_int.h: the telegram family's contract between
+ * sender_telegram.c (sendMessage: render, send, classify) and
+ * sender_telegram_phone.c (tocsin's phone loop riding on it: the buttons'
+ * records and update_message's edit of a group's message). */
+#ifndef TOCSIN_SENDER_TELEGRAM_INT_H
+#define TOCSIN_SENDER_TELEGRAM_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "actionrec.h"
+#include "alert.h"
+#include "buf.h"
+#include "err.h"
+#include "httpclient.h"
+#include "sender.h"
+#include "sender_telegram.h"
+
+/* The fields of one sendMessage call. */
+struct tg_msg {
+	char	 chat_id[64];
+	bool	 silent;
+	int64_t	 thread_id;
+	char	 parse_mode[16];
+	char	*text;		/* borrowed */
+	/* tocsin's buttons: the reply_markup JSON, and the record it points
+	 * to (id, group key, tga_context JSON), kept in the stored body only;
+	 * NULL/"" without buttons. Owned when read by tg_parse_payload. */
+	char	*reply_markup;
+	char	 action_id[ACTION_ID_LEN + 1];
+	char	*group_key;
+	char	*context;
+	/* update_message: the group's status, kept in the stored body; and
+	 * the message an editMessageText body edits (0: a sendMessage). */
+	bool	 update;
+	bool	 resolved;
+	int64_t	 edit_id;
+};
+
+/* What the Bot API answered. */
+struct tg_answer {
+	long	 status;
+	char	 description[200];
+	int64_t	 retry_after;		/* seconds, -1 absent */
+	int64_t	 migrate_to;		/* 0 absent */
+	int64_t	 message_id;		/* result.message_id, 0 absent */
+};
+
+/* Frees what tg_parse_payload allocated in m. */
+void	tg_msg_clear(struct tg_msg *m);
+/* The sendMessage body as Alertmanager's client builds it (an
+ * editMessageText body when m->edit_id is set); stored adds what tocsin
+ * keeps for itself and never sends. */
+int	tg_body(struct buf *b, const struct tg_msg *m, bool stored);
+void	tg_read_answer(const struct http_response *r, struct tg_answer *a);
+
+/* sender_telegram_phone.c */
+
+/* Render: the buttons of a firing notification on its last part (a new
+ * record id; markup and context own the JSON m points to). */
+int	tg_buttons(const struct telegram_config *c, const struct notification *n,
+	    struct tg_msg *m, struct buf *markup, struct buf *context,
+	    struct terr *err);
+/* Reading a stored body: its buttons, record and update_message group. */
+int	tg_parse_action(json_t *root, struct tg_msg *m);
+/* Sending: the record stored before the message (-1: res TEMPFAIL), its
+ * message id after; the group's message kept for update_message. */
+int	tg_record_put(const struct sender_send_ctx *ctx, struct tg_msg *m,
+	    struct send_result *res);
+void	tg_record_message(const struct sender_send_ctx *ctx,
+	    const struct tg_msg *m, int64_t message_id);
+void	tg_group_message(const struct sender_send_ctx *ctx,
+	    const struct tg_msg *m, int64_t message_id);
+/* update_message: 1 when the resolved message edited its group's message
+ * (or must be retried: res set), 0 when it is to be sent anew. api is the
+ * Bot API's base URL, alen its length without trailing slashes. */
+int	tg_try_edit(const struct telegram_config *c,
+	    const struct sender_send_ctx *ctx, struct tg_msg *m, const char *api,
+	    size_t alen, struct send_result *res);
+
+#endif
