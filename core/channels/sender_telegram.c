@@ -157,11 +157,6 @@ telegram_clear(void *vc)
 
 /* ---- sending ---- */
 
-#define TG_DEFAULT_API	"https://api.telegram.org"
-/* The longest retry_after taken as it is: nine digits of seconds, as for a
- * Retry-After header (httpclient.c). */
-#define TG_RETRY_AFTER_MAX_S	INT64_C(999999999)
-
 void
 tg_msg_clear(struct tg_msg *m)
 {
@@ -364,37 +359,41 @@ tg_parse_payload(const void *payload, size_t len, struct tg_msg *m,
 	return 0;
 }
 
-void
-tg_read_answer(const struct http_response *r, struct tg_answer *a)
+int
+tg_post(const struct telegram_config *c, const struct sender_send_ctx *ctx,
+    const char *method, const struct tg_msg *m, struct http_response *resp,
+    struct tgbot_answer *a, struct send_result *res)
 {
-	json_t		*root, *params;
-	const char	*d;
+	struct http_request	 req;
+	struct buf		 url, body;
+	struct terr		 err;
+	int			 rc = -1;
 
-	a->status = r->status;
-	a->description[0] = '\0';
-	a->retry_after = -1;
-	a->migrate_to = 0;
-	a->message_id = 0;
-	if ((root = json_loadb(buf_str(&r->body), r->body.len, 0, NULL)) == NULL)
-		return;
-	a->message_id = json_integer_value(json_object_get(json_object_get(root,
-	    "result"), "message_id"));
-	if ((d = json_string_value(json_object_get(root, "description"))) != NULL)
-		snprintf(a->description, sizeof(a->description), "%s", d);
-	if ((params = json_object_get(root, "parameters")) != NULL) {
-		json_t *v;
-
-		if (json_is_integer(v = json_object_get(params, "retry_after"))) {
-			a->retry_after = json_integer_value(v);
-			/* Seconds from the network: capped, so that the
-			 * milliseconds made of it cannot overflow. */
-			if (a->retry_after > TG_RETRY_AFTER_MAX_S)
-				a->retry_after = TG_RETRY_AFTER_MAX_S;
-		}
-		if (json_is_integer(v = json_object_get(params, "migrate_to_chat_id")))
-			a->migrate_to = json_integer_value(v);
+	buf_init(&url, 0);
+	buf_init(&body, 0);
+	if (tgbot_url(&url, c->api_url, c->bot_token, method) == -1 ||
+	    tg_body(&body, m, false) == -1) {
+		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
+		goto out;
 	}
-	json_decref(root);
+	memset(&req, 0, sizeof(req));
+	req.url = buf_str(&url);
+	req.content_type = "application/json";
+	req.body = body.data;
+	req.body_len = body.len;
+	req.cfg = &c->http;
+	req.timeout_ms = ctx->timeout_ms;
+	req.share = ctx->http;
+	if (http_post(&req, resp, &err) == -1) {
+		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %s", err.msg);
+		goto out;
+	}
+	tgbot_read_answer(resp, a);
+	rc = 0;
+out:
+	buf_free(&url);
+	buf_free(&body);
+	return rc;
 }
 
 static void
@@ -409,20 +408,14 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 {
 	const struct telegram_config *c = vcfg;
 	struct tg_msg		 m;
-	struct tg_answer	 a;
-	struct http_request	 req;
+	struct tgbot_answer	 a;
 	struct http_response	 resp;
-	struct buf		 url, body;
 	struct terr		 err;
 	char			*text = NULL, *plain = NULL, key[300];
-	const char		*api;
-	size_t			 alen;
 	bool			 fell_back = false;
 
 	(void)dest;
 	http_response_init(&resp);
-	buf_init(&url, 0);
-	buf_init(&body, 0);
 	if (tg_parse_payload(payload, len, &m, &text) == -1) {
 		send_result_set(res, SEND_PERMFAIL, -1,
 		    "telegram: stored message is not a sendMessage body");
@@ -430,39 +423,14 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 	}
 	memo_key(ctx, key, sizeof(key));
 	(void)sender_memo_get(ctx->memo, key, m.chat_id, sizeof(m.chat_id));
-	api = c->api_url && c->api_url[0] ? c->api_url : TG_DEFAULT_API;
-	alen = strlen(api);
-	while (alen > 0 && api[alen - 1] == '/')
-		alen--;
-	if (buf_add(&url, api, alen) == -1 || buf_printf(&url, "/bot%s/sendMessage",
-	    c->bot_token ? c->bot_token : "") == -1) {
-		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
-		goto out;
-	}
 	if (tg_record_put(ctx, &m, res) == -1)
 		goto out;
-	if (tg_try_edit(c, ctx, &m, api, alen, res) == 1)
+	if (tg_try_edit(c, ctx, &m, res) == 1)
 		goto out;	/* edited, or to be retried */
 	/* At most a migration and a fallback (and one spare) per attempt. */
 	for (int round = 0; round < 4; round++) {
-		buf_reset(&body);
-		if (tg_body(&body, &m, false) == -1) {
-			send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
+		if (tg_post(c, ctx, "sendMessage", &m, &resp, &a, res) == -1)
 			goto out;
-		}
-		memset(&req, 0, sizeof(req));
-		req.url = buf_str(&url);
-		req.content_type = "application/json";
-		req.body = body.data;
-		req.body_len = body.len;
-		req.cfg = &c->http;
-		req.timeout_ms = ctx->timeout_ms;
-		req.share = ctx->http;
-		if (http_post(&req, &resp, &err) == -1) {
-			send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %s", err.msg);
-			goto out;
-		}
-		tg_read_answer(&resp, &a);
 		if (a.status >= 200 && a.status < 300) {
 			send_result_set(res, SEND_OK, -1, "telegram: %ld%s", a.status,
 			    fell_back ? " (sent as plain text)" : "");
@@ -521,8 +489,6 @@ out:
 	tg_msg_clear(&m);
 	free(text);
 	free(plain);
-	buf_free(&url);
-	buf_free(&body);
 	http_response_free(&resp);
 }
 

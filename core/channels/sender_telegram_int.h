@@ -18,6 +18,7 @@
 #include "httpclient.h"
 #include "sender.h"
 #include "sender_telegram.h"
+#include "telegram_bot.h"
 
 /* The fields of one sendMessage call. */
 struct tg_msg {
@@ -40,22 +41,18 @@ struct tg_msg {
 	int64_t	 edit_id;
 };
 
-/* What the Bot API answered. */
-struct tg_answer {
-	long	 status;
-	char	 description[200];
-	int64_t	 retry_after;		/* seconds, -1 absent */
-	int64_t	 migrate_to;		/* 0 absent */
-	int64_t	 message_id;		/* result.message_id, 0 absent */
-};
-
 /* Frees what tg_parse_payload allocated in m. */
 void	tg_msg_clear(struct tg_msg *m);
 /* The sendMessage body as Alertmanager's client builds it (an
  * editMessageText body when m->edit_id is set); stored adds what tocsin
  * keeps for itself and never sends. */
 int	tg_body(struct buf *b, const struct tg_msg *m, bool stored);
-void	tg_read_answer(const struct http_response *r, struct tg_answer *a);
+/* One Bot API call (sendMessage, editMessageText) with m's body and its
+ * answer in resp and a; -1 with res TEMPFAIL when none came. */
+int	tg_post(const struct telegram_config *c,
+	    const struct sender_send_ctx *ctx, const char *method,
+	    const struct tg_msg *m, struct http_response *resp,
+	    struct tgbot_answer *a, struct send_result *res);
 
 /* sender_telegram_phone.c */
 
@@ -75,10 +72,9 @@ void	tg_record_message(const struct sender_send_ctx *ctx,
 void	tg_group_message(const struct sender_send_ctx *ctx,
 	    const struct tg_msg *m, int64_t message_id);
 /* update_message: 1 when the resolved message edited its group's message
- * (or must be retried: res set), 0 when it is to be sent anew. api is the
- * Bot API's base URL, alen its length without trailing slashes. */
+ * (or must be retried: res set), 0 when it is to be sent anew. */
 int	tg_try_edit(const struct telegram_config *c,
-	    const struct sender_send_ctx *ctx, struct tg_msg *m, const char *api,
-	    size_t alen, struct send_result *res);
+	    const struct sender_send_ctx *ctx, struct tg_msg *m,
+	    struct send_result *res);
 
 #endif

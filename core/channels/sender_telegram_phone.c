@@ -145,12 +145,10 @@ tg_group_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
  */
 int
 tg_try_edit(const struct telegram_config *c, const struct sender_send_ctx *ctx,
-    struct tg_msg *m, const char *api, size_t alen, struct send_result *res)
+    struct tg_msg *m, struct send_result *res)
 {
-	struct http_request	 req;
 	struct http_response	 resp;
-	struct tg_answer	 a;
-	struct buf		 url, body;
+	struct tgbot_answer	 a;
 	struct terr		 err;
 	char			 chat[64], saved[64];
 	int64_t			 id;
@@ -169,32 +167,13 @@ tg_try_edit(const struct telegram_config *c, const struct sender_send_ctx *ctx,
 	if (!found)
 		return 0;
 	http_response_init(&resp);
-	buf_init(&url, 0);
-	buf_init(&body, 0);
 	memcpy(saved, m->chat_id, sizeof(saved));
 	snprintf(m->chat_id, sizeof(m->chat_id), "%s", chat);
 	m->edit_id = id;
-	if (buf_add(&url, api, alen) == -1 || buf_printf(&url,
-	    "/bot%s/editMessageText", c->bot_token ? c->bot_token : "") == -1 ||
-	    tg_body(&body, m, false) == -1) {
-		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: out of memory");
+	if (tg_post(c, ctx, "editMessageText", m, &resp, &a, res) == -1) {
 		rc = 1;
 		goto out;
 	}
-	memset(&req, 0, sizeof(req));
-	req.url = buf_str(&url);
-	req.content_type = "application/json";
-	req.body = body.data;
-	req.body_len = body.len;
-	req.cfg = &c->http;
-	req.timeout_ms = ctx->timeout_ms;
-	req.share = ctx->http;
-	if (http_post(&req, &resp, &err) == -1) {
-		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %s", err.msg);
-		rc = 1;
-		goto out;
-	}
-	tg_read_answer(&resp, &a);
 	if (a.status >= 200 && a.status < 300) {
 		send_result_set(res, SEND_OK, -1, "telegram: %ld (edited message "
 		    "%" PRId64 ")", a.status, id);
@@ -211,8 +190,6 @@ tg_try_edit(const struct telegram_config *c, const struct sender_send_ctx *ctx,
 out:
 	memcpy(m->chat_id, saved, sizeof(saved));
 	m->edit_id = 0;
-	buf_free(&url);
-	buf_free(&body);
 	http_response_free(&resp);
 	return rc;
 }

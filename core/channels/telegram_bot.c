@@ -13,6 +13,8 @@
 #include "telegram_bot.h"
 
 #define TG_DEFAULT_API		"https://api.telegram.org"
+/* The longest retry_after taken as it is: nine digits of seconds, as for a
+ * Retry-After header (httpclient.c). */
 #define TG_RETRY_AFTER_MAX_S	INT64_C(999999999)
 
 void
@@ -33,28 +35,59 @@ tgbot_not_modified(const struct tgbot_answer *a)
 	    strstr(a->description, "message is not modified") != NULL;
 }
 
-/* Reads status, description and retry_after; *result (may be NULL) gets
- * the result member (the caller decrefs root). */
+/* The answer's fields; returns its parsed JSON (NULL when it is none) for
+ * the caller to read more of and decref. */
 static json_t *
 read_answer(const struct http_response *r, struct tgbot_answer *a)
 {
-	json_t		*root, *v;
+	json_t		*root, *params, *v;
 	const char	*d;
 
 	a->status = r->status;
 	a->description[0] = '\0';
 	a->retry_after = -1;
+	a->migrate_to = 0;
+	a->message_id = 0;
 	if ((root = json_loadb(buf_str(&r->body), r->body.len, 0, NULL)) == NULL)
 		return NULL;
 	if ((d = json_string_value(json_object_get(root, "description"))) != NULL)
 		snprintf(a->description, sizeof(a->description), "%s", d);
-	v = json_object_get(json_object_get(root, "parameters"), "retry_after");
-	if (json_is_integer(v)) {
+	a->message_id = json_integer_value(json_object_get(json_object_get(root,
+	    "result"), "message_id"));
+	params = json_object_get(root, "parameters");
+	if (json_is_integer(v = json_object_get(params, "retry_after"))) {
+		/* Seconds from the network: capped, so that the milliseconds
+		 * made of it cannot overflow. */
 		a->retry_after = json_integer_value(v);
 		if (a->retry_after > TG_RETRY_AFTER_MAX_S)
 			a->retry_after = TG_RETRY_AFTER_MAX_S;
 	}
+	if (json_is_integer(v = json_object_get(params, "migrate_to_chat_id")))
+		a->migrate_to = json_integer_value(v);
 	return root;
+}
+
+void
+tgbot_read_answer(const struct http_response *r, struct tgbot_answer *a)
+{
+	json_decref(read_answer(r, a));
+}
+
+int
+tgbot_url(struct buf *url, const char *api, const char *token,
+    const char *method)
+{
+	size_t alen;
+
+	if (api == NULL || api[0] == '\0')
+		api = TG_DEFAULT_API;
+	alen = strlen(api);
+	while (alen > 0 && api[alen - 1] == '/')
+		alen--;
+	if (buf_add(url, api, alen) == -1 ||
+	    buf_printf(url, "/bot%s/%s", token ? token : "", method) == -1)
+		return -1;
+	return 0;
 }
 
 /* POSTs body to method; *root (NULL: not wanted) gets the parsed answer. */
@@ -65,19 +98,12 @@ call(const struct tgbot *b, const char *method, const struct buf *body,
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct buf		 url;
-	const char		*api;
-	size_t			 alen;
 	json_t			*r;
 	int			 rc = -1;
 
 	http_response_init(&resp);
 	buf_init(&url, 0);
-	api = b->api && b->api[0] ? b->api : TG_DEFAULT_API;
-	alen = strlen(api);
-	while (alen > 0 && api[alen - 1] == '/')
-		alen--;
-	if (buf_add(&url, api, alen) == -1 || buf_printf(&url, "/bot%s/%s",
-	    b->token ? b->token : "", method) == -1) {
+	if (tgbot_url(&url, b->api, b->token, method) == -1) {
 		terr_set(err, "telegram %s: out of memory", method);
 		goto out;
 	}

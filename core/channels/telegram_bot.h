@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
+#include "httpclient.h"
 #include "httpconfig.h"
 
 struct tgbot {
@@ -27,7 +29,17 @@ struct tgbot_answer {
 	long	 status;		/* HTTP status */
 	char	 description[200];	/* Telegram's, "" when none */
 	int64_t	 retry_after;		/* seconds, -1 absent */
+	int64_t	 migrate_to;		/* migrate_to_chat_id, 0 absent */
+	int64_t	 message_id;		/* result.message_id, 0 absent */
 };
+
+/* "<api>/bot<token>/<method>": api NULL or "" is api.telegram.org, its
+ * trailing slashes dropped. -1 when out of memory. */
+int	tgbot_url(struct buf *url, const char *api, const char *token,
+	    const char *method) WARN_UNUSED;
+/* Reads any Bot API answer (status, description, retry_after capped to nine
+ * digits of seconds, migrate_to_chat_id, result.message_id). */
+void	tgbot_read_answer(const struct http_response *r, struct tgbot_answer *a);
 
 /* One update; only callback queries carry more than their id. */
 struct tg_update {
