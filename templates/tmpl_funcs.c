@@ -11,6 +11,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "htmlesc.h"
 #include "tmpl_int.h"
 #include "urlenc.h"
 #include "utf8.h"
@@ -514,21 +515,7 @@ fn_ge(struct exec *x, struct val *a, size_t n, struct val *out)
 int
 esc_html(struct buf *out, const char *s)
 {
-	for (; *s; s++) {
-		const char *r = NULL;
-
-		switch (*s) {
-		case '<': r = "&lt;"; break;
-		case '>': r = "&gt;"; break;
-		case '&': r = "&amp;"; break;
-		case '"': r = "&#34;"; break;
-		case '\'': r = "&#39;"; break;
-		default: break;
-		}
-		if (r ? buf_adds(out, r) : buf_addc(out, *s))
-			return -1;
-	}
-	return 0;
+	return html_escape(out, s);
 }
 
 /* Go's unicode.IsPrint for the code points that matter in practice: C1
