@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "am_silences.h"
+#include "act.h"
 #include "clock.h"
 #include "log.h"
 #include "press.h"
@@ -134,16 +134,25 @@ check(struct press *x)
 	return 0;
 }
 
+/* The press as an action on the record's group at now. */
+static struct act
+act_of(const struct press *x, int64_t now)
+{
+	return (struct act){ .store = x->env->store, .rec = &x->rec,
+	    .ctx = &x->ctx, .am = &x->am, .who = x->u->from, .via = "Telegram",
+	    .now = now };
+}
+
 /* Asks Alertmanager whether one of the record's alerts still fires; 0 when
  * it does, -1 with the outcome set. */
 static int
 still_firing(struct press *x)
 {
+	struct act	 a = act_of(x, now_ms(x));
 	struct terr	 err;
 	int		 active;
 
-	if (am_alerts_active(&x->am, tga_ctx_matchers(&x->ctx), x->ctx.alerts,
-	    x->ctx.nalerts, &active, &err) == -1) {
+	if (act_firing(&a, &active, &err) == -1) {
 		log_warn("Cannot ask Alertmanager about a group", "receiver",
 		    x->rec.receiver, "err", err.msg);
 		outcome(x, "error", "Alertmanager did not answer; nothing was "
@@ -204,38 +213,29 @@ edit(struct press *x, const struct buf *line, const char *markup)
 static void
 do_silence(struct press *x)
 {
-	struct buf	 line, markup, comment;
+	struct buf	 line, markup;
 	struct terr	 err;
 	char		 id[128];
-	const char	*name, *d = tga_duration_text(&x->tc->actions,
-			    x->p.duration_ms);
+	const char	*d = tga_duration_text(&x->tc->actions, x->p.duration_ms);
 	int64_t		 now = now_ms(x), until = now + x->p.duration_ms;
+	struct act	 a = act_of(x, now);
 
 	buf_init(&line, 0);
 	buf_init(&markup, 0);
-	buf_init(&comment, 0);
 	if (still_firing(x) == -1)
 		goto out;
-	name = kv_get(&x->ctx.common, "alertname");
-	if (buf_printf(&comment, "Silenced from Telegram through tocsin: %s "
-	    "(receiver %s)", name ? name : x->rec.group_key,
-	    x->rec.receiver) == -1 ||
-	    tga_silenced_line(&line, x->u->from, until) == -1 ||
+	if (tga_silenced_line(&line, x->u->from, until) == -1 ||
 	    tga_unsilence_keyboard(&markup, x->rec.id) == -1) {
 		outcome(x, "error", "tocsin ran out of memory; try again.");
 		goto out;
 	}
-	if (am_silence_create(&x->am, tga_ctx_matchers(&x->ctx), now, until,
-	    x->u->from, buf_str(&comment), id, sizeof(id), &err) == -1) {
+	if (act_silence(&a, x->p.duration_ms, id, sizeof(id), &err) == -1) {
 		log_warn("Alertmanager did not create a silence", "receiver",
 		    x->rec.receiver, "err", err.msg);
 		outcome(x, "error", "Alertmanager refused or did not answer; no "
 		    "silence. Try again.");
 		goto out;
 	}
-	if (store_action_set_silence(x->env->store, x->rec.id, id, &err) == -1)
-		log_error("Cannot remember a silence for its Unsilence button",
-		    "silence_id", id, "err", err.msg);
 	log_info("Silenced from a button", "receiver", x->rec.receiver,
 	    "silence_id", id, "by", x->u->from, "duration", d);
 	outcome(x, "ok", "Silenced for %s.", d);
@@ -243,7 +243,6 @@ do_silence(struct press *x)
 out:
 	buf_free(&line);
 	buf_free(&markup);
-	buf_free(&comment);
 }
 
 /* The keyboard of a notification again, minus what is done (ack). */
@@ -264,6 +263,7 @@ do_ack(struct press *x)
 	struct buf	 line, markup;
 	struct terr	 err;
 	int64_t		 now = now_ms(x);
+	struct act	 a = act_of(x, now);
 
 	buf_init(&line, 0);
 	buf_init(&markup, 0);
@@ -274,8 +274,7 @@ do_ack(struct press *x)
 		outcome(x, "error", "tocsin ran out of memory; try again.");
 		goto out;
 	}
-	if (store_ack_put(x->env->store, x->rec.receiver, x->rec.group_key,
-	    x->u->from, now, &err) == -1) {
+	if (act_ack(&a, &err) == -1) {
 		log_error("Cannot store an acknowledgement", "err", err.msg);
 		outcome(x, "error", "tocsin could not store the "
 		    "acknowledgement; try again.");
