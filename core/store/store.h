@@ -76,6 +76,10 @@ struct store_msg {
 	const char	*dedup_key;	/* NULL or "": never a duplicate */
 	const void	*payload;	/* the rendered message; opaque */
 	size_t		 payload_len;
+	/* The record behind the message's action links (actionrec.h),
+	 * stored with it in the same transaction when it is accepted (not
+	 * when it is a duplicate); NULL: none. */
+	const struct action_rec *action;
 };
 
 enum store_verdict {

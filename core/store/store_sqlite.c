@@ -475,6 +475,25 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 static int
+action_put(struct sqlbe *be, const struct action_rec *r, struct terr *err)
+{
+	sqlite3_stmt	*st = be->ws[W_ACTION_PUT];
+
+	sqlite3_reset(st);
+	bind_text(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, r->created);
+	sqlite3_bind_int64(st, 3, r->expires);
+	bind_text(st, 4, r->receiver ? r->receiver : "");
+	bind_text(st, 5, r->integration ? r->integration : "");
+	bind_text(st, 6, r->group_key ? r->group_key : "");
+	bind_text(st, 7, r->labels ? r->labels : "{}");
+	bind_text(st, 8, r->chat ? r->chat : "");
+	sqlite3_bind_int64(st, 9, r->message_id);
+	bind_text(st, 10, r->silence_id ? r->silence_id : "");
+	return step_done(be, st, "action record insert failed", err);
+}
+
+static int
 run_enqueue(struct sqlbe *be, struct store_job *job, int64_t now,
     struct terr *err)
 {
@@ -517,6 +536,8 @@ run_enqueue(struct sqlbe *be, struct store_job *job, int64_t now,
 			return -1;
 		job->acks[i].verdict = STORE_ACCEPTED;
 		job->acks[i].id = sqlite3_last_insert_rowid(be->w);
+		if (m->action != NULL && action_put(be, m->action, err) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -590,24 +611,11 @@ static int
 run_phone_job(struct sqlbe *be, struct store_job *job, int64_t now,
     struct terr *err)
 {
-	const struct action_rec *r = job->rec;
 	sqlite3_stmt	*st;
 
 	switch (job->kind) {
 	case STORE_JOB_ACTION_PUT:
-		st = be->ws[W_ACTION_PUT];
-		sqlite3_reset(st);
-		bind_text(st, 1, r->id);
-		sqlite3_bind_int64(st, 2, r->created);
-		sqlite3_bind_int64(st, 3, r->expires);
-		bind_text(st, 4, r->receiver ? r->receiver : "");
-		bind_text(st, 5, r->integration ? r->integration : "");
-		bind_text(st, 6, r->group_key ? r->group_key : "");
-		bind_text(st, 7, r->labels ? r->labels : "{}");
-		bind_text(st, 8, r->chat ? r->chat : "");
-		sqlite3_bind_int64(st, 9, r->message_id);
-		bind_text(st, 10, r->silence_id ? r->silence_id : "");
-		return step_done(be, st, "action record insert failed", err);
+		return action_put(be, job->rec, err);
 	case STORE_JOB_ACTION_MESSAGE:
 	case STORE_JOB_ACTION_SILENCE:
 		st = be->ws[job->kind == STORE_JOB_ACTION_MESSAGE ?

@@ -1,7 +1,8 @@
 /* test_store_actions.c: the phone loop's state in the store: button
  * records, acknowledgements and cursors survive a reopen, updates of an
  * unknown record are refused, expired records are pruned; the message a
- * group went out as, replaced, kept and pruned with the retention. */
+ * group went out as, replaced, kept and pruned with the retention; the
+ * record of a message's action links, stored with it. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -228,6 +229,49 @@ test_store_cursor_starts_at_zero_and_persists(void **state)
 	assert_int_equal(v, 3);
 }
 
+/* The record of a message's action links is stored with the message in
+ * its transaction, and not when the message is a duplicate. */
+static void
+test_store_enqueue_stores_a_message_record_unless_duplicate(void **state)
+{
+	struct fixture		*f = *state;
+	struct action_rec	 r, got;
+	struct store_msg	 m = { .receiver = "mail",
+	    .integration = "email/0", .dest = "email:x", .dedup_key = "k1",
+	    .payload = "hello", .payload_len = 5, .action = &r };
+	struct store_ack	 ack;
+	struct terr		 err;
+	int			 found;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.id, sizeof(r.id), "AAAAAAAAAAAAAAA1");
+	r.receiver = "mail";
+	r.integration = "email/0";
+	r.group_key = "{}:{}";
+	r.labels = "{}";
+	r.chat = "";
+	r.created = T0;
+	r.expires = T0 + 1000;
+	r.silence_id = "";
+	assert_int_equal(store_enqueue(f->s, &m, 1, 60000, &ack, &err), 0);
+	assert_int_equal(ack.verdict, STORE_ACCEPTED);
+	assert_int_equal(ack.id, 1);
+	snprintf(r.id, sizeof(r.id), "AAAAAAAAAAAAAAA2");
+	assert_int_equal(store_enqueue(f->s, &m, 1, 60000, &ack, &err), 0);
+	assert_int_equal(ack.verdict, STORE_DUPLICATE);
+	reopen(f);
+	assert_int_equal(store_action_get(f->s, "AAAAAAAAAAAAAAA1", &got, &found,
+	    &err), 0);
+	assert_int_equal(found, 1);
+	assert_string_equal(got.receiver, "mail");
+	assert_string_equal(got.integration, "email/0");
+	assert_int_equal(got.expires, T0 + 1000);
+	action_rec_clear(&got);
+	assert_int_equal(store_action_get(f->s, "AAAAAAAAAAAAAAA2", &got, &found,
+	    &err), 0);
+	assert_int_equal(found, 0);
+}
+
 static void
 test_store_group_message_replaced_kept_and_pruned(void **state)
 {
@@ -285,6 +329,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_store_group_message_replaced_kept_and_pruned, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_enqueue_stores_a_message_record_unless_duplicate,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

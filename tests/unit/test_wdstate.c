@@ -209,7 +209,8 @@ static void
 fill(struct store *st)
 {
 	static char		 payload[2048];
-	struct store_msg	 m = { "filler", "webhook/0", "filler", NULL, payload, 0 };
+	struct store_msg	 m = { .receiver = "filler", .integration = "webhook/0",
+	    .dest = "filler", .payload = payload };
 	struct store_ack	 ack;
 	struct terr		 err;
 	size_t			 size;
