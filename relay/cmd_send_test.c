@@ -249,7 +249,9 @@ cmd_send_test(int argc, char **argv)
 	struct filesink		*files = NULL;
 	const struct receiver	*rcv;
 	struct sender_render_ctx rctx;
-	const struct tmpl_builtin *const builtins[] = { &tmpl_builtin_tocsin };
+	const struct tmpl_builtin *const builtins[] = {
+		&tmpl_builtin_tocsin, &tmpl_builtin_actions,
+	};
 	struct tstamp		 ts;
 	struct kv		 labels;
 	struct terr		 err;
@@ -324,7 +326,7 @@ cmd_send_test(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
-	if ((tmpl = tmpl_set_for_config_am(cfg, am, builtins, 1, &err)) == NULL ||
+	if ((tmpl = tmpl_set_for_config_am(cfg, am, builtins, 2, &err)) == NULL ||
 	    (n = sample(name, &labels, &ts, ext, &err)) == NULL ||
 	    (memo = sender_memo_open(NULL, &err)) == NULL) {
 		rc = fail(err.msg);

@@ -45,10 +45,12 @@ free_config(void *cfg)
 int
 runtime_load(struct runtime *rt, struct config *cfg, struct terr *err)
 {
-	static const struct tmpl_builtin *const builtins[] = { &tmpl_builtin_tocsin };
+	static const struct tmpl_builtin *const builtins[] = {
+		&tmpl_builtin_tocsin, &tmpl_builtin_actions,
+	};
 	struct tmpl_set	*tmpl;
 
-	if ((tmpl = tmpl_set_for_config_am(cfg, rt->tmpl_am, builtins, 1, err)) == NULL) {
+	if ((tmpl = tmpl_set_for_config_am(cfg, rt->tmpl_am, builtins, 2, err)) == NULL) {
 		config_free(cfg);
 		return -1;
 	}

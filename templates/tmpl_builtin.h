@@ -13,6 +13,9 @@ struct tmpl_builtin {
 
 /* templates/tocsin.tmpl: tocsin's default messages for every channel. */
 extern const struct tmpl_builtin tmpl_builtin_tocsin;
+/* templates/actions.tmpl: the action links in tocsin's default e-mail
+ * bodies (.Actions, which amtool does not know), over tocsin.tmpl. */
+extern const struct tmpl_builtin tmpl_builtin_actions;
 /* templates/watchdog.tmpl: tocsin-watchdog's check notifications, over
  * tocsin.tmpl's Alertmanager default names. */
 extern const struct tmpl_builtin tmpl_builtin_watchdog;

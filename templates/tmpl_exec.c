@@ -429,12 +429,45 @@ dur_method(struct exec *x, int64_t d, const char *name, size_t nargs,
 	return 0;
 }
 
+/* tocsin's .Actions: the links of the channel rendering d, each a map
+ * with Name and URL (an empty list when it offers none). */
+static int
+links_view(struct exec *x, const struct notification *d, struct val *out)
+{
+	struct vlist	*l;
+	struct vmap	*m;
+
+	if ((l = arena_alloc(&x->ar, sizeof(*l))) == NULL ||
+	    (l->v = arena_alloc(&x->ar, (d->nlinks + 1) * sizeof(*l->v))) == NULL)
+		return oom(x);
+	l->n = 0;
+	for (size_t i = 0; i < d->nlinks; i++, l->n++) {
+		if ((m = arena_alloc(&x->ar, sizeof(*m))) == NULL ||
+		    (m->k = arena_alloc(&x->ar, 2 * sizeof(*m->k))) == NULL ||
+		    (m->v = arena_alloc(&x->ar, 2 * sizeof(*m->v))) == NULL)
+			return oom(x);
+		m->n = 2;
+		m->k[0] = (char *)"Name";
+		m->k[1] = (char *)"URL";
+		memset(m->v, 0, 2 * sizeof(*m->v));
+		vset_str(&m->v[0], d->links[i].name);
+		vset_str(&m->v[1], d->links[i].url);
+		memset(&l->v[i], 0, sizeof(l->v[i]));
+		l->v[i].t = V_MAP;
+		l->v[i].u.map = m;
+	}
+	out->t = V_LIST;
+	out->u.list = l;
+	return 0;
+}
+
 /*
  * receiver.name(args...): a field, a method or a map key, as Go's
  * text/template evalField resolves it by reflection, but over the fixed set
  * of types Alertmanager hands its templates: template.Data (Receiver,
  * Status, Alerts, GroupLabels, CommonLabels, CommonAnnotations,
- * ExternalURL; from 0.34 NotificationReason and RouteLabels), Alert (Status,
+ * ExternalURL; from 0.34 NotificationReason and RouteLabels; tocsin's
+ * Actions), Alert (Status,
  * Labels, Annotations, StartsAt, EndsAt, GeneratorURL, Fingerprint), Alerts
  * (the Firing and Resolved methods, only on the Alerts a Data holds, since
  * Go's return plain []Alert), KV (SortedPairs, Names, Values, Remove, else a
@@ -485,6 +518,10 @@ eval_field(struct exec *x, const struct val *recv, const char *name,
 			vset_str(out, d->notification_reason);
 		else if (x->am != TMPL_AM_0_25 && strcmp(name, "RouteLabels") == 0)
 			vset_kv(out, &d->route_labels);
+		else if (strcmp(name, "Actions") == 0) {	/* tocsin */
+			if (links_view(x, d, out) == -1)
+				return -1;
+		}
 		else
 			goto nofield;
 		break;

@@ -266,11 +266,36 @@ notification_free(struct notification *n)
 	kv_free(&n->common_labels);
 	kv_free(&n->common_annotations);
 	kv_free(&n->route_labels);
+	for (size_t i = 0; i < n->nlinks; i++) {
+		free(n->links[i].name);
+		free(n->links[i].url);
+	}
+	free(n->links);
 	free(n->receiver);
 	free(n->external_url);
 	free(n->group_key);
 	free(n->notification_reason);
 	free(n);
+}
+
+int
+notification_add_link(struct notification *n, const char *name,
+    const char *url)
+{
+	struct notification_link *v, *l;
+
+	if ((v = reallocarray(n->links, n->nlinks + 1, sizeof(*v))) == NULL)
+		return -1;
+	n->links = v;
+	l = &v[n->nlinks];
+	if ((l->name = strdup(name)) == NULL)
+		return -1;
+	if ((l->url = strdup(url)) == NULL) {
+		free(l->name);
+		return -1;
+	}
+	n->nlinks++;
+	return 0;
 }
 
 static int

@@ -83,6 +83,14 @@ struct alert {
 	char		*fingerprint;	/* never NULL once built */
 };
 
+/* A link a channel offers on a notification (tocsin's action links:
+ * "Silence 1h" and its /action/<token> URL), which templates see as
+ * .Actions. */
+struct notification_link {
+	char	*name;
+	char	*url;
+};
+
 /* One notification: Alertmanager's template.Data plus the webhook envelope. */
 struct notification {
 	char		*receiver;
@@ -102,11 +110,19 @@ struct notification {
 	char		*notification_reason;
 	struct kv	 route_labels;
 	bool		 route_labels_rendered;
+	/* tocsin: the action links of the channel rendering it, in the
+	 * order offered; none outside such a render (never copied). */
+	struct notification_link *links;
+	size_t		 nlinks;
 };
 
 /* Allocates an empty notification (all strings ""), freed with notification_free. */
 struct notification *notification_new(void);
 void	notification_free(struct notification *n);
+
+/* Appends a link (name and url copied). -1 when memory runs out. */
+int	notification_add_link(struct notification *n, const char *name,
+	    const char *url) WARN_UNUSED;
 
 /* Builds the notification that Alertmanager would have sent to `receiver` for
  * the alerts src->alerts[idx[0..n-1]]: those alerts (copied, in that order),
