@@ -23,6 +23,15 @@ action_rec_clear(struct action_rec *r)
 	    r->silence_id = NULL;
 }
 
+void
+action_rec_free(struct action_rec *r)
+{
+	if (r == NULL)
+		return;
+	action_rec_clear(r);
+	free(r);
+}
+
 int
 action_id_new(char out[ACTION_ID_LEN + 1], struct terr *err)
 {

@@ -30,6 +30,9 @@ struct action_rec {
 
 /* Frees the strings of r (not r itself). */
 void	action_rec_clear(struct action_rec *r);
+/* Frees the strings of r and r itself, allocated with malloc; NULL is
+ * fine. */
+void	action_rec_free(struct action_rec *r);
 
 /* A new random id into out. -1 with err when the system has no randomness. */
 int	action_id_new(char out[ACTION_ID_LEN + 1], struct terr *err) WARN_UNUSED;

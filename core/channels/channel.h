@@ -10,6 +10,7 @@
 
 struct cf_type;
 struct sender_ops;
+struct tg_actions;
 
 /* One rate limit on a channel's destinations, set with --<flag>; the
  * channel's ops->limits says which of its limits a message takes a token
@@ -33,6 +34,9 @@ struct channel {
 	/* Its rate limits, in the order its ops->limits reads them; NULL
 	 * for none. */
 	const struct channel_limit *limits;
+	/* tocsin's action links of one config (link_actions.h), or NULL
+	 * when it has none; NULL for a channel that offers none. */
+	const struct tg_actions	*(*links)(const void *cfg);
 };
 
 /* The kinds in the order a receiver's integrations are rendered; k = 0, 1,

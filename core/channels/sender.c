@@ -15,7 +15,9 @@
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 
+#include "actionrec.h"
 #include "buf.h"
+#include "link_actions.h"
 #include "sender.h"
 #include "tmpl.h"
 #include "utf8.h"
@@ -50,17 +52,38 @@ sender_parts_add(struct sender_parts *p, const char *dest, char *payload,
 	}
 	nv[p->n].payload = payload;
 	nv[p->n].len = len;
+	nv[p->n].action = NULL;
 	p->n++;
 	return 0;
+}
+
+int
+sender_parts_add_rec(struct sender_parts *p, const char *dest, char *payload,
+    size_t len, struct action_rec *rec, struct terr *err)
+{
+	if (sender_parts_add(p, dest, payload, len, err) == -1) {
+		action_rec_free(rec);
+		return -1;
+	}
+	p->v[p->n - 1].action = rec;
+	return 0;
+}
+
+void
+sender_parts_truncate(struct sender_parts *p, size_t keep)
+{
+	while (p->n > keep) {
+		p->n--;
+		free(p->v[p->n].dest);
+		free(p->v[p->n].payload);
+		action_rec_free(p->v[p->n].action);
+	}
 }
 
 void
 sender_parts_free(struct sender_parts *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->v[i].dest);
-		free(p->v[i].payload);
-	}
+	sender_parts_truncate(p, 0);
 	free(p->v);
 	p->v = NULL;
 	p->n = 0;
@@ -293,7 +316,18 @@ sender_render_one(const void *cfg, bool send_resolved,
     sender_body_fn body, const char *dest, struct sender_parts *out,
     struct terr *err)
 {
+	return sender_render_one_links(cfg, send_resolved, NULL, n0, ctx, body,
+	    dest, out, err);
+}
+
+int
+sender_render_one_links(const void *cfg, bool send_resolved,
+    const struct tg_actions *acts, const struct notification *n0,
+    const struct sender_render_ctx *ctx, sender_body_fn body,
+    const char *dest, struct sender_parts *out, struct terr *err)
+{
 	struct notification	*n = NULL;
+	struct action_rec	*rec = NULL;
 	struct buf		 b;
 	char			*p;
 	int			 rc = -1;
@@ -303,14 +337,17 @@ sender_render_one(const void *cfg, bool send_resolved,
 	if (n == NULL)
 		return 0;
 	buf_init(&b, 0);
-	if (body(cfg, n, ctx, &b, err) == -1)
+	if (link_actions_offer(acts, ctx, n, &rec, err) == -1 ||
+	    body(cfg, n, ctx, &b, err) == -1)
 		goto out;
 	if ((p = buf_steal(&b)) == NULL) {
 		terr_set(err, "out of memory");
 		goto out;
 	}
-	rc = sender_parts_add(out, dest, p, strlen(p), err);
+	rc = sender_parts_add_rec(out, dest, p, strlen(p), rec, err);
+	rec = NULL;
 out:
+	action_rec_free(rec);
 	buf_free(&b);
 	notification_free(n);
 	return rc;

@@ -36,12 +36,17 @@ struct send_result {
 void	send_result_set(struct send_result *r, enum send_status st,
 	    int64_t retry_after_ms, const char *fmt, ...) PRINTF_LIKE(4, 5);
 
+struct action_rec;
+
 /* One rendered message to store: its destination key (never a secret: it is
  * stored and logged) and the payload the sender's send understands. */
 struct sender_part {
 	char	*dest;
 	char	*payload;
 	size_t	 len;
+	/* The record its action links point to (link_actions.h), stored
+	 * with the message; owned, NULL: none. */
+	struct action_rec *action;
 };
 
 struct sender_parts {
@@ -52,6 +57,13 @@ struct sender_parts {
 /* Appends a part, taking ownership of payload (freed on failure too). */
 int	sender_parts_add(struct sender_parts *p, const char *dest,
 	    char *payload, size_t len, struct terr *err) WARN_UNUSED;
+/* sender_parts_add of a part with the record of its action links,
+ * taking ownership of rec too (NULL: none; freed on failure too). */
+int	sender_parts_add_rec(struct sender_parts *p, const char *dest,
+	    char *payload, size_t len, struct action_rec *rec, struct terr *err)
+	    WARN_UNUSED;
+/* Frees the parts past keep (all of them with keep 0). */
+void	sender_parts_truncate(struct sender_parts *p, size_t keep);
 /* Frees every part and empties p. */
 void	sender_parts_free(struct sender_parts *p);
 
@@ -98,11 +110,18 @@ int	sender_memo_put(struct sender_memo *m, const char *key,
 struct tmpl_set;
 struct tmpl_opts;
 struct http_share;
+struct action_links;
 
 /* Intake side of a render. */
 struct sender_render_ctx {
 	const struct tmpl_set	*tmpl;	/* default + configured templates */
 	const struct tmpl_opts	*opts;	/* NULL: real clock */
+	/* Where action links point and what signs them (link_actions.h);
+	 * NULL: notifications carry no links. */
+	const struct action_links *links;
+	/* The integration being rendered ("email/0"), set by the caller
+	 * that names integrations (deliver.c); NULL: unknown. */
+	const char		*integration;
 };
 
 /* Receipts: the handle a service gives for a message that keeps ringing
@@ -135,8 +154,6 @@ struct receipt_status {
 	int64_t		 at;		/* ACKED: unix ms */
 	char		 reason[256];	/* one line for the log; never a secret */
 };
-
-struct action_rec;
 
 /* Where a sender keeps the records behind the buttons of what it sends
  * (actionrec.h) and the messages later ones edit, durably; the delivery
@@ -246,6 +263,16 @@ int	sender_render_one(const void *cfg, bool send_resolved,
 	    const struct notification *n, const struct sender_render_ctx *ctx,
 	    sender_body_fn body, const char *dest, struct sender_parts *out,
 	    struct terr *err) WARN_UNUSED;
+/* sender_render_one for a channel with tocsin's action links: acts (NULL:
+ * none) offered on a firing notification (link_actions_offer) before body()
+ * renders it, so its templates see them as .Actions, and the record goes
+ * with the part. */
+struct tg_actions;
+int	sender_render_one_links(const void *cfg, bool send_resolved,
+	    const struct tg_actions *acts, const struct notification *n,
+	    const struct sender_render_ctx *ctx, sender_body_fn body,
+	    const char *dest, struct sender_parts *out, struct terr *err)
+	    WARN_UNUSED;
 /* "<kind>:<sender_url_digest of url>" (url NULL as ""), the destination of
  * a channel with one destination per secret URL or key. */
 void	sender_url_dest(const char *kind, const char *url, char *out, size_t len);

@@ -13,6 +13,7 @@
 #include "cfgfield.h"
 #include "dedup.h"
 #include "mime.h"
+#include "link_actions.h"
 #include "sender.h"
 #include "sender_email.h"
 #include "smtp.h"
@@ -266,6 +267,8 @@ static const struct cf_field email_fields[] = {
 	{ "force_implicit_tls", CF_BOOL, CF_AT(email_config, force_implicit_tls) },
 	{ "threading", CF_TABLE, CF_AT(email_config, threading),
 	    .sub = &threading_type },
+	{ "actions", CF_TABLE, CF_AT(email_config, actions),	/* tocsin */
+	    .sub = &link_actions_email_type },
 	{ .name = NULL }
 };
 static const struct cf_type email_type = { "email_config", email_fields,
@@ -293,6 +296,13 @@ email_clear(void *vc)
 	free(c->text);
 	http_tls_clear(&c->tls);
 	free(c->threading.thread_by_date);
+	tga_clear(&c->actions);
+}
+
+static const struct tg_actions *
+email_links(const void *vc)
+{
+	return &((const struct email_config *)vc)->actions;
 }
 
 /* ---- sending ---- */
@@ -424,6 +434,7 @@ email_render(const void *vcfg, const struct notification *n0,
 	char			 thread[128];
 	unsigned char		 raw[DEDUP_KEY_LEN / 2];
 	size_t			 nfrom = 0, nto = 0;
+	struct action_rec	*rec = NULL;
 	int			 rc = -1;
 
 	kv_init(&hdr);
@@ -433,6 +444,8 @@ email_render(const void *vcfg, const struct notification *n0,
 		return -1;
 	if (n == NULL)
 		return 0;
+	if (link_actions_offer(&c->actions, ctx, n, &rec, err) == -1)
+		goto out;
 	if ((from = render_str(ctx, c->from, n, TMPL_TEXT, "from", true, err)) == NULL ||
 	    (to = render_str(ctx, c->to, n, TMPL_TEXT, "to", true, err)) == NULL)
 		goto out;
@@ -517,8 +530,10 @@ email_render(const void *vcfg, const struct notification *n0,
 		terr_set(err, "out of memory");
 		goto out;
 	}
-	rc = sender_parts_add(out, buf_str(&dest), p, strlen(p), err);
+	rc = sender_parts_add_rec(out, buf_str(&dest), p, strlen(p), rec, err);
+	rec = NULL;
 out:
+	action_rec_free(rec);
 	mime_addrs_free(fromv);
 	mime_addrs_free(tov);
 	kv_free(&hdr);
@@ -668,4 +683,5 @@ const struct channel channel_email = {
 	.type = &email_type,
 	.clear = email_clear,
 	.ops = &sender_email_ops,
+	.links = email_links,
 };

@@ -11,6 +11,7 @@
 #include "alert.h"
 #include "channel.h"
 #include "httpconfig.h"
+#include "telegram_actions.h"
 
 /* threading (Alertmanager 0.30): every notification of one alert group
  * carries the same References and In-Reply-To, so mail clients thread
@@ -46,6 +47,9 @@ struct email_config {
 	bool	 force_implicit_tls;
 	bool	 force_implicit_tls_set;
 	struct email_threading threading;
+	/* tocsin: signed links to silence or acknowledge (link_actions.h);
+	 * actions.enabled false when the section is absent. */
+	struct tg_actions actions;
 };
 
 /* The email channel (channel.h). */

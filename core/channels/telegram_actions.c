@@ -16,8 +16,8 @@
 
 /* ---- the actions section ---- */
 
-static int
-silence_list(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
+int
+tga_silence_list(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
     void *obj)
 {
 	struct tg_actions *a = obj;
@@ -90,7 +90,7 @@ tga_finish(struct cfg_load *ld, const struct cf_walk *w)
 }
 
 static const struct cf_field tga_fields[] = {
-	{ "silence", CF_CUSTOM, .parse = silence_list },
+	{ "silence", CF_CUSTOM, .parse = tga_silence_list },
 	{ "ack", CF_BOOL, CF_AT(tg_actions, ack) },
 	{ "allowed_users", CF_CUSTOM, .parse = user_list },
 	{ "alertmanager_url", CF_URL, CF_AT(tg_actions, alertmanager_url) },

@@ -33,6 +33,10 @@ struct tg_actions {
 
 /* The section's field table (a telegram_config row points at it). */
 extern const struct cf_type tga_type;
+/* The `silence` list of durations into a (struct tg_actions), also for
+ * the action links' section (link_actions.h). */
+int	tga_silence_list(struct cfg_load *ld, const struct ynode *k,
+	    const struct ynode *v, void *obj);
 /* Frees what a holds. */
 void	tga_clear(struct tg_actions *a);
 

@@ -30,17 +30,6 @@ struct deliver_batch {
 	struct store_ack	*acks;
 };
 
-/* Drops the parts past keep (a failed render or add). */
-static void
-parts_truncate(struct sender_parts *parts, size_t keep)
-{
-	while (parts->n > keep) {
-		parts->n--;
-		free(parts->v[parts->n].dest);
-		free(parts->v[parts->n].payload);
-	}
-}
-
 /* Renders one integration and appends its parts and their names. */
 static int
 render_one(const struct receiver *r, const struct sender_ops *ops, size_t idx,
@@ -52,10 +41,13 @@ render_one(const struct receiver *r, const struct sender_ops *ops, size_t idx,
 	char			 integ[32], key[DEDUP_KEY_LEN + 1];
 	size_t			 before = parts->n;
 	struct pending		*np;
+	struct sender_render_ctx c;
 
 	snprintf(integ, sizeof(integ), "%s/%zu", ops->name, idx);
-	if (ops->render(cfg, n, ctx, parts, err) == -1) {
-		parts_truncate(parts, before);
+	c = *ctx;
+	c.integration = integ;
+	if (ops->render(cfg, n, &c, parts, err) == -1) {
+		sender_parts_truncate(parts, before);
 		log_error("Notification not rendered", "receiver", r->name,
 		    "integration", integ, "err", err->msg);
 		(*failed)++;
@@ -127,7 +119,7 @@ deliver_batch_add(struct deliver_batch *b, const struct receiver *r,
 	b->ngroups++;
 	return 0;
 fail:
-	parts_truncate(&b->parts, before);
+	sender_parts_truncate(&b->parts, before);
 	return -1;
 }
 
@@ -150,6 +142,7 @@ batch_msgs(struct deliver_batch *b, struct terr *err)
 		b->msgs[i].dedup_key = b->pend[i].key;
 		b->msgs[i].payload = b->parts.v[i].payload;
 		b->msgs[i].payload_len = b->parts.v[i].len;
+		b->msgs[i].action = b->parts.v[i].action;
 	}
 	return 0;
 }
