@@ -5,12 +5,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "relay_cmd.h"
+#include "action_http.h"
 #include "config.h"
 #include "daemoncmd.h"
 #include "duration.h"
 #include "filesink.h"
+#include "link_actions.h"
 #include "log.h"
 #include "runtime.h"
 
@@ -24,6 +27,10 @@ struct serve {
 	struct daemoncmd *dc;
 	const char	*max_store_s, *dedup_s;	/* the relay's own flags */
 	int64_t		 dedup_ms;
+	const char	*external_url, *key_file;	/* action links */
+	struct action_key key;
+	struct action_links links;
+	struct action_http act;
 	struct runtime	*rt;		/* outbox and intake */
 };
 
@@ -40,6 +47,32 @@ check(void *arg, struct outbox_params *op, struct terr *err)
 	op->max_bytes = (int64_t)max_store;
 	if (duration_parse(s->dedup_s, &s->dedup_ms, err) == -1)
 		return terr_prefix(err, "--dedup.window");
+	if (s->external_url != NULL &&
+	    strncmp(s->external_url, "http://", 7) != 0 &&
+	    strncmp(s->external_url, "https://", 8) != 0)
+		return terr_set(err, "--web.external-url: not an http:// or "
+		    "https:// URL: \"%s\"", s->external_url);
+	if (s->key_file != NULL && s->external_url == NULL)
+		return terr_set(err, "--web.action-key-file: action links need "
+		    "--web.external-url");
+	return 0;
+}
+
+/* The key of action links, when there are links: from --web.action-key-file
+ * or generated once under --storage.path. */
+static int
+links_open(struct serve *s, struct terr *err)
+{
+	if (s->external_url == NULL)
+		return 0;
+	if (action_key_load(s->key_file, daemoncmd_storage(s->dc), &s->key,
+	    err) == -1)
+		return -1;
+	s->links.base_url = s->external_url;
+	s->links.key = &s->key;
+	intake_set_links(runtime_intake(s->rt), &s->links);
+	s->act.ob = daemoncmd_outbox(s->dc);
+	s->act.key = &s->key;
 	return 0;
 }
 
@@ -71,7 +104,8 @@ routes(void *arg, struct httpd *h)
 	if (httpd_handle(h, "POST", "/webhook", false, "/webhook", intake_handle_webhook,
 	    intake) == -1 ||
 	    httpd_handle(h, "POST", "/webhook/", true, "/webhook/{receiver}",
-	    intake_handle_receiver, intake) == -1)
+	    intake_handle_receiver, intake) == -1 ||
+	    (s->links.key != NULL && action_http_routes(h, &s->act) == -1))
 		return -1;
 	return 0;
 }
@@ -84,6 +118,12 @@ cmd_serve(int argc, char **argv)
 		{ "storage.path", { "storage.max-bytes", FLAG_STRING, &s.max_store_s,
 		  "Largest size of the delivery queue's database; beyond it intake answers 503 (default: no limit).",
 		  "BYTES" } },
+		{ "web.listen-address", { "web.external-url", FLAG_STRING, &s.external_url,
+		  "The URL under which the relay is reachable (e.g. through a reverse proxy): the base of the action links notifications carry. Without it they carry none.",
+		  "URL" } },
+		{ "web.config.file", { "web.action-key-file", FLAG_STRING, &s.key_file,
+		  "File whose text (32 characters or more) signs action links (default: <storage.path>/action.key, generated once).",
+		  "FILE" } },
 		{ "storage.retention", { "dedup.window", FLAG_STRING, &s.dedup_s,
 		  "A notification identical to one accepted within this duration is not sent again.",
 		  "5m" } },
@@ -131,10 +171,15 @@ cmd_serve(int argc, char **argv)
 		log_error("Cannot set up", "err", err.msg);
 		goto out;
 	}
+	if (links_open(&s, &err) == -1) {
+		log_error("Cannot set up action links", "err", err.msg);
+		goto out;
+	}
 	if (daemoncmd_load(s.dc) == -1 || daemoncmd_serve(s.dc) == -1)
 		goto out;
 	rc = 0;
  out:
+	explicit_bzero(&s.key, sizeof(s.key));
 	/* The HTTP server is stopped; the outbox's sends finish last. */
 	runtime_free(s.rt);
 	filesink_free(files);

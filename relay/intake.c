@@ -23,6 +23,7 @@ struct intake {
 	struct filesink	*files;
 	struct outbox	*ob;
 	int64_t		 dedup_window_ms;
+	const struct action_links *links;	/* NULL: none */
 	struct metric	*m_alerts;
 	struct metric	*m_notifications;
 	struct metric	*m_fallbacks;
@@ -82,6 +83,12 @@ intake_set_outbox(struct intake *in, struct outbox *ob, int64_t dedup_window_ms)
 	in->dedup_window_ms = dedup_window_ms;
 }
 
+void
+intake_set_links(struct intake *in, const struct action_links *links)
+{
+	in->links = links;
+}
+
 
 /* Alertmanager accepts what its own webhook sends; we accept a missing type
  * too (curl, scripts) and refuse anything that says it is not JSON. */
@@ -137,7 +144,8 @@ render(struct intake *in, struct intake_wait *w, const struct receiver *rcv,
 {
 	uint64_t		 fallbacks = 0;
 	struct tmpl_opts	 opts = { .fallbacks = &fallbacks };
-	struct sender_render_ctx ctx = { .tmpl = outbox_gen_templates(w->gen), .opts = &opts };
+	struct sender_render_ctx ctx = { .tmpl = outbox_gen_templates(w->gen),
+	    .opts = &opts, .links = in->links };
 	const char *const	 rl[] = { rcv->name, NULL };
 	const struct receiver	**nr;
 	int			 rc;

@@ -41,6 +41,10 @@ void	intake_free(struct intake *in);
  * and the dedup window in milliseconds. Until it is set, or while the
  * outbox has no generation, requests get 503. */
 void	intake_set_outbox(struct intake *in, struct outbox *ob, int64_t dedup_window_ms);
+/* Where the action links of rendered notifications point and what signs
+ * them (link_actions.h; borrowed, must outlive in); NULL: no links. */
+struct action_links;
+void	intake_set_links(struct intake *in, const struct action_links *links);
 
 /* httpd handlers; arg is the struct intake. */
 void	intake_handle_webhook(struct httpd_req *req, void *arg);

@@ -381,6 +381,12 @@ outbox_load(struct outbox *ob, const struct config *cfg, struct tmpl_set *tmpl,
 	return 0;
 }
 
+struct metric *
+outbox_actions_metric(struct outbox *ob)
+{
+	return tgpoll_actions_metric(ob->poll);
+}
+
 void
 outbox_refresh_metrics(struct outbox *ob)
 {

@@ -67,6 +67,9 @@ void	outbox_release(struct outbox *ob, struct outbox_gen *g);
 const struct config *outbox_gen_config(const struct outbox_gen *g);
 const struct tmpl_set *outbox_gen_templates(const struct outbox_gen *g);
 void	*outbox_gen_owner(const struct outbox_gen *g);
+/* tocsin_actions_total{action, result} (presses and action links), or
+ * NULL when not kept. */
+struct metric *outbox_actions_metric(struct outbox *ob);
 /* True once a generation is loaded. */
 bool	outbox_ready(struct outbox *ob);
 

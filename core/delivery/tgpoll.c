@@ -189,6 +189,12 @@ tgpoll_new(const struct tgpoll_params *pp, struct terr *err)
 	return t;
 }
 
+struct metric *
+tgpoll_actions_metric(struct tgpoll *t)
+{
+	return t->m_actions;
+}
+
 void
 tgpoll_stop(struct tgpoll *t)
 {

@@ -28,6 +28,9 @@ struct tgpoll *tgpoll_new(const struct tgpoll_params *p, struct terr *err);
 /* Stops the pollers and starts one per bot of the outbox's current
  * generation (none before the first load). */
 int	tgpoll_restart(struct tgpoll *t, struct terr *err) WARN_UNUSED;
+/* tocsin_actions_total, which action links count in too; NULL when not
+ * kept. */
+struct metric *tgpoll_actions_metric(struct tgpoll *t);
 /* Stops every poller (a long poll in flight is cut within about a second). */
 void	tgpoll_stop(struct tgpoll *t);
 /* tgpoll_stop, then frees t. NULL is fine. */
