@@ -13,6 +13,7 @@
 #include "cfgfield.h"
 #include "httpclient.h"
 #include "jsonw.h"
+#include "link_actions.h"
 #include "sender.h"
 #include "sender_http.h"
 #include "sender_ntfy.h"
@@ -98,6 +99,8 @@ static const struct cf_field ntfy_fields[] = {
 	{ "click", CF_STR, CF_AT(ntfy_config, click), .def = NTFY_DEFAULT("click") },
 	{ "icon", CF_STR, CF_AT(ntfy_config, icon) },
 	{ "markdown", CF_BOOL, CF_AT(ntfy_config, markdown) },
+	{ "actions", CF_TABLE, CF_AT(ntfy_config, actions),	/* tocsin */
+	    .sub = &link_actions_ntfy_type },
 	{ .name = NULL }
 };
 static const struct cf_type ntfy_type = { "ntfy_config", ntfy_fields,
@@ -121,6 +124,13 @@ ntfy_clear(void *vc)
 	free(c->tags);
 	free(c->click);
 	free(c->icon);
+	tga_clear(&c->actions);
+}
+
+static const struct tg_actions *
+ntfy_links(const void *vc)
+{
+	return &((const struct ntfy_config *)vc)->actions;
 }
 
 /* ---- sending ---- */
@@ -227,9 +237,29 @@ opt_field(struct buf *b, const struct sender_render_ctx *ctx,
 }
 
 /*
+ * The action links as ntfy's action buttons (docs.ntfy.sh/publish/#action-
+ * buttons): an http action POSTs the link from the app at a tap, which is
+ * the confirmation a GET page asks for elsewhere, and clears the
+ * notification once it succeeded. ntfy shows at most NTFY_ACTIONS_MAX.
+ */
+static int
+actions_json(struct buf *b, const struct notification *n)
+{
+	for (size_t i = 0; i < n->nlinks && i < NTFY_ACTIONS_MAX; i++)
+		if (buf_adds(b, i == 0 ? ",\"actions\":[" : ",") == -1 ||
+		    buf_adds(b, "{\"action\":\"http\",\"label\":") == -1 ||
+		    jsonw_cstr(b, n->links[i].name) == -1 ||
+		    buf_adds(b, ",\"url\":") == -1 ||
+		    jsonw_cstr(b, n->links[i].url) == -1 ||
+		    buf_adds(b, ",\"method\":\"POST\",\"clear\":true}") == -1)
+			return -1;
+	return n->nlinks > 0 ? buf_addc(b, ']') : 0;
+}
+
+/*
  * The publish-as-JSON body (docs.ntfy.sh/publish/#publish-as-json):
- * {"topic","title","message","priority","tags","click","icon","markdown"},
- * each optional one left out when empty (markdown when false).
+ * {"topic","title","message","priority","tags","click","icon","markdown",
+ * "actions"}, each optional one left out when empty (markdown when false).
  */
 static int
 ntfy_json(const void *vcfg, const struct notification *n,
@@ -271,7 +301,8 @@ ntfy_json(const void *vcfg, const struct notification *n,
 	if (opt_field(b, ctx, n, "click", c->click, &v, err) == -1 ||
 	    opt_field(b, ctx, n, "icon", c->icon, &v, err) == -1)
 		goto out;
-	if (c->markdown && buf_adds(b, ",\"markdown\":true") == -1)
+	if ((c->markdown && buf_adds(b, ",\"markdown\":true") == -1) ||
+	    actions_json(b, n) == -1)
 		goto oom;
 	if (buf_addc(b, '}') == -1)
 		goto oom;
@@ -307,7 +338,8 @@ ntfy_render(const void *vcfg, const struct notification *n,
 	char			 dest[64];
 
 	ntfy_dest(c, dest, sizeof(dest));
-	return sender_render_one(c, c->send_resolved, n, ctx, ntfy_json, dest, out,
+	return sender_render_one_links(c, c->send_resolved, &c->actions, n, ctx,
+	    ntfy_json, dest, out,
 	    err);
 }
 
@@ -422,4 +454,5 @@ const struct channel channel_ntfy = {
 	.clear = ntfy_clear,
 	.ops = &sender_ntfy_ops,
 	.limits = ntfy_rate_limits,
+	.links = ntfy_links,
 };

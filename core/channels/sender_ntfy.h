@@ -9,6 +9,7 @@
 
 #include "channel.h"
 #include "httpconfig.h"
+#include "telegram_actions.h"
 
 struct ntfy_config {
 	bool	 send_resolved;			/* default true */
@@ -25,12 +26,18 @@ struct ntfy_config {
 	char	*click;				/* template */
 	char	*icon;				/* template */
 	bool	 markdown;
+	/* tocsin: signed links to silence or acknowledge, sent as ntfy's
+	 * action buttons (link_actions.h); actions.enabled false when the
+	 * section is absent. */
+	struct tg_actions actions;
 };
 
 /* The longest message ntfy keeps as text (its message-size-limit): a
  * longer one becomes an attachment on ntfy.sh and is refused with 413
  * elsewhere, so a message is cut to fit (sender_ntfy.c). */
 #define NTFY_MESSAGE_MAX	4096
+/* The most action buttons ntfy shows on a notification. */
+#define NTFY_ACTIONS_MAX	3
 
 /* The ntfy channel (channel.h). */
 extern const struct channel channel_ntfy;

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "httpclient.h"
 #include "log.h"
+#include "link_actions.h"
 #include "sender.h"
 #include "sender_http.h"
 #include "sender_pushover.h"
@@ -95,6 +96,8 @@ static const struct cf_field pushover_fields[] = {
 	{ "monospace", CF_BOOL, CF_AT(pushover_config, monospace) },
 	{ "api_url", CF_URL, CF_AT(pushover_config, api_url),
 	    .def = PUSHOVER_API_URL },
+	{ "actions", CF_TABLE, CF_AT(pushover_config, actions),	/* tocsin */
+	    .sub = &link_actions_pushover_type },
 	{ .name = NULL }
 };
 static const struct cf_type pushover_type = { "pushover_config", pushover_fields,
@@ -118,6 +121,13 @@ pushover_clear(void *vc)
 	free(c->sound);
 	free(c->priority);
 	free(c->api_url);
+	tga_clear(&c->actions);
+}
+
+static const struct tg_actions *
+pushover_links(const void *vc)
+{
+	return &((const struct pushover_config *)vc)->actions;
 }
 
 /* ---- the form ---- */
@@ -251,6 +261,17 @@ pushover_form(const void *vcfg, const struct notification *n,
 	    field(ctx, n, "pushover sound", c->sound, TMPL_TEXT, 0,
 	    &sound, err) == -1)
 		goto out;
+	/* Pushover has one supplementary URL: the first action link takes
+	 * it (the message's template can show them all through .Actions). */
+	if (n->nlinks > 0) {
+		buf_reset(&url);
+		buf_reset(&url_title);
+		if (buf_adds(&url, n->links[0].url) == -1 ||
+		    buf_adds(&url_title, n->links[0].name) == -1) {
+			terr_set(err, "out of memory");
+			goto out;
+		}
+	}
 	if ((device.len > 0 && form_addb(b, "device", &device) == -1) ||
 	    form_secs(b, "expire", c->expire_ms) == -1 ||
 	    (c->html && form_add(b, "html", "1", 1) == -1) ||
@@ -307,8 +328,8 @@ pushover_render(const void *vcfg, const struct notification *n,
 	char			 dest[64];
 
 	pushover_dest(c, dest, sizeof(dest));
-	return sender_render_one(c, c->send_resolved, n, ctx, pushover_form, dest,
-	    out, err);
+	return sender_render_one_links(c, c->send_resolved, &c->actions, n, ctx,
+	    pushover_form, dest, out, err);
 }
 
 /* ---- sending ---- */
@@ -527,4 +548,5 @@ const struct channel channel_pushover = {
 	.clear = pushover_clear,
 	.ops = &sender_pushover_ops,
 	.limits = pushover_rate_limits,
+	.links = pushover_links,
 };

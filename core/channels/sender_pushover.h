@@ -11,6 +11,7 @@
 
 #include "channel.h"
 #include "httpconfig.h"
+#include "telegram_actions.h"
 
 struct pushover_config {
 	bool	 send_resolved;			/* default true */
@@ -32,6 +33,10 @@ struct pushover_config {
 	bool	 html;
 	bool	 monospace;
 	char	*api_url;			/* tocsin's: the messages endpoint */
+	/* tocsin: signed links to silence or acknowledge; the first one is
+	 * the supplementary URL (link_actions.h). actions.enabled false when
+	 * the section is absent. */
+	struct tg_actions actions;
 };
 
 /* What a Pushover answer says: {"status":1,"request":"..."} and, for an

@@ -1,9 +1,11 @@
-/* test_link_actions.c: the actions extension of email_configs: its section
+/* test_link_actions.c: the actions extension of email_configs, ntfy_configs
+ * and pushover_configs: its section
  * (values, every error with its position), the links a firing e-mail
  * notification offers (exact URLs, each token verified), the record that
  * goes with the stored message, the links in tocsin's default e-mail
- * templates and in .Actions, and what offers none (resolved, no external
- * URL, no section). */
+ * templates and in .Actions, ntfy's action buttons and Pushover's
+ * supplementary URL, and what offers none (resolved, no external URL, no
+ * section). */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -23,6 +25,8 @@
 #include "receiver_configs.h"
 #include "sender.h"
 #include "sender_email.h"
+#include "sender_ntfy.h"
+#include "sender_pushover.h"
 #include "tmpl.h"
 #include "tmpl_builtin.h"
 
@@ -47,6 +51,14 @@ static const char CONFIG[] =
     "    smarthost: localhost:25\n    send_resolved: true\n"
     "    actions:\n      silence: [1h, 24h]\n      ack: true\n"
     "      alertmanager_url: http://127.0.0.1:9093\n"
+    "- name: phone\n  ntfy_configs:\n"
+    "  - topic: alerts\n    title: T\n    message: M\n    tags: []\n"
+    "    click: ''\n    actions:\n      silence: [1h, 24h, 7d, 30d]\n"
+    "      ack: true\n"
+    "  pushover_configs:\n"
+    "  - user_key: SECRET-user\n    token: SECRET-token\n    title: T\n"
+    "    message: M\n    url: http://am/\n    url_title: Alertmanager\n"
+    "    actions:\n      silence: [2h]\n"
     "- name: plain\n  email_configs:\n"
     "  - to: ops@example.org\n    from: alerts@example.org\n"
     "    smarthost: localhost:25\n";
@@ -389,6 +401,82 @@ test_link_actions_email_part_carries_record(void **state)
 	notification_free(n);
 }
 
+/* ntfy gets the links as http action buttons, at most three. */
+static void
+test_link_actions_ntfy_action_buttons(void **state)
+{
+	struct env		*e = *state;
+	struct sender_render_ctx c = ctx_of(e);
+	const struct receiver	*r = config_receiver(e->cfg, "phone");
+	struct notification	*n = notif("firing");
+	struct sender_parts	 parts;
+	struct terr		 err;
+	char			 u1[256], u2[256], u3[256], want[2048];
+
+	c.integration = "ntfy/0";
+	memset(&parts, 0, sizeof(parts));
+	assert_int_equal(channel_ntfy.ops->render(receiver_config(r,
+	    &channel_ntfy, 0), n, &c, &parts, &err), 0);
+	assert_int_equal(parts.n, 1);
+	assert_non_null(parts.v[0].action);
+	assert_string_equal(parts.v[0].action->integration, "ntfy/0");
+	want_url(e, ACTION_SILENCE, 3600000, parts.v[0].action->id, u1, sizeof(u1));
+	want_url(e, ACTION_SILENCE, 86400000, parts.v[0].action->id, u2, sizeof(u2));
+	want_url(e, ACTION_SILENCE, 604800000, parts.v[0].action->id, u3, sizeof(u3));
+	snprintf(want, sizeof(want), "{\"topic\":\"alerts\",\"title\":\"T\","
+	    "\"message\":\"M\",\"priority\":3,\"actions\":["
+	    "{\"action\":\"http\",\"label\":\"Silence 1h\",\"url\":\"%s\","
+	    "\"method\":\"POST\",\"clear\":true},"
+	    "{\"action\":\"http\",\"label\":\"Silence 24h\",\"url\":\"%s\","
+	    "\"method\":\"POST\",\"clear\":true},"
+	    "{\"action\":\"http\",\"label\":\"Silence 7d\",\"url\":\"%s\","
+	    "\"method\":\"POST\",\"clear\":true}]}", u1, u2, u3);
+	assert_string_equal(parts.v[0].payload, want);
+	assert_ptr_equal(link_actions_lookup(r, "ntfy/0"),
+	    &((const struct ntfy_config *)receiver_config(r, &channel_ntfy,
+	    0))->actions);
+	sender_parts_free(&parts);
+	notification_free(n);
+}
+
+/* Pushover's one supplementary URL is the first link, its title the
+ * action's name, in place of the configured ones. */
+static void
+test_link_actions_pushover_supplementary_url(void **state)
+{
+	struct env		*e = *state;
+	struct sender_render_ctx c = ctx_of(e);
+	const struct receiver	*r = config_receiver(e->cfg, "phone");
+	const void		*pc;
+	struct notification	*n = notif("firing");
+	struct sender_parts	 parts;
+	struct terr		 err;
+	char			 u[256], want[1024];
+
+	pc = receiver_config(r, &channel_pushover, 0);
+	assert_non_null(pc);
+	c.integration = "pushover/0";
+	memset(&parts, 0, sizeof(parts));
+	assert_int_equal(channel_pushover.ops->render(pc, n, &c, &parts, &err), 0);
+	assert_int_equal(parts.n, 1);
+	assert_non_null(parts.v[0].action);
+	want_url(e, ACTION_SILENCE, 7200000, parts.v[0].action->id, u, sizeof(u));
+	snprintf(want, sizeof(want), "&url=https%%3A%%2F%%2Fphone.example.org"
+	    "%%2Ftocsin%%2Faction%%2F%s&url_title=Silence+2h\n",
+	    u + strlen(BASE "/action/"));
+	assert_non_null(strstr(parts.v[0].payload, want));
+	sender_parts_free(&parts);
+	notification_free(n);
+	/* Resolved: the configured URL. */
+	n = notif("resolved");
+	assert_int_equal(channel_pushover.ops->render(pc, n, &c, &parts, &err), 0);
+	assert_null(parts.v[0].action);
+	assert_non_null(strstr(parts.v[0].payload,
+	    "&url=http%3A%2F%2Fam%2F&url_title=Alertmanager"));
+	sender_parts_free(&parts);
+	notification_free(n);
+}
+
 int
 main(void)
 {
@@ -401,6 +489,8 @@ main(void)
 		cmocka_unit_test(test_link_actions_template_field),
 		cmocka_unit_test(test_link_actions_default_email_templates),
 		cmocka_unit_test(test_link_actions_email_part_carries_record),
+		cmocka_unit_test(test_link_actions_ntfy_action_buttons),
+		cmocka_unit_test(test_link_actions_pushover_supplementary_url),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
