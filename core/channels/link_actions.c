@@ -33,6 +33,8 @@ const struct cf_type link_actions_email_type = { "email_config actions",
     link_fields, sizeof(struct tg_actions), link_finish };
 const struct cf_type link_actions_ntfy_type = { "ntfy_config actions",
     link_fields, sizeof(struct tg_actions), link_finish };
+const struct cf_type link_actions_slack_type = { "slack_config link_actions",
+    link_fields, sizeof(struct tg_actions), link_finish };
 const struct cf_type link_actions_pushover_type = { "pushover_config actions",
     link_fields, sizeof(struct tg_actions), link_finish };
 

@@ -1,5 +1,6 @@
 /* link_actions.h: tocsin's `actions` extension for channels without
- * buttons (email_configs, ntfy_configs, pushover_configs): the silences and
+ * buttons (email_configs, ntfy_configs, pushover_configs, and slack_configs
+ * as link_actions): the silences and
  * the acknowledgement their firing notifications offer as signed links,
  * <--web.external-url>/action/<token> (actiontoken.h), and where the
  * silences go. The section has telegram_config's shape without
@@ -18,6 +19,8 @@
 extern const struct cf_type link_actions_email_type;
 extern const struct cf_type link_actions_ntfy_type;
 extern const struct cf_type link_actions_pushover_type;
+/* slack_configs' `actions` is Alertmanager's: the section is link_actions. */
+extern const struct cf_type link_actions_slack_type;
 
 /* Where links point and what signs them: the relay's. */
 struct action_links {

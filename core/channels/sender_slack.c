@@ -12,6 +12,7 @@
 #include "cfgfield.h"
 #include "httpclient.h"
 #include "jsonw.h"
+#include "link_actions.h"
 #include "sender.h"
 #include "sender_http.h"
 #include "sender_slack.h"
@@ -224,6 +225,9 @@ static const struct cf_field slack_fields[] = {
 	{ "actions", CF_TABLE_LIST, CF_AT(slack_config, actions),
 	    CF_COUNT(slack_config, nactions), .sub = &slack_action_type },
 	{ "timeout", CF_GO_DURATION, CF_AT(slack_config, timeout_ms) },
+	/* tocsin: `actions` is Alertmanager's own buttons. */
+	{ "link_actions", CF_TABLE, CF_AT(slack_config, link_actions),
+	    .sub = &link_actions_slack_type },
 	{ .name = NULL }
 };
 static const struct cf_type slack_type = { "slack_config", slack_fields,
@@ -277,6 +281,13 @@ slack_clear(void *vc)
 		slack_confirm_free(a->confirm);
 	}
 	free(c->actions);
+	tga_clear(&c->link_actions);
+}
+
+static const struct tg_actions *
+slack_links(const void *vc)
+{
+	return &((const struct slack_config *)vc)->link_actions;
 }
 
 /* ---- sending ---- */
@@ -377,7 +388,7 @@ slack_json(const void *vcfg, const struct notification *n,
 		if (buf_addc(b, ']') == -1)
 			goto oom;
 	}
-	if (c->nactions > 0) {
+	if (c->nactions > 0 || n->nlinks > 0) {
 		if (buf_adds(b, ",\"actions\":[") == -1)
 			goto oom;
 		for (size_t i = 0; i < c->nactions; i++) {
@@ -411,6 +422,16 @@ slack_json(const void *vcfg, const struct notification *n,
 			if (buf_addc(b, '}') == -1)
 				goto oom;
 		}
+		/* The action links, as link buttons after the configured
+		 * ones: opening one shows its confirmation page. */
+		for (size_t i = 0; i < n->nlinks; i++)
+			if (buf_adds(b, c->nactions + i > 0 ? ",{" : "{") == -1 ||
+			    buf_adds(b, "\"type\":\"button\",\"text\":") == -1 ||
+			    jsonw_cstr(b, n->links[i].name) == -1 ||
+			    buf_adds(b, ",\"url\":") == -1 ||
+			    jsonw_cstr(b, n->links[i].url) == -1 ||
+			    buf_addc(b, '}') == -1)
+				goto oom;
 		if (buf_addc(b, ']') == -1)
 			goto oom;
 	}
@@ -465,8 +486,8 @@ slack_render(const void *vcfg, const struct notification *n,
 	if (key.data != NULL)
 		explicit_bzero(key.data, key.len);
 	buf_free(&key);
-	return sender_render_one(c, c->send_resolved, n, ctx, slack_json, dest, out,
-	    err);
+	return sender_render_one_links(c, c->send_resolved, &c->link_actions, n,
+	    ctx, slack_json, dest, out, err);
 }
 
 /* The Web API's errors that say "try again later"; Alertmanager retries no
@@ -639,4 +660,5 @@ const struct channel channel_slack = {
 	.clear = slack_clear,
 	.ops = &sender_slack_ops,
 	.limits = slack_rate_limits,
+	.links = slack_links,
 };

@@ -10,6 +10,7 @@
 
 #include "channel.h"
 #include "httpconfig.h"
+#include "telegram_actions.h"
 
 struct slack_field {
 	char	*title;
@@ -68,6 +69,10 @@ struct slack_config {
 	struct slack_action *actions;
 	size_t	 nactions;
 	int64_t	 timeout_ms;			/* 0 or less: the default */
+	/* tocsin: signed links to silence or acknowledge, as link buttons
+	 * after `actions` (link_actions.h); link_actions.enabled false when
+	 * the section is absent. */
+	struct tg_actions link_actions;
 };
 
 /* The slack channel (channel.h). */

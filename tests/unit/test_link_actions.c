@@ -1,10 +1,10 @@
 /* test_link_actions.c: the actions extension of email_configs, ntfy_configs
- * and pushover_configs: its section
+ * and pushover_configs (slack_configs' link_actions): its section
  * (values, every error with its position), the links a firing e-mail
  * notification offers (exact URLs, each token verified), the record that
  * goes with the stored message, the links in tocsin's default e-mail
- * templates and in .Actions, ntfy's action buttons and Pushover's
- * supplementary URL, and what offers none (resolved, no external URL, no
+ * templates and in .Actions, ntfy's action buttons, Pushover's
+ * supplementary URL and Slack's link buttons, and what offers none (resolved, no external URL, no
  * section). */
 #include <stdarg.h>
 #include <setjmp.h>
@@ -27,6 +27,7 @@
 #include "sender_email.h"
 #include "sender_ntfy.h"
 #include "sender_pushover.h"
+#include "sender_slack.h"
 #include "tmpl.h"
 #include "tmpl_builtin.h"
 
@@ -59,6 +60,11 @@ static const char CONFIG[] =
     "  - user_key: SECRET-user\n    token: SECRET-token\n    title: T\n"
     "    message: M\n    url: http://am/\n    url_title: Alertmanager\n"
     "    actions:\n      silence: [2h]\n"
+    "- name: chat\n  slack_configs:\n"
+    "  - api_url: http://127.0.0.1:9/hook\n"
+    "    actions:\n    - {type: button, text: Runbook, url: 'http://rb/'}\n"
+    "    link_actions:\n      silence: [1h]\n"
+    "      alertmanager_url: http://127.0.0.1:9093\n"
     "- name: plain\n  email_configs:\n"
     "  - to: ops@example.org\n    from: alerts@example.org\n"
     "    smarthost: localhost:25\n";
@@ -477,6 +483,38 @@ test_link_actions_pushover_supplementary_url(void **state)
 	notification_free(n);
 }
 
+/* Slack's own `actions` stay Alertmanager's; the links follow them as
+ * link buttons. */
+static void
+test_link_actions_slack_link_buttons(void **state)
+{
+	struct env		*e = *state;
+	struct sender_render_ctx c = ctx_of(e);
+	const struct receiver	*r = config_receiver(e->cfg, "chat");
+	const struct slack_config *sc = receiver_config(r, &channel_slack, 0);
+	struct notification	*n = notif("firing");
+	struct sender_parts	 parts;
+	struct terr		 err;
+	char			 u[256], want[1024];
+
+	assert_true(sc->link_actions.enabled);
+	assert_ptr_equal(link_actions_lookup(r, "slack/0"), &sc->link_actions);
+	c.integration = "slack/0";
+	memset(&parts, 0, sizeof(parts));
+	assert_int_equal(channel_slack.ops->render(sc, n, &c, &parts, &err), 0);
+	assert_int_equal(parts.n, 1);
+	assert_non_null(parts.v[0].action);
+	want_url(e, ACTION_SILENCE, 3600000, parts.v[0].action->id, u, sizeof(u));
+	snprintf(want, sizeof(want), ",\"actions\":[{\"type\":\"button\","
+	    "\"text\":\"Runbook\",\"url\":\"http://rb/\"},"
+	    "{\"type\":\"button\",\"text\":\"Silence 1h\",\"url\":\"%s\"}]",
+	    u);
+	if (strstr(parts.v[0].payload, want) == NULL)
+		fail_msg("%s\nhas no\n%s", parts.v[0].payload, want);
+	sender_parts_free(&parts);
+	notification_free(n);
+}
+
 int
 main(void)
 {
@@ -491,6 +529,7 @@ main(void)
 		cmocka_unit_test(test_link_actions_email_part_carries_record),
 		cmocka_unit_test(test_link_actions_ntfy_action_buttons),
 		cmocka_unit_test(test_link_actions_pushover_supplementary_url),
+		cmocka_unit_test(test_link_actions_slack_link_buttons),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -186,7 +186,9 @@ static const struct errcase ntfy_errors[] = {
 	{ "  ntfy_configs:\n  - topic: a\n    markdown: yes please\n",
 	    "7:15: markdown must be true or false, not \"yes please\"" },
 	{ "  ntfy_configs:\n  - topic: a\n    actions: []\n",
-	    "7:5: unknown field actions in ntfy_config" },
+	    "7:14: ntfy_config actions must be a mapping, not a list" },
+	{ "  ntfy_configs:\n  - topic: a\n    view: []\n",
+	    "7:5: unknown field view in ntfy_config" },
 };
 
 static void
