@@ -39,9 +39,9 @@ press_metric(struct metrics *m)
 	static const char *const labels[] = { "action", "result", NULL };
 
 	return metrics_counter(m, "tocsin_actions_total",
-	    "Presses of notification buttons, by action (silence, unsilence, "
-	    "ack, unknown) and result (ok, denied, unknown, expired, resolved, "
-	    "error).", labels);
+	    "Presses of notification buttons and uses of action links, by "
+	    "action (silence, unsilence, ack, unknown) and result (ok, done, "
+	    "denied, unknown, expired, resolved, error).", labels);
 }
 
 static int64_t

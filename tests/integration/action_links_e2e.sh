@@ -9,7 +9,7 @@
 # acknowledgement link stores the group's acknowledgement once; refusals
 # are logged without the token; tocsin_actions_total counts it all; the key
 # generated under --storage.path survives a restart, so the links still
-# verify afterwards.
+# verify afterwards; the README's example of links loads as written.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 command -v amtool >/dev/null || fail "amtool is not installed"
@@ -190,6 +190,19 @@ http -X POST "$RELAY_URL/action/$BAD"
 expect_eq "tampered after the restart: 403" 403 "$HTTP_CODE"
 expect_eq "actions metric after the restart" "ack done 1|unknown unknown 1" "$(metrics)"
 expect_eq "still one silence, no other" 1 "$(silences | jq length)"
+
+# ---- the README's example loads as written (its secrets in scratch files)
+mkdir -p "$TMP/cred"
+for f in pushover-user pushover-token; do printf 'SECRETSECRETSECRETSECRETSECRET1\n' >"$TMP/cred/$f"; done
+printf 'https://hooks.slack.com/services/T0/B0/x\n' >"$TMP/cred/slack-webhook"
+{
+	printf 'global:\n  smtp_from: alerts@example.org\n  smtp_smarthost: localhost:25\n'
+	printf 'route:\n  receiver: phone\n'
+	readme_block "Acting on an alert from your phone" "link_actions" |
+	    sed "s|/run/credentials/tocsin-relay.service/|$TMP/cred/|"
+} >"$TMP/readme.yml"
+out=$("$TOCSIN_RELAY" check-config "$TMP/readme.yml" 2>&1) ||
+    fail "the README's link example does not load: $out"
 
 # ---- without --web.external-url: no links, no /action/
 relay_stop
