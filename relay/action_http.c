@@ -53,9 +53,9 @@ handle(struct httpd_req *req, void *arg)
 int
 action_http_routes(struct httpd *h, struct action_http *ah)
 {
-	if (httpd_handle(h, "GET", ACTION_LINK_PATH, true, "/action/{token}",
+	if (httpd_handle_secret(h, "GET", ACTION_LINK_PATH, "/action/{token}",
 	    handle, ah) == -1 ||
-	    httpd_handle(h, "POST", ACTION_LINK_PATH, true, "/action/{token}",
+	    httpd_handle_secret(h, "POST", ACTION_LINK_PATH, "/action/{token}",
 	    handle, ah) == -1)
 		return -1;
 	return 0;

@@ -33,6 +33,7 @@ struct hroute {
 	char		*path;
 	size_t		 plen;
 	bool		 prefix;
+	bool		 secret;	/* the rest of the path is a credential */
 	char		*label;
 	httpd_handler	 fn;
 	void		*arg;
@@ -253,9 +254,9 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 	return NULL;
 }
 
-int
-httpd_handle(struct httpd *h, const char *method, const char *path, bool prefix,
-    const char *label, httpd_handler fn, void *arg)
+static int
+add_route(struct httpd *h, const char *method, const char *path, bool prefix,
+    bool secret, const char *label, httpd_handler fn, void *arg)
 {
 	struct hroute	*nr, *r;
 
@@ -277,10 +278,25 @@ httpd_handle(struct httpd *h, const char *method, const char *path, bool prefix,
 	}
 	r->plen = strlen(path);
 	r->prefix = prefix;
+	r->secret = secret;
 	r->fn = fn;
 	r->arg = arg;
 	h->nroutes++;
 	return 0;
+}
+
+int
+httpd_handle(struct httpd *h, const char *method, const char *path, bool prefix,
+    const char *label, httpd_handler fn, void *arg)
+{
+	return add_route(h, method, path, prefix, false, label, fn, arg);
+}
+
+int
+httpd_handle_secret(struct httpd *h, const char *method, const char *prefix,
+    const char *label, httpd_handler fn, void *arg)
+{
+	return add_route(h, method, prefix, true, true, label, fn, arg);
 }
 
 static bool
@@ -422,19 +438,24 @@ account(struct httpd_req *r)
 	const char	*label;
 	char		 code[16], dur[32];
 	double		 secs;
+	bool		 secret;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	secs = (double)(now.tv_sec - r->start.tv_sec) + (now.tv_nsec - r->start.tv_nsec) / 1e9;
 	label = r->route ? r->route->label : r->same_path ? r->same_path->label : "other";
+	secret = (r->route != NULL && r->route->secret) ||
+	    (r->route == NULL && r->same_path != NULL && r->same_path->secret);
 	snprintf(code, sizeof(code), "%u", r->status);
 	if (h->m_requests) {
 		(void)metric_add(h->m_requests, (const char *const[]){ label, code }, 1);
 		(void)metric_observe(h->m_duration, (const char *const[]){ label }, secs);
 	}
-	/* The path only: query strings may carry tokens, headers credentials. */
+	/* The path only: query strings may carry tokens, headers credentials;
+	 * and not even that where the path holds one. */
 	if (log_enabled(LOGL_DEBUG)) {
 		snprintf(dur, sizeof(dur), "%.6f", secs);
-		log_debug("HTTP request", "method", r->method, "path", r->path,
+		log_debug("HTTP request", "method", r->method, "path",
+		    secret ? label : r->path,
 		    "handler", label, "code", code, "duration_seconds", dur);
 	}
 }

@@ -47,6 +47,11 @@ struct httpd *httpd_new(const struct httpd_params *p, struct terr *err);
  * another method 405 with an Allow header. */
 int	httpd_handle(struct httpd *h, const char *method, const char *path, bool prefix,
 	    const char *label, httpd_handler fn, void *arg) WARN_UNUSED;
+/* httpd_handle of a prefix route whose rest is a credential (an action
+ * link's token): logs name it by label, never by its path. */
+int	httpd_handle_secret(struct httpd *h, const char *method,
+	    const char *prefix, const char *label, httpd_handler fn, void *arg)
+	    WARN_UNUSED;
 /* Binds and starts serving on the pool's threads. */
 int	httpd_start(struct httpd *h, struct terr *err) WARN_UNUSED;
 /* Replaces the basic auth users and headers for requests that start from now

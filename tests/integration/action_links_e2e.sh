@@ -40,7 +40,8 @@ receivers:
           silence: [1h]
           ack: true
 EOF
-relay_start --config.file="$TMP/relay.yml" --web.external-url="$EXT"
+# Debug logs name every request: the token must not be among them.
+relay_start --config.file="$TMP/relay.yml" --web.external-url="$EXT" --log.level=debug
 am_webhook_config "$TMP/alertmanager.yml" "$RELAY_URL/webhook"
 am_start "$TMP/alertmanager.yml" '--web.external-url=http://127.0.0.1:{PORT}'
 
@@ -126,7 +127,10 @@ expect_eq "truncated: 403" 403 "$HTTP_CODE"
 expect_eq "no silence after tampered tokens" "[]" "$(silences)"
 grep -q 'msg="Refused an action link" reason=unknown' "$RELAY_ERR" ||
     fail "the refusal is not logged"
+grep -q 'msg="HTTP request" method=POST path=/action/{token}' "$RELAY_ERR" ||
+    fail "requests of links are not logged by their route"
 grep -qF -- "${SIL_TOK:20:20}" "$RELAY_ERR" && fail "a token reached the log"
+grep -qF -- "${BAD:20:20}" "$RELAY_ERR" && fail "a tampered token reached the log"
 
 # ---- POST silences, on the real Alertmanager
 http -X POST "$RELAY_URL/action/$SIL_TOK"
@@ -176,6 +180,10 @@ metrics() {
 }
 expect_eq "actions metric: POSTs and refusals, not GETs" \
     "ack ok 1|silence done 1|silence ok 1|unknown unknown 2" "$(metrics)"
+
+for t in "$SIL_TOK" "$ACK_TOK"; do
+	grep -qF -- "${t:20:20}" "$RELAY_ERR" && fail "a token reached the log"
+done
 
 # ---- the key is kept: after a restart the same links still verify
 relay_stop
