@@ -26,6 +26,7 @@ handle(struct httpd_req *req, void *arg)
 	struct store		*s;
 	struct buf		 page;
 	unsigned		 status = 500;
+	int			 rc;
 
 	if ((g = outbox_hold(ah->ob)) == NULL ||
 	    (s = outbox_store(ah->ob)) == NULL) {
@@ -40,8 +41,13 @@ handle(struct httpd_req *req, void *arg)
 	env.key = ah->key;
 	env.m_actions = outbox_actions_metric(ah->ob);
 	buf_init(&page, 0);
-	if (actionlink_handle(&env, httpd_req_method(req), httpd_req_rest(req),
-	    &status, &page) == -1)
+	/* One link at a time: two taps on the same link (a double click, a
+	 * retry) must not both find it unused and silence twice. */
+	pthread_mutex_lock(&ah->mu);
+	rc = actionlink_handle(&env, httpd_req_method(req), httpd_req_rest(req),
+	    &status, &page);
+	pthread_mutex_unlock(&ah->mu);
+	if (rc == -1)
 		httpd_reply_text(req, 500, "out of memory");
 	else
 		(void)httpd_reply_headers(req, status, "text/html; charset=utf-8",

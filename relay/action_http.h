@@ -5,6 +5,8 @@
 #ifndef TOCSIN_RELAY_ACTION_HTTP_H
 #define TOCSIN_RELAY_ACTION_HTTP_H
 
+#include <pthread.h>
+
 #include "actiontoken.h"
 #include "httpd.h"
 #include "outbox.h"
@@ -12,6 +14,7 @@
 struct action_http {
 	struct outbox		*ob;	/* borrowed */
 	const struct action_key	*key;	/* borrowed */
+	pthread_mutex_t		 mu;	/* PTHREAD_MUTEX_INITIALIZER */
 };
 
 /* Registers GET (and HEAD) and POST /action/ on h; ah must outlive h. */

@@ -113,7 +113,8 @@ routes(void *arg, struct httpd *h)
 int
 cmd_serve(int argc, char **argv)
 {
-	struct serve	 s = { .dedup_s = "5m" };
+	struct serve	 s = { .dedup_s = "5m",
+	    .act = { .mu = PTHREAD_MUTEX_INITIALIZER } };
 	const struct daemoncmd_flag own[] = {
 		{ "storage.path", { "storage.max-bytes", FLAG_STRING, &s.max_store_s,
 		  "Largest size of the delivery queue's database; beyond it intake answers 503 (default: no limit).",
