@@ -9,7 +9,8 @@
 # acknowledgement link stores the group's acknowledgement once; refusals
 # are logged without the token; tocsin_actions_total counts it all; the key
 # generated under --storage.path survives a restart, so the links still
-# verify afterwards; the README's example of links loads as written.
+# verify afterwards; the README's example of links loads as written; bad
+# --web.external-url and --web.action-key-file values are refused at start.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 command -v amtool >/dev/null || fail "amtool is not installed"
@@ -217,4 +218,23 @@ relay_stop
 relay_start --config.file="$TMP/relay.yml"
 http -X POST "$RELAY_URL/action/$SIL_TOK"
 expect_eq "no external URL: /action/ is not served" 404 "$HTTP_CODE"
+
+# ---- flags refused at start, with the reason
+refused() {	# FLAGS...: what the relay says, and its exit status
+	local out rc=0
+	out=$("$TOCSIN_RELAY" --storage.path="$TMP/flags" "$@" 2>&1) || rc=$?
+	echo "$out $rc"
+}
+expect_eq "a base URL that is not http(s)" \
+    'tocsin-relay: error: --web.external-url: not an http:// or https:// URL: "ftp://x" 1' \
+    "$(refused --web.external-url=ftp://x)"
+expect_eq "a key file without links" \
+    'tocsin-relay: error: --web.action-key-file: action links need --web.external-url 1' \
+    "$(refused --web.action-key-file="$TMP/relay.yml")"
+printf 'short\n' >"$TMP/short.key"
+"$TOCSIN_RELAY" --web.external-url=http://x --web.action-key-file="$TMP/short.key" \
+    --storage.path="$TMP/flags" --web.listen-address=127.0.0.1:0 >/dev/null 2>"$TMP/short.err" &&
+    fail "a key file of 6 characters was taken"
+grep -qF 'msg="Cannot set up action links" err="--web.action-key-file \"'"$TMP"'/short.key\" holds fewer than 32 characters"' \
+    "$TMP/short.err" || { cat "$TMP/short.err" >&2; fail "a short key file: no clear error"; }
 finish
