@@ -11,6 +11,7 @@
 struct slot {
 	char		 addr[ADDR_MAX];	/* "" when free */
 	unsigned	 fails;
+	unsigned	 pending;	/* checks begun, not ended */
 	int64_t		 last;		/* ms of the last failure */
 	int64_t		 until;		/* ms: no check before */
 };
@@ -58,11 +59,12 @@ find(struct addrfail *t, const char *addr)
 	return NULL;
 }
 
-/* A free slot, or the one that failed longest ago. */
+/* A free slot, or the idle one that failed longest ago (any one that
+ * failed longest ago when none is idle). */
 static struct slot *
-claim(struct addrfail *t, const char *addr)
+claim(struct addrfail *t, const char *addr, int64_t now_ms)
 {
-	struct slot	*old = &t->s[0];
+	struct slot	*old = NULL, *any = &t->s[0];
 	size_t		 i;
 
 	for (i = 0; i < t->n; i++) {
@@ -70,11 +72,16 @@ claim(struct addrfail *t, const char *addr)
 			old = &t->s[i];
 			break;
 		}
-		if (t->s[i].last < old->last)
+		if (t->s[i].pending == 0 && (old == NULL || t->s[i].last < old->last))
 			old = &t->s[i];
+		if (t->s[i].last < any->last)
+			any = &t->s[i];
 	}
+	if (old == NULL)
+		old = any;
 	memset(old, 0, sizeof(*old));
 	strncpy(old->addr, addr, sizeof(old->addr) - 1);
+	old->last = now_ms;
 	return old;
 }
 
@@ -102,7 +109,7 @@ addrfail_failed(struct addrfail *t, const char *addr, int64_t now_ms)
 		return;
 	pthread_mutex_lock(&t->mu);
 	if ((s = find(t, addr)) == NULL)
-		s = claim(t, addr);
+		s = claim(t, addr, now_ms);
 	else if (now_ms - s->last >= ADDRFAIL_FORGET_MS)
 		s->fails = 0;
 	s->fails++;
@@ -118,13 +125,59 @@ addrfail_failed(struct addrfail *t, const char *addr, int64_t now_ms)
 	pthread_mutex_unlock(&t->mu);
 }
 
+/* Frees the slot of an address with nothing to remember. */
+static void
+release_idle(struct slot *s)
+{
+	if (s->pending == 0 && s->fails == 0)
+		memset(s, 0, sizeof(*s));
+}
+
+bool
+addrfail_begin(struct addrfail *t, const char *addr, int64_t now_ms)
+{
+	struct slot	*s;
+	bool		 ok = true;
+
+	if (addr[0] == '\0')
+		return true;
+	pthread_mutex_lock(&t->mu);
+	if ((s = find(t, addr)) == NULL)
+		s = claim(t, addr, now_ms);
+	if (s->pending >= ADDRFAIL_MAX_PENDING)
+		ok = false;
+	else
+		s->pending++;
+	pthread_mutex_unlock(&t->mu);
+	return ok;
+}
+
+void
+addrfail_end(struct addrfail *t, const char *addr)
+{
+	struct slot	*s;
+
+	if (addr[0] == '\0')
+		return;
+	pthread_mutex_lock(&t->mu);
+	/* Gone when a full table reused its slot: nothing to count down. */
+	if ((s = find(t, addr)) != NULL && s->pending > 0) {
+		s->pending--;
+		release_idle(s);
+	}
+	pthread_mutex_unlock(&t->mu);
+}
+
 void
 addrfail_succeeded(struct addrfail *t, const char *addr)
 {
 	struct slot	*s;
 
 	pthread_mutex_lock(&t->mu);
-	if ((s = find(t, addr)) != NULL)
-		memset(s, 0, sizeof(*s));
+	if ((s = find(t, addr)) != NULL) {
+		s->fails = 0;
+		s->until = 0;
+		release_idle(s);
+	}
 	pthread_mutex_unlock(&t->mu);
 }

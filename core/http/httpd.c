@@ -608,6 +608,7 @@ auth_finish(struct httpd_req *r)
 {
 	r->auth = AUTH_CHECKED;
 	creds_free(r);
+	addrfail_end(r->h->fails, r->addr);
 	if (r->auth_ok) {
 		addrfail_succeeded(r->h->fails, r->addr);
 		return AUTH_PASS;
@@ -672,8 +673,12 @@ auth_begin(struct httpd_req *r)
 	peer_address(r);
 	if ((wait = addrfail_wait(h->fails, r->addr, mono_ms())) > 0)
 		return auth_reply_busy(r, 429, "too many failed logins from this address\n", wait);
+	if (!addrfail_begin(h->fails, r->addr, mono_ms()))
+		return auth_reply_busy(r, 429, "too many logins from this address being checked\n",
+		    1000);
 	if (__atomic_add_fetch(&h->auth_waiting, 1, __ATOMIC_ACQ_REL) > AUTH_MAX_WAITING) {
 		__atomic_sub_fetch(&h->auth_waiting, 1, __ATOMIC_ACQ_REL);
+		addrfail_end(h->fails, r->addr);
 		return auth_reply_busy(r, 503, "too many logins being checked\n", 1000);
 	}
 	pthread_mutex_lock(&h->mu);

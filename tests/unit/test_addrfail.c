@@ -87,6 +87,42 @@ test_full_table_forgets_the_oldest(void **state)
 	addrfail_free(t);
 }
 
+static void
+test_pending_checks_per_address_are_bounded(void **state)
+{
+	struct addrfail	*t;
+	int		 i;
+
+	(void)state;
+	assert_non_null(t = addrfail_new(2));
+	for (i = 0; i < ADDRFAIL_MAX_PENDING; i++)
+		assert_true(addrfail_begin(t, "192.0.2.1", 0));
+	assert_false(addrfail_begin(t, "192.0.2.1", 0));
+	/* Another address has its own count. */
+	assert_true(addrfail_begin(t, "192.0.2.2", 0));
+	addrfail_end(t, "192.0.2.1");
+	assert_true(addrfail_begin(t, "192.0.2.1", 0));
+	/* A full table does not take the slot of an address with checks
+	 * pending while an idle one can go: .2's check ends, .3 takes its
+	 * slot, and .1 still counts its four. */
+	addrfail_end(t, "192.0.2.2");
+	assert_true(addrfail_begin(t, "192.0.2.3", 0));
+	assert_false(addrfail_begin(t, "192.0.2.1", 0));
+	/* Ends without a begin (slot reused) are ignored; so is "". */
+	addrfail_end(t, "192.0.2.9");
+	assert_true(addrfail_begin(t, "", 0));
+	addrfail_end(t, "");
+	for (i = 0; i < ADDRFAIL_MAX_PENDING; i++)
+		addrfail_end(t, "192.0.2.1");
+	/* A success keeps the count of checks still pending. */
+	assert_true(addrfail_begin(t, "192.0.2.1", 0));
+	addrfail_succeeded(t, "192.0.2.1");
+	for (i = 1; i < ADDRFAIL_MAX_PENDING; i++)
+		assert_true(addrfail_begin(t, "192.0.2.1", 0));
+	assert_false(addrfail_begin(t, "192.0.2.1", 0));
+	addrfail_free(t);
+}
+
 int
 main(void)
 {
@@ -94,6 +130,7 @@ main(void)
 		cmocka_unit_test(test_waits_double_after_the_free_failures),
 		cmocka_unit_test(test_a_long_quiet_starts_afresh),
 		cmocka_unit_test(test_full_table_forgets_the_oldest),
+		cmocka_unit_test(test_pending_checks_per_address_are_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
