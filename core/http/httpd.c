@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "conndeadline.h"
 #include "httpd.h"
+#include "httpd_int.h"
 #include "log.h"
 #include "workpool.h"
 
@@ -34,103 +35,6 @@
 #define STOP_TICK_MS	20
 /* How often connections are checked against their read deadlines. */
 #define REAP_TICK_MS	100
-/* bcrypt workers, and how many checks may wait for one: beyond that a
- * request with new credentials gets 503 at once. */
-#define AUTH_THREADS	2
-#define AUTH_MAX_WAITING 64
-
-struct hroute {
-	char		*method;
-	char		*path;
-	size_t		 plen;
-	bool		 prefix;
-	char		*label;
-	httpd_handler	 fn;
-	void		*arg;
-};
-
-/* A web config with the number of its users: requests in flight, plus one
- * while it is current, plus one for the TLS setup of the running daemon. */
-struct webref {
-	struct webconfig	*wc;
-	unsigned		 refs;
-};
-
-struct httpd {
-	struct httpd_params	 p;		/* p.web: the TLS settings, fixed */
-	pthread_mutex_t		 mu;		/* guards cur and refs */
-	struct webref		*cur;		/* auth and headers, swapped on reload */
-	struct webref		*tls;
-	unsigned		 active;	/* requests being handled; under mu */
-	unsigned		 suspended;	/* of which suspended, not yet continued */
-	/* Under mu: the stop is past its drain. libmicrohttpd must not be
-	 * stopped with a connection suspended (it aborts), so a handler that
-	 * suspends from then on waits for its resume on its own thread. */
-	bool			 stopping;
-	pthread_cond_t		 resumed;	/* for those waits, with mu */
-	struct hroute		*routes;
-	size_t			 nroutes;
-	struct MHD_Daemon	*mhd;
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	bool			 any;		/* all interfaces: dual stack */
-	char			 addr[INET6_ADDRSTRLEN + 16];
-	struct metric		*m_requests;
-	struct metric		*m_duration;
-	struct metric		*m_timeouts;
-	struct metric		*m_buffered;
-	struct conndl		*dl;		/* read deadlines */
-	pthread_t		 reaper;	/* enforces them */
-	bool			 reaper_on;
-	bool			 reaper_stop;	/* atomic */
-	struct bodybudget	 budget;
-	struct addrfail		*fails;		/* failed logins per address */
-	struct workpool		*auth;		/* bcrypt off the request threads */
-	unsigned		 auth_waiting;	/* atomic: checks queued or running */
-};
-
-/* Where a request is with its credentials. */
-enum auth_state {
-	AUTH_NONE,	/* not needed, or not asked yet */
-	AUTH_WAITING,	/* suspended while a worker runs bcrypt */
-	AUTH_CHECKED,
-};
-
-struct httpd_req {
-	struct httpd		*h;
-	struct webref		*web;		/* NULL: no web config */
-	struct MHD_Connection	*conn;
-	const struct hroute	*route;
-	const struct hroute	*same_path;	/* for a 405: the path's route */
-	const char		*method;
-	const char		*path;
-	struct timespec		 start;
-	struct buf		 body;
-	bool			 too_large;
-	bool			 over_budget;	/* the body budget was spent */
-	size_t			 reserved;	/* bytes taken from the budget */
-	size_t			 drained;	/* bytes read past the cap */
-	struct conndl_conn	*dl;		/* the connection's deadlines */
-	/* basic auth */
-	enum auth_state		 auth;
-	bool			 auth_done;	/* atomic: the worker finished */
-	bool			 auth_ok;
-	char			*user, *pass;	/* MHD's; wiped when checked */
-	char			 addr[INET6_ADDRSTRLEN];	/* the client's */
-	/* the answer */
-	unsigned		 status;
-	char			*ctype;
-	char			*resp;
-	size_t			 resplen;
-	char			 allow[64];
-	bool			 www_auth;
-	struct kv		 headers;	/* httpd_reply_headers' */
-	/* httpd_suspend: what runs on resume; NULL once it ran */
-	httpd_resume_fn		 resume_fn;
-	void			*resume_arg;
-	bool			 resumed;	/* atomic: httpd_resume was called */
-	bool			 inline_wait;	/* under h->mu: suspended while stopping */
-};
 
 static void budget_metric(struct httpd *h);
 
@@ -565,152 +469,6 @@ client_cert_ok(const struct httpd *h, struct MHD_Connection *conn)
 	return gnutls_certificate_verify_peers2(s, &status) == 0 && status == 0;
 }
 
-/* The client's address as text ("" when unknown), for the login backoff. */
-static void
-peer_address(struct httpd_req *r)
-{
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-
-	ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    r->addr, sizeof(r->addr));
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    r->addr, sizeof(r->addr));
-}
-
-static void
-creds_free(struct httpd_req *r)
-{
-	if (r->pass) {
-		explicit_bzero(r->pass, strlen(r->pass));
-		MHD_free(r->pass);
-	}
-	if (r->user)
-		MHD_free(r->user);
-	r->user = r->pass = NULL;
-}
-
-/* What became of a request's credentials. */
-enum auth_step {
-	AUTH_PASS,		/* valid: go on */
-	AUTH_ANSWERED,		/* the answer is set (401, 429, 503) */
-	AUTH_PENDING,		/* suspended until a worker checked them */
-};
-
-/* Records a finished check: a failure counts against the address. */
-static enum auth_step
-auth_finish(struct httpd_req *r)
-{
-	r->auth = AUTH_CHECKED;
-	creds_free(r);
-	addrfail_end(r->h->fails, r->addr);
-	if (r->auth_ok) {
-		addrfail_succeeded(r->h->fails, r->addr);
-		return AUTH_PASS;
-	}
-	addrfail_failed(r->h->fails, r->addr, mono_ms());
-	r->www_auth = true;
-	httpd_reply_text(r, 401, "Unauthorized");
-	return AUTH_ANSWERED;
-}
-
-/* On an auth worker: bcrypt, then the request goes on where it was. */
-static void
-auth_job(void *arg)
-{
-	struct httpd_req *r = arg;
-	struct httpd	*h = r->h;
-
-	r->auth_ok = webconfig_check_user(r->web->wc, r->user, r->pass);
-	__atomic_sub_fetch(&h->auth_waiting, 1, __ATOMIC_ACQ_REL);
-	/* From here on the pool thread may run, answer and free r. */
-	__atomic_store_n(&r->auth_done, true, __ATOMIC_RELEASE);
-	MHD_resume_connection(r->conn);
-}
-
-static enum auth_step
-auth_reply_busy(struct httpd_req *r, unsigned status, const char *msg, int64_t wait_ms)
-{
-	char	 secs[24];
-
-	snprintf(secs, sizeof(secs), "%lld", (long long)((wait_ms + 999) / 1000));
-	creds_free(r);
-	httpd_reply_headers(r, status, NULL, msg, strlen(msg),
-	    (const char *const[]){ "Retry-After", secs, NULL });
-	return AUTH_ANSWERED;
-}
-
-/*
- * Credentials verified before pass at once. Others wait for a bcrypt on an
- * auth worker (the request is suspended meanwhile), unless their address
- * is serving a backoff for failed logins (429) or too many checks wait
- * already (503): a flood of bad passwords then costs the flooding address,
- * not the clients whose credentials are cached.
- */
-static enum auth_step
-auth_begin(struct httpd_req *r)
-{
-	struct httpd	*h = r->h;
-	int64_t		 wait;
-	bool		 stopping;
-
-	r->user = MHD_basic_auth_get_username_password(r->conn, &r->pass);
-	if (r->user == NULL || r->pass == NULL) {
-		creds_free(r);
-		r->www_auth = true;
-		httpd_reply_text(r, 401, "Unauthorized");
-		return AUTH_ANSWERED;
-	}
-	if (webconfig_check_cached(r->web->wc, r->user, r->pass)) {
-		creds_free(r);
-		return AUTH_PASS;
-	}
-	peer_address(r);
-	if ((wait = addrfail_wait(h->fails, r->addr, mono_ms())) > 0)
-		return auth_reply_busy(r, 429, "too many failed logins from this address\n", wait);
-	if (!addrfail_begin(h->fails, r->addr, mono_ms()))
-		return auth_reply_busy(r, 429, "too many logins from this address being checked\n",
-		    1000);
-	if (__atomic_add_fetch(&h->auth_waiting, 1, __ATOMIC_ACQ_REL) > AUTH_MAX_WAITING) {
-		__atomic_sub_fetch(&h->auth_waiting, 1, __ATOMIC_ACQ_REL);
-		addrfail_end(h->fails, r->addr);
-		return auth_reply_busy(r, 503, "too many logins being checked\n", 1000);
-	}
-	pthread_mutex_lock(&h->mu);
-	if (!(stopping = h->stopping))
-		h->suspended++;
-	pthread_mutex_unlock(&h->mu);
-	if (stopping) {
-		/* libmicrohttpd must not stop with a suspended connection. */
-		__atomic_sub_fetch(&h->auth_waiting, 1, __ATOMIC_ACQ_REL);
-		r->auth_ok = webconfig_check_user(r->web->wc, r->user, r->pass);
-		return auth_finish(r);
-	}
-	r->auth = AUTH_WAITING;
-	MHD_suspend_connection(r->conn);
-	/* The queue holds AUTH_MAX_WAITING, so this cannot fail; if it did,
-	 * the check runs here rather than leave the request suspended. */
-	if (workpool_submit(h->auth, auth_job, r) == -1)
-		auth_job(r);
-	return AUTH_PENDING;
-}
-
-/* A request back from its auth check: one less suspended. */
-static void
-auth_resumed(struct httpd_req *r)
-{
-	struct httpd	*h = r->h;
-
-	pthread_mutex_lock(&h->mu);
-	h->suspended--;
-	pthread_mutex_unlock(&h->mu);
-}
-
 static void
 budget_metric(struct httpd *h)
 {
@@ -889,7 +647,7 @@ request_begin(struct httpd *h, struct MHD_Connection *conn, const char *url,
 		return MHD_NO;
 	}
 	if (r->web && webconfig_has_users(r->web->wc)) {
-		switch (auth_begin(r)) {
+		switch (httpd_auth_begin(r)) {
 		case AUTH_PENDING:
 			return MHD_YES;
 		case AUTH_ANSWERED:
@@ -944,8 +702,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		/* Back from the auth worker: still the first call's place. */
 		if (!__atomic_load_n(&r->auth_done, __ATOMIC_ACQUIRE))
 			return MHD_YES;
-		auth_resumed(r);
-		if (auth_finish(r) == AUTH_ANSWERED || early_answer(r))
+		httpd_auth_resumed(r);
+		if (httpd_auth_finish(r) == AUTH_ANSWERED || early_answer(r))
 			return send_answer(r);
 		return MHD_YES;
 	}
@@ -993,9 +751,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			*con_cls = NULL;
 			return;
 		}
-		auth_resumed(r);
+		httpd_auth_resumed(r);
 	}
-	creds_free(r);
+	httpd_auth_free(r);
 	budget_release(r);
 	if (r->resume_fn != NULL) {
 		if (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE)) {
