@@ -232,6 +232,18 @@ test_errors_name_the_flag(void **state)
 		  "version \"0.26\" (supported: 0.34, 0.25)\n", 0 },
 		{ { "--web.max-body-bytes=0" }, NULL,
 		  "prog: error: --web.max-body-bytes: want a byte count from 1 to 1073741824, got 0\n", 0 },
+		{ { "--web.max-connections=0" }, NULL,
+		  "prog: error: --web.max-connections: want a number from 1 to 65536, got 0\n", 0 },
+		{ { "--web.max-connections-per-ip=many" }, NULL,
+		  "prog: error: --web.max-connections-per-ip: want a number from 1 to 65536, "
+		  "got many\n", 0 },
+		{ { "--web.read-header-timeout=5x" }, NULL,
+		  "prog: error: --web.read-header-timeout: not a valid duration string: \"5x\"\n", 0 },
+		{ { "--web.read-timeout=2h" }, NULL,
+		  "prog: error: --web.read-timeout: want a duration from 1ms to 1h, got 2h\n", 0 },
+		{ { "--web.max-buffered-body-bytes=-1" }, NULL,
+		  "prog: error: --web.max-buffered-body-bytes: want a byte count from 1 to "
+		  "1099511627776, got -1\n", 0 },
 		{ { "--x.own=bad" }, "not good", "prog: error: --x.own: not good\n", 1 },
 		{ { "--ratelimit.webhook=1" }, NULL,
 		  "prog: error: --ratelimit.webhook: want a rate such as 1/s, 20/m or 100/h, "
