@@ -44,8 +44,10 @@ wait "$SLOW"
 # were refused when they connected.
 expect_eq "slow connections: closed" "opened=30 closed=30" \
     "$(cut -d' ' -f1-2 <"$TMP/slow.out")"
-expect_eq "header timeouts counted" 15 \
-    "$(relay_metric 'tocsin_http_read_timeouts_total{phase="headers"}')"
+# (At least: on a machine so loaded that the server accepts some of the
+# thirty only after the first ten were closed, more meet the deadline.)
+n=$(relay_metric 'tocsin_http_read_timeouts_total{phase="headers"}')
+[ "$n" -ge 15 ] || fail "header timeouts counted: $n, want at least 15"
 # And the slow address itself is served again.
 http --interface 127.0.0.2 --max-time 5 "$RELAY_URL/-/healthy"
 expect_eq "the slow address after its connections closed" 200 "$HTTP_CODE"
