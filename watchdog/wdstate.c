@@ -216,6 +216,7 @@ carry_over(struct wdstate *ws, struct registry *old, struct registry *reg,
 			 * it starts new, and so does its stored state. */
 			(void)persist(ws, c, &err);
 	}
+	registry_touch_all(reg);
 	for (i = 0; i < registry_count(old); i++) {
 		o = registry_at(old, i);
 		if (registry_find(reg, check_name(o)) == NULL &&
@@ -285,6 +286,7 @@ static enum wdstate_result
 signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
     const char *body, size_t bodylen, const char *reason, struct terr *err)
 {
+	struct registry		*reg = wdconfig_registry(current(ws));
 	enum wdstate_result	 res = WDSTATE_OK;
 	struct check_notif	 cn;
 	struct check		*saved;
@@ -299,6 +301,7 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 		res = WDSTATE_FAILED;
 	else if (paused && !check_paused(c))
 		log_info("Check resumed by a success", "check", check_name(c));
+	registry_touch(reg, c);
 	check_free(saved);
 	return res;
 }
@@ -371,6 +374,7 @@ wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err
 	/* Stored even when nothing changed: the retry of a pause whose
 	 * store failed (503) finds the check paused already, and its 200
 	 * must mean the pause survives a restart. */
+	registry_touch(wdconfig_registry(current(ws)), c);
 	if (persist(ws, c, err) == -1)
 		res = WDSTATE_FAILED;
  out:
@@ -380,17 +384,34 @@ wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err
 	return res;
 }
 
+/* Ticks c (due now) and touches it back into the heap; -1 when its
+ * notification or state was not stored. */
+static int
+tick_one(struct wdstate *ws, struct registry *reg, struct check *c,
+    const struct wd_time *now)
+{
+	struct check_notif	 cn;
+	struct check		*saved;
+	struct terr		 err;
+	int			 ev, rc;
+
+	saved = save(c);
+	ev = check_tick(c, now, &cn);
+	rc = apply(ws, c, saved, ev, &cn, &err);
+	check_free(saved);
+	registry_touch(reg, c);
+	return rc;
+}
+
 int64_t
 wdstate_tick(struct wdstate *ws)
 {
-	struct check_notif	 cn;
 	struct registry		*reg;
-	struct check		*c, *saved;
+	struct check		*c, **due = NULL, **nd;
 	struct wd_time		 now;
-	struct terr		 err;
 	int64_t			 next;
-	size_t			 i;
-	int			 ev, failed = 0;
+	size_t			 i, n = 0, alloc = 0;
+	int			 failed = 0;
 
 	pthread_mutex_lock(&ws->mu);
 	if (ws->gen == NULL) {
@@ -399,17 +420,26 @@ wdstate_tick(struct wdstate *ws)
 	}
 	reg = wdconfig_registry(current(ws));
 	wd_time_now(&now);
-	for (i = 0; i < registry_count(reg); i++) {
-		c = registry_at(reg, i);
-		/* Only a check whose deadline has come can change. */
-		if (check_deadline(c) > now.mono_ms)
-			continue;
-		saved = save(c);
-		ev = check_tick(c, &now, &cn);
-		if (apply(ws, c, saved, ev, &cn, &err) == -1)
-			failed = 1;
-		check_free(saved);
+	/* Only checks whose deadline has come can change: the heap hands out
+	 * those, all of them before any is ticked, so that one whose
+	 * notification fails (due again at once) waits for the retry. */
+	while ((c = registry_pop_due(reg, now.mono_ms)) != NULL) {
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			if ((nd = reallocarray(due, alloc, sizeof(*due))) == NULL) {
+				/* Put it back; the rest waits for the retry. */
+				registry_touch(reg, c);
+				failed = 1;
+				break;
+			}
+			due = nd;
+		}
+		due[n++] = c;
 	}
+	for (i = 0; i < n; i++)
+		if (tick_one(ws, reg, due[i], &now) == -1)
+			failed = 1;
+	free(due);
 	next = registry_next_deadline(reg, NULL);
 	pthread_mutex_unlock(&ws->mu);
 	/* A refused notification comes due again at once: try again in a

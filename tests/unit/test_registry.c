@@ -69,23 +69,28 @@ test_registry_next_deadline_is_the_earliest(void **state)
 	assert_true(registry_next_deadline(r, &which) == CHECK_NEVER);
 	now = at(1000, W0);
 	check_signal(a, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+	registry_touch(r, a);
 	assert_true(registry_next_deadline(r, &which) == 1000 + 10 * MIN);
 	assert_ptr_equal(which, a);
 	now = at(2000, W0 + 1000);
 	check_signal(b, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+	registry_touch(r, b);
 	assert_true(registry_next_deadline(r, &which) == 2000 + 5 * MIN);
 	assert_ptr_equal(which, b);
 	/* b late: its grace deadline is still the earliest. */
 	now = at(2000 + 5 * MIN, W0);
 	check_tick(b, &now, &n);
+	registry_touch(r, b);
 	assert_true(registry_next_deadline(r, NULL) == 2000 + 6 * MIN);
 	/* b down without reminders: a's deadline is next. */
 	now = at(2000 + 6 * MIN, W0);
 	assert_int_equal(check_tick(b, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	registry_touch(r, b);
 	assert_true(registry_next_deadline(r, &which) == 1000 + 10 * MIN);
 	assert_ptr_equal(which, a);
 	now = at(3000, W0);
 	check_pause(a, &now);
+	registry_touch(r, a);
 	assert_true(registry_next_deadline(r, &which) == CHECK_NEVER);
 	assert_null(which);
 	registry_free(r);
@@ -212,6 +217,7 @@ test_registry_restart_keeps_outage_without_duplicate_down(void **state)
 	assert_true(registry_next_deadline(r, NULL) == 50);
 	ev = check_tick(am, &now, &n);
 	persist(cs, am, ev);
+	registry_touch(r, am);
 	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
 	assert_true(n.since_wall_ms == W0 + 7 * MIN);
 	assert_string_equal(n.last_message, "hello");
@@ -222,6 +228,7 @@ test_registry_restart_keeps_outage_without_duplicate_down(void **state)
 		for (i = 0; i < registry_count(r); i++) {
 			ev = check_tick(registry_at(r, i), &now, &n);
 			persist(cs, registry_at(r, i), ev);
+			registry_touch(r, registry_at(r, i));
 			assert_int_equal(n.kind, CHECK_NOTIF_NONE);
 		}
 	}
