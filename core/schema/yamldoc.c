@@ -12,8 +12,11 @@
 #include "yamldoc.h"
 
 #define YDOC_MAX_DEPTH	256
-/* Nodes a full walk may visit, counting alias targets once per reference. */
-#define YDOC_MAX_WEIGHT	((size_t)1 << 20)
+/* Nodes that aliases may add to a full walk (each reference counts its
+ * target's expanded subtree). The nodes written out are not counted: their
+ * number is bounded by the document's size, whereas a few lines of aliases
+ * can stand for billions of nodes. */
+#define YDOC_MAX_EXPANSION	((size_t)1 << 20)
 
 struct anchor {
 	char		*name;
@@ -40,6 +43,7 @@ struct builder {
 	struct ydoc	*doc;
 	struct frame	 stack[YDOC_MAX_DEPTH];
 	size_t		 depth;
+	size_t		 expanded;	/* nodes added by aliases so far */
 };
 
 static int
@@ -139,9 +143,6 @@ attach(struct builder *b, struct ynode *n, size_t weight, const yaml_mark_t *m,
 	}
 	f->node->child[f->node->n++] = n;
 	f->weight += weight;
-	if (f->weight > YDOC_MAX_WEIGHT)
-		return terr_set(err, "%zu:%zu: document too large after alias expansion",
-		    m->line + 1, m->column + 1);
 	return 0;
 }
 
@@ -260,6 +261,12 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 		if (n == NULL)
 			return terr_set(err, "%zu:%zu: unknown anchor '%s' referenced",
 			    m->line + 1, m->column + 1, ev->data.alias.anchor);
+		/* A walk visits the target's expanded subtree once more per
+		 * reference: the sum over references is what a bomb inflates. */
+		b->expanded += n->weight;
+		if (b->expanded > YDOC_MAX_EXPANSION)
+			return terr_set(err, "%zu:%zu: document too large after alias expansion",
+			    m->line + 1, m->column + 1);
 		return attach(b, n, n->weight, m, err);
 	case YAML_SCALAR_EVENT:
 		anchor = (const char *)ev->data.scalar.anchor;
