@@ -216,13 +216,44 @@ handle_ping(struct httpd_req *req, void *arg)
 		reply_signal(req, res, name, kind, "ping", &err);
 }
 
+/* ?limit=: 0 when absent, -1 (answered 400) when not 1..WDSTATE_PAGE_MAX. */
+static long
+page_limit(struct httpd_req *req)
+{
+	const char	*s = httpd_req_query(req, "limit");
+	long		 n;
+
+	if (s == NULL)
+		return 0;
+	if (*s == '\0' || strlen(s) > 6 || strspn(s, "0123456789") != strlen(s) ||
+	    (n = strtol(s, NULL, 10)) < 1 || n > WDSTATE_PAGE_MAX) {
+		httpd_reply_text(req, 400, "limit must be a number from 1 to %d",
+		    WDSTATE_PAGE_MAX);
+		return -1;
+	}
+	return n;
+}
+
 static void
 handle_checks(struct httpd_req *req, void *arg)
 {
-	char	*json;
+	const char	*after = httpd_req_query(req, "after");
+	char		*json, b[CHECK_NAME_MAX + 1];
+	bool		 unknown;
+	long		 limit;
 
-	if ((json = wdstate_checks_json(arg)) == NULL) {
-		httpd_reply_text(req, 500, "out of memory");
+	if ((limit = page_limit(req)) == -1)
+		return;
+	if (after != NULL && limit == 0) {
+		httpd_reply_text(req, 400, "after needs limit");
+		return;
+	}
+	if ((json = wdstate_checks_json(arg, (size_t)limit, after, &unknown)) == NULL) {
+		if (unknown)
+			httpd_reply_text(req, 400, "after: unknown check \"%s\"",
+			    shown(after, b, sizeof(b)));
+		else
+			httpd_reply_text(req, 500, "out of memory");
 		return;
 	}
 	httpd_reply(req, 200, "application/json", json, strlen(json));

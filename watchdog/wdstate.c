@@ -550,34 +550,82 @@ check_json(const struct wdconfig_check *wcc, const struct check *c, const struct
 	return o;
 }
 
+/* Appends c's object, serialised on its own, so that a page of 100,000
+ * checks holds one check's JSON tree at a time besides the text. */
+static int
+add_check_json(struct buf *out, const struct wdconfig_check *wcc,
+    const struct check *c, const struct wd_time *now)
+{
+	json_t	*o;
+	char	*s;
+	int	 rc = -1;
+
+	if ((o = check_json(wcc, c, now)) == NULL)
+		return -1;
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL)
+		rc = buf_adds(out, s);
+	free(s);
+	json_decref(o);
+	return rc;
+}
+
+/* A check name as a JSON string (names are [A-Za-z0-9._-]: no escapes). */
+static int
+add_next(struct buf *out, const char *name)
+{
+	if (name == NULL)
+		return buf_adds(out, ",\"next\":null}");
+	return buf_printf(out, ",\"next\":\"%s\"}", name);
+}
+
 char *
-wdstate_checks_json(struct wdstate *ws)
+wdstate_checks_json(struct wdstate *ws, size_t limit, const char *after,
+    bool *unknown_after)
 {
 	struct wdconfig	*wc;
+	struct registry	*reg;
 	struct wd_time	 now;
-	json_t		*root, *arr, *o;
-	char		*s = NULL;
-	size_t		 i;
+	struct buf	 out;
+	size_t		 i = 0, first, end, n = 0;
+	int		 rc = -1;
 
-	if ((root = json_object()) == NULL || (arr = json_array()) == NULL ||
-	    json_object_set_new(root, "checks", arr) == -1) {
-		json_decref(root);
-		return NULL;
-	}
+	*unknown_after = false;
+	/* All checks at once can pass the default cap (long last messages):
+	 * that is what limit= is for, but the answer stays whole. */
+	buf_init(&out, SIZE_MAX);
 	pthread_mutex_lock(&ws->mu);
 	wd_time_now(&now);
 	wc = ws->gen ? current(ws) : NULL;
-	for (i = 0; wc && i < wdconfig_check_count(wc); i++) {
-		o = check_json(wdconfig_check_at(wc, i),
-		    registry_at(wdconfig_registry(wc), i), &now);
-		if (o == NULL || json_array_append_new(arr, o) == -1)
+	reg = wc ? wdconfig_registry(wc) : NULL;
+	n = wc ? wdconfig_check_count(wc) : 0;
+	if (after != NULL) {
+		if (reg == NULL || (i = registry_index(reg, after)) == SIZE_MAX) {
+			*unknown_after = true;
 			goto out;
+		}
+		i++;
 	}
-	s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	end = limit == 0 || n - i <= limit ? n : i + limit;
+	if (buf_adds(&out, "{\"checks\":[") == -1)
+		goto out;
+	for (first = i; i < end; i++)
+		if ((i > first && buf_addc(&out, ',') == -1) ||
+		    add_check_json(&out, wdconfig_check_at(wc, i), registry_at(reg, i),
+		    &now) == -1)
+			goto out;
+	if (buf_addc(&out, ']') == -1)
+		goto out;
+	if (limit == 0)
+		rc = buf_addc(&out, '}');
+	else
+		rc = add_next(&out, end < n ? check_name(registry_at(reg, end - 1)) : NULL);
  out:
 	pthread_mutex_unlock(&ws->mu);
-	json_decref(root);
-	return s;
+	if (rc == -1) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_steal(&out);
 }
 
 int

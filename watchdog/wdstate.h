@@ -92,9 +92,17 @@ void	wdstate_probes_free(struct wdstate_probe *p, size_t n);
 enum wdstate_result wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr,
 	    bool fresh, const char *reason, struct terr *err);
 
-/* GET /api/v1/checks: {"checks":[...]} (see docs/WATCHDOG.md), one line.
- * Caller frees the string. NULL when memory runs out. */
-char	*wdstate_checks_json(struct wdstate *ws);
+/* Longest page of GET /api/v1/checks?limit=. */
+#define WDSTATE_PAGE_MAX	10000
+
+/* GET /api/v1/checks: {"checks":[...]} (see docs/WATCHDOG.md), one line,
+ * the checks in config order. limit 0: all of them; else at most limit,
+ * starting after the check called after (NULL: from the first), and a
+ * "next" member: the name to pass as after for the next page, null on the
+ * last one. Caller frees the string. NULL when memory runs out, or with
+ * *unknown_after set when no check is called after. */
+char	*wdstate_checks_json(struct wdstate *ws, size_t limit, const char *after,
+	    bool *unknown_after);
 /* The per-check metrics, appended to out in the exposition format:
  *   tocsin_watchdog_check_state{check,kind,state} 1 for the current state
  *   tocsin_watchdog_check_paused{check}

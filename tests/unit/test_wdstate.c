@@ -132,13 +132,25 @@ stored(struct env *e, const char *name, char *out, size_t len)
 	checkstate_records_free(recs, n);
 }
 
+#define JOB_NEW "{\"name\":\"job\",\"kind\":\"ping\",\"state\":\"new\",\"paused\":false," \
+	"\"receiver\":\"phone\",\"period_seconds\":3600.0,\"grace_seconds\":3600.0," \
+	"\"repeat_interval_seconds\":0.0,\"last_ping\":null,\"last_start\":null," \
+	"\"down_since\":null,\"late_at\":null,\"next_deadline\":null," \
+	"\"last_duration_seconds\":null,\"last_message\":\"\",\"reason\":\"\"}"
+#define HB_NEW "{\"name\":\"hb\",\"kind\":\"heartbeat\",\"state\":\"new\",\"paused\":false," \
+	"\"receiver\":\"phone\",\"period_seconds\":3600.0,\"grace_seconds\":3600.0," \
+	"\"repeat_interval_seconds\":14400.0,\"last_ping\":null,\"last_start\":null," \
+	"\"down_since\":null,\"late_at\":null,\"next_deadline\":null," \
+	"\"last_duration_seconds\":null,\"last_message\":\"\",\"reason\":\"\"}"
+
 static const char *
 state_of(struct env *e, const char *name)
 {
 	static char	 buf[32];
 	char		*json, *p, pat[64];
+	bool		 unknown;
 
-	assert_non_null(json = wdstate_checks_json(e->ws));
+	assert_non_null(json = wdstate_checks_json(e->ws, 0, NULL, &unknown));
 	snprintf(pat, sizeof(pat), "{\"name\":\"%s\",", name);
 	if ((p = strstr(json, pat)) == NULL || (p = strstr(p, "\"state\":\"")) == NULL)
 		snprintf(buf, sizeof(buf), "absent");
@@ -356,12 +368,42 @@ test_wdstate_body_not_utf8_keeps_the_api_answering(void **state)
 	enum check_kind	 k;
 	struct terr	 err;
 	char		*json;
+	bool		 unknown;
 
 	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS,
 	    "caf\xe9", 4, NULL, &k, &err), WDSTATE_OK);
-	assert_non_null(json = wdstate_checks_json(e->ws));
+	assert_non_null(json = wdstate_checks_json(e->ws, 0, NULL, &unknown));
 	assert_non_null(strstr(json, "\"last_message\":\"caf\\uFFFD\""));
 	free(json);
+}
+
+/* GET /api/v1/checks?limit=&after=: pages in config order, each naming
+ * the cursor of the next, the last with "next":null. */
+static void
+test_wdstate_checks_json_pages(void **state)
+{
+	struct env	*e = *state;
+	char		*json;
+	bool		 unknown = true;
+
+	assert_non_null(json = wdstate_checks_json(e->ws, 1, NULL, &unknown));
+	assert_false(unknown);
+	assert_string_equal(json, "{\"checks\":[" JOB_NEW "],\"next\":\"job\"}");
+	free(json);
+	assert_non_null(json = wdstate_checks_json(e->ws, 1, "job", &unknown));
+	assert_string_equal(json, "{\"checks\":[" HB_NEW "],\"next\":null}");
+	free(json);
+	assert_non_null(json = wdstate_checks_json(e->ws, 5, NULL, &unknown));
+	assert_string_equal(json, "{\"checks\":[" JOB_NEW "," HB_NEW "],\"next\":null}");
+	free(json);
+	assert_non_null(json = wdstate_checks_json(e->ws, 5, "hb", &unknown));
+	assert_string_equal(json, "{\"checks\":[],\"next\":null}");
+	free(json);
+	assert_non_null(json = wdstate_checks_json(e->ws, 0, NULL, &unknown));
+	assert_string_equal(json, "{\"checks\":[" JOB_NEW "," HB_NEW "]}");
+	free(json);
+	assert_null(wdstate_checks_json(e->ws, 1, "nope", &unknown));
+	assert_true(unknown);
 }
 
 /* A reload while a freshness query runs: its answer was to the old
@@ -432,6 +474,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_pause_not_stored_is_stored_by_the_retry,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_checks_json_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_body_not_utf8_keeps_the_api_answering,
 		    setup, teardown),
 	};
