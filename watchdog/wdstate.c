@@ -3,8 +3,10 @@
  * Why one lock around signal, notification and persistence together: the
  * order of a check's events must be the order of its messages in the queue
  * (a DOWN must never be sent after the RECOVERED that follows it) and of its
- * rows on disk. Pings are rare (a heartbeat a minute, cron jobs) and each
- * costs one commit, so serialising them costs nothing that matters.
+ * rows on disk. The lock covers the change in memory and queueing its row;
+ * the commit (an fsync) happens outside it, on the store's committer, which
+ * writes every row waiting in one transaction, so a ping's 200 waits for
+ * its commit without making the next ping wait for it.
  *
  * Why notify before persisting: a crash between the two then repeats a
  * DOWN after the restart (the check comes back up, then goes down again),
@@ -93,17 +95,45 @@ changed(struct wdstate *ws)
 		ws->p.on_change(ws->p.on_change_arg);
 }
 
+/* How a change is stored: wait for its commit (done NULL), or queue it and
+ * have done(arg, ...) called after the commit (see checkstate_save_async). */
+struct persist_how {
+	checkstate_done_fn	 done;
+	void			*arg;
+};
+
+static void
+log_not_stored(void *arg, const char *name, int rc, const struct terr *err)
+{
+	(void)arg;
+	if (rc == -1)
+		log_error("Check state not stored", "check", name, "err", err->msg);
+}
+
+/* 0 stored, 1 queued (how->done follows), -1 failed (logged). */
 static int
-persist(struct wdstate *ws, const struct check *c, struct terr *err)
+persist_with(struct wdstate *ws, const struct check *c, const struct persist_how *how,
+    struct terr *err)
 {
 	struct check_record	 rec;
+	int			 rc;
 
 	check_snapshot(c, &rec);
-	if (checkstate_save(ws->p.cs, &rec, err) == -1) {
+	if (how != NULL && how->done != NULL)
+		rc = checkstate_save_async(ws->p.cs, &rec, how->done, how->arg, err);
+	else
+		rc = checkstate_save(ws->p.cs, &rec, err);
+	if (rc == -1) {
 		log_error("Check state not stored", "check", check_name(c), "err", err->msg);
 		return -1;
 	}
-	return 0;
+	return how != NULL && how->done != NULL ? 1 : 0;
+}
+
+static int
+persist(struct wdstate *ws, const struct check *c, struct terr *err)
+{
+	return persist_with(ws, c, NULL, err);
 }
 
 static void
@@ -175,7 +205,7 @@ save(const struct check *c)
  * NULL) is c before the event. */
 static int
 apply(struct wdstate *ws, struct check *c, const struct check *saved, int ev,
-    const struct check_notif *cn, struct terr *err)
+    const struct check_notif *cn, const struct persist_how *how, struct terr *err)
 {
 	struct wd_time	 unused = { 0, 0 };
 
@@ -184,8 +214,8 @@ apply(struct wdstate *ws, struct check *c, const struct check *saved, int ev,
 			check_adopt(c, saved, &unused);
 		return -1;
 	}
-	if ((ev & (CHECK_EV_PERSIST | CHECK_EV_NOTIFY)) && persist(ws, c, err) == -1)
-		return -1;
+	if (ev & (CHECK_EV_PERSIST | CHECK_EV_NOTIFY))
+		return persist_with(ws, c, how, err);
 	return 0;
 }
 
@@ -284,7 +314,8 @@ wdstate_kind(struct wdstate *ws, const char *name, enum check_kind *kind)
 /* A signal for c, under ws->mu. */
 static enum wdstate_result
 signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
-    const char *body, size_t bodylen, const char *reason, struct terr *err)
+    const char *body, size_t bodylen, const char *reason,
+    const struct persist_how *how, struct terr *err)
 {
 	struct registry		*reg = wdconfig_registry(current(ws));
 	enum wdstate_result	 res = WDSTATE_OK;
@@ -297,19 +328,25 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 	saved = save(c);
 	paused = check_paused(c);
 	ev = check_signal(c, sig, &now, body, bodylen, reason, &cn);
-	if (apply(ws, c, saved, ev, &cn, err) == -1)
+	switch (apply(ws, c, saved, ev, &cn, how, err)) {
+	case -1:
 		res = WDSTATE_FAILED;
-	else if (paused && !check_paused(c))
+		break;
+	case 1:
+		res = WDSTATE_PENDING;
+		break;
+	}
+	if (res != WDSTATE_FAILED && paused && !check_paused(c))
 		log_info("Check resumed by a success", "check", check_name(c));
 	registry_touch(reg, c);
 	check_free(saved);
 	return res;
 }
 
-enum wdstate_result
-wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
+static enum wdstate_result
+signal_with(struct wdstate *ws, const char *name, enum check_kind want,
     enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
-    enum check_kind *actual, struct terr *err)
+    enum check_kind *actual, const struct persist_how *how, struct terr *err)
 {
 	enum wdstate_result	 res;
 	struct check		*c;
@@ -322,11 +359,29 @@ wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
 		*actual = check_conf(c)->kind;
 		res = WDSTATE_WRONG_KIND;
 	} else
-		res = signal_locked(ws, c, sig, body, bodylen, reason, err);
+		res = signal_locked(ws, c, sig, body, bodylen, reason, how, err);
 	pthread_mutex_unlock(&ws->mu);
-	if (res == WDSTATE_OK || res == WDSTATE_FAILED)
+	if (res == WDSTATE_OK || res == WDSTATE_FAILED || res == WDSTATE_PENDING)
 		changed(ws);
 	return res;
+}
+
+enum wdstate_result
+wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
+    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
+    enum check_kind *actual, struct terr *err)
+{
+	return signal_with(ws, name, want, sig, body, bodylen, reason, actual, NULL, err);
+}
+
+enum wdstate_result
+wdstate_signal_async(struct wdstate *ws, const char *name, enum check_kind want,
+    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
+    enum check_kind *actual, checkstate_done_fn done, void *arg, struct terr *err)
+{
+	struct persist_how	how = { done, arg };
+
+	return signal_with(ws, name, want, sig, body, bodylen, reason, actual, &how, err);
 }
 
 enum wdstate_result
@@ -346,7 +401,7 @@ wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr, bool fr
 	    prober_same_question(&wcc->fresh, &pr->fresh) &&
 	    (c = registry_find(wdconfig_registry(current(ws)), pr->name)) != NULL)
 		res = signal_locked(ws, c, fresh ? CHECK_SIG_SUCCESS : CHECK_SIG_FAIL,
-		    NULL, 0, fresh ? NULL : reason, err);
+		    NULL, 0, fresh ? NULL : reason, NULL, err);
 	pthread_mutex_unlock(&ws->mu);
 	if (res != WDSTATE_UNKNOWN)
 		changed(ws);
@@ -390,6 +445,10 @@ static int
 tick_one(struct wdstate *ws, struct registry *reg, struct check *c,
     const struct wd_time *now)
 {
+	/* Queued, not waited for: 100,000 checks going late at once are a
+	 * few commits, not 100,000 fsyncs under the lock. A failure is
+	 * logged; the state lives on in memory. */
+	static const struct persist_how how = { log_not_stored, NULL };
 	struct check_notif	 cn;
 	struct check		*saved;
 	struct terr		 err;
@@ -397,10 +456,10 @@ tick_one(struct wdstate *ws, struct registry *reg, struct check *c,
 
 	saved = save(c);
 	ev = check_tick(c, now, &cn);
-	rc = apply(ws, c, saved, ev, &cn, &err);
+	rc = apply(ws, c, saved, ev, &cn, &how, &err);
 	check_free(saved);
 	registry_touch(reg, c);
-	return rc;
+	return rc == -1 ? -1 : 0;
 }
 
 int64_t

@@ -4,6 +4,7 @@
  * a reload that keeps kept checks' states and forgets removed ones, a
  * freshness answer to a question a reload changed, dropped, and a pause
  * that could not be stored stored by its retry. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -377,6 +378,81 @@ test_wdstate_body_not_utf8_keeps_the_api_answering(void **state)
 	free(json);
 }
 
+/* What an async signal's done callback saw, and what was stored by then. */
+struct async_seen {
+	struct env	*e;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 calls, rc;
+	char		 name[32], msg[TERR_MAX];
+};
+
+static void
+async_done(void *arg, const char *name, int rc, const struct terr *err)
+{
+	struct async_seen	*a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	a->calls++;
+	a->rc = rc;
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	snprintf(a->msg, sizeof(a->msg), "%s", rc == -1 ? err->msg : "");
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void
+async_wait(struct async_seen *a, int calls)
+{
+	pthread_mutex_lock(&a->mu);
+	while (a->calls < calls)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* A ping through wdstate_signal_async: applied at once, done called once
+ * the row is committed; a failed commit reaches done with the reason. */
+static void
+test_wdstate_signal_async_calls_done_after_the_commit(void **state)
+{
+	struct env		*e = *state;
+	struct async_seen	 a;
+	enum check_kind		 k = CHECK_FRESHNESS;
+	struct terr		 err;
+	char			 got[64];
+
+	memset(&a, 0, sizeof(a));
+	a.e = e;
+	pthread_mutex_init(&a.mu, NULL);
+	pthread_cond_init(&a.cv, NULL);
+	assert_int_equal(wdstate_signal_async(e->ws, "nope", CHECK_PING, CHECK_SIG_SUCCESS,
+	    "", 0, NULL, &k, async_done, &a, &err), WDSTATE_UNKNOWN);
+	assert_int_equal(wdstate_signal_async(e->ws, "hb", CHECK_PING, CHECK_SIG_SUCCESS,
+	    "", 0, NULL, &k, async_done, &a, &err), WDSTATE_WRONG_KIND);
+	assert_int_equal(k, CHECK_HEARTBEAT);
+	assert_int_equal(wdstate_signal_async(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS,
+	    "42 files", 8, NULL, &k, async_done, &a, &err), WDSTATE_PENDING);
+	assert_string_equal(state_of(e, "job"), "up");
+	async_wait(&a, 1);
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(a.rc, 0);
+	assert_string_equal(a.name, "job");
+	stored(e, "job", got, sizeof(got));
+	assert_string_equal(got, "up ");
+
+	db_exec(e, "ALTER TABLE checks RENAME TO hidden");
+	assert_int_equal(wdstate_signal_async(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL,
+	    "", 0, "exit status 2", &k, async_done, &a, &err), WDSTATE_PENDING);
+	async_wait(&a, 2);
+	assert_int_equal(a.rc, -1);
+	assert_non_null(strstr(a.msg, ": save: no such table: checks"));
+	db_exec(e, "ALTER TABLE hidden RENAME TO checks");
+	stored(e, "job", got, sizeof(got));
+	assert_string_equal(got, "up ");
+	pthread_cond_destroy(&a.cv);
+	pthread_mutex_destroy(&a.mu);
+}
+
 /* GET /api/v1/checks?limit=&after=: pages in config order, each naming
  * the cursor of the next, the last with "next":null. */
 static void
@@ -475,6 +551,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wdstate_pause_not_stored_is_stored_by_the_retry,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_checks_json_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_signal_async_calls_done_after_the_commit,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_body_not_utf8_keeps_the_api_answering,
 		    setup, teardown),
 	};
