@@ -23,10 +23,28 @@ struct anchor {
 	struct ynode	*node;
 };
 
+/* Nodes and short scalar values are carved from blocks rather than
+ * malloc'ed one by one: a config of 100,000 checks has over a million
+ * nodes, and a malloc'ed node and its value cost about twice their size. */
+#define YDOC_BLOCK_NODES	1024
+#define YDOC_BLOCK_BYTES	((size_t)64 << 10)
+
+struct node_block {
+	struct node_block	*next;
+	size_t			 used;
+	struct ynode		 v[YDOC_BLOCK_NODES];
+};
+
+struct text_block {
+	struct text_block	*next;
+	size_t			 used, size;
+	char			 v[];
+};
+
 struct ydoc {
 	struct ynode	 *root;
-	struct ynode	**nodes;	/* every node, for freeing */
-	size_t		  nnodes, anodes;
+	struct node_block *nodes;	/* newest first */
+	struct text_block *texts;	/* newest first */
 	struct anchor	 *anchors;
 	size_t		  nanchors, aanchors;
 };
@@ -64,28 +82,56 @@ push_ptr(void **v, size_t *n, size_t *alloc, size_t elem, const void *item)
 	return 0;
 }
 
+/* len bytes from the newest text block (a long value gets a block of its
+ * own, so the blocks' tails stay small). NULL when memory runs out. */
+static char *
+text_new(struct ydoc *doc, size_t len)
+{
+	struct text_block	*t = doc->texts;
+	size_t			 size;
+
+	if (t == NULL || t->size - t->used < len) {
+		size = len > YDOC_BLOCK_BYTES / 4 ? len : YDOC_BLOCK_BYTES;
+		if ((t = malloc(sizeof(*t) + size)) == NULL)
+			return NULL;
+		t->used = 0;
+		t->size = size;
+		if (len > YDOC_BLOCK_BYTES / 4 && doc->texts != NULL) {
+			/* Behind the current block, which keeps filling. */
+			t->next = doc->texts->next;
+			doc->texts->next = t;
+		} else {
+			t->next = doc->texts;
+			doc->texts = t;
+		}
+	}
+	t->used += len;
+	return t->v + t->used - len;
+}
+
 static struct ynode *
 node_new(struct builder *b, enum ynode_kind kind, const yaml_mark_t *mark,
     const char *tag)
 {
-	struct ydoc	*doc = b->doc;
-	struct ynode	*n;
+	struct ydoc		*doc = b->doc;
+	struct node_block	*nb = doc->nodes;
+	struct ynode		*n;
 
-	if ((n = calloc(1, sizeof(*n))) == NULL)
-		return NULL;
+	if (nb == NULL || nb->used == YDOC_BLOCK_NODES) {
+		if ((nb = malloc(sizeof(*nb))) == NULL)
+			return NULL;
+		nb->used = 0;
+		nb->next = doc->nodes;
+		doc->nodes = nb;
+	}
+	n = &nb->v[nb->used];
+	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = (int)mark->line + 1;
 	n->col = (int)mark->column + 1;
-	if (tag != NULL && strcmp(tag, "!") != 0 && (n->tag = strdup(tag)) == NULL) {
-		free(n);
+	if (tag != NULL && strcmp(tag, "!") != 0 && (n->tag = strdup(tag)) == NULL)
 		return NULL;
-	}
-	if (push_ptr((void **)&doc->nodes, &doc->nnodes, &doc->anodes,
-	    sizeof(n), &n) == -1) {
-		free(n->tag);
-		free(n);
-		return NULL;
-	}
+	nb->used++;
 	n->weight = 1;
 	return n;
 }
@@ -273,7 +319,7 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 		tag = (const char *)ev->data.scalar.tag;
 		if ((n = node_new(b, YN_SCALAR, m, tag)) == NULL)
 			goto oom;
-		if ((n->value = malloc(ev->data.scalar.length + 1)) == NULL)
+		if ((n->value = text_new(b->doc, ev->data.scalar.length + 1)) == NULL)
 			goto oom;
 		memcpy(n->value, ev->data.scalar.value, ev->data.scalar.length);
 		n->value[ev->data.scalar.length] = '\0';
@@ -310,6 +356,13 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 		f = &b->stack[--b->depth];
 		n = f->node;
 		w = f->weight;
+		/* Doubling left up to half the array unused: give it back. */
+		if (n->n > 0 && n->n < f->achild) {
+			struct ynode **nc = reallocarray(n->child, n->n, sizeof(*nc));
+
+			if (nc != NULL)
+				n->child = nc;
+		}
 		if (n->kind == YN_MAP) {
 			if (apply_merges(n, m, err) == -1) {
 				free(f->anchor);
@@ -390,17 +443,24 @@ out:
 void
 ydoc_free(struct ydoc *doc)
 {
-	size_t	 i;
+	struct node_block	*nb;
+	struct text_block	*t;
+	size_t			 i;
 
 	if (doc == NULL)
 		return;
-	for (i = 0; i < doc->nnodes; i++) {
-		free(doc->nodes[i]->tag);
-		free(doc->nodes[i]->value);
-		free(doc->nodes[i]->child);
-		free(doc->nodes[i]);
+	while ((nb = doc->nodes) != NULL) {
+		for (i = 0; i < nb->used; i++) {
+			free(nb->v[i].tag);
+			free(nb->v[i].child);
+		}
+		doc->nodes = nb->next;
+		free(nb);
 	}
-	free(doc->nodes);
+	while ((t = doc->texts) != NULL) {
+		doc->texts = t->next;
+		free(t);
+	}
 	for (i = 0; i < doc->nanchors; i++)
 		free(doc->anchors[i].name);
 	free(doc->anchors);

@@ -26,11 +26,11 @@ struct ynode {
 	enum ynode_kind	 kind;
 	int		 line;		/* 1-based */
 	int		 col;		/* 1-based */
+	bool		 plain;		/* YN_SCALAR: unquoted, so subject to null/bool/int resolution */
 	char		*tag;		/* explicit tag ("!!str") or NULL */
 	/* YN_SCALAR */
 	char		*value;		/* NUL-terminated; may contain NULs up to len */
 	size_t		 len;
-	bool		 plain;		/* unquoted, so subject to null/bool/int resolution */
 	/* YN_SEQ: items child[0..n); YN_MAP: key child[2i], value child[2i+1] */
 	struct ynode	**child;
 	size_t		 n;
