@@ -705,10 +705,15 @@ wdstate_write_metrics(struct wdstate *ws, struct buf *out)
 	struct wd_time	 now;
 	const char	*name, *kind;
 	int64_t		 late;
-	size_t		 i;
+	size_t		 i, nseries;
 	int		 s, rc = -1;
 
-	if ((m = metrics_new(0)) == NULL)
+	/* Seven series per check (four states, paused, last success, until
+	 * late): the default cap of 10,000 would drop checks past 1,428. */
+	pthread_mutex_lock(&ws->mu);
+	nseries = ws->gen ? 7 * wdconfig_check_count(current(ws)) + 64 : 64;
+	pthread_mutex_unlock(&ws->mu);
+	if ((m = metrics_new(nseries)) == NULL)
 		return -1;
 	m_state = metrics_gauge(m, "tocsin_watchdog_check_state",
 	    "1 for the state each check is in (new, up, late, down), 0 for the others.", cks);
