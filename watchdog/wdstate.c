@@ -354,19 +354,29 @@ signal_with(struct wdstate *ws, const char *name, enum check_kind want,
     enum check_kind *actual, const struct persist_how *how, struct terr *err)
 {
 	enum wdstate_result	 res;
+	struct registry		*reg = NULL;
 	struct check		*c;
+	int64_t			 before = CHECK_NEVER, after = CHECK_NEVER;
 
 	pthread_mutex_lock(&ws->mu);
-	if (ws->gen == NULL ||
-	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL)
+	if (ws->gen != NULL)
+		reg = wdconfig_registry(current(ws));
+	if (reg == NULL || (c = registry_find(reg, name)) == NULL)
 		res = WDSTATE_UNKNOWN;
 	else if (check_conf(c)->kind != want) {
 		*actual = check_conf(c)->kind;
 		res = WDSTATE_WRONG_KIND;
-	} else
+	} else {
+		before = registry_next_deadline(reg, NULL);
 		res = signal_locked(ws, c, sig, body, bodylen, reason, how, err);
+		after = registry_next_deadline(reg, NULL);
+	}
 	pthread_mutex_unlock(&ws->mu);
-	if (res == WDSTATE_OK || res == WDSTATE_FAILED || res == WDSTATE_PENDING)
+	/* The scheduler sleeps until the earliest deadline it saw: only an
+	 * earlier one needs it now. A ping usually moves its check's deadline
+	 * later, and waking the scheduler for each would cost a thread switch
+	 * and a turn of the lock per ping. */
+	if (after < before)
 		changed(ws);
 	return res;
 }

@@ -111,8 +111,9 @@ for r in $(seq "$rounds"); do
 	mkdir -p "$tmp/data-$r"
 	start_watchdog "$tmp/data-$r"
 	run_wrk "$url" "$tmp/wrk-w$r"
-	up=$(curl -s "$url/metrics" | awk '$1 ~ /^tocsin_watchdog_check_state\{/ && $1 ~ /state="up"/ { s += $2 } END { print s + 0 }')
+	# Before the scrape, whose seven series per check cost memory too.
 	hwm=$(peak_rss_kb "$bench_pid")
+	up=$(curl -s "$url/metrics" | awk '$1 ~ /^tocsin_watchdog_check_state\{/ && $1 ~ /state="up"/ { s += $2 } END { print s + 0 }')
 	stop_server
 	echo "watchdog $r $(field "$tmp/wrk-w$r" rps) $(field "$tmp/wrk-w$r" p50_us) $(field "$tmp/wrk-w$r" p99_us) $(field "$tmp/wrk-w$r" non2xx) $(field "$tmp/wrk-w$r" errors) $ready_ms $hwm $up" >>"$tmp/results"
 done
