@@ -8,9 +8,9 @@
 #include "config.h"
 
 static void *
-load(const char *path, struct terr *err)
+load(const char *path, struct terr *err, struct terrs *all)
 {
-	return config_load_file(path, err);
+	return config_load_file_all(path, err, all);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "relay_cmd.h"
 #include "flags.h"
 #include "tmpl.h"
+#include "tz.h"
 
 #define DATA_MAX ((size_t)16 << 20)
 #define TEMPLATE_USAGE "tocsin-relay template render [<flags>]\n\n" \
@@ -50,9 +51,23 @@ add_kvs(struct kv *kv, const char *const *pairs)
 	return 0;
 }
 
-/* amtool's built-in sample data (cli/template_render.go). amtool's alerts
- * carry the status "alertstatus", which the alert model cannot hold; they
- * are "firing" here. */
+/* time.Now() less back seconds, in the local zone, as Go's time.Now() is. */
+static void
+sample_time(struct tstamp *t, const struct timespec *now, int64_t back,
+    const struct tz *local)
+{
+	const char	*abbrev = NULL;
+
+	t->sec = now->tv_sec - back;
+	t->nsec = (int32_t)now->tv_nsec;
+	tz_lookup(local, t->sec, &t->off, &abbrev);
+	snprintf(t->zone, sizeof(t->zone), "%s", abbrev != NULL ? abbrev : "");
+}
+
+/* amtool's built-in sample data (cli/template_render.go), field for field:
+ * the group and its alerts have the status "alertstatus" (so neither
+ * .Alerts.Firing nor .Alerts.Resolved holds them), the alerts started 5 and
+ * 10 minutes ago and end now, in the local zone. */
 static struct notification *
 default_data(void)
 {
@@ -77,14 +92,20 @@ default_data(void)
 	    "commonannotationvalue2", NULL };
 	struct notification	*n;
 	struct timespec		 now;
+	struct tz		*local;
+	struct terr		 e;
 
 	clock_gettime(CLOCK_REALTIME, &now);
+	/* Go falls back to UTC when the local zone cannot be read. */
+	if ((local = tz_load("Local", &e)) == NULL)
+		local = (struct tz *)tz_utc();
 	if ((n = notification_new()) == NULL)
-		return NULL;
+		goto fail;
 	free(n->receiver);
 	free(n->external_url);
 	n->receiver = strdup("receiver");
 	n->external_url = strdup("https://example.com");
+	n->status = ALERT_SAMPLE;
 	if ((n->alerts = calloc(2, sizeof(*n->alerts))) == NULL ||
 	    n->receiver == NULL || n->external_url == NULL)
 		goto fail;
@@ -92,13 +113,9 @@ default_data(void)
 	for (int i = 0; i < 2; i++) {
 		struct alert *a = &n->alerts[i];
 
-		a->status = ALERT_FIRING;
-		a->starts_at.sec = now.tv_sec - (i ? 600 : 300);
-		a->starts_at.nsec = (int32_t)now.tv_nsec;
-		strcpy(a->starts_at.zone, "UTC");
-		a->ends_at.sec = now.tv_sec;
-		a->ends_at.nsec = (int32_t)now.tv_nsec;
-		strcpy(a->ends_at.zone, "UTC");
+		a->status = ALERT_SAMPLE;
+		sample_time(&a->starts_at, &now, i ? 600 : 300, local);
+		sample_time(&a->ends_at, &now, 0, local);
 		a->generator_url = strdup("https://generatorurl.com");
 		a->fingerprint = strdup(i ? "fingerprint2" : "fingerprint1");
 		if (a->generator_url == NULL || a->fingerprint == NULL ||
@@ -110,8 +127,10 @@ default_data(void)
 	    add_kvs(&n->common_labels, cl) == -1 ||
 	    add_kvs(&n->common_annotations, ca) == -1)
 		goto fail;
+	tz_free(local);
 	return n;
 fail:
+	tz_free(local);
 	notification_free(n);
 	return NULL;
 }

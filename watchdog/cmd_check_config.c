@@ -9,9 +9,9 @@
 #include "wdconfig.h"
 
 static void *
-load(const char *path, struct terr *err)
+load(const char *path, struct terr *err, struct terrs *all)
 {
-	return wdconfig_load_file(path, err);
+	return wdconfig_load_file_all(path, err, all);
 }
 
 static void

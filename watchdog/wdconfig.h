@@ -42,6 +42,10 @@ struct wdconfig;	/* opaque, immutable once loaded */
  * against its directory, *_file secrets are read now. Errors read
  * "FILE:LINE:COL: sentence". The caller frees the result with wdconfig_free. */
 struct wdconfig *wdconfig_load_file(const char *path, struct terr *err);
+/* wdconfig_load_file, and on failure every error of the file appended to
+ * all, as config_load_file_all does. The caller clears all. */
+struct wdconfig *wdconfig_load_file_all(const char *path, struct terr *err,
+	    struct terrs *all);
 /* Loads YAML text; name is used in error positions, dir resolves relative
  * paths. The caller frees the result with wdconfig_free. */
 struct wdconfig *wdconfig_load_buffer(const char *name, const char *dir,

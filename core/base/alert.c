@@ -221,6 +221,8 @@ tstamp_format_rfc3339(const struct tstamp *t, char *out, size_t len)
 const char *
 alert_status_str(enum alert_status s)
 {
+	if (s == ALERT_SAMPLE)
+		return "alertstatus";
 	return s == ALERT_FIRING ? "firing" : s == ALERT_RESOLVED ? "resolved" : "";
 }
 

@@ -64,9 +64,13 @@ enum alert_status {
 	/* An empty or absent status, which only template data read by
 	 * `template render` holds (Go's zero string); never a webhook's. */
 	ALERT_STATUS_EMPTY,
+	/* Neither: the status of amtool's sample data ("alertstatus"), which
+	 * `template render` uses without --template.data. Nothing that parses
+	 * a payload produces it. */
+	ALERT_SAMPLE,
 };
 
-/* "firing" / "resolved" / "" */
+/* "firing", "resolved", "alertstatus" or "". */
 const char *alert_status_str(enum alert_status s);
 
 struct alert {

@@ -67,6 +67,8 @@ email_headers(struct cfg_load *ld, const struct ynode *k, const struct ynode *n,
 	for (i = 0; !ynode_is_null(n) && i < n->n; i += 2) {
 		const struct ynode *hk = n->child[i], *hv = n->child[i + 1];
 
+		if (cfg_repeated(hk))
+			continue;
 		if (hv->kind != YN_SCALAR)
 			return cfg_fail(ld, hv, "header %s must be a string, not a %s",
 			    hk->value, ynode_kind_name(hv));
@@ -96,7 +98,7 @@ global_smarthost(struct cfg_load *ld, const struct cf_walk *w)
 	size_t		 hl;
 
 	if (cfg_empty(s))
-		return cfg_fail(ld, w->n, "no global SMTP smarthost set");
+		return cfg_late(ld, w->n, "no global SMTP smarthost set");
 	colon = strrchr(s, ':');
 	h = s;
 	hl = (size_t)(colon - h);

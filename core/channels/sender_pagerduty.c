@@ -75,6 +75,8 @@ pd_details(struct cfg_load *ld, const struct ynode *k, const struct ynode *v,
 	if (cfg_map(ld, v, "details") == -1)
 		return -1;
 	for (size_t i = 0; !ynode_is_null(v) && i < v->n; i += 2) {
+		if (cfg_repeated(v->child[i]))
+			continue;
 		if ((d = cf_append((void **)&c->details, &c->ndetails,
 		    sizeof(*d))) == NULL)
 			return cfg_fail(ld, v->child[i], "out of memory");
@@ -146,7 +148,7 @@ pd_finish(struct cfg_load *ld, const struct cf_walk *w)
 	if (cf_inherit(ld, w) == -1)
 		return -1;
 	if (cfg_empty(c->url))
-		return cfg_fail(ld, w->n, "no global PagerDuty URL set");
+		return cfg_late(ld, w->n, "no global PagerDuty URL set");
 	return cf_secret(ld, w, "routing_key_file", &c->routing_key,
 	    &c->routing_key_file, NULL, NULL);
 }

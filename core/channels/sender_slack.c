@@ -176,7 +176,7 @@ slack_finish(struct cfg_load *ld, const struct cf_walk *w)
 	/* Only a missing global URL fails: one read from an empty
 	 * slack_api_url_file is "" and counts as set. */
 	if (c->api_url == NULL && c->api_url_file == NULL && g->slack_api_url == NULL)
-		return cfg_fail(ld, w->n, "no Slack API URL nor App token set "
+		return cfg_late(ld, w->n, "no Slack API URL nor App token set "
 		    "either inline or in a file");
 	return cf_secret(ld, w, "api_url_file", &c->api_url, &c->api_url_file,
 	    g->slack_api_url, g->slack_api_url_file);

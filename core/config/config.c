@@ -2,8 +2,10 @@
  * inhibit_rules) and cross-checks references; receivers and time intervals
  * live in config_receivers.c and config_timeintervals.c.
  *
- * Validation follows Alertmanager 0.25's config.Load, but stops at the first
- * problem with the position of the node that caused it. */
+ * Validation follows Alertmanager 0.25's config.Load, with the position of
+ * the node that caused each problem: type errors are collected across the
+ * file, any other error ends the load (schema.h), and Config's own checks
+ * (references, unique names, the root route) wait for the end of the walk. */
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -260,36 +262,40 @@ refs_add(const struct ynode ***v, size_t *n, size_t *a, const struct ynode *x)
 	return 0;
 }
 
+/* match, match_re, source_match...: a value of the wrong kind is a type
+ * error; an invalid label name is one of the checks the route or inhibit
+ * rule makes once decoded (later); a regular expression that does not
+ * compile ends the load, as Go's Regexp decoder does. */
 static int
 add_match(struct cfg_load *ld, struct route *r, const struct ynode *n, bool re,
-    const char *field)
+    const char *field, struct cfg_later *later)
 {
 	struct matchers	 ms;
 	struct matcher	*m;
 	struct terr	 e;
-	size_t		 i;
+	size_t		 i, mark = cfg_mark(ld);
 
 	if (cfg_map(ld, n, field) == -1)
 		return -1;
 	if (ynode_is_null(n))
 		return 0;
 	matchers_init(&ms);
-	for (i = 0; i < n->n; i += 2) {
+	for (i = 0; i < n->n && !cfg_stop(ld); i += 2) {
 		const struct ynode *k = n->child[i], *v = n->child[i + 1];
 
-		if (!cfg_label_name_ok(k->value)) {
-			matchers_free(&ms);
-			return cfg_fail(ld, k, "invalid label name \"%s\" in %s",
-			    k->value, field);
-		}
+		if (cfg_repeated(k))
+			continue;
 		if (v->kind != YN_SCALAR) {
-			matchers_free(&ms);
-			return cfg_fail(ld, v, "%s.%s must be a string, not %s", field,
+			cfg_type_fail(ld, v, "%s.%s must be a string, not %s", field,
 			    k->value, cfg_kind_article(v));
+			continue;
 		}
+		if (!cfg_label_name_ok(k->value))
+			cfg_defer(ld, later, k, "invalid label name \"%s\" in %s",
+			    k->value, field);
 		if (re && ynode_is_null(v)) {
-			matchers_free(&ms);
-			return cfg_fail(ld, v, "invalid regexp value for \"%s\"", k->value);
+			cfg_fail(ld, v, "invalid regexp value for \"%s\"", k->value);
+			break;
 		}
 		if (re)
 			m = matcher_new_legacy_re(k->value,
@@ -298,15 +304,19 @@ add_match(struct cfg_load *ld, struct route *r, const struct ynode *n, bool re,
 			m = matcher_new(MATCH_EQ, k->value,
 			    ynode_is_null(v) ? "" : v->value, &e);
 		if (m == NULL) {
-			matchers_free(&ms);
-			return cfg_fail(ld, v, "invalid regular expression for \"%s\" "
-			    "in %s: %s", k->value, field, e.msg);
+			cfg_fail(ld, v, "invalid regular expression for \"%s\" in %s: %s",
+			    k->value, field, e.msg);
+			break;
 		}
 		if (matchers_add(&ms, m) == -1) {
 			matcher_free(m);
-			matchers_free(&ms);
-			return cfg_fail(ld, v, "out of memory");
+			cfg_fail(ld, v, "out of memory");
+			break;
 		}
+	}
+	if (cfg_walked(ld, mark) == -1) {
+		matchers_free(&ms);
+		return -1;
 	}
 	if (route_add_matchers(r, &ms) == -1) {
 		matchers_free(&ms);
@@ -324,15 +334,19 @@ add_labels(struct cfg_load *ld, struct route *r, const struct ynode *n)
 
 	if (cfg_map(ld, n, "labels") == -1)
 		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n; i += 2) {
+	for (i = 0; !ynode_is_null(n) && i < n->n && !cfg_stop(ld); i += 2) {
 		const struct ynode *k = n->child[i], *v = n->child[i + 1];
 
+		if (cfg_repeated(k))
+			continue;
+		if (v->kind != YN_SCALAR) {
+			cfg_type_fail(ld, v, "labels.%s must be a string, not %s",
+			    k->value, cfg_kind_article(v));
+			continue;
+		}
 		if (k->value[0] == '\0' || !utf8_valid(k->value, strlen(k->value)))
 			return cfg_fail(ld, k, "invalid label name \"%s\" in route "
 			    "labels", k->value);
-		if (v->kind != YN_SCALAR)
-			return cfg_fail(ld, v, "labels.%s must be a string, not %s",
-			    k->value, cfg_kind_article(v));
 		if (route_set_label(r, k->value, ynode_is_null(v) ? "" :
 		    v->value) == -1)
 			return cfg_fail(ld, v, "out of memory");
@@ -345,26 +359,25 @@ add_matchers(struct cfg_load *ld, struct route *r, const struct ynode *n)
 {
 	struct matchers	 ms;
 	struct terr	 e;
-	size_t		 i;
+	size_t		 i, mark = cfg_mark(ld);
 
 	if (cfg_seq(ld, n, "matchers") == -1)
 		return -1;
 	if (ynode_is_null(n))
 		return 0;
+	/* Go decodes the list of strings first, then parses each. */
+	for (i = 0; i < n->n && !cfg_stop(ld); i++)
+		if (n->child[i]->kind != YN_SCALAR)
+			cfg_type_fail(ld, n->child[i], "matchers must be a list of "
+			    "strings, not contain %s", cfg_kind_article(n->child[i]));
+	if (cfg_walked(ld, mark) == -1)
+		return -1;
 	matchers_init(&ms);
-	for (i = 0; i < n->n; i++) {
-		const struct ynode *v = n->child[i];
-
-		if (v->kind != YN_SCALAR) {
+	for (i = 0; i < n->n; i++)
+		if (matchers_parse(&ms, n->child[i]->value, &e) == -1) {
 			matchers_free(&ms);
-			return cfg_fail(ld, v, "matchers must be a list of strings, not "
-			    "contain %s", cfg_kind_article(v));
+			return cfg_fail(ld, n->child[i], "invalid matcher: %s", e.msg);
 		}
-		if (matchers_parse(&ms, v->value, &e) == -1) {
-			matchers_free(&ms);
-			return cfg_fail(ld, v, "invalid matcher: %s", e.msg);
-		}
-	}
 	if (route_add_matchers(r, &ms) == -1) {
 		matchers_free(&ms);
 		return cfg_fail(ld, n, "out of memory");
@@ -372,37 +385,42 @@ add_matchers(struct cfg_load *ld, struct route *r, const struct ynode *n)
 	return 0;
 }
 
+/* group_by: items of the wrong kind are type errors; the names themselves
+ * are the route's own checks (later), in Alertmanager's order: invalid
+ * names, the wildcard conflict, duplicates. */
 static int
-check_group_by(struct cfg_load *ld, const struct ynode *n)
+check_group_by(struct cfg_load *ld, const struct ynode *n, struct cfg_later *later)
 {
-	size_t	 i, j;
+	size_t	 i, j, mark = cfg_mark(ld);
 	bool	 all = false, named = false;
 
 	if (cfg_seq(ld, n, "group_by") == -1)
 		return -1;
+	for (i = 0; !ynode_is_null(n) && i < n->n && !cfg_stop(ld); i++)
+		if (n->child[i]->kind != YN_SCALAR)
+			cfg_type_fail(ld, n->child[i], "group_by must be a list of label "
+			    "names, not contain %s", cfg_kind_article(n->child[i]));
+	if (cfg_walked(ld, mark) == -1)
+		return -1;
 	for (i = 0; !ynode_is_null(n) && i < n->n; i++) {
 		const struct ynode *v = n->child[i];
 
-		if (v->kind != YN_SCALAR)
-			return cfg_fail(ld, v, "group_by must be a list of label names, "
-			    "not contain %s", cfg_kind_article(v));
 		if (strcmp(v->value, "...") == 0)
 			all = true;
 		else if (!cfg_label_name_ok(v->value))
-			return cfg_fail(ld, v, "invalid label name \"%s\" in group_by list",
-			    v->value);
+			return cfg_defer(ld, later, v, "invalid label name \"%s\" in "
+			    "group_by list", v->value);
 		else
 			named = true;
 	}
-	/* Alertmanager's order: the wildcard conflict before duplicates. */
 	if (all && named)
-		return cfg_fail(ld, n, "cannot have wildcard group_by (`...`) and other "
-		    "labels at the same time");
+		return cfg_defer(ld, later, n, "cannot have wildcard group_by (`...`) "
+		    "and other labels at the same time");
 	for (i = 0; !ynode_is_null(n) && i < n->n; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(n->child[j]->value, n->child[i]->value) == 0)
-				return cfg_fail(ld, n->child[i], "duplicated label \"%s\" "
-				    "in group_by", n->child[i]->value);
+				return cfg_defer(ld, later, n->child[i], "duplicated label "
+				    "\"%s\" in group_by", n->child[i]->value);
 	return 0;
 }
 
@@ -411,122 +429,146 @@ add_intervals(struct cfg_load *ld, struct route *r, const struct ynode *n,
     bool mute, struct refs *refs)
 {
 	const char	*field = mute ? "mute_time_intervals" : "active_time_intervals";
-	size_t		 i;
+	size_t		 i, mark = cfg_mark(ld);
 	int		 rc;
 
 	if (cfg_seq(ld, n, field) == -1)
 		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n; i++) {
+	for (i = 0; !ynode_is_null(n) && i < n->n && !cfg_stop(ld); i++) {
 		const struct ynode *v = n->child[i];
 
-		if (v->kind != YN_SCALAR)
-			return cfg_fail(ld, v, "%s must be a list of names, not contain %s",
+		if (v->kind != YN_SCALAR) {
+			cfg_type_fail(ld, v, "%s must be a list of names, not contain %s",
 			    field, cfg_kind_article(v));
+			continue;
+		}
 		rc = mute ? route_add_mute_interval(r, v->value) :
 		    route_add_active_interval(r, v->value);
 		if (rc == -1 || refs_add(&refs->ti, &refs->nti, &refs->ati, v) == -1)
 			return cfg_fail(ld, v, "out of memory");
 	}
-	return 0;
+	return cfg_walked(ld, mark);
 }
 
+static int
+parse_receiver_ref(struct cfg_load *ld, const struct ynode *v, struct route *r,
+    struct refs *refs)
+{
+	char	*s = NULL;
+	int	 rc = 0;
+
+	if (cfg_str(ld, "receiver", v, &s) == -1)
+		return -1;
+	if (route_set_receiver(r, s) == -1)
+		rc = cfg_fail(ld, v, "out of memory");
+	else if (s != NULL && s[0] != '\0' &&
+	    refs_add(&refs->recv, &refs->nrecv, &refs->arecv, v) == -1)
+		rc = cfg_fail(ld, v, "out of memory");
+	free(s);
+	return rc;
+}
+
+static int parse_route(struct cfg_load *, const struct ynode *, struct route *,
+	    bool, struct refs *);
+
+static int
+route_children(struct cfg_load *ld, const struct ynode *v, struct route *r,
+    struct refs *refs)
+{
+	size_t	 j, mark = cfg_mark(ld);
+
+	if (cfg_seq(ld, v, "routes") == -1)
+		return -1;
+	for (j = 0; !ynode_is_null(v) && j < v->n && !cfg_stop(ld); j++) {
+		struct route *child = route_add_child(r);
+
+		/* Alertmanager crashes on a null route; an empty one would
+		 * silently catch every alert. */
+		if (ynode_is_null(v->child[j]))
+			return cfg_fail(ld, v->child[j], "empty entry in routes");
+		if (child == NULL)
+			return cfg_fail(ld, v->child[j], "out of memory");
+		parse_route(ld, v->child[j], child, false, refs);
+	}
+	return cfg_walked(ld, mark);
+}
+
+/* A mapping of the route tree. Type errors are collected across the tree;
+ * the route's own checks wait for its walk (they are dropped when the walk
+ * found type errors, as in Go's Route.UnmarshalYAML); the root's are
+ * Config's, reported once the whole file is known to be well-typed. */
 static int
 parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool root,
     struct refs *refs)
 {
 	const struct ynode *k, *v, *recv = NULL, *matchnode = NULL, *intervals = NULL;
 	const char	*what = root ? "the root route" : "route";
-	char		*s = NULL;
+	struct cfg_later later = { false, "" };
 	int64_t		 ms;
 	bool		 cont = false;
-	size_t		 i, j;
-	int		 rc = 0;
+	size_t		 i, mark = cfg_mark(ld);
 
 	if (cfg_map(ld, n, what) == -1)
 		return -1;
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+	for (i = 0; !ynode_is_null(n) && i < n->n && !cfg_stop(ld); i += 2) {
 		const char *key;
 
 		k = n->child[i];
 		v = n->child[i + 1];
 		key = k->value;
+		if (cfg_repeated(k))
+			continue;
 		if (strcmp(key, "receiver") == 0) {
-			if ((rc = cfg_str(ld, key, v, &s)) == 0) {
+			if (parse_receiver_ref(ld, v, r, refs) == 0)
 				recv = v;
-				if (route_set_receiver(r, s) == -1)
-					rc = cfg_fail(ld, v, "out of memory");
-				else if (s != NULL && s[0] != '\0' &&
-				    refs_add(&refs->recv, &refs->nrecv, &refs->arecv, v) == -1)
-					rc = cfg_fail(ld, v, "out of memory");
-			}
 		} else if (strcmp(key, "group_by") == 0)
-			rc = check_group_by(ld, v);
-		else if (strcmp(key, "match") == 0) {
+			check_group_by(ld, v, &later);
+		else if (strcmp(key, "match") == 0 || strcmp(key, "match_re") == 0) {
 			if (!ynode_is_null(v) && v->kind == YN_MAP && v->n > 0 &&
 			    matchnode == NULL)
 				matchnode = k;
-			rc = add_match(ld, r, v, false, key);
-		} else if (strcmp(key, "match_re") == 0) {
-			if (!ynode_is_null(v) && v->kind == YN_MAP && v->n > 0 &&
-			    matchnode == NULL)
-				matchnode = k;
-			rc = add_match(ld, r, v, true, key);
+			add_match(ld, r, v, strcmp(key, "match_re") == 0, key, &later);
 		} else if (strcmp(key, "matchers") == 0) {
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0 && !matchnode)
 				matchnode = k;
-			rc = add_matchers(ld, r, v);
+			add_matchers(ld, r, v);
 		} else if (strcmp(key, "labels") == 0)
-			rc = add_labels(ld, r, v);
-		else if (strcmp(key, "mute_time_intervals") == 0) {
+			add_labels(ld, r, v);
+		else if (strcmp(key, "mute_time_intervals") == 0 ||
+		    strcmp(key, "active_time_intervals") == 0) {
 			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0)
 				intervals = k;
-			rc = add_intervals(ld, r, v, true, refs);
-		} else if (strcmp(key, "active_time_intervals") == 0) {
-			if (!ynode_is_null(v) && v->kind == YN_SEQ && v->n > 0)
-				intervals = k;
-			rc = add_intervals(ld, r, v, false, refs);
+			add_intervals(ld, r, v, strcmp(key, "mute_time_intervals") == 0,
+			    refs);
 		} else if (strcmp(key, "continue") == 0) {
-			if ((rc = cfg_bool(ld, key, v, &cont)) == 0) {
+			if (cfg_bool(ld, key, v, &cont) == 0) {
 				route_set_continue(r, cont);
 				if (root && cont)
-					rc = cfg_fail(ld, v, "cannot have continue in root route");
+					cfg_late(ld, v, "cannot have continue in root route");
 			}
 		} else if (strcmp(key, "group_wait") == 0)
-			rc = cfg_duration(ld, key, v, &ms);
+			cfg_duration(ld, key, v, &ms);
 		else if (strcmp(key, "group_interval") == 0 ||
 		    strcmp(key, "repeat_interval") == 0) {
-			if ((rc = cfg_duration(ld, key, v, &ms)) == 0 && ms == 0 &&
+			if (cfg_duration(ld, key, v, &ms) == 0 && ms == 0 &&
 			    !ynode_is_null(v))
-				rc = cfg_fail(ld, v, "%s cannot be zero", key);
-		} else if (strcmp(key, "routes") == 0) {
-			if ((rc = cfg_seq(ld, v, "routes")) == -1)
-				break;
-			for (j = 0; !ynode_is_null(v) && j < v->n && rc == 0; j++) {
-				struct route *child = route_add_child(r);
-
-				/* Alertmanager crashes on a null route; an empty one
-				 * would silently catch every alert. */
-				if (ynode_is_null(v->child[j]))
-					rc = cfg_fail(ld, v->child[j], "empty entry in routes");
-				else if (child == NULL)
-					rc = cfg_fail(ld, v->child[j], "out of memory");
-				else
-					rc = parse_route(ld, v->child[j], child, false, refs);
-			}
-		} else
-			rc = cfg_unknown(ld, k, what);
+				cfg_defer(ld, &later, v, "%s cannot be zero", key);
+		} else if (strcmp(key, "routes") == 0)
+			route_children(ld, v, r, refs);
+		else
+			cfg_unknown(ld, k, what);
 	}
-	free(s);
-	if (rc == -1)
+	if (cfg_later_end(ld, &later, mark) == -1)
 		return -1;
 	if (root) {
 		if (recv == NULL || ynode_is_null(recv) || recv->value[0] == '\0')
-			return cfg_fail(ld, recv != NULL ? recv : n,
+			return cfg_late(ld, recv != NULL ? recv : n,
 			    "root route must specify a default receiver");
 		if (matchnode != NULL)
-			return cfg_fail(ld, matchnode, "root route must not have any matchers");
+			return cfg_late(ld, matchnode, "root route must not have any "
+			    "matchers");
 		if (intervals != NULL)
-			return cfg_fail(ld, intervals, "root route must not have any "
+			return cfg_late(ld, intervals, "root route must not have any "
 			    "mute or active time intervals");
 	}
 	return 0;
@@ -538,36 +580,42 @@ parse_route(struct cfg_load *ld, const struct ynode *n, struct route *r, bool ro
 static int
 check_inhibit_rule(struct cfg_load *ld, const struct ynode *n)
 {
+	struct cfg_later later = { false, "" };
 	struct route	*scratch;
 	char		**names = NULL;
-	size_t		  i, j, nnames = 0;
-	int		  rc = 0;
+	size_t		  i, j, nnames = 0, mark = cfg_mark(ld);
+	int		  rc;
 
 	if (cfg_map(ld, n, "inhibit rule") == -1)
 		return -1;
 	if ((scratch = route_new()) == NULL)
 		return cfg_fail(ld, n, "out of memory");
-	for (i = 0; !ynode_is_null(n) && i < n->n && rc == 0; i += 2) {
+	for (i = 0; !ynode_is_null(n) && i < n->n && !cfg_stop(ld); i += 2) {
 		const struct ynode *k = n->child[i], *v = n->child[i + 1];
 		const char *key = k->value;
 
+		if (cfg_repeated(k))
+			continue;
 		if (strcmp(key, "source_match") == 0 || strcmp(key, "target_match") == 0)
-			rc = add_match(ld, scratch, v, false, key);
+			add_match(ld, scratch, v, false, key, &later);
 		else if (strcmp(key, "source_match_re") == 0 ||
 		    strcmp(key, "target_match_re") == 0)
-			rc = add_match(ld, scratch, v, true, key);
+			add_match(ld, scratch, v, true, key, &later);
 		else if (strcmp(key, "source_matchers") == 0 ||
 		    strcmp(key, "target_matchers") == 0)
-			rc = add_matchers(ld, scratch, v);
+			add_matchers(ld, scratch, v);
 		else if (strcmp(key, "equal") == 0) {
-			if ((rc = cfg_str_list(ld, key, v, &names, &nnames)) == 0)
-				for (j = 0; j < nnames && rc == 0; j++)
-					if (!cfg_label_name_ok(names[j]))
-						rc = cfg_fail(ld, v->child[j], "invalid label "
+			if (cfg_str_list(ld, key, v, &names, &nnames) == 0)
+				for (j = 0; j < nnames; j++)
+					if (!cfg_label_name_ok(names[j])) {
+						cfg_fail(ld, v->child[j], "invalid label "
 						    "name \"%s\" in equal", names[j]);
+						break;
+					}
 		} else
-			rc = cfg_unknown(ld, k, "inhibit rule");
+			cfg_unknown(ld, k, "inhibit rule");
 	}
+	rc = cfg_later_end(ld, &later, mark);
 	for (j = 0; j < nnames; j++)
 		free(names[j]);
 	free(names);
@@ -672,7 +720,7 @@ fail:
 static int
 parse_receivers(struct cfg_load *ld, struct config *cfg, const struct ynode *n)
 {
-	size_t	 i, j;
+	size_t	 i, j, mark = cfg_mark(ld);
 
 	if (cfg_seq(ld, n, "receivers") == -1)
 		return -1;
@@ -680,18 +728,22 @@ parse_receivers(struct cfg_load *ld, struct config *cfg, const struct ynode *n)
 		return 0;
 	if ((cfg->receivers = calloc(n->n, sizeof(*cfg->receivers))) == NULL)
 		return cfg_fail(ld, n, "out of memory");
-	for (i = 0; i < n->n; i++) {
+	for (i = 0; i < n->n && !cfg_stop(ld); i++) {
 		struct receiver *r = &cfg->receivers[i];
 
 		cfg->nreceivers++;
-		if (cfg_receiver(ld, n->child[i], r) == -1)
-			return -1;
+		if (cfg_receiver(ld, n->child[i], r) == -1 || r->name == NULL)
+			continue;
+		/* Config's check, once every receiver is decoded. */
 		for (j = 0; j < i; j++)
-			if (strcmp(cfg->receivers[j].name, r->name) == 0)
-				return cfg_fail(ld, n->child[i], "notification config "
-				    "name \"%s\" is not unique", r->name);
+			if (cfg->receivers[j].name != NULL &&
+			    strcmp(cfg->receivers[j].name, r->name) == 0) {
+				cfg_late(ld, n->child[i], "notification config name "
+				    "\"%s\" is not unique", r->name);
+				break;
+			}
 	}
-	return 0;
+	return cfg_walked(ld, mark);
 }
 
 static int
@@ -699,7 +751,7 @@ parse_intervals(struct cfg_load *ld, struct config *cfg, const struct ynode *n,
     const char *field)
 {
 	struct time_interval	**nv;
-	size_t			  i, j;
+	size_t			  i, j, mark = cfg_mark(ld);
 
 	if (cfg_seq(ld, n, field) == -1)
 		return -1;
@@ -709,21 +761,23 @@ parse_intervals(struct cfg_load *ld, struct config *cfg, const struct ynode *n,
 	if (nv == NULL)
 		return cfg_fail(ld, n, "out of memory");
 	cfg->intervals = nv;
-	for (i = 0; i < n->n; i++) {
+	for (i = 0; i < n->n && !cfg_stop(ld); i++) {
 		struct time_interval *ti;
 		const char *name;
 
 		if ((ti = cfg_time_interval(ld, n->child[i], field)) == NULL)
-			return -1;
+			continue;
 		cfg->intervals[cfg->nintervals++] = ti;
 		name = time_interval_name(ti);
 		for (j = 0; j + 1 < cfg->nintervals; j++)
-			if (strcmp(time_interval_name(cfg->intervals[j]), name) == 0)
-				return cfg_fail(ld, n->child[i], "%s \"%s\" is not unique",
+			if (strcmp(time_interval_name(cfg->intervals[j]), name) == 0) {
+				cfg_late(ld, n->child[i], "%s \"%s\" is not unique",
 				    strcmp(field, "mute_time_intervals") == 0 ?
 				    "mute time interval" : "time interval", name);
+				break;
+			}
 	}
-	return 0;
+	return cfg_walked(ld, mark);
 }
 
 static int
@@ -733,13 +787,20 @@ check_refs(struct cfg_load *ld, const struct config *cfg, const struct refs *ref
 
 	for (i = 0; i < refs->nrecv; i++)
 		if (config_receiver(cfg, refs->recv[i]->value) == NULL)
-			return cfg_fail(ld, refs->recv[i], "undefined receiver \"%s\" "
+			return cfg_late(ld, refs->recv[i], "undefined receiver \"%s\" "
 			    "used in route", refs->recv[i]->value);
 	for (i = 0; i < refs->nti; i++)
 		if (config_time_interval(cfg, refs->ti[i]->value) == NULL)
-			return cfg_fail(ld, refs->ti[i], "undefined time interval \"%s\" "
+			return cfg_late(ld, refs->ti[i], "undefined time interval \"%s\" "
 			    "used in route", refs->ti[i]->value);
 	return 0;
+}
+
+/* Whether the file is clean so far: no error of any kind. */
+static bool
+load_clean(const struct cfg_load *ld)
+{
+	return !ld->fatal && cfg_mark(ld) == 0 && !ld->late.set;
 }
 
 static int
@@ -751,7 +812,6 @@ load_root(struct cfg_load *ld, struct config *cfg, const struct ynode *root)
 	struct refs	 refs;
 	const struct ynode *routenode = NULL;
 	size_t		 i, j;
-	int		 rc = 0;
 
 	memset(&refs, 0, sizeof(refs));
 	if ((root == NULL || ynode_is_null(root)) && ld->extra == NULL)
@@ -762,62 +822,89 @@ load_root(struct cfg_load *ld, struct config *cfg, const struct ynode *root)
 		return -1;
 	/* Receivers inherit from global wherever it appears in the file. */
 	if (cf_parse(ld, ynode_map_get(root, "global"), &global_type,
-	    &ld->global) == -1)
+	    &ld->global) == -1 && cfg_stop(ld))
 		return -1;
 	cfg->resolve_timeout_ms = ld->global.resolve_timeout_ms;
-	for (i = 0; i < root->n && rc == 0; i += 2) {
+	for (i = 0; i < root->n && !cfg_stop(ld); i += 2) {
 		const struct ynode *k = root->child[i], *v = root->child[i + 1];
 		const char *key = k->value;
 
-		if (strcmp(key, "global") == 0)
+		if (strcmp(key, "global") == 0 || cfg_repeated(k))
 			continue;
 		else if (strcmp(key, "templates") == 0)
-			rc = parse_templates(ld, cfg, v);
+			parse_templates(ld, cfg, v);
 		else if (strcmp(key, "receivers") == 0)
-			rc = parse_receivers(ld, cfg, v);
+			parse_receivers(ld, cfg, v);
 		else if (ld->extra != NULL && ld->extra->key != NULL)
-			rc = ld->extra->key(ld, k, v, ld->extra->arg);
+			ld->extra->key(ld, k, v, ld->extra->arg);
 		else if (strcmp(key, "time_intervals") == 0 ||
 		    strcmp(key, "mute_time_intervals") == 0)
-			rc = parse_intervals(ld, cfg, v, key);
+			parse_intervals(ld, cfg, v, key);
 		else if (strcmp(key, "route") == 0) {
 			if (ynode_is_null(v))
 				continue;
 			routenode = v;
-			if ((cfg->route = route_new()) == NULL)
-				rc = cfg_fail(ld, v, "out of memory");
+			if (cfg->route == NULL && (cfg->route = route_new()) == NULL)
+				cfg_fail(ld, v, "out of memory");
 			else
-				rc = parse_route(ld, v, cfg->route, true, &refs);
+				parse_route(ld, v, cfg->route, true, &refs);
 		} else if (strcmp(key, "inhibit_rules") == 0) {
-			if ((rc = cfg_seq(ld, v, key)) == 0 && !ynode_is_null(v))
-				for (j = 0; j < v->n && rc == 0; j++) {
-					rc = check_inhibit_rule(ld, v->child[j]);
+			if (cfg_seq(ld, v, key) == 0 && !ynode_is_null(v))
+				for (j = 0; j < v->n && !cfg_stop(ld); j++) {
+					check_inhibit_rule(ld, v->child[j]);
 					cfg->ninhibit++;
 				}
 		} else
-			rc = cfg_unknown(ld, k, "the configuration");
+			cfg_unknown(ld, k, "the configuration");
 	}
-	if (rc == 0 && routenode == NULL && ld->extra == NULL)
-		rc = cfg_fail(ld, NULL, "no route provided in config");
-	if (rc == 0)
-		rc = check_refs(ld, cfg, &refs);
-	if (rc == 0 && ld->extra != NULL && ld->extra->finish != NULL)
-		rc = ld->extra->finish(ld, cfg, ld->extra->arg);
+	/* Config's own checks, once the file is known to be well-typed. */
+	if (!cfg_stop(ld) && cfg_mark(ld) == 0) {
+		if (routenode == NULL && ld->extra == NULL)
+			cfg_late(ld, NULL, "no route provided in config");
+		check_refs(ld, cfg, &refs);
+	}
+	if (load_clean(ld) && ld->extra != NULL && ld->extra->finish != NULL)
+		ld->extra->finish(ld, cfg, ld->extra->arg);
 	free(refs.recv);
 	free(refs.ti);
-	return rc;
+	return load_clean(ld) ? 0 : -1;
+}
+
+/* The load's verdict into err and all: the error that ended it, else
+ * every type error, else the first of Config's checks. */
+static void
+load_report(struct cfg_load *ld, struct terr *err, struct terrs *all)
+{
+	struct terrs	 sorted = { NULL, 0 };
+	size_t		 i;
+
+	if (!ld->fatal && cfg_mark(ld) > 0) {
+		if (cfg_type_errors(ld, &sorted) == -1) {
+			terr_set(err, "%s: out of memory", ld->name);
+			terrs_clear(&sorted);
+			return;
+		}
+		terrs_set(err, &sorted, ld->name);
+		for (i = 0; all != NULL && i < sorted.n; i++)
+			if (terrs_add(all, sorted.msg[i]) == -1)
+				break;
+		terrs_clear(&sorted);
+		return;
+	}
+	if (!ld->fatal && ld->late.set)
+		terr_set(err, "%s", ld->late.msg);
 }
 
 struct config *
 config_load_buffer(const char *name, const char *dir, const char *yaml, size_t len,
     struct terr *err)
 {
-	return cfg_load_buffer_with(name, dir, yaml, len, NULL, err);
+	return cfg_load_buffer_with(name, dir, yaml, len, NULL, err, NULL);
 }
 
 struct config *
 cfg_load_buffer_with(const char *name, const char *dir, const char *yaml,
-    size_t len, const struct cfg_extra *extra, struct terr *err)
+    size_t len, const struct cfg_extra *extra, struct terr *err, struct terrs *all)
 {
 	struct cfg_load	 ld;
 	struct config	*cfg = NULL;
@@ -837,12 +924,16 @@ cfg_load_buffer_with(const char *name, const char *dir, const char *yaml,
 		terr_set(err, "%s: out of memory", name);
 		goto fail;
 	}
-	if (load_root(&ld, cfg, ydoc_root(doc)) == -1)
+	if (load_root(&ld, cfg, ydoc_root(doc)) == -1) {
+		load_report(&ld, err, all);
 		goto fail;
+	}
 	global_clear(&ld.global);
 	ydoc_free(doc);
 	return cfg;
 fail:
+	terrs_clear(&ld.terrors);
+	free(ld.tpos);
 	global_clear(&ld.global);
 	ydoc_free(doc);
 	config_free(cfg);
@@ -852,12 +943,18 @@ fail:
 struct config *
 config_load_file(const char *path, struct terr *err)
 {
-	return cfg_load_file_with(path, NULL, err);
+	return cfg_load_file_with(path, NULL, err, NULL);
 }
 
 struct config *
-cfg_load_file_with(const char *path, const struct cfg_extra *extra,
-    struct terr *err)
+config_load_file_all(const char *path, struct terr *err, struct terrs *all)
+{
+	return cfg_load_file_with(path, NULL, err, all);
+}
+
+static struct config *
+load_file(const char *path, const struct cfg_extra *extra, struct terr *err,
+    struct terrs *all)
 {
 	struct config	*cfg = NULL;
 	struct buf	 b;
@@ -895,11 +992,27 @@ cfg_load_file_with(const char *path, const struct cfg_extra *extra,
 		dir[1] = '\0';
 	else
 		*slash = '\0';
-	cfg = cfg_load_buffer_with(path, dir, buf_str(&b), b.len, extra, err);
+	cfg = cfg_load_buffer_with(path, dir, buf_str(&b), b.len, extra, err, all);
 out:
 	fclose(f);
 	free(dir);
 	buf_free(&b);
+	return cfg;
+}
+
+struct config *
+cfg_load_file_with(const char *path, const struct cfg_extra *extra,
+    struct terr *err, struct terrs *all)
+{
+	struct config	*cfg;
+	struct terr	 e;
+
+	if ((cfg = load_file(path, extra, &e, all)) == NULL) {
+		/* One error other than type errors: all holds just it. */
+		if (all != NULL && all->n == 0 && terrs_add(all, e.msg) == -1)
+			terr_set(&e, "out of memory");
+		terr_set(err, "%s", e.msg);
+	}
 	return cfg;
 }
 

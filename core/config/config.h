@@ -20,6 +20,13 @@ struct config;	/* opaque, immutable once loaded */
 /* Loads a file; relative paths inside it (templates, *_file) are resolved
  * against the file's directory. Caller frees with config_free. */
 struct config *config_load_file(const char *path, struct terr *err);
+/* config_load_file, and on failure every error of the file appended to all:
+ * its type errors (unknown fields, values of the wrong kind), which are
+ * collected across the whole file as Alertmanager collects them, or else
+ * the one error that ended the load. err then holds them too, as many as
+ * fit. The caller clears all with terrs_clear. */
+struct config *config_load_file_all(const char *path, struct terr *err,
+	    struct terrs *all);
 /* Loads YAML text; `name` is used in error positions and `dir` resolves
  * relative paths. */
 struct config *config_load_buffer(const char *name, const char *dir,

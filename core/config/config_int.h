@@ -26,13 +26,13 @@ struct cfg_extra {
 	void	*arg;
 };
 
-/* config_load_buffer and config_load_file with extra (NULL: exactly them).
- * The caller frees the result with config_free. */
+/* config_load_buffer and config_load_file_all with extra (NULL: exactly
+ * them); all may be NULL. The caller frees the result with config_free. */
 struct config *cfg_load_buffer_with(const char *name, const char *dir,
 	    const char *yaml, size_t len, const struct cfg_extra *extra,
-	    struct terr *err);
+	    struct terr *err, struct terrs *all);
 struct config *cfg_load_file_with(const char *path, const struct cfg_extra *extra,
-	    struct terr *err);
+	    struct terr *err, struct terrs *all);
 
 /* One receivers entry (config_receivers.c); *r is zeroed by the caller and
  * cleared with receiver_clear on failure by the caller. Applies defaults and

@@ -32,14 +32,16 @@ receiver_unknown(struct cfg_load *ld, const struct ynode *k, const char *name)
 		if (strcmp(k->value, alertmanager_keys[i]) == 0)
 			break;
 	if (alertmanager_keys[i] == NULL)
-		return cfg_fail(ld, k, "receiver \"%s\": unknown field %s", name,
+		return cfg_type_fail(ld, k, "receiver \"%s\": unknown field %s", name,
 		    k->value);
 	supported[0] = '\0';
 	for (i = 0; (c = channel_at(i)) != NULL && o < sizeof(supported); i++)
 		o += (size_t)snprintf(supported + o, sizeof(supported) - o, "%s%s",
 		    i > 0 ? ", " : "", c->key);
-	return cfg_fail(ld, k, "receiver \"%s\": %s are not supported by tocsin "
-	    "(supported: %s)", name, k->value, supported);
+	/* A key Alertmanager knows: collected like an unknown one, since
+	 * tocsin's schema lacks it. */
+	return cfg_type_fail(ld, k, "receiver \"%s\": %s are not supported by "
+	    "tocsin (supported: %s)", name, k->value, supported);
 }
 
 int
@@ -47,34 +49,38 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 {
 	const struct channel *c;
 	const struct ynode *k, *v;
-	size_t		 i, j;
+	size_t		 i, j, mark = cfg_mark(ld);
 	void		*cfg;
 
 	if (cfg_map(ld, n, "receiver") == -1)
 		return -1;
 	if ((v = ynode_map_get(n, "name")) != NULL &&
-	    cfg_str(ld, "name", v, &r->name) == -1)
+	    cfg_str(ld, "name", v, &r->name) == -1 && cfg_stop(ld))
 		return -1;
-	if (cfg_empty(r->name))
-		return cfg_fail(ld, n, "missing name in receiver");
-	for (i = 0; i < n->n; i += 2) {
+	for (i = 0; !ynode_is_null(n) && i < n->n && !cfg_stop(ld); i += 2) {
 		k = n->child[i];
 		v = n->child[i + 1];
-		if (strcmp(k->value, "name") == 0)
+		if (strcmp(k->value, "name") == 0 || cfg_repeated(k))
 			continue;
-		if ((c = channel_by_key(k->value)) == NULL)
-			return receiver_unknown(ld, k, r->name);
+		if ((c = channel_by_key(k->value)) == NULL) {
+			receiver_unknown(ld, k, r->name != NULL ? r->name : "");
+			continue;
+		}
 		if (cfg_seq(ld, v, k->value) == -1)
-			return -1;
-		for (j = 0; !ynode_is_null(v) && j < v->n; j++) {
+			continue;
+		for (j = 0; !ynode_is_null(v) && j < v->n && !cfg_stop(ld); j++) {
 			if (ynode_is_null(v->child[j]))
 				return cfg_fail(ld, v->child[j], "receiver \"%s\": empty "
-				    "entry in %s", r->name, k->value);
+				    "entry in %s", r->name != NULL ? r->name : "", k->value);
 			if ((cfg = receiver_add(r, c)) == NULL)
 				return cfg_fail(ld, v->child[j], "out of memory");
-			if (cf_parse(ld, v->child[j], c->type, cfg) == -1)
-				return -1;
+			cf_parse(ld, v->child[j], c->type, cfg);
 		}
 	}
+	if (cfg_walked(ld, mark) == -1)
+		return -1;
+	/* Go's Receiver.UnmarshalYAML checks the name after decoding. */
+	if (cfg_empty(r->name))
+		return cfg_fail(ld, n, "missing name in receiver");
 	return 0;
 }

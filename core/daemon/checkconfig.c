@@ -36,13 +36,18 @@ static int
 check_one(const struct checkconfig *c, const char *path)
 {
 	const struct config *cfg;
+	struct terrs	 all = { NULL, 0 };
 	void		*loaded;
 	struct terr	 err;
+	char		*text;
 	int		 failed = 0;
 
 	printf("Checking '%s'", path);
-	if ((loaded = c->load(path, &err)) == NULL) {
-		printf("  FAILED: %s\n\n", err.msg);
+	if ((loaded = c->load(path, &err, &all)) == NULL) {
+		text = terrs_text(&all, path);
+		printf("  FAILED: %s\n\n", text != NULL ? text : err.msg);
+		free(text);
+		terrs_clear(&all);
 		return 1;
 	}
 	cfg = c->config(loaded);

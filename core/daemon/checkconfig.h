@@ -1,6 +1,7 @@
 /* checkconfig.h: the `check-config FILE...` command both programs have,
  * written once over each program's loader: one verdict per file as amtool
- * check-config prints it (byte for byte for the relay, which
+ * check-config prints it (every type error of a file, one per line, as
+ * amtool lists Go's "yaml: unmarshal errors") (byte for byte for the relay, which
  * tests/compat/check_config_amtool.sh holds to amtool), what the file holds,
  * the template files it loads, and exit status 1 when any file failed. */
 #ifndef TOCSIN_CHECKCONFIG_H
@@ -14,9 +15,11 @@ struct checkconfig {
 	const char	*program;	/* "tocsin-relay": starts every error */
 	const char	*usage;		/* --help's synopsis and description */
 	/* Loads and validates one file; NULL with the reason (the
-	 * "FILE:LINE:COL: sentence" the daemon would log). The caller frees
-	 * the result with unload. */
-	void		*(*load)(const char *path, struct terr *err);
+	 * "FILE:LINE:COL: sentence" the daemon would log) in err and every
+	 * error of the file appended to all (config_load_file_all). The
+	 * caller frees the result with unload. */
+	void		*(*load)(const char *path, struct terr *err,
+			    struct terrs *all);
 	void		 (*unload)(void *loaded);
 	/* The Alertmanager-schema part of what was loaded: its receivers and
 	 * template globs. Owned by loaded. */

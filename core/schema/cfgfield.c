@@ -45,8 +45,8 @@ static int
 table_list(struct cfg_load *ld, const struct cf_field *f, const struct ynode *v,
     void *obj)
 {
+	size_t	 i, mark = cfg_mark(ld);
 	void	*e;
-	size_t	 i;
 
 	if (cfg_seq(ld, v, f->name) == -1)
 		return -1;
@@ -54,10 +54,10 @@ table_list(struct cfg_load *ld, const struct cf_field *f, const struct ynode *v,
 		e = cf_append(target(obj, f->off), target(obj, f->count), f->sub->size);
 		if (e == NULL)
 			return cfg_fail(ld, v, "out of memory");
-		if (cf_parse(ld, v->child[i], f->sub, e) == -1)
+		if (cf_parse(ld, v->child[i], f->sub, e) == -1 && cfg_stop(ld))
 			return -1;
 	}
-	return 0;
+	return cfg_walked(ld, mark);
 }
 
 static int
@@ -131,7 +131,7 @@ cf_parse(struct cfg_load *ld, const struct ynode *n, const struct cf_type *t,
 {
 	const struct cf_walk w = { t, n, obj };
 	const struct cf_field *f;
-	size_t	 i;
+	size_t	 i, mark = cfg_mark(ld);
 
 	for (f = t->fields; f->name != NULL; f++)
 		if (f->kind == CF_BOOL && f->on)
@@ -141,13 +141,20 @@ cf_parse(struct cfg_load *ld, const struct ynode *n, const struct cf_type *t,
 	for (i = 0; !ynode_is_null(n) && i < n->n; i += 2) {
 		const struct ynode *k = n->child[i], *v = n->child[i + 1];
 
+		if (cfg_repeated(k))
+			continue;
 		if ((f = lookup(t, k->value)) == NULL)
-			return cfg_unknown(ld, k, t->what);
-		if (f->allow != NULL && f->allow(ld, k, obj) == -1)
-			return -1;
-		if (parse_value(ld, f, k, v, obj) == -1)
+			cfg_unknown(ld, k, t->what);
+		else if ((f->allow == NULL || f->allow(ld, k, obj) == 0) &&
+		    parse_value(ld, f, k, v, obj) == 0)
+			continue;
+		if (cfg_stop(ld))
 			return -1;
 	}
+	/* Like Go's UnmarshalYAML methods: no validation of a mapping that
+	 * holds a type error. */
+	if (cfg_mark(ld) > mark)
+		return -1;
 	for (f = t->fields; f->name != NULL; f++)
 		if (is_string(f) && f->missing != NULL && !f->inherit &&
 		    cfg_empty(*(char **)target(obj, f->off)))
@@ -176,8 +183,10 @@ cf_inherit(struct cfg_load *ld, const struct cf_walk *w)
 		s = target(w->obj, f->off);
 		if (!cfg_empty(*s))
 			continue;
+		/* Config's check in Alertmanager, made once the whole file
+		 * is decoded. */
 		if (f->missing != NULL && cfg_empty(*(char *const *)g))
-			return cfg_fail(ld, w->n, "%s", f->missing);
+			return cfg_late(ld, w->n, "%s", f->missing);
 		free(*s);
 		*s = NULL;
 		if (*(char *const *)g != NULL && (*s = strdup(*(char *const *)g)) == NULL)

@@ -4,7 +4,7 @@
  * (offsetof), default, required message, global default, validator.
  * cf_parse walks the mapping once in file order, looks each key up in the
  * table, parses the value by its kind and reports unknown keys and wrong
- * types at the offending node; then it checks the required fields, fills in
+ * types at the offending node (all of them); then it checks the required fields, fills in
  * the defaults and runs the type's finish function for what a table cannot
  * say (cross-field rules, *_file secrets, the order in which Alertmanager
  * reports problems).
@@ -12,7 +12,8 @@
  * The engine has its own file so that config_receivers.c, config.c's global
  * section and watchdog/wdconfig.c's checks read as tables plus the few
  * rules particular to each. Like schema.h it is internal to the config
- * loaders; errors go through cfg_fail ("FILE:LINE:COL: sentence"). */
+ * loaders; errors go through cfg_type_fail and cfg_fail ("FILE:LINE:COL:
+ * sentence"). */
 #ifndef TOCSIN_CFGFIELD_H
 #define TOCSIN_CFGFIELD_H
 
@@ -98,20 +99,23 @@ struct cf_walk {
 };
 
 /* Parses n into obj as t describes it, in this order: the .on booleans are
- * set; n must be a mapping with unique keys (null counts as empty); each
- * key, in file order, is looked up ("unknown field K in WHAT"), checked by
- * .allow and its value parsed by kind and .check or .nonzero, the first
- * error ending the parse; the .missing fields are checked in
- * table order; the .def defaults and the global http_config are filled in
- * (these fail only for memory, so which problem is reported first does not
- * depend on it); last, t->finish. obj starts zeroed, or holds defaults
+ * set; n must be a mapping (null counts as empty; a repeated key is
+ * reported and skipped); each key, in file order, is looked up ("unknown
+ * field K in WHAT"), checked by .allow and its value parsed by kind and
+ * .check or .nonzero, type errors being collected and any other error
+ * ending the parse (schema.h); when the walk found type errors, the parse
+ * fails there; the .missing fields are checked in table order; the .def
+ * defaults and the global http_config are filled in (these fail only for
+ * memory, so which problem is reported first does not depend on it); last,
+ * t->finish. obj starts zeroed, or holds defaults
  * that a value in the file replaces (the global section starts from
  * Alertmanager's DefaultGlobalConfig); on failure it holds what was parsed
  * so far, for the caller to clear. */
 int	cf_parse(struct cfg_load *ld, const struct ynode *n, const struct cf_type *t,
 	    void *obj);
 /* Applies the .inherit fields in table order; finish functions call it
- * where Alertmanager's order of checks puts it. */
+ * where Alertmanager's order of checks puts it. A field missing here and in
+ * global is one of Config's checks (cfg_late): -1, and the load goes on. */
 int	cf_inherit(struct cfg_load *ld, const struct cf_walk *w);
 /* "at most one of a & b must be configured", at b's value. */
 int	cf_conflict(struct cfg_load *ld, const struct cf_walk *w, const char *a,

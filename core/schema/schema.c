@@ -15,18 +15,22 @@
 #include "schema.h"
 #include "secretfile.h"
 
-int
-cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
+/* "name:line:col: message" into out, control bytes escaped: messages
+ * quote config values, and these must not turn one error into several log
+ * lines or drive a terminal. */
+static void format_error(struct cfg_load *, const struct ynode *, struct terr *,
+	    const char *, va_list) PRINTF_LIKE(4, 0);
+static int vdefer(struct cfg_load *, struct cfg_later *, const struct ynode *,
+	    const char *, va_list) PRINTF_LIKE(4, 0);
+
+static void
+format_error(struct cfg_load *ld, const struct ynode *n, struct terr *out,
+    const char *fmt, va_list ap)
 {
 	char	 raw[TERR_MAX], msg[TERR_MAX];
 	size_t	 i, o = 0;
-	va_list	 ap;
 
-	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);
-	va_end(ap);
-	/* Messages quote config values; control bytes in them must not turn
-	 * one error into several log lines or drive a terminal. */
 	for (i = 0; raw[i] != '\0' && o + 5 < sizeof(msg); i++) {
 		unsigned char c = (unsigned char)raw[i];
 
@@ -41,8 +45,152 @@ cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
 	}
 	msg[o] = '\0';
 	if (n != NULL)
-		return terr_set(ld->err, "%s:%d:%d: %s", ld->name, n->line, n->col, msg);
-	return terr_set(ld->err, "%s: %s", ld->name, msg);
+		terr_set(out, "%s:%d:%d: %s", ld->name, n->line, n->col, msg);
+	else
+		terr_set(out, "%s: %s", ld->name, msg);
+}
+
+int
+cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
+{
+	struct terr	 e;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	format_error(ld, n, &e, fmt, ap);
+	va_end(ap);
+	ld->fatal = true;
+	return terr_set(ld->err, "%s", e.msg);
+}
+
+int
+cfg_type_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
+{
+	struct terr	 e;
+	uint64_t	*pos;
+	size_t		 i;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	format_error(ld, n, &e, fmt, ap);
+	va_end(ap);
+	/* A mapping checked twice (the watchdog reads a check's kind before
+	 * walking it) reports its problems once. */
+	for (i = ld->terrors.n; i > 0 && i + 16 > ld->terrors.n; i--)
+		if (strcmp(ld->terrors.msg[i - 1], e.msg) == 0)
+			return -1;
+	pos = reallocarray(ld->tpos, ld->terrors.n + 1, sizeof(*pos));
+	if (pos == NULL)
+		return cfg_fail(ld, n, "out of memory");
+	ld->tpos = pos;
+	pos[ld->terrors.n] = n == NULL ? 0 :
+	    (uint64_t)(uint32_t)n->line << 32 | (uint32_t)n->col;
+	if (terrs_add(&ld->terrors, e.msg) == -1)
+		return cfg_fail(ld, n, "out of memory");
+	return -1;
+}
+
+struct posref {
+	uint64_t	 pos;
+	size_t		 idx;
+};
+
+static int
+posref_cmp(const void *a, const void *b)
+{
+	const struct posref *x = a, *y = b;
+
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int
+cfg_type_errors(const struct cfg_load *ld, struct terrs *out)
+{
+	struct posref	*refs;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (ld->terrors.n == 0)
+		return 0;
+	if ((refs = calloc(ld->terrors.n, sizeof(*refs))) == NULL)
+		return -1;
+	for (i = 0; i < ld->terrors.n; i++) {
+		refs[i].pos = ld->tpos[i];
+		refs[i].idx = i;
+	}
+	qsort(refs, ld->terrors.n, sizeof(*refs), posref_cmp);
+	for (i = 0; i < ld->terrors.n && rc == 0; i++)
+		rc = terrs_add(out, ld->terrors.msg[refs[i].idx]);
+	free(refs);
+	return rc;
+}
+
+static int
+vdefer(struct cfg_load *ld, struct cfg_later *l, const struct ynode *n,
+    const char *fmt, va_list ap)
+{
+	struct terr	 e;
+
+	if (l->set)
+		return -1;
+	format_error(ld, n, &e, fmt, ap);
+	memcpy(l->msg, e.msg, sizeof(l->msg));
+	l->set = true;
+	return -1;
+}
+
+int
+cfg_defer(struct cfg_load *ld, struct cfg_later *l, const struct ynode *n,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vdefer(ld, l, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+cfg_late(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vdefer(ld, &ld->late, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+cfg_later_end(struct cfg_load *ld, const struct cfg_later *l, size_t mark)
+{
+	if (cfg_walked(ld, mark) == -1)
+		return -1;
+	if (!l->set)
+		return 0;
+	ld->fatal = true;
+	return terr_set(ld->err, "%s", l->msg);
+}
+
+bool
+cfg_stop(const struct cfg_load *ld)
+{
+	return ld->fatal;
+}
+
+size_t
+cfg_mark(const struct cfg_load *ld)
+{
+	return ld->terrors.n;
+}
+
+int
+cfg_walked(const struct cfg_load *ld, size_t mark)
+{
+	return ld->fatal || ld->terrors.n > mark ? -1 : 0;
 }
 
 const char *
@@ -58,67 +206,34 @@ cfg_kind_article(const struct ynode *n)
 	}
 }
 
-struct keyref {
-	const struct ynode	*key;
-	size_t			 idx;
-};
-
-static int
-keyref_cmp(const void *a, const void *b)
-{
-	const struct keyref *x = a, *y = b;
-	int	 c = strcmp(x->key->value, y->key->value);
-
-	if (c != 0)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 int
 cfg_map(struct cfg_load *ld, const struct ynode *n, const char *what)
 {
-	struct keyref	*refs;
-	size_t		 i, nk, dup = SIZE_MAX, first = 0;
+	size_t	 i;
 
 	if (ynode_is_null(n))
 		return 0;
 	if (n->kind != YN_MAP)
-		return cfg_fail(ld, n, "%s must be a mapping, not %s", what,
+		return cfg_type_fail(ld, n, "%s must be a mapping, not %s", what,
 		    cfg_kind_article(n));
-	nk = n->n / 2;
-	for (i = 0; i < nk; i++)
-		if (n->child[2 * i]->kind != YN_SCALAR)
-			return cfg_fail(ld, n->child[2 * i], "%s has %s as a key; keys "
-			    "must be field names", what, cfg_kind_article(n->child[2 * i]));
-	if (nk < 2)
-		return 0;
-	/* Sorting keeps a huge mapping from costing n^2 comparisons; the
-	 * duplicate reported is the earliest repeated key in the file. */
-	if ((refs = calloc(nk, sizeof(*refs))) == NULL)
-		return cfg_fail(ld, n, "out of memory");
-	for (i = 0; i < nk; i++) {
-		refs[i].key = n->child[2 * i];
-		refs[i].idx = i;
-	}
-	qsort(refs, nk, sizeof(*refs), keyref_cmp);
-	for (i = 1; i < nk; i++)
-		if (strcmp(refs[i].key->value, refs[i - 1].key->value) == 0 &&
-		    refs[i].idx < dup) {
-			dup = refs[i].idx;
-			first = refs[i - 1].idx;
-		}
-	free(refs);
-	if (dup == SIZE_MAX)
-		return 0;
-	/* The earliest occurrence of that key, for the message. */
-	for (i = 0; i < first; i++)
-		if (strcmp(n->child[2 * i]->value, n->child[2 * dup]->value) == 0) {
-			first = i;
-			break;
-		}
-	return cfg_fail(ld, n->child[2 * dup], "field %s is set twice in %s "
-	    "(first at line %d)", n->child[2 * dup]->value, what,
-	    n->child[2 * first]->line);
+	for (i = 0; i < n->n; i += 2)
+		if (n->child[i]->kind != YN_SCALAR)
+			return cfg_type_fail(ld, n->child[i], "%s has %s as a key; keys "
+			    "must be field names", what, cfg_kind_article(n->child[i]));
+	/* Each repetition, with the line of the key's first occurrence; the
+	 * walkers skip it (cfg_repeated), as Go's decoder does. */
+	for (i = 0; i < n->n && !cfg_stop(ld); i += 2)
+		if (cfg_repeated(n->child[i]))
+			cfg_type_fail(ld, n->child[i], "field %s is set twice in %s "
+			    "(first at line %d)", n->child[i]->value, what,
+			    n->child[i]->first->line);
+	return 0;
+}
+
+bool
+cfg_repeated(const struct ynode *key)
+{
+	return key->first != NULL;
 }
 
 int
@@ -126,13 +241,14 @@ cfg_seq(struct cfg_load *ld, const struct ynode *n, const char *what)
 {
 	if (ynode_is_null(n) || n->kind == YN_SEQ)
 		return 0;
-	return cfg_fail(ld, n, "%s must be a list, not %s", what, cfg_kind_article(n));
+	return cfg_type_fail(ld, n, "%s must be a list, not %s", what,
+	    cfg_kind_article(n));
 }
 
 int
 cfg_unknown(struct cfg_load *ld, const struct ynode *key, const char *what)
 {
-	return cfg_fail(ld, key, "unknown field %s in %s", key->value, what);
+	return cfg_type_fail(ld, key, "unknown field %s in %s", key->value, what);
 }
 
 static int
@@ -140,7 +256,8 @@ scalar(struct cfg_load *ld, const char *field, const struct ynode *n, const char
 {
 	if (n->kind == YN_SCALAR)
 		return 0;
-	return cfg_fail(ld, n, "%s must be %s, not %s", field, want, cfg_kind_article(n));
+	return cfg_type_fail(ld, n, "%s must be %s, not %s", field, want,
+	    cfg_kind_article(n));
 }
 
 int
@@ -188,7 +305,7 @@ cfg_bool(struct cfg_load *ld, const char *field, const struct ynode *n, bool *ou
 				return 0;
 			}
 	}
-	return cfg_fail(ld, n, "%s must be true or false, not %s\"%.64s\"", field,
+	return cfg_type_fail(ld, n, "%s must be true or false, not %s\"%.64s\"", field,
 	    n->plain ? "" : "the string ", n->value);
 }
 
@@ -282,13 +399,14 @@ int_field(struct cfg_load *ld, const char *field, const struct ynode *n,
 	    strcmp(n->tag, "tag:yaml.org,2002:int") != 0 &&
 	    strcmp(n->tag, "tag:yaml.org,2002:float") != 0) ||
 	    n->len != strlen(n->value))
-		return cfg_fail(ld, n, "%s must be %s, not the string \"%.64s\"", field,
-		    want, n->value);
+		return cfg_type_fail(ld, n, "%s must be %s, not the string \"%.64s\"",
+		    field, want, n->value);
 	if ((r = yaml_int(n->value, is_unsigned, sv, uv)) == -2)
-		return cfg_fail(ld, n, "%s is out of range: %.64s", field, n->value);
-	if (r == -1)
-		return cfg_fail(ld, n, "%s must be %s, not \"%.64s\"", field, want,
+		return cfg_type_fail(ld, n, "%s is out of range: %.64s", field,
 		    n->value);
+	if (r == -1)
+		return cfg_type_fail(ld, n, "%s must be %s, not \"%.64s\"", field,
+		    want, n->value);
 	return 0;
 }
 
@@ -562,9 +680,12 @@ cfg_str_list(struct cfg_load *ld, const char *field, const struct ynode *n,
 		return cfg_fail(ld, n, "out of memory");
 	for (i = 0; i < n->n; i++) {
 		if (n->child[i]->kind != YN_SCALAR) {
-			cfg_fail(ld, n->child[i], "%s must be a list of strings, not "
-			    "contain %s", field, cfg_kind_article(n->child[i]));
-			goto fail;
+			/* Go's decoder reports every such item. */
+			cfg_type_fail(ld, n->child[i], "%s must be a list of strings, "
+			    "not contain %s", field, cfg_kind_article(n->child[i]));
+			if (cfg_stop(ld))
+				goto fail;
+			continue;
 		}
 		if ((v[k] = strdup(n->child[i]->value)) == NULL) {
 			cfg_fail(ld, n->child[i], "out of memory");
@@ -572,6 +693,8 @@ cfg_str_list(struct cfg_load *ld, const char *field, const struct ynode *n,
 		}
 		k++;
 	}
+	if (k < n->n)
+		goto fail;
 	for (i = 0; i < *nout; i++)
 		free((*out)[i]);
 	free(*out);

@@ -47,20 +47,81 @@ struct cfg_global {
 
 struct cfg_extra;
 
+/* An error that Alertmanager reports only once a walk is over: a route's
+ * own checks after the route is decoded, Config's checks (references,
+ * unique names, what receivers inherit) after the whole file. The first
+ * one is kept while the walk goes on, so that a type error found later in
+ * the file is still the one reported. */
+struct cfg_later {
+	bool			 set;
+	char			 msg[TERR_MAX];		/* with its position */
+};
+
+/* The state of one load. Errors come in three kinds, as with Alertmanager's
+ * loader (Go's yaml.v2 under UnmarshalStrict):
+ * - a type error (an unknown or repeated field, a value of the wrong kind,
+ *   a bool or integer that does not parse: cfg_type_fail) is collected and
+ *   the walk goes on with the next key, so that one run reports all of
+ *   them; a mapping that holds one skips its own validation, as Go's
+ *   UnmarshalYAML methods return before validating;
+ * - any other error (cfg_fail: a value that parses but is invalid) ends the
+ *   load at once and is reported alone, whatever was collected before;
+ * - a check made after a walk (cfg_defer, cfg_late) is reported only when
+ *   the walk found neither. */
 struct cfg_load {
 	const char		*name;		/* file name in positions */
 	const char		*dir;		/* base of relative paths */
-	struct terr		*err;
+	struct terr		*err;		/* the error that ended the load */
 	struct cfg_global	 global;
 	const struct cfg_extra	*extra;		/* NULL: alertmanager.yml */
+	struct terrs		 terrors;	/* the type errors so far */
+	/* Their nodes' positions (line << 32 | column), for cfg_type_errors. */
+	uint64_t		*tpos;
+	bool			 fatal;		/* cfg_fail was called */
+	struct cfg_later	 late;		/* Config's checks (cfg_late) */
 };
 
-/* Formats "name:line:col: message" for node n (or "name: message"). */
+/* Formats "name:line:col: message" for node n (or "name: message") into
+ * ld->err and ends the load: returns -1 and sets ld->fatal. */
 int	cfg_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
 	    PRINTF_LIKE(3, 4);
-/* Checks that n is a mapping with unique scalar keys. A null node counts as
- * an empty mapping (returns 0 and sets *empty). */
+/* A type error: the same message, added to ld->terrors; returns -1 without
+ * ending the load (the caller's walk goes on unless cfg_stop says so). */
+int	cfg_type_fail(struct cfg_load *ld, const struct ynode *n, const char *fmt,
+	    ...) PRINTF_LIKE(3, 4);
+/* Keeps the error in l unless l holds one already; returns -1 without
+ * ending the load. */
+int	cfg_defer(struct cfg_load *ld, struct cfg_later *l, const struct ynode *n,
+	    const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* cfg_defer into ld->late: an error of Config's checks, reported when the
+ * file has neither type errors nor other errors. */
+int	cfg_late(struct cfg_load *ld, const struct ynode *n, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
+/* The end of a mapping's walk that started at mark with its deferred
+ * checks in l: -1 when the walk found type errors (l is dropped, as Go's
+ * UnmarshalYAML returns before validating), -1 through cfg_fail when l
+ * holds an error, else 0. */
+int	cfg_later_end(struct cfg_load *ld, const struct cfg_later *l, size_t mark);
+/* The type errors in file order (Go decodes in file order; the global
+ * section, which tocsin reads first, is then in its place), appended to
+ * out; -1 when out of memory. */
+int	cfg_type_errors(const struct cfg_load *ld, struct terrs *out);
+/* After a -1: true when the load is over (cfg_fail), false when the walk
+ * goes on with its next key or item. */
+bool	cfg_stop(const struct cfg_load *ld);
+/* How many type errors so far; a walk that finds more than at its start
+ * returns -1 instead of validating what it read. */
+size_t	cfg_mark(const struct cfg_load *ld);
+/* The end of a walk that started at mark: -1 when the load is over or the
+ * walk found type errors, else 0. */
+int	cfg_walked(const struct cfg_load *ld, size_t mark);
+/* Checks that n is a mapping with scalar keys (type errors). A null node
+ * counts as an empty mapping. A key given twice is a type error too, but
+ * the mapping is still walked: 0 then, with the error collected. */
 int	cfg_map(struct cfg_load *ld, const struct ynode *n, const char *what);
+/* True for a key that repeats an earlier one of its mapping: cfg_map
+ * reports it, walkers skip it and its value. */
+bool	cfg_repeated(const struct ynode *key);
 /* Checks that n is a sequence (null counts as empty). */
 int	cfg_seq(struct cfg_load *ld, const struct ynode *n, const char *what);
 int	cfg_unknown(struct cfg_load *ld, const struct ynode *key, const char *what);

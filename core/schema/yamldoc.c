@@ -288,6 +288,50 @@ apply_merges(struct ynode *map, const yaml_mark_t *m, struct terr *err)
 	return 0;
 }
 
+struct keyref {
+	struct ynode	*key;
+	size_t		 idx;
+};
+
+static int
+keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int	 c = strcmp(x->key->value, y->key->value);
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Points each repeated scalar key of map at its first occurrence. Sorting
+ * keeps a huge mapping from costing n^2 comparisons. Merged keys never
+ * repeat (apply_merges skips them), so a marked key belongs to map alone. */
+static int
+mark_repeats(struct ynode *map)
+{
+	struct keyref	*refs;
+	size_t		 i, nk = 0;
+
+	if (map->n < 4)
+		return 0;
+	if ((refs = calloc(map->n / 2, sizeof(*refs))) == NULL)
+		return -1;
+	for (i = 0; i + 1 < map->n; i += 2)
+		if (map->child[i]->kind == YN_SCALAR) {
+			refs[nk].key = map->child[i];
+			refs[nk].idx = i;
+			nk++;
+		}
+	qsort(refs, nk, sizeof(*refs), keyref_cmp);
+	for (i = 1; i < nk; i++)
+		if (strcmp(refs[i].key->value, refs[i - 1].key->value) == 0)
+			refs[i].key->first = refs[i - 1].key->first != NULL ?
+			    refs[i - 1].key->first : refs[i - 1].key;
+	free(refs);
+	return 0;
+}
+
 static int
 on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 {
@@ -371,6 +415,11 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 			}
 			if (n->weight > 1)
 				w = n->weight;
+			if (mark_repeats(n) == -1) {
+				free(f->anchor);
+				f->anchor = NULL;
+				goto oom;
+			}
 		}
 		n->weight = w;
 		/* Registered only now, so an alias cannot point into its own

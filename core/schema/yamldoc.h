@@ -31,6 +31,10 @@ struct ynode {
 	/* YN_SCALAR */
 	char		*value;		/* NUL-terminated; may contain NULs up to len */
 	size_t		 len;
+	/* A mapping's scalar key: the earlier key of the same name in that
+	 * mapping (Go's decoder keeps the first and reports the repetition),
+	 * else NULL. */
+	const struct ynode *first;
 	/* YN_SEQ: items child[0..n); YN_MAP: key child[2i], value child[2i+1] */
 	struct ynode	**child;
 	size_t		 n;

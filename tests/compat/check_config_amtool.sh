@@ -2,7 +2,10 @@
 # check_config_amtool.sh: `tocsin-relay check-config` against the real
 # `amtool check-config` over tests/compat/configs/*.yml: same verdict and exit
 # status for every file, byte-identical stdout for the files amtool accepts
-# (rejections differ only in wording: ours carry file:line:column). Files
+# (rejections differ only in wording: ours carry file:line:column), and the
+# same errors for the files it rejects: where amtool lists Go's type errors
+# ("yaml: unmarshal errors", every one in the file), tocsin lists as many at
+# the same lines; where amtool reports one other error, so does tocsin. Files
 # using tocsin-only extensions live in configs/tocsin-only/ and are checked
 # with tocsin alone: valid/ must pass, invalid/ must fail with the message in
 # the .err file next to them.
@@ -23,6 +26,25 @@ failures=0
 differ() {
 	echo "DIFFER: $*" >&2
 	failures=$((failures + 1))
+}
+
+# The lines amtool's failure names, one per error: "list N N..." for Go's
+# "yaml: unmarshal errors" (every type error of the file), "one" for any
+# other error (reported alone, without a line). tocsin's lists its errors
+# with FILE:LINE:COL, one per line when there are several.
+amtool_lines() {	# file out
+	if grep -q "^Checking '$1'  FAILED: yaml: unmarshal errors:$" "$2"; then
+		echo "list $(sed -n 's/^  line \([0-9]*\): .*/\1/p' "$2" | tr '\n' ' ')"
+	else
+		echo one
+	fi
+}
+tocsin_lines() {	# file out
+	if grep -q "^Checking '$1'  FAILED: $1: [0-9]* errors:$" "$2"; then
+		echo "list $(grep "^  $1:[0-9]*:[0-9]*: " "$2" | cut -d: -f2 | tr '\n' ' ')"
+	else
+		echo "one $(sed -n "s/^Checking '$1'  FAILED: $1:\([0-9]*\):.*/\1/p" "$2")"
+	fi
 }
 
 # Both tools print the path as given, so run them from the file's directory.
@@ -52,6 +74,19 @@ for f in *.yml; do
 			cat "$TMP/ts.out" >&2
 			continue
 		fi
+		# The same errors: every type error at amtool's lines, or a
+		# single error where amtool stops at one.
+		am_lines=$(amtool_lines "$f" "$TMP/am.out")
+		ts_lines=$(tocsin_lines "$f" "$TMP/ts.out")
+		case $am_lines in
+		list*) [ "$am_lines" = "list ${ts_lines#* } " ] ||
+		    [ "$am_lines" = "$ts_lines" ] ;;
+		*) [ "${ts_lines%% *}" = one ] ;;
+		esac || {
+			differ "$f: amtool reports $am_lines, tocsin $ts_lines"
+			cat "$TMP/am.out" "$TMP/ts.out" >&2
+			continue
+		}
 		want_err="tocsin-relay: error: failed to validate 1 file(s)"
 		if [ "$(head -n1 "$TMP/ts.err")" != "$want_err" ]; then
 			differ "$f: stderr is not '$want_err'"
@@ -76,6 +111,26 @@ if [ "$am_rc" != "$ts_rc" ] || ! cmp -s "$TMP/am.out" "$TMP/ts.norm"; then
 elif [ "$(sed 's/^amtool:/tocsin-relay:/' "$TMP/am.err")" != "$(cat "$TMP/ts.err")" ]; then
 	differ "several files: stderr differs"
 	diff -u "$TMP/am.err" "$TMP/ts.err" >&2
+else
+	agree=$((agree + 1))
+fi
+
+# Several files with several errors each: every file is checked and
+# listed in turn (verdicts, exit status and the count of failed files).
+comparisons=$((comparisons + 1))
+multi=(invalid-multi-wrong-types.yml minimal.yml invalid-multi-duplicates.yml
+    invalid-multi-then-invalid-value.yml)
+"$AMTOOL" check-config "${multi[@]}" >"$TMP/am.out" 2>"$TMP/am.err"
+am_rc=$?
+"$TOCSIN_RELAY" check-config "${multi[@]}" >"$TMP/ts.out" 2>"$TMP/ts.err"
+ts_rc=$?
+verdicts() { grep -o "^Checking '[^']*'  [A-Z]*" "$1"; }
+if [ "$am_rc" != "$ts_rc" ] || [ "$(verdicts "$TMP/am.out")" != "$(verdicts "$TMP/ts.out")" ] ||
+    [ "$(sed 's/^amtool:/tocsin-relay:/' "$TMP/am.err")" != "$(cat "$TMP/ts.err")" ] ||
+    [ "$(grep -c "^  invalid-multi-[a-z-]*.yml:[0-9]*:[0-9]*: " "$TMP/ts.out")" != \
+    "$(grep -c "^  line [0-9]*: " "$TMP/am.out")" ]; then
+	differ "several files with several errors: exit $am_rc vs $ts_rc"
+	diff -u "$TMP/am.out" "$TMP/ts.out" >&2
 else
 	agree=$((agree + 1))
 fi

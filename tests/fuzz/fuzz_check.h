@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifndef FUZZ_NAME
 #error "define FUZZ_NAME before including fuzz_check.h"
@@ -39,6 +40,28 @@ valid_utf8(const char *s)
 				return 0;
 	}
 	return 1;
+}
+
+/* A config loader's error: one line "NAME:..." or, for several type errors,
+ * "NAME: N errors:" and one "  NAME:..." line each, the last of which may
+ * say how many more did not fit; no other control characters. */
+static inline void
+check_config_error(const char *msg, const char *name)
+{
+	const char	*p, *nl;
+	size_t		 n = strlen(name);
+
+	check(strncmp(msg, name, n) == 0 && msg[n] == ':', "error without file name");
+	for (p = msg; *p != '\0'; p++)
+		check((unsigned char)*p >= 0x20 || *p == '\n', "control character in error");
+	if ((nl = strchr(msg, '\n')) == NULL)
+		return;
+	check(nl - msg > 9 && strncmp(nl - 8, " errors:", 8) == 0,
+	    "several errors without their count");
+	for (p = nl; p != NULL; p = strchr(p + 1, '\n'))
+		check((strncmp(p + 1, "  ", 2) == 0 && strncmp(p + 3, name, n) == 0 &&
+		    p[3 + n] == ':') || (strncmp(p + 1, "  ... and ", 10) == 0 &&
+		    strchr(p + 1, '\n') == NULL), "error line without file name");
 }
 
 #endif

@@ -127,7 +127,8 @@ toy_free(struct toy *t)
 }
 
 /* Parses yaml into t with a global section that has smtp_from gfrom and
- * smtp_require_tls; returns cf_parse's result, the message in err. */
+ * smtp_require_tls; returns cf_parse's result, the message in err: the
+ * error that ended the walk, else the type errors, else Config's check. */
 static int
 parse(const char *yaml, const char *gfrom, struct toy *t, struct terr *err)
 {
@@ -145,6 +146,16 @@ parse(const char *yaml, const char *gfrom, struct toy *t, struct terr *err)
 	ld.global.smtp_require_tls = true;
 	assert_non_null(doc = ydoc_parse(yaml, strlen(yaml), err));
 	rc = cf_parse(&ld, ydoc_root(doc), &toy_type, t);
+	if (!ld.fatal && ld.terrors.n > 0) {
+		struct terrs sorted = { NULL, 0 };
+
+		assert_int_equal(cfg_type_errors(&ld, &sorted), 0);
+		terrs_set(err, &sorted, ld.name);
+		terrs_clear(&sorted);
+	} else if (!ld.fatal && ld.late.set)
+		snprintf(err->msg, sizeof(err->msg), "%s", ld.late.msg);
+	terrs_clear(&ld.terrors);
+	free(ld.tpos);
 	ydoc_free(doc);
 	return rc;
 }
@@ -228,13 +239,24 @@ static void
 test_cfgfield_errors_in_phase_order(void **state)
 {
 	(void)state;
-	/* The walk stops at the first bad key, in file order. */
+	/* Type errors are collected across the walk, in file order, and
+	 * then neither the required fields nor finish are checked. */
 	assert_parse_error("n: x\nfoo: 1\n", "g",
-	    "toy.yml:1:4: n must be an integer, not \"x\"");
-	assert_parse_error("foo: 1\nn: x\n", "g",
-	    "toy.yml:1:1: unknown field foo in toy");
-	assert_parse_error("name: a\nname: b\n", "g",
+	    "toy.yml: 2 errors:\n"
+	    "  toy.yml:1:4: n must be an integer, not \"x\"\n"
+	    "  toy.yml:2:1: unknown field foo in toy");
+	assert_parse_error("foo: 1\nn: x\nitems: [{label: [a]}, {bar: 1}]\n", "g",
+	    "toy.yml: 4 errors:\n"
+	    "  toy.yml:1:1: unknown field foo in toy\n"
+	    "  toy.yml:2:4: n must be an integer, not \"x\"\n"
+	    "  toy.yml:3:17: label must be a string, not a list\n"
+	    "  toy.yml:3:24: unknown field bar in item");
+	/* A repeated key is reported and its value skipped, as Go does. */
+	assert_parse_error("name: a\nname: [b]\n", "g",
 	    "toy.yml:2:1: field name is set twice in toy (first at line 1)");
+	/* Any other error ends the walk alone, whatever came before it. */
+	assert_parse_error("foo: 1\nwait: 5x\nbar: 2\n", "g",
+	    "toy.yml:2:7: wait: not a valid duration string: \"5x\"");
 	assert_parse_error("- a\n", "g",
 	    "toy.yml:1:1: toy must be a mapping, not a list");
 	assert_parse_error("name: box\n", "g", "toy.yml:1:7: name has an x");
@@ -261,7 +283,8 @@ test_cfgfield_errors_in_phase_order(void **state)
 	    "toy.yml:1:1: missing name in toy");
 	assert_parse_error("~\n", "g", "toy.yml:1:1: missing name in toy");
 	assert_parse_error("name: late\n", "g", "toy.yml:1:7: name is late");
-	/* An inherited required field is checked when it is inherited. */
+	/* An inherited required field is checked when it is inherited; it is
+	 * one of Config's checks, which do not end the walk. */
 	assert_parse_error("name: a\n", "", "toy.yml:1:1: no global from");
 }
 

@@ -745,6 +745,73 @@ test_load_file_reports_missing_file(void **state)
 	    "No such file or directory");
 }
 
+/* Type errors are collected across the file and listed in file order;
+ * any other error is reported alone; Config's checks (references, unique
+ * names) only when the file has no type error, wherever that is. */
+static const struct errcase collected_errors[] = {
+	{ "global:\n  smtp_hello: [h]\nroute:\n  receiver: default\n  foo: 1\n"
+	    "receivers:\n- name: default\n  webhook_configs:\n  - url: http://x/\n"
+	    "    max_alerts: x\nbar: 2\n",
+	    " 4 errors:\n"
+	    "  " NAME ":2:15: smtp_hello must be a string, not a list\n"
+	    "  " NAME ":5:3: unknown field foo in the root route\n"
+	    "  " NAME ":10:17: max_alerts must be a non-negative integer, not \"x\"\n"
+	    "  " NAME ":11:1: unknown field bar in the configuration" },
+	{ "route:\n  receiver: default\n  foo: 1\n  group_wait: 5x\n"
+	    "receivers:\n- name: default\n",
+	    "4:15: group_wait: not a valid duration string: \"5x\"" },
+	{ "route:\n  receiver: nope\nreceivers:\n- name: default\n- name: default\n"
+	    "- name: b\n  foo: 1\n",
+	    "7:3: receiver \"b\": unknown field foo" },
+	{ "route:\n  receiver: nope\nreceivers:\n- name: default\n- name: default\n",
+	    "5:3: notification config name \"default\" is not unique" },
+	/* A route with a type error is not validated (duplicated group_by). */
+	{ "route:\n  receiver: default\n  group_by: [a, a]\n  continue: maybe\n"
+	    "receivers:\n- name: default\n",
+	    "4:13: continue must be true or false, not \"maybe\"" },
+	/* A receiver with one: no "missing name". */
+	{ ROOT "receivers:\n- foo: 1\n", "4:3: receiver \"\": unknown field foo" },
+};
+
+static void
+test_type_errors_are_collected(void **state)
+{
+	struct config_fixture *f = *state;
+
+	check_errors(f->dir, "", "", collected_errors, nitems(collected_errors));
+}
+
+/* config_load_file_all hands every error over; err holds them too. */
+static void
+test_load_file_all_lists_every_error(void **state)
+{
+	struct config_fixture *f = *state;
+	struct terrs	 all = { NULL, 0 };
+	struct terr	 err;
+	char		 path[600];
+	FILE		*fp;
+
+	snprintf(path, sizeof(path), "%s/am.yml", f->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("route:\n  receiver: default\n  foo: 1\nreceivers:\n"
+	    "- name: default\n  bar: 2\n", fp);
+	fclose(fp);
+	assert_null(config_load_file_all(path, &err, &all));
+	assert_int_equal(all.n, 2);
+	assert_true(strstr(all.msg[0], "/am.yml:3:3: unknown field foo in the "
+	    "root route") != NULL);
+	assert_true(strstr(all.msg[1], "/am.yml:6:3: receiver \"default\": "
+	    "unknown field bar") != NULL);
+	assert_non_null(strstr(err.msg, "/am.yml: 2 errors:\n  "));
+	terrs_clear(&all);
+	/* One error of another kind: the list holds just it. */
+	assert_null(config_load_file_all("/nonexistent/am.yml", &err, &all));
+	assert_int_equal(all.n, 1);
+	assert_string_equal(all.msg[0], "open /nonexistent/am.yml: No such file or "
+	    "directory");
+	terrs_clear(&all);
+}
+
 int
 main(void)
 {
@@ -770,6 +837,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_time_intervals, setup, config_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_yaml_syntax_errors_have_positions, setup, config_fixture_teardown),
 		cmocka_unit_test(test_load_file_reports_missing_file),
+		cmocka_unit_test_setup_teardown(test_type_errors_are_collected, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_load_file_all_lists_every_error, setup, config_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

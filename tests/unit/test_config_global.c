@@ -111,8 +111,14 @@ static const struct errcase shape_errors[] = {
 	    "2:22: victorops_api_key must be a string, not a list" },
 	{ G "  victorops_api_key_file: [a]\n",
 	    "2:27: victorops_api_key_file must be a string, not a list" },
+	/* A value that does not parse ends the load: the type error before
+	 * it is not reported (amtool: not a valid duration string). */
 	{ G "  smtp_from: [a]\n" "  resolve_timeout: 5x\n",
-	    "2:14: smtp_from must be a string, not a list" },
+	    "3:20: resolve_timeout: not a valid duration string: \"5x\"" },
+	/* Type errors are all reported, in file order. */
+	{ G "  smtp_from: [a]\n" "  resolve_timeout: [5m]\n",
+	    " 2 errors:\n  " NAME ":2:14: smtp_from must be a string, not a list\n  "
+	    NAME ":3:20: resolve_timeout must be a duration, not a list" },
 };
 
 /* Values of the right shape that are not valid: durations, http_config,
@@ -461,10 +467,13 @@ test_global_after_receivers(void **state)
 	    "  smtp_smarthost: 'h:25'\n");
 	assert_string_equal(EMAIL_AT(config_receiver_at(cfg, 0), 0)->from, "g@b");
 	config_free(cfg);
-	/* ... and its errors come before those of the keys above it. */
+	/* ... and its type errors are listed in file order with the others. */
 	config_must_fail(f->dir, "receivers: {}\nglobal:\n  foo: 1\n"
 	    "route: []\n", &err);
-	assert_string_equal(err.msg, NAME ":3:3: unknown field foo in global");
+	assert_string_equal(err.msg, NAME ": 3 errors:\n"
+	    "  " NAME ":1:12: receivers must be a list, not a mapping\n"
+	    "  " NAME ":3:3: unknown field foo in global\n"
+	    "  " NAME ":4:8: the root route must be a mapping, not a list");
 }
 
 int

@@ -183,9 +183,11 @@ static const struct errcase telegram_errors[] = {
 	    "6:5: missing bot_token or bot_token_file on telegram_config" },
 	/* Order: the walk stops at the first bad key in file order. */
 	{ "  telegram_configs:\n" "  - {chat_id: x, bot_token: [t]}\n",
-	    "6:15: chat_id must be an integer, not \"x\"" },
+	    " 2 errors:\n  " NAME ":6:15: chat_id must be an integer, not \"x\"\n  "
+	    NAME ":6:29: bot_token must be a string, not a list" },
 	{ "  telegram_configs:\n" "  - {bot_token: [t], chat_id: x}\n",
-	    "6:17: bot_token must be a string, not a list" },
+	    " 2 errors:\n  " NAME ":6:17: bot_token must be a string, not a list\n  "
+	    NAME ":6:31: chat_id must be an integer, not \"x\"" },
 	/* Then: bot_token & file, missing chat_id, chat_id & file, parse_mode,
 	 * the token from global, chat_id_file. */
 	{ "  telegram_configs:\n"

@@ -229,7 +229,8 @@ static const struct errcase errors[] = {
 	    "5:15: unknown field recevier in route" },
 	{ "route:\n  receiver: r\n  routes:\n  - receiver: s\n    "
 	    "receiver: nope\n    matchers: ['a=~(']\n",
-	    "5:5: field receiver is set twice in route (first at line 4)" },
+	    "6:16: invalid matcher: error parsing regexp: missing closing "
+	    "): `^(?:()$`" },
 	{ "route:\n  receiver: r\n  routes:\n  - receiver: s\n    "
 	    "mute_time_intervals: [nope]\n    receiver: nope\n",
 	    "6:5: field receiver is set twice in route (first at line 4)" },

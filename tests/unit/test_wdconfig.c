@@ -590,7 +590,8 @@ static const struct wdcase check_key_errors[] = {
 	    "period: 1m, kind: ping}\n",
 	    "6:72: field kind is set twice in check (first at line 6)" },
 	{ "  - {kind: ping, name: [a], nope: 1}\n",
-	    "6:24: name must be a string, not a list" },
+	    " 2 errors:\n  " NAME ":6:24: name must be a string, not a list\n  "
+	    NAME ":6:29: unknown field nope in check" },
 	{ "  - {nope: 1, kind: [a]}\n",
 	    "6:21: kind must be a string, not a list" },
 	{ "  - {timeout: 1s, kind: heartbeat}\n",
@@ -600,14 +601,26 @@ static const struct wdcase check_key_errors[] = {
 	    "6:6: field period is not allowed in a freshness check (only "
 	    "in heartbeat and ping checks)" },
 	{ "  - {query: [a], kind: freshness, period: 1m}\n",
-	    "6:13: query must be a string, not a list" },
+	    " 2 errors:\n  " NAME ":6:13: query must be a string, not a list\n  "
+	    NAME ":6:35: field period is not allowed in a freshness check (only "
+	    "in heartbeat and ping checks)" },
 	{ "  - {name: 'a b', kind: cron}\n",
 	    "6:25: kind must be heartbeat, ping or freshness, not \"cron\"" },
 	{ "  - {name: 'a b', kind: ping, receiver: [a]}\n",
 	    "6:12: check name \"a b\": only letters, digits, '.', '_' and "
 	    "'-' are allowed" },
+	/* The type errors of every check are listed; a repeated name is not
+	 * reported while there are any. */
+	{ "  - {name: a, kind: heartbeat, period: 1m, grace: [1m], receiver: phone}\n"
+	  "  - {name: b, kind: ping, period: 1m, grace: 1m, receiver: phone, query: x}\n"
+	  "  - {name: b, kind: ping, period: 1m, grace: 1m, receiver: phone}\n",
+	    " 2 errors:\n  " NAME ":6:51: grace must be a duration, not a list\n  "
+	    NAME ":7:67: field query is not allowed in a ping check (only in "
+	    "freshness checks)" },
+	/* An invalid value ends the load alone, as in Alertmanager. */
 	{ "  - {receiver: [a], name: 'a b'}\n",
-	    "6:16: receiver must be a string, not a list" },
+	    "6:27: check name \"a b\": only letters, digits, '.', '_' and '-' are "
+	    "allowed" },
 	{ "  - {name: a, kind: freshness, receiver: phone, prometheus_url: "
 	    "'http://p', query: up, max_age: 1m, interval: 10s}\n",
 	    "6:111: check \"a\": timeout (10s) must be shorter than "

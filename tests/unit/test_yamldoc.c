@@ -83,6 +83,30 @@ test_aliases_share_and_merge_keys_merge(void **state)
 	ydoc_free(doc);
 }
 
+/* A repeated key points at the first of its name in the same mapping;
+ * merged keys never count as repeated, and ynode_map_get finds the first. */
+static void
+test_repeated_keys_point_at_the_first(void **state)
+{
+	struct ydoc *doc = parse("a: 1\nb: 2\na: 3\nc: {x: 1}\na: 4\n"
+	    "base: &b {y: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n");
+	const struct ynode *r = ydoc_root(doc), *base, *m;
+
+	assert_null(r->child[0]->first);
+	assert_null(r->child[2]->first);
+	assert_ptr_equal(r->child[4]->first, r->child[0]);
+	assert_null(r->child[6]->first);
+	assert_ptr_equal(r->child[8]->first, r->child[0]);
+	assert_string_equal(ynode_map_get(r, "a")->value, "1");
+	base = ynode_map_get(r, "base");
+	assert_ptr_equal(base->child[2]->first, base->child[0]);
+	m = ynode_map_get(r, "m");
+	assert_int_equal(m->n, 2);
+	assert_null(m->child[0]->first);
+	assert_string_equal(m->child[1]->value, "3");
+	ydoc_free(doc);
+}
+
 static void
 test_errors_and_limits(void **state)
 {
@@ -180,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_positions_are_one_based),
 		cmocka_unit_test(test_nulls_follow_yaml_1_1),
 		cmocka_unit_test(test_aliases_share_and_merge_keys_merge),
+		cmocka_unit_test(test_repeated_keys_point_at_the_first),
 		cmocka_unit_test(test_errors_and_limits),
 		cmocka_unit_test(test_plain_nodes_are_not_counted_as_expansion),
 		cmocka_unit_test(test_alias_expansion_is_counted_per_reference),
