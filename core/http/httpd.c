@@ -373,6 +373,12 @@ httpd_req_header(const struct httpd_req *r, const char *name)
 }
 
 const char *
+httpd_req_query(const struct httpd_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
 httpd_req_body(const struct httpd_req *r, size_t *len)
 {
 	*len = r->body.len;

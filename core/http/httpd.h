@@ -91,6 +91,8 @@ const char *httpd_req_path(const struct httpd_req *r);
 const char *httpd_req_rest(const struct httpd_req *r);
 /* A request header (case-insensitive name) or NULL. */
 const char *httpd_req_header(const struct httpd_req *r, const char *name);
+/* A query string argument, decoded, or NULL when absent ("" for "?name"). */
+const char *httpd_req_query(const struct httpd_req *r, const char *name);
 /* The body (NUL-terminated; may contain NULs) and its length. */
 const char *httpd_req_body(const struct httpd_req *r, size_t *len);
 
