@@ -9,7 +9,8 @@
 # acknowledgement link stores the group's acknowledgement once; refusals
 # are logged without the token; tocsin_actions_total counts it all; the key
 # generated under --storage.path survives a restart, so the links still
-# verify afterwards; the README's example of links loads as written; bad
+# verify afterwards; ntfy gets them as http action buttons, and a tap
+# (the app's POST) silences; the README's example of links loads as written; bad
 # --web.external-url and --web.action-key-file values are refused at start.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
@@ -27,10 +28,26 @@ PORT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["plain"])
 # The relay sits behind a reverse proxy that serves it under /tocsin: the
 # links name the proxy; the test asks the relay itself.
 EXT=https://phone.example.org/tocsin
+fake_start ntfy
+NT=$FAKE_URL
 cat >"$TMP/relay.yml" <<EOF
 route:
   receiver: mail
+  routes:
+    - matchers: [channel="push"]
+      receiver: push
 receivers:
+  - name: push
+    ntfy_configs:
+      - url: $NT
+        topic: alerts
+        title: '{{ .CommonLabels.alertname }}'
+        message: 'on {{ .CommonLabels.instance }}'
+        tags: []
+        click: ''
+        actions:
+          silence: [24h]
+          ack: true
   - name: mail
     email_configs:
       - to: ops@example.org
@@ -174,13 +191,42 @@ ACKED=$(python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(*c
 expect_eq "the ack is stored" 'mail|{}:{alertname="DiskFull"}|tocsin action link' "${ACKED%|*}"
 AT=$(date -u -d "@$((${ACKED##*|} / 1000))" '+%Y-%m-%d %H:%M UTC')
 
+# ---- ntfy: the links as http action buttons, which the app POSTs at a tap
+amtool alert add --alertmanager.url="$AM_URL" alertname=BackupLate \
+    channel=push instance=nas:9100
+fake_wait_count "$NT" 1
+PUB=$(fake_bodies "$NT" | head -1)
+N_SIL=$(jq -r '.actions[0].url' <<<"$PUB")
+N_ACK=$(jq -r '.actions[1].url' <<<"$PUB")
+expect_eq "ntfy: the published JSON, tokens aside" \
+    '{"topic":"alerts","title":"BackupLate","message":"on nas:9100","priority":3,"actions":[{"action":"http","label":"Silence 24h","url":"'"$EXT"'/action/TOKEN","method":"POST","clear":true},{"action":"http","label":"Acknowledge","url":"'"$EXT"'/action/TOKEN","method":"POST","clear":true}]}' \
+    "$(sed -E 's|/action/[A-Za-z0-9_.-]+|/action/TOKEN|g' <<<"$PUB")"
+# Their own record, not the e-mail's, shared by both buttons.
+rec_of() {	# URL: the record id its token names
+	python3 -c 'import base64,sys; s=sys.argv[1].rsplit("/", 1)[1].split(".")[0]; print(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)).decode().split(".")[1])' "$1"
+}
+expect_eq "ntfy's buttons: one record of their own" \
+    "$(rec_of "$N_SIL") true" "$(rec_of "$N_ACK") $([ "$(rec_of "$N_SIL")" != "$(rec_of "$SIL_URL")" ] && echo true)"
+# The app sends the action's method to its URL, without a body.
+http -X POST "$RELAY_URL/action/${N_SIL#"$EXT/action/"}"
+expect_eq "ntfy tap: status" 200 "$HTTP_CODE"
+NSIL=$(silences | jq -c '[.[] | select(.matchers[0].value == "BackupLate")]')
+expect_eq "ntfy tap: the silence's matchers and author" \
+    '[{"createdBy":"tocsin action link","matchers":[{"isEqual":true,"isRegex":false,"name":"alertname","value":"BackupLate"}]}]' \
+    "$(jq -c '[.[] | {createdBy, matchers}]' <<<"$NSIL")"
+END=$(epoch_ms "$(jq -r '.[0].endsAt' <<<"$NSIL")")
+START=$(epoch_ms "$(jq -r '.[0].startsAt' <<<"$NSIL")")
+[ $((END - START)) -le 86400000 ] && [ $((END - START)) -gt 86390000 ] ||
+    fail "ntfy's silence lasts $((END - START)) ms, not 24h"
+expect_eq "two silences now, one per group" 2 "$(silences | jq length)"
+
 metrics() {
 	http "$RELAY_URL/metrics"
 	grep '^tocsin_actions_total' <<<"$HTTP_BODY" |
 	    sed -E 's/.*action="([a-z]+)",result="([a-z]+)"\} ([0-9]+)/\1 \2 \3/' | sort | paste -sd'|'
 }
 expect_eq "actions metric: POSTs and refusals, not GETs" \
-    "ack ok 1|silence done 1|silence ok 1|unknown unknown 2" "$(metrics)"
+    "ack ok 1|silence done 1|silence ok 2|unknown unknown 2" "$(metrics)"
 
 for t in "$SIL_TOK" "$ACK_TOK"; do
 	grep -qF -- "${t:20:20}" "$RELAY_ERR" && fail "a token reached the log"
@@ -198,7 +244,8 @@ expect_eq "POST ack again, after a restart" \
 http -X POST "$RELAY_URL/action/$BAD"
 expect_eq "tampered after the restart: 403" 403 "$HTTP_CODE"
 expect_eq "actions metric after the restart" "ack done 1|unknown unknown 1" "$(metrics)"
-expect_eq "still one silence, no other" 1 "$(silences | jq length)"
+expect_eq "still two silences, no other" 2 "$(silences | jq length)"
+
 
 # ---- the README's example loads as written (its secrets in scratch files)
 mkdir -p "$TMP/cred"
