@@ -14,78 +14,12 @@
 #include <gnutls/gnutls.h>
 
 #include "actiontoken.h"
+#include "base64.h"
 #include "secretfile.h"
 
 #define MAC_LEN		32
 #define PAYLOAD_MAX	80
 #define KEY_FILE	"action.key"
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* base64url of in without padding into out; the length written. */
-static size_t
-b64_encode(const unsigned char *in, size_t n, char *out)
-{
-	size_t	 o = 0, i;
-	uint32_t v;
-
-	for (i = 0; i + 3 <= n; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = b64[(v >> 6) & 63];
-		out[o++] = b64[v & 63];
-	}
-	if (n - i == 1) {
-		v = (uint32_t)in[i] << 16;
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-	} else if (n - i == 2) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = b64[(v >> 6) & 63];
-	}
-	out[o] = '\0';
-	return o;
-}
-
-static int
-b64_value(char c)
-{
-	const char *p;
-
-	if (c == '\0' || (p = strchr(b64, c)) == NULL)
-		return -1;
-	return (int)(p - b64);
-}
-
-/* Decodes n characters of canonical base64url (no padding, unused bits
- * zero, so each token has one spelling) into out (max bytes); the length
- * decoded or -1. */
-static ssize_t
-b64_decode(const char *in, size_t n, unsigned char *out, size_t max)
-{
-	size_t		 o = 0, bits = 0;
-	uint32_t	 acc = 0;
-	int		 v;
-
-	if (n % 4 == 1 || n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0) > max)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if ((v = b64_value(in[i])) == -1)
-			return -1;
-		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	if ((acc & ((1u << bits) - 1)) != 0)
-		return -1;
-	return (ssize_t)o;
-}
 
 static int
 mac(const struct action_key *k, const char *payload, size_t n,
@@ -136,9 +70,9 @@ action_token_sign(const struct action_key *k, const struct action_token *t,
 		return terr_set(err, "no room for an action token");
 	if (mac(k, p, (size_t)n, m) == -1)
 		return terr_set(err, "cannot compute an HMAC-SHA256");
-	o = b64_encode((const unsigned char *)p, (size_t)n, out);
+	o = base64_rawurl_encode((const unsigned char *)p, (size_t)n, out);
 	out[o++] = '.';
-	(void)b64_encode(m, sizeof(m), out + o);
+	(void)base64_rawurl_encode(m, sizeof(m), out + o);
 	return 0;
 }
 
@@ -194,9 +128,9 @@ action_token_verify(const struct action_key *k, const char *s, int64_t now,
 
 	memset(t, 0, sizeof(*t));
 	if (s == NULL || (dot = strchr(s, '.')) == NULL ||
-	    (np = b64_decode(s, (size_t)(dot - s), (unsigned char *)p,
+	    (np = base64_rawurl_decode(s, (size_t)(dot - s), (unsigned char *)p,
 	    sizeof(p))) == -1 ||
-	    (nm = b64_decode(dot + 1, strlen(dot + 1), got, sizeof(got))) !=
+	    (nm = base64_rawurl_decode(dot + 1, strlen(dot + 1), got, sizeof(got))) !=
 	    MAC_LEN || mac(k, p, (size_t)np, want) == -1 ||
 	    !same(got, want, MAC_LEN) ||
 	    parse_payload(p, (size_t)np, t) == -1) {
