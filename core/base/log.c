@@ -1,4 +1,5 @@
 /* log.c: logfmt / JSON line formatting and the process-wide log settings. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "redact.h"
 
 static struct {
 	enum log_level	 level;
@@ -15,6 +17,35 @@ static struct {
 } logcfg = { LOGL_INFO, LOGF_LOGFMT, NULL, NULL };
 
 static const char *level_names[] = { "debug", "info", "warn", "error" };
+
+/* Replaced by every config load while other threads log: under a lock,
+ * each line holding its own reference. */
+static pthread_mutex_t	 redact_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct redactor	*redact_cur;
+
+void
+log_set_redactor(struct redactor *r)
+{
+	struct redactor *old;
+
+	r = redactor_ref(r);
+	pthread_mutex_lock(&redact_mu);
+	old = redact_cur;
+	redact_cur = r;
+	pthread_mutex_unlock(&redact_mu);
+	redactor_unref(old);
+}
+
+static struct redactor *
+redactor_hold(void)
+{
+	struct redactor *r;
+
+	pthread_mutex_lock(&redact_mu);
+	r = redactor_ref(redact_cur);
+	pthread_mutex_unlock(&redact_mu);
+	return r;
+}
 
 void
 log_setup(enum log_level level, enum log_format format)
@@ -128,7 +159,8 @@ log_kv(enum log_level level, const char *file, int line, const char *msg, ...)
 	const char	*base, *k, *v;
 	struct timespec	 now;
 	struct tm	 tm;
-	struct buf	 b;
+	struct buf	 b, clean;
+	struct redactor	*red;
 	va_list		 ap;
 	int		 r;
 
@@ -148,12 +180,24 @@ log_kv(enum log_level level, const char *file, int line, const char *msg, ...)
 	r |= add_field(&b, "caller", caller);
 	r |= add_field(&b, "level", level_names[level]);
 	r |= add_field(&b, "msg", msg);
+	red = redactor_hold();
+	buf_init(&clean, 64 * 1024);
 	va_start(ap, msg);
 	while (r == 0 && (k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
+		if (red != NULL && v != NULL) {
+			buf_reset(&clean);
+			/* Cut short rather than unredacted. */
+			if (redactor_text(red, v, &clean) == -1 &&
+			    buf_adds(&clean, "...") == -1)
+				buf_reset(&clean);
+			v = buf_str(&clean);
+		}
 		r |= add_field(&b, k, v);
 	}
 	va_end(ap);
+	buf_free(&clean);
+	redactor_unref(red);
 	if (logcfg.format == LOGF_JSON)
 		r |= buf_addc(&b, '}');
 	/* A line too long for the cap is still worth a truncated line. */
