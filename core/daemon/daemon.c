@@ -135,9 +135,14 @@ daemon_reload(struct daemon *d, struct terr *err)
 	/* Users and headers apply to the next request, the certificate to
 	 * the next handshake (httpd.h). */
 	if (wc != NULL && httpd_set_webconfig(d->h, wc, err) == -1) {
-		log_error("Applying web config file failed", "file", d->p.web_file,
-		    "err", err->msg);
+		/* Only memory, or a certificate GnuTLS took for the check
+		 * but cannot serve: rare enough not to hold the config back,
+		 * and still a failed reload to see. */
+		log_error("Applying web config file failed; the configuration "
+		    "file is loaded", "file", d->p.web_file, "err", err->msg);
 		webconfig_free(wc);
+		(void)metric_set(d->m_reload_ok, NULL, 0);
+		goto out;
 	}
 	(void)metric_set(d->m_reload_ok, NULL, 1);
 	(void)metric_set(d->m_reload_ts, NULL, (double)time(NULL));
