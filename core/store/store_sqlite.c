@@ -445,9 +445,16 @@ check_integrity(const char *file, struct terr *err)
 		row = (const char *)sqlite3_column_text(st, 0);
 		if (row != NULL && strcmp(row, "ok") == 0)
 			ret = 0;
-		else
-			snprintf(why, sizeof(why), "%s", row != NULL ? row :
-			    "no answer");
+		else if (row == NULL)
+			snprintf(why, sizeof(why), "no answer");
+		else {
+			/* "*** in database main ***\nPage 21: ...": the
+			 * first line names the schema, the next the fault. */
+			if (strncmp(row, "*** ", 4) == 0 && strchr(row, '\n'))
+				row = strchr(row, '\n') + 1;
+			snprintf(why, sizeof(why), "%.*s",
+			    (int)strcspn(row, "\n"), row);
+		}
 	} else
 		snprintf(why, sizeof(why), "%s (%s)", sqlite3_errmsg(db),
 		    code_name(rc));
