@@ -440,4 +440,12 @@ extern const struct store_ops store_sqlite_ops;
 #define STORE_SQLITE_FILE	"queue.db"
 #define STORE_SQLITE_MARK	"queue.mark"
 
+/* PRAGMA quick_check of the SQLite database file (created empty when
+ * missing): 0 when it answers ok, else -1 with the first fault found, such
+ * as "Page 21: btreeInitPage() returns error code 11" or "database disk
+ * image is malformed (SQLITE_CORRUPT)" (or, when it cannot be opened at
+ * all, "store: cannot open FILE: ..."). For every SQLite file a daemon
+ * keeps, so that each is checked the same way at start. */
+int	store_sqlite_check(const char *file, struct terr *err) WARN_UNUSED;
+
 #endif

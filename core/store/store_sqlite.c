@@ -424,11 +424,11 @@ set_wal(sqlite3 *db, struct terr *err)
 	return ret;
 }
 
-/* PRAGMA quick_check on a connection of its own: the pages it reads do not
- * stay in the committer's cache, so damage that comes later is met by the
- * first write that needs the page rather than hidden behind the cache. */
-static int
-check_integrity(const char *file, struct terr *err)
+/* On a connection of its own: the pages it reads do not stay in the
+ * committer's cache, so damage that comes later is met by the first write
+ * that needs the page rather than hidden behind the cache. */
+int
+store_sqlite_check(const char *file, struct terr *err)
 {
 	sqlite3		*db = NULL;
 	sqlite3_stmt	*st = NULL;
@@ -459,13 +459,23 @@ check_integrity(const char *file, struct terr *err)
 		snprintf(why, sizeof(why), "%s (%s)", sqlite3_errmsg(db),
 		    code_name(rc));
 	if (ret == -1)
-		terr_set(err, "store: %s is damaged: %s; refusing to start:"
-		    " restore it from a backup, or move it and its -wal file"
-		    " aside and start with --storage.allow-empty to begin empty"
-		    " on purpose", file, why);
+		terr_set(err, "%s", why);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return ret;
+}
+
+static int
+check_integrity(const char *file, struct terr *err)
+{
+	struct terr	 why;
+
+	if (store_sqlite_check(file, &why) == 0)
+		return 0;
+	return terr_set(err, "store: %s is damaged: %s; refusing to start:"
+	    " restore it from a backup, or move it and its -wal file aside and"
+	    " start with --storage.allow-empty to begin empty on purpose", file,
+	    why.msg);
 }
 
 /* The database's identity into id with *has 1, or *has 0 when it has none
@@ -657,8 +667,8 @@ be_open(const struct store_params *p, void **out, struct terr *err)
 		terr_set(err, "store: out of memory");
 		goto fail;
 	}
-	if (check_integrity(file, err) == -1 ||
-	    open_db(file, &be->w, err) == -1)
+	if (open_db(file, &be->w, err) == -1 ||
+	    check_integrity(file, err) == -1)
 		goto fail;
 	/* WAL: readers never block the committer nor the other way round.
 	 * synchronous=FULL: every commit fsyncs the WAL before it returns,
