@@ -428,8 +428,9 @@ struct store_ops {
 	int	(*group_acked)(void *be, const char *receiver,
 		    const char *group_key, char **by, int64_t *at, int *found,
 		    struct terr *err);
-	/* Whether the last failure of apply or count was damage (see
-	 * store_healthy) rather than a full disk or a busy lock. NULL: never. */
+	/* Whether a failure of apply or count since open was damage (see
+	 * store_healthy) rather than a full disk or a busy lock; once true it
+	 * stays true. NULL: never. */
 	bool	(*damaged)(void *be);
 };
 

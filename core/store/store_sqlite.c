@@ -274,10 +274,13 @@ is_damage(int rc)
 	}
 }
 
+/* Only ever set: the committer and the readers fail independently, and a
+ * full disk after the damage must not make it look repaired. */
 static void
 note_rc(struct sqlbe *be, int rc)
 {
-	__atomic_store_n(&be->damaged, is_damage(rc), __ATOMIC_RELAXED);
+	if (is_damage(rc))
+		__atomic_store_n(&be->damaged, true, __ATOMIC_RELAXED);
 }
 
 static bool
