@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "checkstate.h"
+#include "store.h"
 
 #define SCHEMA_VERSION	1
 
@@ -110,6 +111,10 @@ checkstate_open(const char *dir, struct terr *err)
 		goto fail;
 	}
 	sqlite3_busy_timeout(cs->db, 5000);
+	if (store_sqlite_check(cs->path, err) == -1) {
+		terr_prefix(err, "watchdog state %s is damaged", cs->path);
+		goto fail;
+	}
 	/* The first statement reads the header: garbage fails here with
 	 * "file is not a database". */
 	if (user_version(cs, &v, err) == -1)

@@ -2,20 +2,19 @@
  * (channel.c), the helpers every sender shares, and the persistent memo (see
  * sender.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 
 #include "actionrec.h"
+#include "atomicfile.h"
 #include "buf.h"
 #include "link_actions.h"
 #include "sender.h"
@@ -575,8 +574,7 @@ static int
 memo_save(struct sender_memo *m, struct terr *err)
 {
 	struct buf	 b;
-	char		*tmp = NULL;
-	int		 fd = -1, rc = -1;
+	int		 rc = -1;
 
 	buf_init(&b, 0);
 	for (size_t i = 0; i < m->n; i++)
@@ -584,26 +582,8 @@ memo_save(struct sender_memo *m, struct terr *err)
 			terr_set(err, "out of memory");
 			goto out;
 		}
-	if (asprintf(&tmp, "%s.tmp", m->path) == -1) {
-		tmp = NULL;
-		terr_set(err, "out of memory");
-		goto out;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
-	    write(fd, b.data ? b.data : "", b.len) != (ssize_t)b.len ||
-	    fsync(fd) == -1) {
-		terr_set(err, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (rename(tmp, m->path) == -1) {
-		terr_set(err, "%s: %s", m->path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	rc = atomicfile_write(m->path, b.data ? b.data : "", b.len, 0600, err);
 out:
-	if (fd != -1)
-		close(fd);
-	free(tmp);
 	buf_free(&b);
 	return rc;
 }

@@ -21,7 +21,7 @@ struct daemoncmd {
 	const char	*config_file, *listen, *web_file, *max_body_s, *storage;
 	const char	*max_conns_s, *max_conns_ip_s, *header_to_s, *read_to_s, *budget_s;
 	const char	*level, *format, *tmpl_am_s;
-	bool		 help, help_man, version;
+	bool		 help, help_man, version, allow_empty;
 	struct policy_flags pol;
 	/* What they say. */
 	unsigned long long max_body;
@@ -66,6 +66,9 @@ build_flags(struct daemoncmd *dc)
 		{ "web.read-timeout", FLAG_STRING, &dc->read_to_s,
 		  "Time a connection has to send a whole request, headers and body.", "1m" },
 		{ "storage.path", FLAG_STRING, &dc->storage, s->storage_help, "data/" },
+		{ "storage.allow-empty", FLAG_BOOL, &dc->allow_empty,
+		  "Start even though the queue's database is missing or empty while the mark "
+		  "beside it says it held messages (they are lost; the log says so).", NULL },
 		{ "storage.retention", FLAG_STRING, &dc->pol.retention,
 		  "How long delivered and dead messages are kept.", POLICY_DEFAULT_RETENTION },
 		{ "delivery.backoff-max", FLAG_STRING, &dc->pol.backoff_max,
@@ -237,6 +240,7 @@ start(struct daemoncmd *dc)
 	}
 	dc->op.storage_path = dc->storage;
 	dc->op.metrics = dc->metrics;
+	dc->op.allow_empty = dc->allow_empty;
 	if ((dc->ob = outbox_open(&dc->op, &err)) == NULL) {
 		log_error("Cannot open the storage", "path", dc->storage, "err", err.msg);
 		return -1;

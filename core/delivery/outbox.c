@@ -181,8 +181,10 @@ outbox_open(const struct outbox_params *p, struct terr *err)
 	sp.on_enqueue = on_enqueue;
 	sp.on_enqueue_arg = ob;
 	sp.metrics = p->metrics;
+	sp.allow_empty = p->allow_empty;
 	if ((ob->store = store_open(&sp, err)) == NULL)
 		goto fail;
+	outbox_refresh_metrics(ob);
 	if (p->max_bytes > 0 && store_set_max_size(ob->store, p->max_bytes, err) == -1)
 		goto fail;
 	if ((ob->poll = tgpoll_new(&(struct tgpoll_params){ .ob = ob,
@@ -257,7 +259,7 @@ outbox_ready(struct outbox *ob)
 	pthread_mutex_lock(&ob->gen_mu);
 	ready = ob->cur != NULL;
 	pthread_mutex_unlock(&ob->gen_mu);
-	return ready;
+	return ready && ob->store != NULL && store_healthy(ob->store, NULL);
 }
 
 /*

@@ -37,6 +37,7 @@ struct outbox_params {
 	 * dead messages are only logged and counted. Copied. */
 	const char	*dead_letter_receiver;
 	struct metrics	*metrics;	/* borrowed; registers tocsin_queue_messages{state} */
+	bool		 allow_empty;	/* --storage.allow-empty: store_params.allow_empty */
 };
 
 /* Checks the storage directory, opens the store and starts the housekeeping.
@@ -70,10 +71,14 @@ void	*outbox_gen_owner(const struct outbox_gen *g);
 /* tocsin_actions_total{action, result} (presses and action links), or
  * NULL when not kept. */
 struct metric *outbox_actions_metric(struct outbox *ob);
-/* True once a generation is loaded. */
+/* True once a generation is loaded, while the store is healthy
+ * (store_healthy). */
 bool	outbox_ready(struct outbox *ob);
 
-/* Brings tocsin_queue_messages up to date (call on every scrape). */
+/* Brings tocsin_queue_messages up to date (call on every scrape). When the
+ * store cannot count, the last counts stay (the first are taken at
+ * outbox_open), so that the series never vanish; tocsin_store_healthy says
+ * whether they are current. */
 void	outbox_refresh_metrics(struct outbox *ob);
 /* Stops the housekeeping and the dispatcher (sends in flight finish and are
  * marked) and closes the store. Whatever renders into the store (the HTTP

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "log.h"
 #include "store.h"
 
 struct store {
@@ -28,6 +29,9 @@ struct store {
 	struct metric		*m_commits;	/* NULL without metrics */
 	struct metric		*m_requests;
 	struct metric		*m_duration;
+	struct metric		*m_healthy;
+	bool			 broken;	/* under mu: see store_healthy */
+	struct terr		 broken_why;	/* under mu: the first damage */
 
 	/* Held by the committer around apply, so that set_max_size never runs
 	 * in the middle of a transaction on the backend's write connection. */
@@ -65,6 +69,42 @@ int64_t
 store_now(struct store *s)
 {
 	return s->clock(s->clock_arg);
+}
+
+/* After a failed apply or count: when the backend says it was damage, the
+ * store turns unhealthy for good (store_healthy), said once in the log. */
+static void
+note_failure(struct store *s, const struct terr *err)
+{
+	bool	 first = false;
+
+	if (s->ops->damaged == NULL || !s->ops->damaged(s->be))
+		return;
+	pthread_mutex_lock(&s->mu);
+	if (!s->broken) {
+		s->broken = first = true;
+		s->broken_why = *err;
+	}
+	pthread_mutex_unlock(&s->mu);
+	if (!first)
+		return;
+	if (s->m_healthy != NULL)
+		(void)metric_set(s->m_healthy, NULL, 0);
+	log_error("The store is damaged: not ready until it is repaired and"
+	    " the daemon restarted", "err", err->msg);
+}
+
+bool
+store_healthy(struct store *s, struct terr *why)
+{
+	bool	 ok;
+
+	pthread_mutex_lock(&s->mu);
+	ok = !s->broken;
+	if (!ok && why != NULL)
+		*why = s->broken_why;
+	pthread_mutex_unlock(&s->mu);
+	return ok;
 }
 
 /* One round: everything that waits now becomes one transaction. When that
@@ -111,6 +151,7 @@ commit_round(struct store *s, struct store_job **jobs, size_t n)
 			s->on_enqueue(s->on_enqueue_arg);
 		return;
 	}
+	note_failure(s, &err);
 	if (n == 1) {
 		jobs[0]->txrc = -1;
 		jobs[0]->err = err;
@@ -243,7 +284,11 @@ store_open(const struct store_params *p, struct terr *err)
 		    "tocsin_store_commit_duration_seconds",
 		    "Time to run and commit one write transaction, fsync included.",
 		    NULL, duration_buckets, sizeof(duration_buckets) / sizeof(duration_buckets[0]));
-		if (s->m_commits == NULL || s->m_requests == NULL || s->m_duration == NULL) {
+		s->m_healthy = metrics_gauge(p->metrics, "tocsin_store_healthy",
+		    "1 while the store works, 0 once its database failed as a damaged one does (until a restart).",
+		    NULL);
+		if (s->m_commits == NULL || s->m_requests == NULL ||
+		    s->m_duration == NULL || s->m_healthy == NULL) {
 			terr_set(err, "store: cannot register metrics");
 			free(s);
 			return NULL;
@@ -253,6 +298,8 @@ store_open(const struct store_params *p, struct terr *err)
 		free(s);
 		return NULL;
 	}
+	if (s->m_healthy != NULL)
+		(void)metric_set(s->m_healthy, NULL, 1);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->wmu, NULL);
 	pthread_cond_init(&s->work, NULL);
@@ -553,7 +600,15 @@ store_entries_free(struct store_entry *e, size_t n)
 int
 store_count(struct store *s, int64_t counts[STORE_NSTATES], struct terr *err)
 {
-	return s->ops->count(s->be, counts, err);
+	struct terr	 e;
+
+	if (s->ops->count(s->be, counts, &e) == -1) {
+		note_failure(s, &e);
+		if (err != NULL)
+			*err = e;
+		return -1;
+	}
+	return 0;
 }
 
 int

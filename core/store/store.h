@@ -64,8 +64,14 @@ struct store_params {
 	 *   tocsin_store_commit_requests (histogram: write requests per
 	 *     transaction, the group commit's effect)
 	 *   tocsin_store_commit_duration_seconds (histogram: one
-	 *     transaction, fsync included) */
+	 *     transaction, fsync included)
+	 *   tocsin_store_healthy (1, or 0 once the database failed as a
+	 *     damaged one does: see store_healthy) */
 	struct metrics		*metrics;
+	/* The database is missing or empty although the store's mark says it
+	 * held messages (store_mark.h): start empty anyway, say so in the log
+	 * and mark the new database. false: refuse to open. */
+	bool			 allow_empty;
 };
 
 /* One message to enqueue; every pointer is borrowed for the call. */
@@ -122,8 +128,11 @@ struct store_stats {
 	uint64_t	requests;	/* write requests those carried */
 };
 
-/* Opens (creating if needed) the store under p->path, migrating its schema,
- * and starts the committer thread. Caller frees with store_close. */
+/* Opens (creating if needed) the store under p->path, checks it (the
+ * backend's integrity check, and the database against the store's mark:
+ * store_mark.h), migrates its schema and starts the committer thread. A
+ * store that fails a check is not opened: err says why and how to proceed.
+ * Caller frees with store_close. */
 struct store *store_open(const struct store_params *p, struct terr *err);
 /* Finishes every request already waiting, stops the committer and closes. */
 void	store_close(struct store *s);
@@ -316,6 +325,14 @@ int	store_group_acked(struct store *s, const char *receiver,
 	    const char *group_key, char **by, int64_t *at, int *found,
 	    struct terr *err) WARN_UNUSED;
 
+/* false once the database failed as a damaged one does (SQLite's
+ * SQLITE_CORRUPT, SQLITE_NOTADB or an I/O error, on a write or a count),
+ * with the first such failure in *why (may be NULL). It stays false until
+ * the store is opened again, where the integrity check runs: a write that
+ * succeeds on another page proves nothing about the damaged one. A full
+ * disk or a size cap is not damage: it passes once there is room. */
+bool	store_healthy(struct store *s, struct terr *why);
+
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
 /* Requests waiting for the committer right now. */
@@ -415,11 +432,25 @@ struct store_ops {
 	int	(*group_acked)(void *be, const char *receiver,
 		    const char *group_key, char **by, int64_t *at, int *found,
 		    struct terr *err);
+	/* Whether a failure of apply or count since open was damage (see
+	 * store_healthy) rather than a full disk or a busy lock; once true it
+	 * stays true. NULL: never. */
+	bool	(*damaged)(void *be);
 };
 
 /* The embedded backend: SQLite in WAL mode under the directory, in the file
- * STORE_SQLITE_FILE (with its -wal and -shm companions). */
+ * STORE_SQLITE_FILE (with its -wal and -shm companions), marked by
+ * STORE_SQLITE_MARK (store_mark.h) beside it. */
 extern const struct store_ops store_sqlite_ops;
 #define STORE_SQLITE_FILE	"queue.db"
+#define STORE_SQLITE_MARK	"queue.mark"
+
+/* PRAGMA quick_check of the SQLite database file (created empty when
+ * missing): 0 when it answers ok, else -1 with the first fault found, such
+ * as "Page 21: btreeInitPage() returns error code 11" or "database disk
+ * image is malformed (SQLITE_CORRUPT)" (or, when it cannot be opened at
+ * all, "store: cannot open FILE: ..."). For every SQLite file a daemon
+ * keeps, so that each is checked the same way at start. */
+int	store_sqlite_check(const char *file, struct terr *err) WARN_UNUSED;
 
 #endif

@@ -14,9 +14,16 @@
 
 #include <sqlite3.h>
 
+#include "clock.h"
+#include "log.h"
 #include "store.h"
+#include "store_mark.h"
 
 #define BUSY_MS		5000	/* the queue CLI may write while the relay runs */
+/* How often the mark's last id follows the commits: each write of the mark
+ * costs two fsyncs, so not per commit. Between two writes (and after a
+ * crash) the mark is behind the database, which its check allows. */
+#define MARK_EVERY_MS	60000
 #define NO_PAGE_LIMIT	4294967294LL	/* SQLite's largest max_page_count */
 
 /*
@@ -94,6 +101,11 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (receiver, integration, group_key)"
 	");"
 	"CREATE INDEX group_messages_updated ON group_messages (updated);",
+	/* The identity the mark beside the database names (store_mark.h). */
+	"CREATE TABLE store_identity ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  id TEXT NOT NULL"
+	");",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -205,6 +217,11 @@ struct sqlbe {
 	sqlite3		*r;		/* readers', under rmu */
 	sqlite3_stmt	*rs[R_NSTMT];	/* prepared on first use, under rmu */
 	pthread_mutex_t	 rmu;
+	char		*markfile;
+	struct store_mark mark;		/* as last written; the committer's */
+	int64_t		 mark_at;	/* store clock at that write */
+	int64_t		 last_id;	/* highest id committed; the committer's */
+	bool		 damaged;	/* atomic: see store_ops.damaged */
 };
 
 static const char *
@@ -238,6 +255,40 @@ code_name(int rc)
 	default:
 		return "SQLITE_ERROR";
 	}
+}
+
+/* What a damaged database answers, as opposed to a full disk, a busy lock
+ * or a constraint. */
+static bool
+is_damage(int rc)
+{
+	if (rc == SQLITE_IOERR_NOMEM)
+		return false;
+	switch (rc & 0xff) {
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_IOERR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Only ever set: the committer and the readers fail independently, and a
+ * full disk after the damage must not make it look repaired. */
+static void
+note_rc(struct sqlbe *be, int rc)
+{
+	if (is_damage(rc))
+		__atomic_store_n(&be->damaged, true, __ATOMIC_RELAXED);
+}
+
+static bool
+be_damaged(void *arg)
+{
+	struct sqlbe	*be = arg;
+
+	return __atomic_load_n(&be->damaged, __ATOMIC_RELAXED);
 }
 
 /* "store: <what>: <SQLite's message> (SQLITE_X)". Never quotes data. */
@@ -376,6 +427,197 @@ set_wal(sqlite3 *db, struct terr *err)
 	return ret;
 }
 
+/* On a connection of its own: the pages it reads do not stay in the
+ * committer's cache, so damage that comes later is met by the first write
+ * that needs the page rather than hidden behind the cache. */
+int
+store_sqlite_check(const char *file, struct terr *err)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*st = NULL;
+	const char	*row;
+	char		 why[256];
+	int		 rc, ret = -1;
+
+	if (open_db(file, &db, err) == -1)
+		return -1;
+	rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		row = (const char *)sqlite3_column_text(st, 0);
+		if (row != NULL && strcmp(row, "ok") == 0)
+			ret = 0;
+		else if (row == NULL)
+			snprintf(why, sizeof(why), "no answer");
+		else {
+			/* "*** in database main ***\nPage 21: ...": the
+			 * first line names the schema, the next the fault. */
+			if (strncmp(row, "*** ", 4) == 0 && strchr(row, '\n'))
+				row = strchr(row, '\n') + 1;
+			snprintf(why, sizeof(why), "%.*s",
+			    (int)strcspn(row, "\n"), row);
+		}
+	} else
+		snprintf(why, sizeof(why), "%s (%s)", sqlite3_errmsg(db),
+		    code_name(rc));
+	if (ret == -1)
+		terr_set(err, "%s", why);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return ret;
+}
+
+static int
+check_integrity(const char *file, struct terr *err)
+{
+	struct terr	 why;
+
+	if (store_sqlite_check(file, &why) == 0)
+		return 0;
+	return terr_set(err, "store: %s is damaged: %s; refusing to start:"
+	    " restore it from a backup, or move it and its -wal file aside and"
+	    " start with --storage.allow-empty to begin empty on purpose", file,
+	    why.msg);
+}
+
+/* The database's identity into id with *has 1, or *has 0 when it has none
+ * yet. */
+static int
+read_identity(sqlite3 *db, char id[STORE_MARK_ID_LEN + 1], int *has,
+    struct terr *err)
+{
+	sqlite3_stmt	*st;
+	const char	*v;
+	int		 rc;
+
+	*has = 0;
+	rc = sqlite3_prepare_v2(db, "SELECT id FROM store_identity", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return dberr(err, db, rc, "read the identity");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(id, STORE_MARK_ID_LEN + 1, "%s", v != NULL ? v : "");
+		*has = 1;
+	} else if (rc != SQLITE_DONE) {
+		dberr(err, db, rc, "read the identity");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Gives a database without an identity one; a second process doing the
+ * same at the same moment loses the race and reads the winner's. */
+static int
+make_identity(sqlite3 *db, char id[STORE_MARK_ID_LEN + 1], struct terr *err)
+{
+	sqlite3_stmt	*st;
+	char		 fresh[STORE_MARK_ID_LEN + 1];
+	int		 rc, has;
+
+	if (store_mark_new_id(fresh, err) == -1)
+		return -1;
+	rc = sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO store_identity"
+	    " (one, id) VALUES (1, ?1)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(err, db, rc, "store the identity");
+	sqlite3_bind_text(st, 1, fresh, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(err, db, rc, "store the identity");
+	if (read_identity(db, id, &has, err) == -1)
+		return -1;
+	if (!has)
+		return terr_set(err, "store: the identity did not stay");
+	return 0;
+}
+
+#define IDENTITY_VERSION	5	/* the migration that added store_identity */
+
+/*
+ * Compares the database with its mark (store_mark.h) before migrating, so
+ * that a refused database stays as it was found and is refused the same
+ * way next time. version is its schema version: 0 is a database that did
+ * not exist or was empty.
+ */
+static int
+judge_mark(struct sqlbe *be, const struct store_params *p, const char *file,
+    int64_t version, struct terr *err)
+{
+	struct store_mark	 mark;
+	struct store_mark_db	 db;
+	char			 id[STORE_MARK_ID_LEN + 1], lost[32];
+	int			 marked, has = 0;
+
+	memset(&db, 0, sizeof(db));
+	db.fresh = version == 0;
+	if (store_mark_read(be->markfile, &mark, &marked, err) == -1)
+		return -1;
+	if (!marked)
+		return 0;
+	if (version >= IDENTITY_VERSION &&
+	    read_identity(be->w, id, &has, err) == -1)
+		return -1;
+	if (!db.fresh && pragma_int(be->w, "SELECT COALESCE((SELECT seq FROM"
+	    " sqlite_sequence WHERE name = 'messages'), 0)", &db.last_id,
+	    err) == -1)
+		return -1;
+	db.id = has ? id : NULL;
+	switch (store_mark_judge(&mark, &db, p->allow_empty, file, be->markfile,
+	    err)) {
+	case STORE_MARK_REFUSE:
+		return -1;
+	case STORE_MARK_EMPTY_ALLOWED:
+		snprintf(lost, sizeof(lost), "%" PRId64, mark.last_id);
+		log_warn("Starting with an empty queue on purpose"
+		    " (--storage.allow-empty): the messages of the marked"
+		    " database are not in it", "db", file, "mark", be->markfile,
+		    "lost_up_to_id", lost);
+		break;
+	case STORE_MARK_OK:
+		break;
+	}
+	return 0;
+}
+
+/* After migrating: gives the database an identity if it has none and
+ * writes the mark naming it and its last id. */
+static int
+set_mark(struct sqlbe *be, const struct store_params *p, struct terr *err)
+{
+	char	 id[STORE_MARK_ID_LEN + 1];
+	int64_t	 last;
+	int	 has;
+
+	if (read_identity(be->w, id, &has, err) == -1 ||
+	    (!has && make_identity(be->w, id, err) == -1) ||
+	    pragma_int(be->w, "SELECT COALESCE((SELECT seq FROM"
+	    " sqlite_sequence WHERE name = 'messages'), 0)", &last, err) == -1)
+		return -1;
+	memcpy(be->mark.id, id, sizeof(be->mark.id));
+	be->mark.last_id = be->last_id = last;
+	be->mark_at = p->clock != NULL ? p->clock(p->clock_arg) : wall_ms();
+	return store_mark_write(be->markfile, &be->mark, err);
+}
+
+/* Brings the mark's last id up to the last commit; failing is only logged,
+ * since the mark may lag behind the database. */
+static void
+update_mark(struct sqlbe *be)
+{
+	struct terr	 err;
+
+	if (be->mark.id[0] == '\0' || be->last_id <= be->mark.last_id)
+		return;
+	be->mark.last_id = be->last_id;
+	if (store_mark_write(be->markfile, &be->mark, &err) == -1)
+		log_warn("Cannot update the store's mark", "err", err.msg);
+}
+
 static void
 be_close(void *arg)
 {
@@ -384,6 +626,7 @@ be_close(void *arg)
 
 	if (be == NULL)
 		return;
+	update_mark(be);
 	/* The writer closes last, so that it is the one that checkpoints the
 	 * WAL into the database. */
 	for (i = 0; i < R_NSTMT; i++)
@@ -393,6 +636,7 @@ be_close(void *arg)
 		sqlite3_finalize(be->ws[i]);
 	sqlite3_close(be->w);
 	pthread_mutex_destroy(&be->rmu);
+	free(be->markfile);
 	free(be);
 }
 
@@ -402,6 +646,7 @@ be_open(const struct store_params *p, void **out, struct terr *err)
 	struct sqlbe	*be = NULL;
 	struct stat	 sb;
 	char		*file = NULL;
+	int64_t		 version;
 	int		 i, rc;
 
 	if (p->path == NULL || *p->path == '\0')
@@ -420,14 +665,23 @@ be_open(const struct store_params *p, void **out, struct terr *err)
 		goto fail;
 	}
 	pthread_mutex_init(&be->rmu, NULL);
-	if (open_db(file, &be->w, err) == -1)
+	if (asprintf(&be->markfile, "%s/%s", p->path, STORE_SQLITE_MARK) == -1) {
+		be->markfile = NULL;
+		terr_set(err, "store: out of memory");
+		goto fail;
+	}
+	if (open_db(file, &be->w, err) == -1 ||
+	    check_integrity(file, err) == -1)
 		goto fail;
 	/* WAL: readers never block the committer nor the other way round.
 	 * synchronous=FULL: every commit fsyncs the WAL before it returns,
 	 * which is the promise behind the 200. */
 	if (set_wal(be->w, err) == -1 ||
 	    exec(be->w, "PRAGMA synchronous = FULL", "set synchronous", err) == -1 ||
-	    migrate(be->w, err) == -1)
+	    pragma_int(be->w, "PRAGMA user_version", &version, err) == -1 ||
+	    judge_mark(be, p, file, version, err) == -1 ||
+	    migrate(be->w, err) == -1 ||
+	    set_mark(be, p, err) == -1)
 		goto fail;
 	/* The database file may just have been created: make its name as
 	 * durable as its contents. */
@@ -736,25 +990,41 @@ be_apply(void *arg, struct store_job **jobs, size_t n, int64_t now,
     struct terr *err)
 {
 	struct sqlbe	*be = arg;
-	size_t		 i;
+	size_t		 i, k;
 	int		 rc;
 
 	/* IMMEDIATE takes the write lock up front, so a concurrent writer
 	 * (the queue CLI) makes us wait in busy_timeout rather than fail at
 	 * the first insert. */
 	if ((rc = sqlite3_exec(be->w, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
-	    SQLITE_OK)
+	    SQLITE_OK) {
+		note_rc(be, rc);
 		return dberr(err, be->w, rc, "cannot begin a transaction");
+	}
 	for (i = 0; i < n; i++) {
 		if (run_job(be, jobs[i], now, err) == -1) {
+			note_rc(be, sqlite3_extended_errcode(be->w));
 			rollback(be->w);
 			return -1;
 		}
 	}
 	if ((rc = sqlite3_exec(be->w, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
+		note_rc(be, rc);
 		dberr(err, be->w, rc, "cannot commit");
 		rollback(be->w);
 		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (jobs[i]->kind != STORE_JOB_ENQUEUE || jobs[i]->rc == -1)
+			continue;
+		for (k = 0; k < jobs[i]->nmsgs; k++)
+			if (jobs[i]->acks[k].verdict == STORE_ACCEPTED &&
+			    jobs[i]->acks[k].id > be->last_id)
+				be->last_id = jobs[i]->acks[k].id;
+	}
+	if (now - be->mark_at >= MARK_EVERY_MS) {
+		update_mark(be);
+		be->mark_at = now;
 	}
 	return 0;
 }
@@ -979,6 +1249,7 @@ be_count(void *arg, int64_t counts[STORE_NSTATES], struct terr *err)
 	rc = sqlite3_prepare_v2(be->r, "SELECT state, COUNT(*) FROM messages"
 	    " GROUP BY state", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
+		note_rc(be, rc);
 		dberr(err, be->r, rc, "read failed");
 		goto out;
 	}
@@ -986,6 +1257,7 @@ be_count(void *arg, int64_t counts[STORE_NSTATES], struct terr *err)
 		counts[parse_state((const char *)sqlite3_column_text(st, 0))] =
 		    sqlite3_column_int64(st, 1);
 	if (rc != SQLITE_DONE) {
+		note_rc(be, rc);
 		dberr(err, be->r, rc, "read failed");
 		goto out;
 	}
@@ -1307,4 +1579,5 @@ const struct store_ops store_sqlite_ops = {
 	.action_get = be_action_get,
 	.cursor_get = be_cursor_get,
 	.group_message_get = be_group_message_get,
+	.damaged = be_damaged,
 };

@@ -120,8 +120,8 @@ test_checkstate_garbage_file_is_a_clear_error(void **state)
 		fputs("this is not a database at all\n", f);
 	fclose(f);
 	assert_null(checkstate_open(t->dir, &err));
-	snprintf(want, sizeof(want), "watchdog state %s: read schema version: "
-	    "file is not a database", t->db);
+	snprintf(want, sizeof(want), "watchdog state %s is damaged: "
+	    "file is not a database (SQLITE_NOTADB)", t->db);
 	assert_string_equal(err.msg, want);
 }
 

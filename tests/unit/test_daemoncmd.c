@@ -178,6 +178,7 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --web.read-timeout=1m                Time a connection has to send a whole request, headers and body.\n"
 	    "  --storage.path=data/                 Data here.\n"
 	    "  --x.own=V                            Own flag.\n"
+	    "  --storage.allow-empty                Start even though the queue's database is missing or empty while the mark beside it says it held messages (they are lost; the log says so).\n"
 	    "  --storage.retention=120h             How long delivered and dead messages are kept.\n"
 	    "  --delivery.backoff-max=5m            Longest wait between two attempts at a failing destination.\n"
 	    "  --delivery.retry-budget=24h          A message still failing this long after it was accepted is given up (dead).\n"

@@ -507,7 +507,7 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	f->s = NULL;
 
 	sql_int(f->dir, "PRAGMA user_version", &v, NULL);
-	assert_int_equal(v, 4);
+	assert_int_equal(v, 5);
 	sql_int(f->dir, "PRAGMA journal_mode", NULL, &mode);
 	assert_string_equal(mode, "wal");
 
@@ -531,7 +531,7 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	p.path = f->dir;
 	assert_null(store_open(&p, &err));
 	assert_string_equal(err.msg,
-	    "store: database schema version 99 is newer than this program knows (4)");
+	    "store: database schema version 99 is newer than this program knows (5)");
 }
 
 /* Group commit: the first transaction is held until all 16 requests are
@@ -1061,6 +1061,9 @@ test_store_fsync_failure_fails_batch_and_store_recovers(void **state)
 	assert_int_equal(store_enqueue(s, m, 2, 300000, acks, &err), -1);
 	fail_sync = 0;
 	assert_string_equal(err.msg, "store: cannot commit: disk I/O error (SQLITE_IOERR)");
+	/* An I/O error is damage: the store says so until it is reopened. */
+	assert_false(store_healthy(s, &err));
+	assert_string_equal(err.msg, "store: cannot commit: disk I/O error (SQLITE_IOERR)");
 	assert_counts(s, 1, 0, 0);
 	assert_head(s, "tg:1:B", 0, NULL);
 
@@ -1078,6 +1081,7 @@ test_store_fsync_failure_fails_batch_and_store_recovers(void **state)
 	assert_int_equal(sqlite3_vfs_unregister(&faulty), SQLITE_OK);
 	assert_int_equal(sqlite3_vfs_register(real_vfs, 1), SQLITE_OK);
 	s = reopen(f, NULL);
+	assert_true(store_healthy(s, NULL));
 	assert_counts(s, 3, 0, 0);
 }
 
