@@ -682,3 +682,52 @@ store_group_acked(struct store *s, const char *receiver, const char *group_key,
 	return s->ops->group_acked(s->be, receiver, group_key, by, at, found,
 	    err);
 }
+
+/* ---- escalation timers ---- */
+
+static int
+submit_escalation(struct store *s, enum store_job_kind kind,
+    const struct store_escalation *e, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = kind;
+	job.esc = e;
+	return submit(s, &job, err);
+}
+
+int
+store_escalation_put(struct store *s, const struct store_escalation *e,
+    struct terr *err)
+{
+	return submit_escalation(s, STORE_JOB_ESCALATION_PUT, e, err);
+}
+
+int
+store_escalation_drop(struct store *s, const char *receiver,
+    const char *group_key, struct terr *err)
+{
+	struct store_escalation e = { .receiver = (char *)receiver,
+	    .group_key = (char *)group_key };
+
+	return submit_escalation(s, STORE_JOB_ESCALATION_DROP, &e, err);
+}
+
+int
+store_escalation_due(struct store *s, int64_t now, size_t max,
+    struct store_escalation **out, size_t *n, struct terr *err)
+{
+	return s->ops->escalation_due(s->be, now, max, out, n, err);
+}
+
+void
+store_escalations_free(struct store_escalation *e, size_t n)
+{
+	for (size_t i = 0; e != NULL && i < n; i++) {
+		free(e[i].receiver);
+		free(e[i].group_key);
+		free(e[i].body);
+	}
+	free(e);
+}

@@ -312,6 +312,34 @@ int	store_group_acked(struct store *s, const char *receiver,
 	    const char *group_key, char **by, int64_t *at, int *found,
 	    struct terr *err) WARN_UNUSED;
 
+/*
+ * Escalation timers (tocsin's escalate extension, receiver.h): one per firing
+ * group of a receiver that repeats or escalates, kept across restarts. Times
+ * are unix ms: a restart measures them on the wall clock. Each write is
+ * durable when it returns.
+ */
+struct store_escalation {
+	char	*receiver;
+	char	*group_key;
+	char	*body;		/* what to send again (the notification) */
+	int64_t	 since;		/* unix ms: the firing started */
+	int64_t	 next_at;	/* unix ms: the next step is due */
+	int64_t	 repeats;	/* repeats sent so far */
+	bool	 escalated;	/* the escalation receiver was notified */
+};
+
+/* Stores e, replacing the timer of its receiver and group. */
+int	store_escalation_put(struct store *s, const struct store_escalation *e,
+	    struct terr *err) WARN_UNUSED;
+/* Forgets the timer of group_key of receiver (none: not an error). */
+int	store_escalation_drop(struct store *s, const char *receiver,
+	    const char *group_key, struct terr *err) WARN_UNUSED;
+/* The timers whose next_at is at most now, soonest first, at most max;
+ * *out is an array of *n the caller frees with store_escalations_free. */
+int	store_escalation_due(struct store *s, int64_t now, size_t max,
+	    struct store_escalation **out, size_t *n, struct terr *err) WARN_UNUSED;
+void	store_escalations_free(struct store_escalation *e, size_t n);
+
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
 /* Requests waiting for the committer right now. */
@@ -344,6 +372,8 @@ enum store_job_kind {
 	STORE_JOB_RECEIPT_DROP,		/* rcpt->receipt */
 	STORE_JOB_GROUP_ACK,		/* rcpt->receiver, ->group_key;
 					 * why = by, when = at */
+	STORE_JOB_ESCALATION_PUT,	/* esc */
+	STORE_JOB_ESCALATION_DROP,	/* esc->receiver, esc->group_key */
 };
 
 struct store_job {
@@ -365,6 +395,8 @@ struct store_job {
 	int64_t			 value;
 	/* RECEIPT_* and GROUP_ACK */
 	const struct store_receipt *rcpt;
+	/* ESCALATION_* */
+	const struct store_escalation *esc;
 	/* results of a committed transaction */
 	int			 rc;		/* -1: this job was refused (err says why) */
 	int64_t			 count;		/* PRUNE: rows deleted */
@@ -411,6 +443,8 @@ struct store_ops {
 	int	(*group_acked)(void *be, const char *receiver,
 		    const char *group_key, char **by, int64_t *at, int *found,
 		    struct terr *err);
+	int	(*escalation_due)(void *be, int64_t now, size_t max,
+		    struct store_escalation **out, size_t *n, struct terr *err);
 };
 
 /* The embedded backend: SQLite in WAL mode under the directory, in the file

@@ -94,6 +94,18 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (receiver, integration, group_key)"
 	");"
 	"CREATE INDEX group_messages_updated ON group_messages (updated);",
+	/* Escalation timers (the escalate extension). */
+	"CREATE TABLE escalations ("
+	"  receiver TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  repeats INTEGER NOT NULL,"
+	"  escalated INTEGER NOT NULL,"
+	"  PRIMARY KEY (receiver, group_key)"
+	");"
+	"CREATE INDEX escalations_next ON escalations (next_at);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -586,6 +598,38 @@ run_receipt(struct sqlbe *be, struct store_job *job, struct terr *err)
 	return 0;
 }
 
+/* The escalation timers' writes: rare, so prepared each time. */
+static int
+run_escalation(struct sqlbe *be, struct store_job *job, struct terr *err)
+{
+	const struct store_escalation *e = job->esc;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(be->w, job->kind == STORE_JOB_ESCALATION_PUT ?
+	    "INSERT OR REPLACE INTO escalations (receiver, group_key, body,"
+	    " since, next_at, repeats, escalated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" :
+	    "DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(err, be->w, rc, "escalation update failed");
+	bind_text(st, 1, e->receiver);
+	bind_text(st, 2, e->group_key);
+	if (job->kind == STORE_JOB_ESCALATION_PUT) {
+		bind_text(st, 3, e->body != NULL ? e->body : "");
+		sqlite3_bind_int64(st, 4, e->since);
+		sqlite3_bind_int64(st, 5, e->next_at);
+		sqlite3_bind_int64(st, 6, e->repeats);
+		sqlite3_bind_int(st, 7, e->escalated ? 1 : 0);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(err, be->w, rc, "escalation update failed");
+	return 0;
+}
+
 static int
 run_phone_job(struct sqlbe *be, struct store_job *job, int64_t now,
     struct terr *err)
@@ -712,6 +756,9 @@ run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 	case STORE_JOB_RECEIPT_DROP:
 	case STORE_JOB_GROUP_ACK:
 		return run_receipt(be, job, err);
+	case STORE_JOB_ESCALATION_PUT:
+	case STORE_JOB_ESCALATION_DROP:
+		return run_escalation(be, job, err);
 	default:
 		return terr_set(err, "store: unknown request %d", (int)job->kind);
 	}
@@ -1121,6 +1168,62 @@ out:
 }
 
 static int
+be_escalation_due(void *arg, int64_t now, size_t max,
+    struct store_escalation **out, size_t *n, struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	sqlite3_stmt	*st = NULL;
+	struct store_escalation *v = NULL, *e;
+	size_t		 len = 0;
+	int		 rc, ret = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	if ((v = calloc(max, sizeof(*v))) == NULL)
+		return terr_set(err, "store: out of memory");
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, "SELECT receiver, group_key, body, since,"
+	    " next_at, repeats, escalated FROM escalations WHERE next_at <= ?1"
+	    " ORDER BY next_at LIMIT ?2", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	while (len < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e = &v[len++];
+		e->receiver = col_strdup(st, 0);
+		e->group_key = col_strdup(st, 1);
+		e->body = col_strdup(st, 2);
+		e->since = sqlite3_column_int64(st, 3);
+		e->next_at = sqlite3_column_int64(st, 4);
+		e->repeats = sqlite3_column_int64(st, 5);
+		e->escalated = sqlite3_column_int(st, 6) != 0;
+		if (e->receiver == NULL || e->group_key == NULL ||
+		    e->body == NULL) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+	}
+	if (len < max && rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	*out = v;
+	*n = len;
+	v = NULL;
+	ret = 0;
+out:
+	store_escalations_free(v, len);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
 be_group_acked(void *arg, const char *receiver, const char *group_key,
     char **by, int64_t *at, int *found, struct terr *err)
 {
@@ -1296,6 +1399,7 @@ const struct store_ops store_sqlite_ops = {
 	.set_max_size = be_set_max_size,
 	.receipt_due = be_receipt_due,
 	.group_acked = be_group_acked,
+	.escalation_due = be_escalation_due,
 	.action_get = be_action_get,
 	.cursor_get = be_cursor_get,
 	.group_message_get = be_group_message_get,

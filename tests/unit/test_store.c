@@ -507,7 +507,7 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	f->s = NULL;
 
 	sql_int(f->dir, "PRAGMA user_version", &v, NULL);
-	assert_int_equal(v, 4);
+	assert_int_equal(v, 5);
 	sql_int(f->dir, "PRAGMA journal_mode", NULL, &mode);
 	assert_string_equal(mode, "wal");
 
@@ -531,7 +531,7 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	p.path = f->dir;
 	assert_null(store_open(&p, &err));
 	assert_string_equal(err.msg,
-	    "store: database schema version 99 is newer than this program knows (4)");
+	    "store: database schema version 99 is newer than this program knows (5)");
 }
 
 /* Group commit: the first transaction is held until all 16 requests are

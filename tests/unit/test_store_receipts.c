@@ -1,7 +1,9 @@
 /* test_store_receipts.c: the store's receipts (put, due by next_poll,
- * later, a group's cancel, drop) and the acknowledgements of groups, kept
- * across a reopen. */
+ * later, a group's cancel, drop), the acknowledgements of groups and the
+ * escalation timers, kept across a reopen. */
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -165,6 +167,63 @@ test_group_ack_kept_and_replaced(void **state)
 	assert_int_equal(found, 0);
 }
 
+static void
+esc_put(struct store *s, const char *receiver, const char *group,
+    int64_t next_at, int64_t repeats, bool escalated)
+{
+	struct store_escalation	 e = { (char *)receiver, (char *)group,
+	    (char *)"{\"status\":\"firing\"}", T0, next_at, repeats, escalated };
+	struct terr		 err;
+
+	if (store_escalation_put(s, &e, &err) == -1)
+		fail_msg("put: %s", err.msg);
+}
+
+/* "receiver/group:repeats:escalated" of the due timers, soonest first. */
+static void
+esc_due_is(struct store *s, int64_t now, size_t max, const char *want)
+{
+	struct store_escalation	*e;
+	struct terr		 err;
+	char			 got[256] = "";
+	size_t			 n, o = 0;
+
+	if (store_escalation_due(s, now, max, &e, &n, &err) == -1)
+		fail_msg("due: %s", err.msg);
+	for (size_t i = 0; i < n; i++) {
+		o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s/%s:%" PRId64
+		    ":%d", i ? " " : "", e[i].receiver, e[i].group_key,
+		    e[i].repeats, e[i].escalated);
+		assert_string_equal(e[i].body, "{\"status\":\"firing\"}");
+		assert_int_equal(e[i].since, T0);
+	}
+	store_escalations_free(e, n);
+	assert_string_equal(got, want);
+}
+
+static void
+test_escalations_due_replace_drop_reopen(void **state)
+{
+	struct fixture	*f = *state;
+	struct terr	 err;
+
+	esc_put(f->s, "pager", "g1", T0 + 300000, 0, false);
+	esc_put(f->s, "pager", "g2", T0 + 60000, 2, true);
+	esc_put(f->s, "other", "g1", T0 + 900000, 0, false);
+	esc_due_is(f->s, T0 + 59999, 10, "");
+	esc_due_is(f->s, T0 + 300000, 10, "pager/g2:2:1 pager/g1:0:0");
+	esc_due_is(f->s, T0 + 300000, 1, "pager/g2:2:1");
+	/* A step taken: the same group, replaced. */
+	esc_put(f->s, "pager", "g1", T0 + 600000, 1, false);
+	esc_due_is(f->s, T0 + 300000, 10, "pager/g2:2:1");
+	reopen(f);
+	esc_due_is(f->s, T0 + 900000, 10,
+	    "pager/g2:2:1 pager/g1:1:0 other/g1:0:0");
+	assert_int_equal(store_escalation_drop(f->s, "pager", "g2", &err), 0);
+	assert_int_equal(store_escalation_drop(f->s, "pager", "none", &err), 0);
+	esc_due_is(f->s, T0 + 900000, 10, "pager/g1:1:0 other/g1:0:0");
+}
+
 int
 main(void)
 {
@@ -173,6 +232,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_ack_kept_and_replaced,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_escalations_due_replace_drop_reopen, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
