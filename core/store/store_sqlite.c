@@ -486,6 +486,44 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
+/* A notification's timer change (store_timer), in its transaction: a
+ * firing one starts or refreshes the timer, a resolved one drops it and the
+ * group's acknowledgement. */
+static const char *const timer_sql[] = {
+	"INSERT INTO escalations (receiver, group_key, body, since, next_at,"
+	" repeats, escalated) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0)"
+	" ON CONFLICT (receiver, group_key) DO UPDATE SET body = excluded.body",
+	"DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2",
+	"DELETE FROM group_acks WHERE receiver = ?1 AND group_key = ?2",
+};
+
+static int
+run_timer(struct sqlbe *be, const struct store_timer *t, int64_t now,
+    struct terr *err)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc;
+
+	for (i = t->body != NULL ? 0 : 1; i < (t->body != NULL ? 1 : 3); i++) {
+		rc = sqlite3_prepare_v2(be->w, timer_sql[i], -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return dberr(err, be->w, rc, "escalation update failed");
+		bind_text(st, 1, t->receiver);
+		bind_text(st, 2, t->group_key);
+		if (t->body != NULL) {
+			bind_text(st, 3, t->body);
+			sqlite3_bind_int64(st, 4, now);
+			sqlite3_bind_int64(st, 5, now + t->first_ms);
+		}
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return dberr(err, be->w, rc, "escalation update failed");
+	}
+	return 0;
+}
+
 static int
 run_enqueue(struct sqlbe *be, struct store_job *job, int64_t now,
     struct terr *err)
@@ -530,6 +568,9 @@ run_enqueue(struct sqlbe *be, struct store_job *job, int64_t now,
 		job->acks[i].verdict = STORE_ACCEPTED;
 		job->acks[i].id = sqlite3_last_insert_rowid(be->w);
 	}
+	for (i = 0; i < job->ntimers; i++)
+		if (run_timer(be, &job->timers[i], job->when, err) == -1)
+			return -1;
 	return 0;
 }
 
@@ -598,30 +639,31 @@ run_receipt(struct sqlbe *be, struct store_job *job, struct terr *err)
 	return 0;
 }
 
-/* The escalation timers' writes: rare, so prepared each time. */
+/* The escalator's writes: rare, so prepared each time. An update touches
+ * only the timer it read (same since), never one a resolved notification
+ * dropped meanwhile. */
 static int
 run_escalation(struct sqlbe *be, struct store_job *job, struct terr *err)
 {
 	const struct store_escalation *e = job->esc;
+	bool		 upd = job->kind == STORE_JOB_ESCALATION_UPDATE;
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	rc = sqlite3_prepare_v2(be->w, job->kind == STORE_JOB_ESCALATION_PUT ?
-	    "INSERT OR REPLACE INTO escalations (receiver, group_key, body,"
-	    " since, next_at, repeats, escalated)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" :
+	rc = sqlite3_prepare_v2(be->w, upd ?
+	    "UPDATE escalations SET next_at = ?4, repeats = ?5, escalated = ?6"
+	    " WHERE receiver = ?1 AND group_key = ?2 AND since = ?3" :
 	    "DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return dberr(err, be->w, rc, "escalation update failed");
 	bind_text(st, 1, e->receiver);
 	bind_text(st, 2, e->group_key);
-	if (job->kind == STORE_JOB_ESCALATION_PUT) {
-		bind_text(st, 3, e->body != NULL ? e->body : "");
-		sqlite3_bind_int64(st, 4, e->since);
-		sqlite3_bind_int64(st, 5, e->next_at);
-		sqlite3_bind_int64(st, 6, e->repeats);
-		sqlite3_bind_int(st, 7, e->escalated ? 1 : 0);
+	if (upd) {
+		sqlite3_bind_int64(st, 3, e->since);
+		sqlite3_bind_int64(st, 4, e->next_at);
+		sqlite3_bind_int64(st, 5, e->repeats);
+		sqlite3_bind_int(st, 6, e->escalated ? 1 : 0);
 	}
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -756,7 +798,7 @@ run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 	case STORE_JOB_RECEIPT_DROP:
 	case STORE_JOB_GROUP_ACK:
 		return run_receipt(be, job, err);
-	case STORE_JOB_ESCALATION_PUT:
+	case STORE_JOB_ESCALATION_UPDATE:
 	case STORE_JOB_ESCALATION_DROP:
 		return run_escalation(be, job, err);
 	default:
