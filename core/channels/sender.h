@@ -103,6 +103,13 @@ struct http_share;
 struct sender_render_ctx {
 	const struct tmpl_set	*tmpl;	/* default + configured templates */
 	const struct tmpl_opts	*opts;	/* NULL: real clock */
+	/* tocsin's escalate extension (receiver.h): thread, the receiver
+	 * repeats its firing groups, so a channel that can answer a message
+	 * keeps the group's first one (Telegram); reply, this is such a
+	 * repeat, sent as an answer to that message where the channel can
+	 * (others send it again as it is). */
+	bool			 thread;
+	bool			 reply;
 };
 
 /* Receipts: the handle a service gives for a message that keeps ringing

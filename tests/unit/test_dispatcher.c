@@ -237,7 +237,7 @@ enqueue(struct env *e, const struct config *cfg, int i)
 {
 	struct notification	*n = notification_subset(e->firing,
 	    (size_t[]){ 0 }, 1, "r");
-	struct sender_render_ctx ctx = { e->tmpl, NULL };
+	struct sender_render_ctx ctx = { .tmpl = e->tmpl };
 	struct deliver_result	 res;
 	struct terr		 err;
 	char			 v[16];
@@ -514,7 +514,7 @@ test_resume_on_start(void **state)
 	{
 		struct notification	*n = notification_subset(e->firing,
 		    (size_t[]){ 0 }, 1, "r");
-		struct sender_render_ctx ctx = { e->tmpl, NULL };
+		struct sender_render_ctx ctx = { .tmpl = e->tmpl };
 		struct deliver_result	 res;
 
 		assert_int_equal(kv_set(&n->group_labels, "n", "m2"), 0);
@@ -677,7 +677,7 @@ test_render_failure_sends_fallback(void **state)
 	struct terr		 err;
 	struct config		*cfg;
 	struct notification	*n = notification_subset(e->firing, (size_t[]){ 0 }, 1, "r");
-	struct sender_render_ctx ctx = { e->tmpl, NULL };
+	struct sender_render_ctx ctx = { .tmpl = e->tmpl };
 	struct deliver_result	 res;
 	struct store_entry	*list = NULL, *tg = NULL;
 	size_t			 nlist = 0;

@@ -108,7 +108,7 @@ run(struct env *e, const struct tmpl_set *set, const struct config *cfg,
 {
 	const struct receiver		*rc = config_receiver(cfg, "r");
 	const struct sender_ops		*ops = channel_discord.ops;
-	struct sender_render_ctx	 rctx = { set, &e->opts };
+	struct sender_render_ctx	 rctx = { .tmpl = set, .opts = &e->opts };
 	struct sender_send_ctx		 sctx = { .receiver = "r",
 	    .integration = "discord/0", .timeout_ms = 5000 };
 	struct terr			 err;

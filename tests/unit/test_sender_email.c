@@ -182,7 +182,7 @@ static void
 render(struct env *e, const struct email_config *c,
     const struct notification *n, struct sender_parts *parts)
 {
-	struct sender_render_ctx	ctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	ctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct terr			err;
 
 	memset(parts, 0, sizeof(*parts));
@@ -492,7 +492,7 @@ static void
 test_email_bad_addresses_fail_render(void **state)
 {
 	struct env			*e = *state;
-	struct sender_render_ctx	 ctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	 ctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct sender_parts		 parts = { 0 };
 	struct terr			 err;
 	struct config			*cfg = load(e, "ops@example.org",
@@ -559,7 +559,7 @@ test_email_enqueue_dispatch_delivers(void **state)
 	struct env			*e = *state;
 	struct config			*cfg = load(e, "ops@example.org",
 	    "    html: ''\n    text: '{{ template \"mail.text\" . }}'\n");
-	struct sender_render_ctx	 ctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	 ctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct dispatcher		*disp = NULL;
 	struct dispatcher_params	 dp;
 	struct store_params		 sp;

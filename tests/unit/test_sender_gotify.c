@@ -97,7 +97,7 @@ run(struct env *e, const void *cfg, const struct notification *n,
     struct sender_parts *parts, struct send_result *r)
 {
 	const struct sender_ops		*ops = channel_gotify.ops;
-	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	 rctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct sender_send_ctx		 sctx = { .receiver = "r",
 	    .integration = "gotify/0", .timeout_ms = 5000 };
 	struct terr			 err;

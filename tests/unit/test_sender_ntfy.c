@@ -102,7 +102,7 @@ run(struct env *e, const struct config *cfg, const struct notification *n,
     struct sender_parts *parts, struct send_result *r)
 {
 	const struct ntfy_config	*c = NTFY_AT(config_receiver(cfg, "r"), 0);
-	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	 rctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct sender_send_ctx		 sctx = { .receiver = "r",
 	    .integration = "ntfy/0", .timeout_ms = 5000 };
 	struct terr			 err;
@@ -429,7 +429,7 @@ test_ntfy_limits_per_server_and_describe(void **state)
 	    "  - topic: one\n    url: https://ntfy.example\n");
 	const struct receiver	*rc = config_receiver(cfg, "r");
 	struct notification	*n = fixture("ssh-login-firing.json");
-	struct sender_render_ctx rctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx rctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct sender_parts	 p[3];
 	struct sender_limits	 lim;
 	struct rl_want		 w[3][2];
@@ -484,7 +484,7 @@ test_ntfy_watchdog_defaults(void **state)
 	    "\"startsAt\":\"2026-11-23T03:12:09.311Z\"}]}";
 	struct env		*e = *state;
 	struct config		*cfg = load(e, "alerts", NULL);
-	struct sender_render_ctx rctx = { NULL, &e->opts };
+	struct sender_render_ctx rctx = { .opts = &e->opts };
 	struct sender_parts	 parts;
 	struct tmpl_set		*set;
 	struct terr		 err;

@@ -97,7 +97,7 @@ static size_t
 run(struct env *e, const void *cfg, const struct notification *n,
     struct sender_parts *parts, struct send_result *r)
 {
-	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	 rctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct sender_send_ctx		 sctx = { .receiver = "r",
 	    .integration = "pagerduty/0", .timeout_ms = 5000 };
 	struct terr			 err;

@@ -103,7 +103,7 @@ run(struct env *e, const struct sender_ops *ops, const void *cfg,
     const struct notification *n, struct sender_parts *parts,
     struct send_result *r)
 {
-	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	 rctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct sender_send_ctx		 sctx = { .receiver = "r",
 	    .integration = "x/0", .timeout_ms = 5000 };
 	struct terr			 err;
@@ -610,7 +610,7 @@ test_slack_app_destination_per_channel(void **state)
 	    "  - channel: '#alerts'\n    app_token: xoxb-other\n");
 	const struct receiver	*rc = config_receiver(cfg, "r");
 	struct notification	*n = fixture("ssh-login-firing.json");
-	struct sender_render_ctx rctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx rctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct sender_parts	 parts;
 	struct terr		 err;
 

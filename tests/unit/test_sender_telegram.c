@@ -129,7 +129,7 @@ static void
 render(struct env *e, const struct telegram_config *c,
     const struct notification *n, struct sender_parts *parts)
 {
-	struct sender_render_ctx	ctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	ctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct terr			err;
 
 	memset(parts, 0, sizeof(*parts));

@@ -89,7 +89,7 @@ run(struct env *e, const struct config *cfg, long ctx_timeout_ms,
     struct sender_parts *parts, struct send_result *r)
 {
 	const struct receiver		*rc = config_receiver(cfg, "r");
-	struct sender_render_ctx	 rctx = { e->tmpl, &e->opts };
+	struct sender_render_ctx	 rctx = { .tmpl = e->tmpl, .opts = &e->opts };
 	struct sender_send_ctx		 sctx = { .receiver = "r",
 	    .integration = "webhook/0", .timeout_ms = ctx_timeout_ms };
 	struct notification		*n = fixture("ssh-login-firing.json");

@@ -112,7 +112,7 @@ expect_body(struct env *e, const char *extra, const struct notification *n,
 	struct config			*cfg = load(e, extra);
 	const struct receiver		*r = config_receiver(cfg, "tg");
 	const struct telegram_config	*c = TELEGRAM_AT(r, 0);
-	struct sender_render_ctx	 ctx = { e->tmpl, NULL };
+	struct sender_render_ctx	 ctx = { .tmpl = e->tmpl };
 	struct sender_send_ctx		 sctx = { .receiver = "tg",
 	    .integration = "telegram/0", .timeout_ms = 5000 };
 	struct sender_parts		 parts = { 0 };
