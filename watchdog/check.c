@@ -1,5 +1,7 @@
 /* check.c: one watchdog check's state machine. Pure: no clock reads, no I/O,
- * no allocation after check_new(), so every event is deterministic in tests. */
+ * so every event is deterministic in tests. The last message and the reason
+ * are allocated to their length when they are set: an idle check costs a
+ * couple of hundred bytes, so a watchdog can hold 100,000 of them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +37,8 @@ struct check {
 	int64_t			 next_reminder_mono;
 	unsigned		 reminders;
 
-	char			*message;	/* CHECK_MSG_MAX + 1 bytes */
-	char			 reason[CHECK_REASON_MAX + 1];
+	char			*message;	/* NULL: "" */
+	char			*reason;	/* NULL: "" */
 };
 
 int
@@ -95,8 +97,7 @@ check_new(const struct check_conf *conf, struct terr *err)
 		return NULL;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->name = strdup(conf->name)) == NULL ||
-	    (c->message = calloc(1, CHECK_MSG_MAX + 1)) == NULL) {
+	    (c->name = strdup(conf->name)) == NULL) {
 		terr_set(err, "check %s: out of memory", conf->name);
 		check_free(c);
 		return NULL;
@@ -116,6 +117,7 @@ check_free(struct check *c)
 	if (c == NULL)
 		return;
 	free(c->message);
+	free(c->reason);
 	free(c->name);
 	free(c);
 }
@@ -153,10 +155,34 @@ copy_text(char *dst, size_t max, const char *s, size_t len)
 	dst[out] = '\0';
 }
 
+/* Replaces *dst with s made text by copy_text, allocated to its length;
+ * "" is kept as NULL. When memory runs out the text is dropped (""): losing
+ * a ping's body must not lose the ping. */
+static void
+set_text(char **dst, size_t max, const char *s, size_t len)
+{
+	char	*t = NULL, *shrunk;
+	size_t	 cap = len > max / 3 ? max : len * 3;
+
+	if (len > 0 && s[0] != '\0' && (t = malloc(cap + 1)) != NULL) {
+		copy_text(t, cap, s, len);
+		if ((shrunk = realloc(t, strlen(t) + 1)) != NULL)
+			t = shrunk;
+	}
+	free(*dst);
+	*dst = t;
+}
+
+static const char *
+text(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
 static void
 set_reason(struct check *c, const char *reason)
 {
-	copy_text(c->reason, CHECK_REASON_MAX, reason, strlen(reason));
+	set_text(&c->reason, CHECK_REASON_MAX, reason, strlen(reason));
 }
 
 void
@@ -176,9 +202,9 @@ check_restore(struct check *c, const struct check_record *rec,
 	c->last_notified_wall = rec->last_notified_wall_ms;
 	c->next_reminder_mono = CHECK_NEVER;
 	c->reminders = 0;
-	c->reason[0] = '\0';
-	copy_text(c->message, CHECK_MSG_MAX, rec->last_message ? rec->last_message : "",
-	    rec->last_message ? strlen(rec->last_message) : 0);
+	set_reason(c, "");
+	set_text(&c->message, CHECK_MSG_MAX, text(rec->last_message),
+	    strlen(text(rec->last_message)));
 	c->anchor_mono = now->mono_ms;
 
 	switch (rec->state) {
@@ -227,14 +253,14 @@ check_snapshot(const struct check *c, struct check_record *rec)
 	rec->last_start_wall_ms = c->last_start_wall;
 	rec->down_since_wall_ms = c->state == CHECK_DOWN ? c->down_since_wall : 0;
 	rec->last_notified_wall_ms = c->last_notified_wall;
-	rec->last_message = c->message;
-	rec->reason = c->state == CHECK_DOWN ? c->reason : "";
+	rec->last_message = text(c->message);
+	rec->reason = c->state == CHECK_DOWN ? text(c->reason) : "";
 }
 
 void
 check_adopt(struct check *c, const struct check *from, const struct wd_time *now)
 {
-	char		*name = c->name, *message = c->message;
+	char		*name = c->name, *message = c->message, *reason = c->reason;
 	struct check_conf conf = c->conf;
 	int64_t		 base;
 
@@ -242,7 +268,10 @@ check_adopt(struct check *c, const struct check *from, const struct wd_time *now
 	c->name = name;
 	c->conf = conf;
 	c->message = message;
-	memcpy(c->message, from->message, CHECK_MSG_MAX + 1);
+	c->reason = reason;
+	set_text(&c->message, CHECK_MSG_MAX, text(from->message),
+	    strlen(text(from->message)));
+	set_reason(c, text(from->reason));
 	/* Late under the old period, not under the new one: up again, or
 	 * the API and metrics say late with a late_at still to come. (With
 	 * the same period this is a plain copy, whatever now is.) */
@@ -285,8 +314,8 @@ fill(const struct check *c, enum check_notif_kind kind,
 	out->state = c->state;
 	out->at_wall_ms = now->wall_ms;
 	out->last_success_wall_ms = c->last_success_wall;
-	out->last_message = c->message;
-	out->reason = c->reason;
+	out->last_message = text(c->message);
+	out->reason = text(c->reason);
 }
 
 static int
@@ -389,7 +418,7 @@ check_signal(struct check *c, enum check_signal_kind sig,
 
 	memset(out, 0, sizeof(*out));
 	if (body != NULL) {
-		copy_text(c->message, CHECK_MSG_MAX, body, bodylen);
+		set_text(&c->message, CHECK_MSG_MAX, body, bodylen);
 		ev |= CHECK_EV_PERSIST;
 	}
 
@@ -435,7 +464,7 @@ check_signal(struct check *c, enum check_signal_kind sig,
 			return ev | CHECK_EV_NOTIFY;
 		}
 		c->state = CHECK_UP;
-		c->reason[0] = '\0';
+		set_reason(c, "");
 		return ev;
 	case CHECK_SIG_FAIL:
 		/* The run ended, badly. A failure while paused changes
@@ -450,8 +479,8 @@ check_signal(struct check *c, enum check_signal_kind sig,
 			 * the file still old). */
 			if (reason != NULL && reason[0] != '\0') {
 				copy_text(latest, CHECK_REASON_MAX, reason, strlen(reason));
-				if (strcmp(latest, c->reason) != 0) {
-					memcpy(c->reason, latest, sizeof(latest));
+				if (strcmp(latest, text(c->reason)) != 0) {
+					set_reason(c, latest);
 					ev |= CHECK_EV_PERSIST;
 				}
 			}

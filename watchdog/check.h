@@ -64,8 +64,7 @@ struct check_conf {
 };
 
 /* What to tell people. The strings are borrowed from the check and stay valid
- * until the next call on it (the daemon renders and enqueues right away);
- * that keeps the event functions free of allocation, so they cannot fail. */
+ * until the next call on it (the daemon renders and enqueues right away). */
 struct check_notif {
 	enum check_notif_kind	 kind;
 	const char		*name;
@@ -138,7 +137,8 @@ void	check_adopt(struct check *c, const struct check *from,
  * second DOWN but makes reason the check's (reminders and the recovery say
  * the latest cause).
  * Returns CHECK_EV_* bits; *out is filled when CHECK_EV_NOTIFY is set (and
- * zeroed otherwise). Never allocates, never fails. */
+ * zeroed otherwise). Never fails: the message and reason are allocated to
+ * their length, and one that finds no memory is kept empty. */
 int	check_signal(struct check *c, enum check_signal_kind sig,
 	    const struct wd_time *now, const char *body, size_t bodylen,
 	    const char *reason, struct check_notif *out);

@@ -12,17 +12,31 @@
 
 struct checkstate;
 
-/* Opens (creating if needed) dir/watchdog.db; dir must exist. A file that is
- * not a watchdog state database is an error naming the file. The caller
- * closes the handle with checkstate_close(). */
+/* Opens (creating if needed) dir/watchdog.db; dir must exist, and starts
+ * the committer thread. A file that is not a watchdog state database is an
+ * error naming the file. The caller closes the handle with
+ * checkstate_close(), which commits what is queued first. */
 struct checkstate *checkstate_open(const char *dir, struct terr *err);
 void	checkstate_close(struct checkstate *cs);
 /* The database file's path (owned by cs). */
 const char *checkstate_path(const struct checkstate *cs);
 
+/* Called once per queued write, on the committer thread, after the
+ * transaction holding it was committed and fsynced (rc 0) or failed (rc -1,
+ * err says why). name is the record's. It must not wait for another write
+ * of cs. */
+typedef void (*checkstate_done_fn)(void *arg, const char *name, int rc,
+	    const struct terr *err);
+
 /* Inserts or replaces rec, committed and fsynced before it returns. */
 int	checkstate_save(struct checkstate *cs, const struct check_record *rec,
 	    struct terr *err) WARN_UNUSED;
+/* Queues rec (copied) for the next commit and returns; done(arg, ...)
+ * follows (done may be NULL). Writes of all threads are committed in the
+ * order they were queued, those waiting together in one transaction.
+ * -1 (nothing queued, done never called) when memory runs out. */
+int	checkstate_save_async(struct checkstate *cs, const struct check_record *rec,
+	    checkstate_done_fn done, void *arg, struct terr *err) WARN_UNUSED;
 /* Removes the record of name (no error if there is none). */
 int	checkstate_delete(struct checkstate *cs, const char *name,
 	    struct terr *err) WARN_UNUSED;

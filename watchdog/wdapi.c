@@ -70,6 +70,7 @@ reply_signal(struct httpd_req *req, enum wdstate_result res, const char *name,
 {
 	switch (res) {
 	case WDSTATE_OK:
+	case WDSTATE_PENDING:	/* never here: answered once stored */
 		httpd_reply_text(req, 200, "OK");
 		break;
 	case WDSTATE_UNKNOWN:
@@ -155,6 +156,73 @@ handle_heartbeat(struct httpd_req *req, void *arg)
 	reply_signal(req, res, name, kind, "heartbeat", &err);
 }
 
+/* A ping waiting for its commit. */
+struct ping_wait {
+	struct httpd_req	*req;
+	char			 name[CHECK_NAME_MAX + 2];
+	enum wdstate_result	 res;
+	enum check_kind		 kind;
+	struct terr		 err;
+};
+
+/* Runs when the ping's request resumes: its answer. */
+static void
+answer_ping(struct httpd_req *req, void *arg)
+{
+	struct ping_wait	*w = arg;
+
+	if (w->res == WDSTATE_OK)
+		reply_ping_ok(req);
+	else
+		reply_signal(req, w->res, w->name, w->kind, "ping", &w->err);
+	free(w);
+}
+
+/* The store's committer: the ping's state is durable, or not. */
+static void
+ping_stored(void *arg, const char *name, int rc, const struct terr *err)
+{
+	struct ping_wait	*w = arg;
+
+	w->res = rc == 0 ? WDSTATE_OK : WDSTATE_FAILED;
+	if (rc == -1) {
+		w->err = *err;
+		log_error("Check state not stored", "check", name, "err", err->msg);
+	}
+	httpd_resume(w->req);
+}
+
+/* The signal, answered once it is durable: the request is suspended while
+ * the store's group commit runs, so no server thread waits for the fsync
+ * (as the relay's intake does). */
+static void
+signal_ping(struct httpd_req *req, struct wdstate *ws, const char *name,
+    enum check_signal_kind sig, const char *body, size_t len, const char *why)
+{
+	struct ping_wait	*w;
+	enum wdstate_result	 res;
+	enum check_kind		 kind = CHECK_PING;
+	struct terr		 err;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		httpd_reply_text(req, 500, "out of memory");
+		return;
+	}
+	w->req = req;
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	httpd_suspend(req, answer_ping, w);
+	res = wdstate_signal_async(ws, name, CHECK_PING, sig, body, len, why, &kind,
+	    ping_stored, w, &err);
+	/* Pending: w is ping_stored's now, and may be gone already. */
+	if (res == WDSTATE_PENDING)
+		return;
+	w->res = res;
+	w->kind = kind;
+	if (res == WDSTATE_FAILED)
+		w->err = err;
+	httpd_resume(req);
+}
+
 static void
 handle_ping(struct httpd_req *req, void *arg)
 {
@@ -163,9 +231,6 @@ handle_ping(struct httpd_req *req, void *arg)
 	char			 name[CHECK_NAME_MAX + 2], reason[48], *end;
 	enum check_signal_kind	 sig = CHECK_SIG_SUCCESS;
 	const char		*why = NULL;
-	enum check_kind		 kind;
-	enum wdstate_result	 res;
-	struct terr		 err;
 	size_t			 len, nl;
 	long			 code;
 
@@ -209,20 +274,47 @@ handle_ping(struct httpd_req *req, void *arg)
 		body = "";
 		len = 0;
 	}
-	res = wdstate_signal(ws, name, CHECK_PING, sig, body, len, why, &kind, &err);
-	if (res == WDSTATE_OK)
-		reply_ping_ok(req);
-	else
-		reply_signal(req, res, name, kind, "ping", &err);
+	signal_ping(req, ws, name, sig, body, len, why);
+}
+
+/* ?limit=: 0 when absent, -1 (answered 400) when not 1..WDSTATE_PAGE_MAX. */
+static long
+page_limit(struct httpd_req *req)
+{
+	const char	*s = httpd_req_query(req, "limit");
+	long		 n;
+
+	if (s == NULL)
+		return 0;
+	if (*s == '\0' || strlen(s) > 6 || strspn(s, "0123456789") != strlen(s) ||
+	    (n = strtol(s, NULL, 10)) < 1 || n > WDSTATE_PAGE_MAX) {
+		httpd_reply_text(req, 400, "limit must be a number from 1 to %d",
+		    WDSTATE_PAGE_MAX);
+		return -1;
+	}
+	return n;
 }
 
 static void
 handle_checks(struct httpd_req *req, void *arg)
 {
-	char	*json;
+	const char	*after = httpd_req_query(req, "after");
+	char		*json, b[CHECK_NAME_MAX + 1];
+	bool		 unknown;
+	long		 limit;
 
-	if ((json = wdstate_checks_json(arg)) == NULL) {
-		httpd_reply_text(req, 500, "out of memory");
+	if ((limit = page_limit(req)) == -1)
+		return;
+	if (after != NULL && limit == 0) {
+		httpd_reply_text(req, 400, "after needs limit");
+		return;
+	}
+	if ((json = wdstate_checks_json(arg, (size_t)limit, after, &unknown)) == NULL) {
+		if (unknown)
+			httpd_reply_text(req, 400, "after: unknown check \"%s\"",
+			    shown(after, b, sizeof(b)));
+		else
+			httpd_reply_text(req, 500, "out of memory");
 		return;
 	}
 	httpd_reply(req, 200, "application/json", json, strlen(json));

@@ -219,11 +219,53 @@ parse_check(struct cfg_load *ld, const struct ynode *n,
 	return cf_parse(ld, n, &check_type, c);
 }
 
+struct named {
+	const char	*name;
+	size_t		 i;
+};
+
+static int
+by_name_then_index(const void *a, const void *b)
+{
+	const struct named *na = a, *nb = b;
+	int	c = strcmp(na->name, nb->name);
+
+	if (c != 0)
+		return c;
+	return na->i < nb->i ? -1 : na->i > nb->i;
+}
+
+/* The first check (in file order) whose name an earlier one has, n if none:
+ * sorted, so that 100,000 names take a moment, not n^2 comparisons. */
+static size_t
+first_duplicate(const struct wdconfig_check_int *checks, size_t n, bool *oom)
+{
+	struct named	*ix;
+	size_t		 i, dup = n;
+
+	*oom = false;
+	if (n < 2)
+		return n;
+	if ((ix = calloc(n, sizeof(*ix))) == NULL) {
+		*oom = true;
+		return n;
+	}
+	for (i = 0; i < n; i++)
+		ix[i] = (struct named){ checks[i].name, i };
+	qsort(ix, n, sizeof(*ix), by_name_then_index);
+	for (i = 1; i < n; i++)
+		if (strcmp(ix[i - 1].name, ix[i].name) == 0 && ix[i].i < dup)
+			dup = ix[i].i;
+	free(ix);
+	return dup;
+}
+
 static int
 parse_checks(struct cfg_load *ld, struct wdload *wl, const struct ynode *v)
 {
 	struct wdconfig	*wc = wl->wc;
-	size_t		 i, j, mark = cfg_mark(ld);
+	size_t		 i, dup, mark = cfg_mark(ld);
+	bool		 oom;
 
 	if (cfg_seq(ld, v, "checks") == -1)
 		return -1;
@@ -246,14 +288,17 @@ parse_checks(struct cfg_load *ld, struct wdload *wl, const struct ynode *v)
 		wl->checknode[wc->nchecks] = v->child[i];
 		wl->recvnode[wc->nchecks] = ynode_map_get(v->child[i], "receiver");
 		wc->nchecks++;
-		/* Like receiver names, checked as the file's own rule. */
-		for (j = 0; j + 1 < wc->nchecks; j++)
-			if (strcmp(wc->checks[j].name, c->name) == 0) {
-				cfg_late(ld, ynode_map_get(v->child[i], "name"),
-				    "check name \"%s\" is not unique", c->name);
-				break;
-			}
 	}
+	if (cfg_stop(ld))
+		return -1;
+	/* Like receiver names, checked as the file's own rule; sorted, so
+	 * that 100,000 names are not n^2 comparisons. */
+	dup = first_duplicate(wc->checks, wc->nchecks, &oom);
+	if (oom)
+		return cfg_fail(ld, v, "out of memory");
+	if (dup < wc->nchecks)
+		cfg_late(ld, ynode_map_get(wl->checknode[dup], "name"),
+		    "check name \"%s\" is not unique", wc->checks[dup].name);
 	return cfg_walked(ld, mark);
 }
 
@@ -381,6 +426,9 @@ wdconfig_check(const struct wdconfig *wc, const char *name)
 {
 	size_t	 i;
 
+	/* The registry holds the checks in the same order, indexed. */
+	if (wc->reg != NULL)
+		return wdconfig_check_at(wc, registry_index(wc->reg, name));
 	for (i = 0; i < wc->nchecks; i++)
 		if (strcmp(wc->checks[i].name, name) == 0)
 			return &wc->checks[i].pub;

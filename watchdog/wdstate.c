@@ -3,8 +3,10 @@
  * Why one lock around signal, notification and persistence together: the
  * order of a check's events must be the order of its messages in the queue
  * (a DOWN must never be sent after the RECOVERED that follows it) and of its
- * rows on disk. Pings are rare (a heartbeat a minute, cron jobs) and each
- * costs one commit, so serialising them costs nothing that matters.
+ * rows on disk. The lock covers the change in memory and queueing its row;
+ * the commit (an fsync) happens outside it, on the store's committer, which
+ * writes every row waiting in one transaction, so a ping's 200 waits for
+ * its commit without making the next ping wait for it.
  *
  * Why notify before persisting: a crash between the two then repeats a
  * DOWN after the restart (the check comes back up, then goes down again),
@@ -12,6 +14,7 @@
  * And a notification the queue refuses (a full disk) takes the check back
  * to its state before the event, so that the event happens again (the
  * client's retry after our 503, the next tick) instead of being lost. */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,17 +96,45 @@ changed(struct wdstate *ws)
 		ws->p.on_change(ws->p.on_change_arg);
 }
 
+/* How a change is stored: wait for its commit (done NULL), or queue it and
+ * have done(arg, ...) called after the commit (see checkstate_save_async). */
+struct persist_how {
+	checkstate_done_fn	 done;
+	void			*arg;
+};
+
+static void
+log_not_stored(void *arg, const char *name, int rc, const struct terr *err)
+{
+	(void)arg;
+	if (rc == -1)
+		log_error("Check state not stored", "check", name, "err", err->msg);
+}
+
+/* 0 stored, 1 queued (how->done follows), -1 failed (logged). */
 static int
-persist(struct wdstate *ws, const struct check *c, struct terr *err)
+persist_with(struct wdstate *ws, const struct check *c, const struct persist_how *how,
+    struct terr *err)
 {
 	struct check_record	 rec;
+	int			 rc;
 
 	check_snapshot(c, &rec);
-	if (checkstate_save(ws->p.cs, &rec, err) == -1) {
+	if (how != NULL && how->done != NULL)
+		rc = checkstate_save_async(ws->p.cs, &rec, how->done, how->arg, err);
+	else
+		rc = checkstate_save(ws->p.cs, &rec, err);
+	if (rc == -1) {
 		log_error("Check state not stored", "check", check_name(c), "err", err->msg);
 		return -1;
 	}
-	return 0;
+	return how != NULL && how->done != NULL ? 1 : 0;
+}
+
+static int
+persist(struct wdstate *ws, const struct check *c, struct terr *err)
+{
+	return persist_with(ws, c, NULL, err);
 }
 
 static void
@@ -175,7 +206,7 @@ save(const struct check *c)
  * NULL) is c before the event. */
 static int
 apply(struct wdstate *ws, struct check *c, const struct check *saved, int ev,
-    const struct check_notif *cn, struct terr *err)
+    const struct check_notif *cn, const struct persist_how *how, struct terr *err)
 {
 	struct wd_time	 unused = { 0, 0 };
 
@@ -184,8 +215,8 @@ apply(struct wdstate *ws, struct check *c, const struct check *saved, int ev,
 			check_adopt(c, saved, &unused);
 		return -1;
 	}
-	if ((ev & (CHECK_EV_PERSIST | CHECK_EV_NOTIFY)) && persist(ws, c, err) == -1)
-		return -1;
+	if (ev & (CHECK_EV_PERSIST | CHECK_EV_NOTIFY))
+		return persist_with(ws, c, how, err);
 	return 0;
 }
 
@@ -216,6 +247,7 @@ carry_over(struct wdstate *ws, struct registry *old, struct registry *reg,
 			 * it starts new, and so does its stored state. */
 			(void)persist(ws, c, &err);
 	}
+	registry_touch_all(reg);
 	for (i = 0; i < registry_count(old); i++) {
 		o = registry_at(old, i);
 		if (registry_find(reg, check_name(o)) == NULL &&
@@ -263,6 +295,10 @@ wdstate_load(struct wdstate *ws, struct wdconfig *wc, struct terr *err)
 	ws->gen = g;
 	pthread_mutex_unlock(&ws->mu);
 	outbox_release(ws->p.ob, old);
+	/* The YAML tree of a large config (a million nodes for 100,000
+	 * checks) is gone by now, but glibc keeps its pages: hand them back,
+	 * so the resident size is the checks', not the load's peak. */
+	(void)malloc_trim(0);
 	changed(ws);
 	return 0;
 }
@@ -283,8 +319,10 @@ wdstate_kind(struct wdstate *ws, const char *name, enum check_kind *kind)
 /* A signal for c, under ws->mu. */
 static enum wdstate_result
 signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
-    const char *body, size_t bodylen, const char *reason, struct terr *err)
+    const char *body, size_t bodylen, const char *reason,
+    const struct persist_how *how, struct terr *err)
 {
+	struct registry		*reg = wdconfig_registry(current(ws));
 	enum wdstate_result	 res = WDSTATE_OK;
 	struct check_notif	 cn;
 	struct check		*saved;
@@ -295,11 +333,51 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 	saved = save(c);
 	paused = check_paused(c);
 	ev = check_signal(c, sig, &now, body, bodylen, reason, &cn);
-	if (apply(ws, c, saved, ev, &cn, err) == -1)
+	switch (apply(ws, c, saved, ev, &cn, how, err)) {
+	case -1:
 		res = WDSTATE_FAILED;
-	else if (paused && !check_paused(c))
+		break;
+	case 1:
+		res = WDSTATE_PENDING;
+		break;
+	}
+	if (res != WDSTATE_FAILED && paused && !check_paused(c))
 		log_info("Check resumed by a success", "check", check_name(c));
+	registry_touch(reg, c);
 	check_free(saved);
+	return res;
+}
+
+static enum wdstate_result
+signal_with(struct wdstate *ws, const char *name, enum check_kind want,
+    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
+    enum check_kind *actual, const struct persist_how *how, struct terr *err)
+{
+	enum wdstate_result	 res;
+	struct registry		*reg = NULL;
+	struct check		*c;
+	int64_t			 before = CHECK_NEVER, after = CHECK_NEVER;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen != NULL)
+		reg = wdconfig_registry(current(ws));
+	if (reg == NULL || (c = registry_find(reg, name)) == NULL)
+		res = WDSTATE_UNKNOWN;
+	else if (check_conf(c)->kind != want) {
+		*actual = check_conf(c)->kind;
+		res = WDSTATE_WRONG_KIND;
+	} else {
+		before = registry_next_deadline(reg, NULL);
+		res = signal_locked(ws, c, sig, body, bodylen, reason, how, err);
+		after = registry_next_deadline(reg, NULL);
+	}
+	pthread_mutex_unlock(&ws->mu);
+	/* The scheduler sleeps until the earliest deadline it saw: only an
+	 * earlier one needs it now. A ping usually moves its check's deadline
+	 * later, and waking the scheduler for each would cost a thread switch
+	 * and a turn of the lock per ping. */
+	if (after < before)
+		changed(ws);
 	return res;
 }
 
@@ -308,22 +386,17 @@ wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
     enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
     enum check_kind *actual, struct terr *err)
 {
-	enum wdstate_result	 res;
-	struct check		*c;
+	return signal_with(ws, name, want, sig, body, bodylen, reason, actual, NULL, err);
+}
 
-	pthread_mutex_lock(&ws->mu);
-	if (ws->gen == NULL ||
-	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL)
-		res = WDSTATE_UNKNOWN;
-	else if (check_conf(c)->kind != want) {
-		*actual = check_conf(c)->kind;
-		res = WDSTATE_WRONG_KIND;
-	} else
-		res = signal_locked(ws, c, sig, body, bodylen, reason, err);
-	pthread_mutex_unlock(&ws->mu);
-	if (res == WDSTATE_OK || res == WDSTATE_FAILED)
-		changed(ws);
-	return res;
+enum wdstate_result
+wdstate_signal_async(struct wdstate *ws, const char *name, enum check_kind want,
+    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
+    enum check_kind *actual, checkstate_done_fn done, void *arg, struct terr *err)
+{
+	struct persist_how	how = { done, arg };
+
+	return signal_with(ws, name, want, sig, body, bodylen, reason, actual, &how, err);
 }
 
 enum wdstate_result
@@ -343,7 +416,7 @@ wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr, bool fr
 	    prober_same_question(&wcc->fresh, &pr->fresh) &&
 	    (c = registry_find(wdconfig_registry(current(ws)), pr->name)) != NULL)
 		res = signal_locked(ws, c, fresh ? CHECK_SIG_SUCCESS : CHECK_SIG_FAIL,
-		    NULL, 0, fresh ? NULL : reason, err);
+		    NULL, 0, fresh ? NULL : reason, NULL, err);
 	pthread_mutex_unlock(&ws->mu);
 	if (res != WDSTATE_UNKNOWN)
 		changed(ws);
@@ -371,6 +444,7 @@ wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err
 	/* Stored even when nothing changed: the retry of a pause whose
 	 * store failed (503) finds the check paused already, and its 200
 	 * must mean the pause survives a restart. */
+	registry_touch(wdconfig_registry(current(ws)), c);
 	if (persist(ws, c, err) == -1)
 		res = WDSTATE_FAILED;
  out:
@@ -380,17 +454,38 @@ wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err
 	return res;
 }
 
+/* Ticks c (due now) and touches it back into the heap; -1 when its
+ * notification or state was not stored. */
+static int
+tick_one(struct wdstate *ws, struct registry *reg, struct check *c,
+    const struct wd_time *now)
+{
+	/* Queued, not waited for: 100,000 checks going late at once are a
+	 * few commits, not 100,000 fsyncs under the lock. A failure is
+	 * logged; the state lives on in memory. */
+	static const struct persist_how how = { log_not_stored, NULL };
+	struct check_notif	 cn;
+	struct check		*saved;
+	struct terr		 err;
+	int			 ev, rc;
+
+	saved = save(c);
+	ev = check_tick(c, now, &cn);
+	rc = apply(ws, c, saved, ev, &cn, &how, &err);
+	check_free(saved);
+	registry_touch(reg, c);
+	return rc == -1 ? -1 : 0;
+}
+
 int64_t
 wdstate_tick(struct wdstate *ws)
 {
-	struct check_notif	 cn;
 	struct registry		*reg;
-	struct check		*c, *saved;
+	struct check		*c, **due = NULL, **nd;
 	struct wd_time		 now;
-	struct terr		 err;
 	int64_t			 next;
-	size_t			 i;
-	int			 ev, failed = 0;
+	size_t			 i, n = 0, alloc = 0;
+	int			 failed = 0;
 
 	pthread_mutex_lock(&ws->mu);
 	if (ws->gen == NULL) {
@@ -399,17 +494,26 @@ wdstate_tick(struct wdstate *ws)
 	}
 	reg = wdconfig_registry(current(ws));
 	wd_time_now(&now);
-	for (i = 0; i < registry_count(reg); i++) {
-		c = registry_at(reg, i);
-		/* Only a check whose deadline has come can change. */
-		if (check_deadline(c) > now.mono_ms)
-			continue;
-		saved = save(c);
-		ev = check_tick(c, &now, &cn);
-		if (apply(ws, c, saved, ev, &cn, &err) == -1)
-			failed = 1;
-		check_free(saved);
+	/* Only checks whose deadline has come can change: the heap hands out
+	 * those, all of them before any is ticked, so that one whose
+	 * notification fails (due again at once) waits for the retry. */
+	while ((c = registry_pop_due(reg, now.mono_ms)) != NULL) {
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			if ((nd = reallocarray(due, alloc, sizeof(*due))) == NULL) {
+				/* Put it back; the rest waits for the retry. */
+				registry_touch(reg, c);
+				failed = 1;
+				break;
+			}
+			due = nd;
+		}
+		due[n++] = c;
 	}
+	for (i = 0; i < n; i++)
+		if (tick_one(ws, reg, due[i], &now) == -1)
+			failed = 1;
+	free(due);
 	next = registry_next_deadline(reg, NULL);
 	pthread_mutex_unlock(&ws->mu);
 	/* A refused notification comes due again at once: try again in a
@@ -520,34 +624,82 @@ check_json(const struct wdconfig_check *wcc, const struct check *c, const struct
 	return o;
 }
 
+/* Appends c's object, serialised on its own, so that a page of 100,000
+ * checks holds one check's JSON tree at a time besides the text. */
+static int
+add_check_json(struct buf *out, const struct wdconfig_check *wcc,
+    const struct check *c, const struct wd_time *now)
+{
+	json_t	*o;
+	char	*s;
+	int	 rc = -1;
+
+	if ((o = check_json(wcc, c, now)) == NULL)
+		return -1;
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL)
+		rc = buf_adds(out, s);
+	free(s);
+	json_decref(o);
+	return rc;
+}
+
+/* A check name as a JSON string (names are [A-Za-z0-9._-]: no escapes). */
+static int
+add_next(struct buf *out, const char *name)
+{
+	if (name == NULL)
+		return buf_adds(out, ",\"next\":null}");
+	return buf_printf(out, ",\"next\":\"%s\"}", name);
+}
+
 char *
-wdstate_checks_json(struct wdstate *ws)
+wdstate_checks_json(struct wdstate *ws, size_t limit, const char *after,
+    bool *unknown_after)
 {
 	struct wdconfig	*wc;
+	struct registry	*reg;
 	struct wd_time	 now;
-	json_t		*root, *arr, *o;
-	char		*s = NULL;
-	size_t		 i;
+	struct buf	 out;
+	size_t		 i = 0, first, end, n = 0;
+	int		 rc = -1;
 
-	if ((root = json_object()) == NULL || (arr = json_array()) == NULL ||
-	    json_object_set_new(root, "checks", arr) == -1) {
-		json_decref(root);
-		return NULL;
-	}
+	*unknown_after = false;
+	/* All checks at once can pass the default cap (long last messages):
+	 * that is what limit= is for, but the answer stays whole. */
+	buf_init(&out, SIZE_MAX);
 	pthread_mutex_lock(&ws->mu);
 	wd_time_now(&now);
 	wc = ws->gen ? current(ws) : NULL;
-	for (i = 0; wc && i < wdconfig_check_count(wc); i++) {
-		o = check_json(wdconfig_check_at(wc, i),
-		    registry_at(wdconfig_registry(wc), i), &now);
-		if (o == NULL || json_array_append_new(arr, o) == -1)
+	reg = wc ? wdconfig_registry(wc) : NULL;
+	n = wc ? wdconfig_check_count(wc) : 0;
+	if (after != NULL) {
+		if (reg == NULL || (i = registry_index(reg, after)) == SIZE_MAX) {
+			*unknown_after = true;
 			goto out;
+		}
+		i++;
 	}
-	s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	end = limit == 0 || n - i <= limit ? n : i + limit;
+	if (buf_adds(&out, "{\"checks\":[") == -1)
+		goto out;
+	for (first = i; i < end; i++)
+		if ((i > first && buf_addc(&out, ',') == -1) ||
+		    add_check_json(&out, wdconfig_check_at(wc, i), registry_at(reg, i),
+		    &now) == -1)
+			goto out;
+	if (buf_addc(&out, ']') == -1)
+		goto out;
+	if (limit == 0)
+		rc = buf_addc(&out, '}');
+	else
+		rc = add_next(&out, end < n ? check_name(registry_at(reg, end - 1)) : NULL);
  out:
 	pthread_mutex_unlock(&ws->mu);
-	json_decref(root);
-	return s;
+	if (rc == -1) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_steal(&out);
 }
 
 int
@@ -563,10 +715,15 @@ wdstate_write_metrics(struct wdstate *ws, struct buf *out)
 	struct wd_time	 now;
 	const char	*name, *kind;
 	int64_t		 late;
-	size_t		 i;
+	size_t		 i, nseries;
 	int		 s, rc = -1;
 
-	if ((m = metrics_new(0)) == NULL)
+	/* Seven series per check (four states, paused, last success, until
+	 * late): the default cap of 10,000 would drop checks past 1,428. */
+	pthread_mutex_lock(&ws->mu);
+	nseries = ws->gen ? 7 * wdconfig_check_count(current(ws)) + 64 : 64;
+	pthread_mutex_unlock(&ws->mu);
+	if ((m = metrics_new(nseries)) == NULL)
 		return -1;
 	m_state = metrics_gauge(m, "tocsin_watchdog_check_state",
 	    "1 for the state each check is in (new, up, late, down), 0 for the others.", cks);

@@ -38,6 +38,7 @@ enum wdstate_result {
 	WDSTATE_UNKNOWN,	/* no check of that name */
 	WDSTATE_WRONG_KIND,	/* the check is of another kind */
 	WDSTATE_FAILED,		/* applied, but not stored: err says why */
+	WDSTATE_PENDING,	/* applied, the store's commit follows: done is called */
 };
 
 /* Caller frees with wdstate_free (after the HTTP server and the scheduler
@@ -66,6 +67,15 @@ enum wdstate_result wdstate_signal(struct wdstate *ws, const char *name,
 	    enum check_kind want, enum check_signal_kind sig, const char *body,
 	    size_t bodylen, const char *reason, enum check_kind *actual,
 	    struct terr *err);
+/* wdstate_signal without waiting for the store: WDSTATE_PENDING when the
+ * change is queued for the next group commit, then done(arg, name, rc, err)
+ * is called once, on the store's committer thread, when it is durable (rc
+ * 0) or failed (-1). Any other answer is final and done is not called.
+ * What a ping's 200 waits for without holding a server thread. */
+enum wdstate_result wdstate_signal_async(struct wdstate *ws, const char *name,
+	    enum check_kind want, enum check_signal_kind sig, const char *body,
+	    size_t bodylen, const char *reason, enum check_kind *actual,
+	    checkstate_done_fn done, void *arg, struct terr *err);
 /* Pauses or resumes check name. */
 enum wdstate_result wdstate_pause(struct wdstate *ws, const char *name, bool pause,
 	    struct terr *err);
@@ -92,9 +102,17 @@ void	wdstate_probes_free(struct wdstate_probe *p, size_t n);
 enum wdstate_result wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr,
 	    bool fresh, const char *reason, struct terr *err);
 
-/* GET /api/v1/checks: {"checks":[...]} (see docs/WATCHDOG.md), one line.
- * Caller frees the string. NULL when memory runs out. */
-char	*wdstate_checks_json(struct wdstate *ws);
+/* Longest page of GET /api/v1/checks?limit=. */
+#define WDSTATE_PAGE_MAX	10000
+
+/* GET /api/v1/checks: {"checks":[...]} (see docs/WATCHDOG.md), one line,
+ * the checks in config order. limit 0: all of them; else at most limit,
+ * starting after the check called after (NULL: from the first), and a
+ * "next" member: the name to pass as after for the next page, null on the
+ * last one. Caller frees the string. NULL when memory runs out, or with
+ * *unknown_after set when no check is called after. */
+char	*wdstate_checks_json(struct wdstate *ws, size_t limit, const char *after,
+	    bool *unknown_after);
 /* The per-check metrics, appended to out in the exposition format:
  *   tocsin_watchdog_check_state{check,kind,state} 1 for the current state
  *   tocsin_watchdog_check_paused{check}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "duration.h"
 #include "daemoncmd.h"
 #include "httpclient.h"
 #include "log.h"
@@ -18,11 +19,13 @@ struct daemoncmd {
 	struct flag	*flags;		/* the common flags and the program's */
 	/* The flags' values as typed (pointing into argv or at defaults). */
 	const char	*config_file, *listen, *web_file, *max_body_s, *storage;
+	const char	*max_conns_s, *max_conns_ip_s, *header_to_s, *read_to_s, *budget_s;
 	const char	*level, *format, *tmpl_am_s;
 	bool		 help, help_man, version;
 	struct policy_flags pol;
 	/* What they say. */
 	unsigned long long max_body;
+	struct httpd_params limits_http;	/* the connection limits only */
 	enum log_level	 ll;
 	enum log_format	 lf;
 	enum tmpl_am_version tmpl_am;
@@ -50,6 +53,18 @@ build_flags(struct daemoncmd *dc)
 		{ "web.config.file", FLAG_STRING, &dc->web_file,
 		  "Path to a web configuration file enabling TLS or basic authentication.", "FILE" },
 		{ "web.max-body-bytes", FLAG_STRING, &dc->max_body_s, s->max_body_help, "BYTES" },
+		{ "web.max-buffered-body-bytes", FLAG_STRING, &dc->budget_s,
+		  "Request bodies buffered at once, all connections together; a body that does "
+		  "not fit gets 503 before it is read (default 67108864).", "BYTES" },
+		{ "web.max-connections", FLAG_STRING, &dc->max_conns_s,
+		  "Maximum number of simultaneous connections.", "512" },
+		{ "web.max-connections-per-ip", FLAG_STRING, &dc->max_conns_ip_s,
+		  "Maximum number of simultaneous connections from one address.", "128" },
+		{ "web.read-header-timeout", FLAG_STRING, &dc->header_to_s,
+		  "Time a connection has to send a request's headers, from its start or its "
+		  "previous answer, however it trickles.", "10s" },
+		{ "web.read-timeout", FLAG_STRING, &dc->read_to_s,
+		  "Time a connection has to send a whole request, headers and body.", "1m" },
 		{ "storage.path", FLAG_STRING, &dc->storage, s->storage_help, "data/" },
 		{ "storage.retention", FLAG_STRING, &dc->pol.retention,
 		  "How long delivered and dead messages are kept.", POLICY_DEFAULT_RETENTION },
@@ -98,6 +113,53 @@ build_flags(struct daemoncmd *dc)
 	return n == ncommon + nown ? 0 : -1;
 }
 
+/* A count from 1 to max for --<flag>. */
+static int
+parse_count(const char *flag, const char *s, unsigned max, unsigned *out, struct terr *err)
+{
+	unsigned long long v;
+
+	if (daemoncmd_parse_bytes(flag, s, max, &v, err) == -1)
+		return terr_set(err, "--%s: want a number from 1 to %u, got %s", flag, max, s);
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* A duration from 1ms to 1h for --<flag>, in ms. */
+static int
+parse_timeout(const char *flag, const char *s, unsigned *out, struct terr *err)
+{
+	struct terr	 e;
+	int64_t		 ms;
+
+	if (duration_parse(s, &ms, &e) == -1)
+		return terr_set(err, "--%s: %s", flag, e.msg);
+	if (ms < 1 || ms > 3600 * 1000)
+		return terr_set(err, "--%s: want a duration from 1ms to 1h, got %s", flag, s);
+	*out = (unsigned)ms;
+	return 0;
+}
+
+/* The HTTP server's connection limits and deadlines (httpd.h). */
+static int
+check_http_limits(struct daemoncmd *dc, struct terr *err)
+{
+	struct httpd_params *hp = &dc->limits_http;
+	unsigned long long budget;
+
+	if (parse_count("web.max-connections", dc->max_conns_s, 65536, &hp->conn_limit, err) == -1 ||
+	    parse_count("web.max-connections-per-ip", dc->max_conns_ip_s, 65536,
+	    &hp->per_ip_limit, err) == -1 ||
+	    parse_timeout("web.read-header-timeout", dc->header_to_s, &hp->header_timeout_ms,
+	    err) == -1 ||
+	    parse_timeout("web.read-timeout", dc->read_to_s, &hp->read_timeout_ms, err) == -1 ||
+	    daemoncmd_parse_bytes("web.max-buffered-body-bytes", dc->budget_s, 1ULL << 40,
+	    &budget, err) == -1)
+		return -1;
+	hp->body_budget = (size_t)budget;
+	return 0;
+}
+
 /* Everything after the flags' syntax; errors name the flag. */
 static int
 check(struct daemoncmd *dc, const struct flag_list *pos, struct terr *err)
@@ -117,6 +179,8 @@ check(struct daemoncmd *dc, const struct flag_list *pos, struct terr *err)
 		return -1;
 	if (dc->max_body_s && daemoncmd_parse_bytes("web.max-body-bytes", dc->max_body_s,
 	    1ULL << 30, &dc->max_body, err) == -1)
+		return -1;
+	if (check_http_limits(dc, err) == -1)
 		return -1;
 	if (s->check && s->check(s->arg, &dc->op, err) == -1)
 		return -1;
@@ -198,6 +262,11 @@ daemoncmd_new(const struct daemoncmd_spec *spec, int argc, char **argv, int *sta
 	dc->level = "info";
 	dc->format = "logfmt";
 	dc->max_body = spec->max_body;
+	dc->max_conns_s = "512";
+	dc->max_conns_ip_s = "128";
+	dc->header_to_s = "10s";
+	dc->read_to_s = "1m";
+	dc->budget_s = "67108864";
 	policy_init(&dc->pol);
 	if (build_flags(dc) == -1) {
 		fprintf(stderr, "%s: error: cannot build the flag table\n", spec->name);
@@ -273,7 +342,7 @@ daemoncmd_serve(struct daemoncmd *dc)
 	bool		 tls;
 	int		 rc = -1;
 
-	memset(&hp, 0, sizeof(hp));
+	hp = dc->limits_http;
 	hp.listen = dc->listen;
 	hp.max_body = (size_t)dc->max_body;
 	hp.web = dc->web;

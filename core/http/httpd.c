@@ -16,9 +16,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "addrfail.h"
+#include "bodybudget.h"
 #include "buf.h"
+#include "clock.h"
+#include "conndeadline.h"
 #include "httpd.h"
+#include "httpd_int.h"
 #include "log.h"
+#include "workpool.h"
 
 /* How much of an oversized chunked body is read (and dropped) so the client
  * still gets its 413 before the connection is cut. */
@@ -27,73 +33,10 @@
  * STOP_TICK_MS. */
 #define STOP_GRACE_MS	5000
 #define STOP_TICK_MS	20
+/* How often connections are checked against their read deadlines. */
+#define REAP_TICK_MS	100
 
-struct hroute {
-	char		*method;
-	char		*path;
-	size_t		 plen;
-	bool		 prefix;
-	char		*label;
-	httpd_handler	 fn;
-	void		*arg;
-};
-
-/* A web config with the number of its users: requests in flight, plus one
- * while it is current, plus one for the TLS setup of the running daemon. */
-struct webref {
-	struct webconfig	*wc;
-	unsigned		 refs;
-};
-
-struct httpd {
-	struct httpd_params	 p;		/* p.web: the TLS settings, fixed */
-	pthread_mutex_t		 mu;		/* guards cur and refs */
-	struct webref		*cur;		/* auth and headers, swapped on reload */
-	struct webref		*tls;
-	unsigned		 active;	/* requests being handled; under mu */
-	unsigned		 suspended;	/* of which suspended, not yet continued */
-	/* Under mu: the stop is past its drain. libmicrohttpd must not be
-	 * stopped with a connection suspended (it aborts), so a handler that
-	 * suspends from then on waits for its resume on its own thread. */
-	bool			 stopping;
-	pthread_cond_t		 resumed;	/* for those waits, with mu */
-	struct hroute		*routes;
-	size_t			 nroutes;
-	struct MHD_Daemon	*mhd;
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	bool			 any;		/* all interfaces: dual stack */
-	char			 addr[INET6_ADDRSTRLEN + 16];
-	struct metric		*m_requests;
-	struct metric		*m_duration;
-};
-
-struct httpd_req {
-	struct httpd		*h;
-	struct webref		*web;		/* NULL: no web config */
-	struct MHD_Connection	*conn;
-	const struct hroute	*route;
-	const struct hroute	*same_path;	/* for a 405: the path's route */
-	const char		*method;
-	const char		*path;
-	struct timespec		 start;
-	struct buf		 body;
-	bool			 too_large;
-	size_t			 drained;	/* bytes read past the cap */
-	/* the answer */
-	unsigned		 status;
-	char			*ctype;
-	char			*resp;
-	size_t			 resplen;
-	char			 allow[64];
-	bool			 www_auth;
-	struct kv		 headers;	/* httpd_reply_headers' */
-	/* httpd_suspend: what runs on resume; NULL once it ran */
-	httpd_resume_fn		 resume_fn;
-	void			*resume_arg;
-	bool			 resumed;	/* atomic: httpd_resume was called */
-	bool			 inline_wait;	/* under h->mu: suspended while stopping */
-};
+static void budget_metric(struct httpd *h);
 
 static const double duration_buckets[] = {
 	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
@@ -205,6 +148,7 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 {
 	static const char *const rl[] = { "handler", "code", NULL };
 	static const char *const dl[] = { "handler", NULL };
+	static const char *const pl[] = { "phase", NULL };
 	struct httpd	*h;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
@@ -229,9 +173,22 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 	if (h->p.timeout == 0)
 		h->p.timeout = 10;
 	if (h->p.conn_limit == 0)
-		h->p.conn_limit = 256;
+		h->p.conn_limit = HTTPD_MAX_CONNECTIONS;
 	if (h->p.per_ip_limit == 0)
-		h->p.per_ip_limit = 64;
+		h->p.per_ip_limit = HTTPD_MAX_CONNECTIONS_PER_IP;
+	if (h->p.header_timeout_ms == 0)
+		h->p.header_timeout_ms = HTTPD_HEADER_TIMEOUT_MS;
+	if (h->p.read_timeout_ms == 0)
+		h->p.read_timeout_ms = HTTPD_READ_TIMEOUT_MS;
+	if (h->p.body_budget == 0)
+		h->p.body_budget = HTTPD_BODY_BUDGET;
+	bodybudget_init(&h->budget, h->p.body_budget);
+	if ((h->dl = conndl_new(h->p.header_timeout_ms, h->p.read_timeout_ms)) == NULL ||
+	    (h->fails = addrfail_new(0)) == NULL ||
+	    (h->auth = workpool_new(AUTH_THREADS, AUTH_MAX_WAITING)) == NULL) {
+		terr_set(err, "out of memory");
+		goto fail;
+	}
 	if (h->p.stop_grace_ms == 0)
 		h->p.stop_grace_ms = STOP_GRACE_MS;
 	if (parse_listen(h, p->listen ? p->listen : "127.0.0.1:9096", err) == -1)
@@ -242,10 +199,20 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 		h->m_duration = metrics_histogram(p->metrics, "tocsin_http_request_duration_seconds",
 		    "Histogram of latencies for HTTP requests.", dl, duration_buckets,
 		    sizeof(duration_buckets) / sizeof(*duration_buckets));
-		if (h->m_requests == NULL || h->m_duration == NULL) {
+		h->m_timeouts = metrics_counter(p->metrics, "tocsin_http_read_timeouts_total",
+		    "Connections closed because a request's headers or body were not read "
+		    "by their deadline, by phase.", pl);
+		h->m_buffered = metrics_gauge(p->metrics, "tocsin_http_body_bytes_buffered",
+		    "Bytes of request bodies buffered or reserved for announced bodies, "
+		    "all connections together.", NULL);
+		if (h->m_requests == NULL || h->m_duration == NULL || h->m_timeouts == NULL ||
+		    h->m_buffered == NULL) {
 			terr_set(err, "cannot register HTTP metrics");
 			goto fail;
 		}
+		budget_metric(h);
+		(void)metric_add(h->m_timeouts, (const char *const[]){ "headers" }, 0);
+		(void)metric_add(h->m_timeouts, (const char *const[]){ "body" }, 0);
 	}
 	return h;
  fail:
@@ -406,6 +373,12 @@ httpd_req_header(const struct httpd_req *r, const char *name)
 }
 
 const char *
+httpd_req_query(const struct httpd_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
 httpd_req_body(const struct httpd_req *r, size_t *len)
 {
 	*len = r->body.len;
@@ -469,8 +442,11 @@ send_answer(struct httpd_req *r)
 	}
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
-	if (ret == MHD_YES)
+	if (ret == MHD_YES) {
+		/* Writing the answer is bounded by the idle timeout. */
+		conndl_set_phase(r->h->dl, r->dl, CONNDL_BUSY);
 		account(r);
+	}
 	return ret;
 }
 
@@ -499,21 +475,45 @@ client_cert_ok(const struct httpd *h, struct MHD_Connection *conn)
 	return gnutls_certificate_verify_peers2(s, &status) == 0 && status == 0;
 }
 
-static bool
-auth_ok(struct webconfig *wc, struct MHD_Connection *conn)
+static void
+budget_metric(struct httpd *h)
 {
-	char	*user, *pass = NULL;
-	bool	 ok;
+	if (h->m_buffered)
+		(void)metric_set(h->m_buffered, NULL, (double)bodybudget_used(&h->budget));
+}
 
-	if ((user = MHD_basic_auth_get_username_password(conn, &pass)) == NULL)
+/* Takes what the body needs beyond r->reserved; false when the budget is
+ * spent (then nothing more is taken). */
+static bool
+budget_grow(struct httpd_req *r, size_t need)
+{
+	struct httpd	*h = r->h;
+
+	if (need <= r->reserved)
+		return true;
+	if (!bodybudget_take(&h->budget, need - r->reserved))
 		return false;
-	ok = pass != NULL && webconfig_check_user(wc, user, pass);
-	if (pass) {
-		explicit_bzero(pass, strlen(pass));
-		MHD_free(pass);
-	}
-	MHD_free(user);
-	return ok;
+	r->reserved = need;
+	budget_metric(h);
+	return true;
+}
+
+static void
+budget_release(struct httpd_req *r)
+{
+	if (r->reserved == 0)
+		return;
+	bodybudget_give(&r->h->budget, r->reserved);
+	r->reserved = 0;
+	budget_metric(r->h);
+}
+
+static void
+reply_over_budget(struct httpd_req *r)
+{
+	httpd_reply_headers(r, 503, NULL, "too many request bodies in flight; retry later\n",
+	    strlen("too many request bodies in flight; retry later\n"),
+	    (const char *const[]){ "Retry-After", "1", NULL });
 }
 
 /* Decides what can be decided from the request line and headers. Returns
@@ -526,11 +526,6 @@ early_answer(struct httpd_req *r)
 	char		*end;
 	unsigned long long n;
 
-	if (r->web && webconfig_has_users(r->web->wc) && !auth_ok(r->web->wc, r->conn)) {
-		r->www_auth = true;
-		httpd_reply_text(r, 401, "Unauthorized");
-		return true;
-	}
 	r->route = route_find(h, r->method, r->path, r->allow, sizeof(r->allow), &r->same_path);
 	if (r->route == NULL) {
 		if (r->same_path)
@@ -545,6 +540,11 @@ early_answer(struct httpd_req *r)
 		n = strtoull(cl, &end, 10);
 		if (errno == 0 && *end == '\0' && n > h->p.max_body) {
 			httpd_reply_text(r, 413, "request body larger than %zu bytes", h->p.max_body);
+			return true;
+		}
+		/* The announced body is reserved before a byte of it is read. */
+		if (errno == 0 && *end == '\0' && !budget_grow(r, (size_t)n)) {
+			reply_over_budget(r);
 			return true;
 		}
 	}
@@ -615,6 +615,86 @@ run_resume(struct httpd_req *r)
 	pthread_mutex_unlock(&h->mu);
 }
 
+/* The connection's deadline entry (set when it opened). */
+static struct conndl_conn *
+conn_deadlines(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The first call, with the headers read: sets the request up and decides
+ * what the headers can decide. */
+static enum MHD_Result
+request_begin(struct httpd *h, struct MHD_Connection *conn, const char *url,
+    const char *method, void **con_cls)
+{
+	struct httpd_req *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return MHD_NO;
+	*con_cls = r;
+	r->h = h;
+	r->conn = conn;
+	r->method = method;
+	r->path = url;
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	buf_init(&r->body, h->p.max_body ? h->p.max_body : 1);
+	r->web = web_acquire(h);
+	r->dl = conn_deadlines(conn);
+	conndl_set_phase(h->dl, r->dl, CONNDL_BODY);
+	pthread_mutex_lock(&h->mu);
+	h->active++;
+	pthread_mutex_unlock(&h->mu);
+	if (webconfig_tls_enabled(h->p.web) && !client_cert_ok(h, conn)) {
+		log_debug("Client certificate rejected", "path", url);
+		return MHD_NO;
+	}
+	if (r->web && webconfig_has_users(r->web->wc)) {
+		switch (httpd_auth_begin(r)) {
+		case AUTH_PENDING:
+			return MHD_YES;
+		case AUTH_ANSWERED:
+			return send_answer(r);
+		case AUTH_PASS:
+			break;
+		}
+	}
+	if (early_answer(r))
+		return send_answer(r);
+	return MHD_YES;
+}
+
+/* A chunk of the body. A chunked body has no length to refuse up front,
+ * and MHD 0.9 cannot answer in the middle of an upload: past the cap or
+ * the budget the rest is drained without being stored and the answer
+ * (413, 503) follows at its end. A sender that goes on for more than
+ * DRAIN_MAX is cut off. */
+static enum MHD_Result
+request_chunk(struct httpd_req *r, const char *upload, size_t *upload_size)
+{
+	bool	 dropping = r->too_large || r->over_budget;
+
+	if (!dropping && !budget_grow(r, r->body.len + *upload_size)) {
+		r->over_budget = dropping = true;
+		buf_free(&r->body);
+		budget_release(r);
+	}
+	if (!dropping && buf_add(&r->body, upload, *upload_size) == -1) {
+		r->too_large = dropping = true;
+		buf_free(&r->body);
+		budget_release(r);
+	}
+	if (dropping && (r->drained += *upload_size) > DRAIN_MAX) {
+		log_debug("Request body far over the limit; closing", "path", r->path);
+		return MHD_NO;
+	}
+	*upload_size = 0;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -622,44 +702,20 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	struct httpd	*h = cls;
 	struct httpd_req *r = *con_cls;
 
-	if (r == NULL) {
-		if ((r = calloc(1, sizeof(*r))) == NULL)
-			return MHD_NO;
-		*con_cls = r;
-		r->h = h;
-		r->conn = conn;
-		r->method = method;
-		r->path = url;
-		clock_gettime(CLOCK_MONOTONIC, &r->start);
-		buf_init(&r->body, h->p.max_body ? h->p.max_body : 1);
-		r->web = web_acquire(h);
-		pthread_mutex_lock(&h->mu);
-		h->active++;
-		pthread_mutex_unlock(&h->mu);
-		if (webconfig_tls_enabled(h->p.web) && !client_cert_ok(h, conn)) {
-			log_debug("Client certificate rejected", "path", url);
-			return MHD_NO;
-		}
-		if (early_answer(r))
+	if (r == NULL)
+		return request_begin(h, conn, url, method, con_cls);
+	if (r->auth == AUTH_WAITING) {
+		/* Back from the auth worker: still the first call's place. */
+		if (!__atomic_load_n(&r->auth_done, __ATOMIC_ACQUIRE))
+			return MHD_YES;
+		httpd_auth_resumed(r);
+		if (httpd_auth_finish(r) == AUTH_ANSWERED || early_answer(r))
 			return send_answer(r);
 		return MHD_YES;
 	}
-	if (*upload_size > 0) {
-		/* A chunked body has no length to refuse up front, and MHD
-		 * 0.9 cannot answer in the middle of an upload: drain the rest
-		 * without storing it and answer 413 at its end. A sender that
-		 * goes on for more than DRAIN_MAX is cut off. */
-		if (!r->too_large && buf_add(&r->body, upload, *upload_size) == -1) {
-			r->too_large = true;
-			buf_free(&r->body);
-		}
-		if (r->too_large && (r->drained += *upload_size) > DRAIN_MAX) {
-			log_debug("Request body far over the limit; closing", "path", r->path);
-			return MHD_NO;
-		}
-		*upload_size = 0;
-		return MHD_YES;
-	}
+	if (*upload_size > 0)
+		return request_chunk(r, upload, upload_size);
+	conndl_set_phase(h->dl, r->dl, CONNDL_BUSY);
 	if (r->resume_fn != NULL) {
 		/* Only a resume brings a suspended request back here. */
 		if (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE))
@@ -671,6 +727,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return MHD_YES;
 	if (r->too_large)
 		httpd_reply_text(r, 413, "request body larger than %zu bytes", h->p.max_body);
+	else if (r->over_budget)
+		reply_over_budget(r);
 	else
 		r->route->fn(r, r->route->arg);
 	if (r->resume_fn != NULL) {
@@ -691,6 +749,18 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (r == NULL)
 		return;
+	conndl_restart(h->dl, r->dl, mono_ms());
+	if (r->auth == AUTH_WAITING) {
+		if (!__atomic_load_n(&r->auth_done, __ATOMIC_ACQUIRE)) {
+			/* As for a suspended handler below: only a bug. */
+			log_error("Request closed during its auth check", "path", r->path);
+			*con_cls = NULL;
+			return;
+		}
+		httpd_auth_resumed(r);
+	}
+	httpd_auth_free(r);
+	budget_release(r);
 	if (r->resume_fn != NULL) {
 		if (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE)) {
 			/* A resume is still owed to r: freeing it would leave
@@ -716,6 +786,47 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(r);
 }
 
+/* Every connection gets its read deadlines when it opens and loses them
+ * before its socket is closed. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct httpd	*h = cls;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conndl_remove(h->dl, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	*socket_context = ci ? conndl_add(h->dl, ci->connect_fd, mono_ms()) : NULL;
+}
+
+/* Shuts down the connections past their read deadlines, a few times a
+ * second, until httpd_free. */
+static void *
+reaper(void *arg)
+{
+	struct httpd	*h = arg;
+	struct timespec	 tick = { 0, REAP_TICK_MS * 1000 * 1000 };
+	size_t		 hd, bd;
+
+	while (!__atomic_load_n(&h->reaper_stop, __ATOMIC_ACQUIRE)) {
+		nanosleep(&tick, NULL);
+		hd = bd = 0;
+		conndl_expire(h->dl, mono_ms(), &hd, &bd);
+		if (h->m_timeouts && hd)
+			(void)metric_add(h->m_timeouts, (const char *const[]){ "headers" }, (double)hd);
+		if (h->m_timeouts && bd)
+			(void)metric_add(h->m_timeouts, (const char *const[]){ "body" }, (double)bd);
+		if (hd + bd > 0)
+			log_debug("Closed connections past their read deadline");
+	}
+	return NULL;
+}
+
 int
 httpd_start(struct httpd *h, struct terr *err)
 {
@@ -736,6 +847,7 @@ httpd_start(struct httpd *h, struct terr *err)
 	OPT(MHD_OPTION_CONNECTION_LIMIT, h->p.conn_limit, NULL);
 	OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->p.per_ip_limit, NULL);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, on_connection, h);
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &h->ss);
 	if (h->ss.ss_family == AF_INET6)
 		flags |= h->any ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
@@ -754,6 +866,12 @@ httpd_start(struct httpd *h, struct terr *err)
 	if (h->mhd == NULL)
 		return terr_set(err, "cannot listen on %s (address in use, not local, or TLS setup failed)",
 		    h->p.listen ? h->p.listen : "127.0.0.1:9096");
+	if (pthread_create(&h->reaper, NULL, reaper, h) != 0) {
+		MHD_stop_daemon(h->mhd);
+		h->mhd = NULL;
+		return terr_set(err, "cannot start a thread");
+	}
+	h->reaper_on = true;
 	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	port = di ? di->port : 0;
 	if (h->ss.ss_family == AF_INET6)
@@ -819,6 +937,13 @@ httpd_free(struct httpd *h)
 		drain(h);
 		MHD_stop_daemon(h->mhd);
 	}
+	if (h->reaper_on) {
+		__atomic_store_n(&h->reaper_stop, true, __ATOMIC_RELEASE);
+		pthread_join(h->reaper, NULL);
+	}
+	workpool_free(h->auth);
+	addrfail_free(h->fails);
+	conndl_free(h->dl);
 	for (i = 0; i < h->nroutes; i++) {
 		free(h->routes[i].method);
 		free(h->routes[i].path);

@@ -4,6 +4,9 @@
  *
  * Handlers see the whole body at once (bodies never exceed the cap) and
  * answer with httpd_reply*(); a handler that does not answer yields a 500.
+ * Credentials not verified before are checked (bcrypt) by two auth workers
+ * off the request threads; an address whose passwords keep failing waits
+ * longer and longer before its next check (429), others do not.
  * A handler whose answer waits for something slow that it does not do
  * itself (the store's commit) suspends the request instead: the pool thread
  * goes back to other connections and the answer follows on resume. */
@@ -24,13 +27,30 @@ typedef void (*httpd_handler)(struct httpd_req *req, void *arg);
 /* What a suspended request runs when it is resumed. */
 typedef void (*httpd_resume_fn)(struct httpd_req *req, void *arg);
 
+/* The defaults of the limits below (the daemons' --web.* flags). */
+#define HTTPD_MAX_CONNECTIONS		512
+#define HTTPD_MAX_CONNECTIONS_PER_IP	128
+#define HTTPD_HEADER_TIMEOUT_MS		10000
+#define HTTPD_READ_TIMEOUT_MS		60000
+#define HTTPD_BODY_BUDGET		((size_t)64 << 20)
+
 struct httpd_params {
 	const char	*listen;	/* "host:port", "[v6]:port" or ":port" */
 	size_t		 max_body;	/* bytes; larger bodies get 413 */
 	unsigned	 threads;	/* thread pool size; 0 means 4 */
-	unsigned	 timeout;	/* idle connection timeout, seconds; 0 means 10 */
-	unsigned	 conn_limit;	/* 0 means 256 */
-	unsigned	 per_ip_limit;	/* 0 means 64 */
+	/* Idle timeout while the answer is written, seconds; 0 means 10.
+	 * Reading a request is bounded by the two deadlines below. */
+	unsigned	 timeout;
+	unsigned	 conn_limit;	/* 0 means HTTPD_MAX_CONNECTIONS */
+	unsigned	 per_ip_limit;	/* 0 means HTTPD_MAX_CONNECTIONS_PER_IP */
+	/* From a connection's start (or its previous answer) to the end of the
+	 * request's headers, and to the end of its body; a client that
+	 * trickles bytes does not push them back. 0 means the defaults. */
+	unsigned	 header_timeout_ms;
+	unsigned	 read_timeout_ms;
+	/* Request bodies buffered at once, all connections together; a body
+	 * that does not fit gets 503. 0 means HTTPD_BODY_BUDGET. */
+	size_t		 body_budget;
 	struct webconfig *web;		/* TLS and auth; NULL for plain HTTP. Owned by
 					 * the server from httpd_new on (even when it fails) */
 	struct metrics	*metrics;	/* NULL for none. Borrowed */
@@ -71,6 +91,8 @@ const char *httpd_req_path(const struct httpd_req *r);
 const char *httpd_req_rest(const struct httpd_req *r);
 /* A request header (case-insensitive name) or NULL. */
 const char *httpd_req_header(const struct httpd_req *r, const char *name);
+/* A query string argument, decoded, or NULL when absent ("" for "?name"). */
+const char *httpd_req_query(const struct httpd_req *r, const char *name);
 /* The body (NUL-terminated; may contain NULs) and its length. */
 const char *httpd_req_body(const struct httpd_req *r, size_t *len);
 

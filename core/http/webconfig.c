@@ -45,7 +45,7 @@ struct webconfig {
 	char		*priorities;
 
 	pthread_mutex_t	 mu;		/* guards the cache */
-	pthread_mutex_t	 bcrypt_mu;	/* one bcrypt at a time, as exporter-toolkit */
+	unsigned char	 salt[DIGEST_LEN];	/* random, keys the cache */
 	unsigned char	 cache[AUTH_CACHE_SIZE][DIGEST_LEN];
 	bool		 cached[AUTH_CACHE_SIZE];
 	size_t		 next;
@@ -517,8 +517,11 @@ webconfig_load_buffer(const char *name, const char *dir, const char *yaml, size_
 		goto fail;
 	}
 	pthread_mutex_init(&wc->mu, NULL);
-	pthread_mutex_init(&wc->bcrypt_mu, NULL);
 	kv_init(&wc->headers);
+	if (gnutls_rnd(GNUTLS_RND_NONCE, wc->salt, sizeof(wc->salt)) < 0) {
+		terr_set(err, "cannot draw random bytes");
+		goto fail;
+	}
 	if ((root = ydoc_root(doc)) != NULL) {
 		if (check_map(&p, root, "the web config", known) == -1)
 			goto fail;
@@ -586,8 +589,8 @@ webconfig_free(struct webconfig *wc)
 	free(wc->key);
 	free(wc->client_ca);
 	free(wc->priorities);
+	explicit_bzero(wc->cache, sizeof(wc->cache));
 	pthread_mutex_destroy(&wc->mu);
-	pthread_mutex_destroy(&wc->bcrypt_mu);
 	free(wc);
 }
 
@@ -609,16 +612,19 @@ ct_equal(const void *a, const void *b, size_t n)
 	return d == 0;
 }
 
-/* The cache key binds user, stored hash and password, so a changed hash or a
- * different password never hits a stale entry. */
+/* The cache key binds user, stored hash and password under the config's
+ * random salt, so a changed hash or a different password never hits a stale
+ * entry and the cache holds nothing a dictionary could be run against. */
 static int
-cache_key(const char *user, const char *hash, const char *password, unsigned char *out)
+cache_key(const struct webconfig *wc, const char *user, const char *hash,
+    const char *password, unsigned char *out)
 {
 	struct buf	 b;
 	int		 rc;
 
 	buf_init(&b, 0);
-	if (buf_add(&b, user, strlen(user) + 1) == -1 || buf_add(&b, hash, strlen(hash) + 1) == -1 ||
+	if (buf_add(&b, wc->salt, sizeof(wc->salt)) == -1 ||
+	    buf_add(&b, user, strlen(user) + 1) == -1 || buf_add(&b, hash, strlen(hash) + 1) == -1 ||
 	    buf_add(&b, password, strlen(password)) == -1) {
 		buf_free(&b);
 		return -1;
@@ -629,51 +635,87 @@ cache_key(const char *user, const char *hash, const char *password, unsigned cha
 	return rc < 0 ? -1 : 0;
 }
 
+/* The stored hash for user, or NULL. */
+static const char *
+user_hash(const struct webconfig *wc, const char *user)
+{
+	size_t	 i;
+
+	for (i = 0; i < wc->nusers; i++)
+		if (strcmp(wc->users[i].name, user) == 0)
+			return wc->users[i].hash;
+	return NULL;
+}
+
+/* Compares key with every entry, so the time does not tell which one hit. */
+static bool
+cache_has(struct webconfig *wc, const unsigned char *key)
+{
+	bool	 hit = false;
+	size_t	 i;
+
+	pthread_mutex_lock(&wc->mu);
+	for (i = 0; i < AUTH_CACHE_SIZE; i++)
+		hit |= wc->cached[i] && ct_equal(wc->cache[i], key, DIGEST_LEN);
+	pthread_mutex_unlock(&wc->mu);
+	return hit;
+}
+
+static void
+cache_put(struct webconfig *wc, const unsigned char *key)
+{
+	pthread_mutex_lock(&wc->mu);
+	memcpy(wc->cache[wc->next], key, DIGEST_LEN);
+	wc->cached[wc->next] = true;
+	wc->next = (wc->next + 1) % AUTH_CACHE_SIZE;
+	pthread_mutex_unlock(&wc->mu);
+}
+
+bool
+webconfig_check_cached(struct webconfig *wc, const char *user, const char *password)
+{
+	unsigned char	 key[DIGEST_LEN];
+	const char	*hash;
+	bool		 hit;
+
+	if (wc == NULL || user == NULL || password == NULL ||
+	    (hash = user_hash(wc, user)) == NULL || cache_key(wc, user, hash, password, key) == -1)
+		return false;
+	hit = cache_has(wc, key);
+	explicit_bzero(key, sizeof(key));
+	return hit;
+}
+
 bool
 webconfig_check_user(struct webconfig *wc, const char *user, const char *password)
 {
 	struct crypt_data *cd;
 	unsigned char	 key[DIGEST_LEN];
-	const char	*hash = wc->dummy ? wc->dummy : DUMMY_HASH;
+	const char	*hash;
 	char		*out;
-	bool		 known = false, ok = false, have_key;
-	size_t		 i, n;
+	bool		 known, ok, have_key;
+	size_t		 n;
 
 	if (wc == NULL || user == NULL || password == NULL)
 		return false;
-	for (i = 0; i < wc->nusers; i++)
-		if (strcmp(wc->users[i].name, user) == 0) {
-			hash = wc->users[i].hash;
-			known = true;
-			break;
-		}
-	have_key = cache_key(user, hash, password, key) == 0;
-	if (known && have_key) {
-		pthread_mutex_lock(&wc->mu);
-		for (i = 0; i < AUTH_CACHE_SIZE && !ok; i++)
-			ok = wc->cached[i] && ct_equal(wc->cache[i], key, DIGEST_LEN);
-		pthread_mutex_unlock(&wc->mu);
-		if (ok)
-			return true;
-	}
-	/* struct crypt_data is large; keep it off the server threads' stacks. */
+	if (webconfig_check_cached(wc, user, password))
+		return true;
+	known = (hash = user_hash(wc, user)) != NULL;
+	if (!known)
+		hash = wc->dummy ? wc->dummy : DUMMY_HASH;
+	/* struct crypt_data is large; keep it off the callers' stacks. The
+	 * caller bounds how many run at once (the server's auth workers). */
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return false;
-	/* Serialised so that a flood of bad credentials costs one core only. */
-	pthread_mutex_lock(&wc->bcrypt_mu);
 	out = crypt_rn(password, hash, cd, sizeof(*cd));
-	pthread_mutex_unlock(&wc->bcrypt_mu);
 	n = strlen(hash);
 	ok = out != NULL && out[0] != '*' && strlen(out) == n && ct_equal(out, hash, n) && known;
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
-	if (ok && have_key) {
-		pthread_mutex_lock(&wc->mu);
-		memcpy(wc->cache[wc->next], key, DIGEST_LEN);
-		wc->cached[wc->next] = true;
-		wc->next = (wc->next + 1) % AUTH_CACHE_SIZE;
-		pthread_mutex_unlock(&wc->mu);
-	}
+	have_key = ok && cache_key(wc, user, hash, password, key) == 0;
+	if (have_key)
+		cache_put(wc, key);
+	explicit_bzero(key, sizeof(key));
 	return ok;
 }
 

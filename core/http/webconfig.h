@@ -35,9 +35,14 @@ void	webconfig_free(struct webconfig *wc);
 bool	webconfig_has_users(const struct webconfig *wc);
 /* Checks a user's password against its bcrypt hash in constant time. An
  * unknown user costs one bcrypt like a known one. Successful checks are
- * cached (as exporter-toolkit does), so a busy client does not cost one
- * bcrypt per request. Thread-safe. */
+ * cached (as exporter-toolkit does: the last 64, keyed by a salted SHA-256
+ * of user, hash and password), so a busy client does not cost one bcrypt
+ * per request. Thread-safe; bcrypts run in parallel, so callers bound how
+ * many run at once. */
 bool	webconfig_check_user(struct webconfig *wc, const char *user, const char *password);
+/* True when these credentials were verified before and are still cached:
+ * no bcrypt, so it can be asked on any thread. False says nothing. */
+bool	webconfig_check_cached(struct webconfig *wc, const char *user, const char *password);
 
 /* http_server_config.headers (only the security headers exporter-toolkit
  * allows), to add to every response. Owned by wc. */

@@ -12,18 +12,39 @@
 #include "yamldoc.h"
 
 #define YDOC_MAX_DEPTH	256
-/* Nodes a full walk may visit, counting alias targets once per reference. */
-#define YDOC_MAX_WEIGHT	((size_t)1 << 20)
+/* Nodes that aliases may add to a full walk (each reference counts its
+ * target's expanded subtree). The nodes written out are not counted: their
+ * number is bounded by the document's size, whereas a few lines of aliases
+ * can stand for billions of nodes. */
+#define YDOC_MAX_EXPANSION	((size_t)1 << 20)
 
 struct anchor {
 	char		*name;
 	struct ynode	*node;
 };
 
+/* Nodes and short scalar values are carved from blocks rather than
+ * malloc'ed one by one: a config of 100,000 checks has over a million
+ * nodes, and a malloc'ed node and its value cost about twice their size. */
+#define YDOC_BLOCK_NODES	1024
+#define YDOC_BLOCK_BYTES	((size_t)64 << 10)
+
+struct node_block {
+	struct node_block	*next;
+	size_t			 used;
+	struct ynode		 v[YDOC_BLOCK_NODES];
+};
+
+struct text_block {
+	struct text_block	*next;
+	size_t			 used, size;
+	char			 v[];
+};
+
 struct ydoc {
 	struct ynode	 *root;
-	struct ynode	**nodes;	/* every node, for freeing */
-	size_t		  nnodes, anodes;
+	struct node_block *nodes;	/* newest first */
+	struct text_block *texts;	/* newest first */
 	struct anchor	 *anchors;
 	size_t		  nanchors, aanchors;
 };
@@ -40,6 +61,7 @@ struct builder {
 	struct ydoc	*doc;
 	struct frame	 stack[YDOC_MAX_DEPTH];
 	size_t		 depth;
+	size_t		 expanded;	/* nodes added by aliases so far */
 };
 
 static int
@@ -60,28 +82,56 @@ push_ptr(void **v, size_t *n, size_t *alloc, size_t elem, const void *item)
 	return 0;
 }
 
+/* len bytes from the newest text block (a long value gets a block of its
+ * own, so the blocks' tails stay small). NULL when memory runs out. */
+static char *
+text_new(struct ydoc *doc, size_t len)
+{
+	struct text_block	*t = doc->texts;
+	size_t			 size;
+
+	if (t == NULL || t->size - t->used < len) {
+		size = len > YDOC_BLOCK_BYTES / 4 ? len : YDOC_BLOCK_BYTES;
+		if ((t = malloc(sizeof(*t) + size)) == NULL)
+			return NULL;
+		t->used = 0;
+		t->size = size;
+		if (len > YDOC_BLOCK_BYTES / 4 && doc->texts != NULL) {
+			/* Behind the current block, which keeps filling. */
+			t->next = doc->texts->next;
+			doc->texts->next = t;
+		} else {
+			t->next = doc->texts;
+			doc->texts = t;
+		}
+	}
+	t->used += len;
+	return t->v + t->used - len;
+}
+
 static struct ynode *
 node_new(struct builder *b, enum ynode_kind kind, const yaml_mark_t *mark,
     const char *tag)
 {
-	struct ydoc	*doc = b->doc;
-	struct ynode	*n;
+	struct ydoc		*doc = b->doc;
+	struct node_block	*nb = doc->nodes;
+	struct ynode		*n;
 
-	if ((n = calloc(1, sizeof(*n))) == NULL)
-		return NULL;
+	if (nb == NULL || nb->used == YDOC_BLOCK_NODES) {
+		if ((nb = malloc(sizeof(*nb))) == NULL)
+			return NULL;
+		nb->used = 0;
+		nb->next = doc->nodes;
+		doc->nodes = nb;
+	}
+	n = &nb->v[nb->used];
+	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = (int)mark->line + 1;
 	n->col = (int)mark->column + 1;
-	if (tag != NULL && strcmp(tag, "!") != 0 && (n->tag = strdup(tag)) == NULL) {
-		free(n);
+	if (tag != NULL && strcmp(tag, "!") != 0 && (n->tag = strdup(tag)) == NULL)
 		return NULL;
-	}
-	if (push_ptr((void **)&doc->nodes, &doc->nnodes, &doc->anodes,
-	    sizeof(n), &n) == -1) {
-		free(n->tag);
-		free(n);
-		return NULL;
-	}
+	nb->used++;
 	n->weight = 1;
 	return n;
 }
@@ -139,9 +189,6 @@ attach(struct builder *b, struct ynode *n, size_t weight, const yaml_mark_t *m,
 	}
 	f->node->child[f->node->n++] = n;
 	f->weight += weight;
-	if (f->weight > YDOC_MAX_WEIGHT)
-		return terr_set(err, "%zu:%zu: document too large after alias expansion",
-		    m->line + 1, m->column + 1);
 	return 0;
 }
 
@@ -304,13 +351,19 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 		if (n == NULL)
 			return terr_set(err, "%zu:%zu: unknown anchor '%s' referenced",
 			    m->line + 1, m->column + 1, ev->data.alias.anchor);
+		/* A walk visits the target's expanded subtree once more per
+		 * reference: the sum over references is what a bomb inflates. */
+		b->expanded += n->weight;
+		if (b->expanded > YDOC_MAX_EXPANSION)
+			return terr_set(err, "%zu:%zu: document too large after alias expansion",
+			    m->line + 1, m->column + 1);
 		return attach(b, n, n->weight, m, err);
 	case YAML_SCALAR_EVENT:
 		anchor = (const char *)ev->data.scalar.anchor;
 		tag = (const char *)ev->data.scalar.tag;
 		if ((n = node_new(b, YN_SCALAR, m, tag)) == NULL)
 			goto oom;
-		if ((n->value = malloc(ev->data.scalar.length + 1)) == NULL)
+		if ((n->value = text_new(b->doc, ev->data.scalar.length + 1)) == NULL)
 			goto oom;
 		memcpy(n->value, ev->data.scalar.value, ev->data.scalar.length);
 		n->value[ev->data.scalar.length] = '\0';
@@ -347,6 +400,13 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 		f = &b->stack[--b->depth];
 		n = f->node;
 		w = f->weight;
+		/* Doubling left up to half the array unused: give it back. */
+		if (n->n > 0 && n->n < f->achild) {
+			struct ynode **nc = reallocarray(n->child, n->n, sizeof(*nc));
+
+			if (nc != NULL)
+				n->child = nc;
+		}
 		if (n->kind == YN_MAP) {
 			if (apply_merges(n, m, err) == -1) {
 				free(f->anchor);
@@ -432,17 +492,24 @@ out:
 void
 ydoc_free(struct ydoc *doc)
 {
-	size_t	 i;
+	struct node_block	*nb;
+	struct text_block	*t;
+	size_t			 i;
 
 	if (doc == NULL)
 		return;
-	for (i = 0; i < doc->nnodes; i++) {
-		free(doc->nodes[i]->tag);
-		free(doc->nodes[i]->value);
-		free(doc->nodes[i]->child);
-		free(doc->nodes[i]);
+	while ((nb = doc->nodes) != NULL) {
+		for (i = 0; i < nb->used; i++) {
+			free(nb->v[i].tag);
+			free(nb->v[i].child);
+		}
+		doc->nodes = nb->next;
+		free(nb);
 	}
-	free(doc->nodes);
+	while ((t = doc->texts) != NULL) {
+		doc->texts = t->next;
+		free(t);
+	}
 	for (i = 0; i < doc->nanchors; i++)
 		free(doc->anchors[i].name);
 	free(doc->anchors);

@@ -4,8 +4,10 @@
  *
  * Only the first document of a stream is read (like Go's yaml.Unmarshal).
  * Aliases point at their anchored node (shared, not copied); a document whose
- * alias expansion would exceed a fixed node budget is rejected, so a "billion
- * laughs" file cannot make a tree walk explode. */
+ * aliases would add more than a fixed number of nodes to a full walk (each
+ * reference counting its target's expanded subtree) is rejected, so a
+ * "billion laughs" file cannot make a tree walk explode. Nodes written out
+ * are not counted: a large plain document (100,000 watchdog checks) loads. */
 #ifndef TOCSIN_YAMLDOC_H
 #define TOCSIN_YAMLDOC_H
 
@@ -24,11 +26,11 @@ struct ynode {
 	enum ynode_kind	 kind;
 	int		 line;		/* 1-based */
 	int		 col;		/* 1-based */
+	bool		 plain;		/* YN_SCALAR: unquoted, so subject to null/bool/int resolution */
 	char		*tag;		/* explicit tag ("!!str") or NULL */
 	/* YN_SCALAR */
 	char		*value;		/* NUL-terminated; may contain NULs up to len */
 	size_t		 len;
-	bool		 plain;		/* unquoted, so subject to null/bool/int resolution */
 	/* A mapping's scalar key: the earlier key of the same name in that
 	 * mapping (Go's decoder keeps the first and reports the repetition),
 	 * else NULL. */

@@ -171,6 +171,11 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --web.listen-address=127.0.0.1:1     Listen here.\n"
 	    "  --web.config.file=FILE               Path to a web configuration file enabling TLS or basic authentication.\n"
 	    "  --web.max-body-bytes=BYTES           Largest body.\n"
+	    "  --web.max-buffered-body-bytes=BYTES  Request bodies buffered at once, all connections together; a body that does not fit gets 503 before it is read (default 67108864).\n"
+	    "  --web.max-connections=512            Maximum number of simultaneous connections.\n"
+	    "  --web.max-connections-per-ip=128     Maximum number of simultaneous connections from one address.\n"
+	    "  --web.read-header-timeout=10s        Time a connection has to send a request's headers, from its start or its previous answer, however it trickles.\n"
+	    "  --web.read-timeout=1m                Time a connection has to send a whole request, headers and body.\n"
 	    "  --storage.path=data/                 Data here.\n"
 	    "  --x.own=V                            Own flag.\n"
 	    "  --storage.retention=120h             How long delivered and dead messages are kept.\n"
@@ -227,6 +232,18 @@ test_errors_name_the_flag(void **state)
 		  "version \"0.26\" (supported: 0.34, 0.25)\n", 0 },
 		{ { "--web.max-body-bytes=0" }, NULL,
 		  "prog: error: --web.max-body-bytes: want a byte count from 1 to 1073741824, got 0\n", 0 },
+		{ { "--web.max-connections=0" }, NULL,
+		  "prog: error: --web.max-connections: want a number from 1 to 65536, got 0\n", 0 },
+		{ { "--web.max-connections-per-ip=many" }, NULL,
+		  "prog: error: --web.max-connections-per-ip: want a number from 1 to 65536, "
+		  "got many\n", 0 },
+		{ { "--web.read-header-timeout=5x" }, NULL,
+		  "prog: error: --web.read-header-timeout: not a valid duration string: \"5x\"\n", 0 },
+		{ { "--web.read-timeout=2h" }, NULL,
+		  "prog: error: --web.read-timeout: want a duration from 1ms to 1h, got 2h\n", 0 },
+		{ { "--web.max-buffered-body-bytes=-1" }, NULL,
+		  "prog: error: --web.max-buffered-body-bytes: want a byte count from 1 to "
+		  "1099511627776, got -1\n", 0 },
 		{ { "--x.own=bad" }, "not good", "prog: error: --x.own: not good\n", 1 },
 		{ { "--ratelimit.webhook=1" }, NULL,
 		  "prog: error: --ratelimit.webhook: want a rate such as 1/s, 20/m or 100/h, "

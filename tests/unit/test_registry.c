@@ -69,25 +69,66 @@ test_registry_next_deadline_is_the_earliest(void **state)
 	assert_true(registry_next_deadline(r, &which) == CHECK_NEVER);
 	now = at(1000, W0);
 	check_signal(a, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+	registry_touch(r, a);
 	assert_true(registry_next_deadline(r, &which) == 1000 + 10 * MIN);
 	assert_ptr_equal(which, a);
 	now = at(2000, W0 + 1000);
 	check_signal(b, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+	registry_touch(r, b);
 	assert_true(registry_next_deadline(r, &which) == 2000 + 5 * MIN);
 	assert_ptr_equal(which, b);
 	/* b late: its grace deadline is still the earliest. */
 	now = at(2000 + 5 * MIN, W0);
 	check_tick(b, &now, &n);
+	registry_touch(r, b);
 	assert_true(registry_next_deadline(r, NULL) == 2000 + 6 * MIN);
 	/* b down without reminders: a's deadline is next. */
 	now = at(2000 + 6 * MIN, W0);
 	assert_int_equal(check_tick(b, &now, &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
+	registry_touch(r, b);
 	assert_true(registry_next_deadline(r, &which) == 1000 + 10 * MIN);
 	assert_ptr_equal(which, a);
 	now = at(3000, W0);
 	check_pause(a, &now);
+	registry_touch(r, a);
 	assert_true(registry_next_deadline(r, &which) == CHECK_NEVER);
 	assert_null(which);
+	registry_free(r);
+}
+
+static void
+test_registry_pop_due_hands_out_only_due_checks(void **state)
+{
+	struct registry		*r = registry_new();
+	struct check_conf	 conf = { NULL, CHECK_PING, 10 * MIN, MIN, 0, 0 };
+	const char		*names[] = { "c0", "c1", "c2", "c3" };
+	struct check		*c[4];
+	struct check_notif	 n;
+	struct wd_time		 now;
+	struct terr		 err;
+	size_t			 i;
+
+	assert_non_null(r);
+	for (i = 0; i < 4; i++) {
+		conf.name = names[i];
+		assert_non_null(c[i] = registry_add(r, &conf, &err));
+		assert_int_equal(registry_index(r, names[i]), i);
+	}
+	assert_true(registry_index(r, "c4") == SIZE_MAX);
+	/* Pinged at 3000, 1000, 2000: c3 stays new. */
+	for (i = 0; i < 3; i++) {
+		now = at((int64_t)((i + 2) % 3 + 1) * 1000, W0);
+		check_signal(c[i], CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+		registry_touch(r, c[i]);
+	}
+	assert_null(registry_pop_due(r, 1000 + 10 * MIN - 1));
+	assert_ptr_equal(registry_pop_due(r, 2000 + 10 * MIN), c[1]);
+	assert_ptr_equal(registry_pop_due(r, 2000 + 10 * MIN), c[2]);
+	assert_null(registry_pop_due(r, 2000 + 10 * MIN));
+	/* Popped checks are out until touched back in. */
+	assert_true(registry_next_deadline(r, NULL) == 3000 + 10 * MIN);
+	registry_touch(r, c[1]);
+	assert_true(registry_next_deadline(r, NULL) == 1000 + 10 * MIN);
 	registry_free(r);
 }
 
@@ -212,6 +253,7 @@ test_registry_restart_keeps_outage_without_duplicate_down(void **state)
 	assert_true(registry_next_deadline(r, NULL) == 50);
 	ev = check_tick(am, &now, &n);
 	persist(cs, am, ev);
+	registry_touch(r, am);
 	assert_int_equal(n.kind, CHECK_NOTIF_REMINDER);
 	assert_true(n.since_wall_ms == W0 + 7 * MIN);
 	assert_string_equal(n.last_message, "hello");
@@ -222,6 +264,7 @@ test_registry_restart_keeps_outage_without_duplicate_down(void **state)
 		for (i = 0; i < registry_count(r); i++) {
 			ev = check_tick(registry_at(r, i), &now, &n);
 			persist(cs, registry_at(r, i), ev);
+			registry_touch(r, registry_at(r, i));
 			assert_int_equal(n.kind, CHECK_NOTIF_NONE);
 		}
 	}
@@ -279,6 +322,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry_rejects_duplicate_and_invalid_names),
 		cmocka_unit_test(test_registry_next_deadline_is_the_earliest),
+		cmocka_unit_test(test_registry_pop_due_hands_out_only_due_checks),
 		cmocka_unit_test_setup_teardown(test_registry_restart_keeps_outage_without_duplicate_down,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registry_restore_reports_damaged_state,

@@ -4,6 +4,7 @@
  * a reload that keeps kept checks' states and forgets removed ones, a
  * freshness answer to a question a reload changed, dropped, and a pause
  * that could not be stored stored by its retry. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -132,13 +133,25 @@ stored(struct env *e, const char *name, char *out, size_t len)
 	checkstate_records_free(recs, n);
 }
 
+#define JOB_NEW "{\"name\":\"job\",\"kind\":\"ping\",\"state\":\"new\",\"paused\":false," \
+	"\"receiver\":\"phone\",\"period_seconds\":3600.0,\"grace_seconds\":3600.0," \
+	"\"repeat_interval_seconds\":0.0,\"last_ping\":null,\"last_start\":null," \
+	"\"down_since\":null,\"late_at\":null,\"next_deadline\":null," \
+	"\"last_duration_seconds\":null,\"last_message\":\"\",\"reason\":\"\"}"
+#define HB_NEW "{\"name\":\"hb\",\"kind\":\"heartbeat\",\"state\":\"new\",\"paused\":false," \
+	"\"receiver\":\"phone\",\"period_seconds\":3600.0,\"grace_seconds\":3600.0," \
+	"\"repeat_interval_seconds\":14400.0,\"last_ping\":null,\"last_start\":null," \
+	"\"down_since\":null,\"late_at\":null,\"next_deadline\":null," \
+	"\"last_duration_seconds\":null,\"last_message\":\"\",\"reason\":\"\"}"
+
 static const char *
 state_of(struct env *e, const char *name)
 {
 	static char	 buf[32];
 	char		*json, *p, pat[64];
+	bool		 unknown;
 
-	assert_non_null(json = wdstate_checks_json(e->ws));
+	assert_non_null(json = wdstate_checks_json(e->ws, 0, NULL, &unknown));
 	snprintf(pat, sizeof(pat), "{\"name\":\"%s\",", name);
 	if ((p = strstr(json, pat)) == NULL || (p = strstr(p, "\"state\":\"")) == NULL)
 		snprintf(buf, sizeof(buf), "absent");
@@ -356,12 +369,117 @@ test_wdstate_body_not_utf8_keeps_the_api_answering(void **state)
 	enum check_kind	 k;
 	struct terr	 err;
 	char		*json;
+	bool		 unknown;
 
 	assert_int_equal(wdstate_signal(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS,
 	    "caf\xe9", 4, NULL, &k, &err), WDSTATE_OK);
-	assert_non_null(json = wdstate_checks_json(e->ws));
+	assert_non_null(json = wdstate_checks_json(e->ws, 0, NULL, &unknown));
 	assert_non_null(strstr(json, "\"last_message\":\"caf\\uFFFD\""));
 	free(json);
+}
+
+/* What an async signal's done callback saw, and what was stored by then. */
+struct async_seen {
+	struct env	*e;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 calls, rc;
+	char		 name[32], msg[TERR_MAX];
+};
+
+static void
+async_done(void *arg, const char *name, int rc, const struct terr *err)
+{
+	struct async_seen	*a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	a->calls++;
+	a->rc = rc;
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	snprintf(a->msg, sizeof(a->msg), "%s", rc == -1 ? err->msg : "");
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void
+async_wait(struct async_seen *a, int calls)
+{
+	pthread_mutex_lock(&a->mu);
+	while (a->calls < calls)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* A ping through wdstate_signal_async: applied at once, done called once
+ * the row is committed; a failed commit reaches done with the reason. */
+static void
+test_wdstate_signal_async_calls_done_after_the_commit(void **state)
+{
+	struct env		*e = *state;
+	struct async_seen	 a;
+	enum check_kind		 k = CHECK_FRESHNESS;
+	struct terr		 err;
+	char			 got[64];
+
+	memset(&a, 0, sizeof(a));
+	a.e = e;
+	pthread_mutex_init(&a.mu, NULL);
+	pthread_cond_init(&a.cv, NULL);
+	assert_int_equal(wdstate_signal_async(e->ws, "nope", CHECK_PING, CHECK_SIG_SUCCESS,
+	    "", 0, NULL, &k, async_done, &a, &err), WDSTATE_UNKNOWN);
+	assert_int_equal(wdstate_signal_async(e->ws, "hb", CHECK_PING, CHECK_SIG_SUCCESS,
+	    "", 0, NULL, &k, async_done, &a, &err), WDSTATE_WRONG_KIND);
+	assert_int_equal(k, CHECK_HEARTBEAT);
+	assert_int_equal(wdstate_signal_async(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS,
+	    "42 files", 8, NULL, &k, async_done, &a, &err), WDSTATE_PENDING);
+	assert_string_equal(state_of(e, "job"), "up");
+	async_wait(&a, 1);
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(a.rc, 0);
+	assert_string_equal(a.name, "job");
+	stored(e, "job", got, sizeof(got));
+	assert_string_equal(got, "up ");
+
+	db_exec(e, "ALTER TABLE checks RENAME TO hidden");
+	assert_int_equal(wdstate_signal_async(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL,
+	    "", 0, "exit status 2", &k, async_done, &a, &err), WDSTATE_PENDING);
+	async_wait(&a, 2);
+	assert_int_equal(a.rc, -1);
+	assert_non_null(strstr(a.msg, ": save: no such table: checks"));
+	db_exec(e, "ALTER TABLE hidden RENAME TO checks");
+	stored(e, "job", got, sizeof(got));
+	assert_string_equal(got, "up ");
+	pthread_cond_destroy(&a.cv);
+	pthread_mutex_destroy(&a.mu);
+}
+
+/* GET /api/v1/checks?limit=&after=: pages in config order, each naming
+ * the cursor of the next, the last with "next":null. */
+static void
+test_wdstate_checks_json_pages(void **state)
+{
+	struct env	*e = *state;
+	char		*json;
+	bool		 unknown = true;
+
+	assert_non_null(json = wdstate_checks_json(e->ws, 1, NULL, &unknown));
+	assert_false(unknown);
+	assert_string_equal(json, "{\"checks\":[" JOB_NEW "],\"next\":\"job\"}");
+	free(json);
+	assert_non_null(json = wdstate_checks_json(e->ws, 1, "job", &unknown));
+	assert_string_equal(json, "{\"checks\":[" HB_NEW "],\"next\":null}");
+	free(json);
+	assert_non_null(json = wdstate_checks_json(e->ws, 5, NULL, &unknown));
+	assert_string_equal(json, "{\"checks\":[" JOB_NEW "," HB_NEW "],\"next\":null}");
+	free(json);
+	assert_non_null(json = wdstate_checks_json(e->ws, 5, "hb", &unknown));
+	assert_string_equal(json, "{\"checks\":[],\"next\":null}");
+	free(json);
+	assert_non_null(json = wdstate_checks_json(e->ws, 0, NULL, &unknown));
+	assert_string_equal(json, "{\"checks\":[" JOB_NEW "," HB_NEW "]}");
+	free(json);
+	assert_null(wdstate_checks_json(e->ws, 1, "nope", &unknown));
+	assert_true(unknown);
 }
 
 /* A reload while a freshness query runs: its answer was to the old
@@ -431,6 +549,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wdstate_answer_to_a_query_changed_by_a_reload_is_dropped,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_pause_not_stored_is_stored_by_the_retry,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_checks_json_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wdstate_signal_async_calls_done_after_the_commit,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wdstate_body_not_utf8_keeps_the_api_answering,
 		    setup, teardown),

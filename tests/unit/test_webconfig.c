@@ -120,6 +120,40 @@ test_webconfig_bcrypt_accepts_right_password_only(void **state)
 }
 
 static void
+test_webconfig_cache_holds_only_verified_credentials(void **state)
+{
+	struct webconfig *wc, *wc2;
+	struct terr	 err;
+	char		 pw[32];
+	int		 i;
+
+	assert_non_null(wc = load("basic_auth_users:\n  alice: " HASH "\n", &err));
+	/* Nothing is cached before a bcrypt said yes, and a no is never cached. */
+	assert_false(webconfig_check_cached(wc, "alice", "s3cret"));
+	assert_false(webconfig_check_user(wc, "alice", "wrong"));
+	assert_false(webconfig_check_cached(wc, "alice", "wrong"));
+	assert_true(webconfig_check_user(wc, "alice", "s3cret"));
+	assert_true(webconfig_check_cached(wc, "alice", "s3cret"));
+	/* The key is the whole pair: another password or user misses. */
+	assert_false(webconfig_check_cached(wc, "alice", "s3cret "));
+	assert_false(webconfig_check_cached(wc, "alic", "es3cret"));
+	assert_false(webconfig_check_cached(wc, "mallory", "s3cret"));
+	assert_false(webconfig_check_cached(wc, "alice", NULL));
+	/* A reloaded config starts with an empty cache of its own. */
+	assert_non_null(wc2 = load("basic_auth_users:\n  alice: " HASH "\n", &err));
+	assert_false(webconfig_check_cached(wc2, "alice", "s3cret"));
+	webconfig_free(wc2);
+	/* Bounded: 64 entries, the oldest goes first. Wrong passwords fill
+	 * nothing, so the verified pair stays however many fail. */
+	for (i = 0; i < 70; i++) {
+		snprintf(pw, sizeof(pw), "wrong%d", i);
+		assert_false(webconfig_check_user(wc, "alice", pw));
+	}
+	assert_true(webconfig_check_cached(wc, "alice", "s3cret"));
+	webconfig_free(wc);
+}
+
+static void
 test_webconfig_security_headers_like_exporter_toolkit(void **state)
 {
 	struct webconfig *wc;
@@ -220,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_webconfig_empty_file_means_no_auth_no_tls),
 		cmocka_unit_test(test_webconfig_unknown_keys_are_errors_with_positions),
 		cmocka_unit_test(test_webconfig_bcrypt_accepts_right_password_only),
+		cmocka_unit_test(test_webconfig_cache_holds_only_verified_credentials),
 		cmocka_unit_test(test_webconfig_security_headers_like_exporter_toolkit),
 		cmocka_unit_test(test_webconfig_tls_files_are_relative_to_the_config),
 	};

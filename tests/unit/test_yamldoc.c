@@ -124,7 +124,9 @@ test_errors_and_limits(void **state)
 	assert_null(ydoc_parse("a: *nope\n", 9, &err));
 	assert_string_equal(err.msg, "1:4: unknown anchor 'nope' referenced");
 	assert_null(ydoc_parse(bomb, strlen(bomb), &err));
-	assert_string_equal(err.msg, "6:35: document too large after alias expansion");
+	/* The ninth *e of f brings the aliases past 2^20 nodes: b adds
+	 * 10 * 11, c 10 * 111, d 10 * 1111, e 10 * 11111, f 111111 each. */
+	assert_string_equal(err.msg, "6:32: document too large after alias expansion");
 	deep = malloc(1001);
 	assert_non_null(deep);
 	for (i = 0; i < 1000; i++)
@@ -133,6 +135,66 @@ test_errors_and_limits(void **state)
 	assert_null(ydoc_parse(deep, 1000, &err));
 	assert_string_equal(err.msg, "1:257: nesting deeper than 256 levels");
 	free(deep);
+}
+
+/* A sequence "[x,x,...]" of n scalars, then, when refs > 0, a second key
+ * whose sequence refers refs times to the first: "a: &a [...]\nb: [*a,...]". */
+static char *
+seq_doc(size_t n, size_t refs)
+{
+	char	*s = malloc(16 + 2 * n + 3 * refs + 8), *p;
+	size_t	 i;
+
+	assert_non_null(s);
+	p = s + sprintf(s, "a: &a [");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, i ? ",x" : "x");
+	p += sprintf(p, "]\n");
+	if (refs > 0) {
+		p += sprintf(p, "b: [");
+		for (i = 0; i < refs; i++)
+			p += sprintf(p, i ? ",*a" : "*a");
+		p += sprintf(p, "]\n");
+	}
+	return s;
+}
+
+static void
+test_plain_nodes_are_not_counted_as_expansion(void **state)
+{
+	struct ydoc	*doc;
+	struct terr	 err;
+	char		*s = seq_doc(1200000, 0);
+
+	/* 1.2 million written nodes, more than the alias budget: loads. */
+	doc = ydoc_parse(s, strlen(s), &err);
+	assert_non_null(doc);
+	assert_int_equal(ynode_map_get(ydoc_root(doc), "a")->n, 1200000);
+	ydoc_free(doc);
+	free(s);
+}
+
+static void
+test_alias_expansion_is_counted_per_reference(void **state)
+{
+	struct ydoc	*doc;
+	struct terr	 err;
+	char		*s;
+
+	/* a weighs 1001 nodes (the sequence and its 1000 items): 1047
+	 * references add 1,048,047 nodes, within 2^20 = 1,048,576. */
+	s = seq_doc(1000, 1047);
+	doc = ydoc_parse(s, strlen(s), &err);
+	assert_non_null(doc);
+	assert_int_equal(ynode_map_get(ydoc_root(doc), "b")->n, 1047);
+	ydoc_free(doc);
+	free(s);
+	/* One more adds 1,049,048: refused at that reference, the 1048th
+	 * (column 5 + 3 * 1047). */
+	s = seq_doc(1000, 1048);
+	assert_null(ydoc_parse(s, strlen(s), &err));
+	assert_string_equal(err.msg, "2:3146: document too large after alias expansion");
+	free(s);
 }
 
 int
@@ -144,6 +206,8 @@ main(void)
 		cmocka_unit_test(test_aliases_share_and_merge_keys_merge),
 		cmocka_unit_test(test_repeated_keys_point_at_the_first),
 		cmocka_unit_test(test_errors_and_limits),
+		cmocka_unit_test(test_plain_nodes_are_not_counted_as_expansion),
+		cmocka_unit_test(test_alias_expansion_is_counted_per_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
