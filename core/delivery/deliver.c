@@ -114,7 +114,8 @@ deliver_batch_free(struct deliver_batch *b)
 }
 
 /* A receiver that escalates: a firing notification starts (or refreshes)
- * its group's timer, a resolved one stops it, with the messages. */
+ * its group's timer, a resolved one stops it (store_timer), with the
+ * messages. */
 static int
 batch_timer(struct deliver_batch *b, const struct receiver *r,
     const struct notification *n, struct terr *err)
@@ -130,10 +131,10 @@ batch_timer(struct deliver_batch *b, const struct receiver *r,
 	memset(t, 0, sizeof(*t));
 	t->receiver = r->name;
 	t->first_ms = escplan_first_ms(r->escalate);
+	t->resolved = n->status == ALERT_RESOLVED;
 	if ((t->group_key = strdup(n->group_key)) == NULL)
 		return terr_set(err, "out of memory");
-	if (n->status == ALERT_FIRING &&
-	    (t->body = payload_to_json(n, err)) == NULL) {
+	if ((t->body = payload_to_json(n, err)) == NULL) {
 		free((char *)t->group_key);
 		return -1;
 	}

@@ -139,6 +139,57 @@ queue_step(struct escalator *e, struct outbox_gen *g, const struct receiver *to,
 	return 0;
 }
 
+static void
+drop(struct store *s, const struct store_escalation *t)
+{
+	struct terr	 err;
+
+	if (store_escalation_drop(s, t, &err) == -1)
+		log_error("Cannot drop an escalation timer", "receiver",
+		    t->receiver, "err", err.msg);
+}
+
+/* The notification a timer keeps; NULL (logged) when it is not readable. */
+static struct notification *
+body_of(const struct store_escalation *t)
+{
+	struct notification	*n;
+	struct terr		 err;
+
+	if ((n = payload_parse(t->body, strlen(t->body), &err)) == NULL)
+		log_error("Escalation timer dropped: its notification is not "
+		    "readable", "receiver", t->receiver, "err", err.msg);
+	return n;
+}
+
+/* A group that escalated has resolved: the escalation receiver is told
+ * (a Pushover emergency stops ringing), then the timer goes. */
+static void
+resolved(struct escalator *e, struct outbox_gen *g, const struct receiver *r,
+    const struct store_escalation *t)
+{
+	const struct receiver	*to;
+	struct notification	*n;
+	char			 tag[64];
+
+	if ((n = body_of(t)) == NULL) {
+		drop(outbox_store(e->p.ob), t);
+		return;
+	}
+	to = r->escalate->receiver != NULL ?
+	    config_receiver(outbox_gen_config(g), r->escalate->receiver) : NULL;
+	if (to != NULL) {
+		snprintf(tag, sizeof(tag), "e%" PRId64 "r", t->since);
+		if (queue_step(e, g, to, n, false, tag) == -1)
+			goto out;	/* the timer stays due: next round */
+		log_info("Resolved sent to the escalation receiver", "receiver",
+		    r->name, "group_key", t->group_key, "escalate_to", to->name);
+	}
+	drop(outbox_store(e->p.ob), t);
+out:
+	notification_free(n);
+}
+
 /* One due timer: ended, skipped or stepped, and stored as it is after. */
 static void
 take(struct escalator *e, struct outbox_gen *g, struct store_escalation *t,
@@ -159,8 +210,11 @@ take(struct escalator *e, struct outbox_gen *g, struct store_escalation *t,
 		    "escalates", "receiver", t->receiver, "group_key",
 		    t->group_key);
 		count(e->m_ended, t->receiver, "unconfigured");
-		if (store_escalation_drop(s, t->receiver, t->group_key, &err) == -1)
-			log_error("Cannot drop an escalation timer", "err", err.msg);
+		drop(s, t);
+		return;
+	}
+	if (t->resolved) {
+		resolved(e, g, r, t);
 		return;
 	}
 	if ((rc = acked(s, r, t->group_key, &by, &err)) == -1) {
@@ -175,11 +229,8 @@ take(struct escalator *e, struct outbox_gen *g, struct store_escalation *t,
 		t->next_at = STORE_NEVER;
 		goto update;
 	}
-	if ((n = payload_parse(t->body, strlen(t->body), &err)) == NULL) {
-		log_error("Escalation timer dropped: its notification is not "
-		    "readable", "receiver", r->name, "err", err.msg);
-		if (store_escalation_drop(s, t->receiver, t->group_key, &err) == -1)
-			log_error("Cannot drop an escalation timer", "err", err.msg);
+	if ((n = body_of(t)) == NULL) {
+		drop(s, t);
 		return;
 	}
 	escplan_step(r->escalate, t, now, quiet(e, r, n), &step);

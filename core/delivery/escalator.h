@@ -7,8 +7,10 @@
  * receiver) ends its timer; one that Alertmanager says is silenced (GET
  * /api/v2/alerts on the actions' alertmanager_url or the notification's
  * externalURL) or no longer has sends nothing while it is; its resolved
- * notification drops the timer at intake (deliver.h). It runs beside the
- * dispatcher and the pollers and never holds up a delivery. */
+ * notification drops the timer at intake (deliver.h), or, when the group
+ * escalated, marks it so that the escalation receiver gets the resolved
+ * notification too. It runs beside the dispatcher and the pollers and
+ * never holds up a delivery. */
 #ifndef TOCSIN_ESCALATOR_H
 #define TOCSIN_ESCALATOR_H
 

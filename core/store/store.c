@@ -743,13 +743,10 @@ store_escalation_update(struct store *s, const struct store_escalation *e,
 }
 
 int
-store_escalation_drop(struct store *s, const char *receiver,
-    const char *group_key, struct terr *err)
+store_escalation_drop(struct store *s, const struct store_escalation *e,
+    struct terr *err)
 {
-	struct store_escalation e = { .receiver = (char *)receiver,
-	    .group_key = (char *)group_key };
-
-	return submit_escalation(s, STORE_JOB_ESCALATION_DROP, &e, err);
+	return submit_escalation(s, STORE_JOB_ESCALATION_DROP, e, err);
 }
 
 int

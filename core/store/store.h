@@ -166,13 +166,16 @@ int	store_enqueue_async(struct store *s, const struct store_msg *msgs,
  * the messages of a notification: the timers never disagree with the
  * queue. A firing notification starts its group's timer at
  * store_steady_now, due first_ms later, or, when it runs already, only
- * replaces its body (since, next_at and the counts stay); body NULL
- * (resolved) drops it and the group's acknowledgement, so that the group
- * firing anew is a new page. */
+ * replaces its body (since, next_at and the counts stay). A resolved one
+ * drops the group's acknowledgement and its timer, but for a timer that
+ * escalated: that one takes the resolved body, is marked resolved and
+ * falls due at once, so that the escalation receiver hears of it too. The
+ * group firing anew is a new page. */
 struct store_timer {
 	const char	*receiver;
 	const char	*group_key;
-	const char	*body;
+	const char	*body;		/* the notification's webhook JSON */
+	bool		 resolved;
 	int64_t		 first_ms;
 };
 
@@ -358,19 +361,22 @@ struct store_escalation {
 				 * STORE_NEVER: none left */
 	int64_t	 repeats;	/* repeats sent so far */
 	bool	 escalated;	/* the escalation receiver was notified */
+	bool	 resolved;	/* the group resolved: tell the escalation
+				 * receiver, then drop the timer */
 };
 
 #define STORE_NEVER	INT64_MAX
 
 /* A step taken: next_at, repeats and escalated of the timer of e's receiver
- * and group, if it is still the one that started at e->since (a resolved
- * notification may have dropped it meanwhile, or a new firing started
- * another: then nothing changes). */
+ * and group, if it is still the one that started at e->since and has not
+ * resolved (a resolved notification may have dropped or marked it
+ * meanwhile, or a new firing started another: then nothing changes). */
 int	store_escalation_update(struct store *s, const struct store_escalation *e,
 	    struct terr *err) WARN_UNUSED;
-/* Forgets the timer of group_key of receiver (none: not an error). */
-int	store_escalation_drop(struct store *s, const char *receiver,
-	    const char *group_key, struct terr *err) WARN_UNUSED;
+/* Forgets the timer of e's receiver and group if it is still the one that
+ * started at e->since (none: not an error). */
+int	store_escalation_drop(struct store *s, const struct store_escalation *e,
+	    struct terr *err) WARN_UNUSED;
 /* The timers whose next_at is at most now, soonest first, at most max;
  * *out is an array of *n the caller frees with store_escalations_free. */
 int	store_escalation_due(struct store *s, int64_t now, size_t max,

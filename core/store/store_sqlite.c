@@ -103,6 +103,7 @@ static const char *const migrations[] = {
 	"  next_at INTEGER NOT NULL,"
 	"  repeats INTEGER NOT NULL,"
 	"  escalated INTEGER NOT NULL,"
+	"  resolved INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (receiver, group_key)"
 	");"
 	"CREATE INDEX escalations_next ON escalations (next_at);",
@@ -486,36 +487,53 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
-/* A notification's timer change (store_timer), in its transaction: a
- * firing one starts or refreshes the timer, a resolved one drops it and the
- * group's acknowledgement. */
-static const char *const timer_sql[] = {
+/* A notification's timer change (store_timer), in its transaction. A
+ * firing one on a timer whose group resolved (its escalation receiver not
+ * told yet) starts a new one. */
+static const char *const timer_firing_sql[] = {
 	"INSERT INTO escalations (receiver, group_key, body, since, next_at,"
 	" repeats, escalated) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0)"
-	" ON CONFLICT (receiver, group_key) DO UPDATE SET body = excluded.body",
-	"DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2",
+	" ON CONFLICT (receiver, group_key) DO UPDATE SET body = excluded.body,"
+	" since = CASE WHEN resolved THEN excluded.since ELSE since END,"
+	" next_at = CASE WHEN resolved THEN excluded.next_at ELSE next_at END,"
+	" repeats = CASE WHEN resolved THEN 0 ELSE repeats END,"
+	" escalated = CASE WHEN resolved THEN 0 ELSE escalated END,"
+	" resolved = 0",
+	NULL
+};
+static const char *const timer_resolved_sql[] = {
+	"UPDATE escalations SET body = ?3, next_at = ?4, resolved = 1"
+	" WHERE receiver = ?1 AND group_key = ?2 AND escalated",
+	"DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2"
+	" AND NOT escalated",
 	"DELETE FROM group_acks WHERE receiver = ?1 AND group_key = ?2",
+	NULL
 };
 
 static int
 run_timer(struct sqlbe *be, const struct store_timer *t, int64_t now,
     struct terr *err)
 {
+	const char *const *sql = t->resolved ? timer_resolved_sql :
+	    timer_firing_sql;
 	sqlite3_stmt	*st;
-	size_t		 i;
-	int		 rc;
+	int		 rc, np;
 
-	for (i = t->body != NULL ? 0 : 1; i < (t->body != NULL ? 1 : 3); i++) {
-		rc = sqlite3_prepare_v2(be->w, timer_sql[i], -1, &st, NULL);
+	for (; *sql != NULL; sql++) {
+		rc = sqlite3_prepare_v2(be->w, *sql, -1, &st, NULL);
 		if (rc != SQLITE_OK)
 			return dberr(err, be->w, rc, "escalation update failed");
 		bind_text(st, 1, t->receiver);
 		bind_text(st, 2, t->group_key);
-		if (t->body != NULL) {
+		/* ?3 body, ?4 now, ?5 first due, as far as the statement
+		 * has them. */
+		np = sqlite3_bind_parameter_count(st);
+		if (np >= 3)
 			bind_text(st, 3, t->body);
+		if (np >= 4)
 			sqlite3_bind_int64(st, 4, now);
+		if (np >= 5)
 			sqlite3_bind_int64(st, 5, now + t->first_ms);
-		}
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
@@ -652,15 +670,17 @@ run_escalation(struct sqlbe *be, struct store_job *job, struct terr *err)
 
 	rc = sqlite3_prepare_v2(be->w, upd ?
 	    "UPDATE escalations SET next_at = ?4, repeats = ?5, escalated = ?6"
-	    " WHERE receiver = ?1 AND group_key = ?2 AND since = ?3" :
-	    "DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2",
+	    " WHERE receiver = ?1 AND group_key = ?2 AND since = ?3"
+	    " AND NOT resolved" :
+	    "DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2"
+	    " AND since = ?3",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return dberr(err, be->w, rc, "escalation update failed");
 	bind_text(st, 1, e->receiver);
 	bind_text(st, 2, e->group_key);
+	sqlite3_bind_int64(st, 3, e->since);
 	if (upd) {
-		sqlite3_bind_int64(st, 3, e->since);
 		sqlite3_bind_int64(st, 4, e->next_at);
 		sqlite3_bind_int64(st, 5, e->repeats);
 		sqlite3_bind_int(st, 6, e->escalated ? 1 : 0);
@@ -1227,8 +1247,8 @@ be_escalation_due(void *arg, int64_t now, size_t max,
 		return terr_set(err, "store: out of memory");
 	pthread_mutex_lock(&be->rmu);
 	rc = sqlite3_prepare_v2(be->r, "SELECT receiver, group_key, body, since,"
-	    " next_at, repeats, escalated FROM escalations WHERE next_at <= ?1"
-	    " ORDER BY next_at LIMIT ?2", -1, &st, NULL);
+	    " next_at, repeats, escalated, resolved FROM escalations"
+	    " WHERE next_at <= ?1 ORDER BY next_at LIMIT ?2", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		dberr(err, be->r, rc, "read failed");
 		goto out;
@@ -1244,6 +1264,7 @@ be_escalation_due(void *arg, int64_t now, size_t max,
 		e->next_at = sqlite3_column_int64(st, 4);
 		e->repeats = sqlite3_column_int64(st, 5);
 		e->escalated = sqlite3_column_int(st, 6) != 0;
+		e->resolved = sqlite3_column_int(st, 7) != 0;
 		if (e->receiver == NULL || e->group_key == NULL ||
 		    e->body == NULL) {
 			terr_set(err, "store: out of memory");
