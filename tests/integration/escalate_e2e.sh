@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # escalate_e2e.sh: the escalate extension with a real Alertmanager 0.25 and
 # the fake Telegram: a firing group is repeated as replies to its first
-# message (exact bytes, reply_to_message_id) until an Ack press stops it, a
-# silence in Alertmanager stops another's, a third escalates once to a
-# second receiver; the timers survive a kill -9 (no second escalation), and
+# message (exact bytes, reply_to_message_id) until an Ack press stops it,
+# silences in Alertmanager (one from the Silence button, one from amtool)
+# hold two others', a fourth escalates once to a second receiver; the timers survive a kill -9 (no second escalation), and
 # the resolved notification ends the repeats and reaches the second receiver
 # too.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
@@ -24,6 +24,7 @@ receivers:
         chat_id: 42
         message: '{{ .Status }}: {{ .CommonLabels.alertname }}'
         actions:
+          silence: [1h]
           ack: true
           allowed_users: [111]
     escalate:
@@ -95,27 +96,34 @@ for r, g, n, e in c.execute("select receiver, group_key, next_at = 9223372036854
 }
 
 # ---- firing: one message each, then repeats answering it
-for a in DiskFull Backup Noisy; do
+for a in DiskFull Backup Noisy Flappy; do
 	amtool alert add --alertmanager.url="$AM_URL" alertname=$a instance=nas:9100
 done
-wait_until 30 count_at_least 3 firing_messages ||
-    { cat "$RELAY_ERR" >&2; fail "three firing messages did not arrive"; }
+wait_until 30 count_at_least 4 firing_messages ||
+    { cat "$RELAY_ERR" >&2; fail "four firing messages did not arrive"; }
 DISK=$(first DiskFull)
 wait_replies DiskFull 1
 BODY=$(tg_requests | jq -r --arg id "$DISK" '[.[] | select(.body | fromjson |
     .reply_to_message_id == $id)][0].body')
 ID=$(jq -r '.reply_markup.inline_keyboard[0][0].callback_data' <<<"$BODY" | cut -d: -f1)
 expect_eq "a repeat answers the first message" \
-    '{"allow_sending_without_reply":"true","chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","reply_markup":{"inline_keyboard":[[{"text":"Ack","callback_data":"'"$ID"':a"}]]},"reply_to_message_id":"'"$DISK"'","text":"firing: DiskFull"}' \
+    '{"allow_sending_without_reply":"true","chat_id":"42","disable_web_page_preview":"true","parse_mode":"HTML","reply_markup":{"inline_keyboard":[[{"text":"Silence 1h","callback_data":"'"$ID"':s:1h"},{"text":"Ack","callback_data":"'"$ID"':a"}]]},"reply_to_message_id":"'"$DISK"'","text":"firing: DiskFull"}' \
     "$BODY"
 
-# ---- an Ack on the first message ends DiskFull's repeats; a silence in
-# Alertmanager holds Noisy's.
-http -X POST --data-binary '{"chat": "42", "message_id": '"$DISK"', "button": "Ack", "from": {"id": 111, "username": "ann"}}' "$TG/_fake/press"
-[ "$HTTP_CODE" = 200 ] || fail "press: $HTTP_CODE $HTTP_BODY"
-wait_until 30 count_at_least 1 answers ||
-    fail "the press was not answered"
-amtool silence add --alertmanager.url="$AM_URL" alertname=Noisy \
+# ---- an Ack on the first message ends DiskFull's repeats; a silence from
+# the button holds Noisy's, one made with amtool Flappy's.
+press() {	# NAME BUTTON: pressed on NAME's first message; N: answers so far
+	http -X POST --data-binary '{"chat": "42", "message_id": '"$(first "$1")"', "button": "'"$2"'", "from": {"id": 111, "username": "ann"}}' "$TG/_fake/press"
+	[ "$HTTP_CODE" = 200 ] || fail "press: $HTTP_CODE $HTTP_BODY"
+	N=$((N + 1))
+	wait_until 30 count_at_least "$N" answers || fail "the press was not answered"
+}
+N=0
+press DiskFull Ack
+press Noisy "Silence 1h"
+expect_eq "the button's silence is Alertmanager's" 1 \
+    "$(amtool silence query --alertmanager.url="$AM_URL" -q alertname=Noisy | grep -c .)"
+amtool silence add --alertmanager.url="$AM_URL" alertname=Flappy \
     --comment=maintenance --duration=1h >/dev/null
 
 # ---- kill -9 between repeats: the timers are in the store
@@ -125,6 +133,7 @@ wait "$RELAY_PID" 2>/dev/null || true
 expect_eq "timers kept across kill -9" \
     'pager {}:{alertname="Backup"} 0
 pager {}:{alertname="DiskFull"} 0
+pager {}:{alertname="Flappy"} 0
 pager {}:{alertname="Noisy"} 0' "$(timers | cut -d' ' -f1,2,4)"
 relay_start --config.file="$TMP/relay.yml"
 am_webhook_config "$TMP/alertmanager.yml" "$RELAY_URL/webhook"
@@ -132,6 +141,7 @@ kill -HUP "$AM_PID"
 sleep 4	# a step of each group after the ack and the silence
 ACKED=$(replies DiskFull)
 QUIET=$(replies Noisy)
+FLAPPY=$(replies Flappy)
 BACKUP=$(replies Backup)
 wait_replies Backup $((BACKUP + 1))
 
@@ -147,10 +157,12 @@ wait_replies Backup $((BACKUP + 2))
 expect_eq "one escalation, of Backup only" "0 firing: Backup" \
     "$(msgs -1001 | cut -d' ' -f2- | sed 's/ESCALATED //')"
 expect_eq "no repeat after the ack" "$ACKED" "$(replies DiskFull)"
-expect_eq "no repeat while silenced" "$QUIET" "$(replies Noisy)"
+expect_eq "no repeat while silenced from the button" "$QUIET" "$(replies Noisy)"
+expect_eq "no repeat while silenced with amtool" "$FLAPPY" "$(replies Flappy)"
 expect_eq "timers: acknowledged ended, silenced held, escalated running" \
     'pager {}:{alertname="Backup"} running 1
 pager {}:{alertname="DiskFull"} ended 0
+pager {}:{alertname="Flappy"} running 0
 pager {}:{alertname="Noisy"} running 0' "$(timers)"
 expect_eq "escalation metric" 1 \
     "$(relay_metric 'tocsin_escalation_steps_total{receiver="pager",step="escalation"}')"
