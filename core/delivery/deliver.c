@@ -132,6 +132,7 @@ batch_timer(struct deliver_batch *b, const struct receiver *r,
 	t->receiver = r->name;
 	t->first_ms = escplan_first_ms(r->escalate);
 	t->resolved = n->status == ALERT_RESOLVED;
+	t->escalate_to = r->escalate->receiver;
 	if ((t->group_key = strdup(n->group_key)) == NULL)
 		return terr_set(err, "out of memory");
 	if ((t->body = payload_to_json(n, err)) == NULL) {

@@ -167,7 +167,7 @@ int	store_enqueue_async(struct store *s, const struct store_msg *msgs,
  * queue. A firing notification starts its group's timer at
  * store_steady_now, due first_ms later, or, when it runs already, only
  * replaces its body (since, next_at and the counts stay). A resolved one
- * drops the group's acknowledgement and its timer, but for a timer that
+ * drops the group's acknowledgements and its timer, but for a timer that
  * escalated: that one takes the resolved body, is marked resolved and
  * falls due at once, so that the escalation receiver hears of it too. The
  * group firing anew is a new page. */
@@ -177,6 +177,10 @@ struct store_timer {
 	const char	*body;		/* the notification's webhook JSON */
 	bool		 resolved;
 	int64_t		 first_ms;
+	/* The receiver it escalates to (NULL: none): a resolved notification
+	 * drops that one's acknowledgement of the group too (a Pushover
+	 * receipt of the escalation). */
+	const char	*escalate_to;
 };
 
 /* store_enqueue and store_enqueue_async with timers[0..ntimers-1] applied in

@@ -506,7 +506,7 @@ static const char *const timer_resolved_sql[] = {
 	" WHERE receiver = ?1 AND group_key = ?2 AND escalated",
 	"DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2"
 	" AND NOT escalated",
-	"DELETE FROM group_acks WHERE receiver = ?1 AND group_key = ?2",
+	"DELETE FROM group_acks WHERE receiver IN (?1, ?6) AND group_key = ?2",
 	NULL
 };
 
@@ -525,8 +525,8 @@ run_timer(struct sqlbe *be, const struct store_timer *t, int64_t now,
 			return dberr(err, be->w, rc, "escalation update failed");
 		bind_text(st, 1, t->receiver);
 		bind_text(st, 2, t->group_key);
-		/* ?3 body, ?4 now, ?5 first due, as far as the statement
-		 * has them. */
+		/* ?3 body, ?4 now, ?5 first due, ?6 the escalation receiver,
+		 * as far as the statement has them. */
 		np = sqlite3_bind_parameter_count(st);
 		if (np >= 3)
 			bind_text(st, 3, t->body);
@@ -534,6 +534,8 @@ run_timer(struct sqlbe *be, const struct store_timer *t, int64_t now,
 			sqlite3_bind_int64(st, 4, now);
 		if (np >= 5)
 			sqlite3_bind_int64(st, 5, now + t->first_ms);
+		if (np >= 6)
+			bind_text(st, 6, t->escalate_to);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)

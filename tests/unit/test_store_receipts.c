@@ -174,7 +174,8 @@ esc_timer(struct store *s, const char *receiver, const char *group,
     const char *body, int64_t first_ms)
 {
 	struct store_timer	 t = { .receiver = receiver, .group_key = group,
-	    .body = body, .resolved = body[0] == 'r', .first_ms = first_ms };
+	    .body = body, .resolved = body[0] == 'r', .first_ms = first_ms,
+	    .escalate_to = "oncall" };
 	struct terr		 err;
 
 	if (store_enqueue_timers(s, NULL, 0, 0, NULL, &t, 1, &err) == -1)
@@ -273,10 +274,11 @@ test_escalations_start_step_reopen(void **state)
 	    "pager/g1@0+300:0:0:a2 pager/g2@10+never:1:1:b");
 }
 
-/* A resolved notification drops its group's timer and acknowledgement; a
- * step read before that changes nothing after it, nor a new firing's
- * timer. A timer that escalated is kept, resolved and due at once, until
- * the escalator drops it; a firing before that starts a new one. */
+/* A resolved notification drops its group's timer and acknowledgements
+ * (the receiver's and the escalation receiver's); a step read before that
+ * changes nothing after it, nor a new firing's timer. A timer that
+ * escalated is kept, resolved and due at once, until the escalator drops
+ * it; a firing before that starts a new one. */
 static void
 test_escalations_resolved_drops_timer_and_ack(void **state)
 {
@@ -294,6 +296,10 @@ test_escalations_resolved_drops_timer_and_ack(void **state)
 	    &err), 0);
 	assert_int_equal(store_ack_put(f->s, "pager", "g2", "bob", T0 + 5000,
 	    &err), 0);
+	assert_int_equal(store_ack_put(f->s, "oncall", "g1", "pushover:phone",
+	    T0 + 5000, &err), 0);
+	assert_int_equal(store_ack_put(f->s, "oncall", "g2", "pushover:phone",
+	    T0 + 5000, &err), 0);
 	f->now = T0 + 70000;
 	esc_timer(f->s, "pager", "g1", "r1", 0);
 	esc_timer(f->s, "pager", "g3", "r3", 0);
@@ -304,10 +310,17 @@ test_escalations_resolved_drops_timer_and_ack(void **state)
 	assert_int_equal(store_group_acked(f->s, "pager", "g1", &by, &at,
 	    &found, &err), 0);
 	assert_int_equal(found, 0);
+	assert_int_equal(store_group_acked(f->s, "oncall", "g1", &by, &at,
+	    &found, &err), 0);
+	assert_int_equal(found, 0);
 	assert_int_equal(store_group_acked(f->s, "pager", "g2", &by, &at,
 	    &found, &err), 0);
 	assert_int_equal(found, 1);
 	assert_string_equal(by, "bob");
+	free(by);
+	assert_int_equal(store_group_acked(f->s, "oncall", "g2", &by, &at,
+	    &found, &err), 0);
+	assert_int_equal(found, 1);
 	free(by);
 	/* Firing anew: a new timer, which the old step does not touch. */
 	f->now = T0 + 80000;
