@@ -202,6 +202,7 @@ take(struct escalator *e, struct outbox_gen *g, struct store_escalation *t,
 	struct escplan_step	 step;
 	struct terr		 err;
 	char			 tag[64], no[24], *by = NULL;
+	bool			 silenced;
 	int			 rc;
 
 	r = config_receiver(cfg, t->receiver);
@@ -233,7 +234,8 @@ take(struct escalator *e, struct outbox_gen *g, struct store_escalation *t,
 		drop(s, t);
 		return;
 	}
-	escplan_step(r->escalate, t, now, quiet(e, r, n), &step);
+	silenced = quiet(e, r, n);
+	escplan_step(r->escalate, t, now, silenced, &step);
 	if (step.repeat) {
 		snprintf(tag, sizeof(tag), "r%" PRId64 ".%" PRId64, t->since,
 		    step.repeat_no);
@@ -258,7 +260,7 @@ take(struct escalator *e, struct outbox_gen *g, struct store_escalation *t,
 			count(e->m_steps, r->name, "escalation");
 		}
 	}
-	if (!step.repeat && !step.escalate) {
+	if (silenced && !step.repeat && !step.escalate) {
 		log_debug("Escalation step skipped: the group is silenced or "
 		    "resolved", "receiver", r->name, "group_key", t->group_key);
 		count(e->m_steps, r->name, "skipped");
