@@ -168,6 +168,8 @@ expect_eq "escalation metric" 1 \
     "$(relay_metric 'tocsin_escalation_steps_total{receiver="pager",step="escalation"}')"
 [ "$(relay_metric 'tocsin_escalation_steps_total{receiver="pager",step="repeat"}')" -ge 2 ] ||
     fail "repeats are not counted"
+[ "$(relay_metric 'tocsin_escalation_steps_total{receiver="pager",step="skipped"}')" -ge 2 ] ||
+    fail "the silenced groups' steps are not counted as skipped"
 
 # ---- resolved: the timer goes, the repeats stop
 amtool alert add --alertmanager.url="$AM_URL" alertname=Backup instance=nas:9100 \
