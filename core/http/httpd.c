@@ -827,6 +827,44 @@ reaper(void *arg)
 	return NULL;
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * libmicrohttpd's unescaping of the path and the query, except that %00
+ * stays as it is: decoded, it would end the C string, and
+ * /webhook/phone%00x would reach the receiver "phone". Kept, it names no
+ * receiver and no check, as the NUL does in Go's servers.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char	*r = s, *w = s;
+	int	 hi, lo;
+
+	(void)cls;
+	(void)c;
+	while (*r != '\0') {
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 int
 httpd_start(struct httpd *h, struct terr *err)
 {
@@ -849,6 +887,7 @@ httpd_start(struct httpd *h, struct terr *err)
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
 	OPT(MHD_OPTION_NOTIFY_CONNECTION, on_connection, h);
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &h->ss);
+	OPT(MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL);
 	if (h->ss.ss_family == AF_INET6)
 		flags |= h->any ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	if (webconfig_tls_enabled(h->p.web)) {
