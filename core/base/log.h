@@ -9,6 +9,7 @@
 #ifndef TOCSIN_LOG_H
 #define TOCSIN_LOG_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -28,6 +29,8 @@ enum log_format {
 /* Where formatted lines go (without the trailing newline). Default: stderr. */
 typedef void (*log_sink_fn)(const char *line, void *arg);
 
+/* Sets the level and format, and forgets the lines counted against the
+ * limit below. */
 void	log_setup(enum log_level level, enum log_format format);
 /* Replaces the sink (tests capture lines this way); NULL restores stderr. */
 void	log_set_sink(log_sink_fn fn, void *arg);
@@ -35,8 +38,14 @@ int	log_parse_level(const char *s, enum log_level *out);
 int	log_parse_format(const char *s, enum log_format *out);
 int	log_enabled(enum log_level level);
 
+/* The monotonic clock (ms) that paces warnings and errors; NULL restores
+ * the real one. For tests. */
+void	log_set_clock(int64_t (*now_ms)(void));
+
 /* Emits msg followed by key/value string pairs, terminated by NULL. A NULL
- * value is written as an empty string. */
+ * value is written as an empty string. Warnings and errors are limited to
+ * 20 lines per call site in 10 s; the next line written after that carries
+ * dropped=N, the lines left out. */
 void	log_kv(enum log_level level, const char *file, int line, const char *msg, ...);
 
 #define log_debug(...) log_kv(LOGL_DEBUG, __FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)

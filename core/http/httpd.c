@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "addrfail.h"
@@ -522,10 +523,19 @@ static bool
 early_answer(struct httpd_req *r)
 {
 	struct httpd	*h = r->h;
-	const char	*cl;
+	const char	*cl, *te;
 	char		*end;
 	unsigned long long n;
 
+	/* As Go's server: chunked is the one transfer coding a request may
+	 * have; another would leave the body's end unknown until the read
+	 * deadline. */
+	te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (te != NULL && strcasecmp(te, "chunked") != 0) {
+		httpd_reply_text(r, 501, "Unsupported transfer encoding");
+		return true;
+	}
 	r->route = route_find(h, r->method, r->path, r->allow, sizeof(r->allow), &r->same_path);
 	if (r->route == NULL) {
 		if (r->same_path)
