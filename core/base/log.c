@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "log.h"
+#include "redact.h"
 
 static struct {
 	enum log_level	 level;
@@ -75,6 +76,35 @@ site_admit(const char *file, int line, uint64_t *dropped)
 		st->dropped++;
 	pthread_mutex_unlock(&sites_mu);
 	return ok;
+}
+
+/* Replaced by every config load while other threads log: under a lock,
+ * each line holding its own reference. */
+static pthread_mutex_t	 redact_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct redactor	*redact_cur;
+
+void
+log_set_redactor(struct redactor *r)
+{
+	struct redactor *old;
+
+	r = redactor_ref(r);
+	pthread_mutex_lock(&redact_mu);
+	old = redact_cur;
+	redact_cur = r;
+	pthread_mutex_unlock(&redact_mu);
+	redactor_unref(old);
+}
+
+static struct redactor *
+redactor_hold(void)
+{
+	struct redactor *r;
+
+	pthread_mutex_lock(&redact_mu);
+	r = redactor_ref(redact_cur);
+	pthread_mutex_unlock(&redact_mu);
+	return r;
 }
 
 void
@@ -193,7 +223,8 @@ log_kv(enum log_level level, const char *file, int line, const char *msg, ...)
 	uint64_t	 dropped = 0;
 	struct timespec	 now;
 	struct tm	 tm;
-	struct buf	 b;
+	struct buf	 b, clean;
+	struct redactor	*red;
 	va_list		 ap;
 	int		 r;
 
@@ -215,12 +246,24 @@ log_kv(enum log_level level, const char *file, int line, const char *msg, ...)
 	r |= add_field(&b, "caller", caller);
 	r |= add_field(&b, "level", level_names[level]);
 	r |= add_field(&b, "msg", msg);
+	red = redactor_hold();
+	buf_init(&clean, 64 * 1024);
 	va_start(ap, msg);
 	while (r == 0 && (k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
+		if (red != NULL && v != NULL) {
+			buf_reset(&clean);
+			/* Cut short rather than unredacted. */
+			if (redactor_text(red, v, &clean) == -1 &&
+			    buf_adds(&clean, "...") == -1)
+				buf_reset(&clean);
+			v = buf_str(&clean);
+		}
 		r |= add_field(&b, k, v);
 	}
 	va_end(ap);
+	buf_free(&clean);
+	redactor_unref(red);
 	if (dropped > 0) {
 		snprintf(ndropped, sizeof(ndropped), "%" PRIu64, dropped);
 		r |= add_field(&b, "dropped", ndropped);

@@ -5,7 +5,8 @@
  * The level, format and sink are process-wide and set once in main() before
  * any thread starts; they are the one deliberate global besides the signal
  * flag, because threading a logger through every call would obscure the code
- * more than it protects. Values are passed as strings; never pass secrets. */
+ * more than it protects, and so are the secrets redacted from every value
+ * (log_set_redactor). Values are passed as strings; never pass secrets. */
 #ifndef TOCSIN_LOG_H
 #define TOCSIN_LOG_H
 
@@ -34,6 +35,12 @@ typedef void (*log_sink_fn)(const char *line, void *arg);
 void	log_setup(enum log_level level, enum log_format format);
 /* Replaces the sink (tests capture lines this way); NULL restores stderr. */
 void	log_set_sink(log_sink_fn fn, void *arg);
+/* The secrets taken out of every value logged from now on (redact.h): the
+ * loaded configuration's, set again by each load, so that a secret reaches
+ * no log line whatever text carries it (an upstream's error quoting the
+ * request). Takes a reference; NULL logs values as they are. Any thread. */
+struct redactor;
+void	log_set_redactor(struct redactor *r);
 int	log_parse_level(const char *s, enum log_level *out);
 int	log_parse_format(const char *s, enum log_format *out);
 int	log_enabled(enum log_level level);

@@ -18,6 +18,7 @@
 #include "httpclient.h"
 #include "log.h"
 #include "receipts.h"
+#include "redact.h"
 
 #define DISPATCHER_MAX_WORKERS	64
 /* Re-scan at least this often: store_next_due reports the earliest head,
@@ -38,6 +39,9 @@ struct job {
 	size_t			 nw;
 	const struct sender_ops	*ops;
 	const void		*cfg;
+	/* The config's secrets, out of the reason before it is stored,
+	 * logged or reported; lives as long as cfg. */
+	const struct redactor	*secrets;
 	struct job		*next;
 };
 
@@ -167,6 +171,7 @@ settle(struct dispatcher *d, const struct store_entry *e,
 	struct terr	 err;
 	int64_t		 now = store_now(d->p.store), next;
 	char		 why[300];
+	bool		 within;
 
 	switch (r->status) {
 	case SEND_OK:
@@ -194,12 +199,21 @@ settle(struct dispatcher *d, const struct store_entry *e,
 	case SEND_TEMPFAIL:
 		break;
 	}
-	if (r->retry_after_ms >= 0)
-		/* The service said when: exactly then, no jitter. */
-		next = now + r->retry_after_ms;
-	else
+	if (r->retry_after_ms >= 0) {
+		/* The service said when: exactly then, no jitter. A wait it
+		 * asks for before the budget runs out is no failure: the
+		 * message gets that attempt even past the budget's end (the
+		 * wait capped at the budget's length). */
+		int64_t budget = backoff_budget(&d->p.backoff);
+
+		next = now + (r->retry_after_ms < budget ? r->retry_after_ms :
+		    budget);
+		within = backoff_within_budget(&d->p.backoff, e->created, now);
+	} else {
 		next = now + backoff_delay(&d->p.backoff, e->attempts + 1);
-	if (!backoff_within_budget(&d->p.backoff, e->created, next)) {
+		within = backoff_within_budget(&d->p.backoff, e->created, next);
+	}
+	if (!within) {
 		snprintf(why, sizeof(why), "retry budget exhausted: %s", r->reason);
 		go_dead(d, e, why);
 		return;
@@ -259,6 +273,11 @@ worker_main(void *arg)
 		r.retry_after_ms = -1;
 		j->ops->send(j->cfg, &ctx, j->e->dest, j->e->payload,
 		    j->e->payload_len, &r);
+		/* A reason may quote what the service answered, and a
+		 * service may quote the request: the one place every reason
+		 * passes before the store, the log and the dead-letter
+		 * report. */
+		redactor_fix(j->secrets, r.reason, sizeof(r.reason));
 		ratelimit_done(d->rl, j->w, j->nw);
 		settle(d, j->e, &r);
 
@@ -347,6 +366,7 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 	j->nw = nw;
 	j->ops = ops;
 	j->cfg = cfg;
+	j->secrets = config_redactor(d->p.cfg);
 	pthread_mutex_lock(&d->mu);
 	{
 		char **nb = reallocarray(d->busy, d->nbusy + 1, sizeof(*nb));
