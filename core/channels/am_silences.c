@@ -201,17 +201,26 @@ labels_equal(json_t *labels, const struct kv *want)
 	return 1;
 }
 
+/* Whether Alertmanager's alert it is suppressed by a silence. */
+static int
+silenced(json_t *it)
+{
+	return json_array_size(json_object_get(json_object_get(it, "status"),
+	    "silencedBy")) > 0;
+}
+
 int
-am_alerts_active(const struct am_api *am, const struct kv *matchers,
-    const struct kv *alerts, size_t n, int *active, struct terr *err)
+am_alerts_state(const struct am_api *am, const struct kv *matchers,
+    const struct kv *alerts, size_t n, struct am_group_state *st,
+    struct terr *err)
 {
 	struct http_response	 resp;
 	struct buf		 path;
 	json_t			*root = NULL, *it;
-	size_t			 i;
+	size_t			 i, k;
 	int			 rc = -1;
 
-	*active = 0;
+	memset(st, 0, sizeof(*st));
 	http_response_init(&resp);
 	buf_init(&path, 0);
 	if (buf_adds(&path, "/api/v2/alerts") == -1 ||
@@ -227,13 +236,31 @@ am_alerts_active(const struct am_api *am, const struct kv *matchers,
 		goto out;
 	}
 	json_array_foreach(root, i, it)
-		for (size_t k = 0; k < n && !*active; k++)
-			*active = labels_equal(json_object_get(it, "labels"),
-			    &alerts[k]);
+		for (k = 0; k < n; k++)
+			if (labels_equal(json_object_get(it, "labels"),
+			    &alerts[k])) {
+				st->known++;
+				if (silenced(it))
+					st->silenced++;
+				break;
+			}
 	rc = 0;
 out:
 	json_decref(root);
 	buf_free(&path);
 	http_response_free(&resp);
 	return rc;
+}
+
+int
+am_alerts_active(const struct am_api *am, const struct kv *matchers,
+    const struct kv *alerts, size_t n, int *active, struct terr *err)
+{
+	struct am_group_state	 st;
+
+	*active = 0;
+	if (am_alerts_state(am, matchers, alerts, n, &st, err) == -1)
+		return -1;
+	*active = st.known > 0;
+	return 0;
 }

@@ -1,10 +1,11 @@
 /* am_silences.h: the part of Alertmanager's API v2 the phone loop uses:
- * create a silence with equality matchers, expire it, and ask whether any
- * of a group's alerts is still active. Errors name the redacted URL and
+ * create a silence with equality matchers, expire it, and ask whether a
+ * group's alerts are still active and whether they are silenced. Errors name the redacted URL and
  * Alertmanager's answer, so that a toast can say what went wrong. */
 #ifndef TOCSIN_AM_SILENCES_H
 #define TOCSIN_AM_SILENCES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "alert.h"
@@ -28,8 +29,20 @@ int	am_silence_create(const struct am_api *am, const struct kv *matchers,
 /* DELETE /api/v2/silence/{id}. */
 int	am_silence_expire(const struct am_api *am, const char *id,
 	    struct terr *err) WARN_UNUSED;
-/* GET /api/v2/alerts filtered by matchers (equality): *active is 1 when one
- * of the answered alerts has exactly the labels of one of alerts[0..n-1]. */
+/* What Alertmanager knows of a group's alerts: known, how many of the
+ * alerts it still has (firing: resolved ones are gone), silenced, how many
+ * of those a silence suppresses. */
+struct am_group_state {
+	size_t	known;
+	size_t	silenced;
+};
+
+/* GET /api/v2/alerts filtered by matchers (equality), counting the
+ * answered alerts with exactly the labels of one of alerts[0..n-1]. */
+int	am_alerts_state(const struct am_api *am, const struct kv *matchers,
+	    const struct kv *alerts, size_t n, struct am_group_state *st,
+	    struct terr *err) WARN_UNUSED;
+/* The same: *active is 1 when Alertmanager still has one of them. */
 int	am_alerts_active(const struct am_api *am, const struct kv *matchers,
 	    const struct kv *alerts, size_t n, int *active, struct terr *err)
 	    WARN_UNUSED;

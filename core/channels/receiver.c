@@ -57,6 +57,9 @@ receiver_clear(struct receiver *r)
 	if (r == NULL)
 		return;
 	free(r->name);
+	if (r->escalate != NULL)
+		free(r->escalate->receiver);
+	free(r->escalate);
 	for (k = 0; r->kinds != NULL && (c = channel_at(k)) != NULL; k++) {
 		for (i = 0; i < r->kinds[k].n; i++)
 			c->clear((char *)r->kinds[k].v + i * c->type->size);

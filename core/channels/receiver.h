@@ -11,6 +11,7 @@
 #define TOCSIN_RECEIVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "channel.h"
 
@@ -20,8 +21,20 @@ struct receiver_kind {
 	size_t	 n;
 };
 
+/* tocsin's escalate extension: re-send a firing group every repeat_ms until
+ * it is acknowledged, silenced or resolved, and after after_ms notify
+ * receiver once. A zero duration is unset; receiver is set exactly when
+ * after_ms is. */
+struct receiver_escalate {
+	int64_t		 repeat_ms;
+	int64_t		 after_ms;
+	char		*receiver;
+};
+
 struct receiver {
 	char			*name;
+	/* NULL unless the receiver has an escalate section. */
+	struct receiver_escalate *escalate;
 	/* channel_count() entries, by the kind's position in the table;
 	 * NULL when the receiver has no integration at all. */
 	struct receiver_kind	*kinds;

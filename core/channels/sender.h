@@ -122,6 +122,13 @@ struct sender_render_ctx {
 	/* The integration being rendered ("email/0"), set by the caller
 	 * that names integrations (deliver.c); NULL: unknown. */
 	const char		*integration;
+	/* tocsin's escalate extension (receiver.h): thread, the receiver
+	 * repeats its firing groups, so a channel that can answer a message
+	 * keeps the group's first one (Telegram); reply, this is such a
+	 * repeat, sent as an answer to that message where the channel can
+	 * (others send it again as it is). */
+	bool			 thread;
+	bool			 reply;
 };
 
 /* Receipts: the handle a service gives for a message that keeps ringing

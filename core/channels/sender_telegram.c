@@ -5,7 +5,8 @@
  * classified (parse-error fallback to plain text, chat migration followed).
  * tocsin's extensions ride along in the stored body: the buttons of a
  * firing notification (telegram_actions.h) with the record they point to,
- * and update_message's group, whose resolved message edits the firing one. */
+ * and the group of update_message, whose resolved message edits the firing
+ * one, and of the escalate extension, whose repeats answer it. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -175,9 +176,12 @@ tg_msg_clear(struct tg_msg *m)
 int
 tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 {
-	bool	 edit = m->edit_id != 0;
+	bool	 edit = m->edit_id != 0, reply = m->reply_to != 0 && !edit;
 
-	if (buf_adds(b, "{\"chat_id\":") == -1 || jsonw_cstr(b, m->chat_id) == -1)
+	/* A repeat whose first message was deleted still goes out. */
+	if (buf_adds(b, reply ? "{\"allow_sending_without_reply\":\"true\","
+	    "\"chat_id\":" : "{\"chat_id\":") == -1 ||
+	    jsonw_cstr(b, m->chat_id) == -1)
 		return -1;
 	if (m->silent && !edit &&
 	    buf_adds(b, ",\"disable_notification\":\"true\"") == -1)
@@ -195,6 +199,9 @@ tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 	if (m->reply_markup != NULL && (buf_adds(b, ",\"reply_markup\":") == -1 ||
 	    buf_adds(b, m->reply_markup) == -1))
 		return -1;
+	if (reply && buf_printf(b, ",\"reply_to_message_id\":\"%" PRId64 "\"",
+	    m->reply_to) == -1)
+		return -1;
 	if (buf_adds(b, ",\"text\":") == -1 || jsonw_cstr(b, m->text) == -1)
 		return -1;
 	/* What the record of the buttons needs, for tg_send; never sent. */
@@ -206,11 +213,14 @@ tg_body(struct buf *b, const struct tg_msg *m, bool stored)
 	    buf_adds(b, ",\"context\":") == -1 || buf_adds(b, m->context) == -1 ||
 	    buf_addc(b, '}') == -1))
 		return -1;
-	/* update_message: which group, firing or resolved; never sent. */
+	/* update_message and escalate: which group, firing or resolved,
+	 * whether its resolved message edits and whether it is a repeat;
+	 * never sent. */
 	if (stored && m->update && (buf_adds(b, ",\"tocsin_group\":{\"key\":") == -1 ||
 	    jsonw_cstr(b, m->group_key) == -1 ||
-	    buf_printf(b, ",\"status\":\"%s\"}", m->resolved ? "resolved" :
-	    "firing") == -1))
+	    buf_printf(b, ",\"status\":\"%s\"%s%s}", m->resolved ? "resolved" :
+	    "firing", m->noedit ? ",\"edit\":false" : "",
+	    m->reply ? ",\"reply\":true" : "") == -1))
 		return -1;
 	return buf_addc(b, '}');
 }
@@ -295,9 +305,16 @@ tg_render(const void *vcfg, const struct notification *n0,
 		if (i + 1 == tp.n && tg_buttons(c, n, &m, &markup, &context,
 		    err) == -1)
 			goto out;
-		/* A split message is not edited: its parts would not match. */
-		if (c->update_message && tp.n == 1) {
+		/* A split message is not edited: its parts would not match.
+		 * Repeats answer the first part. */
+		m.update = m.noedit = m.reply = false;
+		if (c->update_message && tp.n == 1)
 			m.update = true;
+		else if (n->status == ALERT_FIRING &&
+		    ((ctx->thread && i == 0) || ctx->reply))
+			m.update = m.noedit = true;
+		m.reply = m.update && ctx->reply;
+		if (m.update) {
 			m.resolved = n->status == ALERT_RESOLVED;
 			m.group_key = n->group_key ? n->group_key : (char *)"";
 		}
@@ -427,6 +444,7 @@ tg_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 		goto out;
 	if (tg_try_edit(c, ctx, &m, res) == 1)
 		goto out;	/* edited, or to be retried */
+	tg_reply_to(ctx, &m);
 	/* At most a migration and a fallback (and one spare) per attempt. */
 	for (int round = 0; round < 4; round++) {
 		if (tg_post(c, ctx, "sendMessage", &m, &resp, &a, res) == -1)

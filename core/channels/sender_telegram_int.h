@@ -1,7 +1,8 @@
 /* sender_telegram_int.h: the telegram family's contract between
  * sender_telegram.c (sendMessage: render, send, classify) and
  * sender_telegram_phone.c (tocsin's phone loop riding on it: the buttons'
- * records and update_message's edit of a group's message). */
+ * records, update_message's edit of a group's message and the escalate
+ * extension's repeats answering it). */
 #ifndef TOCSIN_SENDER_TELEGRAM_INT_H
 #define TOCSIN_SENDER_TELEGRAM_INT_H
 
@@ -34,11 +35,19 @@ struct tg_msg {
 	char	 action_id[ACTION_ID_LEN + 1];
 	char	*group_key;
 	char	*context;
-	/* update_message: the group's status, kept in the stored body; and
-	 * the message an editMessageText body edits (0: a sendMessage). */
+	/* The group's marker in the stored body (update: it is there, with
+	 * the group's status): update_message, whose resolved message edits
+	 * the firing one, or the escalate extension, whose repeats answer it
+	 * (noedit: the resolved one is sent anew; reply: a repeat, which
+	 * answers the group's message and is not kept itself). edit_id: the
+	 * message an editMessageText body edits (0: a sendMessage); reply_to:
+	 * the message a sendMessage answers (0: none). */
 	bool	 update;
 	bool	 resolved;
+	bool	 noedit;
+	bool	 reply;
 	int64_t	 edit_id;
+	int64_t	 reply_to;
 };
 
 /* Frees what tg_parse_payload allocated in m. */
@@ -71,6 +80,9 @@ void	tg_record_message(const struct sender_send_ctx *ctx,
 	    const struct tg_msg *m, int64_t message_id);
 void	tg_group_message(const struct sender_send_ctx *ctx,
 	    const struct tg_msg *m, int64_t message_id);
+/* A repeat: the message it answers (m->reply_to), when its group's is
+ * known in the same chat. */
+void	tg_reply_to(const struct sender_send_ctx *ctx, struct tg_msg *m);
 /* update_message: 1 when the resolved message edited its group's message
  * (or must be retried: res set), 0 when it is to be sent anew. */
 int	tg_try_edit(const struct telegram_config *c,

@@ -1,8 +1,8 @@
 /* sender_telegram_phone.c: tocsin's phone loop in the telegram channel: the
  * buttons a firing notification is stored and sent with, the record they
  * point to (stored before the message goes out, its message id after),
- * and update_message, whose resolved message edits the one its group
- * fired as. */
+ * update_message, whose resolved message edits the one its group fired
+ * as, and the escalate extension's repeats, which answer that message. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +48,8 @@ tg_parse_action(json_t *root, struct tg_msg *m)
 			return -1;
 		m->update = true;
 		m->resolved = strcmp(st, "resolved") == 0;
+		m->noedit = json_is_false(json_object_get(act, "edit"));
+		m->reply = json_is_true(json_object_get(act, "reply"));
 	}
 	if ((markup = json_object_get(root, "reply_markup")) == NULL)
 		return 0;
@@ -119,14 +121,16 @@ tg_record_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
 		    "err", err.msg);
 }
 
-/* update_message: the firing message a resolved one will edit. */
+/* The firing message a resolved one will edit (update_message) and
+ * repeats answer (escalate); a repeat is not kept, so the group's message
+ * stays its first one. */
 void
 tg_group_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
     int64_t message_id)
 {
 	struct terr	 err;
 
-	if (!m->update || m->resolved || ctx->records == NULL ||
+	if (!m->update || m->resolved || m->reply || ctx->records == NULL ||
 	    ctx->records->group_put == NULL || message_id == 0)
 		return;
 	if (ctx->records->group_put(ctx->records->arg, ctx->receiver,
@@ -134,6 +138,30 @@ tg_group_message(const struct sender_send_ctx *ctx, const struct tg_msg *m,
 		log_warn("cannot store the message id a resolved message edits",
 		    "receiver", ctx->receiver, "integration", ctx->integration,
 		    "err", err.msg);
+}
+
+/* A repeat answers its group's first message; without one (not sent yet,
+ * pruned, another chat since a migration) it goes out on its own. */
+void
+tg_reply_to(const struct sender_send_ctx *ctx, struct tg_msg *m)
+{
+	struct terr	 err;
+	char		 chat[64];
+	int64_t		 id;
+	int		 found;
+
+	m->reply_to = 0;
+	if (!m->reply || ctx->records == NULL || ctx->records->group_get == NULL)
+		return;
+	if (ctx->records->group_get(ctx->records->arg, ctx->receiver,
+	    ctx->integration, m->group_key, chat, sizeof(chat), &id, &found,
+	    &err) == -1) {
+		log_warn("cannot read the message a repeat answers; sending it "
+		    "on its own", "receiver", ctx->receiver, "err", err.msg);
+		return;
+	}
+	if (found && strcmp(chat, m->chat_id) == 0)
+		m->reply_to = id;
 }
 
 /*
@@ -154,7 +182,7 @@ tg_try_edit(const struct telegram_config *c, const struct sender_send_ctx *ctx,
 	int64_t			 id;
 	int			 found, rc = 0;
 
-	if (!m->update || !m->resolved || ctx->records == NULL ||
+	if (!m->update || !m->resolved || m->noedit || ctx->records == NULL ||
 	    ctx->records->group_get == NULL)
 		return 0;
 	if (ctx->records->group_get(ctx->records->arg, ctx->receiver,

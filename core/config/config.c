@@ -719,6 +719,27 @@ fail:
 	return -1;
 }
 
+/* tocsin's escalate extension: the receiver it names exists and is another
+ * one. */
+static int
+check_escalate(struct cfg_load *ld, const struct config *cfg,
+    const struct receiver *r, const struct ynode *n)
+{
+	const struct ynode *v;
+	const char	*to;
+
+	if (r->escalate == NULL || (to = r->escalate->receiver) == NULL)
+		return 0;
+	v = ynode_map_get(ynode_map_get(n, "escalate"), "receiver");
+	if (strcmp(to, r->name) == 0)
+		return cfg_late(ld, v, "receiver \"%s\" cannot escalate to "
+		    "itself", to);
+	if (config_receiver(cfg, to) == NULL)
+		return cfg_late(ld, v, "undefined receiver \"%s\" used in "
+		    "escalate of receiver \"%s\"", to, r->name);
+	return 0;
+}
+
 static int
 parse_receivers(struct cfg_load *ld, struct config *cfg, const struct ynode *n)
 {
@@ -745,7 +766,11 @@ parse_receivers(struct cfg_load *ld, struct config *cfg, const struct ynode *n)
 				break;
 			}
 	}
-	return cfg_walked(ld, mark);
+	if (cfg_walked(ld, mark) == -1)
+		return -1;
+	for (i = 0; i < cfg->nreceivers && !ld->late.set; i++)
+		check_escalate(ld, cfg, &cfg->receivers[i], n->child[i]);
+	return 0;
 }
 
 static int

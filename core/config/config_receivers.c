@@ -44,6 +44,44 @@ receiver_unknown(struct cfg_load *ld, const struct ynode *k, const char *name)
 	    "tocsin (supported: %s)", name, k->value, supported);
 }
 
+/* The escalate section (receiver.h); the reference to another receiver is
+ * checked once every receiver is known (config.c). */
+static int
+escalate_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	const struct receiver_escalate *e = w->obj;
+
+	if (e->repeat_ms == 0 && e->after_ms == 0)
+		return cfg_fail(ld, w->n, "escalate needs repeat or after");
+	if (e->after_ms != 0 && cfg_empty(e->receiver))
+		return cfg_fail(ld, w->n, "escalate: after needs a receiver");
+	if (e->after_ms == 0 && !cfg_empty(e->receiver))
+		return cfg_fail(ld, cf_value(w, "receiver"),
+		    "escalate: receiver needs after");
+	return 0;
+}
+
+static const struct cf_field escalate_fields[] = {
+	{ "repeat", CF_DURATION, CF_AT(receiver_escalate, repeat_ms),
+	    .nonzero = true },
+	{ "after", CF_DURATION, CF_AT(receiver_escalate, after_ms),
+	    .nonzero = true },
+	{ "receiver", CF_STR, CF_AT(receiver_escalate, receiver) },
+	{ NULL }
+};
+
+static const struct cf_type escalate_type = { "escalate", escalate_fields,
+	sizeof(struct receiver_escalate), escalate_finish };
+
+static int
+receiver_escalate(struct cfg_load *ld, const struct ynode *v, struct receiver *r)
+{
+	if (r->escalate == NULL &&
+	    (r->escalate = calloc(1, sizeof(*r->escalate))) == NULL)
+		return cfg_fail(ld, v, "out of memory");
+	return cf_parse(ld, v, &escalate_type, r->escalate);
+}
+
 int
 cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 {
@@ -62,6 +100,10 @@ cfg_receiver(struct cfg_load *ld, const struct ynode *n, struct receiver *r)
 		v = n->child[i + 1];
 		if (strcmp(k->value, "name") == 0 || cfg_repeated(k))
 			continue;
+		if (strcmp(k->value, "escalate") == 0) {
+			receiver_escalate(ld, v, r);
+			continue;
+		}
 		if ((c = channel_by_key(k->value)) == NULL) {
 			receiver_unknown(ld, k, r->name != NULL ? r->name : "");
 			continue;

@@ -6,12 +6,14 @@
 
 #include "dedup.h"
 #include "deliver.h"
+#include "escplan.h"
 #include "log.h"
+#include "payload.h"
 
 /* What a message needs besides its rendered part. */
 struct pending {
 	char	integration[32];
-	char	key[DEDUP_KEY_LEN + 16];
+	char	key[DEDUP_KEY_LEN + 48];
 	size_t	group;		/* the deliver_batch_add call it came from */
 };
 
@@ -28,17 +30,21 @@ struct deliver_batch {
 	size_t			 ngroups;
 	struct store_msg	*msgs;		/* built by batch_msgs */
 	struct store_ack	*acks;
+	/* The escalate extension's timer changes; their strings are owned
+	 * (group_key and body). */
+	struct store_timer	*timers;
+	size_t			 ntimers;
 };
 
 /* Renders one integration and appends its parts and their names. */
 static int
 render_one(const struct receiver *r, const struct sender_ops *ops, size_t idx,
     const void *cfg, const struct notification *n,
-    const struct sender_render_ctx *ctx, struct deliver_batch *b,
-    size_t *failed, struct terr *err)
+    const struct sender_render_ctx *ctx, const char *tag,
+    struct deliver_batch *b, size_t *failed, struct terr *err)
 {
 	struct sender_parts	*parts = &b->parts;
-	char			 integ[32], key[DEDUP_KEY_LEN + 1];
+	char			 integ[32], key[DEDUP_KEY_LEN + 24];
 	size_t			 before = parts->n;
 	struct pending		*np;
 	struct sender_render_ctx c;
@@ -57,6 +63,9 @@ render_one(const struct receiver *r, const struct sender_ops *ops, size_t idx,
 		return 0;
 	if (dedup_key(r->name, integ, n, key, err) == -1)
 		return -1;
+	if (tag != NULL)
+		snprintf(key + DEDUP_KEY_LEN, sizeof(key) - DEDUP_KEY_LEN, "/%s",
+		    tag);
 	if ((np = reallocarray(b->pend, parts->n, sizeof(*np))) == NULL)
 		return terr_set(err, "out of memory");
 	b->pend = np;
@@ -88,32 +97,74 @@ deliver_batch_free(struct deliver_batch *b)
 	free(b->msgs);
 	free(b->acks);
 	free(b->groups);
+	for (size_t i = 0; i < b->ntimers; i++) {
+		free((char *)b->timers[i].group_key);
+		free((char *)b->timers[i].body);
+	}
+	free(b->timers);
 	free(b);
+}
+
+/* A receiver that escalates: a firing notification starts (or refreshes)
+ * its group's timer, a resolved one stops it (store_timer), with the
+ * messages. */
+static int
+batch_timer(struct deliver_batch *b, const struct receiver *r,
+    const struct notification *n, struct terr *err)
+{
+	struct store_timer *nt, *t;
+
+	if (r->escalate == NULL || n->group_key == NULL || *n->group_key == '\0')
+		return 0;
+	if ((nt = reallocarray(b->timers, b->ntimers + 1, sizeof(*nt))) == NULL)
+		return terr_set(err, "out of memory");
+	b->timers = nt;
+	t = &nt[b->ntimers];
+	memset(t, 0, sizeof(*t));
+	t->receiver = r->name;
+	t->first_ms = escplan_first_ms(r->escalate);
+	t->resolved = n->status == ALERT_RESOLVED;
+	t->escalate_to = r->escalate->receiver;
+	if ((t->group_key = strdup(n->group_key)) == NULL)
+		return terr_set(err, "out of memory");
+	if ((t->body = payload_to_json(n, err)) == NULL) {
+		free((char *)t->group_key);
+		return -1;
+	}
+	b->ntimers++;
+	return 0;
 }
 
 size_t
 deliver_batch_len(const struct deliver_batch *b)
 {
-	return b->parts.n;
+	return b->parts.n + b->ntimers;
 }
 
-int
-deliver_batch_add(struct deliver_batch *b, const struct receiver *r,
-    const struct notification *n, const struct sender_render_ctx *ctx,
-    struct terr *err)
+/* deliver_batch_add, or with tag a step of an escalation timer. */
+static int
+batch_add(struct deliver_batch *b, const struct receiver *r,
+    const struct notification *n, const struct sender_render_ctx *ctx0,
+    const char *tag, struct terr *err)
 {
 	const struct sender_ops *ops;
+	struct sender_render_ctx ctx = *ctx0;
 	struct group	*ng;
 	size_t		 before = b->parts.n, failed = 0, i, k;
 
 	if ((ng = reallocarray(b->groups, b->ngroups + 1, sizeof(*ng))) == NULL)
 		return terr_set(err, "out of memory");
 	b->groups = ng;
+	/* Repeats answer the group's first message: it is kept. */
+	if (tag == NULL && r->escalate != NULL && r->escalate->repeat_ms > 0)
+		ctx.thread = true;
 	for (k = 0; (ops = sender_kind_at(k)) != NULL; k++)
 		for (i = 0; i < sender_kind_count(r, k); i++)
-			if (render_one(r, ops, i, sender_kind_config(r, k, i), n, ctx,
-			    b, &failed, err) == -1)
+			if (render_one(r, ops, i, sender_kind_config(r, k, i), n,
+			    &ctx, tag, b, &failed, err) == -1)
 				goto fail;
+	if (tag == NULL && batch_timer(b, r, n, err) == -1)
+		goto fail;
 	ng[b->ngroups].receiver = r->name;
 	ng[b->ngroups].render_failed = failed;
 	b->ngroups++;
@@ -121,6 +172,14 @@ deliver_batch_add(struct deliver_batch *b, const struct receiver *r,
 fail:
 	sender_parts_truncate(&b->parts, before);
 	return -1;
+}
+
+int
+deliver_batch_add(struct deliver_batch *b, const struct receiver *r,
+    const struct notification *n, const struct sender_render_ctx *ctx,
+    struct terr *err)
+{
+	return batch_add(b, r, n, ctx, NULL, err);
 }
 
 /* The store's view of b: msgs and acks, one per part. */
@@ -151,14 +210,14 @@ int
 deliver_batch_store_async(struct store *s, struct deliver_batch *b,
     int64_t dedup_window_ms, store_done_fn done, void *arg, struct terr *err)
 {
-	if (b->parts.n == 0) {
+	if (b->parts.n == 0 && b->ntimers == 0) {
 		done(arg, 0, NULL);
 		return 0;
 	}
 	if (batch_msgs(b, err) == -1)
 		return -1;
-	return store_enqueue_async(s, b->msgs, b->parts.n, dedup_window_ms,
-	    b->acks, done, arg, err);
+	return store_enqueue_timers_async(s, b->msgs, b->parts.n,
+	    dedup_window_ms, b->acks, b->timers, b->ntimers, done, arg, err);
 }
 
 void
@@ -183,10 +242,12 @@ deliver_batch_result(const struct deliver_batch *b, size_t g,
 	}
 }
 
-int
-deliver_enqueue(struct store *s, const struct receiver *r,
+/* One batch of one notification, stored and waited for. */
+static int
+enqueue(struct store *s, const struct receiver *r,
     const struct notification *n, const struct sender_render_ctx *ctx,
-    int64_t dedup_window_ms, struct deliver_result *res, struct terr *err)
+    const char *tag, int64_t dedup_window_ms, struct deliver_result *res,
+    struct terr *err)
 {
 	struct deliver_batch	*b;
 	int			 rc = -1;
@@ -195,12 +256,12 @@ deliver_enqueue(struct store *s, const struct receiver *r,
 		memset(res, 0, sizeof(*res));
 	if ((b = deliver_batch_new()) == NULL)
 		return terr_set(err, "out of memory");
-	if (deliver_batch_add(b, r, n, ctx, err) == -1)
+	if (batch_add(b, r, n, ctx, tag, err) == -1)
 		goto out;
-	if (b->parts.n > 0) {
+	if (b->parts.n > 0 || b->ntimers > 0) {
 		if (batch_msgs(b, err) == -1 ||
-		    store_enqueue(s, b->msgs, b->parts.n, dedup_window_ms,
-		    b->acks, err) == -1)
+		    store_enqueue_timers(s, b->msgs, b->parts.n, dedup_window_ms,
+		    b->acks, b->timers, b->ntimers, err) == -1)
 			goto out;
 	}
 	if (res != NULL)
@@ -209,4 +270,21 @@ deliver_enqueue(struct store *s, const struct receiver *r,
 out:
 	deliver_batch_free(b);
 	return rc;
+}
+
+int
+deliver_enqueue(struct store *s, const struct receiver *r,
+    const struct notification *n, const struct sender_render_ctx *ctx,
+    int64_t dedup_window_ms, struct deliver_result *res, struct terr *err)
+{
+	return enqueue(s, r, n, ctx, NULL, dedup_window_ms, res, err);
+}
+
+int
+deliver_enqueue_step(struct store *s, const struct receiver *r,
+    const struct notification *n, const struct sender_render_ctx *ctx,
+    const char *tag, int64_t dedup_window_ms, struct deliver_result *res,
+    struct terr *err)
+{
+	return enqueue(s, r, n, ctx, tag, dedup_window_ms, res, err);
 }

@@ -39,6 +39,18 @@ int	deliver_enqueue(struct store *s, const struct receiver *r,
 	    struct terr *err) WARN_UNUSED;
 
 /*
+ * What an escalation timer sends (escalator.h): n again for r, a repeat (ctx
+ * with reply set) or the escalation to another receiver, as
+ * deliver_enqueue does, but with "/<tag>" after every dedup key, so that a
+ * step queued again after a crash is the same message once more and not a
+ * second one, and without starting or stopping a timer.
+ */
+int	deliver_enqueue_step(struct store *s, const struct receiver *r,
+	    const struct notification *n, const struct sender_render_ctx *ctx,
+	    const char *tag, int64_t dedup_window_ms, struct deliver_result *res,
+	    struct terr *err) WARN_UNUSED;
+
+/*
  * The same in steps, for the intake: the notifications of one webhook
  * request (one per receiver it routes to) are rendered into one batch and
  * stored in one request to the store, all or nothing, without holding a
@@ -56,7 +68,10 @@ void	deliver_batch_free(struct deliver_batch *b);
 int	deliver_batch_add(struct deliver_batch *b, const struct receiver *r,
 	    const struct notification *n, const struct sender_render_ctx *ctx,
 	    struct terr *err) WARN_UNUSED;
-/* Messages in b so far. */
+/* Writes b holds so far: messages and escalation timer changes (a receiver
+ * with tocsin's escalate extension starts its group's timer with a firing
+ * notification and stops it with the resolved one, in the same
+ * transaction). */
 size_t	deliver_batch_len(const struct deliver_batch *b);
 /* Stores every message of b in one store_enqueue_async request: done is
  * called from the store's committer once they are durable (rc 0) or none of

@@ -14,6 +14,7 @@
 
 #include "deadletter.h"
 #include "dispatcher.h"
+#include "escalator.h"
 #include "log.h"
 #include "outbox.h"
 #include "redact.h"
@@ -49,6 +50,7 @@ struct outbox {
 	struct sender_limits	 limits;
 	char			*dead_letter;	/* NULL: none */
 	struct tgpoll		*poll;		/* Telegram button presses */
+	struct escalator	*esc;		/* the escalate extension's timers */
 	pthread_t		 hk;
 	bool			 hk_running;
 	bool			 stopping;	/* under mu */
@@ -189,6 +191,10 @@ outbox_open(const struct outbox_params *p, struct terr *err)
 		goto fail;
 	if ((ob->poll = tgpoll_new(&(struct tgpoll_params){ .ob = ob,
 	    .metrics = p->metrics }, err)) == NULL)
+		goto fail;
+	if ((ob->esc = escalator_new(&(struct escalator_params){ .ob = ob,
+	    .metrics = p->metrics }, err)) == NULL ||
+	    escalator_start(ob->esc, err) == -1)
 		goto fail;
 	if (pthread_create(&ob->hk, NULL, housekeeping, ob) != 0) {
 		terr_set(err, "cannot start the housekeeping thread");
@@ -420,6 +426,8 @@ outbox_stop(struct outbox *ob)
 		return;
 	tgpoll_free(ob->poll);
 	ob->poll = NULL;
+	escalator_free(ob->esc);
+	ob->esc = NULL;
 	if (ob->hk_running) {
 		pthread_mutex_lock(&ob->mu);
 		ob->stopping = true;

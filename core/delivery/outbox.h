@@ -1,8 +1,9 @@
 /* outbox.h: a daemon's delivery side, shared by tocsin-relay and
  * tocsin-watchdog: the durable queue under --storage.path, the dispatcher
- * that sends from it, the housekeeping that prunes it, its metric, and the
- * loaded generation (config + compiled templates) that renders into it and
- * that the dispatcher reads receivers from. A reload makes a new generation
+ * that sends from it, the housekeeping that prunes it, the threads of the
+ * phone loop beside it (Telegram's pollers, the escalation timers), its
+ * metric, and the loaded generation (config + compiled templates) that
+ * renders into it and that the dispatcher reads receivers from. A reload makes a new generation
  * current; whoever still holds the old one (a request in flight, the
  * dispatcher until its sends are marked) keeps it alive. */
 #ifndef TOCSIN_OUTBOX_H

@@ -15,6 +15,9 @@ struct store {
 	void			*be;
 	store_clock_fn		 clock;
 	void			*clock_arg;
+	bool			 steady;	/* the real clock: anchored below */
+	int64_t			 anchor_ms;	/* the clock at store_open */
+	int64_t			 anchor_mono;	/* mono_ms at store_open */
 	void			(*on_enqueue)(void *);
 	void			*on_enqueue_arg;
 
@@ -105,6 +108,14 @@ store_healthy(struct store *s, struct terr *why)
 		*why = s->broken_why;
 	pthread_mutex_unlock(&s->mu);
 	return ok;
+}
+
+int64_t
+store_steady_now(struct store *s)
+{
+	if (!s->steady)
+		return s->clock(s->clock_arg);
+	return s->anchor_ms + (mono_ms() - s->anchor_mono);
 }
 
 /* One round: everything that waits now becomes one transaction. When that
@@ -272,6 +283,9 @@ store_open(const struct store_params *p, struct terr *err)
 	s->ops = p->ops != NULL ? p->ops : &store_sqlite_ops;
 	s->clock = p->clock != NULL ? p->clock : real_clock;
 	s->clock_arg = p->clock_arg;
+	s->steady = p->clock == NULL;
+	s->anchor_ms = s->clock(s->clock_arg);
+	s->anchor_mono = mono_ms();
 	s->on_enqueue = p->on_enqueue;
 	s->on_enqueue_arg = p->on_enqueue_arg;
 	if (p->metrics != NULL) {
@@ -339,9 +353,17 @@ int
 store_enqueue(struct store *s, const struct store_msg *msgs, size_t n,
     int64_t window_ms, struct store_ack *acks, struct terr *err)
 {
+	return store_enqueue_timers(s, msgs, n, window_ms, acks, NULL, 0, err);
+}
+
+int
+store_enqueue_timers(struct store *s, const struct store_msg *msgs, size_t n,
+    int64_t window_ms, struct store_ack *acks, const struct store_timer *timers,
+    size_t ntimers, struct terr *err)
+{
 	struct store_job job;
 
-	if (n == 0)
+	if (n == 0 && ntimers == 0)
 		return 0;
 	memset(&job, 0, sizeof(job));
 	job.kind = STORE_JOB_ENQUEUE;
@@ -349,6 +371,9 @@ store_enqueue(struct store *s, const struct store_msg *msgs, size_t n,
 	job.nmsgs = n;
 	job.window_ms = window_ms;
 	job.acks = acks;
+	job.timers = timers;
+	job.ntimers = ntimers;
+	job.when = store_steady_now(s);
 	return submit(s, &job, err);
 }
 
@@ -356,6 +381,16 @@ int
 store_enqueue_async(struct store *s, const struct store_msg *msgs, size_t n,
     int64_t window_ms, struct store_ack *acks, store_done_fn done, void *arg,
     struct terr *err)
+{
+	return store_enqueue_timers_async(s, msgs, n, window_ms, acks, NULL, 0,
+	    done, arg, err);
+}
+
+int
+store_enqueue_timers_async(struct store *s, const struct store_msg *msgs,
+    size_t n, int64_t window_ms, struct store_ack *acks,
+    const struct store_timer *timers, size_t ntimers, store_done_fn done,
+    void *arg, struct terr *err)
 {
 	struct store_job *job;
 
@@ -366,6 +401,9 @@ store_enqueue_async(struct store *s, const struct store_msg *msgs, size_t n,
 	job->nmsgs = n;
 	job->window_ms = window_ms;
 	job->acks = acks;
+	job->timers = timers;
+	job->ntimers = ntimers;
+	job->when = store_steady_now(s);
 	job->on_done = done;
 	job->on_done_arg = arg;
 	pthread_mutex_lock(&s->mu);
@@ -736,4 +774,50 @@ store_group_acked(struct store *s, const char *receiver, const char *group_key,
 {
 	return s->ops->group_acked(s->be, receiver, group_key, by, at, found,
 	    err);
+}
+
+/* ---- escalation timers ---- */
+
+static int
+submit_escalation(struct store *s, enum store_job_kind kind,
+    const struct store_escalation *e, struct terr *err)
+{
+	struct store_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.kind = kind;
+	job.esc = e;
+	return submit(s, &job, err);
+}
+
+int
+store_escalation_update(struct store *s, const struct store_escalation *e,
+    struct terr *err)
+{
+	return submit_escalation(s, STORE_JOB_ESCALATION_UPDATE, e, err);
+}
+
+int
+store_escalation_drop(struct store *s, const struct store_escalation *e,
+    struct terr *err)
+{
+	return submit_escalation(s, STORE_JOB_ESCALATION_DROP, e, err);
+}
+
+int
+store_escalation_due(struct store *s, int64_t now, size_t max,
+    struct store_escalation **out, size_t *n, struct terr *err)
+{
+	return s->ops->escalation_due(s->be, now, max, out, n, err);
+}
+
+void
+store_escalations_free(struct store_escalation *e, size_t n)
+{
+	for (size_t i = 0; e != NULL && i < n; i++) {
+		free(e[i].receiver);
+		free(e[i].group_key);
+		free(e[i].body);
+	}
+	free(e);
 }

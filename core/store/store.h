@@ -140,6 +140,11 @@ void	store_close(struct store *s);
 /* The store's clock (the injected one in tests), for callers that compute
  * retry times. */
 int64_t	store_now(struct store *s);
+/* The clock of the escalation timers: the store's clock when it was opened,
+ * then advanced by the monotonic clock, so that a wall-clock jump while the
+ * daemon runs neither fires nor holds back a timer (a restart measures them
+ * on the wall clock again). The injected clock itself in tests. */
+int64_t	store_steady_now(struct store *s);
 
 /*
  * Stores msgs[0..n-1] in one transaction and returns once it is committed and
@@ -168,6 +173,38 @@ typedef void (*store_done_fn)(void *arg, int rc, const struct terr *err);
  */
 int	store_enqueue_async(struct store *s, const struct store_msg *msgs,
 	    size_t n, int64_t window_ms, struct store_ack *acks,
+	    store_done_fn done, void *arg, struct terr *err) WARN_UNUSED;
+
+/* A change to an escalation timer (below) made in the same transaction as
+ * the messages of a notification: the timers never disagree with the
+ * queue. A firing notification starts its group's timer at
+ * store_steady_now, due first_ms later, or, when it runs already, only
+ * replaces its body (since, next_at and the counts stay). A resolved one
+ * drops the group's acknowledgements and its timer, but for a timer that
+ * escalated: that one takes the resolved body, is marked resolved and
+ * falls due at once, so that the escalation receiver hears of it too. The
+ * group firing anew is a new page. */
+struct store_timer {
+	const char	*receiver;
+	const char	*group_key;
+	const char	*body;		/* the notification's webhook JSON */
+	bool		 resolved;
+	int64_t		 first_ms;
+	/* The receiver it escalates to (NULL: none): a resolved notification
+	 * drops that one's acknowledgement of the group too (a Pushover
+	 * receipt of the escalation). */
+	const char	*escalate_to;
+};
+
+/* store_enqueue and store_enqueue_async with timers[0..ntimers-1] applied in
+ * the same transaction (borrowed as msgs are). */
+int	store_enqueue_timers(struct store *s, const struct store_msg *msgs,
+	    size_t n, int64_t window_ms, struct store_ack *acks,
+	    const struct store_timer *timers, size_t ntimers,
+	    struct terr *err) WARN_UNUSED;
+int	store_enqueue_timers_async(struct store *s, const struct store_msg *msgs,
+	    size_t n, int64_t window_ms, struct store_ack *acks,
+	    const struct store_timer *timers, size_t ntimers,
 	    store_done_fn done, void *arg, struct terr *err) WARN_UNUSED;
 
 /* Dispatcher side. */
@@ -333,6 +370,44 @@ int	store_group_acked(struct store *s, const char *receiver,
  * disk or a size cap is not damage: it passes once there is room. */
 bool	store_healthy(struct store *s, struct terr *why);
 
+/*
+ * Escalation timers (tocsin's escalate extension, receiver.h): one per firing
+ * group of a receiver that repeats or escalates, from its first firing
+ * notification to its resolved one (store_enqueue_timers), kept across
+ * restarts. Times are unix ms on store_steady_now's clock. Each write is
+ * durable when it returns.
+ */
+struct store_escalation {
+	char	*receiver;
+	char	*group_key;
+	char	*body;		/* what to send again (the notification) */
+	int64_t	 since;		/* unix ms: the firing started */
+	int64_t	 next_at;	/* unix ms: the next step is due;
+				 * STORE_NEVER: none left */
+	int64_t	 repeats;	/* repeats sent so far */
+	bool	 escalated;	/* the escalation receiver was notified */
+	bool	 resolved;	/* the group resolved: tell the escalation
+				 * receiver, then drop the timer */
+};
+
+#define STORE_NEVER	INT64_MAX
+
+/* A step taken: next_at, repeats and escalated of the timer of e's receiver
+ * and group, if it is still the one that started at e->since and has not
+ * resolved (a resolved notification may have dropped or marked it
+ * meanwhile, or a new firing started another: then nothing changes). */
+int	store_escalation_update(struct store *s, const struct store_escalation *e,
+	    struct terr *err) WARN_UNUSED;
+/* Forgets the timer of e's receiver and group if it is still the one that
+ * started at e->since (none: not an error). */
+int	store_escalation_drop(struct store *s, const struct store_escalation *e,
+	    struct terr *err) WARN_UNUSED;
+/* The timers whose next_at is at most now, soonest first, at most max;
+ * *out is an array of *n the caller frees with store_escalations_free. */
+int	store_escalation_due(struct store *s, int64_t now, size_t max,
+	    struct store_escalation **out, size_t *n, struct terr *err) WARN_UNUSED;
+void	store_escalations_free(struct store_escalation *e, size_t n);
+
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
 /* Requests waiting for the committer right now. */
@@ -365,6 +440,8 @@ enum store_job_kind {
 	STORE_JOB_RECEIPT_DROP,		/* rcpt->receipt */
 	STORE_JOB_GROUP_ACK,		/* rcpt->receiver, ->group_key;
 					 * why = by, when = at */
+	STORE_JOB_ESCALATION_UPDATE,	/* esc */
+	STORE_JOB_ESCALATION_DROP,	/* esc->receiver, esc->group_key */
 };
 
 struct store_job {
@@ -374,9 +451,12 @@ struct store_job {
 	size_t			 nmsgs;
 	int64_t			 window_ms;
 	struct store_ack	*acks;
+	const struct store_timer *timers;
+	size_t			 ntimers;
 	/* state changes */
 	int64_t			 id;
-	int64_t			 when;		/* RETRY: next attempt; PRUNE: cutoff */
+	int64_t			 when;		/* RETRY: next attempt; PRUNE: cutoff;
+						 * ENQUEUE: the timers' now */
 	const char		*why;
 	/* the phone loop's state */
 	const struct action_rec	*rec;
@@ -386,6 +466,8 @@ struct store_job {
 	int64_t			 value;
 	/* RECEIPT_* and GROUP_ACK */
 	const struct store_receipt *rcpt;
+	/* ESCALATION_* */
+	const struct store_escalation *esc;
 	/* results of a committed transaction */
 	int			 rc;		/* -1: this job was refused (err says why) */
 	int64_t			 count;		/* PRUNE: rows deleted */
@@ -436,6 +518,9 @@ struct store_ops {
 	 * store_healthy) rather than a full disk or a busy lock; once true it
 	 * stays true. NULL: never. */
 	bool	(*damaged)(void *be);
+
+	int	(*escalation_due)(void *be, int64_t now, size_t max,
+		    struct store_escalation **out, size_t *n, struct terr *err);
 };
 
 /* The embedded backend: SQLite in WAL mode under the directory, in the file

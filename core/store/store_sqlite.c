@@ -106,6 +106,19 @@ static const char *const migrations[] = {
 	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
 	"  id TEXT NOT NULL"
 	");",
+	/* Escalation timers (the escalate extension). */
+	"CREATE TABLE escalations ("
+	"  receiver TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  repeats INTEGER NOT NULL,"
+	"  escalated INTEGER NOT NULL,"
+	"  resolved INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (receiver, group_key)"
+	");"
+	"CREATE INDEX escalations_next ON escalations (next_at);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -728,6 +741,63 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
+/* A notification's timer change (store_timer), in its transaction. A
+ * firing one on a timer whose group resolved (its escalation receiver not
+ * told yet) starts a new one. */
+static const char *const timer_firing_sql[] = {
+	"INSERT INTO escalations (receiver, group_key, body, since, next_at,"
+	" repeats, escalated) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0)"
+	" ON CONFLICT (receiver, group_key) DO UPDATE SET body = excluded.body,"
+	" since = CASE WHEN resolved THEN excluded.since ELSE since END,"
+	" next_at = CASE WHEN resolved THEN excluded.next_at ELSE next_at END,"
+	" repeats = CASE WHEN resolved THEN 0 ELSE repeats END,"
+	" escalated = CASE WHEN resolved THEN 0 ELSE escalated END,"
+	" resolved = 0",
+	NULL
+};
+static const char *const timer_resolved_sql[] = {
+	"UPDATE escalations SET body = ?3, next_at = ?4, resolved = 1"
+	" WHERE receiver = ?1 AND group_key = ?2 AND escalated",
+	"DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2"
+	" AND NOT escalated",
+	"DELETE FROM group_acks WHERE receiver IN (?1, ?6) AND group_key = ?2",
+	NULL
+};
+
+static int
+run_timer(struct sqlbe *be, const struct store_timer *t, int64_t now,
+    struct terr *err)
+{
+	const char *const *sql = t->resolved ? timer_resolved_sql :
+	    timer_firing_sql;
+	sqlite3_stmt	*st;
+	int		 rc, np;
+
+	for (; *sql != NULL; sql++) {
+		rc = sqlite3_prepare_v2(be->w, *sql, -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return dberr(err, be->w, rc, "escalation update failed");
+		bind_text(st, 1, t->receiver);
+		bind_text(st, 2, t->group_key);
+		/* ?3 body, ?4 now, ?5 first due, ?6 the escalation receiver,
+		 * as far as the statement has them. */
+		np = sqlite3_bind_parameter_count(st);
+		if (np >= 3)
+			bind_text(st, 3, t->body);
+		if (np >= 4)
+			sqlite3_bind_int64(st, 4, now);
+		if (np >= 5)
+			sqlite3_bind_int64(st, 5, now + t->first_ms);
+		if (np >= 6)
+			bind_text(st, 6, t->escalate_to);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return dberr(err, be->w, rc, "escalation update failed");
+	}
+	return 0;
+}
+
 static int
 action_put(struct sqlbe *be, const struct action_rec *r, struct terr *err)
 {
@@ -793,6 +863,9 @@ run_enqueue(struct sqlbe *be, struct store_job *job, int64_t now,
 		if (m->action != NULL && action_put(be, m->action, err) == -1)
 			return -1;
 	}
+	for (i = 0; i < job->ntimers; i++)
+		if (run_timer(be, &job->timers[i], job->when, err) == -1)
+			return -1;
 	return 0;
 }
 
@@ -858,6 +931,41 @@ run_receipt(struct sqlbe *be, struct store_job *job, struct terr *err)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return dberr(err, be->w, rc, "receipt update failed");
+	return 0;
+}
+
+/* The escalator's writes: rare, so prepared each time. An update touches
+ * only the timer it read (same since), never one a resolved notification
+ * dropped meanwhile. */
+static int
+run_escalation(struct sqlbe *be, struct store_job *job, struct terr *err)
+{
+	const struct store_escalation *e = job->esc;
+	bool		 upd = job->kind == STORE_JOB_ESCALATION_UPDATE;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(be->w, upd ?
+	    "UPDATE escalations SET next_at = ?4, repeats = ?5, escalated = ?6"
+	    " WHERE receiver = ?1 AND group_key = ?2 AND since = ?3"
+	    " AND NOT resolved" :
+	    "DELETE FROM escalations WHERE receiver = ?1 AND group_key = ?2"
+	    " AND since = ?3",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(err, be->w, rc, "escalation update failed");
+	bind_text(st, 1, e->receiver);
+	bind_text(st, 2, e->group_key);
+	sqlite3_bind_int64(st, 3, e->since);
+	if (upd) {
+		sqlite3_bind_int64(st, 4, e->next_at);
+		sqlite3_bind_int64(st, 5, e->repeats);
+		sqlite3_bind_int(st, 6, e->escalated ? 1 : 0);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(err, be->w, rc, "escalation update failed");
 	return 0;
 }
 
@@ -974,6 +1082,9 @@ run_job(struct sqlbe *be, struct store_job *job, int64_t now, struct terr *err)
 	case STORE_JOB_RECEIPT_DROP:
 	case STORE_JOB_GROUP_ACK:
 		return run_receipt(be, job, err);
+	case STORE_JOB_ESCALATION_UPDATE:
+	case STORE_JOB_ESCALATION_DROP:
+		return run_escalation(be, job, err);
 	default:
 		return terr_set(err, "store: unknown request %d", (int)job->kind);
 	}
@@ -1401,6 +1512,63 @@ out:
 }
 
 static int
+be_escalation_due(void *arg, int64_t now, size_t max,
+    struct store_escalation **out, size_t *n, struct terr *err)
+{
+	struct sqlbe	*be = arg;
+	sqlite3_stmt	*st = NULL;
+	struct store_escalation *v = NULL, *e;
+	size_t		 len = 0;
+	int		 rc, ret = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	if ((v = calloc(max, sizeof(*v))) == NULL)
+		return terr_set(err, "store: out of memory");
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, "SELECT receiver, group_key, body, since,"
+	    " next_at, repeats, escalated, resolved FROM escalations"
+	    " WHERE next_at <= ?1 ORDER BY next_at LIMIT ?2", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	while (len < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e = &v[len++];
+		e->receiver = col_strdup(st, 0);
+		e->group_key = col_strdup(st, 1);
+		e->body = col_strdup(st, 2);
+		e->since = sqlite3_column_int64(st, 3);
+		e->next_at = sqlite3_column_int64(st, 4);
+		e->repeats = sqlite3_column_int64(st, 5);
+		e->escalated = sqlite3_column_int(st, 6) != 0;
+		e->resolved = sqlite3_column_int(st, 7) != 0;
+		if (e->receiver == NULL || e->group_key == NULL ||
+		    e->body == NULL) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+	}
+	if (len < max && rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	*out = v;
+	*n = len;
+	v = NULL;
+	ret = 0;
+out:
+	store_escalations_free(v, len);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static int
 be_group_acked(void *arg, const char *receiver, const char *group_key,
     char **by, int64_t *at, int *found, struct terr *err)
 {
@@ -1576,6 +1744,7 @@ const struct store_ops store_sqlite_ops = {
 	.set_max_size = be_set_max_size,
 	.receipt_due = be_receipt_due,
 	.group_acked = be_group_acked,
+	.escalation_due = be_escalation_due,
 	.action_get = be_action_get,
 	.cursor_get = be_cursor_get,
 	.group_message_get = be_group_message_get,

@@ -749,6 +749,19 @@ class FakeTelegram(fakelib.FakeService):
 			return err
 		if markup:
 			msg["reply_markup"] = markup
+		# A reply names a message of the same chat; a missing one is an
+		# error unless allow_sending_without_reply (then no reply).
+		reply = p.get("reply_to_message_id")
+		if reply not in (None, "", "0"):
+			try:
+				orig = self.messages.get((token, key, int(reply)))
+			except ValueError:
+				orig = None
+			if orig is not None:
+				msg["reply_to_message"] = dict(orig["message"])
+			elif p.get("allow_sending_without_reply") != "true":
+				self.next_id[key] -= 1
+				return tg_error(400, BAD + "message to be replied not found")
 		self.messages[(token, key, msg["message_id"])] = {
 			"message": msg, "editable": True}
 		return ok(msg)

@@ -4,7 +4,8 @@
 # limits), presses injected through /_fake/press, getUpdates' long polling
 # and offsets (an offset confirms the updates before it; a newer poll ends
 # a waiting one with 409), answerCallbackQuery, editMessageText and
-# editMessageReplyMarkup with Telegram's errors.
+# editMessageReplyMarkup with Telegram's errors, and replies
+# (reply_to_message_id, allow_sending_without_reply).
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 fake_start telegram
@@ -17,7 +18,7 @@ J='Content-Type: application/json'
 call() {
 	http -X POST -H "$J" --data-binary "$2" "$B/$1"
 	BODY=$(jq -cS 'if (.result | type) == "object" then
-	    del(.result.date, .result.edit_date)
+	    del(.result.date, .result.edit_date, .result.reply_to_message.date)
 	    elif (.result | type) == "array" then
 	    .result |= map(del(.callback_query.message.date)) else . end' <<<"$HTTP_BODY")
 }
@@ -129,4 +130,12 @@ check "a message that can no longer be edited" 400 "$(e400 "message can't be edi
 http -X POST --data-binary '{"chat": "42", "message_id": 1, "deleted": true}' "$TG/_fake/message"
 call editMessageReplyMarkup '{"chat_id":"42","message_id":1,"reply_markup":'"$KB"'}'
 check "a deleted message" 400 "$(e400 "message to edit not found")"
+
+# ---- replies
+call sendMessage '{"chat_id":"42","text":"again","reply_to_message_id":"1"}'
+check "a reply to a deleted message" 400 "$(e400 "message to be replied not found")"
+call sendMessage '{"allow_sending_without_reply":"true","chat_id":"42","text":"again","reply_to_message_id":"1"}'
+check "allow_sending_without_reply: no reply" 200 '{"ok":true,"result":{"chat":{"first_name":"Test","id":42,"type":"private"},"from":{"first_name":"Fake Bot","id":123456,"is_bot":true,"username":"fake_bot"},"message_id":4,"text":"again"}}'
+call sendMessage '{"chat_id":"42","text":"once more","reply_to_message_id":"4"}'
+check "a reply carries the message it answers" 200 '{"ok":true,"result":{"chat":{"first_name":"Test","id":42,"type":"private"},"from":{"first_name":"Fake Bot","id":123456,"is_bot":true,"username":"fake_bot"},"message_id":5,"reply_to_message":{"chat":{"first_name":"Test","id":42,"type":"private"},"from":{"first_name":"Fake Bot","id":123456,"is_bot":true,"username":"fake_bot"},"message_id":4,"text":"again"},"text":"once more"}}'
 finish

@@ -2,7 +2,8 @@
 # readme_phone.sh: the README's "Acting on an alert from your phone" config,
 # as written (its token file in a scratch directory and the fake Telegram as
 # api_url), puts buttons on an alert a real Alertmanager 0.25 sends, and a
-# press of "Silence 1h" by the allowed user makes the silence amtool lists.
+# press of "Silence 1h" by the allowed user makes the silence amtool lists;
+# its escalate example loads.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 
 command -v amtool >/dev/null || fail "amtool is not installed"
@@ -42,4 +43,15 @@ wait_until 30 silenced || { cat "$RELAY_ERR" >&2; fail "no silence after the pre
 expect_eq "amtool silence query: who" "@me (123456789)" \
     "$(amtool silence query --alertmanager.url="$AM_URL" -o json | jq -r '.[0].createdBy')"
 relay_stop
+
+# The escalate example loads as written, its secrets in the scratch directory.
+printf 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG\n' >"$TMP/cred/pushover-user"
+printf 'azGDORePK8gMaC0QOYAMyEEuzJnyUi\n' >"$TMP/cred/pushover-token"
+{
+	printf 'route:\n  receiver: pager\n'
+	readme_block "Acting on an alert from your phone" "escalate:" |
+	    sed "s|/run/credentials/tocsin-relay.service/|$TMP/cred/|"
+} >"$TMP/escalate.yml"
+out=$("$TOCSIN_RELAY" check-config "$TMP/escalate.yml" 2>&1) ||
+    fail "the README's escalate example does not load: $out"
 finish

@@ -656,6 +656,63 @@ static const struct errcase http_config_errors[] = {
 	    "key file" },
 };
 
+/* tocsin's escalate extension. */
+static const struct errcase escalate_errors[] = {
+	{ "  escalate: 5m\n",
+	    "5:13: escalate must be a mapping, not a scalar" },
+	{ "  escalate: {}\n",
+	    "5:13: escalate needs repeat or after" },
+	{ "  escalate: {repeat: 0s}\n",
+	    "5:22: repeat cannot be zero" },
+	{ "  escalate: {repeat: -5m}\n",
+	    "5:22: repeat: not a valid duration string: \"-5m\"" },
+	{ "  escalate: {repeat: [5m]}\n",
+	    "5:22: repeat must be a duration, not a list" },
+	{ "  escalate: {repeat: 5m, every: 1m}\n",
+	    "5:26: unknown field every in escalate" },
+	{ "  escalate: {after: 15m}\n",
+	    "5:13: escalate: after needs a receiver" },
+	{ "  escalate: {repeat: 5m, receiver: r}\n",
+	    "5:36: escalate: receiver needs after" },
+	{ "  escalate: {after: 0m, receiver: x}\n",
+	    "5:21: after cannot be zero" },
+	{ "  escalate: {after: 1m, receiver: [x]}\n",
+	    "5:35: receiver must be a string, not a list" },
+	{ "  escalate: {after: 1m, receiver: r}\n",
+	    "5:35: receiver \"r\" cannot escalate to itself" },
+	{ "  escalate: {after: 1m, receiver: nobody}\n"
+	    "- name: other\n",
+	    "5:35: undefined receiver \"nobody\" used in escalate of "
+	    "receiver \"r\"" },
+};
+
+static void
+test_escalate_errors(void **state)
+{
+	check_receiver_errors(*state, escalate_errors, nitems(escalate_errors));
+}
+
+static void
+test_escalate_values(void **state)
+{
+	const struct receiver *r;
+	struct config *cfg;
+
+	cfg = load(*state, "  escalate:\n    repeat: 5m\n    after: 15m\n"
+	    "    receiver: p\n- name: p\n- name: q\n  escalate: {repeat: 1s}\n");
+	r = config_receiver_at(cfg, 0);
+	assert_non_null(r->escalate);
+	assert_int_equal(r->escalate->repeat_ms, 300000);
+	assert_int_equal(r->escalate->after_ms, 900000);
+	assert_string_equal(r->escalate->receiver, "p");
+	assert_null(config_receiver_at(cfg, 1)->escalate);
+	r = config_receiver_at(cfg, 2);
+	assert_int_equal(r->escalate->repeat_ms, 1000);
+	assert_int_equal(r->escalate->after_ms, 0);
+	assert_null(r->escalate->receiver);
+	config_free(cfg);
+}
+
 static void
 test_receiver_entry_errors(void **state)
 {
@@ -1027,6 +1084,8 @@ main(void)
 		cmocka_unit_test(test_secrets_own_file_and_global),
 		cmocka_unit_test(test_slack_fields_actions_and_lists),
 		cmocka_unit_test(test_email_headers),
+		cmocka_unit_test(test_escalate_errors),
+		cmocka_unit_test(test_escalate_values),
 	};
 
 	return cmocka_run_group_tests(tests, setup, config_fixture_teardown);

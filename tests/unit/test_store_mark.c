@@ -181,7 +181,8 @@ open_store(const char *dir, bool allow_empty, struct terr *err)
 static void
 put_one(struct store *s)
 {
-	struct store_msg m = { "r", "telegram/0", "tg:1:A", NULL, "x", 1 };
+	struct store_msg m = { .receiver = "r", .integration = "telegram/0",
+	    .dest = "tg:1:A", .payload = "x", .payload_len = 1 };
 	struct store_ack ack;
 	struct terr	 err;
 

@@ -3,8 +3,10 @@
  * keyboard a firing notification is stored with and sent with (exact
  * bytes), the record written before the message and its message id after,
  * no keyboard without a place for records or on a resolved notification,
- * and the lines of an edited message. */
+ * the lines of an edited message, update_message's edit and the escalate
+ * extension's repeats answering the group's first message. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -187,16 +189,27 @@ notif(const char *status)
 	return n;
 }
 
+/* Renders n as the escalate extension asks: thread (the receiver repeats)
+ * or reply (a repeat). */
 static void
-render(struct env *e, const struct telegram_config *c,
-    const struct notification *n, struct sender_parts *parts)
+render_as(struct env *e, const struct telegram_config *c,
+    const struct notification *n, bool thread, bool reply,
+    struct sender_parts *parts)
 {
-	struct sender_render_ctx	ctx = { .tmpl = e->tmpl, .opts = &e->opts };
+	struct sender_render_ctx	ctx = { .tmpl = e->tmpl, .opts = &e->opts,
+	    .thread = thread, .reply = reply };
 	struct terr			err;
 
 	memset(parts, 0, sizeof(*parts));
 	if (sender_telegram_ops.render(c, n, &ctx, parts, &err) == -1)
 		fail_msg("render: %s", err.msg);
+}
+
+static void
+render(struct env *e, const struct telegram_config *c,
+    const struct notification *n, struct sender_parts *parts)
+{
+	render_as(e, c, n, false, false, parts);
 }
 
 /* The id a stored body's buttons carry. */
@@ -587,6 +600,78 @@ test_update_message_resolved_edits_the_firing_message(void **state)
 	config_free(cfg);
 }
 
+/* The escalate extension: the firing message of a receiver that repeats
+ * is kept (its resolved one does not edit it), a repeat answers it (exact
+ * sendMessage body) and is not kept itself; a repeat whose group has no
+ * message yet goes out on its own. */
+static void
+test_escalate_repeat_answers_the_first_message(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = tg_config(e, "");
+	struct notification	*f = notif("firing"), *res = notif("resolved");
+	struct sender_parts	 pf, pr, pd;
+	struct memrec		 m;
+	struct send_result	 r;
+	json_t			*reqs;
+
+	memset(&m, 0, sizeof(m));
+	render_as(e, tg_of(cfg), f, false, true, &pr);
+	send_one(tg_of(cfg), &m, &pr.v[0], &r);
+	assert_int_equal(r.status, SEND_OK);
+	assert_int_equal(m.gputs, 0);
+
+	render_as(e, tg_of(cfg), f, true, false, &pf);
+	assert_string_equal(pf.v[0].payload, "{\"chat_id\":\"42\","
+	    "\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\","
+	    "\"text\":\"Disk \\u003cb\\u003efiring\\u003c/b\\u003e\","
+	    "\"tocsin_group\":{\"key\":\"{}:{alertname=\\\"Disk\\\"}\","
+	    "\"status\":\"firing\",\"edit\":false}}");
+	send_one(tg_of(cfg), &m, &pf.v[0], &r);
+	assert_int_equal(r.status, SEND_OK);
+	assert_int_equal(m.gputs, 1);
+	assert_int_equal(m.gmsg, 2);
+
+	assert_string_equal(pr.v[0].payload, "{\"chat_id\":\"42\","
+	    "\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\","
+	    "\"text\":\"Disk \\u003cb\\u003efiring\\u003c/b\\u003e\","
+	    "\"tocsin_group\":{\"key\":\"{}:{alertname=\\\"Disk\\\"}\","
+	    "\"status\":\"firing\",\"edit\":false,\"reply\":true}}");
+	send_one(tg_of(cfg), &m, &pr.v[0], &r);
+	assert_int_equal(r.status, SEND_OK);
+	assert_int_equal(m.gputs, 1);
+	assert_int_equal(m.gmsg, 2);
+
+	/* Resolved: no edit without update_message, a new message. */
+	render_as(e, tg_of(cfg), res, true, false, &pd);
+	send_one(tg_of(cfg), &m, &pd.v[0], &r);
+	assert_int_equal(r.status, SEND_OK);
+	assert_string_equal(r.reason, "telegram: 200");
+
+	reqs = fake_requests(&e->fake);
+	assert_int_equal(json_array_size(reqs), 4);
+	assert_string_equal(fake_req_str(reqs, 0, "body"), "{\"chat_id\":\"42\","
+	    "\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\","
+	    "\"text\":\"Disk \\u003cb\\u003efiring\\u003c/b\\u003e\"}");
+	assert_string_equal(fake_req_str(reqs, 2, "body"),
+	    "{\"allow_sending_without_reply\":\"true\",\"chat_id\":\"42\","
+	    "\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\","
+	    "\"reply_to_message_id\":\"2\","
+	    "\"text\":\"Disk \\u003cb\\u003efiring\\u003c/b\\u003e\"}");
+	assert_string_equal(fake_req_str(reqs, 3, "path"),
+	    "/bot" TOKEN "/sendMessage");
+	assert_string_equal(fake_req_str(reqs, 3, "body"), "{\"chat_id\":\"42\","
+	    "\"disable_web_page_preview\":\"true\",\"parse_mode\":\"HTML\","
+	    "\"text\":\"Disk \\u003cb\\u003eresolved\\u003c/b\\u003e\"}");
+	json_decref(reqs);
+	sender_parts_free(&pf);
+	sender_parts_free(&pr);
+	sender_parts_free(&pd);
+	notification_free(f);
+	notification_free(res);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -605,6 +690,8 @@ main(void)
 		cmocka_unit_test(test_keyboards_context_and_lines),
 		cmocka_unit_test_setup(
 		    test_update_message_resolved_edits_the_firing_message, reset),
+		cmocka_unit_test_setup(
+		    test_escalate_repeat_answers_the_first_message, reset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
