@@ -507,7 +507,7 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	f->s = NULL;
 
 	sql_int(f->dir, "PRAGMA user_version", &v, NULL);
-	assert_int_equal(v, 5);
+	assert_int_equal(v, 6);
 	sql_int(f->dir, "PRAGMA journal_mode", NULL, &mode);
 	assert_string_equal(mode, "wal");
 
