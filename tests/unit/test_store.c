@@ -531,7 +531,7 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	p.path = f->dir;
 	assert_null(store_open(&p, &err));
 	assert_string_equal(err.msg,
-	    "store: database schema version 99 is newer than this program knows (5)");
+	    "store: database schema version 99 is newer than this program knows (6)");
 }
 
 /* Group commit: the first transaction is held until all 16 requests are
