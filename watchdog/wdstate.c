@@ -332,7 +332,7 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 	wd_time_now(&now);
 	saved = save(c);
 	paused = check_paused(c);
-	ev = check_signal(c, sig, &now, body, bodylen, reason, &cn);
+	ev = check_signal(c, sig, &now, NULL, body, bodylen, reason, &cn);
 	switch (apply(ws, c, saved, ev, &cn, how, err)) {
 	case -1:
 		res = WDSTATE_FAILED;

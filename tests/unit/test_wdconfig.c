@@ -177,7 +177,7 @@ test_wdconfig_freshness_answered_on_schedule_is_never_late(void **state)
 	 * each later one takes a second longer, up to 9 s. */
 	for (start = 0; start <= 9 * 60000; start += 60000) {
 		t.mono_ms = t.wall_ms = start + start / 60;
-		check_signal(c, CHECK_SIG_SUCCESS, &t, NULL, 0, NULL, &n);
+		check_signal(c, CHECK_SIG_SUCCESS, &t, NULL, NULL, 0, NULL, &n);
 		/* Ticks just before the next answer (the scheduler wakes at
 		 * every deadline). */
 		t.mono_ms = t.wall_ms = start + 60000 + (start + 60000) / 60 - 1;
