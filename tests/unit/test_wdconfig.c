@@ -459,6 +459,8 @@ test_wdconfig_etc_example_loads(void **state)
 	c = wdconfig_check_at(wc, 1);
 	assert_string_equal(c->conf.name, "nightly-backup");
 	assert_int_equal(c->conf.kind, CHECK_PING);
+	assert_string_equal(c->conf.schedule_expr, "0 3 * * *");
+	assert_string_equal(tz_name(c->conf.tz), "Europe/Berlin");
 	c = wdconfig_check_at(wc, 2);
 	assert_string_equal(c->conf.name, "ssh-exporter");
 	assert_int_equal(c->conf.kind, CHECK_FRESHNESS);
