@@ -1106,6 +1106,50 @@ test_check_rid_must_be_a_canonical_uuid(void **state)
 	assert_int_equal(check_rid_valid(""), -1);
 }
 
+/* A reload that changes the schedule counts from the same anchor with the
+ * new one: hourly (late at 13:00) becomes daily at 03:00 UTC (tomorrow);
+ * a late check made on time is up again. A restart waits for the
+ * schedule's first time after the start-up. */
+static void
+test_check_schedule_reload_and_restart(void **state)
+{
+	struct cron		*cr, *daily;
+	struct tz		*z;
+	/* 2026-12-07T12:00:30Z */
+	struct check		*c = mk_sched("0 * * * *", "UTC", 5 * MIN,
+	    1796644830, &cr, &z);
+	struct check_conf	 conf = *check_conf(c);
+	struct check		*d;
+	struct check_record	 rec;
+	struct check_notif	 n;
+	struct terr		 err;
+	struct wd_time		 now;
+
+	assert_int_equal(tick(c, 1000 + 59 * MIN + 30000, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_non_null(daily = cron_parse("0 3 * * *", NULL, &err));
+	conf.schedule = daily;
+	conf.schedule_expr = "0 3 * * *";
+	assert_non_null(d = check_new(&conf, &err));
+	now = at(1000 + HOUR, (1796644830 + 3600) * INT64_C(1000));
+	check_adopt(d, c, &now);
+	assert_int_equal(check_get_state(d), CHECK_UP);
+	/* 2026-12-08T03:00:00Z, 14h59m30s after the anchor. */
+	assert_true(check_late_at(d) == 1000 + (1796698800 - 1796644830) * 1000);
+
+	/* After a restart at 2026-12-08T02:59:00Z: 03:00 is a minute away. */
+	check_snapshot(d, &rec);
+	now = at(5000, INT64_C(1796698740) * 1000);
+	check_restore(c, &rec, &now);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_late_at(c) == 5000 + MIN);
+	check_free(d);
+	check_free(c);
+	cron_free(daily);
+	cron_free(cr);
+	tz_free(z);
+}
+
 int
 main(void)
 {
@@ -1143,6 +1187,7 @@ main(void)
 		cmocka_unit_test(test_check_run_id_of_an_older_run_leaves_a_hung_run_down),
 		cmocka_unit_test(test_check_log_records_a_message_only),
 		cmocka_unit_test(test_check_rid_must_be_a_canonical_uuid),
+		cmocka_unit_test(test_check_schedule_reload_and_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
