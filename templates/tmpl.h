@@ -40,6 +40,8 @@ int	tmpl_am_version_parse(const char *s, enum tmpl_am_version *v,
 struct tmpl_set *tmpl_set_new(void);
 /* Selects the release a set follows; call before adding templates. */
 void	tmpl_set_am_version(struct tmpl_set *set, enum tmpl_am_version v);
+/* The release a set follows. */
+enum tmpl_am_version tmpl_set_get_am_version(const struct tmpl_set *set);
 void	tmpl_set_free(struct tmpl_set *set);
 
 /* Parses text as a template file called name (its top level becomes template

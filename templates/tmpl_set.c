@@ -23,6 +23,12 @@ tmpl_set_am_version(struct tmpl_set *set, enum tmpl_am_version v)
 	set->am = v;
 }
 
+enum tmpl_am_version
+tmpl_set_get_am_version(const struct tmpl_set *set)
+{
+	return set->am;
+}
+
 int
 tmpl_am_version_parse(const char *s, enum tmpl_am_version *v, struct terr *err)
 {

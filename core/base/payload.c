@@ -502,8 +502,8 @@ add_alert(struct buf *b, const struct alert *a)
 	    buf_addc(b, '}') == -1 ? -1 : 0;
 }
 
-char *
-payload_to_json(const struct notification *n, struct terr *err)
+static char *
+to_json(const struct notification *n, bool am034, struct terr *err)
 {
 	struct buf	 b;
 	char		*out;
@@ -519,12 +519,17 @@ payload_to_json(const struct notification *n, struct terr *err)
 		if ((i > 0 && buf_addc(&b, ',') == -1) ||
 		    add_alert(&b, &n->alerts[i]) == -1)
 			goto fail;
-	if (buf_adds(&b, "],\"groupLabels\":") == -1 ||
+	if (buf_addc(&b, ']') == -1 ||
+	    (am034 && (buf_adds(&b, ",\"notification_reason\":") == -1 ||
+	    add_string(&b, n->notification_reason) == -1)) ||
+	    buf_adds(&b, ",\"groupLabels\":") == -1 ||
 	    add_kv(&b, &n->group_labels) == -1 ||
 	    buf_adds(&b, ",\"commonLabels\":") == -1 ||
 	    add_kv(&b, &n->common_labels) == -1 ||
 	    buf_adds(&b, ",\"commonAnnotations\":") == -1 ||
 	    add_kv(&b, &n->common_annotations) == -1 ||
+	    (am034 && (buf_adds(&b, ",\"routeLabels\":") == -1 ||
+	    add_kv(&b, &n->route_labels) == -1)) ||
 	    buf_adds(&b, ",\"externalURL\":") == -1 ||
 	    add_string(&b, n->external_url) == -1 ||
 	    buf_adds(&b, ",\"version\":\"4\",\"groupKey\":") == -1 ||
@@ -540,4 +545,16 @@ fail:
 	terr_set(err, "encoding the payload: out of memory or over %zu bytes",
 	    (size_t)BUF_DEFAULT_CAP);
 	return NULL;
+}
+
+char *
+payload_to_json(const struct notification *n, struct terr *err)
+{
+	return to_json(n, false, err);
+}
+
+char *
+payload_to_json_034(const struct notification *n, struct terr *err)
+{
+	return to_json(n, true, err);
 }

@@ -52,4 +52,11 @@ struct notification *payload_parse(const char *body, size_t len,
  */
 char	*payload_to_json(const struct notification *n, struct terr *err);
 
+/*
+ * The same as Alertmanager 0.34's webhook sends it: template.Data gained
+ * notification_reason (after alerts) and routeLabels (after
+ * commonAnnotations) in 0.34, the rest as payload_to_json.
+ */
+char	*payload_to_json_034(const struct notification *n, struct terr *err);
+
 #endif

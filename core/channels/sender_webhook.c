@@ -13,6 +13,7 @@
 #include "sender.h"
 #include "sender_http.h"
 #include "sender_webhook.h"
+#include "tmpl.h"
 
 /* ---- webhook_configs ---- */
 
@@ -69,7 +70,6 @@ wh_render(const void *vcfg, const struct notification *n0,
 	size_t			 len;
 	int			 rc = -1;
 
-	(void)ctx;
 	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
 		return -1;
 	if (n == NULL)
@@ -96,7 +96,12 @@ wh_render(const void *vcfg, const struct notification *n0,
 		notification_free(n);
 		n = t;
 	}
-	if ((json = payload_to_json(n, err)) == NULL)
+	/* The body is template.Data as the release the templates follow
+	 * has it: 0.34 added notification_reason and routeLabels. */
+	json = ctx->tmpl != NULL &&
+	    tmpl_set_get_am_version(ctx->tmpl) == TMPL_AM_0_25 ?
+	    payload_to_json(n, err) : payload_to_json_034(n, err);
+	if (json == NULL)
 		goto out;
 	/* Go's json.Encoder ends the body with a newline. */
 	len = strlen(json);

@@ -372,6 +372,20 @@ test_payload_reads_034_reason_and_rendered_route_labels(void **state)
 	assert_non_null(json);
 	assert_null(strstr(json, "routeLabels"));
 	free(json);
+	/* Alertmanager 0.34's webhook: template.Data's field order. */
+	json = payload_to_json_034(n, &err);
+	assert_non_null(json);
+	assert_string_equal(json, "{\"receiver\":\"r\",\"status\":\"firing\","
+	    "\"alerts\":[{\"status\":\"firing\",\"labels\":{\"a\":\"b\"},"
+	    "\"annotations\":{},\"startsAt\":\"0001-01-01T00:00:00Z\","
+	    "\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\","
+	    "\"fingerprint\":\"d2b371819297f98a\"}],"
+	    "\"notification_reason\":\"first notification\",\"groupLabels\":{},"
+	    "\"commonLabels\":{},\"commonAnnotations\":{},"
+	    "\"routeLabels\":{\"a\":\"b\",\"team\":\"db {{ x }}\"},"
+	    "\"externalURL\":\"\",\"version\":\"4\",\"groupKey\":\"\","
+	    "\"truncatedAlerts\":0}");
+	free(json);
 	notification_free(n);
 	err.msg[0] = '\0';
 	n = payload_parse("{\"version\":\"4\",\"status\":\"firing\",\"alerts\":"

@@ -333,11 +333,14 @@ test_webhook(void **state)
 	bool			 auth = false;
 
 	assert_int_equal(run(e, &sender_webhook_ops, WEBHOOK_AT(rc, 0), n, &parts, &r), 1);
-	/* Expected: the first alert's notification with truncatedAlerts 1. */
+	/* Expected: the first alert's notification with truncatedAlerts 1,
+	 * as Alertmanager 0.34 sends it (the default release). */
 	want_n = notification_subset(n, (size_t[]){ 0 }, 1, n->receiver);
 	want_n->truncated_alerts = 1;
-	want = payload_to_json(want_n, &err);
+	want = payload_to_json_034(want_n, &err);
 	assert_non_null(want);
+	assert_non_null(strstr(want, "],\"notification_reason\":\"\",\"groupLabels\":"));
+	assert_non_null(strstr(want, ",\"routeLabels\":{},\"externalURL\":"));
 	assert_int_equal(parts.v[0].len, strlen(want) + 1);
 	assert_memory_equal(parts.v[0].payload, want, strlen(want));
 	assert_int_equal(parts.v[0].payload[strlen(want)], '\n');
@@ -363,6 +366,36 @@ test_webhook(void **state)
 	json_decref(reqs);
 	free(want);
 	notification_free(want_n);
+	sender_parts_free(&parts);
+	notification_free(n);
+	config_free(cfg);
+}
+
+/* Under --template.alertmanager-version=0.25 the body is 0.25's webhook:
+ * no notification_reason, no routeLabels. */
+static void
+test_webhook_025_body(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "webhook", HOOK, NULL);
+	const struct receiver	*rc = config_receiver(cfg, "r");
+	struct notification	*n = fixture("ssh-login-firing.json");
+	struct sender_render_ctx rctx = { e->tmpl, &e->opts };
+	struct sender_parts	 parts = { 0 };
+	struct terr		 err;
+	char			*want;
+
+	/* Only the release is read by the webhook's render. */
+	tmpl_set_am_version(e->tmpl, TMPL_AM_0_25);
+	assert_int_equal(sender_webhook_ops.render(WEBHOOK_AT(rc, 0), n, &rctx,
+	    &parts, &err), 0);
+	tmpl_set_am_version(e->tmpl, TMPL_AM_0_34);
+	assert_int_equal(parts.n, 1);
+	assert_non_null(want = payload_to_json(n, &err));
+	assert_null(strstr(want, "routeLabels"));
+	assert_int_equal(parts.v[0].len, strlen(want) + 1);
+	assert_memory_equal(parts.v[0].payload, want, strlen(want));
+	free(want);
 	sender_parts_free(&parts);
 	notification_free(n);
 	config_free(cfg);
@@ -717,6 +750,7 @@ main(void)
 		cmocka_unit_test_setup(test_slack_title_cut_at_1024_runes_like_go, reset),
 		cmocka_unit_test_setup(test_slack_classification, reset),
 		cmocka_unit_test_setup(test_webhook, reset),
+		cmocka_unit_test_setup(test_webhook_025_body, reset),
 		cmocka_unit_test(test_limits_one_bucket_per_destination),
 		cmocka_unit_test(test_slack_app_defaults),
 		cmocka_unit_test(test_slack_app_config_errors),
