@@ -342,6 +342,7 @@ check_adopt(struct check *c, const struct check *from, const struct wd_time *now
 	c->reason = reason;
 	/* Open runs are the job's, whatever the config says; a copy that
 	 * finds no memory forgets them (their durations, not a state). */
+	c->runs = NULL;
 	if (from->runs != NULL && (c->runs = malloc(sizeof(*c->runs))) != NULL)
 		memcpy(c->runs, from->runs, sizeof(*c->runs));
 	set_text(&c->message, CHECK_MSG_MAX, text(from->message),
