@@ -49,6 +49,11 @@ void	tmpl_set_free(struct tmpl_set *set);
  * earlier ones as in Go). Errors read "template: name:line: ...". */
 int	tmpl_set_add_text(struct tmpl_set *set, const char *name,
 	    const char *text, struct terr *err) WARN_UNUSED;
+/* tmpl_set_add_text for tocsin's built-in texts, which stand where
+ * Alertmanager has its default.tmpl: a later file's definition replaces
+ * theirs even when it is empty (Go keeps a non-empty one otherwise). */
+int	tmpl_set_add_builtin(struct tmpl_set *set, const char *name,
+	    const char *text, struct terr *err) WARN_UNUSED;
 /* Reads one file and adds it under its base name. */
 int	tmpl_set_add_file(struct tmpl_set *set, const char *path,
 	    struct terr *err) WARN_UNUSED;

@@ -42,6 +42,7 @@ struct tdef {
 	char		*name;
 	char		*file;		/* parse name, for errors */
 	struct node	*root;
+	bool		 builtin;	/* from tmpl_set_add_builtin */
 };
 
 struct tmpl_set {
@@ -51,6 +52,7 @@ struct tmpl_set {
 	struct node	**trees;	/* every tree parsed, for freeing */
 	size_t		 ntrees;
 	enum tmpl_am_version am;
+	bool		 adding_builtin;
 };
 
 /* Parses text into a tree, registering defines in set (which then owns

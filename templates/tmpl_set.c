@@ -85,14 +85,18 @@ tmpl_set_define(struct tmpl_set *set, const char *name, const char *file,
 	for (size_t i = 0; i < set->ndefs; i++) {
 		if (strcmp(set->defs[i].name, name) != 0)
 			continue;
-		/* Go keeps a non-empty definition over a later empty one */
-		if (empty)
+		/* Go keeps a non-empty definition over a later empty one.
+		 * tocsin's built-in texts stand where Alertmanager has its
+		 * default.tmpl, so one loaded after them replaces them even
+		 * where its definition is empty (slack.default.text). */
+		if (empty && !(set->defs[i].builtin && !set->adding_builtin))
 			return 0;
 		if ((f = strdup(file)) == NULL)
 			return -1;
 		free(set->defs[i].file);
 		set->defs[i].file = f;
 		set->defs[i].root = root;
+		set->defs[i].builtin = set->adding_builtin;
 		return 0;
 	}
 	if ((d = realloc(set->defs, (set->ndefs + 1) * sizeof(*d))) == NULL)
@@ -108,6 +112,7 @@ tmpl_set_define(struct tmpl_set *set, const char *name, const char *file,
 	d[set->ndefs].name = n;
 	d[set->ndefs].file = f;
 	d[set->ndefs].root = root;
+	d[set->ndefs].builtin = set->adding_builtin;
 	set->ndefs++;
 	return 0;
 }
@@ -139,6 +144,18 @@ tmpl_set_add_text(struct tmpl_set *set, const char *name, const char *text,
 	if (tmpl_set_define(set, name, name, root, tmpl_tree_is_empty(root)) == -1)
 		return terr_set(err, "out of memory");
 	return 0;
+}
+
+int
+tmpl_set_add_builtin(struct tmpl_set *set, const char *name, const char *text,
+    struct terr *err)
+{
+	int	 rc;
+
+	set->adding_builtin = true;
+	rc = tmpl_set_add_text(set, name, text, err);
+	set->adding_builtin = false;
+	return rc;
 }
 
 int

@@ -196,7 +196,7 @@ static const struct cf_field slack_fields[] = {
 	{ "username", CF_STR, CF_AT(slack_config, username),
 	    .def = SLACK_DEFAULT("username") },
 	{ "color", CF_STR, CF_AT(slack_config, color),
-	    .def = "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}" },
+	    .def = SLACK_DEFAULT("color") },
 	{ "title", CF_STR, CF_AT(slack_config, title), .def = SLACK_DEFAULT("title") },
 	{ "title_link", CF_STR, CF_AT(slack_config, title_link),
 	    .def = SLACK_DEFAULT("titlelink") },

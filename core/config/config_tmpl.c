@@ -23,7 +23,7 @@ tmpl_set_for_config_am(const struct config *cfg, enum tmpl_am_version am,
 	}
 	tmpl_set_am_version(set, am);
 	for (i = 0; i < n; i++)
-		if (tmpl_set_add_text(set, builtins[i]->name, builtins[i]->text, err) == -1)
+		if (tmpl_set_add_builtin(set, builtins[i]->name, builtins[i]->text, err) == -1)
 			goto fail;
 	for (i = 0; i < config_template_count(cfg); i++)
 		if (tmpl_set_add_glob(set, config_template_at(cfg, i), err) == -1)

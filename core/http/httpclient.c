@@ -8,7 +8,9 @@
 
 #include <curl/curl.h>
 
+#include "clock.h"
 #include "httpclient.h"
+#include "retryafter.h"
 
 struct http_share {
 	CURLSH		*sh;
@@ -142,19 +144,11 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	static const char	 name[] = "retry-after:";
 
 	if (n > sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0) {
-		const char	*v = data + sizeof(name) - 1;
-		long long	 secs = 0;
-		int		 digits = 0;
+		int64_t ms = retry_after_ms(data + sizeof(name) - 1,
+		    n - (sizeof(name) - 1), wall_ms());
 
-		while (v < data + n && (*v == ' ' || *v == '\t'))
-			v++;
-		/* Delay-seconds only; an HTTP-date falls back to backoff. */
-		while (v < data + n && isdigit((unsigned char)*v) && digits < 9) {
-			secs = secs * 10 + (*v++ - '0');
-			digits++;
-		}
-		if (digits > 0)
-			r->retry_after_ms = secs * 1000;
+		if (ms >= 0)
+			r->retry_after_ms = ms;
 	}
 	return n;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "addrfail.h"
@@ -522,10 +523,19 @@ static bool
 early_answer(struct httpd_req *r)
 {
 	struct httpd	*h = r->h;
-	const char	*cl;
+	const char	*cl, *te;
 	char		*end;
 	unsigned long long n;
 
+	/* As Go's server: chunked is the one transfer coding a request may
+	 * have; another would leave the body's end unknown until the read
+	 * deadline. */
+	te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (te != NULL && strcasecmp(te, "chunked") != 0) {
+		httpd_reply_text(r, 501, "Unsupported transfer encoding");
+		return true;
+	}
 	r->route = route_find(h, r->method, r->path, r->allow, sizeof(r->allow), &r->same_path);
 	if (r->route == NULL) {
 		if (r->same_path)
@@ -827,6 +837,44 @@ reaper(void *arg)
 	return NULL;
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * libmicrohttpd's unescaping of the path and the query, except that %00
+ * stays as it is: decoded, it would end the C string, and
+ * /webhook/phone%00x would reach the receiver "phone". Kept, it names no
+ * receiver and no check, as the NUL does in Go's servers.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char	*r = s, *w = s;
+	int	 hi, lo;
+
+	(void)cls;
+	(void)c;
+	while (*r != '\0') {
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 int
 httpd_start(struct httpd *h, struct terr *err)
 {
@@ -849,6 +897,7 @@ httpd_start(struct httpd *h, struct terr *err)
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
 	OPT(MHD_OPTION_NOTIFY_CONNECTION, on_connection, h);
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &h->ss);
+	OPT(MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL);
 	if (h->ss.ss_family == AF_INET6)
 		flags |= h->any ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	if (webconfig_tls_enabled(h->p.web)) {

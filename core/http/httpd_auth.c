@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "base64.h"
+#include "buf.h"
 #include "clock.h"
 #include "httpd_int.h"
 #include "webconfig.h"
@@ -36,11 +39,43 @@ httpd_auth_free(struct httpd_req *r)
 {
 	if (r->pass) {
 		explicit_bzero(r->pass, strlen(r->pass));
-		MHD_free(r->pass);
+		free(r->pass);
 	}
-	if (r->user)
-		MHD_free(r->user);
+	free(r->user);
 	r->user = r->pass = NULL;
+}
+
+/*
+ * The credentials of an Authorization header as Go's Request.BasicAuth reads
+ * them: the scheme "Basic " in any case, standard base64, the user up to the
+ * first ':'. A NUL in either would cut the C strings compared with the web
+ * config, so a password followed by a NUL and anything is refused rather
+ * than taken for its first part. Sets r->user and r->pass (malloc'd) or
+ * leaves them NULL.
+ */
+static void
+basic_credentials(struct httpd_req *r)
+{
+	const char	*h, *colon;
+	struct buf	 b;
+	size_t		 len;
+
+	h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)
+		return;
+	buf_init(&b, 0);
+	if (base64_std_decode(&b, h + 6, strlen(h + 6)) == 0 &&
+	    (len = b.len) > 0 && memchr(buf_str(&b), '\0', len) == NULL &&
+	    (colon = memchr(buf_str(&b), ':', len)) != NULL) {
+		r->user = strndup(buf_str(&b), (size_t)(colon - buf_str(&b)));
+		r->pass = strdup(colon + 1);
+		if (r->user == NULL || r->pass == NULL)
+			httpd_auth_free(r);
+	}
+	if (b.len > 0)
+		explicit_bzero(b.data, b.len);
+	buf_free(&b);
 }
 
 /* Records a finished check: a failure counts against the address. */
@@ -100,7 +135,7 @@ httpd_auth_begin(struct httpd_req *r)
 	int64_t		 wait;
 	bool		 stopping;
 
-	r->user = MHD_basic_auth_get_username_password(r->conn, &r->pass);
+	basic_credentials(r);
 	if (r->user == NULL || r->pass == NULL) {
 		httpd_auth_free(r);
 		r->www_auth = true;

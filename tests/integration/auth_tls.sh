@@ -43,6 +43,19 @@ http -u "alertmanager:$PW" -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing
 expect_eq "webhook with credentials" "200 OK" "$HTTP_CODE $HTTP_BODY"
 http -u "alertmanager:$PW" "$RELAY_URL/no/such/path"
 expect_eq "authenticated unknown path" 404 "$HTTP_CODE"
+# The header as Go's Request.BasicAuth reads it: the scheme in any case; a
+# NUL after the password is not the password; no ':' is no credentials.
+b64() { printf '%b' "$1" | base64 -w0; }
+http -H "Authorization: bAsIc $(b64 "alertmanager:$PW")" "$RELAY_URL/-/healthy"
+expect_eq "scheme in another case" "200 OK" "$HTTP_CODE $HTTP_BODY"
+http -H "Authorization: Basic $(b64 "alertmanager:$PW\\0junk")" "$RELAY_URL/-/healthy"
+expect_eq "password, NUL, junk" 401 "$HTTP_CODE"
+http -H "Authorization: Basic $(b64 "alertmanager:$PW" | tr -d =)" "$RELAY_URL/-/healthy"
+expect_eq "base64 without its padding" 401 "$HTTP_CODE"
+http -H "Authorization: Basic $(b64 "alertmanager")" "$RELAY_URL/-/healthy"
+expect_eq "no colon" 401 "$HTTP_CODE"
+http -H "Authorization: Basic  $(b64 "alertmanager:$PW")" "$RELAY_URL/-/healthy"
+expect_eq "two spaces after the scheme" 401 "$HTTP_CODE"
 
 # SIGHUP re-reads the web config: a broken one keeps the running users, a
 # good one replaces them (exporter-toolkit reads it on every request).

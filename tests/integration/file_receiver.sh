@@ -177,6 +177,9 @@ expect_eq "unwritable file: body" \
     "receiver gone: open $TMP/no-such-dir/out.jsonl: No such file or directory" "$HTTP_BODY"
 http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook/hook"
 expect_eq "queued integration" "200 OK" "$HTTP_CODE $HTTP_BODY"
+# %00 in the path is no end of the name: no receiver is called "hook%00x".
+http -X POST -H "$J" --data-binary "@$FIX/ssh-login-firing.json" "$RELAY_URL/webhook/hook%00x"
+expect_eq "NUL in the receiver's name" '404 unknown receiver "hook%00x"' "$HTTP_CODE $HTTP_BODY"
 http "$RELAY_URL/metrics"
 expect_eq "failure and queued counters" \
 'tocsin_notifications_failed_total{integration="file",receiver="gone"} 1

@@ -24,6 +24,10 @@ post "not an object" 400 "payload: expected an object, got array" "[]"
 post "missing status" 400 'status: missing: expected "firing" or "resolved"' '{"version":"4"}'
 post "wrong version" 400 'unsupported payload version "3": expected "4"' \
     '{"version":"3","status":"firing","alerts":[{"status":"firing"}]}'
+# Go's servers know one transfer coding; another leaves the body's end
+# unknown, so it is refused at once rather than read until the deadline.
+post "unknown transfer coding" 501 "Unsupported transfer encoding" \
+    "@$FIX/ssh-login-firing.json" -H 'Transfer-Encoding: xchunked' --max-time 5
 post "empty alerts" 400 \
     "alerts: empty: Alertmanager never sends a notification without alerts" \
     '{"version":"4","status":"firing","alerts":[]}'

@@ -1,10 +1,12 @@
 /* default_tmpl.h: Alertmanager's own default.tmpl, as the sender tests render
- * with it: at the fixed clock and zone their expected bodies were written
- * for. Header-only, static functions, because unit tests are single files. */
+ * with it: loaded after tocsin's built-in templates, as a config's
+ * `templates:` are, at the fixed clock and zone their expected bodies were
+ * written for. Header-only, static functions, because unit tests are single files. */
 #ifndef TOCSIN_TEST_DEFAULT_TMPL_H
 #define TOCSIN_TEST_DEFAULT_TMPL_H
 
 #include "tmpl.h"
+#include "tmpl_builtin.h"
 
 #define DEFAULT_TMPL_PATH	"/usr/share/prometheus/alertmanager/default.tmpl"
 
@@ -19,7 +21,9 @@ default_tmpl_load(struct tmpl_opts *opts, struct terr *err)
 		terr_set(err, "out of memory");
 		return NULL;
 	}
-	if (tmpl_set_add_file(set, DEFAULT_TMPL_PATH, err) == -1) {
+	if (tmpl_set_add_builtin(set, tmpl_builtin_tocsin.name,
+	    tmpl_builtin_tocsin.text, err) == -1 ||
+	    tmpl_set_add_file(set, DEFAULT_TMPL_PATH, err) == -1) {
 		tmpl_set_free(set);
 		return NULL;
 	}

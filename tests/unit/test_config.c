@@ -591,8 +591,7 @@ test_slack_and_webhook_defaults_and_http_config(void **state)
 	assert_false(s->send_resolved);
 	assert_string_equal(s->api_url, "https://hooks.slack.example/T/B/X");
 	assert_string_equal(s->channel, "#ops");
-	assert_string_equal(s->color,
-	    "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}");
+	assert_string_equal(s->color, "{{ template \"slack.default.color\" . }}");
 	assert_string_equal(s->title, "{{ template \"slack.default.title\" . }}");
 	assert_string_equal(s->text, "{{ template \"slack.default.text\" . }}");
 	assert_null(s->image_url);

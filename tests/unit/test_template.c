@@ -288,6 +288,38 @@ test_defines_override_and_block(void **state)
 	expect("{{ block \"b\" .Receiver }}[{{ . }}]{{ end }}", "[team-x]");
 }
 
+/* An empty definition does not replace a non-empty one (Go's rule), except
+ * one of tocsin's built-in texts, which stand where Alertmanager's
+ * default.tmpl does: Alertmanager's empty slack.default.text wins there. */
+static void
+test_empty_define_replaces_only_builtins(void **state)
+{
+	struct tmpl_set		*set = tmpl_set_new();
+	struct notification	*n;
+	struct buf		 out;
+	struct terr		 err;
+
+	assert_non_null(set);
+	assert_int_equal(tmpl_set_add_builtin(set, "builtin",
+	    "{{ define \"b\" }}B{{ end }}{{ define \"c\" }}C{{ end }}", &err), 0);
+	assert_int_equal(tmpl_set_add_text(set, "user",
+	    "{{ define \"u\" }}U{{ end }}", &err), 0);
+	assert_int_equal(tmpl_set_add_text(set, "default.tmpl",
+	    "{{ define \"b\" }}{{ end }}{{ define \"u\" }}{{ end }}", &err), 0);
+	assert_int_equal(tmpl_set_add_builtin(set, "builtin2",
+	    "{{ define \"c\" }}{{ end }}", &err), 0);
+	n = tmpl_data_parse(data_json, strlen(data_json), &err);
+	assert_non_null(n);
+	buf_init(&out, 0);
+	assert_int_equal(tmpl_render_text(set,
+	    "[{{ template \"b\" }}][{{ template \"u\" }}][{{ template \"c\" }}]",
+	    n, TMPL_TEXT, &fixed_now, &out, &err), 0);
+	assert_string_equal(buf_str(&out), "[][U][C]");
+	buf_free(&out);
+	notification_free(n);
+	tmpl_set_free(set);
+}
+
 static void
 test_html_escapes_by_context(void **state)
 {
@@ -474,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_control_flow_break_continue_and_scopes),
 		cmocka_unit_test(test_printf_and_literals_like_fmt),
 		cmocka_unit_test(test_defines_override_and_block),
+		cmocka_unit_test(test_empty_define_replaces_only_builtins),
 		cmocka_unit_test(test_html_escapes_by_context),
 		cmocka_unit_test(test_newer_functions_time),
 		cmocka_unit_test(test_newer_functions_data_and_strings),
