@@ -19,6 +19,7 @@
 #include "log.h"
 #include "matcher.h"
 #include "pipeline.h"
+#include "redact.h"
 #include "sender.h"
 #include "synthetic.h"
 #include "tmpl.h"
@@ -137,7 +138,7 @@ send_part(const struct sender_ops *ops, const void *cfg,
 static int
 test_integration(const struct receiver *rcv, const char *integ,
     const struct notification *n, const struct sender_render_ctx *rctx,
-    struct sender_memo *memo)
+    struct sender_memo *memo, const struct redactor *secrets)
 {
 	const struct sender_ops	*ops;
 	const void		*cfg;
@@ -168,6 +169,8 @@ test_integration(const struct receiver *rcv, const char *integ,
 	sctx.memo = memo;
 	for (i = 0; i < parts.n; i++) {
 		send_part(ops, cfg, &sctx, &parts.v[i], &waited, &r);
+		/* What the service answered may quote the request. */
+		redactor_fix(secrets, r.reason, sizeof(r.reason));
 		if (r.status != SEND_OK)
 			break;
 	}
@@ -312,6 +315,7 @@ cmd_send_test(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
+	log_set_redactor(config_redactor(cfg));
 	if ((rcv = config_receiver(cfg, name)) == NULL) {
 		snprintf(err.msg, sizeof(err.msg), "--receiver: no receiver named "
 		    "\"%s\" in %s", name, file);
@@ -339,7 +343,8 @@ cmd_send_test(int argc, char **argv)
 	for (k = 0; (ops = sender_kind_at(k)) != NULL; k++)
 		for (i = 0; i < sender_kind_count(rcv, k); i++) {
 			snprintf(integ, sizeof(integ), "%s/%zu", ops->name, i);
-			if (test_integration(rcv, integ, n, &rctx, memo) == -1)
+			if (test_integration(rcv, integ, n, &rctx, memo,
+			    config_redactor(cfg)) == -1)
 				failed++;
 		}
 	for (i = 0; i < receiver_count(rcv, &channel_file); i++)
@@ -353,6 +358,7 @@ cmd_send_test(int argc, char **argv)
 	sender_memo_free(memo);
 	notification_free(n);
 	tmpl_set_free(tmpl);
+	log_set_redactor(NULL);
 	config_free(cfg);
 	kv_free(&labels);
 	free(pos.v);

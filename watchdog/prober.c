@@ -467,7 +467,14 @@ prober_run(const struct wd_freshness *f, struct probe_result *out)
 	req.body_len = form.len;
 	req.connect_timeout_ms = (long)f->timeout_ms;
 	req.timeout_ms = (long)f->timeout_ms;
-	if (http_post(&req, &resp, &err) == 0) {
+	if (http_post(&req, &resp, &err) == 0 && resp.truncated) {
+		/* A cut answer is no answer to judge: stale, never fine. */
+		r_printf(&r, "Prometheus answer too large: more than %zu bytes",
+		    resp.body.cap);
+		finish(out, PROBE_QUERY_ERROR, NAN, &r);
+		goto out;
+	}
+	if (resp.fail == HTTP_FAIL_NONE) {
 		prober_judge(resp.status, buf_str(&resp.body), resp.body.len,
 		    f->max_age_ms, out);
 		goto out;
@@ -478,11 +485,6 @@ prober_run(const struct wd_freshness *f, struct probe_result *out)
 		duration_format(f->timeout_ms, d, sizeof(d));
 		r_printf(&r, "Prometheus timed out: no answer within %s", d);
 		finish(out, PROBE_TIMEOUT, NAN, &r);
-		break;
-	case HTTP_FAIL_TOO_LARGE:
-		r_printf(&r, "Prometheus answer too large: ");
-		r_cstr(&r, err.msg);
-		finish(out, PROBE_QUERY_ERROR, NAN, &r);
 		break;
 	default:
 		r_printf(&r, "Prometheus unreachable: ");

@@ -24,6 +24,7 @@
 
 #include "duration.h"
 #include "log.h"
+#include "redact.h"
 #include "prober.h"
 #include "registry.h"
 #include "tmpl.h"
@@ -411,10 +412,19 @@ wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr, bool fr
 	const struct wdconfig_check *wcc = NULL;
 	enum wdstate_result	 res = WDSTATE_UNKNOWN;
 	struct check		*c;
+	char			 clean[CHECK_REASON_MAX];
 
 	pthread_mutex_lock(&ws->mu);
-	if (ws->gen != NULL)
+	if (ws->gen != NULL) {
 		wcc = wdconfig_check(current(ws), pr->name);
+		/* Prometheus's error may quote the request, and the reason
+		 * goes to the API, the state and the notification: the
+		 * config's secrets (its prometheus_url's) out first. */
+		snprintf(clean, sizeof(clean), "%s", reason != NULL ? reason : "");
+		redactor_fix(config_redactor(wdconfig_config(current(ws))),
+		    clean, sizeof(clean));
+		reason = clean;
+	}
 	/* A reload while the query ran may have changed the question: its
 	 * answer would judge the check by settings it no longer has. */
 	if (wcc != NULL && wcc->conf.kind == CHECK_FRESHNESS &&

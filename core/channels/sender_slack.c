@@ -564,8 +564,10 @@ slack_send(const void *vcfg, const struct sender_send_ctx *ctx,
 	sender_http_post("slack", c->api_url, &c->http, &own, payload, len,
 	    &resp, res);
 	/* Alertmanager tells the two kinds of answer apart by their
-	 * Content-Type; a JSON object is the Web API's. */
-	if (resp.status != 0 && !slack_api_answer(&resp, res))
+	 * Content-Type; a JSON object is the Web API's. Both kinds' error
+	 * answers are a few bytes: a body cut at the client's cap is neither,
+	 * and the status alone classifies it (a 2xx is a delivery). */
+	if (resp.status != 0 && !resp.truncated && !slack_api_answer(&resp, res))
 		slack_hook_answer(&resp, res);
 	http_response_free(&resp);
 }

@@ -34,7 +34,7 @@ read_chat_id(struct cfg_load *ld, const struct ynode *n, const char *path, int64
 	long long	 v;
 	int		 rc = 0;
 
-	if (cfg_read_secret(ld, "chat_id_file", n, path, &s) == -1)
+	if (cfg_read_file_value(ld, "chat_id_file", n, path, &s) == -1)
 		return -1;
 	errno = 0;
 	v = strtoll(s, &end, 10);

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "config_int.h"
 #include "duration.h"
+#include "redact.h"
 #include "utf8.h"
 
 /* Config files are small; this only stops a mistaken path (a log file, a
@@ -42,6 +43,7 @@ struct config {
 	size_t			  nintervals;
 	size_t			  ninhibit;
 	int64_t			  resolve_timeout_ms;
+	struct redactor		 *secrets;
 };
 
 /* ---- global ---- */
@@ -920,7 +922,9 @@ cfg_load_buffer_with(const char *name, const char *dir, const char *yaml,
 		terr_set(err, "%s:%s", name, e.msg);
 		goto fail;
 	}
-	if ((cfg = calloc(1, sizeof(*cfg))) == NULL || global_defaults(&ld.global) == -1) {
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
+	    (cfg->secrets = ld.secrets = redactor_new()) == NULL ||
+	    global_defaults(&ld.global) == -1) {
 		terr_set(err, "%s: out of memory", name);
 		goto fail;
 	}
@@ -1033,7 +1037,14 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nintervals; i++)
 		time_interval_free(cfg->intervals[i]);
 	free(cfg->intervals);
+	redactor_unref(cfg->secrets);
 	free(cfg);
+}
+
+struct redactor *
+config_redactor(const struct config *cfg)
+{
+	return cfg->secrets;
 }
 
 const struct route *

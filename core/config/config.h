@@ -15,6 +15,7 @@
 #include "route.h"
 #include "timeinterval.h"
 
+struct redactor;
 struct config;	/* opaque, immutable once loaded */
 
 /* Loads a file; relative paths inside it (templates, *_file) are resolved
@@ -53,5 +54,9 @@ int64_t	config_resolve_timeout_ms(const struct config *cfg);
  * does not check this; whoever loads the templates (check-config, the
  * daemon) calls it before parsing the matched files. */
 int	config_check_templates(const struct config *cfg, struct terr *err);
+/* Every secret the file holds, in every form a request carries it
+ * (redact.h): what is applied to any text that leaves the process while
+ * this config is loaded. Owned by cfg; redactor_ref to keep it longer. */
+struct redactor *config_redactor(const struct config *cfg);
 
 #endif

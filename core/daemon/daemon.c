@@ -89,42 +89,58 @@ daemon_free(struct daemon *d)
 	free(d);
 }
 
-/* Re-reads the web config as exporter-toolkit does on every request: new
- * users and headers apply at once, TLS settings at the next start. A bad
- * file keeps the running one. */
-static void
-reload_web(struct daemon *d)
+/* Reads the web config again for a reload; NULL with err when it does not
+ * load (unparsable, a hash that is not bcrypt, a missing file or TLS file),
+ * which fails the reload: the old one stays. *none is set when the daemon
+ * has no web config to read. */
+static struct webconfig *
+read_web(struct daemon *d, bool *none, struct terr *err)
 {
 	struct webconfig *wc;
-	struct terr	 err;
+	struct terr	 e;
 
-	if (d->p.web_file == NULL || d->h == NULL)
-		return;
-	if ((wc = webconfig_load_file(d->p.web_file, &err)) == NULL) {
-		log_error("Loading web config failed; keeping the running one", "file",
-		    d->p.web_file, "err", err.msg);
-		return;
-	}
-	if (webconfig_tls_enabled(wc))
-		log_info("Web config reloaded; TLS settings apply at the next start",
-		    "file", d->p.web_file);
-	if (httpd_set_webconfig(d->h, wc) == -1) {
-		log_error("Out of memory");
-		webconfig_free(wc);
-	}
+	*none = d->p.web_file == NULL || d->h == NULL;
+	if (*none)
+		return NULL;
+	log_info("Loading web config file", "file", d->p.web_file);
+	if ((wc = webconfig_load_file(d->p.web_file, &e)) == NULL)
+		terr_set(err, "web config: %s", e.msg);
+	return wc;
 }
 
 int
 daemon_reload(struct daemon *d, struct terr *err)
 {
-	int	 rc = -1;
+	struct webconfig *wc;
+	bool		 none;
+	int		 rc = -1;
 
 	pthread_mutex_lock(&d->reload_mu);
-	reload_web(d);
+	/* Both files load before either applies, so that a reload either
+	 * takes both or keeps both. */
+	if ((wc = read_web(d, &none, err)) == NULL && !none) {
+		log_error("Loading web config file failed", "file", d->p.web_file,
+		    "err", err->msg);
+		(void)metric_set(d->m_reload_ok, NULL, 0);
+		goto out;
+	}
 	log_info("Loading configuration file", "file", d->p.config_name);
 	if (d->p.load(d->p.load_arg, err) == -1) {
 		log_error("Loading configuration file failed", "file", d->p.config_name,
 		    "err", err->msg);
+		(void)metric_set(d->m_reload_ok, NULL, 0);
+		webconfig_free(wc);
+		goto out;
+	}
+	/* Users and headers apply to the next request, the certificate to
+	 * the next handshake (httpd.h). */
+	if (wc != NULL && httpd_set_webconfig(d->h, wc, err) == -1) {
+		/* Only memory, or a certificate GnuTLS took for the check
+		 * but cannot serve: rare enough not to hold the config back,
+		 * and still a failed reload to see. */
+		log_error("Applying web config file failed; the configuration "
+		    "file is loaded", "file", d->p.web_file, "err", err->msg);
+		webconfig_free(wc);
 		(void)metric_set(d->m_reload_ok, NULL, 0);
 		goto out;
 	}

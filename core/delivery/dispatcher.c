@@ -18,6 +18,7 @@
 #include "httpclient.h"
 #include "log.h"
 #include "receipts.h"
+#include "redact.h"
 
 #define DISPATCHER_MAX_WORKERS	64
 /* Re-scan at least this often: store_next_due reports the earliest head,
@@ -38,6 +39,9 @@ struct job {
 	size_t			 nw;
 	const struct sender_ops	*ops;
 	const void		*cfg;
+	/* The config's secrets, out of the reason before it is stored,
+	 * logged or reported; lives as long as cfg. */
+	const struct redactor	*secrets;
 	struct job		*next;
 };
 
@@ -259,6 +263,11 @@ worker_main(void *arg)
 		r.retry_after_ms = -1;
 		j->ops->send(j->cfg, &ctx, j->e->dest, j->e->payload,
 		    j->e->payload_len, &r);
+		/* A reason may quote what the service answered, and a
+		 * service may quote the request: the one place every reason
+		 * passes before the store, the log and the dead-letter
+		 * report. */
+		redactor_fix(j->secrets, r.reason, sizeof(r.reason));
 		ratelimit_done(d->rl, j->w, j->nw);
 		settle(d, j->e, &r);
 
@@ -347,6 +356,7 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 	j->nw = nw;
 	j->ops = ops;
 	j->cfg = cfg;
+	j->secrets = config_redactor(d->p.cfg);
 	pthread_mutex_lock(&d->mu);
 	{
 		char **nb = reallocarray(d->busy, d->nbusy + 1, sizeof(*nb));

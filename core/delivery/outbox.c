@@ -16,6 +16,7 @@
 #include "dispatcher.h"
 #include "log.h"
 #include "outbox.h"
+#include "redact.h"
 #include "tgpoll.h"
 #include "tmpl.h"
 
@@ -369,6 +370,8 @@ outbox_load(struct outbox *ob, const struct config *cfg, struct tmpl_set *tmpl,
 	old = ob->cur;
 	ob->cur = g;
 	pthread_mutex_unlock(&ob->gen_mu);
+	/* From now on the log hides this config's secrets. */
+	log_set_redactor(config_redactor(cfg));
 	outbox_release(ob, old);
 	old = ob->held;
 	ob->held = g;
@@ -437,6 +440,9 @@ outbox_free(struct outbox *ob)
 	if (ob == NULL)
 		return;
 	outbox_stop(ob);
+	if (ob->cur != NULL)
+		/* The log's reference to the secrets goes with them. */
+		log_set_redactor(NULL);
 	outbox_release(ob, ob->cur);
 	pthread_cond_destroy(&ob->cv);
 	pthread_mutex_destroy(&ob->mu);

@@ -75,6 +75,7 @@ http_response_init(struct http_response *r)
 	r->status = 0;
 	buf_init(&r->body, 0);
 	r->retry_after_ms = -1;
+	r->truncated = false;
 	r->fail = HTTP_FAIL_NONE;
 }
 
@@ -129,10 +130,18 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	struct sink	*s = arg;
 	size_t		 n = size * nmemb;
 
-	if (buf_add(s->b, data, n) == -1) {
+	size_t		 room = s->b->cap - s->b->len;
+
+	if (n > room) {
+		/* What fits is kept for the classification; the rest is
+		 * never read. */
+		if (room > 0 && buf_add(s->b, data, room) == -1)
+			return 0;
 		s->over = 1;
 		return 0;	/* aborts the transfer */
 	}
+	if (buf_add(s->b, data, n) == -1)
+		return 0;	/* out of memory: a failed transfer */
 	return n;
 }
 
@@ -197,6 +206,7 @@ http_post(const struct http_request *req, struct http_response *resp,
 	    HTTP_DEFAULT_MAX_RESPONSE);
 	resp->status = 0;
 	resp->retry_after_ms = -1;
+	resp->truncated = false;
 	resp->fail = HTTP_FAIL_NETWORK;
 	sink.b = &resp->body;
 	sink.over = 0;
@@ -291,18 +301,22 @@ http_post(const struct http_request *req, struct http_response *resp,
 			curl_easy_setopt(c, CURLOPT_SSLVERSION, tls_version(t->min_version));
 	}
 	cc = curl_easy_perform(c);
+	if (cc != CURLE_OK && sink.over) {
+		/* The status line and headers came, so the answer is known:
+		 * a 2xx is a delivery whatever follows it, and a larger body
+		 * adds nothing a classification reads. */
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+		resp->truncated = true;
+		resp->fail = HTTP_FAIL_NONE;
+		rc = 0;
+		goto out;
+	}
 	if (cc != CURLE_OK) {
-		if (sink.over) {
-			resp->fail = HTTP_FAIL_TOO_LARGE;
-			terr_set(err, "%s %s: response larger than %zu bytes",
-			    method, redacted, resp->body.cap);
-		} else {
-			if (cc == CURLE_OPERATION_TIMEDOUT)
-				resp->fail = HTTP_FAIL_TIMEOUT;
-			/* curl's messages name hosts and addresses, not paths. */
-			terr_set(err, "%s %s: %s", method, redacted,
-			    curl_easy_strerror(cc));
-		}
+		if (cc == CURLE_OPERATION_TIMEDOUT)
+			resp->fail = HTTP_FAIL_TIMEOUT;
+		/* curl's messages name hosts and addresses, not paths. */
+		terr_set(err, "%s %s: %s", method, redacted,
+		    curl_easy_strerror(cc));
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);

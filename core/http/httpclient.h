@@ -56,12 +56,14 @@ enum http_fail {
 	HTTP_FAIL_NONE,		/* a response came (any status) */
 	HTTP_FAIL_NETWORK,	/* DNS, connect, TLS, a dropped connection, other */
 	HTTP_FAIL_TIMEOUT,	/* connect or total timeout expired */
-	HTTP_FAIL_TOO_LARGE,	/* the body went over max_response */
 };
 
 struct http_response {
 	long		 status;	/* HTTP status */
-	struct buf	 body;		/* capped at max_response */
+	/* The first max_response bytes of the body: a longer one is cut
+	 * there (truncated) and the rest is never read. */
+	struct buf	 body;
+	bool		 truncated;
 	int64_t		 retry_after_ms; /* Retry-After in seconds * 1000; -1 when absent */
 	enum http_fail	 fail;		/* set by http_post, HTTP_FAIL_NONE on 0 */
 };
@@ -73,9 +75,10 @@ void	http_response_free(struct http_response *r);
 
 /*
  * POSTs req (or sends req->method) and blocks until the response (any status) arrived; returns 0
- * with resp filled. Returns -1 with err naming the method, the redacted URL
- * and the cause when no response came (DNS, connect, TLS, timeout, a body
- * over the cap). Safe from several threads at once (one handle per call).
+ * with resp filled, a body over the cap cut there (resp->truncated). Returns
+ * -1 with err naming the method, the redacted URL and the cause when no
+ * response came (DNS, connect, TLS, timeout). Safe from several threads at
+ * once (one handle per call).
  */
 int	http_post(const struct http_request *req, struct http_response *resp,
 	    struct terr *err) WARN_UNUSED;

@@ -25,6 +25,7 @@
 #include "httpd.h"
 #include "httpd_int.h"
 #include "log.h"
+#include "tlscert.h"
 #include "workpool.h"
 
 /* How much of an oversized chunked body is read (and dropped) so the client
@@ -128,12 +129,18 @@ web_release(struct httpd *h, struct webref *w)
 }
 
 int
-httpd_set_webconfig(struct httpd *h, struct webconfig *wc)
+httpd_set_webconfig(struct httpd *h, struct webconfig *wc, struct terr *err)
 {
 	struct webref	*w, *old;
 
-	if ((w = calloc(1, sizeof(*w))) == NULL)
+	/* The certificate first: a pair that does not load leaves
+	 * everything as it was. */
+	if (h->cert != NULL && webconfig_tls_enabled(wc) &&
+	    tlscert_set(h->cert, webconfig_tls_cert(wc), webconfig_tls_key(wc),
+	    err) == -1)
 		return -1;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return terr_set(err, "out of memory");
 	w->wc = wc;
 	w->refs = 1;
 	pthread_mutex_lock(&h->mu);
@@ -161,9 +168,14 @@ httpd_new(const struct httpd_params *p, struct terr *err)
 	pthread_cond_init(&h->resumed, NULL);
 	h->p = *p;
 	if (p->web) {
-		if (httpd_set_webconfig(h, p->web) == -1) {
+		if (webconfig_tls_enabled(p->web) &&
+		    (h->cert = tlscert_new()) == NULL) {
 			webconfig_free(p->web);
 			terr_set(err, "out of memory");
+			goto fail;
+		}
+		if (httpd_set_webconfig(h, p->web, err) == -1) {
+			webconfig_free(p->web);
 			goto fail;
 		}
 		h->tls = h->cur;
@@ -902,16 +914,28 @@ httpd_start(struct httpd *h, struct terr *err)
 		flags |= h->any ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	if (webconfig_tls_enabled(h->p.web)) {
 		flags |= MHD_USE_TLS;
-		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)webconfig_tls_cert(h->p.web));
-		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)webconfig_tls_key(h->p.web));
 		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)webconfig_tls_priorities(h->p.web));
 		if (webconfig_tls_client_ca(h->p.web))
 			OPT(MHD_OPTION_HTTPS_MEM_TRUST, 0, (void *)webconfig_tls_client_ca(h->p.web));
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	/* The certificate comes from h->cert on every handshake, so that a
+	 * reload can replace it (tlscert.h). The callback goes outside the
+	 * array, where libmicrohttpd reads it as the function pointer it is.
+	 * Listening under the port asked for covers the handshakes that come
+	 * before the bound port is known. */
+	if (h->cert != NULL && tlscert_listen(h->cert, ntohs(h->ss.ss_family ==
+	    AF_INET6 ? ((struct sockaddr_in6 *)&h->ss)->sin6_port :
+	    ((struct sockaddr_in *)&h->ss)->sin_port)) == -1)
+		return terr_set(err, "too many TLS servers in one process");
+	if (h->cert != NULL)
+		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_ARRAY, opts, MHD_OPTION_HTTPS_CERT_CALLBACK,
+		    tlscert_retrieve, MHD_OPTION_END);
+	else
+		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (h->mhd == NULL)
 		return terr_set(err, "cannot listen on %s (address in use, not local, or TLS setup failed)",
 		    h->p.listen ? h->p.listen : "127.0.0.1:9096");
@@ -923,6 +947,8 @@ httpd_start(struct httpd *h, struct terr *err)
 	h->reaper_on = true;
 	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	port = di ? di->port : 0;
+	if (h->cert != NULL && tlscert_listen(h->cert, port) == -1)
+		return terr_set(err, "too many TLS servers in one process");
 	if (h->ss.ss_family == AF_INET6)
 		a = &((struct sockaddr_in6 *)&h->ss)->sin6_addr;
 	else
@@ -1001,6 +1027,7 @@ httpd_free(struct httpd *h)
 	free(h->routes);
 	web_release(h, h->cur);
 	web_release(h, h->tls);
+	tlscert_free(h->cert);
 	pthread_cond_destroy(&h->resumed);
 	pthread_mutex_destroy(&h->mu);
 	free(h);

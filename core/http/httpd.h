@@ -70,10 +70,14 @@ int	httpd_handle(struct httpd *h, const char *method, const char *path, bool pre
 /* Binds and starts serving on the pool's threads. */
 int	httpd_start(struct httpd *h, struct terr *err) WARN_UNUSED;
 /* Replaces the basic auth users and headers for requests that start from now
- * on (the TLS settings stay those the server started with) and takes
+ * on, and the certificate and key for handshakes from now on, and takes
  * ownership of wc; the previous config is freed when its last request ends.
- * Returns -1 (and does not take wc) only when memory runs out. */
-int	httpd_set_webconfig(struct httpd *h, struct webconfig *wc) WARN_UNUSED;
+ * The other TLS settings (versions, client CA and policy), and TLS itself
+ * being on or off, stay those the server started with. Returns -1 with err
+ * (and does not take wc) when the certificate does not load or memory runs
+ * out. */
+int	httpd_set_webconfig(struct httpd *h, struct webconfig *wc,
+	    struct terr *err) WARN_UNUSED;
 /* The bound address ("127.0.0.1:9096"; the real port when 0 was asked). */
 const char *httpd_address(const struct httpd *h);
 /* Stops and frees: stops accepting, waits for every suspended request to be

@@ -45,6 +45,9 @@ struct httpd {
 	pthread_mutex_t		 mu;		/* guards cur and refs */
 	struct webref		*cur;		/* auth and headers, swapped on reload */
 	struct webref		*tls;
+	/* The certificate handshakes get, replaced on reload; NULL without
+	 * TLS. */
+	struct tlscert		*cert;
 	unsigned		 active;	/* requests being handled; under mu */
 	unsigned		 suspended;	/* of which suspended, not yet continued */
 	/* Under mu: the stop is past its drain. libmicrohttpd must not be

@@ -68,13 +68,16 @@ parse_value(struct cfg_load *ld, const struct cf_field *f, const struct ynode *k
 
 	switch (f->kind) {
 	case CF_STR:
-		if (cfg_str(ld, f->name, v, p) == -1)
+		if (cfg_str(ld, f->name, v, p) == -1 ||
+		    (f->secret && cfg_keep_secret(ld, v, *(char **)p) == -1))
 			return -1;
 		return f->check == NULL ? 0 : f->check(ld, f->name, v, *(char **)p);
 	case CF_FILE:
 		return cfg_path(ld, f->name, v, p);
 	case CF_URL:
-		return cfg_url(ld, f->name, v, f->secret, p);
+		if (cfg_url(ld, f->name, v, f->secret, p) == -1)
+			return -1;
+		return f->secret ? cfg_keep_secret(ld, v, *(char **)p) : 0;
 	case CF_BOOL:
 		return cfg_bool(ld, f->name, v, p);
 	case CF_INT:

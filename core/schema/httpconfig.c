@@ -212,7 +212,9 @@ http_finish(struct cfg_load *ld, const struct cf_walk *w)
 	    cfg_read_secret(ld, credfield, credfile,
 	    h->authorization_credentials_file, &h->authorization_credentials) == -1)
 		return -1;
-	return 0;
+	/* The Authorization header libcurl makes of them. */
+	return cfg_keep_basic(ld, w->n, h->basic_auth_username,
+	    h->basic_auth_password);
 }
 
 static const struct cf_field http_fields[] = {

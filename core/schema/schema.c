@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "duration.h"
 #include "schema.h"
+#include "redact.h"
 #include "secretfile.h"
 
 /* "name:line:col: message" into out, control bytes escaped: messages
@@ -709,13 +710,40 @@ fail:
 }
 
 int
-cfg_read_secret(struct cfg_load *ld, const char *field, const struct ynode *n,
+cfg_read_file_value(struct cfg_load *ld, const char *field, const struct ynode *n,
     const char *path, char **out)
 {
 	struct terr	 e;
 
 	if (secretfile_read(field, path, out, &e) == -1)
 		return cfg_fail(ld, n, "%s", e.msg);
+	return 0;
+}
+
+int
+cfg_read_secret(struct cfg_load *ld, const char *field, const struct ynode *n,
+    const char *path, char **out)
+{
+	if (cfg_read_file_value(ld, field, n, path, out) == -1)
+		return -1;
+	return cfg_keep_secret(ld, n, *out);
+}
+
+int
+cfg_keep_secret(struct cfg_load *ld, const struct ynode *n, const char *value)
+{
+	if (ld->secrets != NULL && redactor_add(ld->secrets, value) == -1)
+		return cfg_fail(ld, n, "out of memory");
+	return 0;
+}
+
+int
+cfg_keep_basic(struct cfg_load *ld, const struct ynode *n, const char *user,
+    const char *password)
+{
+	if (ld->secrets != NULL &&
+	    redactor_add_basic(ld->secrets, user, password) == -1)
+		return cfg_fail(ld, n, "out of memory");
 	return 0;
 }
 

@@ -46,6 +46,7 @@ struct cfg_global {
 };
 
 struct cfg_extra;
+struct redactor;
 
 /* An error that Alertmanager reports only once a walk is over: a route's
  * own checks after the route is decoded, Config's checks (references,
@@ -79,6 +80,10 @@ struct cfg_load {
 	uint64_t		*tpos;
 	bool			 fatal;		/* cfg_fail was called */
 	struct cfg_later	 late;		/* Config's checks (cfg_late) */
+	/* Every secret value read (fields marked secret, *_file secrets,
+	 * Basic credentials), for the loaded config's redactor; NULL: none
+	 * kept. */
+	struct redactor		*secrets;
 };
 
 /* Formats "name:line:col: message" for node n (or "name: message") into
@@ -149,10 +154,20 @@ int	cfg_path(struct cfg_load *ld, const char *field, const struct ynode *n, char
 int	cfg_str_list(struct cfg_load *ld, const char *field, const struct ynode *n,
 	    char ***out, size_t *nout);
 /* Reads a *_file secret (already resolved path) at load time, trimmed of
- * surrounding white space. n is the *_file node for the position. The
- * content never appears in messages. */
+ * surrounding white space, and keeps it in ld->secrets. n is the *_file
+ * node for the position. The content never appears in messages. */
 int	cfg_read_secret(struct cfg_load *ld, const char *field, const struct ynode *n,
 	    const char *path, char **out);
+/* The same for a *_file whose content is no secret (Telegram's
+ * chat_id_file): read the same way, not kept. */
+int	cfg_read_file_value(struct cfg_load *ld, const char *field,
+	    const struct ynode *n, const char *path, char **out);
+/* Keeps a secret value (redactor_add) or the Basic credentials of user and
+ * password (redactor_add_basic) in ld->secrets; NULL or "" keeps nothing.
+ * -1 through cfg_fail at n when memory runs out. */
+int	cfg_keep_secret(struct cfg_load *ld, const struct ynode *n, const char *value);
+int	cfg_keep_basic(struct cfg_load *ld, const struct ynode *n, const char *user,
+	    const char *password);
 /* "host:port" as Go's net.SplitHostPort checks it, with a non-empty port;
  * null or "" leaves the outputs untouched. */
 int	cfg_hostport(struct cfg_load *ld, const char *field, const struct ynode *n,

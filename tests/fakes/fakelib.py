@@ -127,9 +127,10 @@ class FakeService:
 			raise ValueError("force must be a list")
 		for it in items:
 			if not isinstance(it, dict) or not ("status" in it or
-			    it.get("close") or "delay" in it):
+			    it.get("close") or "delay" in it or it.get("echo") or
+			    "body_bytes" in it):
 				raise ValueError("each forced response needs status, "
-						 "close or delay")
+						 "close, delay, echo or body_bytes")
 			n = int(it.get("count", 1))
 			for _ in range(n):
 				self.forced.append(dict(it))
@@ -184,6 +185,16 @@ class Request:
 	def content_type(self):
 		ct = self.header("Content-Type") or ""
 		return ct.split(";")[0].strip().lower()
+
+
+def echo_response(status, req):
+	"""The answer of a server that quotes what it got in its error, as
+	some proxies and frameworks do: the request line, every header and the
+	body, as text."""
+	lines = ["%s %s HTTP/1.1" % (req.method, req.raw_path)]
+	lines += ["%s: %s" % (k, v) for k, v in req.headers]
+	body = "\n".join(lines).encode() + b"\n\n" + req.body
+	return Response(status, body, "text/plain")
 
 
 def _json_response(status, obj):
@@ -274,7 +285,12 @@ class Handler(BaseHTTPRequestHandler):
 		forced = svc.take_forced()
 		if forced is None:
 			return svc.handle(req)
-		if "status" in forced or forced.get("close"):
+		if forced.get("echo"):
+			resp = echo_response(int(forced.get("status", 400)), req)
+		elif "body_bytes" in forced:
+			resp = Response(int(forced.get("status", 200)),
+					b"x" * int(forced["body_bytes"]))
+		elif "status" in forced or forced.get("close"):
 			resp = svc.forced_response(forced, req)
 		else:
 			resp = svc.handle(req)

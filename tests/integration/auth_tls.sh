@@ -61,7 +61,7 @@ expect_eq "two spaces after the scheme" 401 "$HTTP_CODE"
 # good one replaces them (exporter-toolkit reads it on every request).
 printf 'basic_auth_users: [\n' >"$TMP/web-auth.yml"
 kill -HUP "$RELAY_PID"
-wait_for_line 'msg="Loading web config failed; keeping the running one"' 10 "$RELAY_ERR" ||
+wait_for_line 'msg="Loading web config file failed"' 10 "$RELAY_ERR" ||
     fail "no web config reload failure logged"
 http -u "alertmanager:$PW" "$RELAY_URL/-/healthy"
 expect_eq "users kept after a broken web config" 200 "$HTTP_CODE"

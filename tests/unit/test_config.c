@@ -13,6 +13,7 @@
 
 #include "config_cases.h"
 #include "matcher.h"
+#include "redact.h"
 #include "receiver_configs.h"
 
 /* Minimal valid tail: a root route and one receiver. */
@@ -451,6 +452,51 @@ test_secret_files_are_read_and_never_echoed(void **state)
 	    "must be configured");
 }
 
+/* Every secret the file holds, inline or in a *_file, in global or in a
+ * receiver, is in the config's redactor, in the forms a request carries it;
+ * what is no secret (a chat id from its file, a host) is not. */
+static void
+test_redactor_holds_every_secret(void **state)
+{
+	struct config_fixture *f = *state;
+	struct config	*cfg;
+	struct buf	 b;
+	static const char *const text =
+	    "POST /bot123:FILETOKEN/sendMessage chat -42 | "
+	    "POST /services/T0/B0/SLACKSLACKPATH Host: hooks.lan | "
+	    "POST /hook?key=QUERYTOKEN Authorization: Basic d2g6QkFTSUNQVw== | "
+	    "BASICPW BEARERTOK SMTPPASS GLOBALPASS ROUTINGKEY1 PUSHUSER1 "
+	    "PUSHTOKEN1 NTFYTOKEN1 GOTIFYTOK1";
+
+	scratch_write(f->dir, "token", "123:FILETOKEN\n");
+	scratch_write(f->dir, "chat", "-42\n");
+	scratch_write(f->dir, "pw", "BASICPW\n");
+	cfg = load(f, "global:\n  smtp_auth_password: GLOBALPASS\n" ROOT
+	    "receivers:\n- name: default\n"
+	    "  telegram_configs:\n  - bot_token_file: token\n    chat_id_file: chat\n"
+	    "  slack_configs:\n  - api_url: http://hooks.lan/services/T0/B0/SLACKSLACKPATH\n"
+	    "  webhook_configs:\n  - url: http://hooks.lan/hook?key=QUERYTOKEN\n"
+	    "    http_config:\n      basic_auth: {username: wh, password_file: pw}\n"
+	    "  - url: http://hooks.lan/other\n"
+	    "    http_config:\n      authorization: {credentials: BEARERTOK}\n"
+	    "  email_configs:\n  - to: a@b.c\n    from: x@b.c\n"
+	    "    smarthost: mail.lan:587\n    auth_username: x\n    auth_password: SMTPPASS\n"
+	    "  pagerduty_configs:\n  - routing_key: ROUTINGKEY1\n"
+	    "  pushover_configs:\n  - user_key: PUSHUSER1\n    token: PUSHTOKEN1\n"
+	    "  ntfy_configs:\n  - topic: tocsin-alerts\n    token: NTFYTOKEN1\n"
+	    "  gotify_configs:\n  - url: http://gotify.lan\n    token: GOTIFYTOK1\n");
+	buf_init(&b, 0);
+	assert_int_equal(redactor_text(config_redactor(cfg), text, &b), 0);
+	assert_string_equal(buf_str(&b),
+	    "POST /bot<secret>/sendMessage chat -42 | "
+	    "POST <secret> Host: hooks.lan | "
+	    "POST <secret>?<secret> Authorization: Basic <secret> | "
+	    "<secret> <secret> <secret> <secret> <secret> <secret> "
+	    "<secret> <secret> <secret>");
+	buf_free(&b);
+	config_free(cfg);
+}
+
 static void
 test_secret_urls_are_never_echoed(void **state)
 {
@@ -838,6 +884,7 @@ main(void)
 		cmocka_unit_test(test_load_file_reports_missing_file),
 		cmocka_unit_test_setup_teardown(test_type_errors_are_collected, setup, config_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_load_file_all_lists_every_error, setup, config_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_redactor_holds_every_secret, setup, config_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

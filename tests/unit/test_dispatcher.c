@@ -197,6 +197,8 @@ start_held(struct env *e, const struct config *cfg, bool limits_on, bool hold)
 	free(r);
 	r = fake_call(&e->sl, "/_fake/reset", "{}");
 	free(r);
+	/* each test's lines count from zero against the per-site log limit */
+	log_setup(LOGL_DEBUG, LOGF_LOGFMT);
 	snprintf(e->dir, sizeof(e->dir), "/tmp/tocsin-disp-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
 	memset(&sp, 0, sizeof(sp));

@@ -269,7 +269,7 @@ test_httpd_basic_auth_guards_every_path(void **state)
 
 	/* A swapped web config applies to the next request. */
 	assert_non_null(wc = webconfig_load_buffer("web.yml", ".", yaml2, strlen(yaml2), &err));
-	assert_int_equal(httpd_set_webconfig(h, wc), 0);
+	assert_int_equal(httpd_set_webconfig(h, wc, &err), 0);
 	request(base, "GET", "/echo", NULL, NULL, "alice:s3cret", &r);
 	assert_int_equal(r.code, 401);
 	assert_null(strstr(buf_str(&r.headers), "X-Content-Type-Options"));
