@@ -8,7 +8,7 @@ set -euo pipefail
 DEPS_BUILD=(build-essential cmake pkg-config
 	libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libyaml-dev
 	libpcre2-dev libsqlite3-dev libsystemd-dev libesmtp-dev libcrypt-dev
-	libgnutls28-dev libcmocka-dev libssl-dev)
+	libgnutls28-dev libcmocka-dev libssl-dev libunistring-dev)
 DEPS_TEST=(prometheus-alertmanager prometheus prometheus-node-exporter python3
 	python3-aiosmtpd clang libclang-rt-14-dev curl openssl jq systemd groff-base
 	man-db dpkg-dev iproute2)

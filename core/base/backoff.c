@@ -32,12 +32,15 @@ backoff_delay(const struct backoff *b, int failures)
 	return (int64_t)(r % ((uint64_t)ceil_ms + 1));
 }
 
+int64_t
+backoff_budget(const struct backoff *b)
+{
+	return b->budget_ms > 0 ? b->budget_ms : BACKOFF_DEFAULT_BUDGET_MS;
+}
+
 bool
 backoff_within_budget(const struct backoff *b, int64_t created_ms,
     int64_t retry_at_ms)
 {
-	int64_t budget = b->budget_ms > 0 ? b->budget_ms :
-	    BACKOFF_DEFAULT_BUDGET_MS;
-
-	return retry_at_ms - created_ms <= budget;
+	return retry_at_ms - created_ms <= backoff_budget(b);
 }

@@ -26,6 +26,9 @@ struct backoff {
  * of failures spreads out instead of retrying in lockstep). */
 int64_t	backoff_delay(const struct backoff *b, int failures);
 
+/* The retry budget in ms, the default resolved. */
+int64_t	backoff_budget(const struct backoff *b);
+
 /* Whether a message accepted at created_ms may still be retried at
  * retry_at_ms. */
 bool	backoff_within_budget(const struct backoff *b, int64_t created_ms,

@@ -3,9 +3,12 @@
  * Telegram's HTML parser accepts: a tag is "<...>", an entity is &lt; &gt;
  * &amp; &quot; or a numeric one (the ';' optional), any other '&' is a
  * literal character. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unigbrk.h>
 
 #include "buf.h"
 #include "sender_telegram_text.h"
@@ -174,9 +177,65 @@ close_tag(struct buf *b, const char *s, size_t len)
 }
 
 /*
+ * Where a part may end without splitting a user-perceived character
+ * (Unicode's extended grapheme clusters, UAX #29, by libunistring): a ZWJ
+ * emoji sequence, a flag or a letter with its combining marks stays whole.
+ * Returns an array of len + 1 flags, brk[x] true when a cut at byte x is
+ * such a boundary (tags are no characters: a cut before one is judged by
+ * the character after it), or NULL when memory runs out.
+ */
+static bool *
+grapheme_cuts(const char *text, size_t len, bool html)
+{
+	uint32_t	*cps;
+	char		*p;
+	bool		*brk;
+	size_t		*at, n = 0, i, k;
+	struct tok	 t;
+
+	cps = calloc(len + 1, sizeof(*cps));
+	at = calloc(len + 1, sizeof(*at));
+	p = calloc(len + 1, 1);
+	brk = calloc(len + 1, sizeof(*brk));
+	if (cps == NULL || at == NULL || p == NULL || brk == NULL) {
+		free(brk);
+		brk = NULL;
+		goto out;
+	}
+	for (i = 0; i < len; i += t.len) {
+		next_tok(text + i, len - i, html, &t);
+		if (t.kind == TOK_OPEN || t.kind == TOK_CLOSE)
+			continue;
+		if (t.kind == TOK_ENTITY)
+			cps[n] = (uint32_t)t.cp;
+		else
+			(void)utf8_decode_lossy((const unsigned char *)text + i,
+			    len - i, &cps[n]);
+		at[n++] = i;
+	}
+	u32_grapheme_breaks(cps, n, p);
+	/* From the end back, so a cut before tags takes the next character's
+	 * flag; the end of the text is always a boundary. */
+	brk[len] = true;
+	k = n;
+	for (i = len; i-- > 0;) {
+		if (k > 0 && at[k - 1] == i)
+			brk[i] = p[--k] != 0 || k == 0;
+		else
+			brk[i] = brk[i + 1];
+	}
+out:
+	free(cps);
+	free(at);
+	free(p);
+	return brk;
+}
+
+/*
  * Cuts come, by preference: after the last line break that fits (inside an
  * element or not), between characters outside any element, between any
- * characters. A cut inside elements closes them at the end of the part and
+ * characters; the last two only where a character ends as a reader sees it
+ * (grapheme_cuts), unless a single one is longer than a part. A cut inside elements closes them at the end of the part and
  * opens them again at the start of the next, so each part is valid markup on
  * its own (tags count no units, so this costs no room).
  */
@@ -189,15 +248,19 @@ tgtext_split(const char *text, size_t len, bool html, size_t max,
 	struct tok		 t;
 	struct buf		 part;
 	size_t			 start = 0, i, units, budget;
+	bool			*brk;
 
 	out->v = NULL;
 	out->n = 0;
 	buf_init(&part, 0);
 	if (tgtext_units(text, len, html) <= max)
 		return push(out, text, len);
+	if ((brk = grapheme_cuts(text, len, html)) == NULL)
+		return -1;
 	budget = max > PREFIX_ROOM + 1 ? max - PREFIX_ROOM : 1;
 	while (start < len) {
-		struct cut	 nl0 = { 0 }, nl = { 0 }, safe0 = { 0 }, any = { 0 };
+		struct cut	 nl0 = { 0 }, nl = { 0 }, safe0 = { 0 }, anyg = { 0 },
+				 any = { 0 };
 		const struct cut *c;
 
 		units = 0;
@@ -218,9 +281,13 @@ tgtext_split(const char *text, size_t len, bool html, size_t max,
 				k->at = i + t.len;
 				k->open = cur;
 			}
-			if (cur.n == 0) {
+			if (cur.n == 0 && brk[i + t.len]) {
 				safe0.at = i + t.len;
 				safe0.open = cur;
+			}
+			if (brk[i + t.len]) {
+				anyg.at = i + t.len;
+				anyg.open = cur;
 			}
 			any.at = i + t.len;
 			any.open = cur;
@@ -231,6 +298,8 @@ tgtext_split(const char *text, size_t len, bool html, size_t max,
 			c = nl0.at > nl.at ? &nl0 : &nl;
 		else if (safe0.at > start)
 			c = &safe0;
+		else if (anyg.at > start)
+			c = &anyg;
 		else
 			c = &any;
 		buf_reset(&part);
@@ -260,8 +329,10 @@ tgtext_split(const char *text, size_t len, bool html, size_t max,
 	}
 	buf_free(&part);
 	tgtext_parts_free(&raw);
+	free(brk);
 	return 0;
 fail:
+	free(brk);
 	buf_free(&part);
 	tgtext_parts_free(&raw);
 	tgtext_parts_free(out);

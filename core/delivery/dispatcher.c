@@ -171,6 +171,7 @@ settle(struct dispatcher *d, const struct store_entry *e,
 	struct terr	 err;
 	int64_t		 now = store_now(d->p.store), next;
 	char		 why[300];
+	bool		 within;
 
 	switch (r->status) {
 	case SEND_OK:
@@ -198,12 +199,21 @@ settle(struct dispatcher *d, const struct store_entry *e,
 	case SEND_TEMPFAIL:
 		break;
 	}
-	if (r->retry_after_ms >= 0)
-		/* The service said when: exactly then, no jitter. */
-		next = now + r->retry_after_ms;
-	else
+	if (r->retry_after_ms >= 0) {
+		/* The service said when: exactly then, no jitter. A wait it
+		 * asks for before the budget runs out is no failure: the
+		 * message gets that attempt even past the budget's end (the
+		 * wait capped at the budget's length). */
+		int64_t budget = backoff_budget(&d->p.backoff);
+
+		next = now + (r->retry_after_ms < budget ? r->retry_after_ms :
+		    budget);
+		within = backoff_within_budget(&d->p.backoff, e->created, now);
+	} else {
 		next = now + backoff_delay(&d->p.backoff, e->attempts + 1);
-	if (!backoff_within_budget(&d->p.backoff, e->created, next)) {
+		within = backoff_within_budget(&d->p.backoff, e->created, next);
+	}
+	if (!within) {
 		snprintf(why, sizeof(why), "retry budget exhausted: %s", r->reason);
 		go_dead(d, e, why);
 		return;

@@ -37,6 +37,7 @@ struct env {
 	size_t			 nlines;
 	int			 ndead;
 	char			 dead_why[256];
+	int64_t			 budget_ms;	/* the next start's; 0: default */
 };
 
 static int64_t
@@ -172,6 +173,7 @@ start_dispatcher(struct env *e, const struct config *cfg, bool limits_on)
 	dp.workers = 2;
 	dp.backoff.base_ms = 20;
 	dp.backoff.cap_ms = 100;
+	dp.backoff.budget_ms = e->budget_ms;
 	dp.limits = &lim;
 	dp.send_timeout_ms = 5000;
 	dp.on_dead = on_dead;
@@ -410,6 +412,42 @@ test_retry_after_honoured(void **state)
 	stop(e);
 	config_free(cfg);
 	no_secrets_logged(e);
+}
+
+/* A wait the service asks for is no failure: one longer than what is left
+ * of the retry budget (2 s asked, 1.5 s of budget) is waited out, capped at
+ * the budget's length, and the message sent, where it used to go dead at
+ * once. */
+static void
+test_retry_after_past_budget_is_waited(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg = load(e, "42");
+	struct dispatcher_stats	 st;
+	json_t			*reqs;
+	char			*r;
+
+	e->budget_ms = 1500;
+	start(e, cfg, false);
+	e->budget_ms = 0;
+	r = fake_call(&e->tg, "/_fake/config",
+	    "{\"force\": [{\"status\": 429, \"retry_after\": 2}]}");
+	free(r);
+	enqueue(e, cfg, 1);
+	drain(e);
+	reqs = fake_requests(&e->tg);
+	assert_int_equal(json_array_size(reqs), 2);
+	assert_int_equal(fake_req_int(reqs, 0, "status"), 429);
+	assert_int_equal(fake_req_int(reqs, 1, "status"), 200);
+	assert_true(fake_req_int(reqs, 1, "received_ms") -
+	    fake_req_int(reqs, 0, "received_ms") >= 1500);
+	json_decref(reqs);
+	dispatcher_get_stats(e->disp, &st);
+	assert_int_equal(st.waits, 1);
+	assert_int_equal(st.dead, 0);
+	assert_int_equal(st.delivered, 2);
+	stop(e);
+	config_free(cfg);
 }
 
 /* Permanent errors: unknown chat (400 chat not found) and a gone Slack
@@ -803,6 +841,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_down_then_up_in_order),
 		cmocka_unit_test(test_retry_after_honoured),
+		cmocka_unit_test(test_retry_after_past_budget_is_waited),
 		cmocka_unit_test(test_permanent_dead),
 		cmocka_unit_test(test_rate_limits),
 		cmocka_unit_test(test_resume_on_start),

@@ -377,6 +377,51 @@ test_split_no_newline(void **state)
 	buf_free(&text);
 }
 
+/* Without a line break or a space the cut falls between characters as a
+ * reader sees them: never inside a ZWJ family emoji (7 runes, 11 UTF-16
+ * units), between a letter and its combining accent, or inside a flag. */
+static void
+test_split_keeps_graphemes_whole(void **state)
+{
+	static const char family[] = "\xf0\x9f\x91\xa8\xe2\x80\x8d"
+	    "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7\xe2\x80\x8d"
+	    "\xf0\x9f\x91\xa6";			/* man ZWJ woman ZWJ girl ZWJ boy */
+	static const char e_acute[] = "e\xcc\x81";	/* e + U+0301 */
+	static const char flag[] = "\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa"; /* DE */
+	const char *const units[] = { family, e_acute, flag };
+	const size_t	 widths[] = { 11, 2, 4 };
+	/* text before the cluster, so that its first rune still fits in the
+	 * 30 units of a part (max 46 less the prefix room) and the rest not */
+	const int	 lead[] = { 28, 29, 28 };
+
+	(void)state;
+	for (size_t u = 0; u < 3; u++) {
+		struct buf		 text;
+		struct tgtext_parts	 tp;
+		size_t			 n = 0;
+		char			 want[64];
+
+		buf_init(&text, 0);
+		for (int i = 0; i < lead[u]; i++)
+			assert_int_equal(buf_addc(&text, 'x'), 0);
+		assert_int_equal(buf_adds(&text, units[u]), 0);
+		assert_int_equal(buf_adds(&text, "yyyyyyyyyyyyyyyyyy"), 0);
+		assert_int_equal(tgtext_split(buf_str(&text), text.len, false, 46,
+		    &tp), 0);
+		assert_int_equal(tp.n, 2);
+		/* the first part ends before the cluster, the second holds it whole */
+		snprintf(want, sizeof(want), "(1/2)\n%.*s", lead[u],
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		assert_string_equal(tp.v[0], want);
+		assert_int_equal(strncmp(tp.v[1] + 6, units[u], strlen(units[u])), 0);
+		for (size_t k = 0; k < tp.n; k++)
+			n += tgtext_units(tp.v[k], strlen(tp.v[k]), false) - 6;
+		assert_int_equal(n, (size_t)lead[u] + widths[u] + 18);
+		tgtext_parts_free(&tp);
+		buf_free(&text);
+	}
+}
+
 /* A <pre> block longer than the limit is cut at a line break inside it; the
  * element is closed and opened again, so each part parses on its own. */
 static void
@@ -546,6 +591,7 @@ main(void)
 		cmocka_unit_test_setup(test_long_message_split, reset),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_split_no_newline),
+		cmocka_unit_test(test_split_keeps_graphemes_whole),
 		cmocka_unit_test_setup(test_split_inside_element, reset),
 		cmocka_unit_test_setup(test_migrate, reset),
 		cmocka_unit_test_setup(test_classification, reset),
