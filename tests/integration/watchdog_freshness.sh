@@ -85,6 +85,13 @@ expect_eq "state once fresh" up "$(wd_check textfile state)"
 text=$(tg_requests | jq -r '.[1].body | fromjson | .text')
 down_for=$(sed -n 's/^back after \(.*\) down$/\1/p' <<<"$text")
 [[ $down_for =~ ^([0-9]+m)?[0-9]+s$ ]] || expect_eq "time down" "a duration" "$down_for"
+# "was:" is the last reason while down: a query after the DOWN message may
+# have found the file older still.
+was=$(sed -n 's/^was: //p' <<<"$text")
+age=$(sed -n "s/^.* is \([0-9][0-9a-z]*\) old (max_age ${MAX_AGE}s)\$/\1/p" <<<"$was")
+[[ $age =~ ^([0-9]+m)?([5-9]|[1-5][0-9])s([0-9]+ms)?$ ]] ||
+    expect_eq "an age over ${MAX_AGE}s in was:" "${MAX_AGE}s..." "$age"
+reason="$series is $age old (max_age ${MAX_AGE}s)"
 expect_eq "UP message" "$(tg_body "$(printf '✅ <b>UP</b> textfile · freshness\nback after %s down\nwas: %s' \
     "$down_for" "$(html "$reason")")")" "$(tg_requests | jq -r '.[1].body')"
 
