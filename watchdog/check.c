@@ -19,8 +19,11 @@ struct check {
 	int			 paused;
 
 	/* The period runs from anchor_mono: the last success, or start-up and
-	 * resume, which is what gives a restarted check its full period. */
+	 * resume, which is what gives a restarted check its full period.
+	 * late_mono is when it ends: anchor + period, or the schedule's first
+	 * time after the anchor (CHECK_NEVER if it never fires again). */
 	int64_t			 anchor_mono;
+	int64_t			 late_mono;
 
 	int64_t			 last_success_wall;
 	int64_t			 last_success_mono;
@@ -39,6 +42,17 @@ struct check {
 
 	char			*message;	/* NULL: "" */
 	char			*reason;	/* NULL: "" */
+	struct check_runs	*runs;		/* NULL until a start has a rid */
+};
+
+/* Starts with a run id: the latest start's, and the open runs' starts. */
+struct check_runs {
+	char	 latest[CHECK_RID_LEN + 1];	/* "" when the latest had none */
+	size_t	 n;
+	struct {
+		char	 rid[CHECK_RID_LEN + 1];
+		int64_t	 mono;
+	}	 open[CHECK_RUNS_MAX];			/* oldest first */
 };
 
 int
@@ -81,7 +95,13 @@ check_new(const struct check_conf *conf, struct terr *err)
 		terr_set(err, "check %s: unknown kind", conf->name);
 		return NULL;
 	}
-	if (conf->period_ms <= 0 || conf->period_ms > CHECK_DURATION_MAX) {
+	if (conf->schedule != NULL && conf->kind != CHECK_PING) {
+		terr_set(err, "check %s: only ping checks take a schedule",
+		    conf->name);
+		return NULL;
+	}
+	if (conf->schedule == NULL &&
+	    (conf->period_ms <= 0 || conf->period_ms > CHECK_DURATION_MAX)) {
 		terr_set(err, "check %s: period must be positive and at most "
 		    "10 years", conf->name);
 		return NULL;
@@ -108,6 +128,7 @@ check_new(const struct check_conf *conf, struct terr *err)
 	c->paused = conf->paused != 0;
 	c->last_duration = -1;
 	c->next_reminder_mono = CHECK_NEVER;
+	c->late_mono = CHECK_NEVER;
 	return c;
 }
 
@@ -118,6 +139,7 @@ check_free(struct check *c)
 		return;
 	free(c->message);
 	free(c->reason);
+	free(c->runs);
 	free(c->name);
 	free(c);
 }
@@ -185,6 +207,52 @@ set_reason(struct check *c, const char *reason)
 	set_text(&c->reason, CHECK_REASON_MAX, reason, strlen(reason));
 }
 
+/* When a check anchored at from (monotonic) becomes late: a period later,
+ * or at the schedule's first time after from's wall-clock time. The wall
+ * clock is read once, at now, and the answer kept on the monotonic clock:
+ * setting the clock afterwards neither fires nor hides the check. */
+static int64_t
+late_after(const struct check *c, int64_t from, const struct wd_time *now)
+{
+	int64_t	wall, sec, next;
+
+	if (c->conf.schedule == NULL)
+		return from + c->conf.period_ms;
+	wall = now->wall_ms - (now->mono_ms - from);
+	sec = wall >= 0 ? wall / 1000 : -((999 - wall) / 1000);
+	next = cron_next(c->conf.schedule, c->conf.tz ? c->conf.tz : tz_utc(), sec);
+	if (next == CRON_NEVER)
+		return CHECK_NEVER;
+	return from + (next * 1000 - wall);
+}
+
+static void
+anchor(struct check *c, const struct wd_time *now)
+{
+	c->anchor_mono = now->mono_ms;
+	c->late_mono = late_after(c, now->mono_ms, now);
+}
+
+/* Grace after an instant, CHECK_NEVER after none. */
+static int64_t
+plus_grace(const struct check *c, int64_t at)
+{
+	return at == CHECK_NEVER ? CHECK_NEVER : at + c->conf.grace_ms;
+}
+
+static int
+same_timing(const struct check_conf *a, const struct check_conf *b)
+{
+	if (a->period_ms != b->period_ms || (a->schedule == NULL) != (b->schedule == NULL))
+		return 0;
+	if (a->schedule == NULL)
+		return 1;
+	return strcmp(a->schedule_expr ? a->schedule_expr : "",
+	    b->schedule_expr ? b->schedule_expr : "") == 0 &&
+	    strcmp(tz_name(a->tz ? a->tz : tz_utc()),
+	    tz_name(b->tz ? b->tz : tz_utc())) == 0;
+}
+
 void
 check_restore(struct check *c, const struct check_record *rec,
     const struct wd_time *now)
@@ -205,7 +273,9 @@ check_restore(struct check *c, const struct check_record *rec,
 	set_reason(c, "");
 	set_text(&c->message, CHECK_MSG_MAX, text(rec->last_message),
 	    strlen(text(rec->last_message)));
-	c->anchor_mono = now->mono_ms;
+	free(c->runs);
+	c->runs = NULL;
+	anchor(c, now);
 
 	switch (rec->state) {
 	case CHECK_NEW:
@@ -264,20 +334,28 @@ check_adopt(struct check *c, const struct check *from, const struct wd_time *now
 	struct check_conf conf = c->conf;
 	int64_t		 base;
 
+	free(c->runs);
 	memcpy(c, from, sizeof(*c));
 	c->name = name;
 	c->conf = conf;
 	c->message = message;
 	c->reason = reason;
+	/* Open runs are the job's, whatever the config says; a copy that
+	 * finds no memory forgets them (their durations, not a state). */
+	c->runs = NULL;
+	if (from->runs != NULL && (c->runs = malloc(sizeof(*c->runs))) != NULL)
+		memcpy(c->runs, from->runs, sizeof(*c->runs));
 	set_text(&c->message, CHECK_MSG_MAX, text(from->message),
 	    strlen(text(from->message)));
 	set_reason(c, text(from->reason));
-	/* Late under the old period, not under the new one: up again, or
-	 * the API and metrics say late with a late_at still to come. (With
-	 * the same period this is a plain copy, whatever now is.) */
-	if (c->state == CHECK_LATE && conf.period_ms != from->conf.period_ms &&
-	    now->mono_ms < c->anchor_mono + conf.period_ms)
-		c->state = CHECK_UP;
+	/* Late under the old period or schedule, not under the new one: up
+	 * again, or the API and metrics say late with a late_at still to
+	 * come. (With the same timing this is a plain copy, whatever now is.) */
+	if (!same_timing(&conf, &from->conf)) {
+		c->late_mono = late_after(c, c->anchor_mono, now);
+		if (c->state == CHECK_LATE && now->mono_ms < c->late_mono)
+			c->state = CHECK_UP;
+	}
 	if (c->state != CHECK_DOWN || conf.repeat_ms == from->conf.repeat_ms)
 		return;
 	if (conf.repeat_ms == 0) {
@@ -405,31 +483,112 @@ quiet_for_a_period(const struct check *c, const struct wd_time *now)
 {
 	int64_t	since = c->have_success_mono ? c->last_success_mono : c->anchor_mono;
 
-	return c->state == CHECK_NEW || now->mono_ms - since >= c->conf.period_ms;
+	return c->state == CHECK_NEW || now->mono_ms >= late_after(c, since, now);
+}
+
+int
+check_rid_valid(const char *rid)
+{
+	size_t	i;
+
+	for (i = 0; i < CHECK_RID_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (rid[i] != '-')
+				return -1;
+		} else if (!((rid[i] >= '0' && rid[i] <= '9') ||
+		    (rid[i] >= 'a' && rid[i] <= 'f')))
+			return -1;
+	}
+	return rid[i] == '\0' ? 0 : -1;
+}
+
+/* A start with run id rid ("" for none): the latest start, and an open run
+ * to measure when rid is set (the oldest forgotten when all are taken). */
+static void
+run_start(struct check *c, const char *rid, const struct wd_time *now)
+{
+	struct check_runs	*r = c->runs;
+	size_t			 i;
+
+	c->last_start_wall = now->wall_ms;
+	c->last_start_mono = now->mono_ms;
+	c->have_start_mono = 1;
+	if (rid[0] == '\0' && r == NULL)
+		return;
+	if (r == NULL && (r = c->runs = calloc(1, sizeof(*r))) == NULL)
+		return;	/* no memory: timed as a start without an id */
+	snprintf(r->latest, sizeof(r->latest), "%s", rid);
+	if (rid[0] == '\0')
+		return;
+	for (i = 0; i < r->n && strcmp(r->open[i].rid, rid) != 0; i++)
+		;
+	if (i == r->n && r->n == CHECK_RUNS_MAX)
+		i = 0;
+	if (i < r->n) {
+		memmove(&r->open[i], &r->open[i + 1],
+		    (r->n - i - 1) * sizeof(r->open[0]));
+		r->n--;
+	}
+	snprintf(r->open[r->n].rid, sizeof(r->open[r->n].rid), "%s", rid);
+	r->open[r->n++].mono = now->mono_ms;
+}
+
+/* The end of a run: its start's monotonic time (the open run of the same
+ * rid, which is closed; without a rid the latest start), -1 if unknown. */
+static int64_t
+run_end(struct check *c, const char *rid)
+{
+	struct check_runs	*r = c->runs;
+	int64_t			 started;
+	size_t			 i;
+
+	if (rid[0] == '\0')
+		return c->have_start_mono ? c->last_start_mono : -1;
+	for (i = 0; r != NULL && i < r->n; i++)
+		if (strcmp(r->open[i].rid, rid) == 0) {
+			started = r->open[i].mono;
+			memmove(&r->open[i], &r->open[i + 1],
+			    (r->n - i - 1) * sizeof(r->open[0]));
+			r->n--;
+			return started;
+		}
+	return -1;
+}
+
+/* Whether rid's end stops the hung-run timer of the latest start: it has
+ * that start's rid, or none (Healthchecks' rule). */
+static int
+ends_latest(const struct check *c, const char *rid)
+{
+	return rid[0] == '\0' || c->runs == NULL ||
+	    strcmp(c->runs->latest, rid) == 0;
 }
 
 int
 check_signal(struct check *c, enum check_signal_kind sig,
-    const struct wd_time *now, const char *body, size_t bodylen,
-    const char *reason, struct check_notif *out)
+    const struct wd_time *now, const char *rid, const char *body,
+    size_t bodylen, const char *reason, struct check_notif *out)
 {
 	char	latest[CHECK_REASON_MAX + 1];
 	int	ev = 0, resume;
+	int64_t	started;
 
 	memset(out, 0, sizeof(*out));
+	if (rid == NULL)
+		rid = "";
 	if (body != NULL) {
 		set_text(&c->message, CHECK_MSG_MAX, body, bodylen);
 		ev |= CHECK_EV_PERSIST;
 	}
 
 	switch (sig) {
+	case CHECK_SIG_LOG:
+		return ev;
 	case CHECK_SIG_START:
 		/* Healthchecks semantics: a start measures run time and does
 		 * not reset lateness; a run that has not succeeded within
 		 * grace of its start goes down (see start_down_at). */
-		c->last_start_wall = now->wall_ms;
-		c->last_start_mono = now->mono_ms;
-		c->have_start_mono = 1;
+		run_start(c, rid, now);
 		return ev | CHECK_EV_PERSIST;
 	case CHECK_SIG_SUCCESS:
 		/* Before the success is recorded: it measures the silence. */
@@ -437,10 +596,10 @@ check_signal(struct check *c, enum check_signal_kind sig,
 		c->last_success_wall = now->wall_ms;
 		c->last_success_mono = now->mono_ms;
 		c->have_success_mono = 1;
-		if (c->have_start_mono) {
-			c->last_duration = now->mono_ms - c->last_start_mono;
+		if ((started = run_end(c, rid)) >= 0)
+			c->last_duration = now->mono_ms - started;
+		if (ends_latest(c, rid))
 			c->have_start_mono = 0;
-		}
 		ev |= CHECK_EV_PERSIST;
 		if (c->paused && !resume)
 			return ev;
@@ -448,7 +607,7 @@ check_signal(struct check *c, enum check_signal_kind sig,
 		 * resumes the check (Healthchecks resumes on any), so a pause
 		 * that nobody lifts cannot silence it for good. */
 		c->paused = 0;
-		c->anchor_mono = now->mono_ms;
+		anchor(c, now);
 		if (c->state == CHECK_DOWN) {
 			int64_t d = down_for(c, now);
 
@@ -471,6 +630,7 @@ check_signal(struct check *c, enum check_signal_kind sig,
 		 * nothing more: failing during a maintenance window is what
 		 * the pause is for (Healthchecks resumes here too). */
 		c->have_start_mono = 0;
+		(void)run_end(c, rid);
 		if (c->paused)
 			return ev;
 		if (c->state == CHECK_DOWN) {
@@ -501,8 +661,8 @@ check_tick(struct check *c, const struct wd_time *now, struct check_notif *out)
 	memset(out, 0, sizeof(*out));
 	if (c->paused)
 		return 0;
-	late_at = c->anchor_mono + c->conf.period_ms;
-	down_at = late_at + c->conf.grace_ms;
+	late_at = c->late_mono;
+	down_at = plus_grace(c, late_at);
 
 	switch (c->state) {
 	case CHECK_NEW:
@@ -555,11 +715,9 @@ check_deadline(const struct check *c)
 	case CHECK_NEW:
 		return CHECK_NEVER;
 	case CHECK_UP:
-		return min64(c->anchor_mono + c->conf.period_ms,
-		    start_down_at(c));
+		return min64(c->late_mono, start_down_at(c));
 	case CHECK_LATE:
-		return min64(c->anchor_mono + c->conf.period_ms +
-		    c->conf.grace_ms, start_down_at(c));
+		return min64(plus_grace(c, c->late_mono), start_down_at(c));
 	case CHECK_DOWN:
 		return c->next_reminder_mono;
 	}
@@ -571,7 +729,7 @@ check_late_at(const struct check *c)
 {
 	if (c->paused || (c->state != CHECK_UP && c->state != CHECK_LATE))
 		return CHECK_NEVER;
-	return c->anchor_mono + c->conf.period_ms;
+	return c->late_mono;
 }
 
 int
@@ -589,7 +747,7 @@ check_resume(struct check *c, const struct wd_time *now)
 	if (!c->paused)
 		return 0;
 	c->paused = 0;
-	c->anchor_mono = now->mono_ms;
+	anchor(c, now);
 	/* A run started before or during the pause must not fire at once. */
 	c->have_start_mono = 0;
 	if (c->state == CHECK_LATE)

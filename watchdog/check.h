@@ -6,10 +6,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cron.h"
 #include "err.h"
+#include "tz.h"
 
 /* Longest kept ping body, in bytes (Healthchecks keeps 10 kB too). */
 #define CHECK_MSG_MAX	10240
+/* A run id (?rid=): a UUID in canonical text form, as Healthchecks takes it. */
+#define CHECK_RID_LEN	36
+/* Runs with an id followed at once for their durations; the oldest
+ * start is forgotten past this. */
+#define CHECK_RUNS_MAX	8
 /* Longest check name: it is a URL path segment and a label value. */
 #define CHECK_NAME_MAX	128
 /* Longest kept reason ("Prometheus unreachable: ..."). */
@@ -45,6 +52,7 @@ enum check_signal_kind {
 	CHECK_SIG_SUCCESS,	/* ping, firing heartbeat, fresh value */
 	CHECK_SIG_START,	/* /ping/<name>/start */
 	CHECK_SIG_FAIL,		/* /fail, non-zero exit, stale freshness */
+	CHECK_SIG_LOG,		/* /ping/<name>/log: a message, nothing else */
 };
 
 enum check_notif_kind {
@@ -57,10 +65,16 @@ enum check_notif_kind {
 struct check_conf {
 	const char	*name;		/* [A-Za-z0-9._-]+, not all dots */
 	enum check_kind	 kind;
-	int64_t		 period_ms;	/* > 0 */
+	int64_t		 period_ms;	/* > 0, unless schedule is set */
 	int64_t		 grace_ms;	/* >= 0 */
 	int64_t		 repeat_ms;	/* 0: no reminders while down */
 	int		 paused;	/* initial value when nothing is persisted */
+	/* Instead of a period: late at the first time the schedule fires
+	 * after the last success (and down grace later). Borrowed from the
+	 * config, which outlives the check; tz NULL is UTC. */
+	const struct cron *schedule;
+	const struct tz	  *tz;
+	const char	  *schedule_expr;	/* as written: what reloads compare */
 };
 
 /* What to tell people. The strings are borrowed from the check and stay valid
@@ -130,7 +144,8 @@ void	check_snapshot(const struct check *c, struct check_record *rec);
 void	check_adopt(struct check *c, const struct check *from,
 	    const struct wd_time *now);
 
-/* A signal arrived. body (may be NULL: keep the last message) is kept up to
+/* A signal arrived. rid (may be NULL or "") is its run id, already checked
+ * to be a UUID (see check_rid_valid). body (may be NULL: keep the last message) is kept up to
  * CHECK_MSG_MAX bytes, cut before the first NUL and at a UTF-8 character
  * boundary, each byte that is not UTF-8 replaced by U+FFFD. reason (may be NULL) says why a FAIL failed.
  * reason is kept up to CHECK_REASON_MAX bytes; a FAIL while down sends no
@@ -140,8 +155,11 @@ void	check_adopt(struct check *c, const struct check *from,
  * zeroed otherwise). Never fails: the message and reason are allocated to
  * their length, and one that finds no memory is kept empty. */
 int	check_signal(struct check *c, enum check_signal_kind sig,
-	    const struct wd_time *now, const char *body, size_t bodylen,
-	    const char *reason, struct check_notif *out);
+	    const struct wd_time *now, const char *rid, const char *body,
+	    size_t bodylen, const char *reason, struct check_notif *out);
+/* 0 if rid is a UUID in canonical text form (8-4-4-4-12 lower-case hex
+ * digits), else -1. */
+int	check_rid_valid(const char *rid);
 /* Time passed: late, down and reminders. Same return and *out as above.
  * Ticking early or often is harmless. */
 int	check_tick(struct check *c, const struct wd_time *now,
@@ -158,7 +176,14 @@ int64_t	check_late_at(const struct check *c);
  * succeeded within grace of the start goes down ("started 5m ago, no success
  * since"), as Healthchecks marks a hung run down. A SUCCESS ends the run
  * (check_last_duration), a FAIL ends it too. Starts are not persisted: after
- * a restart only the full period + grace applies. */
+ * a restart only the full period + grace applies.
+ *
+ * Run ids, as Healthchecks has them: only the latest START is timed for a
+ * hung run; a SUCCESS ends it when it has the latest start's rid or none, a
+ * FAIL with any. A SUCCESS with a rid measures its duration from the START
+ * of the same rid (the last CHECK_RUNS_MAX of them are kept), so
+ * overlapping runs of one job get their own durations; without a rid, from
+ * the latest START. A LOG only keeps its body as the last message. */
 
 /* Pausing stops all transitions and notifications; failures and starts
  * while paused only record the last message and times, and so do successes

@@ -197,7 +197,8 @@ ping_stored(void *arg, const char *name, int rc, const struct terr *err)
  * (as the relay's intake does). */
 static void
 signal_ping(struct httpd_req *req, struct wdstate *ws, const char *name,
-    enum check_signal_kind sig, const char *body, size_t len, const char *why)
+    enum check_signal_kind sig, const char *rid, const char *body, size_t len,
+    const char *why)
 {
 	struct ping_wait	*w;
 	enum wdstate_result	 res;
@@ -211,8 +212,8 @@ signal_ping(struct httpd_req *req, struct wdstate *ws, const char *name,
 	w->req = req;
 	snprintf(w->name, sizeof(w->name), "%s", name);
 	httpd_suspend(req, answer_ping, w);
-	res = wdstate_signal_async(ws, name, CHECK_PING, sig, body, len, why, &kind,
-	    ping_stored, w, &err);
+	res = wdstate_signal_async(ws, name, CHECK_PING, sig, rid, body, len, why,
+	    &kind, ping_stored, w, &err);
 	/* Pending: w is ping_stored's now, and may be gone already. */
 	if (res == WDSTATE_PENDING)
 		return;
@@ -228,6 +229,7 @@ handle_ping(struct httpd_req *req, void *arg)
 {
 	struct wdstate		*ws = arg;
 	const char		*rest = httpd_req_rest(req), *slash, *suffix, *body;
+	const char		*rid = httpd_req_query(req, "rid");
 	char			 name[CHECK_NAME_MAX + 2], reason[48], *end;
 	enum check_signal_kind	 sig = CHECK_SIG_SUCCESS;
 	const char		*why = NULL;
@@ -247,6 +249,8 @@ handle_ping(struct httpd_req *req, void *arg)
 		sig = CHECK_SIG_SUCCESS;
 	else if (strcmp(suffix, "start") == 0)
 		sig = CHECK_SIG_START;
+	else if (strcmp(suffix, "log") == 0)
+		sig = CHECK_SIG_LOG;
 	else if (strcmp(suffix, "fail") == 0) {
 		sig = CHECK_SIG_FAIL;
 		why = "failure reported (/fail)";
@@ -263,18 +267,29 @@ handle_ping(struct httpd_req *req, void *arg)
 		}
 	} else {
 		httpd_reply_text(req, 404, "unknown ping endpoint: want /ping/<name>, "
-		    "/ping/<name>/start, /ping/<name>/fail or /ping/<name>/<0-255>");
+		    "/ping/<name>/start, /ping/<name>/fail, /ping/<name>/log or "
+		    "/ping/<name>/<0-255>");
+		return;
+	}
+	/* Run ids as Healthchecks takes them; "?rid=" is none. */
+	if (rid != NULL && rid[0] != '\0' && check_rid_valid(rid) == -1) {
+		httpd_reply_text(req, 400, "rid must be a UUID in canonical form "
+		    "(8-4-4-4-12 lower-case hex digits)");
 		return;
 	}
 	if (strcmp(httpd_req_method(req), "POST") == 0)
 		body = httpd_req_body(req, &len);
-	else {
+	else if (sig == CHECK_SIG_LOG) {
+		/* A log without a body has no message to record. */
+		body = NULL;
+		len = 0;
+	} else {
 		/* Each ping replaces the last message, as Healthchecks shows
 		 * the last ping's body; a GET has none. */
 		body = "";
 		len = 0;
 	}
-	signal_ping(req, ws, name, sig, body, len, why);
+	signal_ping(req, ws, name, sig, rid, body, len, why);
 }
 
 /* ?limit=: 0 when absent, -1 (answered 400) when not 1..WDSTATE_PAGE_MAX. */

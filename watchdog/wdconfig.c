@@ -8,12 +8,18 @@
 
 #include "cfgfield.h"
 #include "config_int.h"
+#include "cron.h"
 #include "duration.h"
+#include "tz.h"
 #include "wdconfig.h"
 
 struct wdconfig_check_int {
 	struct wdconfig_check	 pub;
 	char			*name;		/* owned; pub.conf.name points here */
+	char			*schedule;	/* owned; pub.conf.schedule_expr */
+	char			*tzname;	/* owned */
+	struct cron		*cron;		/* owned; pub.conf.schedule */
+	struct wdconfig		*wc;		/* its zones, while loading */
 	/* As written, while loading. */
 	bool			 has_kind;
 	bool			 paused;
@@ -24,6 +30,10 @@ struct wdconfig {
 	struct registry			*reg;
 	struct wdconfig_check_int	*checks;
 	size_t				 nchecks;
+	/* The zones the checks' schedules name, each loaded once: 100,000
+	 * checks in Europe/Berlin share one. */
+	struct tz			**zones;
+	size_t				 nzones;
 };
 
 /* Load-time state: positions of what finish() cross-checks. */
@@ -38,6 +48,9 @@ static void
 check_clear(struct wdconfig_check_int *c)
 {
 	free(c->name);
+	free(c->schedule);
+	free(c->tzname);
+	cron_free(c->cron);
 	free(c->pub.receiver);
 	free(c->pub.fresh.prometheus_url);
 	free(c->pub.fresh.query);
@@ -52,6 +65,18 @@ timer_only(struct cfg_load *ld, const struct ynode *k, const void *obj)
 	if (c->has_kind && c->pub.conf.kind == CHECK_FRESHNESS)
 		return cfg_type_fail(ld, k, "field %s is not allowed in a freshness "
 		    "check (only in heartbeat and ping checks)", k->value);
+	return 0;
+}
+
+static int
+ping_only(struct cfg_load *ld, const struct ynode *k, const void *obj)
+{
+	const struct wdconfig_check_int *c = obj;
+
+	if (c->has_kind && c->pub.conf.kind != CHECK_PING)
+		return cfg_type_fail(ld, k, "field %s is not allowed in a %s check "
+		    "(only in ping checks)", k->value,
+		    check_kind_name(c->pub.conf.kind));
 	return 0;
 }
 
@@ -96,6 +121,79 @@ query_ok(struct cfg_load *ld, const char *field, const struct ynode *v,
 	return 0;
 }
 
+/* The zone called name, loaded once per config. NULL with err set. */
+static const struct tz *
+zone(struct wdconfig *wc, const char *name, struct terr *err)
+{
+	struct tz	**grown, *z;
+	size_t		  i;
+
+	for (i = 0; i < wc->nzones; i++)
+		if (strcmp(tz_name(wc->zones[i]), name) == 0)
+			return wc->zones[i];
+	if ((z = tz_load(name, err)) == NULL)
+		return NULL;
+	if ((grown = realloc(wc->zones, (wc->nzones + 1) * sizeof(*grown))) == NULL) {
+		tz_free(z);
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	wc->zones = grown;
+	wc->zones[wc->nzones++] = z;
+	return z;
+}
+
+/* A position inside a scalar: the byte at off of v's value, for a plain or
+ * quoted scalar on one line (the node's own position otherwise). */
+static struct ynode
+inside(const struct ynode *v, size_t off)
+{
+	struct ynode	at = *v;
+
+	if (memchr(v->value, '\n', v->len) == NULL && off < (size_t)1 << 20)
+		at.col += (int)off + (v->plain ? 0 : 1);
+	return at;
+}
+
+/* A ping check's schedule and zone, instead of a period. */
+static int
+schedule_finish(struct cfg_load *ld, const struct cf_walk *w,
+    struct wdconfig_check_int *c)
+{
+	const struct ynode	*sv = NULL, *tv = NULL;
+	struct ynode		 at;
+	struct terr		 e;
+	size_t			 pos;
+
+	/* Errors point at the values; null ones read as absent. */
+	if (cf_given(w, "schedule") != NULL)
+		sv = cf_value(w, "schedule");
+	if (cf_given(w, "tz") != NULL)
+		tv = cf_value(w, "tz");
+	if (sv == NULL) {
+		if (tv != NULL)
+			return cfg_fail(ld, tv, "check \"%s\": tz needs a schedule "
+			    "(a period does not depend on the zone)", c->name);
+		return 0;
+	}
+	if (cf_given(w, "period") != NULL)
+		return cfg_fail(ld, sv, "check \"%s\": period and schedule cannot "
+		    "both be set", c->name);
+	if ((c->cron = cron_parse(c->schedule ? c->schedule : "", &pos, &e)) == NULL) {
+		at = inside(sv, pos);
+		return cfg_fail(ld, &at, "check \"%s\": schedule \"%s\": %s",
+		    c->name, c->schedule ? c->schedule : "", e.msg);
+	}
+	c->pub.conf.schedule = c->cron;
+	c->pub.conf.schedule_expr = c->schedule;
+	if (tv != NULL && (c->tzname == NULL || c->tzname[0] == '\0'))
+		return cfg_fail(ld, tv, "check \"%s\": tz cannot be empty (UTC is "
+		    "the default)", c->name);
+	if ((c->pub.conf.tz = zone(c->wc, c->tzname ? c->tzname : "UTC", &e)) == NULL)
+		return cfg_fail(ld, tv, "check \"%s\": tz: %s", c->name, e.msg);
+	return 0;
+}
+
 /* What a table cannot say, in this order: the kind, the receiver, then the
  * keys the kind requires and how they relate. */
 static int
@@ -117,7 +215,13 @@ check_finish(struct cfg_load *ld, const struct cf_walk *w)
 	if (cf_given(w, "repeat_interval") == NULL)
 		pc->conf.repeat_ms = WDCONFIG_REPEAT_DEFAULT_MS;
 	if (pc->conf.kind != CHECK_FRESHNESS) {
-		if (pc->conf.period_ms == 0)
+		if (schedule_finish(ld, w, c) == -1)
+			return -1;
+		if (pc->conf.kind == CHECK_PING && pc->conf.period_ms == 0 &&
+		    pc->conf.schedule == NULL)
+			return cfg_fail(ld, w->n, "check \"%s\": period or schedule is "
+			    "required for ping checks", c->name);
+		if (pc->conf.period_ms == 0 && pc->conf.schedule == NULL)
 			return cfg_fail(ld, w->n, "check \"%s\": period is required for "
 			    "%s checks", c->name, kname);
 		if (cf_given(w, "grace") == NULL)
@@ -172,6 +276,8 @@ static const struct cf_field check_fields[] = {
 	{ "period", CF_DURATION, CHECK_AT(pub.conf.period_ms), .nonzero = true,
 	    .allow = timer_only },
 	{ "grace", CF_DURATION, CHECK_AT(pub.conf.grace_ms), .allow = timer_only },
+	{ "schedule", CF_STR, CHECK_AT(schedule), .allow = ping_only },
+	{ "tz", CF_STR, CHECK_AT(tzname), .allow = ping_only },
 	/* May carry credentials: never echoed. */
 	{ "prometheus_url", CF_URL, CHECK_AT(pub.fresh.prometheus_url),
 	    .secret = true, .allow = fresh_only },
@@ -281,6 +387,7 @@ parse_checks(struct cfg_load *ld, struct wdload *wl, const struct ynode *v)
 	for (i = 0; i < v->n && !cfg_stop(ld); i++) {
 		struct wdconfig_check_int *c = &wc->checks[wc->nchecks];
 
+		c->wc = wc;
 		if (parse_check(ld, v->child[i], c) == -1) {
 			check_clear(c);
 			continue;
@@ -399,6 +506,9 @@ wdconfig_free(struct wdconfig *wc)
 	for (i = 0; i < wc->nchecks; i++)
 		check_clear(&wc->checks[i]);
 	free(wc->checks);
+	for (i = 0; i < wc->nzones; i++)
+		tz_free(wc->zones[i]);
+	free(wc->zones);
 	config_free(wc->cfg);
 	free(wc);
 }

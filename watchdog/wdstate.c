@@ -320,7 +320,7 @@ wdstate_kind(struct wdstate *ws, const char *name, enum check_kind *kind)
 /* A signal for c, under ws->mu. */
 static enum wdstate_result
 signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
-    const char *body, size_t bodylen, const char *reason,
+    const char *rid, const char *body, size_t bodylen, const char *reason,
     const struct persist_how *how, struct terr *err)
 {
 	struct registry		*reg = wdconfig_registry(current(ws));
@@ -333,7 +333,7 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 	wd_time_now(&now);
 	saved = save(c);
 	paused = check_paused(c);
-	ev = check_signal(c, sig, &now, body, bodylen, reason, &cn);
+	ev = check_signal(c, sig, &now, rid, body, bodylen, reason, &cn);
 	switch (apply(ws, c, saved, ev, &cn, how, err)) {
 	case -1:
 		res = WDSTATE_FAILED;
@@ -351,7 +351,8 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 
 static enum wdstate_result
 signal_with(struct wdstate *ws, const char *name, enum check_kind want,
-    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
+    enum check_signal_kind sig, const char *rid, const char *body,
+    size_t bodylen, const char *reason,
     enum check_kind *actual, const struct persist_how *how, struct terr *err)
 {
 	enum wdstate_result	 res;
@@ -369,7 +370,8 @@ signal_with(struct wdstate *ws, const char *name, enum check_kind want,
 		res = WDSTATE_WRONG_KIND;
 	} else {
 		before = registry_next_deadline(reg, NULL);
-		res = signal_locked(ws, c, sig, body, bodylen, reason, how, err);
+		res = signal_locked(ws, c, sig, rid, body, bodylen, reason, how,
+		    err);
 		after = registry_next_deadline(reg, NULL);
 	}
 	pthread_mutex_unlock(&ws->mu);
@@ -387,17 +389,20 @@ wdstate_signal(struct wdstate *ws, const char *name, enum check_kind want,
     enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
     enum check_kind *actual, struct terr *err)
 {
-	return signal_with(ws, name, want, sig, body, bodylen, reason, actual, NULL, err);
+	return signal_with(ws, name, want, sig, NULL, body, bodylen, reason,
+	    actual, NULL, err);
 }
 
 enum wdstate_result
 wdstate_signal_async(struct wdstate *ws, const char *name, enum check_kind want,
-    enum check_signal_kind sig, const char *body, size_t bodylen, const char *reason,
+    enum check_signal_kind sig, const char *rid, const char *body,
+    size_t bodylen, const char *reason,
     enum check_kind *actual, checkstate_done_fn done, void *arg, struct terr *err)
 {
 	struct persist_how	how = { done, arg };
 
-	return signal_with(ws, name, want, sig, body, bodylen, reason, actual, &how, err);
+	return signal_with(ws, name, want, sig, rid, body, bodylen, reason,
+	    actual, &how, err);
 }
 
 enum wdstate_result
@@ -426,7 +431,7 @@ wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr, bool fr
 	    prober_same_question(&wcc->fresh, &pr->fresh) &&
 	    (c = registry_find(wdconfig_registry(current(ws)), pr->name)) != NULL)
 		res = signal_locked(ws, c, fresh ? CHECK_SIG_SUCCESS : CHECK_SIG_FAIL,
-		    NULL, 0, fresh ? NULL : reason, NULL, err);
+		    NULL, NULL, 0, fresh ? NULL : reason, NULL, err);
 	pthread_mutex_unlock(&ws->mu);
 	if (res != WDSTATE_UNKNOWN)
 		changed(ws);
@@ -606,27 +611,77 @@ jdeadline(int64_t mono, const struct wd_time *now)
 	return jtime(now->wall_ms + (mono - now->mono_ms));
 }
 
+/* When the check next expects a success (wall ms, 0: never): when an up
+ * check becomes late; for a scheduled check that is not up, the
+ * schedule's next time from now. A schedule fires on whole minutes: the
+ * instant is rounded to the second, so that drift between the monotonic
+ * and the wall clock since the anchor does not show. */
+static int64_t
+next_expected(const struct check_conf *conf, const struct check *c,
+    const struct wd_time *now)
+{
+	int64_t	late = check_late_at(c), sec;
+
+	if (late != CHECK_NEVER) {
+		late = now->wall_ms + (late - now->mono_ms);
+		return conf->schedule == NULL ? late : (late + 500) / 1000 * 1000;
+	}
+	if (conf->schedule == NULL || check_paused(c))
+		return 0;
+	sec = cron_next(conf->schedule, conf->tz ? conf->tz : tz_utc(),
+	    now->wall_ms / 1000);
+	return sec == CRON_NEVER ? 0 : sec * 1000;
+}
+
+/* An instant as RFC 3339 in a zone (its offset, no fraction), or null. */
+static json_t *
+jlocal(int64_t wall_ms, const struct tz *tz)
+{
+	struct tstamp	 t;
+	const char	*ab;
+	char		 s[48];
+
+	if (wall_ms == 0)
+		return json_null();
+	memset(&t, 0, sizeof(t));
+	t.sec = wall_ms / 1000;
+	tz_lookup(tz, t.sec, &t.off, &ab);
+	snprintf(t.zone, sizeof(t.zone), "%s", ab);
+	tstamp_format_rfc3339(&t, s, sizeof(s));
+	return json_string(s);
+}
+
 static json_t *
 check_json(const struct wdconfig_check *wcc, const struct check *c, const struct wd_time *now)
 {
+	const struct check_conf	*conf = &wcc->conf;
+	const struct tz		*tz = conf->tz ? conf->tz : tz_utc();
 	struct check_record	 rec;
 	int64_t			 dur = check_last_duration(c);
+	int64_t			 expected = next_expected(conf, c, now);
 	json_t			*o;
 
 	check_snapshot(c, &rec);
-	o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+	o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:f, s:f, s:o, s:o, "
+	    "s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
 	    "name", rec.name,
 	    "kind", check_kind_name(wcc->conf.kind),
 	    "state", check_state_name(rec.state),
 	    "paused", rec.paused != 0,
 	    "receiver", wcc->receiver,
-	    "period_seconds", (double)wcc->conf.period_ms / 1000,
+	    "period_seconds", conf->schedule != NULL ? json_null() :
+	    json_real((double)conf->period_ms / 1000),
+	    "schedule", conf->schedule_expr != NULL ?
+	    json_string(conf->schedule_expr) : json_null(),
+	    "tz", conf->schedule != NULL ? json_string(tz_name(tz)) : json_null(),
 	    "grace_seconds", (double)wcc->conf.grace_ms / 1000,
 	    "repeat_interval_seconds", (double)wcc->conf.repeat_ms / 1000,
 	    "last_ping", jtime(rec.last_success_wall_ms),
 	    "last_start", jtime(rec.last_start_wall_ms),
 	    "down_since", jtime(rec.down_since_wall_ms),
 	    "late_at", jdeadline(check_late_at(c), now),
+	    "next_expected", jtime(expected),
+	    "next_expected_local", jlocal(expected, tz),
 	    "next_deadline", jdeadline(check_deadline(c), now),
 	    "last_duration_seconds", dur >= 0 ? json_real((double)dur / 1000) : json_null(),
 	    "last_message", rec.last_message,

@@ -67,13 +67,15 @@ enum wdstate_result wdstate_signal(struct wdstate *ws, const char *name,
 	    enum check_kind want, enum check_signal_kind sig, const char *body,
 	    size_t bodylen, const char *reason, enum check_kind *actual,
 	    struct terr *err);
-/* wdstate_signal without waiting for the store: WDSTATE_PENDING when the
+/* wdstate_signal with a run id (rid: NULL, "" or a UUID, as check_signal
+ * takes it), without waiting for the store: WDSTATE_PENDING when the
  * change is queued for the next group commit, then done(arg, name, rc, err)
  * is called once, on the store's committer thread, when it is durable (rc
  * 0) or failed (-1). Any other answer is final and done is not called.
  * What a ping's 200 waits for without holding a server thread. */
 enum wdstate_result wdstate_signal_async(struct wdstate *ws, const char *name,
-	    enum check_kind want, enum check_signal_kind sig, const char *body,
+	    enum check_kind want, enum check_signal_kind sig, const char *rid,
+	    const char *body,
 	    size_t bodylen, const char *reason, enum check_kind *actual,
 	    checkstate_done_fn done, void *arg, struct terr *err);
 /* Pauses or resumes check name. */

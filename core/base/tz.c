@@ -679,6 +679,41 @@ tz_lookup(const struct tz *tz, int64_t t, int32_t *off, const char **abbrev)
 	*abbrev = tz->chars + ty->abbr;
 }
 
+int
+tz_from_local(const struct tz *tz, int64_t local, int64_t out[2])
+{
+	static const int64_t	 probe[] = { -CIVIL_SECS_PER_DAY, 0, CIVIL_SECS_PER_DAY };
+	const char		*ab;
+	int32_t			 offs[3], got;
+	int64_t			 u;
+	int			 i, j, n = 0, seen;
+
+	for (i = 0; i < 3; i++)
+		tz_lookup(tz, local + probe[i], &offs[i], &ab);
+	for (i = 0; i < 3; i++) {
+		for (seen = 0, j = 0; j < i; j++)
+			seen |= offs[j] == offs[i];
+		if (seen)
+			continue;
+		/* An offset is the zone's at local when the instant it gives
+		 * has that offset itself. */
+		u = local - offs[i];
+		tz_lookup(tz, u, &got, &ab);
+		if (got != offs[i])
+			continue;
+		if (n == 0 || u > out[0])
+			out[n++] = u;
+		else if (u < out[0]) {
+			out[1] = out[0];
+			out[0] = u;
+			n++;
+		}
+		if (n == 2)
+			break;
+	}
+	return n;
+}
+
 void
 tz_breakdown(const struct tz *tz, int64_t t, struct tz_civil *c)
 {

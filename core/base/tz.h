@@ -37,6 +37,14 @@ const struct tz *tz_utc(void);
 void	tz_lookup(const struct tz *tz, int64_t unix_sec, int32_t *off,
 	    const char **abbrev);
 
+/* The instants whose wall-clock time in tz is local_sec (seconds since
+ * 1970-01-01T00:00 of that zone's wall clock), earliest first, into out:
+ * returns 1 for an ordinary time, 2 for a time the clocks show twice (the
+ * hour repeated when DST ends) and 0 for one they skip (the gap when DST
+ * starts). Offsets are sampled a day either side, so zones whose offset
+ * changes twice within two days (no current zone) may miss a candidate. */
+int	tz_from_local(const struct tz *tz, int64_t local_sec, int64_t out[2]);
+
 /* The wall-clock view of an instant in a zone, as Go's Time methods give it
  * after t.In(zone): what a formatter and the time intervals need. */
 struct tz_civil {

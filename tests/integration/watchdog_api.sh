@@ -81,7 +81,7 @@ now_ms() {
 
 # The checks, before any signal: exact JSON.
 http "$WD_URL/api/v1/checks"
-expect_eq "checks JSON" '200 {"checks":[{"name":"nightly-backup","kind":"ping","state":"new","paused":false,"receiver":"phone","period_seconds":6.0,"grace_seconds":1.0,"repeat_interval_seconds":0.0,"last_ping":null,"last_start":null,"down_since":null,"late_at":null,"next_deadline":null,"last_duration_seconds":null,"last_message":"","reason":""},{"name":"alertmanager","kind":"heartbeat","state":"new","paused":false,"receiver":"phone","period_seconds":300.0,"grace_seconds":120.0,"repeat_interval_seconds":14400.0,"last_ping":null,"last_start":null,"down_since":null,"late_at":null,"next_deadline":null,"last_duration_seconds":null,"last_message":"","reason":""}]}' \
+expect_eq "checks JSON" '200 {"checks":[{"name":"nightly-backup","kind":"ping","state":"new","paused":false,"receiver":"phone","period_seconds":6.0,"schedule":null,"tz":null,"grace_seconds":1.0,"repeat_interval_seconds":0.0,"last_ping":null,"last_start":null,"down_since":null,"late_at":null,"next_expected":null,"next_expected_local":null,"next_deadline":null,"last_duration_seconds":null,"last_message":"","reason":""},{"name":"alertmanager","kind":"heartbeat","state":"new","paused":false,"receiver":"phone","period_seconds":300.0,"schedule":null,"tz":null,"grace_seconds":120.0,"repeat_interval_seconds":14400.0,"last_ping":null,"last_start":null,"down_since":null,"late_at":null,"next_expected":null,"next_expected_local":null,"next_deadline":null,"last_duration_seconds":null,"last_message":"","reason":""}]}' \
     "$HTTP_CODE $HTTP_BODY"
 expect_eq "content type" "content-type: application/json" \
     "$(grep -i '^content-type' <<<"$HTTP_HEADERS" | tr 'A-Z' 'a-z')"

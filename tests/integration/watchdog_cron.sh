@@ -12,7 +12,7 @@ fake_start telegram
 TG=$FAKE_URL
 wd_config "$TMP/watchdog.yml" "send_resolved: true" <<EOF
 checks:
-  - {name: nightly-backup, kind: ping, period: 24h, grace: 1h, receiver: phone}
+  - {name: nightly-backup, kind: ping, schedule: "0 3 * * *", tz: Europe/Berlin, grace: 1h, receiver: phone}
 EOF
 watchdog_start "$TMP/watchdog.yml"
 

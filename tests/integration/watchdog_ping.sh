@@ -37,7 +37,7 @@ expect_eq "unknown check, fail" '404 unknown check "nope"' "$HTTP_CODE $HTTP_BOD
 http "$WD_URL/ping/job/256"
 expect_eq "exit status 256" "400 exit status must be 0-255, got 256" "$HTTP_CODE $HTTP_BODY"
 http "$WD_URL/ping/job/oops"
-expect_eq "unknown endpoint" "404 unknown ping endpoint: want /ping/<name>, /ping/<name>/start, /ping/<name>/fail or /ping/<name>/<0-255>" \
+expect_eq "unknown endpoint" "404 unknown ping endpoint: want /ping/<name>, /ping/<name>/start, /ping/<name>/fail, /ping/<name>/log or /ping/<name>/<0-255>" \
     "$HTTP_CODE $HTTP_BODY"
 http "$WD_URL/ping/am"
 expect_eq "ping to a heartbeat check" '409 check "am" is a heartbeat check, not a ping check: Alertmanager posts to /heartbeat/am' \

@@ -24,8 +24,9 @@ watchdog_start "$TMP/wd.yml"
 # new_check NAME: a check never pinged, as /api/v1/checks shows it.
 new_check() {
 	printf '{"name":"%s","kind":"ping","state":"new","paused":false,"receiver":"phone",' "$1"
-	printf '"period_seconds":3600.0,"grace_seconds":300.0,"repeat_interval_seconds":14400.0,'
-	printf '"last_ping":null,"last_start":null,"down_since":null,"late_at":null,'
+	printf '"period_seconds":3600.0,"schedule":null,"tz":null,"grace_seconds":300.0,'
+	printf '"repeat_interval_seconds":14400.0,"last_ping":null,"last_start":null,'
+	printf '"down_since":null,"late_at":null,"next_expected":null,"next_expected_local":null,'
 	printf '"next_deadline":null,"last_duration_seconds":null,"last_message":"","reason":""}'
 }
 

@@ -23,7 +23,8 @@ static struct check *
 mk(const char *name, enum check_kind kind, int64_t period, int64_t grace,
     int64_t repeat)
 {
-	struct check_conf	conf = { name, kind, period, grace, repeat, 0 };
+	struct check_conf	conf = { .name = name, .kind = kind,
+	    .period_ms = period, .grace_ms = grace, .repeat_ms = repeat };
 	struct terr		err = { "" };
 	struct check		*c;
 
@@ -38,7 +39,7 @@ sig(struct check *c, enum check_signal_kind s, int64_t mono, const char *body,
 {
 	struct wd_time	now = t_(mono);
 
-	return check_signal(c, s, &now, body, body ? strlen(body) : 0, reason, n);
+	return check_signal(c, s, &now, NULL, body, body ? strlen(body) : 0, reason, n);
 }
 
 static int
@@ -550,7 +551,7 @@ test_check_wall_clock_jumps_change_no_deadline(void **state)
 	assert_true(check_deadline(c) == 101000);
 	/* Recovery duration as well. */
 	now = at(131000, W0 - 99 * HOUR);
-	assert_int_equal(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL,
+	assert_int_equal(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, NULL, 0, NULL,
 	    &n), CHECK_EV_NOTIFY | CHECK_EV_PERSIST);
 	assert_true(n.down_ms == 60000);
 	check_free(c);
@@ -623,7 +624,7 @@ test_check_restart_down_check_stays_down_without_duplicate(void **state)
 	assert_true(check_deadline(c) == 5000 + 100 * MIN);
 
 	now = at(5000 + 50 * MIN, W0 + 50 * MIN);
-	assert_notified(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL,
+	assert_notified(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, NULL, 0, NULL,
 	    &n), &n, CHECK_NOTIF_RECOVERED, NULL);
 	assert_true(n.down_ms == 2 * HOUR + 50 * MIN);
 	check_snapshot(c, &snap);
@@ -687,17 +688,17 @@ test_check_body_kept_up_to_10kb_at_utf8_boundary(void **state)
 	/* "é" straddles the limit: bytes 10239 and 10240. */
 	body[CHECK_MSG_MAX - 1] = (char)0xC3;
 	body[CHECK_MSG_MAX] = (char)0xA9;
-	check_signal(c, CHECK_SIG_FAIL, &now, body, len, "exit status 1", &n);
+	check_signal(c, CHECK_SIG_FAIL, &now, NULL, body, len, "exit status 1", &n);
 	assert_int_equal(strlen(n.last_message), CHECK_MSG_MAX - 1);
 	assert_int_equal(n.last_message[CHECK_MSG_MAX - 2], 'a');
 	/* Exactly 10 kB of ASCII is kept whole. */
 	memset(body, 'b', len);
-	check_signal(c, CHECK_SIG_SUCCESS, &now, body, CHECK_MSG_MAX, NULL, &n);
+	check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, body, CHECK_MSG_MAX, NULL, &n);
 	tick(c, 1000 + MIN, &n);
 	assert_int_equal(strlen(n.last_message), CHECK_MSG_MAX);
 	/* Cut at a NUL; a NULL body keeps the previous message. */
-	check_signal(c, CHECK_SIG_SUCCESS, &now, "ok\0hidden", 9, NULL, &n);
-	check_signal(c, CHECK_SIG_START, &now, NULL, 0, NULL, &n);
+	check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, "ok\0hidden", 9, NULL, &n);
+	check_signal(c, CHECK_SIG_START, &now, NULL, NULL, 0, NULL, &n);
 	tick(c, 1000 + MIN, &n);
 	assert_string_equal(n.last_message, "ok");
 	free(body);
@@ -715,11 +716,11 @@ test_check_body_invalid_utf8_becomes_replacement_characters(void **state)
 	struct wd_time		 now = t_(1000);
 	char			*body;
 
-	check_signal(c, CHECK_SIG_FAIL, &now, "caf\xe9 \xff\xfe ok \xc3\xa9", 13,
+	check_signal(c, CHECK_SIG_FAIL, &now, NULL, "caf\xe9 \xff\xfe ok \xc3\xa9", 13,
 	    "exit status 1", &n);
 	assert_string_equal(n.last_message, "caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd ok \xc3\xa9");
 	/* A sequence cut short is invalid bytes too. */
-	assert_notified(check_signal(c, CHECK_SIG_SUCCESS, &now, "x\xe2\x82", 3, NULL, &n),
+	assert_notified(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, "x\xe2\x82", 3, NULL, &n),
 	    &n, CHECK_NOTIF_RECOVERED, NULL);
 	assert_string_equal(n.last_message, "x\xef\xbf\xbd\xef\xbf\xbd");
 	/* The limit counts what is kept: a replacement that does not fit is
@@ -727,7 +728,7 @@ test_check_body_invalid_utf8_becomes_replacement_characters(void **state)
 	assert_non_null(body = malloc(CHECK_MSG_MAX));
 	memset(body, 'a', CHECK_MSG_MAX);
 	body[CHECK_MSG_MAX - 1] = (char)0xff;
-	check_signal(c, CHECK_SIG_FAIL, &now, body, CHECK_MSG_MAX, "exit status 1", &n);
+	check_signal(c, CHECK_SIG_FAIL, &now, NULL, body, CHECK_MSG_MAX, "exit status 1", &n);
 	assert_int_equal(strlen(n.last_message), CHECK_MSG_MAX - 1);
 	free(body);
 	check_free(c);
@@ -736,7 +737,8 @@ test_check_body_invalid_utf8_becomes_replacement_characters(void **state)
 static void
 test_check_config_validation_errors(void **state)
 {
-	struct check_conf	conf = { "ok", CHECK_PING, MIN, 0, 0, 0 };
+	struct check_conf	conf = { .name = "ok", .kind = CHECK_PING,
+	    .period_ms = MIN };
 	struct terr		err;
 
 	conf.name = "bad/name";
@@ -908,6 +910,246 @@ test_check_adopt_with_a_longer_period_makes_a_late_check_up(void **state)
 	check_free(c);
 }
 
+/* A ping check on a schedule in a zone, anchored by a success at mono 1000
+ * and wall instant wall_sec (Unix seconds). */
+static struct check *
+mk_sched(const char *expr, const char *zone, int64_t grace, int64_t wall_sec,
+    struct cron **cr, struct tz **z)
+{
+	struct check_conf	 conf = { .name = "backup", .kind = CHECK_PING,
+	    .grace_ms = grace, .schedule_expr = expr };
+	struct terr		 err = { "" };
+	struct check		*c;
+	struct check_notif	 n;
+	struct wd_time		 now = at(1000, wall_sec * 1000);
+
+	*cr = cron_parse(expr, NULL, &err);
+	*z = tz_load(zone, &err);
+	assert_non_null(*cr);
+	assert_non_null(*z);
+	conf.schedule = *cr;
+	conf.tz = *z;
+	assert_non_null(c = check_new(&conf, &err));
+	assert_int_equal(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, NULL, 0,
+	    NULL, &n), CHECK_EV_PERSIST);
+	return c;
+}
+
+/* 30 2 * * * in Europe/Berlin, pinged at 02:35 CET on 2026-03-28: the next
+ * run is at 03:00 CEST the next night, the first valid time after the 02:30
+ * that does not exist (2026-03-29T01:00:00Z, cronsim's answer), 23h25m
+ * later; late then, down an hour after. */
+static void
+test_check_schedule_late_at_next_run_plus_grace(void **state)
+{
+	struct cron		*cr;
+	struct tz		*z;
+	struct check		*c = mk_sched("30 2 * * *", "Europe/Berlin", HOUR,
+	    1774661700, &cr, &z);
+	struct check_notif	 n;
+	int64_t			 late = 1000 + (1774746000 - 1774661700) * 1000;
+
+	assert_true(check_late_at(c) == late);
+	assert_true(late - 1000 == 23 * HOUR + 25 * MIN);
+	assert_true(check_deadline(c) == late);
+	assert_int_equal(tick(c, late - 1, &n), 0);
+	assert_int_equal(tick(c, late, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_true(check_deadline(c) == late + HOUR);
+	assert_notified(tick(c, late + HOUR, &n), &n, CHECK_NOTIF_DOWN,
+	    "no ping for 1d25m");
+	check_free(c);
+	cron_free(cr);
+	tz_free(z);
+}
+
+/* A success after the run's time (within grace) is that run's: up, and
+ * late at the following run, not before. New York's fall-back night: the
+ * job at 01:30 runs once, at 01:30 EDT (05:30Z); the next is 01:30 EST on
+ * 2026-11-02 (06:30Z). */
+static void
+test_check_schedule_success_in_grace_waits_for_the_next_run(void **state)
+{
+	struct cron		*cr;
+	struct tz		*z;
+	/* 2026-10-31T16:00:00Z */
+	struct check		*c = mk_sched("30 1 * * *", "America/New_York",
+	    30 * MIN, 1793462400, &cr, &z);
+	struct check_notif	 n;
+	int64_t			 late = 1000 + (1793511000 - 1793462400) * 1000;
+	struct wd_time		 now;
+
+	assert_true(check_late_at(c) == late);
+	assert_int_equal(tick(c, late, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	/* The run reports 10 minutes late, at 05:40Z. */
+	now = at(late + 10 * MIN, (1793511000 + 600) * INT64_C(1000));
+	assert_int_equal(check_signal(c, CHECK_SIG_SUCCESS, &now, NULL, NULL, 0,
+	    NULL, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	/* Not at 01:30 EST the same night (06:30Z): the next day's. */
+	assert_true(check_late_at(c) == late + 10 * MIN +
+	    (1793601000 - 1793511600) * 1000);
+	check_free(c);
+	cron_free(cr);
+	tz_free(z);
+}
+
+/* The schedule is read on the wall clock when the check is anchored, then
+ * kept on the monotonic clock: setting the clock does not move it. */
+static void
+test_check_schedule_deadline_ignores_later_clock_jumps(void **state)
+{
+	struct cron		*cr;
+	struct tz		*z;
+	struct check		*c = mk_sched("0 * * * *", "UTC", 5 * MIN,
+	    1796644830, &cr, &z);	/* 2026-12-07T12:00:30Z */
+	struct check_notif	 n;
+	struct wd_time		 now;
+
+	assert_true(check_late_at(c) == 1000 + 59 * MIN + 30000);
+	now = at(2000, (1796644830 + 86400) * INT64_C(1000));
+	assert_int_equal(check_tick(c, &now, &n), 0);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_late_at(c) == 1000 + 59 * MIN + 30000);
+	check_free(c);
+	cron_free(cr);
+	tz_free(z);
+}
+
+static int
+sig_rid(struct check *c, enum check_signal_kind s, int64_t mono,
+    const char *rid, struct check_notif *n)
+{
+	struct wd_time	now = t_(mono);
+
+	return check_signal(c, s, &now, rid, NULL, 0, NULL, n);
+}
+
+#define RID_A	"05f4aa48-1d2c-4b1e-9e37-6b1f0c8a0a01"
+#define RID_B	"7671e111-5b0a-4c33-8d6e-2a9b3c4d5e02"
+
+/* Overlapping runs: each success measures from its own start; the hung-run
+ * timer follows the latest start (B), so A's success leaves it running and
+ * B's stops it, as Healthchecks does. */
+static void
+test_check_run_ids_track_overlapping_runs_apart(void **state)
+{
+	struct check		*c = mk_up("job", CHECK_PING, HOUR, 10 * MIN, 0);
+	struct check_notif	 n;
+
+	assert_int_equal(sig_rid(c, CHECK_SIG_START, 2000, RID_A, &n),
+	    CHECK_EV_PERSIST);
+	assert_int_equal(sig_rid(c, CHECK_SIG_START, 2000 + MIN, RID_B, &n),
+	    CHECK_EV_PERSIST);
+	assert_true(check_deadline(c) == 2000 + MIN + 10 * MIN);
+	sig_rid(c, CHECK_SIG_SUCCESS, 2000 + 5 * MIN, RID_A, &n);
+	assert_true(check_last_duration(c) == 5 * MIN);
+	/* B's start is still timed: A's success is not B's. */
+	assert_true(check_deadline(c) == 2000 + MIN + 10 * MIN);
+	sig_rid(c, CHECK_SIG_SUCCESS, 2000 + 7 * MIN, RID_B, &n);
+	assert_true(check_last_duration(c) == 6 * MIN);
+	assert_true(check_deadline(c) == 2000 + 7 * MIN + HOUR);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	check_free(c);
+}
+
+static void
+test_check_run_id_of_an_older_run_leaves_a_hung_run_down(void **state)
+{
+	struct check		*c = mk_up("job", CHECK_PING, HOUR, 10 * MIN, 0);
+	struct check_notif	 n;
+
+	sig_rid(c, CHECK_SIG_START, 2000, RID_A, &n);
+	sig_rid(c, CHECK_SIG_START, 2000 + 10 * MIN, RID_B, &n);
+	sig_rid(c, CHECK_SIG_SUCCESS, 2000 + 12 * MIN, RID_A, &n);
+	assert_true(check_last_duration(c) == 12 * MIN);
+	assert_notified(tick(c, 2000 + 20 * MIN, &n), &n, CHECK_NOTIF_DOWN,
+	    "started 10m ago, no success since");
+	/* A success without a rid ends any run (and recovers). */
+	assert_notified(sig_rid(c, CHECK_SIG_SUCCESS, 2000 + 21 * MIN, NULL, &n),
+	    &n, CHECK_NOTIF_RECOVERED, NULL);
+	check_free(c);
+}
+
+/* /log keeps its body as the last message and changes nothing else. */
+static void
+test_check_log_records_a_message_only(void **state)
+{
+	struct check		*c = mk_up("job", CHECK_PING, HOUR, 10 * MIN, 0);
+	struct check_notif	 n;
+	struct check_record	 rec;
+	struct wd_time		 now = t_(1000 + 2 * HOUR);
+
+	assert_int_equal(tick(c, 1000 + HOUR, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_signal(c, CHECK_SIG_LOG, &now, NULL, "step 2 of 5",
+	    11, NULL, &n), CHECK_EV_PERSIST);
+	assert_int_equal(n.kind, CHECK_NOTIF_NONE);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	check_snapshot(c, &rec);
+	assert_string_equal(rec.last_message, "step 2 of 5");
+	assert_true(rec.last_success_wall_ms == W0);
+	assert_int_equal(check_signal(c, CHECK_SIG_LOG, &now, NULL, NULL, 0, NULL,
+	    &n), 0);
+	assert_true(check_deadline(c) == 1000 + HOUR + 10 * MIN);
+	check_free(c);
+}
+
+static void
+test_check_rid_must_be_a_canonical_uuid(void **state)
+{
+	assert_int_equal(check_rid_valid(RID_A), 0);
+	assert_int_equal(check_rid_valid("05F4AA48-1d2c-4b1e-9e37-6b1f0c8a0a01"), -1);
+	assert_int_equal(check_rid_valid("{05f4aa48-1d2c-4b1e-9e37-6b1f0c8a0a01}"), -1);
+	assert_int_equal(check_rid_valid("05f4aa481d2c4b1e9e376b1f0c8a0a01"), -1);
+	assert_int_equal(check_rid_valid("05f4aa48-1d2c-4b1e-9e37-6b1f0c8a0a011"), -1);
+	assert_int_equal(check_rid_valid(""), -1);
+}
+
+/* A reload that changes the schedule counts from the same anchor with the
+ * new one: hourly (late at 13:00) becomes daily at 03:00 UTC (tomorrow);
+ * a late check made on time is up again. A restart waits for the
+ * schedule's first time after the start-up. */
+static void
+test_check_schedule_reload_and_restart(void **state)
+{
+	struct cron		*cr, *daily;
+	struct tz		*z;
+	/* 2026-12-07T12:00:30Z */
+	struct check		*c = mk_sched("0 * * * *", "UTC", 5 * MIN,
+	    1796644830, &cr, &z);
+	struct check_conf	 conf = *check_conf(c);
+	struct check		*d;
+	struct check_record	 rec;
+	struct check_notif	 n;
+	struct terr		 err;
+	struct wd_time		 now;
+
+	assert_int_equal(tick(c, 1000 + 59 * MIN + 30000, &n), CHECK_EV_PERSIST);
+	assert_int_equal(check_get_state(c), CHECK_LATE);
+	assert_non_null(daily = cron_parse("0 3 * * *", NULL, &err));
+	conf.schedule = daily;
+	conf.schedule_expr = "0 3 * * *";
+	assert_non_null(d = check_new(&conf, &err));
+	now = at(1000 + HOUR, (1796644830 + 3600) * INT64_C(1000));
+	check_adopt(d, c, &now);
+	assert_int_equal(check_get_state(d), CHECK_UP);
+	/* 2026-12-08T03:00:00Z, 14h59m30s after the anchor. */
+	assert_true(check_late_at(d) == 1000 + (1796698800 - 1796644830) * 1000);
+
+	/* After a restart at 2026-12-08T02:59:00Z: 03:00 is a minute away. */
+	check_snapshot(d, &rec);
+	now = at(5000, INT64_C(1796698740) * 1000);
+	check_restore(c, &rec, &now);
+	assert_int_equal(check_get_state(c), CHECK_UP);
+	assert_true(check_late_at(c) == 5000 + MIN);
+	check_free(d);
+	check_free(c);
+	cron_free(daily);
+	cron_free(cr);
+	tz_free(z);
+}
+
 int
 main(void)
 {
@@ -938,6 +1180,14 @@ main(void)
 		cmocka_unit_test(test_check_snapshot_follows_every_transition),
 		cmocka_unit_test(test_check_adopt_keeps_state_and_applies_new_durations),
 		cmocka_unit_test(test_check_adopt_with_a_longer_period_makes_a_late_check_up),
+		cmocka_unit_test(test_check_schedule_late_at_next_run_plus_grace),
+		cmocka_unit_test(test_check_schedule_success_in_grace_waits_for_the_next_run),
+		cmocka_unit_test(test_check_schedule_deadline_ignores_later_clock_jumps),
+		cmocka_unit_test(test_check_run_ids_track_overlapping_runs_apart),
+		cmocka_unit_test(test_check_run_id_of_an_older_run_leaves_a_hung_run_down),
+		cmocka_unit_test(test_check_log_records_a_message_only),
+		cmocka_unit_test(test_check_rid_must_be_a_canonical_uuid),
+		cmocka_unit_test(test_check_schedule_reload_and_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

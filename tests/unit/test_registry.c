@@ -18,8 +18,9 @@ static void
 test_registry_rejects_duplicate_and_invalid_names(void **state)
 {
 	struct registry		*r = registry_new();
-	struct check_conf	 conf = { "alertmanager", CHECK_HEARTBEAT, 5 * MIN,
-	    2 * MIN, HOUR, 0 };
+	struct check_conf	 conf = { .name = "alertmanager",
+	    .kind = CHECK_HEARTBEAT, .period_ms = 5 * MIN, .grace_ms = 2 * MIN,
+	    .repeat_ms = HOUR };
 	struct terr		 err;
 	struct check		*c;
 
@@ -52,8 +53,10 @@ static void
 test_registry_next_deadline_is_the_earliest(void **state)
 {
 	struct registry		*r = registry_new();
-	struct check_conf	 ca = { "a", CHECK_PING, 10 * MIN, MIN, 0, 0 },
-	    cb = { "b", CHECK_PING, 5 * MIN, MIN, 0, 0 };
+	struct check_conf	 ca = { .name = "a", .kind = CHECK_PING,
+	    .period_ms = 10 * MIN, .grace_ms = MIN },
+	    cb = { .name = "b", .kind = CHECK_PING, .period_ms = 5 * MIN,
+	    .grace_ms = MIN };
 	struct check		*a, *b, *which = (void *)&which;
 	struct check_notif	 n;
 	struct wd_time		 now;
@@ -68,12 +71,12 @@ test_registry_next_deadline_is_the_earliest(void **state)
 	/* New checks never fire. */
 	assert_true(registry_next_deadline(r, &which) == CHECK_NEVER);
 	now = at(1000, W0);
-	check_signal(a, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+	check_signal(a, CHECK_SIG_SUCCESS, &now, NULL, NULL, 0, NULL, &n);
 	registry_touch(r, a);
 	assert_true(registry_next_deadline(r, &which) == 1000 + 10 * MIN);
 	assert_ptr_equal(which, a);
 	now = at(2000, W0 + 1000);
-	check_signal(b, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+	check_signal(b, CHECK_SIG_SUCCESS, &now, NULL, NULL, 0, NULL, &n);
 	registry_touch(r, b);
 	assert_true(registry_next_deadline(r, &which) == 2000 + 5 * MIN);
 	assert_ptr_equal(which, b);
@@ -100,7 +103,8 @@ static void
 test_registry_pop_due_hands_out_only_due_checks(void **state)
 {
 	struct registry		*r = registry_new();
-	struct check_conf	 conf = { NULL, CHECK_PING, 10 * MIN, MIN, 0, 0 };
+	struct check_conf	 conf = { .kind = CHECK_PING, .period_ms = 10 * MIN,
+	    .grace_ms = MIN };
 	const char		*names[] = { "c0", "c1", "c2", "c3" };
 	struct check		*c[4];
 	struct check_notif	 n;
@@ -118,7 +122,7 @@ test_registry_pop_due_hands_out_only_due_checks(void **state)
 	/* Pinged at 3000, 1000, 2000: c3 stays new. */
 	for (i = 0; i < 3; i++) {
 		now = at((int64_t)((i + 2) % 3 + 1) * 1000, W0);
-		check_signal(c[i], CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+		check_signal(c[i], CHECK_SIG_SUCCESS, &now, NULL, NULL, 0, NULL, &n);
 		registry_touch(r, c[i]);
 	}
 	assert_null(registry_pop_due(r, 1000 + 10 * MIN - 1));
@@ -176,8 +180,8 @@ static struct registry *
 load_config(const char *const *names, int64_t repeat)
 {
 	struct registry		*r = registry_new();
-	struct check_conf	 conf = { NULL, CHECK_HEARTBEAT, 5 * MIN, 2 * MIN,
-	    repeat, 0 };
+	struct check_conf	 conf = { .kind = CHECK_HEARTBEAT, .period_ms = 5 * MIN,
+	    .grace_ms = 2 * MIN, .repeat_ms = repeat };
 	struct terr		 err;
 
 	assert_non_null(r);
@@ -212,12 +216,12 @@ test_registry_restart_keeps_outage_without_duplicate_down(void **state)
 	now = at(1000, W0);
 	for (i = 0; i < 3; i++) {
 		ev = check_signal(registry_at(r, i), CHECK_SIG_SUCCESS, &now,
-		    "hello", 5, NULL, &n);
+		    NULL, "hello", 5, NULL, &n);
 		persist(cs, registry_at(r, i), ev);
 	}
 	now = at(1000 + 4 * MIN, W0 + 4 * MIN);
 	cron = registry_find(r, "cron");
-	persist(cs, cron, check_signal(cron, CHECK_SIG_SUCCESS, &now, NULL, 0,
+	persist(cs, cron, check_signal(cron, CHECK_SIG_SUCCESS, &now, NULL, NULL, 0,
 	    NULL, &n));
 	am = registry_find(r, "am");
 	now = at(1000 + 7 * MIN, W0 + 7 * MIN);
@@ -279,7 +283,7 @@ test_registry_restart_keeps_outage_without_duplicate_down(void **state)
 		}
 	assert_int_equal(downs, 1);
 	now = at(100 + 7 * MIN, W0 + 3 * HOUR + 8 * MIN);
-	ev = check_signal(am, CHECK_SIG_SUCCESS, &now, NULL, 0, NULL, &n);
+	ev = check_signal(am, CHECK_SIG_SUCCESS, &now, NULL, NULL, 0, NULL, &n);
 	persist(cs, am, ev);
 	assert_int_equal(n.kind, CHECK_NOTIF_RECOVERED);
 	assert_true(n.down_ms == 3 * HOUR + MIN);

@@ -198,6 +198,39 @@ test_tz_berlin_2026_dst_switches(void **state)
 	tz_free(z);
 }
 
+/* Local times to instants, the expected values from Python's zoneinfo (the
+ * local time read back from each candidate instant, fold 0 and 1). */
+static void
+expect_from_local(const char *zone, int64_t local, int n, int64_t a, int64_t b)
+{
+	struct tz	*z = load_ok(zone);
+	int64_t		 out[2] = { 0, 0 };
+	int		 got = tz_from_local(z, local, out);
+
+	if (got != n || (n > 0 && out[0] != a) || (n > 1 && out[1] != b))
+		fail_msg("%s local %lld: got %d (%lld, %lld), want %d (%lld, %lld)",
+		    zone, (long long)local, got, (long long)out[0],
+		    (long long)out[1], n, (long long)a, (long long)b);
+	tz_free(z);
+}
+
+static void
+test_tz_from_local_gaps_and_repeats(void **state)
+{
+	/* Berlin 2026-03-29 02:30 does not exist; 2026-10-25 02:30 twice. */
+	expect_from_local("Europe/Berlin", 1774751400, 0, 0, 0);
+	expect_from_local("Europe/Berlin", 1792895400, 2, 1792888200, 1792891800);
+	expect_from_local("Europe/Berlin", 1782907200, 1, 1782900000, 0);
+	/* New York 2026-03-08 02:30 skipped, 2026-11-01 01:30 twice. */
+	expect_from_local("America/New_York", 1772937000, 0, 0, 0);
+	expect_from_local("America/New_York", 1793496600, 2, 1793511000,
+	    1793514600);
+	/* Lord Howe's half hour: 2026-04-05 01:45 twice, 30 minutes apart. */
+	expect_from_local("Australia/Lord_Howe", 1775353500, 2, 1775313900,
+	    1775315700);
+	expect_from_local("UTC", 1782907200, 1, 1782907200, 0);
+}
+
 static void
 test_tz_berlin_2040_follows_footer_rule(void **state)
 {
@@ -643,6 +676,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tz_berlin_2026_dst_switches),
 		cmocka_unit_test(test_tz_berlin_2040_follows_footer_rule),
+		cmocka_unit_test(test_tz_from_local_gaps_and_repeats),
 		cmocka_unit_test(test_tz_new_york_2026_and_2045),
 		cmocka_unit_test(test_tz_lord_howe_half_hour_dst),
 		cmocka_unit_test(test_tz_kolkata_half_hour_offset),

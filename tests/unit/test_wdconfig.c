@@ -177,7 +177,7 @@ test_wdconfig_freshness_answered_on_schedule_is_never_late(void **state)
 	 * each later one takes a second longer, up to 9 s. */
 	for (start = 0; start <= 9 * 60000; start += 60000) {
 		t.mono_ms = t.wall_ms = start + start / 60;
-		check_signal(c, CHECK_SIG_SUCCESS, &t, NULL, 0, NULL, &n);
+		check_signal(c, CHECK_SIG_SUCCESS, &t, NULL, NULL, 0, NULL, &n);
 		/* Ticks just before the next answer (the scheduler wakes at
 		 * every deadline). */
 		t.mono_ms = t.wall_ms = start + 60000 + (start + 60000) / 60 - 1;
@@ -220,7 +220,7 @@ test_wdconfig_errors_checks(void **state)
 	    "    kind: ping\n"
 	    "    grace: 1m\n"
 	    "    receiver: phone\n",
-	    "watchdog.yml:6:5: check \"a\": period is required for ping checks");
+	    "watchdog.yml:6:5: check \"a\": period or schedule is required for ping checks");
 	assert_load_error(RECEIVERS
 	    "checks:\n"
 	    "  - {name: a, kind: heartbeat, period: 1m, receiver: phone}\n",
@@ -459,6 +459,8 @@ test_wdconfig_etc_example_loads(void **state)
 	c = wdconfig_check_at(wc, 1);
 	assert_string_equal(c->conf.name, "nightly-backup");
 	assert_int_equal(c->conf.kind, CHECK_PING);
+	assert_string_equal(c->conf.schedule_expr, "0 3 * * *");
+	assert_string_equal(tz_name(c->conf.tz), "Europe/Berlin");
 	c = wdconfig_check_at(wc, 2);
 	assert_string_equal(c->conf.name, "ssh-exporter");
 	assert_int_equal(c->conf.kind, CHECK_FRESHNESS);
@@ -486,6 +488,37 @@ struct wdcase {
 };
 
 static const struct wdcase check_key_errors[] = {
+	/* A bad schedule points at the field at fault, inside the value. */
+	{ "  - name: a\n    kind: ping\n    schedule: 0 25 * * *\n"
+	    "    grace: 1h\n    receiver: phone\n",
+	    "8:17: check \"a\": schedule \"0 25 * * *\": bad hour \"25\": hours "
+	    "are 0-23" },
+	{ "  - name: a\n    kind: ping\n    schedule: \"0 3 * * mon-fry\"\n"
+	    "    grace: 1h\n    receiver: phone\n",
+	    "8:24: check \"a\": schedule \"0 3 * * mon-fry\": bad day-of-week "
+	    "\"mon-fry\": days of the week are 0-7 or sun-sat, with 5L for the "
+	    "last Friday or mon#2 for the second Monday" },
+	{ "  - name: a\n    kind: ping\n    schedule: '@daily'\n"
+	    "    grace: 1h\n    receiver: phone\n",
+	    "8:16: check \"a\": schedule \"@daily\": cron expression needs 5 "
+	    "fields (minute hour day-of-month month day-of-week), not fewer" },
+	{ "  - name: a\n    kind: ping\n    schedule: 0 3 * * *\n"
+	    "    tz: Europe/Berln\n    grace: 1h\n    receiver: phone\n",
+	    "9:9: check \"a\": tz: unknown time zone Europe/Berln" },
+	{ "  - name: a\n    kind: ping\n    schedule: 0 3 * * *\n"
+	    "    tz: ''\n    grace: 1h\n    receiver: phone\n",
+	    "9:9: check \"a\": tz cannot be empty (UTC is the default)" },
+	{ "  - {name: a, kind: ping, period: 1d, schedule: '0 3 * * *', grace: 1h, "
+	    "receiver: phone}\n",
+	    "6:49: check \"a\": period and schedule cannot both be set" },
+	{ "  - {name: a, kind: ping, period: 1d, tz: UTC, grace: 1h, "
+	    "receiver: phone}\n",
+	    "6:43: check \"a\": tz needs a schedule (a period does not depend on "
+	    "the zone)" },
+	{ "  - {name: a, kind: heartbeat, schedule: '0 3 * * *', grace: 1h, "
+	    "receiver: phone}\n",
+	    "6:32: field schedule is not allowed in a heartbeat check (only in "
+	    "ping checks)" },
 	{ "  - {kind: ping, period: 1m, grace: 1m, receiver: phone, name: [a]}\n",
 	    "6:64: name must be a string, not a list" },
 	{ "  - {name: a, period: 1m, grace: 1m, receiver: phone, kind: [a]}\n",
@@ -517,7 +550,7 @@ static const struct wdcase check_key_errors[] = {
 	{ "  - {name: a, kind: ping, grace: 1m, receiver: phone, period: ''}\n",
 	    "6:63: period: empty duration string" },
 	{ "  - {name: a, kind: ping, grace: 1m, receiver: phone, period: null}\n",
-	    "6:5: check \"a\": period is required for ping checks" },
+	    "6:5: check \"a\": period or schedule is required for ping checks" },
 	{ "  - {name: a, kind: ping, grace: 1m, receiver: phone, period: "
 	    "!!null ''}\n",
 	    "6:63: period: empty duration string" },
@@ -638,7 +671,7 @@ static const struct wdcase check_key_errors[] = {
 	{ "  - {name: a, kind: ping}\n",
 	    "6:5: check \"a\" has no receiver" },
 	{ "  - {name: a, kind: ping, receiver: phone}\n",
-	    "6:5: check \"a\": period is required for ping checks" },
+	    "6:5: check \"a\": period or schedule is required for ping checks" },
 	{ "  - {name: a, kind: ping, receiver: phone, period: 1m}\n",
 	    "6:5: check \"a\": grace is required for ping checks" },
 	{ "  - {name: a, kind: freshness, receiver: phone, prometheus_url: "
@@ -737,6 +770,38 @@ print_checks(const struct wdconfig *wc, char *out, size_t len)
 	}
 }
 
+/* A scheduled check: its expression, its zone (one per config, shared by
+ * the checks that name it) and no period. */
+static void
+test_wdconfig_schedule_and_zone(void **state)
+{
+	struct wdconfig	*wc;
+	struct terr	 err;
+	const struct wdconfig_check *a, *b, *c;
+
+	(void)state;
+	wc = load(RECEIVERS "checks:\n"
+	    "  - {name: a, kind: ping, schedule: '0 3 * * *', tz: Europe/Berlin, "
+	    "grace: 1h, receiver: phone}\n"
+	    "  - {name: b, kind: ping, schedule: '30 2 * * *', tz: Europe/Berlin, "
+	    "grace: 1h, receiver: phone}\n"
+	    "  - {name: c, kind: ping, schedule: '*/5 * * * *', grace: 1m, "
+	    "receiver: phone}\n", &err);
+	if (wc == NULL)
+		fail_msg("%s", err.msg);
+	a = wdconfig_check(wc, "a");
+	b = wdconfig_check(wc, "b");
+	c = wdconfig_check(wc, "c");
+	assert_string_equal(a->conf.schedule_expr, "0 3 * * *");
+	assert_non_null(a->conf.schedule);
+	assert_string_equal(tz_name(a->conf.tz), "Europe/Berlin");
+	assert_ptr_equal(a->conf.tz, b->conf.tz);
+	assert_string_equal(tz_name(c->conf.tz), "UTC");
+	assert_true(a->conf.period_ms == 0);
+	assert_true(c->conf.grace_ms == 60000);
+	wdconfig_free(wc);
+}
+
 static void
 test_wdconfig_check_key_errors(void **state)
 {
@@ -798,6 +863,7 @@ main(void)
 		cmocka_unit_test(test_wdconfig_relay_loader_unchanged),
 		cmocka_unit_test(test_wdconfig_etc_example_loads),
 		cmocka_unit_test(test_wdconfig_check_key_errors),
+		cmocka_unit_test(test_wdconfig_schedule_and_zone),
 		cmocka_unit_test(test_wdconfig_check_key_values),
 	};
 

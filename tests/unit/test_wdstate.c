@@ -134,14 +134,18 @@ stored(struct env *e, const char *name, char *out, size_t len)
 }
 
 #define JOB_NEW "{\"name\":\"job\",\"kind\":\"ping\",\"state\":\"new\",\"paused\":false," \
-	"\"receiver\":\"phone\",\"period_seconds\":3600.0,\"grace_seconds\":3600.0," \
+	"\"receiver\":\"phone\",\"period_seconds\":3600.0,\"schedule\":null,\"tz\":null," \
+	"\"grace_seconds\":3600.0," \
 	"\"repeat_interval_seconds\":0.0,\"last_ping\":null,\"last_start\":null," \
-	"\"down_since\":null,\"late_at\":null,\"next_deadline\":null," \
+	"\"down_since\":null,\"late_at\":null,\"next_expected\":null," \
+	"\"next_expected_local\":null,\"next_deadline\":null," \
 	"\"last_duration_seconds\":null,\"last_message\":\"\",\"reason\":\"\"}"
 #define HB_NEW "{\"name\":\"hb\",\"kind\":\"heartbeat\",\"state\":\"new\",\"paused\":false," \
-	"\"receiver\":\"phone\",\"period_seconds\":3600.0,\"grace_seconds\":3600.0," \
+	"\"receiver\":\"phone\",\"period_seconds\":3600.0,\"schedule\":null,\"tz\":null," \
+	"\"grace_seconds\":3600.0," \
 	"\"repeat_interval_seconds\":14400.0,\"last_ping\":null,\"last_start\":null," \
-	"\"down_since\":null,\"late_at\":null,\"next_deadline\":null," \
+	"\"down_since\":null,\"late_at\":null,\"next_expected\":null," \
+	"\"next_expected_local\":null,\"next_deadline\":null," \
 	"\"last_duration_seconds\":null,\"last_message\":\"\",\"reason\":\"\"}"
 
 static const char *
@@ -426,12 +430,12 @@ test_wdstate_signal_async_calls_done_after_the_commit(void **state)
 	a.e = e;
 	pthread_mutex_init(&a.mu, NULL);
 	pthread_cond_init(&a.cv, NULL);
-	assert_int_equal(wdstate_signal_async(e->ws, "nope", CHECK_PING, CHECK_SIG_SUCCESS,
+	assert_int_equal(wdstate_signal_async(e->ws, "nope", CHECK_PING, CHECK_SIG_SUCCESS, NULL,
 	    "", 0, NULL, &k, async_done, &a, &err), WDSTATE_UNKNOWN);
-	assert_int_equal(wdstate_signal_async(e->ws, "hb", CHECK_PING, CHECK_SIG_SUCCESS,
+	assert_int_equal(wdstate_signal_async(e->ws, "hb", CHECK_PING, CHECK_SIG_SUCCESS, NULL,
 	    "", 0, NULL, &k, async_done, &a, &err), WDSTATE_WRONG_KIND);
 	assert_int_equal(k, CHECK_HEARTBEAT);
-	assert_int_equal(wdstate_signal_async(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS,
+	assert_int_equal(wdstate_signal_async(e->ws, "job", CHECK_PING, CHECK_SIG_SUCCESS, NULL,
 	    "42 files", 8, NULL, &k, async_done, &a, &err), WDSTATE_PENDING);
 	assert_string_equal(state_of(e, "job"), "up");
 	async_wait(&a, 1);
@@ -442,7 +446,7 @@ test_wdstate_signal_async_calls_done_after_the_commit(void **state)
 	assert_string_equal(got, "up ");
 
 	db_exec(e, "ALTER TABLE checks RENAME TO hidden");
-	assert_int_equal(wdstate_signal_async(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL,
+	assert_int_equal(wdstate_signal_async(e->ws, "job", CHECK_PING, CHECK_SIG_FAIL, NULL,
 	    "", 0, "exit status 2", &k, async_done, &a, &err), WDSTATE_PENDING);
 	async_wait(&a, 2);
 	assert_int_equal(a.rc, -1);
