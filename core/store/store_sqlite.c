@@ -1455,15 +1455,67 @@ be_set_max_size(void *arg, int64_t max_bytes, struct terr *err)
 	return pragma_int(be->w, sql, &pages, err);
 }
 
+/*
+ * The rows sql (?1 now, ?2 max) selects on the reader, at most max, each read
+ * by row into the next of max elements of size sz at v; *len counts those
+ * begun (the caller frees their fields even on failure). row returns false
+ * when memory runs out.
+ */
+static int
+read_due(struct sqlbe *be, const char *sql, int64_t now, size_t max,
+    bool (*row)(sqlite3_stmt *st, void *elem), void *v, size_t sz,
+    size_t *len, struct terr *err)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc, ret = -1;
+
+	*len = 0;
+	pthread_mutex_lock(&be->rmu);
+	rc = sqlite3_prepare_v2(be->r, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	while (*len < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!row(st, (char *)v + sz * (*len)++)) {
+			terr_set(err, "store: out of memory");
+			goto out;
+		}
+	if (*len < max && rc != SQLITE_DONE) {
+		dberr(err, be->r, rc, "read failed");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&be->rmu);
+	return ret;
+}
+
+static bool
+receipt_row(sqlite3_stmt *st, void *elem)
+{
+	struct store_receipt *r = elem;
+
+	r->receipt = col_strdup(st, 0);
+	r->receiver = col_strdup(st, 1);
+	r->integration = col_strdup(st, 2);
+	r->group_key = col_strdup(st, 3);
+	r->expires = sqlite3_column_int64(st, 4);
+	r->next_poll = sqlite3_column_int64(st, 5);
+	r->cancel = sqlite3_column_int(st, 6) != 0;
+	return r->receipt != NULL && r->receiver != NULL &&
+	    r->integration != NULL && r->group_key != NULL;
+}
+
 static int
 be_receipt_due(void *arg, int64_t now, size_t max, struct store_receipt **out,
     size_t *n, struct terr *err)
 {
-	struct sqlbe	*be = arg;
-	sqlite3_stmt	*st = NULL;
-	struct store_receipt *v = NULL, *r;
-	size_t		 len = 0;
-	int		 rc, ret = -1;
+	struct store_receipt	*v;
+	size_t			 len;
 
 	*out = NULL;
 	*n = 0;
@@ -1471,55 +1523,40 @@ be_receipt_due(void *arg, int64_t now, size_t max, struct store_receipt **out,
 		return 0;
 	if ((v = calloc(max, sizeof(*v))) == NULL)
 		return terr_set(err, "store: out of memory");
-	pthread_mutex_lock(&be->rmu);
-	rc = sqlite3_prepare_v2(be->r, "SELECT receipt, receiver, integration,"
+	if (read_due(arg, "SELECT receipt, receiver, integration,"
 	    " group_key, expires, next_poll, cancel FROM receipts"
-	    " WHERE next_poll <= ?1 ORDER BY next_poll LIMIT ?2", -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		dberr(err, be->r, rc, "read failed");
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, (int64_t)max);
-	while (len < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r = &v[len++];
-		r->receipt = col_strdup(st, 0);
-		r->receiver = col_strdup(st, 1);
-		r->integration = col_strdup(st, 2);
-		r->group_key = col_strdup(st, 3);
-		r->expires = sqlite3_column_int64(st, 4);
-		r->next_poll = sqlite3_column_int64(st, 5);
-		r->cancel = sqlite3_column_int(st, 6) != 0;
-		if (r->receipt == NULL || r->receiver == NULL ||
-		    r->integration == NULL || r->group_key == NULL) {
-			terr_set(err, "store: out of memory");
-			goto out;
-		}
-	}
-	if (len < max && rc != SQLITE_DONE) {
-		dberr(err, be->r, rc, "read failed");
-		goto out;
+	    " WHERE next_poll <= ?1 ORDER BY next_poll LIMIT ?2", now, max,
+	    receipt_row, v, sizeof(*v), &len, err) == -1) {
+		store_receipts_free(v, len);
+		return -1;
 	}
 	*out = v;
 	*n = len;
-	v = NULL;
-	ret = 0;
-out:
-	store_receipts_free(v, len);
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&be->rmu);
-	return ret;
+	return 0;
+}
+
+static bool
+escalation_row(sqlite3_stmt *st, void *elem)
+{
+	struct store_escalation *e = elem;
+
+	e->receiver = col_strdup(st, 0);
+	e->group_key = col_strdup(st, 1);
+	e->body = col_strdup(st, 2);
+	e->since = sqlite3_column_int64(st, 3);
+	e->next_at = sqlite3_column_int64(st, 4);
+	e->repeats = sqlite3_column_int64(st, 5);
+	e->escalated = sqlite3_column_int(st, 6) != 0;
+	e->resolved = sqlite3_column_int(st, 7) != 0;
+	return e->receiver != NULL && e->group_key != NULL && e->body != NULL;
 }
 
 static int
 be_escalation_due(void *arg, int64_t now, size_t max,
     struct store_escalation **out, size_t *n, struct terr *err)
 {
-	struct sqlbe	*be = arg;
-	sqlite3_stmt	*st = NULL;
-	struct store_escalation *v = NULL, *e;
-	size_t		 len = 0;
-	int		 rc, ret = -1;
+	struct store_escalation	*v;
+	size_t			 len;
 
 	*out = NULL;
 	*n = 0;
@@ -1527,45 +1564,16 @@ be_escalation_due(void *arg, int64_t now, size_t max,
 		return 0;
 	if ((v = calloc(max, sizeof(*v))) == NULL)
 		return terr_set(err, "store: out of memory");
-	pthread_mutex_lock(&be->rmu);
-	rc = sqlite3_prepare_v2(be->r, "SELECT receiver, group_key, body, since,"
+	if (read_due(arg, "SELECT receiver, group_key, body, since,"
 	    " next_at, repeats, escalated, resolved FROM escalations"
-	    " WHERE next_at <= ?1 ORDER BY next_at LIMIT ?2", -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		dberr(err, be->r, rc, "read failed");
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, (int64_t)max);
-	while (len < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		e = &v[len++];
-		e->receiver = col_strdup(st, 0);
-		e->group_key = col_strdup(st, 1);
-		e->body = col_strdup(st, 2);
-		e->since = sqlite3_column_int64(st, 3);
-		e->next_at = sqlite3_column_int64(st, 4);
-		e->repeats = sqlite3_column_int64(st, 5);
-		e->escalated = sqlite3_column_int(st, 6) != 0;
-		e->resolved = sqlite3_column_int(st, 7) != 0;
-		if (e->receiver == NULL || e->group_key == NULL ||
-		    e->body == NULL) {
-			terr_set(err, "store: out of memory");
-			goto out;
-		}
-	}
-	if (len < max && rc != SQLITE_DONE) {
-		dberr(err, be->r, rc, "read failed");
-		goto out;
+	    " WHERE next_at <= ?1 ORDER BY next_at LIMIT ?2", now, max,
+	    escalation_row, v, sizeof(*v), &len, err) == -1) {
+		store_escalations_free(v, len);
+		return -1;
 	}
 	*out = v;
 	*n = len;
-	v = NULL;
-	ret = 0;
-out:
-	store_escalations_free(v, len);
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&be->rmu);
-	return ret;
+	return 0;
 }
 
 static int
