@@ -67,7 +67,7 @@ static const struct cf_field escalate_fields[] = {
 	{ "after", CF_DURATION, CF_AT(receiver_escalate, after_ms),
 	    .nonzero = true },
 	{ "receiver", CF_STR, CF_AT(receiver_escalate, receiver) },
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct cf_type escalate_type = { "escalate", escalate_fields,
