@@ -1457,19 +1457,26 @@ be_set_max_size(void *arg, int64_t max_bytes, struct terr *err)
 
 /*
  * The rows sql (?1 now, ?2 max) selects on the reader, at most max, each read
- * by row into the next of max elements of size sz at v; *len counts those
- * begun (the caller frees their fields even on failure). row returns false
- * when memory runs out.
+ * by row into the next element of size sz of an array *out of *n the caller
+ * frees. row returns false when memory runs out; then, as on any failure,
+ * the elements begun are freed with done (n of them, and the array).
  */
 static int
 read_due(struct sqlbe *be, const char *sql, int64_t now, size_t max,
-    bool (*row)(sqlite3_stmt *st, void *elem), void *v, size_t sz,
-    size_t *len, struct terr *err)
+    bool (*row)(sqlite3_stmt *st, void *elem), size_t sz,
+    void (*done)(void *v, size_t n), void **out, size_t *n, struct terr *err)
 {
 	sqlite3_stmt	*st = NULL;
+	size_t		 len = 0;
+	char		*v;
 	int		 rc, ret = -1;
 
-	*len = 0;
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	if ((v = calloc(max, sz)) == NULL)
+		return terr_set(err, "store: out of memory");
 	pthread_mutex_lock(&be->rmu);
 	rc = sqlite3_prepare_v2(be->r, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK) {
@@ -1478,17 +1485,22 @@ read_due(struct sqlbe *be, const char *sql, int64_t now, size_t max,
 	}
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (int64_t)max);
-	while (*len < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (!row(st, (char *)v + sz * (*len)++)) {
+	while (len < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!row(st, v + sz * len++)) {
 			terr_set(err, "store: out of memory");
 			goto out;
 		}
-	if (*len < max && rc != SQLITE_DONE) {
+	if (len < max && rc != SQLITE_DONE) {
 		dberr(err, be->r, rc, "read failed");
 		goto out;
 	}
+	*out = v;
+	*n = len;
+	v = NULL;
 	ret = 0;
 out:
+	if (v != NULL)
+		done(v, len);
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&be->rmu);
 	return ret;
@@ -1510,29 +1522,25 @@ receipt_row(sqlite3_stmt *st, void *elem)
 	    r->integration != NULL && r->group_key != NULL;
 }
 
+static void
+receipts_done(void *v, size_t n)
+{
+	store_receipts_free(v, n);
+}
+
 static int
 be_receipt_due(void *arg, int64_t now, size_t max, struct store_receipt **out,
     size_t *n, struct terr *err)
 {
-	struct store_receipt	*v;
-	size_t			 len;
+	void	*v;
+	int	 rc;
 
-	*out = NULL;
-	*n = 0;
-	if (max == 0)
-		return 0;
-	if ((v = calloc(max, sizeof(*v))) == NULL)
-		return terr_set(err, "store: out of memory");
-	if (read_due(arg, "SELECT receipt, receiver, integration,"
+	rc = read_due(arg, "SELECT receipt, receiver, integration,"
 	    " group_key, expires, next_poll, cancel FROM receipts"
 	    " WHERE next_poll <= ?1 ORDER BY next_poll LIMIT ?2", now, max,
-	    receipt_row, v, sizeof(*v), &len, err) == -1) {
-		store_receipts_free(v, len);
-		return -1;
-	}
+	    receipt_row, sizeof(**out), receipts_done, &v, n, err);
 	*out = v;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 static bool
@@ -1551,29 +1559,25 @@ escalation_row(sqlite3_stmt *st, void *elem)
 	return e->receiver != NULL && e->group_key != NULL && e->body != NULL;
 }
 
+static void
+escalations_done(void *v, size_t n)
+{
+	store_escalations_free(v, n);
+}
+
 static int
 be_escalation_due(void *arg, int64_t now, size_t max,
     struct store_escalation **out, size_t *n, struct terr *err)
 {
-	struct store_escalation	*v;
-	size_t			 len;
+	void	*v;
+	int	 rc;
 
-	*out = NULL;
-	*n = 0;
-	if (max == 0)
-		return 0;
-	if ((v = calloc(max, sizeof(*v))) == NULL)
-		return terr_set(err, "store: out of memory");
-	if (read_due(arg, "SELECT receiver, group_key, body, since,"
+	rc = read_due(arg, "SELECT receiver, group_key, body, since,"
 	    " next_at, repeats, escalated, resolved FROM escalations"
 	    " WHERE next_at <= ?1 ORDER BY next_at LIMIT ?2", now, max,
-	    escalation_row, v, sizeof(*v), &len, err) == -1) {
-		store_escalations_free(v, len);
-		return -1;
-	}
+	    escalation_row, sizeof(**out), escalations_done, &v, n, err);
 	*out = v;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 static int
