@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "store.h"
+#include "storetest.h"
 
 #define T0	INT64_C(1795441725000)	/* 2026-11-23T13:48:45Z */
 
@@ -37,7 +38,7 @@ reopen(struct fixture *f)
 
 	store_close(f->s);
 	memset(&p, 0, sizeof(p));
-	p.path = f->dir;
+	storetest_params(&p, f->dir);
 	p.clock = fake_clock;
 	p.clock_arg = f;
 	if ((f->s = store_open(&p, &err)) == NULL)
@@ -53,6 +54,7 @@ setup(void **state)
 	strcpy(f->dir, "/tmp/test_store_receipts.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	f->now = T0;
+	storetest_reset();
 	reopen(f);
 	*state = f;
 	return 0;
