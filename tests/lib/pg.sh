@@ -2,19 +2,22 @@
 #
 # pg_available            0 when PostgreSQL's server programs are installed
 #                         (Debian's postgresql-15: /usr/lib/postgresql/15/bin).
-# pg_start DIR            initdb in DIR/data (trust authentication, loopback
-#                         only) and starts the server on a free loopback port
-#                         with its socket in DIR; creates the database tocsin
-#                         and sets PG_URL (postgresql://tocsin@127.0.0.1:PORT/tocsin),
-#                         PG_PORT and PG_DIR. Run as root (the CI), the server
-#                         runs as the postgres user, since PostgreSQL refuses
-#                         to run as root.
+# pg_start                initdb in a new directory PG_DIR under /tmp (trust
+#                         authentication, loopback only) and starts the server
+#                         on a free loopback port with its socket in PG_DIR;
+#                         creates the database tocsin and sets PG_URL
+#                         (postgresql://tocsin@127.0.0.1:PORT/tocsin) and
+#                         PG_PORT. Run as root (the CI), the server runs as the
+#                         postgres user, since PostgreSQL refuses to run as
+#                         root; under /tmp because that user may not enter the
+#                         checkout (a home directory of mode 700).
 # pg_stop                 stops the server (fast shutdown: clients are
 #                         disconnected); pg_start_again starts it again on the
 #                         same port and data.
 # pg_psql SQL             runs SQL in the tocsin database, prints the rows
 #                         unaligned, without headers.
-# pg_cleanup              pg_stop if it runs; the caller's EXIT trap calls it.
+# pg_cleanup              pg_stop if it runs, then removes PG_DIR; the caller's
+#                         EXIT trap calls it.
 
 PG_BIN=
 for _d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
@@ -44,9 +47,9 @@ pg_free_port() {
 }
 
 pg_start() {
-	PG_DIR=$1
 	pg_available || { echo "pg_start: no PostgreSQL server programs (install postgresql-15)" >&2; return 1; }
-	mkdir -p "$PG_DIR"
+	PG_DIR=$(mktemp -d /tmp/tocsin-pg.XXXXXX)
+	chmod 755 "$PG_DIR"
 	if [ "$(id -u)" -eq 0 ]; then
 		id postgres >/dev/null 2>&1 ||
 		    { echo "pg_start: running as root and there is no postgres user to run the server as" >&2; return 1; }
@@ -82,5 +85,8 @@ pg_psql() {
 pg_cleanup() {
 	if [ "$PG_RUNNING" = 1 ]; then
 		pg_stop || true
+	fi
+	if [ -n "${PG_DIR:-}" ]; then
+		rm -rf "$PG_DIR"
 	fi
 }

@@ -9,10 +9,8 @@ if ! pg_available; then
 	echo "SKIP: PostgreSQL's server programs are not installed (postgresql-15)"
 	exit 77
 fi
-dir=$(mktemp -d /tmp/tocsin-pg.XXXXXX)
-chmod 755 "$dir"
-trap 'pg_cleanup; rm -rf "$dir"' EXIT
-pg_start "$dir/pg"
+trap pg_cleanup EXIT
+pg_start
 rc=0
 TOCSIN_TEST_PG_URL=$PG_URL "$@" || rc=$?
 exit "$rc"
