@@ -787,6 +787,17 @@ store_group_acked(struct store *s, const char *receiver, const char *group_key,
 	    err);
 }
 
+int
+store_lease(struct store *s, const char *name, int64_t ms, bool *held,
+    struct terr *err)
+{
+	if (s->ops->lease == NULL) {
+		*held = true;
+		return 0;
+	}
+	return s->ops->lease(s->be, name, ms, held, err);
+}
+
 /* ---- escalation timers ---- */
 
 static int

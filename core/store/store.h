@@ -421,6 +421,20 @@ int	store_escalation_due(struct store *s, int64_t now, size_t max,
 	    struct store_escalation **out, size_t *n, struct terr *err) WARN_UNUSED;
 void	store_escalations_free(struct store_escalation *e, size_t n);
 
+/*
+ * Work that one daemon of several on one database does (store_pg_ops): true
+ * in *held when this process holds the lease `name`, taken now if it was
+ * free or ran out, renewed for ms (0: the store's lease length) if it was
+ * ours. Call it before each round of the work and skip the round when not
+ * held; a daemon that stops calling (a kill) loses it once it runs out, a
+ * closed store gives its leases up. The PostgreSQL backend takes the
+ * receipts' and the escalation timers' leases inside store_receipt_due and
+ * store_escalation_due itself (no rows while another daemon holds them).
+ * Always held on SQLite, whose database has one daemon.
+ */
+int	store_lease(struct store *s, const char *name, int64_t ms, bool *held,
+	    struct terr *err) WARN_UNUSED;
+
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
 /* Requests waiting for the committer right now. */
@@ -534,6 +548,9 @@ struct store_ops {
 	/* Whether the database is out of reach right now (see
 	 * store_reachable), with the reason; NULL: never. */
 	bool	(*unreachable)(void *be, struct terr *why);
+	/* store_lease; NULL: always held. */
+	int	(*lease)(void *be, const char *name, int64_t ms, bool *held,
+		    struct terr *err);
 
 	int	(*escalation_due)(void *be, int64_t now, size_t max,
 		    struct store_escalation **out, size_t *n, struct terr *err);

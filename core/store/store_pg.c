@@ -40,6 +40,9 @@
  *    follows its message: a message dropped or pruned forgets its key, as
  *    the SQLite store, which looks the key up among the messages, does.
  *  - dest_leases: which relay sends to a destination (see be_due).
+ *  - leases: which relay does the work that one of them should do
+ *    (be_lease): follow the receipts, run the escalation timers, poll a
+ *    Telegram bot.
  */
 static const char *const migrations[] = {
 	"CREATE TABLE messages ("
@@ -67,6 +70,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX dedup_id ON dedup (id);"
 	"CREATE TABLE dest_leases ("
 	"  dest text PRIMARY KEY,"
+	"  holder text NOT NULL,"
+	"  lease_until bigint NOT NULL"
+	");"
+	"CREATE TABLE leases ("
+	"  name text PRIMARY KEY,"
 	"  holder text NOT NULL,"
 	"  lease_until bigint NOT NULL"
 	");"
@@ -563,6 +571,8 @@ be_close(void *arg)
 		memset(&p, 0, sizeof(p));
 		p_text(&p, be->holder);
 		PQclear(PQexecParams(be->w.c, "DELETE FROM dest_leases"
+		    " WHERE holder = $1", p.n, NULL, p.v, p.len, p.fmt, 0));
+		PQclear(PQexecParams(be->w.c, "DELETE FROM leases"
 		    " WHERE holder = $1", p.n, NULL, p.v, p.len, p.fmt, 0));
 	}
 	PQfinish(be->w.c);
@@ -1343,6 +1353,32 @@ be_list(void *arg, unsigned states, struct store_entry **out, size_t *n,
 	return 0;
 }
 
+/* Takes or renews lease name for ms (0: the store's lease length) when it
+ * is free, ran out or is this relay's already. */
+static int
+be_lease(void *arg, const char *name, int64_t ms, bool *held,
+    struct terr *err)
+{
+	struct pgbe	*be = arg;
+	PGresult	*res;
+	struct params	 p;
+
+	*held = false;
+	memset(&p, 0, sizeof(p));
+	p_text(&p, name);
+	p_text(&p, be->holder);
+	p_int(&p, ms > 0 ? ms : be->lease_ms);
+	if ((res = rq(be, "INSERT INTO leases (name, holder, lease_until)"
+	    " VALUES ($1, $2, " DBNOW " + $3::bigint) ON CONFLICT (name) DO UPDATE"
+	    " SET holder = excluded.holder, lease_until = excluded.lease_until"
+	    " WHERE leases.lease_until < " DBNOW
+	    " OR leases.holder = excluded.holder RETURNING 1", &p, err)) == NULL)
+		return -1;
+	*held = PQntuples(res) > 0;
+	PQclear(res);
+	return 0;
+}
+
 /* PostgreSQL's storage is the server's to size; a cap here would only
  * ever be a second, disagreeing one. */
 static int
@@ -1420,13 +1456,22 @@ receipts_done(void *v, size_t n)
 	store_receipts_free(v, n);
 }
 
+/* Only the relay that holds the lease follows the receipts, so that a
+ * receipt is polled (and its group acknowledged) once. */
 static int
 be_receipt_due(void *arg, int64_t now, size_t max, struct store_receipt **out,
     size_t *n, struct terr *err)
 {
 	void	*v;
 	int	 rc;
+	bool	 held;
 
+	*out = NULL;
+	*n = 0;
+	if (be_lease(arg, "receipts", 0, &held, err) == -1)
+		return -1;
+	if (!held)
+		return 0;
 	rc = read_due(arg, "SELECT receipt, receiver, integration, group_key,"
 	    " expires, next_poll, cancel FROM receipts"
 	    " WHERE next_poll <= $1::bigint ORDER BY next_poll LIMIT $2::bigint",
@@ -1457,13 +1502,22 @@ escalations_done(void *v, size_t n)
 	store_escalations_free(v, n);
 }
 
+/* Only the relay that holds the lease runs the timers, so that a step
+ * (a repeat, an escalation) is taken once. */
 static int
 be_escalation_due(void *arg, int64_t now, size_t max,
     struct store_escalation **out, size_t *n, struct terr *err)
 {
 	void	*v;
 	int	 rc;
+	bool	 held;
 
+	*out = NULL;
+	*n = 0;
+	if (be_lease(arg, "escalator", 0, &held, err) == -1)
+		return -1;
+	if (!held)
+		return 0;
 	rc = read_due(arg, "SELECT receiver, group_key, body, since, next_at,"
 	    " repeats, escalated, resolved FROM escalations"
 	    " WHERE next_at <= $1::bigint ORDER BY next_at LIMIT $2::bigint",
@@ -1604,4 +1658,5 @@ const struct store_ops store_pg_ops = {
 	.group_message_get = be_group_message_get,
 	.damaged = be_damaged,
 	.unreachable = be_unreachable,
+	.lease = be_lease,
 };

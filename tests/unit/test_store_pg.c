@@ -1,7 +1,7 @@
 /* test_store_pg.c: what only the PostgreSQL store has: a versioned schema
  * that refuses a newer one, URLs described without their password, the
- * dedup key and the destination leases shared by two handles on one
- * database (two relays), and no size cap. Runs under tests/lib/with_pg.sh
+ * dedup key, the destination leases and the named leases shared by two
+ * handles on one database (two relays), and no size cap. Runs under tests/lib/with_pg.sh
  * (unit/test_store_pg@pg); without TOCSIN_TEST_PG_URL it exits 77, the
  * skip of unit/test_store_pg. */
 #include <inttypes.h>
@@ -285,6 +285,52 @@ test_pg_destination_leases_hand_over(void **state)
 	store_close(b);
 }
 
+/* Work one relay of several does: a named lease (a bot's poller), and the
+ * receipts' and timers' leases inside their due reads. */
+static void
+test_pg_named_leases_pick_one_relay(void **state)
+{
+	struct store		*a = open_pg(0), *b = open_pg(0);
+	struct store_timer	 t;
+	struct store_escalation	*e;
+	struct store_ack	 ack;
+	struct timespec		 pause = { 0, 400 * 1000000L };
+	struct terr		 err;
+	size_t			 n;
+	bool			 held;
+
+	assert_int_equal(store_lease(a, "telegram-poll:1", 300, &held, &err), 0);
+	assert_true(held);
+	assert_int_equal(store_lease(b, "telegram-poll:1", 300, &held, &err), 0);
+	assert_false(held);
+	assert_int_equal(store_lease(a, "telegram-poll:1", 300, &held, &err), 0);
+	assert_true(held);
+	/* Not renewed: it runs out and b takes it. */
+	nanosleep(&pause, NULL);
+	assert_int_equal(store_lease(b, "telegram-poll:1", 300, &held, &err), 0);
+	assert_true(held);
+	assert_int_equal(store_lease(a, "telegram-poll:1", 300, &held, &err), 0);
+	assert_false(held);
+
+	memset(&t, 0, sizeof(t));
+	t.receiver = "team";
+	t.group_key = "{}:{alertname=\"X\"}";
+	t.body = "{}";
+	assert_int_equal(store_enqueue_timers(a, NULL, 0, 0, &ack, &t, 1, &err), 0);
+	assert_int_equal(store_escalation_due(a, T0 + 1, 10, &e, &n, &err), 0);
+	assert_int_equal(n, 1);
+	store_escalations_free(e, n);
+	assert_int_equal(store_escalation_due(b, T0 + 1, 10, &e, &n, &err), 0);
+	assert_int_equal(n, 0);
+	store_escalations_free(e, n);
+	/* A closed store gives its leases up at once. */
+	store_close(a);
+	assert_int_equal(store_escalation_due(b, T0 + 1, 10, &e, &n, &err), 0);
+	assert_int_equal(n, 1);
+	store_escalations_free(e, n);
+	store_close(b);
+}
+
 static void
 test_pg_size_cap_is_refused(void **state)
 {
@@ -309,6 +355,7 @@ main(void)
 		cmocka_unit_test_setup(test_pg_dedup_key_is_shared_by_two_relays, setup),
 		cmocka_unit_test_setup(test_pg_concurrent_relays_queue_each_key_once, setup),
 		cmocka_unit_test_setup(test_pg_destination_leases_hand_over, setup),
+		cmocka_unit_test_setup(test_pg_named_leases_pick_one_relay, setup),
 		cmocka_unit_test_setup(test_pg_size_cap_is_refused, setup),
 	};
 
