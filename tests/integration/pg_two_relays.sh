@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # pg_two_relays.sh: two relays on one PostgreSQL database, as behind an
-# Alertmanager pair. The same notification posted to both goes out once; a
+# Alertmanager pair. The same notification posted to both goes out once, as
+# does an alert of a real Alertmanager with README's config ("Running
+# several relays"), which posts to both; a
 # burst split across both is delivered once each, in order per chat; with
 # Telegram failing, one relay is killed (-9) in the middle of a burst, and
 # once Telegram accepts again the other delivers everything that got a 200,
@@ -93,6 +95,29 @@ fake_wait_count "$TG" 1
 sleep 2
 expect_eq "sent once" "seq 1" "$(sent 42)"
 
+# 1b. A real Alertmanager with README's config (group_wait shortened)
+# posts to both relays: the alert goes out once.
+command -v amtool >/dev/null || fail "amtool is not installed"
+readme_block "Running several relays" "webhook_configs" |
+    sed -e "s#http://relay-1.lan:9096#$URL_A#; s#http://relay-2.lan:9096#$URL_B#" \
+    -e 's/^  group_by: \[alertname\]$/&\n  group_wait: 1s/' >"$TMP/alertmanager.yml"
+am_start "$TMP/alertmanager.yml"
+amtool alert add --alertmanager.url="$AM_URL" alertname=PairTest seq=am chat=a >/dev/null
+fake_wait_count "$TG" 2
+sleep 2
+expect_eq "Alertmanager's notification sent once" "$(printf 'seq 1\nseq am')" "$(sent 42)"
+# metric URL NAME: the sum of NAME's series on the relay at URL.
+metric() {
+	curl -fsS "$1/metrics" | awk -v n="$2" '$1 ~ "^"n"({|$)" { s += $2 } END { print s + 0 }'
+}
+# Both notifications (seq 1 and Alertmanager's) reached both relays: each
+# queued once, deduplicated once.
+expect_eq "alerts received by A and B, queued, deduplicated" "2 2 2 2" \
+    "$(metric "$URL_A" tocsin_alerts_received_total) $(metric "$URL_B" tocsin_alerts_received_total) $((
+    $(metric "$URL_A" tocsin_notifications_queued_total) + $(metric "$URL_B" tocsin_notifications_queued_total))) $((
+    $(metric "$URL_A" tocsin_notifications_deduplicated_total) + $(metric "$URL_B" tocsin_notifications_deduplicated_total)))"
+am_stop
+
 # 2. A burst split across both relays, both chats: each once, in order per
 # chat (the order the relays accepted them in).
 for ((i = 2; i <= 41; i++)); do
@@ -102,9 +127,9 @@ for ((i = 2; i <= 41; i++)); do
 	[ "$code" = 200 ] || fail "notification $i answered $code"
 	echo "seq $i" >>"$TMP/want-$chat"
 done
-fake_wait_count "$TG" 41
+fake_wait_count "$TG" 42
 sleep 2
-expect_eq "chat 42: everything once, in order" "$(printf 'seq 1\n'; cat "$TMP/want-a")" "$(sent 42)"
+expect_eq "chat 42: everything once, in order" "$(printf 'seq 1\nseq am\n'; cat "$TMP/want-a")" "$(sent 42)"
 expect_eq "chat -1001: everything once, in order" "$(cat "$TMP/want-b")" "$(sent -1001)"
 
 # 3. Telegram fails. B stops (handing its chats over at once), so that A
