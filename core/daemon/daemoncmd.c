@@ -81,7 +81,7 @@ build_flags(struct daemoncmd *dc)
 		  "File holding the --storage.url (with its password).", "FILE" },
 		{ "storage.lease", FLAG_STRING, &dc->lease_s,
 		  "With --storage.url: how long a destination stays a stopped daemon's "
-		  "before another sends to it; longer than any send takes.", "30s" },
+		  "before another sends to it (3s to 1h); longer than any send takes.", "30s" },
 		{ "storage.allow-empty", FLAG_BOOL, &dc->allow_empty,
 		  "Start even though the queue's database is missing or empty while the mark "
 		  "beside it says it held messages (they are lost; the log says so).", NULL },
@@ -205,8 +205,10 @@ check_storage_url(struct daemoncmd *dc, struct terr *err)
 	if (dc->lease_s != NULL) {
 		if (duration_parse(dc->lease_s, &ms, &e) == -1)
 			return terr_set(err, "--storage.lease: %s", e.msg);
-		if (ms < 1000 || ms > 3600 * 1000)
-			return terr_set(err, "--storage.lease: want a duration from 1s to 1h, got %s",
+		/* At least three of the dispatcher's one-second scans, which
+		 * renew a lease once half of it is gone. */
+		if (ms < 3000 || ms > 3600 * 1000)
+			return terr_set(err, "--storage.lease: want a duration from 3s to 1h, got %s",
 			    dc->lease_s);
 		dc->op.storage_lease_ms = ms;
 	}

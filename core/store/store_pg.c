@@ -294,9 +294,15 @@ no_notices(void *arg, const char *msg)
 static int
 conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 {
+	/* Defaults the URL may override (it comes last): a server that
+	 * vanishes without closing the connection (a host down, a partition)
+	 * fails a statement within about half a minute rather than after
+	 * the kernel's retransmissions, a quarter of an hour. */
 	const char *const keys[] = { "connect_timeout", "application_name",
-	    "dbname", NULL };
-	const char *const vals[] = { CONNECT_TIMEOUT, "tocsin", be->url, NULL };
+	    "keepalives_idle", "keepalives_interval", "keepalives_count",
+	    "tcp_user_timeout", "dbname", NULL };
+	const char *const vals[] = { CONNECT_TIMEOUT, "tocsin", "10", "5", "3",
+	    "30000", be->url, NULL };
 	char		 why[400];
 	PGresult	*res;
 	int64_t		 now = mono_ms();
