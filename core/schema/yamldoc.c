@@ -634,16 +634,51 @@ ydoc_deferred_items(const struct ydoc *doc, const struct ynode *seq)
 	    doc->defer_items : SIZE_MAX;
 }
 
-/* An item document's builder, reset for the next item. */
+/* An item document's builder for the next item. */
 static int
 item_doc(struct builder *b, struct ydoc *outer)
 {
-	memset(b->stack, 0, sizeof(b->stack));
 	b->depth = 0;
 	if ((b->doc = calloc(1, sizeof(*b->doc))) == NULL)
 		return -1;
 	b->doc->outer = outer;
 	return 0;
+}
+
+/* Empties an item document that defined no anchors for the next item,
+ * keeping its newest blocks: a fresh block per item would cost 100,000
+ * allocations of 64 kB and their page faults. */
+static void
+item_reset(struct ydoc *d)
+{
+	struct node_block	*nb;
+	struct text_block	*t;
+	size_t			 i;
+
+	for (nb = d->nodes; nb != NULL; nb = nb->next)
+		for (i = 0; i < nb->used; i++) {
+			free(nb->v[i].tag);
+			free(nb->v[i].child);
+		}
+	if ((nb = d->nodes) != NULL) {
+		while (nb->next != NULL) {
+			struct node_block *old = nb->next;
+
+			nb->next = old->next;
+			free(old);
+		}
+		nb->used = 0;
+	}
+	if ((t = d->texts) != NULL) {
+		while (t->next != NULL) {
+			struct text_block *old = t->next;
+
+			t->next = old->next;
+			free(old);
+		}
+		t->used = 0;
+	}
+	d->root = NULL;
 }
 
 int
@@ -696,11 +731,12 @@ ydoc_stream(struct ydoc *doc, const struct ynode *seq, ydoc_item_fn fn,
 		if (fn(arg, item, i++) == -1)
 			goto out;	/* err is fn's */
 		/* Kept while later items may refer to its anchors. */
-		if (b.doc->nanchors > 0) {
-			b.doc->kept = doc->kept;
-			doc->kept = b.doc;
-		} else
-			ydoc_free(b.doc);
+		if (b.doc->nanchors == 0) {
+			item_reset(b.doc);
+			continue;
+		}
+		b.doc->kept = doc->kept;
+		doc->kept = b.doc;
 		b.doc = NULL;
 		if (item_doc(&b, doc) == -1) {
 			terr_set(err, "out of memory");
