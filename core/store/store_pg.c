@@ -516,6 +516,51 @@ store_pg_describe(const char *url, char *out, size_t len)
 	PQconninfoFree(opts);
 }
 
+/* A URI whose user info holds an '@' libpq would take as the end of it:
+ * the rest of the password would become the host, and show in the
+ * connection's errors. */
+static bool
+ambiguous_at(const char *url)
+{
+	const char	*p, *end;
+	int		 n = 0;
+
+	if (strncmp(url, "postgresql://", 13) == 0)
+		p = url + 13;
+	else if (strncmp(url, "postgres://", 11) == 0)
+		p = url + 11;
+	else
+		return false;
+	end = p + strcspn(p, "/?#");
+	for (; p < end; p++)
+		if (*p == '@')
+			n++;
+	return n > 1;
+}
+
+/* in on one line into out, every "quoted" part as "<secret>". */
+static void
+unquote(const char *in, char *out, size_t len)
+{
+	size_t	 o = 0;
+	bool	 inside = false;
+
+	for (; *in != '\0' && *in != '\n' && o + sizeof(REDACTED) + 2 < len; in++) {
+		if (*in == '"') {
+			if (!inside) {
+				memcpy(out + o, "\"" REDACTED, sizeof(REDACTED));
+				o += sizeof(REDACTED);
+			} else
+				out[o++] = '"';
+			inside = !inside;
+		} else if (!inside)
+			out[o++] = *in;
+	}
+	if (inside)
+		out[o++] = '"';
+	out[o] = '\0';
+}
+
 /* The URL's password, as libpq reads it, into the redactor. */
 static int
 keep_password(struct pgbe *be, struct terr *err)
@@ -527,10 +572,14 @@ keep_password(struct pgbe *be, struct terr *err)
 
 	if ((be->secrets = redactor_new()) == NULL)
 		return terr_set(err, "store: out of memory");
+	if (ambiguous_at(be->url))
+		return terr_set(err, "store: invalid --storage.url: more than one"
+		    " '@' before the host; write an '@' in the user or password"
+		    " as %%40");
 	if ((opts = PQconninfoParse(be->url, &msg)) == NULL) {
-		/* libpq's message quotes no part of the string. */
-		snprintf(why, sizeof(why), "%s", msg != NULL ? msg : "out of memory");
-		why[strcspn(why, "\n")] = '\0';
+		/* libpq quotes the part it could not parse, which may be the
+		 * password or the whole URL: the quotes' contents go. */
+		unquote(msg != NULL ? msg : "out of memory", why, sizeof(why));
 		PQfreemem(msg);
 		return terr_set(err, "store: invalid --storage.url: %s", why);
 	}
