@@ -58,8 +58,16 @@ pg_start() {
 	pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U tocsin --auth=trust -E UTF8 \
 	    --no-instructions >"$PG_DIR/initdb.log" 2>&1 ||
 	    { cat "$PG_DIR/initdb.log" >&2; return 1; }
-	PG_PORT=$(pg_free_port)
-	pg_start_again || return 1
+	# The port is free when picked; another test may take it before the
+	# server binds it: then another one.
+	local try
+	for try in 1 2 3; do
+		PG_PORT=$(pg_free_port)
+		pg_start_again 2>"$PG_DIR/start.err" && break
+		grep -q 'could not bind\|Address already in use' "$PG_DIR/server.log" ||
+		    { cat "$PG_DIR/start.err" >&2; return 1; }
+		[ "$try" = 3 ] && { cat "$PG_DIR/start.err" >&2; return 1; }
+	done
 	pg_as "$PG_BIN/createdb" -h "$PG_DIR" -p "$PG_PORT" -U tocsin tocsin ||
 	    { echo "pg_start: createdb failed" >&2; return 1; }
 	PG_URL="postgresql://tocsin@127.0.0.1:$PG_PORT/tocsin"
