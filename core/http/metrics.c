@@ -347,30 +347,61 @@ add_escaped(struct buf *out, const char *s, bool quote)
 	return 0;
 }
 
-/* Writes name{labels[,le="x"]} value. */
+/* Writes name+suffix{labels[,le="x"]} value. */
 static int
-write_sample(struct buf *out, const struct metric *f, const struct series *s,
-    const char *suffix, const char *le, double v)
+write_line(struct buf *out, const char *name, const char *suffix,
+    const char *const *labels, size_t nlabels, const char *const *values,
+    const char *le, double v)
 {
 	char	 num[48];
 	size_t	 i;
-	bool	 any = f->nlabels > 0 || le != NULL;
+	bool	 any = nlabels > 0 || le != NULL;
 
-	if (buf_printf(out, "%s%s", f->name, suffix) == -1)
+	if (buf_printf(out, "%s%s", name, suffix) == -1)
 		return -1;
 	if (any && buf_addc(out, '{') == -1)
 		return -1;
-	for (i = 0; i < f->nlabels; i++) {
-		if (buf_printf(out, "%s%s=\"", i ? "," : "", f->labels[i]) == -1 ||
-		    add_escaped(out, s->values[i], true) == -1 || buf_addc(out, '"') == -1)
+	for (i = 0; i < nlabels; i++) {
+		if (buf_printf(out, "%s%s=\"", i ? "," : "", labels[i]) == -1 ||
+		    add_escaped(out, values[i], true) == -1 || buf_addc(out, '"') == -1)
 			return -1;
 	}
-	if (le && buf_printf(out, "%sle=\"%s\"", f->nlabels ? "," : "", le) == -1)
+	if (le && buf_printf(out, "%sle=\"%s\"", nlabels ? "," : "", le) == -1)
 		return -1;
 	if (any && buf_addc(out, '}') == -1)
 		return -1;
 	fmt_float(v, num, sizeof(num));
 	return buf_printf(out, " %s\n", num);
+}
+
+static int
+write_sample(struct buf *out, const struct metric *f, const struct series *s,
+    const char *suffix, const char *le, double v)
+{
+	return write_line(out, f->name, suffix, (const char *const *)f->labels,
+	    f->nlabels, (const char *const *)s->values, le, v);
+}
+
+int
+metrics_write_header(struct buf *out, const char *name, const char *help,
+    const char *type)
+{
+	if (buf_printf(out, "# HELP %s ", name) == -1 ||
+	    add_escaped(out, help, false) == -1 ||
+	    buf_printf(out, "\n# TYPE %s %s\n", name, type) == -1)
+		return -1;
+	return 0;
+}
+
+int
+metrics_write_sample(struct buf *out, const char *name,
+    const char *const *labels, const char *const *values, double v)
+{
+	size_t	 n = 0;
+
+	while (labels != NULL && labels[n] != NULL)
+		n++;
+	return write_line(out, name, "", labels, n, values, NULL, v);
 }
 
 static int
@@ -384,9 +415,7 @@ write_family(struct buf *out, const struct metric *f)
 
 	if (f->nseries == 0)
 		return 0;
-	if (buf_printf(out, "# HELP %s ", f->name) == -1 ||
-	    add_escaped(out, f->help, false) == -1 ||
-	    buf_printf(out, "\n# TYPE %s %s\n", f->name, types[f->type]) == -1)
+	if (metrics_write_header(out, f->name, f->help, types[f->type]) == -1)
 		return -1;
 	for (i = 0; i < f->nseries; i++) {
 		s = &f->series[i];
