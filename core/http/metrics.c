@@ -309,6 +309,12 @@ fmt_float(double v, char *out, size_t len)
 		snprintf(out, len, v > 0 ? "+Inf" : "-Inf");
 		return;
 	}
+	/* Whole numbers below 10^6 print as integers (Go's exponent starts
+	 * at 10^6): most samples are 0 or 1, spare them the search below. */
+	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !signbit(v)) {
+		snprintf(out, len, "%ld", (long)v);
+		return;
+	}
 	for (p = 1; p <= 17; p++) {
 		snprintf(e, sizeof(e), "%.*e", p - 1, v);
 		if (strtod(e, NULL) == v)
@@ -332,6 +338,8 @@ add_escaped(struct buf *out, const char *s, bool quote)
 {
 	int	 rc;
 
+	if (strpbrk(s, quote ? "\\\n\"" : "\\\n") == NULL)
+		return buf_adds(out, s);
 	for (; *s; s++) {
 		if (*s == '\\')
 			rc = buf_adds(out, "\\\\");
@@ -357,12 +365,13 @@ write_line(struct buf *out, const char *name, const char *suffix,
 	size_t	 i;
 	bool	 any = nlabels > 0 || le != NULL;
 
-	if (buf_printf(out, "%s%s", name, suffix) == -1)
+	if (buf_adds(out, name) == -1 || buf_adds(out, suffix) == -1)
 		return -1;
 	if (any && buf_addc(out, '{') == -1)
 		return -1;
 	for (i = 0; i < nlabels; i++) {
-		if (buf_printf(out, "%s%s=\"", i ? "," : "", labels[i]) == -1 ||
+		if ((i > 0 && buf_addc(out, ',') == -1) ||
+		    buf_adds(out, labels[i]) == -1 || buf_adds(out, "=\"") == -1 ||
 		    add_escaped(out, values[i], true) == -1 || buf_addc(out, '"') == -1)
 			return -1;
 	}
@@ -371,7 +380,9 @@ write_line(struct buf *out, const char *name, const char *suffix,
 	if (any && buf_addc(out, '}') == -1)
 		return -1;
 	fmt_float(v, num, sizeof(num));
-	return buf_printf(out, " %s\n", num);
+	if (buf_addc(out, ' ') == -1 || buf_adds(out, num) == -1)
+		return -1;
+	return buf_addc(out, '\n');
 }
 
 static int
