@@ -332,8 +332,12 @@ handle_metrics(struct httpd_req *req, void *arg)
 	if (metrics_write(dc->metrics, &b) == -1 ||
 	    (s->metrics && s->metrics(s->arg, &b) == -1))
 		httpd_reply_text(req, 500, "cannot write metrics");
-	else
-		httpd_reply(req, 200, METRICS_CONTENT_TYPE, buf_str(&b), b.len);
+	else {
+		size_t len = b.len;
+
+		(void)httpd_reply_take(req, 200, METRICS_CONTENT_TYPE,
+		    buf_steal(&b), len);
+	}
 	buf_free(&b);
 }
 
