@@ -120,7 +120,7 @@ build_flags(struct daemoncmd *dc)
 static int
 parse_count(const char *flag, const char *s, unsigned max, unsigned *out, struct terr *err)
 {
-	unsigned long long v;
+	unsigned long long v = 0;	/* read only after success; -O2 cannot tell */
 
 	if (daemoncmd_parse_bytes(flag, s, max, &v, err) == -1)
 		return terr_set(err, "--%s: want a number from 1 to %u, got %s", flag, max, s);
@@ -148,7 +148,7 @@ static int
 check_http_limits(struct daemoncmd *dc, struct terr *err)
 {
 	struct httpd_params *hp = &dc->limits_http;
-	unsigned long long budget;
+	unsigned long long budget = 0;
 
 	if (parse_count("web.max-connections", dc->max_conns_s, 65536, &hp->conn_limit, err) == -1 ||
 	    parse_count("web.max-connections-per-ip", dc->max_conns_ip_s, 65536,
