@@ -149,7 +149,7 @@ static int
 parse_timeout(const char *flag, const char *s, unsigned *out, struct terr *err)
 {
 	struct terr	 e;
-	int64_t		 ms;
+	int64_t		 ms = 0;	/* read only after success */
 
 	if (duration_parse(s, &ms, &e) == -1)
 		return terr_set(err, "--%s: %s", flag, e.msg);
@@ -185,7 +185,7 @@ static int
 check_storage_url(struct daemoncmd *dc, struct terr *err)
 {
 	struct terr	 e;
-	int64_t		 ms;
+	int64_t		 ms = 0;	/* read only after success */
 
 	if (dc->storage_url_s != NULL && dc->storage_url_file != NULL)
 		return terr_set(err, "--storage.url and --storage.url-file: give one of them");
