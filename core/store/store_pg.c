@@ -756,6 +756,31 @@ action_put(struct pgbe *be, const struct action_rec *r, struct terr *err)
 	    "action record insert failed", NULL, err);
 }
 
+/* 1 when timer t (receiver, group key, since) still runs unresolved, 0
+ * when it ended or another started, -1 on a database error. The row is
+ * locked until the transaction ends (FOR SHARE), so that a resolved
+ * notification another relay commits meanwhile waits for this step's
+ * messages and comes after them. */
+static int
+timer_runs(struct pgbe *be, const struct store_escalation *t, struct terr *err)
+{
+	PGresult	*res;
+	struct params	 p;
+	int		 rc;
+
+	memset(&p, 0, sizeof(p));
+	p_text(&p, t->receiver);
+	p_text(&p, t->group_key);
+	p_int(&p, t->since);
+	if ((res = q(be, &be->w, "SELECT 1 FROM escalations WHERE receiver = $1"
+	    " AND group_key = $2 AND since = $3::bigint AND NOT resolved"
+	    " FOR SHARE", &p, "escalation timer lookup failed", err)) == NULL)
+		return -1;
+	rc = PQntuples(res) > 0;
+	PQclear(res);
+	return rc;
+}
+
 /* The message holding key within the window, or *id 0. */
 static int
 dedup_lookup(struct pgbe *be, const char *key, int64_t cutoff, int64_t *id,
@@ -793,8 +818,18 @@ run_enqueue(struct pgbe *be, struct store_job *job, int64_t now,
 	struct params	 p;
 	size_t		 i;
 	int64_t		 id, held, cutoff;
+	int		 rc;
 	bool		 keyed, claimed;
 
+	if (job->only_if != NULL) {
+		if ((rc = timer_runs(be, job->only_if, err)) == -1)
+			return -1;
+		if (rc == 0) {
+			for (i = 0; i < job->nmsgs; i++)
+				job->acks[i] = (struct store_ack){ STORE_STALE, 0 };
+			return 0;
+		}
+	}
 	cutoff = now - (job->window_ms > 0 ? job->window_ms : 0);
 	for (i = 0; i < job->nmsgs; i++) {
 		m = &job->msgs[i];
