@@ -579,8 +579,7 @@ slack_send(const void *vcfg, const struct sender_send_ctx *ctx,
 	struct http_response		 resp;
 
 	(void)dest;
-	own = ctx != NULL ? *ctx : (struct sender_send_ctx){ 0 };
-	own.timeout_ms = sender_timeout_ms(ctx, c->timeout_ms);
+	sender_ctx_timeout(&own, ctx, c->timeout_ms);
 	http_response_init(&resp);
 	sender_http_post("slack", c->api_url, &c->http, &own, payload, len,
 	    &resp, res);
