@@ -579,7 +579,7 @@ build_registry(struct wdconfig *wc, const char *name, const struct ypos *at,
 	if ((wc->reg = registry_new()) == NULL)
 		return terr_set(err, "%s: out of memory", name);
 	for (i = 0; i < wc->nchecks; i++)
-		if (registry_add(wc->reg, &wc->checks[i].pub.conf, &e) == NULL)
+		if (registry_add_shared(wc->reg, &wc->checks[i].pub.conf, &e) == NULL)
 			return terr_set(err, "%s:%d:%d: %s", name, at[i].line,
 			    at[i].col, e.msg);
 	return 0;
