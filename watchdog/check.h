@@ -65,10 +65,10 @@ enum check_notif_kind {
 struct check_conf {
 	const char	*name;		/* [A-Za-z0-9._-]+, not all dots */
 	enum check_kind	 kind;
+	int		 paused;	/* initial value when nothing is persisted */
 	int64_t		 period_ms;	/* > 0, unless schedule is set */
 	int64_t		 grace_ms;	/* >= 0 */
 	int64_t		 repeat_ms;	/* 0: no reminders while down */
-	int		 paused;	/* initial value when nothing is persisted */
 	/* Instead of a period: late at the first time the schedule fires
 	 * after the last success (and down grace later). Borrowed from the
 	 * config, which outlives the check; tz NULL is UTC. */

@@ -3,6 +3,7 @@
  * for cfgfield.c's walker, plus the rules of each kind) and builds the
  * registry, with file:line:col errors as the relay gives them. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,9 @@ struct wdconfig_check_int {
 	/* As written, while loading. */
 	bool			 has_kind;
 	bool			 paused;
+	/* pub.receiver is the config's receiver's own name (not freed
+	 * here): 100,000 checks share a few receivers. */
+	bool			 receiver_shared;
 };
 
 struct wdconfig {
@@ -36,13 +40,68 @@ struct wdconfig {
 	size_t				 nzones;
 };
 
+/* Where a node was: the checks are read as a stream (ydoc_stream), so
+ * their nodes are gone by the time finish() cross-checks them. */
+struct ypos {
+	int	 line, col;
+};
+
 /* Load-time state: positions of what finish() cross-checks. */
 struct wdload {
 	struct wdconfig		 *wc;
+	struct cfg_load		 *ld;
 	const struct ynode	 *checksnode;
-	const struct ynode	**checknode;	/* per check: its mapping */
-	const struct ynode	**recvnode;	/* per check: its receiver value */
+	struct ypos		 *checkpos;	/* per check: its mapping */
+	struct ypos		 *namepos;	/* per check: its name's value */
+	struct ypos		 *recvpos;	/* per check: its receiver value */
+	/* The distinct receiver names the checks name so far, which their
+	 * pub.receiver points to until finish() points it at the config's
+	 * receiver: a copy per check would cost 3 MB at 100,000 checks. */
+	char			**recvnames;
+	size_t			  nrecvnames;
 };
+
+/* c's receiver replaced by the load's one copy of that name. */
+static int
+share_receiver(struct wdload *wl, struct wdconfig_check_int *c)
+{
+	char	**grown;
+	size_t	  i;
+
+	if (c->pub.receiver == NULL)
+		return 0;
+	for (i = wl->nrecvnames; i-- > 0;)
+		if (strcmp(wl->recvnames[i], c->pub.receiver) == 0)
+			break;
+	if (i == SIZE_MAX) {
+		if ((grown = reallocarray(wl->recvnames, wl->nrecvnames + 1,
+		    sizeof(*grown))) == NULL)
+			return -1;
+		wl->recvnames = grown;
+		i = wl->nrecvnames++;
+		wl->recvnames[i] = c->pub.receiver;
+	} else
+		free(c->pub.receiver);
+	c->pub.receiver = wl->recvnames[i];
+	c->receiver_shared = true;
+	return 0;
+}
+
+static struct ypos
+pos_of(const struct ynode *n, const struct ynode *or)
+{
+	if (n == NULL)
+		n = or;
+	return (struct ypos){ n->line, n->col };
+}
+
+/* A node standing for a position, for the error functions. */
+static struct ynode
+at_pos(struct ypos p)
+{
+	return (struct ynode){ .kind = YN_SCALAR, .line = p.line, .col = p.col,
+	    .value = (char *)"" };
+}
 
 static void
 check_clear(struct wdconfig_check_int *c)
@@ -51,7 +110,8 @@ check_clear(struct wdconfig_check_int *c)
 	free(c->schedule);
 	free(c->tzname);
 	cron_free(c->cron);
-	free(c->pub.receiver);
+	if (!c->receiver_shared)
+		free(c->pub.receiver);
 	free(c->pub.fresh.prometheus_url);
 	free(c->pub.fresh.query);
 	memset(c, 0, sizeof(*c));
@@ -366,36 +426,79 @@ first_duplicate(const struct wdconfig_check_int *checks, size_t n, bool *oom)
 	return dup;
 }
 
+/* One entry of checks: a check with type errors is dropped and the next one
+ * takes its slot, so that the type errors of every check are reported. */
+static int
+check_item(void *arg, const struct ynode *item, size_t i)
+{
+	struct wdload			*wl = arg;
+	struct wdconfig			*wc = wl->wc;
+	struct wdconfig_check_int	*c = &wc->checks[wc->nchecks];
+
+	(void)i;
+	if (cfg_stop(wl->ld))
+		return -1;
+	c->wc = wc;
+	if (parse_check(wl->ld, item, c) == -1) {
+		check_clear(c);
+		return cfg_stop(wl->ld) ? -1 : 0;
+	}
+	if (share_receiver(wl, c) == -1) {
+		check_clear(c);
+		return cfg_fail(wl->ld, item, "out of memory");
+	}
+	wl->checkpos[wc->nchecks] = pos_of(item, item);
+	wl->namepos[wc->nchecks] = pos_of(ynode_map_get(item, "name"), item);
+	wl->recvpos[wc->nchecks] = pos_of(ynode_map_get(item, "receiver"), item);
+	wc->nchecks++;
+	return 0;
+}
+
+/* The stream's own failure ("LINE:COL: message"), at its position. */
+static int
+stream_fail(struct cfg_load *ld, const struct ynode *v, const struct terr *e)
+{
+	struct ypos	 p;
+	int		 off = 0;
+
+	if (sscanf(e->msg, "%d:%d: %n", &p.line, &p.col, &off) == 2 && off > 0) {
+		struct ynode at = at_pos(p);
+
+		return cfg_fail(ld, &at, "%s", e->msg + off);
+	}
+	return cfg_fail(ld, v, "%s", e->msg);
+}
+
 static int
 parse_checks(struct cfg_load *ld, struct wdload *wl, const struct ynode *v)
 {
 	struct wdconfig	*wc = wl->wc;
-	size_t		 i, dup, mark = cfg_mark(ld);
+	struct terr	 e;
+	size_t		 i, dup, n, mark = cfg_mark(ld);
 	bool		 oom;
 
 	if (cfg_seq(ld, v, "checks") == -1)
 		return -1;
 	wl->checksnode = v;
-	if (ynode_is_null(v) || v->n == 0)
+	wl->ld = ld;
+	if (ynode_is_null(v))
 		return 0;
-	if ((wc->checks = calloc(v->n, sizeof(*wc->checks))) == NULL ||
-	    (wl->checknode = calloc(v->n, sizeof(*wl->checknode))) == NULL ||
-	    (wl->recvnode = calloc(v->n, sizeof(*wl->recvnode))) == NULL)
+	if ((n = ydoc_deferred_items(ld->doc, v)) == SIZE_MAX)
+		n = v->n;
+	if (n == 0)
+		return 0;
+	if ((wc->checks = calloc(n, sizeof(*wc->checks))) == NULL ||
+	    (wl->checkpos = calloc(n, sizeof(*wl->checkpos))) == NULL ||
+	    (wl->namepos = calloc(n, sizeof(*wl->namepos))) == NULL ||
+	    (wl->recvpos = calloc(n, sizeof(*wl->recvpos))) == NULL)
 		return cfg_fail(ld, v, "out of memory");
-	/* A check with type errors is dropped and the next one takes its
-	 * slot, so that the type errors of every check are reported. */
-	for (i = 0; i < v->n && !cfg_stop(ld); i++) {
-		struct wdconfig_check_int *c = &wc->checks[wc->nchecks];
-
-		c->wc = wc;
-		if (parse_check(ld, v->child[i], c) == -1) {
-			check_clear(c);
-			continue;
-		}
-		wl->checknode[wc->nchecks] = v->child[i];
-		wl->recvnode[wc->nchecks] = ynode_map_get(v->child[i], "receiver");
-		wc->nchecks++;
-	}
+	if (ydoc_deferred_items(ld->doc, v) != SIZE_MAX) {
+		if (ydoc_stream(ld->doc, v, check_item, wl, &e) == -1 &&
+		    !cfg_stop(ld))
+			return stream_fail(ld, v, &e);
+	} else
+		for (i = 0; i < v->n && check_item(wl, v->child[i], i) == 0; i++)
+			;
 	if (cfg_stop(ld))
 		return -1;
 	/* Like receiver names, checked as the file's own rule; sorted, so
@@ -403,9 +506,12 @@ parse_checks(struct cfg_load *ld, struct wdload *wl, const struct ynode *v)
 	dup = first_duplicate(wc->checks, wc->nchecks, &oom);
 	if (oom)
 		return cfg_fail(ld, v, "out of memory");
-	if (dup < wc->nchecks)
-		cfg_late(ld, ynode_map_get(wl->checknode[dup], "name"),
-		    "check name \"%s\" is not unique", wc->checks[dup].name);
+	if (dup < wc->nchecks) {
+		struct ynode at = at_pos(wl->namepos[dup]);
+
+		cfg_late(ld, &at, "check name \"%s\" is not unique",
+		    wc->checks[dup].name);
+	}
 	return cfg_walked(ld, mark);
 }
 
@@ -427,21 +533,42 @@ wd_finish(struct cfg_load *ld, const struct config *cfg, void *arg)
 {
 	struct wdload	*wl = arg;
 	struct wdconfig	*wc = wl->wc;
-	struct terr	 e;
 	size_t		 i;
 
 	if (wc->nchecks == 0)
 		return cfg_fail(ld, wl->checksnode, "no checks provided in config");
-	for (i = 0; i < wc->nchecks; i++)
-		if (config_receiver(cfg, wc->checks[i].pub.receiver) == NULL)
-			return cfg_fail(ld, wl->recvnode[i], "undefined receiver "
-			    "\"%s\" used in check \"%s\"", wc->checks[i].pub.receiver,
-			    wc->checks[i].name);
+	for (i = 0; i < wc->nchecks; i++) {
+		struct wdconfig_check_int *c = &wc->checks[i];
+		const struct receiver *r = config_receiver(cfg, c->pub.receiver);
+
+		if (r == NULL) {
+			struct ynode at = at_pos(wl->recvpos[i]);
+
+			return cfg_fail(ld, &at, "undefined receiver \"%s\" used in "
+			    "check \"%s\"", c->pub.receiver, c->name);
+		}
+		c->pub.receiver = r->name;
+	}
+	return 0;
+}
+
+/* The registry, built once the load is over and its text and positions
+ * are freed: 100,000 checks are never in memory as config text, config
+ * entries and checks at once. A check the table accepted and check_new
+ * refuses (a period over ten years) is reported at its entry. */
+static int
+build_registry(struct wdconfig *wc, const char *name, const struct ypos *at,
+    struct terr *err)
+{
+	struct terr	 e;
+	size_t		 i;
+
 	if ((wc->reg = registry_new()) == NULL)
-		return cfg_fail(ld, NULL, "out of memory");
+		return terr_set(err, "%s: out of memory", name);
 	for (i = 0; i < wc->nchecks; i++)
 		if (registry_add(wc->reg, &wc->checks[i].pub.conf, &e) == NULL)
-			return cfg_fail(ld, wl->checknode[i], "%s", e.msg);
+			return terr_set(err, "%s:%d:%d: %s", name, at[i].line,
+			    at[i].col, e.msg);
 	return 0;
 }
 
@@ -463,16 +590,23 @@ load(const char *path, const char *name, const char *dir, const char *yaml,
 	extra.key = wd_key;
 	extra.finish = wd_finish;
 	extra.arg = &wl;
+	extra.defer_key = "checks";
 	if (path != NULL)
 		wc->cfg = cfg_load_file_with(path, &extra, err, all);
 	else
 		wc->cfg = cfg_load_buffer_with(name, dir, yaml, len, &extra, err, all);
-	free(wl.checknode);
-	free(wl.recvnode);
-	if (wc->cfg == NULL) {
+	free(wl.namepos);
+	free(wl.recvpos);
+	for (size_t i = 0; i < wl.nrecvnames; i++)
+		free(wl.recvnames[i]);
+	free(wl.recvnames);
+	if (wc->cfg == NULL || build_registry(wc, path != NULL ? path : name,
+	    wl.checkpos, err) == -1) {
+		free(wl.checkpos);
 		wdconfig_free(wc);
 		return NULL;
 	}
+	free(wl.checkpos);
 	return wc;
 }
 

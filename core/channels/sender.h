@@ -169,8 +169,11 @@ struct sender_records {
 	int	(*put)(void *arg, const struct action_rec *r, struct terr *err);
 	int	(*set_message)(void *arg, const char *id, int64_t message_id,
 		    struct terr *err);
-	/* The message a group's notification went out as (resolved edits
-	 * it): store_group_message_put / _get of store.h. */
+	/* The message a group's notification went out as (later ones edit
+	 * it): store_group_message_put / _get of store.h. chat is where the
+	 * channel finds it again: Telegram's chat id with the message id,
+	 * Slack's "<channel id> <ts>" with message id 0 ("" once the group
+	 * resolved). */
 	int	(*group_put)(void *arg, const char *receiver,
 		    const char *integration, const char *group_key,
 		    const char *chat, int64_t message_id, struct terr *err);

@@ -1,7 +1,8 @@
 /* sender_slack.c: the slack channel: slack_configs (fields, defaults,
  * validation), Slack incoming webhooks with the attachment JSON
- * Alertmanager's slack notifier builds, and Slack's error strings
- * classified. */
+ * Alertmanager's slack notifier builds, Slack's error strings classified,
+ * and update_message, whose later notifications of a group edit its first
+ * message through the Web API's chat.update. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "httpclient.h"
 #include "jsonw.h"
 #include "link_actions.h"
+#include "log.h"
 #include "sender.h"
 #include "sender_http.h"
 #include "sender_slack.h"
@@ -144,7 +146,7 @@ slack_use_token(struct cfg_load *ld, const struct cf_walk *w, const char *token,
 /* Alertmanager 0.34's order: the conflicts of the section, then what
  * Config.UnmarshalYAML checks and takes from global. */
 static int
-slack_finish(struct cfg_load *ld, const struct cf_walk *w)
+slack_finish_urls(struct cfg_load *ld, const struct cf_walk *w)
 {
 	struct slack_config *c = w->obj;
 	const struct cfg_global *g = &ld->global;
@@ -181,6 +183,43 @@ slack_finish(struct cfg_load *ld, const struct cf_walk *w)
 		    "either inline or in a file");
 	return cf_secret(ld, w, "api_url_file", &c->api_url, &c->api_url_file,
 	    g->slack_api_url, g->slack_api_url_file);
+}
+
+#define SLACK_POST	"/chat.postMessage"
+#define SLACK_UPDATE	"chat.update"
+
+/* Whether url is a Web API chat.postMessage URL, whose chat.update
+ * update_message posts to. */
+static bool
+slack_post_url(const char *url)
+{
+	size_t	 n = url != NULL ? strlen(url) : 0;
+
+	return n > strlen(SLACK_POST) &&
+	    strcmp(url + n - strlen(SLACK_POST), SLACK_POST) == 0;
+}
+
+/*
+ * update_message needs the Web API: an incoming webhook cannot edit what it
+ * posted. Alertmanager 0.34 accepts only an inline api_url of exactly
+ * https://slack.com/api/chat.postMessage (and posts the edits to
+ * https://slack.com/api/chat.update); tocsin takes any URL that ends in
+ * /chat.postMessage once global and app tokens are applied, app_url
+ * included, and edits through the same URL with chat.update in its place,
+ * so that a proxy (or a test's fake) sees both calls.
+ */
+static int
+slack_finish(struct cfg_load *ld, const struct cf_walk *w)
+{
+	const struct slack_config *c = w->obj;
+
+	if (slack_finish_urls(ld, w) == -1)
+		return -1;
+	if (c->update_message && !slack_post_url(c->api_url))
+		return cfg_fail(ld, cf_value(w, "update_message"), "update_message "
+		    "can only be used with bot tokens. api_url must be set to "
+		    "https://slack.com/api/chat.postMessage");
+	return 0;
 }
 
 #define SLACK_DEFAULT(name)	"{{ template \"slack.default." name "\" . }}"
@@ -224,6 +263,7 @@ static const struct cf_field slack_fields[] = {
 	    CF_COUNT(slack_config, nmrkdwn_in) },
 	{ "actions", CF_TABLE_LIST, CF_AT(slack_config, actions),
 	    CF_COUNT(slack_config, nactions), .sub = &slack_action_type },
+	{ "update_message", CF_BOOL, CF_AT(slack_config, update_message) },
 	{ "timeout", CF_GO_DURATION, CF_AT(slack_config, timeout_ms) },
 	/* tocsin: `actions` is Alertmanager's own buttons. */
 	{ "link_actions", CF_TABLE, CF_AT(slack_config, link_actions),
@@ -464,6 +504,59 @@ out:
 	return rc;
 }
 
+/*
+ * update_message: what the send needs besides the body, on a line after it
+ * (Go's encoder ends the body with its only raw newline):
+ * {"tocsin_group":{"key":"<group key>","status":"firing"}}; the send strips
+ * it. "send":false marks a resolved notification the config does not send
+ * (send_resolved false): it only ends the group's message, as Alertmanager's
+ * notification log forgets a resolved group, so that the group firing anew
+ * posts a new message instead of editing one far up the channel.
+ */
+static int
+slack_group_line(struct buf *b, const struct notification *n, bool send)
+{
+	if (buf_adds(b, "{\"tocsin_group\":{\"key\":") == -1 ||
+	    jsonw_cstr(b, n->group_key != NULL ? n->group_key : "") == -1 ||
+	    buf_printf(b, ",\"status\":\"%s\"%s}}", n->status == ALERT_RESOLVED ?
+	    "resolved" : "firing", send ? "" : ",\"send\":false") == -1)
+		return -1;
+	return 0;
+}
+
+static int
+slack_body(const void *vcfg, const struct notification *n,
+    const struct sender_render_ctx *ctx, struct buf *b, struct terr *err)
+{
+	const struct slack_config *c = vcfg;
+
+	if (slack_json(vcfg, n, ctx, b, err) == -1)
+		return -1;
+	/* A repeat of the escalate extension is to ring again: it goes out
+	 * as a new message and leaves the group's alone. */
+	if (c->update_message && !ctx->reply && slack_group_line(b, n, true) == -1)
+		return terr_set(err, "slack: out of memory");
+	return 0;
+}
+
+/* The part of a resolved notification that only ends its group's message:
+ * an empty body and the group line. */
+static int
+slack_end_only(const struct notification *n, const char *dest,
+    struct sender_parts *out, struct terr *err)
+{
+	struct buf	 b;
+	char		*p;
+
+	buf_init(&b, 0);
+	if (buf_addc(&b, '\n') == -1 || slack_group_line(&b, n, false) == -1 ||
+	    (p = buf_steal(&b)) == NULL) {
+		buf_free(&b);
+		return terr_set(err, "slack: out of memory");
+	}
+	return sender_parts_add(out, dest, p, strlen(p), err);
+}
+
 static int
 slack_render(const void *vcfg, const struct notification *n,
     const struct sender_render_ctx *ctx, struct sender_parts *out,
@@ -486,8 +579,10 @@ slack_render(const void *vcfg, const struct notification *n,
 	if (key.data != NULL)
 		explicit_bzero(key.data, key.len);
 	buf_free(&key);
+	if (c->update_message && !c->send_resolved && n->status == ALERT_RESOLVED)
+		return slack_end_only(n, dest, out, err);
 	return sender_render_one_links(c, c->send_resolved, &c->link_actions, n,
-	    ctx, slack_json, dest, out, err);
+	    ctx, slack_body, dest, out, err);
 }
 
 /* The Web API's errors that say "try again later"; Alertmanager retries no
@@ -504,12 +599,38 @@ slack_api_transient(const char *e)
 	return false;
 }
 
-/* A Web API answer (chat.postMessage): {"ok":true,...} or
+/* Where a Web API call put its message: the channel's id and the
+ * message's ts, from an {"ok":true} answer ("" when it did not say). */
+struct slack_posted {
+	char	 channel[64];
+	char	 ts[64];
+};
+
+/* A string of at most len-1 printable ASCII bytes, else "": ids and
+ * timestamps only, nothing to escape when they are stored or logged. */
+static void
+slack_word(json_t *v, char *out, size_t len)
+{
+	const char	*s = json_string_value(v);
+	size_t		 i;
+
+	out[0] = '\0';
+	if (s == NULL || strlen(s) >= len)
+		return;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f)
+			return;
+	memcpy(out, s, i + 1);
+}
+
+/* A Web API answer (chat.postMessage, chat.update): {"ok":true,...} or
  * {"ok":false,"error":"invalid_auth"}, HTTP 200 either way but for 429
  * ratelimited (with Retry-After) and server errors, which the status has
- * classified already. Returns false when the body is no such object. */
+ * classified already. Returns false when the body is no such object;
+ * posted (may be NULL) gets where an ok answer put the message. */
 static bool
-slack_api_answer(const struct http_response *resp, struct send_result *res)
+slack_api_answer(const struct http_response *resp, struct send_result *res,
+    struct slack_posted *posted)
 {
 	json_t		*root;
 	const char	*e;
@@ -533,6 +654,12 @@ slack_api_answer(const struct http_response *resp, struct send_result *res)
 	else if (res->status != SEND_OK && word[0] != '\0')
 		snprintf(res->reason, sizeof(res->reason), "slack: %ld %s",
 		    resp->status, word);
+	if (posted != NULL && res->status == SEND_OK) {
+		slack_word(json_object_get(root, "channel"), posted->channel,
+		    sizeof(posted->channel));
+		slack_word(json_object_get(root, "ts"), posted->ts,
+		    sizeof(posted->ts));
+	}
 	json_decref(root);
 	return true;
 }
@@ -570,27 +697,207 @@ slack_hook_answer(const struct http_response *resp, struct send_result *res)
 			}
 }
 
+/* One POST of body to url and its answer classified; posted (may be NULL)
+ * as slack_api_answer fills it. */
+static void
+slack_post(const struct slack_config *c, const struct sender_send_ctx *ctx,
+    const char *url, const void *body, size_t len, struct slack_posted *posted,
+    struct send_result *res)
+{
+	struct sender_send_ctx		 own;
+	struct http_response		 resp;
+
+	own = ctx != NULL ? *ctx : (struct sender_send_ctx){ 0 };
+	own.timeout_ms = sender_timeout_ms(ctx, c->timeout_ms);
+	http_response_init(&resp);
+	sender_http_post("slack", url, &c->http, &own, body, len, &resp, res);
+	/* Alertmanager tells the two kinds of answer apart by their
+	 * Content-Type; a JSON object is the Web API's. Both kinds' error
+	 * answers are a few bytes: a body cut at the client's cap is neither,
+	 * and the status alone classifies it (a 2xx is a delivery). */
+	if (resp.status != 0 && !resp.truncated &&
+	    !slack_api_answer(&resp, res, posted))
+		slack_hook_answer(&resp, res);
+	http_response_free(&resp);
+}
+
+/* A stored update_message payload's group line (slack_group_line). */
+struct slack_group {
+	char	*key;		/* NULL: the payload has none */
+	bool	 resolved;
+	bool	 send;
+};
+
+/* Splits a stored payload into the body Slack gets (up to and with the
+ * first newline) and its group line, if any, into g (g->key freed by the
+ * caller). Returns the body's length. */
+static size_t
+slack_split(const char *payload, size_t len, struct slack_group *g)
+{
+	const char	*nl = memchr(payload, '\n', len), *st, *key;
+	size_t		 blen = nl != NULL ? (size_t)(nl - payload) + 1 : len;
+	json_t		*root, *grp;
+
+	memset(g, 0, sizeof(*g));
+	if (blen == len)
+		return len;
+	if ((root = json_loadb(payload + blen, len - blen, 0, NULL)) == NULL)
+		return blen;
+	grp = json_object_get(root, "tocsin_group");
+	key = json_string_value(json_object_get(grp, "key"));
+	st = json_string_value(json_object_get(grp, "status"));
+	if (key != NULL && st != NULL && (g->key = strdup(key)) != NULL) {
+		g->resolved = strcmp(st, "resolved") == 0;
+		g->send = !json_is_false(json_object_get(grp, "send"));
+	}
+	json_decref(root);
+	return blen;
+}
+
+/* Remembers the group's message ("<channel> <ts>"), or forgets it
+ * (posted NULL); the message is out whatever happens here. */
+static void
+slack_remember(const struct sender_send_ctx *ctx, const struct slack_group *g,
+    const struct slack_posted *posted)
+{
+	struct terr	 err;
+	char		 where[160];
+
+	if (ctx == NULL || ctx->records == NULL || ctx->records->group_put == NULL)
+		return;
+	if (posted != NULL && (posted->channel[0] == '\0' || posted->ts[0] == '\0'))
+		return;
+	snprintf(where, sizeof(where), "%s %s", posted != NULL ?
+	    posted->channel : "", posted != NULL ? posted->ts : "");
+	if (ctx->records->group_put(ctx->records->arg, ctx->receiver,
+	    ctx->integration, g->key, posted != NULL ? where : "", 0, &err) == -1)
+		log_warn("cannot store the Slack message later notifications of "
+		    "its group update", "receiver", ctx->receiver,
+		    "integration", ctx->integration, "err", err.msg);
+}
+
+/* The group's message into *at ("<channel> <ts>", split at the space into
+ * at and ts); false when there is none to update. */
+static bool
+slack_recall(const struct sender_send_ctx *ctx, const struct slack_group *g,
+    char *at, size_t atlen, char **ts)
+{
+	struct terr	 err;
+	int64_t		 unused;
+	int		 found;
+
+	if (ctx == NULL || ctx->records == NULL || ctx->records->group_get == NULL)
+		return false;
+	if (ctx->records->group_get(ctx->records->arg, ctx->receiver,
+	    ctx->integration, g->key, at, atlen, &unused, &found, &err) == -1) {
+		log_warn("cannot read the Slack message to update; posting a new "
+		    "one", "receiver", ctx->receiver, "err", err.msg);
+		return false;
+	}
+	if (!found || (*ts = strchr(at, ' ')) == NULL || *ts == at || (*ts)[1] == '\0')
+		return false;
+	*(*ts)++ = '\0';
+	return true;
+}
+
+/* body (a JSON object as slack_json writes it) as chat.update takes it:
+ * the stored message's channel id and ts first, in Alertmanager's field
+ * order, in place of the body's channel. -1: out of memory. */
+static int
+slack_update_body(const char *body, size_t len, const char *channel,
+    const char *ts, struct buf *out)
+{
+	static const char key[] = "{\"channel\":";
+	size_t		 i = 1;
+	bool		 had = len > strlen(key) && memcmp(body, key, strlen(key)) == 0;
+
+	if (had) {
+		/* Past the channel's JSON string: an escape hides no quote. */
+		for (i = strlen(key) + 1; i < len && body[i] != '"'; i++)
+			if (body[i] == '\\')
+				i++;
+		i = i < len ? i + 1 : len;
+	}
+	if (buf_adds(out, key) == -1 || jsonw_cstr(out, channel) == -1 ||
+	    buf_adds(out, ",\"ts\":") == -1 || jsonw_cstr(out, ts) == -1 ||
+	    (!had && i < len && body[i] != '}' && buf_addc(out, ',') == -1) ||
+	    (i < len && buf_add(out, body + i, len - i) == -1))
+		return -1;
+	return 0;
+}
+
+/*
+ * update_message, as Alertmanager 0.34 does it: the first notification of a
+ * group posts its message, every later one until the group resolves (more
+ * alerts, repeats, the resolved one) edits it with chat.update, and the
+ * group firing anew posts a new one. Where Alertmanager gives up when Slack
+ * refuses the edit (message_not_found: deleted; cant_update_message,
+ * edit_window_closed), tocsin posts the notification as a new message, as
+ * its Telegram update_message does: the notification matters more than the
+ * edit.
+ */
+static void
+slack_send_update(const struct slack_config *c, const struct sender_send_ctx *ctx,
+    const struct slack_group *g, const char *body, size_t len,
+    struct send_result *res)
+{
+	struct slack_posted	 posted;
+	struct buf		 ub, url;
+	char			 at[160], *ts;
+
+	if (!g->send) {
+		slack_remember(ctx, g, NULL);
+		send_result_set(res, SEND_OK, -1, "slack: nothing sent (resolved, "
+		    "send_resolved false); the group's next firing posts anew");
+		return;
+	}
+	memset(&posted, 0, sizeof(posted));
+	if (slack_recall(ctx, g, at, sizeof(at), &ts)) {
+		buf_init(&ub, 0);
+		buf_init(&url, 0);
+		if (slack_update_body(body, len, at, ts, &ub) == -1 ||
+		    buf_add(&url, c->api_url, strlen(c->api_url) -
+		    strlen(SLACK_POST) + 1) == -1 || buf_adds(&url, SLACK_UPDATE) == -1) {
+			send_result_set(res, SEND_TEMPFAIL, -1, "slack: out of memory");
+			buf_free(&ub);
+			buf_free(&url);
+			return;
+		}
+		slack_post(c, ctx, buf_str(&url), ub.data, ub.len, &posted, res);
+		buf_free(&ub);
+		explicit_bzero(url.data, url.len);
+		buf_free(&url);
+		if (res->status == SEND_OK) {
+			slack_remember(ctx, g, g->resolved ? NULL : &posted);
+			return;
+		}
+		if (res->status == SEND_TEMPFAIL)
+			return;
+		log_info("Slack refused to update the group's message; posting "
+		    "the notification anew", "receiver", ctx->receiver,
+		    "integration", ctx->integration, "reason", res->reason);
+		memset(&posted, 0, sizeof(posted));
+	}
+	slack_post(c, ctx, c->api_url, body, len, &posted, res);
+	if (res->status == SEND_OK)
+		slack_remember(ctx, g, g->resolved ? NULL : &posted);
+}
+
 static void
 slack_send(const void *vcfg, const struct sender_send_ctx *ctx,
     const char *dest, const void *payload, size_t len, struct send_result *res)
 {
 	const struct slack_config	*c = vcfg;
-	struct sender_send_ctx		 own;
-	struct http_response		 resp;
+	struct slack_group		 g;
+	size_t				 blen;
 
 	(void)dest;
-	own = ctx != NULL ? *ctx : (struct sender_send_ctx){ 0 };
-	own.timeout_ms = sender_timeout_ms(ctx, c->timeout_ms);
-	http_response_init(&resp);
-	sender_http_post("slack", c->api_url, &c->http, &own, payload, len,
-	    &resp, res);
-	/* Alertmanager tells the two kinds of answer apart by their
-	 * Content-Type; a JSON object is the Web API's. Both kinds' error
-	 * answers are a few bytes: a body cut at the client's cap is neither,
-	 * and the status alone classifies it (a 2xx is a delivery). */
-	if (resp.status != 0 && !resp.truncated && !slack_api_answer(&resp, res))
-		slack_hook_answer(&resp, res);
-	http_response_free(&resp);
+	blen = slack_split(payload, len, &g);
+	if (g.key != NULL)
+		slack_send_update(c, ctx, &g, payload, blen, res);
+	else
+		slack_post(c, ctx, c->api_url, payload, blen, NULL, res);
+	free(g.key);
 }
 
 static size_t
@@ -613,7 +920,8 @@ slack_describe(const void *payload, size_t len, char *out, size_t outlen)
 	size_t		 i;
 
 	out[0] = '\0';
-	if ((root = json_loadb(payload, len, 0, NULL)) == NULL)
+	/* An update_message payload has its group line after the body. */
+	if ((root = json_loadb(payload, len, JSON_DISABLE_EOF_CHECK, NULL)) == NULL)
 		return;
 	att = json_array_get(json_object_get(root, "attachments"), 0);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && (s == NULL || *s == '\0'); i++)

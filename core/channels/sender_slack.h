@@ -1,6 +1,6 @@
 /* sender_slack.h: a slack_config, field for field as Alertmanager 0.34's
- * config/notifiers.go defines it, but for update_message. SECRET fields are
- * never logged, put into messages or metrics. */
+ * config/notifiers.go defines it. SECRET fields are never logged, put into
+ * messages or metrics. */
 #ifndef TOCSIN_SENDER_SLACK_H
 #define TOCSIN_SENDER_SLACK_H
 
@@ -69,6 +69,9 @@ struct slack_config {
 	struct slack_action *actions;
 	size_t	 nactions;
 	int64_t	 timeout_ms;			/* 0 or less: the default */
+	/* Later notifications of a group edit its first message
+	 * (chat.update) until it resolves; Web API URLs only. */
+	bool	 update_message;
 	/* tocsin: signed links to silence or acknowledge, as link buttons
 	 * after `actions` (link_actions.h); link_actions.enabled false when
 	 * the section is absent. */

@@ -943,10 +943,14 @@ cfg_load_buffer_with(const char *name, const char *dir, const char *yaml,
 	ld.dir = dir;
 	ld.err = err;
 	ld.extra = extra;
-	if ((doc = ydoc_parse(yaml, len, &e)) == NULL) {
+	doc = extra != NULL && extra->defer_key != NULL ?
+	    ydoc_parse_defer(yaml, len, extra->defer_key, &e) :
+	    ydoc_parse(yaml, len, &e);
+	if (doc == NULL) {
 		terr_set(err, "%s:%s", name, e.msg);
 		goto fail;
 	}
+	ld.doc = doc;
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
 	    (cfg->secrets = ld.secrets = redactor_new()) == NULL ||
 	    global_defaults(&ld.global) == -1) {

@@ -24,6 +24,10 @@ struct cfg_extra {
 		    const struct ynode *v, void *arg);
 	int	(*finish)(struct cfg_load *ld, const struct config *cfg, void *arg);
 	void	*arg;
+	/* A root key whose sequence is read as a stream (ydoc_parse_defer):
+	 * key() gets an empty sequence node and reads its items with
+	 * ydoc_stream(ld->doc, ...). NULL: none. */
+	const char *defer_key;
 };
 
 /* config_load_buffer and config_load_file_all with extra (NULL: exactly

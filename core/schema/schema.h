@@ -84,6 +84,8 @@ struct cfg_load {
 	 * Basic credentials), for the loaded config's redactor; NULL: none
 	 * kept. */
 	struct redactor		*secrets;
+	/* The document being walked (ydoc_stream reads a deferred list). */
+	struct ydoc		*doc;
 };
 
 /* Formats "name:line:col: message" for node n (or "name: message") into

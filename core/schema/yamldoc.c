@@ -2,7 +2,13 @@
  *
  * The tree is built with an explicit stack rather than recursion so that a
  * deeply nested hostile document fails with an error instead of overflowing
- * the C stack. */
+ * the C stack.
+ *
+ * A deferred sequence (ydoc_parse_defer) is skipped by the first pass and
+ * read again, item by item, by ydoc_stream: a second parser runs over the
+ * same text up to the sequence, and each item is built into a small document
+ * of its own that is freed once the caller has taken what it needs, so that
+ * 100,000 watchdog checks never exist as a tree all at once. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +53,17 @@ struct ydoc {
 	struct text_block *texts;	/* newest first */
 	struct anchor	 *anchors;
 	size_t		  nanchors, aanchors;
+	size_t		  expanded;	/* nodes added by aliases so far */
+	/* The deferred sequence (at most one): its node, where its start
+	 * event is in the text (borrowed until ydoc_free), its items, the
+	 * anchors defined before it, and the item documents kept because
+	 * they define anchors (later items may refer to them). */
+	const char	 *text;
+	size_t		  len;
+	struct ynode	 *deferred;
+	size_t		  defer_index, defer_items, defer_anchors;
+	struct ydoc	 *kept;		/* newest first, by outer */
+	struct ydoc	 *outer;	/* an item's: the document it is part of */
 };
 
 /* Per open collection while parsing. */
@@ -61,7 +78,12 @@ struct builder {
 	struct ydoc	*doc;
 	struct frame	 stack[YDOC_MAX_DEPTH];
 	size_t		 depth;
-	size_t		 expanded;	/* nodes added by aliases so far */
+	size_t		*expanded;	/* the whole document's count */
+	/* ydoc_parse_defer: the root mapping's key whose sequence value is
+	 * skipped (NULL: none), and while skipping it, the depth inside it. */
+	const char	*defer_key;
+	size_t		 skip;
+	bool		 unknown_anchor;	/* an alias failed: parse again whole */
 };
 
 static int
@@ -153,15 +175,31 @@ add_anchor(struct ydoc *doc, const char *name, struct ynode *node)
 }
 
 static struct ynode *
-find_anchor(struct ydoc *doc, const char *name)
+find_in(const struct ydoc *doc, size_t n, const char *name)
 {
 	size_t	 i;
 
 	/* Latest definition wins, as YAML redefinition allows. */
-	for (i = doc->nanchors; i-- > 0;)
+	for (i = n; i-- > 0;)
 		if (strcmp(doc->anchors[i].name, name) == 0)
 			return doc->anchors[i].node;
 	return NULL;
+}
+
+/* For an item of a deferred sequence: its own anchors, then those of the
+ * items kept before it, then the document's defined before the sequence. */
+static struct ynode *
+find_anchor(struct ydoc *doc, const char *name)
+{
+	const struct ydoc	*k;
+	struct ynode		*n;
+
+	if ((n = find_in(doc, doc->nanchors, name)) != NULL || doc->outer == NULL)
+		return n;
+	for (k = doc->outer->kept; k != NULL; k = k->kept)
+		if ((n = find_in(k, k->nanchors, name)) != NULL)
+			return n;
+	return find_in(doc->outer, doc->outer->defer_anchors, name);
 }
 
 /* Attaches a finished node to the open collection (or makes it the root). */
@@ -332,6 +370,67 @@ mark_repeats(struct ynode *map)
 	return 0;
 }
 
+/* Whether this sequence is the deferred one: the value of defer_key in the
+ * root mapping, without an anchor of its own (an alias of it needs the
+ * tree). */
+static bool
+defer_here(const struct builder *b, const yaml_event_t *ev)
+{
+	const struct ynode *map;
+
+	if (b->defer_key == NULL || b->depth != 1 || b->doc->deferred != NULL ||
+	    ev->data.sequence_start.anchor != NULL)
+		return false;
+	map = b->stack[0].node;
+	return map->kind == YN_MAP && map->n % 2 == 1 &&
+	    map->child[map->n - 1]->kind == YN_SCALAR &&
+	    strcmp(map->child[map->n - 1]->value, b->defer_key) == 0;
+}
+
+static int
+start_skip(struct builder *b, const yaml_mark_t *m)
+{
+	struct ynode	*n;
+
+	if ((n = node_new(b, YN_SEQ, m, NULL)) == NULL)
+		return -1;
+	b->doc->deferred = n;
+	b->doc->defer_index = m->index;
+	b->doc->defer_anchors = b->doc->nanchors;
+	b->skip = 1;
+	return 0;
+}
+
+/* Inside the deferred sequence: counts its items and finds its end, where
+ * its (empty) node joins the root mapping. */
+static int
+skip_event(struct builder *b, const yaml_event_t *ev, const yaml_mark_t *m,
+    struct terr *err)
+{
+	switch (ev->type) {
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (b->skip == 1)
+			b->doc->defer_items++;
+		if (++b->skip > YDOC_MAX_DEPTH)
+			return terr_set(err, "%zu:%zu: nesting deeper than %d levels",
+			    m->line + 1, m->column + 1, YDOC_MAX_DEPTH);
+		return 0;
+	case YAML_SCALAR_EVENT:
+	case YAML_ALIAS_EVENT:
+		if (b->skip == 1)
+			b->doc->defer_items++;
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if (--b->skip == 0)
+			return attach(b, b->doc->deferred, 1, m, err);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 static int
 on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 {
@@ -341,6 +440,10 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 	size_t		 w;
 	const char	*anchor = NULL, *tag = NULL;
 
+	if (b->skip > 0)
+		return skip_event(b, ev, m, err);
+	if (ev->type == YAML_SEQUENCE_START_EVENT && defer_here(b, ev))
+		return start_skip(b, m);
 	switch (ev->type) {
 	case YAML_DOCUMENT_END_EVENT:
 	case YAML_STREAM_END_EVENT:
@@ -348,13 +451,15 @@ on_event(struct builder *b, yaml_event_t *ev, int *done, struct terr *err)
 		return 0;
 	case YAML_ALIAS_EVENT:
 		n = find_anchor(b->doc, (const char *)ev->data.alias.anchor);
-		if (n == NULL)
+		if (n == NULL) {
+			b->unknown_anchor = true;
 			return terr_set(err, "%zu:%zu: unknown anchor '%s' referenced",
 			    m->line + 1, m->column + 1, ev->data.alias.anchor);
+		}
 		/* A walk visits the target's expanded subtree once more per
 		 * reference: the sum over references is what a bomb inflates. */
-		b->expanded += n->weight;
-		if (b->expanded > YDOC_MAX_EXPANSION)
+		*b->expanded += n->weight;
+		if (*b->expanded > YDOC_MAX_EXPANSION)
 			return terr_set(err, "%zu:%zu: document too large after alias expansion",
 			    m->line + 1, m->column + 1);
 		return attach(b, n, n->weight, m, err);
@@ -440,8 +545,22 @@ oom:
 	return terr_set(err, "%zu:%zu: out of memory", m->line + 1, m->column + 1);
 }
 
-struct ydoc *
-ydoc_parse(const char *text, size_t len, struct terr *err)
+/* One libyaml parser error as "LINE:COL: problem context". */
+static int
+parser_error(const yaml_parser_t *parser, struct terr *err)
+{
+	const yaml_mark_t *pm = parser->problem_mark.line ||
+	    parser->problem_mark.column ? &parser->problem_mark :
+	    &parser->context_mark;
+
+	return terr_set(err, "%zu:%zu: %s%s%s", pm->line + 1, pm->column + 1,
+	    parser->problem ? parser->problem : "invalid YAML",
+	    parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+static struct ydoc *
+parse_with(const char *text, size_t len, const char *defer_key,
+    bool *unknown_anchor, struct terr *err)
 {
 	yaml_parser_t	 parser;
 	yaml_event_t	 ev;
@@ -449,10 +568,14 @@ ydoc_parse(const char *text, size_t len, struct terr *err)
 	int		 done = 0, ok = 0;
 
 	memset(&b, 0, sizeof(b));
+	b.defer_key = defer_key;
 	if ((b.doc = calloc(1, sizeof(*b.doc))) == NULL) {
 		terr_set(err, "out of memory");
 		return NULL;
 	}
+	b.expanded = &b.doc->expanded;
+	b.doc->text = text;
+	b.doc->len = len;
 	if (!yaml_parser_initialize(&parser)) {
 		terr_set(err, "out of memory");
 		free(b.doc);
@@ -461,14 +584,7 @@ ydoc_parse(const char *text, size_t len, struct terr *err)
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			const yaml_mark_t *pm = parser.problem_mark.line ||
-			    parser.problem_mark.column ? &parser.problem_mark :
-			    &parser.context_mark;
-
-			terr_set(err, "%zu:%zu: %s%s%s", pm->line + 1, pm->column + 1,
-			    parser.problem ? parser.problem : "invalid YAML",
-			    parser.context ? " " : "",
-			    parser.context ? parser.context : "");
+			parser_error(&parser, err);
 			goto out;
 		}
 		if (on_event(&b, &ev, &done, err) == -1) {
@@ -479,6 +595,7 @@ ydoc_parse(const char *text, size_t len, struct terr *err)
 	}
 	ok = 1;
 out:
+	*unknown_anchor = b.unknown_anchor;
 	while (b.depth > 0)
 		free(b.stack[--b.depth].anchor);
 	yaml_parser_delete(&parser);
@@ -487,6 +604,152 @@ out:
 		return NULL;
 	}
 	return b.doc;
+}
+
+struct ydoc *
+ydoc_parse(const char *text, size_t len, struct terr *err)
+{
+	bool	 unknown;
+
+	return parse_with(text, len, NULL, &unknown, err);
+}
+
+struct ydoc *
+ydoc_parse_defer(const char *text, size_t len, const char *key, struct terr *err)
+{
+	struct ydoc	*doc;
+	bool		 unknown;
+
+	if ((doc = parse_with(text, len, key, &unknown, err)) != NULL || !unknown)
+		return doc;
+	/* An alias after the sequence to an anchor inside it: only the
+	 * whole tree has it. */
+	return parse_with(text, len, NULL, &unknown, err);
+}
+
+size_t
+ydoc_deferred_items(const struct ydoc *doc, const struct ynode *seq)
+{
+	return doc != NULL && seq != NULL && seq == doc->deferred ?
+	    doc->defer_items : SIZE_MAX;
+}
+
+/* An item document's builder for the next item. */
+static int
+item_doc(struct builder *b, struct ydoc *outer)
+{
+	b->depth = 0;
+	if ((b->doc = calloc(1, sizeof(*b->doc))) == NULL)
+		return -1;
+	b->doc->outer = outer;
+	return 0;
+}
+
+/* Empties an item document that defined no anchors for the next item,
+ * keeping its newest blocks: a fresh block per item would cost 100,000
+ * allocations of 64 kB and their page faults. */
+static void
+item_reset(struct ydoc *d)
+{
+	struct node_block	*nb;
+	struct text_block	*t;
+	size_t			 i;
+
+	for (nb = d->nodes; nb != NULL; nb = nb->next)
+		for (i = 0; i < nb->used; i++) {
+			free(nb->v[i].tag);
+			free(nb->v[i].child);
+		}
+	if ((nb = d->nodes) != NULL) {
+		while (nb->next != NULL) {
+			struct node_block *old = nb->next;
+
+			nb->next = old->next;
+			free(old);
+		}
+		nb->used = 0;
+	}
+	if ((t = d->texts) != NULL) {
+		while (t->next != NULL) {
+			struct text_block *old = t->next;
+
+			t->next = old->next;
+			free(old);
+		}
+		t->used = 0;
+	}
+	d->root = NULL;
+}
+
+int
+ydoc_stream(struct ydoc *doc, const struct ynode *seq, ydoc_item_fn fn,
+    void *arg, struct terr *err)
+{
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	struct builder	 b;
+	struct ynode	*item;
+	size_t		 i = 0;
+	int		 done = 0, rc = -1, started = 0;
+
+	if (ydoc_deferred_items(doc, seq) == SIZE_MAX)
+		return terr_set(err, "not a deferred sequence");
+	memset(&b, 0, sizeof(b));
+	b.expanded = &doc->expanded;
+	if (!yaml_parser_initialize(&parser))
+		return terr_set(err, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)doc->text,
+	    doc->len);
+	if (item_doc(&b, doc) == -1) {
+		terr_set(err, "out of memory");
+		goto out;
+	}
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			parser_error(&parser, err);
+			goto out;
+		}
+		if (!started) {
+			/* The text up to the sequence was read already. */
+			started = ev.type == YAML_SEQUENCE_START_EVENT &&
+			    ev.start_mark.index == doc->defer_index;
+			done = ev.type == YAML_STREAM_END_EVENT;
+			yaml_event_delete(&ev);
+			continue;
+		}
+		if (b.depth == 0 && ev.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (on_event(&b, &ev, &done, err) == -1) {
+			yaml_event_delete(&ev);
+			goto out;
+		}
+		yaml_event_delete(&ev);
+		if (b.depth > 0 || (item = b.doc->root) == NULL)
+			continue;
+		if (fn(arg, item, i++) == -1)
+			goto out;	/* err is fn's */
+		/* Kept while later items may refer to its anchors. */
+		if (b.doc->nanchors == 0) {
+			item_reset(b.doc);
+			continue;
+		}
+		b.doc->kept = doc->kept;
+		doc->kept = b.doc;
+		b.doc = NULL;
+		if (item_doc(&b, doc) == -1) {
+			terr_set(err, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	while (b.depth > 0)
+		free(b.stack[--b.depth].anchor);
+	ydoc_free(b.doc);
+	yaml_parser_delete(&parser);
+	return rc;
 }
 
 void
@@ -498,6 +761,13 @@ ydoc_free(struct ydoc *doc)
 
 	if (doc == NULL)
 		return;
+	while (doc->kept != NULL) {
+		struct ydoc *k = doc->kept;
+
+		doc->kept = k->kept;
+		k->kept = NULL;
+		ydoc_free(k);
+	}
 	while ((nb = doc->nodes) != NULL) {
 		for (i = 0; i < nb->used; i++) {
 			free(nb->v[i].tag);

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -47,6 +48,30 @@ struct ydoc;
  * (without a file name; the caller prefixes it). Caller frees with ydoc_free. */
 struct ydoc *ydoc_parse(const char *text, size_t len, struct terr *err);
 void	ydoc_free(struct ydoc *doc);
+/*
+ * ydoc_parse, but the sequence that is the value of key in the root mapping
+ * is not built: its node is an empty sequence, and ydoc_stream reads its
+ * items one at a time. For a config whose one list may be very long (the
+ * watchdog's checks), so that the whole list never exists as nodes at once.
+ * text must stay unchanged until ydoc_free. Not deferred when the sequence
+ * has an anchor of its own, or when an alias after it refers to an anchor
+ * inside it (the whole tree is built then).
+ */
+struct ydoc *ydoc_parse_defer(const char *text, size_t len, const char *key,
+	    struct terr *err);
+/* How many items the deferred sequence seq has; SIZE_MAX when seq is not
+ * doc's deferred sequence (a whole-tree node: read its children). */
+size_t	ydoc_deferred_items(const struct ydoc *doc, const struct ynode *seq);
+/* Calls fn(arg, item, i) for each item of the deferred sequence seq, in
+ * order. An item and its nodes are valid only during its call (but for
+ * those it shares through anchors). fn returning -1 stops the stream:
+ * ydoc_stream returns -1 and leaves err alone, fn having said why. Other
+ * failures (memory, an alias to an unknown anchor) return -1 with err set
+ * to "LINE:COL: message". Alias expansion counts against the document's
+ * limit across all items. */
+typedef int (*ydoc_item_fn)(void *arg, const struct ynode *item, size_t i);
+int	ydoc_stream(struct ydoc *doc, const struct ynode *seq, ydoc_item_fn fn,
+	    void *arg, struct terr *err);
 /* The root node, or NULL for an empty document. Owned by doc. */
 const struct ynode *ydoc_root(const struct ydoc *doc);
 

@@ -4,7 +4,10 @@
 # states and the 1/s per webhook rate limit with Retry-After; and the Web
 # API's chat.postMessage with a bot token, with its JSON answers
 # ({"ok":false,"error":"invalid_auth"}, "channel_not_found", 429
-# "ratelimited" with Retry-After per channel, ...).
+# "ratelimited" with Retry-After per channel, ...), and chat.update, which
+# edits a message the same bot posted, found by channel id and ts
+# ("message_not_found", "cant_update_message"; a channel name is
+# "channel_not_found" there, as Slack wants the id).
 
 import json
 import os
@@ -84,6 +87,8 @@ class FakeSlack(fakelib.FakeService):
 
 	def reset_state(self):
 		self.ts = 1700000000
+		# (channel id, ts) -> the token that posted it and its payload
+		self.messages = {}
 
 	def forced_response(self, f, req):
 		if f.get("close"):
@@ -129,37 +134,63 @@ class FakeSlack(fakelib.FakeService):
 				return None, "invalid_attachments", warnings
 		return payload, None, warnings
 
-	def post_message(self, req):
-		"""chat.postMessage, its checks in Slack's order: the token, the
-		arguments, the channel, the rate limit per channel."""
-		if req.method != "POST":
-			return api_error("invalid_request_method", 405)
-		payload, bad, warnings = self.api_payload(req)
+	def api_auth(self, req, payload):
+		"""The bot token of a Web API call, or the error answer."""
 		auth = req.header("Authorization") or ""
 		token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
 		if token is None and payload is not None and req.content_type() != "application/json":
 			token = payload.get("token")
 		if not token:
-			return api_error("not_authed")
+			return None, api_error("not_authed")
 		state = self.config["app_tokens"].get(token)
 		if state is None:
-			return api_error("invalid_auth")
+			return None, api_error("invalid_auth")
 		if state != "ok":
-			return api_error(state)
+			return None, api_error(state)
+		return token, None
+
+	def api_call(self, req):
+		"""A Web API call's method, token and arguments checked in
+		Slack's order: (payload, token, warnings, None), or the error
+		answer last."""
+		if req.method != "POST":
+			return None, None, None, api_error("invalid_request_method", 405)
+		payload, bad, warnings = self.api_payload(req)
+		token, refused = self.api_auth(req, payload)
+		if refused:
+			return None, None, None, refused
 		if bad:
-			return api_error(bad)
+			return None, None, None, api_error(bad)
+		return payload, token, warnings, None
+
+	def check_content(self, payload):
+		"""The message checks chat.postMessage and chat.update share."""
+		atts = payload.get("attachments") or []
+		if not isinstance(atts, list) or not all(isinstance(a, dict) for a in atts):
+			return "invalid_attachments"
+		if not _has_text(payload, atts):
+			return "no_text"
+		if len(atts) > MAX_ATTACHMENTS:
+			return "too_many_attachments"
+		if len(payload.get("text") or "") > MAX_TEXT:
+			return "msg_too_long"
+		return None
+
+	def post_message(self, req):
+		"""chat.postMessage, its checks in Slack's order: the token, the
+		arguments, the channel, the rate limit per channel."""
+		payload, token, warnings, refused = self.api_call(req)
+		if refused:
+			return refused
 		atts = payload.get("attachments") or []
 		if not isinstance(atts, list) or not all(isinstance(a, dict) for a in atts):
 			return api_error("invalid_attachments")
 		ch = self.find_channel(payload.get("channel") or "")
 		if ch is None:
 			return api_error("channel_not_found")
-		if not _has_text(payload, atts):
-			return api_error("no_text")
-		if len(atts) > MAX_ATTACHMENTS:
-			return api_error("too_many_attachments")
-		if len(payload.get("text") or "") > MAX_TEXT:
-			return api_error("msg_too_long")
+		bad = self.check_content(payload)
+		if bad:
+			return api_error(bad)
 		if ch.get("state", "ok") != "ok":
 			return api_error(ch["state"])
 		r = self.config["rate"]
@@ -168,6 +199,7 @@ class FakeSlack(fakelib.FakeService):
 			return api_error("ratelimited", 429, [["Retry-After", str(wait)]])
 		self.ts += 1
 		ts = "%d.000100" % self.ts
+		self.messages[(ch["id"], ts)] = (token, payload)
 		answer = {"ok": True, "channel": ch["id"], "ts": ts,
 			  "message": {"type": "message", "subtype": "bot_message",
 				      "text": payload.get("text") or "", "ts": ts,
@@ -177,9 +209,49 @@ class FakeSlack(fakelib.FakeService):
 			answer["response_metadata"] = {"warnings": warnings}
 		return api_answer(answer)
 
+	def update_message(self, req):
+		"""chat.update: the token, the arguments, the channel (by id
+		only), the message (posted by this token), then the content;
+		Tier 3, about 50 calls a minute per token."""
+		payload, token, _, refused = self.api_call(req)
+		if refused:
+			return refused
+		cid, ts = payload.get("channel") or "", payload.get("ts") or ""
+		if not ts:
+			return api_error("invalid_arguments")
+		if not any(ch.get("id") == cid for ch in self.config["channels"].values()):
+			return api_error("channel_not_found")
+		msg = self.messages.get((cid, ts))
+		if msg is None:
+			return api_error("message_not_found")
+		if msg[0] != token:
+			return api_error("cant_update_message")
+		bad = self.check_content(payload)
+		if bad:
+			return api_error(bad)
+		wait = self.limit(("update", token), 50 / 60, 50)
+		if wait:
+			return api_error("ratelimited", 429, [["Retry-After", str(wait)]])
+		self.messages[(cid, ts)] = (token, payload)
+		return api_answer({"ok": True, "channel": cid, "ts": ts,
+				   "text": payload.get("text") or "",
+				   "message": {"type": "message", "subtype": "bot_message",
+					       "text": payload.get("text") or "",
+					       "bot_id": "B0FAKEBOT1"}})
+
+	def control(self, req):
+		"""DELETE /_fake/messages: every posted message is gone, as if
+		deleted in Slack (chat.update then finds none)."""
+		if req.path == "/_fake/messages" and req.method == "DELETE":
+			self.messages.clear()
+			return fakelib.Response(200, b"{}", "application/json")
+		return None
+
 	def handle(self, req):
 		if req.path == "/api/chat.postMessage":
 			return self.post_message(req)
+		if req.path == "/api/chat.update":
+			return self.update_message(req)
 		if req.path.startswith("/api/"):
 			return api_error("unknown_method", 404)
 		parts = req.path.split("/")

@@ -16,14 +16,6 @@ rm -rf "$TMP/am" "$TMP/data"
 export TZ=UTC
 
 # wait_idle: until nothing is pending in the queue.
-wait_idle() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(relay_metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
-		sleep 0.1
-	done
-	fail "queue did not drain"
-}
 post() {	# NAME FILE [PATH]
 	http -X POST -H "$J" --data-binary "@$2" "$RELAY_URL${3:-/webhook}"
 	expect_eq "POST $1" "200 OK" "$HTTP_CODE $HTTP_BODY"

@@ -15,14 +15,6 @@ rm -rf "$TMP/data"
 # The rendered "since 13:49 UTC" depends on the zone.
 export TZ=UTC
 
-wait_idle() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(relay_metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
-		sleep 0.1
-	done
-	fail "queue did not drain"
-}
 post() {	# NAME FILE [PATH]
 	http -X POST -H "$J" --data-binary "@$2" "$RELAY_URL${3:-/webhook}"
 	expect_eq "POST $1" "200 OK" "$HTTP_CODE $HTTP_BODY"

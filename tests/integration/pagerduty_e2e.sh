@@ -17,14 +17,6 @@ command -v jq >/dev/null || fail "jq is not installed"
 export TZ=UTC
 
 # wait_idle: until nothing is pending in the queue.
-wait_idle() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(relay_metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
-		sleep 0.1
-	done
-	fail "queue did not drain"
-}
 ctl() {	# URL PATH BODY
 	curl -fsS -X POST "$1$2" -H "$J" --data-binary "$3" >/dev/null
 }

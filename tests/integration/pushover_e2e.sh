@@ -28,14 +28,6 @@ command -v openssl >/dev/null || fail "openssl is not installed"
 [ -r "$DEFAULT_TMPL" ] || fail "$DEFAULT_TMPL is missing (Debian package prometheus-alertmanager)"
 export TZ=UTC
 
-wait_idle() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(relay_metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
-		sleep 0.1
-	done
-	fail "queue did not drain"
-}
 ctl() {	# PATH BODY
 	http -X POST -H "$J" --data-binary "$2" "$PO$1"
 	[ "$HTTP_CODE" = 200 ] || fail "control $1 $2: $HTTP_CODE $HTTP_BODY"

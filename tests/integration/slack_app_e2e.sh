@@ -20,14 +20,6 @@ post() {	# NAME FILE
 	http -X POST -H "$J" --data-binary "@$2" "$RELAY_URL/webhook"
 	expect_eq "POST $1" "200 OK" "$HTTP_CODE $HTTP_BODY"
 }
-wait_idle() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(relay_metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
-		sleep 0.1
-	done
-	fail "queue did not drain"
-}
 fake_force() {
 	curl -fsS -X POST -H "$J" --data "{\"force\": [$1]}" "$SL/_fake/config" >/dev/null
 }

@@ -171,6 +171,16 @@ relay_metric() {
 	grep -v '^#' <<<"$HTTP_BODY" | grep -F "$1 " | awk '{print $2}' | grep . || echo 0
 }
 
+# wait_idle: until the relay's queue has nothing pending (30 s at most).
+wait_idle() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(relay_metric 'tocsin_queue_messages{state="pending"}')" = 0 ] && return 0
+		sleep 0.1
+	done
+	fail "queue did not drain"
+}
+
 # am_webhook_config FILE URL: an Alertmanager config in FILE that sends every
 # alert, grouped by alertname with 1 s group timings (so a test waits
 # seconds, not minutes), to the webhook URL, resolved ones included.

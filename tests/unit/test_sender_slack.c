@@ -550,10 +550,14 @@ static const struct errcase slack_app_errors[] = {
 	    "6:34: timeout: time: unknown unit \"w\" in duration \"1w\"" },
 	{ "  slack_configs:\n" "  - {channel: a}\n",
 	    "6:5: no Slack API URL nor App token set either inline or in a file" },
-	/* Alertmanager 0.34 refuses update_message without its message
-	 * store; tocsin has none yet. */
-	{ "  slack_configs:\n" "  - {app_token: SECRET, update_message: true}\n",
-	    "6:25: unknown field update_message in slack_config" },
+	/* An incoming webhook cannot edit what it posted. */
+	{ "  slack_configs:\n" "  - {api_url: 'http://h/services/T/B/X', update_message: true}\n",
+	    "6:58: update_message can only be used with bot tokens. api_url "
+	    "must be set to https://slack.com/api/chat.postMessage" },
+	{ "  slack_configs:\n" "  - {app_token: SECRET, app_url: 'http://h/api/chat.update', "
+	    "update_message: true}\n",
+	    "6:78: update_message can only be used with bot tokens. api_url "
+	    "must be set to https://slack.com/api/chat.postMessage" },
 };
 
 static const struct errcase slack_global_errors[] = {

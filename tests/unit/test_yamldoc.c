@@ -197,6 +197,168 @@ test_alias_expansion_is_counted_per_reference(void **state)
 	free(s);
 }
 
+/* What ydoc_stream hands over, item by item, as one line each: the
+ * item's position, then its scalar, or its keys and values (an alias
+ * shows its target's value). */
+struct seen {
+	char	 text[1024];
+	size_t	 len;
+	int	 stop_at;	/* return -1 at this index; -1: never */
+};
+
+static void
+say(struct seen *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	s->len += (size_t)vsnprintf(s->text + s->len, sizeof(s->text) - s->len,
+	    fmt, ap);
+	va_end(ap);
+}
+
+static int
+see(void *arg, const struct ynode *item, size_t i)
+{
+	struct seen	*s = arg;
+	size_t		 k;
+
+	if ((int)i == s->stop_at)
+		return -1;
+	say(s, "%zu@%d:%d", i, item->line, item->col);
+	if (item->kind == YN_SCALAR)
+		say(s, " %s", item->value);
+	else
+		for (k = 0; k < item->n; k++)
+			say(s, " %s", item->child[k]->kind == YN_SCALAR ?
+			    item->child[k]->value : "[..]");
+	say(s, "\n");
+	return 0;
+}
+
+static int
+see_nothing(void *arg, const struct ynode *item, size_t i)
+{
+	return 0;
+}
+
+static struct ydoc *
+parse_defer(const char *t, const char *key)
+{
+	struct terr	 err;
+	struct ydoc	*doc;
+
+	if ((doc = ydoc_parse_defer(t, strlen(t), key, &err)) == NULL)
+		fail_msg("%s", err.msg);
+	return doc;
+}
+
+static void
+test_deferred_sequence_is_streamed_item_by_item(void **state)
+{
+	static const char t[] =
+	    "base: &b {kind: ping}\n"
+	    "checks:\n"
+	    "  - {name: a, <<: *b}\n"
+	    "  - &two {name: b}\n"
+	    "  - *two\n"
+	    "  - plain\n"
+	    "  - [x, y]\n"
+	    "after: 1\n";
+	struct ydoc		*doc = parse_defer(t, "checks");
+	const struct ynode	*root = ydoc_root(doc), *seq = ynode_map_get(root, "checks");
+	struct seen		 s = { .stop_at = -1 };
+	struct terr		 err;
+
+	/* The first pass keeps the rest of the document and an empty
+	 * sequence where the list was. */
+	assert_int_equal(root->n, 6);
+	assert_int_equal(seq->kind, YN_SEQ);
+	assert_int_equal(seq->n, 0);
+	assert_int_equal(seq->line, 3);
+	assert_int_equal(seq->col, 3);
+	assert_string_equal(ynode_map_get(root, "after")->value, "1");
+	assert_int_equal(ydoc_deferred_items(doc, seq), 5);
+	assert_int_equal(ydoc_deferred_items(doc, root), SIZE_MAX);
+	/* Merge keys from before the list, anchors of an earlier item. */
+	assert_int_equal(ydoc_stream(doc, seq, see, &s, &err), 0);
+	assert_string_equal(s.text,
+	    "0@3:5 name a kind ping\n"
+	    "1@4:5 name b\n"
+	    "2@4:5 name b\n"
+	    "3@6:5 plain\n"
+	    "4@7:5 x y\n");
+	/* Twice, the same. */
+	s = (struct seen){ .stop_at = -1 };
+	assert_int_equal(ydoc_stream(doc, seq, see, &s, &err), 0);
+	assert_string_equal(s.text,
+	    "0@3:5 name a kind ping\n"
+	    "1@4:5 name b\n"
+	    "2@4:5 name b\n"
+	    "3@6:5 plain\n"
+	    "4@7:5 x y\n");
+	/* The caller stops it: -1, err left alone. */
+	s = (struct seen){ .stop_at = 1 };
+	snprintf(err.msg, sizeof(err.msg), "untouched");
+	assert_int_equal(ydoc_stream(doc, seq, see, &s, &err), -1);
+	assert_string_equal(s.text, "0@3:5 name a kind ping\n");
+	assert_string_equal(err.msg, "untouched");
+	ydoc_free(doc);
+}
+
+static void
+test_deferral_falls_back_to_the_whole_tree(void **state)
+{
+	struct ydoc		*doc;
+	const struct ynode	*seq;
+
+	/* An alias after the list to an anchor inside it. */
+	doc = parse_defer("checks:\n  - &a x\nlater: *a\n", "checks");
+	seq = ynode_map_get(ydoc_root(doc), "checks");
+	assert_int_equal(ydoc_deferred_items(doc, seq), SIZE_MAX);
+	assert_int_equal(seq->n, 1);
+	assert_string_equal(ynode_map_get(ydoc_root(doc), "later")->value, "x");
+	ydoc_free(doc);
+	/* A list with an anchor of its own. */
+	doc = parse_defer("checks: &all [1, 2]\nagain: *all\n", "checks");
+	seq = ynode_map_get(ydoc_root(doc), "checks");
+	assert_int_equal(ydoc_deferred_items(doc, seq), SIZE_MAX);
+	assert_int_equal(ynode_map_get(ydoc_root(doc), "again")->n, 2);
+	ydoc_free(doc);
+	/* Only the root mapping's key: a nested one is built. */
+	doc = parse_defer("x:\n  checks: [1]\nchecks: []\n", "checks");
+	seq = ynode_map_get(ynode_map_get(ydoc_root(doc), "x"), "checks");
+	assert_int_equal(ydoc_deferred_items(doc, seq), SIZE_MAX);
+	assert_int_equal(seq->n, 1);
+	assert_int_equal(ydoc_deferred_items(doc,
+	    ynode_map_get(ydoc_root(doc), "checks")), 0);
+	ydoc_free(doc);
+}
+
+static void
+test_streamed_items_share_the_alias_budget(void **state)
+{
+	struct ydoc		*doc;
+	struct terr		 err;
+	char			*t, *p;
+	size_t			 i;
+
+	/* a weighs 1001 nodes; 1048 references in items add 1,049,048,
+	 * over 2^20: refused at the 1048th item (line 1049 + 3). */
+	t = seq_doc(1000, 0);
+	assert_non_null(t = realloc(t, strlen(t) + 20 + 1048 * 8));
+	p = t + strlen(t);
+	p += sprintf(p, "checks:\n");
+	for (i = 0; i < 1048; i++)
+		p += sprintf(p, "  - *a\n");
+	doc = parse_defer(t, "checks");
+	assert_int_equal(ydoc_stream(doc, ynode_map_get(ydoc_root(doc), "checks"),
+	    see_nothing, NULL, &err), -1);
+	assert_string_equal(err.msg, "1050:5: document too large after alias expansion");
+	ydoc_free(doc);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -208,6 +370,9 @@ main(void)
 		cmocka_unit_test(test_errors_and_limits),
 		cmocka_unit_test(test_plain_nodes_are_not_counted_as_expansion),
 		cmocka_unit_test(test_alias_expansion_is_counted_per_reference),
+		cmocka_unit_test(test_deferred_sequence_is_streamed_item_by_item),
+		cmocka_unit_test(test_deferral_falls_back_to_the_whole_tree),
+		cmocka_unit_test(test_streamed_items_share_the_alias_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
