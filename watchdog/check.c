@@ -2,6 +2,7 @@
  * so every event is deterministic in tests. The last message and the reason
  * are allocated to their length when they are set: an idle check costs a
  * couple of hundred bytes, so a watchdog can hold 100,000 of them. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,11 @@
 #include "utf8.h"
 
 struct check {
-	char			*name;		/* after the struct, same allocation */
-	struct check_conf	 conf;		/* conf.name points to name */
+	/* A copy after the struct (check_new), or the caller's
+	 * (check_new_shared: at 100,000 checks a copy of each config costs
+	 * 8 MB). name is conf->name. */
+	const char		*name;
+	const struct check_conf	*conf;
 	/* The 4-byte fields together: 100,000 checks pay for padding. */
 	enum check_state	 state;
 	int			 paused;
@@ -84,10 +88,11 @@ check_name_valid(const char *name, struct terr *err)
 	return 0;
 }
 
-struct check *
-check_new(const struct check_conf *conf, struct terr *err)
+static struct check *
+make(const struct check_conf *conf, bool shared, struct terr *err)
 {
 	struct check	*c = NULL;
+	struct check_conf *own;
 	size_t		 len;
 
 	if (check_name_valid(conf->name, err) == -1)
@@ -118,23 +123,40 @@ check_new(const struct check_conf *conf, struct terr *err)
 		    "10 years", conf->name);
 		return NULL;
 	}
-	/* The name lives in the same allocation: at 100,000 checks a
-	 * malloc'ed name of its own costs 3 MB. */
-	len = strlen(conf->name);
-	if ((c = calloc(1, sizeof(*c) + len + 1)) == NULL) {
+	/* A copy of the config and its name lives in the same allocation:
+	 * at 100,000 checks a malloc'ed name of its own costs 3 MB. */
+	len = shared ? 0 : strlen(conf->name) + 1;
+	if ((c = calloc(1, sizeof(*c) + (shared ? 0 : sizeof(*own) + len))) == NULL) {
 		terr_set(err, "check %s: out of memory", conf->name);
 		return NULL;
 	}
-	c->name = (char *)(c + 1);
-	memcpy(c->name, conf->name, len + 1);
-	c->conf = *conf;
-	c->conf.name = c->name;
+	if (shared)
+		c->conf = conf;
+	else {
+		own = (struct check_conf *)(c + 1);
+		*own = *conf;
+		own->name = memcpy(own + 1, conf->name, len);
+		c->conf = own;
+	}
+	c->name = c->conf->name;
 	c->state = CHECK_NEW;
 	c->paused = conf->paused != 0;
 	c->last_duration = -1;
 	c->next_reminder_mono = CHECK_NEVER;
 	c->late_mono = CHECK_NEVER;
 	return c;
+}
+
+struct check *
+check_new(const struct check_conf *conf, struct terr *err)
+{
+	return make(conf, false, err);
+}
+
+struct check *
+check_new_shared(const struct check_conf *conf, struct terr *err)
+{
+	return make(conf, true, err);
 }
 
 void
@@ -220,11 +242,11 @@ late_after(const struct check *c, int64_t from, const struct wd_time *now)
 {
 	int64_t	wall, sec, next;
 
-	if (c->conf.schedule == NULL)
-		return from + c->conf.period_ms;
+	if (c->conf->schedule == NULL)
+		return from + c->conf->period_ms;
 	wall = now->wall_ms - (now->mono_ms - from);
 	sec = wall >= 0 ? wall / 1000 : -((999 - wall) / 1000);
-	next = cron_next(c->conf.schedule, c->conf.tz ? c->conf.tz : tz_utc(), sec);
+	next = cron_next(c->conf->schedule, c->conf->tz ? c->conf->tz : tz_utc(), sec);
 	if (next == CRON_NEVER)
 		return CHECK_NEVER;
 	return from + (next * 1000 - wall);
@@ -241,7 +263,7 @@ anchor(struct check *c, const struct wd_time *now)
 static int64_t
 plus_grace(const struct check *c, int64_t at)
 {
-	return at == CHECK_NEVER ? CHECK_NEVER : at + c->conf.grace_ms;
+	return at == CHECK_NEVER ? CHECK_NEVER : at + c->conf->grace_ms;
 }
 
 static int
@@ -297,19 +319,19 @@ check_restore(struct check *c, const struct check_record *rec,
 		c->state = CHECK_DOWN;
 		c->down_since_wall = rec->down_since_wall_ms;
 		set_reason(c, rec->reason ? rec->reason : "");
-		if (c->conf.repeat_ms > 0) {
+		if (c->conf->repeat_ms > 0) {
 			/* Continue the reminder schedule from the last one
 			 * sent. The wall clock is all that survives a restart;
 			 * clamping to one interval keeps a clock that went
 			 * backwards from silencing reminders for long. */
 			due = (rec->last_notified_wall_ms != 0 ?
 			    rec->last_notified_wall_ms : rec->down_since_wall_ms) +
-			    c->conf.repeat_ms;
+			    c->conf->repeat_ms;
 			delay = due - now->wall_ms;
 			if (delay < 0)
 				delay = 0;
-			if (delay > c->conf.repeat_ms)
-				delay = c->conf.repeat_ms;
+			if (delay > c->conf->repeat_ms)
+				delay = c->conf->repeat_ms;
 			c->next_reminder_mono = now->mono_ms + delay;
 		}
 		break;
@@ -334,8 +356,9 @@ check_snapshot(const struct check *c, struct check_record *rec)
 void
 check_adopt(struct check *c, const struct check *from, const struct wd_time *now)
 {
-	char		*name = c->name, *message = c->message, *reason = c->reason;
-	struct check_conf conf = c->conf;
+	const char	*name = c->name;
+	char		*message = c->message, *reason = c->reason;
+	const struct check_conf *conf = c->conf;
 	int64_t		 base;
 
 	free(c->runs);
@@ -355,20 +378,20 @@ check_adopt(struct check *c, const struct check *from, const struct wd_time *now
 	/* Late under the old period or schedule, not under the new one: up
 	 * again, or the API and metrics say late with a late_at still to
 	 * come. (With the same timing this is a plain copy, whatever now is.) */
-	if (!same_timing(&conf, &from->conf)) {
+	if (!same_timing(conf, from->conf)) {
 		c->late_mono = late_after(c, c->anchor_mono, now);
 		if (c->state == CHECK_LATE && now->mono_ms < c->late_mono)
 			c->state = CHECK_UP;
 	}
-	if (c->state != CHECK_DOWN || conf.repeat_ms == from->conf.repeat_ms)
+	if (c->state != CHECK_DOWN || conf->repeat_ms == from->conf->repeat_ms)
 		return;
-	if (conf.repeat_ms == 0) {
+	if (conf->repeat_ms == 0) {
 		c->next_reminder_mono = CHECK_NEVER;
 		return;
 	}
-	base = from->conf.repeat_ms > 0 && from->next_reminder_mono != CHECK_NEVER ?
-	    from->next_reminder_mono - from->conf.repeat_ms : now->mono_ms;
-	c->next_reminder_mono = base + conf.repeat_ms;
+	base = from->conf->repeat_ms > 0 && from->next_reminder_mono != CHECK_NEVER ?
+	    from->next_reminder_mono - from->conf->repeat_ms : now->mono_ms;
+	c->next_reminder_mono = base + conf->repeat_ms;
 }
 
 /* How long it has been down: the monotonic clock when the outage began in
@@ -392,7 +415,7 @@ fill(const struct check *c, enum check_notif_kind kind,
 	memset(out, 0, sizeof(*out));
 	out->kind = kind;
 	out->name = c->name;
-	out->check_kind = c->conf.kind;
+	out->check_kind = c->conf->kind;
 	out->state = c->state;
 	out->at_wall_ms = now->wall_ms;
 	out->last_success_wall_ms = c->last_success_wall;
@@ -410,8 +433,8 @@ go_down(struct check *c, const struct wd_time *now, const char *reason,
 	c->have_down_mono = 1;
 	c->last_notified_wall = now->wall_ms;
 	c->reminders = 0;
-	c->next_reminder_mono = c->conf.repeat_ms > 0 ?
-	    now->mono_ms + c->conf.repeat_ms : CHECK_NEVER;
+	c->next_reminder_mono = c->conf->repeat_ms > 0 ?
+	    now->mono_ms + c->conf->repeat_ms : CHECK_NEVER;
 	set_reason(c, reason);
 	fill(c, CHECK_NOTIF_DOWN, now, out);
 	out->since_wall_ms = c->down_since_wall;
@@ -440,7 +463,7 @@ timed_out(struct check *c, const struct wd_time *now, struct check_notif *out)
 
 	if (c->last_success_wall == 0 && !c->have_success_mono) {
 		snprintf(reason, sizeof(reason), "no %s since start-up",
-		    signal_word(c->conf.kind));
+		    signal_word(c->conf->kind));
 	} else {
 		ago = c->have_success_mono ? now->mono_ms - c->last_success_mono :
 		    now->wall_ms - c->last_success_wall;
@@ -449,7 +472,7 @@ timed_out(struct check *c, const struct wd_time *now, struct check_notif *out)
 		/* Whole seconds: milliseconds in an alarm are noise. */
 		duration_format(ago - ago % 1000, dur, sizeof(dur));
 		snprintf(reason, sizeof(reason), "no %s for %s",
-		    signal_word(c->conf.kind), dur);
+		    signal_word(c->conf->kind), dur);
 	}
 	return go_down(c, now, reason, out);
 }
@@ -461,7 +484,7 @@ start_down_at(const struct check *c)
 {
 	if (!c->have_start_mono || (c->state != CHECK_UP && c->state != CHECK_LATE))
 		return CHECK_NEVER;
-	return c->last_start_mono + c->conf.grace_ms;
+	return c->last_start_mono + c->conf->grace_ms;
 }
 
 static int
@@ -690,11 +713,11 @@ check_tick(struct check *c, const struct wd_time *now, struct check_notif *out)
 			return 0;
 		c->reminders++;
 		c->last_notified_wall = now->wall_ms;
-		c->next_reminder_mono += c->conf.repeat_ms;
+		c->next_reminder_mono += c->conf->repeat_ms;
 		/* After a long stall, one reminder, then on schedule again
 		 * from now rather than a burst of catch-up messages. */
 		if (c->next_reminder_mono <= now->mono_ms)
-			c->next_reminder_mono = now->mono_ms + c->conf.repeat_ms;
+			c->next_reminder_mono = now->mono_ms + c->conf->repeat_ms;
 		fill(c, CHECK_NOTIF_REMINDER, now, out);
 		out->since_wall_ms = c->down_since_wall;
 		out->down_ms = down_for(c, now);
@@ -756,8 +779,8 @@ check_resume(struct check *c, const struct wd_time *now)
 	c->have_start_mono = 0;
 	if (c->state == CHECK_LATE)
 		c->state = CHECK_UP;
-	if (c->state == CHECK_DOWN && c->conf.repeat_ms > 0)
-		c->next_reminder_mono = now->mono_ms + c->conf.repeat_ms;
+	if (c->state == CHECK_DOWN && c->conf->repeat_ms > 0)
+		c->next_reminder_mono = now->mono_ms + c->conf->repeat_ms;
 	return CHECK_EV_PERSIST;
 }
 
@@ -770,7 +793,7 @@ check_name(const struct check *c)
 const struct check_conf *
 check_conf(const struct check *c)
 {
-	return &c->conf;
+	return c->conf;
 }
 
 enum check_state

@@ -120,6 +120,9 @@ int	check_name_valid(const char *name, struct terr *err) WARN_UNUSED;
 /* Validates conf and returns a check in state new; the caller frees it with
  * check_free(). NULL with err set on bad configuration. */
 struct check *check_new(const struct check_conf *conf, struct terr *err);
+/* check_new without a copy: conf, its name and what it points to are
+ * borrowed and must outlive the check (a loaded config's checks). */
+struct check *check_new_shared(const struct check_conf *conf, struct terr *err);
 void	check_free(struct check *c);
 
 /* Applies persisted state after a restart (rec->name is not compared).

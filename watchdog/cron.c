@@ -9,6 +9,7 @@
 
 #include "civil.h"
 #include "cron.h"
+#include "oncalendar.h"
 
 #define NFIELDS		5
 /* A step or value this large already means "once": keeps the sums small. */
@@ -57,6 +58,7 @@ struct cron {
 	struct set	 f[NFIELDS];
 	bool		 day_and;	/* either day field starts with '*' */
 	bool		 wall;		/* fixed minute and hour: by the wall clock */
+	struct oncal	*oc;		/* a calendar event instead (oncalendar.h) */
 };
 
 /* A number as cronsim's _int takes it: digits only, not empty. */
@@ -280,7 +282,36 @@ cron_parse(const char *expr, size_t *pos, struct terr *err)
 void
 cron_free(struct cron *c)
 {
+	if (c != NULL)
+		oncal_free(c->oc);
 	free(c);
+}
+
+struct cron *
+cron_parse_schedule(const char *expr, size_t *pos, struct terr *err)
+{
+	struct cron	*c;
+
+	if (!oncal_looks_like(expr))
+		return cron_parse(expr, pos, err);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		terr_set(err, "out of memory");
+		return NULL;
+	}
+	if ((c->oc = oncal_parse(expr, pos, err)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+const char *
+cron_zone(const struct cron *c, size_t *pos)
+{
+	if (c->oc == NULL || oncal_zone(c->oc) == NULL)
+		return NULL;
+	*pos = oncal_zone_pos(c->oc);
+	return oncal_zone(c->oc);
 }
 
 /* --- the next match ------------------------------------------------------ */
@@ -448,6 +479,8 @@ cron_next(const struct cron *c, const struct tz *tz, int64_t after)
 {
 	int64_t	ylimit;
 
+	if (c->oc != NULL)
+		return oncal_next(c->oc, tz, after);
 	/* Far from the ends of int64: the sums below stay exact. */
 	if (after < -((int64_t)1 << 52) || after > ((int64_t)1 << 52))
 		return CRON_NEVER;

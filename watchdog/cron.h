@@ -10,7 +10,8 @@
 #include "err.h"
 #include "tz.h"
 
-/* "Never fires again" (no match within 50 years, as cronsim gives up). */
+/* "Never fires again" (no match within 50 years, as cronsim gives up;
+ * ONCAL_NEVER is the same value). */
 #define CRON_NEVER	INT64_MAX
 /* Longest expression accepted. */
 #define CRON_EXPR_MAX	256
@@ -27,6 +28,15 @@ struct cron;	/* opaque, immutable; safe to share between threads */
  * with cron_free. */
 struct cron *cron_parse(const char *expr, size_t *pos, struct terr *err);
 void	cron_free(struct cron *c);
+
+/* A check's schedule: a systemd calendar event when expr has that shape
+ * (oncalendar_looks_like: `daily`, `Mon..Fri 03:00`, `*-*-01 04:00
+ * Europe/Berlin`), which cron_next then follows by systemd's rules, else a
+ * cron expression (cron_parse). Same errors and *pos. */
+struct cron *cron_parse_schedule(const char *expr, size_t *pos, struct terr *err);
+/* The zone a calendar event names at its end, and its byte offset in the
+ * expression into *pos; NULL when none is named. */
+const char *cron_zone(const struct cron *c, size_t *pos);
 
 /* The first instant (Unix seconds) strictly after `after` at which c fires
  * in tz, CRON_NEVER if none within 50 years. As Debian's cron and cronsim:

@@ -2,6 +2,7 @@
  * name (a ping finds its check in O(1)) and a heap of deadlines (the
  * scheduler finds what is due in O(log n)), so 100,000 checks cost what ten
  * do per ping and per tick. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,8 +108,8 @@ make_room(struct registry *r)
 	return 0;
 }
 
-struct check *
-registry_add(struct registry *r, const struct check_conf *conf,
+static struct check *
+add(struct registry *r, const struct check_conf *conf, bool shared,
     struct terr *err)
 {
 	struct check	 *c;
@@ -117,7 +118,7 @@ registry_add(struct registry *r, const struct check_conf *conf,
 		terr_set(err, "duplicate check name \"%s\"", conf->name);
 		return NULL;
 	}
-	if ((c = check_new(conf, err)) == NULL)
+	if ((c = (shared ? check_new_shared : check_new)(conf, err)) == NULL)
 		return NULL;
 	if (make_room(r) == -1) {
 		check_free(c);
@@ -129,6 +130,20 @@ registry_add(struct registry *r, const struct check_conf *conf,
 	dlheap_set(r->dl, r->n, check_deadline(c));
 	r->n++;
 	return c;
+}
+
+struct check *
+registry_add(struct registry *r, const struct check_conf *conf,
+    struct terr *err)
+{
+	return add(r, conf, false, err);
+}
+
+struct check *
+registry_add_shared(struct registry *r, const struct check_conf *conf,
+    struct terr *err)
+{
+	return add(r, conf, true, err);
 }
 
 size_t

@@ -22,6 +22,10 @@ void	registry_free(struct registry *r);
  * name already present. Returns the check (owned by the registry) or NULL. */
 struct check *registry_add(struct registry *r, const struct check_conf *conf,
 	    struct terr *err);
+/* registry_add with conf borrowed (check_new_shared): for a loaded
+ * config, which outlives its registry. */
+struct check *registry_add_shared(struct registry *r,
+	    const struct check_conf *conf, struct terr *err);
 /* The check called name, NULL if there is none. */
 struct check *registry_find(const struct registry *r, const char *name);
 /* The index (as registry_at counts) of the check called name, SIZE_MAX if

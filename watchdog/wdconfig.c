@@ -224,6 +224,7 @@ schedule_finish(struct cfg_load *ld, const struct cf_walk *w,
 	struct ynode		 at;
 	struct terr		 e;
 	size_t			 pos;
+	const char		*zname;
 
 	/* Errors point at the values; null ones read as absent. */
 	if (cf_given(w, "schedule") != NULL)
@@ -239,13 +240,25 @@ schedule_finish(struct cfg_load *ld, const struct cf_walk *w,
 	if (cf_given(w, "period") != NULL)
 		return cfg_fail(ld, sv, "check \"%s\": period and schedule cannot "
 		    "both be set", c->name);
-	if ((c->cron = cron_parse(c->schedule ? c->schedule : "", &pos, &e)) == NULL) {
+	if ((c->cron = cron_parse_schedule(c->schedule ? c->schedule : "", &pos,
+	    &e)) == NULL) {
 		at = inside(sv, pos);
 		return cfg_fail(ld, &at, "check \"%s\": schedule \"%s\": %s",
 		    c->name, c->schedule ? c->schedule : "", e.msg);
 	}
 	c->pub.conf.schedule = c->cron;
 	c->pub.conf.schedule_expr = c->schedule;
+	/* A calendar event may name its zone, as in a timer unit. */
+	if ((zname = cron_zone(c->cron, &pos)) != NULL) {
+		at = inside(sv, pos);
+		if (tv != NULL)
+			return cfg_fail(ld, tv, "check \"%s\": tz and the schedule's "
+			    "own zone (%s) cannot both be set", c->name, zname);
+		if ((c->pub.conf.tz = zone(c->wc, zname, &e)) == NULL)
+			return cfg_fail(ld, &at, "check \"%s\": schedule \"%s\": %s",
+			    c->name, c->schedule, e.msg);
+		return 0;
+	}
 	if (tv != NULL && (c->tzname == NULL || c->tzname[0] == '\0'))
 		return cfg_fail(ld, tv, "check \"%s\": tz cannot be empty (UTC is "
 		    "the default)", c->name);
@@ -566,7 +579,7 @@ build_registry(struct wdconfig *wc, const char *name, const struct ypos *at,
 	if ((wc->reg = registry_new()) == NULL)
 		return terr_set(err, "%s: out of memory", name);
 	for (i = 0; i < wc->nchecks; i++)
-		if (registry_add(wc->reg, &wc->checks[i].pub.conf, &e) == NULL)
+		if (registry_add_shared(wc->reg, &wc->checks[i].pub.conf, &e) == NULL)
 			return terr_set(err, "%s:%d:%d: %s", name, at[i].line,
 			    at[i].col, e.msg);
 	return 0;

@@ -767,61 +767,113 @@ wdstate_checks_json(struct wdstate *ws, size_t limit, const char *after,
 	return buf_steal(&out);
 }
 
+/* The per-check families, written straight from the checks as
+ * metrics_write would write them (families by name, series by label values:
+ * the checks by name, the states as strings): seven series per check held
+ * as a registry cost 100 MB and seconds of inserts at 100,000 checks on
+ * every scrape. */
+enum { F_LAST, F_PAUSED, F_LATE, F_STATE, F_N };
+
+static const struct {
+	const char	*name;
+	const char	*type;	/* tests/lib/metric_families.py reads these rows */
+	const char	*help;
+} check_families[F_N] = {
+	{ "tocsin_watchdog_check_last_success_timestamp_seconds", "gauge",
+	    "When the check last succeeded (ping, firing heartbeat, fresh value); 0: never." },
+	{ "tocsin_watchdog_check_paused", "gauge", "Whether the check is paused." },
+	{ "tocsin_watchdog_check_seconds_until_late", "gauge",
+	    "Seconds until an up check is late; negative once it is. Only checks up or late and not paused." },
+	{ "tocsin_watchdog_check_state", "gauge",
+	    "1 for the state each check is in (new, up, late, down), 0 for the others." },
+};
+
+static int
+by_check_name(const void *a, const void *b)
+{
+	return strcmp(check_name(*(struct check *const *)a),
+	    check_name(*(struct check *const *)b));
+}
+
+static int
+write_check_family(struct buf *out, int f, struct check *const *byname,
+    size_t n, const struct wd_time *now)
+{
+	/* The states in the order of their names. */
+	static const enum check_state states[] = { CHECK_DOWN, CHECK_LATE,
+	    CHECK_NEW, CHECK_UP };
+	static const char *const cks[] = { "check", "kind", "state", NULL };
+	static const char *const ck[] = { "check", NULL };
+	struct check_record rec;
+	struct check	*c;
+	const char	*name;
+	int64_t		 late;
+	size_t		 i, s;
+	int		 header = 0;
+
+	for (i = 0; i < n; i++) {
+		c = byname[i];
+		name = check_name(c);
+		late = check_late_at(c);
+		if (f == F_LATE && late == CHECK_NEVER)
+			continue;
+		if (!header++ && metrics_write_header(out, check_families[f].name,
+		    check_families[f].help, check_families[f].type) == -1)
+			return -1;
+		check_snapshot(c, &rec);
+		switch (f) {
+		case F_LAST:
+			if (metrics_write_sample(out, check_families[f].name, ck,
+			    (const char *const[]){ name },
+			    (double)rec.last_success_wall_ms / 1000) == -1)
+				return -1;
+			break;
+		case F_PAUSED:
+			if (metrics_write_sample(out, check_families[f].name, ck,
+			    (const char *const[]){ name }, rec.paused != 0) == -1)
+				return -1;
+			break;
+		case F_LATE:
+			if (metrics_write_sample(out, check_families[f].name, ck,
+			    (const char *const[]){ name },
+			    (double)(late - now->mono_ms) / 1000) == -1)
+				return -1;
+			break;
+		default:
+			for (s = 0; s < sizeof(states) / sizeof(states[0]); s++)
+				if (metrics_write_sample(out, check_families[f].name,
+				    cks, (const char *const[]){ name,
+				    check_kind_name(check_conf(c)->kind),
+				    check_state_name(states[s]) },
+				    states[s] == rec.state) == -1)
+					return -1;
+		}
+	}
+	return 0;
+}
+
 int
 wdstate_write_metrics(struct wdstate *ws, struct buf *out)
 {
-	static const char *const cks[] = { "check", "kind", "state", NULL };
-	static const char *const ck[] = { "check", NULL };
-	struct metric	*m_state, *m_paused, *m_last, *m_late;
-	struct metrics	*m;
 	struct registry	*reg;
-	struct check	*c;
-	struct check_record rec;
+	struct check	**byname = NULL;
 	struct wd_time	 now;
-	const char	*name, *kind;
-	int64_t		 late;
-	size_t		 i, nseries;
-	int		 s, rc = -1;
+	size_t		 i, n;
+	int		 f, rc = 0;
 
-	/* Seven series per check (four states, paused, last success, until
-	 * late): the default cap of 10,000 would drop checks past 1,428. */
-	pthread_mutex_lock(&ws->mu);
-	nseries = ws->gen ? 7 * wdconfig_check_count(current(ws)) + 64 : 64;
-	pthread_mutex_unlock(&ws->mu);
-	if ((m = metrics_new(nseries)) == NULL)
-		return -1;
-	m_state = metrics_gauge(m, "tocsin_watchdog_check_state",
-	    "1 for the state each check is in (new, up, late, down), 0 for the others.", cks);
-	m_paused = metrics_gauge(m, "tocsin_watchdog_check_paused",
-	    "Whether the check is paused.", ck);
-	m_last = metrics_gauge(m, "tocsin_watchdog_check_last_success_timestamp_seconds",
-	    "When the check last succeeded (ping, firing heartbeat, fresh value); 0: never.", ck);
-	m_late = metrics_gauge(m, "tocsin_watchdog_check_seconds_until_late",
-	    "Seconds until an up check is late; negative once it is. Only checks up or late and not paused.",
-	    ck);
-	if (m_state == NULL || m_paused == NULL || m_last == NULL || m_late == NULL)
-		goto out;
 	pthread_mutex_lock(&ws->mu);
 	wd_time_now(&now);
 	reg = ws->gen ? wdconfig_registry(current(ws)) : NULL;
-	for (i = 0; reg && i < registry_count(reg); i++) {
-		c = registry_at(reg, i);
-		check_snapshot(c, &rec);
-		name = check_name(c);
-		kind = check_kind_name(check_conf(c)->kind);
-		for (s = CHECK_NEW; s <= CHECK_DOWN; s++)
-			(void)metric_set(m_state, (const char *const[]){ name, kind,
-			    check_state_name((enum check_state)s) }, s == (int)rec.state);
-		(void)metric_set(m_paused, (const char *const[]){ name }, rec.paused != 0);
-		(void)metric_set(m_last, (const char *const[]){ name },
-		    (double)rec.last_success_wall_ms / 1000);
-		if ((late = check_late_at(c)) != CHECK_NEVER)
-			(void)metric_set(m_late, (const char *const[]){ name },
-			    (double)(late - now.mono_ms) / 1000);
-	}
+	n = reg != NULL ? registry_count(reg) : 0;
+	if (n > 0 && (byname = calloc(n, sizeof(*byname))) == NULL)
+		rc = -1;
+	for (i = 0; byname != NULL && i < n; i++)
+		byname[i] = registry_at(reg, i);
+	if (byname != NULL)
+		qsort(byname, n, sizeof(*byname), by_check_name);
+	for (f = 0; byname != NULL && f < F_N && rc == 0; f++)
+		rc = write_check_family(out, f, byname, n, &now);
 	pthread_mutex_unlock(&ws->mu);
-	rc = metrics_write(m, out);
- out:
-	metrics_free(m);
+	free(byname);
 	return rc;
 }

@@ -120,7 +120,7 @@ build_flags(struct daemoncmd *dc)
 static int
 parse_count(const char *flag, const char *s, unsigned max, unsigned *out, struct terr *err)
 {
-	unsigned long long v;
+	unsigned long long v = 0;	/* read only after success; -O2 cannot tell */
 
 	if (daemoncmd_parse_bytes(flag, s, max, &v, err) == -1)
 		return terr_set(err, "--%s: want a number from 1 to %u, got %s", flag, max, s);
@@ -148,7 +148,7 @@ static int
 check_http_limits(struct daemoncmd *dc, struct terr *err)
 {
 	struct httpd_params *hp = &dc->limits_http;
-	unsigned long long budget;
+	unsigned long long budget = 0;
 
 	if (parse_count("web.max-connections", dc->max_conns_s, 65536, &hp->conn_limit, err) == -1 ||
 	    parse_count("web.max-connections-per-ip", dc->max_conns_ip_s, 65536,
@@ -332,8 +332,12 @@ handle_metrics(struct httpd_req *req, void *arg)
 	if (metrics_write(dc->metrics, &b) == -1 ||
 	    (s->metrics && s->metrics(s->arg, &b) == -1))
 		httpd_reply_text(req, 500, "cannot write metrics");
-	else
-		httpd_reply(req, 200, METRICS_CONTENT_TYPE, buf_str(&b), b.len);
+	else {
+		size_t len = b.len;
+
+		(void)httpd_reply_take(req, 200, METRICS_CONTENT_TYPE,
+		    buf_steal(&b), len);
+	}
 	buf_free(&b);
 }
 

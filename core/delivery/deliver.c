@@ -237,6 +237,8 @@ deliver_batch_result(const struct deliver_batch *b, size_t g,
 			continue;
 		if (b->acks[i].verdict == STORE_ACCEPTED)
 			res->accepted++;
+		else if (b->acks[i].verdict == STORE_STALE)
+			res->stale++;
 		else
 			res->duplicates++;
 	}
@@ -246,8 +248,8 @@ deliver_batch_result(const struct deliver_batch *b, size_t g,
 static int
 enqueue(struct store *s, const struct receiver *r,
     const struct notification *n, const struct sender_render_ctx *ctx,
-    const char *tag, int64_t dedup_window_ms, struct deliver_result *res,
-    struct terr *err)
+    const char *tag, const struct store_escalation *timer,
+    int64_t dedup_window_ms, struct deliver_result *res, struct terr *err)
 {
 	struct deliver_batch	*b;
 	int			 rc = -1;
@@ -259,7 +261,11 @@ enqueue(struct store *s, const struct receiver *r,
 	if (batch_add(b, r, n, ctx, tag, err) == -1)
 		goto out;
 	if (b->parts.n > 0 || b->ntimers > 0) {
-		if (batch_msgs(b, err) == -1 ||
+		if (batch_msgs(b, err) == -1)
+			goto out;
+		/* A step starts no timer (batch_add with a tag). */
+		if (timer != NULL ? store_enqueue_step(s, b->msgs, b->parts.n,
+		    dedup_window_ms, b->acks, timer, err) == -1 :
 		    store_enqueue_timers(s, b->msgs, b->parts.n, dedup_window_ms,
 		    b->acks, b->timers, b->ntimers, err) == -1)
 			goto out;
@@ -277,14 +283,14 @@ deliver_enqueue(struct store *s, const struct receiver *r,
     const struct notification *n, const struct sender_render_ctx *ctx,
     int64_t dedup_window_ms, struct deliver_result *res, struct terr *err)
 {
-	return enqueue(s, r, n, ctx, NULL, dedup_window_ms, res, err);
+	return enqueue(s, r, n, ctx, NULL, NULL, dedup_window_ms, res, err);
 }
 
 int
 deliver_enqueue_step(struct store *s, const struct receiver *r,
     const struct notification *n, const struct sender_render_ctx *ctx,
-    const char *tag, int64_t dedup_window_ms, struct deliver_result *res,
-    struct terr *err)
+    const char *tag, const struct store_escalation *timer,
+    int64_t dedup_window_ms, struct deliver_result *res, struct terr *err)
 {
-	return enqueue(s, r, n, ctx, tag, dedup_window_ms, res, err);
+	return enqueue(s, r, n, ctx, tag, timer, dedup_window_ms, res, err);
 }

@@ -16,6 +16,7 @@
 struct deliver_result {
 	size_t	accepted;	/* messages stored */
 	size_t	duplicates;	/* messages suppressed by the dedup window */
+	size_t	stale;		/* deliver_enqueue_step: not stored, its timer ended */
 	size_t	render_failed;	/* integrations that could not be rendered at all */
 };
 
@@ -43,11 +44,14 @@ int	deliver_enqueue(struct store *s, const struct receiver *r,
  * with reply set) or the escalation to another receiver, as
  * deliver_enqueue does, but with "/<tag>" after every dedup key, so that a
  * step queued again after a crash is the same message once more and not a
- * second one, and without starting or stopping a timer.
+ * second one, and without starting or stopping a timer. With timer (not
+ * NULL), the messages are stored only while that timer runs unresolved
+ * (store_enqueue_step): res->stale counts those it ended meanwhile.
  */
 int	deliver_enqueue_step(struct store *s, const struct receiver *r,
 	    const struct notification *n, const struct sender_render_ctx *ctx,
-	    const char *tag, int64_t dedup_window_ms, struct deliver_result *res,
+	    const char *tag, const struct store_escalation *timer,
+	    int64_t dedup_window_ms, struct deliver_result *res,
 	    struct terr *err) WARN_UNUSED;
 
 /*

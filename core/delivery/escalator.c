@@ -122,19 +122,29 @@ quiet(const struct escalator *e, const struct receiver *r,
 }
 
 /* Queues n for to: a repeat (reply) or the escalation, named by tag. */
+/* Queues n for `to`; with t, only while t still runs (a resolved
+ * notification may have ended it since it was read: then 1, nothing
+ * queued). */
 static int
 queue_step(struct escalator *e, struct outbox_gen *g, const struct receiver *to,
-    const struct notification *n, bool reply, const char *tag)
+    const struct notification *n, bool reply, const char *tag,
+    const struct store_escalation *t)
 {
 	struct sender_render_ctx ctx = { .tmpl = outbox_gen_templates(g),
 	    .reply = reply };
+	struct deliver_result	 res;
 	struct terr		 err;
 
-	if (deliver_enqueue_step(outbox_store(e->p.ob), to, n, &ctx, tag,
-	    STEP_DEDUP_MS, NULL, &err) == -1) {
+	if (deliver_enqueue_step(outbox_store(e->p.ob), to, n, &ctx, tag, t,
+	    STEP_DEDUP_MS, &res, &err) == -1) {
 		log_error("Cannot queue an escalation step", "receiver", to->name,
 		    "err", err.msg);
 		return -1;
+	}
+	if (res.stale > 0 && res.accepted == 0) {
+		log_info("Escalation step dropped: the group resolved meanwhile",
+		    "receiver", t->receiver, "group_key", t->group_key);
+		return 1;
 	}
 	return 0;
 }
@@ -180,7 +190,7 @@ resolved(struct escalator *e, struct outbox_gen *g, const struct receiver *r,
 	    config_receiver(outbox_gen_config(g), r->escalate->receiver) : NULL;
 	if (to != NULL) {
 		snprintf(tag, sizeof(tag), "e%" PRId64 "r", t->since);
-		if (queue_step(e, g, to, n, false, tag) == -1)
+		if (queue_step(e, g, to, n, false, tag, NULL) == -1)
 			goto out;	/* the timer stays due: next round */
 		log_info("Resolved sent to the escalation receiver", "receiver",
 		    r->name, "group_key", t->group_key, "escalate_to", to->name);
@@ -239,8 +249,10 @@ take(struct escalator *e, struct outbox_gen *g, struct store_escalation *t,
 	if (step.repeat) {
 		snprintf(tag, sizeof(tag), "r%" PRId64 ".%" PRId64, t->since,
 		    step.repeat_no);
-		if (queue_step(e, g, r, n, true, tag) == -1)
+		if ((rc = queue_step(e, g, r, n, true, tag, t)) == -1)
 			goto out;	/* the timer stays due: next round */
+		if (rc == 1)
+			goto out;	/* ended: nothing to update */
 		snprintf(no, sizeof(no), "%" PRId64, step.repeat_no);
 		log_info("Repeat queued", "receiver", r->name, "group_key",
 		    t->group_key, "repeat", no);
@@ -253,7 +265,9 @@ take(struct escalator *e, struct outbox_gen *g, struct store_escalation *t,
 			    r->name, "escalate_to", r->escalate->receiver);
 		else {
 			snprintf(tag, sizeof(tag), "e%" PRId64, t->since);
-			if (queue_step(e, g, to, n, false, tag) == -1)
+			if ((rc = queue_step(e, g, to, n, false, tag, t)) == -1)
+				goto out;
+			if (rc == 1)
 				goto out;
 			log_info("Escalation queued", "receiver", r->name,
 			    "group_key", t->group_key, "escalate_to", to->name);

@@ -340,6 +340,25 @@ httpd_reply(struct httpd_req *r, unsigned status, const char *content_type,
 }
 
 int
+httpd_reply_take(struct httpd_req *r, unsigned status, const char *content_type,
+    char *body, size_t len)
+{
+	if (r->status) {
+		free(body);
+		return 0;
+	}
+	if ((r->ctype = strdup(content_type ? content_type :
+	    "text/plain; charset=utf-8")) == NULL) {
+		free(body);
+		return -1;
+	}
+	r->resp = body;
+	r->resplen = len;
+	r->status = status;
+	return 0;
+}
+
+int
 httpd_reply_headers(struct httpd_req *r, unsigned status, const char *content_type,
     const char *body, size_t len, const char *const *headers)
 {
@@ -458,9 +477,12 @@ send_answer(struct httpd_req *r)
 		if (httpd_reply_text(r, 500, "internal error") == -1)
 			return MHD_NO;
 	}
-	resp = MHD_create_response_from_buffer(r->resplen, r->resp, MHD_RESPMEM_MUST_COPY);
+	/* The body goes to the server as it is, freed when it is sent. */
+	resp = MHD_create_response_from_buffer(r->resplen, r->resp,
+	    r->resp != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL)
 		return MHD_NO;
+	r->resp = NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
 	if (r->allow[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);

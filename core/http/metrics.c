@@ -309,6 +309,12 @@ fmt_float(double v, char *out, size_t len)
 		snprintf(out, len, v > 0 ? "+Inf" : "-Inf");
 		return;
 	}
+	/* Whole numbers below 10^6 print as integers (Go's exponent starts
+	 * at 10^6): most samples are 0 or 1, spare them the search below. */
+	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !signbit(v)) {
+		snprintf(out, len, "%ld", (long)v);
+		return;
+	}
 	for (p = 1; p <= 17; p++) {
 		snprintf(e, sizeof(e), "%.*e", p - 1, v);
 		if (strtod(e, NULL) == v)
@@ -332,6 +338,8 @@ add_escaped(struct buf *out, const char *s, bool quote)
 {
 	int	 rc;
 
+	if (strpbrk(s, quote ? "\\\n\"" : "\\\n") == NULL)
+		return buf_adds(out, s);
 	for (; *s; s++) {
 		if (*s == '\\')
 			rc = buf_adds(out, "\\\\");
@@ -347,30 +355,64 @@ add_escaped(struct buf *out, const char *s, bool quote)
 	return 0;
 }
 
-/* Writes name{labels[,le="x"]} value. */
+/* Writes name+suffix{labels[,le="x"]} value. */
 static int
-write_sample(struct buf *out, const struct metric *f, const struct series *s,
-    const char *suffix, const char *le, double v)
+write_line(struct buf *out, const char *name, const char *suffix,
+    const char *const *labels, size_t nlabels, const char *const *values,
+    const char *le, double v)
 {
 	char	 num[48];
 	size_t	 i;
-	bool	 any = f->nlabels > 0 || le != NULL;
+	bool	 any = nlabels > 0 || le != NULL;
 
-	if (buf_printf(out, "%s%s", f->name, suffix) == -1)
+	if (buf_adds(out, name) == -1 || buf_adds(out, suffix) == -1)
 		return -1;
 	if (any && buf_addc(out, '{') == -1)
 		return -1;
-	for (i = 0; i < f->nlabels; i++) {
-		if (buf_printf(out, "%s%s=\"", i ? "," : "", f->labels[i]) == -1 ||
-		    add_escaped(out, s->values[i], true) == -1 || buf_addc(out, '"') == -1)
+	for (i = 0; i < nlabels; i++) {
+		if ((i > 0 && buf_addc(out, ',') == -1) ||
+		    buf_adds(out, labels[i]) == -1 || buf_adds(out, "=\"") == -1 ||
+		    add_escaped(out, values[i], true) == -1 || buf_addc(out, '"') == -1)
 			return -1;
 	}
-	if (le && buf_printf(out, "%sle=\"%s\"", f->nlabels ? "," : "", le) == -1)
+	if (le && buf_printf(out, "%sle=\"%s\"", nlabels ? "," : "", le) == -1)
 		return -1;
 	if (any && buf_addc(out, '}') == -1)
 		return -1;
 	fmt_float(v, num, sizeof(num));
-	return buf_printf(out, " %s\n", num);
+	if (buf_addc(out, ' ') == -1 || buf_adds(out, num) == -1)
+		return -1;
+	return buf_addc(out, '\n');
+}
+
+static int
+write_sample(struct buf *out, const struct metric *f, const struct series *s,
+    const char *suffix, const char *le, double v)
+{
+	return write_line(out, f->name, suffix, (const char *const *)f->labels,
+	    f->nlabels, (const char *const *)s->values, le, v);
+}
+
+int
+metrics_write_header(struct buf *out, const char *name, const char *help,
+    const char *type)
+{
+	if (buf_printf(out, "# HELP %s ", name) == -1 ||
+	    add_escaped(out, help, false) == -1 ||
+	    buf_printf(out, "\n# TYPE %s %s\n", name, type) == -1)
+		return -1;
+	return 0;
+}
+
+int
+metrics_write_sample(struct buf *out, const char *name,
+    const char *const *labels, const char *const *values, double v)
+{
+	size_t	 n = 0;
+
+	while (labels != NULL && labels[n] != NULL)
+		n++;
+	return write_line(out, name, "", labels, n, values, NULL, v);
 }
 
 static int
@@ -384,9 +426,7 @@ write_family(struct buf *out, const struct metric *f)
 
 	if (f->nseries == 0)
 		return 0;
-	if (buf_printf(out, "# HELP %s ", f->name) == -1 ||
-	    add_escaped(out, f->help, false) == -1 ||
-	    buf_printf(out, "\n# TYPE %s %s\n", f->name, types[f->type]) == -1)
+	if (metrics_write_header(out, f->name, f->help, types[f->type]) == -1)
 		return -1;
 	for (i = 0; i < f->nseries; i++) {
 		s = &f->series[i];

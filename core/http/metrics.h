@@ -39,6 +39,18 @@ int	metric_observe(struct metric *f, const char *const *values, double v);
  * name, series sorted by label values, as Prometheus' client_golang writes. */
 int	metrics_write(struct metrics *m, struct buf *out) WARN_UNUSED;
 
+/* The exposition written directly, for families too large to hold as
+ * series (the watchdog's seven series per check: 700,000 at 100,000 checks),
+ * in metrics_write's format: "# HELP" and "# TYPE" lines (type "gauge",
+ * "counter"), then one sample, labels a NULL-terminated list of names and
+ * values as many. The caller keeps families sorted by name and a family's
+ * samples together. */
+int	metrics_write_header(struct buf *out, const char *name, const char *help,
+	    const char *type) WARN_UNUSED;
+int	metrics_write_sample(struct buf *out, const char *name,
+	    const char *const *labels, const char *const *values, double v)
+	    WARN_UNUSED;
+
 /* The exposition's Content-Type. */
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 

@@ -378,6 +378,26 @@ store_enqueue_timers(struct store *s, const struct store_msg *msgs, size_t n,
 }
 
 int
+store_enqueue_step(struct store *s, const struct store_msg *msgs, size_t n,
+    int64_t window_ms, struct store_ack *acks,
+    const struct store_escalation *timer, struct terr *err)
+{
+	struct store_job job;
+
+	if (n == 0)
+		return 0;
+	memset(&job, 0, sizeof(job));
+	job.kind = STORE_JOB_ENQUEUE;
+	job.msgs = msgs;
+	job.nmsgs = n;
+	job.window_ms = window_ms;
+	job.acks = acks;
+	job.only_if = timer;
+	job.when = store_steady_now(s);
+	return submit(s, &job, err);
+}
+
+int
 store_enqueue_async(struct store *s, const struct store_msg *msgs, size_t n,
     int64_t window_ms, struct store_ack *acks, store_done_fn done, void *arg,
     struct terr *err)

@@ -32,6 +32,7 @@
 #include "metrics.h"
 
 struct store;	/* opaque */
+struct store_escalation;
 
 enum store_state {
 	STORE_PENDING,
@@ -91,6 +92,7 @@ struct store_msg {
 enum store_verdict {
 	STORE_ACCEPTED,		/* stored, will be delivered */
 	STORE_DUPLICATE,	/* same dedup key accepted within the window: not stored */
+	STORE_STALE,		/* store_enqueue_step: its timer ended: not stored */
 };
 
 struct store_ack {
@@ -206,6 +208,16 @@ int	store_enqueue_timers_async(struct store *s, const struct store_msg *msgs,
 	    size_t n, int64_t window_ms, struct store_ack *acks,
 	    const struct store_timer *timers, size_t ntimers,
 	    store_done_fn done, void *arg, struct terr *err) WARN_UNUSED;
+
+/* An escalation step's messages (store_escalation, below): stored only
+ * while timer (its receiver, group key and since) still runs and has not
+ * resolved, checked in the transaction that would store them, so that a
+ * repeat read from a due timer never follows the resolved notification
+ * that ended the timer meanwhile: then every ack is STORE_STALE and
+ * nothing is stored (not an error). Otherwise store_enqueue. */
+int	store_enqueue_step(struct store *s, const struct store_msg *msgs,
+	    size_t n, int64_t window_ms, struct store_ack *acks,
+	    const struct store_escalation *timer, struct terr *err) WARN_UNUSED;
 
 /* Dispatcher side. */
 
@@ -453,6 +465,8 @@ struct store_job {
 	struct store_ack	*acks;
 	const struct store_timer *timers;
 	size_t			 ntimers;
+	/* store_enqueue_step: store only while this timer runs (NULL: always) */
+	const struct store_escalation *only_if;
 	/* state changes */
 	int64_t			 id;
 	int64_t			 when;		/* RETRY: next attempt; PRUNE: cutoff;

@@ -169,6 +169,7 @@ enum wstmt {
 	W_CURSOR,
 	W_GROUP_MESSAGE,
 	W_PRUNE_GROUP_MESSAGES,
+	W_TIMER_RUNS,
 	W_NSTMT,
 };
 
@@ -203,6 +204,8 @@ static const char *const wsql[W_NSTMT] = {
 	    " integration, group_key, chat, message_id, updated)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[W_PRUNE_GROUP_MESSAGES] = "DELETE FROM group_messages WHERE updated < ?1",
+	[W_TIMER_RUNS] = "SELECT 1 FROM escalations WHERE receiver = ?1"
+	    " AND group_key = ?2 AND since = ?3 AND NOT resolved",
 };
 
 /* The dispatcher's reads, prepared once: it runs them after commits, and
@@ -946,6 +949,27 @@ action_put(struct sqlbe *be, const struct action_rec *r, struct terr *err)
 	return step_done(be, st, "action record insert failed", err);
 }
 
+/* 1 when timer t (receiver, group key, since) still runs unresolved, 0
+ * when it ended or another started, -1 on a database error. */
+static int
+timer_runs(struct sqlbe *be, const struct store_escalation *t, struct terr *err)
+{
+	sqlite3_stmt	*st = be->ws[W_TIMER_RUNS];
+	int		 rc;
+
+	sqlite3_reset(st);
+	bind_text(st, 1, t->receiver);
+	bind_text(st, 2, t->group_key);
+	sqlite3_bind_int64(st, 3, t->since);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return dberr(err, be->w, rc, "escalation timer lookup failed");
+}
+
 static int
 run_enqueue(struct sqlbe *be, struct store_job *job, int64_t now,
     struct terr *err)
@@ -955,6 +979,15 @@ run_enqueue(struct sqlbe *be, struct store_job *job, int64_t now,
 	size_t		 i;
 	int		 rc;
 
+	if (job->only_if != NULL) {
+		if ((rc = timer_runs(be, job->only_if, err)) == -1)
+			return -1;
+		if (rc == 0) {
+			for (i = 0; i < job->nmsgs; i++)
+				job->acks[i] = (struct store_ack){ STORE_STALE, 0 };
+			return 0;
+		}
+	}
 	for (i = 0; i < job->nmsgs; i++) {
 		m = &job->msgs[i];
 		if (m->dedup_key != NULL && *m->dedup_key != '\0' &&

@@ -1,14 +1,16 @@
-/* fuzz_cron.c: libFuzzer target for the cron parser. Each input is parsed as
- * an expression; one that parses must give, in UTC and in Europe/Berlin
- * (across its DST switches), next times strictly after the start, within
- * cronsim's 50 years, and the same time again when asked from just before
- * it. An error must name a position inside the input. */
+/* fuzz_cron.c: libFuzzer target for the schedule parsers: each input is
+ * parsed as a check's schedule (a cron expression or a systemd calendar
+ * event); one that parses must give, in UTC and in Europe/Berlin (across its
+ * DST switches), next times strictly after the start, within cronsim's 50
+ * years (a calendar event: before 2200), and the same time again when asked
+ * from just before it. An error must name a position inside the input. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cron.h"
+#include "oncalendar.h"
 #include "tz.h"
 
 #define FUZZ_NAME "fuzz_cron"
@@ -17,7 +19,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-exercise(const struct cron *c, const struct tz *z)
+exercise(const struct cron *c, const struct tz *z, int calendar)
 {
 	static const int64_t	starts[] = {
 		-2208988800LL, 0, 1774745999LL, 1774746000LL, 1792888200LL,
@@ -31,7 +33,8 @@ exercise(const struct cron *c, const struct tz *z)
 		if (next == CRON_NEVER)
 			continue;
 		check(next > starts[i], "next is after the start");
-		check(next - starts[i] <= 52LL * 366 * 86400, "within 50 years");
+		check(next - starts[i] <= 52LL * 366 * 86400 ||
+		    (calendar && next < 7258118400LL), "within 50 years");
 		check(cron_next(c, z, next - 1) == next, "same next from just before");
 	}
 }
@@ -55,14 +58,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(expr, data, size);
 	expr[size] = '\0';
-	if ((c = cron_parse(expr, &pos, &err)) == NULL) {
+	if ((c = cron_parse_schedule(expr, &pos, &err)) == NULL) {
 		check(pos <= size, "error position inside the input");
 		check(err.msg[0] != '\0', "error text");
 		return 0;
 	}
-	exercise(c, tz_utc());
+	exercise(c, tz_utc(), oncal_looks_like(expr));
 	if (berlin != NULL)
-		exercise(c, berlin);
+		exercise(c, berlin, oncal_looks_like(expr));
 	cron_free(c);
 	return 0;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# watchdog_schedule.sh: ping checks on a cron schedule with a time zone.
+# watchdog_schedule.sh: ping checks on a cron schedule with a time zone,
+# and on a systemd calendar event (its next time as systemd-analyze gives it).
 # /api/v1/checks shows the schedule, the zone and the next expected time in
 # UTC and in the zone; a `* * * * *` job pinged once goes down a grace after
 # the next minute (the exact DOWN and UP messages at the fake Telegram);
@@ -29,6 +30,11 @@ checks:
     grace: 2s
     repeat_interval: 0s
     receiver: phone
+  - name: timer
+    kind: ping
+    schedule: Mon..Fri 03:00 Europe/Berlin
+    grace: 1h
+    receiver: phone
 EOF
 watchdog_start "$TMP/wd.yml"
 
@@ -52,6 +58,15 @@ if t <= now:
     t = (now + datetime.timedelta(days=1)).replace(hour=3, minute=0, second=0, microsecond=0)
 print(t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))'
 }
+
+# A systemd calendar event naming its zone: the next time is the one
+# systemd itself gives.
+expect_eq "calendar event" '"Mon..Fri 03:00 Europe/Berlin" "Europe/Berlin" null' \
+    "$(wd_json timer schedule) $(wd_json timer tz) $(wd_json timer period_seconds)"
+expect_eq "calendar event: systemd's next elapse" \
+    "$(TZ=UTC systemd-analyze calendar 'Mon..Fri 03:00 Europe/Berlin' |
+	sed -n 's/^ *Next elapse: [A-Za-z]* \(.*\) \(.*\) UTC$/\1T\2Z/p')" \
+    "$(wd_check timer next_expected)"
 
 # The schedule and the zone; before any ping, the schedule's next time.
 expect_eq "schedule" '"0 3 * * *" "America/New_York" null' \

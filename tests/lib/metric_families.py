@@ -7,7 +7,9 @@ comma-separated, "-" for none.
       rows of the table(s) under that heading (up to the next "## "),
       only the metrics whose names start with PREFIX (default tocsin_)
   metric_families.py source FILE...
-      "name type" of every metrics_counter/gauge/histogram call
+      "name type" of every metrics_counter/gauge/histogram call, and of
+      every { "tocsin_...", "gauge", ... } row of a table of families
+      written directly (metrics_write_header)
   metric_families.py exposed FILE
       every family of a /metrics answer (le belongs to histograms)
 """
@@ -33,6 +35,9 @@ def source(paths):
         text = open(path, encoding="utf-8").read()
         for kind, name in re.findall(
                 r'metrics_(counter|gauge|histogram)\(\s*[^,()]+,\s*"(tocsin_[a-z0-9_]+)"', text):
+            print(name, kind)
+        for name, kind in re.findall(
+                r'\{\s*"(tocsin_[a-z0-9_]+)",\s*"(counter|gauge)"', text):
             print(name, kind)
 
 

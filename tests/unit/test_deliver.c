@@ -2,7 +2,9 @@
  * escalate extension: a firing notification starts its group's timer in
  * the transaction of its messages, a resolved one ends it; a step of the
  * timer (a repeat, the escalation) is queued under a tagged dedup key, once
- * however often it is queued, and starts no timer of its own. */
+ * however often it is queued, and starts no timer of its own; a step read
+ * from a timer that a resolved notification ended meanwhile is not queued
+ * at all. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -151,7 +153,7 @@ enqueue(struct env *e, const char *receiver, const struct notification *n,
 
 	assert_non_null(r);
 	rc = tag == NULL ? deliver_enqueue(e->s, r, n, &ctx, 60000, &res, &err) :
-	    deliver_enqueue_step(e->s, r, n, &ctx, tag, 60000, &res, &err);
+	    deliver_enqueue_step(e->s, r, n, &ctx, tag, NULL, 60000, &res, &err);
 	if (rc == -1)
 		fail_msg("enqueue: %s", err.msg);
 	assert_int_equal(res.accepted, accepted);
@@ -195,12 +197,58 @@ test_steps_are_tagged_once_and_start_no_timer(void **state)
 	notification_free(f);
 }
 
+/* The escalator read a due timer; before its repeat is queued, the
+ * resolved notification ends the timer: the repeat must not follow the
+ * resolved message, so it is not stored (STORE_STALE). */
+static void
+test_step_of_an_ended_timer_is_not_queued(void **state)
+{
+	struct env		*e = *state;
+	struct notification	*f = notif("firing"), *r = notif("resolved");
+	struct sender_render_ctx ctx = { .tmpl = e->tmpl, .reply = true };
+	const struct receiver	*pager = config_receiver(e->cfg, "pager");
+	struct store_escalation	*t;
+	struct deliver_result	 res;
+	struct terr		 err;
+	size_t			 n;
+
+	enqueue(e, "pager", f, NULL, 1, 0);
+	if (store_escalation_due(e->s, STORE_NEVER, 10, &t, &n, &err) == -1)
+		fail_msg("due: %s", err.msg);
+	assert_int_equal(n, 1);
+	/* While it runs, the step is stored. */
+	assert_int_equal(deliver_enqueue_step(e->s, pager, f, &ctx, "r1", t,
+	    60000, &res, &err), 0);
+	assert_int_equal(res.accepted, 1);
+	assert_int_equal(res.stale, 0);
+	/* The resolved notification ends it; the next step read from it
+	 * before that is dropped, not queued after the resolved message. */
+	enqueue(e, "pager", r, NULL, 1, 0);
+	assert_int_equal(deliver_enqueue_step(e->s, pager, f, &ctx, "r2", t,
+	    60000, &res, &err), 0);
+	assert_int_equal(res.accepted, 0);
+	assert_int_equal(res.stale, 1);
+	messages_are(e, "pager webhook/0 -|pager webhook/0 /r1|pager webhook/0 -");
+	/* A new firing is a new timer (another since): the old one's step is
+	 * still stale. */
+	e->now = T0 + 120000;
+	enqueue(e, "pager", f, NULL, 1, 0);
+	assert_int_equal(deliver_enqueue_step(e->s, pager, f, &ctx, "r3", t,
+	    60000, &res, &err), 0);
+	assert_int_equal(res.stale, 1);
+	store_escalations_free(t, n);
+	notification_free(f);
+	notification_free(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    test_firing_starts_resolved_ends_the_timer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_step_of_an_ended_timer_is_not_queued, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_steps_are_tagged_once_and_start_no_timer, setup,
 		    teardown),

@@ -502,6 +502,23 @@ static const struct wdcase check_key_errors[] = {
 	    "    grace: 1h\n    receiver: phone\n",
 	    "8:16: check \"a\": schedule \"@daily\": cron expression needs 5 "
 	    "fields (minute hour day-of-month month day-of-week), not fewer" },
+	/* A systemd calendar event: its errors, its zone. */
+	{ "  - name: a\n    kind: ping\n    schedule: Mon..Fry 03:00\n"
+	    "    grace: 1h\n    receiver: phone\n",
+	    "8:15: check \"a\": schedule \"Mon..Fry 03:00\": bad weekday "
+	    "\"Mon..Fry\"" },
+	{ "  - name: a\n    kind: ping\n    schedule: '*-*-* 03:00:00.5'\n"
+	    "    grace: 1h\n    receiver: phone\n",
+	    "8:30: check \"a\": schedule \"*-*-* 03:00:00.5\": fractional seconds "
+	    "are not supported (\"00.5\")" },
+	{ "  - name: a\n    kind: ping\n    schedule: '*-*-* 03:00 Europe/Berln'\n"
+	    "    grace: 1h\n    receiver: phone\n",
+	    "8:28: check \"a\": schedule \"*-*-* 03:00 Europe/Berln\": unknown "
+	    "time zone Europe/Berln" },
+	{ "  - name: a\n    kind: ping\n    schedule: daily Europe/Berlin\n"
+	    "    tz: Europe/Berlin\n    grace: 1h\n    receiver: phone\n",
+	    "9:9: check \"a\": tz and the schedule's own zone (Europe/Berlin) "
+	    "cannot both be set" },
 	{ "  - name: a\n    kind: ping\n    schedule: 0 3 * * *\n"
 	    "    tz: Europe/Berln\n    grace: 1h\n    receiver: phone\n",
 	    "9:9: check \"a\": tz: unknown time zone Europe/Berln" },
