@@ -1303,22 +1303,39 @@ tmpl_render(const struct tmpl_set *set, const char *name,
 	return run(set, d, &in, out, err);
 }
 
-/* Alertmanager's ExecuteTextString: text parsed into a clone of in->base. */
+/* Alertmanager's ExecuteTextString: text parsed into a clone of in->base.
+ * The text's own defines go into an overlay so the base stays immutable. The
+ * overlay is parsed on the first render of text and kept in the base's cache
+ * (the texts of a config's fields are the same on every render); a text
+ * that fails to parse is parsed again next time, with the same error. */
 static int
 render_text(const char *text, const struct rin *in, struct buf *out,
     struct terr *err)
 {
-	struct tmpl_set	*overlay;
-	int		 r = -1;
+	struct tmpl_set	*overlay, *kept;
+	int		 r;
 
 	if (text[0] == '\0')
 		return 0;
-	/* the text's own defines go into an overlay so set stays immutable */
+	overlay = tmpl_cache_find(in->base->cache, TMPL_CACHE_TEXT, text);
+	if (overlay != NULL && overlay->am == in->base->am)
+		return run(overlay, tmpl_set_find(overlay, ""), in, out, err);
 	if ((overlay = tmpl_set_new()) == NULL)
 		return terr_set(err, "out of memory");
 	overlay->parent = in->base;
 	overlay->am = in->base->am;
-	if (tmpl_set_add_text(overlay, "", text, err) == 0)
+	if (tmpl_set_add_text(overlay, "", text, err) == -1) {
+		tmpl_set_free(overlay);
+		return -1;
+	}
+	kept = tmpl_cache_keep(in->base->cache, TMPL_CACHE_TEXT, text, overlay);
+	if (kept == overlay)
+		return run(overlay, tmpl_set_find(overlay, ""), in, out, err);
+	/* Another thread's overlay, or this render's own when the cache is
+	 * full or holds one parsed before the base's release changed. */
+	if (kept != NULL && kept->am == in->base->am)
+		r = run(kept, tmpl_set_find(kept, ""), in, out, err);
+	else
 		r = run(overlay, tmpl_set_find(overlay, ""), in, out, err);
 	tmpl_set_free(overlay);
 	return r;

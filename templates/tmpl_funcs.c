@@ -777,14 +777,22 @@ fn_join(struct exec *x, struct val *a, size_t n, struct val *out)
 	return set_buf(x, out, &b, V_STR);
 }
 
+/* The compiled pattern, from the set's cache when a render compiled it
+ * before (templates apply the same few patterns to every alert). *own says
+ * whether the caller frees it (re_done): a pattern the cache could not keep
+ * is the caller's. */
 static pcre2_code *
-re_compile(struct exec *x, const char *fn, const char *pat)
+re_compile(struct exec *x, const char *fn, const char *pat, bool *own)
 {
-	pcre2_code	*re;
+	struct tmpl_cache *c = x->base != NULL ? x->base->cache : NULL;
+	pcre2_code	*re, *kept;
 	int		 ec;
 	PCRE2_SIZE	 eo;
 	PCRE2_UCHAR	 msg[256];
 
+	*own = false;
+	if (c != NULL && (re = tmpl_cache_find(c, TMPL_CACHE_REGEX, pat)) != NULL)
+		return re;
 	/* RE2 semantics: $ only at the very end, invalid UTF-8 tolerated */
 	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY |
@@ -793,8 +801,22 @@ re_compile(struct exec *x, const char *fn, const char *pat)
 		pcre2_get_error_message(ec, msg, sizeof(msg));
 		xerr(x, "error calling %s: error parsing regexp: %s: `%s`", fn,
 		    (char *)msg, pat);
+		return NULL;
 	}
+	if (c != NULL && (kept = tmpl_cache_keep(c, TMPL_CACHE_REGEX, pat, re)) != NULL) {
+		if (kept != re)
+			pcre2_code_free(re);
+		return kept;
+	}
+	*own = true;
 	return re;
+}
+
+static void
+re_done(pcre2_code *re, bool own)
+{
+	if (own)
+		pcre2_code_free(re);
 }
 
 static int
@@ -804,15 +826,16 @@ fn_match(struct exec *x, struct val *a, size_t n, struct val *out)
 	pcre2_code		*re;
 	pcre2_match_data	*md;
 	int			 rc;
+	bool			 own;
 
 	if (want_str(x, &a[0], &pat) == -1 || want_str(x, &a[1], &s) == -1)
 		return -1;
-	if ((re = re_compile(x, "match", pat)) == NULL)
+	if ((re = re_compile(x, "match", pat, &own)) == NULL)
 		return -1;
 	md = pcre2_match_data_create_from_pattern(re, NULL);
 	rc = md ? pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) : -1;
 	pcre2_match_data_free(md);
-	pcre2_code_free(re);
+	re_done(re, own);
 	out->t = V_BOOL;
 	out->u.b = rc >= 0;
 	return 0;
@@ -891,14 +914,15 @@ fn_rereplaceall(struct exec *x, struct val *a, size_t n, struct val *out)
 	pcre2_match_data	*md;
 	struct buf		 b;
 	size_t			 len, search = 0, last = 0;
+	bool			 own;
 
 	if (want_str(x, &a[0], &pat) == -1 || want_str(x, &a[1], &repl) == -1 ||
 	    want_str(x, &a[2], &s) == -1)
 		return -1;
-	if ((re = re_compile(x, "reReplaceAll", pat)) == NULL)
+	if ((re = re_compile(x, "reReplaceAll", pat, &own)) == NULL)
 		return -1;
 	if ((md = pcre2_match_data_create_from_pattern(re, NULL)) == NULL) {
-		pcre2_code_free(re);
+		re_done(re, own);
 		return xerr(x, "out of memory");
 	}
 	buf_init(&b, 0);
@@ -930,11 +954,11 @@ fn_rereplaceall(struct exec *x, struct val *a, size_t n, struct val *out)
 	if (buf_add(&b, s + last, len - last) == -1)
 		goto big;
 	pcre2_match_data_free(md);
-	pcre2_code_free(re);
+	re_done(re, own);
 	return set_buf(x, out, &b, V_STR);
 big:
 	pcre2_match_data_free(md);
-	pcre2_code_free(re);
+	re_done(re, own);
 	buf_free(&b);
 	return xerr(x, "output too large");
 }

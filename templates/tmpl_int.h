@@ -53,7 +53,30 @@ struct tmpl_set {
 	size_t		 ntrees;
 	enum tmpl_am_version am;
 	bool		 adding_builtin;
+	struct tmpl_cache *cache;	/* what renders compiled, see below */
 };
+
+/* ---- compiled on first use (tmpl_cache.c) ---- */
+
+enum tmpl_cache_kind {
+	TMPL_CACHE_TEXT,	/* a struct tmpl_set: an ad-hoc text's overlay */
+	TMPL_CACHE_REGEX,	/* a pcre2_code */
+};
+
+/* A set's cache: what its renders compiled, kept until the set is freed,
+ * shared by the threads that render with it. tmpl_cache_free frees the
+ * values too. NULL when memory runs out. */
+struct tmpl_cache *tmpl_cache_new(void);
+void	tmpl_cache_free(struct tmpl_cache *c);
+/* The value kept under kind and key, or NULL. */
+void	*tmpl_cache_find(struct tmpl_cache *c, enum tmpl_cache_kind kind,
+	    const char *key);
+/* Keeps val under kind and key unless a value is kept there already, and
+ * returns the value kept: val (which the cache then owns), the earlier one
+ * (another thread compiled it first), or NULL when the cache is full or
+ * memory runs out. Unless it returns val, val stays the caller's. */
+void	*tmpl_cache_keep(struct tmpl_cache *c, enum tmpl_cache_kind kind,
+	    const char *key, void *val);
 
 /* Parses text into a tree, registering defines in set (which then owns
  * them). *root is the top level, owned by set too. */

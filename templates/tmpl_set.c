@@ -14,7 +14,15 @@
 struct tmpl_set *
 tmpl_set_new(void)
 {
-	return calloc(1, sizeof(struct tmpl_set));
+	struct tmpl_set	*set;
+
+	if ((set = calloc(1, sizeof(*set))) == NULL)
+		return NULL;
+	if ((set->cache = tmpl_cache_new()) == NULL) {
+		free(set);
+		return NULL;
+	}
+	return set;
 }
 
 void
@@ -47,6 +55,8 @@ tmpl_set_free(struct tmpl_set *set)
 {
 	if (set == NULL)
 		return;
+	/* first: the overlays it holds look up their parent, this set */
+	tmpl_cache_free(set->cache);
 	for (size_t i = 0; i < set->ndefs; i++) {
 		free(set->defs[i].name);
 		free(set->defs[i].file);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "civil.h"
+#include "duration.h"
 #include "tz.h"
 #include "tmpl_int.h"
 
@@ -314,84 +315,13 @@ gtime_string(struct buf *out, const struct tstamp *t)
 	return gtime_format(out, t, "2006-01-02 15:04:05.999999999 -0700 MST");
 }
 
-/* Go's fmtFrac: the fraction of v/10^prec without trailing zeros. */
-static void
-dur_frac(char *buf, int *w, uint64_t *v, int prec)
-{
-	bool print = false;
-
-	for (int i = 0; i < prec; i++) {
-		int digit = (int)(*v % 10);
-
-		print = print || digit != 0;
-		if (print)
-			buf[--(*w)] = (char)('0' + digit);
-		*v /= 10;
-	}
-	if (print)
-		buf[--(*w)] = '.';
-}
-
-static void
-dur_int(char *buf, int *w, uint64_t v)
-{
-	if (v == 0) {
-		buf[--(*w)] = '0';
-		return;
-	}
-	while (v > 0) {
-		buf[--(*w)] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
 int
 gduration_string(struct buf *out, int64_t d)
 {
-	char		buf[40];
-	int		w = sizeof(buf);
-	uint64_t	u = (uint64_t)d;
-	bool		neg = d < 0;
+	char	s[DURATION_GO_MAX];
 
-	if (neg)
-		u = -u;
-	if (u < 1000000000ULL) {
-		int prec;
-
-		if (u == 0)
-			return buf_adds(out, "0s");
-		buf[--w] = 's';
-		if (u < 1000ULL) {
-			prec = 0;
-			buf[--w] = 'n';
-		} else if (u < 1000000ULL) {
-			prec = 3;
-			buf[--w] = (char)0xb5;
-			buf[--w] = (char)0xc2;
-		} else {
-			prec = 6;
-			buf[--w] = 'm';
-		}
-		dur_frac(buf, &w, &u, prec);
-		dur_int(buf, &w, u);
-	} else {
-		buf[--w] = 's';
-		dur_frac(buf, &w, &u, 9);
-		dur_int(buf, &w, u % 60);
-		u /= 60;
-		if (u > 0) {
-			buf[--w] = 'm';
-			dur_int(buf, &w, u % 60);
-			u /= 60;
-			if (u > 0) {
-				buf[--w] = 'h';
-				dur_int(buf, &w, u);
-			}
-		}
-	}
-	if (neg)
-		buf[--w] = '-';
-	return buf_add(out, buf + w, sizeof(buf) - w);
+	duration_format_go(d, s, sizeof(s));
+	return buf_adds(out, s);
 }
 
 int

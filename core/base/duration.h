@@ -23,5 +23,11 @@ int	duration_parse_go(const char *s, int64_t *ns, struct terr *err) WARN_UNUSED;
 /* Formats like model.Duration.String(): "1d2h30m", "0s", "1w", "1y". Needs at
  * most 64 bytes. */
 void	duration_format(int64_t ms, char *out, size_t len);
+/* Formats nanoseconds like Go's time.Duration.String(): "1.5s", "1m30s",
+ * "1h0m0s", "500ms", "0s" (Alertmanager writes a time.Duration so in its
+ * messages and templates print them so). Needs at most DURATION_GO_MAX
+ * bytes. */
+#define DURATION_GO_MAX	40
+void	duration_format_go(int64_t ns, char *out, size_t len);
 
 #endif

@@ -23,7 +23,18 @@ jsonw_str_flags(struct buf *b, const char *str, size_t n, unsigned flags)
 		return -1;
 	while (i < n) {
 		unsigned char c = s[i];
+		size_t j;
 
+		/* a run of bytes written as they are, in one copy */
+		for (j = i; j < n && s[j] >= 0x20 && s[j] < 0x80 && s[j] != '"' &&
+		    s[j] != '\\' && s[j] != '<' && s[j] != '>' && s[j] != '&'; j++)
+			;
+		if (j > i) {
+			if (buf_add(b, s + i, j - i) == -1)
+				return -1;
+			i = j;
+			continue;
+		}
 		if (c < 0x80) {
 			int rc;
 

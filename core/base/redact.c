@@ -217,17 +217,21 @@ add_url_parts(struct redactor *r, const char *url)
 	}
 	if (*end != '?')
 		return 0;
-	/* Every value of the query, and the query as a whole. */
+	/* Every value of the query, and the query as a whole, when long
+	 * enough to be a token: a `?n=1` would otherwise take every "1" out
+	 * of every log line. */
 	q = end + 1;
 	end = q + strcspn(q, "#");
-	if (add_escaped(r, q, (size_t)(end - q)) == -1)
+	if (end - q >= REDACT_MIN_SEGMENT &&
+	    add_escaped(r, q, (size_t)(end - q)) == -1)
 		return -1;
 	while (q < end) {
 		const char *amp = memchr(q, '&', (size_t)(end - q));
 		const char *stop = amp != NULL ? amp : end;
 		const char *eq = memchr(q, '=', (size_t)(stop - q));
 
-		if (eq != NULL && add_escaped(r, eq + 1, (size_t)(stop - eq - 1)) == -1)
+		if (eq != NULL && stop - eq - 1 >= REDACT_MIN_SEGMENT &&
+		    add_escaped(r, eq + 1, (size_t)(stop - eq - 1)) == -1)
 			return -1;
 		q = stop + 1;
 	}

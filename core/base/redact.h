@@ -32,8 +32,10 @@ void	redactor_unref(struct redactor *r);
  * is, query-escaped (a token in a form or a query), and, for an http(s)
  * URL, its parts that a request shows without the rest: the path (when more
  * than "/") and its last segment of at least 8 bytes (the token of a Slack
- * or Discord webhook), every query value, the user info's password and the
- * Basic credentials libcurl makes of it. A URL of scheme, host and port
+ * or Discord webhook), every query value of at least 8 bytes and the query
+ * if it is that long (shorter ones are no token and would take common
+ * words out of every line), the user info's password and the Basic
+ * credentials libcurl makes of it. A URL of scheme, host and port
  * alone holds no secret and adds nothing. Only while the redactor is being
  * built (not thread-safe). -1 when memory runs out.
  */

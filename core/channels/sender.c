@@ -373,6 +373,18 @@ sender_timeout_ms(const struct sender_send_ctx *ctx, int64_t own_ms)
 	return outer > 0 && outer < own_ms ? outer : (long)own_ms;
 }
 
+void
+sender_ctx_timeout(struct sender_send_ctx *out,
+    const struct sender_send_ctx *ctx, int64_t own_ms)
+{
+	if (ctx != NULL)
+		*out = *ctx;
+	else
+		memset(out, 0, sizeof(*out));
+	out->timeout_ms = sender_timeout_ms(ctx, own_ms);
+	out->timeout_own = own_ms > 0 && out->timeout_ms == own_ms;
+}
+
 /* The value at path ("a/0/b") under v, or NULL. */
 static json_t *
 json_at(json_t *v, const char *path)

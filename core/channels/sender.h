@@ -190,6 +190,9 @@ struct sender_send_ctx {
 	const char		*integration;	/* "telegram/0" */
 	struct sender_memo	*memo;		/* may be NULL */
 	long			 timeout_ms;	/* 0: the HTTP client's default */
+	/* timeout_ms is the integration's own `timeout` (sender_ctx_timeout),
+	 * so a request it ends says so in Alertmanager's words. */
+	bool			 timeout_own;
 	struct http_share	*http;		/* kept-alive connections; may be NULL */
 	/* NULL: messages go without buttons (nowhere to keep their records) */
 	const struct sender_records *records;
@@ -293,6 +296,10 @@ void	sender_url_dest(const char *kind, const char *url, char *out, size_t len);
  * ctx sets wins, as a context deadline inside another would. 0: the
  * client's default. */
 long	sender_timeout_ms(const struct sender_send_ctx *ctx, int64_t own_ms);
+/* *out = *ctx (zeroes for NULL) with sender_timeout_ms(ctx, own_ms) as its
+ * timeout, and timeout_own set when that is the config's own_ms. */
+void	sender_ctx_timeout(struct sender_send_ctx *out,
+	    const struct sender_send_ctx *ctx, int64_t own_ms);
 
 /* The alerts a sender delivers: all of n when send_resolved, else only the
  * firing ones, with the group's common labels recomputed as Alertmanager

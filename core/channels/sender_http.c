@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "duration.h"
 #include "sender_http.h"
 
 /* The first line of an error body, printable ASCII only, for the reason. */
@@ -60,6 +61,7 @@ sender_http_post_type(const char *what, const char *url,
 	req.share = ctx != NULL ? ctx->http : NULL;
 	if (http_post(&req, resp, &err) == -1) {
 		send_result_set(res, SEND_TEMPFAIL, -1, "%s: %s", what, err.msg);
+		sender_http_timeout_note(what, ctx, resp, res);
 		return;
 	}
 	snippet(resp, sn, sizeof(sn));
@@ -74,4 +76,24 @@ sender_http_post_type(const char *what, const char *url,
 	else
 		send_result_set(res, resp->status >= 400 ? SEND_PERMFAIL :
 		    SEND_TEMPFAIL, -1, "%s: %ld %s", what, resp->status, sn);
+}
+
+void
+sender_http_timeout_note(const char *what, const struct sender_send_ctx *ctx,
+    const struct http_response *resp, struct send_result *res)
+{
+	char	 d[DURATION_GO_MAX];
+	long	 ms = ctx != NULL && ctx->timeout_ms > 0 ? ctx->timeout_ms :
+		    (long)HTTP_DEFAULT_TIMEOUT_MS;
+	size_t	 l = strlen(res->reason);
+
+	if (resp->fail != HTTP_FAIL_TIMEOUT || !resp->deadline)
+		return;
+	duration_format_go((int64_t)ms * 1000000, d, sizeof(d));
+	if (ctx != NULL && ctx->timeout_own)
+		snprintf(res->reason + l, sizeof(res->reason) - l,
+		    ": configured %s timeout reached (%s)", what, d);
+	else
+		snprintf(res->reason + l, sizeof(res->reason) - l,
+		    ": no answer within %s", d);
 }

@@ -30,4 +30,13 @@ void	sender_http_post_type(const char *what, const char *url,
 	    const void *body, size_t len, struct http_response *resp,
 	    struct send_result *res);
 
+/* When resp says the request's whole timeout ran out (a hung service),
+ * appends which timeout it was to res's reason: Alertmanager's
+ * "configured webhook timeout reached (10s)" for an integration's own
+ * `timeout` (ctx->timeout_own; `what` names the kind), else "no answer
+ * within 30s" (the dispatcher's or the HTTP client's default). */
+void	sender_http_timeout_note(const char *what,
+	    const struct sender_send_ctx *ctx, const struct http_response *resp,
+	    struct send_result *res);
+
 #endif

@@ -179,6 +179,7 @@ static const struct cf_field pd_fields[] = {
 	{ "class", CF_STR, CF_AT(pagerduty_config, class) },
 	{ "component", CF_STR, CF_AT(pagerduty_config, component) },
 	{ "group", CF_STR, CF_AT(pagerduty_config, group) },
+	{ "timeout", CF_GO_DURATION, CF_AT(pagerduty_config, timeout_ms) },
 	{ .name = NULL }
 };
 static const struct cf_type pd_type = { "pagerduty_config", pd_fields,
@@ -453,6 +454,7 @@ pd_send(const void *vcfg, const struct sender_send_ctx *ctx,
     struct send_result *res)
 {
 	const struct pagerduty_config	*c = vcfg;
+	struct sender_send_ctx		 own;
 	struct http_response		 resp;
 	struct buf			 body;
 	const char			*key = c->routing_key != NULL ? c->routing_key : "";
@@ -468,8 +470,9 @@ pd_send(const void *vcfg, const struct sender_send_ctx *ctx,
 		    len < 2 ? "empty payload" : "out of memory");
 		goto out;
 	}
+	sender_ctx_timeout(&own, ctx, c->timeout_ms);
 	http_response_init(&resp);
-	sender_http_post("pagerduty", c->url, &c->http, ctx, body.data, body.len,
+	sender_http_post("pagerduty", c->url, &c->http, &own, body.data, body.len,
 	    &resp, res);
 	if (resp.status == 400) {
 		pd_error_details(&resp.body, det, sizeof(det));

@@ -50,6 +50,9 @@ struct pagerduty_config {
 	char	*class;
 	char	*component;
 	char	*group;
+	/* Alertmanager 0.30's time.Duration `timeout`, per attempt; 0 or
+	 * less: the default. */
+	int64_t	 timeout_ms;
 };
 
 /* The pagerduty channel (channel.h) and its sender (sender.h). */

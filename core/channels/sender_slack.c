@@ -707,8 +707,7 @@ slack_post(const struct slack_config *c, const struct sender_send_ctx *ctx,
 	struct sender_send_ctx		 own;
 	struct http_response		 resp;
 
-	own = ctx != NULL ? *ctx : (struct sender_send_ctx){ 0 };
-	own.timeout_ms = sender_timeout_ms(ctx, c->timeout_ms);
+	sender_ctx_timeout(&own, ctx, c->timeout_ms);
 	http_response_init(&resp);
 	sender_http_post("slack", url, &c->http, &own, body, len, &resp, res);
 	/* Alertmanager tells the two kinds of answer apart by their

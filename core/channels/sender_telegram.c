@@ -21,6 +21,7 @@
 #include "jsonw.h"
 #include "matcher.h"
 #include "sender.h"
+#include "sender_http.h"
 #include "sender_telegram.h"
 #include "sender_telegram_int.h"
 #include "sender_telegram_text.h"
@@ -403,6 +404,7 @@ tg_post(const struct telegram_config *c, const struct sender_send_ctx *ctx,
 	req.share = ctx->http;
 	if (http_post(&req, resp, &err) == -1) {
 		send_result_set(res, SEND_TEMPFAIL, -1, "telegram: %s", err.msg);
+		sender_http_timeout_note("telegram", ctx, resp, res);
 		goto out;
 	}
 	tgbot_read_answer(resp, a);

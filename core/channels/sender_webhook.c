@@ -147,8 +147,7 @@ wh_send(const void *vcfg, const struct sender_send_ctx *ctx, const char *dest,
 			return;
 		}
 	}
-	own = ctx != NULL ? *ctx : (struct sender_send_ctx){ 0 };
-	own.timeout_ms = sender_timeout_ms(ctx, c->timeout_ms);
+	sender_ctx_timeout(&own, ctx, c->timeout_ms);
 	http_response_init(&resp);
 	sender_http_post("webhook", url != NULL ? url : c->url, &c->http, &own,
 	    payload, len, &resp, res);

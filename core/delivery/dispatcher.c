@@ -4,7 +4,22 @@
  * job; workers run the blocking send and mark the result. A destination is
  * "busy" from hand-off until its mark is committed, which is what keeps one
  * message in flight and the order strict: its next head is read only after
- * the previous one left the pending state or got a later retry time. */
+ * the previous one left the pending state or got a later retry time.
+ *
+ * Why a thread per send in flight, and not a few workers or libcurl's multi
+ * interface: a destination that never answers holds whatever runs its send
+ * until the timeout (30 s by default). With a fixed pool of 4 workers, 8
+ * such webhooks held a Telegram message back for two timeouts in a row. So
+ * each destination with a send in flight has a worker of its own, started
+ * when needed and kept for the next send, up to max_sends
+ * (--delivery.max-concurrent-sends, 64); a hung destination then costs one
+ * slot for one timeout per attempt, and nothing else waits for it. The
+ * multi interface would do the same on one thread, but only for HTTP: the
+ * e-mail sender (libesmtp) blocks, and every sender would have to become a
+ * state machine. When slots run short, sendslots.h decides who starts: no
+ * one kind and no retries may take the last quarter, so hung webhooks (or a
+ * hung Slack) leave the phone its slots, and destinations that timed out
+ * leave slots to messages that have not failed. */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,8 +34,8 @@
 #include "log.h"
 #include "receipts.h"
 #include "redact.h"
+#include "sendslots.h"
 
-#define DISPATCHER_MAX_WORKERS	64
 /* Re-scan at least this often: store_next_due reports the earliest head,
  * which may be one in flight or held back, and so hide a later one. */
 #define IDLE_WAKE_MS		1000
@@ -42,6 +57,10 @@ struct job {
 	/* The config's secrets, out of the reason before it is stored,
 	 * logged or reported; lives as long as cfg. */
 	const struct redactor	*secrets;
+	/* The configuration cfg and ops came from (see nold). */
+	const struct config	*conf;
+	unsigned		 kind;		/* its slot (sendslots.h) */
+	bool			 retry;
 	struct job		*next;
 };
 
@@ -61,13 +80,19 @@ struct dispatcher {
 	bool			 woken;		/* scan now */
 	bool			 wake_new;	/* scan soon: dispatcher_wake */
 	/* Held for reading from a config lookup until its job is queued;
-	 * a config swap holds it for writing, so no job with the old config
-	 * can appear while it waits for the busy ones to finish. */
+	 * a config swap holds it for writing while it swaps, so every job
+	 * queued after the swap has the new config. */
 	pthread_rwlock_t	 cfg_lock;
-	pthread_cond_t		 cv_idle;	/* signalled when nbusy drops */
+	pthread_cond_t		 cv_idle;	/* signalled when a job ends */
 	struct job		*head, *tail;	/* handed off, not started */
+	size_t			 nqueued;	/* jobs in that list */
 	char			**busy;		/* destinations with a job */
 	size_t			 nbusy;
+	/* Busy jobs with another config than p.cfg: a swap waits for them
+	 * to end before the caller frees the old one, while sends with the
+	 * new config go on. */
+	size_t			 nold;
+	struct send_slots	 slots;		/* the jobs' slots */
 	struct dispatcher_stats	 st;
 	struct metric		*m_deliveries;
 	struct metric		*m_latency;
@@ -77,8 +102,11 @@ struct dispatcher {
 	int64_t			 retry_at[MAX_RETRY_TIMES];
 	size_t			 nretry_at;
 	pthread_t		 main;
+	/* Started as jobs need them, up to slots.max, and kept. */
 	pthread_t		*workers;
-	int			 nworkers;
+	unsigned		 nworkers;
+	unsigned		 nidle;		/* waiting for a job */
+	bool			 spawn_failed;	/* logged once */
 };
 
 static int64_t
@@ -248,8 +276,10 @@ worker_main(void *arg)
 		struct sender_send_ctx	 ctx;
 
 		pthread_mutex_lock(&d->mu);
+		d->nidle++;
 		while (d->head == NULL && !d->stopping)
 			pthread_cond_wait(&d->cv_work, &d->mu);
+		d->nidle--;
 		if (d->stopping) {
 			pthread_mutex_unlock(&d->mu);
 			return NULL;
@@ -258,6 +288,7 @@ worker_main(void *arg)
 		d->head = j->next;
 		if (d->head == NULL)
 			d->tail = NULL;
+		d->nqueued--;
 		pthread_mutex_unlock(&d->mu);
 
 		memset(&ctx, 0, sizeof(ctx));
@@ -283,12 +314,51 @@ worker_main(void *arg)
 
 		pthread_mutex_lock(&d->mu);
 		unbusy(d, j->e->dest);
+		send_slots_put(&d->slots, j->kind, j->retry);
+		if (j->conf != d->p.cfg)
+			d->nold--;
 		d->woken = true;
 		pthread_cond_signal(&d->cv_main);
 		pthread_cond_broadcast(&d->cv_idle);
 		pthread_mutex_unlock(&d->mu);
 		job_free(j);
 	}
+}
+
+/* The slot kind of an integration ("webhook/2"): its index in the table of
+ * kinds with a sender. */
+static unsigned
+slot_kind(const char *integration)
+{
+	size_t			 l = strcspn(integration, "/");
+	const struct sender_ops	*ops;
+	unsigned		 k;
+
+	for (k = 0; (ops = sender_kind_at(k)) != NULL; k++)
+		if (strlen(ops->name) == l &&
+		    strncmp(ops->name, integration, l) == 0)
+			return k;
+	return k;
+}
+
+/* A worker for a job just queued when none is waiting; under d->mu. Past
+ * slots.max workers (or when a thread cannot start) the job waits for one
+ * that ends its send. */
+static void
+spawn_worker(struct dispatcher *d)
+{
+	if (d->nqueued <= d->nidle || d->nworkers >= d->slots.max)
+		return;
+	if (pthread_create(&d->workers[d->nworkers], NULL, worker_main, d) != 0) {
+		char	 n[16];
+
+		snprintf(n, sizeof(n), "%u", d->nworkers);
+		if (!d->spawn_failed)
+			log_warn("cannot start another send worker", "workers", n);
+		d->spawn_failed = true;
+		return;
+	}
+	d->nworkers++;
 }
 
 /* Looks at one due destination: hands its head to a worker, or says how
@@ -305,6 +375,8 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 	struct job		*j;
 	size_t			 nw;
 	int64_t			 wait;
+	unsigned		 slot;
+	bool			 retry, free_slot;
 
 	if (store_head(d->p.store, h->dest, &e, &err) == -1) {
 		log_error("cannot read queue head", "dest", h->dest, "err", err.msg);
@@ -325,6 +397,19 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 			store_entry_free(e);
 			return;
 		}
+	}
+	slot = slot_kind(e->integration);
+	retry = e->attempts > 0;
+	pthread_mutex_lock(&d->mu);
+	free_slot = send_slots_free(&d->slots, slot, retry);
+	if (!free_slot)
+		d->st.held_for_slot++;
+	pthread_mutex_unlock(&d->mu);
+	if (!free_slot) {
+		/* Its turn comes when a send ends (which wakes the scan),
+		 * before any rate-limit token is spent on it. */
+		store_entry_free(e);
+		return;
 	}
 	pthread_rwlock_rdlock(&d->cfg_lock);
 	rcv = config_receiver(d->p.cfg, e->receiver);
@@ -367,6 +452,9 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 	j->ops = ops;
 	j->cfg = cfg;
 	j->secrets = config_redactor(d->p.cfg);
+	j->conf = d->p.cfg;
+	j->kind = slot;
+	j->retry = retry;
 	pthread_mutex_lock(&d->mu);
 	{
 		char **nb = reallocarray(d->busy, d->nbusy + 1, sizeof(*nb));
@@ -384,11 +472,14 @@ consider(struct dispatcher *d, const struct store_head *h, int64_t *wait_ms)
 		d->busy = nb;
 		d->busy[d->nbusy++] = dest;
 	}
+	send_slots_take(&d->slots, slot, retry);
 	if (d->tail != NULL)
 		d->tail->next = j;
 	else
 		d->head = j;
 	d->tail = j;
+	d->nqueued++;
+	spawn_worker(d);
 	pthread_cond_signal(&d->cv_work);
 	pthread_mutex_unlock(&d->mu);
 	pthread_rwlock_unlock(&d->cfg_lock);
@@ -527,9 +618,7 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 		d->limits = *p->limits;
 	else
 		sender_limits_default(&d->limits);
-	d->nworkers = p->workers > 0 ? p->workers : 4;
-	if (d->nworkers > DISPATCHER_MAX_WORKERS)
-		d->nworkers = DISPATCHER_MAX_WORKERS;
+	send_slots_init(&d->slots, p->max_sends > 0 ? (unsigned)p->max_sends : 0);
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv_main, NULL);
 	pthread_cond_init(&d->cv_work, NULL);
@@ -562,21 +651,17 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 	}
 	if ((d->rl = ratelimit_new(rl_clock, p->store)) == NULL ||
 	    (d->http = http_share_new()) == NULL ||
-	    (d->workers = calloc((size_t)d->nworkers, sizeof(*d->workers))) == NULL) {
+	    (d->workers = calloc(d->slots.max, sizeof(*d->workers))) == NULL) {
 		terr_set(err, "out of memory");
 		goto fail;
 	}
-	for (int i = 0; i < d->nworkers; i++)
-		if (pthread_create(&d->workers[i], NULL, worker_main, d) != 0) {
-			pthread_mutex_lock(&d->mu);
-			d->stopping = true;
-			pthread_cond_broadcast(&d->cv_work);
-			pthread_mutex_unlock(&d->mu);
-			for (int k = 0; k < i; k++)
-				pthread_join(d->workers[k], NULL);
-			terr_set(err, "cannot start dispatcher workers");
-			goto fail;
-		}
+	/* One from the start, so that a job always has a worker to wait
+	 * for; the others as sends need them. */
+	if (pthread_create(&d->workers[0], NULL, worker_main, d) != 0) {
+		terr_set(err, "cannot start dispatcher workers");
+		goto fail;
+	}
+	d->nworkers = 1;
 	if ((d->receipts = start_receipts(d, err)) == NULL ||
 	    pthread_create(&d->main, NULL, dispatcher_main, d) != 0) {
 		receipts_stop(d->receipts);
@@ -584,7 +669,7 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 		d->stopping = true;
 		pthread_cond_broadcast(&d->cv_work);
 		pthread_mutex_unlock(&d->mu);
-		for (int k = 0; k < d->nworkers; k++)
+		for (unsigned k = 0; k < d->nworkers; k++)
 			pthread_join(d->workers[k], NULL);
 		if (d->receipts != NULL)
 			terr_set(err, "cannot start the dispatcher");
@@ -633,8 +718,9 @@ dispatcher_stop(struct dispatcher *d)
 	pthread_mutex_unlock(&d->mu);
 	receipts_stop(d->receipts);
 	pthread_join(d->main, NULL);
-	/* Workers finish the send they are in, mark it, then exit. */
-	for (int i = 0; i < d->nworkers; i++)
+	/* Workers finish the send they are in, mark it, then exit. The
+	 * dispatcher thread, the only one that starts workers, has ended. */
+	for (unsigned i = 0; i < d->nworkers; i++)
 		pthread_join(d->workers[i], NULL);
 	while ((j = d->head) != NULL) {
 		d->head = j->next;
@@ -666,15 +752,23 @@ dispatcher_get_stats(struct dispatcher *d, struct dispatcher_stats *st)
 void
 dispatcher_set_config(struct dispatcher *d, const struct config *cfg)
 {
+	/* Every job queued from here on has cfg: lookups hold the read
+	 * lock until their job is queued. */
 	pthread_rwlock_wrlock(&d->cfg_lock);
 	pthread_mutex_lock(&d->mu);
-	/* Jobs queued but not started hold the old config too: nbusy counts
-	 * them until their workers have marked them. */
-	while (d->nbusy > 0 && !d->stopping)
-		pthread_cond_wait(&d->cv_idle, &d->mu);
-	d->p.cfg = cfg;
+	if (d->p.cfg != cfg) {
+		d->p.cfg = cfg;
+		d->nold = d->nbusy;
+	}
 	d->woken = true;
 	pthread_cond_signal(&d->cv_main);
 	pthread_mutex_unlock(&d->mu);
 	pthread_rwlock_unlock(&d->cfg_lock);
+	/* The jobs with an older config (queued or sending) must end
+	 * before the caller frees it; sends with cfg go on meanwhile, so a
+	 * hung destination delays the reload, not the other destinations. */
+	pthread_mutex_lock(&d->mu);
+	while (d->nold > 0 && !d->stopping)
+		pthread_cond_wait(&d->cv_idle, &d->mu);
+	pthread_mutex_unlock(&d->mu);
 }

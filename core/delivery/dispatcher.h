@@ -1,8 +1,10 @@
 /* dispatcher.h: moves stored messages to their services. Per destination
  * strictly in order with exactly one message in flight, under the
- * destination's rate limits; different destinations in parallel on a pool of
- * worker threads (each send is one blocking attempt). Decides retry, wait or
- * give-up from each sender's result, so no sender carries retry logic. */
+ * destination's rate limits; different destinations in parallel, each send
+ * in flight on a worker thread of its own (each send is one blocking
+ * attempt), so a destination that hangs delays no other. Decides retry,
+ * wait or give-up from each sender's result, so no sender carries retry
+ * logic. */
 #ifndef TOCSIN_DISPATCHER_H
 #define TOCSIN_DISPATCHER_H
 
@@ -22,7 +24,10 @@ struct dispatcher_params {
 	struct store		*store;		/* borrowed; outlives the dispatcher */
 	const struct config	*cfg;		/* receivers; borrowed, likewise */
 	const char		*memo_dir;	/* --storage.path for sender_memo; NULL: memory only */
-	int			 workers;	/* parallel sends; 0: 4 */
+	/* Sends in flight at most, one per destination, each on a worker
+	 * thread of its own (started as needed, kept); a quarter of them
+	 * reserved as sendslots.h says. 0: 64. */
+	int			 max_sends;
 	struct backoff		 backoff;	/* zeroes: defaults */
 	const struct sender_limits *limits;	/* NULL: sender_limits_default */
 	long			 send_timeout_ms; /* per attempt; 0: HTTP client default */
@@ -47,6 +52,8 @@ struct dispatcher_stats {
 	uint64_t	waits;		/* retry_after / Retry-After honoured */
 	uint64_t	dead;
 	uint64_t	ratelimited;	/* sends held back by a rate limit */
+	/* due messages that waited for a free slot (sendslots.h) */
+	uint64_t	held_for_slot;
 };
 
 /* Starts the dispatcher thread and its workers; everything pending in the
@@ -65,9 +72,9 @@ void	dispatcher_stop(struct dispatcher *d);
  * on_enqueue hook should call it (d may be NULL: ignored). */
 void	dispatcher_wake(struct dispatcher *d);
 void	dispatcher_get_stats(struct dispatcher *d, struct dispatcher_stats *st);
-/* Switches to a reloaded configuration: waits until the sends in flight
- * (which use the old one) are marked, then later sends use cfg. The caller
- * may free the old configuration once this returns. */
+/* Switches to a reloaded configuration: sends queued from now on use cfg
+ * at once; returns when the sends in flight with an older one (up to their
+ * timeout) are marked, after which the caller may free it. */
 void	dispatcher_set_config(struct dispatcher *d, const struct config *cfg);
 
 #endif

@@ -47,6 +47,7 @@ struct outbox {
 	int64_t			 retention_ms;
 	int64_t			 backoff_max_ms;
 	int64_t			 retry_budget_ms;
+	int			 max_sends;
 	struct sender_limits	 limits;
 	char			*dead_letter;	/* NULL: none */
 	struct tgpoll		*poll;		/* Telegram button presses */
@@ -159,6 +160,7 @@ outbox_open(const struct outbox_params *p, struct terr *err)
 	ob->metrics = p->metrics;
 	ob->backoff_max_ms = p->backoff_max_ms;
 	ob->retry_budget_ms = p->retry_budget_ms;
+	ob->max_sends = p->max_sends;
 	if (p->limits != NULL)
 		ob->limits = *p->limits;
 	else
@@ -334,6 +336,7 @@ start_dispatcher(struct outbox *ob, const struct config *cfg, struct terr *err)
 	dp.on_dead_arg = ob;
 	dp.backoff.budget_ms = ob->retry_budget_ms;
 	dp.backoff.cap_ms = ob->backoff_max_ms;
+	dp.max_sends = ob->max_sends;
 	/* A cap below the first ceiling lowers that too. */
 	if (ob->backoff_max_ms > 0 && ob->backoff_max_ms < BACKOFF_DEFAULT_BASE_MS)
 		dp.backoff.base_ms = ob->backoff_max_ms;

@@ -37,6 +37,8 @@ struct outbox_params {
 	int64_t		 backoff_max_ms; /* longest retry wait; 0: the dispatcher's default */
 	int64_t		 retry_budget_ms; /* a failing message is given up this long
 					 * after acceptance; 0: 24h */
+	int		 max_sends;	/* sends in flight at most
+					 * (dispatcher_params.max_sends); 0: 64 */
 	const struct sender_limits *limits; /* copied; NULL: sender_limits_default */
 	/* Every message that goes dead (but this receiver's own) is reported
 	 * to it (core/delivery/deadletter.h); each loaded config must have it. NULL:

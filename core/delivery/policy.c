@@ -1,8 +1,11 @@
 /* policy.c: the delivery policy flags (see policy.h). */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "duration.h"
 #include "policy.h"
+#include "sendslots.h"
 
 void
 policy_init(struct policy_flags *f)
@@ -11,6 +14,7 @@ policy_init(struct policy_flags *f)
 	f->retry_budget = POLICY_DEFAULT_RETRY_BUDGET;
 	f->backoff_max = POLICY_DEFAULT_BACKOFF_MAX;
 	f->retention = POLICY_DEFAULT_RETENTION;
+	f->max_sends = POLICY_DEFAULT_MAX_SENDS;
 	for (size_t i = 0; sender_limit_at(i) != NULL; i++)
 		f->rate[i] = sender_limit_at(i)->def;
 }
@@ -25,6 +29,22 @@ positive(const char *flag, const char *s, int64_t *ms, struct terr *err)
 		return terr_prefix(err, "--%s", flag);
 	if (*ms == 0)
 		return terr_set(err, "--%s: must be longer than zero", flag);
+	return 0;
+}
+
+/* A count of sends, 1 to SEND_SLOTS_MAX: decimal digits only. */
+static int
+count(const char *flag, const char *s, int *out, struct terr *err)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = s != NULL && *s >= '0' && *s <= '9' ? strtol(s, &end, 10) : -1;
+	if (v < 1 || v > SEND_SLOTS_MAX || errno != 0 || *end != '\0')
+		return terr_set(err, "--%s: want a number from 1 to %d, got \"%s\"",
+		    flag, SEND_SLOTS_MAX, s != NULL ? s : "");
+	*out = (int)v;
 	return 0;
 }
 
@@ -46,7 +66,9 @@ policy_apply(const struct policy_flags *f, struct outbox_params *p,
 	    err) == -1 ||
 	    positive("delivery.backoff-max", f->backoff_max, &p->backoff_max_ms,
 	    err) == -1 ||
-	    positive("storage.retention", f->retention, &p->retention_ms, err) == -1)
+	    positive("storage.retention", f->retention, &p->retention_ms, err) == -1 ||
+	    count("delivery.max-concurrent-sends", f->max_sends, &p->max_sends,
+	    err) == -1)
 		return -1;
 	memset(limits, 0, sizeof(*limits));
 	for (size_t i = 0; (lim = sender_limit_at(i)) != NULL; i++)

@@ -77,6 +77,7 @@ http_response_init(struct http_response *r)
 	r->retry_after_ms = -1;
 	r->truncated = false;
 	r->fail = HTTP_FAIL_NONE;
+	r->deadline = false;
 }
 
 void
@@ -199,6 +200,11 @@ http_post(const struct http_request *req, struct http_response *resp,
 	int			 rc = -1;
 	const struct http_config *hc = req->cfg;
 	const char		*method = req->method ? req->method : "POST";
+	long			 total = req->timeout_ms ? req->timeout_ms :
+				    (long)HTTP_DEFAULT_TIMEOUT_MS;
+	long			 connect = req->connect_timeout_ms ?
+				    req->connect_timeout_ms :
+				    (long)HTTP_DEFAULT_CONNECT_TIMEOUT_MS;
 
 	http_redact_url(req->url, redacted, sizeof(redacted));
 	buf_free(&resp->body);
@@ -208,6 +214,7 @@ http_post(const struct http_request *req, struct http_response *resp,
 	resp->retry_after_ms = -1;
 	resp->truncated = false;
 	resp->fail = HTTP_FAIL_NETWORK;
+	resp->deadline = false;
 	sink.b = &resp->body;
 	sink.over = 0;
 	ebuf[0] = '\0';
@@ -261,10 +268,8 @@ http_post(const struct http_request *req, struct http_response *resp,
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "tocsin/" TOCSIN_VERSION);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms ?
-	    req->connect_timeout_ms : (long)HTTP_DEFAULT_CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms ?
-	    req->timeout_ms : (long)HTTP_DEFAULT_TIMEOUT_MS);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, total);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -312,8 +317,16 @@ http_post(const struct http_request *req, struct http_response *resp,
 		goto out;
 	}
 	if (cc != CURLE_OK) {
-		if (cc == CURLE_OPERATION_TIMEDOUT)
+		if (cc == CURLE_OPERATION_TIMEDOUT) {
+			curl_off_t	 conn = 0;
+
 			resp->fail = HTTP_FAIL_TIMEOUT;
+			/* Connected: only the whole timeout was left to run
+			 * out; not connected: the connect timeout, unless the
+			 * whole one is as short (it then ends first). */
+			(void)curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &conn);
+			resp->deadline = conn > 0 || total <= connect;
+		}
 		/* curl's messages name hosts and addresses, not paths. */
 		terr_set(err, "%s %s: %s", method, redacted,
 		    curl_easy_strerror(cc));

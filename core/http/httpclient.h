@@ -66,6 +66,10 @@ struct http_response {
 	bool		 truncated;
 	int64_t		 retry_after_ms; /* Retry-After in seconds * 1000; -1 when absent */
 	enum http_fail	 fail;		/* set by http_post, HTTP_FAIL_NONE on 0 */
+	/* HTTP_FAIL_TIMEOUT: the request's whole time (timeout_ms) ran
+	 * out, rather than the connect timeout before it: a sender names
+	 * the timeout that ended it. */
+	bool		 deadline;
 };
 
 /* Initialises r (empty). */

@@ -367,25 +367,46 @@ store_enqueue(struct store *s, const struct store_msg *msgs, size_t n,
 	return store_enqueue_timers(s, msgs, n, window_ms, acks, NULL, 0, err);
 }
 
-int
-store_enqueue_timers(struct store *s, const struct store_msg *msgs, size_t n,
+/* An ENQUEUE job's fields (job zeroed by the caller). */
+static void
+enqueue_fill(struct store *s, struct store_job *job, const struct store_msg *msgs,
+    size_t n, int64_t window_ms, struct store_ack *acks,
+    const struct store_timer *timers, size_t ntimers,
+    const struct store_escalation *only_if)
+{
+	job->kind = STORE_JOB_ENQUEUE;
+	job->msgs = msgs;
+	job->nmsgs = n;
+	job->window_ms = window_ms;
+	job->acks = acks;
+	job->timers = timers;
+	job->ntimers = ntimers;
+	job->only_if = only_if;
+	job->when = store_steady_now(s);
+}
+
+/* One ENQUEUE job, waited for: store_enqueue_timers and store_enqueue_step. */
+static int
+enqueue_wait(struct store *s, const struct store_msg *msgs, size_t n,
     int64_t window_ms, struct store_ack *acks, const struct store_timer *timers,
-    size_t ntimers, struct terr *err)
+    size_t ntimers, const struct store_escalation *only_if, struct terr *err)
 {
 	struct store_job job;
 
 	if (n == 0 && ntimers == 0)
 		return 0;
 	memset(&job, 0, sizeof(job));
-	job.kind = STORE_JOB_ENQUEUE;
-	job.msgs = msgs;
-	job.nmsgs = n;
-	job.window_ms = window_ms;
-	job.acks = acks;
-	job.timers = timers;
-	job.ntimers = ntimers;
-	job.when = store_steady_now(s);
+	enqueue_fill(s, &job, msgs, n, window_ms, acks, timers, ntimers, only_if);
 	return submit(s, &job, err);
+}
+
+int
+store_enqueue_timers(struct store *s, const struct store_msg *msgs, size_t n,
+    int64_t window_ms, struct store_ack *acks, const struct store_timer *timers,
+    size_t ntimers, struct terr *err)
+{
+	return enqueue_wait(s, msgs, n, window_ms, acks, timers, ntimers, NULL,
+	    err);
 }
 
 int
@@ -393,19 +414,7 @@ store_enqueue_step(struct store *s, const struct store_msg *msgs, size_t n,
     int64_t window_ms, struct store_ack *acks,
     const struct store_escalation *timer, struct terr *err)
 {
-	struct store_job job;
-
-	if (n == 0)
-		return 0;
-	memset(&job, 0, sizeof(job));
-	job.kind = STORE_JOB_ENQUEUE;
-	job.msgs = msgs;
-	job.nmsgs = n;
-	job.window_ms = window_ms;
-	job.acks = acks;
-	job.only_if = timer;
-	job.when = store_steady_now(s);
-	return submit(s, &job, err);
+	return enqueue_wait(s, msgs, n, window_ms, acks, NULL, 0, timer, err);
 }
 
 int
@@ -427,14 +436,7 @@ store_enqueue_timers_async(struct store *s, const struct store_msg *msgs,
 
 	if ((job = calloc(1, sizeof(*job))) == NULL)
 		return terr_set(err, "store: out of memory");
-	job->kind = STORE_JOB_ENQUEUE;
-	job->msgs = msgs;
-	job->nmsgs = n;
-	job->window_ms = window_ms;
-	job->acks = acks;
-	job->timers = timers;
-	job->ntimers = ntimers;
-	job->when = store_steady_now(s);
+	enqueue_fill(s, job, msgs, n, window_ms, acks, timers, ntimers, NULL);
 	job->on_done = done;
 	job->on_done_arg = arg;
 	pthread_mutex_lock(&s->mu);

@@ -197,7 +197,8 @@ main(int argc, char **argv)
 	dp.store = st;
 	dp.cfg = cfg;
 	dp.memo_dir = argv[4];
-	dp.workers = (int)workers;
+	/* Sends in flight at most; one kind (all Slack here) takes 3/4 of them. */
+	dp.max_sends = (int)workers;
 	dp.limits = &lim;
 	dp.send_timeout_ms = 10000;
 	store_stats(st, &s0);

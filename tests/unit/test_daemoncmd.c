@@ -185,6 +185,7 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --storage.retention=120h             How long delivered and dead messages are kept.\n"
 	    "  --delivery.backoff-max=5m            Longest wait between two attempts at a failing destination.\n"
 	    "  --delivery.retry-budget=24h          A message still failing this long after it was accepted is given up (dead).\n"
+	    "  --delivery.max-concurrent-sends=64   Sends in flight at most, one per destination; no one kind of integration, and no retries, may take the last quarter.\n"
 	    "  --dead-letter.receiver=NAME          Receiver that gets a TocsinDeliveryFailed notification for every message given up (default: none).\n"
 	    "  --ratelimit.telegram-chat=1/s        Messages per Telegram chat (N/s, N/m or N/h; 0: no limit).\n"
 	    "  --ratelimit.telegram-group=20/m      Messages per Telegram group chat, on top of the chat limit.\n"

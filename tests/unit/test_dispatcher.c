@@ -38,6 +38,8 @@ struct env {
 	int			 ndead;
 	char			 dead_why[256];
 	int64_t			 budget_ms;	/* the next start's; 0: default */
+	int			 max_sends;	/* the next start's; 0: 2 */
+	long			 send_timeout_ms; /* the next start's; 0: 5 s */
 };
 
 static int64_t
@@ -170,12 +172,12 @@ start_dispatcher(struct env *e, const struct config *cfg, bool limits_on)
 	dp.store = e->store;
 	dp.cfg = cfg;
 	dp.memo_dir = e->dir;
-	dp.workers = 2;
+	dp.max_sends = e->max_sends > 0 ? e->max_sends : 2;
 	dp.backoff.base_ms = 20;
 	dp.backoff.cap_ms = 100;
 	dp.backoff.budget_ms = e->budget_ms;
 	dp.limits = &lim;
-	dp.send_timeout_ms = 5000;
+	dp.send_timeout_ms = e->send_timeout_ms > 0 ? e->send_timeout_ms : 5000;
 	dp.on_dead = on_dead;
 	dp.on_dead_arg = e;
 	e->metrics = metrics_new(0);
@@ -835,6 +837,138 @@ test_wake_burst_costs_few_scans(void **state)
 	config_free(cfg);
 }
 
+/* How many requests the fake has recorded (each when it arrived, a hung
+ * one included). */
+static size_t
+fake_nrequests(struct fake *f)
+{
+	json_t	*a = fake_requests(f);
+	size_t	 n = json_array_size(a);
+
+	json_decref(a);
+	return n;
+}
+
+static void
+wait_nrequests(struct fake *f, size_t n)
+{
+	int64_t	 deadline = mono_ms() + WAIT_MS;
+
+	while (fake_nrequests(f) < n && mono_ms() < deadline)
+		pause_ms(10);
+	assert_int_equal(fake_nrequests(f), n);
+}
+
+struct swap {
+	struct dispatcher	*d;
+	const struct config	*cfg;
+	bool			 done;		/* atomic */
+};
+
+static void *
+swap_main(void *arg)
+{
+	struct swap *sw = arg;
+
+	dispatcher_set_config(sw->d, sw->cfg);
+	__atomic_store_n(&sw->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Destinations that never answer hold a slot each until their timeout and
+ * nothing else: with 4 slots (1 reserved), 3 hung webhooks take what one
+ * kind may, the 4th webhook waits for a slot, and the Telegram message
+ * queued after them all goes out while they hang, even while a reload
+ * waits for them. When they time out, they are retried with Alertmanager's
+ * reason. */
+static void
+test_hung_destinations_delay_no_other(void **state)
+{
+	struct env		*e = *state;
+	struct config		*cfg, *cfg2;
+	struct dispatcher_stats	 st;
+	struct notification	*n;
+	struct sender_render_ctx ctx = { .tmpl = e->tmpl, .opts = NULL };
+	struct deliver_result	 res;
+	struct terr		 err;
+	struct swap		 sw;
+	pthread_t		 t;
+	char			 yaml[2048], want[256];
+	size_t			 timeouts = 0;
+
+	snprintf(yaml, sizeof(yaml),
+	    "route:\n  receiver: phone\nreceivers:\n- name: phone\n"
+	    "  telegram_configs:\n  - bot_token: '" TOKEN "'\n    chat_id: 42\n"
+	    "    api_url: %s\n    message: '{{ .GroupLabels.n }}'\n"
+	    "- name: hooks\n  webhook_configs:\n"
+	    "  - {url: '%s" HOOK "?n=alpha', timeout: 10s}\n"
+	    "  - {url: '%s" HOOK "?n=bravo', timeout: 10s}\n"
+	    "  - {url: '%s" HOOK "?n=charlie', timeout: 10s}\n"
+	    "  - {url: '%s" HOOK "?n=delta', timeout: 10s}\n",
+	    e->tg.base, e->sl.base, e->sl.base, e->sl.base, e->sl.base);
+	cfg = config_load_buffer("h.yml", "/tmp", yaml, strlen(yaml), &err);
+	cfg2 = config_load_buffer("h.yml", "/tmp", yaml, strlen(yaml), &err);
+	assert_non_null(cfg);
+	assert_non_null(cfg2);
+	e->max_sends = 4;
+	e->send_timeout_ms = 60000;
+	start(e, cfg, false);
+	e->max_sends = 0;
+	e->send_timeout_ms = 0;
+	free(fake_call(&e->sl, "/_fake/config", "{\"force\": [{\"delay\": 60, "
+	    "\"count\": 3}, {\"status\": 200, \"count\": 8}]}"));
+
+	n = notification_subset(e->firing, (size_t[]){ 0 }, 1, "hooks");
+	assert_int_equal(deliver_enqueue(e->store, config_receiver(cfg, "hooks"),
+	    n, &ctx, 300000, &res, &err), 0);
+	assert_int_equal(res.accepted, 4);
+	notification_free(n);
+	wait_nrequests(&e->sl, 3);
+
+	sw.d = e->disp;
+	sw.cfg = cfg2;
+	sw.done = false;
+	assert_int_equal(pthread_create(&t, NULL, swap_main, &sw), 0);
+	pause_ms(200);
+
+	n = notification_subset(e->firing, (size_t[]){ 0 }, 1, "phone");
+	assert_int_equal(kv_set(&n->group_labels, "n", "page"), 0);
+	assert_int_equal(deliver_enqueue(e->store, config_receiver(cfg, "phone"),
+	    n, &ctx, 300000, &res, &err), 0);
+	assert_int_equal(res.accepted, 1);
+	notification_free(n);
+	wait_nrequests(&e->tg, 1);
+
+	/* The page is out; the hung ones still hang, the reload still waits
+	 * for them, and the 4th webhook still waits for a slot. */
+	assert_int_equal(fake_nrequests(&e->sl), 3);
+	assert_false(__atomic_load_n(&sw.done, __ATOMIC_ACQUIRE));
+	dispatcher_get_stats(e->disp, &st);
+	assert_true(st.held_for_slot >= 1);
+	assert_int_equal(st.retries, 0);
+
+	drain(e);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	config_free(cfg);
+	dispatcher_get_stats(e->disp, &st);
+	assert_int_equal(st.delivered, 5);
+	assert_int_equal(st.retries, 3);
+	assert_int_equal(fake_nrequests(&e->sl), 7);
+	snprintf(want, sizeof(want), "reason=\"webhook: POST %s/<redacted>: "
+	    "Timeout was reached: configured webhook timeout reached (10s)\"",
+	    e->sl.base);
+	pthread_mutex_lock(&e->mu);
+	for (size_t i = 0; i < e->nlines; i++)
+		if (strstr(e->lines[i], "msg=\"message will be retried\"") &&
+		    strstr(e->lines[i], want) != NULL)
+			timeouts++;
+	pthread_mutex_unlock(&e->mu);
+	assert_int_equal(timeouts, 3);
+	stop(e);
+	config_free(cfg2);
+	no_secrets_logged(e);
+}
+
 int
 main(void)
 {
@@ -850,6 +984,7 @@ main(void)
 		cmocka_unit_test(test_stop_finishes_in_flight),
 		cmocka_unit_test(test_render_failure_sends_fallback),
 		cmocka_unit_test(test_wake_burst_costs_few_scans),
+		cmocka_unit_test(test_hung_destinations_delay_no_other),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

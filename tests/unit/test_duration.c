@@ -179,6 +179,28 @@ test_duration_go_errors_are_gos(void **state)
 	    "time: invalid duration \"9223372036854775807ns1ns\"");
 }
 
+static void
+test_duration_format_go_like_time_duration_string(void **state)
+{
+	static const struct { int64_t ns; const char *want; } cases[] = {
+		{ 0, "0s" },
+		{ INT64_C(500000000), "500ms" },
+		{ INT64_C(1500000000), "1.5s" },
+		{ INT64_C(15000000000), "15s" },
+		{ INT64_C(90000000000), "1m30s" },
+		{ INT64_C(3600000000000), "1h0m0s" },
+		{ INT64_C(1500), "1.5\xc2\xb5s" },
+		{ INT64_C(-2000000000), "-2s" },
+	};
+	char	 out[DURATION_GO_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		duration_format_go(cases[i].ns, out, sizeof(out));
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -188,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_duration_format_like_model_duration),
 		cmocka_unit_test(test_duration_go_parses_like_time_parse_duration),
 		cmocka_unit_test(test_duration_go_errors_are_gos),
+		cmocka_unit_test(test_duration_format_go_like_time_duration_string),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

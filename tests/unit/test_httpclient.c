@@ -208,6 +208,9 @@ test_timeout_classified(void **state)
 	http_response_init(&resp);
 	assert_int_equal(http_post(&req, &resp, &err), -1);
 	assert_int_equal(resp.fail, HTTP_FAIL_TIMEOUT);
+	/* Connected (the kernel's backlog accepts), so it was the whole
+	 * request's timeout that ran out. */
+	assert_true(resp.deadline);
 	snprintf(want, sizeof(want), "POST http://127.0.0.1:%d/<redacted>: "
 	    "Timeout was reached", ntohs(sin.sin_port));
 	assert_string_equal(err.msg, want);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "policy.h"
+#include "sendslots.h"
 #include "sender_slack.h"
 #include "sender_telegram.h"
 #include "sender_webhook.h"
@@ -46,6 +47,7 @@ test_defaults_are_the_senders_defaults(void **state)
 	assert_int_equal(p.retry_budget_ms, INT64_C(24) * 3600 * 1000);
 	assert_int_equal(p.backoff_max_ms, INT64_C(5) * 60 * 1000);
 	assert_int_equal(p.retention_ms, INT64_C(120) * 3600 * 1000);
+	assert_int_equal(p.max_sends, SEND_SLOTS_DEFAULT);
 	assert_ptr_equal(p.limits, &got);
 	assert_null(p.dead_letter_receiver);
 	sender_limits_default(&want);
@@ -71,12 +73,14 @@ test_values_set(void **state)
 	*rate_flag(&f, "ratelimit.slack") = "2.5/s";
 	*rate_flag(&f, "ratelimit.webhook") = "60/m";
 	f.dead_letter = "ops";
+	f.max_sends = "8";
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(policy_apply(&f, &p, &l, &err), 0);
 	assert_int_equal(p.retry_budget_ms, INT64_C(5400000));
 	assert_int_equal(p.backoff_max_ms, INT64_C(30000));
 	assert_int_equal(p.retention_ms, INT64_C(86400000));
 	assert_string_equal(p.dead_letter_receiver, "ops");
+	assert_int_equal(p.max_sends, 8);
 	/* 0: no limit. */
 	assert_true(TG_CHAT(l).per_sec == 0);
 	/* Less than one per period: a bucket of one. */
@@ -148,6 +152,16 @@ test_errors_name_the_flag(void **state)
 		{ 7, "", "--dead-letter.receiver: must name a receiver" },
 		{ 8, "5", "--delivery.backoff-max: not a valid duration string: \"5\"" },
 		{ 8, "0s", "--delivery.backoff-max: must be longer than zero" },
+		{ 9, "0", "--delivery.max-concurrent-sends: want a number from 1 to "
+		  "4096, got \"0\"" },
+		{ 9, "4097", "--delivery.max-concurrent-sends: want a number from 1 to "
+		  "4096, got \"4097\"" },
+		{ 9, "-3", "--delivery.max-concurrent-sends: want a number from 1 to "
+		  "4096, got \"-3\"" },
+		{ 9, "16 ", "--delivery.max-concurrent-sends: want a number from 1 to "
+		  "4096, got \"16 \"" },
+		{ 9, "", "--delivery.max-concurrent-sends: want a number from 1 to "
+		  "4096, got \"\"" },
 	};
 
 	(void)state;
@@ -161,7 +175,8 @@ test_errors_name_the_flag(void **state)
 		    rate_flag(&f, "ratelimit.telegram-group"),
 		    rate_flag(&f, "ratelimit.telegram-bot"),
 		    rate_flag(&f, "ratelimit.slack"),
-		    rate_flag(&f, "ratelimit.webhook"), &f.dead_letter, &f.backoff_max };
+		    rate_flag(&f, "ratelimit.webhook"), &f.dead_letter, &f.backoff_max,
+		    &f.max_sends };
 
 		policy_init(&f);
 		*field[cases[i].field] = cases[i].value;

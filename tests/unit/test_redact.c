@@ -66,11 +66,12 @@ test_secret_url_parts(void **state)
 	    "unknown webhook <secret>");
 	assert_string_equal(red(r, "url http://127.0.0.1:9/services/T000/B000/"
 	    "XXXXXXXXXXXX failed"), "url <secret> failed");
-	/* Every query value, escaped and not; the whole query first. */
+	/* Every query value of token length, escaped and not; the whole
+	 * query first. "ops" is too short to be a token. */
 	assert_string_equal(red(r, "GET /notify?token=abc%2Fdef&team=ops"),
 	    "GET <secret>?<secret>");
 	assert_string_equal(red(r, "token abc/def refused, team ops"),
-	    "token <secret> refused, team <secret>");
+	    "token <secret> refused, team ops");
 	/* The user info's password, and the Basic credentials libcurl
 	 * sends for it: base64("alice:s3cr:t"). */
 	assert_string_equal(red(r, "Proxy-Authorization: Basic YWxpY2U6czNjcjp0"),
@@ -80,7 +81,7 @@ test_secret_url_parts(void **state)
 }
 
 static void
-test_short_path_segments_are_words(void **state)
+test_short_path_segments_and_query_values_are_words(void **state)
 {
 	struct redactor *r;
 
@@ -90,6 +91,10 @@ test_short_path_segments_are_words(void **state)
 	/* "/api/hook" is the path; "hook" alone is no token. */
 	assert_string_equal(red(r, "POST /api/hook: the hook said no"),
 	    "POST <secret>: the hook said no");
+	/* Nor is a short query value or query: "?n=1" would otherwise take
+	 * every "1" out of the log. */
+	assert_int_equal(redactor_add(r, "http://hook.lan/x?n=1"), 0);
+	assert_string_equal(red(r, "attempt 1 of 3, n=1"), "attempt 1 of 3, n=1");
 	/* A server's address alone is no secret. */
 	assert_int_equal(redactor_add(r, "http://gotify.lan:8080/"), 0);
 	assert_int_equal(redactor_add(r, "https://ntfy.sh"), 0);
@@ -166,7 +171,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_token_in_a_quoted_request_line),
 		cmocka_unit_test(test_secret_url_parts),
-		cmocka_unit_test(test_short_path_segments_are_words),
+		cmocka_unit_test(test_short_path_segments_and_query_values_are_words),
 		cmocka_unit_test(test_basic_credentials),
 		cmocka_unit_test(test_longest_form_first),
 		cmocka_unit_test(test_fix_in_place_cuts_at_a_character),

@@ -585,7 +585,7 @@ test_email_enqueue_dispatch_delivers(void **state)
 	memset(&dp, 0, sizeof(dp));
 	dp.store = st_;
 	dp.cfg = cfg;
-	dp.workers = 1;
+	dp.max_sends = 1;
 	dp.send_timeout_ms = 10000;
 	__atomic_store_n(&disp, dispatcher_start(&dp, &err), __ATOMIC_RELEASE);
 	if (disp == NULL)

@@ -157,6 +157,12 @@ test_pagerduty_config_defaults(void **state)
 	assert_string_equal(c->url, "http://pd.example/x");
 	assert_string_equal(c->source, "c");
 	assert_string_equal(c->severity, "{{ .CommonLabels.severity }}");
+	assert_int_equal(c->timeout_ms, 0);
+	config_free(cfg);
+
+	/* Alertmanager 0.30's timeout, a time.Duration. */
+	cfg = load(e, "    timeout: 1m30s\n");
+	assert_int_equal(PD_AT(config_receiver(cfg, "r"), 0)->timeout_ms, 90000);
 	config_free(cfg);
 }
 
@@ -190,6 +196,8 @@ static const struct errcase pd_errors[] = {
 	{ "  pagerduty_configs:\n  - {routing_key_file: missing}\n",
 	    "6:24: cannot read routing_key_file \"{dir}/missing\": "
 	    "No such file or directory" },
+	{ "  pagerduty_configs:\n  - {routing_key: k, timeout: 5}\n",
+	    "6:31: timeout: time: missing unit in duration \"5\"" },
 	{ "  pagerduty_configs:\n  - {routing_key: k}\nglobal:\n  pagerduty_url: null\n",
 	    "6:5: no global PagerDuty URL set" },
 };
@@ -417,6 +425,18 @@ test_pagerduty_classification(void **state)
 	sender_parts_free(&parts);
 	run(e, PD_AT(config_receiver(cfg, "r"), 0), n, &parts, &r);
 	assert_int_equal(r.status, SEND_TEMPFAIL);
+	sender_parts_free(&parts);
+	config_free(cfg);
+
+	/* A service that does not answer within the integration's timeout:
+	 * retried, in Alertmanager's words. */
+	cfg = load(e, "    timeout: 300ms\n");
+	free(fake_call(&e->fake, "/_fake/config", "{\"force\": [{\"delay\": 3}]}"));
+	run(e, PD_AT(config_receiver(cfg, "r"), 0), n, &parts, &r);
+	assert_int_equal(r.status, SEND_TEMPFAIL);
+	snprintf(yaml, sizeof(yaml), "pagerduty: POST %s/<redacted>: Timeout was "
+	    "reached: configured pagerduty timeout reached (300ms)", e->fake.base);
+	assert_string_equal(r.reason, yaml);
 	sender_parts_free(&parts);
 	notification_free(n);
 	config_free(cfg);

@@ -731,6 +731,7 @@ test_slack_timeout(void **state)
 	struct sender_parts	 parts;
 	struct send_result	 r;
 	struct timespec		 t0, t1;
+	char			 want[256];
 
 	free(fake_call(&e->fake, "/_fake/config", "{\"force\": [{\"delay\": 3}]}"));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -738,7 +739,9 @@ test_slack_timeout(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_true(t1.tv_sec - t0.tv_sec < 2);
 	assert_int_equal(r.status, SEND_TEMPFAIL);
-	assert_non_null(strstr(r.reason, "Timeout was reached"));
+	snprintf(want, sizeof(want), "slack: POST %s/<redacted>: Timeout was "
+	    "reached: configured slack timeout reached (250ms)", e->fake.base);
+	assert_string_equal(r.reason, want);
 	sender_parts_free(&parts);
 	notification_free(n);
 	config_free(cfg);

@@ -1,6 +1,7 @@
 /* test_store.c: the durable message store: FIFO per destination, dedup window,
  * retries holding back their destination, dead letters, pruning, reopening,
  * group commit, SIGKILL in the middle of enqueues, and a full database. */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -431,6 +432,41 @@ test_store_dead_retry_and_drop(void **state)
 	assert_counts(s, 1, 0, 0);
 	/* Ids are never reused. */
 	assert_int_equal(put(s, "tg:1:A", NULL, "A3", 0).id, 3);
+}
+
+/* The committer no longer checkpoints (store_sqlite.c's checkpointer does,
+ * on its own connection): a store that keeps committing still gets its WAL
+ * copied into the database while it is open, so the WAL does not grow
+ * without end. */
+static void
+test_store_wal_checkpointed_while_open(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s = reopen(f, NULL);
+	char			 path[128], key[32], *payload;
+	struct stat		 sb;
+	int			 i;
+
+	payload = malloc(8192);
+	assert_non_null(payload);
+	memset(payload, 'x', 8191);
+	payload[8191] = '\0';
+	/* about 3 pages a commit: past the 1000-page threshold */
+	for (i = 0; i < 600; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		put(s, "tg:1:A", key, payload, 60000);
+	}
+	snprintf(path, sizeof(path), "%s/queue.db", f->dir);
+	/* the checkpoint runs beside the commits: wait for it, up to 20 s */
+	for (i = 0; i < 2000; i++) {
+		assert_int_equal(stat(path, &sb), 0);
+		if (sb.st_size > 1024 * 1024)
+			break;
+		usleep(10000);
+	}
+	assert_true(sb.st_size > 1024 * 1024);
+	assert_head(s, "tg:1:A", 1, payload);
+	free(payload);
 }
 
 static void
@@ -1295,6 +1331,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_dedup_within_and_after_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_retry_holds_back_only_its_destination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_dead_retry_and_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_wal_checkpointed_while_open,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_prune_by_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_reopen_keeps_pending_and_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_group_commit_16_threads_share_transactions, setup, teardown),

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -492,6 +493,76 @@ test_data_parse_rejects_bad_types(void **state)
 	assert_null(tmpl_data_parse("[1]", 3, &err));
 }
 
+static char *
+render_on(struct tmpl_set *set, const struct notification *n, const char *text,
+    int *rc, struct terr *err)
+{
+	struct buf	 out;
+
+	buf_init(&out, 0);
+	*rc = tmpl_render_text(set, text, n, TMPL_TEXT, &fixed_now, &out, err);
+	return buf_steal(&out);
+}
+
+/* A set parses an ad-hoc text and compiles a pattern on their first render
+ * and keeps them: later renders give the same output and the same errors,
+ * a text's defines stay its own, and texts past what the set keeps still
+ * render. */
+static void
+test_texts_kept_render_alike_again(void **state)
+{
+	static const char *const texts[] = {
+		"{{ define \"d\" }}<{{ . }}>{{ end }}{{ template \"d\" .Receiver }}",
+		"{{ .Receiver | reReplaceAll \"-(.)\" \"+$1\" }} {{ match \"^te\" .Receiver }}",
+		"{{ .Receiver | reReplaceAll \"(\" \"\" }}",
+		"{{ .Nope }}",
+		"{{ if }}",
+	};
+	static const char *const want[] = {
+		"<team-x>", "team+x true", NULL, NULL, NULL,
+	};
+	struct tmpl_set		*set = tmpl_set_new();
+	struct notification	*n;
+	struct terr		 err, err1;
+	char			*got, text[64];
+	int			 rc, rc1;
+
+	assert_non_null(set);
+	n = tmpl_data_parse(data_json, strlen(data_json), &err);
+	assert_non_null(n);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char *first = render_on(set, n, texts[i], &rc1, &err1);
+
+		for (int round = 0; round < 2; round++) {
+			got = render_on(set, n, texts[i], &rc, &err);
+			assert_int_equal(rc, rc1);
+			assert_string_equal(got, first);
+			if (want[i] != NULL)
+				assert_string_equal(got, want[i]);
+			else
+				assert_string_equal(err.msg, err1.msg);
+			free(got);
+		}
+		free(first);
+	}
+	/* "d" was the text's, not the set's */
+	got = render_on(set, n, "{{ template \"d\" . }}", &rc, &err);
+	assert_int_equal(rc, -1);
+	free(got);
+	for (int i = 0; i < 1500; i++) {
+		char want_s[16];
+
+		snprintf(text, sizeof(text), "{{ %d }}{{ .Receiver | reReplaceAll \"%d\" \"\" }}", i, i);
+		snprintf(want_s, sizeof(want_s), "%dteam-x", i);
+		got = render_on(set, n, text, &rc, &err);
+		assert_int_equal(rc, 0);
+		assert_string_equal(got, want_s);
+		free(got);
+	}
+	notification_free(n);
+	tmpl_set_free(set);
+}
+
 int
 main(void)
 {
@@ -515,6 +586,7 @@ main(void)
 		cmocka_unit_test(test_runaway_templates_are_stopped),
 		cmocka_unit_test(test_globs_like_filepath_glob),
 		cmocka_unit_test(test_data_parse_rejects_bad_types),
+		cmocka_unit_test(test_texts_kept_render_alike_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
