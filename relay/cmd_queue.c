@@ -1,5 +1,6 @@
-/* cmd_queue.c: `tocsin-relay queue --storage.path=DIR list|retry ID|drop ID`,
- * the operator's view of the durable queue: what waits, what died, and why. */
+/* cmd_queue.c: `tocsin-relay queue --storage.path=DIR list|retry ID|drop ID`
+ * (or --storage.url=URL for the queue in PostgreSQL), the operator's view
+ * of the durable queue: what waits, what died, and why. */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -13,14 +14,15 @@
 #include "relay_cmd.h"
 #include "flags.h"
 #include "jsonw.h"
+#include "secretfile.h"
 #include "store.h"
 #include "utf8.h"
 
 #define QUEUE_USAGE \
-	"tocsin-relay queue --storage.path=DIR [--state=pending|dead|delivered|all] " \
-	"[-o simple|json] list | retry ID | drop ID\n\n" \
-	"Lists the messages in the delivery queue under --storage.path, sends " \
-	"one again (retry) or removes it (drop)."
+	"tocsin-relay queue --storage.path=DIR|--storage.url=URL " \
+	"[--state=pending|dead|delivered|all] [-o simple|json] list | retry ID | drop ID\n\n" \
+	"Lists the messages in the delivery queue under --storage.path (or in the " \
+	"PostgreSQL database of --storage.url), sends one again (retry) or removes it (drop)."
 
 #define ERROR_MAX	60	/* characters of last_error in the table */
 #define NCOLS		8
@@ -296,6 +298,8 @@ int
 cmd_queue(int argc, char **argv)
 {
 	const char		*path = NULL, *state = NULL, *output = NULL;
+	const char		*url_s = NULL, *url_file = NULL;
+	char			*url = NULL;
 	const char		*sub;
 	bool			 help = false, help_man = false;
 	struct flag_list	 pos = { NULL, 0 };
@@ -311,6 +315,11 @@ cmd_queue(int argc, char **argv)
 	const struct flag flags[] = {
 		{ "storage.path", FLAG_STRING, &path,
 		  "Base path of the relay's data storage.", "DIR" },
+		{ "storage.url", FLAG_STRING, &url_s,
+		  "The relays' PostgreSQL database (a libpq URL), instead of --storage.path.",
+		  "URL" },
+		{ "storage.url-file", FLAG_STRING, &url_file,
+		  "File holding the --storage.url (with its password).", "FILE" },
 		{ "state", FLAG_STRING, &state,
 		  "list: pending, dead, delivered or all (default: pending and dead).",
 		  "STATE" },
@@ -386,18 +395,37 @@ cmd_queue(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
-	if (path == NULL || *path == '\0') {
-		rc = fail("--storage.path is required");
-		goto out;
-	}
-	if (check_store(path, &err) == -1) {
-		rc = fail(err.msg);
-		goto out;
-	}
-	/* A second handle next to a running relay's is fine: SQLite in WAL
-	 * mode, and the store waits for the daemon's write lock. */
 	memset(&p, 0, sizeof(p));
-	p.path = path;
+	if (url_s != NULL || url_file != NULL) {
+		if ((url_s != NULL) + (url_file != NULL) + (path != NULL) > 1) {
+			rc = fail("give one of --storage.path, --storage.url and"
+			    " --storage.url-file");
+			goto out;
+		}
+		if (url_file != NULL && secretfile_read("--storage.url-file",
+		    url_file, &url, &err) == -1) {
+			rc = fail(err.msg);
+			goto out;
+		}
+		if (url == NULL && (url = strdup(url_s)) == NULL) {
+			rc = fail("out of memory");
+			goto out;
+		}
+		p.url = url;
+	} else {
+		if (path == NULL || *path == '\0') {
+			rc = fail("--storage.path or --storage.url is required");
+			goto out;
+		}
+		if (check_store(path, &err) == -1) {
+			rc = fail(err.msg);
+			goto out;
+		}
+		/* A second handle next to a running relay's is fine: SQLite
+		 * in WAL mode, and the store waits for the daemon's write
+		 * lock. (PostgreSQL: one more client.) */
+		p.path = path;
+	}
 	if ((s = store_open(&p, &err)) == NULL) {
 		rc = fail(err.msg);
 		goto out;
@@ -431,6 +459,10 @@ out:
 		rc = fail("cannot write to standard output");
 	store_entries_free(e, n);
 	store_close(s);
+	if (url != NULL) {
+		explicit_bzero(url, strlen(url));
+		free(url);
+	}
 	free(pos.v);
 	free(av);
 	return rc;

@@ -2,16 +2,16 @@
 # deps.sh: installs the Debian packages tocsin needs. Sourced by run-relay and
 # test; `deps_install build` for building, `deps_install test` adds the test
 # peers (the real Alertmanager, Prometheus and node exporter, an SMTP server,
-# clang for fuzzing).
+# PostgreSQL 15 for the shared store, clang for fuzzing).
 set -euo pipefail
 
 DEPS_BUILD=(build-essential cmake pkg-config
 	libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libyaml-dev
 	libpcre2-dev libsqlite3-dev libsystemd-dev libesmtp-dev libcrypt-dev
-	libgnutls28-dev libcmocka-dev libssl-dev libunistring-dev)
+	libgnutls28-dev libcmocka-dev libssl-dev libunistring-dev libpq-dev)
 DEPS_TEST=(prometheus-alertmanager prometheus prometheus-node-exporter python3
 	python3-aiosmtpd clang libclang-rt-14-dev curl openssl jq systemd groff-base
-	man-db dpkg-dev iproute2)
+	man-db dpkg-dev iproute2 postgresql-15)
 
 deps_install() {
 	local want=("${DEPS_BUILD[@]}") missing=() sudo=""

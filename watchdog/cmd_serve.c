@@ -73,7 +73,8 @@ wd_cmd_serve(int argc, char **argv)
 		.max_body = (size_t)1 << 20,
 		.max_body_help = "Largest accepted request body (default 1048576); a ping keeps "
 		    "its first 10240 bytes.",
-		.storage_help = "Base path for data storage: check states and the delivery queue.",
+		.storage_help = "Base path for data storage: check states (always here) and the "
+		    "delivery queue (unless --storage.url).",
 		.load = load,
 		.routes = routes,
 		.metrics = metrics,

@@ -12,6 +12,8 @@
 #include "httpclient.h"
 #include "log.h"
 #include "policy.h"
+#include "secretfile.h"
+#include "store.h"
 #include "webconfig.h"
 
 struct daemoncmd {
@@ -19,9 +21,13 @@ struct daemoncmd {
 	struct flag	*flags;		/* the common flags and the program's */
 	/* The flags' values as typed (pointing into argv or at defaults). */
 	const char	*config_file, *listen, *web_file, *max_body_s, *storage;
+	const char	*storage_url_s, *storage_url_file, *lease_s;
 	const char	*max_conns_s, *max_conns_ip_s, *header_to_s, *read_to_s, *budget_s;
 	const char	*level, *format, *tmpl_am_s;
 	bool		 help, help_man, version, allow_empty;
+	/* --storage.url, or what --storage.url-file holds; wiped and freed
+	 * with dc. */
+	char		*storage_url;
 	struct policy_flags pol;
 	/* What they say. */
 	unsigned long long max_body;
@@ -66,6 +72,16 @@ build_flags(struct daemoncmd *dc)
 		{ "web.read-timeout", FLAG_STRING, &dc->read_to_s,
 		  "Time a connection has to send a whole request, headers and body.", "1m" },
 		{ "storage.path", FLAG_STRING, &dc->storage, s->storage_help, "data/" },
+		{ "storage.url", FLAG_STRING, &dc->storage_url_s,
+		  "PostgreSQL database for the delivery queue instead of SQLite under "
+		  "--storage.path, shared by several daemons (a libpq URL, "
+		  "postgresql://USER@HOST:PORT/DBNAME); keep a password in --storage.url-file.",
+		  "URL" },
+		{ "storage.url-file", FLAG_STRING, &dc->storage_url_file,
+		  "File holding the --storage.url (with its password).", "FILE" },
+		{ "storage.lease", FLAG_STRING, &dc->lease_s,
+		  "With --storage.url: how long a destination stays a stopped daemon's "
+		  "before another sends to it (3s to 1h); longer than any send takes.", "30s" },
 		{ "storage.allow-empty", FLAG_BOOL, &dc->allow_empty,
 		  "Start even though the queue's database is missing or empty while the mark "
 		  "beside it says it held messages (they are lost; the log says so).", NULL },
@@ -136,7 +152,7 @@ static int
 parse_timeout(const char *flag, const char *s, unsigned *out, struct terr *err)
 {
 	struct terr	 e;
-	int64_t		 ms;
+	int64_t		 ms = 0;	/* read only after success */
 
 	if (duration_parse(s, &ms, &e) == -1)
 		return terr_set(err, "--%s: %s", flag, e.msg);
@@ -166,6 +182,42 @@ check_http_limits(struct daemoncmd *dc, struct terr *err)
 	return 0;
 }
 
+/* --storage.url or --storage.url-file (read now, so that a missing file
+ * fails the start with the flag's name), and --storage.lease. */
+static int
+check_storage_url(struct daemoncmd *dc, struct terr *err)
+{
+	struct terr	 e;
+	int64_t		 ms = 0;	/* read only after success */
+
+	if (dc->storage_url_s != NULL && dc->storage_url_file != NULL)
+		return terr_set(err, "--storage.url and --storage.url-file: give one of them");
+	if (dc->storage_url_file != NULL) {
+		if (secretfile_read("--storage.url-file", dc->storage_url_file,
+		    &dc->storage_url, err) == -1)
+			return -1;
+		if (*dc->storage_url == '\0')
+			return terr_set(err, "--storage.url-file: %s is empty",
+			    dc->storage_url_file);
+	} else if (dc->storage_url_s != NULL) {
+		if (*dc->storage_url_s == '\0')
+			return terr_set(err, "--storage.url: empty");
+		if ((dc->storage_url = strdup(dc->storage_url_s)) == NULL)
+			return terr_set(err, "out of memory");
+	}
+	if (dc->lease_s != NULL) {
+		if (duration_parse(dc->lease_s, &ms, &e) == -1)
+			return terr_set(err, "--storage.lease: %s", e.msg);
+		/* At least three of the dispatcher's one-second scans, which
+		 * renew a lease once half of it is gone. */
+		if (ms < 3000 || ms > 3600 * 1000)
+			return terr_set(err, "--storage.lease: want a duration from 3s to 1h, got %s",
+			    dc->lease_s);
+		dc->op.storage_lease_ms = ms;
+	}
+	return 0;
+}
+
 /* Everything after the flags' syntax; errors name the flag. */
 static int
 check(struct daemoncmd *dc, const struct flag_list *pos, struct terr *err)
@@ -186,7 +238,7 @@ check(struct daemoncmd *dc, const struct flag_list *pos, struct terr *err)
 	if (dc->max_body_s && daemoncmd_parse_bytes("web.max-body-bytes", dc->max_body_s,
 	    1ULL << 30, &dc->max_body, err) == -1)
 		return -1;
-	if (check_http_limits(dc, err) == -1)
+	if (check_http_limits(dc, err) == -1 || check_storage_url(dc, err) == -1)
 		return -1;
 	if (s->check && s->check(s->arg, &dc->op, err) == -1)
 		return -1;
@@ -207,7 +259,7 @@ start(struct daemoncmd *dc)
 {
 	struct daemon_params dp;
 	struct terr	 err;
-	char		 starting[64];
+	char		 starting[64], where[256];
 
 	log_setup(dc->ll, dc->lf);
 	daemon_block_signals();
@@ -242,10 +294,19 @@ start(struct daemoncmd *dc)
 		return -1;
 	}
 	dc->op.storage_path = dc->storage;
+	dc->op.storage_url = dc->storage_url;
 	dc->op.metrics = dc->metrics;
 	dc->op.allow_empty = dc->allow_empty;
+	if (dc->storage_url != NULL) {
+		/* Never the URL itself: it may hold the password. */
+		store_pg_describe(dc->storage_url, where, sizeof(where));
+		log_info("The delivery queue is in PostgreSQL", "url", where);
+	}
 	if ((dc->ob = outbox_open(&dc->op, &err)) == NULL) {
-		log_error("Cannot open the storage", "path", dc->storage, "err", err.msg);
+		if (dc->storage_url != NULL)
+			log_error("Cannot open the storage", "url", where, "err", err.msg);
+		else
+			log_error("Cannot open the storage", "path", dc->storage, "err", err.msg);
 		return -1;
 	}
 	return 0;
@@ -445,5 +506,9 @@ daemoncmd_free(struct daemoncmd *dc)
 	metrics_free(dc->metrics);
 	webconfig_free(dc->web);
 	free(dc->flags);
+	if (dc->storage_url != NULL) {
+		explicit_bzero(dc->storage_url, strlen(dc->storage_url));
+		free(dc->storage_url);
+	}
 	free(dc);
 }

@@ -182,6 +182,8 @@ outbox_open(const struct outbox_params *p, struct terr *err)
 		goto fail;
 	memset(&sp, 0, sizeof(sp));
 	sp.path = p->storage_path;
+	sp.url = p->storage_url;
+	sp.lease_ms = p->storage_lease_ms;
 	sp.on_enqueue = on_enqueue;
 	sp.on_enqueue_arg = ob;
 	sp.metrics = p->metrics;
@@ -267,7 +269,8 @@ outbox_ready(struct outbox *ob)
 	pthread_mutex_lock(&ob->gen_mu);
 	ready = ob->cur != NULL;
 	pthread_mutex_unlock(&ob->gen_mu);
-	return ready && ob->store != NULL && store_healthy(ob->store, NULL);
+	return ready && ob->store != NULL && store_healthy(ob->store, NULL) &&
+	    store_reachable(ob->store, NULL);
 }
 
 /*

@@ -27,6 +27,11 @@ struct outbox_gen;	/* one loaded generation, refcounted */
  * field here and callers that do not know it keep working. */
 struct outbox_params {
 	const char	*storage_path;	/* --storage.path; created if missing */
+	/* --storage.url: the queue in PostgreSQL (store_params.url), the
+	 * files beside it (the memo) still under storage_path. NULL: SQLite
+	 * under storage_path. */
+	const char	*storage_url;
+	int64_t		 storage_lease_ms; /* store_params.lease_ms; 0: its default */
 	int64_t		 retention_ms;	/* delivered and dead kept this long; 0: 120h */
 	int64_t		 max_bytes;	/* store size cap (store_set_max_size); 0: none */
 	int64_t		 backoff_max_ms; /* longest retry wait; 0: the dispatcher's default */
@@ -75,7 +80,7 @@ void	*outbox_gen_owner(const struct outbox_gen *g);
  * NULL when not kept. */
 struct metric *outbox_actions_metric(struct outbox *ob);
 /* True once a generation is loaded, while the store is healthy
- * (store_healthy). */
+ * (store_healthy) and reaches its database (store_reachable). */
 bool	outbox_ready(struct outbox *ob);
 
 /* Brings tocsin_queue_messages up to date (call on every scrape). When the

@@ -17,6 +17,10 @@
 #define POLL_TIMEOUT_S	25
 #define BACKOFF_BASE_MS	1000
 #define BACKOFF_CAP_MS	60000
+/* The poller's lease (store_lease) outlasts a long poll by this much; a
+ * relay that does not hold it asks again this often. */
+#define LEASE_MARGIN_S	15
+#define LEASE_WAIT_MS	5000
 
 struct poller {
 	struct tgpoll		*t;
@@ -24,6 +28,8 @@ struct poller {
 	struct tgbot		 bot;		/* borrows gen's config */
 	char			 bot_id[32];	/* the token's public part */
 	char			 cursor[48];	/* "telegram-offset:<bot id>" */
+	char			 lease[48];	/* "telegram-poll:<bot id>" */
+	bool			 polling;	/* holds the lease, offset read */
 	pthread_t		 thread;
 	struct poller		*next;
 };
@@ -143,23 +149,60 @@ poll_once(struct poller *p, int64_t *offset, int *fails)
 	return wait;
 }
 
+/*
+ * Telegram gives a bot's updates to one poller (a second gets 409), and a
+ * press must be handled once: of several relays on one database, the one
+ * holding the bot's lease polls, for a lease longer than a long poll. It
+ * reads the offset whenever it takes the lease over, since the relay that
+ * polled before moved it on. Whether it can poll is asked before each
+ * round; false while the offset cannot be read.
+ */
+static bool
+take_lease(struct poller *p, int64_t *offset)
+{
+	struct store	*s = outbox_store(p->t->ob);
+	struct terr	 err;
+	bool		 held;
+
+	if (store_lease(s, p->lease, ((int64_t)p->t->timeout_s + LEASE_MARGIN_S) *
+	    1000, &held, &err) == -1) {
+		log_error("Cannot take the Telegram poller's lease", "bot",
+		    p->bot_id, "err", err.msg);
+		p->polling = false;
+		return false;
+	}
+	if (!held) {
+		if (p->polling)
+			log_info("Another relay polls this Telegram bot now",
+			    "bot", p->bot_id);
+		p->polling = false;
+		return false;
+	}
+	if (p->polling)
+		return true;
+	if (store_cursor_get(s, p->cursor, offset, &err) == -1) {
+		log_error("Cannot read the Telegram update offset", "bot",
+		    p->bot_id, "err", err.msg);
+		return false;
+	}
+	log_info("Polling Telegram for button presses", "bot", p->bot_id);
+	p->polling = true;
+	return true;
+}
+
 static void *
 poller_main(void *arg)
 {
 	struct poller	*p = arg;
-	struct terr	 err;
 	int64_t		 offset = 0, wait;
 	int		 fails = 0;
 
-	while (store_cursor_get(outbox_store(p->t->ob), p->cursor, &offset,
-	    &err) == -1) {
-		log_error("Cannot read the Telegram update offset", "bot",
-		    p->bot_id, "err", err.msg);
-		if (pause_ms(p->t, BACKOFF_CAP_MS))
-			return NULL;
-	}
-	log_info("Polling Telegram for button presses", "bot", p->bot_id);
 	while (!cancelled(p->t)) {
+		if (!take_lease(p, &offset)) {
+			if (pause_ms(p->t, LEASE_WAIT_MS))
+				break;
+			continue;
+		}
 		wait = poll_once(p, &offset, &fails);
 		if (wait > 0 && pause_ms(p->t, wait))
 			break;
@@ -244,6 +287,7 @@ start(struct tgpoll *t, const struct telegram_config *c, struct terr *err)
 	n = strcspn(c->bot_token, ":");
 	snprintf(p->bot_id, sizeof(p->bot_id), "%.*s", (int)n, c->bot_token);
 	snprintf(p->cursor, sizeof(p->cursor), "telegram-offset:%s", p->bot_id);
+	snprintf(p->lease, sizeof(p->lease), "telegram-poll:%s", p->bot_id);
 	if (pthread_create(&p->thread, NULL, poller_main, p) != 0) {
 		outbox_release(t->ob, p->gen);
 		free(p);

@@ -110,6 +110,14 @@ store_healthy(struct store *s, struct terr *why)
 	return ok;
 }
 
+bool
+store_reachable(struct store *s, struct terr *why)
+{
+	if (s->ops->unreachable == NULL)
+		return true;
+	return !s->ops->unreachable(s->be, why);
+}
+
 int64_t
 store_steady_now(struct store *s)
 {
@@ -280,7 +288,10 @@ store_open(const struct store_params *p, struct terr *err)
 		terr_set(err, "store: out of memory");
 		return NULL;
 	}
-	s->ops = p->ops != NULL ? p->ops : &store_sqlite_ops;
+	if (p->ops != NULL)
+		s->ops = p->ops;
+	else
+		s->ops = p->url != NULL ? &store_pg_ops : &store_sqlite_ops;
 	s->clock = p->clock != NULL ? p->clock : real_clock;
 	s->clock_arg = p->clock_arg;
 	s->steady = p->clock == NULL;
@@ -796,6 +807,17 @@ store_group_acked(struct store *s, const char *receiver, const char *group_key,
 {
 	return s->ops->group_acked(s->be, receiver, group_key, by, at, found,
 	    err);
+}
+
+int
+store_lease(struct store *s, const char *name, int64_t ms, bool *held,
+    struct terr *err)
+{
+	if (s->ops->lease == NULL) {
+		*held = true;
+		return 0;
+	}
+	return s->ops->lease(s->be, name, ms, held, err);
 }
 
 /* ---- escalation timers ---- */

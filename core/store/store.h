@@ -51,9 +51,17 @@ struct store_ops;
 
 struct store_params {
 	const char		*path;		/* directory (--storage.path); created if missing */
+	/* A PostgreSQL connection string (--storage.url: a libpq URI or
+	 * key=value string); set, the store is store_pg_ops' and path is
+	 * not used. Borrowed for the call. */
+	const char		*url;
+	/* PostgreSQL: how long a relay's claim on a destination lasts
+	 * without renewal (store_pg_ops); 0: STORE_PG_LEASE_MS. */
+	int64_t			 lease_ms;
 	store_clock_fn		 clock;		/* NULL: the real clock */
 	void			*clock_arg;
-	const struct store_ops	*ops;		/* NULL: store_sqlite_ops */
+	const struct store_ops	*ops;		/* NULL: store_pg_ops with url,
+						 * else store_sqlite_ops */
 	/* Called from the committer thread after a commit that stored at least
 	 * one new message, so that the dispatcher can sleep until there is
 	 * work. It must not call the store's write functions (the committer
@@ -381,6 +389,11 @@ int	store_group_acked(struct store *s, const char *receiver,
  * succeeds on another page proves nothing about the damaged one. A full
  * disk or a size cap is not damage: it passes once there is room. */
 bool	store_healthy(struct store *s, struct terr *why);
+/* false while the backend cannot reach its database (a PostgreSQL server
+ * down or out of reach), with the reason in *why (may be NULL): writes
+ * fail meanwhile (the intake answers 503) and the backend reconnects by
+ * itself. Not damage: true again once a connection works. */
+bool	store_reachable(struct store *s, struct terr *why);
 
 /*
  * Escalation timers (tocsin's escalate extension, receiver.h): one per firing
@@ -419,6 +432,20 @@ int	store_escalation_drop(struct store *s, const struct store_escalation *e,
 int	store_escalation_due(struct store *s, int64_t now, size_t max,
 	    struct store_escalation **out, size_t *n, struct terr *err) WARN_UNUSED;
 void	store_escalations_free(struct store_escalation *e, size_t n);
+
+/*
+ * Work that one daemon of several on one database does (store_pg_ops): true
+ * in *held when this process holds the lease `name`, taken now if it was
+ * free or ran out, renewed for ms (0: the store's lease length) if it was
+ * ours. Call it before each round of the work and skip the round when not
+ * held; a daemon that stops calling (a kill) loses it once it runs out, a
+ * closed store gives its leases up. The PostgreSQL backend takes the
+ * receipts' and the escalation timers' leases inside store_receipt_due and
+ * store_escalation_due itself (no rows while another daemon holds them).
+ * Always held on SQLite, whose database has one daemon.
+ */
+int	store_lease(struct store *s, const char *name, int64_t ms, bool *held,
+	    struct terr *err) WARN_UNUSED;
 
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
@@ -532,6 +559,12 @@ struct store_ops {
 	 * store_healthy) rather than a full disk or a busy lock; once true it
 	 * stays true. NULL: never. */
 	bool	(*damaged)(void *be);
+	/* Whether the database is out of reach right now (see
+	 * store_reachable), with the reason; NULL: never. */
+	bool	(*unreachable)(void *be, struct terr *why);
+	/* store_lease; NULL: always held. */
+	int	(*lease)(void *be, const char *name, int64_t ms, bool *held,
+		    struct terr *err);
 
 	int	(*escalation_due)(void *be, int64_t now, size_t max,
 		    struct store_escalation **out, size_t *n, struct terr *err);
@@ -543,6 +576,22 @@ struct store_ops {
 extern const struct store_ops store_sqlite_ops;
 #define STORE_SQLITE_FILE	"queue.db"
 #define STORE_SQLITE_MARK	"queue.mark"
+
+/*
+ * The shared backend: PostgreSQL through libpq (store_pg.c), for several
+ * relays on one queue. The database is its own identity: there is no mark
+ * (allow_empty does not apply) and no size cap (set_max_size refuses one).
+ * Every relay claims the destinations it sends to with a lease that it
+ * renews while it holds them (lease_ms); a relay that stops renewing (a
+ * kill -9) leaves its destinations to another once the lease ran out.
+ */
+extern const struct store_ops store_pg_ops;
+#define STORE_PG_LEASE_MS	30000
+
+/* url with its password taken out, for logs and errors:
+ * "postgresql://USER@HOST:PORT/DBNAME" from what libpq reads of it (a URI
+ * or key=value string), or "postgresql://<unparsable>" . */
+void	store_pg_describe(const char *url, char *out, size_t len);
 
 /* PRAGMA quick_check of the SQLite database file (created empty when
  * missing): 0 when it answers ok, else -1 with the first fault found, such

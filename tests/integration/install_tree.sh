@@ -83,7 +83,7 @@ net" "$(for f in Package Version Architecture Section; do dpkg-deb -f "$deb" "$f
 # Depends is dpkg-shlibdeps' answer: one entry per linked library's package
 # (Debian 12's names), and the sanitizers' runtimes in a sanitized build.
 libs=(libc6 libcrypt1 libcurl4 libesmtp6 libgnutls30 libjansson4 libmicrohttpd12
-    libpcre2-8-0 libsqlite3-0 libssl3 libsystemd0 libunistring2 libyaml-0-2)
+    libpcre2-8-0 libpq5 libsqlite3-0 libssl3 libsystemd0 libunistring2 libyaml-0-2)
 grep -q '^TOCSIN_SANITIZE:BOOL=ON$' "$BUILD/CMakeCache.txt" && libs+=(libasan8 libubsan1)
 depends=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed -E 's/^ +//; s/ .*//' | LC_ALL=C sort)
 expect_eq "DEB Depends packages" "$(printf '%s\n' "${libs[@]}" | LC_ALL=C sort)" "$depends"

@@ -178,6 +178,9 @@ test_help_lists_own_flags_after_their_anchor(void **state)
 	    "  --web.read-timeout=1m                Time a connection has to send a whole request, headers and body.\n"
 	    "  --storage.path=data/                 Data here.\n"
 	    "  --x.own=V                            Own flag.\n"
+	    "  --storage.url=URL                    PostgreSQL database for the delivery queue instead of SQLite under --storage.path, shared by several daemons (a libpq URL, postgresql://USER@HOST:PORT/DBNAME); keep a password in --storage.url-file.\n"
+	    "  --storage.url-file=FILE              File holding the --storage.url (with its password).\n"
+	    "  --storage.lease=30s                  With --storage.url: how long a destination stays a stopped daemon's before another sends to it (3s to 1h); longer than any send takes.\n"
 	    "  --storage.allow-empty                Start even though the queue's database is missing or empty while the mark beside it says it held messages (they are lost; the log says so).\n"
 	    "  --storage.retention=120h             How long delivered and dead messages are kept.\n"
 	    "  --delivery.backoff-max=5m            Longest wait between two attempts at a failing destination.\n"
@@ -246,6 +249,14 @@ test_errors_name_the_flag(void **state)
 		{ { "--web.max-buffered-body-bytes=-1" }, NULL,
 		  "prog: error: --web.max-buffered-body-bytes: want a byte count from 1 to "
 		  "1099511627776, got -1\n", 0 },
+		{ { "--storage.url=postgresql://a:pw@db/q", "--storage.url-file=/nonexistent" }, NULL,
+		  "prog: error: --storage.url and --storage.url-file: give one of them\n", 0 },
+		{ { "--storage.url-file=/nonexistent/url" }, NULL,
+		  "prog: error: cannot read --storage.url-file \"/nonexistent/url\": No such file "
+		  "or directory\n", 0 },
+		{ { "--storage.url=" }, NULL, "prog: error: --storage.url: empty\n", 0 },
+		{ { "--storage.lease=1s" }, NULL,
+		  "prog: error: --storage.lease: want a duration from 3s to 1h, got 1s\n", 0 },
 		{ { "--x.own=bad" }, "not good", "prog: error: --x.own: not good\n", 1 },
 		{ { "--ratelimit.webhook=1" }, NULL,
 		  "prog: error: --ratelimit.webhook: want a rate such as 1/s, 20/m or 100/h, "

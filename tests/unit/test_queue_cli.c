@@ -452,8 +452,8 @@ static void
 test_queue_errors_name_the_problem_and_exit_1(void **state)
 {
 	static const struct errcase cases[] = {
-		{ { "list" }, "--storage.path is required" },
-		{ { "--storage.path=", "list" }, "--storage.path is required" },
+		{ { "list" }, "--storage.path or --storage.url is required" },
+		{ { "--storage.path=", "list" }, "--storage.path or --storage.url is required" },
 		{ { "--storage.path=@/missing", "list" },
 		  "no queue at @/missing: No such file or directory" },
 		{ { "--storage.path=@/empty", "list" },

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "storetest.h"
 
 #define T0	INT64_C(1795441725000)	/* 2026-11-23T13:48:45Z */
 
@@ -52,7 +53,7 @@ reopen(struct fixture *f, const struct store_ops *ops)
 	struct terr		 err;
 
 	memset(&p, 0, sizeof(p));
-	p.path = f->dir;
+	storetest_params(&p, f->dir);
 	p.clock = fake_clock;
 	p.clock_arg = f;
 	p.ops = ops;
@@ -73,6 +74,7 @@ setup(void **state)
 	strcpy(f->dir, "/tmp/test_store.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	f->now = T0;
+	storetest_reset();
 	*state = f;
 	return 0;
 }
@@ -445,6 +447,9 @@ test_store_wal_checkpointed_while_open(void **state)
 	struct stat		 sb;
 	int			 i;
 
+	/* SQLite's own: test_store_pg has PostgreSQL's. */
+	if (storetest_url() != NULL)
+		skip();
 	payload = malloc(8192);
 	assert_non_null(payload);
 	memset(payload, 'x', 8191);
@@ -534,6 +539,10 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	const char		*mode;
 	int64_t			 v;
 
+	/* SQLite's own: test_store_pg has PostgreSQL's. */
+	if (storetest_url() != NULL)
+		skip();
+
 	put(s, "tg:1:A", "k1", "A1", 300000);
 	put(s, "tg:1:A", NULL, "A2", 0);
 	put(s, "tg:1:B", NULL, "B1", 0);
@@ -593,7 +602,7 @@ held_apply(void *be, struct store_job **jobs, size_t n, int64_t now,
 		while (store_queued(gc_hook->s) + n < 16)
 			sched_yield();
 	}
-	return store_sqlite_ops.apply(be, jobs, n, now, err);
+	return storetest_ops()->apply(be, jobs, n, now, err);
 }
 
 struct gc_arg {
@@ -621,7 +630,7 @@ static void
 test_store_group_commit_16_threads_share_transactions(void **state)
 {
 	struct fixture		*f = *state;
-	struct store_ops	 ops = store_sqlite_ops;
+	struct store_ops	 ops = *storetest_ops();
 	struct gc		 gc;
 	struct gc_arg		 args[16];
 	pthread_t		 th[16];
@@ -690,7 +699,7 @@ crash_child(const char *dir, int wfd, int base)
 	int			 seq, i;
 
 	memset(&p, 0, sizeof(p));
-	p.path = dir;
+	storetest_params(&p, dir);
 	if ((s = store_open(&p, NULL)) == NULL)
 		_exit(2);
 	memset(payload, 'p', sizeof(payload) - 1);
@@ -781,6 +790,10 @@ test_store_full_database_fails_whole_batch_then_recovers(void **state)
 	char			*big;
 	size_t			 biglen = 256 * 1024;
 
+	/* SQLite's own: test_store_pg has PostgreSQL's. */
+	if (storetest_url() != NULL)
+		skip();
+
 	put(s, "tg:1:A", NULL, "A1", 0);
 	put(s, "tg:1:A", NULL, "A2", 0);
 	big = malloc(biglen);
@@ -834,7 +847,7 @@ test_store_two_handles_share_one_directory(void **state)
 	struct terr		 err;
 
 	memset(&p, 0, sizeof(p));
-	p.path = f->dir;
+	storetest_params(&p, f->dir);
 	p.clock = fake_clock;
 	p.clock_arg = f;
 	cli = store_open(&p, &err);
@@ -1080,6 +1093,10 @@ test_store_fsync_failure_fails_batch_and_store_recovers(void **state)
 	struct terr		 err;
 	struct store		*s;
 
+	/* SQLite's own: test_store_pg has PostgreSQL's. */
+	if (storetest_url() != NULL)
+		skip();
+
 	real_vfs = sqlite3_vfs_find(NULL);
 	assert_non_null(real_vfs);
 	faulty = *real_vfs;
@@ -1218,7 +1235,7 @@ split_apply(void *be, struct store_job **jobs, size_t n, int64_t now,
 				split_failed_n = n;
 			return terr_set(err, "store: refused BAD");
 		}
-	return store_sqlite_ops.apply(be, jobs, n, now, err);
+	return storetest_ops()->apply(be, jobs, n, now, err);
 }
 
 struct split_req {
@@ -1254,7 +1271,7 @@ test_store_async_failed_batch_fails_only_the_bad_request(void **state)
 	struct terr		 err;
 	int			 i;
 
-	ops = store_sqlite_ops;
+	ops = *storetest_ops();
 	ops.apply = split_apply;
 	split_failed_n = 0;
 	split_store = reopen(f, &ops);
@@ -1294,6 +1311,10 @@ test_store_open_refuses_a_file_as_directory(void **state)
 {
 	struct store_params	 p;
 	struct terr		 err;
+
+	/* SQLite's own: test_store_pg has PostgreSQL's. */
+	if (storetest_url() != NULL)
+		skip();
 
 	memset(&p, 0, sizeof(p));
 	p.path = "/dev/null";

@@ -14,6 +14,7 @@
 
 #include "scratch_dir.h"
 #include "store.h"
+#include "storetest.h"
 
 #define T0	INT64_C(1795441725000)	/* 2026-11-23T13:48:45Z */
 
@@ -38,7 +39,7 @@ reopen(struct fixture *f)
 	if (f->s != NULL)
 		store_close(f->s);
 	memset(&p, 0, sizeof(p));
-	p.path = f->dir;
+	storetest_params(&p, f->dir);
 	p.clock = fixed_clock;
 	p.clock_arg = f;
 	f->s = store_open(&p, &err);
@@ -52,6 +53,7 @@ setup(void **state)
 
 	scratch_make(f->dir, sizeof(f->dir), "tocsin-store-actions");
 	f->now = T0;
+	storetest_reset();
 	reopen(f);
 	*state = f;
 	return 0;

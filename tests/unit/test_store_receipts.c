@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "store.h"
+#include "storetest.h"
 
 #define T0	INT64_C(1795441725000)	/* 2026-11-23T13:48:45Z */
 
@@ -37,7 +38,7 @@ reopen(struct fixture *f)
 
 	store_close(f->s);
 	memset(&p, 0, sizeof(p));
-	p.path = f->dir;
+	storetest_params(&p, f->dir);
 	p.clock = fake_clock;
 	p.clock_arg = f;
 	if ((f->s = store_open(&p, &err)) == NULL)
@@ -53,6 +54,7 @@ setup(void **state)
 	strcpy(f->dir, "/tmp/test_store_receipts.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	f->now = T0;
+	storetest_reset();
 	reopen(f);
 	*state = f;
 	return 0;
@@ -341,6 +343,35 @@ test_escalations_resolved_drops_timer_and_ack(void **state)
 	    "pager/g1@80+140:0:0:a3 pager/g4@95+155:0:0:e");
 }
 
+/* An escalation step's messages are stored only while their timer runs:
+ * once a resolved notification ended it, the step is stale. */
+static void
+test_escalation_step_stored_only_while_its_timer_runs(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_escalation	 t = { .receiver = "team", .group_key = "g1",
+	    .since = T0 };
+	struct store_msg	 m = { .receiver = "team", .integration = "telegram/0",
+	    .dest = "tg:1:A", .payload = "repeat", .payload_len = 6 };
+	struct store_ack	 ack;
+	int64_t			 c[STORE_NSTATES];
+	struct terr		 err;
+
+	esc_timer(f->s, "team", "g1", "firing", 60000);
+	assert_int_equal(store_enqueue_step(f->s, &m, 1, 0, &ack, &t, &err), 0);
+	assert_int_equal(ack.verdict, STORE_ACCEPTED);
+	/* Another timer of the group (since differs) is not this one. */
+	t.since = T0 + 1;
+	assert_int_equal(store_enqueue_step(f->s, &m, 1, 0, &ack, &t, &err), 0);
+	assert_int_equal(ack.verdict, STORE_STALE);
+	t.since = T0;
+	esc_timer(f->s, "team", "g1", "resolved", 0);
+	assert_int_equal(store_enqueue_step(f->s, &m, 1, 0, &ack, &t, &err), 0);
+	assert_int_equal(ack.verdict, STORE_STALE);
+	assert_int_equal(store_count(f->s, c, &err), 0);
+	assert_int_equal(c[STORE_PENDING], 1);
+}
+
 int
 main(void)
 {
@@ -353,6 +384,9 @@ main(void)
 		    test_escalations_start_step_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_escalations_resolved_drops_timer_and_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_escalation_step_stored_only_while_its_timer_runs, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

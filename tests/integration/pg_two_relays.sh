@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# pg_two_relays.sh: two relays on one PostgreSQL database, as behind an
+# Alertmanager pair. The same notification posted to both goes out once, as
+# does an alert of a real Alertmanager with README's config ("Running
+# several relays"), which posts to both; a
+# burst split across both is delivered once each, in order per chat; with
+# Telegram failing, one relay is killed (-9) in the middle of a burst, and
+# once Telegram accepts again the other delivers everything that got a 200,
+# with at most one duplicate per kill.
+. "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
+. "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
+
+FIX=$TOCSIN_FIXTURES
+J='Content-Type: application/json'
+command -v jq >/dev/null || fail "jq is not installed"
+pg_available || fail "PostgreSQL's server programs are not installed (postgresql-15)"
+trap 'cleanup; pg_cleanup' EXIT
+pg_start || fail "PostgreSQL did not start"
+
+fake_start telegram
+TG=$FAKE_URL
+# Two chats: alerts with chat="a" go to the private chat 42, the others to
+# the group -1001.
+cat >"$TMP/relay.yml" <<EOF
+route:
+  receiver: group
+  routes:
+    - {receiver: private, matchers: ['chat="a"']}
+receivers:
+  - name: private
+    telegram_configs:
+      - api_url: $TG
+        bot_token: 123456:TEST-token
+        chat_id: 42
+        message: 'seq {{ .CommonLabels.seq }}'
+  - name: group
+    telegram_configs:
+      - api_url: $TG
+        bot_token: 123456:TEST-token
+        chat_id: -1001
+        message: 'seq {{ .CommonLabels.seq }}'
+EOF
+
+# start_relay N: relay N (A or B) on the database, its own port, log and
+# files; sets URL_N and PID_N.
+start_relay() {
+	local n=$1 port try
+	for try in 1 2 3; do
+		port=$(free_port)
+		: >"$TMP/relay-$n.err"
+		"$TOCSIN_RELAY" --web.listen-address="127.0.0.1:$port" \
+		    --storage.path="$TMP/data-$n" --storage.url="$PG_URL" --storage.lease=3s \
+		    --config.file="$TMP/relay.yml" --delivery.backoff-max=1s \
+		    --ratelimit.telegram-chat=0 --ratelimit.telegram-group=0 \
+		    --ratelimit.telegram-bot=0 2>"$TMP/relay-$n.err" &
+		eval "PID_$n=$!"
+		CLEANUP_PIDS+=("$!")
+		eval "URL_$n=http://127.0.0.1:$port"
+		wait_for_line 'msg=Listening' 10 "$TMP/relay-$n.err" && return 0
+		kill "$!" 2>/dev/null || true
+		grep -q 'cannot listen' "$TMP/relay-$n.err" || break
+	done
+	cat "$TMP/relay-$n.err" >&2
+	fail "relay $n did not start"
+}
+
+payload() {	# SEQ CHAT
+	jq -c --arg i "$1" --arg c "$2" --arg fp "$(printf '%016x' "$1")" \
+	    '.alerts[0].labels.seq = $i | .alerts[0].labels.chat = $c
+	     | .commonLabels.seq = $i | .commonLabels.chat = $c
+	     | .alerts[0].fingerprint = $fp' "$FIX/ssh-login-firing.json"
+}
+post() {	# URL SEQ CHAT: prints the status code
+	curl -s -o /dev/null -w '%{http_code}' -X POST -H "$J" \
+	    --data-binary "$(payload "$2" "$3")" "$1/webhook"
+}
+# sent CHAT: the texts chat CHAT received with a 200, in order.
+sent() {
+	curl -fsS "$TG/_fake/requests" |
+	    jq -r --arg c "$1" '.[] | select(.status == 200) | .body | fromjson
+	        | select(.chat_id == $c) | .text'
+}
+
+start_relay A
+start_relay B
+
+# 1. The same notification to both relays, at once: queued once.
+mkdir -p "$TMP/codes"
+post "$URL_A" 1 a >"$TMP/codes/1a" &
+p1=$!
+post "$URL_B" 1 a >"$TMP/codes/1b" &
+wait "$p1" "$!"
+expect_eq "both relays answer 200" "200 200" "$(cat "$TMP/codes/1a") $(cat "$TMP/codes/1b")"
+fake_wait_count "$TG" 1
+sleep 2
+expect_eq "sent once" "seq 1" "$(sent 42)"
+
+# 1b. A real Alertmanager with README's config (group_wait shortened)
+# posts to both relays: the alert goes out once.
+command -v amtool >/dev/null || fail "amtool is not installed"
+readme_block "Running several relays" "webhook_configs" |
+    sed -e "s#http://relay-1.lan:9096#$URL_A#; s#http://relay-2.lan:9096#$URL_B#" \
+    -e 's/^  group_by: \[alertname\]$/&\n  group_wait: 1s/' >"$TMP/alertmanager.yml"
+am_start "$TMP/alertmanager.yml"
+amtool alert add --alertmanager.url="$AM_URL" alertname=PairTest seq=am chat=a >/dev/null
+fake_wait_count "$TG" 2
+sleep 2
+expect_eq "Alertmanager's notification sent once" "$(printf 'seq 1\nseq am')" "$(sent 42)"
+# metric URL NAME: the sum of NAME's series on the relay at URL.
+metric() {
+	curl -fsS "$1/metrics" | awk -v n="$2" '$1 ~ "^"n"({|$)" { s += $2 } END { print s + 0 }'
+}
+# Both notifications (seq 1 and Alertmanager's) reached both relays: each
+# queued once, deduplicated once.
+expect_eq "alerts received by A and B, queued, deduplicated" "2 2 2 2" \
+    "$(metric "$URL_A" tocsin_alerts_received_total) $(metric "$URL_B" tocsin_alerts_received_total) $((
+    $(metric "$URL_A" tocsin_notifications_queued_total) + $(metric "$URL_B" tocsin_notifications_queued_total))) $((
+    $(metric "$URL_A" tocsin_notifications_deduplicated_total) + $(metric "$URL_B" tocsin_notifications_deduplicated_total)))"
+am_stop
+
+# 2. A burst split across both relays, both chats: each once, in order per
+# chat (the order the relays accepted them in).
+for ((i = 2; i <= 41; i++)); do
+	if ((i % 2)); then url=$URL_A; else url=$URL_B; fi
+	if ((i % 3)); then chat=a; else chat=b; fi
+	code=$(post "$url" "$i" "$chat")
+	[ "$code" = 200 ] || fail "notification $i answered $code"
+	echo "seq $i" >>"$TMP/want-$chat"
+done
+fake_wait_count "$TG" 42
+sleep 2
+expect_eq "chat 42: everything once, in order" "$(printf 'seq 1\nseq am\n'; cat "$TMP/want-a")" "$(sent 42)"
+expect_eq "chat -1001: everything once, in order" "$(cat "$TMP/want-b")" "$(sent -1001)"
+
+# 3. Telegram fails. B stops (handing its chats over at once), so that A
+# takes both chats while they fail; B comes back, a burst goes to both
+# relays, and A is killed in the middle of it. Telegram back: B sends
+# everything once A's lease ran out.
+kill -TERM "$PID_B"
+wait "$PID_B" || fail "relay B exited with status $?"
+curl -fsS -X POST "$TG/_fake/reset" >/dev/null
+curl -fsS -X POST -H "$J" --data-binary '{"force": [{"status": 500, "count": 1000000}]}' \
+    "$TG/_fake/config" >/dev/null
+for ((i = 100; i < 110; i++)); do
+	if ((i % 3)); then chat=a; else chat=b; fi
+	post "$URL_A" "$i" "$chat" >"$TMP/codes/$i"
+done
+a_holds_both() {
+	[ "$(pg_psql "SELECT count(*) FROM dest_leases WHERE split_part(holder, '/', 2) = '$PID_A'")" = 2 ]
+}
+wait_until 10 a_holds_both || fail "relay A holds not both chats: $(pg_psql "SELECT * FROM dest_leases")"
+start_relay B
+posts=()
+for ((i = 110; i < 130; i++)); do
+	if ((i % 2)); then url=$URL_A; else url=$URL_B; fi
+	if ((i % 3)); then chat=a; else chat=b; fi
+	post "$url" "$i" "$chat" >"$TMP/codes/$i" &
+	posts+=($!)
+	if [ "$i" = 120 ]; then
+		expect_eq "A still holds both chats" yes "$(a_holds_both && echo yes)"
+		kill -KILL "$PID_A"
+	fi
+done
+for p in "${posts[@]}"; do wait "$p" || true; done
+wait "$PID_A" 2>/dev/null || true
+acked=()
+for ((i = 100; i < 130; i++)); do
+	[ "$(cat "$TMP/codes/$i")" = 200 ] && acked+=("$i")
+done
+echo "pg_two_relays: ${#acked[@]} of 30 got 200 around the kill"
+[ "${#acked[@]}" -ge 15 ] || fail "only ${#acked[@]} of 30 got 200"
+expect_eq "nothing sent while Telegram failed" 0 "$( (sent 42; sent -1001) | wc -l)"
+sleep 1
+curl -fsS -X POST "$TG/_fake/reset" >/dev/null
+all_sent() {
+	local got i
+	got=$( (sent 42; sent -1001) )
+	for i in "${acked[@]}"; do
+		grep -qx "seq $i" <<<"$got" || return 1
+	done
+}
+wait_until 60 all_sent || { cat "$TMP/relay-B.err" >&2; fail "not every acknowledged notification was sent"; }
+sleep 2
+got=$( (sent 42; sent -1001) )
+extra=$(($(wc -l <<<"$got") - $(sort -u <<<"$got" | wc -l)))
+echo "pg_two_relays: $(sort -u <<<"$got" | wc -l) distinct sent, $extra duplicate(s)"
+expect_eq "duplicates at most one per kill" yes "$([ "$extra" -le 1 ] && echo yes || echo no)"
+kill -TERM "$PID_B"
+wait "$PID_B" || fail "relay B exited with status $?"
+finish
