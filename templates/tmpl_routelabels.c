@@ -143,7 +143,7 @@ render_all(struct exec *x, void *arg)
 {
 	struct render_all	*ra = arg;
 	const struct kv		*labels = &ra->n->route_labels;
-	struct val		 name, v;
+	struct val		 name, v = { 0 };	/* set on success; -O2 cannot tell */
 
 	for (size_t i = 0; i < labels->n; i++) {
 		name.t = V_STR;

@@ -138,7 +138,7 @@ reset(void **state)
 static struct config *
 load(struct env *e, const char *extra)
 {
-	char		 yaml[4096];
+	char		 yaml[8192];
 
 	snprintf(yaml, sizeof(yaml),
 	    "route:\n  receiver: r\nreceivers:\n- name: r\n"
