@@ -30,7 +30,7 @@ struct cron *cron_parse(const char *expr, size_t *pos, struct terr *err);
 void	cron_free(struct cron *c);
 
 /* A check's schedule: a systemd calendar event when expr has that shape
- * (oncalendar_looks_like: `daily`, `Mon..Fri 03:00`, `*-*-01 04:00
+ * (oncal_looks_like: `daily`, `Mon..Fri 03:00`, `*-*-01 04:00
  * Europe/Berlin`), which cron_next then follows by systemd's rules, else a
  * cron expression (cron_parse). Same errors and *pos. */
 struct cron *cron_parse_schedule(const char *expr, size_t *pos, struct terr *err);
