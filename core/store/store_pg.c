@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "redact.h"
 #include "store.h"
 
@@ -135,6 +136,45 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (receiver, group_key)"
 	");"
 	"CREATE INDEX escalations_next ON escalations (next_at);",
+	/* Token buckets every relay shares (be_rate_take). */
+	"CREATE TABLE rate_buckets ("
+	"  key text PRIMARY KEY,"
+	"  tokens double precision NOT NULL,"
+	"  stamp bigint NOT NULL"
+	");"
+	"CREATE FUNCTION tocsin_rate_take(p_keys text[], p_rates float8[],"
+	"    p_bursts float8[], p_now bigint) RETURNS bigint"
+	" LANGUAGE plpgsql AS $f$"
+	" DECLARE"
+	"  v_now bigint := COALESCE(p_now, " DBNOW ");"
+	"  v_tokens float8[] := '{}';"
+	"  v_t float8;"
+	"  v_s bigint;"
+	"  v_wait bigint := 0;"
+	" BEGIN"
+	"  FOR i IN 1 .. COALESCE(array_length(p_keys, 1), 0) LOOP"
+	"   INSERT INTO rate_buckets (key, tokens, stamp)"
+	"    VALUES (p_keys[i], p_bursts[i], v_now) ON CONFLICT (key) DO NOTHING;"
+	"   SELECT tokens, stamp INTO v_t, v_s FROM rate_buckets"
+	"    WHERE key = p_keys[i] FOR UPDATE;"
+	"   IF v_now > v_s THEN"
+	"    v_t := LEAST(p_bursts[i],"
+	"     v_t + (v_now - v_s)::float8 * p_rates[i] / 1000.0);"
+	"   END IF;"
+	"   v_tokens[i] := v_t;"
+	"   IF v_t < 1.0 THEN"
+	"    v_wait := GREATEST(v_wait, 1,"
+	"     ceil((1.0 - v_t) * 1000.0 / p_rates[i] - 1e-9)::bigint);"
+	"   END IF;"
+	"  END LOOP;"
+	"  IF v_wait = 0 THEN"
+	"   FOR i IN 1 .. COALESCE(array_length(p_keys, 1), 0) LOOP"
+	"    UPDATE rate_buckets SET tokens = v_tokens[i] - 1.0,"
+	"     stamp = GREATEST(stamp, v_now) WHERE key = p_keys[i];"
+	"   END LOOP;"
+	"  END IF;"
+	"  RETURN v_wait;"
+	" END $f$;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1469,6 +1509,161 @@ be_lease(void *arg, const char *name, int64_t ms, bool *held,
 	return 0;
 }
 
+/*
+ * Rate limits across relays: the token buckets of ratelimit.c, in
+ * rate_buckets, so that what a destination's limit or an account's (a bot's
+ * 30/s) allowed is counted once however many relays send.
+ *
+ * Why every take goes to the database, and not only the shared ones: a
+ * destination's bucket is used by one relay at a time (its lease), but the
+ * lease moves, on a clean stop at once, and the relay taking over must go
+ * on from where the bucket was, not from a full one; keeping the bucket in
+ * the database always is one way to be sure of that, and it costs one
+ * statement per send, next to the mark that each send commits anyway.
+ * Why a function rather than an UPDATE: a take is all or nothing over the
+ * send's buckets (its chat's and its bot's), decided under their row
+ * locks, and plain SQL would need a transaction of several round trips for
+ * that. The keys are locked in one order (sorted here), so two relays
+ * taking the same two buckets never deadlock. Why the database's clock: it
+ * is the one that every relay reads alike, as for the leases. Why the
+ * reader's connection (synchronous_commit off): a bucket that a server
+ * crash loses refills at most a burst early.
+ */
+
+/* Sorts wants by key: the order in which the buckets' rows are locked. */
+static int
+want_cmp(const void *a, const void *b)
+{
+	const struct rl_want *const *x = a, *const *y = b;
+
+	return strcmp((*x)->key, (*y)->key);
+}
+
+/* The keys of w[0..n-1] in the order of o as an array literal, {"k",...}
+ * with " and \ escaped, into b (len bytes): -1 when it does not fit. */
+static int
+keys_literal(const struct rl_want *const *o, size_t n, char *b, size_t len)
+{
+	size_t	 at = 0;
+
+	if (len < 3)
+		return -1;
+	b[at++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (at + 3 >= len)
+			return -1;
+		if (i > 0)
+			b[at++] = ',';
+		b[at++] = '"';
+		for (const char *k = o[i]->key; *k != '\0'; k++) {
+			if (at + 4 >= len)
+				return -1;
+			if (*k == '"' || *k == '\\')
+				b[at++] = '\\';
+			b[at++] = *k;
+		}
+		b[at++] = '"';
+	}
+	if (at + 2 > len)
+		return -1;
+	b[at++] = '}';
+	b[at] = '\0';
+	return 0;
+}
+
+/* The rates (per second) or the bursts of o[0..n-1] as {x,...}. */
+static void
+nums_literal(const struct rl_want *const *o, size_t n, bool burst, char *b,
+    size_t len)
+{
+	size_t	 at = 0;
+
+	at += (size_t)snprintf(b, len, "{");
+	for (size_t i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(b + at, len - at, "%s%.17g", i ? "," : "",
+		    burst ? (o[i]->rate.burst < 1 ? 1 : o[i]->rate.burst) :
+		    o[i]->rate.per_sec);
+	if (at < len)
+		snprintf(b + at, len - at, "}");
+}
+
+#define RATE_KEYS_MAX	16
+#define RATE_KEYS_LEN	(RATE_KEYS_MAX * (2 * sizeof(((struct rl_want *)0)->key) + 3) + 3)
+
+static int
+be_rate_take(void *arg, const struct rl_want *w, size_t n, int64_t now,
+    int64_t *wait, struct terr *err)
+{
+	struct pgbe		*be = arg;
+	const struct rl_want	*o[RATE_KEYS_MAX];
+	char			 keys[RATE_KEYS_LEN], rates[RATE_KEYS_MAX * 26 + 3];
+	char			 bursts[RATE_KEYS_MAX * 26 + 3];
+	struct params		 p;
+	PGresult		*res;
+
+	*wait = 0;
+	if (n > RATE_KEYS_MAX)
+		n = RATE_KEYS_MAX;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		o[i] = &w[i];
+	qsort(o, n, sizeof(o[0]), want_cmp);
+	if (keys_literal(o, n, keys, sizeof(keys)) == -1)
+		return terr_set(err, "store: rate-limit keys too long");
+	nums_literal(o, n, false, rates, sizeof(rates));
+	nums_literal(o, n, true, bursts, sizeof(bursts));
+	memset(&p, 0, sizeof(p));
+	p_text(&p, keys);
+	p_text(&p, rates);
+	p_text(&p, bursts);
+	if (now >= 0)
+		p_int(&p, now);
+	else
+		p_text(&p, NULL);
+	if ((res = rq(be, "SELECT tocsin_rate_take($1::text[], $2::float8[],"
+	    " $3::float8[], $4::bigint)", &p, err)) == NULL)
+		return -1;
+	*wait = col_int(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+/* What accrued while the send was in flight is dropped, as ratelimit.c's
+ * done does. */
+static int
+be_rate_done(void *arg, const struct rl_want *w, size_t n, int64_t now,
+    struct terr *err)
+{
+	struct pgbe		*be = arg;
+	const struct rl_want	*o[RATE_KEYS_MAX];
+	char			 keys[RATE_KEYS_LEN];
+	struct params		 p;
+	PGresult		*res;
+
+	if (n > RATE_KEYS_MAX)
+		n = RATE_KEYS_MAX;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		o[i] = &w[i];
+	qsort(o, n, sizeof(o[0]), want_cmp);
+	if (keys_literal(o, n, keys, sizeof(keys)) == -1)
+		return terr_set(err, "store: rate-limit keys too long");
+	memset(&p, 0, sizeof(p));
+	p_text(&p, keys);
+	if (now >= 0)
+		p_int(&p, now);
+	else
+		p_text(&p, NULL);
+	if ((res = rq(be, "UPDATE rate_buckets SET stamp = GREATEST(stamp,"
+	    " COALESCE($2::bigint, " DBNOW ")) WHERE key = ANY($1::text[])", &p,
+	    err)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 /* PostgreSQL's storage is the server's to size; a cap here would only
  * ever be a second, disagreeing one. */
 static int
@@ -1749,4 +1944,6 @@ const struct store_ops store_pg_ops = {
 	.damaged = be_damaged,
 	.unreachable = be_unreachable,
 	.lease = be_lease,
+	.rate_take = be_rate_take,
+	.rate_done = be_rate_done,
 };

@@ -19,6 +19,7 @@
 
 #include <libpq-fe.h>
 
+#include "ratelimit.h"
 #include "store.h"
 #include "storetest.h"
 
@@ -120,19 +121,19 @@ test_pg_schema_is_versioned_and_a_newer_one_refused(void **state)
 	s = open_pg(0);
 	store_close(s);
 	sql("SELECT version FROM tocsin_schema", v, sizeof(v));
-	assert_string_equal(v, "1");
+	assert_string_equal(v, "2");
 	/* Opening again migrates nothing. */
 	s = open_pg(0);
 	store_close(s);
 	sql("SELECT version FROM tocsin_schema", v, sizeof(v));
-	assert_string_equal(v, "1");
+	assert_string_equal(v, "2");
 
 	sql("UPDATE tocsin_schema SET version = 99", NULL, 0);
 	memset(&p, 0, sizeof(p));
 	p.url = storetest_url();
 	assert_null(store_open(&p, &err));
 	assert_string_equal(err.msg, "store: database schema version 99 is newer"
-	    " than this program knows (1): a newer tocsin migrated it; run that one");
+	    " than this program knows (2): a newer tocsin migrated it; run that one");
 }
 
 static void
@@ -343,6 +344,133 @@ test_pg_named_leases_pick_one_relay(void **state)
 	store_close(b);
 }
 
+/* The clock of two relays' stores and limiters in the rate tests. */
+static int64_t rate_ms;
+
+static int64_t
+rate_clock(void *arg)
+{
+	return rate_ms;
+}
+
+static struct store *
+open_pg_rate(void)
+{
+	struct store_params	 p;
+	struct terr		 err;
+	struct store		*s;
+
+	memset(&p, 0, sizeof(p));
+	p.url = storetest_url();
+	p.clock = rate_clock;
+	if ((s = store_open(&p, &err)) == NULL)
+		fail_msg("store_open: %s", err.msg);
+	return s;
+}
+
+static struct rl_want
+want(const char *key, double per_sec, double burst, bool shared)
+{
+	struct rl_want	 w;
+
+	memset(&w, 0, sizeof(w));
+	snprintf(w.key, sizeof(w.key), "%s", key);
+	w.rate.per_sec = per_sec;
+	w.rate.burst = burst;
+	w.shared = shared;
+	return w;
+}
+
+/* Two relays, each with its limiter on one database, share a bucket to the
+ * token: burst 3 at 1/s allows 3 takes over both, and the 4th waits until
+ * the first token is back, on either. */
+static void
+test_pg_two_limiters_share_a_bucket_exactly(void **state)
+{
+	struct store		*a, *b;
+	struct ratelimit	*ra, *rb;
+	struct rl_want		 w = want("tg-bot:1", 1, 3, true);
+	char			 v[64];
+
+	rate_ms = T0;
+	a = open_pg_rate();
+	b = open_pg_rate();
+	assert_non_null(ra = ratelimit_new(rate_clock, NULL));
+	assert_non_null(rb = ratelimit_new(rate_clock, NULL));
+	assert_true(store_rate_share(a, ra));
+	assert_true(store_rate_share(b, rb));
+
+	assert_int_equal(ratelimit_take(ra, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rb, &w, 1), 0);
+	assert_int_equal(ratelimit_take(ra, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rb, &w, 1), 1000);
+	assert_int_equal(ratelimit_take(ra, &w, 1), 1000);
+	rate_ms += 400;
+	assert_int_equal(ratelimit_take(ra, &w, 1), 600);
+	rate_ms += 599;
+	assert_int_equal(ratelimit_take(rb, &w, 1), 1);
+	rate_ms += 1;
+	assert_int_equal(ratelimit_take(rb, &w, 1), 0);
+	assert_int_equal(ratelimit_take(ra, &w, 1), 1000);
+	/* Refused takes took nothing: one token after one more second. */
+	rate_ms += 1000;
+	assert_int_equal(ratelimit_take(ra, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rb, &w, 1), 1000);
+	sql("SELECT tokens || ' ' || (stamp - 1795441725000) FROM rate_buckets"
+	    " WHERE key = 'tg-bot:1'", v, sizeof(v));
+	assert_string_equal(v, "0 2000");
+
+	ratelimit_free(ra);
+	ratelimit_free(rb);
+	store_close(a);
+	store_close(b);
+}
+
+/* A chat's bucket goes with the chat to the relay that takes it over,
+ * including the refill restarted when the send was answered; a take over a
+ * chat and a bot is all or nothing across relays. */
+static void
+test_pg_a_destination_bucket_moves_with_its_lease(void **state)
+{
+	struct store		*a, *b;
+	struct ratelimit	*ra, *rb;
+	struct rl_want		 w[2];
+
+	rate_ms = T0;
+	a = open_pg_rate();
+	b = open_pg_rate();
+	assert_non_null(ra = ratelimit_new(rate_clock, NULL));
+	assert_non_null(rb = ratelimit_new(rate_clock, NULL));
+	assert_true(store_rate_share(a, ra));
+	assert_true(store_rate_share(b, rb));
+	w[0] = want("tg-chat:1:42", 1, 1, false);
+	w[1] = want("tg-bot:1", 1, 2, true);
+
+	/* A sends to chat 42; the answer comes 300 ms later. */
+	assert_int_equal(ratelimit_take(ra, w, 2), 0);
+	rate_ms += 300;
+	ratelimit_done(ra, w, 2);
+	/* B took the chat over: its token is back a second after the
+	 * answer, not after the take. */
+	rate_ms += 800;
+	assert_int_equal(ratelimit_take(rb, w, 2), 200);
+	/* Refused for the chat, the bot's token stays: one left of two
+	 * (the take plus 1.1 s of refill, capped at the burst). */
+	assert_int_equal(ratelimit_take(rb, &w[1], 1), 0);
+	assert_int_equal(ratelimit_take(ra, &w[1], 1), 0);
+	assert_int_equal(ratelimit_take(ra, &w[1], 1), 1000);
+	rate_ms += 200;
+	/* The chat has its token, the bot has not: all or nothing. */
+	assert_int_equal(ratelimit_take(rb, w, 2), 800);
+	rate_ms += 800;
+	assert_int_equal(ratelimit_take(rb, w, 2), 0);
+
+	ratelimit_free(ra);
+	ratelimit_free(rb);
+	store_close(a);
+	store_close(b);
+}
+
 static void
 test_pg_size_cap_is_refused(void **state)
 {
@@ -368,6 +496,8 @@ main(void)
 		cmocka_unit_test_setup(test_pg_concurrent_relays_queue_each_key_once, setup),
 		cmocka_unit_test_setup(test_pg_destination_leases_hand_over, setup),
 		cmocka_unit_test_setup(test_pg_named_leases_pick_one_relay, setup),
+		cmocka_unit_test_setup(test_pg_two_limiters_share_a_bucket_exactly, setup),
+		cmocka_unit_test_setup(test_pg_a_destination_bucket_moves_with_its_lease, setup),
 		cmocka_unit_test_setup(test_pg_size_cap_is_refused, setup),
 	};
 
