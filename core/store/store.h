@@ -67,7 +67,9 @@ struct store_params {
 	/* Called from the committer thread after a commit that stored at least
 	 * one new message, so that the dispatcher can sleep until there is
 	 * work. It must not call the store's write functions (the committer
-	 * would wait for itself). NULL: none. */
+	 * would wait for itself). On PostgreSQL also from the backend's
+	 * listener thread when any relay on the database committed new
+	 * messages (LISTEN/NOTIFY). NULL: none. */
 	void			(*on_enqueue)(void *arg);
 	void			*on_enqueue_arg;
 	/* NULL: none. Registers and updates

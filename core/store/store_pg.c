@@ -5,6 +5,8 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #define BACKOFF_MIN_MS	100
 #define BACKOFF_MAX_MS	5000
 #define MIGRATE_LOCK	"7630418726"	/* pg_advisory_xact_lock key of migrations */
+#define CHANNEL		"tocsin_queue"	/* NOTIFY channel of new messages */
 #define MAXP		12
 
 /* The database's clock in ms. Leases are measured on it, not on each
@@ -213,6 +216,14 @@ struct pgbe {
 	bool		 down;
 	char		 why[TERR_MAX];
 	bool		 damaged;	/* atomic: see store_ops.damaged */
+	/* The listener (listener_main): store_params.on_enqueue for the
+	 * messages other relays commit. */
+	void		(*on_enqueue)(void *);
+	void		*on_enqueue_arg;
+	pthread_t	 listener;
+	bool		 listening;	/* the thread runs */
+	int		 w_pid;		/* atomic: the writer's server process */
+	int		 stop[2];	/* a byte on stop[1] ends it */
 };
 
 /* Parameters of one statement, all sent as text but payloads (binary). */
@@ -329,10 +340,10 @@ no_notices(void *arg, const char *msg)
 {
 }
 
-/* pc connected, or -1: connecting failed now, or the backoff of an
- * earlier failure still runs while the database is believed down. */
-static int
-conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
+/* A new connection to the URL (PQstatus says whether it worked; NULL when
+ * memory ran out). */
+static PGconn *
+connect_url(struct pgbe *be)
 {
 	/* Defaults the URL may override (it comes last): a server that
 	 * vanishes without closing the connection (a host down, a partition)
@@ -343,6 +354,18 @@ conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 	    "tcp_user_timeout", "dbname", NULL };
 	const char *const vals[] = { CONNECT_TIMEOUT, "tocsin", "10", "5", "3",
 	    "30000", be->url, NULL };
+	PGconn	*c = PQconnectdbParams(keys, vals, 1);
+
+	if (c != NULL)
+		PQsetNoticeProcessor(c, no_notices, NULL);
+	return c;
+}
+
+/* pc connected, or -1: connecting failed now, or the backoff of an
+ * earlier failure still runs while the database is believed down. */
+static int
+conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
+{
 	char		 why[400];
 	PGresult	*res;
 	int64_t		 now = mono_ms();
@@ -355,7 +378,7 @@ conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 		pthread_mutex_unlock(&be->smu);
 		return -1;
 	}
-	pc->c = PQconnectdbParams(keys, vals, 1);
+	pc->c = connect_url(be);
 	if (pc->c == NULL || PQstatus(pc->c) != CONNECTION_OK) {
 		clean(be, pc->c != NULL ? PQerrorMessage(pc->c) : "out of memory",
 		    why, sizeof(why));
@@ -363,7 +386,6 @@ conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 		pc->retry_at = now + pc->backoff;
 		return terr_set(err, "store: cannot connect to PostgreSQL: %s", why);
 	}
-	PQsetNoticeProcessor(pc->c, no_notices, NULL);
 	/* The writer's: the promise behind the 200, COMMIT returns once the
 	 * WAL is on disk (whatever the server's or role's default says). The
 	 * reader writes only leases (be_due), which a server crash may lose
@@ -379,6 +401,8 @@ conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 	}
 	PQclear(res);
 	pc->backoff = 0;
+	if (pc == &be->w)
+		__atomic_store_n(&be->w_pid, PQbackendPID(pc->c), __ATOMIC_RELAXED);
 	set_down(be, false, NULL);
 	return 0;
 }
@@ -651,6 +675,110 @@ make_holder(struct pgbe *be, struct terr *err)
 	return 0;
 }
 
+/*
+ * Why a listener: a relay scans for due messages when its own intake
+ * commits one and otherwise once a second, so a message another relay
+ * accepted for a destination this one holds would wait up to a second.
+ * The committer NOTIFYs CHANNEL in every transaction that stores a new
+ * message (delivered at its commit, so never before the message is
+ * visible); this thread LISTENs on a connection of its own and calls
+ * on_enqueue, which wakes the dispatcher as a local commit does. Its own
+ * writer's notifications are left out: the committer has called
+ * on_enqueue for those already. A lost connection is connected again
+ * after a pause, and the dispatcher woken once then, for what was missed
+ * meanwhile; the scan once a second stays as the floor.
+ */
+static void *
+listener_main(void *arg)
+{
+	struct pgbe	*be = arg;
+	PGconn		*c = NULL;
+	PGnotify	*nf;
+	PGresult	*res;
+	struct pollfd	 pf[2];
+	int		 pause = 0;
+	bool		 woke, again = false;
+
+	for (;;) {
+		pf[0].fd = -1;
+		if (c != NULL) {
+			pf[0].fd = PQsocket(c);
+			pf[0].events = POLLIN;
+		}
+		pf[1].fd = be->stop[0];
+		pf[1].events = POLLIN;
+		pf[0].revents = pf[1].revents = 0;
+		if (poll(pf, 2, c != NULL ? -1 : pause) == -1 && errno != EINTR)
+			break;
+		if (pf[1].revents != 0)
+			break;
+		if (c == NULL) {
+			c = connect_url(be);
+			res = c != NULL && PQstatus(c) == CONNECTION_OK ?
+			    PQexec(c, "LISTEN " CHANNEL) : NULL;
+			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+				PQclear(res);
+				PQfinish(c);
+				c = NULL;
+				pause = pause == 0 ? BACKOFF_MIN_MS :
+				    (pause * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+				    pause * 2);
+				continue;
+			}
+			PQclear(res);
+			pause = 0;
+			if (again)
+				be->on_enqueue(be->on_enqueue_arg);
+			again = true;
+			continue;
+		}
+		if (PQconsumeInput(c) == 0) {
+			PQfinish(c);
+			c = NULL;
+			pause = BACKOFF_MIN_MS;
+			continue;
+		}
+		for (woke = false; (nf = PQnotifies(c)) != NULL; PQfreemem(nf))
+			if (nf->be_pid != __atomic_load_n(&be->w_pid,
+			    __ATOMIC_RELAXED))
+				woke = true;
+		if (woke)
+			be->on_enqueue(be->on_enqueue_arg);
+	}
+	PQfinish(c);
+	return NULL;
+}
+
+static int
+listener_start(struct pgbe *be, struct terr *err)
+{
+	if (pipe2(be->stop, O_CLOEXEC) == -1)
+		return terr_set(err, "store: pipe: %s", strerror(errno));
+	if (pthread_create(&be->listener, NULL, listener_main, be) != 0) {
+		close(be->stop[0]);
+		close(be->stop[1]);
+		return terr_set(err, "store: cannot start the PostgreSQL listener");
+	}
+	be->listening = true;
+	return 0;
+}
+
+static void
+listener_stop(struct pgbe *be)
+{
+	ssize_t	 n;
+
+	if (!be->listening)
+		return;
+	do
+		n = write(be->stop[1], "x", 1);
+	while (n == -1 && errno == EINTR);
+	pthread_join(be->listener, NULL);
+	close(be->stop[0]);
+	close(be->stop[1]);
+	be->listening = false;
+}
+
 static void
 be_close(void *arg)
 {
@@ -659,6 +787,7 @@ be_close(void *arg)
 
 	if (be == NULL)
 		return;
+	listener_stop(be);
 	/* Hands this relay's destinations over at once rather than when
 	 * their leases run out; the committer has stopped, so the writer is
 	 * free. */
@@ -698,8 +827,11 @@ be_open(const struct store_params *p, void **out, struct terr *err)
 		terr_set(err, "store: out of memory");
 		goto fail;
 	}
+	be->on_enqueue = p->on_enqueue;
+	be->on_enqueue_arg = p->on_enqueue_arg;
 	if (keep_password(be, err) == -1 || make_holder(be, err) == -1 ||
-	    conn_get(be, &be->w, err) == -1 || migrate(be, err) == -1)
+	    conn_get(be, &be->w, err) == -1 || migrate(be, err) == -1 ||
+	    (be->on_enqueue != NULL && listener_start(be, err) == -1))
 		goto fail;
 	*out = be;
 	return 0;
@@ -1195,6 +1327,7 @@ be_apply(void *arg, struct store_job **jobs, size_t n, int64_t now,
 {
 	struct pgbe	*be = arg;
 	size_t		 i;
+	bool		 notify = false;
 
 	if (cmd(be, &be->w, "BEGIN", NULL, "cannot begin a transaction", NULL,
 	    err) == -1)
@@ -1202,6 +1335,19 @@ be_apply(void *arg, struct store_job **jobs, size_t n, int64_t now,
 	for (i = 0; i < n; i++)
 		if (run_job(be, jobs[i], now, err) == -1)
 			goto fail;
+	/* New messages: the other relays' listeners hear of them at the
+	 * commit (listener_main). */
+	for (i = 0; i < n && !notify; i++) {
+		if (jobs[i]->kind == STORE_JOB_REQUEUE && jobs[i]->rc == 0)
+			notify = true;
+		for (size_t k = 0; jobs[i]->kind == STORE_JOB_ENQUEUE &&
+		    jobs[i]->rc == 0 && k < jobs[i]->nmsgs; k++)
+			if (jobs[i]->acks[k].verdict == STORE_ACCEPTED)
+				notify = true;
+	}
+	if (notify && cmd(be, &be->w, "NOTIFY " CHANNEL, NULL,
+	    "cannot notify", NULL, err) == -1)
+		goto fail;
 	/* With synchronous_commit on, COMMIT answers once the WAL is
 	 * flushed. A connection lost before its answer leaves the outcome
 	 * unknown: reported as a failure, so Alertmanager sends again and
