@@ -243,7 +243,7 @@ echo "intake_bench: $rounds rounds x ${secs}s, $conns connections, $wthreads wrk
 # A relay built from a working tree with local changes is not that commit.
 echo "intake_bench: relay $relay, source $(cd "$here" && git describe --always --dirty 2>/dev/null || echo unknown), $(nproc) CPUs"
 echo "intake_bench: stores under $tmp on $(df -T "$tmp" | awk 'NR == 2 { print $2 " (" $1 ")" }') (fsync cost depends on it; set TMPDIR to move it)"
-[ "$use_pg" = 1 ] && echo "intake_bench: relay-pg column: PostgreSQL $("$PG_BIN/postgres" --version | awk '{ print $NF }') under $PG_DIR on $(df -T "$PG_DIR" | awk 'NR == 2 { print $2 " (" $1 ")" }'), fsync $(pg_psql 'SHOW fsync'), synchronous_commit on (the relay's writer sets it)"
+[ "$use_pg" = 1 ] && echo "intake_bench: relay-pg column: PostgreSQL $("$PG_BIN/postgres" --version | awk '{ print $3 }') under $PG_DIR on $(df -T "$PG_DIR" | awk 'NR == 2 { print $2 " (" $1 ")" }'), fsync $(pg_psql 'SHOW fsync'), synchronous_commit on (the relay's writer sets it)"
 [ -n "$irc" ] && echo "intake_bench: third column $irc ($(dpkg-query -W -f '${Version}' alertmanager-irc-relay 2>/dev/null || echo version unknown)), not durable, with ngircd on port $irc_port"
 for r in $(seq "$rounds"); do
 	# Baseline.
