@@ -1,7 +1,8 @@
 /* test_store_pg.c: what only the PostgreSQL store has: a versioned schema
  * that refuses a newer one, URLs described without their password, the
- * dedup key, the destination leases and the named leases shared by two
- * handles on one database (two relays), and no size cap. Runs under tests/lib/with_pg.sh
+ * dedup key, the destination leases, the named leases, the rate-limit
+ * buckets and the wake-ups shared by two handles on one database (two
+ * relays), and no size cap. Runs under tests/lib/with_pg.sh
  * (unit/test_store_pg@pg); without TOCSIN_TEST_PG_URL it exits 77, the
  * skip of unit/test_store_pg. */
 #include <inttypes.h>
@@ -344,6 +345,105 @@ test_pg_named_leases_pick_one_relay(void **state)
 	store_close(b);
 }
 
+/* Counts a store's on_enqueue calls. */
+struct wakes {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 n;
+};
+
+static void
+count_wake(void *arg)
+{
+	struct wakes *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	w->n++;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* w->n once it is at least want or 5 s passed. */
+static int
+wakes_wait(struct wakes *w, int want)
+{
+	struct timespec	 ts;
+	int		 n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 5;
+	pthread_mutex_lock(&w->mu);
+	while (w->n < want &&
+	    pthread_cond_timedwait(&w->cv, &w->mu, &ts) == 0)
+		;
+	n = w->n;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+static struct store *
+open_pg_woken(struct wakes *w)
+{
+	struct store_params	 p;
+	struct terr		 err;
+	struct store		*s;
+
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->n = 0;
+	memset(&p, 0, sizeof(p));
+	p.url = storetest_url();
+	p.clock = fixed_clock;
+	p.on_enqueue = count_wake;
+	p.on_enqueue_arg = w;
+	if ((s = store_open(&p, &err)) == NULL)
+		fail_msg("store_open: %s", err.msg);
+	return s;
+}
+
+/* A commit that stores a new message (or puts a dead one back) wakes the
+ * other relays' dispatchers through LISTEN/NOTIFY, once; the committing
+ * relay is woken by its committer only, and a duplicate wakes no one. */
+static void
+test_pg_a_commit_wakes_the_other_relays(void **state)
+{
+	struct wakes		 wa, wb;
+	struct store		*a = open_pg_woken(&wa), *b = open_pg_woken(&wb);
+	struct store_ack	 ack;
+	struct terr		 err;
+	char			 n[16] = "";
+	int			 i;
+
+	/* Both listeners connected: a NOTIFY before a LISTEN is not heard. */
+	for (i = 0; i < 500 && strcmp(n, "2") != 0; i++) {
+		sql("SELECT count(*) FROM pg_stat_activity"
+		    " WHERE query = 'LISTEN tocsin_queue'", n, sizeof(n));
+		if (strcmp(n, "2") != 0)
+			usleep(10000);
+	}
+	assert_string_equal(n, "2");
+
+	ack = put(a, "wh:1", "key-1", "one");
+	assert_int_equal(ack.verdict, STORE_ACCEPTED);
+	assert_int_equal(wakes_wait(&wb, 1), 1);
+	assert_int_equal(put(b, "wh:1", "key-1", "one").verdict, STORE_DUPLICATE);
+	usleep(300000);
+	assert_int_equal(wakes_wait(&wa, 1), 1);
+	assert_int_equal(wakes_wait(&wb, 1), 1);
+
+	assert_int_equal(store_mark_dead(a, ack.id, "gone", &err), 0);
+	assert_int_equal(store_retry(b, ack.id, &err), 0);
+	assert_int_equal(wakes_wait(&wa, 2), 2);
+	usleep(300000);
+	assert_int_equal(wakes_wait(&wb, 1), 1);
+	store_close(a);
+	store_close(b);
+	pthread_mutex_destroy(&wa.mu);
+	pthread_cond_destroy(&wa.cv);
+	pthread_mutex_destroy(&wb.mu);
+	pthread_cond_destroy(&wb.cv);
+}
+
 /* The clock of two relays' stores and limiters in the rate tests. */
 static int64_t rate_ms;
 
@@ -498,6 +598,7 @@ main(void)
 		cmocka_unit_test_setup(test_pg_named_leases_pick_one_relay, setup),
 		cmocka_unit_test_setup(test_pg_two_limiters_share_a_bucket_exactly, setup),
 		cmocka_unit_test_setup(test_pg_a_destination_bucket_moves_with_its_lease, setup),
+		cmocka_unit_test_setup(test_pg_a_commit_wakes_the_other_relays, setup),
 		cmocka_unit_test_setup(test_pg_size_cap_is_refused, setup),
 	};
 
