@@ -526,6 +526,43 @@ test_pg_two_limiters_share_a_bucket_exactly(void **state)
 	store_close(b);
 }
 
+/* A database of schema version 1 (before the buckets) with a message in it
+ * is migrated at open: the message stays, and takes are shared. */
+static void
+test_pg_version_1_database_gains_the_buckets(void **state)
+{
+	struct store		*a, *b;
+	struct ratelimit	*ra, *rb;
+	struct rl_want		 w = want("tg-bot:1", 1, 1, true);
+	struct terr		 err;
+	int64_t			 c[STORE_NSTATES];
+	char			 v[32];
+
+	rate_ms = T0;
+	a = open_pg_rate();
+	assert_int_equal(put(a, "wh:1", "key-1", "one").verdict, STORE_ACCEPTED);
+	store_close(a);
+	sql("DROP FUNCTION tocsin_rate_take; DROP TABLE rate_buckets;"
+	    " UPDATE tocsin_schema SET version = 1", NULL, 0);
+
+	a = open_pg_rate();
+	b = open_pg_rate();
+	sql("SELECT version FROM tocsin_schema", v, sizeof(v));
+	assert_string_equal(v, "2");
+	assert_int_equal(store_count(a, c, &err), 0);
+	assert_int_equal(c[STORE_PENDING], 1);
+	assert_non_null(ra = ratelimit_new(rate_clock, NULL));
+	assert_non_null(rb = ratelimit_new(rate_clock, NULL));
+	assert_true(store_rate_share(a, ra));
+	assert_true(store_rate_share(b, rb));
+	assert_int_equal(ratelimit_take(ra, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rb, &w, 1), 1000);
+	ratelimit_free(ra);
+	ratelimit_free(rb);
+	store_close(a);
+	store_close(b);
+}
+
 /* A chat's bucket goes with the chat to the relay that takes it over,
  * including the refill restarted when the send was answered; a take over a
  * chat and a bot is all or nothing across relays. */
@@ -598,6 +635,7 @@ main(void)
 		cmocka_unit_test_setup(test_pg_named_leases_pick_one_relay, setup),
 		cmocka_unit_test_setup(test_pg_two_limiters_share_a_bucket_exactly, setup),
 		cmocka_unit_test_setup(test_pg_a_destination_bucket_moves_with_its_lease, setup),
+		cmocka_unit_test_setup(test_pg_version_1_database_gains_the_buckets, setup),
 		cmocka_unit_test_setup(test_pg_a_commit_wakes_the_other_relays, setup),
 		cmocka_unit_test_setup(test_pg_size_cap_is_refused, setup),
 	};
