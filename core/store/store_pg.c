@@ -202,6 +202,7 @@ struct pgconn {
 	PGconn		*c;		/* NULL: not connected */
 	int64_t		 retry_at;	/* mono ms */
 	int64_t		 backoff;
+	bool		 prepared;	/* c has the statements of qp */
 };
 
 struct pgbe {
@@ -330,6 +331,7 @@ lost(struct pgbe *be, struct pgconn *pc, const char *why)
 {
 	PQfinish(pc->c);
 	pc->c = NULL;
+	pc->prepared = false;
 	pc->backoff = pc->backoff == 0 ? BACKOFF_MIN_MS :
 	    (pc->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : pc->backoff * 2);
 	set_down(be, true, why);
@@ -472,6 +474,67 @@ cmd(struct pgbe *be, struct pgconn *pc, const char *sql, const struct params *p,
 		*rows = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return 0;
+}
+
+/*
+ * The intake's statements, prepared once per connection of the committer
+ * (at their first use, after the migrations made their tables): each
+ * notification runs them, and an unnamed statement is parsed and planned
+ * by the server every time, which is most of its CPU per notification.
+ */
+enum prep {
+	PREP_DEDUP_LOOKUP,
+	PREP_INSERT,
+	PREP_CLAIM,
+	NPREP
+};
+
+static const char *const prep_sql[NPREP] = {
+	"SELECT id FROM dedup WHERE dedup_key = $1 AND created > $2::bigint",
+	"INSERT INTO messages (created, receiver, integration, dest, dedup_key,"
+	" payload, next_attempt) VALUES ($1::bigint, $2, $3, $4, $5, $6,"
+	" $1::bigint) RETURNING id",
+	"INSERT INTO dedup (dedup_key, id, created) VALUES ($1, $2::bigint,"
+	" $3::bigint) ON CONFLICT (dedup_key) DO UPDATE SET id = excluded.id,"
+	" created = excluded.created WHERE dedup.created <= $4::bigint"
+	" RETURNING id",
+};
+
+/* q for prepared statement k. */
+static PGresult *
+qp(struct pgbe *be, struct pgconn *pc, enum prep k, const struct params *p,
+    const char *what, struct terr *err)
+{
+	char		 name[16];
+	PGresult	*res;
+	ExecStatusType	 st;
+
+	if (conn_get(be, pc, err) == -1)
+		return NULL;
+	if (!pc->prepared) {
+		for (int i = 0; i < NPREP; i++) {
+			snprintf(name, sizeof(name), "tocsin_%d", i);
+			res = PQprepare(pc->c, name, prep_sql[i], 0, NULL);
+			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+				pgerr(be, pc, res, what, err);
+				PQclear(res);
+				return NULL;
+			}
+			PQclear(res);
+		}
+		pc->prepared = true;
+	}
+	snprintf(name, sizeof(name), "tocsin_%d", (int)k);
+	res = PQexecPrepared(pc->c, name, p->n, p->v, p->len, p->fmt, 0);
+	st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		if (is_down(be))
+			set_down(be, false, NULL);
+		return res;
+	}
+	pgerr(be, pc, res, what, err);
+	PQclear(res);
+	return NULL;
 }
 
 static int64_t
@@ -964,8 +1027,8 @@ dedup_lookup(struct pgbe *be, const char *key, int64_t cutoff, int64_t *id,
 	memset(&p, 0, sizeof(p));
 	p_text(&p, key);
 	p_int(&p, cutoff);
-	if ((res = q(be, &be->w, "SELECT id FROM dedup WHERE dedup_key = $1"
-	    " AND created > $2::bigint", &p, "dedup lookup failed", err)) == NULL)
+	if ((res = qp(be, &be->w, PREP_DEDUP_LOOKUP, &p, "dedup lookup failed",
+	    err)) == NULL)
 		return -1;
 	*id = PQntuples(res) > 0 ? col_int(res, 0, 0) : 0;
 	PQclear(res);
@@ -1022,10 +1085,8 @@ run_enqueue(struct pgbe *be, struct store_job *job, int64_t now,
 		p_text(&p, m->dest != NULL ? m->dest : "");
 		p_text(&p, keyed ? m->dedup_key : NULL);
 		p_bytes(&p, m->payload, m->payload_len);
-		if ((res = q(be, &be->w, "INSERT INTO messages (created, receiver,"
-		    " integration, dest, dedup_key, payload, next_attempt)"
-		    " VALUES ($1::bigint, $2, $3, $4, $5, $6, $1::bigint)"
-		    " RETURNING id", &p, "insert failed", err)) == NULL)
+		if ((res = qp(be, &be->w, PREP_INSERT, &p, "insert failed",
+		    err)) == NULL)
 			return -1;
 		id = col_int(res, 0, 0);
 		PQclear(res);
@@ -1035,12 +1096,8 @@ run_enqueue(struct pgbe *be, struct store_job *job, int64_t now,
 			p_int(&p, id);
 			p_int(&p, now);
 			p_int(&p, cutoff);
-			if ((res = q(be, &be->w, "INSERT INTO dedup (dedup_key, id,"
-			    " created) VALUES ($1, $2::bigint, $3::bigint)"
-			    " ON CONFLICT (dedup_key) DO UPDATE SET id = excluded.id,"
-			    " created = excluded.created"
-			    " WHERE dedup.created <= $4::bigint RETURNING id", &p,
-			    "dedup failed", err)) == NULL)
+			if ((res = qp(be, &be->w, PREP_CLAIM, &p, "dedup failed",
+			    err)) == NULL)
 				return -1;
 			claimed = PQntuples(res) > 0;
 			PQclear(res);
