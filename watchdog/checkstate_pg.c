@@ -1,0 +1,219 @@
+/* checkstate_pg.c: check states in PostgreSQL, table watchdog_checks of the
+ * --storage.url database (see checkstate_int.h).
+ *
+ * Why in the database rather than each watchdog's watchdog.db: two
+ * watchdogs on one database take turns leading (wdpair.h), and the one
+ * that takes over must start from what the other committed: a check it
+ * notified DOWN stays down without a second DOWN, one that was up keeps its
+ * last success. The rows are those of the SQLite table, one per check, and
+ * a batch is one transaction, committed with synchronous_commit on (the
+ * server's WAL is on disk before the done callbacks run). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checkstate_int.h"
+#include "wdpg.h"
+
+/* pg_advisory_xact_lock key: two watchdogs starting together create the
+ * table once. */
+#define CREATE_LOCK	"7630418727"
+
+struct pgcs {
+	struct wdpg	*pg;
+};
+
+static void
+be_close(void *arg)
+{
+	struct pgcs	*be = arg;
+
+	if (be == NULL)
+		return;
+	wdpg_close(be->pg);
+	free(be);
+}
+
+static void
+rollback(struct wdpg *pg)
+{
+	struct terr	 ignored;
+
+	/* A failed ROLLBACK lost the connection, which ends the
+	 * transaction as well. */
+	if (wdpg_cmd(pg, "ROLLBACK", 0, NULL, "rollback", &ignored) == -1)
+		return;
+}
+
+int
+checkstate_pg_open(const char *url, void **out, const char **where,
+    struct terr *err)
+{
+	struct pgcs	*be;
+	int		 rc = -1;
+
+	if ((be = calloc(1, sizeof(*be))) == NULL)
+		return terr_set(err, "watchdog state: out of memory");
+	if ((be->pg = wdpg_open(url, "watchdog state", err)) == NULL)
+		goto fail;
+	wdpg_lock(be->pg);
+	if (wdpg_cmd(be->pg, "SET synchronous_commit = on", 0, NULL,
+	    "set synchronous_commit", err) == 0 &&
+	    wdpg_cmd(be->pg, "BEGIN", 0, NULL, "create table", err) == 0) {
+		if (wdpg_cmd(be->pg, "SELECT pg_advisory_xact_lock(" CREATE_LOCK ")",
+		    0, NULL, "create table", err) == 0 &&
+		    wdpg_cmd(be->pg, "CREATE TABLE IF NOT EXISTS watchdog_checks ("
+		    " name text PRIMARY KEY,"
+		    " state text NOT NULL,"
+		    " paused boolean NOT NULL,"
+		    " last_success bigint NOT NULL,"
+		    " last_start bigint NOT NULL,"
+		    " down_since bigint NOT NULL,"
+		    " last_notified bigint NOT NULL,"
+		    " last_message text NOT NULL,"
+		    " reason text NOT NULL)", 0, NULL, "create table", err) == 0 &&
+		    /* A table of the same name but another shape fails here,
+		     * not at the first save. */
+		    wdpg_cmd(be->pg, "SELECT name, state, paused, last_success,"
+		    " last_start, down_since, last_notified, last_message, reason"
+		    " FROM watchdog_checks LIMIT 0", 0, NULL, "check table",
+		    err) == 0 &&
+		    wdpg_cmd(be->pg, "COMMIT", 0, NULL, "create table", err) == 0)
+			rc = 0;
+		else
+			rollback(be->pg);
+	}
+	wdpg_unlock(be->pg);
+	if (rc == -1)
+		goto fail;
+	*out = be;
+	*where = wdpg_where(be->pg);
+	return 0;
+fail:
+	be_close(be);
+	return -1;
+}
+
+static int
+write_item(struct pgcs *be, const struct checkstate_item *it, struct terr *err)
+{
+	const struct check_record *rec = &it->rec;
+	char		 n[4][24];
+	const char	*v[9];
+
+	if (it->del) {
+		v[0] = rec->name;
+		return wdpg_cmd(be->pg, "DELETE FROM watchdog_checks WHERE name = $1",
+		    1, v, "delete", err);
+	}
+	snprintf(n[0], sizeof(n[0]), "%" PRId64, rec->last_success_wall_ms);
+	snprintf(n[1], sizeof(n[1]), "%" PRId64, rec->last_start_wall_ms);
+	snprintf(n[2], sizeof(n[2]), "%" PRId64, rec->down_since_wall_ms);
+	snprintf(n[3], sizeof(n[3]), "%" PRId64, rec->last_notified_wall_ms);
+	v[0] = rec->name;
+	v[1] = check_state_name(rec->state);
+	v[2] = rec->paused ? "t" : "f";
+	v[3] = n[0];
+	v[4] = n[1];
+	v[5] = n[2];
+	v[6] = n[3];
+	v[7] = rec->last_message != NULL ? rec->last_message : "";
+	v[8] = rec->reason != NULL ? rec->reason : "";
+	return wdpg_cmd(be->pg, "INSERT INTO watchdog_checks (name, state, paused,"
+	    " last_success, last_start, down_since, last_notified, last_message,"
+	    " reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+	    " ON CONFLICT (name) DO UPDATE SET state = excluded.state,"
+	    " paused = excluded.paused, last_success = excluded.last_success,"
+	    " last_start = excluded.last_start, down_since = excluded.down_since,"
+	    " last_notified = excluded.last_notified,"
+	    " last_message = excluded.last_message, reason = excluded.reason",
+	    9, v, "save", err);
+}
+
+static int
+be_commit(void *arg, const struct checkstate_item *batch, struct terr *err)
+{
+	struct pgcs	*be = arg;
+	const struct checkstate_item *it;
+	int		 rc = -1;
+
+	wdpg_lock(be->pg);
+	if (wdpg_cmd(be->pg, "BEGIN", 0, NULL, "save", err) == -1)
+		goto out;
+	for (it = batch; it != NULL; it = it->next)
+		if (write_item(be, it, err) == -1) {
+			rollback(be->pg);
+			goto out;
+		}
+	if (wdpg_cmd(be->pg, "COMMIT", 0, NULL, "save", err) == -1) {
+		rollback(be->pg);
+		goto out;
+	}
+	rc = 0;
+out:
+	wdpg_unlock(be->pg);
+	return rc;
+}
+
+static int
+be_load(void *arg, struct check_record **recs, size_t *n, struct terr *err)
+{
+	struct pgcs		*be = arg;
+	struct check_record	*v = NULL, *r;
+	PGresult		*res;
+	size_t			 cnt = 0, rows, i;
+	const char		*state;
+	int			 ret = -1;
+
+	wdpg_lock(be->pg);
+	res = wdpg_exec(be->pg, "SELECT name, state, paused, last_success,"
+	    " last_start, down_since, last_notified, last_message, reason"
+	    " FROM watchdog_checks ORDER BY name COLLATE \"C\"", 0, NULL, NULL,
+	    NULL, "load", err);
+	wdpg_unlock(be->pg);
+	if (res == NULL)
+		return -1;
+	rows = (size_t)PQntuples(res);
+	if (rows > 0 && (v = calloc(rows, sizeof(*v))) == NULL) {
+		terr_set(err, "watchdog state: out of memory");
+		goto out;
+	}
+	for (i = 0; i < rows; i++) {
+		r = &v[i];
+		state = PQgetvalue(res, (int)i, 1);
+		if (check_state_parse(state, &r->state) == -1) {
+			terr_set(err, "watchdog state %s: check \"%s\" has unknown "
+			    "state \"%s\"", wdpg_where(be->pg),
+			    PQgetvalue(res, (int)i, 0), state);
+			goto out;
+		}
+		r->paused = strcmp(PQgetvalue(res, (int)i, 2), "t") == 0;
+		r->last_success_wall_ms = strtoll(PQgetvalue(res, (int)i, 3), NULL, 10);
+		r->last_start_wall_ms = strtoll(PQgetvalue(res, (int)i, 4), NULL, 10);
+		r->down_since_wall_ms = strtoll(PQgetvalue(res, (int)i, 5), NULL, 10);
+		r->last_notified_wall_ms = strtoll(PQgetvalue(res, (int)i, 6), NULL, 10);
+		cnt++;
+		if ((r->name = strdup(PQgetvalue(res, (int)i, 0))) == NULL ||
+		    (r->last_message = strdup(PQgetvalue(res, (int)i, 7))) == NULL ||
+		    (r->reason = strdup(PQgetvalue(res, (int)i, 8))) == NULL) {
+			terr_set(err, "watchdog state: out of memory");
+			goto out;
+		}
+	}
+	*recs = v;
+	*n = cnt;
+	v = NULL;
+	cnt = 0;
+	ret = 0;
+out:
+	PQclear(res);
+	checkstate_records_free(v, cnt);
+	return ret;
+}
+
+const struct checkstate_ops checkstate_pg_ops = {
+	.commit = be_commit,
+	.load = be_load,
+	.close = be_close,
+};
