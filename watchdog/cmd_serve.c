@@ -11,6 +11,7 @@
 #include "wdapi.h"
 #include "watchdog_cmd.h"
 #include "wdconfig.h"
+#include "wdpair.h"
 #include "wdprobe.h"
 #include "wdsched.h"
 #include "wdstate.h"
@@ -73,8 +74,8 @@ wd_cmd_serve(int argc, char **argv)
 		.max_body = (size_t)1 << 20,
 		.max_body_help = "Largest accepted request body (default 1048576); a ping keeps "
 		    "its first 10240 bytes.",
-		.storage_help = "Base path for data storage: check states (always here) and the "
-		    "delivery queue (unless --storage.url).",
+		.storage_help = "Base path for data storage: check states and the delivery "
+		    "queue (unless --storage.url: then both are in PostgreSQL).",
 		.load = load,
 		.routes = routes,
 		.metrics = metrics,
@@ -83,6 +84,8 @@ wd_cmd_serve(int argc, char **argv)
 	struct wdstate_params sp;
 	struct wdsched	*sched = NULL;
 	struct checkstate *cs = NULL;
+	struct wdpair	*pair = NULL;
+	const char	*url;
 	struct terr	 err;
 	int		 rc = 1;
 
@@ -92,7 +95,19 @@ wd_cmd_serve(int argc, char **argv)
 		log_error("Out of memory");
 		goto out;
 	}
-	if ((cs = checkstate_open(daemoncmd_storage(s.dc), &err)) == NULL) {
+	/* With --storage.url the check states and the signals live in the
+	 * database, and a second watchdog on it makes a pair (wdpair.h); one
+	 * alone on it is a pair whose other half is missing, and leads. */
+	if ((url = daemoncmd_storage_url(s.dc)) != NULL) {
+		if ((cs = checkstate_open_pg(url, &err)) == NULL ||
+		    (pair = wdpair_open(url, outbox_store(daemoncmd_outbox(s.dc)),
+		    daemoncmd_storage_lease_ms(s.dc), &err)) == NULL) {
+			log_error("Cannot open the storage", "err", err.msg);
+			goto out;
+		}
+		log_info("The check states are in PostgreSQL: one watchdog of those "
+		    "on it leads", "url", checkstate_path(cs));
+	} else if ((cs = checkstate_open(daemoncmd_storage(s.dc), &err)) == NULL) {
 		log_error("Cannot open the storage", "path", daemoncmd_storage(s.dc),
 		    "err", err.msg);
 		goto out;
@@ -104,6 +119,7 @@ wd_cmd_serve(int argc, char **argv)
 	sp.on_change = wdsched_wake;
 	sp.on_change_arg = sched;
 	sp.tmpl_am = daemoncmd_tmpl_am_version(s.dc);
+	sp.pair = pair;
 	if ((s.ws = wdstate_new(&sp, &err)) == NULL) {
 		log_error("Cannot set up", "err", err.msg);
 		goto out;
@@ -125,6 +141,7 @@ wd_cmd_serve(int argc, char **argv)
 	wdprobe_free(s.probe);
 	wdsched_free(sched);
 	wdstate_free(s.ws);
+	wdpair_close(pair);
 	checkstate_close(cs);
 	daemoncmd_free(s.dc);
 	return rc;

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "duration.h"
 #include "log.h"
 #include "redact.h"
@@ -42,6 +43,9 @@ struct wdstate {
 	struct metric		*m_notif;
 	struct metric		*m_failed;
 	struct metric		*m_fallbacks;
+	struct metric		*m_leader;	/* a pair's */
+	bool			 leading;	/* under mu */
+	int64_t			 next_poll;	/* a pair's; the scheduler's */
 };
 
 struct wdstate *
@@ -66,6 +70,15 @@ wdstate_new(const struct wdstate_params *p, struct terr *err)
 	ws->m_fallbacks = metrics_counter(p->metrics, "tocsin_template_fallbacks_total",
 	    "Total number of templated fields that failed to render and went out with the fallback text, by receiver.",
 	    rl);
+	ws->leading = p->pair == NULL;
+	if (p->pair != NULL &&
+	    ((ws->m_leader = metrics_gauge(p->metrics, "tocsin_watchdog_leader",
+	    "1 while this watchdog leads its pair (evaluates deadlines and notifies), 0 while it follows.",
+	    NULL)) == NULL || metric_set(ws->m_leader, NULL, 0) == -1)) {
+		terr_set(err, "cannot register watchdog metrics");
+		wdstate_free(ws);
+		return NULL;
+	}
 	if (ws->m_notif == NULL || ws->m_failed == NULL || ws->m_fallbacks == NULL) {
 		terr_set(err, "cannot register watchdog metrics");
 		wdstate_free(ws);
@@ -349,6 +362,39 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 	return res;
 }
 
+/* One of a pair: the signal goes to the database, for the leader to apply
+ * (wdpair.h). Its commit is the answer's: done (when there is one) is
+ * called before this returns WDSTATE_PENDING. */
+static enum wdstate_result
+queue_signal(struct wdstate *ws, const char *name, enum check_kind want,
+    enum wdpair_op op, enum check_signal_kind sig, const char *rid,
+    const char *body, size_t bodylen, const char *reason,
+    const struct persist_how *how, struct terr *err)
+{
+	struct wdpair_signal	 s;
+	int			 rc;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	s.kind = want;
+	s.op = op;
+	s.sig = sig;
+	snprintf(s.rid, sizeof(s.rid), "%s", rid != NULL ? rid : "");
+	s.body = body;
+	s.bodylen = bodylen;
+	s.reason = reason;
+	if ((rc = wdpair_put(ws->p.pair, &s, err)) == -1)
+		log_error("Signal not stored", "check", name, "err", err->msg);
+	/* The leader applies it at once: wake our scheduler in case that is
+	 * us (the other looks every wdpair_poll_ms). */
+	changed(ws);
+	if (how != NULL && how->done != NULL) {
+		how->done(how->arg, name, rc, err);
+		return WDSTATE_PENDING;
+	}
+	return rc == -1 ? WDSTATE_FAILED : WDSTATE_OK;
+}
+
 static enum wdstate_result
 signal_with(struct wdstate *ws, const char *name, enum check_kind want,
     enum check_signal_kind sig, const char *rid, const char *body,
@@ -368,6 +414,10 @@ signal_with(struct wdstate *ws, const char *name, enum check_kind want,
 	else if (check_conf(c)->kind != want) {
 		*actual = check_conf(c)->kind;
 		res = WDSTATE_WRONG_KIND;
+	} else if (ws->p.pair != NULL) {
+		pthread_mutex_unlock(&ws->mu);
+		return queue_signal(ws, name, want, WDPAIR_SIGNAL, sig, rid, body,
+		    bodylen, reason, how, err);
 	} else {
 		before = registry_next_deadline(reg, NULL);
 		res = signal_locked(ws, c, sig, rid, body, bodylen, reason, how,
@@ -438,34 +488,50 @@ wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr, bool fr
 	return res;
 }
 
-enum wdstate_result
-wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err)
+/* Pauses or resumes c, under ws->mu. */
+static enum wdstate_result
+pause_locked(struct wdstate *ws, struct check *c, bool pause,
+    const struct persist_how *how, struct terr *err)
 {
-	enum wdstate_result	 res = WDSTATE_OK;
-	struct check		*c;
-	struct wd_time		 now;
-	int			 ev;
+	struct wd_time	 now;
+	int		 ev;
 
-	pthread_mutex_lock(&ws->mu);
-	if (ws->gen == NULL ||
-	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL) {
-		res = WDSTATE_UNKNOWN;
-		goto out;
-	}
 	wd_time_now(&now);
 	ev = pause ? check_pause(c, &now) : check_resume(c, &now);
 	if (ev != 0)
-		log_info(pause ? "Check paused" : "Check resumed", "check", name);
+		log_info(pause ? "Check paused" : "Check resumed", "check",
+		    check_name(c));
 	/* Stored even when nothing changed: the retry of a pause whose
 	 * store failed (503) finds the check paused already, and its 200
 	 * must mean the pause survives a restart. */
 	registry_touch(wdconfig_registry(current(ws)), c);
-	if (persist(ws, c, err) == -1)
-		res = WDSTATE_FAILED;
- out:
+	if (persist_with(ws, c, how, err) == -1)
+		return WDSTATE_FAILED;
+	return WDSTATE_OK;
+}
+
+enum wdstate_result
+wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err)
+{
+	enum wdstate_result	 res;
+	struct check		*c;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen == NULL ||
+	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL) {
+		pthread_mutex_unlock(&ws->mu);
+		return WDSTATE_UNKNOWN;
+	}
+	if (ws->p.pair != NULL) {
+		enum check_kind kind = check_conf(c)->kind;
+
+		pthread_mutex_unlock(&ws->mu);
+		return queue_signal(ws, name, kind, pause ? WDPAIR_PAUSE :
+		    WDPAIR_RESUME, CHECK_SIG_SUCCESS, NULL, NULL, 0, NULL, NULL, err);
+	}
+	res = pause_locked(ws, c, pause, NULL, err);
 	pthread_mutex_unlock(&ws->mu);
-	if (res != WDSTATE_UNKNOWN)
-		changed(ws);
+	changed(ws);
 	return res;
 }
 
@@ -492,8 +558,8 @@ tick_one(struct wdstate *ws, struct registry *reg, struct check *c,
 	return rc == -1 ? -1 : 0;
 }
 
-int64_t
-wdstate_tick(struct wdstate *ws)
+static int64_t
+tick_checks(struct wdstate *ws)
 {
 	struct registry		*reg;
 	struct check		*c, **due = NULL, **nd;
@@ -536,6 +602,181 @@ wdstate_tick(struct wdstate *ws)
 	if (failed && next < now.mono_ms + TICK_RETRY_MS)
 		next = now.mono_ms + TICK_RETRY_MS;
 	return next;
+}
+
+/* Loads the committed states into the configured checks (check_restore:
+ * down stays down without a new DOWN, up gets a full period + grace from
+ * now). Unlike registry_restore it removes nothing: the rows are the
+ * pair's. Under ws->mu. */
+static int
+restore_locked(struct wdstate *ws, struct terr *err)
+{
+	struct check_record	*recs = NULL;
+	struct registry		*reg = wdconfig_registry(current(ws));
+	struct check		*c;
+	struct wd_time		 now;
+	size_t			 n = 0, i;
+
+	if (checkstate_load(ws->p.cs, &recs, &n, err) == -1)
+		return -1;
+	wd_time_now(&now);
+	for (i = 0; i < n; i++)
+		if ((c = registry_find(reg, recs[i].name)) != NULL)
+			check_restore(c, &recs[i], &now);
+	registry_touch_all(reg);
+	checkstate_records_free(recs, n);
+	return 0;
+}
+
+/* Applies one queued signal, under ws->mu: -1 when its notification or
+ * state could not be stored (it is applied again later). A check that is
+ * gone, or now of another kind (a reload since), takes nothing. */
+static int
+apply_queued(struct wdstate *ws, const struct wdpair_signal *s,
+    const struct persist_how *how)
+{
+	struct check	*c;
+	struct terr	 err;
+
+	c = registry_find(wdconfig_registry(current(ws)), s->name);
+	if (c == NULL || check_conf(c)->kind != s->kind)
+		return 0;
+	switch (s->op) {
+	case WDPAIR_PAUSE:
+	case WDPAIR_RESUME:
+		return pause_locked(ws, c, s->op == WDPAIR_PAUSE, how, &err) ==
+		    WDSTATE_FAILED ? -1 : 0;
+	case WDPAIR_SIGNAL:
+		break;
+	}
+	return signal_locked(ws, c, s->sig, s->rid[0] ? s->rid : NULL, s->body,
+	    s->bodylen, s->reason, how, &err) == WDSTATE_FAILED ? -1 : 0;
+}
+
+#define DRAIN_BATCH	512
+
+/*
+ * The leader applies every queued signal, its own and the other's, before
+ * it looks at a deadline: a ping the follower answered 200 counts as if it
+ * had come here. The rows go once the states they made are committed, so a
+ * leader that dies in between leaves them to the next one (see wdpair.c).
+ * -1: stop before the deadlines, whose checks may miss a success.
+ */
+static int
+drain(struct wdstate *ws, struct terr *err)
+{
+	static const struct persist_how how = { log_not_stored, NULL };
+	struct wdpair_signal	*v;
+	size_t			 n, i;
+	uint64_t		 mark;
+	int			 rc = 0;
+
+	do {
+		if (wdpair_take(ws->p.pair, DRAIN_BATCH, &v, &n, err) == -1)
+			return -1;
+		if (n == 0)
+			break;
+		mark = checkstate_mark(ws->p.cs);
+		pthread_mutex_lock(&ws->mu);
+		for (i = 0; i < n && ws->gen != NULL; i++)
+			if (apply_queued(ws, &v[i], &how) == -1) {
+				rc = terr_set(err, "check \"%s\": its notification "
+				    "or state was not stored", v[i].name);
+				break;
+			}
+		pthread_mutex_unlock(&ws->mu);
+		if (checkstate_flush(ws->p.cs, mark, err) == -1 ||
+		    wdpair_done(ws->p.pair, v, i, err) == -1)
+			rc = -1;
+		wdpair_signals_free(v, n);
+	} while (rc == 0 && n == DRAIN_BATCH);
+	return rc;
+}
+
+static void
+set_leading(struct wdstate *ws, bool leading)
+{
+	pthread_mutex_lock(&ws->mu);
+	ws->leading = leading;
+	pthread_mutex_unlock(&ws->mu);
+	(void)metric_set(ws->m_leader, NULL, leading ? 1 : 0);
+}
+
+/* wdstate_tick for one of a pair (on the scheduler's thread only). */
+static int64_t
+pair_tick(struct wdstate *ws)
+{
+	int64_t		 now = mono_ms(), poll = wdpair_poll_ms(ws->p.pair), next;
+	bool		 held, was;
+	struct terr	 err;
+	int		 rc;
+
+	pthread_mutex_lock(&ws->mu);
+	was = ws->leading;
+	pthread_mutex_unlock(&ws->mu);
+	if (now >= ws->next_poll) {
+		ws->next_poll = now + poll;
+		if (wdpair_lead(ws->p.pair, &held, &err) == -1) {
+			log_error("Watchdog lease not renewed", "err", err.msg);
+			held = false;
+		}
+		if (held && !was) {
+			/* The other one's last committed states, then its
+			 * queue (below): nothing it notified is notified
+			 * again, nothing it heard is missed. */
+			pthread_mutex_lock(&ws->mu);
+			rc = ws->gen != NULL ? restore_locked(ws, &err) : 0;
+			pthread_mutex_unlock(&ws->mu);
+			if (rc == -1) {
+				log_error("Cannot take over the checks", "err", err.msg);
+				held = false;
+			} else
+				log_info("Leading the watchdog pair: deadlines and "
+				    "notifications are this watchdog's");
+		} else if (!held && was)
+			log_warn("No longer leading the watchdog pair: the other "
+			    "watchdog's deadlines and notifications");
+		if (held != was)
+			set_leading(ws, held);
+		was = held;
+		if (!held) {
+			/* What the API and /metrics show: the leader's last
+			 * committed states. */
+			pthread_mutex_lock(&ws->mu);
+			rc = ws->gen != NULL ? restore_locked(ws, &err) : 0;
+			pthread_mutex_unlock(&ws->mu);
+			if (rc == -1)
+				log_error("Cannot read the check states", "err", err.msg);
+		}
+	}
+	if (!was)
+		return ws->next_poll;
+	if (drain(ws, &err) == -1) {
+		log_error("Queued signals not applied: deadlines wait", "err", err.msg);
+		return now + TICK_RETRY_MS < ws->next_poll ? now + TICK_RETRY_MS :
+		    ws->next_poll;
+	}
+	next = tick_checks(ws);
+	return next < ws->next_poll ? next : ws->next_poll;
+}
+
+int64_t
+wdstate_tick(struct wdstate *ws)
+{
+	if (ws->p.pair != NULL)
+		return pair_tick(ws);
+	return tick_checks(ws);
+}
+
+bool
+wdstate_leading(struct wdstate *ws)
+{
+	bool	 leading;
+
+	pthread_mutex_lock(&ws->mu);
+	leading = ws->leading;
+	pthread_mutex_unlock(&ws->mu);
+	return leading;
 }
 
 void

@@ -468,6 +468,19 @@ daemoncmd_config_file(const struct daemoncmd *dc)
 }
 
 const char *
+daemoncmd_storage_url(const struct daemoncmd *dc)
+{
+	return dc->storage_url;
+}
+
+int64_t
+daemoncmd_storage_lease_ms(const struct daemoncmd *dc)
+{
+	return dc->op.storage_lease_ms > 0 ? dc->op.storage_lease_ms :
+	    STORE_PG_LEASE_MS;
+}
+
+const char *
 daemoncmd_storage(const struct daemoncmd *dc)
 {
 	return dc->storage;

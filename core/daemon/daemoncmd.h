@@ -82,6 +82,11 @@ struct metrics *daemoncmd_metrics(struct daemoncmd *dc);
 const char *daemoncmd_config_file(const struct daemoncmd *dc);
 /* --storage.path. */
 const char *daemoncmd_storage(const struct daemoncmd *dc);
+/* --storage.url (or what --storage.url-file holds), NULL when the queue is
+ * in SQLite; owned by dc. */
+const char *daemoncmd_storage_url(const struct daemoncmd *dc);
+/* --storage.lease in ms, or the store's default when not given. */
+int64_t	daemoncmd_storage_lease_ms(const struct daemoncmd *dc);
 /* --template.alertmanager-version: the release whose template semantics
  * the program's templates follow. */
 enum tmpl_am_version daemoncmd_tmpl_am_version(const struct daemoncmd *dc);
