@@ -43,7 +43,7 @@ struct wdstate {
 	struct metric		*m_notif;
 	struct metric		*m_failed;
 	struct metric		*m_fallbacks;
-	struct metric		*m_leader;	/* a pair's */
+	struct metric		*m_leader;
 	bool			 leading;	/* under mu */
 	int64_t			 next_poll;	/* a pair's; the scheduler's */
 };
@@ -70,11 +70,12 @@ wdstate_new(const struct wdstate_params *p, struct terr *err)
 	ws->m_fallbacks = metrics_counter(p->metrics, "tocsin_template_fallbacks_total",
 	    "Total number of templated fields that failed to render and went out with the fallback text, by receiver.",
 	    rl);
+	/* Alone, a watchdog always leads: a rule summing the metric over a
+	 * pair's two hosts holds for one watchdog as well. */
 	ws->leading = p->pair == NULL;
-	if (p->pair != NULL &&
-	    ((ws->m_leader = metrics_gauge(p->metrics, "tocsin_watchdog_leader",
-	    "1 while this watchdog leads its pair (evaluates deadlines and notifies), 0 while it follows.",
-	    NULL)) == NULL || metric_set(ws->m_leader, NULL, 0) == -1)) {
+	if ((ws->m_leader = metrics_gauge(p->metrics, "tocsin_watchdog_leader",
+	    "1 while this watchdog evaluates deadlines and notifies (always, alone; the leader of a pair), 0 while it follows.",
+	    NULL)) == NULL || metric_set(ws->m_leader, NULL, ws->leading) == -1) {
 		terr_set(err, "cannot register watchdog metrics");
 		wdstate_free(ws);
 		return NULL;
