@@ -85,8 +85,17 @@ expect_eq "the check states are in the database" 1 \
 wait_until 5 follows "$URL_2" || true
 expect_eq "leader and follower" "1 0" "$(leader "$URL_1") $(leader "$URL_2")"
 
-# Both checks pinged only at the follower, for longer than period + grace:
-# the leader hears them through the database, and neither goes late.
+# Both checks up at the leader, then pinged only at the follower for longer
+# than period + grace: the leader hears them through the database, and
+# neither goes down.
+http "$URL_1/ping/kept"
+http "$URL_1/ping/stopped"
+up_at() {	# URL CHECK
+	[ "$(WD_URL=$1 wd_check "$2" state)" = up ]
+}
+wait_until 5 up_at "$URL_1" stopped || true
+expect_eq "up at the leader" "up up" \
+    "$(WD_URL=$URL_1 wd_check kept state) $(WD_URL=$URL_1 wd_check stopped state)"
 pinger "$URL_2" kept stopped
 sleep 8
 expect_eq "pings at the follower keep both up at the leader" "up up" \
