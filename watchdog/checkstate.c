@@ -285,9 +285,20 @@ int
 checkstate_load(struct checkstate *cs, struct check_record **recs, size_t *n,
     struct terr *err)
 {
+	int64_t	 all = 0;
+
 	*recs = NULL;
 	*n = 0;
-	return cs->ops->load(cs->be, recs, n, err);
+	return cs->ops->load(cs->be, &all, recs, n, err);
+}
+
+int
+checkstate_load_changed(struct checkstate *cs, int64_t *since,
+    struct check_record **recs, size_t *n, struct terr *err)
+{
+	*recs = NULL;
+	*n = 0;
+	return cs->ops->load(cs->be, since, recs, n, err);
 }
 
 void

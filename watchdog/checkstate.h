@@ -55,6 +55,12 @@ int	checkstate_delete(struct checkstate *cs, const char *name,
  * with checkstate_records_free(). A row with an unknown state is an error. */
 int	checkstate_load(struct checkstate *cs, struct check_record **recs,
 	    size_t *n, struct terr *err) WARN_UNUSED;
+/* checkstate_load without the records nobody saved since *since (0 the
+ * first time: all of them), which it moves on for the next call: what a
+ * watchdog following its pair reads every second. SQLite, which no other
+ * watchdog writes, loads all. */
+int	checkstate_load_changed(struct checkstate *cs, int64_t *since,
+	    struct check_record **recs, size_t *n, struct terr *err) WARN_UNUSED;
 void	checkstate_records_free(struct check_record *recs, size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "checkstate.h"
 
@@ -24,10 +25,12 @@ struct checkstate_ops {
 	 * committed and durable, or none. Only the committer calls it. */
 	int	(*commit)(void *be, const struct checkstate_item *batch,
 		    struct terr *err);
-	/* checkstate_load: all records sorted by name, owned by the caller.
-	 * Any thread, concurrently with commit. */
-	int	(*load)(void *be, struct check_record **recs, size_t *n,
-		    struct terr *err);
+	/* checkstate_load_changed: the records sorted by name, owned by the
+	 * caller; only those changed since *since when the backend knows
+	 * (else all), and *since moved on. Any thread, concurrently with
+	 * commit. */
+	int	(*load)(void *be, int64_t *since, struct check_record **recs,
+		    size_t *n, struct terr *err);
 	void	(*close)(void *be);
 };
 

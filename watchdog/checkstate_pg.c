@@ -19,6 +19,14 @@
 /* pg_advisory_xact_lock key: two watchdogs starting together create the
  * table once. */
 #define CREATE_LOCK	"7630418727"
+/* The database's clock in ms: the follower asks for the rows changed since
+ * its last look by this clock, the same for both watchdogs. */
+#define DBNOW	"(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+/* How far back a look reaches before the last one began: a row's time is
+ * taken when it is written, and it becomes visible at its commit, a little
+ * later (a batch of saves is one transaction); a row written before a look
+ * and committed after it is found by the next look. */
+#define LOOK_BACK_MS	10000
 
 struct pgcs {
 	struct wdpg	*pg;
@@ -72,12 +80,13 @@ checkstate_pg_open(const char *url, void **out, const char **where,
 		    " down_since bigint NOT NULL,"
 		    " last_notified bigint NOT NULL,"
 		    " last_message text NOT NULL,"
-		    " reason text NOT NULL)", 0, NULL, "create table", err) == 0 &&
+		    " reason text NOT NULL,"
+		    " changed_at bigint NOT NULL)", 0, NULL, "create table", err) == 0 &&
 		    /* A table of the same name but another shape fails here,
 		     * not at the first save. */
 		    wdpg_cmd(be->pg, "SELECT name, state, paused, last_success,"
-		    " last_start, down_since, last_notified, last_message, reason"
-		    " FROM watchdog_checks LIMIT 0", 0, NULL, "check table",
+		    " last_start, down_since, last_notified, last_message, reason,"
+		    " changed_at FROM watchdog_checks LIMIT 0", 0, NULL, "check table",
 		    err) == 0 &&
 		    wdpg_cmd(be->pg, "COMMIT", 0, NULL, "create table", err) == 0)
 			rc = 0;
@@ -122,12 +131,14 @@ write_item(struct pgcs *be, const struct checkstate_item *it, struct terr *err)
 	v[8] = rec->reason != NULL ? rec->reason : "";
 	return wdpg_cmd(be->pg, "INSERT INTO watchdog_checks (name, state, paused,"
 	    " last_success, last_start, down_since, last_notified, last_message,"
-	    " reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+	    " reason, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    DBNOW ")"
 	    " ON CONFLICT (name) DO UPDATE SET state = excluded.state,"
 	    " paused = excluded.paused, last_success = excluded.last_success,"
 	    " last_start = excluded.last_start, down_since = excluded.down_since,"
 	    " last_notified = excluded.last_notified,"
-	    " last_message = excluded.last_message, reason = excluded.reason",
+	    " last_message = excluded.last_message, reason = excluded.reason,"
+	    " changed_at = excluded.changed_at",
 	    9, v, "save", err);
 }
 
@@ -157,20 +168,32 @@ out:
 }
 
 static int
-be_load(void *arg, struct check_record **recs, size_t *n, struct terr *err)
+be_load(void *arg, int64_t *since, struct check_record **recs, size_t *n,
+    struct terr *err)
 {
 	struct pgcs		*be = arg;
 	struct check_record	*v = NULL, *r;
 	PGresult		*res;
 	size_t			 cnt = 0, rows, i;
-	const char		*state;
+	const char		*state, *pv[1];
+	char			 from[24];
+	int64_t			 start;
 	int			 ret = -1;
 
+	snprintf(from, sizeof(from), "%" PRId64, *since);
+	pv[0] = from;
 	wdpg_lock(be->pg);
-	res = wdpg_exec(be->pg, "SELECT name, state, paused, last_success,"
-	    " last_start, down_since, last_notified, last_message, reason"
-	    " FROM watchdog_checks ORDER BY name COLLATE \"C\"", 0, NULL, NULL,
-	    NULL, "load", err);
+	/* The look's start first: a row saved after it is found by the next
+	 * look, which reaches back LOOK_BACK_MS before it. */
+	if ((res = wdpg_exec(be->pg, "SELECT " DBNOW, 0, NULL, NULL, NULL, "load",
+	    err)) != NULL) {
+		start = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+		res = wdpg_exec(be->pg, "SELECT name, state, paused, last_success,"
+		    " last_start, down_since, last_notified, last_message, reason"
+		    " FROM watchdog_checks WHERE changed_at >= $1::bigint"
+		    " ORDER BY name COLLATE \"C\"", 1, pv, NULL, NULL, "load", err);
+	}
 	wdpg_unlock(be->pg);
 	if (res == NULL)
 		return -1;
@@ -201,6 +224,7 @@ be_load(void *arg, struct check_record **recs, size_t *n, struct terr *err)
 			goto out;
 		}
 	}
+	*since = start - LOOK_BACK_MS;
 	*recs = v;
 	*n = cnt;
 	v = NULL;

@@ -200,7 +200,8 @@ col_dup(sqlite3_stmt *st, int i)
 }
 
 static int
-be_load(void *arg, struct check_record **recs, size_t *n, struct terr *err)
+be_load(void *arg, int64_t *since, struct check_record **recs, size_t *n,
+    struct terr *err)
 {
 	struct sqlbe		*be = arg;
 	sqlite3_stmt		*st = NULL;
@@ -209,6 +210,7 @@ be_load(void *arg, struct check_record **recs, size_t *n, struct terr *err)
 	const char		*state;
 	int			 rc, ret = -1;
 
+	(void)since;
 	if (sqlite3_prepare_v2(be->db, "SELECT name, state, paused, "
 	    "last_success, last_start, down_since, last_notified, last_message, "
 	    "reason FROM checks ORDER BY name", -1, &st, NULL) != SQLITE_OK) {

@@ -46,6 +46,7 @@ struct wdstate {
 	struct metric		*m_leader;
 	bool			 leading;	/* under mu */
 	int64_t			 next_poll;	/* a pair's; the scheduler's */
+	int64_t			 seen;		/* checkstate_load_changed's */
 };
 
 struct wdstate *
@@ -607,10 +608,11 @@ tick_checks(struct wdstate *ws)
 
 /* Loads the committed states into the configured checks (check_restore:
  * down stays down without a new DOWN, up gets a full period + grace from
- * now). Unlike registry_restore it removes nothing: the rows are the
- * pair's. Under ws->mu. */
+ * now): those saved since *since (see checkstate_load_changed; 0: all).
+ * Unlike registry_restore it removes nothing: the rows are the pair's.
+ * Under ws->mu. */
 static int
-restore_locked(struct wdstate *ws, struct terr *err)
+restore_locked(struct wdstate *ws, int64_t *since, struct terr *err)
 {
 	struct check_record	*recs = NULL;
 	struct registry		*reg = wdconfig_registry(current(ws));
@@ -618,7 +620,7 @@ restore_locked(struct wdstate *ws, struct terr *err)
 	struct wd_time		 now;
 	size_t			 n = 0, i;
 
-	if (checkstate_load(ws->p.cs, &recs, &n, err) == -1)
+	if (checkstate_load_changed(ws->p.cs, since, &recs, &n, err) == -1)
 		return -1;
 	wd_time_now(&now);
 	for (i = 0; i < n; i++)
@@ -710,6 +712,7 @@ pair_tick(struct wdstate *ws)
 	int64_t		 now = mono_ms(), poll = wdpair_poll_ms(ws->p.pair), next;
 	bool		 held, was;
 	struct terr	 err;
+	int64_t		 all = 0;
 	int		 rc;
 
 	pthread_mutex_lock(&ws->mu);
@@ -724,9 +727,13 @@ pair_tick(struct wdstate *ws)
 		if (held && !was) {
 			/* The other one's last committed states, then its
 			 * queue (below): nothing it notified is notified
-			 * again, nothing it heard is missed. */
+			 * again, nothing it heard is missed. Our own saves
+			 * still queued (from when we last led) first, or
+			 * they would land on top of its. */
+			rc = checkstate_flush(ws->p.cs, checkstate_mark(ws->p.cs), &err);
 			pthread_mutex_lock(&ws->mu);
-			rc = ws->gen != NULL ? restore_locked(ws, &err) : 0;
+			if (rc == 0 && ws->gen != NULL)
+				rc = restore_locked(ws, &all, &err);
 			pthread_mutex_unlock(&ws->mu);
 			if (rc == -1) {
 				log_error("Cannot take over the checks", "err", err.msg);
@@ -734,17 +741,20 @@ pair_tick(struct wdstate *ws)
 			} else
 				log_info("Leading the watchdog pair: deadlines and "
 				    "notifications are this watchdog's");
-		} else if (!held && was)
+		} else if (!held && was) {
 			log_warn("No longer leading the watchdog pair: the other "
 			    "watchdog's deadlines and notifications");
+			ws->seen = 0;
+		}
 		if (held != was)
 			set_leading(ws, held);
 		was = held;
 		if (!held) {
 			/* What the API and /metrics show: the leader's last
-			 * committed states. */
+			 * committed states, those it changed since the last
+			 * look. */
 			pthread_mutex_lock(&ws->mu);
-			rc = ws->gen != NULL ? restore_locked(ws, &err) : 0;
+			rc = ws->gen != NULL ? restore_locked(ws, &ws->seen, &err) : 0;
 			pthread_mutex_unlock(&ws->mu);
 			if (rc == -1)
 				log_error("Cannot read the check states", "err", err.msg);

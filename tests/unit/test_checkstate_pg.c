@@ -1,7 +1,7 @@
 /* test_checkstate_pg.c: check states in PostgreSQL (checkstate_open_pg), as
  * a watchdog pair shares them: what one handle saves the other loads, sorted
- * by name, replaced and deleted; a flush says when queued saves are
- * committed; a table of another shape is a clear error. Runs under
+ * by name, replaced and deleted; a follower's look reads only the rows
+ * saved since its last; a flush says when queued saves are committed; a table of another shape is a clear error. Runs under
  * tests/lib/with_pg.sh (unit/test_checkstate_pg@pg); without
  * TOCSIN_TEST_PG_URL it exits 77, the skip of unit/test_checkstate_pg. */
 #include <stdarg.h>
@@ -154,6 +154,43 @@ test_checkstate_pg_flush_waits_for_queued_saves(void **state)
 }
 
 static void
+test_checkstate_pg_load_changed_skips_rows_saved_long_before(void **state)
+{
+	struct terr		 err;
+	struct checkstate	*cs;
+	struct check_record	*recs, r = { "old", CHECK_DOWN, 0, 1, 0, 2, 2, "", "gone" };
+	int64_t			 since = 0, first;
+	size_t			 n;
+
+	(void)state;
+	cs = open_pg();
+	assert_int_equal(checkstate_save(cs, &r, &err), 0);
+	r.name = "recent";
+	r.state = CHECK_UP;
+	assert_int_equal(checkstate_save(cs, &r, &err), 0);
+	/* The first look: every row. */
+	assert_int_equal(checkstate_load_changed(cs, &since, &recs, &n, &err), 0);
+	assert_int_equal(n, 2);
+	checkstate_records_free(recs, n);
+	assert_true(since > 0);
+	first = since;
+	/* "old" saved a minute before that look, "recent" just now. */
+	sql("UPDATE watchdog_checks SET changed_at = changed_at - 60000 WHERE name = 'old'");
+	assert_int_equal(checkstate_save(cs, &r, &err), 0);
+	assert_int_equal(checkstate_load_changed(cs, &since, &recs, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(recs[0].name, "recent");
+	assert_int_equal(recs[0].state, CHECK_UP);
+	checkstate_records_free(recs, n);
+	assert_true(since >= first);
+	/* checkstate_load still has them all. */
+	assert_int_equal(checkstate_load(cs, &recs, &n, &err), 0);
+	assert_int_equal(n, 2);
+	checkstate_records_free(recs, n);
+	checkstate_close(cs);
+}
+
+static void
 test_checkstate_pg_foreign_table_is_a_clear_error(void **state)
 {
 	struct terr	 err;
@@ -184,6 +221,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_checkstate_pg_two_handles_share_sorted_replaced_records, setup),
 		cmocka_unit_test_setup(test_checkstate_pg_flush_waits_for_queued_saves, setup),
+		cmocka_unit_test_setup(test_checkstate_pg_load_changed_skips_rows_saved_long_before, setup),
 		cmocka_unit_test_setup(test_checkstate_pg_foreign_table_is_a_clear_error, setup),
 		cmocka_unit_test_setup(test_checkstate_pg_unreachable_is_a_clear_error, setup),
 	};
