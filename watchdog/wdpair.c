@@ -142,6 +142,12 @@ wdpair_poll_ms(const struct wdpair *p)
 	    WDPAIR_POLL_MAX_MS;
 }
 
+int64_t
+wdpair_lease_ms(const struct wdpair *p)
+{
+	return p->lease_ms;
+}
+
 int
 wdpair_lead(struct wdpair *p, bool *leading, struct terr *err)
 {

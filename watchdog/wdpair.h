@@ -54,6 +54,8 @@ void	wdpair_close(struct wdpair *p);
 /* How often the leader renews its lease, the follower tries to take it,
  * and both look at the database (monotonic ms). */
 int64_t	wdpair_poll_ms(const struct wdpair *p);
+/* The lease's length (ms). */
+int64_t	wdpair_lease_ms(const struct wdpair *p);
 
 /* Takes or renews the leader's lease: *leading says whether this watchdog
  * holds it now. -1 (and *leading false) when the database did not answer. */

@@ -47,6 +47,9 @@ struct wdstate {
 	bool			 leading;	/* under mu */
 	int64_t			 next_poll;	/* a pair's; the scheduler's */
 	int64_t			 seen;		/* checkstate_load_changed's */
+	int64_t			 held_at;	/* the last renewal that held */
+	bool			 lease_ok;	/* the last renewal held */
+	bool			 db_failing;	/* the last renewal failed */
 };
 
 struct wdstate *
@@ -705,7 +708,18 @@ set_leading(struct wdstate *ws, bool leading)
 	(void)metric_set(ws->m_leader, NULL, leading ? 1 : 0);
 }
 
-/* wdstate_tick for one of a pair (on the scheduler's thread only). */
+/*
+ * wdstate_tick for one of a pair (on the scheduler's thread only).
+ *
+ * Why a leader whose renewal failed (the database did not answer) neither
+ * steps down nor ticks: it holds the lease until the lease's length after
+ * its last renewal (timed from before that call), and nobody else can
+ * lead before then, so the checks it has in memory stay right; stepping
+ * down would reload them, and every up check would get a new period +
+ * grace at each hiccup of the database. It only ticks right after a
+ * renewal that held: acting on a lease it may have lost could send what
+ * the other one sends too. Past the lease's length it steps down.
+ */
 static int64_t
 pair_tick(struct wdstate *ws)
 {
@@ -721,8 +735,18 @@ pair_tick(struct wdstate *ws)
 	if (now >= ws->next_poll) {
 		ws->next_poll = now + poll;
 		if (wdpair_lead(ws->p.pair, &held, &err) == -1) {
-			log_error("Watchdog lease not renewed", "err", err.msg);
+			/* Once per outage, not every second. */
+			if (!ws->db_failing)
+				log_error("Watchdog lease not renewed", "err", err.msg);
+			ws->db_failing = true;
+			ws->lease_ok = false;
+			if (was && now - ws->held_at < wdpair_lease_ms(ws->p.pair))
+				return ws->next_poll;
 			held = false;
+		} else {
+			ws->db_failing = false;
+			if ((ws->lease_ok = held))
+				ws->held_at = now;
 		}
 		if (held && !was) {
 			/* The other one's last committed states, then its
@@ -749,7 +773,7 @@ pair_tick(struct wdstate *ws)
 		if (held != was)
 			set_leading(ws, held);
 		was = held;
-		if (!held) {
+		if (!held && !ws->db_failing) {
 			/* What the API and /metrics show: the leader's last
 			 * committed states, those it changed since the last
 			 * look. */
@@ -760,7 +784,7 @@ pair_tick(struct wdstate *ws)
 				log_error("Cannot read the check states", "err", err.msg);
 		}
 	}
-	if (!was)
+	if (!was || !ws->lease_ok)
 		return ws->next_poll;
 	if (drain(ws, &err) == -1) {
 		log_error("Queued signals not applied: deadlines wait", "err", err.msg);
