@@ -105,6 +105,9 @@ wd_cmd_serve(int argc, char **argv)
 			log_error("Cannot open the storage", "err", err.msg);
 			goto out;
 		}
+		/* A signal committed here is applied at once if we lead (the
+		 * other's within wdpair_poll_ms). */
+		wdpair_on_commit(pair, wdsched_wake, sched);
 		log_info("The check states are in PostgreSQL: one watchdog of those "
 		    "on it leads", "url", checkstate_path(cs));
 	} else if ((cs = checkstate_open(daemoncmd_storage(s.dc), &err)) == NULL) {
@@ -139,6 +142,8 @@ wd_cmd_serve(int argc, char **argv)
 	 * scheduler, the queries), then the checks; the outbox's sends finish
 	 * last. */
 	wdprobe_free(s.probe);
+	if (pair != NULL)
+		wdpair_on_commit(pair, NULL, NULL);
 	wdsched_free(sched);
 	wdstate_free(s.ws);
 	wdpair_close(pair);

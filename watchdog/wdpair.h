@@ -45,11 +45,17 @@ struct wdpair_signal {
 	const char		*reason;	/* NULL: none */
 };
 
-/* Opens the signals' table in url's database (created if needed); the lease
- * is taken through st (the delivery queue's store, on the same database),
- * for lease_ms. Caller frees with wdpair_close. */
+/* Opens the signals' table in url's database (created if needed) and
+ * starts the committer thread; the lease is taken through st (the delivery
+ * queue's store, on the same database), for lease_ms. Caller frees with
+ * wdpair_close, which commits what is queued first. */
 struct wdpair *wdpair_open(const char *url, struct store *st, int64_t lease_ms,
 	    struct terr *err);
+/* on_commit(arg) is called on the committer thread after each batch of
+ * rows committed, before their done callbacks (the leader's scheduler, to
+ * apply them at once); NULL: none, never again once this returns. It must
+ * not call back into p. */
+void	wdpair_on_commit(struct wdpair *p, void (*on_commit)(void *), void *arg);
 void	wdpair_close(struct wdpair *p);
 /* How often the leader renews its lease, the follower tries to take it,
  * and both look at the database (monotonic ms). */
@@ -61,8 +67,18 @@ int64_t	wdpair_lease_ms(const struct wdpair *p);
  * holds it now. -1 (and *leading false) when the database did not answer. */
 int	wdpair_lead(struct wdpair *p, bool *leading, struct terr *err) WARN_UNUSED;
 
-/* Queues s (its id is ignored), committed before it returns. The body is
- * kept up to what check_signal keeps of it. */
+/* Called once per wdpair_put_async, on the committer thread, once the row
+ * is committed (rc 0) or failed (-1, err says why); name is the signal's.
+ * The signature of checkstate_done_fn. */
+typedef void (*wdpair_done_fn)(void *arg, const char *name, int rc,
+	    const struct terr *err);
+/* Queues s (copied; its id is ignored) for the next commit and returns;
+ * done(arg, ...) follows. Rows waiting together are committed in one
+ * transaction, in the order they were queued. The body is kept up to what
+ * check_signal keeps of it. -1 (done never called) when memory runs out. */
+int	wdpair_put_async(struct wdpair *p, const struct wdpair_signal *s,
+	    wdpair_done_fn done, void *arg, struct terr *err) WARN_UNUSED;
+/* wdpair_put_async, waiting for the commit. */
 int	wdpair_put(struct wdpair *p, const struct wdpair_signal *s,
 	    struct terr *err) WARN_UNUSED;
 /* The oldest signals queued (at most max), in the order they were taken,

@@ -368,8 +368,8 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 }
 
 /* One of a pair: the signal goes to the database, for the leader to apply
- * (wdpair.h). Its commit is the answer's: done (when there is one) is
- * called before this returns WDSTATE_PENDING. */
+ * (wdpair.h). Its commit is the answer's: with how->done, queued for the
+ * next group commit (WDSTATE_PENDING, done follows), else waited for. */
 static enum wdstate_result
 queue_signal(struct wdstate *ws, const char *name, enum check_kind want,
     enum wdpair_op op, enum check_signal_kind sig, const char *rid,
@@ -377,7 +377,6 @@ queue_signal(struct wdstate *ws, const char *name, enum check_kind want,
     const struct persist_how *how, struct terr *err)
 {
 	struct wdpair_signal	 s;
-	int			 rc;
 
 	memset(&s, 0, sizeof(s));
 	snprintf(s.name, sizeof(s.name), "%s", name);
@@ -388,16 +387,13 @@ queue_signal(struct wdstate *ws, const char *name, enum check_kind want,
 	s.body = body;
 	s.bodylen = bodylen;
 	s.reason = reason;
-	if ((rc = wdpair_put(ws->p.pair, &s, err)) == -1)
-		log_error("Signal not stored", "check", name, "err", err->msg);
-	/* The leader applies it at once: wake our scheduler in case that is
-	 * us (the other looks every wdpair_poll_ms). */
-	changed(ws);
 	if (how != NULL && how->done != NULL) {
-		how->done(how->arg, name, rc, err);
-		return WDSTATE_PENDING;
-	}
-	return rc == -1 ? WDSTATE_FAILED : WDSTATE_OK;
+		if (wdpair_put_async(ws->p.pair, &s, how->done, how->arg, err) == 0)
+			return WDSTATE_PENDING;
+	} else if (wdpair_put(ws->p.pair, &s, err) == 0)
+		return WDSTATE_OK;
+	log_error("Signal not stored", "check", name, "err", err->msg);
+	return WDSTATE_FAILED;
 }
 
 static enum wdstate_result

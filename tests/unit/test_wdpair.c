@@ -1,10 +1,11 @@
 /* test_wdpair.c: the watchdog pair's signal queue and lease
  * (watchdog/wdpair.h): signals put by either watchdog come back to the
  * leader in the order taken, with their bodies byte for byte, and stay
- * until applied; a body is kept only as far as a check keeps it; one of two
+ * until applied; rows queued together share a commit; a body is kept only as far as a check keeps it; one of two
  * holds the lease, and the other takes it when the first lets go. Runs under
  * tests/lib/with_pg.sh (unit/test_wdpair@pg); without TOCSIN_TEST_PG_URL it
  * exits 77, the skip of unit/test_wdpair. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -128,6 +129,79 @@ test_wdpair_signals_of_both_come_back_in_order_until_done(void **state)
 	close_pair(&b);
 }
 
+/* Counts the done callbacks and the commits. */
+struct counts {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 done, failed, commits;
+};
+
+static void
+count_done(void *arg, const char *name, int rc, const struct terr *err)
+{
+	struct counts	*c = arg;
+
+	(void)name;
+	(void)err;
+	pthread_mutex_lock(&c->mu);
+	c->done++;
+	if (rc == -1)
+		c->failed++;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void
+count_commit(void *arg)
+{
+	struct counts	*c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	c->commits++;
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void
+test_wdpair_queued_puts_commit_together_in_order(void **state)
+{
+	struct counts		 c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+	    0, 0, 0 };
+	struct pair		 a;
+	struct wdpair_signal	 s, *v;
+	struct terr		 err;
+	char			 want[32];
+	size_t			 n, i;
+
+	(void)state;
+	open_pair(&a, 3000);
+	wdpair_on_commit(a.p, count_commit, &c);
+	memset(&s, 0, sizeof(s));
+	s.kind = CHECK_HEARTBEAT;
+	for (i = 0; i < 200; i++) {
+		snprintf(s.name, sizeof(s.name), "check%03zu", i);
+		assert_int_equal(wdpair_put_async(a.p, &s, count_done, &c, &err), 0);
+	}
+	pthread_mutex_lock(&c.mu);
+	while (c.done < 200)
+		pthread_cond_wait(&c.cv, &c.mu);
+	pthread_mutex_unlock(&c.mu);
+	assert_int_equal(c.failed, 0);
+	/* Queued faster than committed: fewer commits than rows. */
+	assert_true(c.commits >= 1 && c.commits < 200);
+	wdpair_on_commit(a.p, NULL, NULL);
+	assert_int_equal(wdpair_take(a.p, 1000, &v, &n, &err), 0);
+	assert_int_equal(n, 200);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "check%03zu", i);
+		assert_string_equal(v[i].name, want);
+		assert_int_equal(v[i].kind, CHECK_HEARTBEAT);
+		assert_int_equal(v[i].sig, CHECK_SIG_SUCCESS);
+		assert_null(v[i].body);
+	}
+	wdpair_signals_free(v, n);
+	close_pair(&a);
+}
+
 static void
 test_wdpair_long_body_kept_as_far_as_a_check_keeps_it(void **state)
 {
@@ -180,6 +254,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_wdpair_signals_of_both_come_back_in_order_until_done, setup),
+		cmocka_unit_test_setup(test_wdpair_queued_puts_commit_together_in_order, setup),
 		cmocka_unit_test_setup(test_wdpair_long_body_kept_as_far_as_a_check_keeps_it, setup),
 		cmocka_unit_test_setup(test_wdpair_one_of_two_leads_and_the_other_takes_over, setup),
 	};
