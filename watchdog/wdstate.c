@@ -691,7 +691,7 @@ drain(struct wdstate *ws, struct terr *err)
 		    wdpair_done(ws->p.pair, v, i, err) == -1)
 			rc = -1;
 		wdpair_signals_free(v, n);
-	} while (rc == 0 && n == DRAIN_BATCH);
+	} while (rc == 0 && i == DRAIN_BATCH);
 	return rc;
 }
 
