@@ -758,16 +758,20 @@ pair_tick(struct wdstate *ws)
 			if (rc == -1) {
 				log_error("Cannot take over the checks", "err", err.msg);
 				held = false;
-			} else
-				log_info("Leading the watchdog pair: deadlines and "
-				    "notifications are this watchdog's");
-		} else if (!held && was) {
+			}
+		}
+		/* The metric first, then the log: who reads the log finds
+		 * the metric saying so too. */
+		if (held != was)
+			set_leading(ws, held);
+		if (held && !was)
+			log_info("Leading the watchdog pair: deadlines and "
+			    "notifications are this watchdog's");
+		else if (!held && was) {
 			log_warn("No longer leading the watchdog pair: the other "
 			    "watchdog's deadlines and notifications");
 			ws->seen = 0;
 		}
-		if (held != was)
-			set_leading(ws, held);
 		was = held;
 		if (!held && !ws->db_failing) {
 			/* What the API and /metrics show: the leader's last
