@@ -6,7 +6,8 @@
 # survivor throughout, never goes down; "stopped", no longer pinged, goes
 # down exactly once, then recovers exactly once when pinged again; nothing
 # is sent twice across the handover. The killed one comes back as the
-# follower, and pings to it count too.
+# follower, and pings to it count too. Only the leader runs the freshness
+# queries.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
 
@@ -22,6 +23,10 @@ wd_config "$TMP/wd.yml" <<EOF
 checks:
   - {name: kept, kind: ping, period: 3s, grace: 2s, receiver: phone, repeat_interval: 0s}
   - {name: stopped, kind: ping, period: 3s, grace: 2s, receiver: phone, repeat_interval: 0s}
+  # Queried every second, only by the leader; paused, so that the Prometheus
+  # that is not there sends nothing.
+  - {name: fresh, kind: freshness, prometheus_url: 'http://127.0.0.1:1', query: up,
+     max_age: 1m, interval: 1s, timeout: 500ms, receiver: phone, paused: true}
 EOF
 
 # start_wd N: watchdog N (1 or 2) on the database, its own port, log and
@@ -30,7 +35,7 @@ start_wd() {
 	local n=$1 portvar=PORT_$1
 	server_start "watchdog $n" "$portvar" /-/ready "$TMP/wd-$n.log" \
 	    "$TOCSIN_WATCHDOG" --config.file="$TMP/wd.yml" --storage.path="$TMP/data-$n" \
-	    --storage.url="$PG_URL" --storage.lease=3s \
+	    --storage.url="$PG_URL" --storage.lease=3s --log.level=debug \
 	    "--web.listen-address=127.0.0.1:{PORT}"
 	eval "PID_$n=$SERVER_PID"
 	CLEANUP_PIDS+=("$SERVER_PID")
@@ -104,6 +109,12 @@ expect_eq "the follower shows the leader's states" "up up" \
     "$(WD_URL=$URL_2 wd_check kept state) $(WD_URL=$URL_2 wd_check stopped state)"
 expect_eq "nothing sent while both are pinged" 0 "$(tg_count)"
 
+queried() {	# N: how many freshness queries watchdog N logged
+	grep -c 'msg="Freshness check not fresh" check=fresh' "$TMP/wd-$1.log"
+}
+expect_eq "only the leader queries Prometheus" "true 0" \
+    "$([ "$(queried 1)" -ge 5 ] && echo true || echo false) $(queried 2)"
+
 # The leader dies; "stopped" is no longer pinged from now on.
 stop_pinger
 pinger "$URL_2" kept
@@ -115,6 +126,12 @@ took=$(now_ms)
 expect_eq "took over within two leases (6s)" "true" \
     "$([ $((took - killed)) -le 6000 ] && echo true || echo false)"
 expect_eq "the survivor leads" 1 "$(leader "$URL_2")"
+queries_from_2() {
+	[ "$(queried 2)" -ge 1 ]
+}
+wait_until 5 queries_from_2 || true
+expect_eq "the survivor queries Prometheus" "true" \
+    "$([ "$(queried 2)" -ge 1 ] && echo true || echo false)"
 
 # "stopped" goes down once, a full period + grace after the takeover at the
 # latest; "kept" never.
@@ -149,6 +166,14 @@ drained() {
 wait_until 5 drained || true
 expect_eq "the leader applied every queued signal" 0 \
     "$(pg_psql "SELECT count(*) FROM watchdog_signals")"
-kill -TERM "$PID_1" "$PID_2"
-wait "$PID_1" "$PID_2" 2>/dev/null || true
+# A clean stop of both (under the sanitizers, a leak or an error found at
+# exit is a failed status).
+for n in 1 2; do
+	pid=PID_$n
+	kill -TERM "${!pid}"
+	rc=0
+	wait "${!pid}" || rc=$?
+	[ "$rc" = 0 ] || cat "$TMP/wd-$n.log" >&2
+	expect_eq "watchdog $n stopped cleanly" 0 "$rc"
+done
 finish
