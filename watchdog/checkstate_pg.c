@@ -43,17 +43,6 @@ be_close(void *arg)
 	free(be);
 }
 
-static void
-rollback(struct wdpg *pg)
-{
-	struct terr	 ignored;
-
-	/* A failed ROLLBACK lost the connection, which ends the
-	 * transaction as well. */
-	if (wdpg_cmd(pg, "ROLLBACK", 0, NULL, "rollback", &ignored) == -1)
-		return;
-}
-
 int
 checkstate_pg_open(const char *url, void **out, const char **where,
     struct terr *err)
@@ -66,9 +55,7 @@ checkstate_pg_open(const char *url, void **out, const char **where,
 	if ((be->pg = wdpg_open(url, "watchdog state", err)) == NULL)
 		goto fail;
 	wdpg_lock(be->pg);
-	if (wdpg_cmd(be->pg, "SET synchronous_commit = on", 0, NULL,
-	    "set synchronous_commit", err) == 0 &&
-	    wdpg_cmd(be->pg, "BEGIN", 0, NULL, "create table", err) == 0) {
+	if (wdpg_cmd(be->pg, "BEGIN", 0, NULL, "create table", err) == 0) {
 		if (wdpg_cmd(be->pg, "SELECT pg_advisory_xact_lock(" CREATE_LOCK ")",
 		    0, NULL, "create table", err) == 0 &&
 		    wdpg_cmd(be->pg, "CREATE TABLE IF NOT EXISTS watchdog_checks ("
@@ -91,7 +78,7 @@ checkstate_pg_open(const char *url, void **out, const char **where,
 		    wdpg_cmd(be->pg, "COMMIT", 0, NULL, "create table", err) == 0)
 			rc = 0;
 		else
-			rollback(be->pg);
+			wdpg_rollback(be->pg);
 	}
 	wdpg_unlock(be->pg);
 	if (rc == -1)
@@ -154,11 +141,11 @@ be_commit(void *arg, const struct checkstate_item *batch, struct terr *err)
 		goto out;
 	for (it = batch; it != NULL; it = it->next)
 		if (write_item(be, it, err) == -1) {
-			rollback(be->pg);
+			wdpg_rollback(be->pg);
 			goto out;
 		}
 	if (wdpg_cmd(be->pg, "COMMIT", 0, NULL, "save", err) == -1) {
-		rollback(be->pg);
+		wdpg_rollback(be->pg);
 		goto out;
 	}
 	rc = 0;

@@ -94,15 +94,6 @@ op_parse(const char *name, struct wdpair_signal *s)
 	return 0;
 }
 
-static void
-rollback(struct wdpg *pg)
-{
-	struct terr	 ignored;
-
-	if (wdpg_cmd(pg, "ROLLBACK", 0, NULL, "rollback", &ignored) == -1)
-		return;
-}
-
 struct wdpair *
 wdpair_open(const char *url, struct store *st, int64_t lease_ms, struct terr *err)
 {
@@ -121,10 +112,7 @@ wdpair_open(const char *url, struct store *st, int64_t lease_ms, struct terr *er
 	if ((p->pg = wdpg_open(url, "watchdog signals", err)) == NULL)
 		goto fail;
 	wdpg_lock(p->pg);
-	/* A 2xx for a ping promises the row survives the server's crash. */
-	if (wdpg_cmd(p->pg, "SET synchronous_commit = on", 0, NULL,
-	    "set synchronous_commit", err) == 0 &&
-	    wdpg_cmd(p->pg, "BEGIN", 0, NULL, "create table", err) == 0) {
+	if (wdpg_cmd(p->pg, "BEGIN", 0, NULL, "create table", err) == 0) {
 		if (wdpg_cmd(p->pg, "SELECT pg_advisory_xact_lock(" CREATE_LOCK ")",
 		    0, NULL, "create table", err) == 0 &&
 		    wdpg_cmd(p->pg, "CREATE TABLE IF NOT EXISTS watchdog_signals ("
@@ -143,7 +131,7 @@ wdpair_open(const char *url, struct store *st, int64_t lease_ms, struct terr *er
 		    wdpg_cmd(p->pg, "COMMIT", 0, NULL, "create table", err) == 0)
 			rc = 0;
 		else
-			rollback(p->pg);
+			wdpg_rollback(p->pg);
 	}
 	wdpg_unlock(p->pg);
 	if (rc == -1)
@@ -236,11 +224,11 @@ commit_batch(struct wdpair *p, const struct item *batch, struct terr *err)
 		goto out;
 	for (it = batch; it != NULL; it = it->next)
 		if (insert(p, &it->s, err) == -1) {
-			rollback(p->pg);
+			wdpg_rollback(p->pg);
 			goto out;
 		}
 	if (wdpg_cmd(p->pg, "COMMIT", 0, NULL, "queue a signal", err) == -1) {
-		rollback(p->pg);
+		wdpg_rollback(p->pg);
 		goto out;
 	}
 	rc = 0;

@@ -47,6 +47,7 @@ connect_db(struct wdpg *pg, struct terr *err)
 	    "tcp_user_timeout", "dbname", NULL };
 	const char *const vals[] = { "5", "tocsin-watchdog", "10", "5", "3",
 	    "30000", pg->url, NULL };
+	PGresult	*res;
 	char		 why[400];
 
 	if (pg->c != NULL)
@@ -61,6 +62,19 @@ connect_db(struct wdpg *pg, struct terr *err)
 		    pg->where, why);
 	}
 	PQsetNoticeProcessor(pg->c, no_notices, NULL);
+	/* Each connection's, so a new one after a loss too: COMMIT returns
+	 * once the server's WAL is on disk, whatever the server's or the
+	 * role's default says (a 2xx promises the row). */
+	res = PQexec(pg->c, "SET synchronous_commit = on");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		one_line(PQerrorMessage(pg->c), why, sizeof(why));
+		PQclear(res);
+		PQfinish(pg->c);
+		pg->c = NULL;
+		return terr_set(err, "%s %s: set synchronous_commit: %s", pg->what,
+		    pg->where, why);
+	}
+	PQclear(res);
 	return 0;
 }
 
@@ -139,6 +153,19 @@ wdpg_exec(struct wdpg *pg, const char *sql, int n, const char *const *vals,
 	}
 	terr_set(err, "%s %s: %s: %s", pg->what, pg->where, doing, why);
 	return NULL;
+}
+
+void
+wdpg_rollback(struct wdpg *pg)
+{
+	struct terr	 ignored;
+	PGresult	*res;
+
+	/* A failed ROLLBACK lost the connection, which ends the transaction
+	 * as well. */
+	if ((res = wdpg_exec(pg, "ROLLBACK", 0, NULL, NULL, NULL, "rollback",
+	    &ignored)) != NULL)
+		PQclear(res);
 }
 
 int

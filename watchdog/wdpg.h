@@ -10,9 +10,9 @@
 
 struct wdpg;
 
-/* Connects to url (a libpq connection string, as --storage.url takes it);
- * what ("watchdog state", ...) starts every error. Caller frees with
- * wdpg_close. */
+/* Connects to url (a libpq connection string, as --storage.url takes it),
+ * with synchronous_commit on; what ("watchdog state", ...) starts every
+ * error. Caller frees with wdpg_close. */
 struct wdpg *wdpg_open(const char *url, const char *what, struct terr *err);
 void	wdpg_close(struct wdpg *pg);
 /* The database without its password, for logs and errors (owned by pg). */
@@ -28,6 +28,8 @@ void	wdpg_unlock(struct wdpg *pg);
 PGresult *wdpg_exec(struct wdpg *pg, const char *sql, int n,
 	    const char *const *vals, const int *lens, const int *binary,
 	    const char *doing, struct terr *err);
+/* Ends the transaction that failed (its error already reported). */
+void	wdpg_rollback(struct wdpg *pg);
 /* wdpg_exec for a statement without rows; 0 or -1. */
 int	wdpg_cmd(struct wdpg *pg, const char *sql, int n, const char *const *vals,
 	    const char *doing, struct terr *err) WARN_UNUSED;
