@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # pg_watchdog_pair.sh: two tocsin-watchdogs on one PostgreSQL database
 # (--storage.url, --storage.lease=3s). One leads; pings to the other count
-# (both checks pinged only at the follower stay up). The leader is killed
-# (-9): the survivor takes over within two leases; "kept", pinged at the
-# survivor throughout, never goes down; "stopped", no longer pinged, goes
-# down exactly once, then recovers exactly once when pinged again; nothing
-# is sent twice across the handover. The killed one comes back as the
+# (both checks pinged only at the follower stay up; a failure reported
+# there makes the leader send "broken" DOWN). The leader is killed (-9): the
+# survivor takes over within two leases; "kept", pinged at the survivor
+# throughout, never goes down; "stopped", no longer pinged, goes down
+# exactly once, then recovers exactly once when pinged again; "broken" is
+# not sent DOWN again, and its recovery goes out once; nothing is sent
+# twice across the handover. The killed one comes back as the
 # follower, and pings to it count too. Only the leader runs the freshness
 # queries.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
@@ -23,6 +25,7 @@ wd_config "$TMP/wd.yml" <<EOF
 checks:
   - {name: kept, kind: ping, period: 3s, grace: 2s, receiver: phone, repeat_interval: 0s}
   - {name: stopped, kind: ping, period: 3s, grace: 2s, receiver: phone, repeat_interval: 0s}
+  - {name: broken, kind: ping, period: 1h, grace: 1h, receiver: phone, repeat_interval: 0s}
   # Queried every second, only by the leader; paused, so that the Prometheus
   # that is not there sends nothing.
   - {name: fresh, kind: freshness, prometheus_url: 'http://127.0.0.1:1', query: up,
@@ -115,6 +118,18 @@ queried() {	# N: how many freshness queries watchdog N logged
 expect_eq "only the leader queries Prometheus" "true 0" \
     "$([ "$(queried 1)" -ge 5 ] && echo true || echo false) $(queried 2)"
 
+# "broken" fails at the follower: the leader sends its DOWN, and commits
+# its state before it is killed.
+http "$URL_2/ping/broken/fail"
+expect_eq "failure at the follower" "200 OK" "$HTTP_CODE $HTTP_BODY"
+tg_wait_count 1
+expect_eq "the leader's DOWN" '"🔴 <b>DOWN</b> broken · ping\nfailure reported (/fail)\ndown since <T>"' \
+    "$(texts)"
+committed_down() {
+	[ "$(pg_psql "SELECT state FROM watchdog_checks WHERE name = 'broken'")" = down ]
+}
+wait_until 5 committed_down || fail "broken's state was not committed down"
+
 # The leader dies; "stopped" is no longer pinged from now on.
 stop_pinger
 pinger "$URL_2" kept
@@ -134,18 +149,24 @@ expect_eq "the survivor queries Prometheus" "true" \
     "$([ "$(queried 2)" -ge 1 ] && echo true || echo false)"
 
 # "stopped" goes down once, a full period + grace after the takeover at the
-# latest; "kept" never.
-tg_wait_count 1
+# latest; "kept" never; "broken", down already, is not sent again.
+tg_wait_count 2
 expect_eq "one DOWN, for the check that stopped" '"🔴 <b>DOWN</b> stopped · ping\nno ping for Ns\ndown since <T>"' \
-    "$(texts)"
+    "$(texts | tail -n 1)"
 sleep 4
-expect_eq "still that one message" 1 "$(tg_count)"
+expect_eq "still those two messages" 2 "$(tg_count)"
+expect_eq "the new leader has broken down, with its reason" '"down" "failure reported (/fail)"' \
+    "$(WD_URL=$URL_2 wd_json broken state) $(WD_URL=$URL_2 wd_json broken reason)"
 
-# Pinged again: one recovery.
+# Pinged again: one recovery each.
 http "$URL_2/ping/stopped"
 expect_eq "ping at the new leader" "200 OK" "$HTTP_CODE $HTTP_BODY"
-tg_wait_count 2
+tg_wait_count 3
 expect_eq "one recovery" '"✅ <b>UP</b> stopped · ping\nback after Ns down\nwas: no ping for Ns"' \
+    "$(texts | tail -n 1)"
+http "$URL_2/ping/broken"
+tg_wait_count 4
+expect_eq "the recovery of the DOWN the old leader sent" '"✅ <b>UP</b> broken · ping\nback after Ns down\nwas: failure reported (/fail)"' \
     "$(texts | tail -n 1)"
 
 # The killed one comes back and follows; pings to it count at the leader.
@@ -158,7 +179,7 @@ sleep 8
 stop_pinger
 expect_eq "pings at the new follower keep both up" "up up" \
     "$(WD_URL=$URL_2 wd_check kept state) $(WD_URL=$URL_2 wd_check stopped state)"
-expect_eq "two messages in all, none twice" 2 "$(tg_count)"
+expect_eq "four messages in all, none twice" 4 "$(tg_count)"
 expect_eq "every ping answered 200" "" "$(cat "$TMP/ping-errors" 2>/dev/null)"
 drained() {
 	[ "$(pg_psql "SELECT count(*) FROM watchdog_signals")" = 0 ]
