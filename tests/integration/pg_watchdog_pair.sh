@@ -8,7 +8,8 @@
 # exactly once, then recovers exactly once when pinged again; "broken" is
 # not sent DOWN again, and its recovery goes out once; nothing is sent
 # twice across the handover. The killed one comes back as the
-# follower, and pings to it count too. Only the leader runs the freshness
+# follower, and pings to it count too; the leader stopped cleanly hands
+# over to it within less than a lease. Only the leader runs the freshness
 # queries.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
@@ -187,14 +188,21 @@ drained() {
 wait_until 5 drained || true
 expect_eq "the leader applied every queued signal" 0 \
     "$(pg_psql "SELECT count(*) FROM watchdog_signals")"
-# A clean stop of both (under the sanitizers, a leak or an error found at
-# exit is a failed status).
-for n in 1 2; do
-	pid=PID_$n
+# A clean stop of the leader hands over without waiting for its lease to
+# run out; then the other stops too. (Under the sanitizers, a leak or an
+# error found at exit is a failed status.)
+stop_wd() {	# N
+	local pid=PID_$1 rc=0
 	kill -TERM "${!pid}"
-	rc=0
 	wait "${!pid}" || rc=$?
-	[ "$rc" = 0 ] || cat "$TMP/wd-$n.log" >&2
-	expect_eq "watchdog $n stopped cleanly" 0 "$rc"
-done
+	[ "$rc" = 0 ] || cat "$TMP/wd-$1.log" >&2
+	expect_eq "watchdog $1 stopped cleanly" 0 "$rc"
+}
+stop_wd 2
+stopped=$(now_ms)
+wait_until 10 leads 1 || { cat "$TMP/wd-1.log" >&2; fail "watchdog 1 did not take over"; }
+took=$(now_ms)
+expect_eq "a clean stop hands over within less than a lease (3s)" "true" \
+    "$([ $((took - stopped)) -lt 3000 ] && echo true || echo false)"
+stop_wd 1
 finish
