@@ -79,7 +79,8 @@ build_flags(struct daemoncmd *dc)
 		  "URL" },
 		{ "storage.url-file", FLAG_STRING, &dc->storage_url_file,
 		  "File holding the --storage.url (with its password).", "FILE" },
-		{ "storage.lease", FLAG_STRING, &dc->lease_s,
+		{ "storage.lease", FLAG_STRING, &dc->lease_s, s->lease_help != NULL ?
+		  s->lease_help :
 		  "With --storage.url: how long a destination stays a stopped daemon's "
 		  "before another sends to it (3s to 1h); longer than any send takes.", "30s" },
 		{ "storage.allow-empty", FLAG_BOOL, &dc->allow_empty,
