@@ -76,6 +76,10 @@ wd_cmd_serve(int argc, char **argv)
 		    "its first 10240 bytes.",
 		.storage_help = "Base path for data storage: check states and the delivery "
 		    "queue (unless --storage.url: then both are in PostgreSQL).",
+		.url_help = "PostgreSQL database for the delivery queue and the check states "
+		    "instead of SQLite under --storage.path; two watchdogs on one make a pair "
+		    "(a libpq URL, postgresql://USER@HOST:PORT/DBNAME); keep a password in "
+		    "--storage.url-file.",
 		.lease_help = "With --storage.url: how long a stopped watchdog keeps the lead of "
 		    "its pair, and a destination, before the other takes them (3s to 1h); "
 		    "longer than any send takes.",

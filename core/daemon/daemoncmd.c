@@ -72,7 +72,8 @@ build_flags(struct daemoncmd *dc)
 		{ "web.read-timeout", FLAG_STRING, &dc->read_to_s,
 		  "Time a connection has to send a whole request, headers and body.", "1m" },
 		{ "storage.path", FLAG_STRING, &dc->storage, s->storage_help, "data/" },
-		{ "storage.url", FLAG_STRING, &dc->storage_url_s,
+		{ "storage.url", FLAG_STRING, &dc->storage_url_s, s->url_help != NULL ?
+		  s->url_help :
 		  "PostgreSQL database for the delivery queue instead of SQLite under "
 		  "--storage.path, shared by several daemons (a libpq URL, "
 		  "postgresql://USER@HOST:PORT/DBNAME); keep a password in --storage.url-file.",

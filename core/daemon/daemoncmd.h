@@ -42,6 +42,7 @@ struct daemoncmd_spec {
 	size_t		 max_body;	/* --web.max-body-bytes's default */
 	const char	*max_body_help;
 	const char	*storage_help;	/* --storage.path's help */
+	const char	*url_help;	/* --storage.url's; NULL: the relay's */
 	const char	*lease_help;	/* --storage.lease's; NULL: the relay's */
 	/* The program's own flags, ended by one with a NULL flag.name; NULL:
 	 * none. */
