@@ -1,11 +1,5 @@
-/* checkstate.c: check states in SQLite.
- *
- * Why SQLite rather than a JSON file rewritten with temp + fsync + rename:
- * the state changes on every ping (every minute per heartbeat), and SQLite
- * commits one row atomically and durably (WAL, synchronous=FULL) without
- * rewriting every check's 10 kB message each time; a crash mid-write leaves
- * the last committed state, and a damaged file is detected and reported. The
- * relay already depends on SQLite, so this adds nothing to install.
+/* checkstate.c: the check states' write queue and its committer thread,
+ * over one of the backends of checkstate_int.h (SQLite, PostgreSQL).
  *
  * Why one committer thread: each commit is an fsync (a couple of
  * milliseconds on a disk), so a ping that waited for its own would cap the
@@ -16,151 +10,79 @@
  * events. */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "checkstate.h"
-#include "store.h"
-
-#define SCHEMA_VERSION	1
-
-/* A queued write: a save of rec, or with del the removal of rec.name. */
-struct item {
-	struct item		*next;
-	bool			 del;
-	struct check_record	 rec;		/* owned strings */
-	checkstate_done_fn	 done;
-	void			*arg;
-};
+#include "checkstate_int.h"
 
 struct checkstate {
-	sqlite3		*db;
-	char		*path;
-	sqlite3_stmt	*ins, *rm;	/* the committer's */
+	const struct checkstate_ops *ops;
+	void		*be;
+	const char	*where;		/* the backend's */
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
-	struct item	*head, **tail;	/* under mu */
+	pthread_cond_t	 done_cv;	/* a batch was committed */
+	struct checkstate_item *head, **tail;	/* under mu */
+	/* Items numbered as queued: how many, how many of them are done,
+	 * and the number of the last one in a batch that failed (under mu). */
+	uint64_t	 queued, finished, failed;
 	bool		 stopping;	/* under mu */
 	bool		 running;
 	pthread_t	 th;
 };
 
-static int
-db_err(struct checkstate *cs, const char *what, struct terr *err)
-{
-	return terr_set(err, "watchdog state %s: %s: %s", cs->path, what,
-	    sqlite3_errmsg(cs->db));
-}
-
-static int
-exec(struct checkstate *cs, const char *sql, const char *what, struct terr *err)
-{
-	if (sqlite3_exec(cs->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_err(cs, what, err);
-	return 0;
-}
-
 static void *committer(void *arg);
 
-static int
-user_version(struct checkstate *cs, int *v, struct terr *err)
+static struct checkstate *
+start(const struct checkstate_ops *ops, void *be, const char *where,
+    struct terr *err)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 rc;
+	struct checkstate	*cs;
 
-	if (sqlite3_prepare_v2(cs->db, "PRAGMA user_version", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return db_err(cs, "read schema version", err);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return db_err(cs, "read schema version", err);
+	if ((cs = calloc(1, sizeof(*cs))) == NULL) {
+		ops->close(be);
+		terr_set(err, "watchdog state: out of memory");
+		return NULL;
 	}
-	*v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return 0;
+	cs->ops = ops;
+	cs->be = be;
+	cs->where = where;
+	pthread_mutex_init(&cs->mu, NULL);
+	pthread_cond_init(&cs->cv, NULL);
+	pthread_cond_init(&cs->done_cv, NULL);
+	cs->tail = &cs->head;
+	if (pthread_create(&cs->th, NULL, committer, cs) != 0) {
+		terr_set(err, "watchdog state %s: cannot start the committer", where);
+		checkstate_close(cs);
+		return NULL;
+	}
+	cs->running = true;
+	return cs;
 }
 
 struct checkstate *
 checkstate_open(const char *dir, struct terr *err)
 {
-	struct checkstate	*cs;
-	int			 v = 0;
+	const char	*where;
+	void		*be;
 
-	if ((cs = calloc(1, sizeof(*cs))) != NULL) {
-		pthread_mutex_init(&cs->mu, NULL);
-		pthread_cond_init(&cs->cv, NULL);
-		cs->tail = &cs->head;
-	}
-	if (cs == NULL ||
-	    asprintf(&cs->path, "%s/%s", dir, CHECKSTATE_FILE) == -1) {
-		if (cs != NULL)
-			cs->path = NULL;
-		terr_set(err, "watchdog state: out of memory");
-		goto fail;
-	}
-	if (sqlite3_open_v2(cs->path, &cs->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
-		if (cs->db == NULL)
-			terr_set(err, "watchdog state %s: cannot open", cs->path);
-		else
-			db_err(cs, "open", err);
-		goto fail;
-	}
-	sqlite3_busy_timeout(cs->db, 5000);
-	if (store_sqlite_check(cs->path, err) == -1) {
-		terr_prefix(err, "watchdog state %s is damaged", cs->path);
-		goto fail;
-	}
-	/* The first statement reads the header: garbage fails here with
-	 * "file is not a database". */
-	if (user_version(cs, &v, err) == -1)
-		goto fail;
-	if (v > SCHEMA_VERSION) {
-		terr_set(err, "watchdog state %s: schema version %d is newer than "
-		    "this program's %d", cs->path, v, SCHEMA_VERSION);
-		goto fail;
-	}
-	if (exec(cs, "PRAGMA journal_mode = WAL", "set journal mode", err) == -1 ||
-	    exec(cs, "PRAGMA synchronous = FULL", "set synchronous", err) == -1 ||
-	    exec(cs, "CREATE TABLE IF NOT EXISTS checks ("
-	    " name TEXT PRIMARY KEY,"
-	    " state TEXT NOT NULL,"
-	    " paused INTEGER NOT NULL,"
-	    " last_success INTEGER NOT NULL,"
-	    " last_start INTEGER NOT NULL,"
-	    " down_since INTEGER NOT NULL,"
-	    " last_notified INTEGER NOT NULL,"
-	    " last_message TEXT NOT NULL,"
-	    " reason TEXT NOT NULL)", "create table", err) == -1 ||
-	    exec(cs, "PRAGMA user_version = 1", "set schema version", err) == -1)
-		goto fail;
-	/* A table of the same name but another shape fails here, not later. */
-	if (exec(cs, "SELECT name, state, paused, last_success, last_start, "
-	    "down_since, last_notified, last_message, reason FROM checks LIMIT 0",
-	    "check table", err) == -1)
-		goto fail;
-	if (sqlite3_prepare_v2(cs->db, "INSERT OR REPLACE INTO checks (name, "
-	    "state, paused, last_success, last_start, down_since, "
-	    "last_notified, last_message, reason) VALUES (?,?,?,?,?,?,?,?,?)",
-	    -1, &cs->ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(cs->db, "DELETE FROM checks WHERE name = ?", -1,
-	    &cs->rm, NULL) != SQLITE_OK) {
-		db_err(cs, "prepare", err);
-		goto fail;
-	}
-	if (pthread_create(&cs->th, NULL, committer, cs) != 0) {
-		terr_set(err, "watchdog state %s: cannot start the committer", cs->path);
-		goto fail;
-	}
-	cs->running = true;
-	return cs;
-fail:
-	checkstate_close(cs);
-	return NULL;
+	if (checkstate_sqlite_open(dir, &be, &where, err) == -1)
+		return NULL;
+	return start(&checkstate_sqlite_ops, be, where, err);
+}
+
+struct checkstate *
+checkstate_open_pg(const char *url, struct terr *err)
+{
+	const char	*where;
+	void		*be;
+
+	if (checkstate_pg_open(url, &be, &where, err) == -1)
+		return NULL;
+	return start(&checkstate_pg_ops, be, where, err);
 }
 
 void
@@ -176,23 +98,21 @@ checkstate_close(struct checkstate *cs)
 		pthread_mutex_unlock(&cs->mu);
 		pthread_join(cs->th, NULL);
 	}
-	sqlite3_finalize(cs->ins);
-	sqlite3_finalize(cs->rm);
-	sqlite3_close(cs->db);
+	cs->ops->close(cs->be);
 	pthread_cond_destroy(&cs->cv);
+	pthread_cond_destroy(&cs->done_cv);
 	pthread_mutex_destroy(&cs->mu);
-	free(cs->path);
 	free(cs);
 }
 
 const char *
 checkstate_path(const struct checkstate *cs)
 {
-	return cs->path;
+	return cs->where;
 }
 
 static void
-item_free(struct item *it)
+item_free(struct checkstate_item *it)
 {
 	free((char *)it->rec.name);
 	free((char *)it->rec.last_message);
@@ -200,60 +120,13 @@ item_free(struct item *it)
 	free(it);
 }
 
-/* One queued write, in the open transaction. */
-static int
-write_item(struct checkstate *cs, const struct item *it)
-{
-	const struct check_record *rec = &it->rec;
-	sqlite3_stmt	*st = it->del ? cs->rm : cs->ins;
-	int		 rc;
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	sqlite3_bind_text(st, 1, rec->name, -1, SQLITE_STATIC);
-	if (!it->del) {
-		sqlite3_bind_text(st, 2, check_state_name(rec->state), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, rec->paused != 0);
-		sqlite3_bind_int64(st, 4, rec->last_success_wall_ms);
-		sqlite3_bind_int64(st, 5, rec->last_start_wall_ms);
-		sqlite3_bind_int64(st, 6, rec->down_since_wall_ms);
-		sqlite3_bind_int64(st, 7, rec->last_notified_wall_ms);
-		sqlite3_bind_text(st, 8, rec->last_message, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, rec->reason, -1, SQLITE_STATIC);
-	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Writes the batch in one transaction: all of it is committed (and
- * fsynced) or none. */
-static int
-commit_batch(struct checkstate *cs, const struct item *batch, struct terr *err)
-{
-	const struct item *it;
-
-	if (exec(cs, "BEGIN IMMEDIATE", "save", err) == -1)
-		return -1;
-	for (it = batch; it != NULL; it = it->next)
-		if (write_item(cs, it) == -1) {
-			db_err(cs, it->del ? "delete" : "save", err);
-			(void)sqlite3_exec(cs->db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
-	if (exec(cs, "COMMIT", "save", err) == -1) {
-		(void)sqlite3_exec(cs->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	return 0;
-}
-
 static void *
 committer(void *arg)
 {
 	struct checkstate *cs = arg;
-	struct item	*batch, *next;
+	struct checkstate_item *batch, *next;
 	struct terr	 err;
+	uint64_t	 n;
 	int		 rc;
 
 	pthread_mutex_lock(&cs->mu);
@@ -267,14 +140,18 @@ committer(void *arg)
 		cs->tail = &cs->head;
 		pthread_mutex_unlock(&cs->mu);
 		memset(&err, 0, sizeof(err));
-		rc = commit_batch(cs, batch, &err);
-		for (; batch != NULL; batch = next) {
+		rc = cs->ops->commit(cs->be, batch, &err);
+		for (n = 0; batch != NULL; batch = next, n++) {
 			next = batch->next;
 			if (batch->done != NULL)
 				batch->done(batch->arg, batch->rec.name, rc, &err);
 			item_free(batch);
 		}
 		pthread_mutex_lock(&cs->mu);
+		cs->finished += n;
+		if (rc == -1)
+			cs->failed = cs->finished;
+		pthread_cond_broadcast(&cs->done_cv);
 	}
 	pthread_mutex_unlock(&cs->mu);
 	return NULL;
@@ -284,7 +161,7 @@ static int
 enqueue(struct checkstate *cs, bool del, const struct check_record *rec,
     checkstate_done_fn done, void *arg, struct terr *err)
 {
-	struct item	*it;
+	struct checkstate_item	*it;
 
 	if ((it = calloc(1, sizeof(*it))) == NULL ||
 	    (it->rec = *rec, it->rec.name = strdup(rec->name)) == NULL ||
@@ -292,12 +169,13 @@ enqueue(struct checkstate *cs, bool del, const struct check_record *rec,
 	    (it->rec.reason = strdup(rec->reason ? rec->reason : "")) == NULL) {
 		if (it != NULL)
 			item_free(it);
-		return terr_set(err, "watchdog state %s: out of memory", cs->path);
+		return terr_set(err, "watchdog state %s: out of memory", cs->where);
 	}
 	it->del = del;
 	it->done = done;
 	it->arg = arg;
 	pthread_mutex_lock(&cs->mu);
+	cs->queued++;
 	*cs->tail = it;
 	cs->tail = &it->next;
 	pthread_cond_signal(&cs->cv);
@@ -376,77 +254,51 @@ checkstate_delete(struct checkstate *cs, const char *name, struct terr *err)
 	return write_and_wait(cs, true, &rec, err);
 }
 
-static char *
-col_dup(sqlite3_stmt *st, int i)
+uint64_t
+checkstate_mark(struct checkstate *cs)
 {
-	const unsigned char	*s = sqlite3_column_text(st, i);
+	uint64_t	 m;
 
-	return strdup(s != NULL ? (const char *)s : "");
+	pthread_mutex_lock(&cs->mu);
+	m = cs->queued;
+	pthread_mutex_unlock(&cs->mu);
+	return m;
+}
+
+int
+checkstate_flush(struct checkstate *cs, uint64_t mark, struct terr *err)
+{
+	uint64_t	 target;
+	int		 rc = 0;
+
+	pthread_mutex_lock(&cs->mu);
+	target = cs->queued;
+	while (cs->finished < target)
+		pthread_cond_wait(&cs->done_cv, &cs->mu);
+	if (cs->failed > mark)
+		rc = terr_set(err, "watchdog state %s: a save failed", cs->where);
+	pthread_mutex_unlock(&cs->mu);
+	return rc;
 }
 
 int
 checkstate_load(struct checkstate *cs, struct check_record **recs, size_t *n,
     struct terr *err)
 {
-	sqlite3_stmt		*st = NULL;
-	struct check_record	*v = NULL, *nv, *r;
-	size_t			 cnt = 0, alloc = 0;
-	const char		*state;
-	int			 rc, ret = -1;
+	int64_t	 all = 0;
 
 	*recs = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(cs->db, "SELECT name, state, paused, "
-	    "last_success, last_start, down_since, last_notified, last_message, "
-	    "reason FROM checks ORDER BY name", -1, &st, NULL) != SQLITE_OK) {
-		db_err(cs, "load", err);
-		goto out;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			if ((nv = reallocarray(v, alloc, sizeof(*v))) == NULL) {
-				terr_set(err, "watchdog state: out of memory");
-				goto out;
-			}
-			v = nv;
-		}
-		r = &v[cnt];
-		memset(r, 0, sizeof(*r));
-		state = (const char *)sqlite3_column_text(st, 1);
-		if (state == NULL || check_state_parse(state, &r->state) == -1) {
-			terr_set(err, "watchdog state %s: check \"%s\" has unknown "
-			    "state \"%s\"", cs->path,
-			    (const char *)sqlite3_column_text(st, 0),
-			    state ? state : "");
-			goto out;
-		}
-		r->paused = sqlite3_column_int(st, 2) != 0;
-		r->last_success_wall_ms = sqlite3_column_int64(st, 3);
-		r->last_start_wall_ms = sqlite3_column_int64(st, 4);
-		r->down_since_wall_ms = sqlite3_column_int64(st, 5);
-		r->last_notified_wall_ms = sqlite3_column_int64(st, 6);
-		cnt++;
-		if ((r->name = col_dup(st, 0)) == NULL ||
-		    (r->last_message = col_dup(st, 7)) == NULL ||
-		    (r->reason = col_dup(st, 8)) == NULL) {
-			terr_set(err, "watchdog state: out of memory");
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		db_err(cs, "load", err);
-		goto out;
-	}
-	*recs = v;
-	*n = cnt;
-	v = NULL;
-	cnt = 0;
-	ret = 0;
-out:
-	sqlite3_finalize(st);
-	checkstate_records_free(v, cnt);
-	return ret;
+	return cs->ops->load(cs->be, &all, recs, n, err);
+}
+
+int
+checkstate_load_changed(struct checkstate *cs, int64_t *since,
+    struct check_record **recs, size_t *n, struct terr *err)
+{
+	*recs = NULL;
+	*n = 0;
+	return cs->ops->load(cs->be, since, recs, n, err);
 }
 
 void

@@ -11,6 +11,7 @@
 #include "wdapi.h"
 #include "watchdog_cmd.h"
 #include "wdconfig.h"
+#include "wdpair.h"
 #include "wdprobe.h"
 #include "wdsched.h"
 #include "wdstate.h"
@@ -73,8 +74,15 @@ wd_cmd_serve(int argc, char **argv)
 		.max_body = (size_t)1 << 20,
 		.max_body_help = "Largest accepted request body (default 1048576); a ping keeps "
 		    "its first 10240 bytes.",
-		.storage_help = "Base path for data storage: check states (always here) and the "
-		    "delivery queue (unless --storage.url).",
+		.storage_help = "Base path for data storage: check states and the delivery "
+		    "queue (unless --storage.url: then both are in PostgreSQL).",
+		.url_help = "PostgreSQL database for the delivery queue and the check states "
+		    "instead of SQLite under --storage.path; two watchdogs on one make a pair "
+		    "(a libpq URL, postgresql://USER@HOST:PORT/DBNAME); keep a password in "
+		    "--storage.url-file.",
+		.lease_help = "With --storage.url: how long a stopped watchdog keeps the lead of "
+		    "its pair, and a destination, before the other takes them (3s to 1h); "
+		    "longer than any send takes.",
 		.load = load,
 		.routes = routes,
 		.metrics = metrics,
@@ -83,6 +91,8 @@ wd_cmd_serve(int argc, char **argv)
 	struct wdstate_params sp;
 	struct wdsched	*sched = NULL;
 	struct checkstate *cs = NULL;
+	struct wdpair	*pair = NULL;
+	const char	*url;
 	struct terr	 err;
 	int		 rc = 1;
 
@@ -92,7 +102,22 @@ wd_cmd_serve(int argc, char **argv)
 		log_error("Out of memory");
 		goto out;
 	}
-	if ((cs = checkstate_open(daemoncmd_storage(s.dc), &err)) == NULL) {
+	/* With --storage.url the check states and the signals live in the
+	 * database, and a second watchdog on it makes a pair (wdpair.h); one
+	 * alone on it is a pair whose other half is missing, and leads. */
+	if ((url = daemoncmd_storage_url(s.dc)) != NULL) {
+		if ((cs = checkstate_open_pg(url, &err)) == NULL ||
+		    (pair = wdpair_open(url, outbox_store(daemoncmd_outbox(s.dc)),
+		    daemoncmd_storage_lease_ms(s.dc), &err)) == NULL) {
+			log_error("Cannot open the storage", "err", err.msg);
+			goto out;
+		}
+		/* A signal committed here is applied at once if we lead (the
+		 * other's within wdpair_poll_ms). */
+		wdpair_on_commit(pair, wdsched_wake, sched);
+		log_info("The check states are in PostgreSQL: one watchdog of those "
+		    "on it leads", "url", checkstate_path(cs));
+	} else if ((cs = checkstate_open(daemoncmd_storage(s.dc), &err)) == NULL) {
 		log_error("Cannot open the storage", "path", daemoncmd_storage(s.dc),
 		    "err", err.msg);
 		goto out;
@@ -104,6 +129,7 @@ wd_cmd_serve(int argc, char **argv)
 	sp.on_change = wdsched_wake;
 	sp.on_change_arg = sched;
 	sp.tmpl_am = daemoncmd_tmpl_am_version(s.dc);
+	sp.pair = pair;
 	if ((s.ws = wdstate_new(&sp, &err)) == NULL) {
 		log_error("Cannot set up", "err", err.msg);
 		goto out;
@@ -123,8 +149,11 @@ wd_cmd_serve(int argc, char **argv)
 	 * scheduler, the queries), then the checks; the outbox's sends finish
 	 * last. */
 	wdprobe_free(s.probe);
+	if (pair != NULL)
+		wdpair_on_commit(pair, NULL, NULL);
 	wdsched_free(sched);
 	wdstate_free(s.ws);
+	wdpair_close(pair);
 	checkstate_close(cs);
 	daemoncmd_free(s.dc);
 	return rc;

@@ -126,6 +126,14 @@ run_job(void *arg)
 	struct terr		 err;
 	int64_t			 started = mono_ms();
 
+	/* One of a pair asks Prometheus only while it leads: the other's
+	 * answers would be applied by nobody. */
+	if (!wdstate_leading(j->p->ws)) {
+		job_done(j->p, j->pr, started);
+		wdstate_probes_free(j->pr, 1);
+		free(j);
+		return NULL;
+	}
 	prober_run(&j->pr->fresh, &res);
 	if (res.status != PROBE_FRESH)
 		log_debug("Freshness check not fresh", "check", j->pr->name,

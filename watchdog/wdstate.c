@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "duration.h"
 #include "log.h"
 #include "redact.h"
@@ -42,6 +43,13 @@ struct wdstate {
 	struct metric		*m_notif;
 	struct metric		*m_failed;
 	struct metric		*m_fallbacks;
+	struct metric		*m_leader;
+	bool			 leading;	/* under mu */
+	int64_t			 next_poll;	/* a pair's; the scheduler's */
+	int64_t			 seen;		/* checkstate_load_changed's */
+	int64_t			 held_at;	/* the last renewal that held */
+	bool			 lease_ok;	/* the last renewal held */
+	bool			 db_failing;	/* the last renewal failed */
 };
 
 struct wdstate *
@@ -66,6 +74,16 @@ wdstate_new(const struct wdstate_params *p, struct terr *err)
 	ws->m_fallbacks = metrics_counter(p->metrics, "tocsin_template_fallbacks_total",
 	    "Total number of templated fields that failed to render and went out with the fallback text, by receiver.",
 	    rl);
+	/* Alone, a watchdog always leads: a rule summing the metric over a
+	 * pair's two hosts holds for one watchdog as well. */
+	ws->leading = p->pair == NULL;
+	if ((ws->m_leader = metrics_gauge(p->metrics, "tocsin_watchdog_leader",
+	    "1 while this watchdog evaluates deadlines and notifies (always, alone; the leader of a pair), 0 while it follows.",
+	    NULL)) == NULL || metric_set(ws->m_leader, NULL, ws->leading) == -1) {
+		terr_set(err, "cannot register watchdog metrics");
+		wdstate_free(ws);
+		return NULL;
+	}
 	if (ws->m_notif == NULL || ws->m_failed == NULL || ws->m_fallbacks == NULL) {
 		terr_set(err, "cannot register watchdog metrics");
 		wdstate_free(ws);
@@ -349,6 +367,35 @@ signal_locked(struct wdstate *ws, struct check *c, enum check_signal_kind sig,
 	return res;
 }
 
+/* One of a pair: the signal goes to the database, for the leader to apply
+ * (wdpair.h). Its commit is the answer's: with how->done, queued for the
+ * next group commit (WDSTATE_PENDING, done follows), else waited for. */
+static enum wdstate_result
+queue_signal(struct wdstate *ws, const char *name, enum check_kind want,
+    enum wdpair_op op, enum check_signal_kind sig, const char *rid,
+    const char *body, size_t bodylen, const char *reason,
+    const struct persist_how *how, struct terr *err)
+{
+	struct wdpair_signal	 s;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	s.kind = want;
+	s.op = op;
+	s.sig = sig;
+	snprintf(s.rid, sizeof(s.rid), "%s", rid != NULL ? rid : "");
+	s.body = body;
+	s.bodylen = bodylen;
+	s.reason = reason;
+	if (how != NULL && how->done != NULL) {
+		if (wdpair_put_async(ws->p.pair, &s, how->done, how->arg, err) == 0)
+			return WDSTATE_PENDING;
+	} else if (wdpair_put(ws->p.pair, &s, err) == 0)
+		return WDSTATE_OK;
+	log_error("Signal not stored", "check", name, "err", err->msg);
+	return WDSTATE_FAILED;
+}
+
 static enum wdstate_result
 signal_with(struct wdstate *ws, const char *name, enum check_kind want,
     enum check_signal_kind sig, const char *rid, const char *body,
@@ -368,6 +415,10 @@ signal_with(struct wdstate *ws, const char *name, enum check_kind want,
 	else if (check_conf(c)->kind != want) {
 		*actual = check_conf(c)->kind;
 		res = WDSTATE_WRONG_KIND;
+	} else if (ws->p.pair != NULL) {
+		pthread_mutex_unlock(&ws->mu);
+		return queue_signal(ws, name, want, WDPAIR_SIGNAL, sig, rid, body,
+		    bodylen, reason, how, err);
 	} else {
 		before = registry_next_deadline(reg, NULL);
 		res = signal_locked(ws, c, sig, rid, body, bodylen, reason, how,
@@ -438,34 +489,50 @@ wdstate_probe_result(struct wdstate *ws, const struct wdstate_probe *pr, bool fr
 	return res;
 }
 
-enum wdstate_result
-wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err)
+/* Pauses or resumes c, under ws->mu. */
+static enum wdstate_result
+pause_locked(struct wdstate *ws, struct check *c, bool pause,
+    const struct persist_how *how, struct terr *err)
 {
-	enum wdstate_result	 res = WDSTATE_OK;
-	struct check		*c;
-	struct wd_time		 now;
-	int			 ev;
+	struct wd_time	 now;
+	int		 ev;
 
-	pthread_mutex_lock(&ws->mu);
-	if (ws->gen == NULL ||
-	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL) {
-		res = WDSTATE_UNKNOWN;
-		goto out;
-	}
 	wd_time_now(&now);
 	ev = pause ? check_pause(c, &now) : check_resume(c, &now);
 	if (ev != 0)
-		log_info(pause ? "Check paused" : "Check resumed", "check", name);
+		log_info(pause ? "Check paused" : "Check resumed", "check",
+		    check_name(c));
 	/* Stored even when nothing changed: the retry of a pause whose
 	 * store failed (503) finds the check paused already, and its 200
 	 * must mean the pause survives a restart. */
 	registry_touch(wdconfig_registry(current(ws)), c);
-	if (persist(ws, c, err) == -1)
-		res = WDSTATE_FAILED;
- out:
+	if (persist_with(ws, c, how, err) == -1)
+		return WDSTATE_FAILED;
+	return WDSTATE_OK;
+}
+
+enum wdstate_result
+wdstate_pause(struct wdstate *ws, const char *name, bool pause, struct terr *err)
+{
+	enum wdstate_result	 res;
+	struct check		*c;
+
+	pthread_mutex_lock(&ws->mu);
+	if (ws->gen == NULL ||
+	    (c = registry_find(wdconfig_registry(current(ws)), name)) == NULL) {
+		pthread_mutex_unlock(&ws->mu);
+		return WDSTATE_UNKNOWN;
+	}
+	if (ws->p.pair != NULL) {
+		enum check_kind kind = check_conf(c)->kind;
+
+		pthread_mutex_unlock(&ws->mu);
+		return queue_signal(ws, name, kind, pause ? WDPAIR_PAUSE :
+		    WDPAIR_RESUME, CHECK_SIG_SUCCESS, NULL, NULL, 0, NULL, NULL, err);
+	}
+	res = pause_locked(ws, c, pause, NULL, err);
 	pthread_mutex_unlock(&ws->mu);
-	if (res != WDSTATE_UNKNOWN)
-		changed(ws);
+	changed(ws);
 	return res;
 }
 
@@ -492,8 +559,8 @@ tick_one(struct wdstate *ws, struct registry *reg, struct check *c,
 	return rc == -1 ? -1 : 0;
 }
 
-int64_t
-wdstate_tick(struct wdstate *ws)
+static int64_t
+tick_checks(struct wdstate *ws)
 {
 	struct registry		*reg;
 	struct check		*c, **due = NULL, **nd;
@@ -536,6 +603,215 @@ wdstate_tick(struct wdstate *ws)
 	if (failed && next < now.mono_ms + TICK_RETRY_MS)
 		next = now.mono_ms + TICK_RETRY_MS;
 	return next;
+}
+
+/* Loads the committed states into the configured checks (check_restore:
+ * down stays down without a new DOWN, up gets a full period + grace from
+ * now): those saved since *since (see checkstate_load_changed; 0: all).
+ * Unlike registry_restore it removes nothing: the rows are the pair's.
+ * Under ws->mu. */
+static int
+restore_locked(struct wdstate *ws, int64_t *since, struct terr *err)
+{
+	struct check_record	*recs = NULL;
+	struct registry		*reg = wdconfig_registry(current(ws));
+	struct check		*c;
+	struct wd_time		 now;
+	size_t			 n = 0, i;
+
+	if (checkstate_load_changed(ws->p.cs, since, &recs, &n, err) == -1)
+		return -1;
+	wd_time_now(&now);
+	for (i = 0; i < n; i++)
+		if ((c = registry_find(reg, recs[i].name)) != NULL)
+			check_restore(c, &recs[i], &now);
+	registry_touch_all(reg);
+	checkstate_records_free(recs, n);
+	return 0;
+}
+
+/* Applies one queued signal, under ws->mu: -1 when its notification or
+ * state could not be stored (it is applied again later). A check that is
+ * gone, or now of another kind (a reload since), takes nothing. */
+static int
+apply_queued(struct wdstate *ws, const struct wdpair_signal *s,
+    const struct persist_how *how)
+{
+	struct check	*c;
+	struct terr	 err;
+
+	c = registry_find(wdconfig_registry(current(ws)), s->name);
+	if (c == NULL || check_conf(c)->kind != s->kind)
+		return 0;
+	switch (s->op) {
+	case WDPAIR_PAUSE:
+	case WDPAIR_RESUME:
+		return pause_locked(ws, c, s->op == WDPAIR_PAUSE, how, &err) ==
+		    WDSTATE_FAILED ? -1 : 0;
+	case WDPAIR_SIGNAL:
+		break;
+	}
+	return signal_locked(ws, c, s->sig, s->rid[0] ? s->rid : NULL, s->body,
+	    s->bodylen, s->reason, how, &err) == WDSTATE_FAILED ? -1 : 0;
+}
+
+#define DRAIN_BATCH	512
+
+/*
+ * The leader applies every queued signal, its own and the other's, before
+ * it looks at a deadline: a ping the follower answered 200 counts as if it
+ * had come here. The rows go once the states they made are committed, so a
+ * leader that dies in between leaves them to the next one (see wdpair.c).
+ * -1: stop before the deadlines, whose checks may miss a success.
+ */
+static int
+drain(struct wdstate *ws, struct terr *err)
+{
+	static const struct persist_how how = { log_not_stored, NULL };
+	struct wdpair_signal	*v;
+	size_t			 n, i;
+	uint64_t		 mark;
+	int			 rc = 0;
+
+	do {
+		if (wdpair_take(ws->p.pair, DRAIN_BATCH, &v, &n, err) == -1)
+			return -1;
+		if (n == 0)
+			break;
+		mark = checkstate_mark(ws->p.cs);
+		pthread_mutex_lock(&ws->mu);
+		for (i = 0; i < n && ws->gen != NULL; i++)
+			if (apply_queued(ws, &v[i], &how) == -1) {
+				rc = terr_set(err, "check \"%s\": its notification "
+				    "or state was not stored", v[i].name);
+				break;
+			}
+		pthread_mutex_unlock(&ws->mu);
+		if (checkstate_flush(ws->p.cs, mark, err) == -1 ||
+		    wdpair_done(ws->p.pair, v, i, err) == -1)
+			rc = -1;
+		wdpair_signals_free(v, n);
+	} while (rc == 0 && i == DRAIN_BATCH);
+	return rc;
+}
+
+static void
+set_leading(struct wdstate *ws, bool leading)
+{
+	pthread_mutex_lock(&ws->mu);
+	ws->leading = leading;
+	pthread_mutex_unlock(&ws->mu);
+	(void)metric_set(ws->m_leader, NULL, leading ? 1 : 0);
+}
+
+/*
+ * wdstate_tick for one of a pair (on the scheduler's thread only).
+ *
+ * Why a leader whose renewal failed (the database did not answer) neither
+ * steps down nor ticks: it holds the lease until the lease's length after
+ * its last renewal (timed from before that call), and nobody else can
+ * lead before then, so the checks it has in memory stay right; stepping
+ * down would reload them, and every up check would get a new period +
+ * grace at each hiccup of the database. It only ticks right after a
+ * renewal that held: acting on a lease it may have lost could send what
+ * the other one sends too. Past the lease's length it steps down.
+ */
+static int64_t
+pair_tick(struct wdstate *ws)
+{
+	int64_t		 now = mono_ms(), poll = wdpair_poll_ms(ws->p.pair), next;
+	bool		 held, was;
+	struct terr	 err;
+	int64_t		 all = 0;
+	int		 rc;
+
+	pthread_mutex_lock(&ws->mu);
+	was = ws->leading;
+	pthread_mutex_unlock(&ws->mu);
+	if (now >= ws->next_poll) {
+		ws->next_poll = now + poll;
+		if (wdpair_lead(ws->p.pair, &held, &err) == -1) {
+			/* Once per outage, not every second. */
+			if (!ws->db_failing)
+				log_error("Watchdog lease not renewed", "err", err.msg);
+			ws->db_failing = true;
+			ws->lease_ok = false;
+			if (was && now - ws->held_at < wdpair_lease_ms(ws->p.pair))
+				return ws->next_poll;
+			held = false;
+		} else {
+			ws->db_failing = false;
+			if ((ws->lease_ok = held))
+				ws->held_at = now;
+		}
+		if (held && !was) {
+			/* The other one's last committed states, then its
+			 * queue (below): nothing it notified is notified
+			 * again, nothing it heard is missed. Our own saves
+			 * still queued (from when we last led) first, or
+			 * they would land on top of its. */
+			rc = checkstate_flush(ws->p.cs, checkstate_mark(ws->p.cs), &err);
+			pthread_mutex_lock(&ws->mu);
+			if (rc == 0 && ws->gen != NULL)
+				rc = restore_locked(ws, &all, &err);
+			pthread_mutex_unlock(&ws->mu);
+			if (rc == -1) {
+				log_error("Cannot take over the checks", "err", err.msg);
+				held = false;
+			}
+		}
+		/* The metric first, then the log: who reads the log finds
+		 * the metric saying so too. */
+		if (held != was)
+			set_leading(ws, held);
+		if (held && !was)
+			log_info("Leading the watchdog pair: deadlines and "
+			    "notifications are this watchdog's");
+		else if (!held && was) {
+			log_warn("No longer leading the watchdog pair: the other "
+			    "watchdog's deadlines and notifications");
+			ws->seen = 0;
+		}
+		was = held;
+		if (!held && !ws->db_failing) {
+			/* What the API and /metrics show: the leader's last
+			 * committed states, those it changed since the last
+			 * look. */
+			pthread_mutex_lock(&ws->mu);
+			rc = ws->gen != NULL ? restore_locked(ws, &ws->seen, &err) : 0;
+			pthread_mutex_unlock(&ws->mu);
+			if (rc == -1)
+				log_error("Cannot read the check states", "err", err.msg);
+		}
+	}
+	if (!was || !ws->lease_ok)
+		return ws->next_poll;
+	if (drain(ws, &err) == -1) {
+		log_error("Queued signals not applied: deadlines wait", "err", err.msg);
+		return now + TICK_RETRY_MS < ws->next_poll ? now + TICK_RETRY_MS :
+		    ws->next_poll;
+	}
+	next = tick_checks(ws);
+	return next < ws->next_poll ? next : ws->next_poll;
+}
+
+int64_t
+wdstate_tick(struct wdstate *ws)
+{
+	if (ws->p.pair != NULL)
+		return pair_tick(ws);
+	return tick_checks(ws);
+}
+
+bool
+wdstate_leading(struct wdstate *ws)
+{
+	bool	 leading;
+
+	pthread_mutex_lock(&ws->mu);
+	leading = ws->leading;
+	pthread_mutex_unlock(&ws->mu);
+	return leading;
 }
 
 void

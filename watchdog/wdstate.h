@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "tmpl.h"
 #include "wdconfig.h"
+#include "wdpair.h"
 
 struct wdstate;	/* opaque */
 
@@ -31,6 +32,11 @@ struct wdstate_params {
 	void			(*on_change)(void *arg);
 	void			*on_change_arg;
 	enum tmpl_am_version	 tmpl_am; /* --template.alertmanager-version */
+	/* borrowed: NULL for a watchdog on its own; else one of a pair on
+	 * cs's database: signals and pauses are queued there (wdpair_put),
+	 * and only while this one leads does wdstate_tick apply them, tick
+	 * and notify. */
+	struct wdpair		*pair;
 };
 
 enum wdstate_result {
@@ -84,8 +90,17 @@ enum wdstate_result wdstate_pause(struct wdstate *ws, const char *name, bool pau
 
 /* Ticks every check at the current time (notifying and persisting what
  * changed) and returns the earliest deadline left (monotonic ms,
- * CHECK_NEVER if none). */
+ * CHECK_NEVER if none).
+ * One of a pair first takes or renews the leader's lease (every
+ * wdpair_poll_ms). Taking it, it loads the states the other committed;
+ * leading, it applies every queued signal, then ticks; following, it only
+ * reloads the committed states (what the API and /metrics show). It never
+ * waits longer than wdpair_poll_ms. */
 int64_t	wdstate_tick(struct wdstate *ws);
+/* Whether this watchdog evaluates deadlines and notifies: always on its
+ * own, while it holds the lease in a pair. Freshness queries run only
+ * then. */
+bool	wdstate_leading(struct wdstate *ws);
 
 /* A freshness check's schedule entry, with copies of what the prober needs. */
 struct wdstate_probe {

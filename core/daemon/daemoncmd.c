@@ -72,14 +72,16 @@ build_flags(struct daemoncmd *dc)
 		{ "web.read-timeout", FLAG_STRING, &dc->read_to_s,
 		  "Time a connection has to send a whole request, headers and body.", "1m" },
 		{ "storage.path", FLAG_STRING, &dc->storage, s->storage_help, "data/" },
-		{ "storage.url", FLAG_STRING, &dc->storage_url_s,
+		{ "storage.url", FLAG_STRING, &dc->storage_url_s, s->url_help != NULL ?
+		  s->url_help :
 		  "PostgreSQL database for the delivery queue instead of SQLite under "
 		  "--storage.path, shared by several daemons (a libpq URL, "
 		  "postgresql://USER@HOST:PORT/DBNAME); keep a password in --storage.url-file.",
 		  "URL" },
 		{ "storage.url-file", FLAG_STRING, &dc->storage_url_file,
 		  "File holding the --storage.url (with its password).", "FILE" },
-		{ "storage.lease", FLAG_STRING, &dc->lease_s,
+		{ "storage.lease", FLAG_STRING, &dc->lease_s, s->lease_help != NULL ?
+		  s->lease_help :
 		  "With --storage.url: how long a destination stays a stopped daemon's "
 		  "before another sends to it (3s to 1h); longer than any send takes.", "30s" },
 		{ "storage.allow-empty", FLAG_BOOL, &dc->allow_empty,
@@ -465,6 +467,19 @@ const char *
 daemoncmd_config_file(const struct daemoncmd *dc)
 {
 	return dc->config_file;
+}
+
+const char *
+daemoncmd_storage_url(const struct daemoncmd *dc)
+{
+	return dc->storage_url;
+}
+
+int64_t
+daemoncmd_storage_lease_ms(const struct daemoncmd *dc)
+{
+	return dc->op.storage_lease_ms > 0 ? dc->op.storage_lease_ms :
+	    STORE_PG_LEASE_MS;
 }
 
 const char *

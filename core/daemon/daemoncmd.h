@@ -42,6 +42,8 @@ struct daemoncmd_spec {
 	size_t		 max_body;	/* --web.max-body-bytes's default */
 	const char	*max_body_help;
 	const char	*storage_help;	/* --storage.path's help */
+	const char	*url_help;	/* --storage.url's; NULL: the relay's */
+	const char	*lease_help;	/* --storage.lease's; NULL: the relay's */
 	/* The program's own flags, ended by one with a NULL flag.name; NULL:
 	 * none. */
 	const struct daemoncmd_flag *own;
@@ -82,6 +84,11 @@ struct metrics *daemoncmd_metrics(struct daemoncmd *dc);
 const char *daemoncmd_config_file(const struct daemoncmd *dc);
 /* --storage.path. */
 const char *daemoncmd_storage(const struct daemoncmd *dc);
+/* --storage.url (or what --storage.url-file holds), NULL when the queue is
+ * in SQLite; owned by dc. */
+const char *daemoncmd_storage_url(const struct daemoncmd *dc);
+/* --storage.lease in ms, or the store's default when not given. */
+int64_t	daemoncmd_storage_lease_ms(const struct daemoncmd *dc);
 /* --template.alertmanager-version: the release whose template semantics
  * the program's templates follow. */
 enum tmpl_am_version daemoncmd_tmpl_am_version(const struct daemoncmd *dc);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # pg_watchdog.sh: tocsin-watchdog with its delivery queue in PostgreSQL
 # (--storage.url): a ping check goes down and its DOWN message goes out
-# through the database's queue, while the check states stay in watchdog.db
-# under --storage.path.
+# through the database's queue; its state is in the database too (table
+# watchdog_checks, where a second watchdog would find it: see
+# pg_watchdog_pair.sh), nothing under --storage.path. Alone on the
+# database, the watchdog leads.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
 
@@ -29,7 +31,11 @@ expect_eq "DOWN sent" "\"🔴 <b>DOWN</b> job · ping\\nfailure reported (/fail)
     "$(tg_texts)"
 expect_eq "through the database's queue" "1 delivered" \
     "$(pg_psql "SELECT count(*) || ' ' || min(state) FROM messages")"
-expect_eq "check states under --storage.path, no queue there" "watchdog.db yes" \
-    "$(cd "$TMP/wd" && ls watchdog.db) $([ ! -e "$TMP/wd/queue.db" ] && echo yes)"
+expect_eq "check state in the database" "job down failure reported (/fail)" \
+    "$(pg_psql "SELECT name || ' ' || state || ' ' || reason FROM watchdog_checks")"
+expect_eq "neither check states nor a queue under --storage.path" "yes yes" \
+    "$([ ! -e "$TMP/wd/watchdog.db" ] && echo yes) $([ ! -e "$TMP/wd/queue.db" ] && echo yes)"
+expect_eq "alone on the database, it leads" 1 \
+    "$(grep -c 'msg="Leading the watchdog pair: deadlines and notifications are this watchdog'"'"'s"' "$WD_LOG")"
 watchdog_stop
 finish
