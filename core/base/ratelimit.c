@@ -20,6 +20,7 @@ struct ratelimit {
 	void		*arg;
 	struct bucket	*b;
 	size_t		 n, alloc;
+	struct rl_shared sh;		/* take NULL: the buckets above */
 };
 
 int
@@ -162,11 +163,39 @@ take_locked(struct ratelimit *rl, const struct rl_want *w, size_t n)
 	return 0;
 }
 
+void
+ratelimit_share(struct ratelimit *rl, const struct rl_shared *sh)
+{
+	rl->sh = *sh;
+}
+
+/* The wants of w[0..n-1] that have a rate (and, with all false, that are
+ * not shared) into out (16 at most): how many. */
+static size_t
+limited(const struct rl_want *w, size_t n, bool all, struct rl_want *out)
+{
+	size_t	 k = 0;
+
+	for (size_t i = 0; i < n && k < 16; i++)
+		if (w[i].rate.per_sec > 0 && (all || !w[i].shared))
+			out[k++] = w[i];
+	return k;
+}
+
 int64_t
 ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n)
 {
-	int64_t rc;
+	struct rl_want	 lw[16];
+	size_t		 k;
+	int64_t		 rc;
 
+	/* Outside the mutex: the shared side does its own locking, and a
+	 * round trip to it must not hold up the dones of other sends. */
+	if (rl->sh.take != NULL) {
+		if ((k = limited(w, n, true, lw)) == 0)
+			return 0;
+		return rl->sh.take(rl->sh.arg, lw, k);
+	}
 	pthread_mutex_lock(&rl->mu);
 	rc = take_locked(rl, w, n);
 	pthread_mutex_unlock(&rl->mu);
@@ -176,8 +205,16 @@ ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n)
 void
 ratelimit_done(struct ratelimit *rl, const struct rl_want *w, size_t n)
 {
-	int64_t now = rl->clock(rl->arg);
+	struct rl_want	 lw[16];
+	size_t		 nl;
+	int64_t		 now;
 
+	if (rl->sh.take != NULL) {
+		if (rl->sh.done != NULL && (nl = limited(w, n, false, lw)) > 0)
+			rl->sh.done(rl->sh.arg, lw, nl);
+		return;
+	}
+	now = rl->clock(rl->arg);
 	pthread_mutex_lock(&rl->mu);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < rl->n && !w[i].shared; k++)

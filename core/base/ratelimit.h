@@ -47,10 +47,33 @@ struct ratelimit *ratelimit_new(rl_clock_fn clock, void *arg);
 void	ratelimit_free(struct ratelimit *rl);
 
 /*
+ * Buckets that several processes share, kept where all of them see them (a
+ * database: store_rate_share in store.h), for the limits that hold across
+ * processes: two relays sending to different chats of one bot share the
+ * bot's 30/s, and a chat that moves to another relay takes its bucket
+ * along. The shared side measures time on its own clock, the same for every
+ * process; ratelimit.c passes it only the wants that have a rate.
+ */
+struct rl_shared {
+	/* As ratelimit_take over w[0..n-1]: all or nothing, 0 or the wait
+	 * in ms (at least 1); -1 when the buckets cannot be reached (then
+	 * nothing was taken). */
+	int64_t	(*take)(void *arg, const struct rl_want *w, size_t n);
+	/* As ratelimit_done, given only the wants that are not shared. */
+	void	(*done)(void *arg, const struct rl_want *w, size_t n);
+	void	*arg;
+};
+
+/* From now on rl's takes and dones go to sh (copied) instead of the
+ * buckets in memory. Call before the first take. */
+void	ratelimit_share(struct ratelimit *rl, const struct rl_shared *sh);
+
+/*
  * Takes one token from each of w[0..n-1] when all of them have one and
  * returns 0; otherwise takes none and returns how many milliseconds until
  * all of them will (at least 1). A new key starts with a full bucket.
- * Returns -1 only when memory runs out.
+ * Returns -1 only when memory runs out or shared buckets (ratelimit_share)
+ * cannot be reached: nothing was taken, try again later.
  */
 int64_t	ratelimit_take(struct ratelimit *rl, const struct rl_want *w, size_t n);
 

@@ -655,6 +655,9 @@ dispatcher_start(const struct dispatcher_params *p, struct terr *err)
 		terr_set(err, "out of memory");
 		goto fail;
 	}
+	/* On PostgreSQL the buckets are every relay's (store_rate_share):
+	 * a bot's limit holds over the chats all relays send to. */
+	(void)store_rate_share(p->store, d->rl);
 	/* One from the start, so that a job always has a worker to wait
 	 * for; the others as sends need them. */
 	if (pthread_create(&d->workers[0], NULL, worker_main, d) != 0) {

@@ -38,6 +38,11 @@ struct outbox_gen {
 struct outbox {
 	struct store		*store;
 	struct dispatcher	*d;		/* read by the committer: atomics */
+	/* Held around each wake and while d is taken away, so that no
+	 * wake is inside a dispatcher being stopped: the committer's, and
+	 * on PostgreSQL the listener's, which other relays' commits call
+	 * at any time. */
+	pthread_mutex_t		 wake_mu;
 	struct outbox_gen	*cur;		/* under gen_mu */
 	struct outbox_gen	*held;		/* the generation the dispatcher uses */
 	pthread_mutex_t		 gen_mu;
@@ -74,7 +79,9 @@ on_enqueue(void *arg)
 {
 	struct outbox	*ob = arg;
 
+	pthread_mutex_lock(&ob->wake_mu);
 	dispatcher_wake(__atomic_load_n(&ob->d, __ATOMIC_ACQUIRE));
+	pthread_mutex_unlock(&ob->wake_mu);
 }
 
 static void
@@ -156,6 +163,7 @@ outbox_open(const struct outbox_params *p, struct terr *err)
 	}
 	pthread_mutex_init(&ob->mu, NULL);
 	pthread_mutex_init(&ob->gen_mu, NULL);
+	pthread_mutex_init(&ob->wake_mu, NULL);
 	pthread_cond_init(&ob->cv, NULL);
 	ob->metrics = p->metrics;
 	ob->backoff_max_ms = p->backoff_max_ms;
@@ -443,7 +451,9 @@ outbox_stop(struct outbox *ob)
 		ob->hk_running = false;
 	}
 	if ((d = ob->d) != NULL) {
+		pthread_mutex_lock(&ob->wake_mu);
 		__atomic_store_n(&ob->d, NULL, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&ob->wake_mu);
 		dispatcher_stop(d);
 	}
 	if (ob->held) {
@@ -469,6 +479,7 @@ outbox_free(struct outbox *ob)
 	pthread_cond_destroy(&ob->cv);
 	pthread_mutex_destroy(&ob->mu);
 	pthread_mutex_destroy(&ob->gen_mu);
+	pthread_mutex_destroy(&ob->wake_mu);
 	free(ob->dead_letter);
 	free(ob->storage_path);
 	free(ob);

@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "store.h"
 
 struct store {
@@ -818,6 +819,59 @@ store_lease(struct store *s, const char *name, int64_t ms, bool *held,
 		return 0;
 	}
 	return s->ops->lease(s->be, name, ms, held, err);
+}
+
+/* ---- shared rate limits ---- */
+
+/* The store's clock for the backend's buckets: the injected one, or -1 for
+ * the database's, which every relay reads alike whatever its host's clock
+ * says. */
+static int64_t
+rate_now(struct store *s)
+{
+	return s->steady ? -1 : store_now(s);
+}
+
+static int64_t
+rate_take(void *arg, const struct rl_want *w, size_t n)
+{
+	struct store	*s = arg;
+	struct terr	 err;
+	int64_t		 wait;
+
+	if (s->ops->rate_take(s->be, w, n, rate_now(s), &wait, &err) == -1) {
+		log_warn("cannot take a shared rate-limit token", "key", w[0].key,
+		    "err", err.msg);
+		return -1;
+	}
+	return wait;
+}
+
+static void
+rate_done(void *arg, const struct rl_want *w, size_t n)
+{
+	struct store	*s = arg;
+	struct terr	 err;
+
+	/* Lost, the next take finds the refill a send's time further on:
+	 * worth a line in the log, not a held-back queue. */
+	if (s->ops->rate_done(s->be, w, n, rate_now(s), &err) == -1)
+		log_warn("cannot restart a shared rate-limit bucket", "key",
+		    w[0].key, "err", err.msg);
+}
+
+bool
+store_rate_share(struct store *s, struct ratelimit *rl)
+{
+	struct rl_shared sh;
+
+	if (s->ops->rate_take == NULL || s->ops->rate_done == NULL)
+		return false;
+	sh.take = rate_take;
+	sh.done = rate_done;
+	sh.arg = s;
+	ratelimit_share(rl, &sh);
+	return true;
 }
 
 /* ---- escalation timers ---- */

@@ -33,6 +33,8 @@
 
 struct store;	/* opaque */
 struct store_escalation;
+struct ratelimit;
+struct rl_want;
 
 enum store_state {
 	STORE_PENDING,
@@ -65,7 +67,9 @@ struct store_params {
 	/* Called from the committer thread after a commit that stored at least
 	 * one new message, so that the dispatcher can sleep until there is
 	 * work. It must not call the store's write functions (the committer
-	 * would wait for itself). NULL: none. */
+	 * would wait for itself). On PostgreSQL also from the backend's
+	 * listener thread when any relay on the database committed new
+	 * messages (LISTEN/NOTIFY). NULL: none. */
 	void			(*on_enqueue)(void *arg);
 	void			*on_enqueue_arg;
 	/* NULL: none. Registers and updates
@@ -447,6 +451,18 @@ void	store_escalations_free(struct store_escalation *e, size_t n);
 int	store_lease(struct store *s, const char *name, int64_t ms, bool *held,
 	    struct terr *err) WARN_UNUSED;
 
+/*
+ * Makes rl (ratelimit.h) keep its token buckets in the database when the
+ * backend shares it among several daemons (PostgreSQL), and returns true;
+ * on SQLite returns false and leaves rl's buckets in memory, where one
+ * process needs no round trip per send. Shared, a take is one statement
+ * that takes from every bucket of the send or from none, measured on the
+ * database's clock (the store's injected one in tests); a failure to reach
+ * the database is logged and the send waits for a later scan. rl must not
+ * outlive s.
+ */
+bool	store_rate_share(struct store *s, struct ratelimit *rl);
+
 /* Committer statistics (tests assert group commit with them). */
 void	store_stats(struct store *s, struct store_stats *st);
 /* Requests waiting for the committer right now. */
@@ -568,6 +584,16 @@ struct store_ops {
 
 	int	(*escalation_due)(void *be, int64_t now, size_t max,
 		    struct store_escalation **out, size_t *n, struct terr *err);
+	/* store_rate_share's buckets; NULL (both): the backend has one
+	 * daemon, and buckets stay in memory. now is the store's injected
+	 * clock, or -1 for the database's own. rate_take takes one token from
+	 * each of w[0..n-1] (each with a rate) or from none, and sets *wait
+	 * to 0 or to the ms until all have one; rate_done restarts the refill
+	 * of w[0..n-1] at now (ratelimit_done). */
+	int	(*rate_take)(void *be, const struct rl_want *w, size_t n,
+		    int64_t now, int64_t *wait, struct terr *err);
+	int	(*rate_done)(void *be, const struct rl_want *w, size_t n,
+		    int64_t now, struct terr *err);
 };
 
 /* The embedded backend: SQLite in WAL mode under the directory, in the file

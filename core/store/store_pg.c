@@ -5,6 +5,8 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "redact.h"
 #include "store.h"
 
@@ -23,6 +26,7 @@
 #define BACKOFF_MIN_MS	100
 #define BACKOFF_MAX_MS	5000
 #define MIGRATE_LOCK	"7630418726"	/* pg_advisory_xact_lock key of migrations */
+#define CHANNEL		"tocsin_queue"	/* NOTIFY channel of new messages */
 #define MAXP		12
 
 /* The database's clock in ms. Leases are measured on it, not on each
@@ -135,6 +139,45 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (receiver, group_key)"
 	");"
 	"CREATE INDEX escalations_next ON escalations (next_at);",
+	/* Token buckets every relay shares (be_rate_take). */
+	"CREATE TABLE rate_buckets ("
+	"  key text PRIMARY KEY,"
+	"  tokens double precision NOT NULL,"
+	"  stamp bigint NOT NULL"
+	");"
+	"CREATE FUNCTION tocsin_rate_take(p_keys text[], p_rates float8[],"
+	"    p_bursts float8[], p_now bigint) RETURNS bigint"
+	" LANGUAGE plpgsql AS $f$"
+	" DECLARE"
+	"  v_now bigint := COALESCE(p_now, " DBNOW ");"
+	"  v_tokens float8[] := '{}';"
+	"  v_t float8;"
+	"  v_s bigint;"
+	"  v_wait bigint := 0;"
+	" BEGIN"
+	"  FOR i IN 1 .. COALESCE(array_length(p_keys, 1), 0) LOOP"
+	"   INSERT INTO rate_buckets (key, tokens, stamp)"
+	"    VALUES (p_keys[i], p_bursts[i], v_now) ON CONFLICT (key) DO NOTHING;"
+	"   SELECT tokens, stamp INTO v_t, v_s FROM rate_buckets"
+	"    WHERE key = p_keys[i] FOR UPDATE;"
+	"   IF v_now > v_s THEN"
+	"    v_t := LEAST(p_bursts[i],"
+	"     v_t + (v_now - v_s)::float8 * p_rates[i] / 1000.0);"
+	"   END IF;"
+	"   v_tokens[i] := v_t;"
+	"   IF v_t < 1.0 THEN"
+	"    v_wait := GREATEST(v_wait, 1,"
+	"     ceil((1.0 - v_t) * 1000.0 / p_rates[i] - 1e-9)::bigint);"
+	"   END IF;"
+	"  END LOOP;"
+	"  IF v_wait = 0 THEN"
+	"   FOR i IN 1 .. COALESCE(array_length(p_keys, 1), 0) LOOP"
+	"    UPDATE rate_buckets SET tokens = v_tokens[i] - 1.0,"
+	"     stamp = GREATEST(stamp, v_now) WHERE key = p_keys[i];"
+	"   END LOOP;"
+	"  END IF;"
+	"  RETURN v_wait;"
+	" END $f$;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -159,6 +202,7 @@ struct pgconn {
 	PGconn		*c;		/* NULL: not connected */
 	int64_t		 retry_at;	/* mono ms */
 	int64_t		 backoff;
+	bool		 prepared;	/* c has the statements of qp */
 };
 
 struct pgbe {
@@ -173,6 +217,14 @@ struct pgbe {
 	bool		 down;
 	char		 why[TERR_MAX];
 	bool		 damaged;	/* atomic: see store_ops.damaged */
+	/* The listener (listener_main): store_params.on_enqueue for the
+	 * messages other relays commit. */
+	void		(*on_enqueue)(void *);
+	void		*on_enqueue_arg;
+	pthread_t	 listener;
+	bool		 listening;	/* the thread runs */
+	int		 w_pid;		/* atomic: the writer's server process */
+	int		 stop[2];	/* a byte on stop[1] ends it */
 };
 
 /* Parameters of one statement, all sent as text but payloads (binary). */
@@ -279,6 +331,7 @@ lost(struct pgbe *be, struct pgconn *pc, const char *why)
 {
 	PQfinish(pc->c);
 	pc->c = NULL;
+	pc->prepared = false;
 	pc->backoff = pc->backoff == 0 ? BACKOFF_MIN_MS :
 	    (pc->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : pc->backoff * 2);
 	set_down(be, true, why);
@@ -289,10 +342,10 @@ no_notices(void *arg, const char *msg)
 {
 }
 
-/* pc connected, or -1: connecting failed now, or the backoff of an
- * earlier failure still runs while the database is believed down. */
-static int
-conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
+/* A new connection to the URL (PQstatus says whether it worked; NULL when
+ * memory ran out). */
+static PGconn *
+connect_url(struct pgbe *be)
 {
 	/* Defaults the URL may override (it comes last): a server that
 	 * vanishes without closing the connection (a host down, a partition)
@@ -303,6 +356,18 @@ conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 	    "tcp_user_timeout", "dbname", NULL };
 	const char *const vals[] = { CONNECT_TIMEOUT, "tocsin", "10", "5", "3",
 	    "30000", be->url, NULL };
+	PGconn	*c = PQconnectdbParams(keys, vals, 1);
+
+	if (c != NULL)
+		PQsetNoticeProcessor(c, no_notices, NULL);
+	return c;
+}
+
+/* pc connected, or -1: connecting failed now, or the backoff of an
+ * earlier failure still runs while the database is believed down. */
+static int
+conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
+{
 	char		 why[400];
 	PGresult	*res;
 	int64_t		 now = mono_ms();
@@ -315,7 +380,7 @@ conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 		pthread_mutex_unlock(&be->smu);
 		return -1;
 	}
-	pc->c = PQconnectdbParams(keys, vals, 1);
+	pc->c = connect_url(be);
 	if (pc->c == NULL || PQstatus(pc->c) != CONNECTION_OK) {
 		clean(be, pc->c != NULL ? PQerrorMessage(pc->c) : "out of memory",
 		    why, sizeof(why));
@@ -323,7 +388,6 @@ conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 		pc->retry_at = now + pc->backoff;
 		return terr_set(err, "store: cannot connect to PostgreSQL: %s", why);
 	}
-	PQsetNoticeProcessor(pc->c, no_notices, NULL);
 	/* The writer's: the promise behind the 200, COMMIT returns once the
 	 * WAL is on disk (whatever the server's or role's default says). The
 	 * reader writes only leases (be_due), which a server crash may lose
@@ -339,6 +403,8 @@ conn_get(struct pgbe *be, struct pgconn *pc, struct terr *err)
 	}
 	PQclear(res);
 	pc->backoff = 0;
+	if (pc == &be->w)
+		__atomic_store_n(&be->w_pid, PQbackendPID(pc->c), __ATOMIC_RELAXED);
 	set_down(be, false, NULL);
 	return 0;
 }
@@ -408,6 +474,67 @@ cmd(struct pgbe *be, struct pgconn *pc, const char *sql, const struct params *p,
 		*rows = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return 0;
+}
+
+/*
+ * The intake's statements, prepared once per connection of the committer
+ * (at their first use, after the migrations made their tables): each
+ * notification runs them, and an unnamed statement is parsed and planned
+ * by the server every time, which is most of its CPU per notification.
+ */
+enum prep {
+	PREP_DEDUP_LOOKUP,
+	PREP_INSERT,
+	PREP_CLAIM,
+	NPREP
+};
+
+static const char *const prep_sql[NPREP] = {
+	"SELECT id FROM dedup WHERE dedup_key = $1 AND created > $2::bigint",
+	"INSERT INTO messages (created, receiver, integration, dest, dedup_key,"
+	" payload, next_attempt) VALUES ($1::bigint, $2, $3, $4, $5, $6,"
+	" $1::bigint) RETURNING id",
+	"INSERT INTO dedup (dedup_key, id, created) VALUES ($1, $2::bigint,"
+	" $3::bigint) ON CONFLICT (dedup_key) DO UPDATE SET id = excluded.id,"
+	" created = excluded.created WHERE dedup.created <= $4::bigint"
+	" RETURNING id",
+};
+
+/* q for prepared statement k. */
+static PGresult *
+qp(struct pgbe *be, struct pgconn *pc, enum prep k, const struct params *p,
+    const char *what, struct terr *err)
+{
+	char		 name[16];
+	PGresult	*res;
+	ExecStatusType	 st;
+
+	if (conn_get(be, pc, err) == -1)
+		return NULL;
+	if (!pc->prepared) {
+		for (int i = 0; i < NPREP; i++) {
+			snprintf(name, sizeof(name), "tocsin_%d", i);
+			res = PQprepare(pc->c, name, prep_sql[i], 0, NULL);
+			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+				pgerr(be, pc, res, what, err);
+				PQclear(res);
+				return NULL;
+			}
+			PQclear(res);
+		}
+		pc->prepared = true;
+	}
+	snprintf(name, sizeof(name), "tocsin_%d", (int)k);
+	res = PQexecPrepared(pc->c, name, p->n, p->v, p->len, p->fmt, 0);
+	st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		if (is_down(be))
+			set_down(be, false, NULL);
+		return res;
+	}
+	pgerr(be, pc, res, what, err);
+	PQclear(res);
+	return NULL;
 }
 
 static int64_t
@@ -611,6 +738,110 @@ make_holder(struct pgbe *be, struct terr *err)
 	return 0;
 }
 
+/*
+ * Why a listener: a relay scans for due messages when its own intake
+ * commits one and otherwise once a second, so a message another relay
+ * accepted for a destination this one holds would wait up to a second.
+ * The committer NOTIFYs CHANNEL in every transaction that stores a new
+ * message (delivered at its commit, so never before the message is
+ * visible); this thread LISTENs on a connection of its own and calls
+ * on_enqueue, which wakes the dispatcher as a local commit does. Its own
+ * writer's notifications are left out: the committer has called
+ * on_enqueue for those already. A lost connection is connected again
+ * after a pause, and the dispatcher woken once then, for what was missed
+ * meanwhile; the scan once a second stays as the floor.
+ */
+static void *
+listener_main(void *arg)
+{
+	struct pgbe	*be = arg;
+	PGconn		*c = NULL;
+	PGnotify	*nf;
+	PGresult	*res;
+	struct pollfd	 pf[2];
+	int		 pause = 0;
+	bool		 woke, again = false;
+
+	for (;;) {
+		pf[0].fd = -1;
+		if (c != NULL) {
+			pf[0].fd = PQsocket(c);
+			pf[0].events = POLLIN;
+		}
+		pf[1].fd = be->stop[0];
+		pf[1].events = POLLIN;
+		pf[0].revents = pf[1].revents = 0;
+		if (poll(pf, 2, c != NULL ? -1 : pause) == -1 && errno != EINTR)
+			break;
+		if (pf[1].revents != 0)
+			break;
+		if (c == NULL) {
+			c = connect_url(be);
+			res = c != NULL && PQstatus(c) == CONNECTION_OK ?
+			    PQexec(c, "LISTEN " CHANNEL) : NULL;
+			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+				PQclear(res);
+				PQfinish(c);
+				c = NULL;
+				pause = pause == 0 ? BACKOFF_MIN_MS :
+				    (pause * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+				    pause * 2);
+				continue;
+			}
+			PQclear(res);
+			pause = 0;
+			if (again)
+				be->on_enqueue(be->on_enqueue_arg);
+			again = true;
+			continue;
+		}
+		if (PQconsumeInput(c) == 0) {
+			PQfinish(c);
+			c = NULL;
+			pause = BACKOFF_MIN_MS;
+			continue;
+		}
+		for (woke = false; (nf = PQnotifies(c)) != NULL; PQfreemem(nf))
+			if (nf->be_pid != __atomic_load_n(&be->w_pid,
+			    __ATOMIC_RELAXED))
+				woke = true;
+		if (woke)
+			be->on_enqueue(be->on_enqueue_arg);
+	}
+	PQfinish(c);
+	return NULL;
+}
+
+static int
+listener_start(struct pgbe *be, struct terr *err)
+{
+	if (pipe2(be->stop, O_CLOEXEC) == -1)
+		return terr_set(err, "store: pipe: %s", strerror(errno));
+	if (pthread_create(&be->listener, NULL, listener_main, be) != 0) {
+		close(be->stop[0]);
+		close(be->stop[1]);
+		return terr_set(err, "store: cannot start the PostgreSQL listener");
+	}
+	be->listening = true;
+	return 0;
+}
+
+static void
+listener_stop(struct pgbe *be)
+{
+	ssize_t	 n;
+
+	if (!be->listening)
+		return;
+	do
+		n = write(be->stop[1], "x", 1);
+	while (n == -1 && errno == EINTR);
+	pthread_join(be->listener, NULL);
+	close(be->stop[0]);
+	close(be->stop[1]);
+	be->listening = false;
+}
+
 static void
 be_close(void *arg)
 {
@@ -619,6 +850,7 @@ be_close(void *arg)
 
 	if (be == NULL)
 		return;
+	listener_stop(be);
 	/* Hands this relay's destinations over at once rather than when
 	 * their leases run out; the committer has stopped, so the writer is
 	 * free. */
@@ -658,8 +890,11 @@ be_open(const struct store_params *p, void **out, struct terr *err)
 		terr_set(err, "store: out of memory");
 		goto fail;
 	}
+	be->on_enqueue = p->on_enqueue;
+	be->on_enqueue_arg = p->on_enqueue_arg;
 	if (keep_password(be, err) == -1 || make_holder(be, err) == -1 ||
-	    conn_get(be, &be->w, err) == -1 || migrate(be, err) == -1)
+	    conn_get(be, &be->w, err) == -1 || migrate(be, err) == -1 ||
+	    (be->on_enqueue != NULL && listener_start(be, err) == -1))
 		goto fail;
 	*out = be;
 	return 0;
@@ -792,8 +1027,8 @@ dedup_lookup(struct pgbe *be, const char *key, int64_t cutoff, int64_t *id,
 	memset(&p, 0, sizeof(p));
 	p_text(&p, key);
 	p_int(&p, cutoff);
-	if ((res = q(be, &be->w, "SELECT id FROM dedup WHERE dedup_key = $1"
-	    " AND created > $2::bigint", &p, "dedup lookup failed", err)) == NULL)
+	if ((res = qp(be, &be->w, PREP_DEDUP_LOOKUP, &p, "dedup lookup failed",
+	    err)) == NULL)
 		return -1;
 	*id = PQntuples(res) > 0 ? col_int(res, 0, 0) : 0;
 	PQclear(res);
@@ -850,10 +1085,8 @@ run_enqueue(struct pgbe *be, struct store_job *job, int64_t now,
 		p_text(&p, m->dest != NULL ? m->dest : "");
 		p_text(&p, keyed ? m->dedup_key : NULL);
 		p_bytes(&p, m->payload, m->payload_len);
-		if ((res = q(be, &be->w, "INSERT INTO messages (created, receiver,"
-		    " integration, dest, dedup_key, payload, next_attempt)"
-		    " VALUES ($1::bigint, $2, $3, $4, $5, $6, $1::bigint)"
-		    " RETURNING id", &p, "insert failed", err)) == NULL)
+		if ((res = qp(be, &be->w, PREP_INSERT, &p, "insert failed",
+		    err)) == NULL)
 			return -1;
 		id = col_int(res, 0, 0);
 		PQclear(res);
@@ -863,12 +1096,8 @@ run_enqueue(struct pgbe *be, struct store_job *job, int64_t now,
 			p_int(&p, id);
 			p_int(&p, now);
 			p_int(&p, cutoff);
-			if ((res = q(be, &be->w, "INSERT INTO dedup (dedup_key, id,"
-			    " created) VALUES ($1, $2::bigint, $3::bigint)"
-			    " ON CONFLICT (dedup_key) DO UPDATE SET id = excluded.id,"
-			    " created = excluded.created"
-			    " WHERE dedup.created <= $4::bigint RETURNING id", &p,
-			    "dedup failed", err)) == NULL)
+			if ((res = qp(be, &be->w, PREP_CLAIM, &p, "dedup failed",
+			    err)) == NULL)
 				return -1;
 			claimed = PQntuples(res) > 0;
 			PQclear(res);
@@ -1155,6 +1384,7 @@ be_apply(void *arg, struct store_job **jobs, size_t n, int64_t now,
 {
 	struct pgbe	*be = arg;
 	size_t		 i;
+	bool		 notify = false;
 
 	if (cmd(be, &be->w, "BEGIN", NULL, "cannot begin a transaction", NULL,
 	    err) == -1)
@@ -1162,6 +1392,19 @@ be_apply(void *arg, struct store_job **jobs, size_t n, int64_t now,
 	for (i = 0; i < n; i++)
 		if (run_job(be, jobs[i], now, err) == -1)
 			goto fail;
+	/* New messages: the other relays' listeners hear of them at the
+	 * commit (listener_main). */
+	for (i = 0; i < n && !notify; i++) {
+		if (jobs[i]->kind == STORE_JOB_REQUEUE && jobs[i]->rc == 0)
+			notify = true;
+		for (size_t k = 0; jobs[i]->kind == STORE_JOB_ENQUEUE &&
+		    jobs[i]->rc == 0 && k < jobs[i]->nmsgs; k++)
+			if (jobs[i]->acks[k].verdict == STORE_ACCEPTED)
+				notify = true;
+	}
+	if (notify && cmd(be, &be->w, "NOTIFY " CHANNEL, NULL,
+	    "cannot notify", NULL, err) == -1)
+		goto fail;
 	/* With synchronous_commit on, COMMIT answers once the WAL is
 	 * flushed. A connection lost before its answer leaves the outcome
 	 * unknown: reported as a failure, so Alertmanager sends again and
@@ -1469,6 +1712,161 @@ be_lease(void *arg, const char *name, int64_t ms, bool *held,
 	return 0;
 }
 
+/*
+ * Rate limits across relays: the token buckets of ratelimit.c, in
+ * rate_buckets, so that what a destination's limit or an account's (a bot's
+ * 30/s) allowed is counted once however many relays send.
+ *
+ * Why every take goes to the database, and not only the shared ones: a
+ * destination's bucket is used by one relay at a time (its lease), but the
+ * lease moves, on a clean stop at once, and the relay taking over must go
+ * on from where the bucket was, not from a full one; keeping the bucket in
+ * the database always is one way to be sure of that, and it costs one
+ * statement per send, next to the mark that each send commits anyway.
+ * Why a function rather than an UPDATE: a take is all or nothing over the
+ * send's buckets (its chat's and its bot's), decided under their row
+ * locks, and plain SQL would need a transaction of several round trips for
+ * that. The keys are locked in one order (sorted here), so two relays
+ * taking the same two buckets never deadlock. Why the database's clock: it
+ * is the one that every relay reads alike, as for the leases. Why the
+ * reader's connection (synchronous_commit off): a bucket that a server
+ * crash loses refills at most a burst early.
+ */
+
+/* Sorts wants by key: the order in which the buckets' rows are locked. */
+static int
+want_cmp(const void *a, const void *b)
+{
+	const struct rl_want *const *x = a, *const *y = b;
+
+	return strcmp((*x)->key, (*y)->key);
+}
+
+/* The keys of w[0..n-1] in the order of o as an array literal, {"k",...}
+ * with " and \ escaped, into b (len bytes): -1 when it does not fit. */
+static int
+keys_literal(const struct rl_want *const *o, size_t n, char *b, size_t len)
+{
+	size_t	 at = 0;
+
+	if (len < 3)
+		return -1;
+	b[at++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (at + 3 >= len)
+			return -1;
+		if (i > 0)
+			b[at++] = ',';
+		b[at++] = '"';
+		for (const char *k = o[i]->key; *k != '\0'; k++) {
+			if (at + 4 >= len)
+				return -1;
+			if (*k == '"' || *k == '\\')
+				b[at++] = '\\';
+			b[at++] = *k;
+		}
+		b[at++] = '"';
+	}
+	if (at + 2 > len)
+		return -1;
+	b[at++] = '}';
+	b[at] = '\0';
+	return 0;
+}
+
+/* The rates (per second) or the bursts of o[0..n-1] as {x,...}. */
+static void
+nums_literal(const struct rl_want *const *o, size_t n, bool burst, char *b,
+    size_t len)
+{
+	size_t	 at = 0;
+
+	at += (size_t)snprintf(b, len, "{");
+	for (size_t i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(b + at, len - at, "%s%.17g", i ? "," : "",
+		    burst ? (o[i]->rate.burst < 1 ? 1 : o[i]->rate.burst) :
+		    o[i]->rate.per_sec);
+	if (at < len)
+		snprintf(b + at, len - at, "}");
+}
+
+#define RATE_KEYS_MAX	16
+#define RATE_KEYS_LEN	(RATE_KEYS_MAX * (2 * sizeof(((struct rl_want *)0)->key) + 3) + 3)
+
+static int
+be_rate_take(void *arg, const struct rl_want *w, size_t n, int64_t now,
+    int64_t *wait, struct terr *err)
+{
+	struct pgbe		*be = arg;
+	const struct rl_want	*o[RATE_KEYS_MAX];
+	char			 keys[RATE_KEYS_LEN], rates[RATE_KEYS_MAX * 26 + 3];
+	char			 bursts[RATE_KEYS_MAX * 26 + 3];
+	struct params		 p;
+	PGresult		*res;
+
+	*wait = 0;
+	if (n > RATE_KEYS_MAX)
+		n = RATE_KEYS_MAX;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		o[i] = &w[i];
+	qsort(o, n, sizeof(o[0]), want_cmp);
+	if (keys_literal(o, n, keys, sizeof(keys)) == -1)
+		return terr_set(err, "store: rate-limit keys too long");
+	nums_literal(o, n, false, rates, sizeof(rates));
+	nums_literal(o, n, true, bursts, sizeof(bursts));
+	memset(&p, 0, sizeof(p));
+	p_text(&p, keys);
+	p_text(&p, rates);
+	p_text(&p, bursts);
+	if (now >= 0)
+		p_int(&p, now);
+	else
+		p_text(&p, NULL);
+	if ((res = rq(be, "SELECT tocsin_rate_take($1::text[], $2::float8[],"
+	    " $3::float8[], $4::bigint)", &p, err)) == NULL)
+		return -1;
+	*wait = col_int(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+/* What accrued while the send was in flight is dropped, as ratelimit.c's
+ * done does. */
+static int
+be_rate_done(void *arg, const struct rl_want *w, size_t n, int64_t now,
+    struct terr *err)
+{
+	struct pgbe		*be = arg;
+	const struct rl_want	*o[RATE_KEYS_MAX];
+	char			 keys[RATE_KEYS_LEN];
+	struct params		 p;
+	PGresult		*res;
+
+	if (n > RATE_KEYS_MAX)
+		n = RATE_KEYS_MAX;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		o[i] = &w[i];
+	qsort(o, n, sizeof(o[0]), want_cmp);
+	if (keys_literal(o, n, keys, sizeof(keys)) == -1)
+		return terr_set(err, "store: rate-limit keys too long");
+	memset(&p, 0, sizeof(p));
+	p_text(&p, keys);
+	if (now >= 0)
+		p_int(&p, now);
+	else
+		p_text(&p, NULL);
+	if ((res = rq(be, "UPDATE rate_buckets SET stamp = GREATEST(stamp,"
+	    " COALESCE($2::bigint, " DBNOW ")) WHERE key = ANY($1::text[])", &p,
+	    err)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 /* PostgreSQL's storage is the server's to size; a cap here would only
  * ever be a second, disagreeing one. */
 static int
@@ -1749,4 +2147,6 @@ const struct store_ops store_pg_ops = {
 	.damaged = be_damaged,
 	.unreachable = be_unreachable,
 	.lease = be_lease,
+	.rate_take = be_rate_take,
+	.rate_done = be_rate_done,
 };

@@ -1,9 +1,11 @@
 #!/bin/bash
 # intake_bench.sh: durable intake rate and ack latency of tocsin-relay under
 # wrk, side by side in the same invocation with a bare libmicrohttpd server
-# (bench_baseline_mhd) answering a canned 200 on the same payload and, when
-# installed, the non-durable Go relay alertmanager-irc-relay in front of a
-# local ngircd. Runs are alternated (baseline, relay, irc, baseline, ...) so
+# (bench_baseline_mhd) answering a canned 200 on the same payload, the relay
+# again with its queue on PostgreSQL (a throw-away server, tests/lib/pg.sh)
+# and, when installed, the non-durable Go relay alertmanager-irc-relay in
+# front of a local ngircd. Runs are alternated (baseline, relay, relay-pg,
+# irc, baseline, ...) so
 # all see the same machine noise, and the result is reported as ratios. Then
 # an idle relay: its private dirty memory and, one notification at a time,
 # the ack latency and the time to the first byte at a webhook upstream. Not a
@@ -17,7 +19,9 @@
 # Environment: BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2),
 #   BENCH_PAYLOAD (default the ssh-login-firing fixture), BENCH_RECEIVER
 #   (the relay's one integration: webhook, telegram or slack; default
-#   webhook), BENCH_IRC=0 to leave alertmanager-irc-relay out, BENCH_IDLE
+#   webhook), BENCH_IRC=0 to leave alertmanager-irc-relay out, BENCH_PG=0
+#   to leave the PostgreSQL column out (on when postgresql-15 is installed),
+#   BENCH_IDLE
 #   (notifications in the idle measurement, default 20, one every 1.1 s
 #   so that the destination's 1/s rate limit never holds one back; 0 skips
 #   it), BENCH_BUILD=0 to skip building, BENCH_KEEP=1 to keep the scratch directory.
@@ -36,6 +40,7 @@ lua=$here/tests/bench/post.lua
 
 die() { echo "intake_bench: $*" >&2; exit 1; }
 . "$here/tests/bench/lib.sh"
+. "$here/tests/lib/pg.sh"
 
 command -v wrk >/dev/null ||
 	die "wrk not found; install it with: apt-get install -y wrk (Debian/Ubuntu package \"wrk\")"
@@ -56,7 +61,22 @@ baseline=$build/tests/bench_baseline_mhd
 
 bench_scratch
 ngircd_pid=
-trap 'if [ -n "$ngircd_pid" ]; then kill "$ngircd_pid" 2>/dev/null || true; fi; bench_cleanup' EXIT
+trap 'if [ -n "$ngircd_pid" ]; then kill "$ngircd_pid" 2>/dev/null || true; fi; bench_cleanup; pg_cleanup' EXIT
+
+# The PostgreSQL column: the same relay with --storage.url, on a throw-away
+# server whose data is under /tmp like the SQLite stores (the same disk).
+# Stock settings but the port: fsync and synchronous_commit on, as the
+# relay's 200 requires.
+use_pg=0
+if [ "${BENCH_PG:-1}" != 0 ]; then
+	if pg_available; then
+		pg_start >"$tmp/pg-start.log" 2>&1 || { cat "$tmp/pg-start.log" >&2; die "PostgreSQL did not start"; }
+		use_pg=1
+	else
+		echo "intake_bench: PostgreSQL's server programs not installed, its column left out" \
+		    "(apt-get install -y postgresql-15)" >&2
+	fi
+fi
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -223,6 +243,7 @@ echo "intake_bench: $rounds rounds x ${secs}s, $conns connections, $wthreads wrk
 # A relay built from a working tree with local changes is not that commit.
 echo "intake_bench: relay $relay, source $(cd "$here" && git describe --always --dirty 2>/dev/null || echo unknown), $(nproc) CPUs"
 echo "intake_bench: stores under $tmp on $(df -T "$tmp" | awk 'NR == 2 { print $2 " (" $1 ")" }') (fsync cost depends on it; set TMPDIR to move it)"
+[ "$use_pg" = 1 ] && echo "intake_bench: relay-pg column: PostgreSQL $("$PG_BIN/postgres" --version | awk '{ print $3 }') under $PG_DIR on $(df -T "$PG_DIR" | awk 'NR == 2 { print $2 " (" $1 ")" }'), fsync $(pg_psql 'SHOW fsync'), synchronous_commit on (the relay's writer sets it)"
 [ -n "$irc" ] && echo "intake_bench: third column $irc ($(dpkg-query -W -f '${Version}' alertmanager-irc-relay 2>/dev/null || echo version unknown)), not durable, with ngircd on port $irc_port"
 for r in $(seq "$rounds"); do
 	# Baseline.
@@ -248,6 +269,25 @@ for r in $(seq "$rounds"); do
 	rss=$(peak_rss_kb "$bench_pid")
 	stop_server
 	result relay "$r" "$tmp/wrk-r$r" "$rss"
+
+	# Relay on PostgreSQL, with an empty database each run (it migrates
+	# at start).
+	if [ "$use_pg" = 1 ]; then
+		pg_psql "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1
+		port=$(free_port)
+		"$relay" --config.file="$tmp/relay.yml" --web.listen-address="127.0.0.1:$port" \
+		    --storage.path="$tmp/data-pg-$r" --storage.url="$PG_URL" \
+		    >"$tmp/relay-pg-$r.out" 2>"$tmp/relay-pg-$r.err" &
+		bench_pid=$!
+		url=http://127.0.0.1:$port
+		wait_relay "$url" || { tail -20 "$tmp/relay-pg-$r.err" >&2; die "relay on PostgreSQL did not become ready"; }
+		curl -s "$url/metrics" >"$tmp/mp-before-$r"
+		run_wrk "$url" /webhook "p$r" "$tmp/wrk-p$r"
+		curl -s "$url/metrics" >"$tmp/mp-after-$r"
+		rss=$(peak_rss_kb "$bench_pid")
+		stop_server
+		result relay-pg "$r" "$tmp/wrk-p$r" "$rss"
+	fi
 
 	# alertmanager-irc-relay: the URL's path names the channel.
 	if [ -n "$irc" ]; then
@@ -283,8 +323,8 @@ function median(a, n,   i, j, t) {
 	round[k, $2] = $3
 }
 END {
-	split("baseline relay irc", ks, " ")
-	for (s = 1; s <= 3; s++) {
+	split("baseline relay relay-pg irc", ks, " ")
+	for (s = 1; s <= 4; s++) {
 		k = ks[s]
 		if (!n[k])
 			continue
@@ -300,6 +340,16 @@ END {
 	for (i = 1; i <= rounds; i++)
 		printf " %.3f", round["baseline", i] ? round["relay", i] / round["baseline", i] : 0
 	printf "\n"
+	if (n["relay-pg"]) {
+		printf "ratio relay-pg/relay, PostgreSQL against SQLite (medians): %.3f\n",
+		    mr["relay"] ? mr["relay-pg"] / mr["relay"] : 0
+		printf "ratio per round:"
+		for (i = 1; i <= rounds; i++)
+			printf " %.3f", round["relay", i] ? round["relay-pg", i] / round["relay", i] : 0
+		printf "\n"
+		printf "ratio relay-pg/baseline (medians): %.3f\n",
+		    mr["baseline"] ? mr["relay-pg"] / mr["baseline"] : 0
+	}
 	if (n["irc"]) {
 		printf "ratio relay/alertmanager-irc-relay (medians): %.3f (goal in issue 13: at least 1.0)\n",
 		    mr["irc"] ? mr["relay"] / mr["irc"] : 0
@@ -313,8 +363,13 @@ END {
 # What the relay did with the requests, from its own counters: the mode that
 # was measured, and how many store commits (fsyncs) they cost.
 echo
-for r in $(seq "$rounds"); do
-	b=$tmp/m-before-$r a=$tmp/m-after-$r
+for rr in $(seq "$rounds") $([ "$use_pg" = 1 ] && seq -f 'pg%g' "$rounds"); do
+	r=${rr#pg}
+	if [ "$rr" = "$r" ]; then
+		b=$tmp/m-before-$r a=$tmp/m-after-$r name=relay
+	else
+		b=$tmp/mp-before-$r a=$tmp/mp-after-$r name=relay-pg
+	fi
 	d() { echo $(( $(metric_sum "$a" "$1") - $(metric_sum "$b" "$1") )); }
 	queued=$(d tocsin_notifications_queued_total)
 	dedup=$(d tocsin_notifications_deduplicated_total)
@@ -324,12 +379,12 @@ for r in $(seq "$rounds"); do
 	else
 		mode="NOTHING QUEUED (the run did not measure durable intake)"
 	fi
-	echo "relay round $r: mode $mode; /webhook answers: $(webhook_codes "$a"); queued +$queued, deduplicated +$dedup, failed +$failed"
+	echo "$name round $r: mode $mode; /webhook answers: $(webhook_codes "$a"); queued +$queued, deduplicated +$dedup, failed +$failed"
 	commits=$(d tocsin_store_commits_total)
 	if [ "$commits" -gt 0 ]; then
-		awk -v r="$r" -v c="$commits" -v q="$(d tocsin_store_commit_requests_sum)" \
+		awk -v name="$name" -v r="$r" -v c="$commits" -v q="$(d tocsin_store_commit_requests_sum)" \
 		    -v t="$(metric_delta "$b" "$a" tocsin_store_commit_duration_seconds_sum)" \
-		    'BEGIN { printf "relay round %s: store commits +%d for %d write requests (%.1f per commit), %.2f ms per commit\n", r, c, q, q / c, t * 1000 / c }'
+		    'BEGIN { printf "%s round %s: store commits +%d for %d write requests (%.1f per commit), %.2f ms per commit\n", name, r, c, q, q / c, t * 1000 / c }'
 	fi
 done
 

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -133,6 +134,70 @@ test_done_restarts_refill(void **state)
 	ratelimit_free(rl);
 }
 
+/* What a shared side was asked: "take k1 k2" and "done k1" lines. */
+struct calls {
+	char	 log[512];
+	int64_t	 answer;
+};
+
+static void
+log_call(struct calls *c, const char *what, const struct rl_want *w, size_t n)
+{
+	size_t	 l = strlen(c->log);
+
+	l += (size_t)snprintf(c->log + l, sizeof(c->log) - l, "%s", what);
+	for (size_t i = 0; i < n; i++)
+		l += (size_t)snprintf(c->log + l, sizeof(c->log) - l, " %s",
+		    w[i].key);
+	snprintf(c->log + l, sizeof(c->log) - l, "\n");
+}
+
+static int64_t
+shared_take(void *arg, const struct rl_want *w, size_t n)
+{
+	struct calls *c = arg;
+
+	log_call(c, "take", w, n);
+	return c->answer;
+}
+
+static void
+shared_done(void *arg, const struct rl_want *w, size_t n)
+{
+	log_call(arg, "done", w, n);
+}
+
+/* Shared, the buckets in memory are not used: takes go to the shared side
+ * with the wants that have a rate, its answer (a wait, or -1: out of
+ * reach) is the take's, and dones go with the wants that are not shared. */
+static void
+test_shared_side_gets_the_limited_wants(void **state)
+{
+	int64_t			 now = 0;
+	struct ratelimit	*rl = ratelimit_new(fake_clock, &now);
+	struct rl_want		 w[3] = { want("chat:1", 1, 1), want("free", 0, 0),
+	    want("bot:9", 30, 30) };
+	struct calls		 c = { "", 0 };
+	struct rl_shared	 sh = { shared_take, shared_done, &c };
+
+	(void)state;
+	w[2].shared = true;
+	ratelimit_share(rl, &sh);
+	assert_int_equal(ratelimit_take(rl, w, 3), 0);
+	assert_int_equal(ratelimit_take(rl, w, 3), 0);	/* not 1000: not ours */
+	c.answer = 250;
+	assert_int_equal(ratelimit_take(rl, w, 3), 250);
+	c.answer = -1;
+	assert_int_equal(ratelimit_take(rl, w, 3), -1);
+	ratelimit_done(rl, w, 3);
+	/* Nothing limited: no round trip. */
+	assert_int_equal(ratelimit_take(rl, &w[1], 1), 0);
+	ratelimit_done(rl, &w[2], 1);
+	assert_string_equal(c.log, "take chat:1 bot:9\ntake chat:1 bot:9\n"
+	    "take chat:1 bot:9\ntake chat:1 bot:9\ndone chat:1\n");
+	ratelimit_free(rl);
+}
+
 int
 main(void)
 {
@@ -142,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_unlimited),
 		cmocka_unit_test(test_done_restarts_refill),
+		cmocka_unit_test(test_shared_side_gets_the_limited_wants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /* test_store_pg.c: what only the PostgreSQL store has: a versioned schema
  * that refuses a newer one, URLs described without their password, the
- * dedup key, the destination leases and the named leases shared by two
- * handles on one database (two relays), and no size cap. Runs under tests/lib/with_pg.sh
+ * dedup key, the destination leases, the named leases, the rate-limit
+ * buckets and the wake-ups shared by two handles on one database (two
+ * relays), and no size cap. Runs under tests/lib/with_pg.sh
  * (unit/test_store_pg@pg); without TOCSIN_TEST_PG_URL it exits 77, the
  * skip of unit/test_store_pg. */
 #include <inttypes.h>
@@ -19,6 +20,7 @@
 
 #include <libpq-fe.h>
 
+#include "ratelimit.h"
 #include "store.h"
 #include "storetest.h"
 
@@ -120,19 +122,19 @@ test_pg_schema_is_versioned_and_a_newer_one_refused(void **state)
 	s = open_pg(0);
 	store_close(s);
 	sql("SELECT version FROM tocsin_schema", v, sizeof(v));
-	assert_string_equal(v, "1");
+	assert_string_equal(v, "2");
 	/* Opening again migrates nothing. */
 	s = open_pg(0);
 	store_close(s);
 	sql("SELECT version FROM tocsin_schema", v, sizeof(v));
-	assert_string_equal(v, "1");
+	assert_string_equal(v, "2");
 
 	sql("UPDATE tocsin_schema SET version = 99", NULL, 0);
 	memset(&p, 0, sizeof(p));
 	p.url = storetest_url();
 	assert_null(store_open(&p, &err));
 	assert_string_equal(err.msg, "store: database schema version 99 is newer"
-	    " than this program knows (1): a newer tocsin migrated it; run that one");
+	    " than this program knows (2): a newer tocsin migrated it; run that one");
 }
 
 static void
@@ -343,6 +345,269 @@ test_pg_named_leases_pick_one_relay(void **state)
 	store_close(b);
 }
 
+/* Counts a store's on_enqueue calls. */
+struct wakes {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 n;
+};
+
+static void
+count_wake(void *arg)
+{
+	struct wakes *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	w->n++;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* w->n once it is at least want or 5 s passed. */
+static int
+wakes_wait(struct wakes *w, int want)
+{
+	struct timespec	 ts;
+	int		 n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 5;
+	pthread_mutex_lock(&w->mu);
+	while (w->n < want &&
+	    pthread_cond_timedwait(&w->cv, &w->mu, &ts) == 0)
+		;
+	n = w->n;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+static struct store *
+open_pg_woken(struct wakes *w)
+{
+	struct store_params	 p;
+	struct terr		 err;
+	struct store		*s;
+
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->n = 0;
+	memset(&p, 0, sizeof(p));
+	p.url = storetest_url();
+	p.clock = fixed_clock;
+	p.on_enqueue = count_wake;
+	p.on_enqueue_arg = w;
+	if ((s = store_open(&p, &err)) == NULL)
+		fail_msg("store_open: %s", err.msg);
+	return s;
+}
+
+/* A commit that stores a new message (or puts a dead one back) wakes the
+ * other relays' dispatchers through LISTEN/NOTIFY, once; the committing
+ * relay is woken by its committer only, and a duplicate wakes no one. */
+static void
+test_pg_a_commit_wakes_the_other_relays(void **state)
+{
+	struct wakes		 wa, wb;
+	struct store		*a = open_pg_woken(&wa), *b = open_pg_woken(&wb);
+	struct store_ack	 ack;
+	struct terr		 err;
+	char			 n[16] = "";
+	int			 i;
+
+	/* Both listeners connected: a NOTIFY before a LISTEN is not heard. */
+	for (i = 0; i < 500 && strcmp(n, "2") != 0; i++) {
+		sql("SELECT count(*) FROM pg_stat_activity"
+		    " WHERE query = 'LISTEN tocsin_queue'", n, sizeof(n));
+		if (strcmp(n, "2") != 0)
+			usleep(10000);
+	}
+	assert_string_equal(n, "2");
+
+	ack = put(a, "wh:1", "key-1", "one");
+	assert_int_equal(ack.verdict, STORE_ACCEPTED);
+	assert_int_equal(wakes_wait(&wb, 1), 1);
+	assert_int_equal(put(b, "wh:1", "key-1", "one").verdict, STORE_DUPLICATE);
+	usleep(300000);
+	assert_int_equal(wakes_wait(&wa, 1), 1);
+	assert_int_equal(wakes_wait(&wb, 1), 1);
+
+	assert_int_equal(store_mark_dead(a, ack.id, "gone", &err), 0);
+	assert_int_equal(store_retry(b, ack.id, &err), 0);
+	assert_int_equal(wakes_wait(&wa, 2), 2);
+	usleep(300000);
+	assert_int_equal(wakes_wait(&wb, 1), 1);
+	store_close(a);
+	store_close(b);
+	pthread_mutex_destroy(&wa.mu);
+	pthread_cond_destroy(&wa.cv);
+	pthread_mutex_destroy(&wb.mu);
+	pthread_cond_destroy(&wb.cv);
+}
+
+/* The clock of two relays' stores and limiters in the rate tests. */
+static int64_t rate_ms;
+
+static int64_t
+rate_clock(void *arg)
+{
+	return rate_ms;
+}
+
+static struct store *
+open_pg_rate(void)
+{
+	struct store_params	 p;
+	struct terr		 err;
+	struct store		*s;
+
+	memset(&p, 0, sizeof(p));
+	p.url = storetest_url();
+	p.clock = rate_clock;
+	if ((s = store_open(&p, &err)) == NULL)
+		fail_msg("store_open: %s", err.msg);
+	return s;
+}
+
+static struct rl_want
+want(const char *key, double per_sec, double burst, bool shared)
+{
+	struct rl_want	 w;
+
+	memset(&w, 0, sizeof(w));
+	snprintf(w.key, sizeof(w.key), "%s", key);
+	w.rate.per_sec = per_sec;
+	w.rate.burst = burst;
+	w.shared = shared;
+	return w;
+}
+
+/* Two relays, each with its limiter on one database, share a bucket to the
+ * token: burst 3 at 1/s allows 3 takes over both, and the 4th waits until
+ * the first token is back, on either. */
+static void
+test_pg_two_limiters_share_a_bucket_exactly(void **state)
+{
+	struct store		*a, *b;
+	struct ratelimit	*ra, *rb;
+	struct rl_want		 w = want("tg-bot:1", 1, 3, true);
+	char			 v[64];
+
+	rate_ms = T0;
+	a = open_pg_rate();
+	b = open_pg_rate();
+	assert_non_null(ra = ratelimit_new(rate_clock, NULL));
+	assert_non_null(rb = ratelimit_new(rate_clock, NULL));
+	assert_true(store_rate_share(a, ra));
+	assert_true(store_rate_share(b, rb));
+
+	assert_int_equal(ratelimit_take(ra, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rb, &w, 1), 0);
+	assert_int_equal(ratelimit_take(ra, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rb, &w, 1), 1000);
+	assert_int_equal(ratelimit_take(ra, &w, 1), 1000);
+	rate_ms += 400;
+	assert_int_equal(ratelimit_take(ra, &w, 1), 600);
+	rate_ms += 599;
+	assert_int_equal(ratelimit_take(rb, &w, 1), 1);
+	rate_ms += 1;
+	assert_int_equal(ratelimit_take(rb, &w, 1), 0);
+	assert_int_equal(ratelimit_take(ra, &w, 1), 1000);
+	/* Refused takes took nothing: one token after one more second. */
+	rate_ms += 1000;
+	assert_int_equal(ratelimit_take(ra, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rb, &w, 1), 1000);
+	sql("SELECT tokens || ' ' || (stamp - 1795441725000) FROM rate_buckets"
+	    " WHERE key = 'tg-bot:1'", v, sizeof(v));
+	assert_string_equal(v, "0 2000");
+
+	ratelimit_free(ra);
+	ratelimit_free(rb);
+	store_close(a);
+	store_close(b);
+}
+
+/* A database of schema version 1 (before the buckets) with a message in it
+ * is migrated at open: the message stays, and takes are shared. */
+static void
+test_pg_version_1_database_gains_the_buckets(void **state)
+{
+	struct store		*a, *b;
+	struct ratelimit	*ra, *rb;
+	struct rl_want		 w = want("tg-bot:1", 1, 1, true);
+	struct terr		 err;
+	int64_t			 c[STORE_NSTATES];
+	char			 v[32];
+
+	rate_ms = T0;
+	a = open_pg_rate();
+	assert_int_equal(put(a, "wh:1", "key-1", "one").verdict, STORE_ACCEPTED);
+	store_close(a);
+	sql("DROP FUNCTION tocsin_rate_take; DROP TABLE rate_buckets;"
+	    " UPDATE tocsin_schema SET version = 1", NULL, 0);
+
+	a = open_pg_rate();
+	b = open_pg_rate();
+	sql("SELECT version FROM tocsin_schema", v, sizeof(v));
+	assert_string_equal(v, "2");
+	assert_int_equal(store_count(a, c, &err), 0);
+	assert_int_equal(c[STORE_PENDING], 1);
+	assert_non_null(ra = ratelimit_new(rate_clock, NULL));
+	assert_non_null(rb = ratelimit_new(rate_clock, NULL));
+	assert_true(store_rate_share(a, ra));
+	assert_true(store_rate_share(b, rb));
+	assert_int_equal(ratelimit_take(ra, &w, 1), 0);
+	assert_int_equal(ratelimit_take(rb, &w, 1), 1000);
+	ratelimit_free(ra);
+	ratelimit_free(rb);
+	store_close(a);
+	store_close(b);
+}
+
+/* A chat's bucket goes with the chat to the relay that takes it over,
+ * including the refill restarted when the send was answered; a take over a
+ * chat and a bot is all or nothing across relays. */
+static void
+test_pg_a_destination_bucket_moves_with_its_lease(void **state)
+{
+	struct store		*a, *b;
+	struct ratelimit	*ra, *rb;
+	struct rl_want		 w[2];
+
+	rate_ms = T0;
+	a = open_pg_rate();
+	b = open_pg_rate();
+	assert_non_null(ra = ratelimit_new(rate_clock, NULL));
+	assert_non_null(rb = ratelimit_new(rate_clock, NULL));
+	assert_true(store_rate_share(a, ra));
+	assert_true(store_rate_share(b, rb));
+	w[0] = want("tg-chat:1:42", 1, 1, false);
+	w[1] = want("tg-bot:1", 1, 2, true);
+
+	/* A sends to chat 42; the answer comes 300 ms later. */
+	assert_int_equal(ratelimit_take(ra, w, 2), 0);
+	rate_ms += 300;
+	ratelimit_done(ra, w, 2);
+	/* B took the chat over: its token is back a second after the
+	 * answer, not after the take. */
+	rate_ms += 800;
+	assert_int_equal(ratelimit_take(rb, w, 2), 200);
+	/* Refused for the chat, the bot's token stays: one left of two
+	 * (the take plus 1.1 s of refill, capped at the burst). */
+	assert_int_equal(ratelimit_take(rb, &w[1], 1), 0);
+	assert_int_equal(ratelimit_take(ra, &w[1], 1), 0);
+	assert_int_equal(ratelimit_take(ra, &w[1], 1), 1000);
+	rate_ms += 200;
+	/* The chat has its token, the bot has not: all or nothing. */
+	assert_int_equal(ratelimit_take(rb, w, 2), 800);
+	rate_ms += 800;
+	assert_int_equal(ratelimit_take(rb, w, 2), 0);
+
+	ratelimit_free(ra);
+	ratelimit_free(rb);
+	store_close(a);
+	store_close(b);
+}
+
 static void
 test_pg_size_cap_is_refused(void **state)
 {
@@ -368,6 +633,10 @@ main(void)
 		cmocka_unit_test_setup(test_pg_concurrent_relays_queue_each_key_once, setup),
 		cmocka_unit_test_setup(test_pg_destination_leases_hand_over, setup),
 		cmocka_unit_test_setup(test_pg_named_leases_pick_one_relay, setup),
+		cmocka_unit_test_setup(test_pg_two_limiters_share_a_bucket_exactly, setup),
+		cmocka_unit_test_setup(test_pg_a_destination_bucket_moves_with_its_lease, setup),
+		cmocka_unit_test_setup(test_pg_version_1_database_gains_the_buckets, setup),
+		cmocka_unit_test_setup(test_pg_a_commit_wakes_the_other_relays, setup),
 		cmocka_unit_test_setup(test_pg_size_cap_is_refused, setup),
 	};
 
