@@ -2,9 +2,10 @@
 # pg_listen_notify.sh: two relays on one PostgreSQL database; relay B holds
 # chat 42, and notifications for it are posted to relay A. B hears of each
 # one through LISTEN/NOTIFY and sends it at once, not at its next scan (once
-# a second): each reaches Telegram within a quarter of a second of its post
-# (about 35 ms here), eight times in a row, which B's scans alone, at a
-# random point of their second, would manage at most once in 65000 runs.
+# a second): each reaches Telegram within half a second of its post (about
+# 35 ms on a quiet machine; the margin is for a loaded one under the
+# sanitizers), eight times in a row, which B's scans alone, at a random
+# point of their second, would manage about once in 256 runs.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
 
@@ -86,9 +87,9 @@ for ((i = 2; i <= 9; i++)); do
 	fake_wait_count "$TG" "$i"
 	ms=$(($(curl -fsS "$TG/_fake/requests" | jq '.[-1].received_ms') - t0))
 	echo "pg_listen_notify: notification $i reached Telegram $ms ms after its post"
-	[ "$ms" -lt 250 ] || late=$((late + 1))
+	[ "$ms" -lt 500 ] || late=$((late + 1))
 done
-expect_eq "every one within a quarter of a second" 0 "$late"
+expect_eq "every one within half a second" 0 "$late"
 expect_eq "texts, in order" "$(seq -f 'seq %g' 1 9)" \
     "$(curl -fsS "$TG/_fake/requests" | jq -r '.[].body | fromjson | .text')"
 expect_eq "all sent by B" "0 9" "$(delivered "$URL_A") $(delivered "$URL_B")"
