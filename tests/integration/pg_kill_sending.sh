@@ -10,6 +10,7 @@
 # one per chat the killed relay held.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
+. "$TOCSIN_SOURCE_DIR/tests/lib/pg_relays.sh"
 
 FIX=$TOCSIN_FIXTURES
 J='Content-Type: application/json'
@@ -49,42 +50,10 @@ EOF
 # start_relay N: relay N (A or B) on the database, its own port, log and
 # files; sets URL_N and PID_N.
 start_relay() {
-	local n=$1 port try
-	for try in 1 2 3; do
-		port=$(free_port)
-		: >"$TMP/relay-$n.err"
-		"$TOCSIN_RELAY" --web.listen-address="127.0.0.1:$port" \
-		    --storage.path="$TMP/data-$n" --storage.url="$PG_URL" --storage.lease=3s \
-		    --config.file="$TMP/relay.yml" --delivery.backoff-max=1s \
-		    --ratelimit.telegram-chat=0 --ratelimit.telegram-group=0 \
-		    --ratelimit.telegram-bot=0 2>>"$TMP/relay-$n.err" &
-		eval "PID_$n=$!"
-		CLEANUP_PIDS+=("$!")
-		eval "URL_$n=http://127.0.0.1:$port"
-		wait_for_line 'msg=Listening' 10 "$TMP/relay-$n.err" && return 0
-		kill "$!" 2>/dev/null || true
-		grep -q 'cannot listen' "$TMP/relay-$n.err" || break
-	done
-	cat "$TMP/relay-$n.err" >&2
-	fail "relay $n did not start"
+	pg_relay_start "$1" --storage.lease=3s --delivery.backoff-max=1s \
+	    --ratelimit.telegram-chat=0 --ratelimit.telegram-group=0 --ratelimit.telegram-bot=0
 }
 
-payload() {	# SEQ CHAT
-	jq -c --arg i "$1" --arg c "$2" --arg fp "$(printf '%016x' "$1")" \
-	    '.alerts[0].labels.seq = $i | .alerts[0].labels.chat = $c
-	     | .commonLabels.seq = $i | .commonLabels.chat = $c
-	     | .alerts[0].fingerprint = $fp' "$FIX/ssh-login-firing.json"
-}
-post() {	# URL SEQ CHAT: prints the status code
-	curl -s -o /dev/null -w '%{http_code}' -X POST -H "$J" \
-	    --data-binary "$(payload "$2" "$3")" "$1/webhook"
-}
-# sent CHAT: the texts chat CHAT received with a 200, in order, each time.
-sent() {
-	curl -fsS "$TG/_fake/requests" |
-	    jq -r --arg c "$1" '.[] | select(.status == 200) | .body | fromjson
-	        | select(.chat_id == $c) | .text'
-}
 # holds_both N: relay N holds the leases of both chats.
 holds_both() {
 	local pid
@@ -107,14 +76,14 @@ round() {
 	base=$(fake_count "$TG")
 	kill -STOP "$opid"
 	expect_eq "round $first: warm-up" "200 200" \
-	    "$(post "$url" $((first - 3)) a) $(post "$url" $((first - 1)) b)"
+	    "$(pg_post "$url" $((first - 3)) a) $(pg_post "$url" $((first - 1)) b)"
 	printf '%s\n' $((first - 3)) $((first - 1)) >>"$TMP/acked"
 	fake_wait_count "$TG" $((base + 2))
 	kill -CONT "$opid"
 	base=$((base + 2))
 	for ((i = first; i < first + 20; i++)); do
 		if ((i % 2)); then eval "url=\$URL_$victim"; else eval "url=\$URL_$other"; fi
-		code=$(post "$url" "$i" "$(chat_of "$i")")
+		code=$(pg_post "$url" "$i" "$(chat_of "$i")")
 		expect_eq "notification $i accepted" 200 "$code"
 		[ "$code" = 200 ] && echo "$i" >>"$TMP/acked"
 	done
@@ -133,7 +102,7 @@ round() {
 	sleep 0.5
 	n=$(comm -12 <(pg_psql "SELECT convert_from(payload, 'UTF8') FROM messages
 	    WHERE state = 'pending'" | grep -o 'seq [0-9]*' | sort -u) \
-	    <( (sent 42; sent -1001) | sort -u) | grep -c . || true)
+	    <( (pg_sent 42; pg_sent -1001) | sort -u) | grep -c . || true)
 	echo "pg_kill_sending: round $first: $n message(s) in flight at the kill"
 	expect_eq "round $first: killed mid-send, at most one in flight per chat" yes \
 	    "$( ((n >= 1 && n <= 2)) && echo yes || echo "no: $n")"
@@ -143,7 +112,7 @@ round() {
 }
 all_sent() {
 	local got i
-	got=$( (sent 42; sent -1001) )
+	got=$( (pg_sent 42; pg_sent -1001) )
 	while read -r i; do
 		grep -qx "seq $i" <<<"$got" || return 1
 	done <"$TMP/acked"
@@ -160,7 +129,7 @@ start_relay A
 round 40 B A
 sleep 2	# anything sent once more would show by now
 
-got=$( (sent 42; sent -1001) )
+got=$( (pg_sent 42; pg_sent -1001) )
 dups=$(($(wc -l <<<"$got") - $(sort -u <<<"$got" | wc -l)))
 echo "pg_kill_sending: $(sort -u <<<"$got" | wc -l) distinct sent, $dups duplicate(s), $KILLS kill(s)"
 expect_eq "sent: exactly the acknowledged notifications" \
@@ -173,7 +142,7 @@ for c in a b; do
 	if [ $c = a ]; then chat=42; else chat=-1001; fi
 	expect_eq "chat $chat: in order" \
 	    "$(while read -r i; do [ "$(chat_of "$i")" = $c ] && echo "seq $i"; done <"$TMP/acked")" \
-	    "$(sent "$chat" | awk '!seen[$0]++')"
+	    "$(pg_sent "$chat" | awk '!seen[$0]++')"
 done
 kill -TERM "$PID_A"
 wait "$PID_A" || fail "relay A exited with status $?"

@@ -8,6 +8,7 @@
 # point of their second, would manage about once in 256 runs.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
+. "$TOCSIN_SOURCE_DIR/tests/lib/pg_relays.sh"
 
 FIX=$TOCSIN_FIXTURES
 J='Content-Type: application/json'
@@ -33,34 +34,10 @@ EOF
 # start_relay N: relay N (A or B) on the database, its own port, log and
 # files; sets URL_N and PID_N. Leases of a minute: chat 42 stays with B.
 start_relay() {
-	local n=$1 port try
-	for try in 1 2 3; do
-		port=$(free_port)
-		: >"$TMP/relay-$n.err"
-		"$TOCSIN_RELAY" --web.listen-address="127.0.0.1:$port" \
-		    --storage.path="$TMP/data-$n" --storage.url="$PG_URL" --storage.lease=60s \
-		    --config.file="$TMP/relay.yml" --ratelimit.telegram-chat=0 \
-		    --ratelimit.telegram-bot=0 2>"$TMP/relay-$n.err" &
-		eval "PID_$n=$!"
-		CLEANUP_PIDS+=("$!")
-		eval "URL_$n=http://127.0.0.1:$port"
-		wait_for_line 'msg=Listening' 10 "$TMP/relay-$n.err" && return 0
-		kill "$!" 2>/dev/null || true
-		grep -q 'cannot listen' "$TMP/relay-$n.err" || break
-	done
-	cat "$TMP/relay-$n.err" >&2
-	fail "relay $n did not start"
+	pg_relay_start "$1" --storage.lease=60s \
+	    --ratelimit.telegram-chat=0 --ratelimit.telegram-bot=0
 }
 
-payload() {	# SEQ
-	jq -c --arg i "$1" --arg fp "$(printf '%016x' "$1")" \
-	    '.alerts[0].labels.seq = $i | .commonLabels.seq = $i
-	     | .alerts[0].fingerprint = $fp' "$FIX/ssh-login-firing.json"
-}
-post() {	# URL SEQ: prints the status code
-	curl -s -o /dev/null -w '%{http_code}' -X POST -H "$J" \
-	    --data-binary "$(payload "$2")" "$1/webhook"
-}
 # The fake's clock: the monotonic clock, in ms.
 mono_ms() {
 	python3 -c 'import time; print(int(time.monotonic() * 1000))'
@@ -73,7 +50,7 @@ start_relay A
 start_relay B
 # B claims chat 42 while A is stopped.
 kill -STOP "$PID_A"
-expect_eq "warm-up to B" 200 "$(post "$URL_B" 1)"
+expect_eq "warm-up to B" 200 "$(pg_post "$URL_B" 1)"
 fake_wait_count "$TG" 1
 kill -CONT "$PID_A"
 expect_eq "B holds chat 42" 1 "$(pg_psql "SELECT count(*) FROM dest_leases
@@ -83,7 +60,7 @@ late=0
 for ((i = 2; i <= 9; i++)); do
 	sleep 0.$((RANDOM % 5 + 2))	# anywhere in B's second between scans
 	t0=$(mono_ms)
-	expect_eq "notification $i accepted by A" 200 "$(post "$URL_A" "$i")"
+	expect_eq "notification $i accepted by A" 200 "$(pg_post "$URL_A" "$i")"
 	fake_wait_count "$TG" "$i"
 	ms=$(($(curl -fsS "$TG/_fake/requests" | jq '.[-1].received_ms') - t0))
 	echo "pg_listen_notify: notification $i reached Telegram $ms ms after its post"

@@ -8,6 +8,7 @@
 # relays counting the bot each for itself would send 4 a second.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
+. "$TOCSIN_SOURCE_DIR/tests/lib/pg_relays.sh"
 
 FIX=$TOCSIN_FIXTURES
 J='Content-Type: application/json'
@@ -50,42 +51,10 @@ EOF
 # files; sets URL_N and PID_N. Leases of a minute: a chat stays with the
 # relay that claimed it for the whole test.
 start_relay() {
-	local n=$1 port try
-	for try in 1 2 3; do
-		port=$(free_port)
-		: >"$TMP/relay-$n.err"
-		"$TOCSIN_RELAY" --web.listen-address="127.0.0.1:$port" \
-		    --storage.path="$TMP/data-$n" --storage.url="$PG_URL" --storage.lease=60s \
-		    --config.file="$TMP/relay.yml" --delivery.backoff-max=1s \
-		    --ratelimit.telegram-chat=0 --ratelimit.telegram-group=0 \
-		    --ratelimit.telegram-bot=2/s 2>"$TMP/relay-$n.err" &
-		eval "PID_$n=$!"
-		CLEANUP_PIDS+=("$!")
-		eval "URL_$n=http://127.0.0.1:$port"
-		wait_for_line 'msg=Listening' 10 "$TMP/relay-$n.err" && return 0
-		kill "$!" 2>/dev/null || true
-		grep -q 'cannot listen' "$TMP/relay-$n.err" || break
-	done
-	cat "$TMP/relay-$n.err" >&2
-	fail "relay $n did not start"
+	pg_relay_start "$1" --storage.lease=60s --delivery.backoff-max=1s \
+	    --ratelimit.telegram-chat=0 --ratelimit.telegram-group=0 --ratelimit.telegram-bot=2/s
 }
 
-payload() {	# SEQ CHAT
-	jq -c --arg i "$1" --arg c "$2" --arg fp "$(printf '%016x' "$1")" \
-	    '.alerts[0].labels.seq = $i | .alerts[0].labels.chat = $c
-	     | .commonLabels.seq = $i | .commonLabels.chat = $c
-	     | .alerts[0].fingerprint = $fp' "$FIX/ssh-login-firing.json"
-}
-post() {	# URL SEQ CHAT: prints the status code
-	curl -s -o /dev/null -w '%{http_code}' -X POST -H "$J" \
-	    --data-binary "$(payload "$2" "$3")" "$1/webhook"
-}
-# sent CHAT: the texts chat CHAT received with a 200, in order.
-sent() {
-	curl -fsS "$TG/_fake/requests" |
-	    jq -r --arg c "$1" '.[] | select(.status == 200) | .body | fromjson
-	        | select(.chat_id == $c) | .text'
-}
 # holds N CHAT: relay N holds the lease of chat CHAT.
 holds() {
 	local pid
@@ -104,16 +73,16 @@ start_relay B
 # 1. Each relay claims one chat: B chat 43 while A is stopped, then A chat
 # 42 while B is. One message each, which also shows the relays work.
 kill -STOP "$PID_A"
-expect_eq "warm-up to B" 200 "$(post "$URL_B" 1 b)"
+expect_eq "warm-up to B" 200 "$(pg_post "$URL_B" 1 b)"
 wait_until 10 holds B 43 || fail "relay B did not claim chat 43: $(pg_psql "SELECT * FROM dest_leases")"
 fake_wait_count "$TG" 1
 kill -STOP "$PID_B"
 kill -CONT "$PID_A"
-expect_eq "warm-up to A" 200 "$(post "$URL_A" 2 a)"
+expect_eq "warm-up to A" 200 "$(pg_post "$URL_A" 2 a)"
 wait_until 10 holds A 42 || fail "relay A did not claim chat 42: $(pg_psql "SELECT * FROM dest_leases")"
 fake_wait_count "$TG" 2
 kill -CONT "$PID_B"
-expect_eq "warm-ups sent" "seq 2 seq 1" "$(echo $(sent 42) $(sent 43))"
+expect_eq "warm-ups sent" "seq 2 seq 1" "$(echo $(pg_sent 42) $(pg_sent 43))"
 
 # 2. The burst: 10 messages for chat 42 through A and 10 for chat 43
 # through B at the same time. The fake starts afresh (a full bucket).
@@ -124,9 +93,9 @@ for ((i = 10; i < 20; i++)); do
 	echo "seq $((i + 10))" >>"$TMP/want-b"
 done
 mkdir -p "$TMP/codes"
-( for ((i = 10; i < 20; i++)); do post "$URL_A" "$i" a; echo; done >"$TMP/codes/a" ) &
+( for ((i = 10; i < 20; i++)); do pg_post "$URL_A" "$i" a; echo; done >"$TMP/codes/a" ) &
 pa=$!
-( for ((i = 20; i < 30; i++)); do post "$URL_B" "$i" b; echo; done >"$TMP/codes/b" ) &
+( for ((i = 20; i < 30; i++)); do pg_post "$URL_B" "$i" b; echo; done >"$TMP/codes/b" ) &
 wait "$pa" "$!"
 expect_eq "every post answered 200" "20" "$(grep -cx 200 "$TMP/codes/a" "$TMP/codes/b" | awk -F: '{ s += $2 } END { print s }')"
 fake_wait_count "$TG" 20
@@ -135,8 +104,8 @@ sleep 2	# anything sent twice, or again after a 429, would show by now
 curl -fsS "$TG/_fake/requests" >"$TMP/requests.json"
 expect_eq "the fake answered every request 200 (no 429)" "200 x20" \
     "$(jq -r '[.[].status] | group_by(.) | map("\(.[0]) x\(length)") | join(", ")' "$TMP/requests.json")"
-expect_eq "chat 42: everything once, in order" "$(cat "$TMP/want-a")" "$(sent 42)"
-expect_eq "chat 43: everything once, in order" "$(cat "$TMP/want-b")" "$(sent 43)"
+expect_eq "chat 42: everything once, in order" "$(cat "$TMP/want-a")" "$(pg_sent 42)"
+expect_eq "chat 43: everything once, in order" "$(cat "$TMP/want-b")" "$(pg_sent 43)"
 # The most requests within any one second (a closed window of 1000 ms
 # from each request): the shared bucket allows 2 at once and 2 a second,
 # so at most 4; the relays each counting the bot would reach 8.

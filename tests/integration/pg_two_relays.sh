@@ -9,6 +9,7 @@
 # with at most one duplicate per kill.
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
+. "$TOCSIN_SOURCE_DIR/tests/lib/pg_relays.sh"
 
 FIX=$TOCSIN_FIXTURES
 J='Content-Type: application/json'
@@ -44,41 +45,8 @@ EOF
 # start_relay N: relay N (A or B) on the database, its own port, log and
 # files; sets URL_N and PID_N.
 start_relay() {
-	local n=$1 port try
-	for try in 1 2 3; do
-		port=$(free_port)
-		: >"$TMP/relay-$n.err"
-		"$TOCSIN_RELAY" --web.listen-address="127.0.0.1:$port" \
-		    --storage.path="$TMP/data-$n" --storage.url="$PG_URL" --storage.lease=3s \
-		    --config.file="$TMP/relay.yml" --delivery.backoff-max=1s \
-		    --ratelimit.telegram-chat=0 --ratelimit.telegram-group=0 \
-		    --ratelimit.telegram-bot=0 2>"$TMP/relay-$n.err" &
-		eval "PID_$n=$!"
-		CLEANUP_PIDS+=("$!")
-		eval "URL_$n=http://127.0.0.1:$port"
-		wait_for_line 'msg=Listening' 10 "$TMP/relay-$n.err" && return 0
-		kill "$!" 2>/dev/null || true
-		grep -q 'cannot listen' "$TMP/relay-$n.err" || break
-	done
-	cat "$TMP/relay-$n.err" >&2
-	fail "relay $n did not start"
-}
-
-payload() {	# SEQ CHAT
-	jq -c --arg i "$1" --arg c "$2" --arg fp "$(printf '%016x' "$1")" \
-	    '.alerts[0].labels.seq = $i | .alerts[0].labels.chat = $c
-	     | .commonLabels.seq = $i | .commonLabels.chat = $c
-	     | .alerts[0].fingerprint = $fp' "$FIX/ssh-login-firing.json"
-}
-post() {	# URL SEQ CHAT: prints the status code
-	curl -s -o /dev/null -w '%{http_code}' -X POST -H "$J" \
-	    --data-binary "$(payload "$2" "$3")" "$1/webhook"
-}
-# sent CHAT: the texts chat CHAT received with a 200, in order.
-sent() {
-	curl -fsS "$TG/_fake/requests" |
-	    jq -r --arg c "$1" '.[] | select(.status == 200) | .body | fromjson
-	        | select(.chat_id == $c) | .text'
+	pg_relay_start "$1" --storage.lease=3s --delivery.backoff-max=1s \
+	    --ratelimit.telegram-chat=0 --ratelimit.telegram-group=0 --ratelimit.telegram-bot=0
 }
 
 start_relay A
@@ -86,14 +54,14 @@ start_relay B
 
 # 1. The same notification to both relays, at once: queued once.
 mkdir -p "$TMP/codes"
-post "$URL_A" 1 a >"$TMP/codes/1a" &
+pg_post "$URL_A" 1 a >"$TMP/codes/1a" &
 p1=$!
-post "$URL_B" 1 a >"$TMP/codes/1b" &
+pg_post "$URL_B" 1 a >"$TMP/codes/1b" &
 wait "$p1" "$!"
 expect_eq "both relays answer 200" "200 200" "$(cat "$TMP/codes/1a") $(cat "$TMP/codes/1b")"
 fake_wait_count "$TG" 1
 sleep 2
-expect_eq "sent once" "seq 1" "$(sent 42)"
+expect_eq "sent once" "seq 1" "$(pg_sent 42)"
 
 # 1b. A real Alertmanager pair with README's config (group_wait shortened),
 # each member posting to both relays: the alert goes out once. The pair is
@@ -118,7 +86,7 @@ for am in "$AM_URL" "http://127.0.0.1:$AM2_PORT"; do
 done
 fake_wait_count "$TG" 2
 sleep 3
-expect_eq "the pair's notification sent once" "$(printf 'seq 1\nseq am')" "$(sent 42)"
+expect_eq "the pair's notification sent once" "$(printf 'seq 1\nseq am')" "$(pg_sent 42)"
 # metric URL NAME: the sum of NAME's series on the relay at URL.
 metric() {
 	curl -fsS "$1/metrics" | awk -v n="$2" '$1 ~ "^"n"({|$)" { s += $2 } END { print s + 0 }'
@@ -138,14 +106,14 @@ wait "$AM2_PID" 2>/dev/null || true
 for ((i = 2; i <= 41; i++)); do
 	if ((i % 2)); then url=$URL_A; else url=$URL_B; fi
 	if ((i % 3)); then chat=a; else chat=b; fi
-	code=$(post "$url" "$i" "$chat")
+	code=$(pg_post "$url" "$i" "$chat")
 	[ "$code" = 200 ] || fail "notification $i answered $code"
 	echo "seq $i" >>"$TMP/want-$chat"
 done
 fake_wait_count "$TG" 42
 sleep 2
-expect_eq "chat 42: everything once, in order" "$(printf 'seq 1\nseq am\n'; cat "$TMP/want-a")" "$(sent 42)"
-expect_eq "chat -1001: everything once, in order" "$(cat "$TMP/want-b")" "$(sent -1001)"
+expect_eq "chat 42: everything once, in order" "$(printf 'seq 1\nseq am\n'; cat "$TMP/want-a")" "$(pg_sent 42)"
+expect_eq "chat -1001: everything once, in order" "$(cat "$TMP/want-b")" "$(pg_sent -1001)"
 
 # 3. Telegram fails. B stops (handing its chats over at once), so that A
 # takes both chats while they fail; B comes back, a burst goes to both
@@ -158,7 +126,7 @@ curl -fsS -X POST -H "$J" --data-binary '{"force": [{"status": 500, "count": 100
     "$TG/_fake/config" >/dev/null
 for ((i = 100; i < 110; i++)); do
 	if ((i % 3)); then chat=a; else chat=b; fi
-	post "$URL_A" "$i" "$chat" >"$TMP/codes/$i"
+	pg_post "$URL_A" "$i" "$chat" >"$TMP/codes/$i"
 done
 a_holds_both() {
 	[ "$(pg_psql "SELECT count(*) FROM dest_leases WHERE split_part(holder, '/', 2) = '$PID_A'")" = 2 ]
@@ -169,7 +137,7 @@ posts=()
 for ((i = 110; i < 130; i++)); do
 	if ((i % 2)); then url=$URL_A; else url=$URL_B; fi
 	if ((i % 3)); then chat=a; else chat=b; fi
-	post "$url" "$i" "$chat" >"$TMP/codes/$i" &
+	pg_post "$url" "$i" "$chat" >"$TMP/codes/$i" &
 	posts+=($!)
 	if [ "$i" = 120 ]; then
 		expect_eq "A still holds both chats" yes "$(a_holds_both && echo yes)"
@@ -184,19 +152,19 @@ for ((i = 100; i < 130; i++)); do
 done
 echo "pg_two_relays: ${#acked[@]} of 30 got 200 around the kill"
 [ "${#acked[@]}" -ge 15 ] || fail "only ${#acked[@]} of 30 got 200"
-expect_eq "nothing sent while Telegram failed" 0 "$( (sent 42; sent -1001) | wc -l)"
+expect_eq "nothing sent while Telegram failed" 0 "$( (pg_sent 42; pg_sent -1001) | wc -l)"
 sleep 1
 curl -fsS -X POST "$TG/_fake/reset" >/dev/null
 all_sent() {
 	local got i
-	got=$( (sent 42; sent -1001) )
+	got=$( (pg_sent 42; pg_sent -1001) )
 	for i in "${acked[@]}"; do
 		grep -qx "seq $i" <<<"$got" || return 1
 	done
 }
 wait_until 60 all_sent || { cat "$TMP/relay-B.err" >&2; fail "not every acknowledged notification was sent"; }
 sleep 2
-got=$( (sent 42; sent -1001) )
+got=$( (pg_sent 42; pg_sent -1001) )
 extra=$(($(wc -l <<<"$got") - $(sort -u <<<"$got" | wc -l)))
 echo "pg_two_relays: $(sort -u <<<"$got" | wc -l) distinct sent, $extra duplicate(s)"
 expect_eq "duplicates at most one per kill" yes "$([ "$extra" -le 1 ] && echo yes || echo no)"
