@@ -434,20 +434,14 @@ pgerr(struct pgbe *be, struct pgconn *pc, PGresult *res, const char *what,
 	return -1;
 }
 
-/* Runs sql with p on pc: the result (caller PQclears) or NULL with err. */
+/* The result of a statement on pc: res when it succeeded, else NULL with
+ * err (pc closed when the connection went, see pgerr). */
 static PGresult *
-q(struct pgbe *be, struct pgconn *pc, const char *sql, const struct params *p,
-    const char *what, struct terr *err)
+judge(struct pgbe *be, struct pgconn *pc, PGresult *res, const char *what,
+    struct terr *err)
 {
-	PGresult	*res;
-	ExecStatusType	 st;
+	ExecStatusType	 st = PQresultStatus(res);
 
-	if (conn_get(be, pc, err) == -1)
-		return NULL;
-	res = PQexecParams(pc->c, sql, p != NULL ? p->n : 0, NULL,
-	    p != NULL ? p->v : NULL, p != NULL ? p->len : NULL,
-	    p != NULL ? p->fmt : NULL, 0);
-	st = PQresultStatus(res);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		/* The other connection may have failed while this one
 		 * works: the database is reachable. */
@@ -458,6 +452,21 @@ q(struct pgbe *be, struct pgconn *pc, const char *sql, const struct params *p,
 	pgerr(be, pc, res, what, err);
 	PQclear(res);
 	return NULL;
+}
+
+/* Runs sql with p on pc: the result (caller PQclears) or NULL with err. */
+static PGresult *
+q(struct pgbe *be, struct pgconn *pc, const char *sql, const struct params *p,
+    const char *what, struct terr *err)
+{
+	PGresult	*res;
+
+	if (conn_get(be, pc, err) == -1)
+		return NULL;
+	res = PQexecParams(pc->c, sql, p != NULL ? p->n : 0, NULL,
+	    p != NULL ? p->v : NULL, p != NULL ? p->len : NULL,
+	    p != NULL ? p->fmt : NULL, 0);
+	return judge(be, pc, res, what, err);
 }
 
 /* q for statements whose result is only their row count (into *rows, may
@@ -507,8 +516,7 @@ qp(struct pgbe *be, struct pgconn *pc, enum prep k, const struct params *p,
 {
 	char		 name[16];
 	PGresult	*res;
-	ExecStatusType	 st;
-
+	
 	if (conn_get(be, pc, err) == -1)
 		return NULL;
 	if (!pc->prepared) {
@@ -526,15 +534,7 @@ qp(struct pgbe *be, struct pgconn *pc, enum prep k, const struct params *p,
 	}
 	snprintf(name, sizeof(name), "tocsin_%d", (int)k);
 	res = PQexecPrepared(pc->c, name, p->n, p->v, p->len, p->fmt, 0);
-	st = PQresultStatus(res);
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-		if (is_down(be))
-			set_down(be, false, NULL);
-		return res;
-	}
-	pgerr(be, pc, res, what, err);
-	PQclear(res);
-	return NULL;
+	return judge(be, pc, res, what, err);
 }
 
 static int64_t
