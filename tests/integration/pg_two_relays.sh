@@ -22,25 +22,7 @@ fake_start telegram
 TG=$FAKE_URL
 # Two chats: alerts with chat="a" go to the private chat 42, the others to
 # the group -1001.
-cat >"$TMP/relay.yml" <<EOF
-route:
-  receiver: group
-  routes:
-    - {receiver: private, matchers: ['chat="a"']}
-receivers:
-  - name: private
-    telegram_configs:
-      - api_url: $TG
-        bot_token: 123456:TEST-token
-        chat_id: 42
-        message: 'seq {{ .CommonLabels.seq }}'
-  - name: group
-    telegram_configs:
-      - api_url: $TG
-        bot_token: 123456:TEST-token
-        chat_id: -1001
-        message: 'seq {{ .CommonLabels.seq }}'
-EOF
+pg_two_chats_config
 
 # start_relay N: relay N (A or B) on the database, its own port, log and
 # files; sets URL_N and PID_N.

@@ -1,6 +1,10 @@
 # pg_relays.sh: several relays on the throw-away PostgreSQL of pg.sh, in
 # front of a fake Telegram (sourced, not run, after common.sh and pg.sh).
 #
+# pg_two_chats_config    writes $TMP/relay.yml: alerts labelled chat="a" to
+#                         the private chat 42, the others to the group
+#                         -1001, both through the bot of the fake Telegram
+#                         at $TG, the text "seq <seq label>".
 # pg_relay_start N [FLAG...]  relay N (A, B, ...) on PG_URL with
 #                         $TMP/relay.yml, its own port, --storage.path and
 #                         log ($TMP/relay-N.err, started afresh), and FLAGs
@@ -51,4 +55,26 @@ pg_sent() {
 	curl -fsS "$TG/_fake/requests" |
 	    jq -r --arg c "$1" '.[] | select(.status == 200) | .body | fromjson
 	        | select(.chat_id == $c) | .text'
+}
+
+pg_two_chats_config() {
+	cat >"$TMP/relay.yml" <<EOF
+route:
+  receiver: group
+  routes:
+    - {receiver: private, matchers: ['chat="a"']}
+receivers:
+  - name: private
+    telegram_configs:
+      - api_url: $TG
+        bot_token: 123456:TEST-token
+        chat_id: 42
+        message: 'seq {{ .CommonLabels.seq }}'
+  - name: group
+    telegram_configs:
+      - api_url: $TG
+        bot_token: 123456:TEST-token
+        chat_id: -1001
+        message: 'seq {{ .CommonLabels.seq }}'
+EOF
 }
