@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "fingerprint.h"
+#include "jsonr.h"
 #include "jsonw.h"
 #include "payload.h"
 #include "utf8.h"
@@ -112,10 +113,11 @@ json_error(struct terr *err, const json_error_t *je)
 	    je->line, je->column, clean);
 }
 
-/* jansson allows nesting 2048 deep; a payload is 4 deep, so refuse anything
- * past PAYLOAD_MAX_DEPTH before building a tree. jansson also takes a NUL
- * byte for the end of input, which would let trailing garbage through.
- * Positions are counted like jansson counts them (characters, 1-based). */
+/* Why a body jr_parse refused, when it is not jansson's to say: nesting
+ * past PAYLOAD_MAX_DEPTH (jansson allows 2048; a payload is 4 deep), or a
+ * NUL byte, which jansson takes for the end of input and so would let
+ * trailing garbage through. Positions are counted like jansson counts them
+ * (characters, 1-based). */
 static int
 prescan(const char *body, size_t len, struct terr *err)
 {
@@ -155,22 +157,22 @@ prescan(const char *body, size_t len, struct terr *err)
 }
 
 static const char *
-kind(const json_t *v)
+kind(const struct jr_value *v)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
+	switch (v->type) {
+	case JR_OBJECT:
 		return "object";
-	case JSON_ARRAY:
+	case JR_ARRAY:
 		return "array";
-	case JSON_STRING:
+	case JR_STRING:
 		return "string";
-	case JSON_INTEGER:
-	case JSON_REAL:
+	case JR_INTEGER:
+	case JR_REAL:
 		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
+	case JR_TRUE:
+	case JR_FALSE:
 		return "boolean";
-	case JSON_NULL:
+	case JR_NULL:
 		break;
 	}
 	return "null";
@@ -202,31 +204,31 @@ path_member(char *out, const char *parent, const char *name)
 
 /* The member key of obj, or NULL when it is absent or null (Go's
  * encoding/json leaves a field alone for null). */
-static json_t *
-member(const json_t *obj, const char *key)
+static const struct jr_value *
+member(const struct jr_value *obj, const char *key)
 {
-	json_t *v = json_object_get(obj, key);
+	const struct jr_value *v = jr_get(obj, key);
 
-	return v == NULL || json_is_null(v) ? NULL : v;
+	return v == NULL || v->type == JR_NULL ? NULL : v;
 }
 
 /* A string member, or def when absent. */
 static int
-get_string(const json_t *obj, const char *parent, const char *key,
+get_string(const struct jr_value *obj, const char *parent, const char *key,
     const char *def, const char **out, struct terr *err)
 {
-	json_t	*v = member(obj, key);
-	char	 path[PATH_BUF];
+	const struct jr_value	*v = member(obj, key);
+	char			 path[PATH_BUF];
 
 	if (v == NULL) {
 		*out = def;
 		return 0;
 	}
-	if (!json_is_string(v)) {
+	if (v->type != JR_STRING) {
 		path_key(path, parent, key);
 		return terr_set(err, "%s: expected a string, got %s", path, kind(v));
 	}
-	*out = json_string_value(v);
+	*out = v->u.s;
 	return 0;
 }
 
@@ -243,7 +245,7 @@ set_string(char **dst, const char *s, struct terr *err)
 }
 
 static int
-get_status(const json_t *obj, const char *parent, enum alert_status *st,
+get_status(const struct jr_value *obj, const char *parent, enum alert_status *st,
     struct terr *err)
 {
 	const char	*s = NULL;
@@ -251,49 +253,51 @@ get_status(const json_t *obj, const char *parent, enum alert_status *st,
 
 	if (get_string(obj, parent, "status", NULL, &s, err) == -1)
 		return -1;
-	path_key(path, parent, "status");
-	if (s == NULL)
-		return terr_set(err, "%s: missing: expected \"firing\" or "
-		    "\"resolved\"", path);
-	if (strcmp(s, "firing") == 0)
+	if (s != NULL && strcmp(s, "firing") == 0)
 		*st = ALERT_FIRING;
-	else if (strcmp(s, "resolved") == 0)
+	else if (s != NULL && strcmp(s, "resolved") == 0)
 		*st = ALERT_RESOLVED;
-	else
-		return terr_set(err, "%s: expected \"firing\" or \"resolved\", "
-		    "got %s", path, quote(q, s));
+	else {
+		path_key(path, parent, "status");
+		if (s == NULL)
+			return terr_set(err, "%s: missing: expected \"firing\" "
+			    "or \"resolved\"", path);
+		return terr_set(err, "%s: expected \"firing\" or "
+		    "\"resolved\", got %s", path, quote(q, s));
+	}
 	return 0;
 }
 
 /* A label or annotation map: an object of strings. Absent is empty. */
 static int
-get_kv(const json_t *obj, const char *parent, const char *key, struct kv *kv,
-    struct terr *err)
+get_kv(const struct jr_value *obj, const char *parent, const char *key,
+    struct kv *kv, struct terr *err)
 {
-	json_t		*v = member(obj, key), *val;
-	const char	*name;
-	char		 path[PATH_BUF], mpath[MPATH_BUF];
+	const struct jr_value	*v = member(obj, key);
+	char			 path[PATH_BUF], mpath[MPATH_BUF];
 
 	if (v == NULL)
 		return 0;
 	path_key(path, parent, key);
-	if (!json_is_object(v))
+	if (v->type != JR_OBJECT)
 		return terr_set(err, "%s: expected an object, got %s", path,
 		    kind(v));
-	json_object_foreach(v, name, val) {
-		if (!json_is_string(val)) {
-			path_member(mpath, path, name);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct jr_member *m = &v->u.m[i];
+
+		if (m->v.type != JR_STRING) {
+			path_member(mpath, path, m->key);
 			return terr_set(err, "%s: expected a string, got %s",
-			    mpath, kind(val));
+			    mpath, kind(&m->v));
 		}
-		if (kv_set(kv, name, json_string_value(val)) == -1)
+		if (kv_set(kv, m->key, m->v.u.s) == -1)
 			return terr_set(err, "out of memory");
 	}
 	return 0;
 }
 
 static int
-get_time(const json_t *obj, const char *parent, const char *key,
+get_time(const struct jr_value *obj, const char *parent, const char *key,
     struct tstamp *t, struct terr *err)
 {
 	const char	*s = NULL;
@@ -312,13 +316,14 @@ get_time(const json_t *obj, const char *parent, const char *key,
 }
 
 static int
-parse_alert(const json_t *v, size_t i, struct alert *a, struct terr *err)
+parse_alert(const struct jr_value *v, size_t i, struct alert *a,
+    struct terr *err)
 {
 	const char	*s = NULL;
 	char		 path[PATH_BUF], fp[17];
 
 	snprintf(path, sizeof(path), "alerts[%zu]", i);
-	if (!json_is_object(v))
+	if (v->type != JR_OBJECT)
 		return terr_set(err, "%s: expected an object, got %s", path,
 		    kind(v));
 	if (get_status(v, path, &a->status, err) == -1 ||
@@ -338,35 +343,35 @@ parse_alert(const json_t *v, size_t i, struct alert *a, struct terr *err)
 }
 
 static int
-get_truncated(const json_t *obj, int64_t *out, struct terr *err)
+get_truncated(const struct jr_value *obj, int64_t *out, struct terr *err)
 {
-	json_t *v = member(obj, "truncatedAlerts");
+	const struct jr_value *v = member(obj, "truncatedAlerts");
 
 	*out = 0;
 	if (v == NULL)
 		return 0;
-	if (json_is_real(v))
+	if (v->type == JR_REAL)
 		return terr_set(err, "truncatedAlerts: expected a non-negative "
 		    "integer, got a number with a fraction or exponent");
-	if (!json_is_integer(v))
+	if (v->type != JR_INTEGER)
 		return terr_set(err, "truncatedAlerts: expected a non-negative "
 		    "integer, got %s", kind(v));
-	if (json_integer_value(v) < 0)
+	if (v->u.i < 0)
 		return terr_set(err, "truncatedAlerts: expected a non-negative "
-		    "integer, got %" JSON_INTEGER_FORMAT, json_integer_value(v));
-	*out = json_integer_value(v);
+		    "integer, got %" PRId64, v->u.i);
+	*out = v->u.i;
 	return 0;
 }
 
 static int
-parse_root(const json_t *root, struct notification *n, struct terr *err)
+parse_root(const struct jr_value *root, struct notification *n,
+    struct terr *err)
 {
-	const json_t	*alerts, *v;
-	const char	*s = NULL;
-	char		 q[QUOTE_BUF];
-	size_t		 i;
+	const struct jr_value	*alerts;
+	const char		*s = NULL;
+	char			 q[QUOTE_BUF];
 
-	if (!json_is_object(root))
+	if (root->type != JR_OBJECT)
 		return terr_set(err, "payload: expected an object, got %s",
 		    kind(root));
 	/* Version first: another version's shape would only produce
@@ -384,20 +389,19 @@ parse_root(const json_t *root, struct notification *n, struct terr *err)
 		return -1;
 	if ((alerts = member(root, "alerts")) == NULL)
 		return terr_set(err, "alerts: missing");
-	if (!json_is_array(alerts))
+	if (alerts->type != JR_ARRAY)
 		return terr_set(err, "alerts: expected an array, got %s",
 		    kind(alerts));
-	if (json_array_size(alerts) == 0)
+	if (alerts->n == 0)
 		return terr_set(err, "alerts: empty: Alertmanager never sends "
 		    "a notification without alerts");
-	n->alerts = calloc(json_array_size(alerts), sizeof(*n->alerts));
-	if (n->alerts == NULL)
+	if ((n->alerts = calloc(alerts->n, sizeof(*n->alerts))) == NULL)
 		return terr_set(err, "out of memory");
-	json_array_foreach(alerts, i, v) {
+	for (size_t i = 0; i < alerts->n; i++) {
 		/* Counted first so that notification_free frees a half-built
 		 * alert too. */
 		n->nalerts++;
-		if (parse_alert(v, i, &n->alerts[i], err) == -1)
+		if (parse_alert(&alerts->u.v[i], i, &n->alerts[i], err) == -1)
 			return -1;
 	}
 	if (get_kv(root, "", "groupLabels", &n->group_labels, err) == -1 ||
@@ -418,35 +422,52 @@ parse_root(const json_t *root, struct notification *n, struct terr *err)
 	return 0;
 }
 
+/* Reads the body into doc. jr_parse takes what prescan and jansson take
+ * together; when it refuses, they say why, with the line, column and words
+ * tocsin has always answered with. Should jansson take a text jr_parse
+ * refused (a difference fuzz_jsonr exists to find), its tree is used. */
+static int
+read_json(struct jr_doc *doc, const char *body, size_t len, struct terr *err)
+{
+	json_t		*root;
+	json_error_t	 je;
+	int		 rc;
+
+	if (jr_parse(doc, body, len, PAYLOAD_MAX_DEPTH) == 0)
+		return 0;
+	if (prescan(body, len, err) == -1)
+		return -1;
+	if ((root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je)) == NULL)
+		return json_error(err, &je);
+	rc = jr_from_jansson(doc, root);
+	json_decref(root);
+	return rc == -1 ? terr_set(err, "out of memory") : 0;
+}
+
 struct notification *
 payload_parse(const char *body, size_t len, struct terr *err)
 {
 	struct notification	*n = NULL;
-	json_t			*root = NULL;
-	json_error_t		 je;
+	struct jr_doc		 doc = { 0 };
 
 	if (len == 0) {
 		terr_set(err, "empty body: expected an Alertmanager webhook "
 		    "payload (a JSON object)");
 		goto fail;
 	}
-	if (prescan(body, len, err) == -1)
+	if (read_json(&doc, body, len, err) == -1)
 		goto fail;
-	if ((root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je)) == NULL) {
-		json_error(err, &je);
-		goto fail;
-	}
 	if ((n = notification_new()) == NULL) {
 		terr_set(err, "out of memory");
 		goto fail;
 	}
-	if (parse_root(root, n, err) == -1)
+	if (parse_root(&doc.root, n, err) == -1)
 		goto fail;
-	json_decref(root);
+	jr_free(&doc);
 	return n;
 fail:
 	notification_free(n);
-	json_decref(root);
+	jr_free(&doc);
 	return NULL;
 }
 
