@@ -109,8 +109,7 @@ expect_eq "pending after the next start" 1 "$(relay_metric 'tocsin_queue_message
 relay_stop
 
 # Damaged under a running relay: every page but the first overwritten. The
-# relay has not read the dedup index since it started, so the next intake
-# reads it from the damaged file.
+# next intake's insert reads the table's last pages from the damaged file.
 restore_good
 relay_start --config.file="$TMP/relay.yml"
 http "$RELAY_URL/-/ready"
@@ -127,7 +126,7 @@ with open(sys.argv[1], "r+b") as f:
 PY
 post 200
 expect_eq "intake on a damaged database" \
-    "503 receiver pager: store: dedup lookup failed: database disk image is malformed (SQLITE_CORRUPT)" \
+    "503 receiver pager: store: insert failed: database disk image is malformed (SQLITE_CORRUPT)" \
     "$HTTP_CODE $HTTP_BODY"
 http "$RELAY_URL/-/ready"
 expect_eq "ready on a damaged database" "503 Service Unavailable" "$HTTP_CODE $HTTP_BODY"
@@ -139,11 +138,11 @@ tocsin_queue_messages{state=\"delivered\"} 0
 tocsin_queue_messages{state=\"pending\"} $N" \
     "$(grep '^tocsin_queue_messages' <<<"$HTTP_BODY")"
 expect_eq "the damage in the log" \
-    "level=error msg=\"The store is damaged: not ready until it is repaired and the daemon restarted\" err=\"store: dedup lookup failed: database disk image is malformed (SQLITE_CORRUPT)\"" \
+    "level=error msg=\"The store is damaged: not ready until it is repaired and the daemon restarted\" err=\"store: insert failed: database disk image is malformed (SQLITE_CORRUPT)\"" \
     "$(log_line error 'The store is damaged')"
 relay_stop
 refused
 expect_eq "start after the damage" \
-    "level=error msg=\"Cannot open the storage\" path=$TMP/data err=\"store: $DB is damaged: Page <n>: btreeInitPage() returns error code 11; refusing to start: restore it from a backup, or move it and its -wal file aside and start with --storage.allow-empty to begin empty on purpose\"" \
-    "$(sed -E 's/Page [0-9]+:/Page <n>:/' <<<"$GOT")"
+    "level=error msg=\"Cannot open the storage\" path=$TMP/data err=\"store: $DB is damaged: Main freelist: freelist leaf count too big on page <n>; refusing to start: restore it from a backup, or move it and its -wal file aside and start with --storage.allow-empty to begin empty on purpose\"" \
+    "$(sed -E 's/page [0-9]+;/page <n>;/' <<<"$GOT")"
 finish

@@ -315,6 +315,39 @@ test_store_dedup_within_and_after_window(void **state)
 	assert_counts(s, 5, 1, 0);
 }
 
+/* A dropped message is no longer a duplicate's original; keys alike in
+ * their first characters are still different keys. */
+static void
+test_store_dedup_after_drop_and_by_whole_key(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s = reopen(f, NULL);
+	struct store_ack	 ack;
+	struct terr		 err;
+
+	ack = put(s, "tg:1:A", "0123456789abcdef-one", "x", 300000);
+	assert_int_equal(ack.verdict, STORE_ACCEPTED);
+	assert_int_equal(put(s, "tg:1:A", "0123456789abcdef-two", "y",
+	    300000).verdict, STORE_ACCEPTED);
+	assert_int_equal(put(s, "tg:1:A", "0123456789abcdef-one", "x",
+	    300000).verdict, STORE_DUPLICATE);
+	assert_int_equal(store_drop(s, ack.id, &err), 0);
+	ack = put(s, "tg:1:A", "0123456789abcdef-one", "x", 300000);
+	assert_int_equal(ack.verdict, STORE_ACCEPTED);
+	assert_int_equal(ack.id, 3);
+	assert_int_equal(put(s, "tg:1:A", "0123456789abcdef-one", "x",
+	    300000).verdict, STORE_DUPLICATE);
+	/* And after a restart, from the table. */
+	store_close(s);
+	f->s = NULL;
+	s = reopen(f, NULL);
+	assert_int_equal(put(s, "tg:1:A", "0123456789abcdef-one", "x",
+	    300000).id, 3);
+	assert_int_equal(put(s, "tg:1:A", "0123456789abcdef-two", "y",
+	    300000).id, 2);
+	assert_counts(s, 2, 0, 0);
+}
+
 static void
 test_store_retry_holds_back_only_its_destination(void **state)
 {
@@ -552,7 +585,7 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	f->s = NULL;
 
 	sql_int(f->dir, "PRAGMA user_version", &v, NULL);
-	assert_int_equal(v, 6);
+	assert_int_equal(v, 7);
 	sql_int(f->dir, "PRAGMA journal_mode", NULL, &mode);
 	assert_string_equal(mode, "wal");
 
@@ -576,7 +609,7 @@ test_store_reopen_keeps_pending_and_schema(void **state)
 	p.path = f->dir;
 	assert_null(store_open(&p, &err));
 	assert_string_equal(err.msg,
-	    "store: database schema version 99 is newer than this program knows (6)");
+	    "store: database schema version 99 is newer than this program knows (7)");
 }
 
 /* Group commit: the first transaction is held until all 16 requests are
@@ -1107,7 +1140,13 @@ test_store_fsync_failure_fails_batch_and_store_recovers(void **state)
 	assert_int_equal(sqlite3_vfs_register(&faulty, 1), SQLITE_OK);
 
 	s = reopen(f, NULL);
-	put(s, "tg:1:A", NULL, "A1", 0);
+	/* Keyed, but with no window: the relay's dedup window is loaded
+	 * from the table by the first enqueue that asks for one, after
+	 * the restart below. */
+	put(s, "tg:1:A", "k0", "A1", 0);
+	store_close(s);
+	f->s = NULL;
+	s = reopen(f, NULL);
 	fail_sync = 1;
 	m[0] = msg("tg:1:B", "k1", "B1");
 	m[1] = msg("tg:1:B", "k2", "B2");
@@ -1128,6 +1167,10 @@ test_store_fsync_failure_fails_batch_and_store_recovers(void **state)
 	assert_counts(s, 3, 0, 0);
 	assert_head(s, "tg:1:B", acks[0].id, "B1");
 	assert_head(s, "tg:1:A", 1, "A1");
+	/* The window loaded by the failed attempt went with its rollback
+	 * and was loaded again. */
+	assert_int_equal(put(s, "tg:1:A", "k0", "A2", 300000).verdict,
+	    STORE_DUPLICATE);
 
 	store_close(s);
 	f->s = NULL;
@@ -1332,6 +1375,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_fifo_per_destination_interleaved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_entry_fields_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_dedup_within_and_after_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_dedup_after_drop_and_by_whole_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_retry_holds_back_only_its_destination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_dead_retry_and_drop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_wal_checkpointed_while_open,
