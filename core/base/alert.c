@@ -340,6 +340,51 @@ kv_common(struct kv *out, const struct alert *alerts, size_t n, bool labels)
 	return 0;
 }
 
+/* Whether set holds exactly the pairs kv_common would make. */
+static bool
+kv_is_common(const struct kv *set, const struct alert *alerts, size_t n,
+    bool labels)
+{
+	const struct kv	*first;
+	size_t		 common = 0;
+
+	if (set->null)
+		return false;
+	if (n == 0)
+		return set->n == 0;
+	first = labels ? &alerts[0].labels : &alerts[0].annotations;
+	for (size_t i = 0; i < first->n; i++) {
+		const struct kv_pair	*p = &first->v[i];
+		const char		*v;
+		bool			 is = true;
+
+		for (size_t j = 1; j < n && is; j++) {
+			v = kv_get(labels ? &alerts[j].labels :
+			    &alerts[j].annotations, p->name);
+			is = v != NULL && strcmp(v, p->value) == 0;
+		}
+		if (!is)
+			continue;
+		if ((v = kv_get(set, p->name)) == NULL || strcmp(v, p->value) != 0)
+			return false;
+		common++;
+	}
+	return common == set->n;
+}
+
+bool
+notification_is_own_subset(const struct notification *n)
+{
+	enum alert_status st = ALERT_RESOLVED;
+
+	for (size_t i = 0; i < n->nalerts; i++)
+		if (n->alerts[i].status == ALERT_FIRING)
+			st = ALERT_FIRING;
+	return n->status == st && n->nlinks == 0 &&
+	    kv_is_common(&n->common_labels, n->alerts, n->nalerts, true) &&
+	    kv_is_common(&n->common_annotations, n->alerts, n->nalerts, false);
+}
+
 struct notification *
 notification_subset(const struct notification *src, const size_t *idx,
     size_t n, const char *receiver)

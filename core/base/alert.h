@@ -133,4 +133,10 @@ int	notification_add_link(struct notification *n, const char *name,
 struct notification *notification_subset(const struct notification *src,
 	    const size_t *idx, size_t n, const char *receiver);
 
+/* Whether notification_subset of all of n's alerts, for n's receiver, would
+ * be n itself: its Status, CommonLabels and CommonAnnotations are those of
+ * its alerts, and it carries no links. Allocates nothing, so a caller can
+ * ask before making a copy it might not need. */
+bool	notification_is_own_subset(const struct notification *n);
+
 #endif

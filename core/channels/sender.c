@@ -231,6 +231,27 @@ sender_filter_resolved(const struct notification *n, bool send_resolved,
 	return 0;
 }
 
+int
+sender_filter_resolved_view(const struct notification *n, bool send_resolved,
+    const struct notification **use, struct notification **own,
+    struct terr *err)
+{
+	bool all = true;
+
+	*use = NULL;
+	*own = NULL;
+	for (size_t i = 0; i < n->nalerts && !send_resolved && all; i++)
+		all = n->alerts[i].status != ALERT_RESOLVED;
+	if (n->nalerts > 0 && all && notification_is_own_subset(n)) {
+		*use = n;
+		return 0;
+	}
+	if (sender_filter_resolved(n, send_resolved, own, err) == -1)
+		return -1;
+	*use = *own;
+	return 0;
+}
+
 void
 sender_first_line(const char *s, size_t len, char *out, size_t outlen)
 {

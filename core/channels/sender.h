@@ -307,6 +307,14 @@ void	sender_ctx_timeout(struct sender_send_ctx *out,
  * caller frees with notification_free. -1 when memory runs out. */
 int	sender_filter_resolved(const struct notification *n, bool send_resolved,
 	    struct notification **out, struct terr *err) WARN_UNUSED;
+/* The same for a render that does not change the notification: when that
+ * copy would equal n (nothing left out, notification_is_own_subset), *use
+ * is n itself and *own NULL, and no copy is made; otherwise *use and *own
+ * are the copy, which the caller frees. *use is NULL when nothing
+ * remains. */
+int	sender_filter_resolved_view(const struct notification *n,
+	    bool send_resolved, const struct notification **use,
+	    struct notification **own, struct terr *err) WARN_UNUSED;
 
 /* The first line of s[0..len-1] that holds more than white space, trimmed,
  * control characters as spaces, into out (outlen > 4): cut at a UTF-8

@@ -260,7 +260,8 @@ tg_render(const void *vcfg, const struct notification *n0,
     struct terr *err)
 {
 	const struct telegram_config *c = vcfg;
-	struct notification	*n = NULL;
+	const struct notification *n;
+	struct notification	*own = NULL;
 	struct buf		 text, body, markup, context;
 	struct tgtext_parts	 tp = { 0 };
 	struct tg_msg		 m;
@@ -272,7 +273,8 @@ tg_render(const void *vcfg, const struct notification *n0,
 	buf_init(&body, 0);
 	buf_init(&markup, 0);
 	buf_init(&context, 0);
-	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
+	if (sender_filter_resolved_view(n0, c->send_resolved, &n, &own,
+	    err) == -1)
 		return -1;
 	if (n == NULL)
 		return 0;
@@ -337,7 +339,7 @@ out:
 	buf_free(&body);
 	buf_free(&markup);
 	buf_free(&context);
-	notification_free(n);
+	notification_free(own);
 	return rc;
 }
 

@@ -65,20 +65,21 @@ wh_render(const void *vcfg, const struct notification *n0,
     struct terr *err)
 {
 	const struct webhook_config *c = vcfg;
-	struct notification	*n = NULL;
+	const struct notification *n;
+	struct notification	*own = NULL, *cut = NULL;
 	char			*json = NULL, *p = NULL, dest[32], dg[17];
 	size_t			 len;
 	int			 rc = -1;
 
-	if (sender_filter_resolved(n0, c->send_resolved, &n, err) == -1)
+	if (sender_filter_resolved_view(n0, c->send_resolved, &n, &own,
+	    err) == -1)
 		return -1;
 	if (n == NULL)
 		return 0;
 	if (c->max_alerts != 0 && n->nalerts > c->max_alerts) {
 		/* As Alertmanager: the data is built from the first
 		 * max_alerts alerts, and the rest are counted. */
-		struct notification	*t;
-		size_t			*idx, k = (size_t)c->max_alerts;
+		size_t	*idx, k = (size_t)c->max_alerts;
 
 		if ((idx = calloc(k, sizeof(*idx))) == NULL) {
 			terr_set(err, "out of memory");
@@ -86,15 +87,14 @@ wh_render(const void *vcfg, const struct notification *n0,
 		}
 		for (size_t i = 0; i < k; i++)
 			idx[i] = i;
-		t = notification_subset(n, idx, k, n->receiver);
+		cut = notification_subset(n, idx, k, n->receiver);
 		free(idx);
-		if (t == NULL) {
+		if (cut == NULL) {
 			terr_set(err, "out of memory");
 			goto out;
 		}
-		t->truncated_alerts = (int64_t)(n->nalerts - k);
-		notification_free(n);
-		n = t;
+		cut->truncated_alerts = (int64_t)(n->nalerts - k);
+		n = cut;
 	}
 	/* The body is template.Data as the release the templates follow
 	 * has it: 0.34 added notification_reason and routeLabels. */
@@ -118,7 +118,8 @@ wh_render(const void *vcfg, const struct notification *n0,
 	rc = sender_parts_add(out, dest, p, len + 1, err);
 out:
 	free(json);
-	notification_free(n);
+	notification_free(cut);
+	notification_free(own);
 	return rc;
 }
 

@@ -218,13 +218,15 @@ int
 pipeline_file_line(const struct notification *n, bool send_resolved,
     char **line, size_t *len, struct terr *err)
 {
-	struct notification	*send = NULL;
+	const struct notification *send;
+	struct notification	*own = NULL;
 	char			*json = NULL;
 	int			 rc = -1;
 
 	*line = NULL;
 	*len = 0;
-	if (sender_filter_resolved(n, send_resolved, &send, err) == -1)
+	if (sender_filter_resolved_view(n, send_resolved, &send, &own,
+	    err) == -1)
 		return -1;
 	if (send == NULL)
 		return 0;
@@ -241,7 +243,7 @@ pipeline_file_line(const struct notification *n, bool send_resolved,
 	rc = 0;
  out:
 	free(json);
-	notification_free(send);
+	notification_free(own);
 	return rc;
 }
 

@@ -111,6 +111,49 @@ test_subset_recomputes_status_and_common_labels(void **state)
 	notification_free(n);
 }
 
+/* A subset of all alerts is its source when the source's derived fields
+ * are its alerts'; any field that differs says no. */
+static void
+test_own_subset_only_when_nothing_would_change(void **state)
+{
+	struct notification	*n = notification_new(), *s;
+	size_t			 idx[] = { 0, 1 };
+
+	(void)state;
+	add_alert(n, ALERT_FIRING, "warning", "phi", "same");
+	add_alert(n, ALERT_RESOLVED, "critical", "llama", "same");
+	/* As sent: status and common sets not filled in. */
+	assert_false(notification_is_own_subset(n));
+	s = notification_subset(n, idx, 2, n->receiver);
+	assert_non_null(s);
+	assert_true(notification_is_own_subset(s));
+
+	s->status = ALERT_RESOLVED;		/* one alert still fires */
+	assert_false(notification_is_own_subset(s));
+	s->status = ALERT_FIRING;
+	assert_int_equal(kv_set(&s->common_labels, "model", "phi"), 0);
+	assert_false(notification_is_own_subset(s));	/* not common */
+	kv_free(&s->common_labels);
+	assert_false(notification_is_own_subset(s));	/* alertname missing */
+	assert_int_equal(kv_set(&s->common_labels, "alertname",
+	    "HighLLMErrorRate"), 0);
+	assert_true(notification_is_own_subset(s));
+	assert_int_equal(kv_set(&s->common_annotations, "summary", "other"), 0);
+	assert_false(notification_is_own_subset(s));	/* another value */
+	assert_int_equal(kv_set(&s->common_annotations, "summary", "same"), 0);
+	assert_true(notification_is_own_subset(s));
+	assert_int_equal(notification_add_link(s, "Silence", "https://x/"), 0);
+	assert_false(notification_is_own_subset(s));	/* links are not copied */
+	notification_free(s);
+
+	/* No alerts: resolved, nothing in common. */
+	s = notification_subset(n, idx, 0, "r");
+	assert_non_null(s);
+	assert_true(notification_is_own_subset(s));
+	notification_free(s);
+	notification_free(n);
+}
+
 int
 main(void)
 {
@@ -118,6 +161,7 @@ main(void)
 		cmocka_unit_test(test_kv_set_keeps_names_sorted_and_replaces),
 		cmocka_unit_test(test_tstamp_rfc3339_roundtrips_like_go),
 		cmocka_unit_test(test_subset_recomputes_status_and_common_labels),
+		cmocka_unit_test(test_own_subset_only_when_nothing_would_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -56,12 +57,90 @@ test_url_dest_hides_the_url(void **state)
 	assert_string_equal(b, c);
 }
 
+static struct notification *
+two_alerts(enum alert_status second)
+{
+	struct notification	*n = notification_new(), *s;
+	size_t			 idx[] = { 0, 1 };
+
+	assert_non_null(n);
+	n->alerts = calloc(2, sizeof(*n->alerts));
+	assert_non_null(n->alerts);
+	for (size_t i = 0; i < 2; i++) {
+		struct alert *a = &n->alerts[n->nalerts++];
+
+		a->status = i == 0 ? ALERT_FIRING : second;
+		assert_int_equal(kv_set(&a->labels, "alertname", "Disk"), 0);
+		assert_int_equal(kv_set(&a->labels, "host", i ? "b" : "a"), 0);
+		tstamp_zero(&a->starts_at);
+		tstamp_zero(&a->ends_at);
+		a->generator_url = strdup("");
+		a->fingerprint = strdup(i ? "2" : "1");
+	}
+	s = notification_subset(n, idx, 2, "r");
+	notification_free(n);
+	assert_non_null(s);
+	return s;
+}
+
+/* The view is the notification itself when the copy would equal it, and
+ * the copy otherwise. */
+static void
+test_filter_resolved_view_copies_only_when_it_must(void **state)
+{
+	struct notification		*n = two_alerts(ALERT_FIRING), *own;
+	const struct notification	*use;
+	struct terr			 err;
+
+	(void)state;
+	assert_int_equal(sender_filter_resolved_view(n, false, &use, &own,
+	    &err), 0);
+	assert_ptr_equal(use, n);
+	assert_null(own);
+	notification_free(n);
+
+	n = two_alerts(ALERT_RESOLVED);
+	assert_int_equal(sender_filter_resolved_view(n, true, &use, &own,
+	    &err), 0);
+	assert_ptr_equal(use, n);
+	assert_null(own);
+	/* Without send_resolved the resolved alert goes: a copy. */
+	assert_int_equal(sender_filter_resolved_view(n, false, &use, &own,
+	    &err), 0);
+	assert_non_null(own);
+	assert_ptr_equal(use, own);
+	assert_int_equal(use->nalerts, 1);
+	assert_string_equal(kv_get(&use->common_labels, "host"), "a");
+	notification_free(own);
+
+	/* Common labels that are not its alerts': a copy that recomputes
+	 * them, as before. */
+	assert_int_equal(kv_set(&n->common_labels, "host", "a"), 0);
+	assert_int_equal(sender_filter_resolved_view(n, true, &use, &own,
+	    &err), 0);
+	assert_non_null(own);
+	assert_null(kv_get(&use->common_labels, "host"));
+	assert_string_equal(kv_get(&use->common_labels, "alertname"), "Disk");
+	notification_free(own);
+	notification_free(n);
+
+	/* Only resolved alerts and no send_resolved: nothing. */
+	n = two_alerts(ALERT_RESOLVED);
+	n->alerts[0].status = ALERT_RESOLVED;
+	assert_int_equal(sender_filter_resolved_view(n, false, &use, &own,
+	    &err), 0);
+	assert_null(use);
+	assert_null(own);
+	notification_free(n);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_describe_takes_the_first_non_empty_path),
 		cmocka_unit_test(test_url_dest_hides_the_url),
+		cmocka_unit_test(test_filter_resolved_view_copies_only_when_it_must),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
