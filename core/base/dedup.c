@@ -2,8 +2,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
-#include <inttypes.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,13 +10,63 @@
 #include "dedup.h"
 #include "fingerprint.h"
 
+/* v in decimal at the end of out (21 bytes); returns where it starts.
+ * printf's machinery cost more than the hash of the whole key. */
+static char *
+decimal(char out[21], uint64_t v)
+{
+	char *p = out + 20;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	return p;
+}
+
 static int
 add_field(struct buf *b, const char *s, size_t len)
 {
-	if (buf_printf(b, "%zu:", len) == -1 || buf_add(b, s, len) == -1 ||
+	char	num[21], *d = decimal(num, len);
+
+	if (buf_add(b, d, (size_t)(num + 20 - d)) == -1 ||
+	    buf_addc(b, ':') == -1 || buf_add(b, s, len) == -1 ||
 	    buf_addc(b, '\n') == -1)
 		return -1;
 	return 0;
+}
+
+/* fingerprint "\t" status "\t" seconds "." nanoseconds (9 digits). */
+static char *
+alert_line(const char *fp, const struct alert *a)
+{
+	const char	*st = alert_status_str(a->status);
+	char		 num[21], *sec, *line, *p;
+	size_t		 lfp = strlen(fp), lst = strlen(st), lsec;
+	uint64_t	 mag = a->starts_at.sec < 0 ?
+	    -(uint64_t)a->starts_at.sec : (uint64_t)a->starts_at.sec;
+	uint32_t	 ns = (uint32_t)a->starts_at.nsec;
+
+	sec = decimal(num, mag);
+	lsec = (size_t)(num + 20 - sec);
+	if ((line = malloc(lfp + lst + lsec + 14)) == NULL)
+		return NULL;
+	p = line;
+	memcpy(p, fp, lfp);
+	p += lfp;
+	*p++ = '\t';
+	memcpy(p, st, lst);
+	p += lst;
+	*p++ = '\t';
+	if (a->starts_at.sec < 0)
+		*p++ = '-';
+	memcpy(p, sec, lsec);
+	p += lsec;
+	*p++ = '.';
+	for (int i = 8; i >= 0; i--, ns /= 10)
+		p[i] = (char)('0' + ns % 10);
+	p[9] = '\0';
+	return line;
 }
 
 static int
@@ -62,10 +111,7 @@ dedup_key(const char *receiver, const char *integration,
 			fingerprint_labels(&a->labels, fp);
 			fpp = fp;
 		}
-		if (asprintf(&lines[i], "%s\t%s\t%" PRId64 ".%09" PRId32, fpp,
-		    alert_status_str(a->status), a->starts_at.sec,
-		    a->starts_at.nsec) == -1) {
-			lines[i] = NULL;
+		if ((lines[i] = alert_line(fpp, a)) == NULL) {
 			terr_set(err, "dedup key: out of memory");
 			goto out;
 		}

@@ -71,6 +71,26 @@ test_dedup_key_matches_documented_format(void **state)
 	notification_free(n);
 }
 
+/* The zero time (an alert without startsAt) is before the epoch: its
+ * seconds are negative. Expected value from Python's hashlib as above. */
+static void
+test_dedup_key_of_the_zero_time(void **state)
+{
+	struct notification	*n = notification_new();
+	char			 k[DEDUP_KEY_LEN + 1];
+
+	(void)state;
+	assert_non_null(n);
+	free(n->group_key);
+	n->group_key = strdup("{}:{}");
+	n->status = ALERT_FIRING;
+	add_alert(n, ALERT_FIRING, "0000000000000003", TSTAMP_ZERO_SEC, 0, "Z");
+	key_of("team", "webhook/0", n, k);
+	assert_string_equal(k,
+	    "b0051d18507b56e1d54331e23aa67689d862eaae569c1835e5ff84df75d98917");
+	notification_free(n);
+}
+
 static void
 test_dedup_key_ignores_alert_order_endsat_and_zone(void **state)
 {
@@ -184,6 +204,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dedup_key_matches_documented_format),
+		cmocka_unit_test(test_dedup_key_of_the_zero_time),
 		cmocka_unit_test(test_dedup_key_ignores_alert_order_endsat_and_zone),
 		cmocka_unit_test(test_dedup_key_changes_with_every_keyed_field),
 		cmocka_unit_test(test_dedup_key_computes_missing_fingerprint_from_labels),
