@@ -193,29 +193,61 @@ bad:
 	    strlen(s) > 40 ? "..." : "");
 }
 
+/* n as exactly w digits at p. */
+static char *
+put_digits(char *p, unsigned n, int w)
+{
+	for (int i = w - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + w;
+}
+
 void
 tstamp_format_rfc3339(const struct tstamp *t, char *out, size_t len)
 {
 	int64_t		 local = t->sec + t->off, days, secs, y;
-	int		 m, d;
-	char		 frac[16] = "", zone[16];
-	int		 n;
+	int		 m, d, w = 9, off = abs(t->off);
+	char		 s[48], *p = s;
+	unsigned	 ns = (unsigned)t->nsec;
 
 	days = civil_day_of(local, &secs);
 	civil_from_days(days, &y, &m, &d);
-	if (t->nsec) {
-		snprintf(frac, sizeof(frac), ".%09d", t->nsec);
-		for (n = (int)strlen(frac); frac[n - 1] == '0'; n--)
-			frac[n - 1] = '\0';
+	if (y < 0 || y > 9999) {
+		/* Outside four digits, as printf widens them. */
+		p += snprintf(s, sizeof(s), "%04lld", (long long)y);
+	} else
+		p = put_digits(p, (unsigned)y, 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)m, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)d, 2);
+	*p++ = 'T';
+	p = put_digits(p, (unsigned)(secs / 3600), 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)(secs % 3600 / 60), 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)(secs % 60), 2);
+	if (ns != 0) {
+		/* Go's RFC3339Nano: trailing zeros of the fraction dropped. */
+		for (; ns % 10 == 0; ns /= 10)
+			w--;
+		*p++ = '.';
+		p = put_digits(p, ns, w);
 	}
 	if (t->off == 0 && (t->zone[0] == '\0' || strcmp(t->zone, "UTC") == 0))
-		strcpy(zone, "Z");
-	else
-		snprintf(zone, sizeof(zone), "%c%02d:%02d", t->off < 0 ? '-' : '+',
-		    abs(t->off) / 3600, abs(t->off) % 3600 / 60);
-	snprintf(out, len, "%04lld-%02d-%02dT%02d:%02d:%02d%s%s", (long long)y,
-	    m, d, (int)(secs / 3600), (int)(secs % 3600 / 60), (int)(secs % 60),
-	    frac, zone);
+		*p++ = 'Z';
+	else {
+		*p++ = t->off < 0 ? '-' : '+';
+		p = put_digits(p, (unsigned)(off / 3600), 2);
+		*p++ = ':';
+		p = put_digits(p, (unsigned)(off % 3600 / 60), 2);
+	}
+	if (len == 0)
+		return;
+	if ((size_t)(p - s) >= len)
+		p = s + len - 1;
+	memcpy(out, s, (size_t)(p - s));
+	out[p - s] = '\0';
 }
 
 const char *

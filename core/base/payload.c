@@ -278,14 +278,16 @@ get_kv(const struct jr_value *obj, const char *parent, const char *key,
 
 	if (v == NULL)
 		return 0;
-	path_key(path, parent, key);
-	if (v->type != JR_OBJECT)
+	if (v->type != JR_OBJECT) {
+		path_key(path, parent, key);
 		return terr_set(err, "%s: expected an object, got %s", path,
 		    kind(v));
+	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct jr_member *m = &v->u.m[i];
 
 		if (m->v.type != JR_STRING) {
+			path_key(path, parent, key);
 			path_member(mpath, path, m->key);
 			return terr_set(err, "%s: expected a string, got %s",
 			    mpath, kind(&m->v));

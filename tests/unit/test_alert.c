@@ -45,16 +45,27 @@ test_tstamp_rfc3339_roundtrips_like_go(void **state)
 {
 	struct tstamp	t;
 	struct terr	err;
+	char		out[64];
 
 	roundtrip("2026-11-23T13:49:41.313138618Z", "2026-11-23T13:49:41.313138618Z");
 	roundtrip("2026-11-23T13:48:45Z", "2026-11-23T13:48:45Z");
 	roundtrip("2026-11-23T13:48:45.500000000Z", "2026-11-23T13:48:45.5Z");
 	roundtrip("2026-11-23T14:48:45+01:00", "2026-11-23T14:48:45+01:00");
 	roundtrip("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z");
+	roundtrip("2026-11-23T13:48:45.000000001-09:30", "2026-11-23T13:48:45.000000001-09:30");
+	roundtrip("2026-11-23T13:48:45.120Z", "2026-11-23T13:48:45.12Z");
+	roundtrip("9999-12-31T23:59:59.999999999Z", "9999-12-31T23:59:59.999999999Z");
 	assert_int_equal(tstamp_parse_rfc3339("0001-01-01T00:00:00Z", &t, &err), 0);
 	assert_true(tstamp_is_zero(&t));
 	assert_int_equal(tstamp_parse_rfc3339("2026-11-23T14:48:45+01:00", &t, &err), 0);
 	assert_int_equal(t.sec, 1795441725); /* 2026-11-23T13:48:45Z */
+	/* Years outside four digits, as Go's Format writes them. */
+	t.sec = 253402300800;		/* 10000-01-01T00:00:00Z */
+	tstamp_format_rfc3339(&t, out, sizeof(out));
+	assert_string_equal(out, "10000-01-01T01:00:00+01:00");
+	/* A short buffer gets what fits. */
+	tstamp_format_rfc3339(&t, out, 8);
+	assert_string_equal(out, "10000-0");
 	assert_int_equal(tstamp_parse_rfc3339("2026-02-29T00:00:00Z", &t, &err), -1);
 	assert_string_equal(err.msg, "invalid RFC 3339 time 2026-02-29T00:00:00Z");
 	assert_int_equal(tstamp_parse_rfc3339("2026-11-23 13:48:45Z", &t, &err), -1);
