@@ -9,8 +9,10 @@
 #include "jsonr.h"
 #include "utf8.h"
 
-/* Arena blocks. The first is sized from the text, so a webhook body is read
- * with one allocation; later ones double. */
+/* Arena blocks. The first ones are small enough for malloc's per-thread
+ * cache (a request of a kilobyte or more makes glibc consolidate its free
+ * lists, which cost more than the parse), later ones double; a value too
+ * large for the current block gets a block of its own. */
 struct jr_chunk {
 	struct jr_chunk	*next;
 	size_t		 size;
@@ -18,8 +20,8 @@ struct jr_chunk {
 	_Alignas(8) unsigned char data[];
 };
 
-#define CHUNK_MIN	4096
-#define CHUNK_MAX	((size_t)1 << 20)
+#define CHUNK_SMALL	(1000 - sizeof(struct jr_chunk))
+#define CHUNKS_SMALL	4
 /* Object members and array elements are gathered on a stack and copied
  * into the arena when their container ends; this many fit without a heap
  * stack. */
@@ -41,7 +43,7 @@ struct reader {
 };
 
 static void *
-arena_alloc(struct jr_doc *doc, size_t n, size_t hint)
+arena_alloc(struct jr_doc *doc, size_t n)
 {
 	struct jr_chunk	*c = doc->chunks;
 	size_t		 size;
@@ -49,8 +51,20 @@ arena_alloc(struct jr_doc *doc, size_t n, size_t hint)
 
 	n = (n + 7) & ~(size_t)7;
 	if (c == NULL || c->size - c->used < n) {
-		size = c == NULL ? (hint > CHUNK_MIN ? hint : CHUNK_MIN) :
+		size = c == NULL || doc->nchunks < CHUNKS_SMALL ? CHUNK_SMALL :
 		    c->size * 2;
+		if (n > size && c != NULL) {
+			/* Behind the current block, which stays current. */
+			struct jr_chunk *big = malloc(sizeof(*big) + n);
+
+			if (big == NULL)
+				return NULL;
+			big->size = big->used = n;
+			big->next = c->next;
+			c->next = big;
+			doc->nchunks++;
+			return big->data;
+		}
 		if (size < n)
 			size = n;
 		if ((c = malloc(sizeof(*c) + size)) == NULL)
@@ -59,6 +73,7 @@ arena_alloc(struct jr_doc *doc, size_t n, size_t hint)
 		c->used = 0;
 		c->next = doc->chunks;
 		doc->chunks = c;
+		doc->nchunks++;
 	}
 	p = c->data + c->used;
 	c->used += n;
@@ -137,7 +152,7 @@ read_string(struct reader *r, const char **out, size_t *outlen)
 			return -1;
 		q += *q == '\\' ? 2 : 1;
 	}
-	if ((dst = arena_alloc(r->doc, (size_t)(q - s) + 1, 0)) == NULL)
+	if ((dst = arena_alloc(r->doc, (size_t)(q - s) + 1)) == NULL)
 		return -1;
 	if (plain) {
 		o = (size_t)(q - s);
@@ -386,13 +401,13 @@ close_container(struct reader *r, size_t base, struct jr_value *v)
 			int rep = repeated_key(r->stack + base, n);
 
 			if (rep != 0 ||
-			    (v->u.m = arena_alloc(r->doc, n * sizeof(*v->u.m),
-			    0)) == NULL)
+			    (v->u.m = arena_alloc(r->doc,
+			    n * sizeof(*v->u.m))) == NULL)
 				return -1;
 			memcpy(v->u.m, r->stack + base, n * sizeof(*v->u.m));
 		}
 	} else if (n > 0) {
-		if ((v->u.v = arena_alloc(r->doc, n * sizeof(*v->u.v), 0)) == NULL)
+		if ((v->u.v = arena_alloc(r->doc, n * sizeof(*v->u.v))) == NULL)
 			return -1;
 		for (size_t i = 0; i < n; i++)
 			v->u.v[i] = r->stack[base + i].v;
@@ -515,11 +530,6 @@ jr_parse(struct jr_doc *doc, const char *s, size_t len, unsigned max_depth)
 	r.capstack = STACK0;
 	r.depth = 0;
 	r.max_depth = max_depth < JR_MAX_DEPTH ? max_depth : JR_MAX_DEPTH;
-	/* Room for a typical body's values and strings in the first chunk:
-	 * about twice the text (a large one grows by doubling). */
-	if (arena_alloc(doc, 0, len < CHUNK_MAX / 2 ? len * 2 + 256 :
-	    CHUNK_MAX) == NULL)
-		return -1;
 	skip_ws(&r);
 	if (r.p < r.end && (*r.p == '{' || *r.p == '[') &&
 	    read_container(&r, &doc->root) == 0) {
@@ -538,7 +548,7 @@ copy_string(struct jr_doc *doc, const char *s, size_t n, const char **out)
 {
 	char *p;
 
-	if ((p = arena_alloc(doc, n + 1, 0)) == NULL)
+	if ((p = arena_alloc(doc, n + 1)) == NULL)
 		return -1;
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -559,7 +569,7 @@ from_jansson(struct jr_doc *doc, const json_t *j, struct jr_value *v)
 		v->type = JR_OBJECT;
 		v->n = json_object_size(j);
 		if (v->n > 0 && (v->u.m = arena_alloc(doc,
-		    v->n * sizeof(*v->u.m), 0)) == NULL)
+		    v->n * sizeof(*v->u.m))) == NULL)
 			return -1;
 		i = 0;
 		json_object_foreach((json_t *)j, key, val) {
@@ -575,7 +585,7 @@ from_jansson(struct jr_doc *doc, const json_t *j, struct jr_value *v)
 		v->type = JR_ARRAY;
 		v->n = json_array_size(j);
 		if (v->n > 0 && (v->u.v = arena_alloc(doc,
-		    v->n * sizeof(*v->u.v), 0)) == NULL)
+		    v->n * sizeof(*v->u.v))) == NULL)
 			return -1;
 		json_array_foreach(j, i, val)
 			if (from_jansson(doc, val, &v->u.v[i]) == -1)

@@ -70,6 +70,7 @@ struct jr_chunk;
 struct jr_doc {
 	struct jr_value	 root;
 	struct jr_chunk	*chunks;
+	size_t		 nchunks;
 };
 
 /* Reads len bytes at s (need not be NUL-terminated) into doc. Returns 0, or
