@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "matcher.h"
 #include "utf8.h"
 
@@ -80,18 +81,6 @@ is_alnum(uint32_t c)
 	    (c >= 'A' && c <= 'Z');
 }
 
-static int
-unhex(uint32_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads one rune at x->p (the caller knows it is not at the end). */
 static uint32_t
 re2_next(struct re2 *x)
@@ -139,7 +128,7 @@ re2_escape(struct re2 *x, uint32_t *out)
 				c = re2_next(x);
 				if (c == '}')
 					break;
-				if ((a = unhex(c)) < 0)
+				if ((a = hex_digit(c)) < 0)
 					goto bad;
 				r = r * 16 + (uint32_t)a;
 				if (r > 0x10ffff)
@@ -151,9 +140,9 @@ re2_escape(struct re2 *x, uint32_t *out)
 			*out = r;
 			return 0;
 		}
-		a = unhex(c);
+		a = hex_digit(c);
 		c = re2_next(x);
-		b = unhex(c);
+		b = hex_digit(c);
 		if (a < 0 || b < 0)
 			break;
 		*out = (uint32_t)(a * 16 + b);

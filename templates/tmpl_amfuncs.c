@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hexdigit.h"
 #include "jsonw.h"
 #include "tmpl_int.h"
 
@@ -61,18 +62,6 @@ fn_safeurl(struct exec *x, struct val *a, size_t n, struct val *out)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 fn_urlunescape(struct exec *x, struct val *a, size_t n, struct val *out)
 {
@@ -86,8 +75,8 @@ fn_urlunescape(struct exec *x, struct val *a, size_t n, struct val *out)
 		int r;
 
 		if (*p == '%') {
-			int hi = p[1] ? hexval(p[1]) : -1;
-			int lo = hi >= 0 && p[2] ? hexval(p[2]) : -1;
+			int hi = p[1] ? hex_digit(p[1]) : -1;
+			int lo = hi >= 0 && p[2] ? hex_digit(p[2]) : -1;
 
 			if (hi < 0 || lo < 0) {
 				buf_free(&b);

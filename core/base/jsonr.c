@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "jsonr.h"
 #include "utf8.h"
 
@@ -88,18 +89,6 @@ skip_ws(struct reader *r)
 		r->p++;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The four hex digits at s (before end), or -1. */
 static int32_t
 hex4(const unsigned char *s, const unsigned char *end)
@@ -109,7 +98,7 @@ hex4(const unsigned char *s, const unsigned char *end)
 	if (end - s < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		int d = hexval(s[i]);
+		int d = hex_digit(s[i]);
 
 		if (d < 0)
 			return -1;

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "conndeadline.h"
+#include "hexdigit.h"
 #include "httpd.h"
 #include "httpd_int.h"
 #include "log.h"
@@ -891,18 +892,6 @@ reaper(void *arg)
 	return NULL;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * libmicrohttpd's unescaping of the path and the query, except that %00
  * stays as it is: decoded, it would end the C string, and
@@ -918,8 +907,8 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	(void)cls;
 	(void)c;
 	while (*r != '\0') {
-		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
-		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+		if (r[0] == '%' && (hi = hex_digit(r[1])) >= 0 &&
+		    (lo = hex_digit(r[2])) >= 0 && (hi | lo) != 0) {
 			*w++ = (char)(hi << 4 | lo);
 			r += 3;
 		} else
