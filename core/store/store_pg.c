@@ -1793,6 +1793,33 @@ nums_literal(const struct rl_want *const *o, size_t n, bool burst, char *b,
 #define RATE_KEYS_MAX	16
 #define RATE_KEYS_LEN	(RATE_KEYS_MAX * (2 * sizeof(((struct rl_want *)0)->key) + 3) + 3)
 
+/* The first RATE_KEYS_MAX of the n wants at w (*n clamped to them), in
+ * key order, the order both statements lock rows in, into o; their keys
+ * as an array literal into keys. */
+static int
+rate_keys(const struct rl_want *w, size_t *n, const struct rl_want **o,
+    char keys[RATE_KEYS_LEN], struct terr *err)
+{
+	if (*n > RATE_KEYS_MAX)
+		*n = RATE_KEYS_MAX;
+	for (size_t i = 0; i < *n; i++)
+		o[i] = &w[i];
+	qsort(o, *n, sizeof(o[0]), want_cmp);
+	if (keys_literal(o, *n, keys, RATE_KEYS_LEN) == -1)
+		return terr_set(err, "store: rate-limit keys too long");
+	return 0;
+}
+
+/* A time in milliseconds, or NULL (the database's clock) when negative. */
+static void
+p_now(struct params *p, int64_t now)
+{
+	if (now >= 0)
+		p_int(p, now);
+	else
+		p_text(p, NULL);
+}
+
 static int
 be_rate_take(void *arg, const struct rl_want *w, size_t n, int64_t now,
     int64_t *wait, struct terr *err)
@@ -1805,25 +1832,17 @@ be_rate_take(void *arg, const struct rl_want *w, size_t n, int64_t now,
 	PGresult		*res;
 
 	*wait = 0;
-	if (n > RATE_KEYS_MAX)
-		n = RATE_KEYS_MAX;
 	if (n == 0)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		o[i] = &w[i];
-	qsort(o, n, sizeof(o[0]), want_cmp);
-	if (keys_literal(o, n, keys, sizeof(keys)) == -1)
-		return terr_set(err, "store: rate-limit keys too long");
+	if (rate_keys(w, &n, o, keys, err) == -1)
+		return -1;
 	nums_literal(o, n, false, rates, sizeof(rates));
 	nums_literal(o, n, true, bursts, sizeof(bursts));
 	memset(&p, 0, sizeof(p));
 	p_text(&p, keys);
 	p_text(&p, rates);
 	p_text(&p, bursts);
-	if (now >= 0)
-		p_int(&p, now);
-	else
-		p_text(&p, NULL);
+	p_now(&p, now);
 	if ((res = rq(be, "SELECT tocsin_rate_take($1::text[], $2::float8[],"
 	    " $3::float8[], $4::bigint)", &p, err)) == NULL)
 		return -1;
@@ -1844,21 +1863,13 @@ be_rate_done(void *arg, const struct rl_want *w, size_t n, int64_t now,
 	struct params		 p;
 	PGresult		*res;
 
-	if (n > RATE_KEYS_MAX)
-		n = RATE_KEYS_MAX;
 	if (n == 0)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		o[i] = &w[i];
-	qsort(o, n, sizeof(o[0]), want_cmp);
-	if (keys_literal(o, n, keys, sizeof(keys)) == -1)
-		return terr_set(err, "store: rate-limit keys too long");
+	if (rate_keys(w, &n, o, keys, err) == -1)
+		return -1;
 	memset(&p, 0, sizeof(p));
 	p_text(&p, keys);
-	if (now >= 0)
-		p_int(&p, now);
-	else
-		p_text(&p, NULL);
+	p_now(&p, now);
 	if ((res = rq(be, "UPDATE rate_buckets SET stamp = GREATEST(stamp,"
 	    " COALESCE($2::bigint, " DBNOW ")) WHERE key = ANY($1::text[])", &p,
 	    err)) == NULL)
