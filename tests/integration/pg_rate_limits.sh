@@ -12,10 +12,7 @@
 
 FIX=$TOCSIN_FIXTURES
 J='Content-Type: application/json'
-command -v jq >/dev/null || fail "jq is not installed"
-pg_available || fail "PostgreSQL's server programs are not installed (postgresql-15)"
-trap 'kill -CONT "${PID_A:-}" "${PID_B:-}" 2>/dev/null || true; cleanup; pg_cleanup' EXIT
-pg_start || fail "PostgreSQL did not start"
+pg_test_start
 
 fake_start telegram
 TG=$FAKE_URL

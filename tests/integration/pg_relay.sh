@@ -10,10 +10,7 @@
 
 FIX=$TOCSIN_FIXTURES
 J='Content-Type: application/json'
-command -v jq >/dev/null || fail "jq is not installed"
-pg_available || fail "PostgreSQL's server programs are not installed (postgresql-15)"
-trap 'cleanup; pg_cleanup' EXIT
-pg_start || fail "PostgreSQL did not start"
+pg_test_start
 PW=pg-Secret-4711
 # Trust authentication ignores the password: it is here to be kept out of
 # every output.

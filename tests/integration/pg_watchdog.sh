@@ -8,11 +8,8 @@
 . "$TOCSIN_SOURCE_DIR/tests/lib/common.sh"
 . "$TOCSIN_SOURCE_DIR/tests/lib/pg.sh"
 
-command -v jq >/dev/null || fail "jq is not installed"
-pg_available || fail "PostgreSQL's server programs are not installed (postgresql-15)"
-trap 'cleanup; pg_cleanup' EXIT
 export TZ=UTC
-pg_start || fail "PostgreSQL did not start"
+pg_test_start
 
 fake_start telegram
 TG=$FAKE_URL

@@ -63,8 +63,10 @@ FAILURES=0
 
 cleanup() {
 	local pid
+	# A test may have stopped one (kill -STOP): continued, it can die.
 	for pid in "${CLEANUP_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null || true
+		kill -CONT "$pid" 2>/dev/null || true
 	done
 	for pid in "${CLEANUP_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null || true

@@ -18,6 +18,10 @@
 #                         unaligned, without headers.
 # pg_cleanup              pg_stop if it runs, then removes PG_DIR; the caller's
 #                         EXIT trap calls it.
+# pg_test_start           what a PostgreSQL test begins with, after common.sh:
+#                         fails it without jq or the server programs, starts
+#                         the server, and on exit stops the test's processes
+#                         (common.sh's cleanup), then the server.
 
 PG_BIN=
 for _d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
@@ -97,4 +101,11 @@ pg_cleanup() {
 	if [ -n "${PG_DIR:-}" ]; then
 		rm -rf "$PG_DIR"
 	fi
+}
+
+pg_test_start() {
+	command -v jq >/dev/null || fail "jq is not installed"
+	pg_available || fail "PostgreSQL's server programs are not installed (postgresql-15)"
+	trap 'cleanup; pg_cleanup' EXIT
+	pg_start || fail "PostgreSQL did not start"
 }
