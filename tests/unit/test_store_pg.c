@@ -32,20 +32,28 @@ fixed_clock(void *arg)
 	return T0;
 }
 
+/* The test database, opened with p (and the fixed clock unless p has a
+ * clock); the test fails if it cannot be. */
+static struct store *
+open_params(struct store_params *p)
+{
+	struct terr	 err;
+	struct store	*s;
+
+	p->url = storetest_url();
+	if (p->clock == NULL)
+		p->clock = fixed_clock;
+	if ((s = store_open(p, &err)) == NULL)
+		fail_msg("store_open: %s", err.msg);
+	return s;
+}
+
 static struct store *
 open_pg(int64_t lease_ms)
 {
-	struct store_params	 p;
-	struct terr		 err;
-	struct store		*s;
+	struct store_params p = { .lease_ms = lease_ms };
 
-	memset(&p, 0, sizeof(p));
-	p.url = storetest_url();
-	p.clock = fixed_clock;
-	p.lease_ms = lease_ms;
-	if ((s = store_open(&p, &err)) == NULL)
-		fail_msg("store_open: %s", err.msg);
-	return s;
+	return open_params(&p);
 }
 
 /* Runs sql in the test database; its first value into out (may be NULL). */
@@ -384,21 +392,13 @@ wakes_wait(struct wakes *w, int want)
 static struct store *
 open_pg_woken(struct wakes *w)
 {
-	struct store_params	 p;
-	struct terr		 err;
-	struct store		*s;
+	struct store_params p = { .on_enqueue = count_wake,
+	    .on_enqueue_arg = w };
 
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	w->n = 0;
-	memset(&p, 0, sizeof(p));
-	p.url = storetest_url();
-	p.clock = fixed_clock;
-	p.on_enqueue = count_wake;
-	p.on_enqueue_arg = w;
-	if ((s = store_open(&p, &err)) == NULL)
-		fail_msg("store_open: %s", err.msg);
-	return s;
+	return open_params(&p);
 }
 
 /* A commit that stores a new message (or puts a dead one back) wakes the
@@ -456,16 +456,9 @@ rate_clock(void *arg)
 static struct store *
 open_pg_rate(void)
 {
-	struct store_params	 p;
-	struct terr		 err;
-	struct store		*s;
+	struct store_params p = { .clock = rate_clock };
 
-	memset(&p, 0, sizeof(p));
-	p.url = storetest_url();
-	p.clock = rate_clock;
-	if ((s = store_open(&p, &err)) == NULL)
-		fail_msg("store_open: %s", err.msg);
-	return s;
+	return open_params(&p);
 }
 
 static struct rl_want
