@@ -245,6 +245,28 @@ echo "intake_bench: relay $relay, source $(cd "$here" && git describe --always -
 echo "intake_bench: stores under $tmp on $(df -T "$tmp" | awk 'NR == 2 { print $2 " (" $1 ")" }') (fsync cost depends on it; set TMPDIR to move it)"
 [ "$use_pg" = 1 ] && echo "intake_bench: relay-pg column: PostgreSQL $("$PG_BIN/postgres" --version | awk '{ print $3 }') under $PG_DIR on $(df -T "$PG_DIR" | awk 'NR == 2 { print $2 " (" $1 ")" }'), fsync $(pg_psql 'SHOW fsync'), synchronous_commit on (the relay's writer sets it)"
 [ -n "$irc" ] && echo "intake_bench: third column $irc ($(dpkg-query -W -f '${Version}' alertmanager-irc-relay 2>/dev/null || echo version unknown)), not durable, with ngircd on port $irc_port"
+
+# relay_run NAME TAG METRICS [FLAG...]: one round ($r) of the relay with a
+# fresh --storage.path and FLAGs, under wrk; its log is $tmp/NAME-$r.err,
+# wrk's output $tmp/wrk-TAG$r, its /metrics before and after
+# $tmp/METRICS-before-$r and $tmp/METRICS-after-$r.
+relay_run() {
+	local name=$1 tag=$2 m=$3 port url rss
+	shift 3
+	port=$(free_port)
+	"$relay" --config.file="$tmp/relay.yml" --web.listen-address="127.0.0.1:$port" \
+	    --storage.path="$tmp/data-$name-$r" "$@" \
+	    >"$tmp/$name-$r.out" 2>"$tmp/$name-$r.err" &
+	bench_pid=$!
+	url=http://127.0.0.1:$port
+	wait_relay "$url" || { tail -20 "$tmp/$name-$r.err" >&2; die "$name did not become ready"; }
+	curl -s "$url/metrics" >"$tmp/$m-before-$r"
+	run_wrk "$url" /webhook "$tag$r" "$tmp/wrk-$tag$r"
+	curl -s "$url/metrics" >"$tmp/$m-after-$r"
+	rss=$(peak_rss_kb "$bench_pid")
+	stop_server
+	result "$name" "$r" "$tmp/wrk-$tag$r" "$rss"
+}
 for r in $(seq "$rounds"); do
 	# Baseline.
 	port=$(free_port)
@@ -257,36 +279,12 @@ for r in $(seq "$rounds"); do
 	result baseline "$r" "$tmp/wrk-b$r" "$rss"
 
 	# Relay, with a fresh store each run.
-	port=$(free_port)
-	"$relay" --config.file="$tmp/relay.yml" --web.listen-address="127.0.0.1:$port" \
-	    --storage.path="$tmp/data-$r" >"$tmp/relay-$r.out" 2>"$tmp/relay-$r.err" &
-	bench_pid=$!
-	url=http://127.0.0.1:$port
-	wait_relay "$url" || { tail -20 "$tmp/relay-$r.err" >&2; die "relay did not become ready"; }
-	curl -s "$url/metrics" >"$tmp/m-before-$r"
-	run_wrk "$url" /webhook "r$r" "$tmp/wrk-r$r"
-	curl -s "$url/metrics" >"$tmp/m-after-$r"
-	rss=$(peak_rss_kb "$bench_pid")
-	stop_server
-	result relay "$r" "$tmp/wrk-r$r" "$rss"
-
+	relay_run relay r m
 	# Relay on PostgreSQL, with an empty database each run (it migrates
 	# at start).
 	if [ "$use_pg" = 1 ]; then
 		pg_psql "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1
-		port=$(free_port)
-		"$relay" --config.file="$tmp/relay.yml" --web.listen-address="127.0.0.1:$port" \
-		    --storage.path="$tmp/data-pg-$r" --storage.url="$PG_URL" \
-		    >"$tmp/relay-pg-$r.out" 2>"$tmp/relay-pg-$r.err" &
-		bench_pid=$!
-		url=http://127.0.0.1:$port
-		wait_relay "$url" || { tail -20 "$tmp/relay-pg-$r.err" >&2; die "relay on PostgreSQL did not become ready"; }
-		curl -s "$url/metrics" >"$tmp/mp-before-$r"
-		run_wrk "$url" /webhook "p$r" "$tmp/wrk-p$r"
-		curl -s "$url/metrics" >"$tmp/mp-after-$r"
-		rss=$(peak_rss_kb "$bench_pid")
-		stop_server
-		result relay-pg "$r" "$tmp/wrk-p$r" "$rss"
+		relay_run relay-pg p mp --storage.url="$PG_URL"
 	fi
 
 	# alertmanager-irc-relay: the URL's path names the channel.
