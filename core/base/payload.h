@@ -10,8 +10,8 @@
 #include "err.h"
 
 /* Deepest nesting accepted (a real payload is 4 deep: object, alerts array,
- * alert object, label object). Deeper input is rejected by a byte scan before
- * any JSON tree is built. */
+ * alert object, label object). Deeper input is refused by the reader
+ * (jsonr.h) as it gets there, and the error names where. */
 #define PAYLOAD_MAX_DEPTH 16
 
 /*
