@@ -164,7 +164,7 @@ static const char *const migrations[] = {
  * match for the index this replaces. Being attached, it commits and rolls
  * back with the messages; it is filled from the messages table on the
  * first enqueue with a window (RECENT_LOAD) and trimmed to the window as
- * time passes. About 100 bytes per message accepted within the window.
+ * time passes. About 90 bytes per message accepted within the window.
  */
 #define RECENT_SCHEMA \
 	"ATTACH DATABASE ':memory:' AS recent;" \
